@@ -1,0 +1,73 @@
+import type { Logger } from 'pino';
+import type { SignalHandler } from '../signals/signal-consumer.js';
+import type { SignalEmitter } from '../signals/signal-emitter.js';
+import type { SignalType } from '../signals/signal-type.js';
+import type { Db } from '../db/db.js';
+
+/** The fleet's ten bots. */
+export const BOT_NAMES = ['jbot', 'salesbot', 'mktgbot', 'opsbot', 'shipbot', 'contentbot', 'adsbot', 'socialbot', 'studiobot', 'sysbot'] as const;
+
+/** What every job run and signal handler may touch. Later layers (llm, approvals, channels, connectors) extend it. */
+export interface BotContext {
+  bot: string;
+  host: string;
+  log: Logger;
+  signals: SignalEmitter;
+  abortSignal: AbortSignal;
+  /** The brain seam, for core services; bot code goes through the typed services, never SQL. */
+  db: Db;
+}
+
+/** A cron job as a bot declares it (the scheduler runs it; see the scheduler module). */
+export interface JobDefinition {
+  id: string;
+  /** Cron expression (5 fields, or 6 with seconds). */
+  schedule: string;
+  /** IANA time zone; defaults to FLEET_TZ. */
+  tz?: string;
+  description?: string;
+  timeoutMs?: number;
+  /** A tick that finds the previous run still going: skip it (default) or queue it. */
+  overlap?: 'skip' | 'queue';
+  /** Ticks missed while down: leave a `missed` row (skip, default) or run once to catch up. */
+  missed?: 'skip' | 'once';
+  /** How long after its time a missed tick may still be caught up under `once`. */
+  graceMs?: number;
+  retries?: { count: number; backoffMs?: number };
+  run(context: BotContext & JobRunInfo): Promise<unknown> | unknown;
+}
+
+/** Facts about one run of a job. */
+export interface JobRunInfo {
+  job: string;
+  runId: string;
+  scheduledFor: Date;
+  attempt: number;
+  manual: boolean;
+  /** Stable for (bot, job, scheduled_for, attempt group): use it as the key of external side effects. */
+  idempotencyKey: string;
+}
+
+/** A bot is a declaration: who it is, what it does on a schedule, and which signals it reacts to. */
+export interface BotDefinition {
+  name: string;
+  purpose: string;
+  /** Its Discord channel name, for people reading the work floor. */
+  channel?: string;
+  jobs?: JobDefinition[];
+  /** signal_type → handler. */
+  on?: Record<string, (signal: Parameters<SignalHandler>[0], context: BotContext) => Promise<void> | void>;
+  /** Extra signal types this bot emits beyond the core catalog. */
+  signalTypes?: SignalType[];
+}
+
+/** Declare a bot; checks the declaration's shape so a typo fails at start-up, not at 08:30. */
+export function defineBot<Definition extends BotDefinition>(definition: Definition): Definition {
+  if (!/^[a-z][a-z0-9-]*$/.test(definition.name)) throw new Error(`Bot name "${definition.name}" must be lower-case letters, digits and dashes`);
+  const jobIds = new Set<string>();
+  for (const job of definition.jobs ?? []) {
+    if (jobIds.has(job.id)) throw new Error(`Bot ${definition.name} declares job "${job.id}" twice`);
+    jobIds.add(job.id);
+  }
+  return definition;
+}

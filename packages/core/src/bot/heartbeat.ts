@@ -1,0 +1,70 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/db.js';
+
+/** Heartbeat status values (bot_heartbeats.status). */
+export type HeartbeatStatus = 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
+
+/** Beats for one bot process on one host. */
+export interface Heartbeat {
+  /** Write a beat now (also used for status changes). */
+  beat(status?: HeartbeatStatus, detail?: Record<string, unknown>): Promise<void>;
+  /** Host clock minus database clock at the last beat, in ms (positive: host is fast). */
+  readonly skewMs: number;
+  /** Stop the timer and write a final status. */
+  stop(status?: HeartbeatStatus): Promise<void>;
+}
+
+// Past this the scheduler and leases disagree with other hosts; warn the operator.
+const SKEW_WARNING_MS = 5000;
+
+/** Start writing heartbeats every intervalMs; the first beat is written before this resolves. */
+export async function startHeartbeat(options: {
+  db: Db;
+  bot: string;
+  host: string;
+  version: string;
+  intervalMs: number;
+  log: Logger;
+  detail?: () => Record<string, unknown>;
+}): Promise<Heartbeat> {
+  const startedAt = new Date();
+  let skewMs = 0;
+  let currentStatus: HeartbeatStatus = 'running';
+  let skewWarned = false;
+  const beat = async (status: HeartbeatStatus = currentStatus, extra: Record<string, unknown> = {}): Promise<void> => {
+    currentStatus = status;
+    const before = Date.now();
+    const [row] = await options.db.rpc<{ db_now: string }>('beat_heartbeat', {
+      p_bot: options.bot,
+      p_host: options.host,
+      p_pid: process.pid,
+      p_version: options.version,
+      p_started_at: startedAt,
+      p_status: status,
+      p_detail: { ...options.detail?.(), ...extra, rss_mb: Math.round(process.memoryUsage.rss() / 1048576) },
+    });
+    if (row !== undefined) {
+      const after = Date.now();
+      skewMs = Math.round((before + after) / 2 - Date.parse(row.db_now));
+      if (Math.abs(skewMs) > SKEW_WARNING_MS && !skewWarned) {
+        skewWarned = true;
+        options.log.warn({ skewMs }, 'this host clock differs from the database clock by more than 5 s; fix NTP (the database clock decides what is due)');
+      }
+    }
+  };
+  await beat('running');
+  const timer = setInterval(() => {
+    beat().catch((error: unknown) => options.log.warn({ err: error }, 'heartbeat failed; will retry at the next interval'));
+  }, options.intervalMs);
+  timer.unref();
+  return {
+    beat,
+    get skewMs() {
+      return skewMs;
+    },
+    async stop(status = 'stopped') {
+      clearInterval(timer);
+      await beat(status);
+    },
+  };
+}

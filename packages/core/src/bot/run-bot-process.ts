@@ -1,0 +1,57 @@
+import { loadCoreConfig } from '../config/core-config.js';
+import { ConfigError } from '../config/config-error.js';
+import { connectBrain } from '../db/connect-brain.js';
+import { createLogger } from '../log/logger.js';
+import { secretValuesFromEnv } from '../log/secret-values.js';
+import type { BotDefinition } from './define-bot.js';
+import { startBot } from './start-bot.js';
+
+/**
+ * The body of every bot's src/main.ts: load config, connect to the brain, start the bot, and
+ * on SIGTERM/SIGINT finish or release in-flight work within the grace period, mark the
+ * heartbeat stopped and close connections. A bad config exits 78 (EX_CONFIG) so systemd
+ * does not restart in a loop on a typo.
+ */
+export async function runBotProcess(definition: BotDefinition, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const secrets = secretValuesFromEnv(env);
+  let config;
+  try {
+    config = loadCoreConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${definition.name}: ${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const log = createLogger({ level: config.log.level, pretty: config.log.pretty, secrets, base: { bot: definition.name } });
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
+
+  let brain;
+  try {
+    brain = await connectBrain(config.brain, { applicationName: definition.name });
+  } catch (error) {
+    log.fatal({ err: error }, 'cannot connect to the brain');
+    process.exitCode = 1;
+    return;
+  }
+  const running = await startBot(definition, { db: brain.db, config, log });
+  let shuttingDown = false;
+  const shutdown = (reason: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info({ reason }, 'shutting down');
+    // Hard stop if something hangs: the supervisor and systemd expect us gone within the grace period.
+    setTimeout(() => process.exit(1), config.shutdownGraceMs + 2000).unref();
+    running
+      .stop()
+      .then(() => brain.db.close())
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,95 @@
+import type { Logger } from 'pino';
+import type { CoreConfig } from '../config/core-config.js';
+import type { Db } from '../db/db.js';
+import { catalogSignalTypes } from '../signals/signal-catalog.js';
+import { SignalConsumer, type SignalHandler } from '../signals/signal-consumer.js';
+import { createSignalEmitter } from '../signals/signal-emitter.js';
+import { SignalRegistry } from '../signals/signal-type.js';
+import type { BotContext, BotDefinition } from './define-bot.js';
+import { startHeartbeat, type Heartbeat } from './heartbeat.js';
+
+/** What a running bot needs, passed in (never module singletons) so tests can run several bots in one process. */
+export interface StartBotOptions {
+  db: Db;
+  config: Pick<CoreConfig, 'hostId' | 'signals' | 'heartbeatIntervalMs' | 'shutdownGraceMs'>;
+  log: Logger;
+  version?: string;
+  /** Defaults to the core catalog plus the bot's own types. */
+  registry?: SignalRegistry;
+}
+
+/** A running bot. */
+export interface RunningBot {
+  name: string;
+  heartbeat: Heartbeat;
+  consumer: SignalConsumer;
+  registry: SignalRegistry;
+  /** Finish or release in-flight work within the grace period, mark the heartbeat stopped. */
+  stop(): Promise<void>;
+}
+
+/** Start a bot: heartbeats, signal subscriptions and delivery. */
+export async function startBot(definition: BotDefinition, options: StartBotOptions): Promise<RunningBot> {
+  const { db, config } = options;
+  const log = options.log.child({ bot: definition.name });
+  const registry = options.registry ?? new SignalRegistry(catalogSignalTypes);
+  for (const type of definition.signalTypes ?? []) if (!registry.has(type.type)) registry.register(type);
+  const signals = createSignalEmitter({ db, registry, bot: definition.name });
+
+  const baseContext = (abortSignal: AbortSignal, childLog: Logger): BotContext => ({
+    bot: definition.name,
+    host: config.hostId,
+    log: childLog,
+    signals,
+    abortSignal,
+    db,
+  });
+
+  const handlers = new Map<string, SignalHandler>();
+  for (const [signalType, handler] of Object.entries(definition.on ?? {})) {
+    registry.get(signalType); // unknown subscription types fail at start-up
+    handlers.set(signalType, (signal, handlerContext) => handler(signal, baseContext(handlerContext.abortSignal, handlerContext.log)));
+  }
+
+  const heartbeat = await startHeartbeat({
+    db,
+    bot: definition.name,
+    host: config.hostId,
+    version: options.version ?? '0.1.0',
+    intervalMs: config.heartbeatIntervalMs,
+    log,
+    detail: () => ({ subscriptions: [...handlers.keys()], jobs: (definition.jobs ?? []).map((job) => job.id) }),
+  });
+  const consumer = new SignalConsumer({
+    db,
+    registry,
+    bot: definition.name,
+    log,
+    handlers,
+    pollMs: config.signals.pollMs,
+    leaseMs: config.signals.leaseMs,
+    maxAttempts: config.signals.maxAttempts,
+    concurrency: config.signals.concurrency,
+    listen: db.transport === 'postgres',
+    worker: `${config.hostId}:${process.pid}`,
+  });
+  await consumer.start();
+  log.info({ subscriptions: consumer.signalTypes, jobs: (definition.jobs ?? []).map((job) => job.id) }, `${definition.name} is up: ${definition.purpose}`);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    name: definition.name,
+    heartbeat,
+    consumer,
+    registry,
+    stop() {
+      stopped ??= (async () => {
+        await heartbeat.beat('stopping').catch(() => {});
+        await consumer.stop(config.shutdownGraceMs);
+        await heartbeat.stop('stopped');
+        log.info('stopped');
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import postgres from 'postgres';
+import { BrainConnectionError } from '../db/brain-error.js';
+
+/** Where the embedded server keeps its files and which loopback port it listens on. */
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  /** false: delete the data directory when the server stops (tests). */
+  persistent?: boolean;
+  /** How long to wait for a cold start (initdb + start). */
+  startTimeoutMs?: number;
+}
+
+/** A running embedded server. `stop` only stops it if this process started it. */
+export interface EmbeddedPostgres {
+  url: string;
+  startedHere: boolean;
+  stop(): Promise<void>;
+}
+
+const daemonScript = path.join(import.meta.dirname, 'postgres-daemon.mjs');
+
+/** The connection URL of the embedded server for one database. */
+export function embeddedUrl(port: number, database = 'postgres'): string {
+  return `postgres://postgres:postgres@127.0.0.1:${port}/${database}`;
+}
+
+async function accepts(port: number): Promise<boolean> {
+  const sql = postgres(embeddedUrl(port), { max: 1, connect_timeout: 2, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+/**
+ * Attach to the local embedded Postgres, starting it when nobody has. The server runs in a
+ * detached daemon so it is started once and shared by all local bot processes; a lock
+ * directory stops two processes starting it at the same moment.
+ */
+export async function ensureEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const url = embeddedUrl(options.port);
+  if (await accepts(options.port)) return { url, startedHere: false, stop: async () => {} };
+
+  fs.mkdirSync(path.dirname(options.dataDir), { recursive: true });
+  const lockDirectory = `${options.dataDir}.lock`;
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  let haveLock = false;
+  while (!haveLock) {
+    try {
+      fs.mkdirSync(lockDirectory);
+      haveLock = true;
+    } catch {
+      // Another process is starting it: wait for it, and take over a lock left by a dead starter.
+      if (await accepts(options.port)) return { url, startedHere: false, stop: async () => {} };
+      const age = Date.now() - (fs.statSync(lockDirectory, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 90_000) fs.rmSync(lockDirectory, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new BrainConnectionError(`Timed out waiting for another process to start the embedded Postgres (${lockDirectory}).`);
+      await sleep(250);
+    }
+  }
+  try {
+    if (await accepts(options.port)) return { url, startedHere: false, stop: async () => {} };
+    if (await portOpen(options.port)) {
+      throw new BrainConnectionError(`Port ${options.port} is taken by something that is not the fleet's Postgres. Set EMBEDDED_PG_PORT to a free port, or DATABASE_URL.`);
+    }
+    const daemon = spawn(process.execPath, [daemonScript, options.dataDir, String(options.port), String(options.persistent ?? true)], {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let errorText = '';
+    daemon.stderr?.on('data', (chunk: Buffer) => { errorText += chunk.toString(); });
+    let exited = false;
+    daemon.once('exit', () => { exited = true; });
+    while (!(await accepts(options.port))) {
+      if (exited) throw new BrainConnectionError(`The embedded Postgres did not start: ${errorText.trim() || 'the daemon exited'}`);
+      if (Date.now() > deadline) throw new BrainConnectionError(`The embedded Postgres did not start within ${options.startTimeoutMs ?? 60_000} ms: ${errorText.trim()}`);
+      await sleep(100);
+    }
+    daemon.stderr?.removeAllListeners('data');
+    daemon.stderr?.destroy();
+    daemon.unref();
+    return {
+      url,
+      startedHere: true,
+      async stop() {
+        if (exited || daemon.pid === undefined) return;
+        const gone = new Promise((resolve) => daemon.once('exit', resolve));
+        daemon.kill('SIGTERM');
+        await Promise.race([gone, sleep(10_000)]);
+      },
+    };
+  } finally {
+    fs.rmSync(lockDirectory, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,35 @@
+// @jbot/core — the public surface. Commonly used first, then building blocks, then internals
+// that the CLI and testkit need.
+
+// Bots
+export { defineBot, BOT_NAMES, type BotDefinition, type BotContext, type JobDefinition, type JobRunInfo } from './bot/define-bot.js';
+export { startBot, type RunningBot, type StartBotOptions } from './bot/start-bot.js';
+export { runBotProcess } from './bot/run-bot-process.js';
+export { startHeartbeat, type Heartbeat, type HeartbeatStatus } from './bot/heartbeat.js';
+
+// Signals
+export { defineSignalType, SignalRegistry, type SignalType } from './signals/signal-type.js';
+export { catalogSignalTypes, staleDeals, freightDelay, jobFailed, jobMissed, budgetExceeded, botUnhealthy, botNote } from './signals/signal-catalog.js';
+export { SEVERITIES, atLeast, compareSeverity, type Severity } from './signals/severity.js';
+export { createSignalEmitter, type SignalEmitter } from './signals/signal-emitter.js';
+export { SignalConsumer, type SignalHandler, type SignalHandlerContext, type SignalConsumerOptions } from './signals/signal-consumer.js';
+export { UnknownSignalTypeError, SignalPayloadError } from './signals/signal-errors.js';
+export type { Signal, EmitOptions, EmitResult } from './signals/signal.js';
+
+// Config and logs
+export { loadCoreConfig, coreEnvShape, repositoryRoot, type CoreConfig, type BrainTarget } from './config/core-config.js';
+export { parseEnv, optionalString, optionalHttpUrl, envBoolean, envInteger, envNumber, envList, timeZone, type Env } from './config/env-parsing.js';
+export { ConfigError, type ConfigProblem } from './config/config-error.js';
+export { createLogger, type Logger, type LoggerOptions } from './log/logger.js';
+export { secretValuesFromEnv } from './log/secret-values.js';
+export { scrubString, scrubValue, REDACTED } from './log/scrub-secrets.js';
+export { FleetError } from './errors/fleet-error.js';
+
+// The brain
+export type { Db, Listener, Row } from './db/db.js';
+export { createPostgresDb, rpcStatement, type PostgresDbOptions } from './db/postgres-db.js';
+export { createSupabaseDb, type SupabaseDbOptions } from './db/supabase-db.js';
+export { connectBrain, assertMigrated, type Brain } from './db/connect-brain.js';
+export { migrate, listMigrations, migrationsDirectory, type MigrationResult } from './db/migrate.js';
+export { BrainCallError, BrainConnectionError } from './db/brain-error.js';
+export { ensureEmbeddedPostgres, embeddedUrl, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/embedded-postgres.js';

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { defineSignalType } from './signal-type.js';
+
+// The signal types of the reference fleet. They live in core because the emitter validates
+// against the same schema the consumer reads with, and both are different processes.
+
+const dealSummary = z.object({
+  deal_id: z.string().min(1),
+  name: z.string().min(1),
+  owner: z.string().optional(),
+  stage: z.string().optional(),
+  amount: z.number().optional(),
+  last_activity_at: z.string().optional(),
+  days_since_activity: z.number().int().nonnegative().optional(),
+});
+
+/** salesbot: deals with no activity past the stale threshold. */
+export const staleDeals = defineSignalType({
+  type: 'stale_deals',
+  description: 'Wholesale deals with no activity for longer than the stale threshold',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    deals: z.array(dealSummary).min(1),
+    threshold_days: z.number().int().positive(),
+    new_deals: z.array(dealSummary).optional(),
+    closed_won: z.array(dealSummary).optional(),
+  }),
+});
+
+/** opsbot: a shipment is late against its promised ETA. */
+export const freightDelay = defineSignalType({
+  type: 'freight_delay',
+  description: 'An inbound shipment is late against its promised ETA',
+  defaultSeverity: 'alert',
+  schema: z.object({
+    shipment_id: z.string().min(1),
+    delay_days: z.number().int().positive(),
+    supplier: z.string().optional(),
+    origin: z.string().optional(),
+    promised_eta: z.string().optional(),
+    expected_eta: z.string().optional(),
+    skus: z.array(z.string()).optional(),
+  }),
+});
+
+/** Any bot: a cron job failed (raised on the second consecutive failure). */
+export const jobFailed = defineSignalType({
+  type: 'job_failed',
+  description: 'A cron job failed twice in a row',
+  defaultSeverity: 'alert',
+  schema: z.object({ bot: z.string(), job: z.string(), run_id: z.string().optional(), error: z.string(), consecutive_failures: z.number().int().positive() }),
+});
+
+/** Scheduler: a tick was missed or a run abandoned by a crashed process. */
+export const jobMissed = defineSignalType({
+  type: 'job_missed',
+  description: 'A cron tick was missed or a run was abandoned',
+  defaultSeverity: 'warning',
+  schema: z.object({ bot: z.string(), job: z.string(), scheduled_for: z.string(), status: z.enum(['missed', 'abandoned']), run_id: z.string().optional() }),
+});
+
+/** LLM layer: a bot or the fleet hit its daily budget. */
+export const budgetExceeded = defineSignalType({
+  type: 'budget_exceeded',
+  description: 'A daily LLM budget was reached; further calls are refused until tomorrow (UTC)',
+  defaultSeverity: 'alert',
+  schema: z.object({ bot: z.string(), scope: z.enum(['bot', 'fleet']), cap_usd: z.number(), spent_usd: z.number(), day: z.string() }),
+});
+
+/** sysbot: a bot stopped sending heartbeats or keeps restarting. */
+export const botUnhealthy = defineSignalType({
+  type: 'bot_unhealthy',
+  description: 'A bot is down, stale or restarting repeatedly',
+  defaultSeverity: 'alert',
+  schema: z.object({ bot: z.string(), host: z.string().optional(), reason: z.string(), seconds_since_seen: z.number().optional() }),
+});
+
+/** A free-form note between bots or to the operator (digest material). */
+export const botNote = defineSignalType({
+  type: 'bot_note',
+  description: 'A short note from a bot for the digest',
+  defaultSeverity: 'info',
+  schema: z.object({ text: z.string().min(1), detail: z.record(z.string(), z.unknown()).optional() }),
+});
+
+/** All catalog types, registered in every process by default. */
+export const catalogSignalTypes = [staleDeals, freightDelay, jobFailed, jobMissed, budgetExceeded, botUnhealthy, botNote];

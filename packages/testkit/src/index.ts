@@ -1,0 +1,5 @@
+// @jbot/testkit — what tests and benches need: real Postgres, fake SaaS servers at the transport.
+export { startTestPostgres, createTestDatabase, freePort, TEMPLATE_DATABASE, type TestPostgres, type TestDatabase } from './test-postgres.js';
+export { startRpcTestServer, type RpcTestServer } from './rpc-test-server.js';
+export { freshDatabase, testPostgresPort } from './vitest-context.js';
+export { waitFor } from './wait-for.js';
