@@ -1,1 +1,1 @@
-export {};
+export { adsbot } from './bot.js';

@@ -1,1 +1,1 @@
-export {};
+export { contentbot } from './bot.js';

@@ -1,1 +1,1 @@
-export {};
+export { jbot } from './bot.js';

@@ -1,1 +1,1 @@
-export {};
+export { mktgbot } from './bot.js';

@@ -1,1 +1,1 @@
-export {};
+export { opsbot } from './bot.js';

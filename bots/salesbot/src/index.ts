@@ -1,1 +1,1 @@
-export {};
+export { salesbot } from './bot.js';

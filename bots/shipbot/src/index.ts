@@ -1,1 +1,1 @@
-export {};
+export { shipbot } from './bot.js';

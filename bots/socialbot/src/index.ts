@@ -1,1 +1,1 @@
-export {};
+export { socialbot } from './bot.js';

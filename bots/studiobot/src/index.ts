@@ -1,1 +1,1 @@
-export {};
+export { studiobot } from './bot.js';

@@ -1,1 +1,1 @@
-export {};
+export { sysbot } from './bot.js';

@@ -1,0 +1,5 @@
+// Process entry for adsbot: what systemd (jbot@adsbot.service) and the local supervisor start.
+import { runBotProcess } from '@jbot/core';
+import { adsbot } from './bot.js';
+
+await runBotProcess(adsbot);

@@ -1,0 +1,5 @@
+// Process entry for contentbot: what systemd (jbot@contentbot.service) and the local supervisor start.
+import { runBotProcess } from '@jbot/core';
+import { contentbot } from './bot.js';
+
+await runBotProcess(contentbot);

@@ -1,0 +1,5 @@
+// Process entry for jbot: what systemd (jbot@jbot.service) and the local supervisor start.
+import { runBotProcess } from '@jbot/core';
+import { jbot } from './bot.js';
+
+await runBotProcess(jbot);

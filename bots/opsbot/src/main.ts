@@ -1,0 +1,5 @@
+// Process entry for opsbot: what systemd (jbot@opsbot.service) and the local supervisor start.
+import { runBotProcess } from '@jbot/core';
+import { opsbot } from './bot.js';
+
+await runBotProcess(opsbot);

@@ -1,0 +1,5 @@
+// Process entry for salesbot: what systemd (jbot@salesbot.service) and the local supervisor start.
+import { runBotProcess } from '@jbot/core';
+import { salesbot } from './bot.js';
+
+await runBotProcess(salesbot);

@@ -1,0 +1,5 @@
+// Process entry for shipbot: what systemd (jbot@shipbot.service) and the local supervisor start.
+import { runBotProcess } from '@jbot/core';
+import { shipbot } from './bot.js';
+
+await runBotProcess(shipbot);

@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+import { BOT_NAMES, ensureEmbeddedPostgres, loadCoreConfig, migrate } from '@jbot/core';
+import type { Command } from '../command.js';
+import { formatLogLine } from '../supervisor/log-line.js';
+import { startSupervisor } from '../supervisor/supervisor.js';
+
+const COLORS = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94, 95, 96];
+const colorFor = (bot: string, enabled: boolean) => (text: string) => {
+  if (!enabled) return text;
+  const index = [...bot].reduce((sum, character) => sum + character.charCodeAt(0), 0) % COLORS.length;
+  return `\u001b[${COLORS[index]}m${text}\u001b[0m`;
+};
+
+/** `fleet start` (what `pnpm start` runs): the brain, migrations, and the bots under a local supervisor. */
+export const startCommand: Command = {
+  name: 'start',
+  summary: 'run the fleet locally: embedded Postgres, migrations, ten bot processes (Ctrl-C stops all)',
+  usage: 'fleet start [--bots a,b,…]',
+  async run(argv, io) {
+    const { values } = parseArgs({ args: argv, options: { bots: { type: 'string' } } });
+    const config = loadCoreConfig(io.env);
+    const bots = values.bots === undefined ? [...BOT_NAMES] : values.bots.split(',').map((bot) => bot.trim()).filter(Boolean);
+    const childEnv: NodeJS.ProcessEnv = { ...io.env, LOG_PRETTY: 'false' };
+    let stopDatabase = async () => {};
+
+    io.out('JBOT Fleet — starting locally');
+    if (config.brain.kind === 'embedded') {
+      io.out(`  brain: embedded Postgres in ${config.brain.dataDir} (port ${config.brain.port}); set DATABASE_URL or SUPABASE_URL to use another`);
+      const server = await ensureEmbeddedPostgres({ dataDir: config.brain.dataDir, port: config.brain.port });
+      if (server.startedHere) stopDatabase = server.stop;
+      childEnv['DATABASE_URL'] = server.url;
+      const result = await migrate(server.url);
+      io.out(`  migrations: ${result.applied.length === 0 ? 'up to date' : `applied ${result.applied.length}`}`);
+    } else if (config.brain.kind === 'postgres') {
+      io.out('  brain: DATABASE_URL');
+      const result = await migrate(config.brain.url);
+      io.out(`  migrations: ${result.applied.length === 0 ? 'up to date' : `applied ${result.applied.length}`}`);
+    } else {
+      io.out('  brain: Supabase (SUPABASE_URL); migrations are applied with `supabase db push`');
+    }
+    io.out(`  bots: ${bots.join(', ')}`);
+    io.out('  inspect with `pnpm fleet status`, `pnpm fleet signals` in another terminal; Ctrl-C stops everything\n');
+
+    const colored = process.stdout.isTTY === true;
+    const supervisor = startSupervisor({
+      bots,
+      env: childEnv,
+      onLine: (bot, line) => io.out(formatLogLine(bot, line, colorFor(bot, colored))),
+      onEvent: (event) => {
+        if (event.kind !== 'started') io.out(`supervisor: ${event.bot} ${event.kind} ${event.detail}`);
+      },
+    });
+
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        io.out(`\nsupervisor: ${signal} — stopping ${bots.length} bots (each finishes or releases its work)…`);
+        supervisor
+          .stop()
+          .then(() => stopDatabase())
+          .then(() => {
+            io.out('supervisor: all stopped');
+            resolve();
+          })
+          .catch((error: unknown) => {
+            io.error(`supervisor: error while stopping: ${String(error)}`);
+            resolve();
+          });
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+    return 0;
+  },
+};

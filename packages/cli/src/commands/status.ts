@@ -1,0 +1,52 @@
+import type { Command } from '../command.js';
+import { formatAge, formatTable } from '../format-table.js';
+import { openBrain } from '../open-brain.js';
+
+interface HeartbeatRow {
+  [column: string]: unknown;
+  bot: string;
+  host: string;
+  pid: number;
+  status: string;
+  started_at: string;
+  seconds_since_seen: number;
+  detail: { rss_mb?: number; subscriptions?: string[]; jobs?: string[] };
+}
+
+/** `fleet status`: every bot's heartbeat, and where the brain is. */
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'the fleet at a glance: heartbeats per bot and host',
+  usage: 'fleet status [--json]',
+  async run(argv, io) {
+    const session = await openBrain(io.env);
+    try {
+      const rows = await session.db.rpc<HeartbeatRow>('fleet_heartbeats');
+      if (argv.includes('--json')) {
+        io.out(JSON.stringify(rows, null, 2));
+        return 0;
+      }
+      const staleAfter = (session.config.heartbeatIntervalMs * 3) / 1000;
+      io.out(`brain: ${session.config.brain.kind}${session.config.brain.kind === 'embedded' ? ` (${session.config.brain.dataDir})` : ''}`);
+      io.out(
+        formatTable(
+          ['bot', 'host', 'pid', 'status', 'last seen', 'rss', 'subscribes to'],
+          rows.map((row) => [
+            row.bot,
+            row.host,
+            row.pid,
+            row.status === 'running' && row.seconds_since_seen > staleAfter ? 'STALE' : row.status,
+            formatAge(row.seconds_since_seen),
+            row.detail.rss_mb === undefined ? '' : `${row.detail.rss_mb} MB`,
+            (row.detail.subscriptions ?? []).join(','),
+          ]),
+        ),
+      );
+      const running = rows.filter((row) => row.status === 'running' && row.seconds_since_seen <= staleAfter).length;
+      io.out(`${running} of ${rows.length} bot processes running`);
+      return 0;
+    } finally {
+      await session.close();
+    }
+  },
+};

@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { repositoryRoot } from '@jbot/core';
+
+/** One supervised bot process. */
+export interface SupervisedBot {
+  bot: string;
+  child: ChildProcess | undefined;
+  restarts: number;
+  startedAt: number;
+}
+
+/** How to run a set of bots as child processes. */
+export interface SupervisorOptions {
+  bots: readonly string[];
+  env: NodeJS.ProcessEnv;
+  /** Each output line of each bot (already formatted by the caller's formatter). */
+  onLine: (bot: string, line: string, stream: 'stdout' | 'stderr') => void;
+  /** Supervisor events: started, exited, restarting, gave up. */
+  onEvent?: (event: { bot: string; kind: 'started' | 'exited' | 'restarting' | 'gave-up'; detail: string }) => void;
+  /** First restart delay; doubles per crash up to maxBackoffMs, resets after a minute of uptime. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Give up on a bot after this many crashes in a row. */
+  maxRestarts?: number;
+  /** Graceful stop deadline before SIGKILL (bots finish or release work within 10 s). */
+  stopTimeoutMs?: number;
+}
+
+/** A running supervisor. */
+export interface Supervisor {
+  bots: ReadonlyMap<string, SupervisedBot>;
+  /** SIGTERM every bot, SIGKILL what is left after stopTimeoutMs. */
+  stop(): Promise<void>;
+}
+
+// Exit code of a bot whose configuration is invalid: restarting would only repeat the error.
+const EXIT_CONFIG = 78;
+
+/** The command line that runs one bot from source (tsx), the same way systemd runs it. */
+export function botCommand(bot: string): { command: string; args: string[] } {
+  return { command: process.execPath, args: ['--import', 'tsx', path.join(repositoryRoot, 'bots', bot, 'src', 'main.ts')] };
+}
+
+/** Start bots as separate processes; restart a crashed bot with exponential backoff. */
+export function startSupervisor(options: SupervisorOptions): Supervisor {
+  const bots = new Map<string, SupervisedBot>();
+  let stopping = false;
+  const backoffMs = options.backoffMs ?? 1000;
+  const maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  const maxRestarts = options.maxRestarts ?? 20;
+
+  const launch = (entry: SupervisedBot) => {
+    const { command, args } = botCommand(entry.bot);
+    const child = spawn(command, args, { cwd: repositoryRoot, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    entry.child = child;
+    entry.startedAt = Date.now();
+    options.onEvent?.({ bot: entry.bot, kind: 'started', detail: `pid ${child.pid}` });
+    for (const [stream, source] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
+      if (source === null) continue;
+      readline.createInterface({ input: source }).on('line', (line) => options.onLine(entry.bot, line, stream));
+    }
+    child.once('exit', (code, signal) => {
+      entry.child = undefined;
+      options.onEvent?.({ bot: entry.bot, kind: 'exited', detail: signal === null ? `code ${code}` : `signal ${signal}` });
+      if (stopping) return;
+      if (code === EXIT_CONFIG) {
+        options.onEvent?.({ bot: entry.bot, kind: 'gave-up', detail: 'configuration error (see above); fix .env and restart' });
+        return;
+      }
+      if (Date.now() - entry.startedAt > 60_000) entry.restarts = 0;
+      entry.restarts += 1;
+      if (entry.restarts > maxRestarts) {
+        options.onEvent?.({ bot: entry.bot, kind: 'gave-up', detail: `crashed ${maxRestarts} times in a row` });
+        return;
+      }
+      const delay = Math.min(maxBackoffMs, backoffMs * 2 ** (entry.restarts - 1));
+      options.onEvent?.({ bot: entry.bot, kind: 'restarting', detail: `in ${delay} ms (crash ${entry.restarts})` });
+      setTimeout(() => {
+        if (!stopping) launch(entry);
+      }, delay);
+    });
+  };
+
+  for (const bot of options.bots) {
+    const entry: SupervisedBot = { bot, child: undefined, restarts: 0, startedAt: 0 };
+    bots.set(bot, entry);
+    launch(entry);
+  }
+
+  return {
+    bots,
+    async stop() {
+      stopping = true;
+      const running = [...bots.values()].flatMap((entry) => (entry.child === undefined ? [] : [entry.child]));
+      await Promise.all(
+        running.map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
+              const killer = setTimeout(() => child.kill('SIGKILL'), options.stopTimeoutMs ?? 12_000);
+              child.once('exit', () => {
+                clearTimeout(killer);
+                resolve();
+              });
+              child.kill('SIGTERM');
+            }),
+        ),
+      );
+    },
+  };
+}
