@@ -193,6 +193,17 @@ language sql as $$
   select exists (select 1 from updated);
 $$;
 
+-- Ack many at once: a busy consumer flushes its finished signals in one round trip.
+create function ack_signals(p_consumer_bot text, p_signal_ids jsonb)
+returns table (signal_id uuid)
+language sql as $$
+  update signal_receipts r
+     set status = 'handled', handled_at = now(), error = null
+   where r.consumer_bot = p_consumer_bot and r.status = 'processing'
+     and r.signal_id in (select (jsonb_array_elements_text(p_signal_ids))::uuid)
+  returning r.signal_id;
+$$;
+
 -- The handler threw: retry with exponential backoff, or dead after p_max_attempts.
 create function fail_signal(
   p_signal_id uuid,

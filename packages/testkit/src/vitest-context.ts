@@ -1,4 +1,3 @@
-import { inject } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './test-postgres.js';
 
 declare module 'vitest' {
@@ -8,12 +7,18 @@ declare module 'vitest' {
   }
 }
 
+// vitest is imported lazily so benches and scripts can import @jbot/testkit outside a test run.
+async function providedPort(): Promise<number> {
+  const { inject } = await import('vitest');
+  return inject('testPostgresPort');
+}
+
 /** A fresh migrated database on the run's Postgres; call from a test file's beforeAll. */
-export function freshDatabase(): Promise<TestDatabase> {
-  return createTestDatabase(inject('testPostgresPort'));
+export async function freshDatabase(): Promise<TestDatabase> {
+  return createTestDatabase(await providedPort());
 }
 
 /** Port of the run's Postgres, for tests that create more databases. */
-export function testPostgresPort(): number {
-  return inject('testPostgresPort');
+export function testPostgresPort(): Promise<number> {
+  return providedPort();
 }
