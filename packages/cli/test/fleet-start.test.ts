@@ -1,0 +1,55 @@
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BOT_NAMES, createPostgresDb, repositoryRoot, type Db } from '@jbot/core';
+import { freshDatabase, waitFor, type TestDatabase } from '@jbot/testkit';
+
+const cli = path.join(repositoryRoot, 'packages', 'cli', 'src', 'main.ts');
+
+interface Beat { [column: string]: unknown; bot: string; status: string; pid: number }
+
+describe('fleet start / status / migrate', () => {
+  let database: TestDatabase;
+  let db: Db;
+  beforeAll(async () => {
+    database = await freshDatabase();
+    db = createPostgresDb({ url: database.url });
+  });
+  afterAll(async () => {
+    await db.close();
+    await database.drop();
+  });
+
+  it('migrate is idempotent on an already migrated database', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', cli, 'migrate'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/up to date \(\d+ migrations applied earlier\)/);
+  });
+
+  it('starts ten bot processes with heartbeats, and Ctrl-C stops them all cleanly', async () => {
+    const supervisor = spawn(process.execPath, ['--import', 'tsx', cli, 'start'], {
+      env: { ...process.env, DATABASE_URL: database.url, HEARTBEAT_INTERVAL_MS: '1000', FLEET_HOST_ID: 'test-host' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    supervisor.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    supervisor.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const running = await waitFor(async () => {
+      const rows = await db.rpc<Beat>('fleet_heartbeats');
+      const up = rows.filter((row) => row.status === 'running');
+      return up.length === BOT_NAMES.length ? up : undefined;
+    }, { timeoutMs: 90_000, intervalMs: 250, what: 'ten running heartbeats' });
+    expect(running.map((row) => row.bot).sort()).toEqual([...BOT_NAMES].sort());
+    expect(new Set(running.map((row) => row.pid)).size).toBe(10);
+
+    const status = spawnSync(process.execPath, ['--import', 'tsx', cli, 'status'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8' });
+    expect(status.stdout).toMatch(/10 of 10 bot processes running/);
+
+    const exited = new Promise<number | null>((resolve) => supervisor.once('exit', resolve));
+    supervisor.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const after = await db.rpc<Beat>('fleet_heartbeats');
+    expect(after.map((row) => row.status)).toEqual(Array(10).fill('stopped'));
+    expect(output).toMatch(/supervisor: all stopped/);
+  }, 120_000);
+});
