@@ -5,7 +5,7 @@ import { z } from 'zod';
 import pino from 'pino';
 import { catalogSignalTypes, createPostgresDb, createSignalEmitter, defineSignalType, SignalConsumer, SignalRegistry } from '@jbot/core';
 import { createTestDatabase, startTestPostgres, waitFor } from '@jbot/testkit';
-import { percentiles } from './_percentiles.ts';
+import { percentiles } from './_percentiles.js';
 
 const benchPing = defineSignalType({ type: 'bench_ping', description: 'bench', schema: z.object({ n: z.number().int() }) });
 const registry = new SignalRegistry([...catalogSignalTypes, benchPing]);

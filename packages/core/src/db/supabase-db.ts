@@ -1,5 +1,4 @@
-import { createClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { BrainCallError, BrainConnectionError } from './brain-error.js';
 import { assertIdentifier, type Db, type Listener, type Row } from './db.js';
 
@@ -14,11 +13,16 @@ export interface SupabaseDbOptions {
  * Realtime does not promise delivery, so callers' poll backstop is the guarantee here.
  */
 export function createSupabaseDb(options: SupabaseDbOptions): Db {
-  const client = createClient(options.url, options.serviceRoleKey, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    // Node 20 has no global WebSocket; supabase-js needs one for its Realtime client.
-    realtime: { transport: WebSocket as never },
-  });
+  // Loaded on first use: processes on the postgres transport never pay supabase-js's memory.
+  let clientPromise: Promise<SupabaseClient> | undefined;
+  const connect = () =>
+    (clientPromise ??= Promise.all([import('@supabase/supabase-js'), import('ws')]).then(([{ createClient }, { default: WebSocket }]) =>
+      createClient(options.url, options.serviceRoleKey, {
+        auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+        // Node 20 has no global WebSocket; supabase-js needs one for its Realtime client.
+        realtime: { transport: WebSocket as never },
+      }),
+    ));
   return {
     transport: 'supabase',
     async rpc<Result extends Row>(functionName: string, args: Record<string, unknown> = {}): Promise<Result[]> {
@@ -31,7 +35,7 @@ export function createSupabaseDb(options: SupabaseDbOptions): Db {
       }
       let response;
       try {
-        response = await client.rpc(functionName, body);
+        response = await (await connect()).rpc(functionName, body);
       } catch (error) {
         throw new BrainConnectionError(`Supabase is unreachable: ${(error as Error).message}. Check SUPABASE_URL.`, { cause: error, transport: 'supabase' });
       }
@@ -51,7 +55,7 @@ export function createSupabaseDb(options: SupabaseDbOptions): Db {
       return null;
     },
     async close() {
-      await client.removeAllChannels();
+      if (clientPromise !== undefined) await (await clientPromise).removeAllChannels();
     },
   };
 }
