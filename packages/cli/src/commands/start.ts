@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { BOT_NAMES, ensureEmbeddedPostgres, loadCoreConfig, migrate } from '@jbot/core';
 import type { Command } from '../command.js';
 import { formatLogLine } from '../supervisor/log-line.js';
+import { bundleBots } from '../supervisor/bundle-bots.js';
 import { startSupervisor } from '../supervisor/supervisor.js';
 
 const COLORS = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94, 95, 96];
@@ -15,9 +16,9 @@ const colorFor = (bot: string, enabled: boolean) => (text: string) => {
 export const startCommand: Command = {
   name: 'start',
   summary: 'run the fleet locally: embedded Postgres, migrations, ten bot processes (Ctrl-C stops all)',
-  usage: 'fleet start [--bots a,b,…]',
+  usage: 'fleet start [--bots a,b,…] [--from-source]',
   async run(argv, io) {
-    const { values } = parseArgs({ args: argv, options: { bots: { type: 'string' } } });
+    const { values } = parseArgs({ args: argv, options: { bots: { type: 'string' }, 'from-source': { type: 'boolean' } } });
     const config = loadCoreConfig(io.env);
     const bots = values.bots === undefined ? [...BOT_NAMES] : values.bots.split(',').map((bot) => bot.trim()).filter(Boolean);
     const childEnv: NodeJS.ProcessEnv = { ...io.env, LOG_PRETTY: 'false' };
@@ -38,12 +39,14 @@ export const startCommand: Command = {
     } else {
       io.out('  brain: Supabase (SUPABASE_URL); migrations are applied with `supabase db push`');
     }
-    io.out(`  bots: ${bots.join(', ')}`);
+    const bundles = values['from-source'] === true ? undefined : await bundleBots(bots);
+    io.out(`  bots: ${bots.join(', ')}${bundles === undefined ? ' (from source via tsx)' : ' (bundled)'}`);
     io.out('  inspect with `pnpm fleet status`, `pnpm fleet signals` in another terminal; Ctrl-C stops everything\n');
 
     const colored = process.stdout.isTTY === true;
     const supervisor = startSupervisor({
       bots,
+      ...(bundles === undefined ? {} : { bundles }),
       env: childEnv,
       onLine: (bot, line) => io.out(formatLogLine(bot, line, colorFor(bot, colored))),
       onEvent: (event) => {

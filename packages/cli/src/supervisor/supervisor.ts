@@ -26,6 +26,8 @@ export interface SupervisorOptions {
   maxRestarts?: number;
   /** Graceful stop deadline before SIGKILL (bots finish or release work within 10 s). */
   stopTimeoutMs?: number;
+  /** Prebuilt bundles per bot (see bundleBots); bots without one run from source. */
+  bundles?: ReadonlyMap<string, string>;
 }
 
 /** A running supervisor. */
@@ -38,8 +40,10 @@ export interface Supervisor {
 // Exit code of a bot whose configuration is invalid: restarting would only repeat the error.
 const EXIT_CONFIG = 78;
 
-/** The command line that runs one bot from source (tsx), the same way systemd runs it. */
-export function botCommand(bot: string): { command: string; args: string[] } {
+/** The command line that runs one bot: its bundle when one was built, else from source through tsx. */
+export function botCommand(bot: string, bundles?: ReadonlyMap<string, string>): { command: string; args: string[] } {
+  const bundle = bundles?.get(bot);
+  if (bundle !== undefined) return { command: process.execPath, args: ['--enable-source-maps', bundle] };
   return { command: process.execPath, args: ['--import', 'tsx', path.join(repositoryRoot, 'bots', bot, 'src', 'main.ts')] };
 }
 
@@ -52,7 +56,7 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
   const maxRestarts = options.maxRestarts ?? 20;
 
   const launch = (entry: SupervisedBot) => {
-    const { command, args } = botCommand(entry.bot);
+    const { command, args } = botCommand(entry.bot, options.bundles);
     const child = spawn(command, args, { cwd: repositoryRoot, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     entry.child = child;
     entry.startedAt = Date.now();

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ConfigProblem } from './config-error.js';
+import { repositoryRoot } from './repository-root.js';
 import { envBoolean, envInteger, optionalString, parseEnv, timeZone, type Env } from './env-parsing.js';
 
 const postgresUrl = optionalString.refine(
@@ -56,8 +57,7 @@ export interface CoreConfig {
   shutdownGraceMs: number;
 }
 
-/** The repository root (two levels above packages/core), where `.data/` lives by default. */
-export const repositoryRoot = path.resolve(import.meta.dirname, '../../../..');
+export { repositoryRoot } from './repository-root.js';
 
 /** Parse the core variables; throws ConfigError naming each bad variable. */
 export function loadCoreConfig(env: Env = process.env): CoreConfig {

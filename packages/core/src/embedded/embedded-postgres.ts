@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
+import { repositoryRoot } from '../config/repository-root.js';
 import { BrainConnectionError } from '../db/brain-error.js';
 
 /** Where the embedded server keeps its files and which loopback port it listens on. */
@@ -22,7 +23,8 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-const daemonScript = path.join(import.meta.dirname, 'postgres-daemon.mjs');
+// Resolved from the repository root so it is found from source and from a bundle alike.
+const daemonScript = path.join(repositoryRoot, 'packages', 'core', 'src', 'embedded', 'postgres-daemon.mjs');
 
 /** The connection URL of the embedded server for one database. */
 export function embeddedUrl(port: number, database = 'postgres'): string {
