@@ -33,3 +33,8 @@ export { connectBrain, assertMigrated, type Brain } from './db/connect-brain.js'
 export { migrate, listMigrations, migrationsDirectory, type MigrationResult } from './db/migrate.js';
 export { BrainCallError, BrainConnectionError } from './db/brain-error.js';
 export { ensureEmbeddedPostgres, embeddedUrl, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/embedded-postgres.js';
+
+// Scheduler
+export { JobScheduler, type JobSchedulerOptions } from './scheduler/job-scheduler.js';
+export { validateJobSchedule, nextTick, ticksBetween } from './scheduler/cron-expression.js';
+export { ScheduleError } from './scheduler/schedule-error.js';

@@ -7,11 +7,12 @@ import { createSignalEmitter } from '../signals/signal-emitter.js';
 import { SignalRegistry } from '../signals/signal-type.js';
 import type { BotContext, BotDefinition } from './define-bot.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
+import { JobScheduler } from '../scheduler/job-scheduler.js';
 
 /** What a running bot needs, passed in (never module singletons) so tests can run several bots in one process. */
 export interface StartBotOptions {
   db: Db;
-  config: Pick<CoreConfig, 'hostId' | 'signals' | 'heartbeatIntervalMs' | 'shutdownGraceMs'>;
+  config: Pick<CoreConfig, 'hostId' | 'signals' | 'heartbeatIntervalMs' | 'shutdownGraceMs' | 'timeZone'> & { scheduler?: Partial<Pick<import('../scheduler/job-scheduler.js').JobSchedulerOptions, 'leaseMs' | 'checkIntervalMs' | 'missedAfterMs' | 'lookbackMs' | 'toleranceMs' | 'clock'>> };
   log: Logger;
   version?: string;
   /** Defaults to the core catalog plus the bot's own types. */
@@ -23,6 +24,7 @@ export interface RunningBot {
   name: string;
   heartbeat: Heartbeat;
   consumer: SignalConsumer;
+  scheduler: JobScheduler;
   registry: SignalRegistry;
   /** Finish or release in-flight work within the grace period, mark the heartbeat stopped. */
   stop(): Promise<void>;
@@ -51,6 +53,20 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     handlers.set(signalType, (signal, handlerContext) => handler(signal, baseContext(handlerContext.abortSignal, handlerContext.log)));
   }
 
+  // Validates every job's schedule before the bot reports itself up.
+  const scheduler = new JobScheduler({
+    db,
+    bot: definition.name,
+    host: config.hostId,
+    jobs: definition.jobs ?? [],
+    log,
+    signals,
+    context: baseContext,
+    defaultTimeZone: config.timeZone,
+    listen: db.transport === 'postgres',
+    ...config.scheduler,
+  });
+
   const heartbeat = await startHeartbeat({
     db,
     bot: definition.name,
@@ -74,6 +90,7 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     worker: `${config.hostId}:${process.pid}`,
   });
   await consumer.start();
+  await scheduler.start();
   log.info({ subscriptions: consumer.signalTypes, jobs: (definition.jobs ?? []).map((job) => job.id) }, `${definition.name} is up: ${definition.purpose}`);
 
   let stopped: Promise<void> | undefined;
@@ -81,11 +98,12 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     name: definition.name,
     heartbeat,
     consumer,
+    scheduler,
     registry,
     stop() {
       stopped ??= (async () => {
         await heartbeat.beat('stopping').catch(() => {});
-        await consumer.stop(config.shutdownGraceMs);
+        await Promise.all([consumer.stop(config.shutdownGraceMs), scheduler.stop(config.shutdownGraceMs)]);
         await heartbeat.stop('stopped');
         log.info('stopped');
       })();
