@@ -1,11 +1,12 @@
 import { defineBot } from '@jbot/core';
+import { fleetMonitor } from './jobs/fleet-monitor.js';
 
 /** sysbot — Fleet monitor and cost watchdog: heartbeats, failing and missed jobs, LLM spend against budget. */
 export const sysbot = defineBot({
   name: 'sysbot',
   purpose: "Fleet monitor and cost watchdog: heartbeats, failing and missed jobs, LLM spend against budget",
   channel: '#sys-bot',
-  jobs: [],
+  jobs: [fleetMonitor],
   // Until this bot's workflows land, its handlers log each signal so delivery is visible end to end.
   on: {
     job_failed: (signal, context) => {

@@ -45,6 +45,15 @@ describe('fleet start / status / migrate', () => {
     const status = spawnSync(process.execPath, ['--import', 'tsx', cli, 'status'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8' });
     expect(status.stdout).toMatch(/10 of 10 bot processes running/);
 
+    // A job run on demand goes through the brain to the running sysbot process.
+    const crons = spawnSync(process.execPath, ['--import', 'tsx', cli, 'crons'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8' });
+    expect(crons.stdout).toMatch(/sysbot\s+fleet-monitor\s+\* \* \* \* \*/);
+    const run = spawnSync(process.execPath, ['--import', 'tsx', cli, 'run', 'sysbot/fleet-monitor'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stdout).toMatch(/succeeded on test-host/);
+    expect(run.status).toBe(0);
+    const runs = spawnSync(process.execPath, ['--import', 'tsx', cli, 'runs', '--bot', 'sysbot'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8' });
+    expect(runs.stdout).toMatch(/\(manual\)\s+sysbot\s+fleet-monitor\s+succeeded/);
+
     const exited = new Promise<number | null>((resolve) => supervisor.once('exit', resolve));
     supervisor.kill('SIGINT');
     expect(await exited).toBe(0);

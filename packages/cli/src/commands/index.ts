@@ -1,8 +1,11 @@
 import type { Command } from '../command.js';
+import { cronsCommand } from './crons.js';
 import { migrateCommand } from './migrate.js';
+import { runCommand } from './run.js';
+import { runsCommand } from './runs.js';
 import { signalsCommand } from './signals.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 
 /** Every `fleet` subcommand, in the order `fleet help` lists them. Add new commands here. */
-export const commands: Command[] = [startCommand, statusCommand, migrateCommand, signalsCommand];
+export const commands: Command[] = [startCommand, statusCommand, migrateCommand, signalsCommand, cronsCommand, runsCommand, runCommand];
