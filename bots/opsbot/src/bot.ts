@@ -3,10 +3,8 @@ import { defineBot } from '@jbot/core';
 /** opsbot — Supply chain: inbound freight against promised ETAs, vendors, purchase orders. */
 export const opsbot = defineBot({
   name: 'opsbot',
-  purpose: "Supply chain: inbound freight against promised ETAs, vendors, purchase orders",
+  purpose: 'Supply chain: inbound freight against promised ETAs, vendors, purchase orders',
   channel: '#ops-bot',
   jobs: [],
-  // Until this bot's workflows land, its handlers log each signal so delivery is visible end to end.
-  on: {
-  },
+  on: {},
 });

@@ -3,10 +3,8 @@ import { defineBot } from '@jbot/core';
 /** socialbot — The social calendar across platforms. */
 export const socialbot = defineBot({
   name: 'socialbot',
-  purpose: "The social calendar across platforms",
+  purpose: 'The social calendar across platforms',
   channel: '#social-bot',
   jobs: [],
-  // Until this bot's workflows land, its handlers log each signal so delivery is visible end to end.
-  on: {
-  },
+  on: {},
 });
