@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { buildCommand } from './build.js';
 import { cronsCommand } from './crons.js';
 import { migrateCommand } from './migrate.js';
 import { runCommand } from './run.js';
@@ -8,4 +9,4 @@ import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 
 /** Every `fleet` subcommand, in the order `fleet help` lists them. Add new commands here. */
-export const commands: Command[] = [startCommand, statusCommand, migrateCommand, signalsCommand, cronsCommand, runsCommand, runCommand];
+export const commands: Command[] = [startCommand, statusCommand, migrateCommand, signalsCommand, cronsCommand, runsCommand, runCommand, buildCommand];
