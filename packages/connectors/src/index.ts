@@ -1,1 +1,30 @@
-export {};
+// @jbot/connectors — the company's systems behind one interface per domain. Each domain has a
+// live implementation on the vendor's official SDK (loaded lazily) and a sample implementation
+// over the sample company in the brain; createConnectors picks by the credentials in the env.
+
+// Commonly used
+export { createConnectors, type Connectors, type CreateConnectorsOptions } from './create-connectors.js';
+export { loadConnectorsConfig, connectorsEnvShape, type ConnectorsConfig } from './connectors-config.js';
+export { loadSampleCompany, type SampleCompanyLoadResult } from './sample/load-sample-company.js';
+export { ConnectorError, SideEffectInFlightError } from './connector-error.js';
+
+// Domain interfaces
+export { CLOSED_STAGES, type CrmConnector, type Deal, type DealOwner, type DealContact, type SendEmailInput, type SendEmailResult, type UpdateDealInput, type UpdateDealResult } from './crm/crm-connector.js';
+export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
+export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
+export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';
+
+// Implementations (for tests and explicit wiring)
+export { createSampleCrmConnector } from './crm/sample-crm-connector.js';
+export { createHubSpotCrmConnector, HUBSPOT_DEAL_PROPERTIES, HUBSPOT_IDEMPOTENCY_PROPERTY, type HubSpotCrmOptions } from './crm/hubspot-crm-connector.js';
+export { createSampleFreightConnector } from './freight/sample-freight-connector.js';
+export { parseShipmentCsv, type ShipmentCsvRow } from './freight/shipment-csv.js';
+export { createSampleCommerceConnector } from './commerce/sample-commerce-connector.js';
+export { createShopifyCommerceConnector, type ShopifyCommerceOptions } from './commerce/shopify-commerce-connector.js';
+export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
+export { createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
+export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';
+
+// Sample company
+export { readSampleCompanyData, sampleDataDirectory, SAMPLE_DATA_FILES, type SampleCompanyData } from './sample/sample-company-data.js';
+export { hubspotObjectsFromSample, type HubSpotSampleObjects, type HubSpotObjectSeed } from './crm/hubspot-sample-objects.js';

@@ -1,0 +1,49 @@
+/** An ad campaign and the SKUs it promotes. */
+export interface AdCampaign {
+  id: string;
+  name: string;
+  status: 'ACTIVE' | 'PAUSED' | 'ARCHIVED';
+  objective: string;
+  dailyBudget: number;
+  /** SKUs the campaign's ads link to (sample: declared; Meta: from ad URLs' `sku` parameter or the campaign name). */
+  promotedSkus: string[];
+  updatedAt: string | null;
+}
+
+/** One campaign-day of delivery. */
+export interface AdInsight {
+  campaignId: string;
+  /** YYYY-MM-DD */
+  day: string;
+  impressions: number;
+  reach: number;
+  frequency: number;
+  clicks: number;
+  /** Percent. */
+  ctr: number;
+  spend: number;
+  purchases: number;
+}
+
+/** Pause a campaign (only ever called to execute an approved proposal). */
+export interface PauseCampaignInput {
+  campaignId: string;
+  idempotencyKey: string;
+  reason?: string;
+}
+
+/** What a pause did; `changed` is false when it was already paused or the key was used. */
+export interface PauseCampaignResult {
+  campaignId: string;
+  status: string;
+  changed: boolean;
+}
+
+/** Paid social (Meta Ads). */
+export interface AdsConnector {
+  readonly source: 'sample' | 'meta';
+  listCampaigns(): Promise<AdCampaign[]>;
+  /** Daily insights since the given day (default: last 7 days). */
+  listInsights(options?: { campaignId?: string; since?: Date }): Promise<AdInsight[]>;
+  pauseCampaign(input: PauseCampaignInput): Promise<PauseCampaignResult>;
+}

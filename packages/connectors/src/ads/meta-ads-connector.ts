@@ -1,0 +1,98 @@
+import type { Db } from '@jbot/core';
+import { ConnectorError } from '../connector-error.js';
+import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
+import type { AdCampaign, AdInsight, AdsConnector, PauseCampaignResult } from './ads-connector.js';
+
+/** Options for the live Meta Ads account. */
+export interface MetaAdsOptions {
+  accessToken: string;
+  /** act_1234… */
+  adAccountId: string;
+  /** https://graph.facebook.com unless overridden (META_API_BASE). */
+  apiBase?: string;
+  db: Db;
+}
+
+/** The slice of facebook-nodejs-business-sdk's FacebookAdsApi used here (the SDK ships no types). */
+interface GraphApi {
+  call(method: string, path: string[], params?: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
+// SKUs named in a campaign (our naming convention puts them in the name, e.g. "… [DW-104]").
+const SKU_PATTERN = /\b[A-Z]{2,4}-\d{2,5}\b/g;
+
+/**
+ * Meta Ads through the official facebook-nodejs-business-sdk (loaded on first use). Reads
+ * campaigns and daily insights; pauses a campaign when an approved proposal is executed.
+ */
+export function createMetaAdsConnector(options: MetaAdsOptions): AdsConnector {
+  const ledger = createSideEffectLedger(options.db);
+  const account = options.adAccountId.startsWith('act_') ? options.adAccountId : `act_${options.adAccountId}`;
+  let apiPromise: Promise<GraphApi> | undefined;
+  const api = (): Promise<GraphApi> => {
+    apiPromise ??= import('facebook-nodejs-business-sdk').then((module) => {
+      const sdk = (module as { default?: unknown }).default ?? module;
+      const { FacebookAdsApi } = sdk as { FacebookAdsApi: { init(token: string): GraphApi } };
+      // The SDK reads its host from a static getter; overriding it is the documented-by-source way to point it elsewhere.
+      if (options.apiBase !== undefined) Object.defineProperty(FacebookAdsApi, 'GRAPH', { get: () => options.apiBase, configurable: true });
+      return FacebookAdsApi.init(options.accessToken);
+    });
+    return apiPromise;
+  };
+  const call = async (method: string, path: string[], params: Record<string, unknown>, operation: string) => {
+    try {
+      return await (await api()).call(method, path, params);
+    } catch (error) {
+      throw new ConnectorError('meta_request_failed', `Meta ${operation} failed: ${error instanceof Error ? error.message : String(error)}`, { facts: { operation }, cause: error });
+    }
+  };
+
+  return {
+    source: 'meta',
+    async listCampaigns() {
+      const response = await call('GET', [account, 'campaigns'], { fields: 'id,name,status,objective,daily_budget,updated_time', limit: 200 }, 'campaigns list');
+      const data = (response['data'] ?? []) as Array<Record<string, string>>;
+      return data.map((campaign): AdCampaign => ({
+        id: String(campaign['id']),
+        name: String(campaign['name']),
+        status: (campaign['status'] ?? 'ACTIVE') as AdCampaign['status'],
+        objective: String(campaign['objective'] ?? ''),
+        // Meta reports budgets in the account currency's minor unit.
+        dailyBudget: Number(campaign['daily_budget'] ?? 0) / 100,
+        promotedSkus: [...new Set(String(campaign['name']).match(SKU_PATTERN) ?? [])],
+        updatedAt: campaign['updated_time'] ?? null,
+      }));
+    },
+    async listInsights(query = {}) {
+      const since = (query.since ?? new Date(Date.now() - 7 * 86_400_000)).toISOString().slice(0, 10);
+      const until = new Date().toISOString().slice(0, 10);
+      const response = await call('GET', [query.campaignId ?? account, 'insights'], {
+        level: 'campaign', time_increment: 1, time_range: JSON.stringify({ since, until }), limit: 500,
+        fields: 'campaign_id,date_start,impressions,reach,frequency,clicks,ctr,spend,actions',
+      }, 'insights');
+      const data = (response['data'] ?? []) as Array<Record<string, unknown>>;
+      return data.map((row): AdInsight => {
+        const actions = (row['actions'] ?? []) as Array<{ action_type: string; value: string }>;
+        return {
+          campaignId: String(row['campaign_id']), day: String(row['date_start']), impressions: Number(row['impressions'] ?? 0), reach: Number(row['reach'] ?? 0),
+          frequency: Number(row['frequency'] ?? 0), clicks: Number(row['clicks'] ?? 0), ctr: Number(row['ctr'] ?? 0), spend: Number(row['spend'] ?? 0),
+          purchases: Number(actions.find((action) => action.action_type === 'purchase')?.value ?? 0),
+        };
+      });
+    },
+    async pauseCampaign(input) {
+      const { result, performed } = await ledger.run<PauseCampaignResult>({
+        idempotencyKey: input.idempotencyKey,
+        connector: 'meta',
+        action: 'campaign.pause',
+        request: { campaignId: input.campaignId, ...(input.reason === undefined ? {} : { reason: input.reason }) },
+        lookup: async () => null, // setting PAUSED again is harmless
+        perform: async () => {
+          await call('POST', [input.campaignId], { status: 'PAUSED' }, 'campaign pause');
+          return { campaignId: input.campaignId, status: 'PAUSED', changed: true };
+        },
+      });
+      return { ...result, changed: performed };
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { Db, Env, Logger } from '@jbot/core';
+import type { AdsConnector } from './ads/ads-connector.js';
+import { createMetaAdsConnector } from './ads/meta-ads-connector.js';
+import { createSampleAdsConnector } from './ads/sample-ads-connector.js';
+import type { CommerceConnector } from './commerce/commerce-connector.js';
+import { createSampleCommerceConnector } from './commerce/sample-commerce-connector.js';
+import { createShopifyCommerceConnector } from './commerce/shopify-commerce-connector.js';
+import { loadConnectorsConfig, type ConnectorsConfig } from './connectors-config.js';
+import type { CrmConnector } from './crm/crm-connector.js';
+import { createHubSpotCrmConnector } from './crm/hubspot-crm-connector.js';
+import { createSampleCrmConnector } from './crm/sample-crm-connector.js';
+import type { FreightConnector } from './freight/freight-connector.js';
+import { createSampleFreightConnector } from './freight/sample-freight-connector.js';
+
+/** Every connector a bot may use, one per domain. */
+export interface Connectors {
+  crm: CrmConnector;
+  freight: FreightConnector;
+  commerce: CommerceConnector;
+  ads: AdsConnector;
+}
+
+/** What createConnectors needs: the brain (sample data and the side-effect ledger live there) and the env. */
+export interface CreateConnectorsOptions {
+  db: Db;
+  env: Env;
+  log?: Logger;
+  /** Already-parsed config (tests); otherwise parsed from env. */
+  config?: ConnectorsConfig;
+}
+
+/**
+ * Build the connectors: live on the vendor's SDK where its credentials are set
+ * (HUBSPOT_ACCESS_TOKEN, SHOPIFY_STORE_DOMAIN + SHOPIFY_ADMIN_ACCESS_TOKEN, META_ACCESS_TOKEN +
+ * META_AD_ACCOUNT_ID), the sample company otherwise. Cheap: SDKs load on first call.
+ */
+export function createConnectors(options: CreateConnectorsOptions): Connectors {
+  const config = options.config ?? loadConnectorsConfig(options.env);
+  const { db } = options;
+  return {
+    crm: config.hubspot === undefined
+      ? createSampleCrmConnector(db)
+      : createHubSpotCrmConnector({ ...config.hubspot, db, leaseSeconds: config.sideEffectLeaseSeconds, ...(options.log === undefined ? {} : { log: options.log }) }),
+    freight: createSampleFreightConnector(db),
+    commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector(config.shopify),
+    ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, db }),
+  };
+}

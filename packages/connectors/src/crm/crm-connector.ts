@@ -1,0 +1,87 @@
+/** A deal as the fleet sees it, whichever CRM it came from (HubSpot property names in `properties`). */
+export interface Deal {
+  id: string;
+  name: string;
+  /** Pipeline stage id (HubSpot: appointmentscheduled … closedwon, closedlost). */
+  stage: string;
+  amount: number | null;
+  ownerId: string | null;
+  ownerName: string | null;
+  accountName: string | null;
+  /** The primary contact, when the source knows it without another call. */
+  contactEmail: string | null;
+  contactName: string | null;
+  createdAt: string;
+  closedAt: string | null;
+  isClosed: boolean;
+  isClosedWon: boolean;
+  /** Last logged activity (HubSpot `notes_last_updated`); null when never touched. */
+  lastActivityAt: string | null;
+  /** Raw CRM properties, strings as HubSpot returns them. */
+  properties: Record<string, string>;
+}
+
+/** A CRM user who owns deals. */
+export interface DealOwner {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+}
+
+/** A person at the deal's account, primary contact first. */
+export interface DealContact {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  title: string | null;
+  isPrimary: boolean;
+}
+
+/** An email to log (HubSpot: an email engagement associated with the deal and contact). */
+export interface SendEmailInput {
+  dealId: string;
+  to: string;
+  subject: string;
+  body: string;
+  /** Exactly one email per key, however often the call is retried (use the approval's key). */
+  idempotencyKey: string;
+  contactId?: string;
+}
+
+/** What a send did; `created` is false when the key had already been used (nothing sent again). */
+export interface SendEmailResult {
+  emailId: string;
+  created: boolean;
+  sentAt: string;
+}
+
+/** A deal update: HubSpot-style string properties (e.g. `{ jbot_status: 're-engaged' }`). */
+export interface UpdateDealInput {
+  dealId: string;
+  properties: Record<string, string>;
+  idempotencyKey: string;
+}
+
+/** What an update did; `applied` is false for a repeat of the same key. */
+export interface UpdateDealResult {
+  dealId: string;
+  applied: boolean;
+  properties: Record<string, string>;
+}
+
+/** The CRM the sales bots read and, after approval, write. */
+export interface CrmConnector {
+  readonly source: 'sample' | 'hubspot';
+  listDeals(): Promise<Deal[]>;
+  listOwners(): Promise<DealOwner[]>;
+  listDealContacts(dealId: string): Promise<DealContact[]>;
+  /** Exactly once per idempotency key. */
+  sendEmail(input: SendEmailInput): Promise<SendEmailResult>;
+  /** Exactly once per idempotency key. */
+  updateDeal(input: UpdateDealInput): Promise<UpdateDealResult>;
+}
+
+/** Stage ids that mean the deal is over. */
+export const CLOSED_STAGES = new Set(['closedwon', 'closedlost']);

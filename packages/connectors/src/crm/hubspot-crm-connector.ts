@@ -1,0 +1,203 @@
+import type { Client } from '@hubspot/api-client';
+import type { Db, Logger } from '@jbot/core';
+import { ConnectorError } from '../connector-error.js';
+import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
+import { CLOSED_STAGES, type CrmConnector, type Deal, type DealOwner, type SendEmailResult, type UpdateDealResult } from './crm-connector.js';
+
+/** Deal properties the fleet reads. `notes_last_updated` is HubSpot's "Last Activity Date". */
+export const HUBSPOT_DEAL_PROPERTIES = ['dealname', 'dealstage', 'amount', 'hubspot_owner_id', 'createdate', 'closedate', 'hs_is_closed', 'hs_is_closed_won', 'notes_last_updated', 'jbot_status'];
+
+/**
+ * Email property holding our idempotency key, so a retry after an uncertain create can find the
+ * email at HubSpot. Create it once in the portal (Settings → Properties → Email, single-line text).
+ */
+export const HUBSPOT_IDEMPOTENCY_PROPERTY = 'jbot_idempotency_key';
+
+// HubSpot-defined association type ids (v4 association labels).
+const EMAIL_TO_DEAL = 210;
+const EMAIL_TO_CONTACT = 198;
+
+/** Options for the live HubSpot CRM. */
+export interface HubSpotCrmOptions {
+  accessToken: string;
+  /** https://api.hubapi.com unless overridden (HUBSPOT_API_BASE): proxies and tests. */
+  basePath: string;
+  db: Db;
+  log?: Logger;
+  /** How long an attempt holds its idempotency key before a retry may recover it. */
+  leaseSeconds?: number;
+}
+
+function hubspotError(operation: string, error: unknown, facts: Record<string, unknown> = {}): ConnectorError {
+  const status = (error as { code?: unknown }).code;
+  return new ConnectorError('hubspot_request_failed', `HubSpot ${operation} failed${typeof status === 'number' ? ` with HTTP ${status}` : ''}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, {
+    facts: { operation, ...(typeof status === 'number' ? { status } : {}), ...facts },
+    cause: error,
+  });
+}
+
+function dealFromObject(object: { id: string; properties: Record<string, string | null> }, owners: Map<string, DealOwner>): Deal {
+  const properties: Record<string, string> = {};
+  for (const [key, value] of Object.entries(object.properties)) if (value !== null && value !== undefined) properties[key] = value;
+  const stage = properties['dealstage'] ?? '';
+  const owner = properties['hubspot_owner_id'] === undefined ? undefined : owners.get(properties['hubspot_owner_id']);
+  const isClosedWon = properties['hs_is_closed_won'] === 'true' || stage === 'closedwon';
+  const isClosed = properties['hs_is_closed'] === 'true' || CLOSED_STAGES.has(stage);
+  const amount = properties['amount'] === undefined || properties['amount'] === '' ? null : Number(properties['amount']);
+  return {
+    id: object.id,
+    name: properties['dealname'] ?? `Deal ${object.id}`,
+    stage,
+    amount: amount !== null && Number.isFinite(amount) ? amount : null,
+    ownerId: properties['hubspot_owner_id'] ?? null,
+    ownerName: owner === undefined ? null : `${owner.firstName} ${owner.lastName}`.trim(),
+    accountName: null,
+    contactEmail: null,
+    contactName: null,
+    createdAt: properties['createdate'] ?? '',
+    closedAt: isClosed ? (properties['closedate'] ?? null) : null,
+    isClosed,
+    isClosedWon,
+    lastActivityAt: properties['notes_last_updated'] ?? null,
+    properties,
+  };
+}
+
+/**
+ * The CRM on HubSpot through @hubspot/api-client (loaded on first use so bots that never touch
+ * HubSpot don't pay for it). Writes run through the side-effect ledger: the SDK's own retries
+ * are off, because a retried POST after a lost response would create a second email.
+ */
+export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnector {
+  const ledger = createSideEffectLedger(options.db, options.leaseSeconds === undefined ? {} : { leaseSeconds: options.leaseSeconds });
+  let clientPromise: Promise<Client> | undefined;
+  const client = (): Promise<Client> => {
+    clientPromise ??= import('@hubspot/api-client').then(({ Client: HubSpotClient }) => new HubSpotClient({ accessToken: options.accessToken, basePath: options.basePath, numberOfApiCallRetries: 0 }));
+    return clientPromise;
+  };
+
+  async function listOwners(): Promise<DealOwner[]> {
+    const hubspot = await client();
+    const owners: DealOwner[] = [];
+    let after: string | undefined;
+    try {
+      do {
+        const page = await hubspot.crm.owners.ownersApi.getPage(undefined, after, 100, false);
+        for (const owner of page.results) owners.push({ id: owner.id, firstName: owner.firstName ?? '', lastName: owner.lastName ?? '', email: owner.email ?? '' });
+        after = page.paging?.next?.after;
+      } while (after !== undefined);
+    } catch (error) {
+      throw hubspotError('owners list', error);
+    }
+    return owners;
+  }
+
+  return {
+    source: 'hubspot',
+    listOwners,
+    async listDeals() {
+      const hubspot = await client();
+      const owners = new Map((await listOwners()).map((owner) => [owner.id, owner]));
+      const deals: Deal[] = [];
+      let after: string | undefined;
+      try {
+        do {
+          const page = await hubspot.crm.deals.basicApi.getPage(100, after, HUBSPOT_DEAL_PROPERTIES, undefined, undefined, false);
+          for (const object of page.results) deals.push(dealFromObject(object, owners));
+          after = page.paging?.next?.after;
+        } while (after !== undefined);
+      } catch (error) {
+        throw hubspotError('deals list', error);
+      }
+      return deals;
+    },
+    async listDealContacts(dealId) {
+      const hubspot = await client();
+      try {
+        const deal = await hubspot.crm.deals.basicApi.getById(dealId, ['dealname'], undefined, ['contacts']);
+        const ids = (deal.associations?.['contacts']?.results ?? []).map((association) => association.id);
+        const contacts = await Promise.all(ids.map((id) => hubspot.crm.contacts.basicApi.getById(id, ['firstname', 'lastname', 'email', 'jobtitle'])));
+        return contacts.map((contact, index) => ({
+          id: contact.id,
+          firstName: contact.properties['firstname'] ?? '',
+          lastName: contact.properties['lastname'] ?? '',
+          email: contact.properties['email'] ?? '',
+          title: contact.properties['jobtitle'] ?? null,
+          isPrimary: index === 0,
+        }));
+      } catch (error) {
+        throw hubspotError('deal contacts', error, { dealId });
+      }
+    },
+    async sendEmail(input) {
+      const hubspot = await client();
+      const toResult = (object: { id: string; properties: Record<string, string | null> }): SendEmailResult => ({
+        emailId: object.id, created: true, sentAt: object.properties['hs_timestamp'] ?? new Date().toISOString(),
+      });
+      const { result, performed } = await ledger.run<SendEmailResult>({
+        idempotencyKey: input.idempotencyKey,
+        connector: 'hubspot',
+        action: 'email.create',
+        request: { dealId: input.dealId, to: input.to, subject: input.subject },
+        lookup: async () => {
+          try {
+            const found = await hubspot.crm.objects.emails.searchApi.doSearch({
+              filterGroups: [{ filters: [{ propertyName: HUBSPOT_IDEMPOTENCY_PROPERTY, operator: 'EQ' as never, value: input.idempotencyKey }] }],
+              properties: ['hs_timestamp', HUBSPOT_IDEMPOTENCY_PROPERTY],
+              limit: 1,
+            });
+            const first = found.results[0];
+            return first === undefined ? null : toResult(first);
+          } catch (error) {
+            throw hubspotError('email search', error, { idempotencyKey: input.idempotencyKey });
+          }
+        },
+        perform: async () => {
+          const associations = [{ to: { id: input.dealId }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: EMAIL_TO_DEAL }] }];
+          if (input.contactId !== undefined) associations.push({ to: { id: input.contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: EMAIL_TO_CONTACT }] });
+          try {
+            const created = await hubspot.crm.objects.emails.basicApi.create({
+              properties: {
+                hs_timestamp: new Date().toISOString(),
+                hs_email_direction: 'EMAIL',
+                hs_email_status: 'SENT',
+                hs_email_subject: input.subject,
+                hs_email_text: input.body,
+                hs_email_headers: JSON.stringify({ to: [{ email: input.to }] }),
+                [HUBSPOT_IDEMPOTENCY_PROPERTY]: input.idempotencyKey,
+              },
+              associations,
+            });
+            return toResult(created);
+          } catch (error) {
+            throw hubspotError('email create', error, { dealId: input.dealId, idempotencyKey: input.idempotencyKey });
+          }
+        },
+      });
+      options.log?.info({ dealId: input.dealId, emailId: result.emailId, performed }, performed ? 'HubSpot email logged' : 'HubSpot email already logged under this key');
+      return { ...result, created: performed };
+    },
+    async updateDeal(input) {
+      const hubspot = await client();
+      const { result, performed } = await ledger.run<UpdateDealResult>({
+        idempotencyKey: input.idempotencyKey,
+        connector: 'hubspot',
+        action: 'deal.update',
+        request: { dealId: input.dealId, properties: input.properties },
+        // A PATCH of the same properties is harmless to repeat, so recovery simply re-applies.
+        lookup: async () => null,
+        perform: async () => {
+          try {
+            const updated = await hubspot.crm.deals.basicApi.update(input.dealId, { properties: input.properties });
+            const properties: Record<string, string> = {};
+            for (const [key, value] of Object.entries(updated.properties)) if (value !== null) properties[key] = value;
+            return { dealId: updated.id, applied: true, properties };
+          } catch (error) {
+            throw hubspotError('deal update', error, { dealId: input.dealId, idempotencyKey: input.idempotencyKey });
+          }
+        },
+      });
+      return { ...result, applied: performed };
+    },
+  };
+}

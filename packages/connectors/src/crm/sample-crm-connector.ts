@@ -1,0 +1,65 @@
+import type { Db } from '@jbot/core';
+import { day, instant, numberOrNull, stringRecord, text } from '../sample/row-values.js';
+import { CLOSED_STAGES, type CrmConnector, type Deal } from './crm-connector.js';
+
+/**
+ * The CRM over the sample company's tables. Writes go through SQL functions that key each
+ * side effect on its idempotency key, so a retried approval sends one email and applies one update.
+ */
+export function createSampleCrmConnector(db: Db): CrmConnector {
+  return {
+    source: 'sample',
+    async listDeals() {
+      const rows = await db.rpc('sample_crm_list_deals');
+      return rows.map((row): Deal => {
+        const stage = String(row['stage']);
+        const properties = stringRecord(row['properties']);
+        return {
+          id: String(row['deal_id']),
+          name: String(row['name']),
+          stage,
+          amount: numberOrNull(row['amount']),
+          ownerId: text(row['owner_id']),
+          ownerName: text(row['owner_name']),
+          accountName: text(row['account_name']),
+          contactEmail: text(row['contact_email']),
+          contactName: text(row['contact_name']),
+          createdAt: instant(row['created_at']) ?? '',
+          closedAt: instant(row['closed_at']),
+          isClosed: CLOSED_STAGES.has(stage),
+          isClosedWon: stage === 'closedwon',
+          lastActivityAt: instant(row['last_activity_at']),
+          properties: {
+            ...properties,
+            dealname: String(row['name']),
+            dealstage: stage,
+            ...(row['close_date'] === null ? {} : { closedate: day(row['close_date']) }),
+          },
+        };
+      });
+    },
+    async listOwners() {
+      const rows = await db.rpc('sample_crm_list_owners');
+      return rows.map((row) => ({ id: String(row['owner_id']), firstName: String(row['first_name']), lastName: String(row['last_name']), email: String(row['email']) }));
+    },
+    async listDealContacts(dealId) {
+      const rows = await db.rpc('sample_crm_deal_contacts', { p_deal_id: dealId });
+      return rows.map((row) => ({
+        id: String(row['contact_id']), firstName: String(row['first_name']), lastName: String(row['last_name']),
+        email: String(row['email']), title: text(row['title']), isPrimary: row['is_primary'] === true,
+      }));
+    },
+    async sendEmail(input) {
+      const [row] = await db.rpc('sample_crm_send_email', {
+        p_idempotency_key: input.idempotencyKey, p_deal_id: input.dealId, p_to: input.to, p_subject: input.subject, p_body: input.body,
+      });
+      if (row === undefined) throw new Error('sample_crm_send_email returned no row');
+      return { emailId: String(row['email_id']), created: row['created'] === true, sentAt: instant(row['sent_at']) ?? '' };
+    },
+    async updateDeal(input) {
+      const [row] = await db.rpc('sample_crm_update_deal', { p_idempotency_key: input.idempotencyKey, p_deal_id: input.dealId, p_properties: input.properties });
+      if (row === undefined) throw new Error('sample_crm_update_deal returned no row');
+      return { dealId: String(row['deal_id']), applied: row['applied'] === true, properties: { ...stringRecord(row['properties']), dealstage: String(row['stage']) } };
+    },
+  };
+}
