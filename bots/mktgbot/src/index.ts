@@ -1,1 +1,2 @@
 export { mktgbot } from './bot.js';
+export { findCampaignsPromotingStockouts, type PauseProposal, type DelayedStock } from './campaigns-promoting-stockouts.js';

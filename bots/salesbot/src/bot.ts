@@ -1,11 +1,12 @@
 import { defineBot, loggingHandlers } from '@jbot/core';
+import { hubspotSync } from './jobs/hubspot-sync.js';
 
 /** salesbot — Keeps the HubSpot pipeline moving: new, stale and won deals, follow-up drafts, customer notices. */
 export const salesbot = defineBot({
   name: 'salesbot',
   purpose: 'Keeps the HubSpot pipeline moving: new, stale and won deals, follow-up drafts, customer notices',
   channel: '#sales-bot',
-  jobs: [],
+  jobs: [hubspotSync],
   // Until this bot's workflows land, its handlers log each signal so delivery is visible end to end.
   on: loggingHandlers(['freight_delay']),
 });

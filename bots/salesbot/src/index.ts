@@ -1,1 +1,2 @@
 export { salesbot } from './bot.js';
+export { hubspotSync, findDealChanges, runHubSpotSync, isoWeek, previousSync, type DealChanges, type DealSummary, type HubSpotSyncResult } from './jobs/hubspot-sync.js';

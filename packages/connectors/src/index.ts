@@ -28,3 +28,6 @@ export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-eff
 // Sample company
 export { readSampleCompanyData, sampleDataDirectory, SAMPLE_DATA_FILES, type SampleCompanyData } from './sample/sample-company-data.js';
 export { hubspotObjectsFromSample, type HubSpotSampleObjects, type HubSpotObjectSeed } from './crm/hubspot-sample-objects.js';
+
+// Shared analysis over connector data
+export { projectStockouts, restockDateFor, RECEIVING_DAYS, dayNumber, dayString, type StockRunway } from './analysis/project-stockouts.js';
