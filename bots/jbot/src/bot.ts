@@ -1,11 +1,43 @@
-import { defineBot, loggingHandlers } from '@jbot/core';
+import { catalogSignalTypes, defineBot, type BotDefinition, type Env } from '@jbot/core';
+import { escalateSignal } from './escalate-signal.js';
+import { loadJbotConfig } from './jbot-config.js';
+import { dailyDigestJob } from './jobs/daily-digest.js';
+import { morningBriefJob } from './jobs/morning-brief.js';
+import { keywordRouter, type MessageRouter } from './routing.js';
+import { startTelegramService, type TelegramService } from './telegram-service.js';
 
-/** jbot — The operator's assistant: routes what matters to Telegram and the operator's replies back to the right bot. */
-export const jbot = defineBot({
-  name: 'jbot',
-  purpose: "The operator's assistant: routes what matters to Telegram and the operator's replies back to the right bot",
-  channel: '#jbot',
-  jobs: [],
-  // Until this bot's workflows land, its handlers log each signal so delivery is visible end to end.
-  on: loggingHandlers(['stale_deals', 'freight_delay', 'job_failed', 'job_missed', 'budget_exceeded', 'bot_unhealthy']),
-});
+/** What a jbot instance can be given (tests pass env and a router; main.ts passes nothing). */
+export interface JbotOptions {
+  env?: Env;
+  /** Chooses a bot for free-form messages; keywords by default (an LLM router plugs in here). */
+  router?: MessageRouter;
+  now?: () => Date;
+  /** Receives the running Telegram service (tests and benches reach the dispatcher through it). */
+  onTelegram?: (service: TelegramService) => void;
+}
+
+/** Build jbot: routing rules applied to every signal, the Telegram executive layer, the brief and the digest. */
+export function createJbot(options: JbotOptions = {}) {
+  const config = loadJbotConfig(options.env ?? process.env);
+  const now = options.now ?? (() => new Date());
+  let telegram: TelegramService | undefined;
+  const wake = () => telegram?.dispatcher.wake();
+  const routedTypes = catalogSignalTypes.map((type) => type.type).filter((type) => type !== 'operator_instruction');
+  const on: NonNullable<BotDefinition['on']> = Object.fromEntries(routedTypes.map((type) => [type, (signal, context) => escalateSignal(signal, context, { config, now, wake })]));
+  return defineBot({
+    name: 'jbot',
+    purpose: "The operator's assistant: routes what matters to Telegram and the operator's replies back to the right bot",
+    channel: '#jbot',
+    jobs: [morningBriefJob(config), dailyDigestJob(config)],
+    on,
+    async onStart(context) {
+      telegram = await startTelegramService({ db: context.db, log: context.log, config, router: options.router ?? keywordRouter });
+      options.onTelegram?.(telegram);
+      const service = telegram;
+      return () => service.stop();
+    },
+  });
+}
+
+/** jbot — the operator's assistant, configured from the environment. */
+export const jbot = createJbot();

@@ -1,1 +1,5 @@
-export { jbot } from './bot.js';
+export { jbot, createJbot, type JbotOptions } from './bot.js';
+export { loadJbotConfig, LOCAL_OPERATOR_CHAT, type JbotConfig } from './jbot-config.js';
+export { ROUTING_RULES, WORK_FLOOR_CHANNELS, KEYWORD_ROUTES, keywordRouter, routeSignal, isQuietTime, parseQuietHours, synthesiseLine, type MessageRouter, type MessageRoute, type RoutingConfig } from './routing.js';
+export { queueMorningBrief, BRIEF_MAX_ITEMS } from './jobs/morning-brief.js';
+export type { TelegramService } from './telegram-service.js';

@@ -2,7 +2,7 @@
 // that the CLI and testkit need.
 
 // Bots
-export { defineBot, BOT_NAMES, type BotDefinition, type BotContext, type JobDefinition, type JobRunInfo } from './bot/define-bot.js';
+export { defineBot, BOT_NAMES, type BotDefinition, type BotContext, type JobDefinition, type JobRunInfo, type OperatorInstruction } from './bot/define-bot.js';
 export { startBot, type RunningBot, type StartBotOptions } from './bot/start-bot.js';
 export { runBotProcess } from './bot/run-bot-process.js';
 export { loggingHandlers } from './bot/logging-handlers.js';
@@ -10,7 +10,7 @@ export { startHeartbeat, type Heartbeat, type HeartbeatStatus } from './bot/hear
 
 // Signals
 export { defineSignalType, SignalRegistry, type SignalType } from './signals/signal-type.js';
-export { catalogSignalTypes, staleDeals, freightDelay, jobFailed, jobMissed, budgetExceeded, botUnhealthy, botNote } from './signals/signal-catalog.js';
+export { catalogSignalTypes, staleDeals, freightDelay, jobFailed, jobMissed, budgetExceeded, botUnhealthy, botNote, operatorInstruction } from './signals/signal-catalog.js';
 export { SEVERITIES, atLeast, compareSeverity, type Severity } from './signals/severity.js';
 export { createSignalEmitter, type SignalEmitter } from './signals/signal-emitter.js';
 export { SignalConsumer, type SignalHandler, type SignalHandlerContext, type SignalConsumerOptions } from './signals/signal-consumer.js';

@@ -6,3 +6,6 @@ export { waitFor } from './wait-for.js';
 
 // Fake HubSpot (connectors)
 export { startFakeHubSpot, FakeHubSpotStore, type FakeHubSpot, type FakeHubSpotOptions, type FakeHubSpotFault, type FakeHubSpotObject, type FakeHubSpotSeed, type FakeHubSpotSideEffect } from './fake-hubspot/index.js';
+
+// Telegram (telegram-test-api emulator with real getUpdates semantics)
+export { startTelegramEmulator, type TelegramEmulator, type EmulatedBotMessage } from './telegram/telegram-emulator.js';

@@ -59,6 +59,32 @@ export interface BotDefinition {
   on?: Record<string, (signal: Parameters<SignalHandler>[0], context: BotContext) => Promise<void> | void>;
   /** Extra signal types this bot emits beyond the core catalog. */
   signalTypes?: SignalType[];
+  /**
+   * The operator's instruction to this bot (a reply to its escalation, or a message jbot routed
+   * here). Delivered at least once through the brain; the runtime acknowledges to the operator
+   * and posts the work to the bot's channel. Return a short summary for the acknowledgement.
+   * Without it the runtime still acknowledges and records the instruction.
+   */
+  onInstruction?: (instruction: OperatorInstruction, context: BotContext) => Promise<string | void> | string | void;
+  /**
+   * Long-lived services started with the bot (jbot's Telegram channel). Return a stop function;
+   * it runs on shutdown before the bot's signals are released.
+   */
+  onStart?: (context: BotContext) => Promise<(() => Promise<void>) | void> | (() => Promise<void>) | void;
+}
+
+/** What a bot receives from the operator. */
+export interface OperatorInstruction {
+  text: string;
+  /** The operator_messages row. */
+  operatorMessageId: string;
+  /** The escalated signal it answers, when it is a reply to one. */
+  signalId: string | null;
+  approvalId: string | null;
+  /** The operator_instruction signal that carried it. */
+  instructionSignalId: string;
+  channel: 'telegram' | 'discord' | 'local';
+  senderId: string;
 }
 
 /** Declare a bot; checks the declaration's shape so a typo fails at start-up, not at 08:30. */

@@ -7,6 +7,7 @@ import { createSignalEmitter } from '../signals/signal-emitter.js';
 import { SignalRegistry } from '../signals/signal-type.js';
 import type { BotContext, BotDefinition } from './define-bot.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
+import { instructionHandler } from './operator-instruction.js';
 import { JobScheduler } from '../scheduler/job-scheduler.js';
 
 /** What a running bot needs, passed in (never module singletons) so tests can run several bots in one process. */
@@ -48,7 +49,9 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
   });
 
   const handlers = new Map<string, SignalHandler>();
-  for (const [signalType, handler] of Object.entries(definition.on ?? {})) {
+  // Every bot takes the operator's instructions addressed to it (see operator-instruction.ts).
+  const subscriptions = { operator_instruction: instructionHandler(definition), ...definition.on };
+  for (const [signalType, handler] of Object.entries(subscriptions)) {
     registry.get(signalType); // unknown subscription types fail at start-up
     handlers.set(signalType, (signal, handlerContext) => handler(signal, baseContext(handlerContext.abortSignal, handlerContext.log)));
   }
@@ -91,6 +94,7 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
   });
   await consumer.start();
   await scheduler.start();
+  const stopService = await definition.onStart?.(baseContext(new AbortController().signal, log));
   log.info({ subscriptions: consumer.signalTypes, jobs: (definition.jobs ?? []).map((job) => job.id) }, `${definition.name} is up: ${definition.purpose}`);
 
   let stopped: Promise<void> | undefined;
@@ -103,6 +107,7 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     stop() {
       stopped ??= (async () => {
         await heartbeat.beat('stopping').catch(() => {});
+        await stopService?.().catch((error: unknown) => log.error({ err: error }, 'a bot service failed to stop cleanly'));
         await Promise.all([consumer.stop(config.shutdownGraceMs), scheduler.stop(config.shutdownGraceMs)]);
         await heartbeat.stop('stopped');
         log.info('stopped');

@@ -83,5 +83,29 @@ export const botNote = defineSignalType({
   schema: z.object({ text: z.string().min(1), detail: z.record(z.string(), z.unknown()).optional() }),
 });
 
+/**
+ * jbot → one bot: the operator's instruction (a Telegram reply to that bot's escalation, a
+ * message jbot routed to it, or `fleet reply`). A signal so delivery is at least once and waits
+ * for a bot that is down; each bot acts only on instructions addressed to it (`to_bot`).
+ */
+export const operatorInstruction = defineSignalType({
+  type: 'operator_instruction',
+  description: "The operator's instruction to one bot, linked to the signal it answers",
+  defaultSeverity: 'info',
+  schema: z.object({
+    to_bot: z.string().min(1),
+    text: z.string().min(1),
+    operator_message_id: z.string().uuid(),
+    channel: z.enum(['telegram', 'discord', 'local']),
+    sender_id: z.string(),
+    /** The escalated signal this answers, when it is a reply. */
+    signal_id: z.string().uuid().optional(),
+    approval_id: z.string().uuid().optional(),
+    /** Where to acknowledge: the operator's chat and the message to thread the answer under. */
+    chat_id: z.string().optional(),
+    reply_to_external_message_id: z.string().optional(),
+  }),
+});
+
 /** All catalog types, registered in every process by default. */
-export const catalogSignalTypes = [staleDeals, freightDelay, jobFailed, jobMissed, budgetExceeded, botUnhealthy, botNote];
+export const catalogSignalTypes = [staleDeals, freightDelay, jobFailed, jobMissed, budgetExceeded, botUnhealthy, botNote, operatorInstruction];

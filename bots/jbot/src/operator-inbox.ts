@@ -1,0 +1,121 @@
+import type { Db, Logger } from '@jbot/core';
+import { pickItem, type InboundTelegramMessage, type MessageBody, type TelegramInboundHandler } from '@jbot/channels';
+import type { MessageRouter } from './routing.js';
+import { queueMorningBrief } from './jobs/morning-brief.js';
+
+interface ReplyTarget {
+  [column: string]: unknown;
+  message_id: string;
+  signal_id: string | null;
+  approval_id: string | null;
+  body: Partial<MessageBody> | null;
+  source_bot: string | null;
+}
+
+/** What the inbox needs. */
+export interface OperatorInboxOptions {
+  db: Db;
+  log: Logger;
+  router: MessageRouter;
+  lookbackHours: number;
+  /** Called after jbot queued something, so the dispatcher sends it now. */
+  wake: () => void;
+}
+
+/**
+ * jbot's handling of operator messages from allow-listed chats. A message is stored once per
+ * update_id before anything else; a repeat that was already routed is dropped, so nothing runs
+ * twice (and no router/LLM call happens on a duplicate). A reply to a line goes to the bot that
+ * raised its signal as an instruction; anything else is routed by the router or answered here.
+ */
+export function createOperatorInbox(options: OperatorInboxOptions): TelegramInboundHandler {
+  const { db, log, router } = options;
+
+  const say = async (chatId: string, text: string, key: string, replyTo?: number) => {
+    await db.rpc('enqueue_telegram_message', {
+      p_chat_id: chatId,
+      p_bot: 'jbot',
+      p_text: text,
+      p_body: { kind: 'note' },
+      p_reply_to_external_message_id: replyTo === undefined ? null : String(replyTo),
+      p_idempotency_key: key,
+    });
+    options.wake();
+  };
+
+  return {
+    async onMessage(message: InboundTelegramMessage) {
+      let target: ReplyTarget | undefined;
+      if (message.replyToMessageId !== null) {
+        [target] = await db.rpc<ReplyTarget>('resolve_telegram_reply', { p_chat_id: message.chatId, p_external_message_id: String(message.replyToMessageId) });
+      }
+      const picked = target === undefined ? null : pickItem(target.body, message.text);
+      const signalId = picked?.item.signal_id ?? target?.signal_id ?? null;
+      const approvalId = picked?.item.approval_id ?? target?.approval_id ?? null;
+      const [received] = await db.rpc<{ operator_message_id: string; inserted: boolean; status: string }>('receive_operator_message', {
+        p_channel: 'telegram',
+        p_sender_id: message.senderId,
+        p_text: message.text,
+        p_external_update_id: String(message.updateId),
+        p_reply_to_message_id: target?.message_id ?? null,
+        p_reply_to_signal_id: signalId,
+        p_reply_to_approval_id: approvalId,
+      });
+      if (received === undefined) throw new Error('receive_operator_message returned no row');
+      const messageLog = log.child({ operatorMessageId: received.operator_message_id, updateId: message.updateId });
+      if (!received.inserted && received.status !== 'received') {
+        messageLog.info({ status: received.status }, 'repeated Telegram update ignored (already handled)');
+        return;
+      }
+      const operatorMessageId = received.operator_message_id;
+
+      let bot: string | null = null;
+      let text = message.text;
+      if (target !== undefined) {
+        if (picked === null) {
+          await db.rpc('route_operator_message', { p_operator_message_id: operatorMessageId, p_routed_to: 'jbot' });
+          await say(message.chatId, 'Which one? Reply with its number first, e.g. "2 follow up".', `ask:${operatorMessageId}`, message.messageId);
+          await db.rpc('update_operator_message', { p_operator_message_id: operatorMessageId, p_status: 'handled' });
+          return;
+        }
+        text = picked.text;
+        if (signalId !== null) {
+          const [signal] = await db.rpc<{ source_bot: string }>('get_signal', { p_signal_id: signalId });
+          bot = signal?.source_bot ?? picked.item.bot;
+        } else {
+          bot = picked.item.bot;
+        }
+      } else {
+        const route = await router.route(message.text);
+        if (route.kind === 'jbot') {
+          await db.rpc('route_operator_message', { p_operator_message_id: operatorMessageId, p_routed_to: 'jbot' });
+          if (route.intent === 'brief') {
+            await queueMorningBrief(db, { chats: [message.chatId], lookbackHours: options.lookbackHours, key: `asked:${operatorMessageId}`, greeting: 'Here you are' });
+            options.wake();
+          } else {
+            await say(message.chatId, 'I route what you write to the right bot. Reply to a line to answer it, or write "status" for what needs you now.', `help:${operatorMessageId}`, message.messageId);
+          }
+          await db.rpc('update_operator_message', { p_operator_message_id: operatorMessageId, p_status: 'handled' });
+          return;
+        }
+        bot = route.bot;
+        messageLog.info({ to: route.bot, reason: route.reason }, 'free-form operator message routed');
+      }
+      const [routed] = await db.rpc<{ routed: boolean; instruction_signal_id: string | null }>('route_operator_message', {
+        p_operator_message_id: operatorMessageId,
+        p_routed_to: bot,
+        p_instruction: {
+          to_bot: bot,
+          text,
+          channel: 'telegram',
+          sender_id: message.senderId,
+          chat_id: message.chatId,
+          reply_to_external_message_id: String(message.messageId),
+          ...(signalId === null ? {} : { signal_id: signalId }),
+          ...(approvalId === null ? {} : { approval_id: approvalId }),
+        },
+      });
+      messageLog.info({ to: bot, answers: signalId, instructionSignalId: routed?.instruction_signal_id }, 'operator instruction routed');
+    },
+  };
+}

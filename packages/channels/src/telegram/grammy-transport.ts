@@ -1,0 +1,125 @@
+import http from 'node:http';
+import type { Logger } from '@jbot/core';
+import type { TelegramConfig } from './telegram-config.js';
+import type { InboundTelegramCallback, InboundTelegramMessage, TelegramButton, TelegramInboundHandler, TelegramSendOptions, TelegramTransport } from './telegram-transport.js';
+
+/**
+ * The Telegram transport on grammY. grammY and its auto-retry plugin are imported here, on
+ * demand, so only the process that starts Telegram (jbot) ever loads them. Only the
+ * allow-listed operator chats are served: an update from any other chat is logged at warn and
+ * dropped before any handler, so it is never stored, routed or shown to an LLM.
+ */
+export async function createGrammyTransport(config: TelegramConfig & { token: string }, log: Logger): Promise<TelegramTransport> {
+  const { Bot, webhookCallback } = await import('grammy');
+  const { autoRetry } = await import('@grammyjs/auto-retry');
+  const bot = new Bot(config.token, { client: { ...(config.apiRoot === undefined ? {} : { apiRoot: config.apiRoot }), timeoutSeconds: 60 } });
+  // 429 retry_after and 5xx are retried a bounded number of times; after that the dispatcher
+  // re-queues the line with backoff, so nothing is dropped.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: config.maxRetries, maxDelaySeconds: 60 }));
+  const operatorChats = new Set(config.operatorChatIds);
+  const telegramLog = log.child({ channel: 'telegram' });
+  let webhookServer: http.Server | undefined;
+  let polling: Promise<void> | undefined;
+
+  const keyboard = (rows: TelegramButton[][] | undefined) => (rows === undefined || rows.length === 0 ? {} : { reply_markup: { inline_keyboard: rows } });
+
+  return {
+    channel: 'telegram',
+    async send(chatId: string, text: string, options: TelegramSendOptions = {}) {
+      const sent = await bot.api.sendMessage(chatId, text, {
+        link_preview_options: { is_disabled: true },
+        ...(options.replyToMessageId === undefined ? {} : { reply_parameters: { message_id: options.replyToMessageId, allow_sending_without_reply: true } }),
+        ...keyboard(options.inlineKeyboard),
+      });
+      return { messageId: sent.message_id };
+    },
+    async edit(chatId, messageId, text, inlineKeyboard) {
+      await bot.api.editMessageText(chatId, messageId, text, { link_preview_options: { is_disabled: true }, ...keyboard(inlineKeyboard) });
+    },
+    async start(handler: TelegramInboundHandler) {
+      bot.use(async (context, next) => {
+        const chatId = context.chat?.id ?? context.callbackQuery?.message?.chat.id;
+        if (chatId === undefined || !operatorChats.has(String(chatId))) {
+          telegramLog.warn({ chatId, updateId: context.update.update_id, fromId: context.from?.id }, 'ignored an update from a chat that is not an operator chat (TELEGRAM_OPERATOR_CHAT_IDS)');
+          return;
+        }
+        await next();
+      });
+      bot.on('message:text', async (context) => {
+        const message: InboundTelegramMessage = {
+          updateId: context.update.update_id,
+          chatId: String(context.chat.id),
+          senderId: String(context.from?.id ?? context.chat.id),
+          messageId: context.message.message_id,
+          text: context.message.text,
+          replyToMessageId: context.message.reply_to_message?.message_id ?? null,
+        };
+        await handler.onMessage(message);
+      });
+      bot.on('callback_query:data', async (context) => {
+        const callback: InboundTelegramCallback = {
+          updateId: context.update.update_id,
+          callbackQueryId: context.callbackQuery.id,
+          chatId: String(context.chat?.id ?? context.callbackQuery.message?.chat.id),
+          senderId: String(context.from.id),
+          messageId: context.callbackQuery.message?.message_id ?? null,
+          data: context.callbackQuery.data,
+        };
+        const notice = await handler.onCallback?.(callback);
+        await context.answerCallbackQuery(notice === undefined || notice === '' ? {} : { text: notice }).catch((error: unknown) => telegramLog.warn({ err: error }, 'could not answer a callback query'));
+      });
+      // A failing update is logged loudly and polling goes on (grammY would otherwise stop).
+      bot.catch((error) => telegramLog.error({ err: error.error, updateId: error.ctx.update.update_id }, 'handling a Telegram update failed'));
+
+      if (config.mode === 'webhook' && config.webhook !== undefined) {
+        const { url, secret, port } = config.webhook;
+        await bot.init();
+        const callback = webhookCallback(bot, 'http', { secretToken: secret });
+        webhookServer = http.createServer((request, response) => {
+          if (request.method !== 'POST') {
+            response.writeHead(405).end();
+            return;
+          }
+          callback(request, response).catch((error: unknown) => {
+            telegramLog.warn({ err: error }, 'webhook request rejected');
+            if (!response.headersSent) response.writeHead(500).end();
+          });
+        });
+        await new Promise<void>((resolve) => webhookServer?.listen(port, resolve));
+        await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'callback_query'] });
+        telegramLog.info({ url, port }, 'Telegram webhook set');
+        return;
+      }
+      await bot.init();
+      polling = bot
+        .start({ allowed_updates: ['message', 'callback_query'], onStart: () => telegramLog.info({ username: bot.botInfo.username }, 'Telegram long polling started') })
+        .catch((error: unknown) => telegramLog.error({ err: error }, 'Telegram long polling stopped with an error'));
+    },
+    async stop() {
+      if (webhookServer !== undefined) {
+        const server = webhookServer;
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+      }
+      if (bot.isRunning()) await bot.stop();
+      await polling;
+    },
+  };
+}
+
+/** The local stand-in when no TELEGRAM_BOT_TOKEN is set: lines are logged and recorded as channel 'local'. */
+export function createLocalTelegramTransport(log: Logger): TelegramTransport {
+  let nextMessageId = 1;
+  return {
+    channel: 'local',
+    async send(chatId, text) {
+      log.info({ channel: 'telegram(local)', chatId }, text);
+      return { messageId: nextMessageId++ };
+    },
+    async edit(chatId, messageId, text) {
+      log.info({ channel: 'telegram(local)', chatId, messageId, edited: true }, text);
+    },
+    async start() {},
+    async stop() {},
+  };
+}

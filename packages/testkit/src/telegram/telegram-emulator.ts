@@ -1,0 +1,252 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { freePort } from '../test-postgres.js';
+
+/** A message a bot sent (or edited) as the emulator stores it. */
+export interface EmulatedBotMessage {
+  messageId: number;
+  chatId: string;
+  text: string;
+  replyToMessageId: number | null;
+  inlineKeyboard: Array<Array<{ text: string; callback_data?: string }>> | null;
+  /** Epoch ms when the emulator received it. */
+  receivedAt: number;
+}
+
+/** The `telegram-test-api` emulator behind a thin front that speaks real Bot API getUpdates. */
+export interface TelegramEmulator {
+  /** Point TELEGRAM_API_ROOT here. */
+  apiRoot: string;
+  token: string;
+  /** The operator (or a stranger) writes to the bot; returns the update_id and message_id. */
+  sendText(chatId: number, text: string, options?: { replyToMessageId?: number; userId?: number }): Promise<{ updateId: number; messageId: number }>;
+  /** The operator presses an inline button under a bot message. */
+  pressButton(chatId: number, messageId: number, data: string, options?: { userId?: number }): Promise<{ updateId: number }>;
+  /** Telegram redelivers an update (as after a crash before the offset was confirmed). */
+  redeliver(updateId: number): void;
+  /** Everything bots sent, optionally for one chat, oldest first (edits are applied in place). */
+  botMessages(chatId?: number | string): EmulatedBotMessage[];
+  /** Called for every sendMessage the emulator stores. */
+  onBotMessage(listener: (message: EmulatedBotMessage) => void): () => void;
+  /** Updates handed out by getUpdates, in order (for asserting de-duplication). */
+  deliveredUpdateIds: number[];
+  close(): Promise<void>;
+}
+
+interface StoredUpdate {
+  updateId: number;
+  messageId: number;
+  botToken: string;
+  time: number;
+  isRead: boolean;
+  message?: Record<string, unknown>;
+  callbackQuery?: Record<string, unknown>;
+  callbackId?: number;
+}
+
+interface EmulatorServer {
+  config: { apiURL: string };
+  storage: { userMessages: StoredUpdate[]; botMessages: Array<{ messageId: number; time: number; botToken: string; message: Record<string, unknown> }> };
+  start(): Promise<void>;
+  stop(): Promise<boolean>;
+  addUserMessage(message: Record<string, unknown>): Promise<void>;
+  addUserCallback(callback: Record<string, unknown>): Promise<void>;
+  on(event: string, listener: () => void): void;
+  off(event: string, listener: () => void): void;
+}
+
+/**
+ * Start the emulator. The upstream package answers getUpdates at once and ignores `offset`, so
+ * grammY would spin; the front implements the real contract (updates stay until confirmed by
+ * offset, long poll up to `timeout`) and proxies every other method to the emulator unchanged.
+ */
+export async function startTelegramEmulator(options: { token?: string } = {}): Promise<TelegramEmulator> {
+  const token = options.token ?? '123456:emulator-token';
+  const require = createRequire(import.meta.url);
+  const TelegramServer = require('telegram-test-api') as new (config: Record<string, unknown>) => EmulatorServer;
+  const upstreamPort = await freePort();
+  const server = new TelegramServer({ port: upstreamPort, host: '127.0.0.1', storeTimeout: 24 * 3600 });
+  await server.start();
+
+  const confirmed = new Map<number, StoredUpdate>();
+  const delivered: number[] = [];
+  const listeners = new Set<(message: EmulatedBotMessage) => void>();
+  let nextUpdateId = 1_000;
+  let nextMessageId = 10_000;
+  let nextCallbackId = 1;
+  let botMessagesSeen = 0;
+  const waiting = new Set<() => void>();
+  const wakeWaiting = () => {
+    for (const wake of [...waiting]) wake();
+  };
+
+  const toBotMessage = (stored: { messageId: number; time: number; message: Record<string, unknown> }): EmulatedBotMessage => {
+    const message = stored.message;
+    const replyParameters = message['reply_parameters'] as { message_id?: number } | undefined;
+    const markup = message['reply_markup'] as { inline_keyboard?: EmulatedBotMessage['inlineKeyboard'] } | undefined;
+    return {
+      messageId: stored.messageId,
+      chatId: String(message['chat_id']),
+      text: String(message['text'] ?? ''),
+      replyToMessageId: replyParameters?.message_id ?? (message['reply_to_message_id'] as number | undefined) ?? null,
+      inlineKeyboard: markup?.inline_keyboard ?? null,
+      receivedAt: stored.time,
+    };
+  };
+
+  const formatUpdate = (update: StoredUpdate): Record<string, unknown> =>
+    update.callbackQuery !== undefined
+      ? { update_id: update.updateId, callback_query: { id: String(update.callbackId), ...update.callbackQuery } }
+      : { update_id: update.updateId, message: { ...update.message, message_id: update.messageId } };
+
+  // Redelivered updates go out once more whatever the offset (a restarted poller's view).
+  const redelivered = new Set<number>();
+  const pending = (offset: number) =>
+    server.storage.userMessages
+      .filter((update) => update.botToken === token && (update.updateId >= offset || redelivered.has(update.updateId)))
+      .sort((left, right) => left.updateId - right.updateId);
+
+  async function getUpdates(body: Record<string, unknown>): Promise<unknown> {
+    const offset = Number(body['offset'] ?? 0);
+    const timeoutSeconds = Math.min(Number(body['timeout'] ?? 0), 2);
+    const limit = Number(body['limit'] ?? 100);
+    // Confirm (drop) everything before the offset, as Telegram does.
+    for (const update of server.storage.userMessages.filter((candidate) => candidate.botToken === token && candidate.updateId < offset)) confirmed.set(update.updateId, update);
+    server.storage.userMessages = server.storage.userMessages.filter((update) => update.botToken !== token || update.updateId >= offset || redelivered.has(update.updateId));
+    let updates = pending(offset);
+    if (updates.length === 0 && timeoutSeconds > 0) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          waiting.delete(done);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutSeconds * 1000);
+        waiting.add(done);
+      });
+      updates = pending(offset);
+    }
+    const result = updates.slice(0, limit);
+    for (const update of result) {
+      delivered.push(update.updateId);
+      if (redelivered.delete(update.updateId)) {
+        confirmed.set(update.updateId, update);
+        server.storage.userMessages = server.storage.userMessages.filter((candidate) => candidate !== update);
+      }
+    }
+    return { ok: true, result: result.map(formatUpdate) };
+  }
+
+  const front = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      void (async () => {
+        try {
+          if (/\/getUpdates$/.test(request.url ?? '')) {
+            const body = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
+            const result = await getUpdates(body);
+            response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+            return;
+          }
+          const upstream = await fetch(`${server.config.apiURL}${request.url ?? '/'}`, {
+            method: request.method ?? 'POST',
+            headers: { 'content-type': request.headers['content-type'] ?? 'application/json' },
+            ...(request.method === 'GET' || raw.length === 0 ? {} : { body: raw }),
+          });
+          const text = await upstream.text();
+          response.writeHead(upstream.status, { 'content-type': 'application/json' }).end(text);
+          // Notify listeners of new bot messages after the emulator stored them.
+          const stored = server.storage.botMessages;
+          for (; botMessagesSeen < stored.length; botMessagesSeen += 1) {
+            const message = toBotMessage(stored[botMessagesSeen]!);
+            for (const listener of listeners) listener(message);
+          }
+        } catch (error) {
+          response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, description: String(error) }));
+        }
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  const apiRoot = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+
+  const push = (update: StoredUpdate) => {
+    server.storage.userMessages.push(update);
+    wakeWaiting();
+  };
+
+  return {
+    apiRoot,
+    token,
+    deliveredUpdateIds: delivered,
+    async sendText(chatId, text, messageOptions = {}) {
+      const updateId = nextUpdateId++;
+      const messageId = nextMessageId++;
+      const userId = messageOptions.userId ?? chatId;
+      push({
+        updateId,
+        messageId,
+        botToken: token,
+        time: Date.now(),
+        isRead: false,
+        message: {
+          date: Math.floor(Date.now() / 1000),
+          text,
+          from: { id: userId, is_bot: false, first_name: 'Operator', username: `user${userId}` },
+          chat: { id: chatId, type: 'private', first_name: 'Operator' },
+          ...(messageOptions.replyToMessageId === undefined
+            ? {}
+            : { reply_to_message: { message_id: messageOptions.replyToMessageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private' }, from: { id: 666, is_bot: true, first_name: 'jbot' } } }),
+        },
+      });
+      return { updateId, messageId };
+    },
+    async pressButton(chatId, messageId, data, buttonOptions = {}) {
+      const updateId = nextUpdateId++;
+      const userId = buttonOptions.userId ?? chatId;
+      push({
+        updateId,
+        messageId: nextMessageId++,
+        botToken: token,
+        time: Date.now(),
+        isRead: false,
+        callbackId: nextCallbackId++,
+        callbackQuery: {
+          from: { id: userId, is_bot: false, first_name: 'Operator' },
+          chat_instance: String(chatId),
+          message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private' } },
+          data,
+        },
+      });
+      return { updateId };
+    },
+    redeliver(updateId) {
+      const update = confirmed.get(updateId);
+      if (update === undefined) throw new Error(`update ${updateId} was never confirmed; nothing to redeliver`);
+      // Telegram resends it under the same update_id; put it back ahead of newer ones.
+      confirmed.delete(updateId);
+      redelivered.add(updateId);
+      push(update);
+    },
+    botMessages(chatId) {
+      return server.storage.botMessages
+        .filter((stored) => stored.botToken === token)
+        .map(toBotMessage)
+        .filter((message) => chatId === undefined || message.chatId === String(chatId));
+    },
+    onBotMessage(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      wakeWaiting();
+      const closed = new Promise<void>((resolve) => front.close(() => resolve()));
+      front.closeAllConnections();
+      await closed;
+      await server.stop();
+    },
+  };
+}
