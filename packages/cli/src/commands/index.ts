@@ -4,10 +4,11 @@ import { cronsCommand } from './crons.js';
 import { migrateCommand } from './migrate.js';
 import { runCommand } from './run.js';
 import { runsCommand } from './runs.js';
+import { replyCommand } from './reply.js';
 import { seedCommand } from './seed.js';
 import { signalsCommand } from './signals.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 
 /** Every `fleet` subcommand, in the order `fleet help` lists them. Add new commands here. */
-export const commands: Command[] = [startCommand, statusCommand, migrateCommand, signalsCommand, cronsCommand, runsCommand, runCommand, buildCommand, seedCommand];
+export const commands: Command[] = [startCommand, statusCommand, migrateCommand, signalsCommand, cronsCommand, runsCommand, runCommand, buildCommand, seedCommand, replyCommand];
