@@ -39,3 +39,9 @@ export { ensureEmbeddedPostgres, embeddedUrl, type EmbeddedPostgres, type Embedd
 export { JobScheduler, type JobSchedulerOptions } from './scheduler/job-scheduler.js';
 export { validateJobSchedule, nextTick, ticksBetween } from './scheduler/cron-expression.js';
 export { ScheduleError } from './scheduler/schedule-error.js';
+
+// Channels and approvals (Discord work floor; the vendors live in @jbot/channels)
+export { createLocalRecordingChannel, recordChannelMessage, recordChannelMessageEdit, messageText, messageBody, signalDetailMessage, withDetailPosts, splitText } from './channels/index.js';
+export type { Channel, ChannelMessage, ChannelField, ChannelButton, ChannelKind, PostedMessage, ChannelInbound, ApprovalClick, ApprovalClickOutcome, OutboundRecord, LocalRecordingChannelOptions, SignalDetailInput } from './channels/index.js';
+export { decideApproval, decisionReason, createApprovals, getApproval, listApprovals, ApprovalWorker, approvalMessage, statusLine, summariseResult, showApproval, approvalFromRow, isApprovalId, APPROVAL_STATUSES, DEFAULT_APPROVAL_EXPIRY_MS, UnknownApprovalActionError, ApprovalError } from './approvals/index.js';
+export type { Approval, ApprovalRow, ApprovalStatus, DecideApprovalInput, DecideApprovalResult, Approvals, ApprovalRequest, RequestedApproval, ApprovalWorkerOptions, ApprovalExecutor, ApprovalExecutionContext } from './approvals/index.js';

@@ -3,6 +3,9 @@ import type { SignalHandler } from '../signals/signal-consumer.js';
 import type { SignalEmitter } from '../signals/signal-emitter.js';
 import type { SignalType } from '../signals/signal-type.js';
 import type { Db } from '../db/db.js';
+import type { Approvals } from '../approvals/approvals-service.js';
+import type { ApprovalExecutor } from '../approvals/approval-worker.js';
+import type { Channel } from '../channels/channel.js';
 
 /** The fleet's ten bots. */
 export const BOT_NAMES = ['jbot', 'salesbot', 'mktgbot', 'opsbot', 'shipbot', 'contentbot', 'adsbot', 'socialbot', 'studiobot', 'sysbot'] as const;
@@ -16,6 +19,10 @@ export interface BotContext {
   abortSignal: AbortSignal;
   /** The brain seam, for core services; bot code goes through the typed services, never SQL. */
   db: Db;
+  /** Ask a person to approve drafted work; the bot's executor for the action runs it once approved. */
+  approvals: Approvals;
+  /** The bot's own work-floor channel (Discord, or the local console). */
+  channel: Channel;
 }
 
 /** A cron job as a bot declares it (the scheduler runs it; see the scheduler module). */
@@ -57,6 +64,8 @@ export interface BotDefinition {
   jobs?: JobDefinition[];
   /** signal_type → handler. */
   on?: Record<string, (signal: Parameters<SignalHandler>[0], context: BotContext) => Promise<void> | void>;
+  /** action → what runs once a person approves it (ctx.approvals.request({ action, … })). Runs once per approval. */
+  executors?: Record<string, ApprovalExecutor>;
   /** Extra signal types this bot emits beyond the core catalog. */
   signalTypes?: SignalType[];
   /**

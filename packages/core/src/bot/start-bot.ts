@@ -9,6 +9,12 @@ import type { BotContext, BotDefinition } from './define-bot.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { instructionHandler } from './operator-instruction.js';
 import { JobScheduler } from '../scheduler/job-scheduler.js';
+import type { Channel } from '../channels/channel.js';
+import { createLocalRecordingChannel } from '../channels/local-recording-channel.js';
+import { withDetailPosts } from '../channels/signal-detail.js';
+import { createApprovals } from '../approvals/approvals-service.js';
+import { ApprovalWorker, type ApprovalWorkerOptions } from '../approvals/approval-worker.js';
+import { decideApproval } from '../approvals/decide-approval.js';
 
 /** What a running bot needs, passed in (never module singletons) so tests can run several bots in one process. */
 export interface StartBotOptions {
@@ -18,6 +24,13 @@ export interface StartBotOptions {
   version?: string;
   /** Defaults to the core catalog plus the bot's own types. */
   registry?: SignalRegistry;
+  /**
+   * The bot's work-floor channel (createChannel from @jbot/channels: Discord when DISCORD_TOKEN
+   * is set). Default: the local channel, recorded in channel_messages and logged.
+   */
+  channel?: Channel;
+  /** Approval loop tuning (tests shorten the poll and lease). */
+  approvals?: Partial<Pick<ApprovalWorkerOptions, 'pollMs' | 'leaseMs' | 'maxAttempts' | 'worker' | 'onExecutionStart'>>;
 }
 
 /** A running bot. */
@@ -27,6 +40,8 @@ export interface RunningBot {
   consumer: SignalConsumer;
   scheduler: JobScheduler;
   registry: SignalRegistry;
+  channel: Channel;
+  approvals: ApprovalWorker;
   /** Finish or release in-flight work within the grace period, mark the heartbeat stopped. */
   stop(): Promise<void>;
 }
@@ -37,7 +52,15 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
   const log = options.log.child({ bot: definition.name });
   const registry = options.registry ?? new SignalRegistry(catalogSignalTypes);
   for (const type of definition.signalTypes ?? []) if (!registry.has(type.type)) registry.register(type);
-  const signals = createSignalEmitter({ db, registry, bot: definition.name });
+  const channel = options.channel ?? createLocalRecordingChannel({ db, bot: definition.name, target: definition.channel ?? `#${definition.name}`, log });
+  // Every new signal is also posted in full to the bot's own channel (design §4 Routing).
+  const signals = withDetailPosts(createSignalEmitter({ db, registry, bot: definition.name }), {
+    channel,
+    bot: definition.name,
+    log,
+    defaultSeverity: (signalType) => registry.get(signalType).defaultSeverity,
+  });
+  const approvals = createApprovals({ db, bot: definition.name, channel, log, actions: Object.keys(definition.executors ?? {}) });
 
   const baseContext = (abortSignal: AbortSignal, childLog: Logger): BotContext => ({
     bot: definition.name,
@@ -46,6 +69,8 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     signals,
     abortSignal,
     db,
+    approvals,
+    channel,
   });
 
   const handlers = new Map<string, SignalHandler>();
@@ -92,8 +117,28 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     listen: db.transport === 'postgres',
     worker: `${config.hostId}:${process.pid}`,
   });
+  // Decided approvals are picked up here on start, then on NOTIFY and on the poll.
+  const approvalWorker = new ApprovalWorker({
+    db,
+    bot: definition.name,
+    channel,
+    executors: definition.executors ?? {},
+    context: baseContext,
+    log,
+    listen: db.transport === 'postgres',
+    ...options.approvals,
+  });
   await consumer.start();
   await scheduler.start();
+  await approvalWorker.start();
+  // Clicks on this bot's approval buttons arrive on its own channel connection.
+  await channel.start?.({
+    async decide(click) {
+      const outcome = await decideApproval(db, { ...click, decidedVia: channel.kind });
+      if (outcome.decided) approvalWorker.wake();
+      return { decided: outcome.decided, reason: outcome.reason };
+    },
+  });
   const stopService = await definition.onStart?.(baseContext(new AbortController().signal, log));
   log.info({ subscriptions: consumer.signalTypes, jobs: (definition.jobs ?? []).map((job) => job.id) }, `${definition.name} is up: ${definition.purpose}`);
 
@@ -104,11 +149,14 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     consumer,
     scheduler,
     registry,
+    channel,
+    approvals: approvalWorker,
     stop() {
       stopped ??= (async () => {
         await heartbeat.beat('stopping').catch(() => {});
         await stopService?.().catch((error: unknown) => log.error({ err: error }, 'a bot service failed to stop cleanly'));
-        await Promise.all([consumer.stop(config.shutdownGraceMs), scheduler.stop(config.shutdownGraceMs)]);
+        await Promise.all([consumer.stop(config.shutdownGraceMs), scheduler.stop(config.shutdownGraceMs), approvalWorker.stop(config.shutdownGraceMs)]);
+        await channel.close().catch((error: unknown) => log.error({ err: error }, 'the channel failed to close cleanly'));
         await heartbeat.stop('stopped');
         log.info('stopped');
       })();

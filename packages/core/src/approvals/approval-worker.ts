@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Db, Listener } from '../db/db.js';
+import type { Channel } from '../channels/channel.js';
+import type { BotContext } from '../bot/define-bot.js';
+import { approvalFromRow, type Approval, type ApprovalRow } from './approval.js';
+import { getApproval } from './approvals-service.js';
+import { showApproval } from './show-approval.js';
+
+/** What an executor gets besides the approval: the bot's context plus the key for side effects. */
+export type ApprovalExecutionContext = BotContext & { approvalId: string; idempotencyKey: string };
+
+/** Runs one approved action. Its return value (JSON) is stored as the result and shown on the message. */
+export type ApprovalExecutor = (approval: Approval, context: ApprovalExecutionContext) => Promise<unknown> | unknown;
+
+/** What the worker needs. */
+export interface ApprovalWorkerOptions {
+  db: Db;
+  bot: string;
+  channel: Channel;
+  executors: Readonly<Record<string, ApprovalExecutor>>;
+  context: (abortSignal: AbortSignal, log: Logger) => BotContext;
+  log: Logger;
+  /** Unique per process copy; two copies of a bot must not share it. */
+  worker?: string;
+  /** Poll backstop (NOTIFY wakes it sooner). Default 5 s. */
+  pollMs?: number;
+  /** How long a claim lasts before another copy may take over. Default 60 s. */
+  leaseMs?: number;
+  maxAttempts?: number;
+  listen?: boolean;
+  /** Called when an executor starts (the bench measures click → start). */
+  onExecutionStart?: (approval: Approval) => void;
+}
+
+/**
+ * The owning bot's approval loop. Each pass: expire what is overdue, bring messages up to date
+ * (who decided), claim approved work (one copy wins each approval), run its executor once
+ * under the approval's idempotency key, record the outcome and show it. It runs on start (so
+ * decisions made while the bot was down are picked up), on NOTIFY, and on a poll.
+ */
+export class ApprovalWorker {
+  readonly worker: string;
+  private readonly options: ApprovalWorkerOptions;
+  private readonly log: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private listener: Listener | null = null;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private readonly abort = new AbortController();
+
+  constructor(options: ApprovalWorkerOptions) {
+    this.options = options;
+    this.worker = options.worker ?? `${options.bot}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.log = options.log.child({ component: 'approvals' });
+  }
+
+  /** Start listening and polling, and run a first pass now. */
+  async start(): Promise<void> {
+    if (this.options.listen !== false) {
+      this.listener = await this.options.db.listen('approvals', (payload) => {
+        try {
+          if ((JSON.parse(payload) as { bot?: string }).bot === this.options.bot) this.wake();
+        } catch {
+          this.wake();
+        }
+      });
+    }
+    const poll = () => {
+      this.timer = setTimeout(() => {
+        this.wake();
+        poll();
+      }, this.options.pollMs ?? 5000);
+      this.timer.unref();
+    };
+    poll();
+    this.wake();
+  }
+
+  /** Run a pass soon; passes never overlap (a wake during a pass runs one more). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running !== undefined) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.pass().catch((error: unknown) => this.log.error({ err: error }, 'approval pass failed; retrying on the next wake'));
+      } while (this.again && !this.stopped);
+    })().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Wait for the current pass (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+  }
+
+  /** Stop waking; an executor in flight is aborted and finishes within the grace period. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.listener?.close().catch(() => {});
+    const finished = this.running ?? Promise.resolve();
+    let graceTimer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      graceTimer = setTimeout(() => {
+        this.abort.abort();
+        resolve();
+      }, graceMs);
+    });
+    await Promise.race([finished, grace]);
+    if (graceTimer !== undefined) clearTimeout(graceTimer);
+  }
+
+  private async pass(): Promise<void> {
+    const { db, bot } = this.options;
+    await db.rpc('expire_approvals', { p_bot: bot });
+    await this.renderAll();
+    while (!this.stopped) {
+      const claimed = await db.rpc<ApprovalRow>('claim_approval_execution', {
+        p_bot: bot,
+        p_worker: this.worker,
+        p_lease_seconds: (this.options.leaseMs ?? 60_000) / 1000,
+        p_limit: 1,
+        p_max_attempts: this.options.maxAttempts ?? 3,
+      });
+      const [row] = claimed;
+      if (row === undefined) break;
+      await this.execute(approvalFromRow(row));
+    }
+    await this.renderAll();
+  }
+
+  private async execute(approval: Approval): Promise<void> {
+    const { db, executors } = this.options;
+    const log = this.log.child({ approvalId: approval.id, action: approval.action, attempt: approval.attempts });
+    await this.render(approval);
+    const executor = executors[approval.action];
+    let succeeded = false;
+    let result: unknown = null;
+    let error: string | null = null;
+    if (executor === undefined) {
+      error = `${approval.bot} has no executor for action "${approval.action}"`;
+    } else {
+      this.options.onExecutionStart?.(approval);
+      log.info(`executing approved action: ${approval.title}`);
+      try {
+        const context = { ...this.options.context(this.abort.signal, log), approvalId: approval.id, idempotencyKey: approval.idempotencyKey };
+        result = (await executor(approval, context)) ?? null;
+        succeeded = true;
+      } catch (thrown) {
+        error = thrown instanceof Error ? thrown.message : String(thrown);
+        log.error({ err: thrown }, 'approved action failed');
+      }
+    }
+    const [finished] = await db.rpc<{ finished: boolean; status: string }>('finish_approval_execution', {
+      p_approval_id: approval.id,
+      p_worker: this.worker,
+      p_succeeded: succeeded,
+      p_result: jsonSafe(result),
+      p_error: error,
+    });
+    if (finished?.finished !== true) log.warn({ status: finished?.status }, 'lost the claim before finishing; another copy owns the outcome');
+    const latest = await getApproval(db, approval.id);
+    if (latest !== null) await this.render(latest);
+  }
+
+  private async renderAll(): Promise<void> {
+    const rows = await this.options.db.rpc<ApprovalRow>('approvals_to_render', { p_bot: this.options.bot });
+    for (const row of rows) await this.render(approvalFromRow(row));
+  }
+
+  private async render(approval: Approval): Promise<void> {
+    await showApproval(this.options.db, this.options.channel, approval).catch((error: unknown) =>
+      this.log.error({ err: error, approvalId: approval.id }, 'could not update the approval message; retrying on the next pass'),
+    );
+  }
+}
+
+// Results go into jsonb: anything JSON cannot hold is stored as its string form.
+function jsonSafe(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  try {
+    return JSON.parse(JSON.stringify(value)) as unknown;
+  } catch {
+    return String(value);
+  }
+}

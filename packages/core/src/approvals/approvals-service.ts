@@ -1,0 +1,88 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/db.js';
+import type { Channel } from '../channels/channel.js';
+import { approvalFromRow, type Approval, type ApprovalRow, type ApprovalStatus } from './approval.js';
+import { ApprovalError, UnknownApprovalActionError } from './approval-errors.js';
+import { showApproval } from './show-approval.js';
+
+/** Default time a person has to decide. */
+export const DEFAULT_APPROVAL_EXPIRY_MS = 24 * 60 * 60 * 1000;
+
+/** What a bot asks a person to approve. */
+export interface ApprovalRequest {
+  /** Which executor runs it once approved. */
+  action: string;
+  /** One line a person can decide on ("Send 2 follow-up emails to stale wholesale deals"). */
+  title: string;
+  /** The drafted work: shown to the approver, handed to the executor. JSON-serialisable. */
+  draft: unknown;
+  /** Milliseconds until it expires unanswered; default 24 h. */
+  expiresIn?: number;
+  /** The signal this answers (shown and linked). */
+  signalId?: string;
+  /** The bot's own key for this request: asking again with it returns the first approval. */
+  requestKey?: string;
+}
+
+/** The result of a request. */
+export interface RequestedApproval {
+  approval: Approval;
+  /** false: an approval with this requestKey already existed. */
+  created: boolean;
+}
+
+/** `ctx.approvals`: ask for decisions and read them. */
+export interface Approvals {
+  request(request: ApprovalRequest): Promise<RequestedApproval>;
+  get(approvalId: string): Promise<Approval | null>;
+  list(filter?: { status?: ApprovalStatus; limit?: number }): Promise<Approval[]>;
+}
+
+/** Build a bot's approvals service: requests are written to the brain, then shown on its channel. */
+export function createApprovals(dependencies: { db: Db; bot: string; channel: Channel; log: Logger; actions?: readonly string[] }): Approvals {
+  const { db, bot, channel, log } = dependencies;
+  return {
+    async request(request) {
+      if (dependencies.actions !== undefined && !dependencies.actions.includes(request.action)) {
+        throw new UnknownApprovalActionError(bot, request.action, dependencies.actions);
+      }
+      const expiresIn = request.expiresIn ?? DEFAULT_APPROVAL_EXPIRY_MS;
+      const [row] = await db.rpc<{ approval_id: string; inserted: boolean }>('request_approval', {
+        p_bot: bot,
+        p_action: request.action,
+        p_title: request.title,
+        p_draft: request.draft ?? {},
+        p_expires_in_seconds: Math.max(1, Math.round(expiresIn / 1000)),
+        p_signal_id: request.signalId ?? null,
+        p_request_key: request.requestKey ?? null,
+      });
+      if (row === undefined) throw new ApprovalError('request_approval returned no row', { bot, action: request.action });
+      const approval = await getApproval(db, row.approval_id);
+      if (approval === null) throw new ApprovalError(`approval ${row.approval_id} vanished after its request`, { bot, approvalId: row.approval_id });
+      // Showing it is the view, not the record: a failed post is retried by the bot's approval
+      // worker (rendered_status still differs), so the request itself succeeds.
+      if (approval.renderedStatus !== approval.status) {
+        await showApproval(db, channel, approval).catch((error: unknown) => log.error({ err: error, approvalId: approval.id }, 'could not post the approval request; the approval worker will retry'));
+      }
+      log.info({ approvalId: approval.id, action: approval.action, created: row.inserted }, `approval requested: ${approval.title}`);
+      return { approval, created: row.inserted };
+    },
+    get: (approvalId) => getApproval(db, approvalId),
+    async list(filter = {}) {
+      const rows = await db.rpc<ApprovalRow>('list_approvals', { p_status: filter.status ?? null, p_bot: bot, p_limit: filter.limit ?? 50 });
+      return rows.map(approvalFromRow);
+    },
+  };
+}
+
+/** Read one approval; null when there is none. */
+export async function getApproval(db: Db, approvalId: string): Promise<Approval | null> {
+  const [row] = await db.rpc<ApprovalRow>('get_approval', { p_approval_id: approvalId });
+  return row === undefined ? null : approvalFromRow(row);
+}
+
+/** Read approvals for the CLI: newest first, optionally one status or one bot. */
+export async function listApprovals(db: Db, filter: { status?: ApprovalStatus; bot?: string; limit?: number } = {}): Promise<Approval[]> {
+  const rows = await db.rpc<ApprovalRow>('list_approvals', { p_status: filter.status ?? null, p_bot: filter.bot ?? null, p_limit: filter.limit ?? 50 });
+  return rows.map(approvalFromRow);
+}

@@ -1,0 +1,94 @@
+import type { ChannelField, ChannelMessage } from '../channels/channel.js';
+import type { Approval } from './approval.js';
+
+const HEADLINE: Record<Approval['status'], string> = {
+  pending: 'Approval needed',
+  approved: 'Approved',
+  executing: 'Approved · running',
+  executed: 'Done',
+  failed: 'Failed',
+  rejected: 'Rejected',
+  expired: 'Expired',
+};
+
+/**
+ * An approval as a channel message: the draft in full, a status line saying who decided and
+ * what came of it, and Approve / Reject buttons only while it is pending.
+ */
+export function approvalMessage(approval: Approval): ChannelMessage {
+  const { text, fields } = describeDraft(approval.draft);
+  return {
+    kind: 'approval',
+    title: `${HEADLINE[approval.status]} · ${approval.title}`,
+    text,
+    fields: [{ name: 'Status', value: statusLine(approval), inline: false }, ...fields],
+    severity: approval.status === 'failed' ? 'alert' : approval.status === 'pending' ? 'warning' : 'info',
+    approvalId: approval.id,
+    ...(approval.signalId === null ? {} : { signalId: approval.signalId }),
+    ...(approval.status === 'pending'
+      ? {
+          buttons: [
+            { id: 'approve', label: 'Approve', style: 'success' as const },
+            { id: 'reject', label: 'Reject', style: 'danger' as const },
+          ],
+        }
+      : {}),
+    footer: `${approval.bot} · ${approval.action} · approval ${approval.id}`,
+  };
+}
+
+/** One line: where the approval stands, who decided, and the outcome. */
+export function statusLine(approval: Approval): string {
+  const decided = approval.decidedBy === null ? '' : `${approval.status === 'rejected' ? 'Rejected' : 'Approved'} by ${approval.decidedBy}${approval.decidedAt === null ? '' : ` at ${approval.decidedAt}`}`;
+  switch (approval.status) {
+    case 'pending':
+      return `Waiting for a decision · expires ${approval.expiresAt}`;
+    case 'approved':
+      return `${decided} · queued for ${approval.bot}`;
+    case 'executing':
+      return `${decided} · ${approval.bot} is running it`;
+    case 'executed':
+      return `${decided} · done at ${approval.executedAt ?? '?'}: ${summariseResult(approval.result)}`;
+    case 'failed':
+      return `${decided || 'Approved'} · execution failed: ${approval.error ?? 'unknown error'}`;
+    case 'rejected':
+      return `${decided} · nothing was done`;
+    case 'expired':
+      return `Expired at ${approval.expiresAt} with no decision · nothing was done`;
+  }
+}
+
+/** A short, readable account of an executor's result. */
+export function summariseResult(result: unknown): string {
+  if (result === null || result === undefined) return 'ok';
+  if (typeof result === 'string') return result;
+  if (typeof result === 'object' && typeof (result as { summary?: unknown }).summary === 'string') return (result as { summary: string }).summary;
+  const json = JSON.stringify(result);
+  return json.length > 300 ? `${json.slice(0, 299)}…` : json;
+}
+
+// Long prose (an email body) goes in the text; short values become fields.
+function describeDraft(draft: unknown): { text: string; fields: ChannelField[] } {
+  if (typeof draft === 'string') return { text: draft, fields: [] };
+  if (draft === null || typeof draft !== 'object') return { text: draft === undefined || draft === null ? '' : String(draft), fields: [] };
+  const sections: string[] = [];
+  const fields: ChannelField[] = [];
+  for (const [key, value] of Object.entries(draft as Record<string, unknown>)) {
+    const label = key.replace(/[_.]+/g, ' ');
+    if (typeof value === 'string' && (value.length > 120 || value.includes('\n'))) sections.push(`**${label}**\n${value}`);
+    else if (value !== null && typeof value === 'object') sections.push(`**${label}**\n${describeNested(value)}`);
+    else if (value !== undefined && value !== null) fields.push({ name: label, value: String(value), inline: true });
+  }
+  return { text: sections.join('\n\n'), fields };
+}
+
+function describeNested(value: object): string {
+  if (Array.isArray(value)) return value.map((item, index) => `${index + 1}. ${typeof item === 'object' && item !== null ? describeObject(item) : String(item)}`).join('\n');
+  return describeObject(value);
+}
+
+function describeObject(value: object): string {
+  return Object.entries(value as Record<string, unknown>)
+    .map(([key, item]) => `${key.replace(/[_.]+/g, ' ')}: ${typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item)}`)
+    .join('\n');
+}
