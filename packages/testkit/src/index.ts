@@ -9,3 +9,6 @@ export { startFakeHubSpot, FakeHubSpotStore, type FakeHubSpot, type FakeHubSpotO
 
 // Telegram (telegram-test-api emulator with real getUpdates semantics)
 export { startTelegramEmulator, type TelegramEmulator, type EmulatedBotMessage } from './telegram/telegram-emulator.js';
+
+// Fake Discord (REST + gateway; discord.js runs against it unmodified)
+export { startFakeDiscord, FakeDiscordStore, type FakeDiscord, type FakeDiscordOptions, type FakeDiscordClick, type FakeDiscordMessage, type FakeDiscordInteractionResponse } from './fake-discord/index.js';

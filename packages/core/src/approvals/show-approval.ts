@@ -10,7 +10,7 @@ import { approvalMessage } from './render-approval.js';
  */
 export async function showApproval(db: Db, channel: Channel, approval: Approval): Promise<PostedMessage> {
   const messages = await db.rpc<{ message_id: string; channel: string; target: string; external_message_id: string | null }>('approval_messages', { p_approval_id: approval.id });
-  const existing = messages.filter((message) => message.channel === channel.kind && message.target === channel.target).at(-1);
+  const existing = messages.find((message) => message.channel === channel.kind && message.target === channel.target);
   const message = approvalMessage(approval);
   let posted: PostedMessage;
   if (existing === undefined) {
