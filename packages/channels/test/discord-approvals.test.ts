@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { createPostgresDb, decideApproval, defineBot, getApproval, startBot, type Approval, type BotContext, type Db, type RunningBot, type StartBotOptions } from '@jbot/core';
+import { createPostgresDb, decideApproval, defineBot, getApproval, startBot, type Approval, type BotContext, type BotDefinition, type Db, type RunningBot, type StartBotOptions } from '@jbot/core';
 import { freshDatabase, startFakeDiscord, waitFor, type FakeDiscord, type FakeDiscordMessage, type TestDatabase } from '@jbot/testkit';
 import { createChannel } from '../src/index.js';
 
@@ -46,7 +46,7 @@ describe('Discord work floor and approvals', () => {
       onStart: (context) => void contexts.push(context),
     });
 
-  async function start(definition: ReturnType<typeof salesbot>): Promise<RunningBot> {
+  async function start(definition: BotDefinition): Promise<RunningBot> {
     const channel = await createChannel({ db, bot: definition.name, log: silent, env });
     const bot = await startBot(definition, { db, config: botConfig, log: silent, channel, approvals: { pollMs: 100 } });
     running.push(bot);

@@ -1,9 +1,12 @@
 import type { Command } from '../command.js';
+import { approvalsCommand } from './approvals.js';
+import { approveCommand } from './approve.js';
 import { buildCommand } from './build.js';
 import { cronsCommand } from './crons.js';
 import { migrateCommand } from './migrate.js';
 import { runCommand } from './run.js';
 import { runsCommand } from './runs.js';
+import { rejectCommand } from './reject.js';
 import { replyCommand } from './reply.js';
 import { seedCommand } from './seed.js';
 import { signalsCommand } from './signals.js';
@@ -11,4 +14,4 @@ import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 
 /** Every `fleet` subcommand, in the order `fleet help` lists them. Add new commands here. */
-export const commands: Command[] = [startCommand, statusCommand, migrateCommand, signalsCommand, cronsCommand, runsCommand, runCommand, buildCommand, seedCommand, replyCommand];
+export const commands: Command[] = [startCommand, statusCommand, migrateCommand, signalsCommand, cronsCommand, runsCommand, runCommand, buildCommand, seedCommand, replyCommand, approvalsCommand, approveCommand, rejectCommand];
