@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { FakeDiscordGateway } from './fake-discord-gateway.js';
 import { FakeDiscordStore, messageObject, type FakeDiscordInteractionResponse, type FakeDiscordMessage } from './fake-discord-store.js';
@@ -111,6 +112,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         throw new HttpError(400, 'Interaction has already been acknowledged.', 40060);
       }
       interaction.callback = { type: Number(record['type']), data: (record['data'] as Record<string, unknown> | undefined) ?? null };
+      interaction.acknowledgedAt = performance.now();
       return { status: 204 };
     }
     if (parts[0] === 'webhooks' && parts[2] !== undefined) {
@@ -170,7 +172,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (message === undefined) throw new Error(`fake Discord: no message ${click.messageId} to click on`);
       const interactionId = store.snowflake();
       const interactionToken = store.token();
-      store.interactions.set(interactionId, { interactionId, token: interactionToken, callback: null, followUps: [], refusedCallbacks: 0 });
+      store.interactions.set(interactionId, { interactionId, token: interactionToken, callback: null, followUps: [], refusedCallbacks: 0, dispatchedAt: performance.now(), acknowledgedAt: null });
       const user = { id: click.userId, username: click.username ?? `user${click.userId}`, discriminator: '0', global_name: click.username ?? null, avatar: null };
       gateway.dispatch('INTERACTION_CREATE', {
         id: interactionId,

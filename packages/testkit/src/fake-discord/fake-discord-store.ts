@@ -25,6 +25,9 @@ export interface FakeDiscordInteractionResponse {
   followUps: Array<Record<string, unknown>>;
   /** Callback attempts refused because the interaction was already acknowledged. */
   refusedCallbacks: number;
+  /** performance.now() when the interaction was dispatched and when its callback arrived (for benches). */
+  dispatchedAt: number;
+  acknowledgedAt: number | null;
 }
 
 const DISCORD_EPOCH = 1_420_070_400_000n;
