@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { createLocalRecordingChannel, createApprovals, createPostgresDb, decideApproval, getApproval, type Db } from '@jbot/core';
-import { freshDatabase, type TestDatabase } from '@jbot/testkit';
+import { createLocalRecordingChannel, createApprovals, createPostgresDb, createSupabaseDb, decideApproval, getApproval, listApprovals, type Db } from '@jbot/core';
+import { freshDatabase, startRpcTestServer, type TestDatabase } from '@jbot/testkit';
 
 const silent = pino({ level: 'silent' });
 
@@ -79,5 +79,20 @@ describe('approvals in the brain', () => {
     const takeover = await db.rpc<{ approval_id: string; attempts: number }>('claim_approval_execution', { p_bot: 'shipbot', p_worker: 'w4', p_lease_seconds: 30, p_limit: 10 });
     expect(takeover.map((row) => row.approval_id).sort()).toEqual(ids.slice(1).sort());
     expect(takeover.every((row) => Number(row.attempts) === 2)).toBe(true);
+  });
+
+  it('the same functions work through the supabase transport (Telegram and the CLI may use it)', async () => {
+    const server = await startRpcTestServer(database.url);
+    const supabase = createSupabaseDb({ url: server.url, serviceRoleKey: server.serviceRoleKey });
+    try {
+      const approvals = createApprovals({ db: supabase, bot: 'adsbot', log: silent, channel: createLocalRecordingChannel({ db: supabase, bot: 'adsbot', target: '#ads-bot', log: silent, show: () => {} }) });
+      const { approval } = await approvals.request({ action: 'pause_campaign', title: 'Pause campaign 12', draft: { campaign_id: '12' } });
+      expect(await decideApproval(supabase, { approvalId: approval.id, decision: 'rejected', decidedBy: 'telegram:42', decidedVia: 'telegram' })).toMatchObject({ decided: true, approval: { status: 'rejected', decidedBy: 'telegram:42', decidedVia: 'telegram' } });
+      expect(await decideApproval(supabase, { approvalId: approval.id, decision: 'approved', decidedBy: 'telegram:43' })).toMatchObject({ decided: false, reason: 'already rejected by telegram:42' });
+      expect((await listApprovals(supabase, { bot: 'adsbot' })).map((listed) => listed.status)).toEqual(['rejected']);
+    } finally {
+      await supabase.close();
+      await server.close();
+    }
   });
 });

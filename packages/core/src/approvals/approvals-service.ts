@@ -3,7 +3,7 @@ import type { Db } from '../db/db.js';
 import type { Channel } from '../channels/channel.js';
 import { approvalFromRow, type Approval, type ApprovalRow, type ApprovalStatus } from './approval.js';
 import { ApprovalError, UnknownApprovalActionError } from './approval-errors.js';
-import { showApproval } from './show-approval.js';
+import { approvalMessage } from './render-approval.js';
 
 /** Default time a person has to decide. */
 export const DEFAULT_APPROVAL_EXPIRY_MS = 24 * 60 * 60 * 1000;
@@ -59,10 +59,11 @@ export function createApprovals(dependencies: { db: Db; bot: string; channel: Ch
       if (row === undefined) throw new ApprovalError('request_approval returned no row', { bot, action: request.action });
       const approval = await getApproval(db, row.approval_id);
       if (approval === null) throw new ApprovalError(`approval ${row.approval_id} vanished after its request`, { bot, approvalId: row.approval_id });
-      // Showing it is the view, not the record: a failed post is retried by the bot's approval
-      // worker (rendered_status still differs), so the request itself succeeds.
-      if (approval.renderedStatus !== approval.status) {
-        await showApproval(db, channel, approval).catch((error: unknown) => log.error({ err: error, approvalId: approval.id }, 'could not post the approval request; the approval worker will retry'));
+      // A new approval is born claimed for its first post (request_approval), so the requester
+      // shows it. Showing is the view, not the record: a failed post releases the claim and the
+      // bot's approval worker posts it on its next pass, so the request itself succeeds.
+      if (row.inserted) {
+        await postNew(db, channel, approval).catch((error: unknown) => log.error({ err: error, approvalId: approval.id }, 'could not post the approval request; the approval worker will retry'));
       }
       log.info({ approvalId: approval.id, action: approval.action, created: row.inserted }, `approval requested: ${approval.title}`);
       return { approval, created: row.inserted };
@@ -85,4 +86,14 @@ export async function getApproval(db: Db, approvalId: string): Promise<Approval 
 export async function listApprovals(db: Db, filter: { status?: ApprovalStatus; bot?: string; limit?: number } = {}): Promise<Approval[]> {
   const rows = await db.rpc<ApprovalRow>('list_approvals', { p_status: filter.status ?? null, p_bot: filter.bot ?? null, p_limit: filter.limit ?? 50 });
   return rows.map(approvalFromRow);
+}
+
+// The first post of a new approval (its render claim was taken by request_approval).
+async function postNew(db: Db, channel: Channel, approval: Approval): Promise<void> {
+  try {
+    await channel.post(approvalMessage(approval));
+  } catch (error) {
+    await db.rpc('release_approval_render', { p_approval_id: approval.id, p_status: approval.status }).catch(() => {});
+    throw error;
+  }
 }

@@ -5,20 +5,24 @@ import { approvalMessage } from './render-approval.js';
 
 /**
  * Bring an approval's message on the channel up to date: post it if this channel has none yet
- * (the request crashed before posting), otherwise edit it; then record what it shows. The
- * brain's rendered_status is the to-do list, so a bot that was down catches up on start.
+ * (the request crashed before posting), otherwise edit it. Showing a status is claimed in the
+ * brain first (claim_approval_render), so of the requester, the worker and a second copy of the
+ * bot exactly one shows it; a failure releases the claim and the next pass retries. Returns
+ * null when someone else shows this status (or the approval has already moved on).
  */
-export async function showApproval(db: Db, channel: Channel, approval: Approval): Promise<PostedMessage> {
-  const messages = await db.rpc<{ message_id: string; channel: string; target: string; external_message_id: string | null }>('approval_messages', { p_approval_id: approval.id });
-  const existing = messages.find((message) => message.channel === channel.kind && message.target === channel.target);
-  const message = approvalMessage(approval);
-  let posted: PostedMessage;
-  if (existing === undefined) {
-    posted = await channel.post(message);
-  } else {
-    posted = { messageId: existing.message_id, channel: channel.kind, target: existing.target, externalMessageId: existing.external_message_id };
+export async function showApproval(db: Db, channel: Channel, approval: Approval): Promise<PostedMessage | null> {
+  const [claim] = await db.rpc<{ claimed: boolean }>('claim_approval_render', { p_approval_id: approval.id, p_status: approval.status });
+  if (claim?.claimed !== true) return null;
+  try {
+    const messages = await db.rpc<{ message_id: string; channel: string; target: string; external_message_id: string | null }>('approval_messages', { p_approval_id: approval.id });
+    const existing = messages.find((message) => message.channel === channel.kind && message.target === channel.target);
+    const message = approvalMessage(approval);
+    if (existing === undefined) return await channel.post(message);
+    const posted: PostedMessage = { messageId: existing.message_id, channel: channel.kind, target: existing.target, externalMessageId: existing.external_message_id };
     await channel.edit(posted, message);
+    return posted;
+  } catch (error) {
+    await db.rpc('release_approval_render', { p_approval_id: approval.id, p_status: approval.status }).catch(() => {});
+    throw error;
   }
-  await db.rpc('mark_approval_rendered', { p_approval_id: approval.id, p_status: approval.status });
-  return posted;
 }
