@@ -45,11 +45,19 @@ export function renderDiscordMessages(discord: DiscordJs, message: ChannelMessag
   const { EmbedBuilder, ButtonBuilder, ActionRowBuilder, ButtonStyle } = discord;
   const colour = COLOURS[message.severity ?? 'info'];
   const chunks = message.text === '' ? [] : splitText(message.text, DISCORD_LIMITS.description - 96);
-  const fields = (message.fields ?? []).slice(0, DISCORD_LIMITS.fields).map((field) => ({
-    name: clip(field.name, DISCORD_LIMITS.fieldName) || '—',
-    value: clip(field.value, DISCORD_LIMITS.fieldValue) || '—',
-    inline: field.inline ?? false,
-  }));
+  // Fields past Discord's count or the first embed's share of the 6000-character budget are
+  // left out with a note; the full message is in channel_messages.
+  const fields: Array<{ name: string; value: string; inline: boolean }> = [];
+  let fieldBudget = DISCORD_LIMITS.charactersPerMessage - 100 - Math.min(message.title.length, DISCORD_LIMITS.title) - Math.min(message.footer?.length ?? 0, DISCORD_LIMITS.footer) - (chunks[0]?.length ?? 0);
+  const allFields = message.fields ?? [];
+  for (const field of allFields) {
+    const name = clip(field.name, DISCORD_LIMITS.fieldName) || '—';
+    const value = clip(field.value, DISCORD_LIMITS.fieldValue) || '—';
+    if (fields.length >= DISCORD_LIMITS.fields - 1 || name.length + value.length > fieldBudget) break;
+    fields.push({ name, value, inline: field.inline ?? false });
+    fieldBudget -= name.length + value.length;
+  }
+  if (fields.length < allFields.length) fields.push({ name: 'More', value: `${allFields.length - fields.length} more fields are in the fleet's message log (channel_messages)`, inline: false });
   const first = new EmbedBuilder().setTitle(clip(message.title, DISCORD_LIMITS.title) || '—').setColor(colour);
   if (chunks[0] !== undefined) first.setDescription(chunks[0]);
   if (fields.length > 0) first.addFields(fields);

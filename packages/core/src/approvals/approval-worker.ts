@@ -149,6 +149,14 @@ export class ApprovalWorker {
     } else {
       this.options.onExecutionStart?.(approval);
       log.info(`executing approved action: ${approval.title}`);
+      // Keep the claim alive while the executor runs, so a slow action is not taken over by
+      // another copy; a lost claim is logged (the idempotency key still keeps side effects single).
+      const leaseMs = this.options.leaseMs ?? 60_000;
+      const keepAlive = setInterval(() => {
+        db.rpc<{ extended: boolean }>('extend_approval_lease', { p_approval_id: approval.id, p_worker: this.worker, p_lease_seconds: leaseMs / 1000 })
+          .then(([row]) => row?.extended === false && log.warn('lost the execution claim while running'))
+          .catch((thrown: unknown) => log.warn({ err: thrown }, 'could not extend the execution claim'));
+      }, Math.max(50, Math.floor(leaseMs / 3)));
       try {
         const context = { ...this.options.context(this.abort.signal, log), approvalId: approval.id, idempotencyKey: approval.idempotencyKey };
         result = (await executor(approval, context)) ?? null;
@@ -156,6 +164,8 @@ export class ApprovalWorker {
       } catch (thrown) {
         error = thrown instanceof Error ? thrown.message : String(thrown);
         log.error({ err: thrown }, 'approved action failed');
+      } finally {
+        clearInterval(keepAlive);
       }
     }
     const [finished] = await db.rpc<{ finished: boolean; status: string }>('finish_approval_execution', {
