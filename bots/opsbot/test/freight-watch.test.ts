@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { catalogSignalTypes, createPostgresDb, createSignalEmitter, SignalRegistry, type BotContext, type Db } from '@jbot/core';
+import { buildBotServices, createPostgresDb, type BotContext, type Db } from '@jbot/core';
 import { createConnectors, loadSampleCompany } from '@jbot/connectors';
 import { freshDatabase, type TestDatabase } from '@jbot/testkit';
 import { findLateShipments, freightWatch, runFreightWatch } from '../src/jobs/freight-watch.js';
@@ -20,10 +20,8 @@ describe('opsbot freight-watch', () => {
     await database.drop();
   });
 
-  const context = (): BotContext => ({
-    bot: 'opsbot', host: 'test', log: pino({ level: 'silent' }), db, abortSignal: new AbortController().signal,
-    signals: createSignalEmitter({ db, registry: new SignalRegistry(catalogSignalTypes), bot: 'opsbot' }),
-  });
+  const log = pino({ level: 'silent' });
+  const context = (): BotContext => buildBotServices(opsbot, { db, log, host: 'test' }).context(new AbortController().signal, log);
 
   it('is declared on opsbot every 30 minutes', () => {
     expect(opsbot.jobs.map((job) => job.id)).toEqual(['freight-watch']);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { catalogSignalTypes, createPostgresDb, createSignalEmitter, SignalRegistry, type BotContext, type Db } from '@jbot/core';
+import { buildBotServices, createPostgresDb, type BotContext, type Db } from '@jbot/core';
 import { createConnectors, hubspotObjectsFromSample, loadSampleCompany, readSampleCompanyData } from '@jbot/connectors';
 import { freshDatabase, startFakeHubSpot, type FakeHubSpot, type TestDatabase } from '@jbot/testkit';
 import { findDealChanges, hubspotSync, isoWeek, previousSync, runHubSpotSync } from '../src/jobs/hubspot-sync.js';
@@ -27,11 +27,8 @@ describe('salesbot hubspot-sync', () => {
   });
 
   function context(connectors = createConnectors({ db, env: {} })): BotContext & { connectors: typeof connectors; scheduledFor: Date; manual: boolean } {
-    return {
-      bot: 'salesbot', host: 'test', log: pino({ level: 'silent' }), db, abortSignal: new AbortController().signal,
-      signals: createSignalEmitter({ db, registry: new SignalRegistry(catalogSignalTypes), bot: 'salesbot' }),
-      connectors, scheduledFor: new Date(), manual: true,
-    };
+    const log = pino({ level: 'silent' });
+    return { ...buildBotServices(salesbot, { db, log, host: 'test' }).context(new AbortController().signal, log), connectors, scheduledFor: new Date(), manual: true };
   }
 
   it('is declared on salesbot for weekdays at 08:30', () => {

@@ -1,18 +1,14 @@
 import type { Logger } from 'pino';
 import type { CoreConfig } from '../config/core-config.js';
 import type { Db } from '../db/db.js';
-import { catalogSignalTypes } from '../signals/signal-catalog.js';
 import { SignalConsumer, type SignalHandler } from '../signals/signal-consumer.js';
-import { createSignalEmitter } from '../signals/signal-emitter.js';
-import { SignalRegistry } from '../signals/signal-type.js';
-import type { BotContext, BotDefinition } from './define-bot.js';
+import type { SignalRegistry } from '../signals/signal-type.js';
+import type { BotDefinition } from './define-bot.js';
+import { buildBotServices } from './bot-services.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { instructionHandler } from './operator-instruction.js';
 import { JobScheduler } from '../scheduler/job-scheduler.js';
 import type { Channel } from '../channels/channel.js';
-import { createLocalRecordingChannel } from '../channels/local-recording-channel.js';
-import { withDetailPosts } from '../channels/signal-detail.js';
-import { createApprovals } from '../approvals/approvals-service.js';
 import { ApprovalWorker, type ApprovalWorkerOptions } from '../approvals/approval-worker.js';
 import { decideApproval } from '../approvals/decide-approval.js';
 
@@ -50,28 +46,15 @@ export interface RunningBot {
 export async function startBot(definition: BotDefinition, options: StartBotOptions): Promise<RunningBot> {
   const { db, config } = options;
   const log = options.log.child({ bot: definition.name });
-  const registry = options.registry ?? new SignalRegistry(catalogSignalTypes);
-  for (const type of definition.signalTypes ?? []) if (!registry.has(type.type)) registry.register(type);
-  const channel = options.channel ?? createLocalRecordingChannel({ db, bot: definition.name, target: definition.channel ?? `#${definition.name}`, log });
-  // Every new signal is also posted in full to the bot's own channel (design §4 Routing).
-  const signals = withDetailPosts(createSignalEmitter({ db, registry, bot: definition.name }), {
-    channel,
-    bot: definition.name,
-    log,
-    defaultSeverity: (signalType) => registry.get(signalType).defaultSeverity,
-  });
-  const approvals = createApprovals({ db, bot: definition.name, channel, log, actions: Object.keys(definition.executors ?? {}) });
-
-  const baseContext = (abortSignal: AbortSignal, childLog: Logger): BotContext => ({
-    bot: definition.name,
-    host: config.hostId,
-    log: childLog,
-    signals,
-    abortSignal,
+  const services = buildBotServices(definition, {
     db,
-    approvals,
-    channel,
+    log,
+    host: config.hostId,
+    ...(options.registry === undefined ? {} : { registry: options.registry }),
+    ...(options.channel === undefined ? {} : { channel: options.channel }),
   });
+  const { registry, channel, signals } = services;
+  const baseContext = services.context;
 
   const handlers = new Map<string, SignalHandler>();
   // Every bot takes the operator's instructions addressed to it (see operator-instruction.ts).

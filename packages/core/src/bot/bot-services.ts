@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/db.js';
+import type { Channel } from '../channels/channel.js';
+import { createLocalRecordingChannel } from '../channels/local-recording-channel.js';
+import { withDetailPosts } from '../channels/signal-detail.js';
+import { createApprovals, type Approvals } from '../approvals/approvals-service.js';
+import { catalogSignalTypes } from '../signals/signal-catalog.js';
+import { createSignalEmitter, type SignalEmitter } from '../signals/signal-emitter.js';
+import { SignalRegistry } from '../signals/signal-type.js';
+import type { BotContext, BotDefinition } from './define-bot.js';
+
+/** What buildBotServices needs. */
+export interface BotServicesOptions {
+  db: Db;
+  log: Logger;
+  host: string;
+  registry?: SignalRegistry;
+  /** Default: the local channel, recorded in channel_messages and logged. */
+  channel?: Channel;
+}
+
+/** The per-bot services every job, handler and executor shares. */
+export interface BotServices {
+  registry: SignalRegistry;
+  channel: Channel;
+  signals: SignalEmitter;
+  approvals: Approvals;
+  /** A context for one run or delivery: its own abort signal and child logger over the shared services. */
+  context(abortSignal: AbortSignal, log: Logger): BotContext;
+}
+
+/**
+ * Build a bot's services once: the registry (core catalog plus the bot's own types), its channel,
+ * the signal emitter that also posts each new signal's detail to that channel (design §4 Routing),
+ * and approvals. startBot uses it, and so do tests that run a job or handler directly, so a new
+ * context field is added in one place.
+ */
+export function buildBotServices(definition: Pick<BotDefinition, 'name' | 'channel' | 'executors' | 'signalTypes'>, options: BotServicesOptions): BotServices {
+  const { db, host } = options;
+  const log = options.log;
+  const registry = options.registry ?? new SignalRegistry(catalogSignalTypes);
+  for (const type of definition.signalTypes ?? []) if (!registry.has(type.type)) registry.register(type);
+  const channel = options.channel ?? createLocalRecordingChannel({ db, bot: definition.name, target: definition.channel ?? `#${definition.name}`, log });
+  const signals = withDetailPosts(createSignalEmitter({ db, registry, bot: definition.name }), {
+    channel,
+    bot: definition.name,
+    log,
+    defaultSeverity: (signalType) => registry.get(signalType).defaultSeverity,
+  });
+  const approvals = createApprovals({ db, bot: definition.name, channel, log, actions: Object.keys(definition.executors ?? {}) });
+  return {
+    registry,
+    channel,
+    signals,
+    approvals,
+    context: (abortSignal, childLog) => ({ bot: definition.name, host, log: childLog, signals, abortSignal, db, approvals, channel }),
+  };
+}
