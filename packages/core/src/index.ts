@@ -46,3 +46,7 @@ export { createLocalRecordingChannel, recordChannelMessage, recordChannelMessage
 export type { Channel, ChannelMessage, ChannelField, ChannelButton, ChannelKind, PostedMessage, ChannelInbound, ApprovalClick, ApprovalClickOutcome, OutboundRecord, LocalRecordingChannelOptions, SignalDetailInput } from './channels/index.js';
 export { decideApproval, decisionReason, createApprovals, getApproval, listApprovals, ApprovalWorker, approvalMessage, statusLine, summariseResult, showApproval, approvalFromRow, isApprovalId, APPROVAL_STATUSES, DEFAULT_APPROVAL_EXPIRY_MS, UnknownApprovalActionError, ApprovalError } from './approvals/index.js';
 export type { Approval, ApprovalRow, ApprovalStatus, DecideApprovalInput, DecideApprovalResult, Approvals, ApprovalRequest, RequestedApproval, ApprovalWorkerOptions, ApprovalExecutor, ApprovalExecutionContext } from './approvals/index.js';
+
+// LLM (Anthropic tool-use runtime, priced ledger, hard budgets, offline drafter)
+export { createLlmService, loadLlmConfig, llmEnvShape, botBudgetUsd, DEFAULT_PRICES, LLM_KILL_SWITCH_KEY, BudgetExceededError, LlmKillSwitchError, LlmOutputError, costUsd, estimateCostUsd, NO_USAGE, readConnectorTool, emitSignalTool, requestApprovalTool, workspaceTools, runScriptTool, OFFLINE_LABEL, offlineText, systemBlocks, toolDefinitions, userContent } from './llm/index.js';
+export type { Llm, LlmRequest, LlmResult, LlmTool, ToolStep, UntrustedText, LlmService, LlmServiceOptions, LlmRun, LlmConfig, ModelPrice, ModelTier, TokenUsage } from './llm/index.js';

@@ -19,7 +19,7 @@ export interface ApprovalWorkerOptions {
   bot: string;
   channel: Channel;
   executors: Readonly<Record<string, ApprovalExecutor>>;
-  context: (abortSignal: AbortSignal, log: Logger) => BotContext;
+  context: (abortSignal: AbortSignal, log: Logger, run?: { job: string; runId: string }) => BotContext;
   log: Logger;
   /** Unique per process copy; two copies of a bot must not share it. */
   worker?: string;
@@ -158,7 +158,7 @@ export class ApprovalWorker {
           .catch((thrown: unknown) => log.warn({ err: thrown }, 'could not extend the execution claim'));
       }, Math.max(50, Math.floor(leaseMs / 3)));
       try {
-        const context = { ...this.options.context(this.abort.signal, log), approvalId: approval.id, idempotencyKey: approval.idempotencyKey };
+        const context = { ...this.options.context(this.abort.signal, log, { job: `approval:${approval.action}`, runId: approval.id }), approvalId: approval.id, idempotencyKey: approval.idempotencyKey };
         result = (await executor(approval, context)) ?? null;
         succeeded = true;
       } catch (thrown) {

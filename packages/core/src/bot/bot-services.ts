@@ -8,6 +8,8 @@ import { catalogSignalTypes } from '../signals/signal-catalog.js';
 import { createSignalEmitter, type SignalEmitter } from '../signals/signal-emitter.js';
 import { SignalRegistry } from '../signals/signal-type.js';
 import type { BotContext, BotDefinition } from './define-bot.js';
+import { createLlmService, type LlmRun, type LlmService } from '../llm/llm-service.js';
+import { loadLlmConfig, type LlmConfig } from '../llm/llm-config.js';
 
 /** What buildBotServices needs. */
 export interface BotServicesOptions {
@@ -17,6 +19,10 @@ export interface BotServicesOptions {
   registry?: SignalRegistry;
   /** Default: the local channel, recorded in channel_messages and logged. */
   channel?: Channel;
+  /** Default: no API key (the offline drafter) and the default caps; runBotProcess passes the env's. */
+  llm?: LlmConfig;
+  /** The clock that decides the LLM budget day (tests). */
+  now?: () => Date;
 }
 
 /** The per-bot services every job, handler and executor shares. */
@@ -25,8 +31,12 @@ export interface BotServices {
   channel: Channel;
   signals: SignalEmitter;
   approvals: Approvals;
-  /** A context for one run or delivery: its own abort signal and child logger over the shared services. */
-  context(abortSignal: AbortSignal, log: Logger): BotContext;
+  llm: LlmService;
+  /**
+   * A context for one run or delivery: its own abort signal and child logger over the shared
+   * services; `run` names the job and run its LLM calls are recorded against.
+   */
+  context(abortSignal: AbortSignal, log: Logger, run?: Pick<LlmRun, 'job' | 'runId'>): BotContext;
 }
 
 /**
@@ -48,11 +58,16 @@ export function buildBotServices(definition: Pick<BotDefinition, 'name' | 'chann
     defaultSeverity: (signalType) => registry.get(signalType).defaultSeverity,
   });
   const approvals = createApprovals({ db, bot: definition.name, channel, log, actions: Object.keys(definition.executors ?? {}) });
+  const llm = createLlmService({ db, bot: definition.name, config: options.llm ?? loadLlmConfig({}), signals, log, ...(options.now === undefined ? {} : { now: options.now }) });
   return {
     registry,
     channel,
     signals,
     approvals,
-    context: (abortSignal, childLog) => ({ bot: definition.name, host, log: childLog, signals, abortSignal, db, approvals, channel }),
+    llm,
+    context: (abortSignal, childLog, run) => ({
+      bot: definition.name, host, log: childLog, signals, abortSignal, db, approvals, channel,
+      llm: llm.forRun({ job: run?.job ?? null, runId: run?.runId ?? null, log: childLog, abortSignal }),
+    }),
   };
 }

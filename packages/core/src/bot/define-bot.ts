@@ -6,6 +6,7 @@ import type { Db } from '../db/db.js';
 import type { Approvals } from '../approvals/approvals-service.js';
 import type { ApprovalExecutor } from '../approvals/approval-worker.js';
 import type { Channel } from '../channels/channel.js';
+import type { Llm } from '../llm/llm.js';
 
 /** The fleet's ten bots. */
 export const BOT_NAMES = ['jbot', 'salesbot', 'mktgbot', 'opsbot', 'shipbot', 'contentbot', 'adsbot', 'socialbot', 'studiobot', 'sysbot'] as const;
@@ -23,6 +24,8 @@ export interface BotContext {
   approvals: Approvals;
   /** The bot's own work-floor channel (Discord, or the local console). */
   channel: Channel;
+  /** Claude (or the offline drafter), priced and capped; calls are recorded against this run. */
+  llm: Llm;
 }
 
 /** A cron job as a bot declares it (the scheduler runs it; see the scheduler module). */

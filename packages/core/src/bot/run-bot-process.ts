@@ -5,6 +5,7 @@ import { createLogger } from '../log/logger.js';
 import { secretValuesFromEnv } from '../log/secret-values.js';
 import type { BotDefinition } from './define-bot.js';
 import { startBot } from './start-bot.js';
+import { loadLlmConfig } from '../llm/llm-config.js';
 
 /**
  * The body of every bot's src/main.ts: load config, connect to the brain, start the bot, and
@@ -15,8 +16,10 @@ import { startBot } from './start-bot.js';
 export async function runBotProcess(definition: BotDefinition, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const secrets = secretValuesFromEnv(env);
   let config;
+  let llm;
   try {
     config = loadCoreConfig(env);
+    llm = loadLlmConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${definition.name}: ${error.message}\n`);
@@ -35,7 +38,7 @@ export async function runBotProcess(definition: BotDefinition, env: NodeJS.Proce
     process.exitCode = 1;
     return;
   }
-  const running = await startBot(definition, { db: brain.db, config, log });
+  const running = await startBot(definition, { db: brain.db, config, log, llm });
   let shuttingDown = false;
   const shutdown = (reason: string) => {
     if (shuttingDown) return;

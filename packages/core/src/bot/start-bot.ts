@@ -5,6 +5,7 @@ import { SignalConsumer, type SignalHandler } from '../signals/signal-consumer.j
 import type { SignalRegistry } from '../signals/signal-type.js';
 import type { BotDefinition } from './define-bot.js';
 import { buildBotServices } from './bot-services.js';
+import type { LlmConfig } from '../llm/llm-config.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { instructionHandler } from './operator-instruction.js';
 import { JobScheduler } from '../scheduler/job-scheduler.js';
@@ -25,6 +26,10 @@ export interface StartBotOptions {
    * is set). Default: the local channel, recorded in channel_messages and logged.
    */
   channel?: Channel;
+  /** LLM models, prices and caps; default offline (no API key). runBotProcess passes the env's. */
+  llm?: LlmConfig;
+  /** The clock of the LLM budget day (tests). */
+  now?: () => Date;
   /** Approval loop tuning (tests shorten the poll and lease). */
   approvals?: Partial<Pick<ApprovalWorkerOptions, 'pollMs' | 'leaseMs' | 'maxAttempts' | 'worker' | 'onExecutionStart'>>;
 }
@@ -52,6 +57,8 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     host: config.hostId,
     ...(options.registry === undefined ? {} : { registry: options.registry }),
     ...(options.channel === undefined ? {} : { channel: options.channel }),
+    ...(options.llm === undefined ? {} : { llm: options.llm }),
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   const { registry, channel, signals } = services;
   const baseContext = services.context;
@@ -61,7 +68,7 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
   const subscriptions = { operator_instruction: instructionHandler(definition), ...definition.on };
   for (const [signalType, handler] of Object.entries(subscriptions)) {
     registry.get(signalType); // unknown subscription types fail at start-up
-    handlers.set(signalType, (signal, handlerContext) => handler(signal, baseContext(handlerContext.abortSignal, handlerContext.log)));
+    handlers.set(signalType, (signal, handlerContext) => handler(signal, baseContext(handlerContext.abortSignal, handlerContext.log, { job: `on:${signalType}`, runId: signal.id })));
   }
 
   // Validates every job's schedule before the bot reports itself up.

@@ -32,7 +32,7 @@ export interface JobSchedulerOptions {
   log: Logger;
   signals: SignalEmitter;
   /** Builds the job's context (the bot runtime adds llm, channels, connectors…). */
-  context: (abortSignal: AbortSignal, log: Logger) => BotContext;
+  context: (abortSignal: AbortSignal, log: Logger, run?: { job: string; runId: string }) => BotContext;
   defaultTimeZone: string;
   leaseMs?: number;
   /** How often to look for abandoned runs, missed ticks and manual requests. */
@@ -208,7 +208,7 @@ export class JobScheduler {
       abort.abort(new Error(`timed out after ${job.timeoutMs} ms`));
     }, job.timeoutMs);
     const info: JobRunInfo = { job: job.id, runId: run.runId, scheduledFor: run.scheduledFor, attempt: run.attempt, manual: run.manual, idempotencyKey: run.idempotencyKey };
-    const context = { ...this.options.context(abort.signal, log), ...info };
+    const context = { ...this.options.context(abort.signal, log, { job: info.job, runId: info.runId }), ...info };
     log.info({ scheduledFor: run.scheduledFor, attempt: run.attempt, manual: run.manual }, `job ${job.id} started`);
     let status: 'succeeded' | 'failed' | 'timed_out' | 'abandoned' = 'succeeded';
     let errorText: string | null = null;
