@@ -23,7 +23,8 @@ create table llm_usage (
 create index llm_usage_day on llm_usage (day, bot);
 create index llm_usage_created on llm_usage (created_at);
 
--- Fleet-wide switches an operator flips from the CLI (the LLM kill switch lives here).
+-- Fleet-wide switches an operator flips from the CLI. Values are JSON objects (the LLM kill
+-- switch is {"enabled": true}).
 create table fleet_settings (
   key text primary key,
   value jsonb not null,

@@ -12,3 +12,6 @@ export { startTelegramEmulator, type TelegramEmulator, type EmulatedBotMessage }
 
 // Fake Discord (REST + gateway; discord.js runs against it unmodified)
 export { startFakeDiscord, FakeDiscordStore, type FakeDiscord, type FakeDiscordOptions, type FakeDiscordClick, type FakeDiscordMessage, type FakeDiscordInteractionResponse } from './fake-discord/index.js';
+
+// Fake Anthropic (Messages API with prompt-cache accounting and injected 429/529)
+export { startFakeAnthropic, PromptCache, tokensOf, minimumCacheableTokens, type FakeAnthropic, type FakeAnthropicOptions, type FakeAnthropicRequest, type FakeAnthropicFault, type FakeModelReply, type CacheOutcome } from './fake-anthropic/index.js';

@@ -10,7 +10,7 @@ import { extractJson, systemBlocks, toolDefinitions, userContent } from './llm-p
 import type { Llm, LlmRequest, LlmResult, LlmTool, ToolStep } from './llm.js';
 import { offlineText } from './offline-drafter.js';
 
-/** The fleet_settings key of the database kill switch. */
+/** The fleet_settings key of the database kill switch; its value is `{ enabled: boolean }`. */
 export const LLM_KILL_SWITCH_KEY = 'llm_kill_switch';
 
 /** What a bot's LLM service needs. */
@@ -57,8 +57,8 @@ export function createLlmService(options: LlmServiceOptions): LlmService {
   async function call(run: LlmRun, params: { model: string; system: ReturnType<typeof systemBlocks>; tools?: ReturnType<typeof toolDefinitions>; messages: Message[]; maxTokens: number }): Promise<{ response: Response; usage: TokenUsage; cost: number }> {
     const log = run.log ?? options.log;
     if (config.killSwitch) throw new LlmKillSwitchError('env');
-    const [setting] = await db.rpc<{ value: unknown }>('get_fleet_setting', { p_key: LLM_KILL_SWITCH_KEY });
-    if (setting?.value === true) throw new LlmKillSwitchError('database');
+    const [setting] = await db.rpc<{ value: { enabled?: unknown } | null }>('get_fleet_setting', { p_key: LLM_KILL_SWITCH_KEY });
+    if (setting?.value?.enabled === true) throw new LlmKillSwitchError('database');
     const price = config.prices[params.model];
     if (price === undefined) throw new LlmOutputError(`no price for model ${params.model}; add it to LLM_PRICES`, { model: params.model });
     const body = { model: params.model, max_tokens: params.maxTokens, system: params.system, ...(params.tools === undefined ? {} : { tools: params.tools }), messages: params.messages };

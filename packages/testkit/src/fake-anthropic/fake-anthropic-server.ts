@@ -1,0 +1,138 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PromptCache, tokensOf } from './prompt-cache.js';
+
+/** What the fake model answers: text, tool calls, or both. */
+export interface FakeModelReply {
+  text?: string;
+  toolUses?: Array<{ name: string; input: unknown }>;
+  stopReason?: 'end_turn' | 'tool_use' | 'max_tokens';
+}
+
+/** A request body as the fake received it. */
+export interface FakeAnthropicRequest {
+  model: string;
+  max_tokens: number;
+  system?: unknown;
+  tools?: Array<{ name: string; input_schema: unknown }>;
+  messages: Array<{ role: 'user' | 'assistant'; content: unknown }>;
+}
+
+/** A failure the next request gets instead of an answer (rate limit, overload, server error). */
+export interface FakeAnthropicFault {
+  status: 429 | 500 | 529;
+  retryAfterSeconds?: number;
+}
+
+/** The running fake. */
+export interface FakeAnthropic {
+  /** Put it in ANTHROPIC_BASE_URL. */
+  url: string;
+  apiKey: string;
+  /** Every POST /v1/messages body received (including failed attempts). */
+  requests: FakeAnthropicRequest[];
+  /** The usage each successful response reported, in order. */
+  usages: Array<{ input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number }>;
+  /** Answer the next requests with these replies, in order (then the responder, then "ok"). */
+  enqueue(...replies: FakeModelReply[]): void;
+  /** Answer every request through this function when the queue is empty. */
+  respondWith(responder: (request: FakeAnthropicRequest) => FakeModelReply): void;
+  /** Fail the next request(s) with these faults, in order. */
+  failNext(...faults: FakeAnthropicFault[]): void;
+  close(): Promise<void>;
+}
+
+/** Options: the accepted key and the clock of the prompt cache. */
+export interface FakeAnthropicOptions {
+  apiKey?: string;
+  now?: () => number;
+}
+
+/**
+ * A local server speaking the Anthropic Messages API (POST /v1/messages, GET /v1/models):
+ * text and tool_use content blocks, usage with cache fields that follow the prompt-caching
+ * rules, injected 429/529/500 with retry-after. The real SDK runs against it unmodified.
+ */
+export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
+  const apiKey = options.apiKey ?? 'sk-ant-fake-key';
+  const cache = new PromptCache(options.now ?? Date.now);
+  const requests: FakeAnthropicRequest[] = [];
+  const usages: FakeAnthropic['usages'] = [];
+  const queue: FakeModelReply[] = [];
+  const faults: FakeAnthropicFault[] = [];
+  let responder: ((request: FakeAnthropicRequest) => FakeModelReply) | undefined;
+  let sequence = 0;
+
+  const send = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    response.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_fake_${sequence}`, ...headers });
+    response.end(JSON.stringify(body));
+  };
+  const error = (response: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}) =>
+    send(response, status, { type: 'error', error: { type, message } }, headers);
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://fake');
+    // The key arrives as x-api-key (older SDKs, curl) or as a bearer token (current SDKs).
+    const presented = request.headers['x-api-key'] ?? request.headers.authorization?.replace(/^Bearer\s+/i, '');
+    if (presented !== apiKey) return error(response, 401, 'authentication_error', 'invalid x-api-key');
+    if (request.method === 'GET' && url.pathname === '/v1/models') {
+      return send(response, 200, { data: [{ type: 'model', id: 'claude-sonnet-4-5', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z' }, { type: 'model', id: 'claude-haiku-4-5', display_name: 'Claude Haiku 4.5', created_at: '2025-10-01T00:00:00Z' }], has_more: false, first_id: 'claude-sonnet-4-5', last_id: 'claude-haiku-4-5' });
+    }
+    if (request.method !== 'POST' || url.pathname !== '/v1/messages') return error(response, 404, 'not_found_error', `${request.method} ${url.pathname} is not part of the fake`);
+    const body = JSON.parse(await readBody(request)) as FakeAnthropicRequest;
+    requests.push(body);
+    sequence += 1;
+    const fault = faults.shift();
+    if (fault !== undefined) {
+      const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
+      const type = fault.status === 429 ? 'rate_limit_error' : fault.status === 529 ? 'overloaded_error' : 'api_error';
+      return error(response, fault.status, type, `injected ${fault.status}`, headers);
+    }
+    if (typeof body.model !== 'string' || typeof body.max_tokens !== 'number' || !Array.isArray(body.messages)) {
+      return error(response, 400, 'invalid_request_error', 'model, max_tokens and messages are required');
+    }
+    const reply = queue.shift() ?? responder?.(body) ?? { text: 'ok' };
+    const content: unknown[] = [];
+    if (reply.text !== undefined) content.push({ type: 'text', text: reply.text });
+    for (const [index, use] of (reply.toolUses ?? []).entries()) content.push({ type: 'tool_use', id: `toolu_fake_${sequence}_${index}`, name: use.name, input: use.input });
+    const cached = cache.apply(body.model, body);
+    const usage = { input_tokens: cached.inputTokens, output_tokens: Math.max(1, tokensOf(content)), cache_creation_input_tokens: cached.cacheWriteTokens, cache_read_input_tokens: cached.cacheReadTokens };
+    usages.push(usage);
+    return send(response, 200, {
+      id: `msg_fake_${sequence}`,
+      type: 'message',
+      role: 'assistant',
+      model: body.model,
+      content,
+      stop_reason: reply.stopReason ?? ((reply.toolUses?.length ?? 0) > 0 ? 'tool_use' : 'end_turn'),
+      stop_sequence: null,
+      usage,
+    });
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((thrown: unknown) => error(response, 500, 'api_error', String(thrown)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    apiKey,
+    requests,
+    usages,
+    enqueue: (...replies) => void queue.push(...replies),
+    respondWith: (next) => void (responder = next),
+    failNext: (...next) => void faults.push(...next),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (text += chunk));
+    request.on('end', () => resolve(text));
+    request.on('error', reject);
+  });
+}
