@@ -1,1 +1,3 @@
 export { sysbot } from './bot.js';
+export { costWatchdog, type SpendLine } from './jobs/cost-watchdog.js';
+export { fleetMonitor } from './jobs/fleet-monitor.js';

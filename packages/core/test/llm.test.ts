@@ -69,13 +69,13 @@ describe('ctx.llm against the fake Anthropic Messages API (real Postgres ledger)
     expect(JSON.stringify(anthropic.requests[1]?.messages.at(-1))).toMatch(/body: /);
     const rows = await ledger();
     expect(rows.map((row) => [row['bot'], row['job'], row['run_id'], row['model'], row['status']])).toEqual([
-      ['salesbot', 'hubspot-sync', 'run-1', 'claude-sonnet-4-5', 'settled'],
-      ['salesbot', 'hubspot-sync', 'run-1', 'claude-sonnet-4-5', 'settled'],
+      ['salesbot', 'hubspot-sync', 'run-1', 'claude-sonnet-5-5', 'settled'],
+      ['salesbot', 'hubspot-sync', 'run-1', 'claude-sonnet-5-5', 'settled'],
     ]);
     for (const [index, row] of rows.entries()) {
       const usage = anthropic.usages.at(index - rows.length);
       expect(row).toMatchObject({ input_tokens: usage?.input_tokens, output_tokens: usage?.output_tokens, cache_write_tokens: usage?.cache_creation_input_tokens, cache_read_tokens: usage?.cache_read_input_tokens });
-      expect(row['cost_usd']).toBeCloseTo(costUsd({ inputTokens: Number(row['input_tokens']), outputTokens: Number(row['output_tokens']), cacheWriteTokens: Number(row['cache_write_tokens']), cacheReadTokens: Number(row['cache_read_tokens']) }, DEFAULT_PRICES['claude-sonnet-4-5'] ?? { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }), 6);
+      expect(row['cost_usd']).toBeCloseTo(costUsd({ inputTokens: Number(row['input_tokens']), outputTokens: Number(row['output_tokens']), cacheWriteTokens: Number(row['cache_write_tokens']), cacheReadTokens: Number(row['cache_read_tokens']) }, DEFAULT_PRICES['claude-sonnet-5-5'] ?? { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }), 6);
     }
     expect(result.costUsd).toBeCloseTo(rows.reduce((sum, row) => sum + Number(row['cost_usd']), 0), 6);
   });

@@ -2,7 +2,9 @@ import type { Command } from '../command.js';
 import { approvalsCommand } from './approvals.js';
 import { approveCommand } from './approve.js';
 import { buildCommand } from './build.js';
+import { costsCommand } from './costs.js';
 import { cronsCommand } from './crons.js';
+import { llmCommand } from './llm.js';
 import { migrateCommand } from './migrate.js';
 import { runCommand } from './run.js';
 import { runsCommand } from './runs.js';
@@ -14,4 +16,4 @@ import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 
 /** Every `fleet` subcommand, in the order `fleet help` lists them. Add new commands here. */
-export const commands: Command[] = [startCommand, statusCommand, migrateCommand, signalsCommand, cronsCommand, runsCommand, runCommand, buildCommand, seedCommand, replyCommand, approvalsCommand, approveCommand, rejectCommand];
+export const commands: Command[] = [startCommand, statusCommand, migrateCommand, signalsCommand, cronsCommand, runsCommand, runCommand, buildCommand, seedCommand, replyCommand, approvalsCommand, approveCommand, rejectCommand, costsCommand, llmCommand];

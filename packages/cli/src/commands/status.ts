@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { formatAge, formatTable } from '../format-table.js';
 import { openBrain } from '../open-brain.js';
+import { llmStatusLine } from './llm.js';
 
 interface HeartbeatRow {
   [column: string]: unknown;
@@ -44,6 +45,7 @@ export const statusCommand: Command = {
       );
       const running = rows.filter((row) => row.status === 'running' && row.seconds_since_seen <= staleAfter).length;
       io.out(`${running} of ${rows.length} bot processes running`);
+      io.out(await llmStatusLine(session.db, io.env));
       return 0;
     } finally {
       await session.close();

@@ -31,14 +31,22 @@ export interface LlmConfig {
 }
 
 /**
- * List prices (USD per million tokens) of the default models; cache writes cost 1.25× input
- * and cache reads 0.1× (5-minute cache). Override or add models with LLM_PRICES.
+ * List prices (USD per million tokens, 5-minute cache writes) of the default and common models,
+ * as published on platform.claude.com/pricing in November 2026. Prices change: check them and
+ * override or add models with LLM_PRICES. (Haiku 5.5 bills prompts over 100k tokens at a higher
+ * band; fleet jobs stay far below it.)
  */
 export const DEFAULT_PRICES: Record<string, ModelPrice> = {
+  'claude-haiku-5-5': { input: 0.1, output: 0.5, cacheWrite: 0.125, cacheRead: 0.01 },
+  'claude-sonnet-5-5': { input: 2, output: 10, cacheWrite: 2.5, cacheRead: 0.1 },
+  'claude-sonnet-5': { input: 2, output: 10, cacheWrite: 2.5, cacheRead: 0.2 },
+  'claude-opus-5': { input: 5, output: 25, cacheWrite: 6.25, cacheRead: 0.5 },
   'claude-haiku-4-5': { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 0.1 },
-  'claude-sonnet-4-5': { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 },
-  'claude-opus-4-1': { input: 15, output: 75, cacheWrite: 18.75, cacheRead: 1.5 },
+  'claude-sonnet-4-6': { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 },
 };
+
+/** The default model of each tier (current, not deprecated, in November 2026). */
+export const DEFAULT_MODELS: Record<ModelTier, string> = { fast: 'claude-haiku-5-5', smart: 'claude-sonnet-5-5' };
 
 const priceSchema = z.record(z.string(), z.object({ input: z.number().nonnegative(), output: z.number().nonnegative(), cacheWrite: z.number().nonnegative(), cacheRead: z.number().nonnegative() }));
 
@@ -76,7 +84,7 @@ export function loadLlmConfig(env: Env): LlmConfig {
       if (typeof parsedBudgets === 'string') problems.push({ variable: 'LLM_BOT_BUDGETS_USD', message: parsedBudgets });
       else botBudgetsUsd = parsedBudgets;
     }
-    const models = { fast: parsed.LLM_MODEL_FAST ?? 'claude-haiku-4-5', smart: parsed.LLM_MODEL_SMART ?? 'claude-sonnet-4-5' };
+    const models = { fast: parsed.LLM_MODEL_FAST ?? DEFAULT_MODELS.fast, smart: parsed.LLM_MODEL_SMART ?? DEFAULT_MODELS.smart };
     for (const [tier, model] of Object.entries(models)) {
       if (prices[model] === undefined) problems.push({ variable: tier === 'fast' ? 'LLM_MODEL_FAST' : 'LLM_MODEL_SMART', message: `has no price: add "${model}" to LLM_PRICES so its calls can be costed and capped` });
     }
@@ -85,7 +93,7 @@ export function loadLlmConfig(env: Env): LlmConfig {
   return {
     apiKey: raw.ANTHROPIC_API_KEY,
     baseUrl: raw.ANTHROPIC_BASE_URL,
-    models: { fast: raw.LLM_MODEL_FAST ?? 'claude-haiku-4-5', smart: raw.LLM_MODEL_SMART ?? 'claude-sonnet-4-5' },
+    models: { fast: raw.LLM_MODEL_FAST ?? DEFAULT_MODELS.fast, smart: raw.LLM_MODEL_SMART ?? DEFAULT_MODELS.smart },
     prices,
     fleetDailyUsd: raw.LLM_DAILY_BUDGET_USD,
     botDailyUsd: raw.LLM_BOT_DAILY_BUDGET_USD,

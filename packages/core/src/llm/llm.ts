@@ -40,6 +40,10 @@ export interface LlmTool<Input = unknown> {
   run(input: Input): Promise<unknown> | unknown;
 }
 
+/** A tool of any input type, for lists of tools (each validates its own input before it runs). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyLlmTool = LlmTool<any>;
+
 /** One tool call of a runTools loop, as logged with the run. */
 export interface ToolStep {
   tool: string;
@@ -57,5 +61,5 @@ export interface Llm {
   /** JSON validated by the schema, with one repair attempt. `offline` builds the value when there is no model. */
   structured<T>(request: LlmRequest & { schema: z.ZodType<T>; offline: () => T }): Promise<LlmResult<T>>;
   /** A tool-use loop up to maxSteps model calls; side effects only ever through a requestApproval tool. */
-  runTools(request: LlmRequest & { tools: LlmTool<never>[]; maxSteps?: number; offline?: () => string }): Promise<LlmResult<string> & { steps: ToolStep[] }>;
+  runTools(request: LlmRequest & { tools: AnyLlmTool[]; maxSteps?: number; offline?: () => string }): Promise<LlmResult<string> & { steps: ToolStep[] }>;
 }

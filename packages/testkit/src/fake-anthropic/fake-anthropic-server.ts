@@ -76,7 +76,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const presented = request.headers['x-api-key'] ?? request.headers.authorization?.replace(/^Bearer\s+/i, '');
     if (presented !== apiKey) return error(response, 401, 'authentication_error', 'invalid x-api-key');
     if (request.method === 'GET' && url.pathname === '/v1/models') {
-      return send(response, 200, { data: [{ type: 'model', id: 'claude-sonnet-4-5', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z' }, { type: 'model', id: 'claude-haiku-4-5', display_name: 'Claude Haiku 4.5', created_at: '2025-10-01T00:00:00Z' }], has_more: false, first_id: 'claude-sonnet-4-5', last_id: 'claude-haiku-4-5' });
+      return send(response, 200, { data: [{ type: 'model', id: 'claude-sonnet-5-5', display_name: 'Claude Sonnet 5.5', created_at: '2026-09-15T00:00:00Z' }, { type: 'model', id: 'claude-haiku-5-5', display_name: 'Claude Haiku 5.5', created_at: '2026-10-07T00:00:00Z' }], has_more: false, first_id: 'claude-sonnet-5-5', last_id: 'claude-haiku-5-5' });
     }
     if (request.method !== 'POST' || url.pathname !== '/v1/messages') return error(response, 404, 'not_found_error', `${request.method} ${url.pathname} is not part of the fake`);
     const body = JSON.parse(await readBody(request)) as FakeAnthropicRequest;
