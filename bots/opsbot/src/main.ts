@@ -1,5 +1,6 @@
 // Process entry for opsbot: what systemd (jbot@opsbot.service) and the local supervisor start.
+import { createChannel } from '@jbot/channels';
 import { runBotProcess } from '@jbot/core';
 import { opsbot } from './bot.js';
 
-await runBotProcess(opsbot);
+await runBotProcess(opsbot, { channel: createChannel });

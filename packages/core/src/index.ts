@@ -4,7 +4,7 @@
 // Bots
 export { defineBot, BOT_NAMES, type BotDefinition, type BotContext, type JobDefinition, type JobRunInfo, type OperatorInstruction } from './bot/define-bot.js';
 export { startBot, type RunningBot, type StartBotOptions } from './bot/start-bot.js';
-export { runBotProcess } from './bot/run-bot-process.js';
+export { runBotProcess, type RunBotProcessOptions } from './bot/run-bot-process.js';
 export { buildBotServices, type BotServices, type BotServicesOptions } from './bot/bot-services.js';
 export { loggingHandlers } from './bot/logging-handlers.js';
 export { startHeartbeat, type Heartbeat, type HeartbeatStatus } from './bot/heartbeat.js';

@@ -4,6 +4,9 @@ import { connectBrain } from '../db/connect-brain.js';
 import { createLogger } from '../log/logger.js';
 import { secretValuesFromEnv } from '../log/secret-values.js';
 import type { BotDefinition } from './define-bot.js';
+import type { Channel } from '../channels/channel.js';
+import type { Db } from '../db/db.js';
+import type { Logger } from '../log/logger.js';
 import { startBot } from './start-bot.js';
 import { loadLlmConfig } from '../llm/llm-config.js';
 
@@ -13,7 +16,16 @@ import { loadLlmConfig } from '../llm/llm-config.js';
  * heartbeat stopped and close connections. A bad config exits 78 (EX_CONFIG) so systemd
  * does not restart in a loop on a typo.
  */
-export async function runBotProcess(definition: BotDefinition, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** What a bot's main.ts may plug in: the vendors live outside core. */
+export interface RunBotProcessOptions {
+  /**
+   * The bot's work-floor channel from the env (createChannel from @jbot/channels: Discord when
+   * DISCORD_TOKEN is set, else the local console). Default: the local recording channel.
+   */
+  channel?: (dependencies: { db: Db; bot: string; log: Logger; name: string; env: NodeJS.ProcessEnv }) => Promise<Channel>;
+}
+
+export async function runBotProcess(definition: BotDefinition, options: RunBotProcessOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const secrets = secretValuesFromEnv(env);
   let config;
   let llm;
@@ -38,7 +50,19 @@ export async function runBotProcess(definition: BotDefinition, env: NodeJS.Proce
     process.exitCode = 1;
     return;
   }
-  const running = await startBot(definition, { db: brain.db, config, log, llm });
+  let channel: Channel | undefined;
+  try {
+    channel = await options.channel?.({ db: brain.db, bot: definition.name, log, name: definition.channel ?? `#${definition.name}`, env });
+  } catch (error) {
+    // A channel misconfiguration (DISCORD_CHANNEL_<BOT> missing…) is a config error: exit 78.
+    if (error instanceof ConfigError) {
+      log.fatal({ err: error }, error.message);
+      await brain.db.close();
+      process.exit(78);
+    }
+    throw error;
+  }
+  const running = await startBot(definition, { db: brain.db, config, log, llm, ...(channel === undefined ? {} : { channel }) });
   let shuttingDown = false;
   const shutdown = (reason: string) => {
     if (shuttingDown) return;
