@@ -1,4 +1,5 @@
-import { defineBot, loggingHandlers } from '@jbot/core';
+import { defineBot } from '@jbot/core';
+import { PAUSE_CAMPAIGNS, pauseCampaigns, proposePauses } from './propose-pauses.js';
 
 /** mktgbot — Watches Meta Ads and Klaviyo: spend, fatigue, flows; proposes pauses for products going out of stock. */
 export const mktgbot = defineBot({
@@ -6,6 +7,7 @@ export const mktgbot = defineBot({
   purpose: 'Watches Meta Ads and Klaviyo: spend, fatigue, flows; proposes pauses for products going out of stock',
   channel: '#mktg-bot',
   jobs: [],
-  // Until this bot's workflows land, its handlers log each signal so delivery is visible end to end.
-  on: loggingHandlers(['freight_delay']),
+  // The freight cascade: campaigns promoting SKUs that will run out → a pause proposal (approval).
+  on: { freight_delay: proposePauses },
+  executors: { [PAUSE_CAMPAIGNS]: pauseCampaigns },
 });

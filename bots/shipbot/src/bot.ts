@@ -1,4 +1,5 @@
-import { defineBot, loggingHandlers } from '@jbot/core';
+import { defineBot } from '@jbot/core';
+import { postFulfilmentForecast } from './post-forecast.js';
 
 /** shipbot — Fulfilment: inventory, late orders and the fulfilment forecast. */
 export const shipbot = defineBot({
@@ -6,6 +7,6 @@ export const shipbot = defineBot({
   purpose: 'Fulfilment: inventory, late orders and the fulfilment forecast',
   channel: '#ship-bot',
   jobs: [],
-  // Until this bot's workflows land, its handlers log each signal so delivery is visible end to end.
-  on: loggingHandlers(['freight_delay']),
+  // The freight cascade: a late shipment → the updated fulfilment forecast on #ship-bot.
+  on: { freight_delay: postFulfilmentForecast },
 });

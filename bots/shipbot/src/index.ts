@@ -1,2 +1,2 @@
 export { shipbot } from './bot.js';
-export { forecastFulfilment, type FulfilmentForecast, type AffectedOrder, type FreightDelayInput } from './jobs/fulfilment-forecast.js';
+export { postFulfilmentForecast, forecastMessage } from './post-forecast.js';

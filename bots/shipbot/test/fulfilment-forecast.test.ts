@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDb, type Db } from '@jbot/core';
-import { createConnectors, dayNumber, dayString, loadSampleCompany } from '@jbot/connectors';
+import { createConnectors, dayNumber, dayString, forecastFulfilment, loadSampleCompany } from '@jbot/connectors';
 import { freshDatabase, type TestDatabase } from '@jbot/testkit';
-import { forecastFulfilment } from '../src/jobs/fulfilment-forecast.js';
 
 describe('shipbot fulfilment forecast after a freight delay', () => {
   let database: TestDatabase;

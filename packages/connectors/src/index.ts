@@ -31,3 +31,5 @@ export { hubspotObjectsFromSample, type HubSpotSampleObjects, type HubSpotObject
 
 // Shared analysis over connector data
 export { projectStockouts, restockDateFor, RECEIVING_DAYS, dayNumber, dayString, type StockRunway } from './analysis/project-stockouts.js';
+export { forecastFulfilment, type FulfilmentForecast, type AffectedOrder, type FreightDelayInput } from './analysis/forecast-fulfilment.js';
+export { connectorsFor } from './connectors-for.js';

@@ -7,6 +7,7 @@ export { startBot, type RunningBot, type StartBotOptions } from './bot/start-bot
 export { runBotProcess, type RunBotProcessOptions } from './bot/run-bot-process.js';
 export { buildBotServices, type BotServices, type BotServicesOptions } from './bot/bot-services.js';
 export { loggingHandlers } from './bot/logging-handlers.js';
+export { runOnce, type RunOnceOutcome } from './bot/run-once.js';
 export { startHeartbeat, type Heartbeat, type HeartbeatStatus } from './bot/heartbeat.js';
 
 // Signals

@@ -1,6 +1,5 @@
 import { staleDeals, type BotContext, type OperatorInstruction } from '@jbot/core';
-import type { Connectors, Deal } from '@jbot/connectors';
-import { connectorsFor } from '../jobs/hubspot-sync.js';
+import { connectorsFor, type Connectors, type Deal } from '@jbot/connectors';
 import { readFollowUpIntent } from './choose-deals.js';
 import { draftFollowUp, type FollowUpEmail, type FollowUpSubject } from './follow-up-draft.js';
 

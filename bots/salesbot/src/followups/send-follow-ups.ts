@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Approval, ApprovalExecutionContext } from '@jbot/core';
-import { connectorsFor } from '../jobs/hubspot-sync.js';
+import { connectorsFor } from '@jbot/connectors';
 
 // The draft as the executor trusts it: re-validated, since it crossed the brain as JSON.
 const approvalDraft = z.object({

@@ -1,5 +1,5 @@
 import { envInteger, parseEnv, ticksBetween, timeZone, type BotContext, type JobDefinition, type JobRunInfo } from '@jbot/core';
-import { createConnectors, type Connectors, type Deal } from '@jbot/connectors';
+import { connectorsFor, type Connectors, type Deal } from '@jbot/connectors';
 
 const DAY_MS = 86_400_000;
 const SCHEDULE = '30 8 * * 1-5';
@@ -88,10 +88,6 @@ export function previousSync(scheduledFor: Date, timeZone: string): Date {
   return ticks.at(-1) ?? new Date(scheduledFor.getTime() - 3 * DAY_MS);
 }
 
-/** Connectors from the context when the runtime provides them, else built over the brain from the env. */
-export function connectorsFor(context: BotContext): Connectors {
-  return (context as BotContext & { connectors?: Connectors }).connectors ?? createConnectors({ db: context.db, env: process.env, log: context.log });
-}
 
 /** What a run returns (the scheduler records it; the Discord detail is built from it). */
 export interface HubSpotSyncResult extends DealChanges {

@@ -1,4 +1,5 @@
-import { dayNumber, dayString, projectStockouts, restockDateFor, type Connectors, type StockRunway } from '@jbot/connectors';
+import type { Connectors } from '../create-connectors.js';
+import { dayNumber, dayString, projectStockouts, restockDateFor, type StockRunway } from './project-stockouts.js';
 
 /** The freight_delay fields the forecast needs. */
 export interface FreightDelayInput {

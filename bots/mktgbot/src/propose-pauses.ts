@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { freightDelay, type Approval, type ApprovalExecutionContext, type BotContext, type Signal } from '@jbot/core';
+import { connectorsFor } from '@jbot/connectors';
+import { findCampaignsPromotingStockouts, type PauseProposal } from './campaigns-promoting-stockouts.js';
+
+/** The approval action whose executor pauses the campaigns. */
+export const PAUSE_CAMPAIGNS = 'pause_campaigns';
+
+/**
+ * mktgbot's part of the freight cascade: active campaigns that send shoppers to SKUs about to
+ * run out are proposed for a pause — one approval per signal on #mktg-bot with the spend at
+ * risk. Nothing is paused before a person approves.
+ */
+export async function proposePauses(signal: Signal, context: BotContext): Promise<void> {
+  const delay = freightDelay.schema.parse(signal.payload);
+  const proposals = await findCampaignsPromotingStockouts(connectorsFor(context), { shipment_id: delay.shipment_id, delay_days: delay.delay_days, ...(delay.expected_eta === undefined ? {} : { expected_eta: delay.expected_eta }), ...(delay.skus === undefined ? {} : { skus: delay.skus }) }, new Date());
+  if (proposals.length === 0) {
+    context.log.info({ shipment: delay.shipment_id }, 'freight delay: no active campaign promotes a SKU that runs out');
+    return;
+  }
+  const atRisk = proposals.reduce((sum, proposal) => sum + proposal.spendAtRiskUsd, 0);
+  const { approval, created } = await context.approvals.request({
+    action: PAUSE_CAMPAIGNS,
+    title: `Pause ${proposals.length} ad campaign${proposals.length === 1 ? '' : 's'} promoting SKUs out of stock until ${proposals[0]?.resumeOn} ($${atRisk.toFixed(0)} at risk)`,
+    draft: {
+      campaigns: proposals.map((proposal) => ({ campaign_id: proposal.campaignId, campaign: proposal.campaignName, daily_budget_usd: proposal.dailyBudget, pause_from: proposal.pauseFrom, resume_on: proposal.resumeOn, spend_at_risk_usd: proposal.spendAtRiskUsd, reason: proposal.reason })),
+      note: `Shipment ${delay.shipment_id} is ${delay.delay_days} days late. On approval mktgbot pauses each campaign once; resume them on the restock date.`,
+    },
+    signalId: signal.id,
+    requestKey: `pause-campaigns:${signal.id}`,
+  });
+  context.log.info({ approvalId: approval.id, created, campaigns: proposals.map((proposal: PauseProposal) => proposal.campaignId) }, 'campaign pauses proposed for approval');
+}
+
+const approvalDraft = z.object({ campaigns: z.array(z.object({ campaign_id: z.string().min(1), campaign: z.string() })).min(1) });
+
+/** The executor for `pause_campaigns`: pause each campaign through the ads connector, once per approval and campaign. */
+export async function pauseCampaigns(approval: Approval, context: ApprovalExecutionContext): Promise<{ summary: string; campaigns: Array<{ campaign_id: string; status: string; changed: boolean }> }> {
+  const { campaigns } = approvalDraft.parse(approval.draft);
+  const { ads } = connectorsFor(context);
+  const results = [];
+  for (const campaign of campaigns) {
+    const paused = await ads.pauseCampaign({ campaignId: campaign.campaign_id, idempotencyKey: `${context.idempotencyKey}:pause:${campaign.campaign_id}` });
+    results.push({ campaign_id: campaign.campaign_id, status: paused.status, changed: paused.changed });
+  }
+  return { summary: `paused ${results.length} campaign${results.length === 1 ? '' : 's'}: ${campaigns.map((campaign) => campaign.campaign).join(', ')}`, campaigns: results };
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { freightDelay, type BotContext, type Signal } from '@jbot/core';
+import { connectorsFor, forecastFulfilment, type AffectedOrder, type FulfilmentForecast } from '@jbot/connectors';
+
+/** The approval action whose executor sends the notices. */
+export const SEND_DELAY_NOTICES = 'send_delay_notices';
+
+/** One drafted notice to a wholesale customer. */
+export interface DelayNotice {
+  customer: string;
+  account_id?: string;
+  to: string;
+  orders: string;
+  subject: string;
+  body: string;
+}
+
+const noticeSchema = z.object({ subject: z.string().min(3).max(140), body: z.string().min(20).max(3000) });
+
+const SYSTEM = [
+  'You write short, honest delay notices from a consumer-goods wholesaler to its retail customers.',
+  'Name the affected orders and their new ship dates exactly as given, apologise once, offer a next step (partial shipment of what is in stock, or a substitute), under 130 words, signed "The Harbor & Pine wholesale team".',
+  'Return JSON only: {"subject": string, "body": string}.',
+].join(' ');
+
+/**
+ * salesbot's part of the freight cascade: one drafted notice per wholesale customer whose
+ * orders now ship late, gathered into one approval on #sales-bot. Keyed by the signal, so a
+ * redelivery finds the same approval; nothing is sent before a person approves.
+ */
+export async function planDelayNotices(signal: Signal, context: BotContext): Promise<void> {
+  const delay = freightDelay.schema.parse(signal.payload);
+  const forecast = await forecastFulfilment(connectorsFor(context), { shipment_id: delay.shipment_id, delay_days: delay.delay_days, ...(delay.expected_eta === undefined ? {} : { expected_eta: delay.expected_eta }), ...(delay.skus === undefined ? {} : { skus: delay.skus }) }, new Date());
+  if (forecast.wholesaleCustomers.length === 0) {
+    context.log.info({ shipment: delay.shipment_id }, 'freight delay: no wholesale order ships late, no notices to draft');
+    return;
+  }
+  const notices: DelayNotice[] = [];
+  let offline = false;
+  for (const customer of forecast.wholesaleCustomers) {
+    const orders = forecast.affectedOrders.filter((order) => customer.orderIds.includes(order.orderId));
+    const drafted = await context.llm.structured({
+      tier: 'fast',
+      system: SYSTEM,
+      prompt: `Draft the delay notice to ${customer.customerName}.`,
+      data: [{ label: 'affected orders', text: orders.map(orderLine).join('\n') }],
+      schema: noticeSchema,
+      maxTokens: 500,
+      offline: () => templateNotice(customer.customerName, orders, forecast),
+    });
+    offline ||= drafted.offline;
+    notices.push({
+      customer: customer.customerName,
+      ...(customer.accountId === null ? {} : { account_id: customer.accountId }),
+      to: customer.customerEmail,
+      orders: orders.map((order) => `${order.orderId} → ${order.newShipDate}`).join(', '),
+      subject: drafted.value.subject,
+      body: drafted.offline ? `[offline draft — set ANTHROPIC_API_KEY for Claude]\n${drafted.value.body}` : drafted.value.body,
+    });
+  }
+  const { approval, created } = await context.approvals.request({
+    action: SEND_DELAY_NOTICES,
+    title: `Send ${notices.length} delay notice${notices.length === 1 ? '' : 's'} to wholesale customers (${delay.shipment_id} ${delay.delay_days} days late)`,
+    draft: { notices, note: `Drafted ${offline ? 'from templates (offline drafter)' : 'by Claude'} from shipbot's forecast: restock ${forecast.restockDate}. On approval each is sent through the CRM once, logged on the customer's deal.` },
+    signalId: signal.id,
+    requestKey: `delay-notices:${signal.id}`,
+  });
+  context.log.info({ approvalId: approval.id, created, customers: notices.length }, 'delay notices drafted for approval');
+}
+
+function orderLine(order: AffectedOrder): string {
+  return `order ${order.orderId}: ${order.skus.join(', ')} — was to ship ${order.originalShipDate}, now ${order.newShipDate}`;
+}
+
+function templateNotice(customer: string, orders: AffectedOrder[], forecast: FulfilmentForecast): z.infer<typeof noticeSchema> {
+  return {
+    subject: `Update on your order${orders.length === 1 ? '' : 's'} ${orders.map((order) => order.orderId).join(', ')}`,
+    body: [
+      `Hello ${customer} team,`,
+      '',
+      `An inbound shipment of ours is running ${forecast.delayDays} days late, which affects:`,
+      ...orders.map((order) => `- ${orderLine(order)}`),
+      '',
+      "We're sorry for the wait. If it helps, we can ship the in-stock items now and the rest as soon as they arrive — just reply to this email.",
+      '',
+      'The Harbor & Pine wholesale team',
+    ].join('\n'),
+  };
+}
