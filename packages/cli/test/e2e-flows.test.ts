@@ -14,7 +14,7 @@ const channelId = (bot: string) => `1000000000000000${String(BOT_NAMES.indexOf(b
 // The Monday stale-deal flow across the real fleet: ten bot processes under `fleet start` on one
 // embedded Postgres; Telegram through the telegram-test-api emulator, Discord through the
 // testkit's local Discord, HubSpot through the fake at HUBSPOT_API_BASE. Nothing of ours is stubbed.
-describe('end to end: the Monday stale-deal flow across ten processes', () => {
+describe('end to end across ten processes: the Monday stale-deal flow and the freight cascade', () => {
   let database: TestDatabase;
   let db: Db;
   let hubspot: FakeHubSpot;
@@ -113,4 +113,22 @@ describe('end to end: the Monday stale-deal flow across ten processes', () => {
     expect(new Set(hubspot.dealUpdates().map((update) => update.objectId)).size).toBe(2);
     expect(signal).toBeDefined();
   }, 180_000);
+
+  it('freight cascade: one freight_delay → shipbot forecast post, two approval requests (salesbot, mktgbot), one Telegram line', async () => {
+    const freightLines = () => telegram.botMessages(OPERATOR).filter((message) => /SHKGH0525145/.test(message.text));
+    await db.rpc('request_manual_run', { p_bot: 'opsbot', p_job: 'freight-watch', p_requested_by: 'e2e' });
+    const forecast = await waitFor(() => discord.channelMessages(channelId('shipbot')).find((message) => String(message.embeds[0]?.['title']).startsWith('Fulfilment forecast · SHKGH0525145')), { timeoutMs: 30_000, what: "shipbot's forecast post" });
+    expect(JSON.stringify(forecast.embeds)).toContain('WO-7722');
+    const withButtons = (bot: string) => discord.channelMessages(channelId(bot)).filter((message) => message.components.length > 0 && JSON.stringify(message.components).includes(`approval:${bot}:`));
+    const notices = await waitFor(() => withButtons('salesbot').find((message) => String(message.embeds[0]?.['title']).includes('delay notice')), { timeoutMs: 30_000, what: "salesbot's delay-notice approval" });
+    const pauses = await waitFor(() => withButtons('mktgbot')[0], { timeoutMs: 30_000, what: "mktgbot's pause approval" });
+    expect(String(pauses.embeds[0]?.['title'])).toMatch(/Pause \d+ ad campaigns?/);
+    expect(notices).toBeDefined();
+    await waitFor(() => (freightLines().length > 0 ? true : undefined), { timeoutMs: 20_000, what: 'the Telegram line about the shipment' });
+    // Give jbot a moment to (wrongly) send a second line before counting.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(freightLines()).toHaveLength(1);
+    const approvals = await db.rpc<{ bot: string; action: string; status: string }>('list_approvals', { p_status: 'pending', p_bot: null, p_limit: 10 });
+    expect(approvals.map((approval) => `${approval.bot}/${approval.action}`).sort()).toEqual(['mktgbot/pause_campaigns', 'salesbot/send_delay_notices']);
+  }, 120_000);
 });
