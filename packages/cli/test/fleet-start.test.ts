@@ -28,7 +28,7 @@ describe('fleet start / status / migrate', () => {
 
   it('starts ten bot processes with heartbeats, and Ctrl-C stops them all cleanly', async () => {
     const supervisor = spawn(process.execPath, ['--import', 'tsx', cli, 'start'], {
-      env: { ...process.env, DATABASE_URL: database.url, HEARTBEAT_INTERVAL_MS: '1000', FLEET_HOST_ID: 'test-host' },
+      env: { ...process.env, DATABASE_URL: database.url, HEARTBEAT_INTERVAL_MS: '1000', FLEET_HOST_ID: 'test-host', FLEET_SAMPLE_DATA: 'true', SIGNAL_POLL_MS: '250' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -53,6 +53,15 @@ describe('fleet start / status / migrate', () => {
     expect(run.status).toBe(0);
     const runs = spawnSync(process.execPath, ['--import', 'tsx', cli, 'runs', '--bot', 'sysbot'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8' });
     expect(runs.stdout).toMatch(/\(manual\)\s+sysbot\s+fleet-monitor\s+succeeded/);
+
+    // The sample company was loaded at start; the freight demo runs the cascade on the live fleet.
+    expect(output).toMatch(/sample company Harbor & Pine loaded: \d+ deals/);
+    const demo = spawnSync(process.execPath, ['--import', 'tsx', cli, 'demo', 'freight'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8', timeout: 90_000 });
+    expect(demo.stdout).toMatch(/SHKGH0525145 is 21 days late/);
+    expect(demo.stdout).toMatch(/salesbot\s+Send 1 delay notice/);
+    expect(demo.stdout).toMatch(/mktgbot\s+Pause \d+ ad campaigns?/);
+    expect(demo.stdout).toMatch(/→ pnpm fleet approve [0-9a-f]{8}/);
+    expect(demo.status).toBe(0);
 
     const exited = new Promise<number | null>((resolve) => supervisor.once('exit', resolve));
     supervisor.kill('SIGINT');

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { botDefinitions } from '../bot-definitions.js';
-import type { Command } from '../command.js';
+import type { Db } from '@jbot/core';
+import type { Command, CommandIo } from '../command.js';
 import { openBrain } from '../open-brain.js';
 
 /**
@@ -22,25 +23,33 @@ export const runCommand: Command = {
     }
     const session = await openBrain(io.env);
     try {
-      const [request] = await session.db.rpc<{ run_id: string }>('request_manual_run', { p_bot: bot, p_job: job, p_requested_by: `cli:${process.env['USER'] ?? 'operator'}` });
-      io.out(`requested ${bot}/${job} (run ${request?.run_id}); ${bot} picks it up within a few seconds if it is running`);
-      if (values['no-wait'] === true || request === undefined) return 0;
-      const deadline = Date.now() + 120_000;
-      let lastStatus = 'requested';
-      while (Date.now() < deadline) {
-        const rows = await session.db.rpc<{ run_id: string; status: string; error: string | null; host: string | null }>('list_cron_runs', { p_bot: bot, p_job: job, p_limit: 20 });
-        const row = rows.find((candidate) => candidate.run_id === request.run_id);
-        if (row !== undefined && row.status !== lastStatus) {
-          lastStatus = row.status;
-          io.out(`  ${row.status}${row.host === null ? '' : ` on ${row.host}`}${row.error === null ? '' : `: ${row.error}`}`);
-        }
-        if (row !== undefined && !['requested', 'running'].includes(row.status)) return row.status === 'succeeded' ? 0 : 1;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-      io.error(`still ${lastStatus} after 2 minutes; is ${bot} running? (pnpm fleet status)`);
-      return 1;
+      return await requestRun(session.db, bot, job, io, { wait: values['no-wait'] !== true });
     } finally {
       await session.close();
     }
   },
 };
+
+/**
+ * Ask the running bot to run a job now (request_manual_run: the bot claims it like any tick) and,
+ * unless told not to, follow it to its end. Exit status: 0 succeeded, 1 failed or not picked up.
+ */
+export async function requestRun(db: Db, bot: string, job: string, io: CommandIo, options: { wait: boolean; timeoutMs?: number } = { wait: true }): Promise<number> {
+  const [request] = await db.rpc<{ run_id: string }>('request_manual_run', { p_bot: bot, p_job: job, p_requested_by: `cli:${process.env['USER'] ?? 'operator'}` });
+  io.out(`requested ${bot}/${job} (run ${request?.run_id}); ${bot} picks it up within a few seconds if it is running`);
+  if (!options.wait || request === undefined) return 0;
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  let lastStatus = 'requested';
+  while (Date.now() < deadline) {
+    const rows = await db.rpc<{ run_id: string; status: string; error: string | null; host: string | null }>('list_cron_runs', { p_bot: bot, p_job: job, p_limit: 20 });
+    const row = rows.find((candidate) => candidate.run_id === request.run_id);
+    if (row !== undefined && row.status !== lastStatus) {
+      lastStatus = row.status;
+      io.out(`  ${row.status}${row.host === null ? '' : ` on ${row.host}`}${row.error === null ? '' : `: ${row.error}`}`);
+    }
+    if (row !== undefined && !['requested', 'running'].includes(row.status)) return row.status === 'succeeded' ? 0 : 1;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  io.error(`still ${lastStatus} after ${Math.round((options.timeoutMs ?? 120_000) / 1000)} s; is ${bot} running? (pnpm fleet status)`);
+  return 1;
+}

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { BOT_NAMES, ensureEmbeddedPostgres, loadCoreConfig, migrate } from '@jbot/core';
+import { BOT_NAMES, createPostgresDb, ensureEmbeddedPostgres, loadCoreConfig, migrate } from '@jbot/core';
+import { loadSampleCompany } from '@jbot/connectors';
 import type { Command } from '../command.js';
 import { formatLogLine } from '../supervisor/log-line.js';
 import { bundleBots } from '../supervisor/bundle-bots.js';
@@ -32,16 +33,20 @@ export const startCommand: Command = {
       childEnv['DATABASE_URL'] = server.url;
       const result = await migrate(server.url);
       io.out(`  migrations: ${result.applied.length === 0 ? 'up to date' : `applied ${result.applied.length}`}`);
+      io.out(`  ${await seedSampleCompany(server.url)}`);
     } else if (config.brain.kind === 'postgres') {
       io.out('  brain: DATABASE_URL');
       const result = await migrate(config.brain.url);
       io.out(`  migrations: ${result.applied.length === 0 ? 'up to date' : `applied ${result.applied.length}`}`);
+      // A real database gets the sample company only when asked (a staging or demo database).
+      if (io.env['FLEET_SAMPLE_DATA'] === 'true') io.out(`  ${await seedSampleCompany(config.brain.url)}`);
     } else {
       io.out('  brain: Supabase (SUPABASE_URL); migrations are applied with `supabase db push`');
     }
     const bundles = values['from-source'] === true ? undefined : await bundleBots(bots);
     io.out(`  bots: ${bots.join(', ')}${bundles === undefined ? ' (from source via tsx)' : ' (bundled)'}`);
-    io.out('  inspect with `pnpm fleet status`, `pnpm fleet signals` in another terminal; Ctrl-C stops everything\n');
+    io.out('  inspect with `pnpm fleet status`, `pnpm fleet signals`, `pnpm fleet approvals` in another terminal; Ctrl-C stops everything');
+    io.out('  see the two reference workflows now: `pnpm fleet demo monday`, `pnpm fleet demo freight`\n');
 
     const colored = process.stdout.isTTY === true;
     const supervisor = startSupervisor({
@@ -75,3 +80,17 @@ export const startCommand: Command = {
     return 0;
   },
 };
+
+// Local mode runs on the sample company (design §7): load it once; later starts keep it, with
+// whatever approved actions changed (`fleet seed --reset` reloads it).
+async function seedSampleCompany(url: string): Promise<string> {
+  const db = createPostgresDb({ url, poolMax: 1 });
+  try {
+    const result = await loadSampleCompany(db);
+    return result.loaded
+      ? `sample company Harbor & Pine loaded: ${result.deals} deals, ${result.orders} orders, ${result.shipments} inbound shipments, ${result.campaigns} ad campaigns`
+      : `sample company Harbor & Pine: loaded ${result.loadedAt} (kept; \`pnpm fleet seed --reset\` reloads it)`;
+  } finally {
+    await db.close();
+  }
+}
