@@ -1,5 +1,6 @@
 import { catalogSignalTypes, defineBot, type BotDefinition, type Env } from '@jbot/core';
 import { escalateSignal } from './escalate-signal.js';
+import { offerApproval } from './offer-approval.js';
 import { loadJbotConfig } from './jbot-config.js';
 import { dailyDigestJob } from './jobs/daily-digest.js';
 import { morningBriefJob } from './jobs/morning-brief.js';
@@ -22,8 +23,11 @@ export function createJbot(options: JbotOptions = {}) {
   const now = options.now ?? (() => new Date());
   let telegram: TelegramService | undefined;
   const wake = () => telegram?.dispatcher.wake();
-  const routedTypes = catalogSignalTypes.map((type) => type.type).filter((type) => type !== 'operator_instruction');
+  // Every catalog signal goes through the routing rules, except the operator's own instructions
+  // and approval requests, which are offered with Approve / Reject buttons instead of a line.
+  const routedTypes = catalogSignalTypes.map((type) => type.type).filter((type) => type !== 'operator_instruction' && type !== 'approval_requested');
   const on: NonNullable<BotDefinition['on']> = Object.fromEntries(routedTypes.map((type) => [type, (signal, context) => escalateSignal(signal, context, { config, now, wake })]));
+  on['approval_requested'] = (signal, context) => offerApproval(signal, context, { config, now, wake });
   return defineBot({
     name: 'jbot',
     purpose: "The operator's assistant: routes what matters to Telegram and the operator's replies back to the right bot",

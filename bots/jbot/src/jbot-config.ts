@@ -1,4 +1,4 @@
-import { ConfigError, parseEnv, optionalString, timeZone, type Env } from '@jbot/core';
+import { ConfigError, envList, parseEnv, optionalString, timeZone, type Env } from '@jbot/core';
 import { loadTelegramConfig, type TelegramConfig } from '@jbot/channels';
 import { parseQuietHours, type RoutingConfig } from './routing.js';
 
@@ -18,6 +18,8 @@ export interface JbotConfig {
   digestTime: TimeOfDay;
   /** How far back the brief looks for open items. */
   briefLookbackHours: number;
+  /** Telegram user ids allowed to decide approvals with the buttons; empty = anyone in an operator chat. */
+  approverIds: string[];
 }
 
 const jbotEnvShape = {
@@ -26,6 +28,7 @@ const jbotEnvShape = {
   TELEGRAM_BRIEF_TIME: optionalString,
   JBOT_DIGEST_TIME: optionalString,
   TELEGRAM_ROUTES: optionalString,
+  TELEGRAM_APPROVER_USER_IDS: envList,
 } as const;
 
 /** The chat id used for escalations when no Telegram token is configured (local mode). */
@@ -72,6 +75,7 @@ export function loadJbotConfig(env: Env = process.env): JbotConfig {
     telegram,
     routing: { timeZone: raw.FLEET_TZ, quietHours, operatorChatIds: chats, chatRoutes },
     chats,
+    approverIds: raw.TELEGRAM_APPROVER_USER_IDS,
     briefTime,
     digestTime,
     briefLookbackHours: 72,

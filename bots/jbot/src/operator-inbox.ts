@@ -1,5 +1,7 @@
 import type { Db, Logger } from '@jbot/core';
-import { pickItem, type InboundTelegramMessage, type MessageBody, type TelegramInboundHandler } from '@jbot/channels';
+import { pickItem, type InboundTelegramCallback, type InboundTelegramMessage, type MessageBody, type TelegramInboundHandler } from '@jbot/channels';
+import { decideApproval } from '@jbot/core';
+import { parseApprovalCallback } from './offer-approval.js';
 import type { MessageRouter } from './routing.js';
 import { queueMorningBrief } from './jobs/morning-brief.js';
 
@@ -20,6 +22,10 @@ export interface OperatorInboxOptions {
   lookbackHours: number;
   /** Called after jbot queued something, so the dispatcher sends it now. */
   wake: () => void;
+  /** Telegram user ids who may decide approvals with the buttons (empty: anyone in an operator chat). */
+  approverIds?: readonly string[];
+  /** Rewrite a sent message without its buttons (after a decision). */
+  edit?: (chatId: string, messageId: number, text: string) => Promise<void>;
 }
 
 /**
@@ -44,6 +50,7 @@ export function createOperatorInbox(options: OperatorInboxOptions): TelegramInbo
   };
 
   return {
+    onCallback: (callback) => decideFromButton(callback, options),
     async onMessage(message: InboundTelegramMessage) {
       let target: ReplyTarget | undefined;
       if (message.replyToMessageId !== null) {
@@ -118,4 +125,26 @@ export function createOperatorInbox(options: OperatorInboxOptions): TelegramInbo
       messageLog.info({ to: bot, answers: signalId, instructionSignalId: routed?.instruction_signal_id }, 'operator instruction routed');
     },
   };
+}
+
+/**
+ * An Approve / Reject tap: the same first-decision-wins decide_approval as a Discord click. Only
+ * operator chats reach here (the transport drops the rest); with TELEGRAM_APPROVER_USER_IDS set,
+ * only those people may decide. The answer is the notice Telegram shows on the tap.
+ */
+async function decideFromButton(callback: InboundTelegramCallback, options: OperatorInboxOptions): Promise<string> {
+  const parsed = parseApprovalCallback(callback.data);
+  if (parsed === null) return 'That button is no longer used.';
+  const log = options.log.child({ approvalId: parsed.approvalId, senderId: callback.senderId });
+  if ((options.approverIds ?? []).length > 0 && !options.approverIds?.includes(callback.senderId)) {
+    log.warn('approval tap refused: not in TELEGRAM_APPROVER_USER_IDS');
+    return 'Not allowed: you are not an approver. Nothing changed.';
+  }
+  const outcome = await decideApproval(options.db, { ...parsed, decidedBy: `telegram:${callback.senderId}`, decidedVia: 'telegram' });
+  log.info({ decided: outcome.decided, reason: outcome.reason }, outcome.decided ? `approval ${parsed.decision} from Telegram` : 'approval tap changed nothing');
+  if (outcome.decided && callback.messageId !== null && outcome.approval !== null) {
+    const verdict = parsed.decision === 'approved' ? `✅ Approved by you — ${outcome.approval.bot} is running it` : '✖️ Rejected by you — nothing will be done';
+    await options.edit?.(callback.chatId, callback.messageId, `${outcome.approval.bot} asked: ${outcome.approval.title}\n${verdict}`).catch((error: unknown) => log.warn({ err: error }, 'could not edit the approval message'));
+  }
+  return outcome.decided ? (parsed.decision === 'approved' ? 'Approved' : 'Rejected') : outcome.reason;
 }

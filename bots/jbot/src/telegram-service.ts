@@ -21,7 +21,15 @@ export async function startTelegramService(options: { db: Db; log: Logger; confi
   const transport = token === undefined ? createLocalTelegramTransport(log) : await createGrammyTransport({ ...config.telegram, token }, log);
   const dispatcher = new TelegramDispatcher({ db, transport, log: log.child({ component: 'telegram-dispatcher' }), minIntervalMs: config.telegram.minIntervalMs });
   await dispatcher.start();
-  await transport.start(createOperatorInbox({ db, log: log.child({ component: 'operator-inbox' }), router: options.router, lookbackHours: config.briefLookbackHours, wake: () => dispatcher.wake() }));
+  await transport.start(createOperatorInbox({
+    db,
+    log: log.child({ component: 'operator-inbox' }),
+    router: options.router,
+    lookbackHours: config.briefLookbackHours,
+    wake: () => dispatcher.wake(),
+    approverIds: config.approverIds,
+    edit: (chatId, messageId, text) => transport.edit(chatId, messageId, text, []),
+  }));
   log.info({ mode: token === undefined ? 'local' : config.telegram.mode, chats: config.chats.length }, 'Telegram executive layer up');
   return {
     transport,

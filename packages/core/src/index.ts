@@ -12,7 +12,7 @@ export { startHeartbeat, type Heartbeat, type HeartbeatStatus } from './bot/hear
 
 // Signals
 export { defineSignalType, SignalRegistry, type SignalType } from './signals/signal-type.js';
-export { catalogSignalTypes, staleDeals, freightDelay, jobFailed, jobMissed, budgetExceeded, botUnhealthy, botNote, operatorInstruction } from './signals/signal-catalog.js';
+export { catalogSignalTypes, staleDeals, freightDelay, jobFailed, jobMissed, budgetExceeded, botUnhealthy, botNote, operatorInstruction, approvalRequested } from './signals/signal-catalog.js';
 export { SEVERITIES, atLeast, compareSeverity, type Severity } from './signals/severity.js';
 export { createSignalEmitter, type SignalEmitter } from './signals/signal-emitter.js';
 export { SignalConsumer, type SignalHandler, type SignalHandlerContext, type SignalConsumerOptions } from './signals/signal-consumer.js';

@@ -21,7 +21,8 @@ export async function createGrammyTransport(config: TelegramConfig & { token: st
   let webhookServer: http.Server | undefined;
   let polling: Promise<void> | undefined;
 
-  const keyboard = (rows: TelegramButton[][] | undefined) => (rows === undefined || rows.length === 0 ? {} : { reply_markup: { inline_keyboard: rows } });
+  // An explicit empty keyboard removes the buttons on an edit (after a decision); undefined leaves the markup out.
+  const keyboard = (rows: TelegramButton[][] | undefined) => (rows === undefined ? {} : { reply_markup: { inline_keyboard: rows } });
 
   return {
     channel: 'telegram',

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/db.js';
 import type { Channel } from '../channels/channel.js';
+import type { SignalEmitter } from '../signals/signal-emitter.js';
 import { approvalFromRow, type Approval, type ApprovalRow, type ApprovalStatus } from './approval.js';
 import { ApprovalError, UnknownApprovalActionError } from './approval-errors.js';
 import { approvalMessage } from './render-approval.js';
@@ -39,7 +40,7 @@ export interface Approvals {
 }
 
 /** Build a bot's approvals service: requests are written to the brain, then shown on its channel. */
-export function createApprovals(dependencies: { db: Db; bot: string; channel: Channel; log: Logger; actions?: readonly string[] }): Approvals {
+export function createApprovals(dependencies: { db: Db; bot: string; channel: Channel; log: Logger; actions?: readonly string[]; signals?: SignalEmitter }): Approvals {
   const { db, bot, channel, log } = dependencies;
   return {
     async request(request) {
@@ -64,6 +65,13 @@ export function createApprovals(dependencies: { db: Db; bot: string; channel: Ch
       // bot's approval worker posts it on its next pass, so the request itself succeeds.
       if (row.inserted) {
         await postNew(db, channel, approval).catch((error: unknown) => log.error({ err: error, approvalId: approval.id }, 'could not post the approval request; the approval worker will retry'));
+      }
+      // Tell the fleet (jbot offers it to the operator on Telegram). The approval is already in
+      // the brain and on the work floor, so a failed announcement is logged, not fatal.
+      if (row.inserted && dependencies.signals !== undefined) {
+        await dependencies.signals
+          .emit('approval_requested', { approval_id: approval.id, bot, action: approval.action, title: approval.title, expires_at: approval.expiresAt, ...(approval.signalId === null ? {} : { signal_id: approval.signalId }) })
+          .catch((error: unknown) => log.error({ err: error, approvalId: approval.id }, 'could not announce the approval request'));
       }
       log.info({ approvalId: approval.id, action: approval.action, created: row.inserted }, `approval requested: ${approval.title}`);
       return { approval, created: row.inserted };

@@ -51,13 +51,15 @@ export function buildBotServices(definition: Pick<BotDefinition, 'name' | 'chann
   const registry = options.registry ?? new SignalRegistry(catalogSignalTypes);
   for (const type of definition.signalTypes ?? []) if (!registry.has(type.type)) registry.register(type);
   const channel = options.channel ?? createLocalRecordingChannel({ db, bot: definition.name, target: definition.channel ?? `#${definition.name}`, log });
-  const signals = withDetailPosts(createSignalEmitter({ db, registry, bot: definition.name }), {
+  const rawSignals = createSignalEmitter({ db, registry, bot: definition.name });
+  const signals = withDetailPosts(rawSignals, {
     channel,
     bot: definition.name,
     log,
     defaultSeverity: (signalType) => registry.get(signalType).defaultSeverity,
   });
-  const approvals = createApprovals({ db, bot: definition.name, channel, log, actions: Object.keys(definition.executors ?? {}) });
+  // The approval message itself is the work-floor post, so its announcement skips the detail post.
+  const approvals = createApprovals({ db, bot: definition.name, channel, log, actions: Object.keys(definition.executors ?? {}), signals: rawSignals });
   const llm = createLlmService({ db, bot: definition.name, config: options.llm ?? loadLlmConfig({}), signals, log, ...(options.now === undefined ? {} : { now: options.now }) });
   return {
     registry,

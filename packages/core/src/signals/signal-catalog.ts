@@ -107,5 +107,13 @@ export const operatorInstruction = defineSignalType({
   }),
 });
 
+/** Any bot: a person is asked to decide (jbot offers it on Telegram with Approve / Reject buttons). */
+export const approvalRequested = defineSignalType({
+  type: 'approval_requested',
+  description: 'A bot asked a person to approve drafted work',
+  defaultSeverity: 'warning',
+  schema: z.object({ approval_id: z.string().uuid(), bot: z.string(), action: z.string(), title: z.string(), expires_at: z.string(), signal_id: z.string().uuid().optional() }),
+});
+
 /** All catalog types, registered in every process by default. */
-export const catalogSignalTypes = [staleDeals, freightDelay, jobFailed, jobMissed, budgetExceeded, botUnhealthy, botNote, operatorInstruction];
+export const catalogSignalTypes = [staleDeals, freightDelay, jobFailed, jobMissed, budgetExceeded, botUnhealthy, botNote, operatorInstruction, approvalRequested];

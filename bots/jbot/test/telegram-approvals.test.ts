@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import postgres from 'postgres';
+import { buildBotServices, createPostgresDb, defineBot, getApproval, startBot, type Db, type RunningBot, type StartBotOptions } from '@jbot/core';
+import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase } from '@jbot/testkit';
+import { createJbot } from '../src/index.js';
+
+const silent = pino({ level: 'silent' });
+const OPERATOR = 1001;
+const NOT_AN_APPROVER = 1002;
+const STRANGER = 666_999;
+const botConfig: StartBotOptions['config'] = {
+  hostId: 'test-host',
+  signals: { pollMs: 200, leaseMs: 10_000, maxAttempts: 5, concurrency: 8 },
+  heartbeatIntervalMs: 10_000,
+  shutdownGraceMs: 2000,
+  timeZone: 'UTC',
+};
+
+// Approvals decided from Telegram: grammY against the telegram-test-api emulator, real Postgres,
+// the same first-decision-wins decide_approval as a Discord click.
+describe('approvals on Telegram: inline Approve / Reject under the same first-decision-wins rule', () => {
+  let database: TestDatabase;
+  let db: Db;
+  let sql: postgres.Sql;
+  let emulator: TelegramEmulator;
+  const running: RunningBot[] = [];
+  let executions = 0;
+  const salesbot = defineBot({
+    name: 'salesbot',
+    purpose: 'test salesbot',
+    channel: '#sales-bot',
+    executors: {
+      send_followups: () => {
+        executions += 1;
+        return { summary: 'sent 2 follow-up emails' };
+      },
+    },
+  });
+
+  beforeAll(async () => {
+    database = await freshDatabase();
+    db = createPostgresDb({ url: database.url, poolMax: 6 });
+    sql = postgres(database.url, { max: 2 });
+    emulator = await startTelegramEmulator();
+    const jbot = createJbot({
+      env: {
+        TELEGRAM_BOT_TOKEN: emulator.token,
+        TELEGRAM_API_ROOT: emulator.apiRoot,
+        // A group chat with the operator and a colleague; only the operator may decide.
+        TELEGRAM_OPERATOR_CHAT_IDS: String(OPERATOR),
+        TELEGRAM_APPROVER_USER_IDS: String(OPERATOR),
+        FLEET_TZ: 'UTC',
+      },
+      now: () => new Date('2026-11-25T12:00:00Z'),
+    });
+    running.push(await startBot(jbot, { db, config: botConfig, log: silent }));
+    running.push(await startBot(salesbot, { db, config: botConfig, log: silent, approvals: { pollMs: 200 } }));
+  });
+  afterAll(async () => {
+    for (const bot of running) await bot.stop();
+    await emulator?.close();
+    await sql?.end();
+    await db?.close();
+    await database?.drop();
+  });
+
+  it('an approval request becomes one line with two buttons; strangers and non-approvers change nothing; the first tap decides, once', async () => {
+    const { approval } = await buildBotServices(salesbot, { db, log: silent, host: 'test-host' }).approvals.request({
+      action: 'send_followups',
+      title: 'Send 2 follow-up emails to stale wholesale deals',
+      draft: { emails: [{ to: 'dana@wholeharvest.example', subject: 'Picking up the holiday program' }] },
+    });
+    const line = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Send 2 follow-up emails')), { what: 'the approval line' });
+    expect(line.text).toBe('🟡 salesbot asks: Send 2 follow-up emails to stale wholesale deals');
+    expect(line.inlineKeyboard).toEqual([[
+      { text: '✅ Approve', callback_data: `ap:${approval.id}:a` },
+      { text: '✖️ Reject', callback_data: `ap:${approval.id}:r` },
+    ]]);
+    expect(emulator.botMessages(OPERATOR).filter((message) => message.text.includes('Send 2 follow-up emails'))).toHaveLength(1);
+
+    // A chat that is not an operator chat is ignored outright; a colleague in the operator chat is refused.
+    await emulator.pressButton(STRANGER, line.messageId, `ap:${approval.id}:a`, { userId: STRANGER });
+    await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:r`, { userId: NOT_AN_APPROVER });
+    const sentinel = await emulator.sendText(OPERATOR, 'status');
+    await waitFor(async () => (await sql`select 1 from operator_messages where external_update_id = ${String(sentinel.updateId)}`).length === 1, { what: 'the taps before the sentinel to be handled' });
+    expect((await getApproval(db, approval.id))?.status).toBe('pending');
+
+    await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:a`, { userId: OPERATOR });
+    const decided = await waitFor(async () => {
+      const current = await getApproval(db, approval.id);
+      return current?.status === 'executed' ? current : undefined;
+    }, { what: 'the approval decided from Telegram and executed' });
+    expect(decided).toMatchObject({ decidedBy: `telegram:${OPERATOR}`, decidedVia: 'telegram' });
+    const edited = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId === line.messageId && message.text.includes('Approved by you')), { what: 'the message edited' });
+    expect(edited.inlineKeyboard ?? []).toEqual([]);
+
+    // A second tap (even Reject) changes nothing: first decision wins.
+    await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:r`, { userId: OPERATOR });
+    const after = await emulator.sendText(OPERATOR, 'status');
+    await waitFor(async () => (await sql`select 1 from operator_messages where external_update_id = ${String(after.updateId)}`).length === 1, { what: 'the late tap to be handled' });
+    expect(await getApproval(db, approval.id)).toMatchObject({ status: 'executed', decidedBy: `telegram:${OPERATOR}` });
+    expect(executions).toBe(1);
+  });
+});
