@@ -9,6 +9,7 @@ import type { Db } from '../db/db.js';
 import type { Logger } from '../log/logger.js';
 import { startBot } from './start-bot.js';
 import { loadLlmConfig } from '../llm/llm-config.js';
+import { execFile } from 'node:child_process';
 
 /**
  * The body of every bot's src/main.ts: load config, connect to the brain, start the bot, and
@@ -63,6 +64,7 @@ export async function runBotProcess(definition: BotDefinition, options: RunBotPr
     throw error;
   }
   const running = await startBot(definition, { db: brain.db, config, log, llm, ...(channel === undefined ? {} : { channel }) });
+  notifySystemdReady(log, env);
   let shuttingDown = false;
   const shutdown = (reason: string) => {
     if (shuttingDown) return;
@@ -81,4 +83,17 @@ export async function runBotProcess(definition: BotDefinition, options: RunBotPr
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * Under systemd (jbot@.service is Type=notify) say READY=1 once the bot is up: brain connected,
+ * heartbeat written, scheduler and consumers running. Node cannot write to the unix datagram
+ * socket itself, so systemd-notify sends it; it waits until systemd has processed the message,
+ * which is what makes NotifyAccess=all reliable for a helper process that exits at once.
+ */
+function notifySystemdReady(log: Logger, env: NodeJS.ProcessEnv): void {
+  if (env['NOTIFY_SOCKET'] === undefined) return;
+  execFile('systemd-notify', ['--ready', '--status=running'], { env: { ...process.env, ...env } }, (error) => {
+    if (error !== null) log.warn({ err: error }, 'systemd-notify --ready failed: systemd will time the start out (TimeoutStartSec) and restart the bot');
+  });
 }
