@@ -1,21 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { buildBotServices, createPostgresDb, defineBot, getApproval, startBot, type Db, type RunningBot, type StartBotOptions } from '@jbot/core';
-import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase } from '@jbot/testkit';
+import { buildBotServices, createPostgresDb, defineBot, getApproval, startBot, type Db, type RunningBot } from '@jbot/core';
+import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { createJbot } from '../src/index.js';
 
 const silent = pino({ level: 'silent' });
 const OPERATOR = 1001;
 const NOT_AN_APPROVER = 1002;
 const STRANGER = 666_999;
-const botConfig: StartBotOptions['config'] = {
-  hostId: 'test-host',
-  signals: { pollMs: 200, leaseMs: 10_000, maxAttempts: 5, concurrency: 8 },
-  heartbeatIntervalMs: 10_000,
-  shutdownGraceMs: 2000,
-  timeZone: 'UTC',
-};
+const botConfig = testBotConfig();
 
 // Approvals decided from Telegram: grammY against the telegram-test-api emulator, real Postgres,
 // the same first-decision-wins decide_approval as a Discord click.

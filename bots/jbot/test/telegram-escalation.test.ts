@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { catalogSignalTypes, createPostgresDb, createSignalEmitter, defineBot, SignalRegistry, startBot, type Db, type OperatorInstruction, type RunningBot, type StartBotOptions } from '@jbot/core';
-import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase } from '@jbot/testkit';
+import { catalogSignalTypes, createPostgresDb, createSignalEmitter, defineBot, SignalRegistry, startBot, type Db, type OperatorInstruction, type RunningBot } from '@jbot/core';
+import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { createJbot, keywordRouter, queueMorningBrief, type MessageRouter, type TelegramService } from '../src/index.js';
 
 const silent = pino({ level: 'silent' });
@@ -11,13 +11,7 @@ const STRANGER = 666_999;
 const DAY = new Date('2026-11-25T12:00:00Z');
 const NIGHT = new Date('2026-11-25T23:30:00Z');
 
-const botConfig: StartBotOptions['config'] = {
-  hostId: 'test-host',
-  signals: { pollMs: 200, leaseMs: 10_000, maxAttempts: 5, concurrency: 8 },
-  heartbeatIntervalMs: 10_000,
-  shutdownGraceMs: 2000,
-  timeZone: 'UTC',
-};
+const botConfig = testBotConfig();
 
 describe('jbot on Telegram (grammY against the telegram-test-api emulator, real Postgres)', () => {
   let database: TestDatabase;

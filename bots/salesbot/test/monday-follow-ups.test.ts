@@ -1,21 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { createPostgresDb, decideApproval, getApproval, listApprovals, startBot, type Db, type RunningBot, type StartBotOptions } from '@jbot/core';
+import { createPostgresDb, decideApproval, getApproval, listApprovals, startBot, type Db, type RunningBot } from '@jbot/core';
 import { hubspotObjectsFromSample, loadSampleCompany, readSampleCompanyData } from '@jbot/connectors';
-import { freshDatabase, startFakeHubSpot, waitFor, type FakeHubSpot, type TestDatabase } from '@jbot/testkit';
+import { freshDatabase, startFakeHubSpot, waitFor, type FakeHubSpot, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { salesbot } from '../src/bot.js';
 import { readFollowUpIntent } from '../src/followups/choose-deals.js';
 import type { FollowUpApprovalDraft } from '../src/followups/plan-follow-ups.js';
 
 const silent = pino({ level: 'silent' });
-const botConfig: StartBotOptions['config'] = {
-  hostId: 'test-host',
-  signals: { pollMs: 100, leaseMs: 10_000, maxAttempts: 3, concurrency: 4 },
-  heartbeatIntervalMs: 10_000,
-  shutdownGraceMs: 2000,
-  timeZone: 'UTC',
-};
+const botConfig = testBotConfig();
 const WHOLE_HARVEST = 'Whole Harvest Market — Holiday program (Driftwood Candle Co.)';
 const COBBLESTONE = 'Cobblestone Kitchen Supply — Café shelf program (Trailhead Coffee Roasters)';
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { createPostgresDb, decideApproval, defineBot, getApproval, startBot, type Approval, type BotContext, type BotDefinition, type Db, type RunningBot, type StartBotOptions } from '@jbot/core';
-import { freshDatabase, startFakeDiscord, waitFor, type FakeDiscord, type FakeDiscordMessage, type TestDatabase } from '@jbot/testkit';
+import { createPostgresDb, decideApproval, defineBot, getApproval, startBot, type Approval, type BotContext, type BotDefinition, type Db, type RunningBot } from '@jbot/core';
+import { freshDatabase, startFakeDiscord, waitFor, type FakeDiscord, type FakeDiscordMessage, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { createChannel } from '../src/index.js';
 
 const silent = pino({ level: 'silent' });
@@ -13,13 +13,7 @@ const ROLE_HOLDER = '200000000000000002';
 const STRANGER = '200000000000000009';
 const EPHEMERAL = 64;
 
-const botConfig: StartBotOptions['config'] = {
-  hostId: 'test',
-  signals: { pollMs: 100, leaseMs: 5000, maxAttempts: 3, concurrency: 4 },
-  heartbeatIntervalMs: 10_000,
-  shutdownGraceMs: 1000,
-  timeZone: 'UTC',
-};
+const botConfig = testBotConfig();
 
 // discord.js, unmodified, against the testkit's local Discord; real Postgres underneath.
 describe('Discord work floor and approvals', () => {

@@ -1,22 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { buildBotServices, createPostgresDb, decideApproval, getApproval, listApprovals, startBot, type Db, type RunningBot, type Signal, type StartBotOptions } from '@jbot/core';
+import { buildBotServices, createPostgresDb, decideApproval, getApproval, listApprovals, startBot, type Db, type RunningBot, type Signal } from '@jbot/core';
 import { createConnectors, loadSampleCompany } from '@jbot/connectors';
-import { freshDatabase, waitFor, type TestDatabase } from '@jbot/testkit';
+import { freshDatabase, waitFor, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { mktgbot } from '@jbot/mktgbot';
 import { opsbot, runFreightWatch } from '@jbot/opsbot';
 import { salesbot } from '@jbot/salesbot';
 import { postFulfilmentForecast, shipbot } from '@jbot/shipbot';
 
 const silent = pino({ level: 'silent' });
-const botConfig: StartBotOptions['config'] = {
-  hostId: 'test-host',
-  signals: { pollMs: 100, leaseMs: 10_000, maxAttempts: 3, concurrency: 4 },
-  heartbeatIntervalMs: 10_000,
-  shutdownGraceMs: 2000,
-  timeZone: 'UTC',
-};
+const botConfig = testBotConfig();
 
 // The freight-delay cascade on the sample company, three bots in one process on a real Postgres
 // (local channels, offline drafter): one freight_delay → shipbot's forecast, two approvals.

@@ -15,3 +15,6 @@ export { startFakeDiscord, FakeDiscordStore, type FakeDiscord, type FakeDiscordO
 
 // Fake Anthropic (Messages API with prompt-cache accounting and injected 429/529)
 export { startFakeAnthropic, PromptCache, tokensOf, minimumCacheableTokens, type FakeAnthropic, type FakeAnthropicOptions, type FakeAnthropicRequest, type FakeAnthropicFault, type FakeModelReply, type CacheOutcome } from './fake-anthropic/index.js';
+
+// Bot runtime config for tests
+export { testBotConfig } from './test-bot-config.js';
