@@ -4,6 +4,7 @@ import { approveCommand } from './approve.js';
 import { buildCommand } from './build.js';
 import { costsCommand } from './costs.js';
 import { deployCommand } from './deploy.js';
+import { doctorCommand } from './doctor.js';
 import { cronsCommand } from './crons.js';
 import { demoCommand } from './demo.js';
 import { llmCommand } from './llm.js';
@@ -18,4 +19,4 @@ import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 
 /** Every `fleet` subcommand, in the order `fleet help` lists them. Add new commands here. */
-export const commands: Command[] = [startCommand, statusCommand, migrateCommand, signalsCommand, cronsCommand, runsCommand, runCommand, buildCommand, seedCommand, replyCommand, approvalsCommand, approveCommand, rejectCommand, costsCommand, llmCommand, demoCommand, deployCommand];
+export const commands: Command[] = [startCommand, statusCommand, migrateCommand, signalsCommand, cronsCommand, runsCommand, runCommand, buildCommand, seedCommand, replyCommand, approvalsCommand, approveCommand, rejectCommand, costsCommand, llmCommand, demoCommand, deployCommand, doctorCommand];
