@@ -4,7 +4,8 @@ import { offerApproval } from './offer-approval.js';
 import { loadJbotConfig } from './jbot-config.js';
 import { dailyDigestJob } from './jobs/daily-digest.js';
 import { morningBriefJob } from './jobs/morning-brief.js';
-import { keywordRouter, type MessageRouter } from './routing.js';
+import { llmRouter } from './llm-router.js';
+import type { MessageRouter } from './routing.js';
 import { startTelegramService, type TelegramService } from './telegram-service.js';
 
 /** What a jbot instance can be given (tests pass env and a router; main.ts passes nothing). */
@@ -35,7 +36,8 @@ export function createJbot(options: JbotOptions = {}) {
     jobs: [morningBriefJob(config), dailyDigestJob(config)],
     on,
     async onStart(context) {
-      telegram = await startTelegramService({ db: context.db, log: context.log, config, router: options.router ?? keywordRouter });
+      // Free-form messages: Claude picks the bot when a key is set, keywords otherwise.
+      telegram = await startTelegramService({ db: context.db, log: context.log, config, router: options.router ?? llmRouter(context.llm, context.log) });
       options.onTelegram?.(telegram);
       const service = telegram;
       return () => service.stop();

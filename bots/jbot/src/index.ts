@@ -3,3 +3,4 @@ export { loadJbotConfig, LOCAL_OPERATOR_CHAT, type JbotConfig } from './jbot-con
 export { ROUTING_RULES, WORK_FLOOR_CHANNELS, KEYWORD_ROUTES, keywordRouter, routeSignal, isQuietTime, parseQuietHours, synthesiseLine, type MessageRouter, type MessageRoute, type RoutingConfig } from './routing.js';
 export { queueMorningBrief, BRIEF_MAX_ITEMS } from './jobs/morning-brief.js';
 export type { TelegramService } from './telegram-service.js';
+export { llmRouter } from './llm-router.js';

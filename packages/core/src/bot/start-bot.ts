@@ -129,7 +129,8 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
       return { decided: outcome.decided, reason: outcome.reason };
     },
   });
-  const stopService = await definition.onStart?.(baseContext(new AbortController().signal, log));
+  // Long-lived services record their LLM calls under job `service`.
+  const stopService = await definition.onStart?.(baseContext(new AbortController().signal, log, { job: 'service', runId: `${config.hostId}:${process.pid}` }));
   log.info({ subscriptions: consumer.signalTypes, jobs: (definition.jobs ?? []).map((job) => job.id) }, `${definition.name} is up: ${definition.purpose}`);
 
   let stopped: Promise<void> | undefined;
