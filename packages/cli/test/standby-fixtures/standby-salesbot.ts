@@ -1,0 +1,21 @@
+// salesbot as production runs it (runBotProcess: config from env, brain, heartbeats, scheduler,
+// signal consumer, approval worker), plus one job that ticks every second so a test can watch
+// ticks across a host dying. Each execution appends "<scheduled_for> <host> <pid>" to
+// $STANDBY_TICK_LOG, an independent record of what actually ran.
+import fs from 'node:fs';
+import { runBotProcess, type JobDefinition } from '@jbot/core';
+import { salesbot } from '@jbot/salesbot';
+
+const log = process.env['STANDBY_TICK_LOG'];
+if (log === undefined) throw new Error('STANDBY_TICK_LOG is required');
+
+const tick: JobDefinition = {
+  id: 'standby-tick',
+  schedule: '* * * * * *',
+  description: 'test: one tick a second',
+  run({ scheduledFor, host }) {
+    fs.appendFileSync(log, `${scheduledFor.toISOString()} ${host} ${process.pid}\n`);
+  },
+};
+
+await runBotProcess({ ...salesbot, jobs: [...(salesbot.jobs ?? []), tick] });
