@@ -64,10 +64,16 @@ function issuePath(segments: readonly PropertyKey[]): string {
   return segments.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? String(segment) : `.${String(segment)}`)).join('') || '(top level)';
 }
 
+// A bad record key (a host name, a memoryMax bot) carries the key schema's own message one level down.
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_key') return issue.issues[0]?.message ?? issue.message;
+  return issue.message;
+}
+
 /** Validate a parsed hosts document; throws HostsFileError listing every problem. */
 export function parseHostsFile(document: unknown, file = 'hosts file'): HostsFile {
   const result = hostsFileSchema.safeParse(document);
-  if (!result.success) throw new HostsFileError(file, result.error.issues.map((issue) => `${issuePath(issue.path)}: ${issue.message}`));
+  if (!result.success) throw new HostsFileError(file, result.error.issues.map((issue) => `${issuePath(issue.path)}: ${issueMessage(issue)}`));
   const problems: string[] = [];
   const hosts = new Map(Object.entries(result.data.hosts).map(([name, host]) => [name, { ...host, name }]));
   if (hosts.size === 0) problems.push('hosts: no hosts defined');
@@ -75,7 +81,7 @@ export function parseHostsFile(document: unknown, file = 'hosts file'): HostsFil
   for (const host of hosts.values()) {
     for (const bot of host.bots) {
       const other = primaryOf.get(bot);
-      if (other !== undefined) problems.push(`hosts.${host.name}.bots: ${bot} is already a primary on ${other}; list it under "standby" on one of them`);
+      if (other !== undefined && other !== host.name) problems.push(`hosts.${host.name}.bots: ${bot} is already a primary on ${other}; list it under "standby" on one of them`);
       else primaryOf.set(bot, host.name);
       if (host.standby.includes(bot)) problems.push(`hosts.${host.name}.standby: ${bot} is also in this host's "bots"; a standby belongs on another host`);
     }

@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repositoryRoot } from '@jbot/core';
+import { HostsFileError, hostBots, loadHostsFile, parseHostsFile } from '../src/deploy/hosts-file.js';
+
+const problemsOf = (document: unknown): string[] => {
+  try {
+    parseHostsFile(document, 'hosts.json');
+  } catch (error) {
+    if (error instanceof HostsFileError) return error.facts['problems'] as string[];
+    throw error;
+  }
+  return expect.fail('expected the hosts file to be rejected');
+};
+
+describe('hosts file', () => {
+  it('the example parses, with defaults applied, and places every bot with its standbys', () => {
+    const hosts = loadHostsFile(path.join(repositoryRoot, 'deploy', 'hosts.example.json')).hosts;
+    const vps1 = hosts.get('vps-1');
+    const vps2 = hosts.get('vps-2');
+    expect(vps1).toMatchObject({ path: '/opt/jbot', unitDir: '/etc/systemd/system', envFile: '/etc/jbot/fleet.env', node: '/usr/bin/node', sudo: false, migrate: true, keepReleases: 5, ssh: { user: 'root', port: 22 } });
+    expect(vps2).toMatchObject({ sudo: true, migrate: false, ssh: { user: 'deploy' }, memoryMax: { studiobot: '384M' } });
+    const placed = new Set([...hosts.values()].flatMap((host) => host.bots));
+    expect(placed.size).toBe(10);
+    // Every standby is a primary elsewhere; jbot is never a standby (one Telegram poller per token).
+    for (const host of hosts.values()) for (const bot of host.standby) expect(placed.has(bot) && !host.bots.includes(bot)).toBe(true);
+    expect([...hosts.values()].some((host) => host.standby.includes('jbot'))).toBe(false);
+    expect(hostBots(vps2 ?? expect.fail('vps-2'))).toEqual(['contentbot', 'adsbot', 'socialbot', 'studiobot', 'sysbot', 'salesbot', 'mktgbot', 'opsbot', 'shipbot']);
+  });
+
+  it('names every problem with its place', () => {
+    const problems = problemsOf({
+      hosts: {
+        'VPS 1': { ssh: { host: 'a.example.com' }, bots: ['salesbot'] },
+        'vps-2': { ssh: { host: 'b.example.com', port: 70000 }, path: 'opt/jbot', bots: ['salebot'], memoryMax: { opsbot: 'lots' }, colour: 'blue' },
+      },
+    });
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^hosts\.VPS 1: .*FLEET_HOST_ID/),
+      expect.stringMatching(/^hosts\.vps-2\.ssh\.port: /),
+      expect.stringMatching(/^hosts\.vps-2\.path: expected an absolute path/),
+      expect.stringMatching(/^hosts\.vps-2\.bots\[0\]: "salebot" is not a bot \(one of jbot, salesbot/),
+      expect.stringMatching(/^hosts\.vps-2\.memoryMax\.opsbot: expected a systemd size/),
+      expect.stringMatching(/^hosts\.vps-2: .*colour/),
+    ]));
+  });
+
+  it('rejects placements that make no sense', () => {
+    expect(problemsOf({
+      hosts: {
+        'vps-1': { ssh: { host: 'a.example.com' }, bots: ['salesbot', 'opsbot', 'opsbot'], standby: ['salesbot', 'shipbot'] },
+        'vps-2': { ssh: { host: 'b.example.com' }, bots: ['salesbot'] },
+      },
+    })).toEqual([
+      'hosts.vps-1.standby: salesbot is also in this host\'s "bots"; a standby belongs on another host',
+      'hosts.vps-1.bots: opsbot is listed twice',
+      'hosts.vps-2.bots: salesbot is already a primary on vps-1; list it under "standby" on one of them',
+      'hosts.vps-1.standby: shipbot has no primary host; add it to another host\'s "bots"',
+    ]);
+    expect(problemsOf({ hosts: {} })).toEqual(['hosts: no hosts defined']);
+  });
+
+  it('a missing file says how to create it', () => {
+    expect(() => loadHostsFile('/nonexistent/hosts.json')).toThrow(/cannot read it \(ENOENT\): copy deploy\/hosts\.example\.json to deploy\/hosts\.json/);
+  });
+});
