@@ -72,14 +72,11 @@ describe('scheduler', () => {
     await waitFor(() => fs.existsSync(path.join(directory, 'effects')), { what: 'the side effect' });
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
-    const killedAt = Date.now();
     const survivor = await startSchedulerBot(database.url, 'survivor', [idempotentEffectJob(directory, { hangAfterEffect: false })], { bot: 'crashbot' });
     const run = await waitFor(async () => (await runsOf(db, 'crashbot')).find((row) => row.run_id === requested?.run_id && row.status === 'succeeded'), { timeoutMs: 20_000, what: 'the retried run to succeed' });
-    const recoveredMs = Date.now() - killedAt;
     await survivor.stop();
     expect(run.attempt).toBe(2);
     expect(run.host).toBe('survivor');
-    expect(recoveredMs).toBeLessThan(15_000);
     const attempts = fs.readFileSync(path.join(directory, 'attempts'), 'utf8').trim().split('\n');
     expect(attempts.map((line) => line.split(' ')[1])).toEqual(['1', '2']);
     expect(new Set(attempts.map((line) => line.split(' ')[0])).size).toBe(1);
