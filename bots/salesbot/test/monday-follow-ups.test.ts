@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { createPostgresDb, decideApproval, getApproval, listApprovals, startBot, type Db, type RunningBot } from '@jbot/core';
+import { createPostgresDb, decideApproval, getApproval, listApprovals, loadLlmConfig, startBot, type Db, type RunningBot } from '@jbot/core';
 import { hubspotObjectsFromSample, loadSampleCompany, readSampleCompanyData } from '@jbot/connectors';
-import { freshDatabase, startFakeHubSpot, waitFor, type FakeHubSpot, type TestDatabase, testBotConfig } from '@jbot/testkit';
+import { freshDatabase, startFakeAnthropic, startFakeHubSpot, waitFor, type FakeAnthropic, type FakeHubSpot, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { salesbot } from '../src/bot.js';
 import { readFollowUpIntent } from '../src/followups/choose-deals.js';
 import type { FollowUpApprovalDraft } from '../src/followups/plan-follow-ups.js';
@@ -100,4 +100,54 @@ describe('salesbot Monday flow: reply → drafts → approval → HubSpot, exact
     expect(hubspot.emailsCreated()).toHaveLength(2);
   }, 60_000);
 
+});
+
+// The same flow with Claude drafting (the fake Messages API at ANTHROPIC_BASE_URL): one model call
+// per stale deal, the CRM record fenced as data, each call priced on the ledger under the run.
+describe('salesbot Monday flow with Claude drafting', () => {
+  let database: TestDatabase;
+  let db: Db;
+  let sql: postgres.Sql;
+  let anthropic: FakeAnthropic;
+  let running: RunningBot;
+
+  beforeAll(async () => {
+    database = await freshDatabase();
+    db = createPostgresDb({ url: database.url, poolMax: 6 });
+    sql = postgres(database.url, { max: 1 });
+    await loadSampleCompany(db);
+    anthropic = await startFakeAnthropic();
+    // The model writes a draft naming the deal it was given.
+    anthropic.respondWith((request) => {
+      const record = String(request.messages[0]?.content);
+      const deal = /deal: (.*)/.exec(record)?.[1] ?? 'your program';
+      return { text: JSON.stringify({ subject: `Next steps on ${deal.split(' — ')[1] ?? deal}`, body: `Hi, it has been a while since we talked about ${deal}. Could we book 15 minutes this week?` }) };
+    });
+    const llm = loadLlmConfig({ ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.url });
+    running = await startBot(salesbot, { db, config: botConfig, log: silent, llm, approvals: { pollMs: 100 } });
+  });
+  afterAll(async () => {
+    await running?.stop();
+    await anthropic?.close();
+    await sql?.end();
+    await db?.close();
+    await database?.drop();
+  });
+
+  it('drafts each follow-up with the smart model, unlabelled, and records each call with its cost', async () => {
+    await db.rpc('request_manual_run', { p_bot: 'salesbot', p_job: 'hubspot-sync', p_requested_by: 'test' });
+    const signal = await waitFor(async () => (await db.rpc<{ signal_id: string }>('list_signals', { p_signal_type: 'stale_deals' }))[0], { what: 'the stale_deals signal', timeoutMs: 20_000 });
+    const [received] = await db.rpc<{ operator_message_id: string }>('receive_operator_message', { p_channel: 'local', p_sender_id: 'cli:ana', p_text: 'follow up on both', p_reply_to_signal_id: signal.signal_id });
+    await db.rpc('route_operator_message', { p_operator_message_id: received?.operator_message_id, p_routed_to: 'salesbot', p_instruction: { to_bot: 'salesbot', text: 'follow up on both', channel: 'local', sender_id: 'cli:ana', signal_id: signal.signal_id } });
+    const approval = await waitFor(async () => (await listApprovals(db, { bot: 'salesbot', status: 'pending' }))[0], { what: 'the follow-up approval', timeoutMs: 20_000 });
+    const draft = approval.draft as FollowUpApprovalDraft;
+    expect(draft.emails.map((email) => email.subject).sort()).toEqual(['Next steps on Café shelf program (Trailhead Coffee Roasters)', 'Next steps on Holiday program (Driftwood Candle Co.)']);
+    expect(draft.emails.every((email) => !email.body.startsWith('[offline'))).toBe(true);
+    expect(draft.note).toMatch(/by Claude/);
+    expect(anthropic.requests.map((request) => request.model)).toEqual(['claude-sonnet-5-5', 'claude-sonnet-5-5']);
+    expect(String(anthropic.requests[0]?.messages[0]?.content)).toMatch(/<data label="CRM deal record">/);
+    const rows = await sql`select bot, job, status, cost_usd::float8 as cost from llm_usage order by created_at`;
+    expect(rows.map((row) => [row['bot'], row['job'], row['status']])).toEqual([['salesbot', 'on:operator_instruction', 'settled'], ['salesbot', 'on:operator_instruction', 'settled']]);
+    expect(rows.every((row) => Number(row['cost']) > 0)).toBe(true);
+  }, 60_000);
 });
