@@ -1,4 +1,5 @@
-import { defineBot, loggingHandlers } from '@jbot/core';
+import { defineBot } from '@jbot/core';
+import { postFleetEvent } from './fleet-events.js';
 import { costWatchdog } from './jobs/cost-watchdog.js';
 import { fleetMonitor } from './jobs/fleet-monitor.js';
 
@@ -8,6 +9,6 @@ export const sysbot = defineBot({
   purpose: 'Fleet monitor and cost watchdog: heartbeats, failing and missed jobs, LLM spend against budget',
   channel: '#sys-bot',
   jobs: [fleetMonitor, costWatchdog],
-  // Until this bot's workflows land, its handlers log each signal so delivery is visible end to end.
-  on: loggingHandlers(['job_failed', 'job_missed', 'budget_exceeded', 'bot_unhealthy']),
+  // The fleet's own health, one line per event on #sys-bot.
+  on: { job_failed: postFleetEvent, job_missed: postFleetEvent, budget_exceeded: postFleetEvent, bot_unhealthy: postFleetEvent },
 });
