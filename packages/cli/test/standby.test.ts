@@ -35,10 +35,10 @@ describe('standby: salesbot on two hosts', () => {
   let directory: string;
   const children: ChildProcess[] = [];
 
-  const startHost = (host: string) => {
+  const startHost = (host: string, url = database.url, extraEnv: Record<string, string> = {}) => {
     const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
       cwd: repositoryRoot,
-      env: { ...process.env, DATABASE_URL: database.url, FLEET_HOST_ID: host, HEARTBEAT_INTERVAL_MS: '1000', LOG_LEVEL: 'warn', STANDBY_TICK_LOG: path.join(directory, 'ticks.log') },
+      env: { ...process.env, DATABASE_URL: url, FLEET_HOST_ID: host, HEARTBEAT_INTERVAL_MS: '1000', LOG_LEVEL: 'warn', STANDBY_TICK_LOG: path.join(directory, `ticks-${url.split('/').at(-1) ?? ''}.log`), ...extraEnv },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -82,7 +82,7 @@ describe('standby: salesbot on two hosts', () => {
     expect(await bExited).toBe(0);
 
     const rows = (await runs()).filter((row) => !row.manual).sort((left, right) => left.scheduled_for.localeCompare(right.scheduled_for));
-    const executions = fs.readFileSync(path.join(directory, 'ticks.log'), 'utf8').trim().split('\n').map((line) => {
+    const executions = fs.readFileSync(path.join(directory, `ticks-${database.url.split('/').at(-1) ?? ''}.log`), 'utf8').trim().split('\n').map((line) => {
       const [scheduledFor = '', host = ''] = line.split(' ');
       return { scheduledFor: new Date(scheduledFor).toISOString(), host };
     });
@@ -116,5 +116,50 @@ describe('standby: salesbot on two hosts', () => {
 
     const split = { 'vps-1': beforeKill.filter((row) => row.host === 'vps-1').length, 'vps-2': beforeKill.filter((row) => row.host === 'vps-2').length };
     process.stdout.write(`standby: ${rows.length} ticks over ${(last - first) / 1000 + 1} s; before the kill vps-1 won ${split['vps-1']}, vps-2 won ${split['vps-2']}; after it vps-2 ran ${afterKill.length}; in flight at the kill: ${dead.length}\n`);
+  }, 150_000);
+
+  it('a host killed in the middle of a run blocks that job no longer than the lease; the run is abandoned, never run twice', async () => {
+    const second = await freshDatabase();
+    const secondDb = createPostgresDb({ url: second.url });
+    try {
+      const log = path.join(directory, `ticks-${second.url.split('/').at(-1) ?? ''}.log`);
+      const holder = startHost('vps-1', second.url, { STANDBY_SLOW_MS: '600000' });
+      await waitFor(async () => (await secondDb.rpc<Beat>('fleet_heartbeats')).some((row) => row.status === 'running'), { timeoutMs: 60_000, intervalMs: 200, what: 'vps-1 up' });
+      const survivor = startHost('vps-2', second.url);
+      await waitFor(async () => (await secondDb.rpc<Beat>('fleet_heartbeats')).filter((row) => row.status === 'running').length === 2, { timeoutMs: 60_000, intervalMs: 200, what: 'both up' });
+      // Kill vps-1 while it is inside a run (it logged the start and is now holding the claim).
+      await waitFor(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes(' vps-1 '), { timeoutMs: 30_000, intervalMs: 20, what: 'vps-1 inside a run' });
+      const died = new Promise((resolve) => holder.once('exit', resolve));
+      holder.kill('SIGKILL');
+      await died;
+      const killedAt = Date.now();
+      const allRuns = () => secondDb.rpc<RunRow>('list_cron_runs', { p_bot: 'salesbot', p_job: 'standby-tick', p_limit: 100_000 });
+      await waitFor(async () => (await allRuns()).filter((row) => row.host === 'vps-2' && row.status === 'succeeded' && Date.parse(row.scheduled_for) > killedAt).length >= 3, { timeoutMs: LEASE_MS + 40_000, intervalMs: 250, what: 'vps-2 running ticks again' });
+      await waitFor(async () => (await allRuns()).some((row) => row.host === 'vps-1' && row.status === 'abandoned'), { timeoutMs: 20_000, intervalMs: 250, what: 'the dead run marked abandoned' });
+      const exited = new Promise<number | null>((resolve) => survivor.once('exit', resolve));
+      survivor.kill('SIGTERM');
+      expect(await exited).toBe(0);
+
+      const rows = (await allRuns()).sort((left, right) => left.scheduled_for.localeCompare(right.scheduled_for));
+      const dead = rows.filter((row) => row.host === 'vps-1' && row.status !== 'succeeded');
+      expect(dead.map((row) => row.status)).toEqual(['abandoned']);
+      const deadTick = Date.parse(dead[0]?.scheduled_for ?? '');
+      // Each tick executed at most once, and the abandoned one was not run again elsewhere.
+      const executed = fs.readFileSync(log, 'utf8').trim().split('\n').map((line) => new Date(line.split(' ')[0] ?? '').toISOString());
+      expect(new Set(executed).size).toBe(executed.length);
+      // After the dead run, vps-2 skips the job only while the dead run's lease is live, then runs every tick.
+      const afterDead = rows.filter((row) => Date.parse(row.scheduled_for) > deadTick);
+      const firstRun = afterDead.find((row) => row.status === 'succeeded');
+      const blockedMs = Date.parse(firstRun?.scheduled_for ?? '') - deadTick;
+      expect(blockedMs).toBeLessThanOrEqual(LEASE_MS + 2000);
+      expect(afterDead.filter((row) => Date.parse(row.scheduled_for) < Date.parse(firstRun?.scheduled_for ?? '')).every((row) => row.status === 'skipped' && row.host === 'vps-2')).toBe(true);
+      const resumed = afterDead.filter((row) => Date.parse(row.scheduled_for) >= Date.parse(firstRun?.scheduled_for ?? ''));
+      expect(resumed.map((row) => `${row.status}@${row.host}`)).toEqual(resumed.map(() => 'succeeded@vps-2'));
+      for (let index = 1; index < resumed.length; index += 1) expect(Date.parse(resumed[index]?.scheduled_for ?? '') - Date.parse(resumed[index - 1]?.scheduled_for ?? '')).toBe(1000);
+      process.stdout.write(`standby (killed mid-run): the job was blocked ${blockedMs} ms after the dead run's tick (lease ${LEASE_MS} ms), then ${resumed.length} consecutive ticks on vps-2\n`);
+    } finally {
+      await secondDb.close();
+      await second.drop();
+    }
   }, 150_000);
 });

@@ -1,7 +1,8 @@
 // salesbot as production runs it (runBotProcess: config from env, brain, heartbeats, scheduler,
 // signal consumer, approval worker), plus one job that ticks every second so a test can watch
 // ticks across a host dying. Each execution appends "<scheduled_for> <host> <pid>" to
-// $STANDBY_TICK_LOG, an independent record of what actually ran.
+// $STANDBY_TICK_LOG, an independent record of what actually ran. With STANDBY_SLOW_MS set, each
+// run then takes that long (a host that dies mid-run holds the tick's claim until its lease ends).
 import fs from 'node:fs';
 import { runBotProcess, type JobDefinition } from '@jbot/core';
 import { salesbot } from '@jbot/salesbot';
@@ -13,8 +14,11 @@ const tick: JobDefinition = {
   id: 'standby-tick',
   schedule: '* * * * * *',
   description: 'test: one tick a second',
+  timeoutMs: 120_000,
   run({ scheduledFor, host }) {
     fs.appendFileSync(log, `${scheduledFor.toISOString()} ${host} ${process.pid}\n`);
+    const slowMs = Number(process.env['STANDBY_SLOW_MS'] ?? 0);
+    return slowMs > 0 ? new Promise((resolve) => setTimeout(resolve, slowMs)) : undefined;
   },
 };
 
