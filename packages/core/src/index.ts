@@ -6,7 +6,6 @@ export { defineBot, BOT_NAMES, type BotDefinition, type BotContext, type JobDefi
 export { startBot, type RunningBot, type StartBotOptions } from './bot/start-bot.js';
 export { runBotProcess, type RunBotProcessOptions } from './bot/run-bot-process.js';
 export { buildBotServices, type BotServices, type BotServicesOptions } from './bot/bot-services.js';
-export { loggingHandlers } from './bot/logging-handlers.js';
 export { runOnce, type RunOnceOutcome } from './bot/run-once.js';
 export { startHeartbeat, type Heartbeat, type HeartbeatStatus } from './bot/heartbeat.js';
 
