@@ -14,7 +14,7 @@ export { startTelegramEmulator, type TelegramEmulator, type EmulatedBotMessage }
 export { startFakeDiscord, FakeDiscordStore, type FakeDiscord, type FakeDiscordOptions, type FakeDiscordClick, type FakeDiscordMessage, type FakeDiscordInteractionResponse } from './fake-discord/index.js';
 
 // Fake Anthropic (Messages API with prompt-cache accounting and injected 429/529)
-export { startFakeAnthropic, PromptCache, tokensOf, minimumCacheableTokens, type FakeAnthropic, type FakeAnthropicOptions, type FakeAnthropicRequest, type FakeAnthropicFault, type FakeModelReply, type CacheOutcome } from './fake-anthropic/index.js';
+export { startFakeAnthropic, PromptCache, tokensOf, minimumCacheableTokens, type FakeAnthropic, type FakeAnthropicOptions, type FakeAnthropicRequest, type FakeAnthropicFault, type FakeAnthropicAttempt, type FakeModelReply, type CacheOutcome } from './fake-anthropic/index.js';
 
 // Bot runtime config for tests
 export { testBotConfig } from './test-bot-config.js';

@@ -43,7 +43,9 @@ export const costWatchdog: JobDefinition = {
       await context.signals.emit(
         'budget_exceeded',
         { bot: item.scope, scope: item.scope === 'fleet' ? 'fleet' : 'bot', cap_usd: item.capUsd, spent_usd: Number(item.spentUsd.toFixed(6)), day },
-        { severity: level, dedupeKey: `cost-watchdog:${item.scope}:${level}:${day}`, dedupeWindowMs: 86_400_000 },
+        // The alert shares the LLM layer's key (budget_exceeded:<bot>:<day>): a bot refused a
+        // call and seen over its cap here still makes one alert that day, not two.
+        { severity: level, dedupeKey: level === 'alert' ? `budget_exceeded:${item.scope}:${day}` : `cost-watchdog:${item.scope}:${level}:${day}`, dedupeWindowMs: 86_400_000 },
       );
       raised.push(`${item.scope} ${level}`);
     }

@@ -5,4 +5,4 @@ export { BudgetExceededError, LlmKillSwitchError, LlmOutputError } from './llm-e
 export { costUsd, estimateCostUsd, addUsage, NO_USAGE, type TokenUsage } from './llm-pricing.js';
 export { readConnectorTool, emitSignalTool, requestApprovalTool, workspaceTools, runScriptTool } from './llm-tools.js';
 export { OFFLINE_LABEL, offlineText } from './offline-drafter.js';
-export { systemBlocks, toolDefinitions, userContent } from './llm-prompt.js';
+export { systemBlocks, toolDefinitions, userContent, fenceData } from './llm-prompt.js';

@@ -6,7 +6,7 @@ import { createAnthropicClient, type MessagesClient } from './anthropic-client.j
 import { botBudgetUsd, type LlmConfig } from './llm-config.js';
 import { BudgetExceededError, LlmKillSwitchError, LlmOutputError } from './llm-errors.js';
 import { addUsage, costUsd, estimateCostUsd, NO_USAGE, type TokenUsage } from './llm-pricing.js';
-import { extractJson, systemBlocks, toolDefinitions, userContent } from './llm-prompt.js';
+import { extractJson, fenceData, systemBlocks, toolDefinitions, userContent } from './llm-prompt.js';
 import type { Llm, LlmRequest, LlmResult, LlmTool, ToolStep } from './llm.js';
 import { offlineText } from './offline-drafter.js';
 
@@ -51,6 +51,10 @@ export function createLlmService(options: LlmServiceOptions): LlmService {
   const now = options.now ?? (() => new Date());
   const offline = config.apiKey === undefined;
   let client: Promise<MessagesClient> | undefined = options.client === undefined ? undefined : Promise.resolve(options.client);
+  // How long a reservation may stay unsettled before the brain gives it back: every attempt
+  // timing out, plus the SDK's back-off (retry-after is honoured up to a minute) between them.
+  // A process killed mid-call thus blocks its estimate for minutes, not for the rest of the day.
+  const holdSeconds = Math.ceil(((config.timeoutMs + 60_000) * (config.maxRetries + 1)) / 1000);
 
   // One logical model call: kill switch, budget reservation, the SDK call (its own retries),
   // then one settled ledger row. A refused call never reaches the API.
@@ -67,7 +71,7 @@ export function createLlmService(options: LlmServiceOptions): LlmService {
     const at = now();
     const [reserved] = await db.rpc<{ allowed: boolean; scope: 'bot' | 'fleet' | null; reservation_id: string | null; bot_spent_usd: number; fleet_spent_usd: number; day: string }>('reserve_llm_budget', {
       p_bot: bot, p_job: run.job, p_run_id: run.runId, p_model: params.model, p_estimate_usd: estimate,
-      p_bot_cap_usd: botCap, p_fleet_cap_usd: config.fleetDailyUsd, p_now: at.toISOString(),
+      p_bot_cap_usd: botCap, p_fleet_cap_usd: config.fleetDailyUsd, p_now: at.toISOString(), p_hold_seconds: holdSeconds,
     });
     if (reserved === undefined) throw new Error('reserve_llm_budget returned no row');
     if (!reserved.allowed || reserved.reservation_id === null) {
@@ -175,7 +179,8 @@ async function runTool(tool: LlmTool<unknown> | undefined, use: Anthropic.ToolUs
   try {
     const output = await tool.run(parsed.data);
     const content = typeof output === 'string' ? output : JSON.stringify(output ?? null);
-    return { step: { tool: use.name, input: parsed.data, output }, content: content.length > TOOL_OUTPUT_LIMIT ? `${content.slice(0, TOOL_OUTPUT_LIMIT)}…(truncated)` : content };
+    const text = content.length > TOOL_OUTPUT_LIMIT ? `${content.slice(0, TOOL_OUTPUT_LIMIT)}…(truncated)` : content;
+    return { step: { tool: use.name, input: parsed.data, output }, content: fenceData({ label: `${use.name} result`, text }) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { step: { tool: use.name, input: parsed.data, error: message }, content: `The tool failed: ${message}` };

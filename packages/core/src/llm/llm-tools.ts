@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import type { Approvals } from '../approvals/approvals-service.js';
+import { repositoryRoot } from '../config/repository-root.js';
 import type { SignalEmitter } from '../signals/signal-emitter.js';
 import type { LlmTool } from './llm.js';
 
@@ -45,22 +46,51 @@ export function requestApprovalTool(approvals: Approvals, actions: readonly stri
   };
 }
 
-/** Read and write text files inside the bot's own workspace directory; paths outside it are refused. */
+/** A bot's own workspace directory, `.data/workspace/<bot>` under the repository root (or under `base`). */
+export function botWorkspaceDirectory(bot: string, base = path.join(repositoryRoot, '.data', 'workspace')): string {
+  if (!/^[a-z][a-z0-9-]*$/.test(bot)) throw new Error(`"${bot}" is not a bot name`);
+  return path.join(base, bot);
+}
+
+/**
+ * Read and write text files inside the bot's own workspace directory. A path that leaves it —
+ * `..`, an absolute path, or a symbolic link inside the workspace pointing out of it — is
+ * refused, so the model can neither read the fleet's .env nor write next to the code.
+ */
 export function workspaceTools(directory: string): [LlmTool<{ path: string }>, LlmTool<{ path: string; content: string }>] {
   const root = path.resolve(directory);
-  const inside = (relative: string) => {
+  const within = (base: string, target: string) => target === base || target.startsWith(`${base}${path.sep}`);
+  const inside = async (relative: string): Promise<string> => {
     const resolved = path.resolve(root, relative);
-    if (resolved !== root && !resolved.startsWith(`${root}${path.sep}`)) throw new Error(`"${relative}" is outside the workspace`);
+    if (!within(root, resolved)) throw new Error(`"${relative}" is outside the workspace`);
+    await mkdir(root, { recursive: true });
+    // Follow links: the deepest existing ancestor must still be inside the real workspace.
+    const realRoot = await realpath(root);
+    // A dangling link would let a write create its target wherever it points: refused.
+    const link = await lstat(resolved).catch(() => undefined);
+    if (link?.isSymbolicLink() === true && (await realpath(resolved).catch(() => undefined)) === undefined) throw new Error(`"${relative}" is a dangling link`);
+    let existing = resolved;
+    for (;;) {
+      try {
+        existing = await realpath(existing);
+        break;
+      } catch {
+        const parent = path.dirname(existing);
+        if (parent === existing) break;
+        existing = parent;
+      }
+    }
+    if (!within(realRoot, existing)) throw new Error(`"${relative}" is outside the workspace`);
     return resolved;
   };
   return [
-    { name: 'read_file', description: 'Read a text file from your workspace.', input: z.object({ path: z.string().min(1) }), run: async (input) => readFile(inside(input.path), 'utf8') },
+    { name: 'read_file', description: 'Read a text file from your workspace.', input: z.object({ path: z.string().min(1) }), run: async (input) => readFile(await inside(input.path), 'utf8') },
     {
       name: 'write_file',
       description: 'Write a text file in your workspace (notes, drafts).',
       input: z.object({ path: z.string().min(1), content: z.string().max(200_000) }),
       async run(input) {
-        const target = inside(input.path);
+        const target = await inside(input.path);
         await mkdir(path.dirname(target), { recursive: true });
         await writeFile(target, input.content);
         return { written: path.relative(root, target), bytes: Buffer.byteLength(input.content) };

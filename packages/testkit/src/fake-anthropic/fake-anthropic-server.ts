@@ -22,6 +22,17 @@ export interface FakeAnthropicRequest {
 export interface FakeAnthropicFault {
   status: 429 | 500 | 529;
   retryAfterSeconds?: number;
+  /** Sent as `retry-after-ms` (which the SDK prefers), so a test's retry waits milliseconds, not seconds. */
+  retryAfterMs?: number;
+}
+
+/** One HTTP attempt as it arrived: the SDK numbers its own retries in `x-stainless-retry-count`. */
+export interface FakeAnthropicAttempt {
+  path: string;
+  /** The SDK's retry number of this attempt (0 = the first try); undefined when the header is absent. */
+  retryCount: number | undefined;
+  /** The status the fake answered with. */
+  status: number;
 }
 
 /** The running fake. */
@@ -31,6 +42,8 @@ export interface FakeAnthropic {
   apiKey: string;
   /** Every POST /v1/messages body received (including failed attempts). */
   requests: FakeAnthropicRequest[];
+  /** Every POST /v1/messages attempt with its retry number and answer status, in order. */
+  attempts: FakeAnthropicAttempt[];
   /** The usage each successful response reported, in order. */
   usages: Array<{ input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number }>;
   /** Answer the next requests with these replies, in order (then the responder, then "ok"). */
@@ -57,6 +70,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const apiKey = options.apiKey ?? 'sk-ant-fake-key';
   const cache = new PromptCache(options.now ?? Date.now);
   const requests: FakeAnthropicRequest[] = [];
+  const attempts: FakeAnthropicAttempt[] = [];
   const usages: FakeAnthropic['usages'] = [];
   const queue: FakeModelReply[] = [];
   const faults: FakeAnthropicFault[] = [];
@@ -82,13 +96,21 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const body = JSON.parse(await readBody(request)) as FakeAnthropicRequest;
     requests.push(body);
     sequence += 1;
+    const retryHeader = request.headers['x-stainless-retry-count'];
+    const attempt: FakeAnthropicAttempt = { path: url.pathname, retryCount: typeof retryHeader === 'string' ? Number(retryHeader) : undefined, status: 200 };
+    attempts.push(attempt);
     const fault = faults.shift();
     if (fault !== undefined) {
-      const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
+      attempt.status = fault.status;
+      const headers: Record<string, string> = {
+        ...(fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) }),
+        ...(fault.retryAfterMs === undefined ? {} : { 'retry-after-ms': String(fault.retryAfterMs) }),
+      };
       const type = fault.status === 429 ? 'rate_limit_error' : fault.status === 529 ? 'overloaded_error' : 'api_error';
       return error(response, fault.status, type, `injected ${fault.status}`, headers);
     }
     if (typeof body.model !== 'string' || typeof body.max_tokens !== 'number' || !Array.isArray(body.messages)) {
+      attempt.status = 400;
       return error(response, 400, 'invalid_request_error', 'model, max_tokens and messages are required');
     }
     const reply = queue.shift() ?? responder?.(body) ?? { text: 'ok' };
@@ -119,6 +141,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     url: `http://127.0.0.1:${port}`,
     apiKey,
     requests,
+    attempts,
     usages,
     enqueue: (...replies) => void queue.push(...replies),
     respondWith: (next) => void (responder = next),
