@@ -74,8 +74,18 @@ export const startCommand: Command = {
             resolve();
           });
       };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+      // Ctrl-C reaches us more than once (the terminal signals the whole process group, and pnpm
+      // and tsx relay it again): the first starts a clean stop, repeats are ignored — a default
+      // SIGINT would kill the supervisor mid-stop and strand the bots and the database. A third
+      // Ctrl-C forces the exit.
+      let signals = 0;
+      const onSignal = (signal: string) => {
+        signals += 1;
+        if (signals === 1) stop(signal);
+        else if (signals >= 3) process.exit(130);
+      };
+      process.on('SIGINT', () => onSignal('SIGINT'));
+      process.on('SIGTERM', () => onSignal('SIGTERM'));
     });
     return 0;
   },

@@ -81,8 +81,10 @@ export async function runBotProcess(definition: BotDefinition, options: RunBotPr
         process.exit(1);
       });
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  // `on`, not `once`: Ctrl-C reaches a bot from the terminal and again from the supervisor (and tsx
+  // relays it); a repeat must not fall back to the default action and kill the bot mid-shutdown.
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 /**
