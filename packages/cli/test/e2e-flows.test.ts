@@ -125,8 +125,12 @@ describe('end to end across ten processes: the Monday stale-deal flow and the fr
     expect(String(pauses.embeds[0]?.['title'])).toMatch(/Pause \d+ ad campaigns?/);
     expect(notices).toBeDefined();
     await waitFor(() => (freightLines().length > 0 ? true : undefined), { timeoutMs: 20_000, what: 'the Telegram line about the shipment' });
-    // Give jbot a moment to (wrongly) send a second line before counting.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Count once jbot has handled the signal and its Telegram outbox is drained.
+    await waitFor(async () => {
+      const [freight] = await db.rpc<{ receipts: Array<{ consumer: string; status: string }> }>('list_signals', { p_signal_type: 'freight_delay', p_limit: 1 });
+      const [outbox] = await db.rpc<{ next_at: string | null }>('next_telegram_send_at');
+      return outbox?.next_at === null && (freight?.receipts ?? []).some((receipt) => receipt.consumer === 'jbot' && receipt.status === 'handled') ? true : undefined;
+    }, { timeoutMs: 20_000, what: "jbot's receipt handled and the Telegram outbox drained" });
     expect(freightLines()).toHaveLength(1);
     const approvals = await db.rpc<{ bot: string; action: string; status: string }>('list_approvals', { p_status: 'pending', p_bot: null, p_limit: 10 });
     expect(approvals.map((approval) => `${approval.bot}/${approval.action}`).sort()).toEqual(['mktgbot/pause_campaigns', 'salesbot/send_delay_notices']);
