@@ -91,7 +91,7 @@ describe('fleet deploy', () => {
     expect(commands[1]).toBe(`git archive --format=tar ${sha} | ${ssh} 'set -e; mkdir -p ${opt}/releases; test ! -e ${dir} || { echo '\\''${dir} already exists'\\'' >&2; exit 1; }; mkdir ${dir}; tar -xf - -C ${dir}; echo ${id} > ${dir}/RELEASE'`);
     expect(commands[2]).toBe(`${ssh} 'cd ${dir} && CI=true pnpm install --frozen-lockfile && pnpm fleet build'`);
     expect(commands[3]).toMatch(new RegExp(`^${ssh.replaceAll('.', '\\.')} 'set -e\\nmkdir -p ${units} ${units}/jbot@\\.service\\.d ${units}/jbot@opsbot\\.service\\.d\\n`));
-    expect(commands[3]).toContain(`ExecStart=${process.execPath} --enable-source-maps ${opt}/current/.data/build/%i.mjs`);
+    expect(commands[3]).toContain(`ExecStart=${process.execPath} --enable-source-maps --max-semi-space-size=2 ${opt}/current/.data/build/%i.mjs`);
     expect(commands[3]).toContain(`cat > ${units}/jbot@opsbot.service.d/memory.conf <<'\\''JBOT_UNIT'\\''\n# From memoryMax in the hosts file (deploy writes this).\n[Service]\nMemoryMax=320M\nJBOT_UNIT`);
     expect(commands[3]).toMatch(/-ge 254 \]; then\n.*restart-backoff\.conf[\s\S]*\nsystemctl daemon-reload'$/);
     expect(commands[4]).toBe(`${ssh} 'cd ${dir} && set -a && . ${env} && set +a && pnpm fleet migrate'`);
@@ -125,7 +125,7 @@ describe('fleet deploy', () => {
     expect(fs.readlinkSync(remote('opt', 'jbot', 'current'))).toBe(`releases/${first}`);
 
     const unit = fs.readFileSync(remote('etc', 'systemd', 'system', 'jbot@.service'), 'utf8');
-    expect(unit).toContain(`ExecStart=${process.execPath} --enable-source-maps ${remote('opt', 'jbot')}/current/.data/build/%i.mjs`);
+    expect(unit).toContain(`ExecStart=${process.execPath} --enable-source-maps --max-semi-space-size=2 ${remote('opt', 'jbot')}/current/.data/build/%i.mjs`);
     expect(unit).toContain(`EnvironmentFile=${remote('etc', 'jbot', 'fleet.env')}`);
     expect(fs.readFileSync(remote('etc', 'systemd', 'system', 'jbot@opsbot.service.d', 'memory.conf'), 'utf8')).toContain('MemoryMax=320M');
     // The fake remote reports systemd 255, so the backoff drop-in is installed.

@@ -93,7 +93,7 @@ describe('systemd units', () => {
       EnvironmentFile: '/etc/jbot/fleet.env', StandardOutput: 'journal', StandardError: 'journal', SyslogIdentifier: 'jbot-%i',
       MemoryMax: '256M', NoNewPrivileges: 'yes', ProtectSystem: 'strict', ProtectHome: 'yes', PrivateTmp: 'yes',
       ReadWritePaths: '/var/lib/jbot/%i', StateDirectory: 'jbot/%i', PartOf: 'jbot-fleet.target', WantedBy: 'jbot-fleet.target',
-      ExecStart: `${process.execPath} --enable-source-maps /opt/jbot/current/.data/build/%i.mjs`,
+      ExecStart: `${process.execPath} --enable-source-maps --max-semi-space-size=2 /opt/jbot/current/.data/build/%i.mjs`,
     };
     for (const [key, value] of Object.entries(expected)) expect(settings.get(key), key).toEqual([value]);
   });
