@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { buildBotServices, createPostgresDb, type Db } from '@jbot/core';
+import { BudgetExceededError, buildBotServices, createPostgresDb, defineBot, loadLlmConfig, type Db } from '@jbot/core';
 import { freshDatabase, type TestDatabase } from '@jbot/testkit';
 import { sysbot } from '../src/bot.js';
 import { costWatchdog } from '../src/jobs/cost-watchdog.js';
@@ -56,5 +56,16 @@ describe('sysbot cost watchdog', () => {
     expect(post?.['text']).toContain('LLM spend today (2026-11-25 UTC): $1.5000 of $2.00');
     expect(post?.['text']).toContain('contentbot: 1 calls, $0.5500 of $0.50 (110%)');
     expect(post?.['text']).toContain('salesbot: 1 calls, $0.8500 of $1.00 (85%)');
+  });
+
+  it("the LLM layer's refusal and the watchdog's alert for the same bot and day are one alert, not two", async () => {
+    // contentbot is over its cap (previous test): its next call is refused before it is sent.
+    const config = loadLlmConfig({ ...process.env, ANTHROPIC_API_KEY: 'sk-ant-unused', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' });
+    const contentbot = buildBotServices(defineBot({ name: 'contentbot', purpose: 'test' }), { db, log: silent, host: 'test', llm: config, now: () => NOW })
+      .context(new AbortController().signal, silent, { job: 'content-calendar', runId: 'r2' });
+    await expect(contentbot.llm.complete({ system: 's', prompt: 'p' })).rejects.toBeInstanceOf(BudgetExceededError);
+    await run();
+    const alerts = await sql`select source_bot, repeat_count from bot_signals where signal_type = 'budget_exceeded' and severity = 'alert' and payload->>'bot' = 'contentbot'`;
+    expect(alerts).toEqual([{ source_bot: 'sysbot', repeat_count: 4 }]);
   });
 });
