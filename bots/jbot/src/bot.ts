@@ -14,6 +14,8 @@ export interface JbotOptions {
   /** Chooses a bot for free-form messages; keywords by default (an LLM router plugs in here). */
   router?: MessageRouter;
   now?: () => Date;
+  /** How long the Telegram inbox lease lasts (tests shorten it); default 30 s. */
+  telegramLeaseMs?: number;
   /** Receives the running Telegram service (tests and benches reach the dispatcher through it). */
   onTelegram?: (service: TelegramService) => void;
 }
@@ -37,7 +39,7 @@ export function createJbot(options: JbotOptions = {}) {
     on,
     async onStart(context) {
       // Free-form messages: Claude picks the bot when a key is set, keywords otherwise.
-      telegram = await startTelegramService({ db: context.db, log: context.log, config, router: options.router ?? llmRouter(context.llm, context.log) });
+      telegram = await startTelegramService({ db: context.db, log: context.log, config, router: options.router ?? llmRouter(context.llm, context.log), holder: `${context.host}:${process.pid}`, ...(options.telegramLeaseMs === undefined ? {} : { leaseMs: options.telegramLeaseMs }) });
       options.onTelegram?.(telegram);
       const service = telegram;
       return () => service.stop();

@@ -1,4 +1,4 @@
-import type { Db, Logger } from '@jbot/core';
+import { ServiceLease, type Db, type Logger } from '@jbot/core';
 import { createGrammyTransport, createLocalTelegramTransport, TelegramDispatcher, type TelegramTransport } from '@jbot/channels';
 import type { JbotConfig } from './jbot-config.js';
 import { createOperatorInbox } from './operator-inbox.js';
@@ -8,6 +8,8 @@ import type { MessageRouter } from './routing.js';
 export interface TelegramService {
   transport: TelegramTransport;
   dispatcher: TelegramDispatcher;
+  /** Whether this copy receives operator input (see ServiceLease). */
+  lease: ServiceLease;
   stop(): Promise<void>;
 }
 
@@ -15,13 +17,13 @@ export interface TelegramService {
  * Start Telegram for jbot: grammY (long polling, or a webhook with secret_token) when a token
  * is set, otherwise the local stand-in that records and prints each line.
  */
-export async function startTelegramService(options: { db: Db; log: Logger; config: JbotConfig; router: MessageRouter }): Promise<TelegramService> {
+export async function startTelegramService(options: { db: Db; log: Logger; config: JbotConfig; router: MessageRouter; holder?: string; leaseMs?: number }): Promise<TelegramService> {
   const { db, log, config } = options;
   const { token } = config.telegram;
   const transport = token === undefined ? createLocalTelegramTransport(log) : await createGrammyTransport({ ...config.telegram, token }, log);
   const dispatcher = new TelegramDispatcher({ db, transport, log: log.child({ component: 'telegram-dispatcher' }), minIntervalMs: config.telegram.minIntervalMs });
   await dispatcher.start();
-  await transport.start(createOperatorInbox({
+  const inbox = createOperatorInbox({
     db,
     log: log.child({ component: 'operator-inbox' }),
     router: options.router,
@@ -29,12 +31,19 @@ export async function startTelegramService(options: { db: Db; log: Logger; confi
     wake: () => dispatcher.wake(),
     approverIds: config.approverIds,
     edit: (chatId, messageId, text) => transport.edit(chatId, messageId, text, []),
-  }));
-  log.info({ mode: token === undefined ? 'local' : config.telegram.mode, chats: config.chats.length }, 'Telegram executive layer up');
+  });
+  // Telegram serves one poller (or one webhook) per bot token, so with jbot on two hosts only the
+  // holder of the brain lease receives operator input; the standby takes over when it lapses.
+  // Sending (the dispatcher) is safe on every copy: outbox rows are claimed.
+  const lease = new ServiceLease({ db, name: 'jbot:telegram-inbox', holder: options.holder ?? `${process.pid}`, log, ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }) });
+  await lease.start({ acquired: () => transport.start(inbox), lost: () => transport.stop() });
+  log.info({ mode: token === undefined ? 'local' : config.telegram.mode, chats: config.chats.length, receiving: lease.isHolder }, lease.isHolder ? 'Telegram executive layer up' : 'Telegram executive layer up (standby: another copy receives operator messages)');
   return {
     transport,
     dispatcher,
+    lease,
     async stop() {
+      await lease.stop();
       await transport.stop();
       await dispatcher.stop();
     },

@@ -24,6 +24,71 @@ export async function createGrammyTransport(config: TelegramConfig & { token: st
   // An explicit empty keyboard removes the buttons on an edit (after a decision); undefined leaves the markup out.
   const keyboard = (rows: TelegramButton[][] | undefined) => (rows === undefined ? {} : { reply_markup: { inline_keyboard: rows } });
 
+  let registered = false;
+  // Registered once: a copy that takes the inbox lease again only restarts receiving.
+  const registerHandlers = (handler: TelegramInboundHandler) => {
+    bot.use(async (context, next) => {
+      const chatId = context.chat?.id ?? context.callbackQuery?.message?.chat.id;
+      if (chatId === undefined || !operatorChats.has(String(chatId))) {
+        telegramLog.warn({ chatId, updateId: context.update.update_id, fromId: context.from?.id }, 'ignored an update from a chat that is not an operator chat (TELEGRAM_OPERATOR_CHAT_IDS)');
+        return;
+      }
+      await next();
+    });
+    bot.on('message:text', async (context) => {
+      const message: InboundTelegramMessage = {
+        updateId: context.update.update_id,
+        chatId: String(context.chat.id),
+        senderId: String(context.from?.id ?? context.chat.id),
+        messageId: context.message.message_id,
+        text: context.message.text,
+        replyToMessageId: context.message.reply_to_message?.message_id ?? null,
+      };
+      await handler.onMessage(message);
+    });
+    bot.on('callback_query:data', async (context) => {
+      const callback: InboundTelegramCallback = {
+        updateId: context.update.update_id,
+        callbackQueryId: context.callbackQuery.id,
+        chatId: String(context.chat?.id ?? context.callbackQuery.message?.chat.id),
+        senderId: String(context.from.id),
+        messageId: context.callbackQuery.message?.message_id ?? null,
+        data: context.callbackQuery.data,
+      };
+      const notice = await handler.onCallback?.(callback);
+      await context.answerCallbackQuery(notice === undefined || notice === '' ? {} : { text: notice }).catch((error: unknown) => telegramLog.warn({ err: error }, 'could not answer a callback query'));
+    });
+    // A failing update is logged loudly and polling goes on (grammY would otherwise stop).
+    bot.catch((error) => telegramLog.error({ err: error.error, updateId: error.ctx.update.update_id }, 'handling a Telegram update failed'));
+  };
+
+  // Long polling, or the webhook server and its registration with Telegram.
+  const receive = async () => {
+    if (config.mode === 'webhook' && config.webhook !== undefined) {
+      const { url, secret, port } = config.webhook;
+      await bot.init();
+      const callback = webhookCallback(bot, 'http', { secretToken: secret });
+      webhookServer = http.createServer((request, response) => {
+        if (request.method !== 'POST') {
+          response.writeHead(405).end();
+          return;
+        }
+        callback(request, response).catch((error: unknown) => {
+          telegramLog.warn({ err: error }, 'webhook request rejected');
+          if (!response.headersSent) response.writeHead(500).end();
+        });
+      });
+      await new Promise<void>((resolve) => webhookServer?.listen(port, resolve));
+      await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'callback_query'] });
+      telegramLog.info({ url, port }, 'Telegram webhook set');
+      return;
+    }
+    await bot.init();
+    polling = bot
+      .start({ allowed_updates: ['message', 'callback_query'], onStart: () => telegramLog.info({ username: bot.botInfo.username }, 'Telegram long polling started') })
+      .catch((error: unknown) => telegramLog.error({ err: error }, 'Telegram long polling stopped with an error'));
+  };
+
   return {
     channel: 'telegram',
     async send(chatId: string, text: string, options: TelegramSendOptions = {}) {
@@ -38,67 +103,14 @@ export async function createGrammyTransport(config: TelegramConfig & { token: st
       await bot.api.editMessageText(chatId, messageId, text, { link_preview_options: { is_disabled: true }, ...keyboard(inlineKeyboard) });
     },
     async start(handler: TelegramInboundHandler) {
-      bot.use(async (context, next) => {
-        const chatId = context.chat?.id ?? context.callbackQuery?.message?.chat.id;
-        if (chatId === undefined || !operatorChats.has(String(chatId))) {
-          telegramLog.warn({ chatId, updateId: context.update.update_id, fromId: context.from?.id }, 'ignored an update from a chat that is not an operator chat (TELEGRAM_OPERATOR_CHAT_IDS)');
-          return;
-        }
-        await next();
-      });
-      bot.on('message:text', async (context) => {
-        const message: InboundTelegramMessage = {
-          updateId: context.update.update_id,
-          chatId: String(context.chat.id),
-          senderId: String(context.from?.id ?? context.chat.id),
-          messageId: context.message.message_id,
-          text: context.message.text,
-          replyToMessageId: context.message.reply_to_message?.message_id ?? null,
-        };
-        await handler.onMessage(message);
-      });
-      bot.on('callback_query:data', async (context) => {
-        const callback: InboundTelegramCallback = {
-          updateId: context.update.update_id,
-          callbackQueryId: context.callbackQuery.id,
-          chatId: String(context.chat?.id ?? context.callbackQuery.message?.chat.id),
-          senderId: String(context.from.id),
-          messageId: context.callbackQuery.message?.message_id ?? null,
-          data: context.callbackQuery.data,
-        };
-        const notice = await handler.onCallback?.(callback);
-        await context.answerCallbackQuery(notice === undefined || notice === '' ? {} : { text: notice }).catch((error: unknown) => telegramLog.warn({ err: error }, 'could not answer a callback query'));
-      });
-      // A failing update is logged loudly and polling goes on (grammY would otherwise stop).
-      bot.catch((error) => telegramLog.error({ err: error.error, updateId: error.ctx.update.update_id }, 'handling a Telegram update failed'));
-
-      if (config.mode === 'webhook' && config.webhook !== undefined) {
-        const { url, secret, port } = config.webhook;
-        await bot.init();
-        const callback = webhookCallback(bot, 'http', { secretToken: secret });
-        webhookServer = http.createServer((request, response) => {
-          if (request.method !== 'POST') {
-            response.writeHead(405).end();
-            return;
-          }
-          callback(request, response).catch((error: unknown) => {
-            telegramLog.warn({ err: error }, 'webhook request rejected');
-            if (!response.headersSent) response.writeHead(500).end();
-          });
-        });
-        await new Promise<void>((resolve) => webhookServer?.listen(port, resolve));
-        await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'callback_query'] });
-        telegramLog.info({ url, port }, 'Telegram webhook set');
-        return;
-      }
-      await bot.init();
-      polling = bot
-        .start({ allowed_updates: ['message', 'callback_query'], onStart: () => telegramLog.info({ username: bot.botInfo.username }, 'Telegram long polling started') })
-        .catch((error: unknown) => telegramLog.error({ err: error }, 'Telegram long polling stopped with an error'));
+      if (!registered) registerHandlers(handler);
+      registered = true;
+      await receive();
     },
     async stop() {
       if (webhookServer !== undefined) {
         const server = webhookServer;
+        webhookServer = undefined;
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
       }
