@@ -20,10 +20,11 @@ describe('sysbot cost watchdog', () => {
     const [reserved] = await db.rpc<{ reservation_id: string }>('reserve_llm_budget', { p_bot: bot, p_job: 'test', p_run_id: 'r', p_model: 'claude-haiku-5-5', p_estimate_usd: usd, p_bot_cap_usd: 100, p_fleet_cap_usd: 100, p_now: NOW.toISOString() });
     await db.rpc('record_llm_usage', { p_reservation_id: reserved?.reservation_id, p_model: 'claude-haiku-5-5', p_input_tokens: 1000, p_output_tokens: 100, p_cache_write_tokens: 0, p_cache_read_tokens: 0, p_cost_usd: usd });
   }
-  const run = () => {
+  const run = (scheduledFor = NOW) => {
     const context = buildBotServices(sysbot, { db, log: silent, host: 'test' }).context(new AbortController().signal, silent, { job: 'cost-watchdog', runId: 'r1' });
-    return costWatchdog.run({ ...context, job: 'cost-watchdog', runId: 'r1', scheduledFor: NOW, attempt: 1, manual: false, idempotencyKey: 'k' }) as Promise<{ raised: string[]; fleetUsd: number }>;
+    return costWatchdog.run({ ...context, job: 'cost-watchdog', runId: 'r1', scheduledFor, attempt: 1, manual: false, idempotencyKey: 'k' }) as Promise<{ raised: string[]; newlyRaised: number; fleetUsd: number; posted: boolean }>;
   };
+  const reports = async () => (await sql`select count(*)::int as n from channel_messages where bot = 'sysbot' and text like 'LLM spend today%'`)[0]?.['n'] as number;
 
   beforeAll(async () => {
     database = await freshDatabase();
@@ -48,8 +49,13 @@ describe('sysbot cost watchdog', () => {
     await spend('jbot', 0.1);
     const first = await run();
     expect(first.raised.sort()).toEqual(['contentbot alert', 'salesbot warning']);
+    expect(first).toMatchObject({ newlyRaised: 2, posted: true });
     expect(first.fleetUsd).toBeCloseTo(1.5, 6);
-    await run(); // the next tick: same levels, no new signals
+    // The next tick, a quarter past: same levels, no new signals, and no repeated report.
+    const reportsBefore = await reports();
+    expect(reportsBefore).toBe(1);
+    expect(await run(new Date(NOW.getTime() + 15 * 60_000))).toMatchObject({ newlyRaised: 0, posted: false });
+    expect(await reports()).toBe(reportsBefore);
     const signals = await sql`select severity::text, payload, repeat_count from bot_signals where signal_type = 'budget_exceeded' order by payload->>'bot'`;
     expect(signals.map((row) => [row['payload'].bot, row['severity'], row['repeat_count']])).toEqual([['contentbot', 'alert', 2], ['salesbot', 'warning', 2]]);
     const [post] = await sql`select text from channel_messages where bot = 'sysbot' order by sent_at desc limit 1`;

@@ -21,9 +21,11 @@ export interface SpendLine {
 }
 
 /**
- * Cost watchdog, every 15 minutes: today's LLM spend (UTC day) per bot and for the fleet against
- * the caps, posted to sysbot's channel; at 80% of a cap a `budget_exceeded` warning, at 100% an
- * alert — once per bot and level per day (the LLM layer itself refuses calls past the cap).
+ * Cost watchdog: every 15 minutes, today's LLM spend (UTC day) per bot and for the fleet against
+ * the caps; at 80% of a cap a `budget_exceeded` warning, at 100% an alert — once per bot and
+ * level per day (the LLM layer itself refuses calls past the cap). The spend report goes to
+ * sysbot's channel on the hour and on a manual run: a new threshold is posted at once as its
+ * signal, so a report every 15 minutes would only repeat itself on the work floor.
  */
 export const costWatchdog: JobDefinition = {
   id: 'cost-watchdog',
@@ -37,10 +39,11 @@ export const costWatchdog: JobDefinition = {
     const lines: SpendLine[] = rows.map((row) => line(row.bot, row.calls, row.cost_usd, botBudgetUsd(config, row.bot)));
     const fleet = line('fleet', rows.reduce((sum, row) => sum + row.calls, 0), rows.reduce((sum, row) => sum + row.cost_usd, 0), config.fleetDailyUsd);
     const raised: string[] = [];
+    let newlyRaised = 0;
     for (const item of [...lines, fleet]) {
       if (item.share < WARN_AT) continue;
       const level = item.share >= 1 ? 'alert' : 'warning';
-      await context.signals.emit(
+      const emitted = await context.signals.emit(
         'budget_exceeded',
         { bot: item.scope, scope: item.scope === 'fleet' ? 'fleet' : 'bot', cap_usd: item.capUsd, spent_usd: Number(item.spentUsd.toFixed(6)), day },
         // The alert shares the LLM layer's key (budget_exceeded:<bot>:<day>): a bot refused a
@@ -48,6 +51,12 @@ export const costWatchdog: JobDefinition = {
         { severity: level, dedupeKey: level === 'alert' ? `budget_exceeded:${item.scope}:${day}` : `cost-watchdog:${item.scope}:${level}:${day}`, dedupeWindowMs: 86_400_000 },
       );
       raised.push(`${item.scope} ${level}`);
+      if (!emitted.deduplicated) newlyRaised += 1;
+    }
+    const report = context.manual || context.scheduledFor.getUTCMinutes() === 0;
+    if (!report) {
+      context.log.info({ spentUsd: fleet.spentUsd, raised }, `cost watchdog: fleet $${fleet.spentUsd.toFixed(4)} of $${fleet.capUsd.toFixed(2)}`);
+      return { day, fleetUsd: fleet.spentUsd, bots: lines.length, raised, newlyRaised, posted: false };
     }
     const engine = config.apiKey === undefined ? 'offline drafter ($0)' : `${config.models.fast} / ${config.models.smart}`;
     await context.channel.post({
@@ -57,7 +66,7 @@ export const costWatchdog: JobDefinition = {
       severity: raised.some((item) => item.endsWith('alert')) ? 'alert' : raised.length > 0 ? 'warning' : 'info',
     });
     context.log.info({ spentUsd: fleet.spentUsd, raised }, `cost watchdog: fleet $${fleet.spentUsd.toFixed(4)} of $${fleet.capUsd.toFixed(2)}`);
-    return { day, fleetUsd: fleet.spentUsd, bots: lines.length, raised };
+    return { day, fleetUsd: fleet.spentUsd, bots: lines.length, raised, newlyRaised, posted: true };
   },
 };
 
