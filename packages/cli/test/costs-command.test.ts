@@ -1,75 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { buildBotServices, createPostgresDb, defineBot, LlmKillSwitchError, loadLlmConfig, type Db } from '@jbot/core';
-import { freshDatabase, startFakeAnthropic, type FakeAnthropic, type TestDatabase } from '@jbot/testkit';
-import { costsCommand } from '../src/commands/costs.js';
-import { llmCommand } from '../src/commands/llm.js';
+import { createPostgresDb, repositoryRoot, type Db } from '@jbot/core';
+import { freshDatabase, type TestDatabase } from '@jbot/testkit';
 
-const silent = pino({ level: 'silent' });
+const cli = path.join(repositoryRoot, 'packages', 'cli', 'src', 'main.ts');
 
-// `fleet costs` and `fleet llm` read and flip what the LLM layer records in the brain; the spend
-// here is made by real ctx.llm calls against the fake Messages API.
 describe('fleet costs / fleet llm', () => {
   let database: TestDatabase;
   let db: Db;
-  let anthropic: FakeAnthropic;
+  const fleet = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { env: { ...process.env, DATABASE_URL: database.url, ANTHROPIC_API_KEY: '' }, encoding: 'utf8' });
 
-  const run = async (command: typeof costsCommand, argv: string[], env: Record<string, string> = {}) => {
-    const lines: string[] = [];
-    const io = { out: (line: string) => lines.push(line), error: (line: string) => lines.push(`error: ${line}`), env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent', USER: 'ana', ...env } };
-    const code = await command.run(argv, io);
-    return { code, text: lines.join('\n') };
-  };
-  const llmOf = (bot: string, job: string) =>
-    buildBotServices(defineBot({ name: bot, purpose: 'test' }), { db, log: silent, host: 'test', llm: loadLlmConfig({ ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.url }) })
-      .context(new AbortController().signal, silent, { job, runId: `${job}-1` }).llm;
+  // Usage as the LLM layer records it: a reservation settled with the real tokens and cost.
+  async function usage(bot: string, job: string, model: string, costUsd: number, cacheReadTokens = 0) {
+    const [reserved] = await db.rpc<{ reservation_id: string }>('reserve_llm_budget', { p_bot: bot, p_job: job, p_run_id: 'r', p_model: model, p_estimate_usd: costUsd, p_bot_cap_usd: 100, p_fleet_cap_usd: 100 });
+    await db.rpc('record_llm_usage', { p_reservation_id: reserved?.reservation_id, p_model: model, p_input_tokens: 1200, p_output_tokens: 300, p_cache_write_tokens: 0, p_cache_read_tokens: cacheReadTokens, p_cost_usd: costUsd });
+  }
 
   beforeAll(async () => {
     database = await freshDatabase();
     db = createPostgresDb({ url: database.url, poolMax: 2 });
-    anthropic = await startFakeAnthropic();
-    await llmOf('salesbot', 'hubspot-sync').complete({ tier: 'smart', system: 'Review deals.', prompt: 'Which are stale?' });
-    await llmOf('salesbot', 'on:operator_instruction').complete({ tier: 'smart', system: 'Draft emails.', prompt: 'Draft two.' });
-    await llmOf('jbot', 'service').complete({ system: 'Route messages.', prompt: 'Where does this go?' });
+    await usage('salesbot', 'on:operator_instruction', 'claude-sonnet-5-5', 0.0066);
+    await usage('salesbot', 'on:operator_instruction', 'claude-sonnet-5-5', 0.0006, 2481);
+    await usage('jbot', 'service', 'claude-haiku-5-5', 0.0002);
   });
   afterAll(async () => {
-    await anthropic.close();
     await db.close();
     await database.drop();
   });
 
-  it('groups the ledger by bot (default), job or model, with tokens and dollars', async () => {
-    const byBot = await run(costsCommand, []);
-    expect(byBot.code).toBe(0);
-    expect(byBot.text).toMatch(/^LLM spend since .* by bot:/);
-    expect(byBot.text).toMatch(/salesbot\s+2\s/);
-    expect(byBot.text).toMatch(/jbot\s+1\s/);
-    expect(byBot.text).toMatch(/total: 3 calls, \$0\.\d{4}/);
-    const byJob = await run(costsCommand, ['--by', 'job', '--since', '1h']);
-    expect(byJob.text).toContain('salesbot/hubspot-sync');
-    expect(byJob.text).toContain('salesbot/on:operator_instruction');
-    expect(byJob.text).toContain('jbot/service');
-    const byModel = await run(costsCommand, ['--by', 'model', '--json']);
-    const rows = JSON.parse(byModel.text) as Array<{ grp: string; calls: number; cost_usd: number }>;
-    expect(rows.map((row) => [row.grp, row.calls]).sort()).toEqual([['claude-haiku-5-5', 1], ['claude-sonnet-5-5', 2]]);
-    expect(rows.every((row) => row.cost_usd > 0)).toBe(true);
+  it('groups the ledger by bot, job or model, with cached tokens and a total', () => {
+    const byBot = fleet('costs');
+    expect(byBot.status).toBe(0);
+    expect(byBot.stdout).toMatch(/salesbot\s+2\s+2400\s+600\s+0\s+2481\s+\$0\.0072/);
+    expect(byBot.stdout).toMatch(/jbot\s+1\s+1200\s+300\s+0\s+0\s+\$0\.0002/);
+    expect(byBot.stdout).toMatch(/total: 3 calls, \$0\.0074/);
+    expect(fleet('costs', '--by', 'job').stdout).toMatch(/salesbot\/on:operator_instruction\s+2/);
+    expect(fleet('costs', '--by', 'model', '--json').stdout).toContain('"grp": "claude-haiku-5-5"');
+    expect(fleet('costs', '--since', 'tomorrow-ish').stderr).toMatch(/--since "tomorrow-ish" is neither a duration/);
   });
 
-  it('--since in the future shows nothing; bad flags are refused with a usage error', async () => {
-    expect((await run(costsCommand, ['--since', new Date(Date.now() + 3_600_000).toISOString()])).text).toContain('total: 0 calls, $0.0000');
-    expect(await run(costsCommand, ['--since', 'yesterday-ish'])).toMatchObject({ code: 64, text: expect.stringMatching(/neither a duration/) });
-    expect(await run(costsCommand, ['--by', 'host'])).toMatchObject({ code: 64, text: expect.stringMatching(/--by must be bot, job or model/) });
-  });
-
-  it('fleet llm off stops every call at once; on resumes; status shows the engine and the spend', async () => {
-    const offline = await run(llmCommand, ['status']);
-    expect(offline.text).toMatch(/^LLM: offline drafter \(no ANTHROPIC_API_KEY/);
-    expect(offline.text).toMatch(/today \$0\.\d{4} of \$5\.00 fleet cap$/);
-    expect((await run(llmCommand, ['off'])).text).toContain('SWITCHED OFF');
-    await expect(llmOf('salesbot', 'hubspot-sync').complete({ system: 's', prompt: 'p' })).rejects.toBeInstanceOf(LlmKillSwitchError);
-    const online = await run(llmCommand, ['on'], { ANTHROPIC_API_KEY: 'sk-ant-x' });
-    expect(online.text).toMatch(/^LLM: Claude — fast claude-haiku-5-5, smart claude-sonnet-5-5 · today/);
-    expect(online.text).not.toContain('SWITCHED OFF');
-    await expect(llmOf('salesbot', 'hubspot-sync').complete({ system: 's', prompt: 'p' })).resolves.toMatchObject({ offline: false });
+  it('`fleet llm off` flips the fleet kill switch; `fleet status` shows it and the offline drafter', () => {
+    expect(fleet('llm', 'off').stdout).toMatch(/LLM: offline drafter .* SWITCHED OFF \(`fleet llm on` resumes\) · today \$0\.0074 of \$5\.00 fleet cap/);
+    expect(fleet('status').stdout).toMatch(/SWITCHED OFF/);
+    expect(fleet('llm', 'on').stdout).not.toMatch(/SWITCHED OFF/);
   });
 });
