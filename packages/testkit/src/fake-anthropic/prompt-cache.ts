@@ -6,7 +6,7 @@ export function tokensOf(value: unknown): number {
 
 /** The smallest prefix the API caches for a model (shorter prefixes are processed uncached). */
 export function minimumCacheableTokens(model: string): number {
-  if (/haiku-4/.test(model)) return 4096;
+  if (/haiku-4|opus-4-5/.test(model)) return 4096;
   if (/haiku/.test(model)) return 2048;
   return 1024;
 }
