@@ -23,7 +23,18 @@ export async function proposePauses(signal: Signal, context: BotContext): Promis
     action: PAUSE_CAMPAIGNS,
     title: `Pause ${proposals.length} ad campaign${proposals.length === 1 ? '' : 's'} promoting SKUs out of stock until ${proposals[0]?.resumeOn} ($${atRisk.toFixed(0)} at risk)`,
     draft: {
-      campaigns: proposals.map((proposal) => ({ campaign_id: proposal.campaignId, campaign: proposal.campaignName, daily_budget_usd: proposal.dailyBudget, pause_from: proposal.pauseFrom, resume_on: proposal.resumeOn, spend_at_risk_usd: proposal.spendAtRiskUsd, reason: proposal.reason })),
+      campaigns: proposals.map((proposal) => ({
+        campaign_id: proposal.campaignId,
+        campaign: proposal.campaignName,
+        skus: proposal.skus.map((sku) => `${sku.sku} ${sku.name} (out ${sku.stockoutDate} → ${sku.restockDate})`).join('; '),
+        daily_budget_usd: proposal.dailyBudget,
+        pause_from: proposal.pauseFrom,
+        resume_on: proposal.resumeOn,
+        spend_at_risk_usd: proposal.spendAtRiskUsd,
+        reason: proposal.reason,
+      })),
+      // What pausing them all saves per day while the shelves are empty.
+      daily_spend_saved_usd: Math.round(proposals.reduce((sum, proposal) => sum + proposal.dailyBudget, 0) * 100) / 100,
       note: `Shipment ${delay.shipment_id} is ${delay.delay_days} days late. On approval mktgbot pauses each campaign once; resume them on the restock date.`,
     },
     signalId: signal.id,
@@ -32,7 +43,7 @@ export async function proposePauses(signal: Signal, context: BotContext): Promis
   context.log.info({ approvalId: approval.id, created, campaigns: proposals.map((proposal: PauseProposal) => proposal.campaignId) }, 'campaign pauses proposed for approval');
 }
 
-const approvalDraft = z.object({ campaigns: z.array(z.object({ campaign_id: z.string().min(1), campaign: z.string() })).min(1) });
+const approvalDraft = z.object({ campaigns: z.array(z.object({ campaign_id: z.string().min(1), campaign: z.string(), reason: z.string().optional() })).min(1) });
 
 /** The executor for `pause_campaigns`: pause each campaign through the ads connector, once per approval and campaign. */
 export async function pauseCampaigns(approval: Approval, context: ApprovalExecutionContext): Promise<{ summary: string; campaigns: Array<{ campaign_id: string; status: string; changed: boolean }> }> {
@@ -40,7 +51,8 @@ export async function pauseCampaigns(approval: Approval, context: ApprovalExecut
   const { ads } = connectorsFor(context);
   const results = [];
   for (const campaign of campaigns) {
-    const paused = await ads.pauseCampaign({ campaignId: campaign.campaign_id, idempotencyKey: `${context.idempotencyKey}:pause:${campaign.campaign_id}` });
+    // The reason travels with the pause so whoever looks at the ads account sees why it stopped.
+    const paused = await ads.pauseCampaign({ campaignId: campaign.campaign_id, idempotencyKey: `${context.idempotencyKey}:pause:${campaign.campaign_id}`, ...(campaign.reason === undefined ? {} : { reason: `approval ${approval.id}: ${campaign.reason}` }) });
     results.push({ campaign_id: campaign.campaign_id, status: paused.status, changed: paused.changed });
   }
   return { summary: `paused ${results.length} campaign${results.length === 1 ? '' : 's'}: ${campaigns.map((campaign) => campaign.campaign).join(', ')}`, campaigns: results };
