@@ -7,6 +7,7 @@ export { startBot, type RunningBot, type StartBotOptions } from './bot/start-bot
 export { runBotProcess, type RunBotProcessOptions } from './bot/run-bot-process.js';
 export { buildBotServices, type BotServices, type BotServicesOptions } from './bot/bot-services.js';
 export { runOnce, type RunOnceOutcome } from './bot/run-once.js';
+export { releaseVersion } from './bot/release-version.js';
 export { ServiceLease, type ServiceLeaseOptions } from './bot/service-lease.js';
 export { startHeartbeat, type Heartbeat, type HeartbeatStatus } from './bot/heartbeat.js';
 

@@ -8,6 +8,7 @@ import type { Channel } from '../channels/channel.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../log/logger.js';
 import { startBot } from './start-bot.js';
+import { releaseVersion } from './release-version.js';
 import { loadLlmConfig } from '../llm/llm-config.js';
 import { execFile } from 'node:child_process';
 
@@ -63,7 +64,7 @@ export async function runBotProcess(definition: BotDefinition, options: RunBotPr
     }
     throw error;
   }
-  const running = await startBot(definition, { db: brain.db, config, log, llm, ...(channel === undefined ? {} : { channel }) });
+  const running = await startBot(definition, { db: brain.db, config, log, llm, version: releaseVersion(), ...(channel === undefined ? {} : { channel }) });
   notifySystemdReady(log, env);
   let shuttingDown = false;
   const shutdown = (reason: string) => {
