@@ -6,7 +6,9 @@ import { requestRun } from './run.js';
 
 /**
  * `fleet demo monday|freight`: start one of the two reference workflows now on the running
- * fleet (claimed like a manual run), then say what happened and what to do next.
+ * fleet (claimed like a manual run), then say what happened and what to do next. The watches
+ * dedupe (one freight alert per shipment a day, one stale-deals warning a week), so a second
+ * demo the same day shows the cascade the first one started, and says so.
  */
 export const demoCommand: Command = {
   name: 'demo',
@@ -27,13 +29,32 @@ export const demoCommand: Command = {
   },
 };
 
+interface Receipt {
+  consumer: string;
+  status: string;
+  attempts: number;
+  error: string | null;
+}
+
 interface SignalRow {
   [column: string]: unknown;
   signal_id: string;
   repeat_count: number;
   created_at: string;
   payload: Record<string, unknown>;
+  receipts: Receipt[];
 }
+
+interface MessageRow {
+  [column: string]: unknown;
+  bot: string;
+  text: string;
+  body: { kind?: string };
+  signal_id: string | null;
+}
+
+// How long the demo follows the fleet's reaction before pointing at where to look instead.
+const FOLLOW_MS = 20_000;
 
 async function monday(db: Db, io: CommandIo): Promise<number> {
   io.out('Monday stale-deal flow: salesbot syncs the pipeline now…');
@@ -45,13 +66,17 @@ async function monday(db: Db, io: CommandIo): Promise<number> {
     return 0;
   }
   const deals = (signal.payload['deals'] as Array<{ name: string; days_since_activity?: number }>).map((deal) => `    • ${deal.name} (${deal.days_since_activity ?? '?'} days quiet)`);
-  io.out(`\nstale_deals ${signal.signal_id}${signal.repeat_count > 1 ? ` (already raised this week; seen ${signal.repeat_count}×)` : ''}:`);
+  io.out(`\nstale_deals ${signal.signal_id}${repeatNote(signal, 'this week')}:`);
   io.out(deals.join('\n'));
   const pending = (await listApprovals(db, { bot: 'salesbot' })).filter((approval) => approval.signalId === signal.signal_id);
-  if (pending.length > 0) return showApprovals(io, pending);
-  io.out('\njbot sent the operator one line about it (Telegram, or the console without a token). Answer it as the operator:');
-  io.out(`  pnpm fleet reply ${signal.signal_id} "follow up on both, draft emails"`);
-  io.out('salesbot then drafts one email per deal and asks for approval: `pnpm fleet approvals`, then `pnpm fleet approve <id>`.');
+  if (pending.length > 0) {
+    showApprovals(io, pending);
+  } else {
+    io.out('\njbot sent the operator one line about it (Telegram, or the console without a token). Answer it as the operator:');
+    io.out(`  pnpm fleet reply ${signal.signal_id} "follow up on both, draft emails"`);
+    io.out('salesbot then drafts one email per deal and asks for approval: `pnpm fleet approvals`, then `pnpm fleet approve <id>`.');
+  }
+  watchHint(io, 'stale_deals');
   return 0;
 }
 
@@ -59,29 +84,76 @@ async function freight(db: Db, io: CommandIo): Promise<number> {
   io.out('Freight-delay cascade: opsbot checks inbound shipments against their promised ETAs now…');
   const status = await requestRun(db, 'opsbot', 'freight-watch', io, { wait: true, timeoutMs: 60_000 });
   if (status !== 0) return status;
-  const [signal] = await db.rpc<SignalRow>('list_signals', { p_signal_type: 'freight_delay', p_limit: 1 });
-  if (signal === undefined) {
+  const [latest] = await db.rpc<SignalRow>('list_signals', { p_signal_type: 'freight_delay', p_limit: 1 });
+  if (latest === undefined) {
     io.out('No shipment is late against its promised ETA: nothing cascades.');
     return 0;
   }
-  io.out(`\nfreight_delay ${signal.signal_id}: ${String(signal.payload['shipment_id'])} is ${String(signal.payload['delay_days'])} days late (alert → jbot tells the operator)`);
-  io.out('shipbot is updating the fulfilment forecast; salesbot and mktgbot are drafting for approval…');
-  const approvals = await waitFor(async () => {
-    const found = (await listApprovals(db)).filter((approval) => approval.signalId === signal.signal_id);
-    return found.length >= 2 ? found : undefined;
-  }, 20_000);
-  if (approvals === undefined) {
-    io.out('The approvals have not appeared yet: are shipbot, salesbot and mktgbot running? (`pnpm fleet status`, `pnpm fleet approvals`)');
+  io.out(`\nfreight_delay ${latest.signal_id}: ${String(latest.payload['shipment_id'])} is ${String(latest.payload['delay_days'])} days late (alert → jbot tells the operator)${repeatNote(latest, 'today')}`);
+  if (latest.repeat_count > 1) io.out('freight-watch alerts once per shipment per day, so here is the cascade that alert started:');
+  else io.out('shipbot is updating the fulfilment forecast; salesbot and mktgbot are drafting for approval…');
+
+  // Follow the signal until every consumer has handled it (or the wait is over).
+  const settled = await waitFor(async () => {
+    const [row] = await db.rpc<SignalRow>('list_signals', { p_signal_type: 'freight_delay', p_limit: 5 }).then((rows) => rows.filter((candidate) => candidate.signal_id === latest.signal_id));
+    return row !== undefined && row.receipts.every((receipt) => !['pending', 'processing'].includes(receipt.status)) ? row : undefined;
+  }, FOLLOW_MS);
+  const [signal] = settled === undefined ? (await db.rpc<SignalRow>('list_signals', { p_signal_type: 'freight_delay', p_limit: 5 })).filter((row) => row.signal_id === latest.signal_id) : [settled];
+  io.out(`\ndelivery: ${(signal?.receipts ?? []).map((receipt) => `${receipt.consumer} ${receipt.status}${receipt.error === null ? '' : ` (${receipt.error})`}`).join(' · ') || 'no subscribers'}`);
+
+  const forecast = (await db.rpc<MessageRow>('list_channel_messages', { p_bot: 'shipbot', p_limit: 50 })).find((message) => message.signal_id === latest.signal_id && message.body.kind === 'fulfilment_forecast');
+  if (forecast === undefined) io.out('\nshipbot has not posted the forecast yet: is shipbot running? (`pnpm fleet status`)');
+  else io.out(`\nshipbot posted to #ship-bot:\n${indent(forecast.text)}`);
+
+  const approvals = (await listApprovals(db)).filter((approval) => approval.signalId === latest.signal_id);
+  const waiting = (signal?.receipts ?? []).filter((receipt) => ['salesbot', 'mktgbot'].includes(receipt.consumer) && receipt.status !== 'handled').map((receipt) => receipt.consumer);
+  if (approvals.length === 0) {
+    io.out(`\nNo approval requests yet${waiting.length === 0 ? '' : ` (${waiting.join(' and ')} still ${waiting.length === 1 ? 'has' : 'have'} it)`}: are salesbot and mktgbot running? (\`pnpm fleet status\`, \`pnpm fleet approvals\`)`);
+    watchHint(io, 'freight_delay');
     return 1;
   }
-  return showApprovals(io, approvals);
+  showApprovals(io, approvals);
+  if (waiting.length > 0) io.out(`(${waiting.join(' and ')} had not finished with the signal yet: \`pnpm fleet approvals\` shows what follows)`);
+  watchHint(io, 'freight_delay');
+  return 0;
 }
 
-function showApprovals(io: CommandIo, approvals: Approval[]): number {
-  io.out('\nWaiting for a person:');
+// A deduplicated signal keeps its first id and counts repeats: say it was raised before, and when.
+function repeatNote(signal: SignalRow, window: string): string {
+  if (signal.repeat_count <= 1) return '';
+  return ` — already raised ${window} at ${signal.created_at.slice(0, 19).replace('T', ' ')} UTC (seen ${signal.repeat_count}×)`;
+}
+
+function showApprovals(io: CommandIo, approvals: Approval[]): void {
+  const pending = approvals.some((approval) => approval.status === 'pending');
+  io.out(pending ? '\nWaiting for a person:' : '\nApprovals (already decided):');
   for (const approval of approvals) {
-    const next = approval.status === 'pending' ? `pnpm fleet approve ${approval.id.slice(0, 8)}` : approval.status;
-    io.out(`  ${approval.bot.padEnd(9)} ${approval.title}\n            → ${next}`);
+    io.out(`  ${approval.bot.padEnd(9)} ${approval.title}\n            → ${nextStep(approval)}`);
   }
-  return 0;
+}
+
+function nextStep(approval: Approval): string {
+  switch (approval.status) {
+    case 'pending':
+      return `pnpm fleet approve ${approval.id.slice(0, 8)}   (or: pnpm fleet reject ${approval.id.slice(0, 8)})`;
+    case 'executed':
+      return `done${approval.decidedBy === null ? '' : ` (approved by ${approval.decidedBy})`}: ${resultSummary(approval.result)}`;
+    case 'failed':
+      return `failed: ${approval.error ?? 'unknown error'}`;
+    default:
+      return `${approval.status}${approval.decidedBy === null ? '' : ` (by ${approval.decidedBy})`}`;
+  }
+}
+
+function resultSummary(result: unknown): string {
+  if (typeof result === 'object' && result !== null && typeof (result as { summary?: unknown }).summary === 'string') return (result as { summary: string }).summary;
+  return result === null || result === undefined ? 'ok' : JSON.stringify(result).slice(0, 200);
+}
+
+function watchHint(io: CommandIo, signalType: string): void {
+  io.out(`\nWatch it: \`pnpm fleet signals --type ${signalType}\` (delivery per bot) · \`pnpm fleet approvals\` · \`pnpm fleet approve <id>\` · the bots' channels (Discord, or the \`pnpm start\` console).`);
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((line) => `    ${line}`).join('\n');
 }
