@@ -8,8 +8,9 @@ export const PAUSE_CAMPAIGNS = 'pause_campaigns';
 
 /**
  * mktgbot's part of the freight cascade: active campaigns that send shoppers to SKUs about to
- * run out are proposed for a pause — one approval per signal on #mktg-bot with the spend at
- * risk. Nothing is paused before a person approves.
+ * run out are proposed for a pause — one approval on #mktg-bot with the spend at
+ * risk. Nothing is paused before a person approves; a redelivery or the next day's repeat alert
+ * with the same campaigns finds the same approval.
  */
 export async function proposePauses(signal: Signal, context: BotContext): Promise<void> {
   const delay = freightDelay.schema.parse(signal.payload);
@@ -38,7 +39,9 @@ export async function proposePauses(signal: Signal, context: BotContext): Promis
       note: `Shipment ${delay.shipment_id} is ${delay.delay_days} days late. On approval mktgbot pauses each campaign once; resume them on the restock date.`,
     },
     signalId: signal.id,
-    requestKey: `pause-campaigns:${signal.id}`,
+    // Per delay and campaign set, not per signal: opsbot re-raises a late shipment daily, and a
+    // proposal already made (or declined) for the same campaigns is not made again.
+    requestKey: `pause-campaigns:${delay.shipment_id}:${delay.delay_days}d:${proposals.map((proposal) => proposal.campaignId).sort().join(',')}`,
   });
   context.log.info({ approvalId: approval.id, created, campaigns: proposals.map((proposal: PauseProposal) => proposal.campaignId) }, 'campaign pauses proposed for approval');
 }

@@ -97,6 +97,28 @@ describe('freight cascade: freight_delay → forecast post, delay notices and ad
     expect(await sql`select 1 from channel_messages where body->>'kind' = 'approval' and approval_id is not null`).toHaveLength(2);
   }, 60_000);
 
+  it("the next day's repeat alert updates the forecast but asks nothing again; a longer delay is a new request", async () => {
+    const handled = (signalId: string) => waitFor(async () => {
+      const receipts = await sql`select 1 from signal_receipts where signal_id = ${signalId} and status = 'handled'`;
+      return receipts.length === 3 ? true : undefined;
+    }, { what: `the three bots handling ${signalId}`, timeoutMs: 20_000 });
+
+    // freight-watch alerts once per shipment per day: tomorrow's run raises a new signal, same delay.
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    expect((await runFreightWatch(context(opsbot), tomorrow)).emitted).toBe(1);
+    const [repeat] = await sql`select id::text from bot_signals where signal_type = 'freight_delay' and id <> ${signal.id}`;
+    await handled(String(repeat?.['id']));
+    expect(await sql`select 1 from channel_messages where bot = 'shipbot' and body->>'kind' = 'fulfilment_forecast'`).toHaveLength(2);
+    expect(await sql`select id from approvals order by requested_at`).toEqual(await sql`select id from approvals where signal_id = ${signal.id} order by requested_at`);
+    expect(await sql`select 1 from approvals`).toHaveLength(2);
+
+    // The supplier pushes the ETA out another week: customers and ad spend are affected anew.
+    const later = await context(opsbot).signals.emit('freight_delay', { ...(signal.payload as object), delay_days: 28 });
+    await handled(later.id);
+    const asked = await sql`select bot, action from approvals where signal_id = ${later.id} order by bot`;
+    expect(asked).toEqual([{ bot: 'mktgbot', action: 'pause_campaigns' }, { bot: 'salesbot', action: 'send_delay_notices' }]);
+  }, 60_000);
+
   it('approving (twice, by two people, with two copies of each bot) sends the notice and pauses the campaigns once; re-running the executors repeats nothing', async () => {
     expect(approvals).toHaveLength(2);
     const emailsBefore = Number((await sql`select count(*)::int as n from sample_emails`)[0]?.['n']);

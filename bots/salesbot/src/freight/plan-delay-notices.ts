@@ -25,8 +25,9 @@ const SYSTEM = [
 
 /**
  * salesbot's part of the freight cascade: one drafted notice per wholesale customer whose
- * orders now ship late, gathered into one approval on #sales-bot. Keyed by the signal, so a
- * redelivery finds the same approval; nothing is sent before a person approves.
+ * orders now ship late, gathered into one approval on #sales-bot. Keyed by the delay and the
+ * late orders (delayNoticesKey), so a redelivery or the next day's repeat alert finds the same
+ * approval; nothing is sent before a person approves.
  */
 export async function planDelayNotices(signal: Signal, context: BotContext): Promise<void> {
   const delay = freightDelay.schema.parse(signal.payload);
@@ -63,9 +64,20 @@ export async function planDelayNotices(signal: Signal, context: BotContext): Pro
     title: `Send ${notices.length} delay notice${notices.length === 1 ? '' : 's'} to wholesale customers (${delay.shipment_id} ${delay.delay_days} days late)`,
     draft: { notices, note: `Drafted ${offline ? 'from templates (offline drafter)' : 'by Claude'} from shipbot's forecast: restock ${forecast.restockDate}. On approval each is sent through the CRM once, logged on the customer's deal.` },
     signalId: signal.id,
-    requestKey: `delay-notices:${signal.id}`,
+    requestKey: delayNoticesKey(delay.shipment_id, delay.delay_days, forecast),
   });
   context.log.info({ approvalId: approval.id, created, customers: notices.length }, 'delay notices drafted for approval');
+}
+
+/**
+ * One request per delay as the customers see it: opsbot re-raises a late shipment every day, and
+ * a redelivered or next-day signal with the same delay and the same late wholesale orders finds
+ * the approval already asked (pending, sent or declined) instead of asking to email them again.
+ * A longer delay or a newly affected order is news, so it is a new request.
+ */
+export function delayNoticesKey(shipmentId: string, delayDays: number, forecast: Pick<FulfilmentForecast, 'wholesaleCustomers'>): string {
+  const orders = forecast.wholesaleCustomers.flatMap((customer) => customer.orderIds).sort();
+  return `delay-notices:${shipmentId}:${delayDays}d:${orders.join(',')}`;
 }
 
 function orderLine(order: AffectedOrder): string {
