@@ -35,7 +35,7 @@ export const runCommand: Command = {
  * unless told not to, follow it to its end. Exit status: 0 succeeded, 1 failed or not picked up.
  */
 export async function requestRun(db: Db, bot: string, job: string, io: CommandIo, options: { wait: boolean; timeoutMs?: number } = { wait: true }): Promise<number> {
-  const [request] = await db.rpc<{ run_id: string }>('request_manual_run', { p_bot: bot, p_job: job, p_requested_by: `cli:${process.env['USER'] ?? 'operator'}` });
+  const [request] = await db.rpc<{ run_id: string }>('request_manual_run', { p_bot: bot, p_job: job, p_requested_by: `cli:${io.env['USER'] ?? 'operator'}` });
   io.out(`requested ${bot}/${job} (run ${request?.run_id}); ${bot} picks it up within a few seconds if it is running`);
   if (!options.wait || request === undefined) return 0;
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
