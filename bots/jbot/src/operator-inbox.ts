@@ -1,4 +1,4 @@
-import type { Db, Logger } from '@jbot/core';
+import type { Approval, Db, Logger } from '@jbot/core';
 import { pickItem, type InboundTelegramCallback, type InboundTelegramMessage, type MessageBody, type TelegramInboundHandler } from '@jbot/channels';
 import { decideApproval } from '@jbot/core';
 import { parseApprovalCallback } from './offer-approval.js';
@@ -129,8 +129,9 @@ export function createOperatorInbox(options: OperatorInboxOptions): TelegramInbo
 
 /**
  * An Approve / Reject tap: the same first-decision-wins decide_approval as a Discord click. Only
- * operator chats reach here (the transport drops the rest); with TELEGRAM_APPROVER_USER_IDS set,
- * only those people may decide. The answer is the notice Telegram shows on the tap.
+ * operator chats reach here (the transport drops the rest unanswered); with
+ * TELEGRAM_APPROVER_USER_IDS set, only those people may decide. The answer is the notice Telegram
+ * shows on the tap ("Approved", "Already approved by …", "Not allowed …").
  */
 async function decideFromButton(callback: InboundTelegramCallback, options: OperatorInboxOptions): Promise<string> {
   const parsed = parseApprovalCallback(callback.data);
@@ -142,9 +143,41 @@ async function decideFromButton(callback: InboundTelegramCallback, options: Oper
   }
   const outcome = await decideApproval(options.db, { ...parsed, decidedBy: `telegram:${callback.senderId}`, decidedVia: 'telegram' });
   log.info({ decided: outcome.decided, reason: outcome.reason }, outcome.decided ? `approval ${parsed.decision} from Telegram` : 'approval tap changed nothing');
-  if (outcome.decided && callback.messageId !== null && outcome.approval !== null) {
-    const verdict = parsed.decision === 'approved' ? `✅ Approved by you — ${outcome.approval.bot} is running it` : '✖️ Rejected by you — nothing will be done';
-    await options.edit?.(callback.chatId, callback.messageId, `${outcome.approval.bot} asked: ${outcome.approval.title}\n${verdict}`).catch((error: unknown) => log.warn({ err: error }, 'could not edit the approval message'));
+  // The message shows the decision and loses its buttons: after this tap's decision, and also when
+  // someone decided first (on Discord, with `fleet approve`, or expiry), so stale buttons go away.
+  if (callback.messageId !== null && outcome.approval !== null && outcome.approval.status !== 'pending') {
+    const text = decidedMessage(outcome.approval, outcome.decided ? callback.senderName : null);
+    await options.edit?.(callback.chatId, callback.messageId, text).catch((error: unknown) => {
+      // A repeated late tap re-renders the same text; Telegram refuses that as "not modified".
+      if (!String(error).includes('message is not modified')) log.warn({ err: error }, 'could not edit the approval message');
+    });
   }
-  return outcome.decided ? (parsed.decision === 'approved' ? 'Approved' : 'Rejected') : outcome.reason;
+  if (outcome.decided) return parsed.decision === 'approved' ? 'Approved' : 'Rejected';
+  return outcome.reason.charAt(0).toUpperCase() + outcome.reason.slice(1);
+}
+
+/** The approval line once decided: what was asked, who decided, and what happens now. */
+export function decidedMessage(approval: Approval, decidedHere: string | null): string {
+  const who = decidedHere ?? describeDecider(approval);
+  const asked = `${approval.bot} asked: ${approval.title}`;
+  switch (approval.status) {
+    case 'rejected':
+      return `${asked}\n✖️ Rejected by ${who} — nothing will be done`;
+    case 'expired':
+      return `${asked}\n⌛ Expired undecided — nothing was done`;
+    case 'executed':
+      return `${asked}\n✅ Approved by ${who} — done`;
+    case 'failed':
+      return `${asked}\n✅ Approved by ${who} — ⚠️ it failed: ${approval.error ?? 'see the work floor'}`;
+    default:
+      return `${asked}\n✅ Approved by ${who} — ${approval.bot} is running it`;
+  }
+}
+
+// `telegram:1001` / `discord:…` / a local user name, as people read it: "1001 on Telegram".
+function describeDecider(approval: Approval): string {
+  const by = approval.decidedBy ?? 'someone';
+  const id = by.includes(':') ? by.slice(by.indexOf(':') + 1) : by;
+  const via = approval.decidedVia === 'telegram' ? 'Telegram' : approval.decidedVia === 'discord' ? 'Discord' : approval.decidedVia === 'local' ? '`fleet approve`' : null;
+  return via === null ? id : `${id} on ${via}`;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { buildBotServices, createPostgresDb, defineBot, getApproval, startBot, type Db, type RunningBot } from '@jbot/core';
+import { buildBotServices, createPostgresDb, decideApproval, defineBot, getApproval, startBot, type Db, type RunningBot } from '@jbot/core';
 import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { createJbot } from '../src/index.js';
 
@@ -20,6 +20,8 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
   let emulator: TelegramEmulator;
   const running: RunningBot[] = [];
   let executions = 0;
+  // The notice Telegram showed on a tap (answerCallbackQuery), if the bot answered it.
+  const answerTo = (callbackQueryId: string) => emulator.callbackAnswers().find((answer) => answer.callbackQueryId === callbackQueryId)?.text ?? undefined;
   const salesbot = defineBot({
     name: 'salesbot',
     purpose: 'test salesbot',
@@ -73,27 +75,53 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
     ]]);
     expect(emulator.botMessages(OPERATOR).filter((message) => message.text.includes('Send 2 follow-up emails'))).toHaveLength(1);
 
-    // A chat that is not an operator chat is ignored outright; a colleague in the operator chat is refused.
-    await emulator.pressButton(STRANGER, line.messageId, `ap:${approval.id}:a`, { userId: STRANGER });
-    await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:r`, { userId: NOT_AN_APPROVER });
+    // A chat that is not an operator chat is ignored outright (not even answered); a colleague in the operator chat is refused.
+    const strangerTap = await emulator.pressButton(STRANGER, line.messageId, `ap:${approval.id}:a`, { userId: STRANGER });
+    const colleagueTap = await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:r`, { userId: NOT_AN_APPROVER });
     const sentinel = await emulator.sendText(OPERATOR, 'status');
     await waitFor(async () => (await sql`select 1 from operator_messages where external_update_id = ${String(sentinel.updateId)}`).length === 1, { what: 'the taps before the sentinel to be handled' });
     expect((await getApproval(db, approval.id))?.status).toBe('pending');
+    expect(answerTo(strangerTap.callbackQueryId)).toBeUndefined();
+    expect(answerTo(colleagueTap.callbackQueryId)).toMatch(/^Not allowed/);
+    expect(emulator.botMessages(OPERATOR).find((message) => message.messageId === line.messageId)?.inlineKeyboard).toHaveLength(1);
 
-    await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:a`, { userId: OPERATOR });
+    const operatorTap = await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:a`, { userId: OPERATOR, username: 'dana_ops' });
     const decided = await waitFor(async () => {
       const current = await getApproval(db, approval.id);
       return current?.status === 'executed' ? current : undefined;
     }, { what: 'the approval decided from Telegram and executed' });
     expect(decided).toMatchObject({ decidedBy: `telegram:${OPERATOR}`, decidedVia: 'telegram' });
-    const edited = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId === line.messageId && message.text.includes('Approved by you')), { what: 'the message edited' });
+    expect(await waitFor(() => answerTo(operatorTap.callbackQueryId), { what: 'the tap answered' })).toBe('Approved');
+    const edited = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId === line.messageId && message.text.includes('Approved by @dana_ops')), { what: 'the message edited' });
+    expect(edited.text).toMatch(/^salesbot asked: Send 2 follow-up emails to stale wholesale deals\n✅ Approved by @dana_ops/);
     expect(edited.inlineKeyboard ?? []).toEqual([]);
 
     // A second tap (even Reject) changes nothing: first decision wins.
-    await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:r`, { userId: OPERATOR });
+    const lateTap = await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:r`, { userId: OPERATOR });
     const after = await emulator.sendText(OPERATOR, 'status');
     await waitFor(async () => (await sql`select 1 from operator_messages where external_update_id = ${String(after.updateId)}`).length === 1, { what: 'the late tap to be handled' });
     expect(await getApproval(db, approval.id)).toMatchObject({ status: 'executed', decidedBy: `telegram:${OPERATOR}` });
+    expect(answerTo(lateTap.callbackQueryId)).toBe(`Already approved by telegram:${OPERATOR} (executed)`);
+    expect(executions).toBe(1);
+  });
+
+  it('an approval decided elsewhere first: the Telegram tap changes nothing, says who decided, and the stale buttons go', async () => {
+    const { approval } = await buildBotServices(salesbot, { db, log: silent, host: 'test-host' }).approvals.request({
+      action: 'send_followups',
+      title: 'Send a delay notice to Harbor Lights Gifts',
+      draft: { emails: [{ to: 'leah@harborlightsgifts.example', subject: 'Update on your order WO-7722' }] },
+    });
+    const line = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('delay notice to Harbor Lights')), { what: 'the approval line' });
+    expect(line.inlineKeyboard?.[0]).toHaveLength(2);
+    // Someone rejects it at the terminal (`fleet reject`) before the operator looks at Telegram.
+    expect((await decideApproval(db, { approvalId: approval.id, decision: 'rejected', decidedBy: 'ana', decidedVia: 'local' })).decided).toBe(true);
+
+    const tap = await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:a`, { userId: OPERATOR });
+    expect(await waitFor(() => answerTo(tap.callbackQueryId), { what: 'the tap answered' })).toBe('Already rejected by ana');
+    const edited = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId === line.messageId && message.text.includes('Rejected by')), { what: 'the message edited' });
+    expect(edited.text).toBe('salesbot asked: Send a delay notice to Harbor Lights Gifts\n✖️ Rejected by ana on `fleet approve` — nothing will be done');
+    expect(edited.inlineKeyboard ?? []).toEqual([]);
+    expect(await getApproval(db, approval.id)).toMatchObject({ status: 'rejected', decidedBy: 'ana', decidedVia: 'local' });
     expect(executions).toBe(1);
   });
 });

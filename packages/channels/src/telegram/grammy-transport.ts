@@ -52,6 +52,7 @@ export async function createGrammyTransport(config: TelegramConfig & { token: st
         callbackQueryId: context.callbackQuery.id,
         chatId: String(context.chat?.id ?? context.callbackQuery.message?.chat.id),
         senderId: String(context.from.id),
+        senderName: context.from.username === undefined ? context.from.first_name : `@${context.from.username}`,
         messageId: context.callbackQuery.message?.message_id ?? null,
         data: context.callbackQuery.data,
       };

@@ -28,6 +28,8 @@ export interface InboundTelegramCallback {
   callbackQueryId: string;
   chatId: string;
   senderId: string;
+  /** How people in the chat know who tapped (@username, else first name): shown on the edited message. */
+  senderName: string;
   messageId: number | null;
   data: string;
 }

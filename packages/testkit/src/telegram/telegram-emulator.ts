@@ -14,6 +14,13 @@ export interface EmulatedBotMessage {
   receivedAt: number;
 }
 
+/** A bot's answerCallbackQuery as the emulator received it. */
+export interface EmulatedCallbackAnswer {
+  callbackQueryId: string;
+  /** The notice shown to the person who tapped; null when the bot answered without text. */
+  text: string | null;
+}
+
 /** The `telegram-test-api` emulator behind a thin front that speaks real Bot API getUpdates. */
 export interface TelegramEmulator {
   /** Point TELEGRAM_API_ROOT here. */
@@ -21,8 +28,10 @@ export interface TelegramEmulator {
   token: string;
   /** The operator (or a stranger) writes to the bot; returns the update_id and message_id. */
   sendText(chatId: number, text: string, options?: { replyToMessageId?: number; userId?: number }): Promise<{ updateId: number; messageId: number }>;
-  /** The operator presses an inline button under a bot message. */
-  pressButton(chatId: number, messageId: number, data: string, options?: { userId?: number }): Promise<{ updateId: number }>;
+  /** The operator presses an inline button under a bot message; `callbackQueryId` finds its answer. */
+  pressButton(chatId: number, messageId: number, data: string, options?: { userId?: number; firstName?: string; username?: string }): Promise<{ updateId: number; callbackQueryId: string }>;
+  /** answerCallbackQuery calls the bot made, oldest first (the notice Telegram shows on a tap). */
+  callbackAnswers(): EmulatedCallbackAnswer[];
   /** Telegram redelivers an update (as after a crash before the offset was confirmed). */
   redeliver(updateId: number): void;
   /** Everything bots sent, optionally for one chat, oldest first (edits are applied in place). */
@@ -72,6 +81,7 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
   const confirmed = new Map<number, StoredUpdate>();
   const delivered: number[] = [];
   const listeners = new Set<(message: EmulatedBotMessage) => void>();
+  const callbackAnswers: EmulatedCallbackAnswer[] = [];
   let nextUpdateId = 1_000;
   let nextMessageId = 10_000;
   let nextCallbackId = 1;
@@ -151,6 +161,11 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
             response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
             return;
           }
+          // Upstream answers answerCallbackQuery without keeping it; record it so a test can read the notice.
+          if (/\/answerCallbackQuery$/.test(request.url ?? '')) {
+            const body = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
+            callbackAnswers.push({ callbackQueryId: String(body['callback_query_id']), text: typeof body['text'] === 'string' ? body['text'] : null });
+          }
           const upstream = await fetch(`${server.config.apiURL}${request.url ?? '/'}`, {
             method: request.method ?? 'POST',
             headers: { 'content-type': request.headers['content-type'] ?? 'application/json' },
@@ -207,21 +222,25 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
     async pressButton(chatId, messageId, data, buttonOptions = {}) {
       const updateId = nextUpdateId++;
       const userId = buttonOptions.userId ?? chatId;
+      const callbackId = nextCallbackId++;
       push({
         updateId,
         messageId: nextMessageId++,
         botToken: token,
         time: Date.now(),
         isRead: false,
-        callbackId: nextCallbackId++,
+        callbackId,
         callbackQuery: {
-          from: { id: userId, is_bot: false, first_name: 'Operator' },
+          from: { id: userId, is_bot: false, first_name: buttonOptions.firstName ?? 'Operator', ...(buttonOptions.username === undefined ? {} : { username: buttonOptions.username }) },
           chat_instance: String(chatId),
           message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private' } },
           data,
         },
       });
-      return { updateId };
+      return { updateId, callbackQueryId: String(callbackId) };
+    },
+    callbackAnswers() {
+      return [...callbackAnswers];
     },
     redeliver(updateId) {
       const update = confirmed.get(updateId);
