@@ -1,7 +1,8 @@
-import type { Approval, Db, Logger } from '@jbot/core';
-import { pickItem, type InboundTelegramCallback, type InboundTelegramMessage, type MessageBody, type TelegramInboundHandler } from '@jbot/channels';
+import type { Db, Logger } from '@jbot/core';
+import { pickItem, type InboundTelegramCallback, type InboundTelegramMessage, type MessageBody, type TelegramButton, type TelegramInboundHandler } from '@jbot/channels';
 import { decideApproval } from '@jbot/core';
 import { parseApprovalCallback } from './offer-approval.js';
+import { alreadyDecidedNotice, renderDecidedMessage } from './decided-approval-message.js';
 import type { MessageRouter } from './routing.js';
 import { queueMorningBrief } from './jobs/morning-brief.js';
 
@@ -24,8 +25,8 @@ export interface OperatorInboxOptions {
   wake: () => void;
   /** Telegram user ids who may decide approvals with the buttons (empty: anyone in an operator chat). */
   approverIds?: readonly string[];
-  /** Rewrite a sent message without its buttons (after a decision). */
-  edit?: (chatId: string, messageId: number, text: string) => Promise<void>;
+  /** Rewrite a sent message and its buttons (after a decision: only pending approvals keep theirs). */
+  edit?: (chatId: string, messageId: number, text: string, buttons: TelegramButton[][]) => Promise<void>;
 }
 
 /**
@@ -141,43 +142,20 @@ async function decideFromButton(callback: InboundTelegramCallback, options: Oper
     log.warn('approval tap refused: not in TELEGRAM_APPROVER_USER_IDS');
     return 'Not allowed: you are not an approver. Nothing changed.';
   }
-  const outcome = await decideApproval(options.db, { ...parsed, decidedBy: `telegram:${callback.senderId}`, decidedVia: 'telegram' });
+  const outcome = await decideApproval(options.db, { ...parsed, decidedBy: `telegram:${callback.senderId} (${callback.senderName})`, decidedVia: 'telegram' });
   log.info({ decided: outcome.decided, reason: outcome.reason }, outcome.decided ? `approval ${parsed.decision} from Telegram` : 'approval tap changed nothing');
   // The message shows the decision and loses its buttons: after this tap's decision, and also when
   // someone decided first (on Discord, with `fleet approve`, or expiry), so stale buttons go away.
   if (callback.messageId !== null && outcome.approval !== null && outcome.approval.status !== 'pending') {
-    const text = decidedMessage(outcome.approval, outcome.decided ? callback.senderName : null);
-    await options.edit?.(callback.chatId, callback.messageId, text).catch((error: unknown) => {
-      // A repeated late tap re-renders the same text; Telegram refuses that as "not modified".
-      if (!String(error).includes('message is not modified')) log.warn({ err: error }, 'could not edit the approval message');
-    });
+    const messageId = callback.messageId;
+    const decidedHere = outcome.decided ? callback.senderName : null;
+    await renderDecidedMessage(options.db, { chatId: callback.chatId, messageId, approval: outcome.approval, decidedHere })
+      .then((rendering) => options.edit?.(callback.chatId, messageId, rendering.text, rendering.buttons))
+      .catch((error: unknown) => {
+        // A repeated late tap re-renders the same text; Telegram refuses that as "not modified".
+        if (!String(error).includes('message is not modified')) log.warn({ err: error }, 'could not edit the approval message');
+      });
   }
   if (outcome.decided) return parsed.decision === 'approved' ? 'Approved' : 'Rejected';
-  return outcome.reason.charAt(0).toUpperCase() + outcome.reason.slice(1);
-}
-
-/** The approval line once decided: what was asked, who decided, and what happens now. */
-export function decidedMessage(approval: Approval, decidedHere: string | null): string {
-  const who = decidedHere ?? describeDecider(approval);
-  const asked = `${approval.bot} asked: ${approval.title}`;
-  switch (approval.status) {
-    case 'rejected':
-      return `${asked}\n✖️ Rejected by ${who} — nothing will be done`;
-    case 'expired':
-      return `${asked}\n⌛ Expired undecided — nothing was done`;
-    case 'executed':
-      return `${asked}\n✅ Approved by ${who} — done`;
-    case 'failed':
-      return `${asked}\n✅ Approved by ${who} — ⚠️ it failed: ${approval.error ?? 'see the work floor'}`;
-    default:
-      return `${asked}\n✅ Approved by ${who} — ${approval.bot} is running it`;
-  }
-}
-
-// `telegram:1001` / `discord:…` / a local user name, as people read it: "1001 on Telegram".
-function describeDecider(approval: Approval): string {
-  const by = approval.decidedBy ?? 'someone';
-  const id = by.includes(':') ? by.slice(by.indexOf(':') + 1) : by;
-  const via = approval.decidedVia === 'telegram' ? 'Telegram' : approval.decidedVia === 'discord' ? 'Discord' : approval.decidedVia === 'local' ? '`fleet approve`' : null;
-  return via === null ? id : `${id} on ${via}`;
+  return outcome.approval === null ? `No such approval: ${parsed.approvalId}` : alreadyDecidedNotice(outcome.approval);
 }

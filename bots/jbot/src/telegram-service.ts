@@ -30,7 +30,7 @@ export async function startTelegramService(options: { db: Db; log: Logger; confi
     lookbackHours: config.briefLookbackHours,
     wake: () => dispatcher.wake(),
     approverIds: config.approverIds,
-    edit: (chatId, messageId, text) => transport.edit(chatId, messageId, text, []),
+    edit: (chatId, messageId, text, buttons) => transport.edit(chatId, messageId, text, buttons),
   });
   // Telegram serves one poller (or one webhook) per bot token, so with jbot on two hosts only the
   // holder of the brain lease receives operator input; the standby takes over when it lapses.

@@ -47,6 +47,8 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
         TELEGRAM_OPERATOR_CHAT_IDS: String(OPERATOR),
         TELEGRAM_APPROVER_USER_IDS: String(OPERATOR),
         FLEET_TZ: 'UTC',
+        // Lines queued within 2.5 s of the chat's last message go out together (the batching test).
+        TELEGRAM_MIN_INTERVAL_MS: '2500',
       },
       now: () => new Date('2026-11-25T12:00:00Z'),
     });
@@ -90,7 +92,7 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
       const current = await getApproval(db, approval.id);
       return current?.status === 'executed' ? current : undefined;
     }, { what: 'the approval decided from Telegram and executed' });
-    expect(decided).toMatchObject({ decidedBy: `telegram:${OPERATOR}`, decidedVia: 'telegram' });
+    expect(decided).toMatchObject({ decidedBy: `telegram:${OPERATOR} (@dana_ops)`, decidedVia: 'telegram' });
     expect(await waitFor(() => answerTo(operatorTap.callbackQueryId), { what: 'the tap answered' })).toBe('Approved');
     const edited = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId === line.messageId && message.text.includes('Approved by @dana_ops')), { what: 'the message edited' });
     expect(edited.text).toMatch(/^salesbot asked: Send 2 follow-up emails to stale wholesale deals\n✅ Approved by @dana_ops/);
@@ -100,8 +102,8 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
     const lateTap = await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:r`, { userId: OPERATOR });
     const after = await emulator.sendText(OPERATOR, 'status');
     await waitFor(async () => (await sql`select 1 from operator_messages where external_update_id = ${String(after.updateId)}`).length === 1, { what: 'the late tap to be handled' });
-    expect(await getApproval(db, approval.id)).toMatchObject({ status: 'executed', decidedBy: `telegram:${OPERATOR}` });
-    expect(answerTo(lateTap.callbackQueryId)).toBe(`Already approved by telegram:${OPERATOR} (executed)`);
+    expect(await getApproval(db, approval.id)).toMatchObject({ status: 'executed', decidedBy: `telegram:${OPERATOR} (@dana_ops)` });
+    expect(answerTo(lateTap.callbackQueryId)).toBe('Already approved by @dana_ops via Telegram');
     expect(executions).toBe(1);
   });
 
@@ -117,11 +119,40 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
     expect((await decideApproval(db, { approvalId: approval.id, decision: 'rejected', decidedBy: 'ana', decidedVia: 'local' })).decided).toBe(true);
 
     const tap = await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:a`, { userId: OPERATOR });
-    expect(await waitFor(() => answerTo(tap.callbackQueryId), { what: 'the tap answered' })).toBe('Already rejected by ana');
+    expect(await waitFor(() => answerTo(tap.callbackQueryId), { what: 'the tap answered' })).toBe('Already rejected by ana via fleet approve');
     const edited = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId === line.messageId && message.text.includes('Rejected by')), { what: 'the message edited' });
-    expect(edited.text).toBe('salesbot asked: Send a delay notice to Harbor Lights Gifts\n✖️ Rejected by ana on `fleet approve` — nothing will be done');
+    expect(edited.text).toBe('salesbot asked: Send a delay notice to Harbor Lights Gifts\n✖️ Rejected by ana via fleet approve — nothing will be done');
     expect(edited.inlineKeyboard ?? []).toEqual([]);
     expect(await getApproval(db, approval.id)).toMatchObject({ status: 'rejected', decidedBy: 'ana', decidedVia: 'local' });
     expect(executions).toBe(1);
+  });
+
+  it('a batched message with two approvals: deciding one keeps the other line and its buttons, deciding both removes them', async () => {
+    // jbot has just answered in this chat, so the next lines wait for the per-chat interval and go out as one message.
+    const asked = await emulator.sendText(OPERATOR, 'hello jbot');
+    await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.replyToMessageId === asked.messageId), { what: "jbot's answer" });
+    const services = buildBotServices(salesbot, { db, log: silent, host: 'test-host' });
+    const saltmarsh = (await services.approvals.request({ action: 'send_followups', title: 'Send a restock note to Saltmarsh Goods', draft: {} })).approval;
+    const coastal = (await services.approvals.request({ action: 'send_followups', title: 'Send a restock note to Coastal Home Co.', draft: {} })).approval;
+    const batch = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Saltmarsh Goods') && message.text.includes('Coastal Home Co.')), { what: 'one message with both approvals' });
+    const rowFor = (keyboard: typeof batch.inlineKeyboard, approvalId: string) => (keyboard ?? []).find((row) => row.some((button) => button.callback_data?.includes(approvalId)));
+    expect(batch.inlineKeyboard).toHaveLength(2);
+    expect(rowFor(batch.inlineKeyboard, saltmarsh.id)?.map((button) => button.callback_data)).toEqual([`ap:${saltmarsh.id}:a`, `ap:${saltmarsh.id}:r`]);
+
+    const reject = await emulator.pressButton(OPERATOR, batch.messageId, `ap:${coastal.id}:r`, { userId: OPERATOR, username: 'dana_ops' });
+    expect(await waitFor(() => answerTo(reject.callbackQueryId), { what: 'the tap answered' })).toBe('Rejected');
+    const once = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId === batch.messageId && message.text.includes('Rejected by')), { what: 'the batch edited' });
+    expect(once.text).toMatch(/salesbot asks: Send a restock note to Coastal Home Co\. — ✖️ Rejected by @dana_ops — nothing will be done/);
+    expect(once.text).toMatch(/salesbot asks: Send a restock note to Saltmarsh Goods\n/);
+    expect(once.inlineKeyboard).toEqual([rowFor(batch.inlineKeyboard, saltmarsh.id)]);
+
+    const approve = await emulator.pressButton(OPERATOR, batch.messageId, `ap:${saltmarsh.id}:a`, { userId: OPERATOR, username: 'dana_ops' });
+    expect(await waitFor(() => answerTo(approve.callbackQueryId), { what: 'the second tap answered' })).toBe('Approved');
+    const twice = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId === batch.messageId && message.text.includes('Saltmarsh Goods — ✅ Approved by @dana_ops')), { what: 'the batch edited again' });
+    expect(twice.text).toMatch(/Coastal Home Co\. — ✖️ Rejected by @dana_ops/);
+    expect(twice.inlineKeyboard ?? []).toEqual([]);
+    expect(await waitFor(async () => ((await getApproval(db, saltmarsh.id))?.status === 'executed' ? true : undefined), { what: 'the approved one executed' })).toBe(true);
+    expect((await getApproval(db, coastal.id))?.status).toBe('rejected');
+    expect(executions).toBe(2);
   });
 });
