@@ -55,7 +55,7 @@ describe('fleet start / status / migrate', () => {
     expect(runs.stdout).toMatch(/\(manual\)\s+sysbot\s+fleet-monitor\s+succeeded/);
 
     // The sample company was loaded at start; the freight demo runs the cascade on the live fleet.
-    expect(output).toMatch(/sample company Harbor & Pine loaded: \d+ deals/);
+    expect(output).toMatch(/Sample company Harbor & Pine loaded: \d+ deals, .* — try `pnpm fleet demo freight`/);
     const demo = spawnSync(process.execPath, ['--import', 'tsx', cli, 'demo', 'freight'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8', timeout: 90_000 });
     expect(demo.stdout).toMatch(/SHKGH0525145 is 21 days late/);
     expect(demo.stdout).toMatch(/salesbot\s+Send 1 delay notice/);

@@ -46,7 +46,7 @@ export const startCommand: Command = {
     const bundles = values['from-source'] === true ? undefined : await bundleBots(bots);
     io.out(`  bots: ${bots.join(', ')}${bundles === undefined ? ' (from source via tsx)' : ' (bundled)'}`);
     io.out('  inspect with `pnpm fleet status`, `pnpm fleet signals`, `pnpm fleet approvals` in another terminal; Ctrl-C stops everything');
-    io.out('  see the two reference workflows now: `pnpm fleet demo monday`, `pnpm fleet demo freight`\n');
+    io.out('  see the two reference workflows now: `pnpm fleet demo monday` (stale deals → Telegram → drafts → approval), `pnpm fleet demo freight` (a late shipment cascades to four bots)\n');
 
     const colored = process.stdout.isTTY === true;
     const supervisor = startSupervisor({
@@ -92,14 +92,18 @@ export const startCommand: Command = {
 };
 
 // Local mode runs on the sample company (design §7): load it once; later starts keep it, with
-// whatever approved actions changed (`fleet seed --reset` reloads it).
+// whatever approved actions changed (`fleet seed --reset` reloads it). One line says what is there
+// and what to try.
 async function seedSampleCompany(url: string): Promise<string> {
   const db = createPostgresDb({ url, poolMax: 1 });
   try {
     const result = await loadSampleCompany(db);
+    const contents = `${result.deals} deals, ${result.orders} orders, ${result.shipments} inbound shipments, ${result.campaigns} ad campaigns`;
+    const loadedAt = new Date(result.loadedAt);
+    const when = Number.isNaN(loadedAt.getTime()) ? result.loadedAt : `${loadedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     return result.loaded
-      ? `sample company Harbor & Pine loaded: ${result.deals} deals, ${result.orders} orders, ${result.shipments} inbound shipments, ${result.campaigns} ad campaigns`
-      : `sample company Harbor & Pine: loaded ${result.loadedAt} (kept; \`pnpm fleet seed --reset\` reloads it)`;
+      ? `Sample company Harbor & Pine loaded: ${contents} — try \`pnpm fleet demo freight\``
+      : `Sample company Harbor & Pine (loaded ${when}, kept with its changes; \`pnpm fleet seed --reset\` reloads it): ${contents} — try \`pnpm fleet demo freight\``;
   } finally {
     await db.close();
   }

@@ -1,9 +1,15 @@
 const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
 const HIDDEN = new Set(['level', 'time', 'msg', 'bot', 'pid', 'hostname']);
+// A local Telegram line (no TELEGRAM_BOT_TOKEN) is what the operator would read on the phone:
+// shown as such, without the transport's bookkeeping fields.
+const LOCAL_TELEGRAM_HIDDEN = new Set([...HIDDEN, 'channel', 'chatId', 'messageId', 'edited']);
+const LOCAL_OPERATOR_CHAT = 'local-operator';
 
 /**
  * Turn one pino JSON line from a bot into a readable line for the person watching `pnpm start`:
- * "08:30:01 salesbot  info  stale deals found  job=hubspot-sync". Non-JSON lines pass through.
+ * "08:30:01 salesbot   info  stale deals found  job=hubspot-sync". A multi-line message (a
+ * batched Telegram line, a brief) keeps its lines under the message column, each tagged with the
+ * bot; non-JSON lines (the local channel's posts) pass through with the bot's name in front.
  */
 export function formatLogLine(bot: string, line: string, color: (text: string) => string = (text) => text): string {
   let entry: Record<string, unknown>;
@@ -12,12 +18,23 @@ export function formatLogLine(bot: string, line: string, color: (text: string) =
   } catch {
     return `${color(bot.padEnd(10))} ${line}`;
   }
+  if (typeof entry !== 'object' || entry === null) return `${color(bot.padEnd(10))} ${line}`;
   const time = typeof entry['time'] === 'number' ? new Date(entry['time']).toISOString().slice(11, 19) : '        ';
   const level = LEVELS[Number(entry['level'])] ?? 'info ';
+  const localTelegram = entry['channel'] === 'telegram(local)';
+  const hidden = localTelegram ? LOCAL_TELEGRAM_HIDDEN : HIDDEN;
   const extras = Object.entries(entry)
-    .filter(([key]) => !HIDDEN.has(key))
+    .filter(([key]) => !hidden.has(key))
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(' ');
-  const message = typeof entry['msg'] === 'string' ? entry['msg'] : '';
-  return `${time} ${color(bot.padEnd(10))} ${level} ${message}${extras === '' ? '' : `  ${extras.length > 300 ? `${extras.slice(0, 300)}…` : extras}`}`;
+  let message = typeof entry['msg'] === 'string' ? entry['msg'] : '';
+  if (localTelegram) {
+    const chat = entry['chatId'] === undefined || entry['chatId'] === LOCAL_OPERATOR_CHAT ? '' : ` ${String(entry['chatId'])}`;
+    message = `→ Telegram${chat}${entry['edited'] === true ? ' (edited)' : ''}: ${message}`;
+  }
+  const [first = '', ...rest] = message.split('\n');
+  const head = `${time} ${color(bot.padEnd(10))} ${level} ${first}${extras === '' ? '' : `  ${extras.length > 300 ? `${extras.slice(0, 300)}…` : extras}`}`;
+  if (rest.length === 0) return head;
+  const indent = `${' '.repeat(8)} ${color(bot.padEnd(10))} ${' '.repeat(5)} `;
+  return [head, ...rest.map((continued) => `${indent}${continued}`)].join('\n');
 }
