@@ -81,7 +81,7 @@ describe('jbot on Telegram (grammY against the telegram-test-api emulator, real 
     const alert = await emitter('opsbot').emit('freight_delay', { shipment_id: 'SHKGH0525145', delay_days: 21, supplier: 'Ningbo Crafts' });
     const [line] = await waitFor(() => (linesAbout('SHKGH0525145').length > 0 ? linesAbout('SHKGH0525145') : null), { what: 'the alert line' });
     expect(line?.text).toBe('🟠 Shipment SHKGH0525145 is 21 days late (Ningbo Crafts).');
-    const [recorded] = await sql`select signal_id::text, external_message_id, target from channel_messages where channel = 'telegram' and signal_id = ${alert.id}`;
+    const recorded = await waitFor(async () => (await sql`select signal_id::text, external_message_id, target from channel_messages where channel = 'telegram' and signal_id = ${alert.id}`)[0], { what: 'the line recorded in channel_messages' });
     expect(recorded).toMatchObject({ signal_id: alert.id, external_message_id: String(line?.messageId), target: String(OPERATOR) });
     // Full detail went to the source bot's work floor.
     const [floor] = await sql`select target, bot from channel_messages where channel = 'local' and signal_id = ${alert.id}`;
@@ -154,8 +154,9 @@ describe('jbot on Telegram (grammY against the telegram-test-api emulator, real 
     const line = await waitFor(() => linesAbout('2 wholesale deals stale')[0], { what: 'the stale-deals line' });
     expect(line.text).toContain('🟡 2 wholesale deals stale (>14 days). Review?');
     // Lines queued inside one second of each other share a message (numbered); pick ours by number.
-    const [sent] = await sql`select body from channel_messages where channel = 'telegram' and external_message_id = ${String(line.messageId)}`;
-    const items = (sent?.['body'] as { items: Array<{ n: number; signal_id: string }> }).items;
+    // The dispatcher records a message just after Telegram accepted it: wait for the record.
+    const sent = await waitFor(async () => (await sql`select body from channel_messages where channel = 'telegram' and external_message_id = ${String(line.messageId)}`)[0], { what: 'the line recorded in channel_messages' });
+    const items = (sent['body'] as { items: Array<{ n: number; signal_id: string }> }).items;
     const prefix = items.length > 1 ? `${items.find((item) => item.signal_id === stale.id)?.n} ` : '';
 
     const reply = await emulator.sendText(OPERATOR, `${prefix}Follow up on both, draft emails`, { replyToMessageId: line.messageId });
