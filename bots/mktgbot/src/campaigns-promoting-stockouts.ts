@@ -1,12 +1,7 @@
-import { projectStockouts, restockDateFor, type Connectors } from '@jbot/connectors';
+import { projectStockouts, restockDateFor, type Connectors, type FreightDelayInput } from '@jbot/connectors';
 
 /** The freight_delay fields this check needs. */
-export interface DelayedStock {
-  shipment_id: string;
-  delay_days: number;
-  expected_eta?: string;
-  skus?: string[];
-}
+export type DelayedStock = FreightDelayInput;
 
 /** A proposal to pause one campaign while what it sells is out of stock. */
 export interface PauseProposal {

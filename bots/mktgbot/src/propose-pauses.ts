@@ -14,7 +14,7 @@ export const PAUSE_CAMPAIGNS = 'pause_campaigns';
  */
 export async function proposePauses(signal: Signal, context: BotContext): Promise<void> {
   const delay = freightDelay.schema.parse(signal.payload);
-  const proposals = await findCampaignsPromotingStockouts(connectorsFor(context), { shipment_id: delay.shipment_id, delay_days: delay.delay_days, ...(delay.expected_eta === undefined ? {} : { expected_eta: delay.expected_eta }), ...(delay.skus === undefined ? {} : { skus: delay.skus }) }, new Date());
+  const proposals = await findCampaignsPromotingStockouts(connectorsFor(context), delay, new Date());
   if (proposals.length === 0) {
     context.log.info({ shipment: delay.shipment_id }, 'freight delay: no active campaign promotes a SKU that runs out');
     return;

@@ -9,7 +9,7 @@ import { connectorsFor, forecastFulfilment, type FulfilmentForecast } from '@jbo
 export async function postFulfilmentForecast(signal: Signal, context: BotContext): Promise<void> {
   const delay = freightDelay.schema.parse(signal.payload);
   const outcome = await runOnce(context.db, { key: `shipbot:forecast:${signal.id}`, bot: context.bot }, async () => {
-    const forecast = await forecastFulfilment(connectorsFor(context), { shipment_id: delay.shipment_id, delay_days: delay.delay_days, ...(delay.expected_eta === undefined ? {} : { expected_eta: delay.expected_eta }), ...(delay.skus === undefined ? {} : { skus: delay.skus }) }, new Date());
+    const forecast = await forecastFulfilment(connectorsFor(context), delay, new Date());
     const posted = await context.channel.post(forecastMessage(forecast, signal.id));
     context.log.info({ shipment: forecast.shipmentId, affectedOrders: forecast.affectedOrders.length, stockouts: forecast.stockoutSkus }, `fulfilment forecast updated for ${forecast.shipmentId}`);
     return { messageId: posted.messageId, affectedOrders: forecast.affectedOrders.length, stockoutSkus: forecast.stockoutSkus };

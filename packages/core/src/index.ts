@@ -9,7 +9,7 @@ export { buildBotServices, type BotServices, type BotServicesOptions } from './b
 export { runOnce, type RunOnceOutcome } from './bot/run-once.js';
 export { releaseVersion } from './bot/release-version.js';
 export { ServiceLease, type ServiceLeaseOptions } from './bot/service-lease.js';
-export { startHeartbeat, type Heartbeat, type HeartbeatStatus } from './bot/heartbeat.js';
+export { startHeartbeat, readFleetHeartbeats, type Heartbeat, type HeartbeatStatus, type FleetHeartbeat } from './bot/heartbeat.js';
 
 // Signals
 export { defineSignalType, SignalRegistry, type SignalType } from './signals/signal-type.js';
@@ -50,5 +50,5 @@ export { decideApproval, decisionReason, createApprovals, getApproval, listAppro
 export type { Approval, ApprovalRow, ApprovalStatus, DecideApprovalInput, DecideApprovalResult, Approvals, ApprovalRequest, RequestedApproval, ApprovalWorkerOptions, ApprovalExecutor, ApprovalExecutionContext } from './approvals/index.js';
 
 // LLM (Anthropic tool-use runtime, priced ledger, hard budgets, offline drafter)
-export { createLlmService, loadLlmConfig, llmEnvShape, botBudgetUsd, DEFAULT_PRICES, DEFAULT_MODELS, LLM_KILL_SWITCH_KEY, BudgetExceededError, LlmKillSwitchError, LlmOutputError, costUsd, estimateCostUsd, NO_USAGE, readConnectorTool, emitSignalTool, requestApprovalTool, workspaceTools, botWorkspaceDirectory, runScriptTool, OFFLINE_LABEL, offlineText, systemBlocks, toolDefinitions, userContent, fenceData } from './llm/index.js';
+export { createLlmService, loadLlmConfig, llmEnvShape, botBudgetUsd, DEFAULT_PRICES, DEFAULT_MODELS, LLM_KILL_SWITCH_KEY, BudgetExceededError, LlmKillSwitchError, LlmOutputError, costUsd, estimateCostUsd, NO_USAGE, readConnectorTool, emitSignalTool, requestApprovalTool, workspaceTools, botWorkspaceDirectory, runScriptTool, OFFLINE_LABEL, offlineText, labelOffline, systemBlocks, toolDefinitions, userContent, fenceData } from './llm/index.js';
 export type { Llm, AnyLlmTool, LlmRequest, LlmResult, LlmTool, ToolStep, UntrustedText, LlmService, LlmServiceOptions, LlmRun, LlmConfig, ModelPrice, ModelTier, TokenUsage } from './llm/index.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BotContext } from '@jbot/core';
+import { labelOffline, type BotContext } from '@jbot/core';
 
 /** One stale deal with the people around it: what a follow-up is drafted from. */
 export interface FollowUpSubject {
@@ -58,7 +58,7 @@ export async function draftFollowUp(llm: BotContext['llm'], subject: FollowUpSub
     to: subject.contactEmail,
     ...(subject.contactId === null ? {} : { contact_id: subject.contactId }),
     subject: result.value.subject,
-    body: result.offline ? `[offline draft — set ANTHROPIC_API_KEY for Claude]\n${result.value.body}` : result.value.body,
+    body: labelOffline(result.value.body, result.offline),
     offline: result.offline,
   };
 }

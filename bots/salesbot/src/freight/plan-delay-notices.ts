@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { freightDelay, type BotContext, type Signal } from '@jbot/core';
+import { freightDelay, labelOffline, type BotContext, type Signal } from '@jbot/core';
 import { connectorsFor, forecastFulfilment, type AffectedOrder, type FulfilmentForecast } from '@jbot/connectors';
 
 /** The approval action whose executor sends the notices. */
@@ -31,7 +31,7 @@ const SYSTEM = [
  */
 export async function planDelayNotices(signal: Signal, context: BotContext): Promise<void> {
   const delay = freightDelay.schema.parse(signal.payload);
-  const forecast = await forecastFulfilment(connectorsFor(context), { shipment_id: delay.shipment_id, delay_days: delay.delay_days, ...(delay.expected_eta === undefined ? {} : { expected_eta: delay.expected_eta }), ...(delay.skus === undefined ? {} : { skus: delay.skus }) }, new Date());
+  const forecast = await forecastFulfilment(connectorsFor(context), delay, new Date());
   if (forecast.wholesaleCustomers.length === 0) {
     context.log.info({ shipment: delay.shipment_id }, 'freight delay: no wholesale order ships late, no notices to draft');
     return;
@@ -56,7 +56,7 @@ export async function planDelayNotices(signal: Signal, context: BotContext): Pro
       to: customer.customerEmail,
       orders: orders.map((order) => `${order.orderId} → ${order.newShipDate}`).join(', '),
       subject: drafted.value.subject,
-      body: drafted.offline ? `[offline draft — set ANTHROPIC_API_KEY for Claude]\n${drafted.value.body}` : drafted.value.body,
+      body: labelOffline(drafted.value.body, drafted.offline),
     });
   }
   const { approval, created } = await context.approvals.request({

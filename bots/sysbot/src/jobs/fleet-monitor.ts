@@ -1,4 +1,4 @@
-import type { JobDefinition } from '@jbot/core';
+import { readFleetHeartbeats, type JobDefinition } from '@jbot/core';
 
 // A bot whose heartbeat is this old (three default intervals) is treated as down.
 const STALE_AFTER_SECONDS = 30;
@@ -6,13 +6,6 @@ const STALE_AFTER_SECONDS = 30;
 const RESTARTS_ALERT = 3;
 const RESTART_WINDOW_MS = 15 * 60_000;
 
-interface HeartbeatRow {
-  [column: string]: unknown;
-  bot: string;
-  host: string;
-  status: string;
-  seconds_since_seen: number;
-}
 
 /** Fleet monitor: every minute, raise `bot_unhealthy` for bots that stopped beating, crashed or keep restarting. */
 export const fleetMonitor: JobDefinition = {
@@ -21,7 +14,7 @@ export const fleetMonitor: JobDefinition = {
   description: 'Stale heartbeats, crashed and restarting bots → bot_unhealthy alerts',
   timeoutMs: 30_000,
   async run(context) {
-    const beats = await context.db.rpc<HeartbeatRow>('fleet_heartbeats');
+    const beats = await readFleetHeartbeats(context.db);
     const unhealthy = beats.filter((beat) => beat.status === 'crashed' || (beat.status === 'running' && beat.seconds_since_seen > STALE_AFTER_SECONDS));
     for (const beat of unhealthy) {
       const reason = beat.status === 'crashed' ? 'crashed' : `no heartbeat for ${Math.round(beat.seconds_since_seen)} s`;

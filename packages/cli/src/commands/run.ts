@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { botDefinitions } from '../bot-definitions.js';
 import type { Db } from '@jbot/core';
 import type { Command, CommandIo } from '../command.js';
+import { waitFor } from '../wait-until.js';
 import { openBrain } from '../open-brain.js';
 
 /**
@@ -38,18 +39,17 @@ export async function requestRun(db: Db, bot: string, job: string, io: CommandIo
   const [request] = await db.rpc<{ run_id: string }>('request_manual_run', { p_bot: bot, p_job: job, p_requested_by: `cli:${io.env['USER'] ?? 'operator'}` });
   io.out(`requested ${bot}/${job} (run ${request?.run_id}); ${bot} picks it up within a few seconds if it is running`);
   if (!options.wait || request === undefined) return 0;
-  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   let lastStatus = 'requested';
-  while (Date.now() < deadline) {
+  const finished = await waitFor(async () => {
     const rows = await db.rpc<{ run_id: string; status: string; error: string | null; host: string | null }>('list_cron_runs', { p_bot: bot, p_job: job, p_limit: 20 });
     const row = rows.find((candidate) => candidate.run_id === request.run_id);
     if (row !== undefined && row.status !== lastStatus) {
       lastStatus = row.status;
       io.out(`  ${row.status}${row.host === null ? '' : ` on ${row.host}`}${row.error === null ? '' : `: ${row.error}`}`);
     }
-    if (row !== undefined && !['requested', 'running'].includes(row.status)) return row.status === 'succeeded' ? 0 : 1;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+    return row !== undefined && !['requested', 'running'].includes(row.status) ? row.status : undefined;
+  }, options.timeoutMs ?? 120_000);
+  if (finished !== undefined) return finished === 'succeeded' ? 0 : 1;
   io.error(`still ${lastStatus} after ${Math.round((options.timeoutMs ?? 120_000) / 1000)} s; is ${bot} running? (pnpm fleet status)`);
   return 1;
 }

@@ -1,18 +1,9 @@
+import { readFleetHeartbeats } from '@jbot/core';
 import type { Command } from '../command.js';
 import { formatAge, formatTable } from '../format-table.js';
 import { openBrain } from '../open-brain.js';
 import { llmStatusLine } from './llm.js';
 
-interface HeartbeatRow {
-  [column: string]: unknown;
-  bot: string;
-  host: string;
-  pid: number;
-  status: string;
-  started_at: string;
-  seconds_since_seen: number;
-  detail: { rss_mb?: number; subscriptions?: string[]; jobs?: string[] };
-}
 
 /** `fleet status`: every bot's heartbeat, and where the brain is. */
 export const statusCommand: Command = {
@@ -22,7 +13,7 @@ export const statusCommand: Command = {
   async run(argv, io) {
     const session = await openBrain(io.env);
     try {
-      const rows = await session.db.rpc<HeartbeatRow>('fleet_heartbeats');
+      const rows = await readFleetHeartbeats(session.db);
       if (argv.includes('--json')) {
         io.out(JSON.stringify(rows, null, 2));
         return 0;

@@ -1,22 +1,15 @@
-import type { Db } from '@jbot/core';
+import { readFleetHeartbeats, type Db, type FleetHeartbeat } from '@jbot/core';
+import { waitFor } from '../wait-until.js';
 
-interface HeartbeatRow {
-  [column: string]: unknown;
-  bot: string;
-  host: string;
-  pid: number;
-  status: string;
-  started_at: string;
-}
 
 /** Each bot's process identity on a host before a restart: a new process has a new pid or start time. */
 export type HeartbeatSnapshot = Map<string, string>;
 
-const identity = (row: HeartbeatRow) => `${row.pid}@${row.started_at}`;
+const identity = (row: FleetHeartbeat) => `${row.pid}@${row.started_at}`;
 
 /** Read the host's heartbeats now (call before restarting). */
 export async function snapshotHeartbeats(db: Db, host: string): Promise<HeartbeatSnapshot> {
-  const rows = await db.rpc<HeartbeatRow>('fleet_heartbeats');
+  const rows = await readFleetHeartbeats(db);
   return new Map(rows.filter((row) => row.host === host).map((row) => [row.bot, identity(row)]));
 }
 
@@ -34,17 +27,16 @@ export interface HeartbeatWaitResult {
 export async function waitForHeartbeats(db: Db, options: { host: string; bots: readonly string[]; before: HeartbeatSnapshot; timeoutMs: number; pollMs?: number }): Promise<HeartbeatWaitResult> {
   const started = Date.now();
   const seen = new Map<string, { pid: number; afterMs: number }>();
-  let last = new Map<string, HeartbeatRow>();
-  for (;;) {
-    const rows = await db.rpc<HeartbeatRow>('fleet_heartbeats');
+  let last = new Map<string, FleetHeartbeat>();
+  await waitFor(async () => {
+    const rows = await readFleetHeartbeats(db);
     last = new Map(rows.filter((row) => row.host === options.host).map((row) => [row.bot, row]));
     for (const bot of options.bots) {
       const row = last.get(bot);
       if (!seen.has(bot) && row !== undefined && row.status === 'running' && identity(row) !== options.before.get(bot)) seen.set(bot, { pid: row.pid, afterMs: Date.now() - started });
     }
-    if (seen.size === options.bots.length || Date.now() - started > options.timeoutMs) break;
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
-  }
+    return seen.size === options.bots.length ? true : undefined;
+  }, options.timeoutMs, options.pollMs ?? 500);
   return {
     up: options.bots.flatMap((bot) => {
       const entry = seen.get(bot);

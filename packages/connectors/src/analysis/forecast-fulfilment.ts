@@ -5,8 +5,9 @@ import { dayNumber, dayString, projectStockouts, restockDateFor, type StockRunwa
 export interface FreightDelayInput {
   shipment_id: string;
   delay_days: number;
-  expected_eta?: string;
-  skus?: string[];
+  // `| undefined` so a parsed freight_delay payload is accepted as it is.
+  expected_eta?: string | undefined;
+  skus?: string[] | undefined;
 }
 
 /** An open order that cannot ship on time because its stock is on the late shipment. */

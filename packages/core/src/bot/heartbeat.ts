@@ -68,3 +68,22 @@ export async function startHeartbeat(options: {
     },
   };
 }
+
+/** One bot process placement as fleet_heartbeats reports it. */
+export interface FleetHeartbeat {
+  [column: string]: unknown;
+  bot: string;
+  host: string;
+  pid: number;
+  version: string;
+  started_at: string;
+  last_seen: string;
+  status: HeartbeatStatus;
+  detail: { rss_mb?: number; subscriptions?: string[]; jobs?: string[] };
+  seconds_since_seen: number;
+}
+
+/** Every bot's heartbeat per host (status, deploy waits and the fleet monitor read the same rows). */
+export function readFleetHeartbeats(db: Db): Promise<FleetHeartbeat[]> {
+  return db.rpc<FleetHeartbeat>('fleet_heartbeats');
+}

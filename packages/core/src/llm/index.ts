@@ -4,5 +4,5 @@ export { loadLlmConfig, llmEnvShape, botBudgetUsd, DEFAULT_PRICES, DEFAULT_MODEL
 export { BudgetExceededError, LlmKillSwitchError, LlmOutputError } from './llm-errors.js';
 export { costUsd, estimateCostUsd, addUsage, NO_USAGE, type TokenUsage } from './llm-pricing.js';
 export { readConnectorTool, emitSignalTool, requestApprovalTool, workspaceTools, botWorkspaceDirectory, runScriptTool } from './llm-tools.js';
-export { OFFLINE_LABEL, offlineText } from './offline-drafter.js';
+export { OFFLINE_LABEL, offlineText, labelOffline } from './offline-drafter.js';
 export { systemBlocks, toolDefinitions, userContent, fenceData } from './llm-prompt.js';

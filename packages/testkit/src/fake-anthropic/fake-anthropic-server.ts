@@ -1,3 +1,4 @@
+import { readRequestText } from '../http-body.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PromptCache, tokensOf } from './prompt-cache.js';
@@ -93,7 +94,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       return send(response, 200, { data: [{ type: 'model', id: 'claude-sonnet-5-5', display_name: 'Claude Sonnet 5.5', created_at: '2026-09-15T00:00:00Z' }, { type: 'model', id: 'claude-haiku-5-5', display_name: 'Claude Haiku 5.5', created_at: '2026-10-07T00:00:00Z' }], has_more: false, first_id: 'claude-sonnet-5-5', last_id: 'claude-haiku-5-5' });
     }
     if (request.method !== 'POST' || url.pathname !== '/v1/messages') return error(response, 404, 'not_found_error', `${request.method} ${url.pathname} is not part of the fake`);
-    const body = JSON.parse(await readBody(request)) as FakeAnthropicRequest;
+    const body = JSON.parse(await readRequestText(request)) as FakeAnthropicRequest;
     requests.push(body);
     sequence += 1;
     const retryHeader = request.headers['x-stainless-retry-count'];
@@ -148,14 +149,4 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     failNext: (...next) => void faults.push(...next),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (text += chunk));
-    request.on('end', () => resolve(text));
-    request.on('error', reject);
-  });
 }

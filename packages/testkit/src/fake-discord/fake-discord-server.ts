@@ -1,3 +1,4 @@
+import { readRequestText } from '../http-body.js';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
@@ -53,21 +54,14 @@ class HttpError extends Error {
   }
 }
 
-function readBody(request: http.IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('error', reject);
-    request.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (text === '') return resolve(null);
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(new HttpError(400, 'body is not JSON'));
-      }
-    });
-  });
+async function readBody(request: http.IncomingMessage): Promise<unknown> {
+  const text = await readRequestText(request);
+  if (text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'body is not JSON');
+  }
 }
 
 /** Start the fake on a free port. */

@@ -1,3 +1,4 @@
+import { readRequestText } from '../http-body.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeHubSpotStore, type FakeHubSpotObject, type FakeHubSpotSeed, type FakeHubSpotSideEffect } from './fake-hubspot-store.js';
@@ -46,20 +47,9 @@ class HttpError extends Error {
   }
 }
 
-function readBody(request: http.IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      try {
-        resolve(text === '' ? undefined : JSON.parse(text));
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-    request.on('error', reject);
-  });
+async function readBody(request: http.IncomingMessage): Promise<unknown> {
+  const text = await readRequestText(request);
+  return text === '' ? undefined : JSON.parse(text);
 }
 
 function listParam(url: URL, name: string): string[] | undefined {
