@@ -1,15 +1,13 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot } from '@jbot/core';
-import { freshDatabase, startFakeDiscord, startFakeHubSpot, startTelegramEmulator, type FakeDiscord, type FakeHubSpot, type TelegramEmulator, type TestDatabase } from '@jbot/testkit';
+import { freshDatabase, startFakeAnthropic, startFakeDiscord, startFakeHubSpot, startTelegramEmulator, type FakeAnthropic, type FakeDiscord, type FakeHubSpot, type TelegramEmulator, type TestDatabase } from '@jbot/testkit';
 
 // `fleet doctor --env-file <file>` as an operator runs it on a server, against a real database and
-// local fake services (Discord, Telegram, HubSpot from testkit; a tiny Anthropic /v1/models here).
+// local fake services from testkit (Discord, Telegram, HubSpot, Anthropic).
 const cli = path.join(repositoryRoot, 'packages', 'cli', 'src', 'main.ts');
 const ANTHROPIC_KEY = 'sk-ant-test-key-0123456789';
 
@@ -18,7 +16,7 @@ describe('fleet doctor', () => {
   let discord: FakeDiscord;
   let telegram: TelegramEmulator;
   let hubspot: FakeHubSpot;
-  let anthropic: http.Server;
+  let anthropic: FakeAnthropic;
   let anthropicUrl: string;
   let directory: string;
 
@@ -56,19 +54,12 @@ describe('fleet doctor', () => {
     discord = await startFakeDiscord({ token: 'discord-bot-token-abcdef' });
     telegram = await startTelegramEmulator();
     hubspot = await startFakeHubSpot();
-    anthropic = http.createServer((request, response) => {
-      const ok = request.headers['x-api-key'] === ANTHROPIC_KEY && request.headers['anthropic-version'] !== undefined;
-      response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(ok && request.url?.startsWith('/v1/models')
-        ? { data: [{ id: 'claude-haiku-5-5', type: 'model' }, { id: 'claude-sonnet-5-5', type: 'model' }], has_more: false }
-        : { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
-    });
-    await new Promise<void>((resolve) => anthropic.listen(0, '127.0.0.1', resolve));
-    anthropicUrl = `http://127.0.0.1:${(anthropic.address() as AddressInfo).port}`;
+    anthropic = await startFakeAnthropic({ apiKey: ANTHROPIC_KEY });
+    anthropicUrl = anthropic.url;
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-doctor-'));
   });
   afterAll(async () => {
-    await Promise.all([discord.close(), telegram.close(), hubspot.close(), new Promise((resolve) => anthropic.close(resolve))]);
+    await Promise.all([discord.close(), telegram.close(), hubspot.close(), anthropic.close()]);
     await database.drop();
     fs.rmSync(directory, { recursive: true, force: true });
   });

@@ -16,13 +16,13 @@ export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCamp
 
 // Implementations (for tests and explicit wiring)
 export { createSampleCrmConnector } from './crm/sample-crm-connector.js';
-export { createHubSpotCrmConnector, HUBSPOT_DEAL_PROPERTIES, HUBSPOT_IDEMPOTENCY_PROPERTY, type HubSpotCrmOptions } from './crm/hubspot-crm-connector.js';
+export { probeHubSpot, createHubSpotCrmConnector, HUBSPOT_DEAL_PROPERTIES, HUBSPOT_IDEMPOTENCY_PROPERTY, type HubSpotCrmOptions } from './crm/hubspot-crm-connector.js';
 export { createSampleFreightConnector } from './freight/sample-freight-connector.js';
 export { parseShipmentCsv, type ShipmentCsvRow } from './freight/shipment-csv.js';
 export { createSampleCommerceConnector } from './commerce/sample-commerce-connector.js';
-export { createShopifyCommerceConnector, type ShopifyCommerceOptions } from './commerce/shopify-commerce-connector.js';
+export { probeShopify, createShopifyCommerceConnector, type ShopifyCommerceOptions } from './commerce/shopify-commerce-connector.js';
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
-export { createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
+export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';
 
 // Sample company

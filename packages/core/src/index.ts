@@ -28,6 +28,7 @@ export { createLogger, type Logger, type LoggerOptions } from './log/logger.js';
 export { secretValuesFromEnv } from './log/secret-values.js';
 export { scrubString, scrubValue, REDACTED } from './log/scrub-secrets.js';
 export { FleetError } from './errors/fleet-error.js';
+export { probeFailure, type ServiceProbe } from './health/service-probe.js';
 
 // The brain
 export type { Db, Listener, Row } from './db/db.js';
@@ -50,5 +51,5 @@ export { decideApproval, decisionReason, createApprovals, getApproval, listAppro
 export type { Approval, ApprovalRow, ApprovalStatus, DecideApprovalInput, DecideApprovalResult, Approvals, ApprovalRequest, RequestedApproval, ApprovalWorkerOptions, ApprovalExecutor, ApprovalExecutionContext } from './approvals/index.js';
 
 // LLM (Anthropic tool-use runtime, priced ledger, hard budgets, offline drafter)
-export { createLlmService, loadLlmConfig, llmEnvShape, botBudgetUsd, DEFAULT_PRICES, DEFAULT_MODELS, LLM_KILL_SWITCH_KEY, BudgetExceededError, LlmKillSwitchError, LlmOutputError, costUsd, estimateCostUsd, NO_USAGE, readConnectorTool, emitSignalTool, requestApprovalTool, workspaceTools, botWorkspaceDirectory, runScriptTool, OFFLINE_LABEL, offlineText, labelOffline, systemBlocks, toolDefinitions, userContent, fenceData } from './llm/index.js';
+export { createLlmService, loadLlmConfig, llmEnvShape, botBudgetUsd, DEFAULT_PRICES, DEFAULT_MODELS, LLM_KILL_SWITCH_KEY, BudgetExceededError, LlmKillSwitchError, LlmOutputError, costUsd, estimateCostUsd, NO_USAGE, readConnectorTool, emitSignalTool, requestApprovalTool, workspaceTools, botWorkspaceDirectory, runScriptTool, OFFLINE_LABEL, offlineText, labelOffline, probeAnthropic, systemBlocks, toolDefinitions, userContent, fenceData } from './llm/index.js';
 export type { Llm, AnyLlmTool, LlmRequest, LlmResult, LlmTool, ToolStep, UntrustedText, LlmService, LlmServiceOptions, LlmRun, LlmConfig, ModelPrice, ModelTier, TokenUsage } from './llm/index.js';

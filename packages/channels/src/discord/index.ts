@@ -3,3 +3,4 @@
 export { createDiscordChannel, type DiscordChannelOptions } from './discord-channel.js';
 export { loadDiscordConfig, discordChannelVariable, discordEnvShape, type DiscordConfig } from './discord-config.js';
 export { renderDiscordMessages, approvalCustomId, parseApprovalCustomId, DISCORD_LIMITS, type DiscordMessageBody } from './discord-render.js';
+export { probeDiscord } from './probe-discord.js';

@@ -5,3 +5,4 @@ export { createGrammyTransport, createLocalTelegramTransport } from './grammy-tr
 export { TelegramDispatcher, composeBody, type TelegramDispatcherOptions } from './telegram-dispatcher.js';
 export { renderItem, renderMessage, pickItem, type MessageBody, type MessageItem } from './compose-message.js';
 export type { TelegramTransport, TelegramInboundHandler, InboundTelegramMessage, InboundTelegramCallback, TelegramButton, TelegramSendOptions } from './telegram-transport.js';
+export { probeTelegram } from './probe-telegram.js';

@@ -1,4 +1,4 @@
-import type { Db } from '@jbot/core';
+import { probeFailure, type Db, type ServiceProbe } from '@jbot/core';
 import { ConnectorError } from '../connector-error.js';
 import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
 import type { AdCampaign, AdInsight, AdsConnector, PauseCampaignResult } from './ads-connector.js';
@@ -21,6 +21,27 @@ interface GraphApi {
 // SKUs named in a campaign (our naming convention puts them in the name, e.g. "… [DW-104]").
 const SKU_PATTERN = /\b[A-Z]{2,4}-\d{2,5}\b/g;
 
+/** facebook-nodejs-business-sdk's API object, imported on demand. */
+async function loadGraphApi(options: Pick<MetaAdsOptions, 'accessToken' | 'apiBase'>): Promise<GraphApi> {
+  const module = await import('facebook-nodejs-business-sdk');
+  const sdk = (module as { default?: unknown }).default ?? module;
+  const { FacebookAdsApi } = sdk as { FacebookAdsApi: { init(token: string): GraphApi } };
+  // The SDK reads its host from a static getter; overriding it is the documented-by-source way to point it elsewhere.
+  if (options.apiBase !== undefined) Object.defineProperty(FacebookAdsApi, 'GRAPH', { get: () => options.apiBase, configurable: true });
+  return FacebookAdsApi.init(options.accessToken);
+}
+
+/** Whether the token can read the ad account: its name (`fleet doctor`). */
+export async function probeMetaAds(options: Pick<MetaAdsOptions, 'accessToken' | 'adAccountId' | 'apiBase'>): Promise<ServiceProbe> {
+  const account = options.adAccountId.startsWith('act_') ? options.adAccountId : `act_${options.adAccountId}`;
+  try {
+    const answer = await (await loadGraphApi(options)).call('GET', [account], { fields: 'name' });
+    return { ok: true, detail: `ad account ${String(answer['name'] ?? options.adAccountId)}` };
+  } catch (error) {
+    return probeFailure(error);
+  }
+}
+
 /**
  * Meta Ads through the official facebook-nodejs-business-sdk (loaded on first use). Reads
  * campaigns and daily insights; pauses a campaign when an approved proposal is executed.
@@ -29,16 +50,7 @@ export function createMetaAdsConnector(options: MetaAdsOptions): AdsConnector {
   const ledger = createSideEffectLedger(options.db);
   const account = options.adAccountId.startsWith('act_') ? options.adAccountId : `act_${options.adAccountId}`;
   let apiPromise: Promise<GraphApi> | undefined;
-  const api = (): Promise<GraphApi> => {
-    apiPromise ??= import('facebook-nodejs-business-sdk').then((module) => {
-      const sdk = (module as { default?: unknown }).default ?? module;
-      const { FacebookAdsApi } = sdk as { FacebookAdsApi: { init(token: string): GraphApi } };
-      // The SDK reads its host from a static getter; overriding it is the documented-by-source way to point it elsewhere.
-      if (options.apiBase !== undefined) Object.defineProperty(FacebookAdsApi, 'GRAPH', { get: () => options.apiBase, configurable: true });
-      return FacebookAdsApi.init(options.accessToken);
-    });
-    return apiPromise;
-  };
+  const api = (): Promise<GraphApi> => (apiPromise ??= loadGraphApi(options));
   const call = async (method: string, path: string[], params: Record<string, unknown>, operation: string) => {
     try {
       return await (await api()).call(method, path, params);

@@ -1,4 +1,5 @@
 import type { AdminApiClient } from '@shopify/admin-api-client';
+import { probeFailure, type ServiceProbe } from '@jbot/core';
 import { ConnectorError } from '../connector-error.js';
 import type { CommerceConnector, InventoryLevel, Order } from './commerce-connector.js';
 
@@ -45,28 +46,42 @@ interface InventoryResponse {
   productVariants: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ sku: string | null; displayName: string; inventoryQuantity: number | null; product: { vendor: string } }> };
 }
 
+/** The @shopify/admin-api-client client, imported on demand. */
+async function loadShopifyClient(options: ShopifyCommerceOptions): Promise<AdminApiClient> {
+  const { createAdminApiClient } = await import('@shopify/admin-api-client');
+  return createAdminApiClient({
+    storeDomain: options.storeDomain,
+    apiVersion: options.apiVersion,
+    accessToken: options.accessToken,
+    // The client always builds https://<store>/admin/api/…; a base override rewrites the origin.
+    ...(options.apiBase === undefined ? {} : {
+      customFetchApi: (url: string, init?: RequestInit) => {
+        const original = new URL(url);
+        return fetch(new URL(original.pathname + original.search, options.apiBase), init);
+      },
+    }),
+  });
+}
+
+/** Whether the Admin API token works for the store: the shop's name (`fleet doctor`). */
+export async function probeShopify(options: ShopifyCommerceOptions): Promise<ServiceProbe> {
+  try {
+    const response = await (await loadShopifyClient(options)).request<{ shop: { name: string } }>('query { shop { name } }');
+    if (response.data !== undefined && response.errors === undefined) return { ok: true, detail: `store ${response.data.shop.name}` };
+    const status = response.errors?.networkStatusCode;
+    return status === undefined ? { ok: false, unreachable: response.errors?.message ?? 'no answer' } : { ok: false, status };
+  } catch (error) {
+    return probeFailure(error);
+  }
+}
+
 /**
  * DTC orders and stock from Shopify's Admin GraphQL API through @shopify/admin-api-client
  * (loaded on first use). The store only knows DTC orders; wholesale POs come from the CRM.
  */
 export function createShopifyCommerceConnector(options: ShopifyCommerceOptions): CommerceConnector {
   let clientPromise: Promise<AdminApiClient> | undefined;
-  const client = (): Promise<AdminApiClient> => {
-    clientPromise ??= import('@shopify/admin-api-client').then(({ createAdminApiClient }) =>
-      createAdminApiClient({
-        storeDomain: options.storeDomain,
-        apiVersion: options.apiVersion,
-        accessToken: options.accessToken,
-        // The client always builds https://<store>/admin/api/…; a base override rewrites the origin.
-        ...(options.apiBase === undefined ? {} : {
-          customFetchApi: (url: string, init?: RequestInit) => {
-            const original = new URL(url);
-            return fetch(new URL(original.pathname + original.search, options.apiBase), init);
-          },
-        }),
-      }));
-    return clientPromise;
-  };
+  const client = (): Promise<AdminApiClient> => (clientPromise ??= loadShopifyClient(options));
 
   async function query<Data>(operation: string, variables: Record<string, unknown>): Promise<Data> {
     const shopify = await client();

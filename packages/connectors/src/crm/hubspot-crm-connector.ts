@@ -1,5 +1,5 @@
 import type { Client } from '@hubspot/api-client';
-import type { Db, Logger } from '@jbot/core';
+import { probeFailure, type Db, type Logger, type ServiceProbe } from '@jbot/core';
 import { ConnectorError } from '../connector-error.js';
 import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
 import { CLOSED_STAGES, type CrmConnector, type Deal, type DealOwner, type SendEmailResult, type UpdateDealResult } from './crm-connector.js';
@@ -63,6 +63,22 @@ function dealFromObject(object: { id: string; properties: Record<string, string 
   };
 }
 
+/** The @hubspot/api-client client, imported on demand; its own retries are off (see below). */
+async function loadHubSpotClient(options: Pick<HubSpotCrmOptions, 'accessToken' | 'basePath'>): Promise<Client> {
+  const { Client: HubSpotClient } = await import('@hubspot/api-client');
+  return new HubSpotClient({ accessToken: options.accessToken, basePath: options.basePath, numberOfApiCallRetries: 0 });
+}
+
+/** Whether the access token works: one page of one owner (`fleet doctor`). */
+export async function probeHubSpot(options: Pick<HubSpotCrmOptions, 'accessToken' | 'basePath'>): Promise<ServiceProbe> {
+  try {
+    await (await loadHubSpotClient(options)).crm.owners.ownersApi.getPage(undefined, undefined, 1, false);
+    return { ok: true, detail: 'owners readable' };
+  } catch (error) {
+    return probeFailure(error);
+  }
+}
+
 /**
  * The CRM on HubSpot through @hubspot/api-client (loaded on first use so bots that never touch
  * HubSpot don't pay for it). Writes run through the side-effect ledger: the SDK's own retries
@@ -71,10 +87,7 @@ function dealFromObject(object: { id: string; properties: Record<string, string 
 export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnector {
   const ledger = createSideEffectLedger(options.db, options.leaseSeconds === undefined ? {} : { leaseSeconds: options.leaseSeconds });
   let clientPromise: Promise<Client> | undefined;
-  const client = (): Promise<Client> => {
-    clientPromise ??= import('@hubspot/api-client').then(({ Client: HubSpotClient }) => new HubSpotClient({ accessToken: options.accessToken, basePath: options.basePath, numberOfApiCallRetries: 0 }));
-    return clientPromise;
-  };
+  const client = (): Promise<Client> => (clientPromise ??= loadHubSpotClient(options));
 
   async function listOwners(): Promise<DealOwner[]> {
     const hubspot = await client();

@@ -6,3 +6,4 @@ export { costUsd, estimateCostUsd, addUsage, NO_USAGE, type TokenUsage } from '.
 export { readConnectorTool, emitSignalTool, requestApprovalTool, workspaceTools, botWorkspaceDirectory, runScriptTool } from './llm-tools.js';
 export { OFFLINE_LABEL, offlineText, labelOffline } from './offline-drafter.js';
 export { systemBlocks, toolDefinitions, userContent, fenceData } from './llm-prompt.js';
+export { probeAnthropic } from './probe-anthropic.js';

@@ -130,7 +130,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://localhost');
       // discord.js calls <api>/v10/<route>; accept any version prefix.
-      const path = url.pathname.replace(/^\/api/, '').replace(/^\/v\d+/, '');
+      // Discord accepts escaped route segments (discord.js sends /users/%40me).
+      const path = decodeURIComponent(url.pathname).replace(/^\/api/, '').replace(/^\/v\d+/, '');
       try {
         const body = await readBody(request);
         requests.push({ method: request.method ?? 'GET', path, body });
