@@ -1,5 +1,5 @@
 import { listApprovals, type Approval, type Db } from '@jbot/core';
-import { waitFor } from '../wait-until.js';
+import { waitFor } from '../wait-for.js';
 import type { Command, CommandIo } from '../command.js';
 import { openBrain } from '../open-brain.js';
 import { requestRun } from './run.js';
@@ -56,11 +56,18 @@ interface MessageRow {
 // How long the demo follows the fleet's reaction before pointing at where to look instead.
 const FOLLOW_MS = 20_000;
 
+// Run the flow's first job now, then read the newest signal of the type it raises.
+async function runAndRead(db: Db, io: CommandIo, bot: string, job: string, signalType: string): Promise<{ status: number; signal?: SignalRow }> {
+  const status = await requestRun(db, bot, job, io, { wait: true, timeoutMs: 60_000 });
+  if (status !== 0) return { status };
+  const [signal] = await db.rpc<SignalRow>('list_signals', { p_signal_type: signalType, p_limit: 1 });
+  return signal === undefined ? { status } : { status, signal };
+}
+
 async function monday(db: Db, io: CommandIo): Promise<number> {
   io.out('Monday stale-deal flow: salesbot syncs the pipeline now…');
-  const status = await requestRun(db, 'salesbot', 'hubspot-sync', io, { wait: true, timeoutMs: 60_000 });
+  const { status, signal } = await runAndRead(db, io, 'salesbot', 'hubspot-sync', 'stale_deals');
   if (status !== 0) return status;
-  const [signal] = await db.rpc<SignalRow>('list_signals', { p_signal_type: 'stale_deals', p_limit: 1 });
   if (signal === undefined) {
     io.out('No deal has gone stale (>14 days without activity): nothing to escalate.');
     return 0;
@@ -82,9 +89,8 @@ async function monday(db: Db, io: CommandIo): Promise<number> {
 
 async function freight(db: Db, io: CommandIo): Promise<number> {
   io.out('Freight-delay cascade: opsbot checks inbound shipments against their promised ETAs now…');
-  const status = await requestRun(db, 'opsbot', 'freight-watch', io, { wait: true, timeoutMs: 60_000 });
+  const { status, signal: latest } = await runAndRead(db, io, 'opsbot', 'freight-watch', 'freight_delay');
   if (status !== 0) return status;
-  const [latest] = await db.rpc<SignalRow>('list_signals', { p_signal_type: 'freight_delay', p_limit: 1 });
   if (latest === undefined) {
     io.out('No shipment is late against its promised ETA: nothing cascades.');
     return 0;

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { botDefinitions } from '../bot-definitions.js';
 import type { Db } from '@jbot/core';
 import type { Command, CommandIo } from '../command.js';
-import { waitFor } from '../wait-until.js';
+import { waitFor } from '../wait-for.js';
 import { openBrain } from '../open-brain.js';
 
 /**

@@ -1,5 +1,5 @@
 import { readFleetHeartbeats, type Db, type FleetHeartbeat } from '@jbot/core';
-import { waitFor } from '../wait-until.js';
+import { waitFor } from '../wait-for.js';
 
 
 /** Each bot's process identity on a host before a restart: a new process has a new pid or start time. */
