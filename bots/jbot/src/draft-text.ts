@@ -56,7 +56,7 @@ function renderObject(object: Record<string, unknown>, detail: DraftDetail, dept
     }
     const block = renderValue(value, detail, depth + 1);
     if (block.length === 0) continue;
-    lines.push(Array.isArray(value) ? `${label} (${value.length}):` : `${label}:`, ...block.map((line) => `   ${line}`));
+    lines.push(Array.isArray(value) ? `${label} (${value.length}):` : `${label}:`, ...block.map((line) => `  ${line}`));
   }
   return lines;
 }

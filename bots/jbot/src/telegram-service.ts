@@ -82,6 +82,9 @@ function warnAboutOpenGroups(config: JbotConfig, log: Logger): void {
   log.warn({ groups }, `TELEGRAM_OPERATOR_CHAT_IDS includes group chat${groups.length === 1 ? '' : 's'} ${groups.join(', ')} and TELEGRAM_APPROVER_USER_IDS is empty: every member can approve with the buttons. Set TELEGRAM_APPROVER_USER_IDS to the Telegram user ids allowed to decide.`);
 }
 
+/** The dedupe key prefix of jbot's "Telegram has not delivered …" signals (never escalated to Telegram itself). */
+export const TELEGRAM_UNDELIVERED_KEY_PREFIX = 'telegram-undelivered:';
+
 // Telegram has not taken these lines for a while: one bot_unhealthy from jbot says so on #jbot
 // (its detail post) and #sys-bot (sysbot posts every bot_unhealthy). The lines stay queued.
 async function raiseUndelivered(signals: SignalEmitter, lines: UndeliveredLine[], context: { host: string | undefined; alertMs: number }): Promise<void> {
@@ -93,5 +96,5 @@ async function raiseUndelivered(signals: SignalEmitter, lines: UndeliveredLine[]
     bot: 'jbot',
     ...(context.host === undefined ? {} : { host: context.host }),
     reason: `Telegram has not delivered ${lines.length} operator line${lines.length === 1 ? '' : 's'} for over ${minutes} min (last error: ${lastError}); they stay queued and are retried until Telegram takes them:\n${shown.join('\n')}${more}`,
-  });
+  }, { dedupeKey: `${TELEGRAM_UNDELIVERED_KEY_PREFIX}${Math.min(...lines.map((line) => line.outboxId))}` });
 }

@@ -70,7 +70,8 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
       draft: { emails: [{ to: 'dana@wholeharvest.example', subject: 'Picking up the holiday program' }] },
     });
     const line = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Send 2 follow-up emails')), { what: 'the approval line' });
-    expect(line.text).toBe('🟡 salesbot asks: Send 2 follow-up emails to stale wholesale deals');
+    // The whole (short) draft is on the line, so Approve sits under what it approves.
+    expect(line.text).toBe('🟡 salesbot asks: Send 2 follow-up emails to stale wholesale deals\nemails (1):\n  1) to: dana@wholeharvest.example\n     subject: Picking up the holiday program');
     expect(line.inlineKeyboard).toEqual([[
       { text: '✅ Approve', callback_data: `ap:${approval.id}:a` },
       { text: '✖️ Reject', callback_data: `ap:${approval.id}:r` },
