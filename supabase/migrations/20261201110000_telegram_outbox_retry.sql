@@ -94,6 +94,9 @@ begin
 end
 $$;
 
+-- The old failure path, which gave a line up after p_max_attempts, is gone with it.
+drop function fail_telegram_outbox(jsonb, text, integer, integer);
+
 -- Lines still undelivered p_older_than_ms after they were queued, each returned once (marked
 -- raised_at): the dispatcher raises them on the work floor; they stay queued and keep retrying.
 create function raise_undelivered_telegram_lines(p_older_than_ms integer, p_now timestamptz default null)

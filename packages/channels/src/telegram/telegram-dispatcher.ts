@@ -62,7 +62,9 @@ export interface UndeliveredLine {
  * Sends the Telegram outbox. Each drain claims, per chat, everything due whose chat pacing allows
  * a send, and sends it as ONE message: a single line as it is, several as a numbered batch, so a
  * burst meets Telegram's per-chat limit without dropping anything. Every sent message lands in
- * channel_messages with the items it carries, which is how a reply finds its signal.
+ * channel_messages with the items it carries, which is how a reply finds its signal. A line is
+ * never given up: a failed send is re-queued (Telegram's retry_after, else a capped backoff) for
+ * as long as it takes, and one still undelivered after undeliveredAlertMs is raised once.
  */
 export class TelegramDispatcher {
   private readonly options: Required<Omit<TelegramDispatcherOptions, 'listen' | 'onUndelivered' | 'clock'>> & Pick<TelegramDispatcherOptions, 'onUndelivered' | 'clock'> & { listen: boolean };
