@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { buildBotServices, createPostgresDb, defineBot, getApproval, startBot, type Db, type RunningBot } from '@jbot/core';
+import { buildBotServices, createPostgresDb, defineAction, defineBot, getApproval, startBot, type Db, type RunningBot } from '@jbot/core';
 import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { createJbot } from '../src/index.js';
 
@@ -54,12 +55,16 @@ describe('approving on Telegram shows what is approved', () => {
     name: 'salesbot',
     purpose: 'test salesbot',
     channel: '#sales-bot',
-    executors: {
-      send_followups: () => {
-        executions += 1;
-        return { summary: 'sent' };
-      },
-    },
+    actions: [
+      defineAction({
+        name: 'send_followups',
+        draft: z.unknown(),
+        execute: () => {
+          executions += 1;
+          return { summary: 'sent' };
+        },
+      }),
+    ],
   });
   const request = (title: string, draft: unknown) => buildBotServices(salesbot, { db, log: silent, host: 'test-host' }).approvals.request({ action: 'send_followups', title, draft });
 

@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { buildBotServices, catalogSignalTypes, createPostgresDb, createSignalEmitter, defineBot, getApproval, SignalRegistry, startBot, type Db, type RunningBot } from '@jbot/core';
+import { buildBotServices, catalogSignalTypes, createPostgresDb, createSignalEmitter, defineAction, defineBot, getApproval, SignalRegistry, startBot, type Db, type RunningBot } from '@jbot/core';
 import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase, testBotConfig } from '@jbot/testkit';
+import { freightDelay } from '@jbot/opsbot/signals';
 import { createJbot } from '../src/index.js';
 
 const silent = pino({ level: 'silent' });
@@ -10,6 +12,8 @@ const silent = pino({ level: 'silent' });
 const OPERATOR = 1001;
 const SALES_GROUP = -100_2002;
 const SALES_MEMBER = 2002;
+const registry = new SignalRegistry([...catalogSignalTypes, freightDelay]);
+const fleet = [{ name: 'jbot', channel: '#jbot', purpose: '' }, { name: 'opsbot', channel: '#ops-bot', purpose: '' }, { name: 'salesbot', channel: '#sales-bot', purpose: '' }];
 
 // Telegram does not check callback_data against the keyboard: anyone in an operator chat can send
 // any `ap:<id>:a`. A tap counts only for a button the pressed message really carried.
@@ -27,12 +31,16 @@ describe('forged Telegram taps change nothing', () => {
     name: 'salesbot',
     purpose: 'test salesbot',
     channel: '#sales-bot',
-    executors: {
-      send_followups: () => {
-        executions += 1;
-        return { summary: 'sent' };
-      },
-    },
+    actions: [
+      defineAction({
+        name: 'send_followups',
+        draft: z.unknown(),
+        execute: () => {
+          executions += 1;
+          return { summary: 'sent' };
+        },
+      }),
+    ],
   });
   // Every update before a later one is handled first: a sentinel message marks the taps as handled.
   const afterTaps = async (chatId: number) => {
@@ -56,8 +64,8 @@ describe('forged Telegram taps change nothing', () => {
       },
       now: () => new Date('2026-11-25T12:00:00Z'),
     });
-    running.push(await startBot(jbot, { db, config: testBotConfig(), log }));
-    running.push(await startBot(salesbot, { db, config: testBotConfig(), log: silent, approvals: { pollMs: 200 } }));
+    running.push(await startBot(jbot, { db, config: testBotConfig(), log, registry, fleet }));
+    running.push(await startBot(salesbot, { db, config: testBotConfig(), log: silent, registry, fleet, approvals: { pollMs: 200 } }));
   });
   afterAll(async () => {
     for (const bot of running) await bot.stop();
@@ -85,7 +93,7 @@ describe('forged Telegram taps change nothing', () => {
     const [hidden] = await db.rpc<{ approval_id: string }>('request_approval', { p_bot: 'salesbot', p_action: 'send_followups', p_title: 'Never offered on Telegram', p_draft: {} });
     const hiddenId = String(hidden?.approval_id);
     // An opsbot line in the operator's chat, to press forged buttons on.
-    const alert = await createSignalEmitter({ db, registry: new SignalRegistry(catalogSignalTypes), bot: 'opsbot' }).emit('freight_delay', { shipment_id: 'SHKGH0525145', delay_days: 21 });
+    const alert = await createSignalEmitter({ db, registry, bot: 'opsbot' }).emit('freight_delay', { shipment_id: 'SHKGH0525145', delay_days: 21 });
     const opsLine = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('SHKGH0525145')), { what: "opsbot's line in the operator chat" });
     await waitFor(async () => (await sql`select 1 from channel_messages where signal_id = ${alert.id} and channel = 'telegram'`).length === 1, { what: 'the line recorded' });
 

@@ -4,10 +4,14 @@ import postgres from 'postgres';
 import { catalogSignalTypes, createPostgresDb, createSignalEmitter, SignalRegistry, startBot, type Db, type RunningBot } from '@jbot/core';
 import { CLIP_NOTE } from '@jbot/channels';
 import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase, testBotConfig } from '@jbot/testkit';
+import { freightDelay } from '@jbot/opsbot/signals';
 import { createJbot, type TelegramService } from '../src/index.js';
 
 const silent = pino({ level: 'silent' });
 const OPERATOR = 1001;
+// Every process registers the fleet's types (the roster does it in production).
+const registry = new SignalRegistry([...catalogSignalTypes, freightDelay]);
+const fleet = [{ name: 'jbot', channel: '#jbot', purpose: '' }, { name: 'opsbot', channel: '#ops-bot', purpose: '' }, { name: 'sysbot', channel: '#sys-bot', purpose: '' }];
 
 // Outside text can make a line longer than Telegram's 4,096 characters. The emulator refuses such a
 // message with 400 "message is too long", as Telegram does.
@@ -18,7 +22,7 @@ describe('over-long Telegram lines: clipped, batches split, a refused batch sent
   let emulator: TelegramEmulator;
   let jbot: RunningBot;
   let telegram: TelegramService;
-  const emitter = (bot: string) => createSignalEmitter({ db, registry: new SignalRegistry(catalogSignalTypes), bot });
+  const emitter = (bot: string) => createSignalEmitter({ db, registry, bot });
   // jbot answers a message, so the chat is paced for 2.5 s and what is queued meanwhile goes out as one batch.
   const paceTheChat = async () => {
     const asked = await emulator.sendText(OPERATOR, 'hello jbot');
@@ -35,7 +39,7 @@ describe('over-long Telegram lines: clipped, batches split, a refused batch sent
       now: () => new Date('2026-11-25T12:00:00Z'),
       onTelegram: (service) => (telegram = service),
     });
-    jbot = await startBot(definition, { db, config: testBotConfig(), log: silent });
+    jbot = await startBot(definition, { db, config: testBotConfig(), log: silent, registry, fleet });
   });
   afterAll(async () => {
     await jbot?.stop();

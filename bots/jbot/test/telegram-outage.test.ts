@@ -3,9 +3,14 @@ import pino from 'pino';
 import postgres from 'postgres';
 import { catalogSignalTypes, createPostgresDb, createSignalEmitter, SignalRegistry, startBot, type Db, type RunningBot } from '@jbot/core';
 import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase, testBotConfig } from '@jbot/testkit';
+import { freightDelay } from '@jbot/opsbot/signals';
+import { botUnhealthy } from '@jbot/sysbot/signals';
 import { createJbot, type TelegramService } from '../src/index.js';
 
 const OPERATOR = 1001;
+// Every process registers the fleet's types (the roster does it in production).
+const registry = new SignalRegistry([...catalogSignalTypes, botUnhealthy, freightDelay]);
+const fleet = [{ name: 'jbot', channel: '#jbot', purpose: '' }, { name: 'opsbot', channel: '#ops-bot', purpose: '' }, { name: 'sysbot', channel: '#sys-bot', purpose: '' }];
 const MINUTE = 60_000;
 
 // A Telegram outage on an injected clock: the outbox clock runs `offset` ahead of the wall clock,
@@ -22,7 +27,7 @@ describe('jbot through a Telegram outage: no operator line is dropped', () => {
   const clock = () => new Date(Date.now() + offset);
   const logLines: Array<{ level: number; msg: string }> = [];
   const log = pino({ level: 'warn' }, { write: (line: string) => void logLines.push(JSON.parse(line) as { level: number; msg: string }) });
-  const emitter = (bot: string) => createSignalEmitter({ db, registry: new SignalRegistry(catalogSignalTypes), bot });
+  const emitter = (bot: string) => createSignalEmitter({ db, registry, bot });
   const outboxRow = async (signalId: string) =>
     (await sql`select id, status, attempts, available_at, raised_at from telegram_outbox where signal_id = ${signalId}`)[0] as { id: string; status: string; attempts: number; available_at: Date; raised_at: Date | null } | undefined;
 
@@ -37,7 +42,7 @@ describe('jbot through a Telegram outage: no operator line is dropped', () => {
       outboxClock: clock,
       onTelegram: (service) => (telegram = service),
     });
-    jbot = await startBot(definition, { db, config: testBotConfig(), log });
+    jbot = await startBot(definition, { db, config: testBotConfig(), log, registry, fleet });
   });
   afterAll(async () => {
     await jbot?.stop();
