@@ -1,4 +1,4 @@
-import type { Db, Logger } from '@jbot/core';
+import type { Approval, Db, Logger } from '@jbot/core';
 import { pickItem, type InboundTelegramCallback, type InboundTelegramMessage, type MessageBody, type TelegramButton, type TelegramInboundHandler } from '@jbot/channels';
 import { decideApproval, getApproval } from '@jbot/core';
 import { parseApprovalCallback, queueFullDraft } from './offer-approval.js';
@@ -158,16 +158,7 @@ async function decideFromButton(callback: InboundTelegramCallback, options: Oper
   log.info({ decided: outcome.decided, reason: outcome.reason }, outcome.decided ? `approval ${decision} from Telegram` : 'approval tap changed nothing');
   // The message shows the decision and loses its buttons: after this tap's decision, and also when
   // someone decided first (on Discord, with `fleet approve`, or expiry), so stale buttons go away.
-  if (callback.messageId !== null && outcome.approval !== null && outcome.approval.status !== 'pending') {
-    const messageId = callback.messageId;
-    const decidedHere = outcome.decided ? callback.senderName : null;
-    await renderDecidedMessage(options.db, { chatId: callback.chatId, messageId, approval: outcome.approval, decidedHere })
-      .then((rendering) => options.edit?.(callback.chatId, messageId, rendering.text, rendering.buttons))
-      .catch((error: unknown) => {
-        // A repeated late tap re-renders the same text; Telegram refuses that as "not modified".
-        if (!String(error).includes('message is not modified')) log.warn({ err: error }, 'could not edit the approval message');
-      });
-  }
+  if (outcome.approval !== null && outcome.approval.status !== 'pending') await showDecision(callback, outcome.approval, outcome.decided ? callback.senderName : null, options, log);
   if (outcome.decided) return decision === 'approved' ? 'Approved' : 'Rejected';
   return outcome.approval === null ? `No such approval: ${parsed.approvalId}` : alreadyDecidedNotice(outcome.approval);
 }
@@ -176,9 +167,24 @@ async function decideFromButton(callback: InboundTelegramCallback, options: Oper
 async function sendFullDraft(callback: InboundTelegramCallback, approvalId: string, signalId: string | null, options: OperatorInboxOptions): Promise<string> {
   const approval = await getApproval(options.db, approvalId);
   if (approval === null) return `No such approval: ${approvalId}`;
-  if (approval.status !== 'pending') return alreadyDecidedNotice(approval);
+  if (approval.status !== 'pending') {
+    await showDecision(callback, approval, null, options, options.log.child({ approvalId }));
+    return alreadyDecidedNotice(approval);
+  }
   await queueFullDraft(options.db, { approval, chatId: callback.chatId, tapKey: callback.callbackQueryId, signalId: signalId ?? approval.signalId });
   options.wake();
   options.log.info({ approvalId, chatId: callback.chatId, senderId: callback.senderId }, 'full approval draft sent to Telegram');
   return 'The full draft follows below; Approve is under it.';
+}
+
+// Re-render the pressed message with the decision (and without the buttons it no longer needs).
+async function showDecision(callback: InboundTelegramCallback, approval: Approval, decidedHere: string | null, options: OperatorInboxOptions, log: Logger): Promise<void> {
+  if (callback.messageId === null) return;
+  const messageId = callback.messageId;
+  await renderDecidedMessage(options.db, { chatId: callback.chatId, messageId, approval, decidedHere })
+    .then((rendering) => options.edit?.(callback.chatId, messageId, rendering.text, rendering.buttons))
+    .catch((error: unknown) => {
+      // A repeated late tap re-renders the same text; Telegram refuses that as "not modified".
+      if (!String(error).includes('message is not modified')) log.warn({ err: error }, 'could not edit the approval message');
+    });
 }

@@ -51,6 +51,11 @@ describe('approving on Telegram shows what is approved', () => {
   const running: RunningBot[] = [];
   let executions = 0;
   const answerTo = (callbackQueryId: string) => emulator.callbackAnswers().find((answer) => answer.callbackQueryId === callbackQueryId)?.text ?? undefined;
+  // The dispatcher records a message just after Telegram accepted it, and a tap is checked against that record: wait for it.
+  const recorded = async <Message extends { messageId: number }>(message: Message): Promise<Message> => {
+    await waitFor(async () => (await sql`select 1 from channel_messages where channel = 'telegram' and external_message_id = ${String(message.messageId)}`).length > 0, { what: `message ${message.messageId} recorded` });
+    return message;
+  };
   const salesbot = defineBot({
     name: 'salesbot',
     purpose: 'test salesbot',
@@ -90,7 +95,7 @@ describe('approving on Telegram shows what is approved', () => {
 
   it('the Monday follow-ups: the offer names both recipients, both subjects and the bodies, with Approve under them', async () => {
     const { approval } = await request('Send 2 follow-up emails to stale wholesale deals', mondayDraft);
-    const offer = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Send 2 follow-up emails')), { what: 'the offer' });
+    const offer = await recorded(await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Send 2 follow-up emails')), { what: 'the offer' }));
     for (const email of mondayDraft.emails) {
       expect(offer.text).toContain(`to: ${email.to}`);
       expect(offer.text).toContain(`subject: ${email.subject}`);
@@ -113,7 +118,7 @@ describe('approving on Telegram shows what is approved', () => {
       note: 'Drafted by Claude from shipbot\'s forecast.',
     };
     const { approval } = await request('Send 2 delay notices to wholesale customers (SHKGH0525145 21 days late)', draft);
-    const offer = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Send 2 delay notices')), { what: 'the clipped offer' });
+    const offer = await recorded(await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Send 2 delay notices')), { what: 'the clipped offer' }));
     expect(offer.text).toContain('to: leah@harborlightsgifts.example');
     expect(offer.text).toContain('to: orders@saltmarshgoods.example');
     expect(offer.text).toContain('subject: Update on your order WO-7722');
@@ -133,7 +138,7 @@ describe('approving on Telegram shows what is approved', () => {
     // One tap brings every word, in as many messages as it takes; Approve is under the last.
     const opened = await emulator.pressButton(OPERATOR, offer.messageId, `ap:${approval.id}:d`, { userId: OPERATOR });
     expect(await waitFor(() => answerTo(opened.callbackQueryId), { what: 'the full-draft tap answered' })).toBe('The full draft follows below; Approve is under it.');
-    const withApprove = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId > offer.messageId && (message.inlineKeyboard ?? []).flat().some((button) => button.callback_data === `ap:${approval.id}:a`)), { what: 'the full draft with Approve' });
+    const withApprove = await recorded(await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId > offer.messageId && (message.inlineKeyboard ?? []).flat().some((button) => button.callback_data === `ap:${approval.id}:a`)), { what: 'the full draft with Approve' }));
     const parts = emulator.botMessages(OPERATOR).filter((message) => message.messageId > offer.messageId && message.messageId <= withApprove.messageId);
     expect(parts.length).toBeGreaterThan(1);
     expect(parts[0]?.text).toMatch(/^\(1\/\d\) Full draft — salesbot asks: Send 2 delay notices/);
@@ -145,6 +150,15 @@ describe('approving on Telegram shows what is approved', () => {
     const approve = await emulator.pressButton(OPERATOR, withApprove.messageId, `ap:${approval.id}:a`, { userId: OPERATOR, username: 'dana_ops' });
     expect(await waitFor(() => answerTo(approve.callbackQueryId), { what: 'the approve tap answered' })).toBe('Approved');
     await waitFor(async () => ((await getApproval(db, approval.id))?.status === 'executed' ? true : undefined), { what: 'the approval executed' });
+    expect(executions).toBe(1);
+    const decided = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId === withApprove.messageId && message.text.includes('Approved by @dana_ops')), { what: 'the full draft edited with the decision' });
+    expect(decided.inlineKeyboard ?? []).toEqual([]);
+
+    // The clipped offer's "Full draft" after the decision says so and loses its stale buttons.
+    const late = await emulator.pressButton(OPERATOR, offer.messageId, `ap:${approval.id}:d`, { userId: OPERATOR });
+    expect(await waitFor(() => answerTo(late.callbackQueryId), { what: 'the late tap answered' })).toBe('Already approved by @dana_ops via Telegram');
+    const stale = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId === offer.messageId && message.text.includes('Approved by @dana_ops')), { what: 'the offer edited' });
+    expect(stale.inlineKeyboard ?? []).toEqual([]);
     expect(executions).toBe(1);
   });
 });

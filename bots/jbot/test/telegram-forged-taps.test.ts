@@ -27,6 +27,11 @@ describe('forged Telegram taps change nothing', () => {
   const warnings: Array<{ msg: string; groups?: string[] }> = [];
   const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line) as { msg: string }) });
   const answerTo = (callbackQueryId: string) => emulator.callbackAnswers().find((answer) => answer.callbackQueryId === callbackQueryId)?.text ?? undefined;
+  // The dispatcher records a message just after Telegram accepted it, and a tap is checked against that record: wait for it.
+  const recorded = async <Message extends { messageId: number }>(message: Message): Promise<Message> => {
+    await waitFor(async () => (await sql`select 1 from channel_messages where channel = 'telegram' and external_message_id = ${String(message.messageId)}`).length > 0, { what: `message ${message.messageId} recorded` });
+    return message;
+  };
   const salesbot = defineBot({
     name: 'salesbot',
     purpose: 'test salesbot',
@@ -87,7 +92,7 @@ describe('forged Telegram taps change nothing', () => {
       title: 'Send a follow-up to Whole Harvest Market',
       draft: { emails: [{ to: 'dana@wholeharvest.example', subject: 'Picking up the holiday program', body: 'Hi Dana,\nShall we pick it up?' }] },
     });
-    const offer = await waitFor(() => emulator.botMessages(SALES_GROUP).find((message) => message.text.includes('Whole Harvest Market')), { what: 'the offer in the sales group' });
+    const offer = await recorded(await waitFor(() => emulator.botMessages(SALES_GROUP).find((message) => message.text.includes('Whole Harvest Market')), { what: 'the offer in the sales group' }));
     expect(emulator.botMessages(OPERATOR).filter((message) => message.text.includes('Whole Harvest Market'))).toHaveLength(0);
     // An approval no chat was offered (requested straight in the brain, never announced).
     const [hidden] = await db.rpc<{ approval_id: string }>('request_approval', { p_bot: 'salesbot', p_action: 'send_followups', p_title: 'Never offered on Telegram', p_draft: {} });
