@@ -36,7 +36,8 @@ export { createPostgresDb, rpcStatement, type PostgresDbOptions } from './db/pos
 export { createSupabaseDb, type SupabaseDbOptions } from './db/supabase-db.js';
 export { connectBrain, assertMigrated, type Brain } from './db/connect-brain.js';
 export { migrate, listMigrations, migrationsDirectory, type MigrationResult } from './db/migrate.js';
-export { BrainCallError, BrainConnectionError } from './db/brain-error.js';
+export { BrainCallError, BrainConnectionError, BrainNoRowError } from './db/brain-error.js';
+export { rpcOne } from './db/rpc-one.js';
 export { WakeLoop, settlesWithin, type WakeLoopOptions } from './db/wake-loop.js';
 export { ensureEmbeddedPostgres, embeddedUrl, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/embedded-postgres.js';
 

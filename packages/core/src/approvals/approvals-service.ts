@@ -5,6 +5,7 @@ import type { SignalEmitter } from '../signals/signal-emitter.js';
 import { approvalFromRow, type Approval, type ApprovalRow, type ApprovalStatus } from './approval.js';
 import { ApprovalError, UnknownApprovalActionError } from './approval-errors.js';
 import { approvalMessage } from './render-approval.js';
+import { rpcOne } from '../db/rpc-one.js';
 
 /** Default time a person has to decide. */
 export const DEFAULT_APPROVAL_EXPIRY_MS = 24 * 60 * 60 * 1000;
@@ -48,7 +49,7 @@ export function createApprovals(dependencies: { db: Db; bot: string; channel: Ch
         throw new UnknownApprovalActionError(bot, request.action, dependencies.actions);
       }
       const expiresIn = request.expiresIn ?? DEFAULT_APPROVAL_EXPIRY_MS;
-      const [row] = await db.rpc<{ approval_id: string; inserted: boolean }>('request_approval', {
+      const row = await rpcOne<{ approval_id: string; inserted: boolean }>(db, 'request_approval', {
         p_bot: bot,
         p_action: request.action,
         p_title: request.title,
@@ -57,7 +58,6 @@ export function createApprovals(dependencies: { db: Db; bot: string; channel: Ch
         p_signal_id: request.signalId ?? null,
         p_request_key: request.requestKey ?? null,
       });
-      if (row === undefined) throw new ApprovalError('request_approval returned no row', { bot, action: request.action });
       const approval = await getApproval(db, row.approval_id);
       if (approval === null) throw new ApprovalError(`approval ${row.approval_id} vanished after its request`, { bot, approvalId: row.approval_id });
       // A new approval is born claimed for its first post (request_approval), so the requester
