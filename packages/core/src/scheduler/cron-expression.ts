@@ -36,8 +36,8 @@ export function ticksBetween(schedule: string, timeZone: string, from: Date, to:
   const expression = CronExpressionParser.parse(schedule, { tz: timeZone, currentDate: to, startDate: from });
   const ticks: Date[] = [];
   // Walk backwards from `to` so a long outage keeps the newest ticks within the limit.
-  // Ticks fall on whole seconds; `to` itself counts only when it is one.
-  if (to.getMilliseconds() === 0 && expression.includesDate(to)) ticks.push(new Date(to));
+  // Ticks fall on whole seconds; `to` itself counts only when it is one (and the window is not empty).
+  if (to.getTime() > from.getTime() && to.getMilliseconds() === 0 && expression.includesDate(to)) ticks.push(new Date(to));
   while (ticks.length < limit) {
     let previous: Date;
     try {
