@@ -4,7 +4,7 @@ import type { SignalEmitter } from '../signals/signal-emitter.js';
 import type { SignalType } from '../signals/signal-type.js';
 import type { Db } from '../db/db.js';
 import type { Approvals } from '../approvals/approvals-service.js';
-import type { ApprovalExecutor } from '../approvals/approval-worker.js';
+import type { Approval } from '../approvals/approval.js';
 import type { Channel } from '../channels/channel.js';
 import type { Llm } from '../llm/llm.js';
 
@@ -27,6 +27,12 @@ export interface BotContext {
   /** Claude (or the offline drafter), priced and capped; calls are recorded against this run. */
   llm: Llm;
 }
+
+/** What an executor gets besides the approval: the bot's context plus the key for side effects. */
+export type ApprovalExecutionContext = BotContext & { approvalId: string; idempotencyKey: string };
+
+/** Runs one approved action. Its return value (JSON) is stored as the result and shown on the message. */
+export type ApprovalExecutor = (approval: Approval, context: ApprovalExecutionContext) => Promise<unknown> | unknown;
 
 /** A cron job as a bot declares it (the scheduler runs it; see the scheduler module). */
 export interface JobDefinition {
