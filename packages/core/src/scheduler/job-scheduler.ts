@@ -7,8 +7,11 @@ import type { SignalEmitter } from '../signals/signal-emitter.js';
 import { nextTick, validateJobSchedule } from './cron-expression.js';
 import { claimRetry, runClaimedJob } from './job-run.js';
 import { catchUpTick, sweepMissedTicks } from './missed-ticks.js';
+import { schedulerClock, type SchedulerClock, type SchedulerClockOption } from './scheduler-clock.js';
 import { sleep, type ClaimedRun, type SchedulerRuntime } from './scheduler-runtime.js';
 import { claimTick } from './tick-claim.js';
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A run this process is executing. */
 interface ActiveRun {
@@ -39,7 +42,7 @@ export interface JobSchedulerOptions {
   /** How far ahead of the database clock a claim may be (host clocks are never perfectly in step). */
   toleranceMs?: number;
   /** Test seam: this host's clock. When given, ticks come from timers on this clock instead of node-cron. */
-  clock?: () => number;
+  clock?: SchedulerClockOption;
   listen?: boolean;
 }
 
@@ -50,10 +53,10 @@ export interface JobSchedulerOptions {
  * visible rows (missed-ticks.ts). This class arms the triggers and runs the check loop.
  */
 export class JobScheduler {
-  private readonly options: Required<Omit<JobSchedulerOptions, 'clock'>> & { clock: (() => number) | undefined };
+  private readonly options: Required<Omit<JobSchedulerOptions, 'clock'>> & { clock: SchedulerClock | undefined };
   private readonly timeZones = new Map<string, string>();
   private readonly tasks: ScheduledTask[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<unknown>();
   private readonly active = new Map<string, ActiveRun>();
   private readonly sweepHorizon = new Map<string, Date>();
   private readonly stopController = new AbortController();
@@ -69,7 +72,7 @@ export class JobScheduler {
       toleranceMs: 1000,
       listen: true,
       ...options,
-      clock: options.clock,
+      clock: options.clock === undefined ? undefined : schedulerClock(options.clock),
     };
     // Validate every job before anything runs: a typo stops start-up, not a Monday morning.
     for (const job of options.jobs) this.timeZones.set(job.id, validateJobSchedule(options.bot, job, options.defaultTimeZone));
@@ -96,7 +99,7 @@ export class JobScheduler {
   }
 
   private now(): number {
-    return this.options.clock?.() ?? Date.now();
+    return this.options.clock?.now() ?? Date.now();
   }
 
   /** Arm the triggers, catch up on ticks missed while down, and start the check loop. */
@@ -128,16 +131,19 @@ export class JobScheduler {
       this.tasks.push(task);
       return;
     }
-    // Injected clock (tests of a skewed host): the same ticks, timed on that clock.
+    // Injected clock (tests): the same ticks, timed on that clock.
+    const clock = this.options.clock;
     const scheduleNext = () => {
       if (this.stopController.signal.aborted) return;
-      const now = this.now();
+      const now = clock.now();
       const tick = nextTick(job.schedule, timeZone, new Date(now));
-      const timer = setTimeout(() => {
+      // Timers cannot wait longer than ~24.8 days; a far tick re-arms on the way.
+      const delay = tick.getTime() - now;
+      const timer = clock.setTimer(() => {
         this.timers.delete(timer);
-        void this.onTick(job, tick);
+        if (delay <= MAX_TIMER_MS) void this.onTick(job, tick);
         scheduleNext();
-      }, tick.getTime() - now);
+      }, Math.min(delay, MAX_TIMER_MS));
       this.timers.add(timer);
     };
     scheduleNext();
@@ -203,7 +209,8 @@ export class JobScheduler {
   /** Stop triggers; let running jobs finish within the grace period, then abort and record them. */
   async stop(graceMs = 10_000): Promise<void> {
     for (const task of this.tasks) await task.destroy();
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers) this.options.clock?.clearTimer(timer);
+    this.timers.clear();
     await this.checks.stop(Math.min(1000, graceMs));
     const running = [...this.active.values()];
     const finished = Promise.allSettled(running.map((run) => run.done));
