@@ -3,14 +3,16 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/db.js';
 import { WakeLoop } from '../db/wake-loop.js';
 import type { Channel } from '../channels/channel.js';
-import type { ApprovalExecutor, BotContext } from '../bot/define-bot.js';
+import type { BotContext } from '../bot/bot-context.js';
 import { approvalFromRow, type Approval, type ApprovalRow } from './approval.js';
 import { getApproval } from './approvals-service.js';
 import { showApproval } from './show-approval.js';
 
-// The executor types live with the bot declaration that holds them (define-bot.ts), so this
-// worker depends on the declaration and not the other way round.
-export type { ApprovalExecutionContext, ApprovalExecutor } from '../bot/define-bot.js';
+/** What an executor gets besides the approval: the bot's context plus the key for side effects. */
+export type ApprovalExecutionContext = BotContext & { approvalId: string; idempotencyKey: string };
+
+/** Runs one approved action. Its return value (JSON) is stored as the result and shown on the message. */
+export type ApprovalExecutor = (approval: Approval, context: ApprovalExecutionContext) => Promise<unknown> | unknown;
 
 /** What the worker needs. */
 export interface ApprovalWorkerOptions {

@@ -1,4 +1,7 @@
-import type { JobDefinition, JobRunInfo } from '../bot/define-bot.js';
+import type { JobRunInfo } from '../bot/bot-context.js';
+import type { ResolvedJob as JobDefinition } from '../bot/define-bot.js';
+import { readLastRun } from '../jobs/last-run.js';
+import { recordRunResult } from '../jobs/record-run-result.js';
 import { sleep, type ClaimedRun, type SchedulerRuntime } from './scheduler-runtime.js';
 
 // After a timeout or shutdown abort, how long a job may take to honour its abort signal before
@@ -25,7 +28,10 @@ export async function runClaimedJob(runtime: SchedulerRuntime, run: ClaimedRun, 
     timedOut = true;
     abort.abort(new Error(`timed out after ${job.timeoutMs} ms`));
   }, job.timeoutMs);
-  const info: JobRunInfo = { job: job.id, runId: run.runId, scheduledFor: run.scheduledFor, attempt: run.attempt, manual: run.manual, idempotencyKey: run.idempotencyKey };
+  const info: JobRunInfo = {
+    job: job.id, runId: run.runId, scheduledFor: run.scheduledFor, attempt: run.attempt, manual: run.manual, idempotencyKey: run.idempotencyKey,
+    lastRun: () => readLastRun(db, runtime.bot, job.id, run.scheduledFor),
+  };
   const context = { ...runtime.context(abort.signal, log, { job: info.job, runId: info.runId }), ...info };
   log.info({ scheduledFor: run.scheduledFor, attempt: run.attempt, manual: run.manual }, `job ${job.id} started`);
   let status: 'succeeded' | 'failed' | 'timed_out' | 'abandoned' = 'succeeded';
@@ -34,7 +40,7 @@ export async function runClaimedJob(runtime: SchedulerRuntime, run: ClaimedRun, 
   // A timed-out or shutdown-aborted job gets ABORT_SETTLE_MS to honour its signal.
   const aborted = new Promise<'aborted'>((resolve) => abort.signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
   try {
-    const first = await Promise.race([work.then(() => 'done' as const), aborted]);
+    const first = await Promise.race([work.then((value) => ({ value }) as const), aborted]);
     if (first === 'aborted') {
       // On shutdown the grace period is nearly spent: record the run promptly.
       const settleMs = timedOut ? ABORT_SETTLE_MS : SHUTDOWN_SETTLE_MS;
@@ -42,6 +48,9 @@ export async function runClaimedJob(runtime: SchedulerRuntime, run: ClaimedRun, 
       status = timedOut ? 'timed_out' : 'abandoned';
       errorText = timedOut ? `timed out after ${job.timeoutMs} ms${settled === 'stuck' ? ' (still running after its abort signal; not retried)' : ''}` : 'stopped: the process is shutting down';
       if (settled === 'stuck') timedOut = false; // never retry over a run that may still be going
+    } else {
+      // What it found (outcome line, fingerprint) goes on its row: the next run compares with it.
+      await recordRunResult(db, run.runId, first.value).catch((error: unknown) => log.warn({ err: error }, 'could not record the run result'));
     }
   } catch (error) {
     status = timedOut ? 'timed_out' : runtime.stopSignal.aborted ? 'abandoned' : 'failed';

@@ -1,6 +1,7 @@
 import nodeCron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import type { BotContext, JobDefinition } from '../bot/define-bot.js';
+import type { BotContext } from '../bot/bot-context.js';
+import type { ResolvedJob as JobDefinition } from '../bot/define-bot.js';
 import type { Db } from '../db/db.js';
 import { WakeLoop } from '../db/wake-loop.js';
 import type { SignalEmitter } from '../signals/signal-emitter.js';

@@ -1,4 +1,4 @@
-import type { JobDefinition } from '../bot/define-bot.js';
+import type { ResolvedJob as JobDefinition } from '../bot/define-bot.js';
 import { ticksBetween } from './cron-expression.js';
 import type { SchedulerRuntime } from './scheduler-runtime.js';
 

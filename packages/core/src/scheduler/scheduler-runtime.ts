@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { BotContext, JobDefinition } from '../bot/define-bot.js';
+import type { BotContext } from '../bot/bot-context.js';
+import type { ResolvedJob as JobDefinition } from '../bot/define-bot.js';
 import type { Db } from '../db/db.js';
 import type { SignalEmitter } from '../signals/signal-emitter.js';
 

@@ -1,4 +1,4 @@
-import type { JobDefinition } from '../bot/define-bot.js';
+import type { ResolvedJob as JobDefinition } from '../bot/define-bot.js';
 import { sleep, type ClaimedRun, type SchedulerRuntime } from './scheduler-runtime.js';
 
 /**
