@@ -52,9 +52,10 @@ export { ensureEmbeddedPostgres, embeddedUrl, type EmbeddedPostgres, type Embedd
 
 // Scheduler
 export { JobScheduler, type JobSchedulerOptions } from './scheduler/job-scheduler.js';
-export { validateJobSchedule, nextTick, ticksBetween } from './scheduler/cron-expression.js';
+export { validateJobSchedule, nextTick, previousTick, ticksBetween } from './scheduler/cron-expression.js';
 export { ScheduleError } from './scheduler/schedule-error.js';
 export type { SchedulerClock, SchedulerClockOption } from './scheduler/scheduler-clock.js';
+export { downOnPurpose, type LifecycleEvent } from './scheduler/deliberate-downtime.js';
 
 // Channels and approvals (Discord work floor; the vendors live in @jbot/channels)
 export { createLocalRecordingChannel, recordChannelMessage, recordChannelMessageEdit, messageText, messageBody, signalDetailMessage, withDetailPosts, splitText } from './channels/index.js';

@@ -31,6 +31,11 @@ export function nextTick(schedule: string, timeZone: string, after: Date): Date 
   return CronExpressionParser.parse(schedule, { tz: timeZone, currentDate: after }).next().toDate();
 }
 
+/** The last tick strictly before `before`. */
+export function previousTick(schedule: string, timeZone: string, before: Date): Date {
+  return CronExpressionParser.parse(schedule, { tz: timeZone, currentDate: before }).prev().toDate();
+}
+
 /** Every tick in (from, to], oldest first, at most `limit` (the newest ones when there are more). */
 export function ticksBetween(schedule: string, timeZone: string, from: Date, to: Date, limit = 1000): Date[] {
   const expression = CronExpressionParser.parse(schedule, { tz: timeZone, currentDate: to, startDate: from });
