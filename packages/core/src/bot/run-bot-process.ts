@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config-error.js';
 import { connectBrain } from '../db/connect-brain.js';
 import { createLogger } from '../log/logger.js';
 import { secretValuesFromEnv } from '../log/secret-values.js';
+import { scrubString } from '../log/scrub-secrets.js';
 import type { BotDefinition } from './define-bot.js';
 import type { Channel } from '../channels/channel.js';
 import type { Db } from '../db/db.js';
@@ -36,7 +37,7 @@ export async function runBotProcess(definition: BotDefinition, options: RunBotPr
     llm = loadLlmConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${definition.name}: ${error.message}\n`);
+      process.stderr.write(`${definition.name}: ${scrubString(error.message, secrets)}\n`);
       process.exit(78);
     }
     throw error;
@@ -46,7 +47,7 @@ export async function runBotProcess(definition: BotDefinition, options: RunBotPr
 
   let brain;
   try {
-    brain = await connectBrain(config.brain, { applicationName: definition.name });
+    brain = await connectBrain(config.brain, { applicationName: definition.name, secrets });
   } catch (error) {
     log.fatal({ err: error }, 'cannot connect to the brain');
     process.exitCode = 1;
