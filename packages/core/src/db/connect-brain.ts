@@ -16,7 +16,7 @@ export interface Brain {
 /**
  * Connect to the configured brain and prove it answers: postgres (DATABASE_URL), supabase
  * (SUPABASE_URL + key), or the embedded local Postgres, which is started and migrated here.
- * With `secrets` (secretValuesFromEnv), nothing this process writes to the brain holds one.
+ * With `secrets` (secretValuesFromEnv), nothing this process writes to or reads from the brain holds one.
  */
 export async function connectBrain(target: BrainTarget, options: { applicationName?: string; secrets?: readonly string[] } = {}): Promise<Brain> {
   let brain: Brain;
