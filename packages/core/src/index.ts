@@ -36,6 +36,9 @@ export { applyEnvFile, envFilePath, parseEnvFile, readEnvFile } from './config/e
 export { createLogger, type Logger, type LoggerOptions } from './log/logger.js';
 export { secretValuesFromEnv } from './log/secret-values.js';
 export { scrubString, scrubValue, REDACTED } from './log/scrub-secrets.js';
+export { serializeError } from './log/serialize-error.js';
+export { printableText } from './log/printable-text.js';
+export { withSecretsScrubbed } from './db/secret-scrubbing-db.js';
 export { FleetError } from './errors/fleet-error.js';
 export { probeFailure, type ServiceProbe } from './health/service-probe.js';
 

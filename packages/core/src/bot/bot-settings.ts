@@ -24,11 +24,13 @@ export function parseBotSettings(definition: BotDefinition, env: Env): ParsedBot
       return undefined;
     }
   };
-  const bot = (definition.settings === undefined ? {} : attempt(() => definition.settings?.load(env))) ?? {};
+  const loaded = definition.settings === undefined ? {} : attempt(() => definition.settings?.load(env));
+  const bot = loaded ?? {};
   const jobs: ResolvedJob[] = [];
   for (const job of definition.jobs ?? []) {
     const own = job.settings === undefined ? {} : attempt(() => job.settings?.load(env));
-    if (own === undefined) continue;
+    // A job whose settings (or whose bot's) failed is not resolved: its schedule may depend on them.
+    if (own === undefined || loaded === undefined) continue;
     const config = { ...(bot as object), ...(own as object) };
     const schedule = typeof job.schedule === 'function' ? job.schedule(config) : job.schedule;
     const run = job.run;
