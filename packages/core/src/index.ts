@@ -28,6 +28,8 @@ export { createLogger, type Logger, type LoggerOptions } from './log/logger.js';
 export { secretValuesFromEnv } from './log/secret-values.js';
 export { scrubString, scrubValue, REDACTED } from './log/scrub-secrets.js';
 export { FleetError } from './errors/fleet-error.js';
+export { retryAfterOf, whenAborted, type RetryLater } from './errors/retry-later.js';
+export { DeadlineExceededError } from './errors/deadline-error.js';
 export { probeFailure, type ServiceProbe } from './health/service-probe.js';
 
 // The brain
@@ -47,8 +49,8 @@ export { ScheduleError } from './scheduler/schedule-error.js';
 // Channels and approvals (Discord work floor; the vendors live in @jbot/channels)
 export { createLocalRecordingChannel, recordChannelMessage, recordChannelMessageEdit, messageText, messageBody, signalDetailMessage, withDetailPosts, splitText } from './channels/index.js';
 export type { Channel, ChannelMessage, ChannelField, ChannelButton, ChannelKind, PostedMessage, ChannelInbound, ApprovalClick, ApprovalClickOutcome, OutboundRecord, LocalRecordingChannelOptions, SignalDetailInput } from './channels/index.js';
-export { decideApproval, decisionReason, createApprovals, getApproval, listApprovals, ApprovalWorker, approvalMessage, statusLine, summariseResult, showApproval, approvalFromRow, isApprovalId, APPROVAL_STATUSES, DEFAULT_APPROVAL_EXPIRY_MS, UnknownApprovalActionError, ApprovalError } from './approvals/index.js';
-export type { Approval, ApprovalRow, ApprovalStatus, DecideApprovalInput, DecideApprovalResult, Approvals, ApprovalRequest, RequestedApproval, ApprovalWorkerOptions, ApprovalExecutor, ApprovalExecutionContext } from './approvals/index.js';
+export { decideApproval, decisionReason, createApprovals, getApproval, listApprovals, ApprovalWorker, approvalMessage, statusLine, summariseResult, showApproval, approvalFromRow, isApprovalId, APPROVAL_STATUSES, DEFAULT_APPROVAL_EXPIRY_MS, UnknownApprovalActionError, ApprovalError, retryApproval, DEFAULT_APPROVAL_TIMEOUT_MS } from './approvals/index.js';
+export type { Approval, ApprovalRow, ApprovalStatus, DecideApprovalInput, DecideApprovalResult, Approvals, ApprovalRequest, RequestedApproval, ApprovalWorkerOptions, ApprovalExecutor, ApprovalExecutionContext, RetryApprovalResult } from './approvals/index.js';
 
 // LLM (Anthropic tool-use runtime, priced ledger, hard budgets, offline drafter)
 export { createLlmService, loadLlmConfig, llmEnvShape, botBudgetUsd, DEFAULT_PRICES, DEFAULT_MODELS, LLM_KILL_SWITCH_KEY, BudgetExceededError, LlmKillSwitchError, LlmOutputError, costUsd, estimateCostUsd, NO_USAGE, readConnectorTool, emitSignalTool, requestApprovalTool, workspaceTools, botWorkspaceDirectory, runScriptTool, OFFLINE_LABEL, offlineText, labelOffline, probeAnthropic, systemBlocks, toolDefinitions, userContent, fenceData } from './llm/index.js';
