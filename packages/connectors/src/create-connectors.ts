@@ -27,6 +27,8 @@ export interface CreateConnectorsOptions {
   log?: Logger;
   /** Already-parsed config (tests); otherwise parsed from env. */
   config?: ConnectorsConfig;
+  /** The run's abort signal (ctx.abortSignal): live vendor calls end when it aborts. */
+  abortSignal?: AbortSignal;
 }
 
 /**
@@ -37,12 +39,14 @@ export interface CreateConnectorsOptions {
 export function createConnectors(options: CreateConnectorsOptions): Connectors {
   const config = options.config ?? loadConnectorsConfig(options.env);
   const { db } = options;
+  // Every live call is bounded by the configured timeout and the run's abort signal.
+  const limits = { timeoutMs: config.timeoutMs, ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }) };
   return {
     crm: config.hubspot === undefined
       ? createSampleCrmConnector(db)
-      : createHubSpotCrmConnector({ ...config.hubspot, db, leaseSeconds: config.sideEffectLeaseSeconds, ...(options.log === undefined ? {} : { log: options.log }) }),
+      : createHubSpotCrmConnector({ ...config.hubspot, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds, ...(options.log === undefined ? {} : { log: options.log }) }),
     freight: createSampleFreightConnector(db),
-    commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector(config.shopify),
-    ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, db }),
+    commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
+    ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
   };
 }

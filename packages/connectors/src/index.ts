@@ -7,6 +7,7 @@ export { createConnectors, type Connectors, type CreateConnectorsOptions } from 
 export { loadConnectorsConfig, connectorsEnvShape, type ConnectorsConfig } from './connectors-config.js';
 export { loadSampleCompany, type SampleCompanyLoadResult } from './sample/load-sample-company.js';
 export { ConnectorError, SideEffectInFlightError } from './connector-error.js';
+export { callVendor, VendorTimeoutError, VendorCallAbortedError, DEFAULT_VENDOR_TIMEOUT_MS, type VendorCallLimits } from './vendor-call.js';
 
 // Domain interfaces
 export { CLOSED_STAGES, type CrmConnector, type Deal, type DealOwner, type DealContact, type SendEmailInput, type SendEmailResult, type UpdateDealInput, type UpdateDealResult } from './crm/crm-connector.js';
