@@ -78,18 +78,25 @@ async function loadHubSpotClient(options: Pick<HubSpotCrmOptions, 'accessToken' 
 }
 
 /**
+ * Per-call options for every SDK method. @hubspot/api-client 13 applies the configured
+ * middleware (its httpAgent, its User-Agent header) only when a call passes `_options.middleware`;
+ * appending none makes it use them. Typed `never`: each API group declares its own options type.
+ */
+const SDK_CALL_OPTIONS = { middleware: [], middlewareMergeStrategy: 'append' } as never;
+
+/**
  * One HubSpot call under its timeout and the run's abort signal. The SDK's node-fetch takes no
  * AbortSignal, so each call gets its own client (cheap: the SDK builds its APIs lazily) on its own
  * agent, and aborting destroys that agent's sockets: the request really ends, nothing lingers.
  */
-async function hubspotCall<Result>(options: HubSpotCrmOptions, operation: string, facts: Record<string, unknown>, call: (client: Client) => Promise<Result>): Promise<Result> {
+async function hubspotCall<Result>(options: HubSpotCrmOptions, operation: string, facts: Record<string, unknown>, call: (client: Client, sdkOptions: never) => Promise<Result>): Promise<Result> {
   try {
     return await callVendor('HubSpot', operation, { timeoutMs: options.timeoutMs ?? DEFAULT_VENDOR_TIMEOUT_MS, ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }) }, async (signal) => {
       const agent = options.basePath.startsWith('https:') ? new https.Agent() : new http.Agent();
       const destroy = () => agent.destroy();
       signal.addEventListener('abort', destroy, { once: true });
       try {
-        return await call(await loadHubSpotClient(options, agent));
+        return await call(await loadHubSpotClient(options, agent), SDK_CALL_OPTIONS);
       } finally {
         signal.removeEventListener('abort', destroy);
         agent.destroy();
@@ -117,13 +124,13 @@ export async function probeHubSpot(options: Pick<HubSpotCrmOptions, 'accessToken
  */
 export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnector {
   const ledger = createSideEffectLedger(options.db, { ...(options.leaseSeconds === undefined ? {} : { leaseSeconds: options.leaseSeconds }), ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }) });
-  const call = <Result>(operation: string, facts: Record<string, unknown>, run: (client: Client) => Promise<Result>) => hubspotCall(options, operation, facts, run);
+  const call = <Result>(operation: string, facts: Record<string, unknown>, run: (client: Client, sdkOptions: never) => Promise<Result>) => hubspotCall(options, operation, facts, run);
 
   async function listOwners(): Promise<DealOwner[]> {
     const owners: DealOwner[] = [];
     let after: string | undefined;
     do {
-      const page = await call('owners list', {}, (hubspot) => hubspot.crm.owners.ownersApi.getPage(undefined, after, 100, false));
+      const page = await call('owners list', {}, (hubspot, sdk) => hubspot.crm.owners.ownersApi.getPage(undefined, after, 100, false, sdk));
       for (const owner of page.results) owners.push({ id: owner.id, firstName: owner.firstName ?? '', lastName: owner.lastName ?? '', email: owner.email ?? '' });
       after = page.paging?.next?.after;
     } while (after !== undefined);
@@ -138,16 +145,16 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
       const deals: Deal[] = [];
       let after: string | undefined;
       do {
-        const page = await call('deals list', {}, (hubspot) => hubspot.crm.deals.basicApi.getPage(100, after, HUBSPOT_DEAL_PROPERTIES, undefined, undefined, false));
+        const page = await call('deals list', {}, (hubspot, sdk) => hubspot.crm.deals.basicApi.getPage(100, after, HUBSPOT_DEAL_PROPERTIES, undefined, undefined, false, sdk));
         for (const object of page.results) deals.push(dealFromObject(object, owners));
         after = page.paging?.next?.after;
       } while (after !== undefined);
       return deals;
     },
     async listDealContacts(dealId) {
-      const deal = await call('deal contacts', { dealId }, (hubspot) => hubspot.crm.deals.basicApi.getById(dealId, ['dealname'], undefined, ['contacts']));
+      const deal = await call('deal contacts', { dealId }, (hubspot, sdk) => hubspot.crm.deals.basicApi.getById(dealId, ['dealname'], undefined, ['contacts'], undefined, undefined, sdk));
       const ids = (deal.associations?.['contacts']?.results ?? []).map((association) => association.id);
-      const contacts = await Promise.all(ids.map((id) => call('deal contacts', { dealId }, (hubspot) => hubspot.crm.contacts.basicApi.getById(id, ['firstname', 'lastname', 'email', 'jobtitle']))));
+      const contacts = await Promise.all(ids.map((id) => call('deal contacts', { dealId }, (hubspot, sdk) => hubspot.crm.contacts.basicApi.getById(id, ['firstname', 'lastname', 'email', 'jobtitle'], undefined, undefined, undefined, undefined, sdk))));
       return contacts.map((contact, index) => ({
         id: contact.id,
         firstName: contact.properties['firstname'] ?? '',
@@ -167,18 +174,18 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
         action: 'email.create',
         request: { dealId: input.dealId, to: input.to, subject: input.subject },
         lookup: async () => {
-          const found = await call('email search', { idempotencyKey: input.idempotencyKey }, (hubspot) => hubspot.crm.objects.emails.searchApi.doSearch({
+          const found = await call('email search', { idempotencyKey: input.idempotencyKey }, (hubspot, sdk) => hubspot.crm.objects.emails.searchApi.doSearch({
             filterGroups: [{ filters: [{ propertyName: HUBSPOT_IDEMPOTENCY_PROPERTY, operator: 'EQ' as never, value: input.idempotencyKey }] }],
             properties: ['hs_timestamp', HUBSPOT_IDEMPOTENCY_PROPERTY],
             limit: 1,
-          }));
+          }, sdk));
           const first = found.results[0];
           return first === undefined ? null : toResult(first);
         },
         perform: async () => {
           const associations = [{ to: { id: input.dealId }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: EMAIL_TO_DEAL }] }];
           if (input.contactId !== undefined) associations.push({ to: { id: input.contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: EMAIL_TO_CONTACT }] });
-          const created = await call('email create', { dealId: input.dealId, idempotencyKey: input.idempotencyKey }, (hubspot) => hubspot.crm.objects.emails.basicApi.create({
+          const created = await call('email create', { dealId: input.dealId, idempotencyKey: input.idempotencyKey }, (hubspot, sdk) => hubspot.crm.objects.emails.basicApi.create({
             properties: {
               hs_timestamp: new Date().toISOString(),
               hs_email_direction: 'EMAIL',
@@ -189,7 +196,7 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
               [HUBSPOT_IDEMPOTENCY_PROPERTY]: input.idempotencyKey,
             },
             associations,
-          }));
+          }, sdk));
           return toResult(created);
         },
       });
@@ -205,7 +212,7 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
         // A PATCH of the same properties is harmless to repeat, so recovery simply re-applies.
         lookup: async () => null,
         perform: async () => {
-          const updated = await call('deal update', { dealId: input.dealId, idempotencyKey: input.idempotencyKey }, (hubspot) => hubspot.crm.deals.basicApi.update(input.dealId, { properties: input.properties }));
+          const updated = await call('deal update', { dealId: input.dealId, idempotencyKey: input.idempotencyKey }, (hubspot, sdk) => hubspot.crm.deals.basicApi.update(input.dealId, { properties: input.properties }, undefined, sdk));
           const properties: Record<string, string> = {};
           for (const [key, value] of Object.entries(updated.properties)) if (value !== null) properties[key] = value;
           return { dealId: updated.id, applied: true, properties };
