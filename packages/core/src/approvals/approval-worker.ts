@@ -194,7 +194,7 @@ export class ApprovalWorker {
     if (this.abort.signal.aborted) onStop();
     else this.abort.signal.addEventListener('abort', onStop, { once: true });
     const deadline = setTimeout(() => {
-      execution.abort(new DeadlineExceededError(`${approval.bot} ${approval.action} (approval ${approval.id})`, deadlineMs, { bot: approval.bot, approvalId: approval.id, action: approval.action }, Math.min(leaseMs, 30_000)));
+      execution.abort(new DeadlineExceededError(`${approval.bot} ${approval.action} (approval ${approval.id})`, deadlineMs, { bot: approval.bot, approvalId: approval.id, action: approval.action }, Math.min(deadlineMs, 30_000)));
     }, deadlineMs);
     // Keep the claim alive while the executor runs, so a slow action is not taken over by
     // another copy; a lost claim is logged (the idempotency key still keeps side effects single).
