@@ -7,7 +7,7 @@ import { freshDatabase, startFakeHubSpot, startHoldingProxy, testBotConfig, wait
 import { salesbot } from '../src/bot.js';
 
 const silent = pino({ level: 'silent' });
-const DEADLINE_MS = 1500;
+const DEADLINE_MS = 2500;
 
 // A HubSpot that accepts every connection and never answers (a proxy holding every request),
 // salesbot with two signal slots: the operator's "follow up" instructions and the approved send
@@ -88,7 +88,7 @@ describe('a HubSpot that never answers does not wedge salesbot', () => {
       const approval = await getApproval(db, approvalId);
       return approval?.status === 'failed' ? approval : null;
     }, { what: 'the approval to fail visibly after its attempts', timeoutMs: 30_000 });
-    expect(failed.error).toMatch(/attempt 2 of 2 \(the last\).*deadline of 1500 ms/);
+    expect(failed.error).toMatch(/attempt 2 of 2 \(the last\).*deadline of 2500 ms/);
     await waitFor(async () => (await sql`select rendered_status from approvals where id = ${approvalId}`)[0]?.['rendered_status'] === 'failed', { what: 'the failed status shown' });
     const [latest] = await sql`select m.body from channel_messages m where m.approval_id = ${approvalId} order by m.created_at desc limit 1`;
     expect((latest?.['body'] as { buttons?: Array<{ id: string }> }).buttons?.map((button) => button.id)).toEqual(['retry']);
