@@ -1,4 +1,4 @@
-import type { Db, Env, Logger } from '@jbot/core';
+import type { Db, Env, Logger, RunBinding } from '@jbot/core';
 import type { AdsConnector } from './ads/ads-connector.js';
 import { createMetaAdsConnector } from './ads/meta-ads-connector.js';
 import { createSampleAdsConnector } from './ads/sample-ads-connector.js';
@@ -18,12 +18,15 @@ export interface Connectors {
   freight: FreightConnector;
   commerce: CommerceConnector;
   ads: AdsConnector;
+  /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
+  forRun?(run: RunBinding): Connectors;
 }
 
 /** What createConnectors needs: the brain (sample data and the side-effect ledger live there) and the env. */
 export interface CreateConnectorsOptions {
   db: Db;
-  env: Env;
+  /** Parsed when `config` is not given; default: empty (every vendor on the sample company). */
+  env?: Env;
   log?: Logger;
   /** Already-parsed config (tests); otherwise parsed from env. */
   config?: ConnectorsConfig;
@@ -37,7 +40,7 @@ export interface CreateConnectorsOptions {
  * META_AD_ACCOUNT_ID), the sample company otherwise. Cheap: SDKs load on first call.
  */
 export function createConnectors(options: CreateConnectorsOptions): Connectors {
-  const config = options.config ?? loadConnectorsConfig(options.env);
+  const config = options.config ?? loadConnectorsConfig(options.env ?? {});
   const { db } = options;
   // Every live call is bounded by the configured timeout and the run's abort signal.
   const limits = { timeoutMs: config.timeoutMs, ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }) };
@@ -48,5 +51,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     freight: createSampleFreightConnector(db),
     commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
+    // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
+    forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal }),
   };
 }

@@ -3,7 +3,7 @@ import pino from 'pino';
 import postgres from 'postgres';
 import { z } from 'zod';
 import {
-  ApprovalWorker, catalogSignalTypes, createApprovals, createPostgresDb, createSignalEmitter, decideApproval, defineSignalType, getApproval,
+  ApprovalWorker, catalogSignalTypes, createApprovals, createPostgresDb, defineAction, createSignalEmitter, decideApproval, defineSignalType, getApproval,
   retryApproval, SignalConsumer, SignalRegistry, statusLine, buildBotServices, type Approval, type ApprovalExecutor, type Db,
 } from '@jbot/core';
 import { freshDatabase, waitFor, type TestDatabase } from '@jbot/testkit';
@@ -59,7 +59,8 @@ describe('deadlines: a hung handler or executor is aborted, and its lease is not
   });
 
   function startWorker(bot: string, executors: Record<string, ApprovalExecutor>, options: { timeoutMs?: number; maxAttempts?: number } = {}) {
-    const services = buildBotServices({ name: bot, executors }, { db, log: silent, host: 'test' });
+    const actions = Object.keys(executors).map((name) => defineAction({ name, draft: z.unknown(), execute: () => null }));
+    const services = buildBotServices({ name: bot, actions }, { db, log: silent, host: 'test' });
     const worker = new ApprovalWorker({ db, bot, channel: services.channel, executors, context: services.context, log: silent, pollMs: 50, leaseMs: 60_000, listen: false, ...options });
     return { worker, approvals: services.approvals };
   }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { BOT_NAMES, createPostgresDb, ensureEmbeddedPostgres, loadCoreConfig, migrate } from '@jbot/core';
+import { parseBotList } from '@jbot/fleet';
+import { createPostgresDb, ensureEmbeddedPostgres, loadCoreConfig, migrate } from '@jbot/core';
 import { loadSampleCompany } from '@jbot/connectors';
 import type { Command } from '../command.js';
 import { formatLogLine } from '../supervisor/log-line.js';
@@ -18,10 +19,11 @@ export const startCommand: Command = {
   name: 'start',
   summary: 'run the fleet locally: embedded Postgres, migrations, ten bot processes (Ctrl-C stops all)',
   usage: 'fleet start [--bots a,b,…] [--from-source]',
+  keepsControls: true, // colours bot names; formatLogLine makes the bots' lines printable
   async run(argv, io) {
     const { values } = parseArgs({ args: argv, options: { bots: { type: 'string' }, 'from-source': { type: 'boolean' } } });
     const config = loadCoreConfig(io.env);
-    const bots = values.bots === undefined ? [...BOT_NAMES] : values.bots.split(',').map((bot) => bot.trim()).filter(Boolean);
+    const bots = parseBotList(values.bots);
     const childEnv: NodeJS.ProcessEnv = { ...io.env, LOG_PRETTY: 'false' };
     let stopDatabase = async () => {};
 

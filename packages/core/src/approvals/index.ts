@@ -6,4 +6,5 @@ export { retryApproval, type RetryApprovalResult } from './retry-approval.js';
 export { ApprovalWorker, DEFAULT_APPROVAL_TIMEOUT_MS, type ApprovalWorkerOptions, type ApprovalExecutor, type ApprovalExecutionContext } from './approval-worker.js';
 export { approvalMessage, statusLine, summariseResult } from './render-approval.js';
 export { showApproval } from './show-approval.js';
-export { UnknownApprovalActionError, ApprovalError } from './approval-errors.js';
+export { UnknownApprovalActionError, ApprovalError, ApprovalDraftError } from './approval-errors.js';
+export { defineAction, type ActionDefinition } from './define-action.js';
