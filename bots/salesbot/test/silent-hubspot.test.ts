@@ -6,9 +6,11 @@ import { createConnectors, hubspotObjectsFromSample, readSampleCompanyData, type
 import { freshDatabase, startFakeHubSpot, startHoldingProxy, testBotConfig, waitFor, type FakeHubSpot, type HoldingProxy, type TestDatabase } from '@jbot/testkit';
 import { salesbot } from '../src/bot.js';
 import { staleDeals } from '../src/signals.js';
+import { freightDelay } from '@jbot/opsbot/signals';
 
 const silent = pino({ level: 'silent' });
 const DEADLINE_MS = 2500;
+const registry = new SignalRegistry([...catalogSignalTypes, staleDeals, freightDelay]);
 
 // A HubSpot that accepts every connection and never answers (a proxy holding every request),
 // salesbot with two signal slots: the operator's "follow up" instructions and the approved send
@@ -39,6 +41,7 @@ describe('a HubSpot that never answers does not wedge salesbot', () => {
       db,
       log: silent,
       config: testBotConfig({ signals: { pollMs: 100, leaseMs: 10_000, maxAttempts: 5, concurrency: 2, handlerTimeoutMs: DEADLINE_MS }, approvalTimeoutMs: DEADLINE_MS }),
+      registry,
       extensions: { connectors: createConnectors({ db, env: process.env }) },
       approvals: { pollMs: 100, leaseMs: 1000, maxAttempts: 2 },
     });
@@ -65,7 +68,7 @@ describe('a HubSpot that never answers does not wedge salesbot', () => {
 
   it('takes a new instruction within the deadline, and leaves the approval failed with a Retry that then sends each email once', async () => {
     proxy.holdWhen(() => true);
-    const emitter = createSignalEmitter({ db, registry: new SignalRegistry([...catalogSignalTypes, staleDeals]), bot: 'salesbot' });
+    const emitter = createSignalEmitter({ db, registry, bot: 'salesbot' });
     const { id: signalId } = await emitter.emit('stale_deals', { deals: stale.map((deal) => ({ deal_id: deal.id, name: deal.name })), threshold_days: 14 });
 
     // Two instructions that need HubSpot fill both signal slots; both calls hang.
