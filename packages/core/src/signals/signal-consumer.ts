@@ -4,6 +4,11 @@ import { settlesWithin, WakeLoop } from '../db/wake-loop.js';
 import { signalFromRow, type ClaimedRow, type Signal } from './signal.js';
 import { SignalPayloadError } from './signal-errors.js';
 import type { SignalRegistry } from './signal-type.js';
+import { DeadlineExceededError } from '../errors/deadline-error.js';
+import { whenAborted } from '../errors/retry-later.js';
+
+/** How long a signal handler may run before it is aborted (SIGNAL_HANDLER_TIMEOUT_MS). */
+export const DEFAULT_SIGNAL_HANDLER_TIMEOUT_MS = 300_000;
 
 /** What a handler gets besides the signal. */
 export interface SignalHandlerContext {
@@ -26,6 +31,8 @@ export interface SignalConsumerOptions {
   leaseMs?: number;
   maxAttempts?: number;
   concurrency?: number;
+  /** A handler's deadline (SIGNAL_HANDLER_TIMEOUT_MS): past it, it is aborted and retried with backoff or dead-lettered. Default 5 min. */
+  handlerTimeoutMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   /** Use LISTEN/NOTIFY wake-ups (postgres transport); false = polling only. */
@@ -61,6 +68,7 @@ export class SignalConsumer {
       leaseMs: 30_000,
       maxAttempts: 5,
       concurrency: 8,
+      handlerTimeoutMs: DEFAULT_SIGNAL_HANDLER_TIMEOUT_MS,
       backoffBaseMs: 1000,
       backoffMaxMs: 300_000,
       listen: true,
@@ -134,7 +142,7 @@ export class SignalConsumer {
   }
 
   private async handle(row: ClaimedRow, abort: AbortController): Promise<void> {
-    const { db, bot, registry, log, handlers, leaseMs } = this.options;
+    const { db, bot, registry, log, handlers, leaseMs, handlerTimeoutMs } = this.options;
     const signalLog = log.child({ signalId: row.signal_id, signalType: row.signal_type, attempt: row.attempt });
     const handler = handlers.get(row.signal_type);
     let payload: unknown;
@@ -150,8 +158,14 @@ export class SignalConsumer {
       await this.fail(row, new Error(`no handler for ${row.signal_type} in ${bot}`), true);
       return;
     }
+    // The handler's deadline: past it the handler is aborted, its lease is no longer renewed and
+    // its slot is freed even if its promise never settles, so hung calls cannot close the inbox.
+    const deadline = setTimeout(() => {
+      abort.abort(new DeadlineExceededError(`${bot}'s ${row.signal_type} handler (signal ${row.signal_id})`, handlerTimeoutMs, { bot, signalId: row.signal_id, signalType: row.signal_type }));
+    }, handlerTimeoutMs);
     // Renew the lease while a slow handler works, so another copy does not take it over.
     const renew = setInterval(() => {
+      if (abort.signal.aborted) return;
       db.rpc<{ extended: boolean }>('extend_signal_lease', { p_signal_id: row.signal_id, p_consumer_bot: bot, p_attempt: row.attempt, p_lease_seconds: leaseMs / 1000 })
         .then(([result]) => {
           if (result?.extended === false) signalLog.warn('signal lease lost while handling; another worker may redeliver it');
@@ -159,12 +173,14 @@ export class SignalConsumer {
         .catch((error: unknown) => signalLog.warn({ err: error }, 'signal lease renewal failed'));
     }, Math.max(250, Math.floor(leaseMs / 3)));
     try {
-      await handler(signalFromRow(row, payload), { abortSignal: abort.signal, log: signalLog });
+      await Promise.race([Promise.resolve().then(() => handler(signalFromRow(row, payload), { abortSignal: abort.signal, log: signalLog })), whenAborted(abort.signal)]);
       clearInterval(renew);
+      clearTimeout(deadline);
       if (abort.signal.aborted && this.stopping) return; // released by stop()
       await this.ack(row.signal_id);
     } catch (error) {
       clearInterval(renew);
+      clearTimeout(deadline);
       if (abort.signal.aborted && this.stopping) return;
       signalLog.warn({ err: error }, 'signal handler failed; will retry with backoff');
       await this.fail(row, error, false);
