@@ -125,8 +125,8 @@ describe('end to end across ten processes: the Monday stale-deal flow and the fr
   }, 180_000);
 
   it('freight cascade: one freight_delay → shipbot forecast post, two approval requests (salesbot, mktgbot), one Telegram line', async () => {
-    // The alert line itself; the approval offers that follow also name the shipment.
-    const freightLines = () => telegram.botMessages(OPERATOR).filter((message) => /Shipment SHKGH0525145 is \d+ days late/.test(message.text));
+    // The alert line itself (its severity mark first); the approval offers that follow also name the shipment in their drafts.
+    const freightLines = () => telegram.botMessages(OPERATOR).filter((message) => /🟠 Shipment SHKGH0525145 is \d+ days late/.test(message.text));
     await db.rpc('request_manual_run', { p_bot: 'opsbot', p_job: 'freight-watch', p_requested_by: 'e2e' });
     const forecast = await waitFor(() => discord.channelMessages(channelId('shipbot')).find((message) => String(message.embeds[0]?.['title']).startsWith('Fulfilment forecast · SHKGH0525145')), { timeoutMs: 30_000, what: "shipbot's forecast post" });
     expect(JSON.stringify(forecast.embeds)).toContain('WO-7722');
