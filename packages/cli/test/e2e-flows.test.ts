@@ -91,7 +91,9 @@ describe('end to end across ten processes: the Monday stale-deal flow and the fr
     expect(telegram.botMessages(OPERATOR).filter((message) => staleLine.test(message.text))).toHaveLength(1);
 
     // The operator answers from the phone, as a reply to that line.
-    await telegram.sendText(OPERATOR, 'Follow up on both, draft emails', { replyToMessageId: line.messageId });
+    // Lines queued within a second share one numbered message: answer ours by its number, as the operator would.
+    const numbered = /(?:^|\n)(\d+)\. \S+ \d+ wholesale deals? stale/.exec(line.text);
+    await telegram.sendText(OPERATOR, `${numbered === null ? '' : `${numbered[1]} `}Follow up on both, draft emails`, { replyToMessageId: line.messageId });
     // (The acknowledgement may share a Telegram message with the approval offer queued the same second.)
     await waitFor(() => telegram.botMessages(OPERATOR).find((message) => message.text.includes('salesbot: drafted 2 follow-up emails')), { timeoutMs: 30_000, what: "salesbot's acknowledgement in Telegram" });
 
