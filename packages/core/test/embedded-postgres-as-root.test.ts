@@ -53,4 +53,12 @@ describe.runIf(process.getuid?.() === 0)('the embedded Postgres as root, from a 
     server = await ensureEmbeddedPostgres({ dataDir, port, persistent: true, runtimeDirectory, binaryPackageDir, startTimeoutMs: 120_000 });
     expect(fs.realpathSync(dataDir)).toBe(cluster);
   }, 180_000);
+
+  it('when nothing the postgres user can reach can be made, one line says what to do', async () => {
+    const dataDir = path.join(closed, 'elsewhere', 'pg');
+    // A runtime directory that cannot exist (under a character device), as on a read-only /var.
+    const attempt = ensureEmbeddedPostgres({ dataDir, port: await freePort(), runtimeDirectory: '/dev/null/jbot-fleet', startTimeoutMs: 30_000 });
+    await expect(attempt).rejects.toMatchObject({ name: 'BrainConnectionError', message: expect.stringMatching(/^The embedded Postgres runs as the postgres user when you are root, .* could not be created for it \(ENOTDIR\): run as a normal user, or set DATABASE_URL\.$/) });
+    await expect(attempt).rejects.toMatchObject({ message: expect.not.stringContaining('\n') });
+  });
 });
