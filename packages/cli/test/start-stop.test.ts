@@ -29,9 +29,14 @@ const portOpen = (port: number) =>
 // group and Ctrl-C is a SIGINT to that whole group (bots included), as the terminal sends it.
 describe('fleet start: Ctrl-C, a second Ctrl-C, and one supervisor per data directory', () => {
   const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'jbot-start-stop-'));
+  // Reachable by the postgres user (root runs Postgres as it): the cluster stays in this directory.
+  fs.chmodSync(dataDirectory, 0o755);
   const started: ChildProcess[] = [];
+  const postmasters: number[] = [];
   afterAll(() => {
+    // After a failure: nothing of ours keeps running (the database daemon is detached from the group).
     for (const child of started) if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    for (const pid of postmasters) if (alive(pid)) process.kill(pid, 'SIGINT');
     fs.rmSync(dataDirectory, { recursive: true, force: true });
   });
   let port = 0;
@@ -58,6 +63,7 @@ describe('fleet start: Ctrl-C, a second Ctrl-C, and one supervisor per data dire
         return rows.length === BOTS.length ? rows : undefined;
       }, { timeoutMs: 90_000, intervalMs: 250, what: 'both bots running' });
       const postmaster = Number(fs.readFileSync(path.join(dataDirectory, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      postmasters.push(postmaster);
       return Object.assign(run, { botPids: beats.map((beat) => beat.pid), postmaster });
     } finally {
       await db.close();
