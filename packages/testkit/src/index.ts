@@ -3,9 +3,13 @@ export { startTestPostgres, createTestDatabase, freePort, TEMPLATE_DATABASE, typ
 export { startRpcTestServer, type RpcTestServer } from './rpc-test-server.js';
 export { freshDatabase, testPostgresPort } from './vitest-context.js';
 export { waitFor } from './wait-for.js';
+export { ManualClock } from './manual-clock.js';
 
 // Fake HubSpot (connectors)
 export { startFakeHubSpot, FakeHubSpotStore, type FakeHubSpot, type FakeHubSpotOptions, type FakeHubSpotFault, type FakeHubSpotObject, type FakeHubSpotSeed, type FakeHubSpotSideEffect } from './fake-hubspot/index.js';
+
+// A proxy that holds requests (a vendor that never answers; a kill that lands mid-call)
+export { startHoldingProxy, type HoldingProxy, type HeldRequest, type HoldRule } from './holding-proxy.js';
 
 // Telegram (telegram-test-api emulator with real getUpdates semantics)
 export { startTelegramEmulator, type TelegramEmulator, type EmulatedBotMessage, type EmulatedCallbackAnswer } from './telegram/telegram-emulator.js';

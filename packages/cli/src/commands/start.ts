@@ -20,6 +20,7 @@ export const startCommand: Command = {
   name: 'start',
   summary: 'run the fleet locally: embedded Postgres, migrations, ten bot processes (Ctrl-C stops all)',
   usage: 'fleet start [--bots a,b,…] [--from-source]',
+  keepsControls: true, // colours bot names; formatLogLine makes the bots' lines printable
   async run(argv, io) {
     const { values } = parseArgs({ args: argv, options: { bots: { type: 'string' }, 'from-source': { type: 'boolean' } } });
     const config = loadCoreConfig(io.env);
