@@ -56,7 +56,7 @@ export function createOperatorInbox(options: OperatorInboxOptions): TelegramInbo
     async onMessage(message: InboundTelegramMessage) {
       let target: ReplyTarget | undefined;
       if (message.replyToMessageId !== null) {
-        [target] = await db.rpc<ReplyTarget>('resolve_telegram_reply', { p_chat_id: message.chatId, p_external_message_id: String(message.replyToMessageId) });
+        target = await resolveReply(db, message.chatId, message.replyToMessageId);
       }
       const picked = target === undefined ? null : pickItem(target.body, message.text);
       const signalId = picked?.item.signal_id ?? target?.signal_id ?? null;
@@ -126,6 +126,26 @@ export function createOperatorInbox(options: OperatorInboxOptions): TelegramInbo
       messageLog.info({ to: bot, answers: signalId, instructionSignalId: routed?.instruction_signal_id }, 'operator instruction routed');
     },
   };
+}
+
+/** How long a reply waits for the record of a send still in flight to its chat. */
+export const REPLY_RECORD_WAIT_MS = 10_000;
+
+/**
+ * The sent message a reply answers. A quick reply can overtake the dispatcher's record of that
+ * message (it lands just after Telegram accepted the send), and unresolved it would be routed as
+ * free-form text, losing the signal it answers: so while a send to this chat is in flight, look
+ * again once it is recorded. In-flight is read before each look, so a record that commits in
+ * between is seen by that look.
+ */
+async function resolveReply(db: Db, chatId: string, messageId: number): Promise<ReplyTarget | undefined> {
+  const deadline = Date.now() + REPLY_RECORD_WAIT_MS;
+  for (;;) {
+    const [inFlight] = await db.rpc<{ sends: number }>('telegram_sends_in_flight', { p_chat_id: chatId });
+    const [target] = await db.rpc<ReplyTarget>('resolve_telegram_reply', { p_chat_id: chatId, p_external_message_id: String(messageId) });
+    if (target !== undefined || Number(inFlight?.sends ?? 0) === 0 || Date.now() > deadline) return target;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /**
