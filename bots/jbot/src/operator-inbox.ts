@@ -166,7 +166,8 @@ async function decideFromButton(callback: InboundTelegramCallback, options: Oper
     log.warn('approval tap refused: not in TELEGRAM_APPROVER_USER_IDS');
     return 'Not allowed: you are not an approver. Nothing changed.';
   }
-  const [pressed] = callback.messageId === null ? [] : await options.db.rpc<ReplyTarget>('resolve_telegram_reply', { p_chat_id: callback.chatId, p_external_message_id: String(callback.messageId) });
+  // A quick tap can overtake the record of the message, like a quick reply: resolve it the same way.
+  const pressed = callback.messageId === null ? undefined : await resolveReply(options.db, callback.chatId, callback.messageId);
   const offered = Array.isArray(pressed?.body?.buttons) && pressed.body.buttons.some((row) => Array.isArray(row) && row.some((button) => button.callback_data === callback.data));
   if (!offered) {
     log.warn({ data: callback.data }, 'approval tap refused: the pressed message did not offer that button (forged or stale callback data)');
