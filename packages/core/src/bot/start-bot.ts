@@ -16,7 +16,7 @@ import { decideApproval } from '../approvals/decide-approval.js';
 /** What a running bot needs, passed in (never module singletons) so tests can run several bots in one process. */
 export interface StartBotOptions {
   db: Db;
-  config: Pick<CoreConfig, 'hostId' | 'signals' | 'heartbeatIntervalMs' | 'shutdownGraceMs' | 'timeZone'> & { scheduler?: Partial<Pick<import('../scheduler/job-scheduler.js').JobSchedulerOptions, 'leaseMs' | 'checkIntervalMs' | 'missedAfterMs' | 'lookbackMs' | 'toleranceMs' | 'clock'>> };
+  config: Pick<CoreConfig, 'hostId' | 'signals' | 'heartbeatIntervalMs' | 'shutdownGraceMs' | 'timeZone'> & { scheduler?: Partial<Pick<import('../scheduler/job-scheduler.js').JobSchedulerOptions, 'leaseMs' | 'checkIntervalMs' | 'missedAfterMs' | 'lookbackMs' | 'toleranceMs' | 'clock' | 'timerAt'>> };
   log: Logger;
   version?: string;
   /** Defaults to the core catalog plus the bot's own types. */

@@ -45,6 +45,11 @@ export interface JobSchedulerOptions {
   toleranceMs?: number;
   /** Test seam: this host's clock. When given, ticks come from timers on this clock instead of node-cron. */
   clock?: () => number;
+  /**
+   * Test seam with `clock`: call `callback` when that clock reaches `at`, returning a cancel. By
+   * default a real timer for the difference; a compressed clock (bench/day.ts) fires its own.
+   */
+  timerAt?: (at: number, callback: () => void) => () => void;
   listen?: boolean;
 }
 
@@ -65,10 +70,10 @@ const SHUTDOWN_SETTLE_MS = 700;
  * what is due, leases expose crashed runs, and missed ticks leave visible rows.
  */
 export class JobScheduler {
-  private readonly options: Required<Omit<JobSchedulerOptions, 'clock'>> & { clock: (() => number) | undefined };
+  private readonly options: Required<Omit<JobSchedulerOptions, 'clock' | 'timerAt'>> & Pick<JobSchedulerOptions, 'clock' | 'timerAt'>;
   private readonly timeZones = new Map<string, string>();
   private readonly tasks: ScheduledTask[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<() => void>();
   private readonly active = new Map<string, ActiveRun>();
   private readonly sweepHorizon = new Map<string, Date>();
   private readonly stopController = new AbortController();
@@ -85,7 +90,6 @@ export class JobScheduler {
       toleranceMs: 1000,
       listen: true,
       ...options,
-      clock: options.clock,
     };
     // Validate every job before anything runs: a typo stops start-up, not a Monday morning.
     for (const job of options.jobs) this.timeZones.set(job.id, validateJobSchedule(options.bot, job, options.defaultTimeZone));
@@ -142,12 +146,13 @@ export class JobScheduler {
       if (this.stopController.signal.aborted) return;
       const now = this.now();
       const tick = nextTick(job.schedule, timeZone, new Date(now));
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
+      const fire = () => {
+        this.timers.delete(cancel);
         void this.onTick(job, tick);
         scheduleNext();
-      }, tick.getTime() - now);
-      this.timers.add(timer);
+      };
+      const cancel = this.options.timerAt?.(tick.getTime(), fire) ?? ((timer) => () => clearTimeout(timer))(setTimeout(fire, tick.getTime() - now));
+      this.timers.add(cancel);
     };
     scheduleNext();
   }
@@ -324,7 +329,7 @@ export class JobScheduler {
   /** Stop triggers; let running jobs finish within the grace period, then abort and record them. */
   async stop(graceMs = 10_000): Promise<void> {
     for (const task of this.tasks) await task.destroy();
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const cancel of this.timers) cancel();
     if (this.checkTimer !== undefined) clearInterval(this.checkTimer);
     await this.listener?.close().catch(() => {});
     const running = [...this.active.values()];
