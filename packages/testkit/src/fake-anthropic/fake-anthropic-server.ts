@@ -5,6 +5,9 @@ import { costUsd, DEFAULT_PRICES, type ModelPrice } from '@jbot/core';
 import { PromptCache, tokensOf } from './prompt-cache.js';
 import { draftReply } from './draft-reply.js';
 
+// The tokens tokensOf counts for an empty text block's JSON (`[{"type":"text","text":""}]`).
+const TEXT_BLOCK_TOKENS = tokensOf([{ type: 'text', text: '' }]);
+
 /** What the fake model answers: text, tool calls, or both. */
 export interface FakeModelReply {
   text?: string;
@@ -90,7 +93,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const defaultReply = (body: FakeAnthropicRequest): FakeModelReply => {
     if (options.outputTokens === undefined) return { text: 'ok' };
     const wanted = typeof options.outputTokens === 'number' ? options.outputTokens : options.outputTokens(body);
-    return { text: draftReply(body, Math.min(body.max_tokens, Math.max(1, Math.round(Number.isFinite(wanted) ? wanted : 1)))) };
+    const tokens = Math.min(body.max_tokens, Math.max(1, Math.round(Number.isFinite(wanted) ? wanted : 1)));
+    // Usage counts the whole content block; leave room for its JSON so the total is `tokens`.
+    return { text: draftReply(body, Math.max(1, tokens - TEXT_BLOCK_TOKENS)) };
   };
   const queue: FakeModelReply[] = [];
   const faults: FakeAnthropicFault[] = [];
