@@ -14,7 +14,9 @@
 // scheduler's missed-tick sweep is left out: the bench counts missed ticks itself, from the
 // ticks the declared schedules owe the day.
 //
-// pnpm bench day [minutes per simulated day = 2] [hosts per bot = 2] [output share of max_tokens = 0.4]
+// pnpm bench day [minutes per simulated day = 1] [hosts per bot = 2] [output share of max_tokens = 0.4]
+// BENCH_DAY_SHOW=1 also prints the operator's Telegram messages of the day to stderr;
+// BENCH_LOG_LEVEL=warn shows the bots' own warnings there.
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import postgres from 'postgres';
@@ -38,7 +40,7 @@ function midnight(timeZone: string, month: number, day: number): Date {
 }
 
 export default async function run(argv: string[] = []): Promise<Record<string, unknown>> {
-  const minutesPerDay = Number(argv[0] ?? 2);
+  const minutesPerDay = Number(argv[0] ?? 1);
   const hosts = Number(argv[1] ?? 2);
   const outputShare = Number(argv[2] ?? 0.4);
   if (!(minutesPerDay > 0) || !Number.isInteger(hosts) || hosts < 1 || !(outputShare > 0 && outputShare <= 1)) {
@@ -97,7 +99,8 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
 
     const clock = new CompressedClock(days[0].getTime() - 1000, rate, settle);
     const definitions = dayFleet({
-      jbotEnv: { TELEGRAM_BOT_TOKEN: emulator.token, TELEGRAM_API_ROOT: emulator.apiRoot, TELEGRAM_OPERATOR_CHAT_IDS: OPERATOR_CHAT, FLEET_TZ: timeZone },
+      // Quiet hours as the catalogue's routing has them (§1): night-time alerts wait for the 07:30 brief.
+      jbotEnv: { TELEGRAM_BOT_TOKEN: emulator.token, TELEGRAM_API_ROOT: emulator.apiRoot, TELEGRAM_OPERATOR_CHAT_IDS: OPERATOR_CHAT, FLEET_TZ: timeZone, TELEGRAM_QUIET_HOURS: process.env['TELEGRAM_QUIET_HOURS'] ?? '22:00-07:00' },
       now: () => new Date(clock.now()),
     }).map((definition) => tracker.instrument(definition));
     const llm = loadLlmConfig({ ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.url });
@@ -149,6 +152,9 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
     const approvals = await approvalFigures(sql, first.window);
     const telegram = { ...(await telegramFigures(sql, first.window)), emulatorMessages: telegramMessages };
     const duplicatesAfterFirst = await duplicateFigures(sql);
+    if (process.env['BENCH_DAY_SHOW'] === '1') {
+      for (const message of emulator.botMessages()) process.stderr.write(`--- telegram ${message.chatId}\n${message.text}\n`);
+    }
     const firstRunDuplicates = tracker.duplicateRuns();
 
     // Pass 2: the next weekday on the same input — the sample company reloaded exactly as pass 1 saw it.
