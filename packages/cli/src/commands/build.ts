@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { BOT_NAMES } from '@jbot/core';
+import { parseBotList } from '@jbot/fleet';
 import type { Command } from '../command.js';
 import { bundleBots } from '../supervisor/bundle-bots.js';
 
@@ -10,7 +10,7 @@ export const buildCommand: Command = {
   usage: 'fleet build [--bots a,b,…]',
   async run(argv, io) {
     const { values } = parseArgs({ args: argv, options: { bots: { type: 'string' } } });
-    const bots = values.bots === undefined ? [...BOT_NAMES] : values.bots.split(',').map((bot) => bot.trim()).filter(Boolean);
+    const bots = parseBotList(values.bots);
     const bundles = await bundleBots(bots);
     for (const [bot, file] of bundles) io.out(`${bot.padEnd(11)} ${file}`);
     return 0;

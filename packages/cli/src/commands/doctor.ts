@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BOT_NAMES } from '@jbot/core';
+import { parseBotList } from '@jbot/fleet';
 import type { Command } from '../command.js';
 import { readEnvFile } from '../doctor/read-env-file.js';
 import { runDoctor } from '../doctor/run-doctor.js';
@@ -22,7 +22,7 @@ export const doctorCommand: Command = {
         return 1;
       }
     }
-    const bots = values.bots === undefined ? [...BOT_NAMES] : values.bots.split(',').map((bot) => bot.trim()).filter(Boolean);
+    const bots = parseBotList(values.bots);
     const report = await runDoctor(env, bots);
     for (const line of report.lines) io.out(line);
     io.out(report.failed === 0 ? `all ${report.results.filter((result) => result.outcome === 'ok').length} checks passed` : `${report.failed} problem(s) found`);

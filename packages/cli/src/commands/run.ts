@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { botDefinitions } from '../bot-definitions.js';
+import { loadBots } from '../bot-definitions.js';
 import type { Db } from '@jbot/core';
 import type { Command, CommandIo } from '../command.js';
 import { waitFor } from '../wait-for.js';
@@ -16,9 +16,10 @@ export const runCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { 'no-wait': { type: 'boolean' } } });
     const [bot, job] = (positionals[0] ?? '').split('/');
-    const definition = botDefinitions.find((candidate) => candidate.name === bot);
-    if (bot === undefined || job === undefined || definition === undefined || !(definition.jobs ?? []).some((candidate) => candidate.id === job)) {
-      const known = botDefinitions.flatMap((candidate) => (candidate.jobs ?? []).map((entry) => `${candidate.name}/${entry.id}`));
+    const bots = await loadBots(io.env);
+    const loaded = bots.find((candidate) => candidate.definition.name === bot);
+    if (bot === undefined || job === undefined || loaded === undefined || !loaded.jobs.some((candidate) => candidate.id === job)) {
+      const known = bots.flatMap((candidate) => candidate.jobs.map((entry) => `${candidate.definition.name}/${entry.id}`));
       io.error(`unknown job "${positionals[0] ?? ''}"; known jobs: ${known.join(', ') || '(none)'}`);
       return 2;
     }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { BOT_NAMES, createPostgresDb, ensureEmbeddedPostgres, loadCoreConfig, migrate } from '@jbot/core';
+import { parseBotList } from '@jbot/fleet';
+import { createPostgresDb, ensureEmbeddedPostgres, loadCoreConfig, migrate } from '@jbot/core';
 import { loadSampleCompany } from '@jbot/connectors';
 import type { Command } from '../command.js';
 import { formatLogLine } from '../supervisor/log-line.js';
@@ -21,7 +22,7 @@ export const startCommand: Command = {
   async run(argv, io) {
     const { values } = parseArgs({ args: argv, options: { bots: { type: 'string' }, 'from-source': { type: 'boolean' } } });
     const config = loadCoreConfig(io.env);
-    const bots = values.bots === undefined ? [...BOT_NAMES] : values.bots.split(',').map((bot) => bot.trim()).filter(Boolean);
+    const bots = parseBotList(values.bots);
     const childEnv: NodeJS.ProcessEnv = { ...io.env, LOG_PRETTY: 'false' };
     let stopDatabase = async () => {};
 

@@ -49,7 +49,7 @@ const EXIT_CONFIG = 78;
 export function botCommand(bot: string, bundles?: ReadonlyMap<string, string>): { command: string; args: string[] } {
   const bundle = bundles?.get(bot);
   if (bundle !== undefined) return { command: process.execPath, args: ['--enable-source-maps', '--max-semi-space-size=2', bundle] };
-  return { command: process.execPath, args: ['--import', 'tsx', path.join(repositoryRoot, 'bots', bot, 'src', 'main.ts')] };
+  return { command: process.execPath, args: ['--import', 'tsx', path.join(repositoryRoot, 'packages', 'fleet', 'src', 'main.ts'), bot] };
 }
 
 /** Start bots as separate processes; restart a crashed bot with exponential backoff. */
