@@ -2,7 +2,7 @@
 // ticks the declared schedules owe that day, the LLM ledger, signals, approvals, Telegram, and
 // every kind of duplicate the bench can see.
 import type postgres from 'postgres';
-import { ticksBetween, type BotDefinition } from '@jbot/core';
+import { ticksBetween } from '@jbot/core';
 
 /** One pass: the simulated day [dayStart, dayEnd) and the real time it ran in. */
 export interface PassWindow {
@@ -19,11 +19,17 @@ export interface ExpectedTick {
   at: number;
 }
 
+/** A bot's jobs with their schedules resolved from its settings (ParsedBotSettings.jobs). */
+export interface ScheduledBot {
+  name: string;
+  jobs: ReadonlyArray<{ id: string; schedule: string; tz?: string }>;
+}
+
 /** Every tick the declared jobs owe in [dayStart, dayEnd), in their own time zones. */
-export function expectedTicks(definitions: readonly BotDefinition[], defaultTimeZone: string, dayStart: Date, dayEnd: Date): ExpectedTick[] {
+export function expectedTicks(bots: readonly ScheduledBot[], defaultTimeZone: string, dayStart: Date, dayEnd: Date): ExpectedTick[] {
   const ticks: ExpectedTick[] = [];
-  for (const definition of definitions) {
-    for (const job of definition.jobs ?? []) {
+  for (const definition of bots) {
+    for (const job of definition.jobs) {
       // ticksBetween is (from, to]: start a millisecond early so a midnight tick counts, stop before the next midnight.
       for (const tick of ticksBetween(job.schedule, job.tz ?? defaultTimeZone, new Date(dayStart.getTime() - 1), new Date(dayEnd.getTime() - 1), 100_000)) {
         ticks.push({ bot: definition.name, job: job.id, at: tick.getTime() });

@@ -1,29 +1,31 @@
-// The one place `pnpm bench day` learns what the fleet is: every bot's declaration, as the bot
-// processes would build it, with jbot pointed at the Telegram emulator and its routing clock (quiet
-// hours) on the simulated day. The bench reads jobs, handlers and executors from these
-// declarations, so a catalogue job added to a bot is in the bench with no edit here; when the
-// fleet roster lands, this file becomes a loop over it.
-import type { BotDefinition, Env } from '@jbot/core';
-import { adsbot } from '../bots/adsbot/src/index.js';
-import { contentbot } from '../bots/contentbot/src/index.js';
+// The one place `pnpm bench day` learns what the fleet is: every bot of the roster, loaded as its
+// process loads it, with jbot's routing clock (quiet hours) on the simulated day, and the
+// runtime pieces (signal types, roster, connectors) the fleet gives in-process bots. The bench
+// reads jobs, handlers and actions from these declarations, so a catalogue job added to a bot is
+// in the bench with no edit here.
+import { parseBotSettings, type BotDefinition, type Db, type Env, type ParsedBotSettings } from '@jbot/core';
+import { fleetRuntime, roster, type FleetRuntime } from '@jbot/fleet';
 import { createJbot } from '../bots/jbot/src/index.js';
-import { mktgbot } from '../bots/mktgbot/src/index.js';
-import { opsbot } from '../bots/opsbot/src/index.js';
-import { salesbot } from '../bots/salesbot/src/index.js';
-import { shipbot } from '../bots/shipbot/src/index.js';
-import { socialbot } from '../bots/socialbot/src/index.js';
-import { studiobot } from '../bots/studiobot/src/index.js';
-import { sysbot } from '../bots/sysbot/src/index.js';
 
-/** What the assembled fleet depends on in the bench. */
-export interface DayFleetOptions {
-  /** jbot's environment: the Telegram emulator's token, API root and operator chat, FLEET_TZ. */
-  jbotEnv: Env;
-  /** The simulated day's clock, for decisions bots make by time of day (quiet hours). */
-  now: () => Date;
+/** One bot as the bench starts it: its declaration and its settings parsed from the bench's env. */
+export interface DayBot {
+  definition: BotDefinition;
+  settings: ParsedBotSettings;
 }
 
-/** Every bot of the fleet, declared as its process would declare it. */
-export function dayFleet(options: DayFleetOptions): BotDefinition[] {
-  return [createJbot({ env: options.jbotEnv, now: options.now }), salesbot, mktgbot, opsbot, shipbot, contentbot, adsbot, socialbot, studiobot, sysbot];
+/**
+ * Every bot of the roster, each declaration passed through `prepare` (the bench's counters)
+ * before its settings are parsed from `env` (FLEET_TZ, jbot's Telegram, quiet hours).
+ */
+export async function dayFleet(options: { env: Env; now: () => Date; prepare: (definition: BotDefinition) => BotDefinition }): Promise<DayBot[]> {
+  const definitions = await Promise.all(roster.map((entry) => (entry.name === 'jbot' ? createJbot({ now: options.now }) : entry.load())));
+  return definitions.map((loaded) => {
+    const definition = options.prepare(loaded);
+    return { definition, settings: parseBotSettings(definition, options.env) };
+  });
+}
+
+/** The fleet's runtime for in-process bots on this brain (sample connectors). */
+export function dayRuntime(db: Db): FleetRuntime {
+  return fleetRuntime(db);
 }

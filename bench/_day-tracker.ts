@@ -10,7 +10,7 @@ export class FleetTracker {
   readonly runs = new Map<string, number>();
   /** `${bot}/${signalId}` → times a handler of that bot got that signal (redelivery is allowed, counted for information). */
   readonly deliveries = new Map<string, number>();
-  /** `${bot}/${approvalId}` → times the executor was entered (a re-run must repeat no side effect). */
+  /** `${bot}/${approvalId}` → times the action's executor was entered (a re-run must repeat no side effect). */
   readonly executions = new Map<string, number>();
   private active = 0;
 
@@ -29,9 +29,11 @@ export class FleetTracker {
     }
   }
 
-  /** The same bot with every job, handler and executor counted; behaviour unchanged. */
-  instrument<Definition extends BotDefinition>(definition: Definition): Definition {
+  /** The same bot with every job, handler and action counted; behaviour unchanged. */
+  instrument(definition: BotDefinition): BotDefinition {
     const bot = definition.name;
+    type Handler = (signal: { id: string }, context: unknown) => Promise<void> | void;
+    const counted = (handler: Handler): Handler => (signal, context) => this.track(this.deliveries, `${bot}/${signal.id}`, () => handler(signal, context));
     return {
       ...definition,
       ...(definition.jobs === undefined ? {} : {
@@ -41,10 +43,14 @@ export class FleetTracker {
         })),
       }),
       ...(definition.on === undefined ? {} : {
-        on: Object.fromEntries(Object.entries(definition.on).map(([type, handler]) => [type, (signal: Parameters<typeof handler>[0], context: Parameters<typeof handler>[1]) => this.track(this.deliveries, `${bot}/${signal.id}`, () => handler(signal, context))])),
+        on: Object.fromEntries(Object.entries(definition.on as Record<string, Handler>).map(([type, handler]) => [type, counted(handler)])) as NonNullable<BotDefinition['on']>,
       }),
-      ...(definition.executors === undefined ? {} : {
-        executors: Object.fromEntries(Object.entries(definition.executors).map(([action, executor]) => [action, (approval: Parameters<typeof executor>[0], context: Parameters<typeof executor>[1]) => this.track(this.executions, `${bot}/${approval.id}`, () => executor(approval, context))])),
+      ...(definition.onEvery === undefined ? {} : { onEvery: { ...definition.onEvery, handle: counted(definition.onEvery.handle as Handler) as NonNullable<BotDefinition['onEvery']>['handle'] } }),
+      ...(definition.actions === undefined ? {} : {
+        actions: definition.actions.map((action) => ({
+          ...action,
+          execute: (draft: unknown, context: Parameters<typeof action.execute>[1], approval: Parameters<typeof action.execute>[2]) => this.track(this.executions, `${bot}/${approval.id}`, () => action.execute(draft, context, approval)),
+        })),
       }),
     };
   }

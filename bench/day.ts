@@ -24,7 +24,7 @@ import { createPostgresDb, decideApproval, loadLlmConfig, nextTick, startBot, ty
 import { createTestDatabase, startFakeAnthropic, startTelegramEmulator, startTestPostgres } from '@jbot/testkit';
 import { loadSampleCompany } from '../packages/connectors/src/index.js';
 import { CompressedClock } from './_day-clock.js';
-import { dayFleet } from './_day-fleet.js';
+import { dayFleet, dayRuntime } from './_day-fleet.js';
 import { approvalFigures, duplicateFigures, expectedTicks, llmFigures, runFigures, signalFigures, telegramFigures, type PassWindow } from './_day-figures.js';
 import { FleetTracker } from './_day-tracker.js';
 
@@ -47,8 +47,6 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
     throw new Error('usage: pnpm bench day [minutes per simulated day > 0] [hosts per bot ≥ 1] [output share of max_tokens in (0, 1]]');
   }
   const timeZone = process.env['FLEET_TZ'] ?? 'America/Los_Angeles';
-  // Jobs that read FLEET_TZ themselves (hubspot-sync) see the same zone as the schedulers.
-  process.env['FLEET_TZ'] = timeZone;
   const days = [midnight(timeZone, REFERENCE_DAY.month, REFERENCE_DAY.day), midnight(timeZone, REFERENCE_DAY.month, REFERENCE_DAY.day + 1), midnight(timeZone, REFERENCE_DAY.month, REFERENCE_DAY.day + 2)] as const;
   const rate = (24 * 60) / minutesPerDay;
   const log = pino({ level: process.env['BENCH_LOG_LEVEL'] ?? 'silent' }, pino.destination(2));
@@ -98,19 +96,30 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
     };
 
     const clock = new CompressedClock(days[0].getTime() - 1000, rate, settle);
-    const definitions = dayFleet({
-      // Quiet hours as the catalogue's routing has them (§1): night-time alerts wait for the 07:30 brief.
-      jbotEnv: { TELEGRAM_BOT_TOKEN: emulator.token, TELEGRAM_API_ROOT: emulator.apiRoot, TELEGRAM_OPERATOR_CHAT_IDS: OPERATOR_CHAT, FLEET_TZ: timeZone, TELEGRAM_QUIET_HOURS: process.env['TELEGRAM_QUIET_HOURS'] ?? '22:00-07:00' },
-      now: () => new Date(clock.now()),
-    }).map((definition) => tracker.instrument(definition));
+    // Settings as the bots' processes parse them (job thresholds may be tuned in the env), with
+    // jbot on the emulator and quiet hours as the catalogue's routing has them (§1): night-time
+    // alerts wait for the 07:30 brief.
+    const env = {
+      ...process.env,
+      FLEET_TZ: timeZone,
+      TELEGRAM_BOT_TOKEN: emulator.token,
+      TELEGRAM_API_ROOT: emulator.apiRoot,
+      TELEGRAM_OPERATOR_CHAT_IDS: OPERATOR_CHAT,
+      TELEGRAM_QUIET_HOURS: process.env['TELEGRAM_QUIET_HOURS'] ?? '22:00-07:00',
+    };
+    const fleet = await dayFleet({ env, now: () => new Date(clock.now()), prepare: (definition) => tracker.instrument(definition) });
+    const scheduled = fleet.map((bot) => ({ name: bot.definition.name, jobs: bot.settings.jobs }));
+    const runtime = dayRuntime(db);
     const llm = loadLlmConfig({ ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.url });
     const startBegin = performance.now();
     for (let host = 1; host <= hosts; host += 1) {
-      for (const definition of definitions) {
+      for (const { definition, settings } of fleet) {
         running.push(await startBot(definition, {
           db,
           log,
           llm,
+          settings,
+          ...runtime,
           config: {
             hostId: `bench-host-${host}`,
             timeZone,
@@ -133,7 +142,7 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
     const startMs = Math.round(performance.now() - startBegin);
 
     const runPass = async (dayStart: Date, dayEnd: Date) => {
-      const owed = expectedTicks(definitions, timeZone, dayStart, dayEnd);
+      const owed = expectedTicks(scheduled, timeZone, dayStart, dayEnd);
       owedAt = new Map();
       for (const tick of owed) owedAt.set(tick.at, (owedAt.get(tick.at) ?? 0) + 1);
       const realStart = new Date();
@@ -173,8 +182,8 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
       timeZone,
       minutesPerDay,
       hosts,
-      bots: definitions.length,
-      jobs: definitions.reduce((sum, definition) => sum + (definition.jobs?.length ?? 0), 0),
+      bots: fleet.length,
+      jobs: scheduled.reduce((sum, bot) => sum + bot.jobs.length, 0),
       startMs,
       seconds: first.seconds,
       instants: first.instants,
