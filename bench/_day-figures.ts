@@ -80,7 +80,12 @@ export async function runFigures(sql: postgres.Sql, window: PassWindow, owed: re
     select bot, job, left(coalesce(error, status), 200) as error, count(*)::int as n from cron_runs
      where scheduled_for >= ${window.dayStart} and scheduled_for < ${window.dayEnd} and status in ('failed', 'timed_out', 'abandoned')
      group by 1, 2, 3 order by n desc limit 5`;
-  return { runs: rows.length, perJob, failed, missed, skipped, unowed, errors };
+  // What the runs reported (JobOutcome lines: "nothing to report", "unchanged, skipped the model").
+  const outcomes = await sql<Array<{ job: string; outcome: string; n: number }>>`
+    select bot || '/' || job as job, coalesce(outcome, '(none recorded)') as outcome, count(*)::int as n from cron_runs
+     where scheduled_for >= ${window.dayStart} and scheduled_for < ${window.dayEnd} and status = 'succeeded'
+     group by 1, 2 order by 1, n desc`;
+  return { runs: rows.length, perJob, failed, missed, skipped, unowed, errors, outcomes: nested(outcomes, (row) => row.job, (row) => row.outcome, (row) => row.n) };
 }
 
 /** Model calls and dollars from the llm_usage ledger of the pass, by bot, job and model. */

@@ -26,6 +26,7 @@ import { loadSampleCompany } from '../packages/connectors/src/index.js';
 import { CompressedClock } from './_day-clock.js';
 import { dayFleet, dayRuntime } from './_day-fleet.js';
 import { approvalFigures, duplicateFigures, expectedTicks, llmFigures, runFigures, signalFigures, telegramFigures, type PassWindow } from './_day-figures.js';
+import { ageBrainHistory } from './_day-history.js';
 import { FleetTracker } from './_day-tracker.js';
 
 /** The catalogue's reference weekday (§2): a typical Wednesday, not the 1st. */
@@ -166,11 +167,15 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
     }
     const firstRunDuplicates = tracker.duplicateRuns();
 
-    // Pass 2: the next weekday on the same input — the sample company reloaded exactly as pass 1 saw it.
+    // Pass 2: the next weekday on the same input — the sample company reloaded exactly as pass 1
+    // saw it, and pass 1's brain history moved a day back so wall-clock windows see it as yesterday.
     await loadSampleCompany(db, { reset: true, now: loadedAt });
+    const agedColumns = await ageBrainHistory(sql, 1);
+    const telegramBefore = telegramMessages;
     const second = await runPass(days[1], days[2]);
     const secondSignals = await signalFigures(sql, second.window);
     const secondApprovals = await approvalFigures(sql, second.window);
+    const secondTelegram = { ...(await telegramFigures(sql, second.window)), emulatorMessages: telegramMessages - telegramBefore };
     const duplicatesAfterSecond = await duplicateFigures(sql);
 
     const ledgerUsd = Math.round((first.llm.usd + second.llm.usd) * 1e6) / 1e6;
@@ -197,6 +202,7 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
       duplicated: firstRunDuplicates + duplicatesAfterFirst.sideEffectsTotal + duplicatesAfterFirst.telegramLines + duplicatesAfterFirst.approvalPosts + first.runs.unowed,
       duplicates: { runs: firstRunDuplicates, unownedRuns: first.runs.unowed, sideEffects: duplicatesAfterFirst.sideEffects, telegramLines: duplicatesAfterFirst.telegramLines, approvalPosts: duplicatesAfterFirst.approvalPosts },
       failures: first.runs.errors,
+      outcomes: first.runs.outcomes,
       llm: { calls: first.llm.calls, usd: first.llm.usd, byBot: first.llm.byBot, byJob: first.llm.byJob, usdByJob: first.llm.usdByJob, byModel: first.llm.byModel },
       // Every call the fake answered, priced by it at DEFAULT_PRICES: equals the ledger when every call was recorded.
       llmCheck: { ledgerUsdBothPasses: ledgerUsd, fakeBillUsd: fakeBill.usd, fakeCalls: anthropic.usages.length },
@@ -211,13 +217,16 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
       settleTimeouts,
       secondPass: {
         day: days[1].toISOString(),
+        historyColumnsAged: agedColumns,
         seconds: second.seconds,
         runsTotal: second.runs.runs,
         failed: second.runs.failed,
         missed: second.runs.missed,
         duplicated: tracker.duplicateRuns() - firstRunDuplicates + (duplicatesAfterSecond.sideEffectsTotal - duplicatesAfterFirst.sideEffectsTotal) + (duplicatesAfterSecond.telegramLines - duplicatesAfterFirst.telegramLines) + (duplicatesAfterSecond.approvalPosts - duplicatesAfterFirst.approvalPosts) + second.runs.unowed,
+        outcomes: second.runs.outcomes,
         signals: secondSignals.byType,
         approvals: secondApprovals.byAction,
+        telegram: secondTelegram,
         llmUsd: second.llm.usd,
         modelCallsByJob: second.llm.byJob,
       },
