@@ -5,14 +5,16 @@
 // price table, and jbot on the telegram-test-api emulator. Signals flow between the real
 // handlers; every approval is approved by the bench as soon as it is asked (so the executors and
 // their side effects are exercised). Then the next weekday runs on the same input (the sample
-// company reloaded exactly as before) and the model calls it makes are reported: on unchanged
-// input the goal is 0.
+// company reloaded exactly as before) and the model calls it makes are reported from the
+// llm_usage ledger: on unchanged input the goal is 0.
 //
-// The schedulers' clock is simulated; the brain and the jobs keep the wall clock (the platform
-// has no clock seam there yet), so the sample company is loaded relative to the wall clock and a
-// job's own "now" is the real one. Claims are allowed that far ahead (toleranceMs) and the
-// scheduler's missed-tick sweep is left out: the bench counts missed ticks itself, from the
-// ticks the declared schedules owe the day.
+// The schedulers' clock is simulated (instant to instant, waiting for the fleet to settle, at
+// most `rate` × real time); the brain and the jobs keep the wall clock (the platform has no clock
+// seam there yet), so the sample company is loaded relative to the wall clock and a job's own
+// "now" is the real one. Claims are allowed that far ahead (toleranceMs) and the scheduler's
+// missed-tick sweep is left out: the bench counts missed ticks itself, from the ticks the
+// declared schedules owe the day. Between the passes pass 1's brain history is moved a day back
+// (see _day-history.ts) so wall-clock windows see it as yesterday.
 //
 // pnpm bench day [minutes per simulated day = 1] [hosts per bot = 2] [output share of max_tokens = 0.4]
 // BENCH_DAY_SHOW=1 also prints the operator's Telegram messages of the day to stderr;
