@@ -1,8 +1,9 @@
-// The simulated day's clock for the schedulers (JobScheduler `clock` + `timerAt`). Time moves
+// The simulated day's clock for the schedulers (a SchedulerClock: JobScheduler's `clock`). Time moves
 // from one timer instant to the next, never faster than `rate` × real time, and only once the
 // fleet has settled after the previous instant (`settle`): a run that takes 40 ms on a loaded
 // machine must not look like an overlap because a compressed minute lasted 83 ms.
 import { performance } from 'node:perf_hooks';
+import type { SchedulerClock } from '@jbot/core';
 
 interface PendingTimer {
   at: number;
@@ -10,7 +11,7 @@ interface PendingTimer {
 }
 
 /** A clock that advances from timer to timer at up to `rate` times real time. */
-export class CompressedClock {
+export class CompressedClock implements SchedulerClock {
   private current: number;
   private readonly pending = new Set<PendingTimer>();
 
@@ -26,11 +27,16 @@ export class CompressedClock {
   /** The clock's time (epoch ms). */
   readonly now = (): number => this.current;
 
-  /** Call `callback` when the clock reaches `at`; returns a cancel. */
-  readonly timerAt = (at: number, callback: () => void): (() => void) => {
-    const timer = { at, callback };
+  /** Call `callback` when the clock has moved `delayMs` on; the handle cancels it. */
+  readonly setTimer = (callback: () => void, delayMs: number): unknown => {
+    const timer = { at: this.current + Math.max(0, delayMs), callback };
     this.pending.add(timer);
-    return () => void this.pending.delete(timer);
+    return timer;
+  };
+
+  /** Cancel a timer set with setTimer. */
+  readonly clearTimer = (handle: unknown): void => {
+    this.pending.delete(handle as PendingTimer);
   };
 
   /** Move through every timer up to `until`, instant by instant; the clock ends at `until`. Returns the instants fired. */

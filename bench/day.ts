@@ -130,8 +130,7 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
             shutdownGraceMs: 5000,
             signals: { pollMs: 1000, leaseMs: 30_000, maxAttempts: 5, concurrency: 4 },
             scheduler: {
-              clock: clock.now,
-              timerAt: clock.timerAt,
+              clock,
               // Ticks of the simulated days are in the brain's future: let them be claimed.
               toleranceMs: days[2].getTime() - Date.now() + 3600_000,
               // The bench counts missed ticks itself (the sweep runs on the brain's clock).

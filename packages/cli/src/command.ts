@@ -11,4 +11,6 @@ export interface Command {
   summary: string;
   usage: string;
   run(argv: string[], io: CommandIo): Promise<number>;
+  /** It writes its own colour escapes and makes the outside text it prints safe itself (see terminalIo). */
+  keepsControls?: boolean;
 }

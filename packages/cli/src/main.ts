@@ -1,9 +1,11 @@
 import { applyEnvFile, ConfigError, FleetError } from '@jbot/core';
 import type { CommandIo } from './command.js';
 import { commands } from './commands/index.js';
+import { terminalIo } from './terminal-io.js';
 
 // The `fleet` command: `pnpm fleet <command> …`.
-const io: CommandIo = { out: (line) => process.stdout.write(`${line}\n`), error: (line) => process.stderr.write(`${line}\n`), env: process.env };
+const rawIo: CommandIo = { out: (line) => process.stdout.write(`${line}\n`), error: (line) => process.stderr.write(`${line}\n`), env: process.env };
+const io = terminalIo(rawIo);
 
 function help(): void {
   io.out('fleet — run and inspect the JBOT fleet\n');
@@ -31,7 +33,7 @@ if (name === undefined || name === 'help' || name === '--help' || command === un
   process.exitCode = name === undefined || name === 'help' || name === '--help' ? 0 : 2;
 } else {
   command
-    .run(argv, io)
+    .run(argv, command.keepsControls === true ? terminalIo(rawIo, { keepControls: true }) : io)
     .then((code) => {
       process.exitCode = code;
     })

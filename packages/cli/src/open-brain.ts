@@ -12,8 +12,9 @@ export interface BrainSession {
 /** Connect the CLI to the configured brain (starting the embedded one when nothing is configured). */
 export async function openBrain(env: NodeJS.ProcessEnv): Promise<BrainSession> {
   const config = loadCoreConfig(env);
-  const log = createLogger({ level: env['LOG_LEVEL'] ?? 'warn', pretty: 'false', secrets: secretValuesFromEnv(env), base: { bot: 'cli' } });
-  const brain = await connectBrain(config.brain, { applicationName: 'fleet-cli' });
+  const secrets = secretValuesFromEnv(env);
+  const log = createLogger({ level: env['LOG_LEVEL'] ?? 'warn', pretty: 'false', secrets, base: { bot: 'cli' } });
+  const brain = await connectBrain(config.brain, { applicationName: 'fleet-cli', secrets });
   return {
     db: brain.db,
     config,

@@ -54,16 +54,16 @@ describe('a bad setting never crashes a command, and stops the bot with 78', () 
         }
         const [help, doctor, started] = await Promise.all([run([cli, 'help'], processEnv), run([cli, 'doctor'], processEnv), run([botMain, bot], processEnv)]);
         expect(help.status, help.output).toBe(0);
-        expect(help.output).not.toMatch(/ConfigError|    at /);
+        expect(help.output).not.toMatch(/ConfigError| {4}at /);
 
         const failed = doctor.output.split('\n').filter((line) => line.includes('✗'));
         expect(failed, doctor.output).toHaveLength(1);
         expect(failed[0]).toContain(variable);
-        expect(doctor.output).not.toMatch(/    at /);
+        expect(doctor.output).not.toMatch(/ {4}at /);
 
         expect(started.status, started.output).toBe(78);
         expect(started.output).toContain(`${variable}:`);
-        expect(started.output).not.toMatch(/    at /);
+        expect(started.output).not.toMatch(/ {4}at /);
       }, 60_000);
     }
   }

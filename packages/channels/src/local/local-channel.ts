@@ -1,4 +1,4 @@
-import { createLocalRecordingChannel, messageText, type Channel, type ChannelMessage, type Db, type Logger } from '@jbot/core';
+import { createLocalRecordingChannel, messageText, printableText, type Channel, type ChannelMessage, type Db, type Logger } from '@jbot/core';
 
 /** What the local channel needs. */
 export interface LocalChannelOptions {
@@ -27,7 +27,7 @@ export function createLocalChannel(options: LocalChannelOptions): Channel {
   });
 }
 
-/** A message as the console shows it. */
+/** A message as the console shows it; control characters from outside data (a deal name's `ESC]0;…`) are replaced. */
 export function formatLocalMessage(event: { edited: boolean; bot: string; target: string; message: ChannelMessage }): string {
   const { message } = event;
   const header = `── ${event.target} · ${event.bot}${event.edited ? ' · edited' : ''} `;
@@ -35,5 +35,5 @@ export function formatLocalMessage(event: { edited: boolean; bot: string; target
   if (message.buttons !== undefined && message.buttons.length > 0 && message.approvalId !== undefined) {
     lines.push(`   → pnpm fleet approve ${message.approvalId}    |    pnpm fleet reject ${message.approvalId}`);
   }
-  return `${lines.join('\n')}\n`;
+  return `${printableText(lines.join('\n'))}\n`;
 }

@@ -41,8 +41,8 @@ export async function decide(argv: string[], io: CommandIo, decision: 'approved'
   }
 }
 
-// People copy the short form from a table; accept a prefix when it names exactly one approval.
-async function resolveApprovalId(db: Db, given: string): Promise<string | null> {
+/** People copy the short form from a table: a full id, or a prefix that names exactly one approval. */
+export async function resolveApprovalId(db: Db, given: string): Promise<string | null> {
   if (isApprovalId(given)) return given;
   if (!/^[0-9a-f-]{4,36}$/i.test(given)) return null;
   const matches = (await listApprovals(db, { limit: 1000 })).filter((approval) => approval.id.startsWith(given.toLowerCase()));

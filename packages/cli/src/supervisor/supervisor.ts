@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import { repositoryRoot } from '@jbot/core';
+import { printableText, repositoryRoot } from '@jbot/core';
 
 /** One supervised bot process. */
 export interface SupervisedBot {
@@ -35,6 +35,8 @@ export interface Supervisor {
   bots: ReadonlyMap<string, SupervisedBot>;
   /** SIGTERM every bot, SIGKILL what is left after stopTimeoutMs. */
   stop(): Promise<void>;
+  /** SIGKILL every bot still running now (a second Ctrl-C) and wait until they are gone. */
+  kill(): Promise<void>;
 }
 
 // Exit code of a bot whose configuration is invalid: restarting would only repeat the error.
@@ -68,7 +70,8 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     options.onEvent?.({ bot: entry.bot, kind: 'started', detail: `pid ${child.pid}` });
     for (const [stream, source] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
       if (source === null) continue;
-      readline.createInterface({ input: source }).on('line', (line) => options.onLine(entry.bot, line, stream));
+      // A child's output carries outside data (deal names, vendor errors): no control sequence passes raw.
+      readline.createInterface({ input: source }).on('line', (line) => options.onLine(entry.bot, printableText(line), stream));
     }
     child.once('exit', (code, signal) => {
       entry.child = undefined;
@@ -98,11 +101,22 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     launch(entry);
   }
 
+  const runningChildren = () => [...bots.values()].flatMap((entry) => (entry.child === undefined ? [] : [entry.child]));
   return {
     bots,
+    async kill() {
+      stopping = true;
+      await Promise.all(
+        runningChildren().map((child) => new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        })),
+      );
+    },
     async stop() {
       stopping = true;
-      const running = [...bots.values()].flatMap((entry) => (entry.child === undefined ? [] : [entry.child]));
+      const running = runningChildren();
       await Promise.all(
         running.map(
           (child) =>

@@ -5,6 +5,7 @@ import { applyEnvFile } from '../config/env-file.js';
 import { connectBrain } from '../db/connect-brain.js';
 import { createLogger } from '../log/logger.js';
 import { secretValuesFromEnv } from '../log/secret-values.js';
+import { scrubString } from '../log/scrub-secrets.js';
 import type { BotDefinition } from './define-bot.js';
 import type { FleetMember } from './bot-context.js';
 import type { Channel } from '../channels/channel.js';
@@ -85,7 +86,7 @@ export async function runBotProcess(definition: BotDefinition, options: RunBotPr
     parsed = loadBotProcessConfig(definition, env, options.extensions);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${definition.name}: ${error.message}\n`);
+      process.stderr.write(`${definition.name}: ${scrubString(error.message, secretValuesFromEnv(env))}\n`);
       process.exit(EXIT_CONFIG);
     }
     throw error;
@@ -97,7 +98,7 @@ export async function runBotProcess(definition: BotDefinition, options: RunBotPr
 
   let brain;
   try {
-    brain = await connectBrain(config.brain, { applicationName: definition.name });
+    brain = await connectBrain(config.brain, { applicationName: definition.name, secrets });
   } catch (error) {
     log.fatal({ err: error }, 'cannot connect to the brain');
     process.exitCode = 1;
