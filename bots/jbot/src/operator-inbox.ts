@@ -1,4 +1,5 @@
 import type { Db, Logger } from '@jbot/core';
+import { rpcOne } from '@jbot/core';
 import { pickItem, type InboundTelegramCallback, type InboundTelegramMessage, type MessageBody, type TelegramButton, type TelegramInboundHandler } from '@jbot/channels';
 import { decideApproval } from '@jbot/core';
 import { parseApprovalCallback } from './offer-approval.js';
@@ -60,7 +61,7 @@ export function createOperatorInbox(options: OperatorInboxOptions): TelegramInbo
       const picked = target === undefined ? null : pickItem(target.body, message.text);
       const signalId = picked?.item.signal_id ?? target?.signal_id ?? null;
       const approvalId = picked?.item.approval_id ?? target?.approval_id ?? null;
-      const [received] = await db.rpc<{ operator_message_id: string; inserted: boolean; status: string }>('receive_operator_message', {
+      const received = await rpcOne<{ operator_message_id: string; inserted: boolean; status: string }>(db, 'receive_operator_message', {
         p_channel: 'telegram',
         p_sender_id: message.senderId,
         p_text: message.text,
@@ -69,7 +70,6 @@ export function createOperatorInbox(options: OperatorInboxOptions): TelegramInbo
         p_reply_to_signal_id: signalId,
         p_reply_to_approval_id: approvalId,
       });
-      if (received === undefined) throw new Error('receive_operator_message returned no row');
       const messageLog = log.child({ operatorMessageId: received.operator_message_id, updateId: message.updateId });
       if (!received.inserted && received.status !== 'received') {
         messageLog.info({ status: received.status }, 'repeated Telegram update ignored (already handled)');

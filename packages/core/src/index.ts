@@ -51,13 +51,17 @@ export { createPostgresDb, rpcStatement, type PostgresDbOptions } from './db/pos
 export { createSupabaseDb, type SupabaseDbOptions } from './db/supabase-db.js';
 export { connectBrain, assertMigrated, type Brain } from './db/connect-brain.js';
 export { migrate, listMigrations, migrationsDirectory, type MigrationResult } from './db/migrate.js';
-export { BrainCallError, BrainConnectionError } from './db/brain-error.js';
+export { BrainCallError, BrainConnectionError, BrainNoRowError } from './db/brain-error.js';
+export { rpcOne } from './db/rpc-one.js';
+export { WakeLoop, settlesWithin, type WakeLoopOptions } from './db/wake-loop.js';
 export { ensureEmbeddedPostgres, embeddedUrl, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/embedded-postgres.js';
 
 // Scheduler
 export { JobScheduler, type JobSchedulerOptions } from './scheduler/job-scheduler.js';
-export { validateJobSchedule, nextTick, ticksBetween } from './scheduler/cron-expression.js';
+export { validateJobSchedule, nextTick, previousTick, ticksBetween } from './scheduler/cron-expression.js';
 export { ScheduleError } from './scheduler/schedule-error.js';
+export type { SchedulerClock, SchedulerClockOption } from './scheduler/scheduler-clock.js';
+export { downOnPurpose, type LifecycleEvent } from './scheduler/deliberate-downtime.js';
 
 // Channels and approvals (Discord work floor; the vendors live in @jbot/channels)
 export { createLocalRecordingChannel, recordChannelMessage, recordChannelMessageEdit, messageText, messageBody, signalDetailMessage, withDetailPosts, splitText } from './channels/index.js';

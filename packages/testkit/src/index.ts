@@ -3,6 +3,7 @@ export { startTestPostgres, createTestDatabase, freePort, TEMPLATE_DATABASE, typ
 export { startRpcTestServer, type RpcTestServer } from './rpc-test-server.js';
 export { freshDatabase, testPostgresPort } from './vitest-context.js';
 export { waitFor } from './wait-for.js';
+export { ManualClock } from './manual-clock.js';
 
 // Fake HubSpot (connectors)
 export { startFakeHubSpot, FakeHubSpotStore, type FakeHubSpot, type FakeHubSpotOptions, type FakeHubSpotFault, type FakeHubSpotObject, type FakeHubSpotSeed, type FakeHubSpotSideEffect } from './fake-hubspot/index.js';

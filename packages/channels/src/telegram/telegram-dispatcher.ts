@@ -1,4 +1,4 @@
-import type { Db, Listener, Logger } from '@jbot/core';
+import { WakeLoop, type Db, type Logger } from '@jbot/core';
 import { renderMessage, type MessageBody, type MessageItem } from './compose-message.js';
 import type { TelegramButton, TelegramTransport } from './telegram-transport.js';
 
@@ -42,51 +42,37 @@ export interface TelegramDispatcherOptions {
  */
 export class TelegramDispatcher {
   private readonly options: Required<Omit<TelegramDispatcherOptions, 'listen'>> & { listen: boolean };
-  private listener: Listener | null = null;
-  private pollTimer: NodeJS.Timeout | undefined;
-  private recountTimer: NodeJS.Timeout | undefined;
-  private dueTimer: NodeJS.Timeout | undefined;
-  private draining = false;
-  private again = false;
-  private stopping = false;
-  private idle: Promise<void> = Promise.resolve();
+  private readonly loop: WakeLoop;
+  // Re-counting has its own loop so a slow edit round never overlaps the next one.
+  private readonly recountLoop: WakeLoop;
 
   constructor(options: TelegramDispatcherOptions) {
     this.options = { minIntervalMs: 1000, pollMs: 1000, recountMs: 1000, listen: options.db.transport === 'postgres', maxAttempts: 10, ...options };
+    const { db, log } = this.options;
+    this.loop = new WakeLoop({
+      pass: () => this.drain(),
+      pollMs: this.options.pollMs,
+      log,
+      failureMessage: 'Telegram outbox drain failed; the poll backstop will retry',
+      listen: this.options.listen ? { db, channel: 'telegram_outbox' } : undefined,
+    });
+    this.recountLoop = new WakeLoop({ pass: async () => void (await this.recount()), pollMs: this.options.recountMs, log, failureMessage: 're-counting repeated Telegram lines failed; will retry' });
   }
 
+  /** Send what is due now, then on NOTIFY and on the poll; re-count repeated lines on their own period. */
   async start(): Promise<void> {
-    if (this.options.listen) this.listener = await this.options.db.listen('telegram_outbox', () => this.wake());
-    this.pollTimer = setInterval(() => this.wake(), this.options.pollMs);
-    this.recountTimer = setInterval(() => {
-      this.recount().catch((error: unknown) => this.options.log.error({ err: error }, 're-counting repeated Telegram lines failed; will retry'));
-    }, this.options.recountMs);
-    this.wake();
+    await this.loop.start();
+    await this.recountLoop.start();
   }
 
   /** Look for due lines now (coalesces concurrent wake-ups). */
   wake(): void {
-    if (this.stopping) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = true;
-    this.idle = this.drain()
-      .catch((error: unknown) => this.options.log.error({ err: error }, 'Telegram outbox drain failed; the poll backstop will retry'))
-      .finally(() => {
-        this.draining = false;
-        if (this.again && !this.stopping) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    this.loop.wake();
   }
 
   private async drain(): Promise<void> {
     const { db, minIntervalMs } = this.options;
     for (;;) {
-      this.again = false;
       const rows = await db.rpc<OutboxRow>('claim_telegram_outbox', { p_min_interval_ms: minIntervalMs });
       if (rows.length === 0) break;
       const byChat = new Map<string, OutboxRow[]>();
@@ -103,11 +89,10 @@ export class TelegramDispatcher {
   /** Sleep until the first paced chat may send again, so a batch goes out right on time. */
   private async scheduleNextDue(): Promise<void> {
     const [row] = await this.options.db.rpc<{ next_at: string | null }>('next_telegram_send_at', {});
-    if (row?.next_at === null || row?.next_at === undefined || this.stopping) return;
+    if (row?.next_at === null || row?.next_at === undefined) return;
     const delay = Math.max(5, new Date(row.next_at).getTime() - Date.now());
     if (delay > this.options.pollMs) return;
-    if (this.dueTimer !== undefined) clearTimeout(this.dueTimer);
-    this.dueTimer = setTimeout(() => this.wake(), delay);
+    this.loop.wakeIn(delay);
   }
 
   private async sendBatch(chatId: string, rows: OutboxRow[]): Promise<void> {
@@ -155,13 +140,9 @@ export class TelegramDispatcher {
     return rows.length;
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.pollTimer);
-    clearInterval(this.recountTimer);
-    clearTimeout(this.dueTimer);
-    await this.listener?.close().catch(() => {});
-    await this.idle;
+  /** Stop sending; a send in flight gets `graceMs` to finish (its row is re-claimed later if not). */
+  async stop(graceMs = 10_000): Promise<void> {
+    await Promise.all([this.loop.stop(graceMs), this.recountLoop.stop(graceMs)]);
   }
 }
 

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { openBrain } from '../open-brain.js';
+import { rpcOne } from '@jbot/core';
 
 /**
  * `fleet reply <signal-id> "text"`: act as the operator locally (no Telegram needed). The reply
@@ -31,13 +32,12 @@ export const replyCommand: Command = {
         io.error(`No signal ${signalId}.`);
         return 1;
       }
-      const [received] = await session.db.rpc<{ operator_message_id: string }>('receive_operator_message', {
+      const received = await rpcOne<{ operator_message_id: string }>(session.db, 'receive_operator_message', {
         p_channel: 'local',
         p_sender_id: `cli:${io.env['USER'] ?? 'operator'}`,
         p_text: text,
         p_reply_to_signal_id: signalId,
       });
-      if (received === undefined) throw new Error('receive_operator_message returned no row');
       const [routed] = await session.db.rpc<{ routed: boolean; instruction_signal_id: string | null }>('route_operator_message', {
         p_operator_message_id: received.operator_message_id,
         p_routed_to: signal.source_bot,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Db, Listener } from '../db/db.js';
+import type { Db } from '../db/db.js';
+import { WakeLoop } from '../db/wake-loop.js';
 import type { Channel } from '../channels/channel.js';
-import type { BotContext } from '../bot/define-bot.js';
+import type { BotContext } from '../bot/bot-context.js';
 import { approvalFromRow, type Approval, type ApprovalRow } from './approval.js';
 import { getApproval } from './approvals-service.js';
 import { showApproval } from './show-approval.js';
@@ -51,10 +52,7 @@ export class ApprovalWorker {
   readonly worker: string;
   private readonly options: ApprovalWorkerOptions;
   private readonly log: Logger;
-  private timer: NodeJS.Timeout | undefined;
-  private listener: Listener | null = null;
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly loop: WakeLoop;
   private stopped = false;
   private readonly abort = new AbortController();
 
@@ -62,67 +60,34 @@ export class ApprovalWorker {
     this.options = options;
     this.worker = options.worker ?? `${options.bot}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.log = options.log.child({ component: 'approvals' });
+    this.loop = new WakeLoop({
+      pass: () => this.pass(),
+      pollMs: options.pollMs ?? 5000,
+      log: this.log,
+      failureMessage: 'approval pass failed; retrying on the next wake',
+      listen: options.listen === false ? undefined : { db: options.db, channel: 'approvals', accept: (payload) => (JSON.parse(payload) as { bot?: string }).bot === options.bot },
+    });
   }
 
   /** Start listening and polling, and run a first pass now. */
   async start(): Promise<void> {
-    if (this.options.listen !== false) {
-      this.listener = await this.options.db.listen('approvals', (payload) => {
-        try {
-          if ((JSON.parse(payload) as { bot?: string }).bot === this.options.bot) this.wake();
-        } catch {
-          this.wake();
-        }
-      });
-    }
-    const poll = () => {
-      this.timer = setTimeout(() => {
-        this.wake();
-        poll();
-      }, this.options.pollMs ?? 5000);
-      this.timer.unref();
-    };
-    poll();
-    this.wake();
+    await this.loop.start();
   }
 
   /** Run a pass soon; passes never overlap (a wake during a pass runs one more). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running !== undefined) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        await this.pass().catch((error: unknown) => this.log.error({ err: error }, 'approval pass failed; retrying on the next wake'));
-      } while (this.again && !this.stopped);
-    })().finally(() => {
-      this.running = undefined;
-    });
+    this.loop.wake();
   }
 
   /** Wait for the current pass (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.running !== undefined) await this.running;
+    await this.loop.idle();
   }
 
   /** Stop waking; an executor in flight is aborted and finishes within the grace period. */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    await this.listener?.close().catch(() => {});
-    const finished = this.running ?? Promise.resolve();
-    let graceTimer: NodeJS.Timeout | undefined;
-    const grace = new Promise<void>((resolve) => {
-      graceTimer = setTimeout(() => {
-        this.abort.abort();
-        resolve();
-      }, graceMs);
-    });
-    await Promise.race([finished, grace]);
-    if (graceTimer !== undefined) clearTimeout(graceTimer);
+    if (!(await this.loop.stop(graceMs))) this.abort.abort();
   }
 
   private async pass(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { Db, Listener } from '../db/db.js';
+import type { Db } from '../db/db.js';
+import { settlesWithin, WakeLoop } from '../db/wake-loop.js';
 import { signalFromRow, type ClaimedRow, type Signal } from './signal.js';
 import { SignalPayloadError } from './signal-errors.js';
 import type { SignalRegistry } from './signal-type.js';
@@ -55,10 +56,7 @@ interface InFlight {
 export class SignalConsumer {
   private readonly options: Required<Omit<SignalConsumerOptions, 'worker'>> & { worker: string };
   private readonly inFlight = new Map<string, InFlight>();
-  private listener: Listener | null = null;
-  private pollTimer: NodeJS.Timeout | undefined;
-  private draining = false;
-  private wakeAgain = false;
+  private readonly loop: WakeLoop;
   private stopping = false;
   private backlog = false;
   private pendingAcks: Array<{ signalId: string; resolve: () => void; reject: (error: unknown) => void }> = [];
@@ -77,6 +75,13 @@ export class SignalConsumer {
       worker: `${options.bot}:${process.pid}`,
       ...options,
     };
+    this.loop = new WakeLoop({
+      pass: () => this.drain(),
+      pollMs: this.options.pollMs,
+      log: this.options.log,
+      failureMessage: 'signal claim failed; the poll backstop will retry',
+      listen: this.options.listen ? { db: options.db, channel: 'bot_signals', accept: (payload) => this.wantsNotice(payload) } : undefined,
+    });
   }
 
   /** The signal types this consumer handles. */
@@ -89,43 +94,23 @@ export class SignalConsumer {
     const { db, bot } = this.options;
     await db.rpc('register_subscriptions', { p_consumer_bot: bot, p_signal_types: this.signalTypes });
     if (this.signalTypes.length === 0) return;
-    if (this.options.listen) {
-      this.listener = await db.listen('bot_signals', (payload) => {
-        try {
-          const notice = JSON.parse(payload) as { type?: string };
-          if (notice.type === undefined || this.options.handlers.has(notice.type)) this.wake();
-        } catch {
-          this.wake();
-        }
-      });
-    }
-    this.pollTimer = setInterval(() => this.wake(), this.options.pollMs);
-    this.wake();
+    await this.loop.start();
   }
 
   /** Look for due work now (coalesces concurrent wake-ups into one claim loop). */
   wake(): void {
-    if (this.stopping) return;
-    if (this.draining) {
-      this.wakeAgain = true;
-      return;
-    }
-    this.draining = true;
-    void this.drain()
-      .catch((error: unknown) => this.options.log.error({ err: error }, 'signal claim failed; the poll backstop will retry'))
-      .finally(() => {
-        this.draining = false;
-        if (this.wakeAgain && !this.stopping) {
-          this.wakeAgain = false;
-          this.wake();
-        }
-      });
+    this.loop.wake();
+  }
+
+  // A NOTIFY names the signal type; an unreadable one still wakes (it is only a hint).
+  private wantsNotice(payload: string): boolean {
+    const notice = JSON.parse(payload) as { type?: string };
+    return notice.type === undefined || this.options.handlers.has(notice.type);
   }
 
   private async drain(): Promise<void> {
     const { db, bot, concurrency, leaseMs, maxAttempts, worker } = this.options;
     for (;;) {
-      this.wakeAgain = false;
       const free = concurrency - this.inFlight.size;
       if (free <= 0 || this.stopping) {
         this.backlog = true;
@@ -141,7 +126,7 @@ export class SignalConsumer {
       rows.sort((left, right) => Number(left.seq) - Number(right.seq));
       for (const row of rows) this.begin(row);
       this.backlog = rows.length === free;
-      if (!this.backlog && !this.wakeAgain) return;
+      if (!this.backlog) return;
     }
   }
 
@@ -250,13 +235,13 @@ export class SignalConsumer {
    */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
-    if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
-    await this.listener?.close().catch(() => {});
-    this.listener = null;
+    const startedAt = Date.now();
+    // A claim in progress finishes first, so the signals it took are waited for (or released) too.
+    await this.loop.stop(graceMs);
+    graceMs -= Date.now() - startedAt;
     const pending = [...this.inFlight.values()];
     const finished = Promise.allSettled(pending.map((entry) => entry.done));
-    const timedOut = await Promise.race([finished.then(() => false), sleep(Math.max(0, graceMs - 1000)).then(() => true)]);
-    if (!timedOut) return;
+    if (await settlesWithin(finished, graceMs - 1000)) return;
     const unfinished = [...this.inFlight.values()];
     for (const entry of unfinished) entry.abort.abort(new Error('bot is shutting down'));
     await Promise.all(
@@ -267,8 +252,4 @@ export class SignalConsumer {
       ),
     );
   }
-}
-
-function sleep(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
