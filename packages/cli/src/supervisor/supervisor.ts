@@ -35,6 +35,8 @@ export interface Supervisor {
   bots: ReadonlyMap<string, SupervisedBot>;
   /** SIGTERM every bot, SIGKILL what is left after stopTimeoutMs. */
   stop(): Promise<void>;
+  /** SIGKILL every bot still running now (a second Ctrl-C) and wait until they are gone. */
+  kill(): Promise<void>;
 }
 
 // Exit code of a bot whose configuration is invalid: restarting would only repeat the error.
@@ -99,11 +101,22 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     launch(entry);
   }
 
+  const runningChildren = () => [...bots.values()].flatMap((entry) => (entry.child === undefined ? [] : [entry.child]));
   return {
     bots,
+    async kill() {
+      stopping = true;
+      await Promise.all(
+        runningChildren().map((child) => new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        })),
+      );
+    },
     async stop() {
       stopping = true;
-      const running = [...bots.values()].flatMap((entry) => (entry.child === undefined ? [] : [entry.child]));
+      const running = runningChildren();
       await Promise.all(
         running.map(
           (child) =>
