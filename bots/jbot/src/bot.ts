@@ -20,6 +20,8 @@ export interface JbotOptions {
   telegramLeaseMs?: number;
   /** Receives the running Telegram service (tests and benches reach the dispatcher through it). */
   onTelegram?: (service: TelegramService) => void;
+  /** The Telegram outbox's clock (tests run hours of outage on it); default the database's. */
+  outboxClock?: () => Date;
 }
 
 /**
@@ -47,7 +49,7 @@ export function createJbot(options: JbotOptions = {}) {
     on: { approval_requested: (signal, context) => offerApproval(signal, context as never, { config: routed(context), now, wake }) },
     async onStart(context) {
       // Free-form messages: Claude picks the bot when a key is set, keywords otherwise.
-      telegram = await startTelegramService({ db: context.db, log: context.log, config: context.config, router: options.router ?? llmRouter(context.llm, context.log, context.fleet), holder: `${context.host}:${process.pid}`, ...(options.telegramLeaseMs === undefined ? {} : { leaseMs: options.telegramLeaseMs }) });
+      telegram = await startTelegramService({ db: context.db, log: context.log, config: context.config, router: options.router ?? llmRouter(context.llm, context.log, context.fleet), holder: `${context.host}:${process.pid}`, ...(options.telegramLeaseMs === undefined ? {} : { leaseMs: options.telegramLeaseMs }), signals: context.signals, host: context.host, ...(options.outboxClock === undefined ? {} : { outboxClock: options.outboxClock }) });
       options.onTelegram?.(telegram);
       const service = telegram;
       return () => service.stop();

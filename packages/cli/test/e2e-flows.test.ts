@@ -102,6 +102,12 @@ describe('end to end across ten processes: the Monday stale-deal flow and the fr
     await telegram.sendText(OPERATOR, `${numbered === null ? '' : `${numbered[1]} `}Follow up on both, draft emails`, { replyToMessageId: line.messageId });
     // (The acknowledgement may share a Telegram message with the approval offer queued the same second.)
     await waitFor(() => telegram.botMessages(OPERATOR).find((message) => message.text.includes('salesbot: drafted 2 follow-up emails')), { timeoutMs: 30_000, what: "salesbot's acknowledgement in Telegram" });
+    // The Telegram offer shows what a tap would send: both recipients (and subjects) by name.
+    const offer = await waitFor(() => telegram.botMessages(OPERATOR).find((message) => message.text.includes('salesbot asks: Send 2 follow-up emails')), { timeoutMs: 20_000, what: 'the approval offer on Telegram' });
+    const [drafted] = await db.rpc<{ draft: { emails: Array<{ to: string; subject: string }> } }>('list_approvals', { p_status: 'pending', p_bot: 'salesbot', p_limit: 1 });
+    expect(drafted?.draft.emails).toHaveLength(2);
+    for (const email of drafted?.draft.emails ?? []) expect(offer.text).toContain(`to: ${email.to}`);
+    for (const email of drafted?.draft.emails ?? []) expect(offer.text).toContain(`subject: ${email.subject}`);
 
     // The drafts wait for a person on Discord, with Approve and Reject.
     const approvalMessage = await waitFor(() => discord.channelMessages(channelId('salesbot')).find((message) => message.components.length > 0), { timeoutMs: 20_000, what: 'the approval message with buttons' });

@@ -12,7 +12,7 @@ export { startFakeHubSpot, FakeHubSpotStore, type FakeHubSpot, type FakeHubSpotO
 export { startHoldingProxy, type HoldingProxy, type HeldRequest, type HoldRule } from './holding-proxy.js';
 
 // Telegram (telegram-test-api emulator with real getUpdates semantics)
-export { startTelegramEmulator, type TelegramEmulator, type EmulatedBotMessage, type EmulatedCallbackAnswer } from './telegram/telegram-emulator.js';
+export { startTelegramEmulator, type TelegramEmulator, type EmulatedBotMessage, type EmulatedCallbackAnswer, type EmulatedTelegramFault } from './telegram/telegram-emulator.js';
 
 // Fake Discord (REST + gateway; discord.js runs against it unmodified)
 export { startFakeDiscord, FakeDiscordStore, type FakeDiscord, type FakeDiscordOptions, type FakeDiscordClick, type FakeDiscordMessage, type FakeDiscordInteractionResponse } from './fake-discord/index.js';
