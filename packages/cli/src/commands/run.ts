@@ -1,35 +1,37 @@
-import { parseArgs } from 'node:util';
 import { botDefinitions } from '../bot-definitions.js';
 import type { Db } from '@jbot/core';
-import type { Command, CommandIo } from '../command.js';
+import { defineCommand, type CommandIo } from '../command.js';
+import { UsageError } from '../usage-error.js';
 import { waitFor } from '../wait-for.js';
-import { openBrain } from '../open-brain.js';
+import { openBrain, requireRunning } from '../open-brain.js';
 
 /**
  * `fleet run <bot>/<job>`: run a job now. The request goes through the brain; the bot's own
  * process claims and runs it like any tick (marked manual), so this works against a remote fleet.
  */
-export const runCommand: Command = {
+export const runCommand = defineCommand({
   name: 'run',
   summary: 'run a job now (claimed by the running bot like any tick, marked manual)',
-  usage: 'fleet run <bot>/<job> [--no-wait]',
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { 'no-wait': { type: 'boolean' } } });
+  arguments: '<bot>/<job>',
+  positionals: { min: 1, max: 1 },
+  options: { 'no-wait': { type: 'boolean', description: 'ask for the run and return; do not follow it to its end' } },
+  details: 'Needs the bot running (`pnpm start`, or its unit on a server). `fleet crons` lists the jobs.',
+  async run({ values, positionals }, io) {
     const [bot, job] = (positionals[0] ?? '').split('/');
     const definition = botDefinitions.find((candidate) => candidate.name === bot);
     if (bot === undefined || job === undefined || definition === undefined || !(definition.jobs ?? []).some((candidate) => candidate.id === job)) {
-      const known = botDefinitions.flatMap((candidate) => (candidate.jobs ?? []).map((entry) => `${candidate.name}/${entry.id}`));
-      io.error(`unknown job "${positionals[0] ?? ''}"; known jobs: ${known.join(', ') || '(none)'}`);
-      return 2;
+      const jobs = (definition?.jobs ?? []).map((entry) => `${definition?.name}/${entry.id}`);
+      throw new UsageError(definition === undefined ? `unknown bot in "${positionals[0] ?? ''}": the bots are ${botDefinitions.map((candidate) => candidate.name).join(', ')} (\`fleet crons\` lists every job)` : `${bot} has no job "${job ?? ''}"; its jobs: ${jobs.join(', ') || '(none)'}`);
     }
-    const session = await openBrain(io.env);
+    const session = await openBrain(io.env, { needs: 'fleet' });
     try {
+      await requireRunning(session, [bot]);
       return await requestRun(session.db, bot, job, io, { wait: values['no-wait'] !== true });
     } finally {
       await session.close();
     }
   },
-};
+});
 
 /**
  * Ask the running bot to run a job now (request_manual_run: the bot claims it like any tick) and,

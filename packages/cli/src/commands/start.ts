@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
-import { BOT_NAMES, createPostgresDb, ensureEmbeddedPostgres, loadCoreConfig, migrate } from '@jbot/core';
+import { createPostgresDb, ensureEmbeddedPostgres, loadCoreConfig, migrate } from '@jbot/core';
 import { loadSampleCompany } from '@jbot/connectors';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
+import { botsOption } from '../option-values.js';
 import { formatLogLine } from '../supervisor/log-line.js';
-import { bundleBots } from '../supervisor/bundle-bots.js';
+import { bundleBots, bundleDirectoryIn } from '../supervisor/bundle-bots.js';
 import { startSupervisor } from '../supervisor/supervisor.js';
 
 const COLORS = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94, 95, 96];
@@ -14,14 +14,17 @@ const colorFor = (bot: string, enabled: boolean) => (text: string) => {
 };
 
 /** `fleet start` (what `pnpm start` runs): the brain, migrations, and the bots under a local supervisor. */
-export const startCommand: Command = {
+export const startCommand = defineCommand({
   name: 'start',
   summary: 'run the fleet locally: embedded Postgres, migrations, ten bot processes (Ctrl-C stops all)',
-  usage: 'fleet start [--bots a,b,…] [--from-source]',
-  async run(argv, io) {
-    const { values } = parseArgs({ args: argv, options: { bots: { type: 'string' }, 'from-source': { type: 'boolean' } } });
+  options: {
+    bots: { type: 'string', value: 'a,b,…', description: 'run only these bots (default: all ten)' },
+    'from-source': { type: 'boolean', description: 'run the bots through tsx instead of bundling them first' },
+  },
+  details: 'This terminal is the local Telegram: jbot\'s lines and the bots\' acknowledgements show here, and a line you type is your reply to the latest one (`2 follow up on both`).',
+  async run({ values }, io) {
+    const bots = botsOption(values.bots);
     const config = loadCoreConfig(io.env);
-    const bots = values.bots === undefined ? [...BOT_NAMES] : values.bots.split(',').map((bot) => bot.trim()).filter(Boolean);
     const childEnv: NodeJS.ProcessEnv = { ...io.env, LOG_PRETTY: 'false' };
     let stopDatabase = async () => {};
 
@@ -43,7 +46,7 @@ export const startCommand: Command = {
     } else {
       io.out('  brain: Supabase (SUPABASE_URL); migrations are applied with `supabase db push`');
     }
-    const bundles = values['from-source'] === true ? undefined : await bundleBots(bots);
+    const bundles = values['from-source'] === true ? undefined : await bundleBots(bots, bundleDirectoryIn(config.dataDir));
     io.out(`  bots: ${bots.join(', ')}${bundles === undefined ? ' (from source via tsx)' : ' (bundled)'}`);
     io.out('  inspect with `pnpm fleet status`, `pnpm fleet signals`, `pnpm fleet approvals` in another terminal; Ctrl-C stops everything');
     io.out('  see the two reference workflows now: `pnpm fleet demo monday` (stale deals → Telegram → drafts → approval), `pnpm fleet demo freight` (a late shipment cascades to four bots)\n');
@@ -89,7 +92,7 @@ export const startCommand: Command = {
     });
     return 0;
   },
-};
+});
 
 // Local mode runs on the sample company (design §7): load it once; later starts keep it, with
 // whatever approved actions changed (`fleet seed --reset` reloads it). One line says what is there
