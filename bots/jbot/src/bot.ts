@@ -18,6 +18,8 @@ export interface JbotOptions {
   telegramLeaseMs?: number;
   /** Receives the running Telegram service (tests and benches reach the dispatcher through it). */
   onTelegram?: (service: TelegramService) => void;
+  /** The operator's typed lines in local mode (tests pass a stream; `pnpm start` has jbot read stdin). */
+  operatorInput?: NodeJS.ReadableStream;
 }
 
 /** Build jbot: routing rules applied to every signal, the Telegram executive layer, the brief and the digest. */
@@ -39,7 +41,7 @@ export function createJbot(options: JbotOptions = {}) {
     on,
     async onStart(context) {
       // Free-form messages: Claude picks the bot when a key is set, keywords otherwise.
-      telegram = await startTelegramService({ db: context.db, log: context.log, config, router: options.router ?? llmRouter(context.llm, context.log), holder: `${context.host}:${process.pid}`, ...(options.telegramLeaseMs === undefined ? {} : { leaseMs: options.telegramLeaseMs }) });
+      telegram = await startTelegramService({ db: context.db, log: context.log, config, router: options.router ?? llmRouter(context.llm, context.log), holder: `${context.host}:${process.pid}`, ...(options.telegramLeaseMs === undefined ? {} : { leaseMs: options.telegramLeaseMs }), ...(options.operatorInput === undefined ? {} : { operatorInput: options.operatorInput }) });
       options.onTelegram?.(telegram);
       const service = telegram;
       return () => service.stop();

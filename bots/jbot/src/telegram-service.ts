@@ -1,6 +1,6 @@
 import { ServiceLease, type Db, type Logger } from '@jbot/core';
 import { createGrammyTransport, createLocalTelegramTransport, TelegramDispatcher, type TelegramTransport } from '@jbot/channels';
-import type { JbotConfig } from './jbot-config.js';
+import { LOCAL_OPERATOR_CHAT, type JbotConfig } from './jbot-config.js';
 import { createOperatorInbox } from './operator-inbox.js';
 import type { MessageRouter } from './routing.js';
 
@@ -17,10 +17,14 @@ export interface TelegramService {
  * Start Telegram for jbot: grammY (long polling, or a webhook with secret_token) when a token
  * is set, otherwise the local stand-in that records and prints each line.
  */
-export async function startTelegramService(options: { db: Db; log: Logger; config: JbotConfig; router: MessageRouter; holder?: string; leaseMs?: number }): Promise<TelegramService> {
+export async function startTelegramService(options: { db: Db; log: Logger; config: JbotConfig; router: MessageRouter; holder?: string; leaseMs?: number; operatorInput?: NodeJS.ReadableStream }): Promise<TelegramService> {
   const { db, log, config } = options;
   const { token } = config.telegram;
-  const transport = token === undefined ? createLocalTelegramTransport(log) : await createGrammyTransport({ ...config.telegram, token }, log);
+  // Locally, the `pnpm start` terminal is the operator's Telegram: typed lines arrive on stdin.
+  const input = options.operatorInput ?? (config.operatorStdin ? process.stdin : undefined);
+  const transport = token === undefined
+    ? createLocalTelegramTransport(log, { ...(input === undefined ? {} : { input }), chatId: LOCAL_OPERATOR_CHAT, senderId: `local:${process.env['USER'] ?? 'operator'}` })
+    : await createGrammyTransport({ ...config.telegram, token }, log);
   const dispatcher = new TelegramDispatcher({ db, transport, log: log.child({ component: 'telegram-dispatcher' }), minIntervalMs: config.telegram.minIntervalMs });
   await dispatcher.start();
   const inbox = createOperatorInbox({

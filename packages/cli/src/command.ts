@@ -15,6 +15,8 @@ export interface Command {
   name: string;
   summary: string;
   usage: string;
+  /** Its flags (besides --help). */
+  options: Readonly<Record<string, OptionSpec>>;
   /** The full `--help` text. */
   help(): string;
   run(argv: string[], io: CommandIo): Promise<number>;
@@ -61,6 +63,7 @@ export function defineCommand<const Options extends Record<string, OptionSpec>>(
     name: spec.name,
     summary: spec.summary,
     usage,
+    options: spec.options,
     help() {
       const rows = [...Object.entries(spec.options), ['help', HELP] as const].map(([name, option]) => [`${name === 'help' ? '-h, ' : '    '}--${name}${option.type === 'string' ? ` ${option.value ?? 'VALUE'}` : ''}`, option.description] as const);
       const width = Math.max(...rows.map(([flag]) => flag.length));

@@ -1,5 +1,6 @@
 import type { Db } from '@jbot/core';
 import { formatTime } from './format-table.js';
+import { UsageError } from './usage-error.js';
 
 /** What an id lookup found: the one full id, or why not (lines to print). */
 export type ResolvedId = { id: string } | { problem: string[] };
@@ -15,14 +16,19 @@ interface Candidate {
  * form tables print). An ambiguous prefix lists the candidates, as git does for short hashes.
  */
 export async function resolveId(db: Db, kind: 'signal' | 'approval', given: string, listCommand: string): Promise<ResolvedId> {
-  const hex = given.replace(/-/g, '');
-  if (!/^[0-9a-f]+$/i.test(hex) || hex.length > 32) return { problem: [`"${given}" is not a ${kind} id (the hex id or its first characters, as \`${listCommand}\` prints them)`] };
-  if (hex.length < 4) return { problem: [`"${given}" is too short to name a ${kind}: give at least 4 characters of its id`] };
+  checkIdShape(given, kind, listCommand);
   const candidates = kind === 'signal' ? await signalCandidates(db, given) : await approvalCandidates(db, given);
   const [only] = candidates;
   if (only !== undefined && candidates.length === 1) return { id: only.id };
   if (only === undefined) return { problem: [`no ${kind} with id ${given} (see \`${listCommand}\`)`] };
   return { problem: [`${kind} id ${given} is ambiguous; it matches:`, ...candidates.map((candidate) => `  ${candidate.line}`), 'give more characters of the id'] };
+}
+
+/** A usage error (before any lookup) when `given` cannot be an id or a prefix of one. */
+export function checkIdShape(given: string, kind: 'signal' | 'approval', listCommand: string): void {
+  const hex = given.replace(/-/g, '');
+  if (!/^[0-9a-f]+$/i.test(hex) || hex.length > 32) throw new UsageError(`"${given}" is not a ${kind} id (the hex id or its first characters, as \`${listCommand}\` prints them)`);
+  if (hex.length < 4) throw new UsageError(`"${given}" is too short to name a ${kind}: give at least 4 characters of its id`);
 }
 
 async function signalCandidates(db: Db, prefix: string): Promise<Candidate[]> {

@@ -53,7 +53,10 @@ export async function runFleet(argv: readonly string[], io: CommandIo): Promise<
 }
 
 function unknownCommand(name: string, io: CommandIo): number {
-  const near = commands.filter((command) => command.name.startsWith(name.slice(0, 2)) || name.startsWith(command.name));
+  // As git does: suggest the nearest commands by edit distance (a swapped pair counts once).
+  const distances = commands.map((command) => ({ command, distance: editDistance(name, command.name) }));
+  const best = Math.min(...distances.map((entry) => entry.distance));
+  const near = best <= 2 ? distances.filter((entry) => entry.distance === best).map((entry) => entry.command) : [];
   io.error(`fleet: "${name}" is not a fleet command${near.length > 0 ? `; did you mean ${near.map((command) => command.name).join(' or ')}?` : ''}`);
   io.error('`fleet help` lists the commands.');
   return 64;
@@ -65,4 +68,19 @@ function packageVersion(): string {
   } catch {
     return 'unknown';
   }
+}
+
+// Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.
+function editDistance(left: string, right: string): number {
+  const rows = Array.from({ length: left.length + 1 }, (_, row) => Array.from({ length: right.length + 1 }, (_, column) => (row === 0 ? column : column === 0 ? row : 0)));
+  const at = (row: number, column: number) => rows[row]?.[column] ?? Number.POSITIVE_INFINITY;
+  for (let row = 1; row <= left.length; row += 1) {
+    for (let column = 1; column <= right.length; column += 1) {
+      const cost = left[row - 1] === right[column - 1] ? 0 : 1;
+      let best = Math.min(at(row - 1, column) + 1, at(row, column - 1) + 1, at(row - 1, column - 1) + cost);
+      if (row > 1 && column > 1 && left[row - 1] === right[column - 2] && left[row - 2] === right[column - 1]) best = Math.min(best, at(row - 2, column - 2) + 1);
+      (rows[row] as number[])[column] = best;
+    }
+  }
+  return at(left.length, right.length);
 }

@@ -9,7 +9,7 @@ export { loadSampleCompany, type SampleCompanyLoadResult } from './sample/load-s
 export { ConnectorError, SideEffectInFlightError } from './connector-error.js';
 
 // Domain interfaces
-export { CLOSED_STAGES, type CrmConnector, type Deal, type DealOwner, type DealContact, type SendEmailInput, type SendEmailResult, type UpdateDealInput, type UpdateDealResult } from './crm/crm-connector.js';
+export { CLOSED_STAGES, dealStageLabel, type CrmConnector, type Deal, type DealOwner, type DealContact, type SendEmailInput, type SendEmailResult, type UpdateDealInput, type UpdateDealResult } from './crm/crm-connector.js';
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
 export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';

@@ -35,7 +35,7 @@ export const approvalsCommand = defineCommand({
           { columns: io.columns, wide: values.wide, empty: status === undefined ? 'No approvals yet.' : `No ${status} approvals${status === 'pending' ? ': nothing waits for a decision (`fleet approvals --all` shows the rest)' : ''}.` },
         ),
       );
-      if (approvals.some((approval) => approval.status === 'pending')) io.out('\nDecide with: fleet approve <id>   or   fleet reject <id>');
+      if (approvals.some((approval) => approval.status === 'pending')) io.out('\nDecide with: pnpm fleet approve <id>   or   pnpm fleet reject <id>');
       return 0;
     } finally {
       await session.close();

@@ -1,7 +1,7 @@
 import { decideApproval, readFleetHeartbeats } from '@jbot/core';
 import { defineCommand, type CommandIo } from '../command.js';
 import { openBrain } from '../open-brain.js';
-import { resolveId } from '../resolve-id.js';
+import { checkIdShape, resolveId } from '../resolve-id.js';
 
 /** The flags approve and reject share. */
 export const decideOptions = { json: { type: 'boolean', description: 'print the decision as JSON' } } as const;
@@ -23,6 +23,7 @@ export const approveCommand = defineCommand({
  * decided, 1 when nothing changed.
  */
 export async function decide(given: string, json: boolean, io: CommandIo, decision: 'approved' | 'rejected'): Promise<number> {
+  checkIdShape(given, 'approval', 'fleet approvals --all');
   const session = await openBrain(io.env);
   try {
     const resolved = await resolveId(session.db, 'approval', given, 'fleet approvals --all');

@@ -90,7 +90,7 @@ async function monday(db: Db, io: CommandIo): Promise<number> {
     showApprovals(io, pending);
   } else {
     io.out('\njbot sent the operator one line about it (Telegram, or the console without a token). Answer it as the operator:');
-    io.out(`  fleet reply ${shortId(signal.signal_id)} "follow up on both, draft emails"   (or type it in the \`pnpm start\` terminal)`);
+    io.out(`  pnpm fleet reply ${shortId(signal.signal_id)} "follow up on both, draft emails"   (or type it in the \`pnpm start\` terminal)`);
     io.out('salesbot then drafts one email per deal and asks for approval: `pnpm fleet approvals`, then `pnpm fleet approve <id>`.');
   }
   watchHint(io, 'stale_deals');
@@ -151,7 +151,7 @@ function showApprovals(io: CommandIo, approvals: Approval[]): void {
 function nextStep(approval: Approval): string {
   switch (approval.status) {
     case 'pending':
-      return `fleet approve ${shortId(approval.id)}   (or: fleet reject ${shortId(approval.id)})`;
+      return `pnpm fleet approve ${shortId(approval.id)}   (or: pnpm fleet reject ${shortId(approval.id)})`;
     case 'executed':
       return `done${approval.decidedBy === null ? '' : ` (approved by ${approval.decidedBy})`}: ${resultSummary(approval.result)}`;
     case 'failed':

@@ -1,7 +1,7 @@
 import { defineCommand } from '../command.js';
 import { shortId } from '../format-table.js';
 import { openBrain, requireRunning } from '../open-brain.js';
-import { resolveId } from '../resolve-id.js';
+import { checkIdShape, resolveId } from '../resolve-id.js';
 import { UsageError } from '../usage-error.js';
 
 /**
@@ -20,6 +20,7 @@ export const replyCommand = defineCommand({
     const [given = '', ...words] = positionals;
     const text = words.join(' ').trim();
     if (text === '') throw new UsageError('the instruction is empty');
+    checkIdShape(given, 'signal', 'fleet signals');
     if (io.env['TELEGRAM_BOT_TOKEN'] !== undefined && io.env['TELEGRAM_BOT_TOKEN'] !== '') io.error('note: Telegram is configured; replying locally anyway.');
     const session = await openBrain(io.env, { needs: 'fleet' });
     try {

@@ -2,7 +2,9 @@ import { createPostgresDb, ensureEmbeddedPostgres, loadCoreConfig, migrate } fro
 import { loadSampleCompany } from '@jbot/connectors';
 import { defineCommand } from '../command.js';
 import { botsOption } from '../option-values.js';
-import { formatLogLine } from '../supervisor/log-line.js';
+import { prettyOutput, supervisorIo } from '../supervisor/console-output.js';
+import { formatLogLine, jsonLogLine } from '../supervisor/log-line.js';
+import { startOperatorConsole } from '../supervisor/operator-console.js';
 import { bundleBots, bundleDirectoryIn } from '../supervisor/bundle-bots.js';
 import { startSupervisor } from '../supervisor/supervisor.js';
 
@@ -22,8 +24,10 @@ export const startCommand = defineCommand({
     'from-source': { type: 'boolean', description: 'run the bots through tsx instead of bundling them first' },
   },
   details: 'This terminal is the local Telegram: jbot\'s lines and the bots\' acknowledgements show here, and a line you type is your reply to the latest one (`2 follow up on both`).',
-  async run({ values }, io) {
+  async run({ values }, terminal) {
     const bots = botsOption(values.bots);
+    const pretty = prettyOutput(terminal.env, process.stdout.isTTY === true);
+    const io = supervisorIo(terminal, pretty);
     const config = loadCoreConfig(io.env);
     const childEnv: NodeJS.ProcessEnv = { ...io.env, LOG_PRETTY: 'false' };
     let stopDatabase = async () => {};
@@ -48,7 +52,11 @@ export const startCommand = defineCommand({
     }
     const bundles = values['from-source'] === true ? undefined : await bundleBots(bots, bundleDirectoryIn(config.dataDir));
     io.out(`  bots: ${bots.join(', ')}${bundles === undefined ? ' (from source via tsx)' : ' (bundled)'}`);
+    // This terminal is the local Telegram when a person sits at it and no real Telegram is set.
+    const operatorConsole = process.stdin.isTTY === true && bots.includes('jbot') && (io.env['TELEGRAM_BOT_TOKEN'] ?? '') === '';
+    if (operatorConsole) childEnv['FLEET_OPERATOR_STDIN'] = 'true';
     io.out('  inspect with `pnpm fleet status`, `pnpm fleet signals`, `pnpm fleet approvals` in another terminal; Ctrl-C stops everything');
+    if (operatorConsole) io.out('  this terminal is your local Telegram: type a line to answer jbot\'s latest one (e.g. `2 follow up on both`)');
     io.out('  see the two reference workflows now: `pnpm fleet demo monday` (stale deals → Telegram → drafts → approval), `pnpm fleet demo freight` (a late shipment cascades to four bots)\n');
 
     const colored = process.stdout.isTTY === true;
@@ -56,14 +64,18 @@ export const startCommand = defineCommand({
       bots,
       ...(bundles === undefined ? {} : { bundles }),
       env: childEnv,
-      onLine: (bot, line) => io.out(formatLogLine(bot, line, colorFor(bot, colored))),
+      ...(operatorConsole ? { inputFor: 'jbot' } : {}),
+      onLine: (bot, line, stream) => terminal.out(pretty ? formatLogLine(bot, line, colorFor(bot, colored), colored) : jsonLogLine(bot, line, stream)),
       onEvent: (event) => {
         if (event.kind !== 'started') io.out(`supervisor: ${event.bot} ${event.kind} ${event.detail}`);
       },
     });
 
+    const stopConsole = operatorConsole ? startOperatorConsole({ input: process.stdin, send: (line) => supervisor.send('jbot', line), say: (text) => io.out(`supervisor: ${text}`) }) : () => {};
+
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
+        stopConsole();
         io.out(`\nsupervisor: ${signal} — stopping ${bots.length} bots (each finishes or releases its work)…`);
         supervisor
           .stop()

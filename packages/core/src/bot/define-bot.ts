@@ -44,6 +44,8 @@ export interface JobDefinition {
   /** How long after its time a missed tick may still be caught up under `once`. */
   graceMs?: number;
   retries?: { count: number; backoffMs?: number };
+  /** A frequent check whose uneventful runs are noise (fleet-monitor each minute): start and success log at debug; failures stay loud. */
+  routine?: boolean;
   run(context: BotContext & JobRunInfo): Promise<unknown> | unknown;
 }
 
