@@ -27,7 +27,7 @@ export async function resolveId(db: Db, kind: 'signal' | 'approval', given: stri
 /** A usage error (before any lookup) when `given` cannot be an id or a prefix of one. */
 export function checkIdShape(given: string, kind: 'signal' | 'approval', listCommand: string): void {
   const hex = given.replace(/-/g, '');
-  if (!/^[0-9a-f]+$/i.test(hex) || hex.length > 32) throw new UsageError(`"${given}" is not a ${kind} id (the hex id or its first characters, as \`${listCommand}\` prints them)`);
+  if (!/^[0-9a-f]+$/i.test(hex) || hex.length > 32) throw new UsageError(`"${given}" is not ${kind === 'approval' ? 'an' : 'a'} ${kind} id (the hex id or its first characters, as \`${listCommand}\` prints them)`);
   if (hex.length < 4) throw new UsageError(`"${given}" is too short to name a ${kind}: give at least 4 characters of its id`);
 }
 

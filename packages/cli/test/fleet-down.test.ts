@@ -68,7 +68,7 @@ describe('fleet commands when the fleet is not running', () => {
     const env = { DATABASE_URL: database.url };
     const { code, text } = await fleet(env, 'demo', 'freight');
     expect(code).toBe(1);
-    expect(text).toMatch(/^Not running: opsbot \(never started on this brain\), shipbot \(never started on this brain\), .*jbot \(never started on this brain\)\. This needs the running fleet: start it \(`pnpm start` here, or `systemctl start jbot-fleet.target` on its hosts\), then run this again\.$/);
+    expect(text).toMatch(/^Not running: opsbot \(never started on this brain\), shipbot \(never started on this brain\), salesbot \(never started on this brain\), mktgbot \(never started on this brain\)\. This needs the running fleet: start it \(`pnpm start` here, or `systemctl start jbot-fleet.target` on its hosts\), then run this again\.$/);
     const runs = await fleet(env, 'runs', '--json');
     expect(JSON.parse(runs.text)).toEqual([]);
   });

@@ -32,8 +32,8 @@ export const demoCommand = defineCommand({
   },
 });
 
-// The bots each flow needs up: the job's bot, the consumers, and jbot for the operator's line.
-const FLOW_BOTS = { monday: ['salesbot', 'jbot'], freight: ['opsbot', 'shipbot', 'salesbot', 'mktgbot', 'jbot'] } as const;
+// The bots each flow waits on: the job's bot and the consumers whose work it shows.
+const FLOW_BOTS = { monday: ['salesbot'], freight: ['opsbot', 'shipbot', 'salesbot', 'mktgbot'] } as const;
 
 interface Receipt {
   consumer: string;
@@ -137,7 +137,7 @@ async function freight(db: Db, io: CommandIo): Promise<number> {
 // A deduplicated signal keeps its first id and counts repeats: say it was raised before, and when.
 function repeatNote(signal: SignalRow, window: string): string {
   if (signal.repeat_count <= 1) return '';
-  return ` — already raised ${window} at ${formatTime(signal.created_at)} (seen ${signal.repeat_count}×)`;
+  return ` — already raised ${window} at ${formatTime(signal.created_at).replace(/Z$/, ' UTC')} (seen ${signal.repeat_count}×)`;
 }
 
 function showApprovals(io: CommandIo, approvals: Approval[]): void {

@@ -1,6 +1,7 @@
 import { botDefinitions } from '../bot-definitions.js';
 import type { Db } from '@jbot/core';
 import { defineCommand, type CommandIo } from '../command.js';
+import { shortId } from '../format-table.js';
 import { UsageError } from '../usage-error.js';
 import { waitFor } from '../wait-for.js';
 import { openBrain, requireRunning } from '../open-brain.js';
@@ -39,7 +40,7 @@ export const runCommand = defineCommand({
  */
 export async function requestRun(db: Db, bot: string, job: string, io: CommandIo, options: { wait: boolean; timeoutMs?: number } = { wait: true }): Promise<number> {
   const [request] = await db.rpc<{ run_id: string }>('request_manual_run', { p_bot: bot, p_job: job, p_requested_by: `cli:${io.env['USER'] ?? 'operator'}` });
-  io.out(`requested ${bot}/${job} (run ${request?.run_id}); ${bot} picks it up within a few seconds if it is running`);
+  io.out(`requested ${bot}/${job} (run ${request === undefined ? '?' : shortId(request.run_id)}); ${bot} picks it up within a few seconds`);
   if (!options.wait || request === undefined) return 0;
   let lastStatus = 'requested';
   const finished = await waitFor(async () => {

@@ -22,7 +22,7 @@ export const seedCommand = defineCommand({
       if (values.json === true) io.out(JSON.stringify({ ...result, ...(forgotten === undefined ? {} : { forgotten }) }));
       else if (result.loaded) io.out(`sample company loaded: ${result.deals} deals, ${result.orders} orders, ${result.shipments} inbound shipments, ${result.campaigns} ad campaigns (dates relative to ${loadedAt})`);
       else io.out(`sample company already loaded at ${loadedAt} (kept, with any approved changes); \`fleet seed --reset\` reloads it`);
-      if (values.json !== true && forgotten !== undefined) io.out(`forgot the fleet's work on the old copy: ${forgotten.signals} signals, ${forgotten.approvals} approvals, ${forgotten.channel_messages + forgotten.operator_messages} messages — the demos run like the first time`);
+      if (values.json !== true && forgotten !== undefined) io.out(`forgot the fleet's work on the old copy: ${count(forgotten.signals, 'signal')}, ${count(forgotten.approvals, 'approval')}, ${count(forgotten.channel_messages + forgotten.operator_messages, 'message')} — the demos run like the first time`);
       if (values.json !== true && values.reset === true && !demoBrain) io.out('kept the fleet\'s signals, approvals and messages: this is not the local brain (set FLEET_SAMPLE_DATA=true if it is a demo database)');
       return 0;
     } finally {
@@ -30,3 +30,7 @@ export const seedCommand = defineCommand({
     }
   },
 });
+
+function count(value: number, noun: string): string {
+  return `${value} ${noun}${value === 1 ? '' : 's'}`;
+}
