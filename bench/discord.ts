@@ -1,3 +1,4 @@
+import { z } from 'zod';
 // Approval click → executor start, through the testkit's fake Discord: the click goes out on the
 // gateway (INTERACTION_CREATE), discord.js in the owning bot acknowledges it (deferUpdate over
 // REST), decide_approval writes the decision, NOTIFY wakes the bot's approval worker, which
@@ -5,7 +6,7 @@
 // sequential so each figure is one click's latency, not queueing. Real embedded Postgres.
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
-import { createPostgresDb, defineBot, startBot, type BotContext } from '@jbot/core';
+import { createPostgresDb, defineAction, defineBot, startBot, type BotContext } from '@jbot/core';
 // The root package does not depend on @jbot/channels; benches reach workspace sources by path (as bench/escalation.ts does).
 import { createChannel } from '../packages/channels/src/index.js';
 import { createTestDatabase, startFakeDiscord, startTestPostgres, waitFor } from '@jbot/testkit';
@@ -34,7 +35,7 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
     defineBot({
       name: 'salesbot',
       purpose: 'bench',
-      executors: { send_followups: (approval) => void started.set(approval.id, performance.now()) },
+      actions: [defineAction({ name: 'send_followups', draft: z.unknown(), execute: (_draft, _context, approval) => void started.set(approval.id, performance.now()) })],
       onStart: (context) => void contexts.push(context),
     }),
     {

@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BOT_NAMES, createPostgresDb, repositoryRoot } from '@jbot/core';
+import { BOT_NAMES } from '@jbot/fleet';
+import { createPostgresDb, repositoryRoot } from '@jbot/core';
 import { createTestDatabase, startTestPostgres, waitFor } from '@jbot/testkit';
 
 function rssMb(pid: number): number {

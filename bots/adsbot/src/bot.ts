@@ -1,10 +1,9 @@
 import { defineBot } from '@jbot/core';
+import { signalTypes } from './signals.js';
 
-/** adsbot — Ad creative and fatigue detection. */
+/** adsbot — ad creative and fatigue detection. Its catalogue jobs are not built yet. */
 export const adsbot = defineBot({
   name: 'adsbot',
-  purpose: 'Ad creative and fatigue detection',
-  channel: '#ads-bot',
   jobs: [],
-  on: {},
+  signalTypes,
 });

@@ -1,15 +1,17 @@
-import { catalogSignalTypes, defineBot, type BotDefinition, type Env } from '@jbot/core';
+import { defineBot, settingsFrom, type Env } from '@jbot/core';
 import { escalateSignal } from './escalate-signal.js';
 import { offerApproval } from './offer-approval.js';
-import { loadJbotConfig } from './jbot-config.js';
-import { dailyDigestJob } from './jobs/daily-digest.js';
-import { morningBriefJob } from './jobs/morning-brief.js';
+import { loadJbotConfig, type JbotConfig } from './jbot-config.js';
+import { dailyDigest } from './jobs/daily-digest.js';
+import { morningBrief } from './jobs/morning-brief.js';
 import { llmRouter } from './llm-router.js';
 import type { MessageRouter } from './routing.js';
+import { signalTypes } from './signals.js';
 import { startTelegramService, type TelegramService } from './telegram-service.js';
 
-/** What a jbot instance can be given (tests pass env and a router; main.ts passes nothing). */
+/** What a jbot instance can be given (tests pass env and a router; the fleet passes nothing). */
 export interface JbotOptions {
+  /** Settings read from this env instead of the process's (tests). */
   env?: Env;
   /** Chooses a bot for free-form messages; keywords by default (an LLM router plugs in here). */
   router?: MessageRouter;
@@ -22,26 +24,32 @@ export interface JbotOptions {
   operatorInput?: NodeJS.ReadableStream;
 }
 
-/** Build jbot: routing rules applied to every signal, the Telegram executive layer, the brief and the digest. */
+/**
+ * Build jbot: routing rules applied to every signal, the Telegram executive layer, the brief and
+ * the digest. Pure: its settings (Telegram, quiet hours, brief and digest times) are parsed by
+ * the runtime at start-up, so importing jbot never reads the environment or throws.
+ */
 export function createJbot(options: JbotOptions = {}) {
-  const config = loadJbotConfig(options.env ?? process.env);
   const now = options.now ?? (() => new Date());
   let telegram: TelegramService | undefined;
   const wake = () => telegram?.dispatcher.wake();
-  // Every catalog signal goes through the routing rules, except the operator's own instructions
-  // and approval requests, which are offered with Approve / Reject buttons instead of a line.
-  const routedTypes = catalogSignalTypes.map((type) => type.type).filter((type) => type !== 'operator_instruction' && type !== 'approval_requested');
-  const on: NonNullable<BotDefinition['on']> = Object.fromEntries(routedTypes.map((type) => [type, (signal, context) => escalateSignal(signal, context, { config, now, wake })]));
-  on['approval_requested'] = (signal, context) => offerApproval(signal, context, { config, now, wake });
-  return defineBot({
+  // The roster names each bot's work-floor channel for the Telegram lines.
+  const routed = (context: { config: JbotConfig; fleet: readonly { name: string; channel: string }[] }): JbotConfig => ({
+    ...context.config,
+    routing: { ...context.config.routing, channels: Object.fromEntries(context.fleet.map((member) => [member.name, member.channel])) },
+  });
+  return defineBot<JbotConfig>({
     name: 'jbot',
-    purpose: "The operator's assistant: routes what matters to Telegram and the operator's replies back to the right bot",
-    channel: '#jbot',
-    jobs: [morningBriefJob(config), dailyDigestJob(config)],
-    on,
+    settings: settingsFrom((env) => loadJbotConfig(options.env ?? env)),
+    jobs: [morningBrief, dailyDigest],
+    signalTypes,
+    // Every signal of the fleet goes through the routing rules, except approval requests, which
+    // are offered with Approve / Reject buttons instead of a line.
+    onEvery: { except: ['approval_requested'], handle: (signal, context) => escalateSignal(signal, context as never, { config: routed(context), now, wake }) },
+    on: { approval_requested: (signal, context) => offerApproval(signal, context as never, { config: routed(context), now, wake }) },
     async onStart(context) {
       // Free-form messages: Claude picks the bot when a key is set, keywords otherwise.
-      telegram = await startTelegramService({ db: context.db, log: context.log, config, router: options.router ?? llmRouter(context.llm, context.log), holder: `${context.host}:${process.pid}`, ...(options.telegramLeaseMs === undefined ? {} : { leaseMs: options.telegramLeaseMs }), ...(options.operatorInput === undefined ? {} : { operatorInput: options.operatorInput }) });
+      telegram = await startTelegramService({ db: context.db, log: context.log, config: context.config, router: options.router ?? llmRouter(context.llm, context.log, context.fleet), holder: `${context.host}:${process.pid}`, ...(options.telegramLeaseMs === undefined ? {} : { leaseMs: options.telegramLeaseMs }), ...(options.operatorInput === undefined ? {} : { operatorInput: options.operatorInput }) });
       options.onTelegram?.(telegram);
       const service = telegram;
       return () => service.stop();
@@ -49,5 +57,5 @@ export function createJbot(options: JbotOptions = {}) {
   });
 }
 
-/** jbot — the operator's assistant, configured from the environment. */
+/** jbot — the operator's assistant (its settings are read when the fleet starts it, not here). */
 export const jbot = createJbot();

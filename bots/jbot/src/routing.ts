@@ -17,20 +17,6 @@ export const ROUTING_RULES = {
   collapseRepeatsBy: 'dedupe_key',
 } as const satisfies Record<string, string>;
 
-/** Each bot's work-floor channel (Discord channel names). */
-export const WORK_FLOOR_CHANNELS: Readonly<Record<string, string>> = {
-  jbot: '#jbot',
-  salesbot: '#sales-bot',
-  mktgbot: '#mktg-bot',
-  opsbot: '#ops-bot',
-  shipbot: '#ship-bot',
-  contentbot: '#content-bot',
-  adsbot: '#ads-bot',
-  socialbot: '#social-bot',
-  studiobot: '#studio-bot',
-  sysbot: '#sys-bot',
-};
-
 /** Local times of day as minutes after midnight; start > end wraps past midnight (22:00-07:00). */
 export interface QuietHours {
   startMinute: number;
@@ -44,6 +30,8 @@ export interface RoutingConfig {
   operatorChatIds: readonly string[];
   /** Source bot → chats; bots not listed go to every operator chat. */
   chatRoutes: Readonly<Record<string, readonly string[]>>;
+  /** Bot → its work-floor channel, from the fleet roster (#<bot> when absent). */
+  channels?: Readonly<Record<string, string>>;
 }
 
 /** Where one signal goes. */
@@ -56,7 +44,7 @@ export interface RouteDecision {
 
 /** Apply the rules to one signal at `now`. */
 export function routeSignal(signal: Pick<Signal, 'sourceBot' | 'severity'>, config: RoutingConfig, now: Date): RouteDecision {
-  const workFloor = { channel: WORK_FLOOR_CHANNELS[signal.sourceBot] ?? `#${signal.sourceBot}` };
+  const workFloor = { channel: config.channels?.[signal.sourceBot] ?? `#${signal.sourceBot}` };
   if (!atLeast(signal.severity, ROUTING_RULES.telegramFrom)) return { workFloor, telegram: null, digest: true };
   const hold = !atLeast(signal.severity, ROUTING_RULES.immediate) && isQuietTime(now, config.quietHours, config.timeZone);
   return { workFloor, telegram: { chats: chatsFor(signal.sourceBot, config), hold }, digest: false };

@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { buildBotServices, createPostgresDb, decideApproval, defineBot, getApproval, startBot, type Db, type RunningBot } from '@jbot/core';
+import { buildBotServices, createPostgresDb, decideApproval, defineAction, defineBot, getApproval, startBot, type Db, type RunningBot } from '@jbot/core';
 import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { createJbot } from '../src/index.js';
 
@@ -26,12 +27,16 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
     name: 'salesbot',
     purpose: 'test salesbot',
     channel: '#sales-bot',
-    executors: {
-      send_followups: () => {
-        executions += 1;
-        return { summary: 'sent 2 follow-up emails' };
-      },
-    },
+    actions: [
+      defineAction({
+        name: 'send_followups',
+        draft: z.unknown(),
+        execute: () => {
+          executions += 1;
+          return { summary: 'sent 2 follow-up emails' };
+        },
+      }),
+    ],
   });
 
   beforeAll(async () => {

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
+import { staleDeals } from '@jbot/salesbot/signals';
+import { freightDelay } from '@jbot/opsbot/signals';
+import { botUnhealthy } from '@jbot/sysbot/signals';
 import { catalogSignalTypes, createPostgresDb, createSignalEmitter, defineBot, SignalRegistry, startBot, type Db, type OperatorInstruction, type RunningBot } from '@jbot/core';
 import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { createJbot, keywordRouter, queueMorningBrief, type MessageRouter, type TelegramService } from '../src/index.js';
@@ -31,7 +34,9 @@ describe('jbot on Telegram (grammY against the telegram-test-api emulator, real 
       return keywordRouter.route(text);
     },
   };
-  const emitter = (bot: string) => createSignalEmitter({ db, registry: new SignalRegistry(catalogSignalTypes), bot });
+  // Every process registers the fleet's types (the roster does it in production).
+  const registry = new SignalRegistry([...catalogSignalTypes, staleDeals, freightDelay, botUnhealthy]);
+  const emitter = (bot: string) => createSignalEmitter({ db, registry, bot });
   const receipt = async (signalId: string, consumer: string) =>
     (await sql`select status::text from signal_receipts where signal_id = ${signalId} and consumer_bot = ${consumer}`)[0]?.['status'] as string | undefined;
   const linesAbout = (fragment: string) => emulator.botMessages(OPERATOR).filter((message) => message.text.includes(fragment));
@@ -53,7 +58,7 @@ describe('jbot on Telegram (grammY against the telegram-test-api emulator, real 
       now: () => clock,
       onTelegram: (service) => (telegram = service),
     });
-    jbot = await startBot(definition, { db, config: botConfig, log: silent });
+    jbot = await startBot(definition, { db, config: botConfig, log: silent, registry, fleet: [{ name: 'jbot', channel: '#jbot', purpose: '' }, { name: 'opsbot', channel: '#ops-bot', purpose: '' }, { name: 'salesbot', channel: '#sales-bot', purpose: '' }] });
     salesbot = await startBot(
       defineBot({
         name: 'salesbot',

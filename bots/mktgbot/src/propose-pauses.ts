@@ -1,10 +1,6 @@
 import { z } from 'zod';
-import { freightDelay, type Approval, type ApprovalExecutionContext, type BotContext, type Signal } from '@jbot/core';
-import { connectorsFor } from '@jbot/connectors';
+import { defineAction, type SignalHandlerOf } from '@jbot/core';
 import { findCampaignsPromotingStockouts, type PauseProposal } from './campaigns-promoting-stockouts.js';
-
-/** The approval action whose executor pauses the campaigns. */
-export const PAUSE_CAMPAIGNS = 'pause_campaigns';
 
 /**
  * mktgbot's part of the freight cascade: active campaigns that send shoppers to SKUs about to
@@ -12,16 +8,16 @@ export const PAUSE_CAMPAIGNS = 'pause_campaigns';
  * risk. Nothing is paused before a person approves; a redelivery or the next day's repeat alert
  * with the same campaigns finds the same approval.
  */
-export async function proposePauses(signal: Signal, context: BotContext): Promise<void> {
-  const delay = freightDelay.schema.parse(signal.payload);
-  const proposals = await findCampaignsPromotingStockouts(connectorsFor(context), delay, new Date());
+export const proposePauses: SignalHandlerOf<'freight_delay'> = async (signal, context) => {
+  const delay = signal.payload;
+  const proposals = await findCampaignsPromotingStockouts(context.connectors, delay, new Date());
   if (proposals.length === 0) {
     context.log.info({ shipment: delay.shipment_id }, 'freight delay: no active campaign promotes a SKU that runs out');
     return;
   }
   const atRisk = proposals.reduce((sum, proposal) => sum + proposal.spendAtRiskUsd, 0);
   const { approval, created } = await context.approvals.request({
-    action: PAUSE_CAMPAIGNS,
+    action: pauseCampaigns,
     title: `Pause ${proposals.length} ad campaign${proposals.length === 1 ? '' : 's'} promoting SKUs out of stock until ${proposals[0]?.resumeOn} ($${atRisk.toFixed(0)} at risk)`,
     draft: {
       campaigns: proposals.map((proposal) => ({
@@ -44,14 +40,23 @@ export async function proposePauses(signal: Signal, context: BotContext): Promis
     requestKey: `pause-campaigns:${delay.shipment_id}:${delay.delay_days}d:${proposals.map((proposal) => proposal.campaignId).sort().join(',')}`,
   });
   context.log.info({ approvalId: approval.id, created, campaigns: proposals.map((proposal: PauseProposal) => proposal.campaignId) }, 'campaign pauses proposed for approval');
-}
+};
 
-const approvalDraft = z.object({ campaigns: z.array(z.object({ campaign_id: z.string().min(1), campaign: z.string(), reason: z.string().optional() })).min(1) });
+const pauseDraft = z.object({
+  campaigns: z.array(z.object({
+    campaign_id: z.string().min(1), campaign: z.string(), skus: z.string().optional(), daily_budget_usd: z.number().optional(),
+    pause_from: z.string().optional(), resume_on: z.string().optional(), spend_at_risk_usd: z.number().optional(), reason: z.string().optional(),
+  })).min(1),
+  daily_spend_saved_usd: z.number().optional(),
+  note: z.string().optional(),
+});
 
-/** The executor for `pause_campaigns`: pause each campaign through the ads connector, once per approval and campaign. */
-export async function pauseCampaigns(approval: Approval, context: ApprovalExecutionContext): Promise<{ summary: string; campaigns: Array<{ campaign_id: string; status: string; changed: boolean }> }> {
-  const { campaigns } = approvalDraft.parse(approval.draft);
-  const { ads } = connectorsFor(context);
+/** `pause_campaigns`: pause each campaign through the ads connector, once per approval and campaign. */
+export const pauseCampaigns = defineAction({
+  name: 'pause_campaigns',
+  draft: pauseDraft,
+  async execute({ campaigns }, context, approval): Promise<{ summary: string; campaigns: Array<{ campaign_id: string; status: string; changed: boolean }> }> {
+  const { ads } = context.connectors;
   const results = [];
   for (const campaign of campaigns) {
     // The reason travels with the pause so whoever looks at the ads account sees why it stopped.
@@ -60,3 +65,4 @@ export async function pauseCampaigns(approval: Approval, context: ApprovalExecut
   }
   return { summary: `paused ${results.length} campaign${results.length === 1 ? '' : 's'}: ${campaigns.map((campaign) => campaign.campaign).join(', ')}`, campaigns: results };
 }
+});

@@ -1,11 +1,10 @@
 import { defineBot } from '@jbot/core';
 import { freightWatch } from './jobs/freight-watch.js';
+import { signalTypes } from './signals.js';
 
-/** opsbot — Supply chain: inbound freight against promised ETAs, vendors, purchase orders. */
+/** opsbot — supply chain: inbound freight against promised ETAs, vendors, purchase orders. */
 export const opsbot = defineBot({
   name: 'opsbot',
-  purpose: 'Supply chain: inbound freight against promised ETAs, vendors, purchase orders',
-  channel: '#ops-bot',
   jobs: [freightWatch],
-  on: {},
+  signalTypes,
 });

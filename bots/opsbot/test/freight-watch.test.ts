@@ -21,10 +21,10 @@ describe('opsbot freight-watch', () => {
   });
 
   const log = pino({ level: 'silent' });
-  const context = (): BotContext => buildBotServices(opsbot, { db, log, host: 'test' }).context(new AbortController().signal, log);
+  const context = (): BotContext => buildBotServices(opsbot, { db, log, host: 'test', extensions: { connectors: createConnectors({ db }) } }).context(new AbortController().signal, log);
 
   it('is declared on opsbot every 30 minutes', () => {
-    expect(opsbot.jobs.map((job) => job.id)).toEqual(['freight-watch']);
+    expect(opsbot.jobs?.map((job) => job.id)).toEqual(['freight-watch']);
     expect(freightWatch.schedule).toBe('*/30 * * * *');
   });
 

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { createPostgresDb, decideApproval, getApproval, listApprovals, loadLlmConfig, startBot, type Db, type RunningBot } from '@jbot/core';
-import { hubspotObjectsFromSample, loadSampleCompany, readSampleCompanyData } from '@jbot/connectors';
+import { catalogSignalTypes, createPostgresDb, decideApproval, getApproval, listApprovals, loadLlmConfig, SignalRegistry, startBot, type Db, type RunningBot } from '@jbot/core';
+import { freightDelay } from '@jbot/opsbot/signals';
+import { staleDeals } from '../src/signals.js';
+import { createConnectors, hubspotObjectsFromSample, loadSampleCompany, readSampleCompanyData } from '@jbot/connectors';
 import { freshDatabase, startFakeAnthropic, startFakeHubSpot, waitFor, type FakeAnthropic, type FakeHubSpot, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { salesbot } from '../src/bot.js';
 import { readFollowUpIntent } from '../src/followups/choose-deals.js';
-import type { FollowUpApprovalDraft } from '../src/followups/plan-follow-ups.js';
+import type { FollowUpApprovalDraft } from '../src/followups/send-follow-ups.js';
 
 const silent = pino({ level: 'silent' });
 const botConfig = testBotConfig();
@@ -45,7 +47,7 @@ describe('salesbot Monday flow: reply → drafts → approval → HubSpot, exact
     // The bot builds its connectors from the process env, as it does under systemd.
     Object.assign(process.env, { HUBSPOT_ACCESS_TOKEN: hubspot.accessToken, HUBSPOT_API_BASE: hubspot.url });
     delete process.env['ANTHROPIC_API_KEY'];
-    running = await startBot(salesbot, { db, config: botConfig, log: silent, approvals: { pollMs: 100 } });
+    running = await startBot(salesbot, { db, config: botConfig, log: silent, registry: new SignalRegistry([...catalogSignalTypes, staleDeals, freightDelay]), extensions: { connectors: createConnectors({ db, env: process.env }) }, approvals: { pollMs: 100 } });
   });
   afterAll(async () => {
     await running?.stop();
@@ -124,7 +126,7 @@ describe('salesbot Monday flow with Claude drafting', () => {
       return { text: JSON.stringify({ subject: `Next steps on ${deal.split(' — ')[1] ?? deal}`, body: `Hi, it has been a while since we talked about ${deal}. Could we book 15 minutes this week?` }) };
     });
     const llm = loadLlmConfig({ ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.url });
-    running = await startBot(salesbot, { db, config: botConfig, log: silent, llm, approvals: { pollMs: 100 } });
+    running = await startBot(salesbot, { db, config: botConfig, log: silent, llm, registry: new SignalRegistry([...catalogSignalTypes, staleDeals, freightDelay]), extensions: { connectors: createConnectors({ db, env: process.env }) }, approvals: { pollMs: 100 } });
   });
   afterAll(async () => {
     await running?.stop();

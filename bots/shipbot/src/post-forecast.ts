@@ -1,22 +1,22 @@
-import { freightDelay, runOnce, type BotContext, type ChannelMessage, type Signal } from '@jbot/core';
-import { connectorsFor, forecastFulfilment, type FulfilmentForecast } from '@jbot/connectors';
+import { runOnce, type ChannelMessage, type SignalHandlerOf } from '@jbot/core';
+import { forecastFulfilment, type FulfilmentForecast } from '@jbot/connectors';
 
 /**
  * shipbot's answer to a freight_delay: the updated fulfilment forecast — which open orders now
  * ship late and when, which SKUs run out before the restock — posted to #ship-bot once per
  * signal, however often it is delivered.
  */
-export async function postFulfilmentForecast(signal: Signal, context: BotContext): Promise<void> {
-  const delay = freightDelay.schema.parse(signal.payload);
+export const postFulfilmentForecast: SignalHandlerOf<'freight_delay'> = async (signal, context) => {
+  const delay = signal.payload;
   const outcome = await runOnce(context.db, { key: `shipbot:forecast:${signal.id}`, bot: context.bot }, async () => {
-    const forecast = await forecastFulfilment(connectorsFor(context), delay, new Date());
+    const forecast = await forecastFulfilment(context.connectors, delay, new Date());
     const posted = await context.channel.post(forecastMessage(forecast, signal.id));
     context.log.info({ shipment: forecast.shipmentId, affectedOrders: forecast.affectedOrders.length, stockouts: forecast.stockoutSkus }, `fulfilment forecast updated for ${forecast.shipmentId}`);
     return { messageId: posted.messageId, affectedOrders: forecast.affectedOrders.length, stockoutSkus: forecast.stockoutSkus };
   });
   // Another copy is posting it right now: retry later rather than ack a post that may not happen.
   if (!outcome.ran && outcome.status === 'claimed') throw new Error(`the forecast for signal ${signal.id} is being posted by another copy; retrying`);
-}
+};
 
 /** The forecast as a work-floor message. */
 export function forecastMessage(forecast: FulfilmentForecast, signalId: string): ChannelMessage {

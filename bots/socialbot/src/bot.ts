@@ -1,10 +1,9 @@
 import { defineBot } from '@jbot/core';
+import { signalTypes } from './signals.js';
 
-/** socialbot — The social calendar across platforms. */
+/** socialbot — the social calendar across platforms. Its catalogue jobs are not built yet. */
 export const socialbot = defineBot({
   name: 'socialbot',
-  purpose: 'The social calendar across platforms',
-  channel: '#social-bot',
   jobs: [],
-  on: {},
+  signalTypes,
 });

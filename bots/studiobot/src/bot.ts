@@ -1,10 +1,9 @@
 import { defineBot } from '@jbot/core';
+import { signalTypes } from './signals.js';
 
-/** studiobot — Influencers and UGC. */
+/** studiobot — influencers and UGC. Its catalogue jobs are not built yet. */
 export const studiobot = defineBot({
   name: 'studiobot',
-  purpose: 'Influencers and UGC',
-  channel: '#studio-bot',
   jobs: [],
-  on: {},
+  signalTypes,
 });

@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { createPostgresDb, decideApproval, defineBot, getApproval, startBot, type Approval, type BotContext, type BotDefinition, type Db, type RunningBot } from '@jbot/core';
+import { catalogSignalTypes, createPostgresDb, decideApproval, defineAction, defineBot, defineSignalType, SignalRegistry, getApproval, startBot, type Approval, type BotContext, type BotDefinition, type Db, type RunningBot } from '@jbot/core';
 import { freshDatabase, startFakeDiscord, waitFor, type FakeDiscord, type FakeDiscordMessage, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { createChannel } from '../src/index.js';
 
@@ -16,6 +17,10 @@ const EPHEMERAL = 64;
 const botConfig = testBotConfig();
 
 // discord.js, unmodified, against the testkit's local Discord; real Postgres underneath.
+// opsbot's freight_delay as the roster registers it in every process (channels cannot depend on a bot).
+const freightDelay = defineSignalType({ type: 'freight_delay', description: 'An inbound shipment is late against its promised ETA', defaultSeverity: 'alert', schema: z.object({ shipment_id: z.string(), delay_days: z.number(), origin: z.string().optional() }) });
+const registry = new SignalRegistry([...catalogSignalTypes, freightDelay]);
+
 describe('Discord work floor and approvals', () => {
   let database: TestDatabase;
   let db: Db;
@@ -30,19 +35,23 @@ describe('Discord work floor and approvals', () => {
       name: 'salesbot',
       purpose: 'test',
       channel: '#sales-bot',
-      executors: {
-        send_followups: async (approval: Approval, context) => {
-          executions.set(approval.id, (executions.get(approval.id) ?? 0) + 1);
-          expect(context.idempotencyKey).toBe(approval.idempotencyKey);
-          return { summary: `sent ${(approval.draft as { emails: unknown[] }).emails.length} follow-up emails` };
-        },
-      },
+      actions: [
+        defineAction({
+          name: 'send_followups',
+          draft: z.object({ emails: z.array(z.unknown()) }),
+          execute: async (draft, context, approval: Approval) => {
+            executions.set(approval.id, (executions.get(approval.id) ?? 0) + 1);
+            expect(context.idempotencyKey).toBe(approval.idempotencyKey);
+            return { summary: `sent ${draft.emails.length} follow-up emails` };
+          },
+        }),
+      ],
       onStart: (context) => void contexts.push(context),
     });
 
   async function start(definition: BotDefinition): Promise<RunningBot> {
     const channel = await createChannel({ db, bot: definition.name, log: silent, env });
-    const bot = await startBot(definition, { db, config: botConfig, log: silent, channel, approvals: { pollMs: 100 } });
+    const bot = await startBot(definition, { db, config: botConfig, log: silent, channel, registry, approvals: { pollMs: 100 } });
     running.push(bot);
     return bot;
   }

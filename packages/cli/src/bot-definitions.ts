@@ -1,14 +1,18 @@
-import type { BotDefinition } from '@jbot/core';
-import { adsbot } from '@jbot/adsbot';
-import { contentbot } from '@jbot/contentbot';
-import { jbot } from '@jbot/jbot';
-import { mktgbot } from '@jbot/mktgbot';
-import { opsbot } from '@jbot/opsbot';
-import { salesbot } from '@jbot/salesbot';
-import { shipbot } from '@jbot/shipbot';
-import { socialbot } from '@jbot/socialbot';
-import { studiobot } from '@jbot/studiobot';
-import { sysbot } from '@jbot/sysbot';
+import { parseBotSettings, type BotDefinition, type Env, type ResolvedJob } from '@jbot/core';
+import { loadAllBots } from '@jbot/fleet';
 
-/** Every bot's declaration, for commands that list jobs (the CLI never runs bot code itself). */
-export const botDefinitions: readonly BotDefinition[] = [jbot, salesbot, mktgbot, opsbot, shipbot, contentbot, adsbot, socialbot, studiobot, sysbot];
+/** A bot of the roster with its jobs resolved from the settings in `env`. */
+export interface LoadedBot {
+  definition: BotDefinition;
+  jobs: ResolvedJob[];
+}
+
+/**
+ * Every bot's declaration with its jobs' schedules resolved (a setting may decide a time), for
+ * commands that list or run jobs. The CLI never runs bot code itself; a bad setting throws the
+ * ConfigError the bot would stop with, which the command prints.
+ */
+export async function loadBots(env: Env): Promise<LoadedBot[]> {
+  const definitions = await loadAllBots();
+  return definitions.map((definition) => ({ definition, jobs: parseBotSettings(definition, env).jobs }));
+}

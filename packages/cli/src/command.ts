@@ -20,6 +20,8 @@ export interface Command {
   /** The full `--help` text. */
   help(): string;
   run(argv: string[], io: CommandIo): Promise<number>;
+  /** It writes its own colour escapes and makes the outside text it prints safe itself (see terminalIo). */
+  keepsControls?: boolean;
 }
 
 /** One flag of a subcommand, as `--help` describes it. */
@@ -44,6 +46,8 @@ export interface CommandSpec<Options extends Record<string, OptionSpec>> {
   options: Options;
   /** Paragraphs after the options in `--help` (examples, what happens). */
   details?: string;
+  /** See Command.keepsControls. */
+  keepsControls?: boolean;
   run(input: { values: OptionValues<Options>; positionals: string[] }, io: CommandIo): Promise<number>;
 }
 
@@ -64,6 +68,7 @@ export function defineCommand<const Options extends Record<string, OptionSpec>>(
     summary: spec.summary,
     usage,
     options: spec.options,
+    ...(spec.keepsControls === undefined ? {} : { keepsControls: spec.keepsControls }),
     help() {
       const rows = [...Object.entries(spec.options), ['help', HELP] as const].map(([name, option]) => [`${name === 'help' ? '-h, ' : '    '}--${name}${option.type === 'string' ? ` ${option.value ?? 'VALUE'}` : ''}`, option.description] as const);
       const width = Math.max(...rows.map(([flag]) => flag.length));

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { assertMigrated, connectBrain, createLogger, createPostgresDb, ensureEmbeddedPostgres, FleetError, loadCoreConfig, migrate, readFleetHeartbeats, secretValuesFromEnv, type CoreConfig, type Db, type Logger } from '@jbot/core';
+import { assertMigrated, connectBrain, createLogger, createPostgresDb, ensureEmbeddedPostgres, FleetError, loadCoreConfig, migrate, readFleetHeartbeats, secretValuesFromEnv, withSecretsScrubbed, type CoreConfig, type Db, type Logger } from '@jbot/core';
 import { formatAge } from './format-table.js';
 
 /** A CLI session on the brain. */
@@ -32,7 +32,8 @@ function startHint(config: CoreConfig): string {
  */
 export async function openBrain(env: NodeJS.ProcessEnv, options: { needs?: 'brain' | 'fleet' } = {}): Promise<BrainSession> {
   const config = loadCoreConfig(env);
-  const log = createLogger({ level: env['LOG_LEVEL'] ?? 'warn', pretty: 'false', secrets: secretValuesFromEnv(env), base: { bot: 'cli' } });
+  const secrets = secretValuesFromEnv(env);
+  const log = createLogger({ level: env['LOG_LEVEL'] ?? 'warn', pretty: 'false', secrets, base: { bot: 'cli' } });
   const session = (db: Db, databaseUrl: string | undefined, close: () => Promise<void>): BrainSession => ({ db, config, log, ...(databaseUrl === undefined ? {} : { databaseUrl }), close });
   if (config.brain.kind === 'embedded' && !(await portOpen(config.brain.port))) {
     if (options.needs === 'fleet') throw new FleetNotRunningError(`The local fleet is not running (no brain on port ${config.brain.port}): ${startHint(config)}.`, { port: config.brain.port });
@@ -40,8 +41,10 @@ export async function openBrain(env: NodeJS.ProcessEnv, options: { needs?: 'brai
     const stopServer = server.startedHere ? server.stop : async () => {};
     try {
       await migrate(server.url);
-      const db = createPostgresDb({ url: server.url, poolMax: 4, applicationName: 'fleet-cli' });
-      await assertMigrated(db);
+      const connection = createPostgresDb({ url: server.url, poolMax: 4, applicationName: 'fleet-cli' });
+      await assertMigrated(connection);
+      // The same scrubbing seam connectBrain puts on every other brain.
+      const db = withSecretsScrubbed(connection, secrets);
       return session(db, server.url, async () => {
         await db.close();
         await stopServer();
@@ -51,7 +54,7 @@ export async function openBrain(env: NodeJS.ProcessEnv, options: { needs?: 'brai
       throw error;
     }
   }
-  const brain = await connectBrain(config.brain, { applicationName: 'fleet-cli' });
+  const brain = await connectBrain(config.brain, { applicationName: 'fleet-cli', secrets });
   return session(brain.db, brain.databaseUrl, () => brain.db.close());
 }
 

@@ -1,5 +1,5 @@
-import { BOT_NAMES, catalogSignalTypes } from '@jbot/core';
-import { botDefinitions } from './bot-definitions.js';
+import { catalogSignalTypes } from '@jbot/core';
+import { BOT_NAMES, fleetSignalTypes } from '@jbot/fleet';
 import { parseSince } from './parse-since.js';
 import { UsageError } from './usage-error.js';
 
@@ -42,14 +42,9 @@ export function botsOption(raw: string | undefined): string[] {
   return bots;
 }
 
-/** Every signal type some bot of the fleet emits or handles (the core catalog plus each bot's own). */
+/** Every signal type of the fleet: the runtime's own (core catalog) and each bot's (the roster). */
 export function knownSignalTypes(): string[] {
-  const types = new Set<string>(catalogSignalTypes.map((type) => type.type));
-  for (const definition of botDefinitions) {
-    for (const type of definition.signalTypes ?? []) types.add(type.type);
-    for (const type of Object.keys(definition.on ?? {})) types.add(type);
-  }
-  return [...types].sort();
+  return [...new Set([...catalogSignalTypes, ...fleetSignalTypes].map((type) => type.type))].sort();
 }
 
 /** `--type T`: a signal type the fleet knows. */

@@ -3,6 +3,10 @@ import path from 'node:path';
 import { ConfigError, FleetError, releaseVersion, repositoryRoot } from '@jbot/core';
 import type { Command, CommandIo } from './command.js';
 import { commands } from './commands/index.js';
+import { terminalIo } from './terminal-io.js';
+
+/** Exit status of a command that cannot start for a bad configuration (EX_CONFIG), as the bots use. */
+export const EXIT_CONFIG = 78;
 
 /** `fleet` with no command, `fleet help`, `fleet --help`: every command with its one-line summary. */
 export function fleetHelp(list: readonly Command[] = commands): string {
@@ -21,10 +25,12 @@ export function fleetHelp(list: readonly Command[] = commands): string {
 
 /**
  * Run `fleet <argv>` and return the exit status: 0 done, 1 failed, 64 the command line is wrong
- * (unknown command or flag, bad value). Errors the fleet raises on purpose print their message;
- * an unexpected one prints its message and, with FLEET_DEBUG=1, its stack.
+ * (unknown command or flag, bad value), 78 the configuration is. Errors the fleet raises on
+ * purpose print their message; an unexpected one prints its message and, with FLEET_DEBUG=1, its
+ * stack. Everything printed goes through terminalIo (secrets scrubbed, no raw control characters).
  */
-export async function runFleet(argv: readonly string[], io: CommandIo): Promise<number> {
+export async function runFleet(argv: readonly string[], rawIo: CommandIo): Promise<number> {
+  const io = terminalIo(rawIo);
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     const topic = name === 'help' ? rest[0] : undefined;
@@ -40,9 +46,13 @@ export async function runFleet(argv: readonly string[], io: CommandIo): Promise<
   const command = commands.find((candidate) => candidate.name === name);
   if (command === undefined) return unknownCommand(name, io);
   try {
-    return await command.run(rest, io);
+    return await command.run(rest, command.keepsControls === true ? terminalIo(rawIo, { keepControls: true }) : io);
   } catch (error) {
-    if (error instanceof ConfigError || FleetError.isInstance(error)) io.error((error as Error).message);
+    if (error instanceof ConfigError) {
+      io.error(error.message);
+      return EXIT_CONFIG;
+    }
+    if (FleetError.isInstance(error) || (error instanceof Error && error.name === 'UnknownBotError')) io.error(error.message);
     else {
       io.error(`fleet ${name}: ${error instanceof Error ? error.message : String(error)}`);
       if (io.env['FLEET_DEBUG'] === '1' && error instanceof Error && error.stack !== undefined) io.error(error.stack);

@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createChannel, createLocalChannel } from '@jbot/channels';
-import { createPostgresDb, defineBot, getApproval, startBot, type Approval, type BotContext, type Db, type RunningBot } from '@jbot/core';
+import { createPostgresDb, defineAction, defineBot, getApproval, startBot, type Approval, type BotContext, type Db, type RunningBot } from '@jbot/core';
 import { freshDatabase, waitFor, type TestDatabase } from '@jbot/testkit';
 import { approvalsCommand } from '../src/commands/approvals.js';
 import { approveCommand } from '../src/commands/approve.js';
@@ -32,12 +33,16 @@ describe('fleet approvals / approve / reject on the local channel', () => {
       name: 'salesbot',
       purpose: 'test',
       channel: '#sales-bot',
-      executors: {
-        send_followups: (approval: Approval) => {
-          executed.push(approval.id);
-          return 'sent 1 email';
-        },
-      },
+      actions: [
+        defineAction({
+          name: 'send_followups',
+          draft: z.unknown(),
+          execute: (_draft, _context, approval: Approval) => {
+            executed.push(approval.id);
+            return 'sent 1 email';
+          },
+        }),
+      ],
       onStart: (context) => void contexts.push(context),
     });
     salesbot = await startBot(definition, {

@@ -1,3 +1,4 @@
+import { fleetRuntime } from '@jbot/fleet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
@@ -38,7 +39,7 @@ describe('fleet demo freight|monday on a running fleet', () => {
     sql = postgres(database.url, { max: 1 });
     await loadSampleCompany(db);
     for (const bot of [opsbot, shipbot, salesbot, mktgbot]) {
-      running.push(await startBot(bot, { db, config: testBotConfig({ scheduler: { checkIntervalMs: 200 } }), log: silent, approvals: { pollMs: 100 } }));
+      running.push(await startBot(bot, { db, config: testBotConfig({ scheduler: { checkIntervalMs: 200 } }), log: silent, ...fleetRuntime(db), approvals: { pollMs: 100 } }));
     }
   });
   afterAll(async () => {

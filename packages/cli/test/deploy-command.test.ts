@@ -121,7 +121,7 @@ describe('fleet deploy', () => {
     first = release(result.stdout)[1];
     const directory = remote('opt', 'jbot', 'releases', first);
     expect(fs.readFileSync(path.join(directory, 'RELEASE'), 'utf8').trim()).toBe(first);
-    for (const file of ['package.json', 'pnpm-lock.yaml', 'deploy/systemd/jbot@.service', 'bots/salesbot/src/main.ts', 'supabase/migrations']) expect(fs.existsSync(path.join(directory, file)), file).toBe(true);
+    for (const file of ['package.json', 'pnpm-lock.yaml', 'deploy/systemd/jbot@.service', 'packages/fleet/src/main.ts', 'supabase/migrations']) expect(fs.existsSync(path.join(directory, file)), file).toBe(true);
     expect(fs.readlinkSync(remote('opt', 'jbot', 'current'))).toBe(`releases/${first}`);
 
     const unit = fs.readFileSync(remote('etc', 'systemd', 'system', 'jbot@.service'), 'utf8');

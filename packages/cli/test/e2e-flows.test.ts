@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOT_NAMES, createPostgresDb, repositoryRoot, type Db } from '@jbot/core';
+import { BOT_NAMES } from '@jbot/fleet';
+import { createPostgresDb, repositoryRoot, type Db } from '@jbot/core';
 import { hubspotObjectsFromSample, loadSampleCompany, readSampleCompanyData } from '@jbot/connectors';
 import { freshDatabase, startFakeDiscord, startFakeHubSpot, startTelegramEmulator, waitFor, type FakeDiscord, type FakeHubSpot, type TelegramEmulator, type TestDatabase } from '@jbot/testkit';
 

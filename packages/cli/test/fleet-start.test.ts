@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOT_NAMES, createPostgresDb, repositoryRoot, type Db } from '@jbot/core';
+import { BOT_NAMES } from '@jbot/fleet';
+import { createPostgresDb, repositoryRoot, type Db } from '@jbot/core';
 import { freshDatabase, waitFor, type TestDatabase } from '@jbot/testkit';
 
 const cli = path.join(repositoryRoot, 'packages', 'cli', 'src', 'main.ts');

@@ -4,8 +4,9 @@ import postgres from 'postgres';
 import { buildBotServices, createPostgresDb, decideApproval, getApproval, listApprovals, startBot, type Approval, type BotDefinition, type Db, type RunningBot, type Signal } from '@jbot/core';
 import { createConnectors, loadSampleCompany } from '@jbot/connectors';
 import { freshDatabase, waitFor, type TestDatabase, testBotConfig } from '@jbot/testkit';
+import { fleetRuntime, type FleetRuntime } from '@jbot/fleet';
 import { mktgbot, pauseCampaigns, proposePauses } from '@jbot/mktgbot';
-import { opsbot, runFreightWatch } from '@jbot/opsbot';
+import { opsbot, runFreightWatch, type FreightDelayPayload } from '@jbot/opsbot';
 import { planDelayNotices, salesbot, sendDelayNotices } from '@jbot/salesbot';
 import { postFulfilmentForecast, shipbot } from '@jbot/shipbot';
 
@@ -29,17 +30,19 @@ describe('freight cascade: freight_delay → forecast post, delay notices and ad
   let db: Db;
   let sql: postgres.Sql;
   const running: RunningBot[] = [];
-  let signal: Signal;
+  let signal: Signal<FreightDelayPayload> & { type: 'freight_delay' };
   let approvals: Approval[] = [];
-  const context = (definition: BotDefinition) => buildBotServices(definition, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent);
+  let runtime: FleetRuntime;
+  const context = (definition: BotDefinition) => buildBotServices(definition, { db, log: silent, host: 'test-host', ...runtime }).context(new AbortController().signal, silent);
 
   beforeAll(async () => {
     database = await freshDatabase();
     db = createPostgresDb({ url: database.url, poolMax: 10 });
     sql = postgres(database.url, { max: 1 });
     await loadSampleCompany(db);
+    runtime = fleetRuntime(db);
     for (const [bot, host] of [[shipbot, 'host-a'], [salesbot, 'host-a'], [salesbot, 'host-b'], [mktgbot, 'host-a'], [mktgbot, 'host-b']] as const) {
-      running.push(await startBot(bot, { db, config: testBotConfig({ hostId: host }), log: silent, approvals: { pollMs: 100, worker: `${bot.name}@${host}` } }));
+      running.push(await startBot(bot, { db, config: testBotConfig({ hostId: host }), log: silent, ...runtime, approvals: { pollMs: 100, worker: `${bot.name}@${host}` } }));
     }
   });
   afterAll(async () => {
@@ -54,7 +57,7 @@ describe('freight cascade: freight_delay → forecast post, delay notices and ad
     expect(watch.emitted).toBe(1);
     const [row] = await sql`select id::text, seq, severity::text, payload, created_at from bot_signals where signal_type = 'freight_delay'`;
     expect(row).toMatchObject({ severity: 'alert', payload: { shipment_id: 'SHKGH0525145', delay_days: 21 } });
-    signal = { id: String(row?.['id']), seq: Number(row?.['seq']), sourceBot: 'opsbot', type: 'freight_delay', severity: 'alert', payload: row?.['payload'], dedupeKey: null, repeatCount: 1, createdAt: String(row?.['created_at']), attempt: 2 };
+    signal = { id: String(row?.['id']), seq: Number(row?.['seq']), sourceBot: 'opsbot', type: 'freight_delay', severity: 'alert', payload: row?.['payload'] as FreightDelayPayload, dedupeKey: null, repeatCount: 1, createdAt: String(row?.['created_at']), attempt: 2 };
 
     // Every consumer handles it (jbot is not running here: its Telegram line is the end-to-end test's).
     await waitFor(async () => {
@@ -105,7 +108,7 @@ describe('freight cascade: freight_delay → forecast post, delay notices and ad
 
     // freight-watch alerts once per shipment per day: tomorrow's run raises a new signal, same delay.
     const tomorrow = new Date(Date.now() + 86_400_000);
-    expect((await runFreightWatch(context(opsbot), tomorrow)).emitted).toBe(1);
+    expect((await runFreightWatch(context(opsbot), undefined, tomorrow)).emitted).toBe(1);
     const [repeat] = await sql`select id::text from bot_signals where signal_type = 'freight_delay' and id <> ${signal.id}`;
     await handled(String(repeat?.['id']));
     expect(await sql`select 1 from channel_messages where bot = 'shipbot' and body->>'kind' = 'fulfilment_forecast'`).toHaveLength(2);
@@ -157,10 +160,10 @@ describe('freight cascade: freight_delay → forecast post, delay notices and ad
     // A copy that crashed after the side effects but before recording them runs the executor again:
     // the idempotency keys per (approval, customer) and (approval, campaign) make it a no-op.
     const again = async (definition: BotDefinition, approval: Approval) => ({ ...context(definition), approvalId: approval.id, idempotencyKey: approval.idempotencyKey });
-    const resend = await sendDelayNotices(sent, await again(salesbot, sent));
+    const resend = await sendDelayNotices.execute(sendDelayNotices.draft.parse(sent.draft), await again(salesbot, sent), sent);
     expect(resend.notices.map((entry) => entry.sent_now)).toEqual([false]);
     expect(resend.notices[0]?.email_id).toBe((sent.result as { notices: Array<{ email_id: string }> }).notices[0]?.email_id);
-    const repause = await pauseCampaigns(paused, await again(mktgbot, paused));
+    const repause = await pauseCampaigns.execute(pauseCampaigns.draft.parse(paused.draft), await again(mktgbot, paused), paused);
     expect(repause.campaigns.map((entry) => [entry.status, entry.changed])).toEqual(campaignIds.map(() => ['PAUSED', false]));
     expect(await sql`select 1 from sample_emails`).toHaveLength(emailsBefore + 1);
     expect(await sql`select 1 from sample_ad_actions`).toHaveLength(campaignIds.length);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { catalogSignalTypes, createPostgresDb, createSignalEmitter, defineBot, SignalRegistry, startBot, type Db, type OperatorInstruction, type RunningBot } from '@jbot/core';
+import { fleetRuntime } from '@jbot/fleet';
+import { createPostgresDb, createSignalEmitter, defineBot, startBot, type Db, type OperatorInstruction, type RunningBot } from '@jbot/core';
 import { freshDatabase, waitFor, type TestDatabase } from '@jbot/testkit';
 import { replyCommand } from '../src/commands/reply.js';
 
@@ -27,7 +28,7 @@ describe('fleet reply', () => {
   });
 
   it('acts as the operator: the bot that raised the signal gets the instruction, linked to it', async () => {
-    const stale = await createSignalEmitter({ db, registry: new SignalRegistry(catalogSignalTypes), bot: 'salesbot' }).emit('stale_deals', { deals: [{ deal_id: 'D-1', name: 'Cedar & Co' }], threshold_days: 14 });
+    const stale = await createSignalEmitter({ db, registry: fleetRuntime(db).registry, bot: 'salesbot' }).emit('stale_deals', { deals: [{ deal_id: 'D-1', name: 'Cedar & Co' }], threshold_days: 14 });
     const lines: string[] = [];
     const io = { out: (line: string) => lines.push(line), error: (line: string) => lines.push(`error: ${line}`), env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent' } };
     expect(await replyCommand.run([stale.id, 'Follow up, draft an email', '--json'], io)).toBe(0);

@@ -23,7 +23,8 @@ export interface Connectors {
 /** What createConnectors needs: the brain (sample data and the side-effect ledger live there) and the env. */
 export interface CreateConnectorsOptions {
   db: Db;
-  env: Env;
+  /** Parsed when `config` is not given; default: empty (every vendor on the sample company). */
+  env?: Env;
   log?: Logger;
   /** Already-parsed config (tests); otherwise parsed from env. */
   config?: ConnectorsConfig;
@@ -35,7 +36,7 @@ export interface CreateConnectorsOptions {
  * META_AD_ACCOUNT_ID), the sample company otherwise. Cheap: SDKs load on first call.
  */
 export function createConnectors(options: CreateConnectorsOptions): Connectors {
-  const config = options.config ?? loadConnectorsConfig(options.env);
+  const config = options.config ?? loadConnectorsConfig(options.env ?? {});
   const { db } = options;
   return {
     crm: config.hubspot === undefined

@@ -4,6 +4,7 @@
 
 // Commonly used
 export { createConnectors, type Connectors, type CreateConnectorsOptions } from './create-connectors.js';
+export { connectorsExtension } from './connectors-extension.js';
 export { loadConnectorsConfig, connectorsEnvShape, type ConnectorsConfig } from './connectors-config.js';
 export { loadSampleCompany, type SampleCompanyLoadResult } from './sample/load-sample-company.js';
 export { ConnectorError, SideEffectInFlightError } from './connector-error.js';
@@ -32,4 +33,3 @@ export { hubspotObjectsFromSample, type HubSpotSampleObjects, type HubSpotObject
 // Shared analysis over connector data
 export { projectStockouts, restockDateFor, RECEIVING_DAYS, dayNumber, dayString, type StockRunway } from './analysis/project-stockouts.js';
 export { forecastFulfilment, type FulfilmentForecast, type AffectedOrder, type FreightDelayInput } from './analysis/forecast-fulfilment.js';
-export { connectorsFor } from './connectors-for.js';

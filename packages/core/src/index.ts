@@ -2,9 +2,16 @@
 // that the CLI and testkit need.
 
 // Bots
-export { defineBot, BOT_NAMES, type BotDefinition, type BotContext, type JobDefinition, type JobRunInfo, type OperatorInstruction } from './bot/define-bot.js';
+export { defineBot, defineJob, type BotDefinition, type BotContext, type ContextWith, type JobDefinition, type ResolvedJob, type JobRunInfo, type OperatorInstruction, type FleetMember, type SignalHandlerOf, type SignalHandlers } from './bot/define-bot.js';
+export { defineContextExtension, type ContextExtension } from './bot/context-extension.js';
+export { parseBotSettings, type ParsedBotSettings } from './bot/bot-settings.js';
 export { startBot, type RunningBot, type StartBotOptions } from './bot/start-bot.js';
-export { runBotProcess, type RunBotProcessOptions } from './bot/run-bot-process.js';
+export { runBotProcess, loadBotProcessConfig, type RunBotProcessOptions, type BotProcessConfig } from './bot/run-bot-process.js';
+
+// Job building blocks (the catalogue's conventions)
+export { reportFindings, unlessUnchanged, type FindingsReport } from './jobs/report-findings.js';
+export { jobOutcome, isJobOutcome, NOTHING_TO_REPORT, type JobOutcome } from './jobs/job-outcome.js';
+export { readLastRun, fingerprintOf, type LastRun } from './jobs/last-run.js';
 export { buildBotServices, type BotServices, type BotServicesOptions } from './bot/bot-services.js';
 export { runOnce, type RunOnceOutcome } from './bot/run-once.js';
 export { releaseVersion } from './bot/release-version.js';
@@ -12,8 +19,8 @@ export { ServiceLease, type ServiceLeaseOptions } from './bot/service-lease.js';
 export { startHeartbeat, readFleetHeartbeats, type Heartbeat, type HeartbeatStatus, type FleetHeartbeat } from './bot/heartbeat.js';
 
 // Signals
-export { defineSignalType, SignalRegistry, type SignalType } from './signals/signal-type.js';
-export { catalogSignalTypes, staleDeals, freightDelay, jobFailed, jobMissed, budgetExceeded, botUnhealthy, botNote, operatorInstruction, approvalRequested } from './signals/signal-catalog.js';
+export { defineSignalType, SignalRegistry, type SignalType, type SignalPayloads, type PayloadOf } from './signals/signal-type.js';
+export { catalogSignalTypes, jobFailed, jobMissed, budgetExceeded, botNote, operatorInstruction, approvalRequested } from './signals/signal-catalog.js';
 export { SEVERITIES, atLeast, compareSeverity, type Severity } from './signals/severity.js';
 export { createSignalEmitter, type SignalEmitter } from './signals/signal-emitter.js';
 export { SignalConsumer, type SignalHandler, type SignalHandlerContext, type SignalConsumerOptions } from './signals/signal-consumer.js';
@@ -24,9 +31,14 @@ export type { Signal, EmitOptions, EmitResult } from './signals/signal.js';
 export { loadCoreConfig, coreEnvShape, repositoryRoot, type CoreConfig, type BrainTarget } from './config/core-config.js';
 export { parseEnv, optionalString, optionalHttpUrl, envBoolean, envInteger, envNumber, envList, timeZone, type Env } from './config/env-parsing.js';
 export { ConfigError, type ConfigProblem } from './config/config-error.js';
+export { envSettings, settingsFrom, loadAllSettings, settingsProblems, type Settings, type SettingsOf } from './config/settings.js';
+export { applyEnvFile, envFilePath, parseEnvFile, readEnvFile } from './config/env-file.js';
 export { createLogger, type Logger, type LoggerOptions } from './log/logger.js';
 export { secretValuesFromEnv } from './log/secret-values.js';
 export { scrubString, scrubValue, REDACTED } from './log/scrub-secrets.js';
+export { serializeError } from './log/serialize-error.js';
+export { printableText } from './log/printable-text.js';
+export { withSecretsScrubbed } from './db/secret-scrubbing-db.js';
 export { FleetError } from './errors/fleet-error.js';
 export { probeFailure, type ServiceProbe } from './health/service-probe.js';
 
@@ -47,8 +59,8 @@ export { ScheduleError } from './scheduler/schedule-error.js';
 // Channels and approvals (Discord work floor; the vendors live in @jbot/channels)
 export { createLocalRecordingChannel, recordChannelMessage, recordChannelMessageEdit, messageText, messageBody, signalDetailMessage, withDetailPosts, splitText } from './channels/index.js';
 export type { Channel, ChannelMessage, ChannelField, ChannelButton, ChannelKind, PostedMessage, ChannelInbound, ApprovalClick, ApprovalClickOutcome, OutboundRecord, LocalRecordingChannelOptions, SignalDetailInput } from './channels/index.js';
-export { decideApproval, decisionReason, createApprovals, getApproval, listApprovals, ApprovalWorker, approvalMessage, statusLine, summariseResult, showApproval, approvalFromRow, isApprovalId, APPROVAL_STATUSES, DEFAULT_APPROVAL_EXPIRY_MS, UnknownApprovalActionError, ApprovalError } from './approvals/index.js';
-export type { Approval, ApprovalRow, ApprovalStatus, DecideApprovalInput, DecideApprovalResult, Approvals, ApprovalRequest, RequestedApproval, ApprovalWorkerOptions, ApprovalExecutor, ApprovalExecutionContext } from './approvals/index.js';
+export { defineAction, ApprovalDraftError, decideApproval, decisionReason, createApprovals, getApproval, listApprovals, ApprovalWorker, approvalMessage, statusLine, summariseResult, showApproval, approvalFromRow, isApprovalId, APPROVAL_STATUSES, DEFAULT_APPROVAL_EXPIRY_MS, UnknownApprovalActionError, ApprovalError } from './approvals/index.js';
+export type { Approval, ApprovalRow, ApprovalStatus, DecideApprovalInput, DecideApprovalResult, Approvals, ApprovalRequest, RequestedApproval, ApprovalWorkerOptions, ApprovalExecutor, ApprovalExecutionContext, ActionDefinition } from './approvals/index.js';
 
 // LLM (Anthropic tool-use runtime, priced ledger, hard budgets, offline drafter)
 export { createLlmService, loadLlmConfig, llmEnvShape, botBudgetUsd, DEFAULT_PRICES, DEFAULT_MODELS, LLM_KILL_SWITCH_KEY, BudgetExceededError, LlmKillSwitchError, LlmOutputError, costUsd, estimateCostUsd, NO_USAGE, readConnectorTool, emitSignalTool, requestApprovalTool, workspaceTools, botWorkspaceDirectory, runScriptTool, OFFLINE_LABEL, offlineText, labelOffline, probeAnthropic, systemBlocks, toolDefinitions, userContent, fenceData } from './llm/index.js';

@@ -55,9 +55,9 @@ describe('logs', () => {
 });
 
 describe('a bot process with bad input stops with a clear message', () => {
-  const main = path.join(repositoryRoot, 'bots', 'salesbot', 'src', 'main.ts');
+  const main = path.join(repositoryRoot, 'packages', 'fleet', 'src', 'main.ts');
   const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, ['--import', 'tsx', main], { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env }, encoding: 'utf8', timeout: 30_000 });
+    spawnSync(process.execPath, ['--import', 'tsx', main, 'salesbot'], { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env }, encoding: 'utf8', timeout: 30_000 });
 
   it('a malformed DATABASE_URL exits 78 naming the variable', () => {
     const result = run({ DATABASE_URL: 'not a url' });

@@ -8,6 +8,7 @@ import {
   costUsd,
   createPostgresDb,
   DEFAULT_PRICES,
+  defineAction,
   defineBot,
   LLM_KILL_SWITCH_KEY,
   LlmKillSwitchError,
@@ -23,7 +24,7 @@ import { freshDatabase, startFakeAnthropic, type FakeAnthropic, type TestDatabas
 const silent = pino({ level: 'silent' });
 // Long enough (> 1,024 tokens) for Sonnet's prompt cache, as a real job's standing instructions are.
 const SYSTEM = `You are salesbot's drafting assistant for Harbor & Pine.\n${'Write plainly, name the deal, keep it under 120 words, one next step. '.repeat(70)}`;
-const bot = defineBot({ name: 'salesbot', purpose: 'test', executors: { send_followups: () => ({ summary: 'sent' }) } });
+const bot = defineBot({ name: 'salesbot', purpose: 'test', actions: [defineAction({ name: 'send_followups', draft: z.unknown(), execute: () => ({ summary: 'sent' }) })] });
 
 describe('ctx.llm against the fake Anthropic Messages API (real Postgres ledger)', () => {
   let database: TestDatabase;

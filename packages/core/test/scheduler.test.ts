@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDb, ScheduleError, JobScheduler, type Db, type JobDefinition } from '@jbot/core';
+import { createPostgresDb, ScheduleError, JobScheduler, type Db, type ResolvedJob as JobDefinition } from '@jbot/core';
 import { freshDatabase, waitFor, type TestDatabase } from '@jbot/testkit';
 import pino from 'pino';
 import { idempotentEffectJob } from './fixtures/idempotent-effect-job.js';

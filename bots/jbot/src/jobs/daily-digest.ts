@@ -1,6 +1,5 @@
-import type { JobDefinition } from '@jbot/core';
+import { defineJob } from '@jbot/core';
 import type { JbotConfig } from '../jbot-config.js';
-import { WORK_FLOOR_CHANNELS } from '../routing.js';
 
 interface ListedSignal {
   [column: string]: unknown;
@@ -12,13 +11,12 @@ interface ListedSignal {
 }
 
 /** The daily digest: every info signal of the last day, counted by bot and type, on jbot's channel. */
-export function dailyDigestJob(config: JbotConfig): JobDefinition {
-  return {
-    id: 'daily-digest',
-    description: "The day's info signals, counted by bot and type, posted to #jbot",
-    schedule: `${config.digestTime.minute} ${config.digestTime.hour} * * *`,
-    tz: config.routing.timeZone,
-    async run(context) {
+export const dailyDigest = defineJob<JbotConfig>({
+  id: 'daily-digest',
+  description: "The day's info signals, counted by bot and type, posted to #jbot",
+  schedule: (config) => `${config.digestTime.minute} ${config.digestTime.hour} * * *`,
+  missed: 'once',
+  async run(context) {
       const since = new Date(context.scheduledFor.getTime() - 24 * 3600 * 1000).toISOString();
       const signals = await context.db.rpc<ListedSignal>('list_signals', { p_limit: 5000, p_since: since });
       const counts = new Map<string, number>();
@@ -29,8 +27,9 @@ export function dailyDigestJob(config: JbotConfig): JobDefinition {
       }
       const lines = [...counts.entries()].sort((left, right) => right[1] - left[1]).map(([key, count]) => `• ${key}: ${count}`);
       const text = [`Daily digest (${lines.length === 0 ? 'quiet day' : `${lines.length} kinds of update`})`, ...lines].join('\n');
-      await context.db.rpc('record_channel_message', { p_channel: 'local', p_target: WORK_FLOOR_CHANNELS['jbot'], p_bot: 'jbot', p_text: text, p_body: { kind: 'digest', run_id: context.runId } });
+      // Through the bot's channel, so the digest reaches Discord #jbot (or the local console).
+      const [title = '', ...body] = text.split('\n');
+      await context.channel.post({ kind: 'digest', title, text: body.length === 0 ? 'No info signals in the last 24 hours.' : body.join('\n') });
       return { kinds: lines.length };
-    },
-  };
-}
+  },
+});

@@ -1,4 +1,4 @@
-import type { Db, JobDefinition } from '@jbot/core';
+import { defineJob, type Db } from '@jbot/core';
 import type { MessageItem } from '@jbot/channels';
 import type { JbotConfig } from '../jbot-config.js';
 
@@ -53,19 +53,17 @@ export async function queueMorningBrief(db: Db, options: { chats: readonly strin
   return { items: rows.length, total };
 }
 
-/** The cron job: the brief at TELEGRAM_BRIEF_TIME in FLEET_TZ. */
-export function morningBriefJob(config: JbotConfig): JobDefinition {
-  return {
-    id: 'morning-brief',
-    description: 'What needs the operator now: at most five open items, ranked, each answerable',
-    schedule: `${config.briefTime.minute} ${config.briefTime.hour} * * *`,
-    tz: config.routing.timeZone,
-    missed: 'once',
-    graceMs: 3 * 3600 * 1000,
-    async run(context) {
-      const result = await queueMorningBrief(context.db, { chats: config.chats, lookbackHours: config.briefLookbackHours, key: context.idempotencyKey });
-      context.log.info(result, 'morning brief queued');
-      return result;
-    },
-  };
-}
+/** The cron job: the brief at TELEGRAM_BRIEF_TIME in FLEET_TZ (the scheduler's default zone). */
+export const morningBrief = defineJob<JbotConfig>({
+  id: 'morning-brief',
+  description: 'What needs the operator now: at most five open items, ranked, each answerable',
+  schedule: (config) => `${config.briefTime.minute} ${config.briefTime.hour} * * *`,
+  missed: 'once',
+  graceMs: 3 * 3600 * 1000,
+  async run(context) {
+    const { config } = context;
+    const result = await queueMorningBrief(context.db, { chats: config.chats, lookbackHours: config.briefLookbackHours, key: context.idempotencyKey });
+    context.log.info(result, 'morning brief queued');
+    return result;
+  },
+});

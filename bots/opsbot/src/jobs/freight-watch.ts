@@ -1,5 +1,5 @@
-import { envInteger, parseEnv, type BotContext, type JobDefinition } from '@jbot/core';
-import { createConnectors, type Connectors, type Shipment } from '@jbot/connectors';
+import { defineJob, envInteger, envSettings, fingerprintOf, jobOutcome, NOTHING_TO_REPORT, type BotContext } from '@jbot/core';
+import type { Connectors, Shipment } from '@jbot/connectors';
 
 const DAY_MS = 86_400_000;
 
@@ -37,11 +37,12 @@ export function freightDelayPayload(shipment: Shipment): FreightDelayPayload {
   };
 }
 
+/** The watch's settings: how many days late a shipment must be to alert (catalogue default 3). */
+export const freightWatchSettings = envSettings({ FREIGHT_DELAY_THRESHOLD_DAYS: envInteger(3, 1, 365) });
+
 /** Run the watch once: one `freight_delay` alert per late shipment, at most once per shipment per day. */
-export async function runFreightWatch(context: BotContext, now = new Date()): Promise<{ checked: number; late: FreightDelayPayload[]; emitted: number }> {
-  const config = parseEnv({ FREIGHT_DELAY_THRESHOLD_DAYS: envInteger(3, 1, 365) }, process.env);
-  const connectors = (context as BotContext & { connectors?: Connectors }).connectors ?? createConnectors({ db: context.db, env: process.env, log: context.log });
-  const late = await findLateShipments(connectors, { thresholdDays: config.FREIGHT_DELAY_THRESHOLD_DAYS });
+export async function runFreightWatch(context: Pick<BotContext, 'connectors' | 'signals' | 'log'>, settings = freightWatchSettings.load({}), now = new Date()): Promise<{ checked: number; late: FreightDelayPayload[]; emitted: number }> {
+  const late = await findLateShipments(context.connectors, { thresholdDays: settings.FREIGHT_DELAY_THRESHOLD_DAYS });
   let emitted = 0;
   const day = now.toISOString().slice(0, 10);
   for (const shipment of late) {
@@ -53,10 +54,16 @@ export async function runFreightWatch(context: BotContext, now = new Date()): Pr
 }
 
 /** opsbot's freight watch: every 30 minutes, late inbound shipments → freight_delay alerts. */
-export const freightWatch: JobDefinition = {
+export const freightWatch = defineJob({
   id: 'freight-watch',
   schedule: '*/30 * * * *',
   description: 'Inbound shipments late against their promised ETA → freight_delay alert per shipment (once a day)',
   timeoutMs: 60_000,
-  run: (context) => runFreightWatch(context),
-};
+  settings: freightWatchSettings,
+  async run(context) {
+    const result = await runFreightWatch(context, context.config);
+    // Each new alert already posts its detail to #ops-bot; the fingerprint shows when the late set changed.
+    const outcome = result.checked === 0 ? NOTHING_TO_REPORT : `${result.checked} late shipment${result.checked === 1 ? '' : 's'}, ${result.emitted} new alert${result.emitted === 1 ? '' : 's'}`;
+    return jobOutcome(outcome, { fingerprint: fingerprintOf(result.late.map((shipment) => [shipment.shipment_id, shipment.delay_days])), detail: result });
+  },
+});

@@ -1,16 +1,9 @@
-import { staleDeals, type BotContext, type OperatorInstruction } from '@jbot/core';
-import { connectorsFor, type Connectors, type Deal } from '@jbot/connectors';
+import type { BotContext, OperatorInstruction } from '@jbot/core';
+import type { Connectors, Deal } from '@jbot/connectors';
+import { staleDeals } from '../signals.js';
+import { sendFollowUps, type FollowUpApprovalDraft } from './send-follow-ups.js';
 import { readFollowUpIntent } from './choose-deals.js';
 import { draftFollowUp, type FollowUpEmail, type FollowUpSubject } from './follow-up-draft.js';
-
-/** The approval action whose executor sends the drafted follow-ups. */
-export const SEND_FOLLOW_UPS = 'send_followups';
-
-/** The approval draft: the emails exactly as they will be sent. */
-export interface FollowUpApprovalDraft {
-  emails: FollowUpEmail[];
-  note: string;
-}
 
 /**
  * salesbot's answer to the operator's reply on a stale-deals escalation ("follow up on both,
@@ -26,7 +19,7 @@ export async function planFollowUps(instruction: OperatorInstruction, context: B
   const intent = readFollowUpIntent(instruction.text, payload.deals);
   if (!intent.wantsFollowUps) return `noted. Reply "draft follow-ups" and I'll draft an email for each of the ${payload.deals.length} stale deals for your approval`;
 
-  const connectors = connectorsFor(context);
+  const connectors = context.connectors;
   const byId = new Map((await connectors.crm.listDeals()).map((deal) => [deal.id, deal]));
   const emails: FollowUpEmail[] = [];
   const skipped: string[] = [];
@@ -49,7 +42,7 @@ export async function planFollowUps(instruction: OperatorInstruction, context: B
     note: `Drafted ${offline ? 'from templates (offline drafter)' : 'by Claude'} for "${instruction.text}". On approval salesbot sends each email through the CRM and marks the deal re-engaged, once.`,
   };
   const { approval, created } = await context.approvals.request({
-    action: SEND_FOLLOW_UPS,
+    action: sendFollowUps,
     title: `Send ${emails.length} follow-up email${emails.length === 1 ? '' : 's'} to stale wholesale deals`,
     draft,
     signalId: instruction.signalId,

@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import type { Approval, ApprovalExecutionContext } from '@jbot/core';
-import { connectorsFor } from '@jbot/connectors';
+import { defineAction } from '@jbot/core';
 
-// The draft as the executor trusts it: re-validated, since it crossed the brain as JSON.
-const approvalDraft = z.object({
+// The draft: checked when requested, and again as the executor trusts it, since it crossed the brain as JSON.
+const followUpsDraft = z.object({
   emails: z.array(z.object({ deal_id: z.string().min(1), deal: z.string(), to: z.string().email(), contact_id: z.string().optional(), subject: z.string().min(1), body: z.string().min(1) })).min(1),
+  note: z.string().optional(),
 });
+
+/** The approval draft: the emails exactly as they will be sent. */
+export type FollowUpApprovalDraft = z.input<typeof followUpsDraft>;
 
 /** What sending the approved follow-ups did, stored as the approval's result. */
 export interface SendFollowUpsResult {
@@ -14,13 +17,15 @@ export interface SendFollowUpsResult {
 }
 
 /**
- * The executor for `send_followups`: send each approved email through the CRM and mark its deal
- * re-engaged. Each side effect carries a key derived from the approval's idempotency key and the
- * deal, so a retry after a crash (or a second copy of salesbot) sends nothing twice.
+ * `send_followups`: send each approved email through the CRM and mark its deal re-engaged. Each
+ * side effect carries a key derived from the approval's idempotency key and the deal, so a retry
+ * after a crash (or a second copy of salesbot) sends nothing twice.
  */
-export async function sendFollowUps(approval: Approval, context: ApprovalExecutionContext): Promise<SendFollowUpsResult> {
-  const { emails } = approvalDraft.parse(approval.draft);
-  const { crm } = connectorsFor(context);
+export const sendFollowUps = defineAction({
+  name: 'send_followups',
+  draft: followUpsDraft,
+  async execute({ emails }, context): Promise<SendFollowUpsResult> {
+  const { crm } = context.connectors;
   const results: SendFollowUpsResult['emails'] = [];
   for (const email of emails) {
     const sent = await crm.sendEmail({
@@ -41,3 +46,4 @@ export async function sendFollowUps(approval: Approval, context: ApprovalExecuti
   }
   return { summary: `sent ${results.length} follow-up email${results.length === 1 ? '' : 's'} through ${crm.source === 'hubspot' ? 'HubSpot' : 'the sample CRM'} and marked ${results.length} deal${results.length === 1 ? '' : 's'} re-engaged`, emails: results };
 }
+});

@@ -1,2 +1,2 @@
-export { delayNoticesKey, planDelayNotices, SEND_DELAY_NOTICES, type DelayNotice } from './plan-delay-notices.js';
-export { sendDelayNotices, type SendDelayNoticesResult } from './send-delay-notices.js';
+export { delayNoticesKey, planDelayNotices } from './plan-delay-notices.js';
+export { sendDelayNotices, type SendDelayNoticesResult, type DelayNotice } from './send-delay-notices.js';

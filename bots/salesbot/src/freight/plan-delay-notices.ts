@@ -1,19 +1,7 @@
 import { z } from 'zod';
-import { freightDelay, labelOffline, type BotContext, type Signal } from '@jbot/core';
-import { connectorsFor, forecastFulfilment, type AffectedOrder, type FulfilmentForecast } from '@jbot/connectors';
-
-/** The approval action whose executor sends the notices. */
-export const SEND_DELAY_NOTICES = 'send_delay_notices';
-
-/** One drafted notice to a wholesale customer. */
-export interface DelayNotice {
-  customer: string;
-  account_id?: string;
-  to: string;
-  orders: string;
-  subject: string;
-  body: string;
-}
+import { labelOffline, type SignalHandlerOf } from '@jbot/core';
+import { forecastFulfilment, type AffectedOrder, type FulfilmentForecast } from '@jbot/connectors';
+import { sendDelayNotices, type DelayNotice } from './send-delay-notices.js';
 
 const noticeSchema = z.object({ subject: z.string().min(3).max(140), body: z.string().min(20).max(3000) });
 
@@ -29,9 +17,9 @@ const SYSTEM = [
  * late orders (delayNoticesKey), so a redelivery or the next day's repeat alert finds the same
  * approval; nothing is sent before a person approves.
  */
-export async function planDelayNotices(signal: Signal, context: BotContext): Promise<void> {
-  const delay = freightDelay.schema.parse(signal.payload);
-  const forecast = await forecastFulfilment(connectorsFor(context), delay, new Date());
+export const planDelayNotices: SignalHandlerOf<'freight_delay'> = async (signal, context) => {
+  const delay = signal.payload;
+  const forecast = await forecastFulfilment(context.connectors, delay, new Date());
   if (forecast.wholesaleCustomers.length === 0) {
     context.log.info({ shipment: delay.shipment_id }, 'freight delay: no wholesale order ships late, no notices to draft');
     return;
@@ -60,14 +48,14 @@ export async function planDelayNotices(signal: Signal, context: BotContext): Pro
     });
   }
   const { approval, created } = await context.approvals.request({
-    action: SEND_DELAY_NOTICES,
+    action: sendDelayNotices,
     title: `Send ${notices.length} delay notice${notices.length === 1 ? '' : 's'} to wholesale customers (${delay.shipment_id} ${delay.delay_days} days late)`,
     draft: { notices, note: `Drafted ${offline ? 'from templates (offline drafter)' : 'by Claude'} from shipbot's forecast: restock ${forecast.restockDate}. On approval each is sent through the CRM once, logged on the customer's deal.` },
     signalId: signal.id,
     requestKey: delayNoticesKey(delay.shipment_id, delay.delay_days, forecast),
   });
   context.log.info({ approvalId: approval.id, created, customers: notices.length }, 'delay notices drafted for approval');
-}
+};
 
 /**
  * One request per delay as the customers see it: opsbot re-raises a late shipment every day, and

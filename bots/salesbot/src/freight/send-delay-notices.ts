@@ -1,10 +1,14 @@
 import { z } from 'zod';
-import type { Approval, ApprovalExecutionContext } from '@jbot/core';
-import { connectorsFor, type Deal } from '@jbot/connectors';
+import { defineAction } from '@jbot/core';
+import type { Deal } from '@jbot/connectors';
 
-const approvalDraft = z.object({
+const noticesDraft = z.object({
   notices: z.array(z.object({ customer: z.string().min(1), account_id: z.string().optional(), to: z.string().email(), orders: z.string(), subject: z.string().min(1), body: z.string().min(1) })).min(1),
+  note: z.string().optional(),
 });
+
+/** One drafted notice, exactly as it will be sent. */
+export type DelayNotice = z.input<typeof noticesDraft>['notices'][number];
 
 /** What sending the notices did, stored as the approval's result. */
 export interface SendDelayNoticesResult {
@@ -17,9 +21,11 @@ export interface SendDelayNoticesResult {
  * customer's most relevant deal (open first, most recently active), once per approval and
  * customer. A customer with no deal in the CRM is reported, not guessed at.
  */
-export async function sendDelayNotices(approval: Approval, context: ApprovalExecutionContext): Promise<SendDelayNoticesResult> {
-  const { notices } = approvalDraft.parse(approval.draft);
-  const { crm } = connectorsFor(context);
+export const sendDelayNotices = defineAction({
+  name: 'send_delay_notices',
+  draft: noticesDraft,
+  async execute({ notices }, context): Promise<SendDelayNoticesResult> {
+  const { crm } = context.connectors;
   const deals = await crm.listDeals();
   const results: SendDelayNoticesResult['notices'] = [];
   for (const notice of notices) {
@@ -35,7 +41,8 @@ export async function sendDelayNotices(approval: Approval, context: ApprovalExec
   const sentCount = results.filter((result) => result.email_id !== null).length;
   const missing = results.filter((result) => result.email_id === null).map((result) => result.customer);
   return { summary: `sent ${sentCount} delay notice${sentCount === 1 ? '' : 's'}${missing.length === 0 ? '' : ` (no CRM deal for ${missing.join(', ')})`}`, notices: results };
-}
+  },
+});
 
 function dealFor(deals: Deal[], customer: string): Deal | null {
   const mine = deals.filter((deal) => deal.accountName === customer);

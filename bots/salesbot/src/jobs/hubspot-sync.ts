@@ -1,5 +1,5 @@
-import { envInteger, parseEnv, ticksBetween, timeZone, type BotContext, type JobDefinition, type JobRunInfo } from '@jbot/core';
-import { connectorsFor, dealStageLabel, type Connectors, type Deal } from '@jbot/connectors';
+import { defineJob, envInteger, envSettings, ticksBetween, timeZone, type BotContext, type JobRunInfo } from '@jbot/core';
+import { dealStageLabel, type Connectors, type Deal } from '@jbot/connectors';
 
 const DAY_MS = 86_400_000;
 const SCHEDULE = '30 8 * * 1-5';
@@ -97,10 +97,13 @@ export interface HubSpotSyncResult extends DealChanges {
   deduplicated: boolean;
 }
 
+/** The sync's settings: days without activity before a deal is stale (catalogue default 14). */
+export const hubspotSyncSettings = envSettings({ SALES_STALE_DEAL_DAYS: envInteger(14, 1, 365), FLEET_TZ: timeZone('UTC') });
+
 /** Run the sync once: detect, and raise `stale_deals` (warning) when any deal went quiet. */
-export async function runHubSpotSync(context: BotContext & Pick<JobRunInfo, 'scheduledFor' | 'manual'>, now = new Date()): Promise<HubSpotSyncResult> {
-  const config = parseEnv({ SALES_STALE_DEAL_DAYS: envInteger(14, 1, 365), FLEET_TZ: timeZone('UTC') }, process.env);
-  const changes = await findDealChanges(connectorsFor(context), now, {
+export async function runHubSpotSync(context: Pick<BotContext, 'connectors' | 'signals' | 'log'> & Pick<JobRunInfo, 'scheduledFor' | 'manual'>, settings = hubspotSyncSettings.load({}), now = new Date()): Promise<HubSpotSyncResult> {
+  const config = settings;
+  const changes = await findDealChanges(context.connectors, now, {
     staleAfterDays: config.SALES_STALE_DEAL_DAYS,
     closedWonSince: context.manual ? new Date(now.getTime() - 7 * DAY_MS) : previousSync(context.scheduledFor, config.FLEET_TZ),
   });
@@ -121,11 +124,12 @@ export async function runHubSpotSync(context: BotContext & Pick<JobRunInfo, 'sch
 }
 
 /** salesbot's HubSpot sync: weekdays 08:30 (fleet time zone). */
-export const hubspotSync: JobDefinition = {
+export const hubspotSync = defineJob({
   id: 'hubspot-sync',
   schedule: SCHEDULE,
   description: 'New, stale (>14 days without activity) and closed-won deals → stale_deals warning',
   timeoutMs: 120_000,
   missed: 'once',
-  run: (context) => runHubSpotSync(context),
-};
+  settings: hubspotSyncSettings,
+  run: (context) => runHubSpotSync(context, context.config),
+});

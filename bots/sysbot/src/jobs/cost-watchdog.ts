@@ -1,4 +1,4 @@
-import { botBudgetUsd, loadLlmConfig, type JobDefinition } from '@jbot/core';
+import { botBudgetUsd, defineJob, loadLlmConfig, settingsFrom } from '@jbot/core';
 
 /** Share of a daily cap at which sysbot warns, before the hard cap refuses calls. */
 const WARN_AT = 0.8;
@@ -27,13 +27,15 @@ export interface SpendLine {
  * sysbot's channel on the hour and on a manual run: a new threshold is posted at once as its
  * signal, so a report every 15 minutes would only repeat itself on the work floor.
  */
-export const costWatchdog: JobDefinition = {
+export const costWatchdog = defineJob({
   id: 'cost-watchdog',
   schedule: '*/15 * * * *',
   description: "Today's LLM spend per bot against its budget → #sys-bot; budget_exceeded past 80% / 100%",
   timeoutMs: 30_000,
+  // The caps it reports against are the LLM layer's own settings, parsed once at start-up.
+  settings: settingsFrom((env) => ({ llm: loadLlmConfig(env) })),
   async run(context) {
-    const config = loadLlmConfig(process.env);
+    const config = context.config.llm;
     const rows = await context.db.rpc<SpendRow>('llm_spend_today', { p_now: context.scheduledFor.toISOString() });
     const day = rows[0]?.day === undefined ? context.scheduledFor.toISOString().slice(0, 10) : String(rows[0].day).slice(0, 10);
     const lines: SpendLine[] = rows.map((row) => line(row.bot, row.calls, row.cost_usd, botBudgetUsd(config, row.bot)));
@@ -68,7 +70,7 @@ export const costWatchdog: JobDefinition = {
     context.log.info({ spentUsd: fleet.spentUsd, raised }, `cost watchdog: fleet $${fleet.spentUsd.toFixed(4)} of $${fleet.capUsd.toFixed(2)}`);
     return { day, fleetUsd: fleet.spentUsd, bots: lines.length, raised, newlyRaised, posted: true };
   },
-};
+});
 
 function line(scope: string, calls: number, spentUsd: number, capUsd: number): SpendLine {
   return { scope, calls, spentUsd, capUsd, share: capUsd <= 0 ? 1 : spentUsd / capUsd };

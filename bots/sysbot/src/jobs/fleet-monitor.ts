@@ -1,4 +1,4 @@
-import { readFleetHeartbeats, type JobDefinition } from '@jbot/core';
+import { defineJob, readFleetHeartbeats } from '@jbot/core';
 
 // A bot whose heartbeat is this old (three default intervals) is treated as down.
 const STALE_AFTER_SECONDS = 30;
@@ -8,7 +8,7 @@ const RESTART_WINDOW_MS = 15 * 60_000;
 
 
 /** Fleet monitor: every minute, raise `bot_unhealthy` for bots that stopped beating, crashed or keep restarting. */
-export const fleetMonitor: JobDefinition = {
+export const fleetMonitor = defineJob({
   id: 'fleet-monitor',
   schedule: '* * * * *',
   description: 'Stale heartbeats, crashed and restarting bots → bot_unhealthy alerts',
@@ -34,4 +34,4 @@ export const fleetMonitor: JobDefinition = {
     context.log[flagged.length === 0 && !context.manual ? 'debug' : 'info']({ checked: beats.length, unhealthy: flagged }, `fleet monitor: ${beats.length - unhealthy.length} of ${beats.length} healthy${restarting.length === 0 ? '' : `, ${restarting.length} restarting`}`);
     return { checked: beats.length, unhealthy: unhealthy.length, restarting: restarting.length };
   },
-};
+});

@@ -1,4 +1,4 @@
-import { createLocalRecordingChannel, messageText, type Channel, type ChannelMessage, type Db, type Logger } from '@jbot/core';
+import { createLocalRecordingChannel, messageText, printableText, type Channel, type ChannelMessage, type Db, type Logger } from '@jbot/core';
 
 /** What the local channel needs. */
 export interface LocalChannelOptions {
@@ -30,13 +30,14 @@ export function createLocalChannel(options: LocalChannelOptions): Channel {
 /**
  * A message as the console shows it. An edit (an approval moving on: approved, running, done) is
  * one status line, not the whole message again: the console is a log, the full text is above.
+ * Control characters from outside data (a deal name's `ESC]0;…`) are replaced.
  */
 export function formatLocalMessage(event: { edited: boolean; bot: string; target: string; message: ChannelMessage }): string {
   const { message } = event;
   if (event.edited) {
     const status = message.fields?.find((field) => field.name === 'Status')?.value;
     const id = message.approvalId === undefined ? '' : ` ${message.approvalId.slice(0, 8)}`;
-    return `── ${event.target} · ${event.bot} · ${message.approvalId === undefined ? 'updated' : `approval${id}`}: ${message.title}${status === undefined ? '' : ` — ${status}`}\n`;
+    return `${printableText(`── ${event.target} · ${event.bot} · ${message.approvalId === undefined ? 'updated' : `approval${id}`}: ${message.title}${status === undefined ? '' : ` — ${status}`}`)}\n`;
   }
   const header = `── ${event.target} · ${event.bot} `;
   const lines = [header.padEnd(72, '─'), messageText(message)];
@@ -44,5 +45,5 @@ export function formatLocalMessage(event: { edited: boolean; bot: string; target
     const id = message.approvalId.slice(0, 8);
     lines.push(`   → pnpm fleet approve ${id}    |    pnpm fleet reject ${id}`);
   }
-  return `${lines.join('\n')}\n`;
+  return `${printableText(lines.join('\n'))}\n`;
 }

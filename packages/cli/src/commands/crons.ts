@@ -1,5 +1,5 @@
 import { loadCoreConfig, nextTick, validateJobSchedule } from '@jbot/core';
-import { botDefinitions } from '../bot-definitions.js';
+import { loadBots } from '../bot-definitions.js';
 import { defineCommand } from '../command.js';
 import { formatTable, formatTime } from '../format-table.js';
 import { botOption } from '../option-values.js';
@@ -17,13 +17,14 @@ export const cronsCommand = defineCommand({
   async run({ values }, io) {
     const bot = botOption(values.bot);
     const config = loadCoreConfig(io.env);
+    const bots = await loadBots(io.env);
     const session = await openBrain(io.env);
     try {
       const last = new Map((await session.db.rpc<{ bot: string; job: string; scheduled_for: string; status: string }>('last_cron_statuses')).map((row) => [`${row.bot}/${row.job}`, row]));
-      const jobs = botDefinitions
-        .filter((definition) => bot === undefined || definition.name === bot)
-        .flatMap((definition) =>
-          (definition.jobs ?? []).map((job) => {
+      const jobs = bots
+        .filter(({ definition }) => bot === undefined || definition.name === bot)
+        .flatMap(({ definition, jobs: resolved }) =>
+          resolved.map((job) => {
             const timeZone = validateJobSchedule(definition.name, job, config.timeZone);
             const previous = last.get(`${definition.name}/${job.id}`);
             return { bot: definition.name, job: job.id, schedule: job.schedule, timeZone, nextFire: nextTick(job.schedule, timeZone, new Date()).toISOString(), last: previous === undefined ? null : { status: previous.status, scheduledFor: previous.scheduled_for } };

@@ -1,4 +1,5 @@
-import { botDefinitions } from '../bot-definitions.js';
+import { BOT_NAMES } from '@jbot/fleet';
+import { loadBots } from '../bot-definitions.js';
 import type { Db } from '@jbot/core';
 import { defineCommand, type CommandIo } from '../command.js';
 import { shortId } from '../format-table.js';
@@ -19,10 +20,11 @@ export const runCommand = defineCommand({
   details: 'Needs the bot running (`pnpm start`, or its unit on a server). `fleet crons` lists the jobs.',
   async run({ values, positionals }, io) {
     const [bot, job] = (positionals[0] ?? '').split('/');
-    const definition = botDefinitions.find((candidate) => candidate.name === bot);
-    if (bot === undefined || job === undefined || definition === undefined || !(definition.jobs ?? []).some((candidate) => candidate.id === job)) {
-      const jobs = (definition?.jobs ?? []).map((entry) => `${definition?.name}/${entry.id}`);
-      throw new UsageError(definition === undefined ? `unknown bot in "${positionals[0] ?? ''}": the bots are ${botDefinitions.map((candidate) => candidate.name).join(', ')} (\`fleet crons\` lists every job)` : `${bot} has no job "${job ?? ''}"; its jobs: ${jobs.join(', ') || '(none)'}`);
+    if (bot === undefined || !BOT_NAMES.includes(bot)) throw new UsageError(`unknown bot in "${positionals[0] ?? ''}": the bots are ${BOT_NAMES.join(', ')} (\`fleet crons\` lists every job)`);
+    const loaded = (await loadBots(io.env)).find((candidate) => candidate.definition.name === bot);
+    const jobs = (loaded?.jobs ?? []).map((entry) => entry.id);
+    if (job === undefined || !jobs.includes(job)) {
+      throw new UsageError(`${bot} has no job "${job ?? ''}"; ${jobs.length === 0 ? 'it has no cron jobs' : `its jobs: ${jobs.map((id) => `${bot}/${id}`).join(', ')}`}`);
     }
     const session = await openBrain(io.env, { needs: 'fleet' });
     try {

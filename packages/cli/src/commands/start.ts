@@ -23,6 +23,7 @@ export const startCommand = defineCommand({
     bots: { type: 'string', value: 'a,b,…', description: 'run only these bots (default: all ten)' },
     'from-source': { type: 'boolean', description: 'run the bots through tsx instead of bundling them first' },
   },
+  keepsControls: true, // colours bot names; formatLogLine makes the bots' lines printable
   details: 'This terminal is the local Telegram: jbot\'s lines and the bots\' acknowledgements show here, and a line you type is your reply to the latest one (`2 follow up on both`).',
   async run({ values }, terminal) {
     const bots = botsOption(values.bots);

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { BOT_NAMES, FleetError } from '@jbot/core';
+import { FleetError } from '@jbot/core';
+import { BOT_NAMES } from '@jbot/fleet';
 
 /** A hosts file that cannot be used: every problem, each with the JSON path it is about. */
 export class HostsFileError extends FleetError {

@@ -1,6 +1,7 @@
 import { loadCoreConfig, loadLlmConfig, scrubString, secretValuesFromEnv, type Env } from '@jbot/core';
 import { loadConnectorsConfig } from '@jbot/connectors';
 import { loadDiscordConfig, loadTelegramConfig, discordEnvShape } from '@jbot/channels';
+import { loadAllBots } from '@jbot/fleet';
 import { checkBrain } from './brain-checks.js';
 import { formatCheck, skip, type CheckResult } from './doctor-check.js';
 import { checkEnvironment } from './env-checks.js';
@@ -25,7 +26,7 @@ function attempt<T>(load: () => T): T | undefined {
 
 /** Check the environment, then every service it configures. Never throws for a bad configuration. */
 export async function runDoctor(env: Env, bots: readonly string[]): Promise<DoctorReport> {
-  const results = checkEnvironment(env, bots);
+  const results = checkEnvironment(env, bots, await loadAllBots());
   const core = attempt(() => loadCoreConfig(env));
   const llm = attempt(() => loadLlmConfig(env));
   const connectors = attempt(() => loadConnectorsConfig(env));

@@ -11,14 +11,16 @@ export function bundleDirectoryIn(dataDir: string): string {
 export const bundleDirectory = bundleDirectoryIn(path.join(repositoryRoot, '.data'));
 
 /**
- * Bundle each bot's main.ts (with our workspace packages) into one ESM file. Running a bundle
+ * Bundle each bot's entry (the fleet's process entry for that bot, with our workspace packages)
+ * into `<bot>.mjs`; chunks are shared, each bot's own code stays in its own. Running a bundle
  * with plain `node` saves the ~37 MB the tsx loader costs per process; third-party packages
  * stay external, imported by absolute path so pnpm's strict layout still resolves them.
  */
 export async function bundleBots(bots: readonly string[], outDirectory = bundleDirectory): Promise<Map<string, string>> {
   const esbuild = await import('esbuild');
   fs.mkdirSync(outDirectory, { recursive: true });
-  const entryPoints = Object.fromEntries(bots.map((bot) => [bot, path.join(repositoryRoot, 'bots', bot, 'src', 'main.ts')]));
+  const entryPoints = Object.fromEntries(bots.map((bot) => [bot, `fleet-bot:${bot}`]));
+  const fleetSource = path.join(repositoryRoot, 'packages', 'fleet', 'src');
   await esbuild.build({
     entryPoints,
     outdir: outDirectory,
@@ -32,6 +34,18 @@ export async function bundleBots(bots: readonly string[], outDirectory = bundleD
     logLevel: 'error',
     chunkNames: 'chunks/[name]-[hash]',
     plugins: [
+      {
+        // `fleet-bot:<bot>` is a two-line entry that runs that bot of the roster.
+        name: 'fleet-bot-entries',
+        setup(build) {
+          build.onResolve({ filter: /^fleet-bot:/ }, (args) => ({ path: args.path.slice('fleet-bot:'.length), namespace: 'fleet-bot' }));
+          build.onLoad({ filter: /.*/, namespace: 'fleet-bot' }, (args) => ({
+            contents: `import { runFleetBot } from './run-fleet-bot.ts';\nawait runFleetBot(${JSON.stringify(args.path)});\n`,
+            resolveDir: fleetSource,
+            loader: 'ts',
+          }));
+        },
+      },
       {
         name: 'external-packages-by-path',
         setup(build) {

@@ -1,3 +1,5 @@
+import { printableText } from '@jbot/core';
+
 const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
 const HIDDEN = new Set(['level', 'time', 'msg', 'bot', 'pid', 'hostname']);
 // A local Telegram line (no TELEGRAM_BOT_TOKEN) is what the operator would read on the phone:
@@ -10,15 +12,17 @@ const LOCAL_OPERATOR_CHAT = 'local-operator';
  * "08:30:01 salesbot   info  stale deals found  job=hubspot-sync". A multi-line message (a
  * batched Telegram line, a brief) keeps its lines under the message column, each tagged with the
  * bot; non-JSON lines (the local channel's posts) pass through with the bot's name in front.
+ * What comes from the bot (its message, fields and raw lines: outside data) is made printable
+ * before the caller's colour is added, so a deal name's escape sequence reaches no terminal raw.
  */
 export function formatLogLine(bot: string, line: string, color: (text: string) => string = (text) => text, styled = false): string {
   let entry: Record<string, unknown>;
   try {
     entry = JSON.parse(line) as Record<string, unknown>;
   } catch {
-    return `${color(bot.padEnd(10))} ${renderMarkdown(line, styled)}`;
+    return `${color(bot.padEnd(10))} ${renderMarkdown(printableText(line), styled)}`;
   }
-  if (typeof entry !== 'object' || entry === null) return `${color(bot.padEnd(10))} ${line}`;
+  if (typeof entry !== 'object' || entry === null) return `${color(bot.padEnd(10))} ${printableText(line)}`;
   const time = typeof entry['time'] === 'number' ? new Date(entry['time']).toISOString().slice(11, 19) : '        ';
   const level = LEVELS[Number(entry['level'])] ?? 'info ';
   const localTelegram = entry['channel'] === 'telegram(local)';
@@ -26,13 +30,16 @@ export function formatLogLine(bot: string, line: string, color: (text: string) =
   const extras = Object.entries(entry)
     .filter(([key]) => !hidden.has(key))
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .map(printableText)
     .join(' ');
   let message = typeof entry['msg'] === 'string' ? entry['msg'] : '';
   if (localTelegram) {
     const chat = entry['chatId'] === undefined || entry['chatId'] === LOCAL_OPERATOR_CHAT ? '' : ` ${String(entry['chatId'])}`;
-    message = entry['direction'] === 'in' ? `← you${chat}: ${message}` : `→ Telegram${chat}${entry['edited'] === true ? ' (edited)' : ''}: ${renderMarkdown(message, styled)}`;
+    message = entry['direction'] === 'in' ? `← you${chat}: ${message}` : `→ Telegram${chat}${entry['edited'] === true ? ' (edited)' : ''}: ${message}`;
   }
-  const [first = '', ...rest] = message.split('\n');
+  // Styling is added after the outside text is made printable, so only our own escapes remain.
+  const printable = printableText(message);
+  const [first = '', ...rest] = (localTelegram && entry['direction'] !== 'in' ? renderMarkdown(printable, styled) : printable).split('\n');
   const head = `${time} ${color(bot.padEnd(10))} ${level} ${first}${extras === '' ? '' : `  ${extras.length > 300 ? `${extras.slice(0, 300)}…` : extras}`}`;
   if (rest.length === 0) return head;
   const indent = `${' '.repeat(8)} ${color(bot.padEnd(10))} ${' '.repeat(5)} `;

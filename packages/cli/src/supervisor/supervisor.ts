@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import { repositoryRoot } from '@jbot/core';
+import { printableText, repositoryRoot } from '@jbot/core';
 
 /** One supervised bot process. */
 export interface SupervisedBot {
@@ -53,7 +53,7 @@ const EXIT_CONFIG = 78;
 export function botCommand(bot: string, bundles?: ReadonlyMap<string, string>): { command: string; args: string[] } {
   const bundle = bundles?.get(bot);
   if (bundle !== undefined) return { command: process.execPath, args: ['--enable-source-maps', '--max-semi-space-size=2', bundle] };
-  return { command: process.execPath, args: ['--import', 'tsx', path.join(repositoryRoot, 'bots', bot, 'src', 'main.ts')] };
+  return { command: process.execPath, args: ['--import', 'tsx', path.join(repositoryRoot, 'packages', 'fleet', 'src', 'main.ts'), bot] };
 }
 
 /** Start bots as separate processes; restart a crashed bot with exponential backoff. */
@@ -74,7 +74,8 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     options.onEvent?.({ bot: entry.bot, kind: 'started', detail: `pid ${child.pid}` });
     for (const [stream, source] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
       if (source === null) continue;
-      readline.createInterface({ input: source }).on('line', (line) => options.onLine(entry.bot, line, stream));
+      // A child's output carries outside data (deal names, vendor errors): no control sequence passes raw.
+      readline.createInterface({ input: source }).on('line', (line) => options.onLine(entry.bot, printableText(line), stream));
     }
     child.once('exit', (code, signal) => {
       entry.child = undefined;

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { runBotProcess, type JobDefinition } from '@jbot/core';
 import { salesbot } from '@jbot/salesbot';
+import { fleetExtensions, fleetMembers, fleetSignalTypes } from '@jbot/fleet';
 
 const log = process.env['STANDBY_TICK_LOG'];
 if (log === undefined) throw new Error('STANDBY_TICK_LOG is required');
@@ -22,4 +23,4 @@ const tick: JobDefinition = {
   },
 };
 
-await runBotProcess({ ...salesbot, jobs: [...(salesbot.jobs ?? []), tick] });
+await runBotProcess({ ...salesbot, jobs: [...(salesbot.jobs ?? []), tick] }, { signalTypes: fleetSignalTypes, fleet: fleetMembers, extensions: fleetExtensions });

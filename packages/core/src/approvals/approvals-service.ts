@@ -5,18 +5,21 @@ import type { SignalEmitter } from '../signals/signal-emitter.js';
 import { approvalFromRow, type Approval, type ApprovalRow, type ApprovalStatus } from './approval.js';
 import { ApprovalError, UnknownApprovalActionError } from './approval-errors.js';
 import { approvalMessage } from './render-approval.js';
+import type { ActionDefinition } from './define-action.js';
+import { ApprovalDraftError } from './approval-errors.js';
+import type { z } from 'zod';
 
 /** Default time a person has to decide. */
 export const DEFAULT_APPROVAL_EXPIRY_MS = 24 * 60 * 60 * 1000;
 
 /** What a bot asks a person to approve. */
-export interface ApprovalRequest {
-  /** Which executor runs it once approved. */
-  action: string;
+export interface ApprovalRequest<Draft extends z.ZodType = z.ZodType> {
+  /** Which action runs it once approved: its definition (typed draft), or its name (the model's tool). */
+  action: ActionDefinition<Draft> | string;
   /** One line a person can decide on ("Send 2 follow-up emails to stale wholesale deals"). */
   title: string;
-  /** The drafted work: shown to the approver, handed to the executor. JSON-serialisable. */
-  draft: unknown;
+  /** The drafted work: shown to the approver, handed to the executor; checked against the action's schema. */
+  draft: z.input<Draft>;
   /** Milliseconds until it expires unanswered; default 24 h. */
   expiresIn?: number;
   /** The signal this answers (shown and linked). */
@@ -34,19 +37,26 @@ export interface RequestedApproval {
 
 /** `ctx.approvals`: ask for decisions and read them. */
 export interface Approvals {
-  request(request: ApprovalRequest): Promise<RequestedApproval>;
+  request<Draft extends z.ZodType>(request: ApprovalRequest<Draft>): Promise<RequestedApproval>;
   get(approvalId: string): Promise<Approval | null>;
   list(filter?: { status?: ApprovalStatus; limit?: number }): Promise<Approval[]>;
 }
 
 /** Build a bot's approvals service: requests are written to the brain, then shown on its channel. */
-export function createApprovals(dependencies: { db: Db; bot: string; channel: Channel; log: Logger; actions?: readonly string[]; signals?: SignalEmitter }): Approvals {
+export function createApprovals(dependencies: { db: Db; bot: string; channel: Channel; log: Logger; actions?: readonly ActionDefinition[]; signals?: SignalEmitter }): Approvals {
   const { db, bot, channel, log } = dependencies;
   return {
-    async request(request) {
-      if (dependencies.actions !== undefined && !dependencies.actions.includes(request.action)) {
-        throw new UnknownApprovalActionError(bot, request.action, dependencies.actions);
+    async request(input) {
+      const actionName = typeof input.action === 'string' ? input.action : input.action.name;
+      const known = dependencies.actions?.find((action) => action.name === actionName);
+      if (dependencies.actions !== undefined && known === undefined) {
+        throw new UnknownApprovalActionError(bot, actionName, dependencies.actions.map((action) => action.name));
       }
+      // The draft is checked when it is asked for, against the schema its executor trusts.
+      const definition = typeof input.action === 'string' ? known : input.action;
+      const checked = definition === undefined ? undefined : definition.draft.safeParse(input.draft);
+      if (checked !== undefined && !checked.success) throw new ApprovalDraftError(bot, actionName, checked.error.issues);
+      const request = { ...input, action: actionName };
       const expiresIn = request.expiresIn ?? DEFAULT_APPROVAL_EXPIRY_MS;
       const [row] = await db.rpc<{ approval_id: string; inserted: boolean }>('request_approval', {
         p_bot: bot,

@@ -5,4 +5,5 @@ export { createApprovals, getApproval, listApprovals, DEFAULT_APPROVAL_EXPIRY_MS
 export { ApprovalWorker, type ApprovalWorkerOptions, type ApprovalExecutor, type ApprovalExecutionContext } from './approval-worker.js';
 export { approvalMessage, statusLine, summariseResult } from './render-approval.js';
 export { showApproval } from './show-approval.js';
-export { UnknownApprovalActionError, ApprovalError } from './approval-errors.js';
+export { UnknownApprovalActionError, ApprovalError, ApprovalDraftError } from './approval-errors.js';
+export { defineAction, type ActionDefinition } from './define-action.js';

@@ -7,7 +7,8 @@ import { createApprovals, type Approvals } from '../approvals/approvals-service.
 import { catalogSignalTypes } from '../signals/signal-catalog.js';
 import { createSignalEmitter, type SignalEmitter } from '../signals/signal-emitter.js';
 import { SignalRegistry } from '../signals/signal-type.js';
-import type { BotContext, BotDefinition } from './define-bot.js';
+import type { BotDefinition } from './define-bot.js';
+import type { BotContext, FleetMember } from './bot-context.js';
 import { createLlmService, type LlmRun, type LlmService } from '../llm/llm-service.js';
 import { loadLlmConfig, type LlmConfig } from '../llm/llm-config.js';
 
@@ -23,6 +24,15 @@ export interface BotServicesOptions {
   llm?: LlmConfig;
   /** The clock that decides the LLM budget day (tests). */
   now?: () => Date;
+  /** The bot's parsed settings (`ctx.config`); default none. */
+  config?: Readonly<Record<string, unknown>>;
+  /** The fleet roster (`ctx.fleet`); default just this bot. */
+  fleet?: readonly FleetMember[];
+  /**
+   * Fields other packages add to every context, built once per process (`connectors` from
+   * @jbot/connectors): the typed flavours of BotContext.
+   */
+  extensions?: Readonly<Record<string, unknown>>;
 }
 
 /** The per-bot services every job, handler and executor shares. */
@@ -45,11 +55,13 @@ export interface BotServices {
  * and approvals. startBot uses it, and so do tests that run a job or handler directly, so a new
  * context field is added in one place.
  */
-export function buildBotServices(definition: Pick<BotDefinition, 'name' | 'channel' | 'executors' | 'signalTypes'>, options: BotServicesOptions): BotServices {
+export function buildBotServices(definition: Pick<BotDefinition, 'name' | 'channel' | 'actions' | 'signalTypes'>, options: BotServicesOptions): BotServices {
   const { db, host } = options;
   const log = options.log;
   const registry = options.registry ?? new SignalRegistry(catalogSignalTypes);
   for (const type of definition.signalTypes ?? []) if (!registry.has(type.type)) registry.register(type);
+  const fleet = options.fleet ?? [{ name: definition.name, channel: definition.channel ?? `#${definition.name}`, purpose: '' }];
+  const config = options.config ?? {};
   const channel = options.channel ?? createLocalRecordingChannel({ db, bot: definition.name, target: definition.channel ?? `#${definition.name}`, log });
   const rawSignals = createSignalEmitter({ db, registry, bot: definition.name });
   const signals = withDetailPosts(rawSignals, {
@@ -59,7 +71,7 @@ export function buildBotServices(definition: Pick<BotDefinition, 'name' | 'chann
     defaultSeverity: (signalType) => registry.get(signalType).defaultSeverity,
   });
   // The approval message itself is the work-floor post, so its announcement skips the detail post.
-  const approvals = createApprovals({ db, bot: definition.name, channel, log, actions: Object.keys(definition.executors ?? {}), signals: rawSignals });
+  const approvals = createApprovals({ db, bot: definition.name, channel, log, actions: definition.actions ?? [], signals: rawSignals });
   const llm = createLlmService({ db, bot: definition.name, config: options.llm ?? loadLlmConfig({}), signals, log, ...(options.now === undefined ? {} : { now: options.now }) });
   return {
     registry,
@@ -68,8 +80,9 @@ export function buildBotServices(definition: Pick<BotDefinition, 'name' | 'chann
     approvals,
     llm,
     context: (abortSignal, childLog, run) => ({
-      bot: definition.name, host, log: childLog, signals, abortSignal, db, approvals, channel,
+      ...(options.extensions as object | undefined),
+      bot: definition.name, host, log: childLog, signals, abortSignal, db, approvals, channel, fleet, config,
       llm: llm.forRun({ job: run?.job ?? null, runId: run?.runId ?? null, log: childLog, abortSignal }),
-    }),
+    }) as BotContext,
   };
 }

@@ -1,38 +1,19 @@
-import type { Logger } from 'pino';
-import type { SignalHandler } from '../signals/signal-consumer.js';
-import type { SignalEmitter } from '../signals/signal-emitter.js';
-import type { SignalType } from '../signals/signal-type.js';
-import type { Db } from '../db/db.js';
-import type { Approvals } from '../approvals/approvals-service.js';
-import type { ApprovalExecutor } from '../approvals/approval-worker.js';
-import type { Channel } from '../channels/channel.js';
-import type { Llm } from '../llm/llm.js';
+import type { Signal } from '../signals/signal.js';
+import type { SignalPayloads, SignalType } from '../signals/signal-type.js';
+import type { ActionDefinition } from '../approvals/define-action.js';
+import type { Settings } from '../config/settings.js';
+import type { BotContext, JobRunInfo, OperatorInstruction } from './bot-context.js';
 
-/** The fleet's ten bots. */
-export const BOT_NAMES = ['jbot', 'salesbot', 'mktgbot', 'opsbot', 'shipbot', 'contentbot', 'adsbot', 'socialbot', 'studiobot', 'sysbot'] as const;
+export type { BotContext, JobRunInfo, OperatorInstruction, FleetMember } from './bot-context.js';
 
-/** What every job run and signal handler may touch. Later layers (llm, approvals, channels, connectors) extend it. */
-export interface BotContext {
-  bot: string;
-  host: string;
-  log: Logger;
-  signals: SignalEmitter;
-  abortSignal: AbortSignal;
-  /** The brain seam, for core services; bot code goes through the typed services, never SQL. */
-  db: Db;
-  /** Ask a person to approve drafted work; the bot's executor for the action runs it once approved. */
-  approvals: Approvals;
-  /** The bot's own work-floor channel (Discord, or the local console). */
-  channel: Channel;
-  /** Claude (or the offline drafter), priced and capped; calls are recorded against this run. */
-  llm: Llm;
-}
+/** A context whose `config` is typed with the given settings. */
+export type ContextWith<Config> = Omit<BotContext, 'config'> & { config: Config };
 
 /** A cron job as a bot declares it (the scheduler runs it; see the scheduler module). */
-export interface JobDefinition {
+export interface JobDefinition<Config = Readonly<Record<string, unknown>>> {
   id: string;
-  /** Cron expression (5 fields, or 6 with seconds). */
-  schedule: string;
+  /** Cron expression (5 fields, or 6 with seconds); a function when a setting decides the time. */
+  schedule: string | ((config: Config) => string);
   /** IANA time zone; defaults to FLEET_TZ. */
   tz?: string;
   description?: string;
@@ -46,68 +27,70 @@ export interface JobDefinition {
   retries?: { count: number; backoffMs?: number };
   /** A frequent check whose uneventful runs are noise (fleet-monitor each minute): start and success log at debug; failures stay loud. */
   routine?: boolean;
-  run(context: BotContext & JobRunInfo): Promise<unknown> | unknown;
+  /** The job's own settings (thresholds), parsed once at start-up with the bot's, checked by `fleet doctor`. */
+  settings?: Settings<Config>;
+  run(context: ContextWith<Config> & JobRunInfo): Promise<unknown> | unknown;
 }
 
-/** Facts about one run of a job. */
-export interface JobRunInfo {
-  job: string;
-  runId: string;
-  scheduledFor: Date;
-  attempt: number;
-  manual: boolean;
-  /** Stable for (bot, job, scheduled_for, attempt group): use it as the key of external side effects. */
-  idempotencyKey: string;
+/** A job after start-up: its schedule resolved from its parsed settings. */
+export type ResolvedJob = Omit<JobDefinition, 'schedule'> & { schedule: string };
+
+/** Declare a job; its `settings` type its `ctx.config`. */
+export function defineJob<Config = Readonly<Record<string, unknown>>>(job: JobDefinition<Config>): JobDefinition {
+  return job as unknown as JobDefinition;
 }
 
-/** A bot is a declaration: who it is, what it does on a schedule, and which signals it reacts to. */
-export interface BotDefinition {
+/** A handler of one catalogued signal type: the payload arrives parsed with the type's schema. */
+export type SignalHandlerOf<Type extends keyof SignalPayloads, Context = BotContext> = (signal: Signal<SignalPayloads[Type]> & { type: Type }, context: Context) => Promise<void> | void;
+
+/** signal type → handler, keyed by the catalogued types (a typo is a type error). */
+export type SignalHandlers<Context = BotContext> = { [Type in keyof SignalPayloads]?: SignalHandlerOf<Type, Context> };
+
+/** A bot is a declaration: what it does on a schedule, which signals it reacts to, what it may be approved to do. */
+export interface BotDefinition<Config = Readonly<Record<string, unknown>>> {
   name: string;
-  purpose: string;
-  /** Its Discord channel name, for people reading the work floor. */
+  /** Purpose and channel come from the fleet roster; a definition may set them (tests, one-off bots). */
+  purpose?: string;
   channel?: string;
-  jobs?: JobDefinition[];
+  /** The bot's own settings, parsed once at start-up; `ctx.config` in its handlers and executors. */
+  settings?: Settings<Config>;
+  jobs?: readonly JobDefinition[];
   /** signal_type → handler. */
-  on?: Record<string, (signal: Parameters<SignalHandler>[0], context: BotContext) => Promise<void> | void>;
-  /** action → what runs once a person approves it (ctx.approvals.request({ action, … })). Runs once per approval. */
-  executors?: Record<string, ApprovalExecutor>;
-  /** Extra signal types this bot emits beyond the core catalog. */
-  signalTypes?: SignalType[];
+  on?: SignalHandlers<ContextWith<Config>>;
+  /**
+   * A handler for every signal type registered in the process, except those listed and those in
+   * `on` (jbot's routing: every signal → the operator's rules).
+   */
+  onEvery?: { except?: readonly string[]; handle(signal: Signal, context: ContextWith<Config>): Promise<void> | void };
+  /** The approval actions this bot executes once a person approves (`ctx.approvals.request({ action, … })`). */
+  actions?: readonly ActionDefinition[];
+  /** Signal types this bot introduces (its `signals.ts`); the roster registers every bot's types in every process. */
+  signalTypes?: readonly SignalType[];
   /**
    * The operator's instruction to this bot (a reply to its escalation, or a message jbot routed
    * here). Delivered at least once through the brain; the runtime acknowledges to the operator
    * and posts the work to the bot's channel. Return a short summary for the acknowledgement.
-   * Without it the runtime still acknowledges and records the instruction.
    */
-  onInstruction?: (instruction: OperatorInstruction, context: BotContext) => Promise<string | void> | string | void;
-  /**
-   * Long-lived services started with the bot (jbot's Telegram channel). Return a stop function;
-   * it runs on shutdown before the bot's signals are released.
-   */
-  onStart?: (context: BotContext) => Promise<(() => Promise<void>) | void> | (() => Promise<void>) | void;
+  onInstruction?: (instruction: OperatorInstruction, context: ContextWith<Config>) => Promise<string | void> | string | void;
+  /** Long-lived services started with the bot (jbot's Telegram channel). Return a stop function. */
+  onStart?: (context: ContextWith<Config>) => Promise<(() => Promise<void>) | void> | (() => Promise<void>) | void;
 }
 
-/** What a bot receives from the operator. */
-export interface OperatorInstruction {
-  text: string;
-  /** The operator_messages row. */
-  operatorMessageId: string;
-  /** The escalated signal it answers, when it is a reply to one. */
-  signalId: string | null;
-  approvalId: string | null;
-  /** The operator_instruction signal that carried it. */
-  instructionSignalId: string;
-  channel: 'telegram' | 'discord' | 'local';
-  senderId: string;
-}
-
-/** Declare a bot; checks the declaration's shape so a typo fails at start-up, not at 08:30. */
-export function defineBot<Definition extends BotDefinition>(definition: Definition): Definition {
+/**
+ * Declare a bot; checks the declaration's shape so a typo fails at start-up, not at 08:30.
+ * Pure: nothing is read from the environment until the runtime parses `settings`.
+ */
+export function defineBot<Config = Readonly<Record<string, unknown>>>(definition: BotDefinition<Config>): BotDefinition {
   if (!/^[a-z][a-z0-9-]*$/.test(definition.name)) throw new Error(`Bot name "${definition.name}" must be lower-case letters, digits and dashes`);
   const jobIds = new Set<string>();
   for (const job of definition.jobs ?? []) {
     if (jobIds.has(job.id)) throw new Error(`Bot ${definition.name} declares job "${job.id}" twice`);
     jobIds.add(job.id);
   }
-  return definition;
+  const actions = new Set<string>();
+  for (const action of definition.actions ?? []) {
+    if (actions.has(action.name)) throw new Error(`Bot ${definition.name} declares action "${action.name}" twice`);
+    actions.add(action.name);
+  }
+  return definition as unknown as BotDefinition;
 }

@@ -1,70 +1,131 @@
-import { loadCoreConfig } from '../config/core-config.js';
+import { execFile } from 'node:child_process';
+import { loadCoreConfig, type CoreConfig } from '../config/core-config.js';
 import { ConfigError } from '../config/config-error.js';
+import { applyEnvFile } from '../config/env-file.js';
 import { connectBrain } from '../db/connect-brain.js';
 import { createLogger } from '../log/logger.js';
 import { secretValuesFromEnv } from '../log/secret-values.js';
+import { scrubString } from '../log/scrub-secrets.js';
 import type { BotDefinition } from './define-bot.js';
+import type { FleetMember } from './bot-context.js';
 import type { Channel } from '../channels/channel.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../log/logger.js';
+import type { SignalType } from '../signals/signal-type.js';
+import { SignalRegistry } from '../signals/signal-type.js';
+import { catalogSignalTypes } from '../signals/signal-catalog.js';
 import { startBot } from './start-bot.js';
 import { releaseVersion } from './release-version.js';
-import { loadLlmConfig } from '../llm/llm-config.js';
-import { execFile } from 'node:child_process';
+import { loadLlmConfig, type LlmConfig } from '../llm/llm-config.js';
+import { parseBotSettings, type ParsedBotSettings } from './bot-settings.js';
+import type { ContextExtension } from './context-extension.js';
 
-/**
- * The body of every bot's src/main.ts: load config, connect to the brain, start the bot, and
- * on SIGTERM/SIGINT finish or release in-flight work within the grace period, mark the
- * heartbeat stopped and close connections. A bad config exits 78 (EX_CONFIG) so systemd
- * does not restart in a loop on a typo.
- */
-/** What a bot's main.ts may plug in: the vendors live outside core. */
+/** What the fleet runner plugs in: the vendors and the roster live outside core. */
 export interface RunBotProcessOptions {
   /**
-   * The bot's work-floor channel from the env (createChannel from @jbot/channels: Discord when
-   * DISCORD_TOKEN is set, else the local console). Default: the local recording channel.
+   * The bot's work-floor channel (createChannel from @jbot/channels: Discord when DISCORD_TOKEN
+   * is set, else the local console). Default: the local recording channel.
    */
   channel?: (dependencies: { db: Db; bot: string; log: Logger; name: string; env: NodeJS.ProcessEnv }) => Promise<Channel>;
+  /** Every signal type of the fleet (the roster's), registered besides the runtime's own. */
+  signalTypes?: readonly SignalType[];
+  /** The roster, for ctx.fleet. */
+  fleet?: readonly FleetMember[];
+  /** Context extensions (connectors), their settings parsed with everything else. */
+  extensions?: readonly ContextExtension<never>[];
 }
 
+/** Everything a bot process parses from its environment before it touches the brain. */
+export interface BotProcessConfig {
+  core: CoreConfig;
+  llm: LlmConfig;
+  settings: ParsedBotSettings;
+  extensions: Array<{ extension: ContextExtension<never>; config: unknown }>;
+}
+
+/**
+ * Parse a bot process's whole configuration — core, LLM, the bot's and every job's settings,
+ * each extension's — collecting every problem into one ConfigError (`fleet doctor` uses the
+ * same function, so what it reports is exactly what would stop the bot).
+ */
+export function loadBotProcessConfig(definition: BotDefinition, env: NodeJS.ProcessEnv, extensions: readonly ContextExtension<never>[] = []): BotProcessConfig {
+  const problems: ConfigError['problems'][number][] = [];
+  const attempt = <Value>(load: () => Value): Value | undefined => {
+    try {
+      return load();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const core = attempt(() => loadCoreConfig(env));
+  const llm = attempt(() => loadLlmConfig(env));
+  const settings = attempt(() => parseBotSettings(definition, env));
+  const parsedExtensions = extensions.map((extension) => ({ extension, config: attempt(() => extension.settings.load(env)) }));
+  if (problems.length > 0 || core === undefined || llm === undefined || settings === undefined) {
+    const unique = new Map(problems.map((problem) => [`${problem.variable}\u0000${problem.message}`, problem]));
+    throw new ConfigError([...unique.values()]);
+  }
+  return { core, llm, settings, extensions: parsedExtensions };
+}
+
+// EX_CONFIG: systemd's RestartPreventExitStatus=78 and the supervisor do not restart on it.
+const EXIT_CONFIG = 78;
+
+/**
+ * The body of every bot process: read the env file, parse every setting once (a bad value exits
+ * 78 naming each bad variable, so systemd does not restart in a loop on a typo), connect to the
+ * brain, start the bot, and on SIGTERM/SIGINT finish or release in-flight work within the grace
+ * period, mark the heartbeat stopped and close connections.
+ */
 export async function runBotProcess(definition: BotDefinition, options: RunBotProcessOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const secrets = secretValuesFromEnv(env);
-  let config;
-  let llm;
+  let parsed: BotProcessConfig;
   try {
-    config = loadCoreConfig(env);
-    llm = loadLlmConfig(env);
+    applyEnvFile(env);
+    parsed = loadBotProcessConfig(definition, env, options.extensions);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${definition.name}: ${error.message}\n`);
-      process.exit(78);
+      process.stderr.write(`${definition.name}: ${scrubString(error.message, secretValuesFromEnv(env))}\n`);
+      process.exit(EXIT_CONFIG);
     }
     throw error;
   }
+  const { core: config, llm } = parsed;
+  const secrets = secretValuesFromEnv(env);
   const log = createLogger({ level: config.log.level, pretty: config.log.pretty, secrets, base: { bot: definition.name } });
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
 
   let brain;
   try {
-    brain = await connectBrain(config.brain, { applicationName: definition.name });
+    brain = await connectBrain(config.brain, { applicationName: definition.name, secrets });
   } catch (error) {
     log.fatal({ err: error }, 'cannot connect to the brain');
     process.exitCode = 1;
     return;
   }
+  const member = options.fleet?.find((candidate) => candidate.name === definition.name);
   let channel: Channel | undefined;
   try {
-    channel = await options.channel?.({ db: brain.db, bot: definition.name, log, name: definition.channel ?? `#${definition.name}`, env });
+    channel = await options.channel?.({ db: brain.db, bot: definition.name, log, name: definition.channel ?? member?.channel ?? `#${definition.name}`, env });
   } catch (error) {
     // A channel misconfiguration (DISCORD_CHANNEL_<BOT> missing…) is a config error: exit 78.
     if (error instanceof ConfigError) {
       log.fatal({ err: error }, error.message);
       await brain.db.close();
-      process.exit(78);
+      process.exit(EXIT_CONFIG);
     }
     throw error;
   }
-  const running = await startBot(definition, { db: brain.db, config, log, llm, version: releaseVersion(), ...(channel === undefined ? {} : { channel }) });
+  const db = brain.db;
+  const extensions = Object.assign({}, ...parsed.extensions.map(({ extension, config: extensionConfig }) => extension.create({ db, log, config: extensionConfig as never }))) as Record<string, unknown>;
+  const registry = new SignalRegistry(catalogSignalTypes);
+  for (const type of [...(options.signalTypes ?? []), ...(definition.signalTypes ?? [])]) if (!registry.has(type.type)) registry.register(type);
+  const running = await startBot(definition, {
+    db, config, log, llm, registry, settings: parsed.settings, extensions, version: releaseVersion(),
+    ...(options.fleet === undefined ? {} : { fleet: options.fleet }),
+    ...(channel === undefined ? {} : { channel }),
+  });
   notifySystemdReady(log, env);
   let shuttingDown = false;
   const shutdown = (reason: string) => {
@@ -75,7 +136,7 @@ export async function runBotProcess(definition: BotDefinition, options: RunBotPr
     setTimeout(() => process.exit(1), config.shutdownGraceMs + 2000).unref();
     running
       .stop()
-      .then(() => brain.db.close())
+      .then(() => db.close())
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         log.error({ err: error }, 'error during shutdown');

@@ -4,6 +4,9 @@ import type { Db } from '../db/db.js';
 import { SignalConsumer, type SignalHandler } from '../signals/signal-consumer.js';
 import type { SignalRegistry } from '../signals/signal-type.js';
 import type { BotDefinition } from './define-bot.js';
+import type { FleetMember } from './bot-context.js';
+import { parseBotSettings, type ParsedBotSettings } from './bot-settings.js';
+import type { ApprovalExecutor } from '../approvals/approval-worker.js';
 import { buildBotServices } from './bot-services.js';
 import type { LlmConfig } from '../llm/llm-config.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
@@ -30,6 +33,12 @@ export interface StartBotOptions {
   llm?: LlmConfig;
   /** The clock of the LLM budget day (tests). */
   now?: () => Date;
+  /** The bot's parsed settings (runBotProcess parses them once from the env); default: parsed from an empty env. */
+  settings?: ParsedBotSettings;
+  /** The fleet roster (`ctx.fleet`; jbot routes by it). */
+  fleet?: readonly FleetMember[];
+  /** Fields other packages add to every context (`connectors`), built once per process. */
+  extensions?: Readonly<Record<string, unknown>>;
   /** Approval loop tuning (tests shorten the poll and lease). */
   approvals?: Partial<Pick<ApprovalWorkerOptions, 'pollMs' | 'leaseMs' | 'maxAttempts' | 'worker' | 'onExecutionStart'>>;
 }
@@ -51,7 +60,14 @@ export interface RunningBot {
 export async function startBot(definition: BotDefinition, options: StartBotOptions): Promise<RunningBot> {
   const { db, config } = options;
   const log = options.log.child({ bot: definition.name });
-  const services = buildBotServices(definition, {
+  const member = options.fleet?.find((candidate) => candidate.name === definition.name);
+  const purpose = definition.purpose ?? member?.purpose ?? definition.name;
+  const named = { ...definition, channel: definition.channel ?? member?.channel ?? `#${definition.name}` };
+  const settings = options.settings ?? parseBotSettings(definition, {});
+  const services = buildBotServices(named, {
+    config: settings.bot,
+    ...(options.fleet === undefined ? {} : { fleet: options.fleet }),
+    ...(options.extensions === undefined ? {} : { extensions: options.extensions }),
     db,
     log,
     host: config.hostId,
@@ -65,8 +81,16 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
 
   const handlers = new Map<string, SignalHandler>();
   // Every bot takes the operator's instructions addressed to it (see operator-instruction.ts).
-  const subscriptions = { operator_instruction: instructionHandler(definition), ...definition.on };
-  for (const [signalType, handler] of Object.entries(subscriptions)) {
+  type Handler = (signal: Parameters<SignalHandler>[0], context: ReturnType<typeof baseContext>) => Promise<void> | void;
+  const subscriptions = new Map<string, Handler>();
+  // A wildcard handler (jbot's routing) takes every registered type the bot does not handle itself.
+  if (definition.onEvery !== undefined) {
+    const except = new Set(['operator_instruction', ...(definition.onEvery.except ?? [])]);
+    for (const type of registry.list()) if (!except.has(type.type)) subscriptions.set(type.type, definition.onEvery.handle as Handler);
+  }
+  for (const [signalType, handler] of Object.entries(definition.on ?? {})) if (handler !== undefined) subscriptions.set(signalType, handler as Handler);
+  subscriptions.set('operator_instruction', instructionHandler(definition) as Handler);
+  for (const [signalType, handler] of subscriptions) {
     registry.get(signalType); // unknown subscription types fail at start-up
     handlers.set(signalType, (signal, handlerContext) => handler(signal, baseContext(handlerContext.abortSignal, handlerContext.log, { job: `on:${signalType}`, runId: signal.id })));
   }
@@ -76,7 +100,7 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     db,
     bot: definition.name,
     host: config.hostId,
-    jobs: definition.jobs ?? [],
+    jobs: settings.jobs,
     log,
     signals,
     context: baseContext,
@@ -92,7 +116,7 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     version: options.version ?? '0.1.0',
     intervalMs: config.heartbeatIntervalMs,
     log,
-    detail: () => ({ subscriptions: [...handlers.keys()], jobs: (definition.jobs ?? []).map((job) => job.id) }),
+    detail: () => ({ subscriptions: [...handlers.keys()], jobs: settings.jobs.map((job) => job.id) }),
   });
   const consumer = new SignalConsumer({
     db,
@@ -112,7 +136,7 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     db,
     bot: definition.name,
     channel,
-    executors: definition.executors ?? {},
+    executors: executorsOf(definition),
     context: baseContext,
     log,
     listen: db.transport === 'postgres',
@@ -131,7 +155,7 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
   });
   // Long-lived services record their LLM calls under job `service`.
   const stopService = await definition.onStart?.(baseContext(new AbortController().signal, log, { job: 'service', runId: `${config.hostId}:${process.pid}` }));
-  log.info({ subscriptions: consumer.signalTypes, jobs: (definition.jobs ?? []).map((job) => job.id) }, `${definition.name} is up: ${definition.purpose}`);
+  log.info({ subscriptions: consumer.signalTypes, jobs: settings.jobs.map((job) => job.id) }, `${definition.name} is up: ${purpose}`);
 
   let stopped: Promise<void> | undefined;
   return {
@@ -154,4 +178,9 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
       return stopped;
     },
   };
+}
+
+// Each action's executor gets its draft parsed with the schema the request was checked against.
+function executorsOf(definition: BotDefinition): Record<string, ApprovalExecutor> {
+  return Object.fromEntries((definition.actions ?? []).map((action) => [action.name, ((approval, context) => action.execute(action.draft.parse(approval.draft), context, approval)) satisfies ApprovalExecutor]));
 }

@@ -5,6 +5,7 @@ import type { Db } from './db.js';
 import { migrate } from './migrate.js';
 import { createPostgresDb } from './postgres-db.js';
 import { createSupabaseDb } from './supabase-db.js';
+import { withSecretsScrubbed } from './secret-scrubbing-db.js';
 
 /** A connected brain and the URL it used (postgres and embedded transports). */
 export interface Brain {
@@ -15,8 +16,9 @@ export interface Brain {
 /**
  * Connect to the configured brain and prove it answers: postgres (DATABASE_URL), supabase
  * (SUPABASE_URL + key), or the embedded local Postgres, which is started and migrated here.
+ * With `secrets` (secretValuesFromEnv), nothing this process writes to or reads from the brain holds one.
  */
-export async function connectBrain(target: BrainTarget, options: { applicationName?: string } = {}): Promise<Brain> {
+export async function connectBrain(target: BrainTarget, options: { applicationName?: string; secrets?: readonly string[] } = {}): Promise<Brain> {
   let brain: Brain;
   switch (target.kind) {
     case 'embedded': {
@@ -36,7 +38,7 @@ export async function connectBrain(target: BrainTarget, options: { applicationNa
       break;
   }
   await assertMigrated(brain.db);
-  return brain;
+  return options.secrets === undefined ? brain : { ...brain, db: withSecretsScrubbed(brain.db, options.secrets) };
 }
 
 /** Fail with a clear instruction when the brain's functions are missing. */

@@ -1,5 +1,7 @@
-import { pino, stdSerializers, type Logger } from 'pino';
+import { pino, type Logger } from 'pino';
+import { printableText } from './printable-text.js';
 import { scrubString, scrubValue } from './scrub-secrets.js';
+import { serializeError } from './serialize-error.js';
 
 export type { Logger } from 'pino';
 
@@ -26,18 +28,34 @@ const REDACT_PATHS = [
 export function createLogger(options: LoggerOptions = {}): Logger {
   const secrets = options.secrets ?? [];
   const pretty = options.pretty === 'true' || (options.pretty !== 'false' && process.stdout.isTTY === true && options.destination === undefined);
+  // A pretty log is read on a terminal, where a control character in a message from outside
+  // (a deal name, a vendor's error) would act rather than show; JSON lines escape them anyway.
+  const text = pretty ? (value: string) => printableText(scrubString(value, secrets)) : (value: string) => scrubString(value, secrets);
+  const fields = (value: unknown) => (pretty ? mapStrings(scrubValue(value, secrets), printableText) : scrubValue(value, secrets));
   const pinoOptions = {
     level: options.level ?? 'info',
     base: options.base ?? {},
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: { err: (error: Error) => scrubValue(stdSerializers.err(error), secrets) },
+    // formatters.log runs before this and has already turned an Error into plain data (keeping its
+    // class as `type`); an Error still arrives here only when there are no secrets to scrub.
+    serializers: { err: (error: unknown) => (error instanceof Error ? fields(serializeError(error)) : error) },
     formatters: {
-      log: (object: Record<string, unknown>) => scrubValue(object, secrets) as Record<string, unknown>,
+      log: (object: Record<string, unknown>) => fields(object) as Record<string, unknown>,
     },
     hooks: {
-      // Message strings are not passed through formatters.log, so scrub them here.
+      // Message strings are not passed through formatters.log, so scrub them here. `log.error(err)`
+      // and `log.error({ err })` without a message take the error's message as theirs: pass it
+      // scrubbed, or pino would copy it raw.
       logMethod(this: Logger, inputArguments: unknown[], method: (...args: unknown[]) => void) {
-        method.apply(this, inputArguments.map((argument) => (typeof argument === 'string' ? scrubString(argument, secrets) : argument)));
+        const [first, ...rest] = inputArguments;
+        if (rest.length === 0 && typeof first === 'object' && first !== null) {
+          const error = first instanceof Error ? first : (first as { err?: unknown }).err;
+          if (error instanceof Error && (first instanceof Error || (first as { msg?: unknown }).msg === undefined)) {
+            method.apply(this, [first instanceof Error ? { err: first } : first, text(error.message)]);
+            return;
+          }
+        }
+        method.apply(this, inputArguments.map((argument, index) => (typeof argument === 'string' ? text(argument) : index === 0 ? argument : fields(argument))));
       },
     },
   };
@@ -45,4 +63,15 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     return pino({ ...pinoOptions, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } });
   }
   return options.destination === undefined ? pino(pinoOptions) : pino(pinoOptions, options.destination);
+}
+
+// Deep copy with every string mapped; an Error becomes its log shape first, as in scrubValue.
+function mapStrings(value: unknown, map: (text: string) => string, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return map(value);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (seen.has(value)) return '[circular]';
+  seen.add(value);
+  if (value instanceof Error) return mapStrings(serializeError(value), map, seen);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, map, seen));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, map, seen)]));
 }

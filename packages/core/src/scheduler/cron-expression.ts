@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import nodeCron from 'node-cron';
-import type { JobDefinition } from '../bot/define-bot.js';
+import type { ResolvedJob as JobDefinition } from '../bot/define-bot.js';
 import { ScheduleError } from './schedule-error.js';
 
 // Pure cron arithmetic, no database: validation, next tick, ticks inside a window.

@@ -1,6 +1,9 @@
 import nodeCron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import type { BotContext, JobDefinition, JobRunInfo } from '../bot/define-bot.js';
+import type { BotContext, JobRunInfo } from '../bot/bot-context.js';
+import type { ResolvedJob as JobDefinition } from '../bot/define-bot.js';
+import { readLastRun } from '../jobs/last-run.js';
+import { recordRunResult } from '../jobs/record-run-result.js';
 import type { Db, Listener } from '../db/db.js';
 import type { SignalEmitter } from '../signals/signal-emitter.js';
 import { nextTick, ticksBetween, validateJobSchedule } from './cron-expression.js';
@@ -207,7 +210,10 @@ export class JobScheduler {
       timedOut = true;
       abort.abort(new Error(`timed out after ${job.timeoutMs} ms`));
     }, job.timeoutMs);
-    const info: JobRunInfo = { job: job.id, runId: run.runId, scheduledFor: run.scheduledFor, attempt: run.attempt, manual: run.manual, idempotencyKey: run.idempotencyKey };
+    const info: JobRunInfo = {
+      job: job.id, runId: run.runId, scheduledFor: run.scheduledFor, attempt: run.attempt, manual: run.manual, idempotencyKey: run.idempotencyKey,
+      lastRun: () => readLastRun(db, this.options.bot, job.id, run.scheduledFor),
+    };
     const context = { ...this.options.context(abort.signal, log, { job: info.job, runId: info.runId }), ...info };
     // A routine tick is logged at debug unless a person asked for it or it fails (below).
     const routineLevel = job.routine === true && !run.manual ? 'debug' : 'info';
@@ -218,7 +224,7 @@ export class JobScheduler {
     // A timed-out or shutdown-aborted job gets ABORT_SETTLE_MS to honour its signal.
     const aborted = new Promise<'aborted'>((resolve) => abort.signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
     try {
-      const first = await Promise.race([work.then(() => 'done' as const), aborted]);
+      const first = await Promise.race([work.then((value) => ({ value }) as const), aborted]);
       if (first === 'aborted') {
         // On shutdown the grace period is nearly spent: record the run promptly.
         const settleMs = timedOut ? ABORT_SETTLE_MS : SHUTDOWN_SETTLE_MS;
@@ -226,6 +232,9 @@ export class JobScheduler {
         status = timedOut ? 'timed_out' : 'abandoned';
         errorText = timedOut ? `timed out after ${job.timeoutMs} ms${settled === 'stuck' ? ' (still running after its abort signal; not retried)' : ''}` : 'stopped: the process is shutting down';
         if (settled === 'stuck') timedOut = false; // never retry over a run that may still be going
+      } else {
+        // What it found (outcome line, fingerprint) goes on its row: the next run compares with it.
+        await recordRunResult(db, run.runId, first.value).catch((error: unknown) => log.warn({ err: error }, 'could not record the run result'));
       }
     } catch (error) {
       status = timedOut ? 'timed_out' : this.stopController.signal.aborted ? 'abandoned' : 'failed';

@@ -1,47 +1,9 @@
 import { z } from 'zod';
 import { defineSignalType } from './signal-type.js';
 
-// The signal types of the reference fleet. They live in core because the emitter validates
-// against the same schema the consumer reads with, and both are different processes.
-
-const dealSummary = z.object({
-  deal_id: z.string().min(1),
-  name: z.string().min(1),
-  owner: z.string().optional(),
-  stage: z.string().optional(),
-  amount: z.number().optional(),
-  last_activity_at: z.string().optional(),
-  days_since_activity: z.number().int().nonnegative().optional(),
-});
-
-/** salesbot: deals with no activity past the stale threshold. */
-export const staleDeals = defineSignalType({
-  type: 'stale_deals',
-  description: 'Wholesale deals with no activity for longer than the stale threshold',
-  defaultSeverity: 'warning',
-  schema: z.object({
-    deals: z.array(dealSummary).min(1),
-    threshold_days: z.number().int().positive(),
-    new_deals: z.array(dealSummary).optional(),
-    closed_won: z.array(dealSummary).optional(),
-  }),
-});
-
-/** opsbot: a shipment is late against its promised ETA. */
-export const freightDelay = defineSignalType({
-  type: 'freight_delay',
-  description: 'An inbound shipment is late against its promised ETA',
-  defaultSeverity: 'alert',
-  schema: z.object({
-    shipment_id: z.string().min(1),
-    delay_days: z.number().int().positive(),
-    supplier: z.string().optional(),
-    origin: z.string().optional(),
-    promised_eta: z.string().optional(),
-    expected_eta: z.string().optional(),
-    skus: z.array(z.string()).optional(),
-  }),
-});
+// The signal types the runtime itself raises or carries (job failures, budgets, the operator's
+// instructions, approval requests, notes). A bot's own types live in its `signals.ts` and are
+// registered in every bot process through the fleet roster.
 
 /** Any bot: a cron job failed (raised on the second consecutive failure). */
 export const jobFailed = defineSignalType({
@@ -65,14 +27,6 @@ export const budgetExceeded = defineSignalType({
   description: 'A daily LLM budget was reached; further calls are refused until tomorrow (UTC)',
   defaultSeverity: 'alert',
   schema: z.object({ bot: z.string(), scope: z.enum(['bot', 'fleet']), cap_usd: z.number(), spent_usd: z.number(), day: z.string() }),
-});
-
-/** sysbot: a bot stopped sending heartbeats or keeps restarting. */
-export const botUnhealthy = defineSignalType({
-  type: 'bot_unhealthy',
-  description: 'A bot is down, stale or restarting repeatedly',
-  defaultSeverity: 'alert',
-  schema: z.object({ bot: z.string(), host: z.string().optional(), reason: z.string(), seconds_since_seen: z.number().optional() }),
 });
 
 /** A free-form note between bots or to the operator (digest material). */
@@ -115,5 +69,16 @@ export const approvalRequested = defineSignalType({
   schema: z.object({ approval_id: z.string().uuid(), bot: z.string(), action: z.string(), title: z.string(), expires_at: z.string(), signal_id: z.string().uuid().optional() }),
 });
 
-/** All catalog types, registered in every process by default. */
-export const catalogSignalTypes = [staleDeals, freightDelay, jobFailed, jobMissed, budgetExceeded, botUnhealthy, botNote, operatorInstruction, approvalRequested];
+/** The runtime's own types, registered in every process. */
+export const catalogSignalTypes = [jobFailed, jobMissed, budgetExceeded, botNote, operatorInstruction, approvalRequested];
+
+declare module './signal-type.js' {
+  interface SignalPayloads {
+    job_failed: z.output<typeof jobFailed.schema>;
+    job_missed: z.output<typeof jobMissed.schema>;
+    budget_exceeded: z.output<typeof budgetExceeded.schema>;
+    bot_note: z.output<typeof botNote.schema>;
+    operator_instruction: z.output<typeof operatorInstruction.schema>;
+    approval_requested: z.output<typeof approvalRequested.schema>;
+  }
+}

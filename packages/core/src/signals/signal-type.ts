@@ -2,6 +2,18 @@ import { z } from 'zod';
 import type { Severity } from './severity.js';
 import { SignalPayloadError, UnknownSignalTypeError } from './signal-errors.js';
 
+/**
+ * Every signal type of the fleet and its parsed payload, by name. Core declares its own; each
+ * bot adds the types it introduces by augmenting this interface from its `signals.ts`
+ * (`declare module '@jbot/core' { interface SignalPayloads { … } }`), so a consumer's handler
+ * is typed from the producer's schema without a package depending on another bot.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface SignalPayloads {}
+
+/** The payload of a catalogued signal type, as its consumer receives it (parsed). */
+export type PayloadOf<Type extends keyof SignalPayloads> = SignalPayloads[Type];
+
 /** A signal type: its name, what it means, and the zod schema every payload must pass. */
 export interface SignalType<Schema extends z.ZodType = z.ZodType> {
   type: string;

@@ -1,0 +1,6 @@
+// The signal types contentbot introduces: none yet. Declare each with defineSignalType, list it in
+// `signalTypes`, and add its payload to SignalPayloads (see bots/salesbot/src/signals.ts).
+import type { SignalType } from '@jbot/core';
+
+/** Every type contentbot introduces. */
+export const signalTypes: SignalType[] = [];
