@@ -2,6 +2,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
+import { staleDeals } from '@jbot/salesbot/signals';
 import { catalogSignalTypes, createPostgresDb, createSignalEmitter, defineBot, SignalRegistry, startBot, type Db, type OperatorInstruction, type RunningBot } from '@jbot/core';
 import { freshDatabase, waitFor, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { createJbot, LOCAL_OPERATOR_CHAT } from '../src/index.js';
@@ -26,7 +27,10 @@ describe('the local operator console (no Telegram token)', () => {
     database = await freshDatabase();
     db = createPostgresDb({ url: database.url, poolMax: 6 });
     sql = postgres(database.url, { max: 2 });
-    jbot = await startBot(createJbot({ env: { FLEET_TZ: 'UTC' }, operatorInput: typed }), { db, config: testBotConfig(), log: console });
+    // jbot subscribes to every signal type it is given: the fleet's salesbot type here.
+    const registry = new SignalRegistry([...catalogSignalTypes, staleDeals]);
+    const fleet = [{ name: 'jbot', channel: '#jbot', purpose: '' }, { name: 'salesbot', channel: '#sales-bot', purpose: '' }];
+    jbot = await startBot(createJbot({ env: { FLEET_TZ: 'UTC' }, operatorInput: typed }), { db, config: testBotConfig(), log: console, registry, fleet });
     salesbot = await startBot(
       defineBot({ name: 'salesbot', purpose: 'test salesbot', channel: '#sales-bot', onInstruction: (instruction) => { instructions.push(instruction); return 'drafting 2 follow-up emails for approval'; } }),
       { db, config: testBotConfig(), log: console },
@@ -41,7 +45,7 @@ describe('the local operator console (no Telegram token)', () => {
   });
 
   it('a typed line answers the latest line: routed to the bot that raised it, linked to its signal, and the acknowledgement is printed', async () => {
-    const emit = (bot: string) => createSignalEmitter({ db, registry: new SignalRegistry(catalogSignalTypes), bot });
+    const emit = (bot: string) => createSignalEmitter({ db, registry: new SignalRegistry([...catalogSignalTypes, staleDeals]), bot });
     const stale = await emit('salesbot').emit('stale_deals', { deals: [{ deal_id: 'D-7', name: 'Harbor Home — spring order' }, { deal_id: 'D-9', name: 'Cedar & Co restock' }], threshold_days: 14 });
     await waitFor(() => shown((entry) => String(entry['msg']).includes('2 wholesale deals stale')).length > 0, { what: 'the stale-deals line printed' });
     // Lines queued together share one numbered message: answer ours by its number, as the console invites.
