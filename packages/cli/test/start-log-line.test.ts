@@ -36,6 +36,11 @@ describe('pnpm start log lines', () => {
     expect(formatLogLine('jbot', telegram)).toBe('08:30:01 jbot       info  → Telegram: Morning brief');
   });
 
+  it('shows timestamps in context fields to the second', () => {
+    const line = JSON.stringify({ level: 30, time: at, bot: 'salesbot', job: 'hubspot-sync', scheduledFor: '2026-12-01T09:07:30.467Z', msg: 'job hubspot-sync started' });
+    expect(formatLogLine('salesbot', line)).toBe('08:30:01 salesbot   info  job hubspot-sync started  job=hubspot-sync scheduledFor=2026-12-01T09:07:30Z');
+  });
+
   it("shows the operator's typed line as theirs", () => {
     const typed = JSON.stringify({ level: 30, time: at, bot: 'jbot', channel: 'telegram(local)', chatId: 'local-operator', direction: 'in', replyTo: 17, msg: '2 follow up on both' });
     expect(formatLogLine('jbot', typed)).toBe('08:30:01 jbot       info  ← you: 2 follow up on both');

@@ -29,7 +29,7 @@ export function formatLogLine(bot: string, line: string, color: (text: string) =
   const hidden = localTelegram ? LOCAL_TELEGRAM_HIDDEN : HIDDEN;
   const extras = Object.entries(entry)
     .filter(([key]) => !hidden.has(key))
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? withoutMilliseconds(value) : JSON.stringify(value)}`)
     .map(printableText)
     .join(' ');
   let message = typeof entry['msg'] === 'string' ? entry['msg'] : '';
@@ -70,4 +70,9 @@ export function jsonLogLine(bot: string, line: string, stream: 'stdout' | 'stder
     // Not JSON: a local channel post or a stray print; wrapped below.
   }
   return JSON.stringify({ level: stream === 'stderr' ? 50 : 30, time: Date.now(), bot, channel: 'console', msg: line });
+}
+
+// A context field holding a timestamp (scheduledFor=…) reads to the second on the console.
+function withoutMilliseconds(value: string): string {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d+Z$/.test(value) ? value.replace(/\.\d+Z$/, 'Z') : value;
 }
