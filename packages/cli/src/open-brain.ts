@@ -46,8 +46,10 @@ export async function openBrain(env: NodeJS.ProcessEnv, options: { needs?: 'brai
       // The same scrubbing seam connectBrain puts on every other brain.
       const db = withSecretsScrubbed(connection, secrets);
       return session(db, server.url, async () => {
+        // A `pnpm start` that attached meanwhile owns it now: leave it running for the fleet.
+        const [others] = await db.rpc<{ other_brain_sessions: number }>('other_brain_sessions').catch(() => [{ other_brain_sessions: 0 }]);
         await db.close();
-        await stopServer();
+        if ((others?.other_brain_sessions ?? 0) === 0) await stopServer();
       });
     } catch (error) {
       await stopServer();
