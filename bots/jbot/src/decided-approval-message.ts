@@ -34,7 +34,8 @@ export async function renderDecidedMessage(
   const rendered = items.map((item) => {
     const state = item.approval_id === null ? undefined : current.get(item.approval_id);
     if (state === undefined || state.status === 'pending') return item;
-    return { ...item, line: `${item.line} — ${verdict(state, state.id === approval.id ? decidedHere : null)}` };
+    // A decided item keeps its headline only: the draft below it no longer waits for anyone.
+    return { ...item, line: `${item.line.split('\n')[0] ?? ''} — ${verdict(state, state.id === approval.id ? decidedHere : null)}` };
   });
   // A row of buttons stays only while every approval it decides is still pending.
   const buttons = (body.buttons ?? []).filter((row) =>

@@ -1,6 +1,7 @@
 import type { BotContext, Signal } from '@jbot/core';
 import type { JbotConfig } from './jbot-config.js';
 import { routeSignal, synthesiseLine, workFloorText } from './routing.js';
+import { TELEGRAM_UNDELIVERED_KEY_PREFIX } from './telegram-service.js';
 
 /**
  * jbot's handler for every signal: apply the routing rules. The work-floor post and the
@@ -17,6 +18,9 @@ export async function escalateSignal(signal: Signal, context: BotContext, depend
     p_body: { kind: 'signal', severity: signal.severity, signal_type: signal.type },
   });
   if (decision.telegram === null) return;
+  // "Telegram has not delivered …" is for the work floor: on Telegram it would only queue behind
+  // the lines it reports (and, undelivered in turn, raise itself again).
+  if (signal.sourceBot === 'jbot' && signal.dedupeKey?.startsWith(TELEGRAM_UNDELIVERED_KEY_PREFIX) === true) return;
   const [result] = await context.db.rpc<{ escalated: boolean; status: string }>('escalate_signal', {
     p_signal_id: signal.id,
     p_line: synthesiseLine(signal),

@@ -1,5 +1,5 @@
-import { ServiceLease, type Db, type Logger } from '@jbot/core';
-import { createGrammyTransport, createLocalTelegramTransport, TelegramDispatcher, type TelegramTransport } from '@jbot/channels';
+import { ServiceLease, type Db, type Logger, type SignalEmitter } from '@jbot/core';
+import { createGrammyTransport, createLocalTelegramTransport, TelegramDispatcher, type TelegramTransport, type UndeliveredLine } from '@jbot/channels';
 import { LOCAL_OPERATOR_CHAT, type JbotConfig } from './jbot-config.js';
 import { createOperatorInbox } from './operator-inbox.js';
 import type { MessageRouter } from './routing.js';
@@ -17,15 +17,39 @@ export interface TelegramService {
  * Start Telegram for jbot: grammY (long polling, or a webhook with secret_token) when a token
  * is set, otherwise the local stand-in that records and prints each line.
  */
-export async function startTelegramService(options: { db: Db; log: Logger; config: JbotConfig; router: MessageRouter; holder?: string; leaseMs?: number; operatorInput?: NodeJS.ReadableStream }): Promise<TelegramService> {
+export async function startTelegramService(options: {
+  db: Db;
+  log: Logger;
+  config: JbotConfig;
+  router: MessageRouter;
+  holder?: string;
+  leaseMs?: number;
+  /** jbot's signals: a line Telegram has not taken for a while is raised as bot_unhealthy (#jbot, #sys-bot). */
+  signals?: SignalEmitter;
+  host?: string;
+  /** The outbox clock (tests run hours of outage on it); default the database's. */
+  outboxClock?: () => Date;
+  /** The operator's typed lines in local mode (default: stdin when `pnpm start` says a person types there). */
+  operatorInput?: NodeJS.ReadableStream;
+}): Promise<TelegramService> {
   const { db, log, config } = options;
   const { token } = config.telegram;
+  warnAboutOpenGroups(config, log);
   // Locally, the `pnpm start` terminal is the operator's Telegram: typed lines arrive on stdin.
   const input = options.operatorInput ?? (config.operatorStdin ? process.stdin : undefined);
   const transport = token === undefined
     ? createLocalTelegramTransport(log, { ...(input === undefined ? {} : { input }), chatId: LOCAL_OPERATOR_CHAT, senderId: `local:${process.env['USER'] ?? 'operator'}` })
     : await createGrammyTransport({ ...config.telegram, token }, log);
-  const dispatcher = new TelegramDispatcher({ db, transport, log: log.child({ component: 'telegram-dispatcher' }), minIntervalMs: config.telegram.minIntervalMs });
+  const signals = options.signals;
+  const dispatcher = new TelegramDispatcher({
+    db,
+    transport,
+    log: log.child({ component: 'telegram-dispatcher' }),
+    minIntervalMs: config.telegram.minIntervalMs,
+    ...(config.telegram.undeliveredAlertMs === undefined ? {} : { undeliveredAlertMs: config.telegram.undeliveredAlertMs }),
+    ...(options.outboxClock === undefined ? {} : { clock: options.outboxClock }),
+    ...(signals === undefined ? {} : { onUndelivered: (lines: UndeliveredLine[]) => raiseUndelivered(signals, lines, { host: options.host, alertMs: config.telegram.undeliveredAlertMs ?? 600_000 }) }),
+  });
   await dispatcher.start();
   const inbox = createOperatorInbox({
     db,
@@ -52,4 +76,31 @@ export async function startTelegramService(options: { db: Db; log: Logger; confi
       await dispatcher.stop();
     },
   };
+}
+
+/**
+ * Anyone in a group chat can press the buttons unless TELEGRAM_APPROVER_USER_IDS names who may
+ * decide; say so at start, as the Discord channel does for its approver lists.
+ */
+function warnAboutOpenGroups(config: JbotConfig, log: Logger): void {
+  const groups = config.telegram.operatorChatIds.filter((chatId) => chatId.startsWith('-'));
+  if (groups.length === 0 || config.approverIds.length > 0) return;
+  log.warn({ groups }, `TELEGRAM_OPERATOR_CHAT_IDS includes group chat${groups.length === 1 ? '' : 's'} ${groups.join(', ')} and TELEGRAM_APPROVER_USER_IDS is empty: every member can approve with the buttons. Set TELEGRAM_APPROVER_USER_IDS to the Telegram user ids allowed to decide.`);
+}
+
+/** The dedupe key prefix of jbot's "Telegram has not delivered …" signals (never escalated to Telegram itself). */
+export const TELEGRAM_UNDELIVERED_KEY_PREFIX = 'telegram-undelivered:';
+
+// Telegram has not taken these lines for a while: one bot_unhealthy from jbot says so on #jbot
+// (its detail post) and #sys-bot (sysbot posts every bot_unhealthy). The lines stay queued.
+async function raiseUndelivered(signals: SignalEmitter, lines: UndeliveredLine[], context: { host: string | undefined; alertMs: number }): Promise<void> {
+  const minutes = Math.round(context.alertMs / 60_000);
+  const shown = lines.slice(0, 5).map((line, index) => `${index + 1}) to chat ${line.chatId} (${line.bot}, ${line.attempts} attempt${line.attempts === 1 ? '' : 's'}, queued ${line.queuedAt}): ${line.text.length > 200 ? `${line.text.slice(0, 199)}…` : line.text}`);
+  const more = lines.length > shown.length ? `\n… and ${lines.length - shown.length} more` : '';
+  const lastError = lines.find((line) => line.error !== null)?.error ?? 'none recorded';
+  await signals.emit('bot_unhealthy', {
+    bot: 'jbot',
+    ...(context.host === undefined ? {} : { host: context.host }),
+    reason: `Telegram has not delivered ${lines.length} operator line${lines.length === 1 ? '' : 's'} for over ${minutes} min (last error: ${lastError}); they stay queued and are retried until Telegram takes them:\n${shown.join('\n')}${more}`,
+  }, { dedupeKey: `${TELEGRAM_UNDELIVERED_KEY_PREFIX}${Math.min(...lines.map((line) => line.outboxId))}` });
 }

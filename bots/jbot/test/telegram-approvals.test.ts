@@ -23,6 +23,11 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
   let executions = 0;
   // The notice Telegram showed on a tap (answerCallbackQuery), if the bot answered it.
   const answerTo = (callbackQueryId: string) => emulator.callbackAnswers().find((answer) => answer.callbackQueryId === callbackQueryId)?.text ?? undefined;
+  // The dispatcher records a message just after Telegram accepted it, and a tap is checked against that record: wait for it.
+  const recorded = async <Message extends { messageId: number }>(message: Message): Promise<Message> => {
+    await waitFor(async () => (await sql`select 1 from channel_messages where channel = 'telegram' and external_message_id = ${String(message.messageId)}`).length > 0, { what: `message ${message.messageId} recorded` });
+    return message;
+  };
   const salesbot = defineBot({
     name: 'salesbot',
     purpose: 'test salesbot',
@@ -74,8 +79,9 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
       title: 'Send 2 follow-up emails to stale wholesale deals',
       draft: { emails: [{ to: 'dana@wholeharvest.example', subject: 'Picking up the holiday program' }] },
     });
-    const line = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Send 2 follow-up emails')), { what: 'the approval line' });
-    expect(line.text).toBe('🟡 salesbot asks: Send 2 follow-up emails to stale wholesale deals');
+    const line = await recorded(await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Send 2 follow-up emails')), { what: 'the approval line' }));
+    // The whole (short) draft is on the line, so Approve sits under what it approves.
+    expect(line.text).toBe('🟡 salesbot asks: Send 2 follow-up emails to stale wholesale deals\nemails (1):\n  1) to: dana@wholeharvest.example\n     subject: Picking up the holiday program');
     expect(line.inlineKeyboard).toEqual([[
       { text: '✅ Approve', callback_data: `ap:${approval.id}:a` },
       { text: '✖️ Reject', callback_data: `ap:${approval.id}:r` },
@@ -118,7 +124,7 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
       title: 'Send a delay notice to Harbor Lights Gifts',
       draft: { emails: [{ to: 'leah@harborlightsgifts.example', subject: 'Update on your order WO-7722' }] },
     });
-    const line = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('delay notice to Harbor Lights')), { what: 'the approval line' });
+    const line = await recorded(await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('delay notice to Harbor Lights')), { what: 'the approval line' }));
     expect(line.inlineKeyboard?.[0]).toHaveLength(2);
     // Someone rejects it at the terminal (`fleet reject`) before the operator looks at Telegram.
     expect((await decideApproval(db, { approvalId: approval.id, decision: 'rejected', decidedBy: 'ana', decidedVia: 'local' })).decided).toBe(true);
@@ -139,7 +145,7 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
     const services = buildBotServices(salesbot, { db, log: silent, host: 'test-host' });
     const saltmarsh = (await services.approvals.request({ action: 'send_followups', title: 'Send a restock note to Saltmarsh Goods', draft: {} })).approval;
     const coastal = (await services.approvals.request({ action: 'send_followups', title: 'Send a restock note to Coastal Home Co.', draft: {} })).approval;
-    const batch = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Saltmarsh Goods') && message.text.includes('Coastal Home Co.')), { what: 'one message with both approvals' });
+    const batch = await recorded(await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Saltmarsh Goods') && message.text.includes('Coastal Home Co.')), { what: 'one message with both approvals' }));
     const rowFor = (keyboard: typeof batch.inlineKeyboard, approvalId: string) => (keyboard ?? []).find((row) => row.some((button) => button.callback_data?.includes(approvalId)));
     expect(batch.inlineKeyboard).toHaveLength(2);
     expect(rowFor(batch.inlineKeyboard, saltmarsh.id)?.map((button) => button.callback_data)).toEqual([`ap:${saltmarsh.id}:a`, `ap:${saltmarsh.id}:r`]);

@@ -223,4 +223,44 @@ describe('Discord work floor and approvals', () => {
     expect((await getApproval(db, approval.id))?.status).toBe('expired');
     expect(executions.get(approval.id)).toBeUndefined();
   });
+  it('a failed approval shows a Retry button; an approver\'s Retry runs it again, a stranger\'s changes nothing', async () => {
+    const contexts: BotContext[] = [];
+    const sent: string[] = [];
+    let vendorDown = true;
+    await start(defineBot({
+      name: 'salesbot',
+      purpose: 'test',
+      channel: '#sales-bot',
+      actions: [
+        defineAction({
+          name: 'send_followups',
+          draft: z.object({ emails: z.array(z.unknown()) }),
+          execute: (_draft, _context, approval: Approval) => {
+            if (vendorDown) throw new Error('HubSpot email create failed with HTTP 503');
+            sent.push(approval.id);
+            return { summary: 'sent 2 follow-up emails' };
+          },
+        }),
+      ],
+      onStart: (context) => void contexts.push(context),
+    }));
+    const { approval, message } = await requestFollowUps(contexts[0]!);
+    discord.click({ messageId: message.id, customId: customId(approval, 'approve'), userId: APPROVER, username: 'ana' });
+    await waitFor(() => String(discord.message(message.id)?.embeds[0]?.['title']).startsWith('Failed'), { what: 'the message to show the failure' });
+    const failed = discord.message(message.id);
+    expect(statusField(failed)).toContain('execution failed: HubSpot email create failed with HTTP 503');
+    const retryButton = `approval:salesbot:${approval.id}:retry`;
+    expect((failed?.components[0] as { components: Array<{ custom_id: string; label: string }> }).components.map((button) => [button.label, button.custom_id])).toEqual([['Retry', retryButton]]);
+
+    const refused = discord.click({ messageId: message.id, customId: retryButton, userId: STRANGER, username: 'mallory' });
+    expect((await waitFor(() => discord.response(refused)?.callback, { what: 'the refusal' }))).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
+    expect((await getApproval(db, approval.id))?.status).toBe('failed');
+
+    vendorDown = false;
+    discord.click({ messageId: message.id, customId: retryButton, userId: APPROVER, username: 'ana' });
+    await waitFor(() => statusField(discord.message(message.id)).includes('sent 2 follow-up emails'), { what: 'the retried approval to show its result' });
+    expect(sent).toEqual([approval.id]);
+    expect(await getApproval(db, approval.id)).toMatchObject({ status: 'executed', attempts: 1 });
+    expect(discord.message(message.id)?.components).toEqual([]);
+  });
 });

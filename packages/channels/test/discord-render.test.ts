@@ -7,7 +7,7 @@ const approval: Approval = {
   id: '6f1c2a8e-1b2c-4d3e-8f90-0a1b2c3d4e5f', bot: 'salesbot', action: 'send_followups', title: 'Send 2 follow-ups',
   draft: { to: 'buyer@cedar.example', body: 'Hi,\nchecking in on the spring order.' }, signalId: null, status: 'pending',
   requestedAt: '2026-11-25T08:30:00.000Z', expiresAt: '2026-11-26T08:30:00.000Z', decidedBy: null, decidedVia: null, decidedAt: null,
-  idempotencyKey: 'approval:6f1c2a8e-1b2c-4d3e-8f90-0a1b2c3d4e5f', attempts: 0, executedAt: null, result: null, error: null, renderedStatus: null,
+  idempotencyKey: 'approval:6f1c2a8e-1b2c-4d3e-8f90-0a1b2c3d4e5f', attempts: 0, executedAt: null, result: null, error: null, retryAt: null, renderedStatus: null,
 };
 
 const embedSize = (embed: Record<string, unknown>) =>

@@ -69,7 +69,7 @@ describe('fleet doctor', () => {
     expect(result.status, result.output).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toEqual([
-      '✓ environment: valid for core, LLM, connectors, Telegram and Discord (2 bots)',
+      '✓ environment: valid for core, LLM, connectors, Telegram, Discord and the settings of 2 bots and their jobs',
       expect.stringMatching(/^✓ database: reachable over DATABASE_URL, round trip \d+ ms$/),
       expect.stringMatching(/^✓ migrations: all \d+ applied$/),
       expect.stringMatching(/^✓ clock: within \d+ ms of the database/),

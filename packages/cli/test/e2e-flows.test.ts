@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT_NAMES } from '@jbot/fleet';
@@ -23,6 +25,7 @@ describe('end to end across ten processes: the Monday stale-deal flow and the fr
   let telegram: TelegramEmulator;
   let supervisor: ChildProcess | undefined;
   let output = '';
+  const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'jbot-e2e-'));
 
   beforeAll(async () => {
     database = await freshDatabase();
@@ -35,6 +38,8 @@ describe('end to end across ten processes: the Monday stale-deal flow and the fr
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: database.url,
+      // Its own data directory: one supervisor per data directory, and a developer's `pnpm start` may hold the checkout's.
+      FLEET_DATA_DIR: dataDirectory,
       FLEET_HOST_ID: 'e2e-host',
       FLEET_TZ: 'UTC',
       HEARTBEAT_INTERVAL_MS: '1000',
@@ -73,6 +78,7 @@ describe('end to end across ten processes: the Monday stale-deal flow and the fr
     await hubspot?.close();
     await db?.close();
     await database?.drop();
+    fs.rmSync(dataDirectory, { recursive: true, force: true });
   });
 
   it('sync → Telegram line → operator reply → drafts on Discord → Approve (twice) → 2 emails and 2 deal updates at HubSpot, once each', async () => {
@@ -91,9 +97,17 @@ describe('end to end across ten processes: the Monday stale-deal flow and the fr
     expect(telegram.botMessages(OPERATOR).filter((message) => staleLine.test(message.text))).toHaveLength(1);
 
     // The operator answers from the phone, as a reply to that line.
-    await telegram.sendText(OPERATOR, 'Follow up on both, draft emails', { replyToMessageId: line.messageId });
+    // Lines queued within a second share one numbered message: answer ours by its number, as the operator would.
+    const numbered = /(?:^|\n)(\d+)\. \S+ \d+ wholesale deals? stale/.exec(line.text);
+    await telegram.sendText(OPERATOR, `${numbered === null ? '' : `${numbered[1]} `}Follow up on both, draft emails`, { replyToMessageId: line.messageId });
     // (The acknowledgement may share a Telegram message with the approval offer queued the same second.)
     await waitFor(() => telegram.botMessages(OPERATOR).find((message) => message.text.includes('salesbot: drafted 2 follow-up emails')), { timeoutMs: 30_000, what: "salesbot's acknowledgement in Telegram" });
+    // The Telegram offer shows what a tap would send: both recipients (and subjects) by name.
+    const offer = await waitFor(() => telegram.botMessages(OPERATOR).find((message) => message.text.includes('salesbot asks: Send 2 follow-up emails')), { timeoutMs: 20_000, what: 'the approval offer on Telegram' });
+    const [drafted] = await db.rpc<{ draft: { emails: Array<{ to: string; subject: string }> } }>('list_approvals', { p_status: 'pending', p_bot: 'salesbot', p_limit: 1 });
+    expect(drafted?.draft.emails).toHaveLength(2);
+    for (const email of drafted?.draft.emails ?? []) expect(offer.text).toContain(`to: ${email.to}`);
+    for (const email of drafted?.draft.emails ?? []) expect(offer.text).toContain(`subject: ${email.subject}`);
 
     // The drafts wait for a person on Discord, with Approve and Reject.
     const approvalMessage = await waitFor(() => discord.channelMessages(channelId('salesbot')).find((message) => message.components.length > 0), { timeoutMs: 20_000, what: 'the approval message with buttons' });

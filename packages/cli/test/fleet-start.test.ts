@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT_NAMES } from '@jbot/fleet';
@@ -12,6 +14,7 @@ interface Beat { [column: string]: unknown; bot: string; status: string; pid: nu
 describe('fleet start / status / migrate', () => {
   let database: TestDatabase;
   let db: Db;
+  const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'jbot-fleet-start-'));
   beforeAll(async () => {
     database = await freshDatabase();
     db = createPostgresDb({ url: database.url });
@@ -19,6 +22,7 @@ describe('fleet start / status / migrate', () => {
   afterAll(async () => {
     await db.close();
     await database.drop();
+    fs.rmSync(dataDirectory, { recursive: true, force: true });
   });
 
   it('migrate is idempotent on an already migrated database', () => {
@@ -29,7 +33,8 @@ describe('fleet start / status / migrate', () => {
 
   it('starts ten bot processes with heartbeats, and Ctrl-C stops them all cleanly', async () => {
     const supervisor = spawn(process.execPath, ['--import', 'tsx', cli, 'start'], {
-      env: { ...process.env, DATABASE_URL: database.url, HEARTBEAT_INTERVAL_MS: '1000', FLEET_HOST_ID: 'test-host', FLEET_SAMPLE_DATA: 'true', SIGNAL_POLL_MS: '250' },
+      // Its own data directory: one supervisor per data directory, and a developer's `pnpm start` may hold the checkout's.
+      env: { ...process.env, DATABASE_URL: database.url, FLEET_DATA_DIR: dataDirectory, HEARTBEAT_INTERVAL_MS: '1000', FLEET_HOST_ID: 'test-host', FLEET_SAMPLE_DATA: 'true', SIGNAL_POLL_MS: '250' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -141,7 +141,9 @@ describe('standby: salesbot on two hosts', () => {
       expect(await exited).toBe(0);
 
       const rows = (await allRuns()).sort((left, right) => left.scheduled_for.localeCompare(right.scheduled_for));
-      const dead = rows.filter((row) => row.host === 'vps-1' && row.status !== 'succeeded');
+      // A tick vps-1 claimed while its slow run held the job is an overlap skip (not run): on a loaded
+      // machine the next tick can be claimed before the kill lands. Only runs that executed count here.
+      const dead = rows.filter((row) => row.host === 'vps-1' && row.status !== 'succeeded' && row.status !== 'skipped');
       expect(dead.map((row) => row.status)).toEqual(['abandoned']);
       const deadTick = Date.parse(dead[0]?.scheduled_for ?? '');
       // Each tick executed at most once, and the abandoned one was not run again elsewhere.

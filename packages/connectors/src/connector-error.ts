@@ -12,6 +12,9 @@ export class ConnectorError extends FleetError {
  * the holder either completes it or its lease expires and the next attempt recovers.
  */
 export class SideEffectInFlightError extends ConnectorError {
+  /** Retry-later (see retryAfterOf in @jbot/core): an approval executor hands the approval back instead of failing. */
+  readonly retryAfterMs = 5000;
+
   constructor(idempotencyKey: string, connector: string, action: string) {
     super('side_effect_in_flight', `${connector} ${action} under idempotency key "${idempotencyKey}" is being executed by another attempt; retry after its lease ends`, {
       facts: { idempotencyKey, connector, action },

@@ -12,6 +12,7 @@ export const connectorsEnvShape = {
   META_AD_ACCOUNT_ID: optionalString,
   META_API_BASE: optionalHttpUrl,
   CONNECTOR_SIDE_EFFECT_LEASE_SECONDS: envInteger(60, 1, 3600),
+  CONNECTOR_TIMEOUT_MS: envInteger(30_000, 100, 600_000),
 };
 
 /** Parsed connector configuration. */
@@ -20,6 +21,8 @@ export interface ConnectorsConfig {
   shopify?: { storeDomain: string; accessToken: string; apiVersion: string; apiBase?: string };
   meta?: { accessToken: string; adAccountId: string; apiBase?: string };
   sideEffectLeaseSeconds: number;
+  /** Each vendor call's timeout (CONNECTOR_TIMEOUT_MS). */
+  timeoutMs: number;
 }
 
 /** Parse the connector env; a half-configured vendor (token without store or account) is an error naming the missing variable. */
@@ -46,5 +49,6 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
       meta: { accessToken: parsed.META_ACCESS_TOKEN, adAccountId: parsed.META_AD_ACCOUNT_ID, ...(parsed.META_API_BASE === undefined ? {} : { apiBase: parsed.META_API_BASE }) },
     }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,
+    timeoutMs: parsed.CONNECTOR_TIMEOUT_MS,
   };
 }

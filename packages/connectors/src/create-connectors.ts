@@ -1,4 +1,4 @@
-import type { Db, Env, Logger } from '@jbot/core';
+import type { Db, Env, Logger, RunBinding } from '@jbot/core';
 import type { AdsConnector } from './ads/ads-connector.js';
 import { createMetaAdsConnector } from './ads/meta-ads-connector.js';
 import { createSampleAdsConnector } from './ads/sample-ads-connector.js';
@@ -18,6 +18,8 @@ export interface Connectors {
   freight: FreightConnector;
   commerce: CommerceConnector;
   ads: AdsConnector;
+  /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
+  forRun?(run: RunBinding): Connectors;
 }
 
 /** What createConnectors needs: the brain (sample data and the side-effect ledger live there) and the env. */
@@ -28,6 +30,8 @@ export interface CreateConnectorsOptions {
   log?: Logger;
   /** Already-parsed config (tests); otherwise parsed from env. */
   config?: ConnectorsConfig;
+  /** The run's abort signal (ctx.abortSignal): live vendor calls end when it aborts. */
+  abortSignal?: AbortSignal;
 }
 
 /**
@@ -38,12 +42,16 @@ export interface CreateConnectorsOptions {
 export function createConnectors(options: CreateConnectorsOptions): Connectors {
   const config = options.config ?? loadConnectorsConfig(options.env ?? {});
   const { db } = options;
+  // Every live call is bounded by the configured timeout and the run's abort signal.
+  const limits = { timeoutMs: config.timeoutMs, ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }) };
   return {
     crm: config.hubspot === undefined
       ? createSampleCrmConnector(db)
-      : createHubSpotCrmConnector({ ...config.hubspot, db, leaseSeconds: config.sideEffectLeaseSeconds, ...(options.log === undefined ? {} : { log: options.log }) }),
+      : createHubSpotCrmConnector({ ...config.hubspot, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds, ...(options.log === undefined ? {} : { log: options.log }) }),
     freight: createSampleFreightConnector(db),
-    commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector(config.shopify),
-    ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, db }),
+    commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
+    ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
+    // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
+    forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal }),
   };
 }

@@ -8,6 +8,7 @@ export { connectorsExtension } from './connectors-extension.js';
 export { loadConnectorsConfig, connectorsEnvShape, type ConnectorsConfig } from './connectors-config.js';
 export { loadSampleCompany, type SampleCompanyLoadResult } from './sample/load-sample-company.js';
 export { ConnectorError, SideEffectInFlightError } from './connector-error.js';
+export { callVendor, VendorTimeoutError, VendorCallAbortedError, DEFAULT_VENDOR_TIMEOUT_MS, type VendorCallLimits } from './vendor-call.js';
 
 // Domain interfaces
 export { CLOSED_STAGES, dealStageLabel, type CrmConnector, type Deal, type DealOwner, type DealContact, type SendEmailInput, type SendEmailResult, type UpdateDealInput, type UpdateDealResult } from './crm/crm-connector.js';

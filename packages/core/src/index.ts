@@ -13,6 +13,7 @@ export { reportFindings, unlessUnchanged, type FindingsReport } from './jobs/rep
 export { jobOutcome, isJobOutcome, NOTHING_TO_REPORT, type JobOutcome } from './jobs/job-outcome.js';
 export { readLastRun, fingerprintOf, type LastRun } from './jobs/last-run.js';
 export { buildBotServices, type BotServices, type BotServicesOptions } from './bot/bot-services.js';
+export { bindToRun, type RunBindable, type RunBinding } from './bot/run-binding.js';
 export { runOnce, type RunOnceOutcome } from './bot/run-once.js';
 export { releaseVersion } from './bot/release-version.js';
 export { ServiceLease, type ServiceLeaseOptions } from './bot/service-lease.js';
@@ -40,6 +41,8 @@ export { serializeError } from './log/serialize-error.js';
 export { printableText } from './log/printable-text.js';
 export { withSecretsScrubbed } from './db/secret-scrubbing-db.js';
 export { FleetError } from './errors/fleet-error.js';
+export { retryAfterOf, whenAborted, type RetryLater } from './errors/retry-later.js';
+export { DeadlineExceededError } from './errors/deadline-error.js';
 export { probeFailure, type ServiceProbe } from './health/service-probe.js';
 
 // The brain
@@ -48,19 +51,23 @@ export { createPostgresDb, rpcStatement, type PostgresDbOptions } from './db/pos
 export { createSupabaseDb, type SupabaseDbOptions } from './db/supabase-db.js';
 export { connectBrain, assertMigrated, type Brain } from './db/connect-brain.js';
 export { migrate, listMigrations, migrationsDirectory, type MigrationResult } from './db/migrate.js';
-export { BrainCallError, BrainConnectionError } from './db/brain-error.js';
+export { BrainCallError, BrainConnectionError, BrainNoRowError } from './db/brain-error.js';
+export { rpcOne } from './db/rpc-one.js';
+export { WakeLoop, settlesWithin, type WakeLoopOptions } from './db/wake-loop.js';
 export { ensureEmbeddedPostgres, embeddedUrl, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/embedded-postgres.js';
 
 // Scheduler
 export { JobScheduler, type JobSchedulerOptions } from './scheduler/job-scheduler.js';
-export { validateJobSchedule, nextTick, ticksBetween } from './scheduler/cron-expression.js';
+export { validateJobSchedule, nextTick, previousTick, ticksBetween } from './scheduler/cron-expression.js';
 export { ScheduleError } from './scheduler/schedule-error.js';
+export type { SchedulerClock, SchedulerClockOption } from './scheduler/scheduler-clock.js';
+export { downOnPurpose, type LifecycleEvent } from './scheduler/deliberate-downtime.js';
 
 // Channels and approvals (Discord work floor; the vendors live in @jbot/channels)
 export { createLocalRecordingChannel, recordChannelMessage, recordChannelMessageEdit, messageText, messageBody, signalDetailMessage, withDetailPosts, splitText } from './channels/index.js';
 export type { Channel, ChannelMessage, ChannelField, ChannelButton, ChannelKind, PostedMessage, ChannelInbound, ApprovalClick, ApprovalClickOutcome, OutboundRecord, LocalRecordingChannelOptions, SignalDetailInput } from './channels/index.js';
-export { defineAction, ApprovalDraftError, decideApproval, decisionReason, createApprovals, getApproval, listApprovals, ApprovalWorker, approvalMessage, statusLine, summariseResult, showApproval, approvalFromRow, isApprovalId, APPROVAL_STATUSES, DEFAULT_APPROVAL_EXPIRY_MS, UnknownApprovalActionError, ApprovalError } from './approvals/index.js';
-export type { Approval, ApprovalRow, ApprovalStatus, DecideApprovalInput, DecideApprovalResult, Approvals, ApprovalRequest, RequestedApproval, ApprovalWorkerOptions, ApprovalExecutor, ApprovalExecutionContext, ActionDefinition } from './approvals/index.js';
+export { defineAction, ApprovalDraftError, decideApproval, decisionReason, createApprovals, getApproval, listApprovals, ApprovalWorker, approvalMessage, statusLine, summariseResult, showApproval, approvalFromRow, isApprovalId, APPROVAL_STATUSES, DEFAULT_APPROVAL_EXPIRY_MS, UnknownApprovalActionError, ApprovalError, retryApproval, DEFAULT_APPROVAL_TIMEOUT_MS } from './approvals/index.js';
+export type { Approval, ApprovalRow, ApprovalStatus, DecideApprovalInput, DecideApprovalResult, Approvals, ApprovalRequest, RequestedApproval, ApprovalWorkerOptions, ApprovalExecutor, ApprovalExecutionContext, ActionDefinition, RetryApprovalResult } from './approvals/index.js';
 
 // LLM (Anthropic tool-use runtime, priced ledger, hard budgets, offline drafter)
 export { createLlmService, loadLlmConfig, llmEnvShape, botBudgetUsd, DEFAULT_PRICES, DEFAULT_MODELS, LLM_KILL_SWITCH_KEY, BudgetExceededError, LlmKillSwitchError, LlmOutputError, costUsd, estimateCostUsd, NO_USAGE, readConnectorTool, emitSignalTool, requestApprovalTool, workspaceTools, botWorkspaceDirectory, runScriptTool, OFFLINE_LABEL, offlineText, labelOffline, probeAnthropic, systemBlocks, toolDefinitions, userContent, fenceData } from './llm/index.js';

@@ -14,7 +14,7 @@ describe('readable times in posts and approval status lines', () => {
     const approval: Approval = {
       id: 'a-1', bot: 'salesbot', action: 'send_followups', title: 'Send 2 follow-ups', draft: {}, signalId: null, status: 'pending',
       requestedAt: '2026-12-01T09:08:11.904Z', expiresAt: '2026-12-02T09:08:11.904Z', decidedBy: null, decidedVia: null, decidedAt: null,
-      idempotencyKey: 'k', attempts: 0, executedAt: null, result: null, error: null, renderedStatus: null,
+      idempotencyKey: 'k', attempts: 0, executedAt: null, result: null, error: null, renderedStatus: null, retryAt: null,
     };
     expect(statusLine(approval)).toBe('Waiting for a decision · expires 2026-12-02 09:08:11 UTC');
     expect(statusLine({ ...approval, status: 'executed', decidedBy: 'cli:ana', decidedAt: '2026-12-01T09:08:22.243Z', executedAt: '2026-12-01T09:08:23.001Z', result: { summary: 'sent 2' } })).toBe('Approved by cli:ana at 2026-12-01 09:08:22 UTC · done at 2026-12-01 09:08:23 UTC: sent 2');

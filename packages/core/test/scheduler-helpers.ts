@@ -1,12 +1,12 @@
 import pino from 'pino';
-import { createPostgresDb, defineBot, startBot, type Db, type JobDefinition, type RunningBot } from '@jbot/core';
+import { createPostgresDb, defineBot, startBot, type Db, type JobDefinition, type Logger, type RunningBot, type SchedulerClockOption } from '@jbot/core';
 
 /** Start a bot with the given jobs on its own connection pool, as one host would. */
-export async function startSchedulerBot(url: string, host: string, jobs: JobDefinition[], options: { clock?: () => number; missedAfterMs?: number; bot?: string } = {}): Promise<{ running: RunningBot; db: Db; stop: () => Promise<void> }> {
+export async function startSchedulerBot(url: string, host: string, jobs: JobDefinition[], options: { clock?: SchedulerClockOption; missedAfterMs?: number; bot?: string; log?: Logger } = {}): Promise<{ running: RunningBot; db: Db; stop: () => Promise<void> }> {
   const db = createPostgresDb({ url, poolMax: 6, applicationName: host });
   const running = await startBot(defineBot({ name: options.bot ?? 'cronbot', purpose: 'scheduler test', jobs }), {
     db,
-    log: pino({ level: 'silent' }),
+    log: options.log ?? pino({ level: 'silent' }),
     config: {
       hostId: host, timeZone: 'UTC', heartbeatIntervalMs: 60_000, shutdownGraceMs: 3000,
       signals: { pollMs: 200, leaseMs: 5000, maxAttempts: 3, concurrency: 4 },

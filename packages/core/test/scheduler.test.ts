@@ -4,10 +4,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDb, ScheduleError, JobScheduler, type Db, type ResolvedJob as JobDefinition } from '@jbot/core';
-import { freshDatabase, waitFor, type TestDatabase } from '@jbot/testkit';
+import { freshDatabase, ManualClock, waitFor, type TestDatabase } from '@jbot/testkit';
 import pino from 'pino';
 import { idempotentEffectJob } from './fixtures/idempotent-effect-job.js';
-import { runsOf, sleep, startSchedulerBot } from './scheduler-helpers.js';
+import { runsOf, startSchedulerBot } from './scheduler-helpers.js';
+
+// The triggers run on an injected ManualClock the test advances tick by tick, so no test sleeps
+// through real seconds. Its time lies in the past: every tick it fires is due by the database
+// clock (which still decides), and the missed-tick sweep, which follows the database clock,
+// never reaches those ticks.
+function clockInThePast(): ManualClock {
+  const start = new Date(Date.now() - 2 * 3600_000);
+  start.setSeconds(0, 0);
+  return new ManualClock(start.getTime());
+}
 
 describe('scheduler', () => {
   let database: TestDatabase;
@@ -44,8 +54,13 @@ describe('scheduler', () => {
         executions.set(key, (executions.get(key) ?? 0) + 1);
       },
     }));
-    const hosts = await Promise.all(['vps-1', 'vps-2', 'vps-3'].map((host) => startSchedulerBot(database.url, host, jobs, { bot })));
-    await sleep(25_000);
+    const clock = clockInThePast();
+    const hosts = await Promise.all(['vps-1', 'vps-2', 'vps-3'].map((host) => startSchedulerBot(database.url, host, jobs, { bot, clock, missedAfterMs: 3600_000 })));
+    // 23 seconds of ticks, one second at a time: each second all three hosts race for 45 ticks.
+    for (let second = 1; second <= 23; second += 1) {
+      clock.advance(1000);
+      await waitFor(async () => (await runsOf(db, bot)).filter((row) => row.status === 'succeeded').length === 45 * second, { timeoutMs: 30_000, what: `the 45 ticks of second ${second}` });
+    }
     await Promise.all(hosts.map((host) => host.stop()));
     const rows = await runsOf(db, bot);
     const succeeded = rows.filter((row) => row.status === 'succeeded');
@@ -89,14 +104,26 @@ describe('scheduler', () => {
   it('a scheduler whose clock is 90 s fast neither fires early nor twice', async () => {
     const bot = 'skewbot';
     const ranBy: string[] = [];
+    const warnings: string[] = [];
+    const fastLog = pino({ level: 'warn' }, { write: (line: string) => { warnings.push((JSON.parse(line) as { msg: string }).msg); } });
     const job = (host: string): JobDefinition => ({ id: 'pulse', schedule: '*/2 * * * * *', run: () => { ranBy.push(host); } });
-    const fast = await startSchedulerBot(database.url, 'fast-host', [job('fast-host')], { bot, clock: () => Date.now() + 90_000 });
-    const honest = await startSchedulerBot(database.url, 'honest-host', [job('honest-host')], { bot });
-    await sleep(7000);
+    // The honest host's clock trails the database a little (its ticks are due); the fast host's
+    // runs 90 s ahead of it, so each trigger it fires is 80 s ahead of the database.
+    const honestClock = new ManualClock(Math.floor(Date.now() / 2000) * 2000 - 10_000);
+    const fastClock = new ManualClock(honestClock.now() + 90_000);
+    const fast = await startSchedulerBot(database.url, 'fast-host', [job('fast-host')], { bot, clock: fastClock, log: fastLog });
+    const honest = await startSchedulerBot(database.url, 'honest-host', [job('honest-host')], { bot, clock: honestClock });
+    for (let tick = 1; tick <= 3; tick += 1) {
+      fastClock.advance(2000);
+      honestClock.advance(2000);
+      await waitFor(async () => (await runsOf(db, bot)).filter((row) => row.status === 'succeeded').length === tick, { what: `tick ${tick} of the honest host` });
+    }
+    await waitFor(() => warnings.filter((message) => message.startsWith('trigger fired before the database clock reached the tick')).length >= 3, { what: 'the fast host to fire (and hold) its three triggers' });
     await fast.stop();
     await honest.stop();
     const rows = await runsOf(db, bot);
-    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(rows.length).toBe(3);
+    expect(rows.every((row) => row.host === 'honest-host')).toBe(true);
     for (const row of rows) {
       expect(row.status).toBe('succeeded');
       // Started no earlier than its tick by the database clock (1 s tolerance between hosts).
@@ -107,9 +134,25 @@ describe('scheduler', () => {
   }, 30_000);
 
   it('overlap: skip records skipped ticks; queue runs them later without overlapping', async () => {
-    const slow = (id: string, overlap: 'skip' | 'queue'): JobDefinition => ({ id, schedule: '* * * * * *', overlap, run: () => sleep(2300) });
-    const host = await startSchedulerBot(database.url, 'overlap-host', [slow('slow-skip', 'skip'), slow('slow-queue', 'queue')], { bot: 'overlapbot' });
-    await sleep(6500);
+    const clock = clockInThePast();
+    // Each run takes 2.3 s on the host clock; at the end every run still going is let finish.
+    let ending = false;
+    let endAll = () => {};
+    const ended = new Promise<void>((resolve) => { endAll = resolve; });
+    const slow = (id: string, overlap: 'skip' | 'queue'): JobDefinition => ({ id, schedule: '* * * * * *', overlap, run: () => (ending ? undefined : Promise.race([clock.sleep(2300), ended])) });
+    const host = await startSchedulerBot(database.url, 'overlap-host', [slow('slow-skip', 'skip'), slow('slow-queue', 'queue')], { bot: 'overlapbot', clock, missedAfterMs: 3600_000 });
+    const finishedQueueRuns = async () => (await runsOf(db, 'overlapbot', 'slow-queue')).filter((row) => row.status === 'succeeded').length;
+    for (let second = 1; second <= 6 || (await finishedQueueRuns()) < 2; second += 1) {
+      if (second > 40) throw new Error('the queued ticks never ran');
+      clock.advance(1000);
+      const tick = new Date(clock.now()).toISOString();
+      await waitFor(async () => (await runsOf(db, 'overlapbot', 'slow-skip')).some((row) => new Date(row.scheduled_for).toISOString() === tick), { what: `the skip job's row for ${tick}` });
+      // A queued tick claims within a quarter second of its predecessor finishing; let it start
+      // before the clock moves on, so its 2.3 s are counted from here.
+      await waitFor(async () => (await runsOf(db, 'overlapbot', 'slow-queue')).some((row) => row.status === 'running'), { what: 'a queued run to be going' });
+    }
+    ending = true;
+    endAll();
     await host.stop();
     const skip = await runsOf(db, 'overlapbot', 'slow-skip');
     expect(skip.filter((row) => row.status === 'skipped').length).toBeGreaterThanOrEqual(2);
@@ -135,7 +178,9 @@ describe('scheduler', () => {
       { id: 'every-second', schedule: '* * * * * *', run: () => {} },
       { id: 'every-minute', schedule: '* * * * *', missed: 'once', graceMs: 5 * 60_000, run: (context) => { caughtUp.push(context.scheduledFor.toISOString()); } },
     ], { bot: 'downbot', missedAfterMs: 1500 });
-    await sleep(3000);
+    // The sweep follows the database clock, so the history above is the only time travel needed.
+    await waitFor(async () => (await runsOf(db, 'downbot', 'every-second')).filter((row) => row.status === 'missed').length >= 5 && caughtUp.length === 1, { what: 'the missed rows and the catch-up run' });
+    await waitFor(async () => (await db.rpc<{ payload: { status: string; job: string } }>('list_signals', { p_signal_type: 'job_missed', p_limit: 100 })).some((signal) => signal.payload.job === 'every-second'), { what: 'the job_missed signal' });
     await host.stop();
     const everySecond = await runsOf(db, 'downbot', 'every-second');
     const missed = everySecond.filter((row) => row.status === 'missed');

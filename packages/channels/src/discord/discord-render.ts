@@ -29,10 +29,10 @@ export function approvalCustomId(bot: string, approvalId: string, buttonId: stri
 }
 
 /** Read an approval button's custom_id; null for any other component. */
-export function parseApprovalCustomId(customId: string): { bot: string; approvalId: string; decision: 'approved' | 'rejected' } | null {
-  const match = /^approval:([a-z][a-z0-9_-]*):([0-9a-f-]{36}):(approve|reject)$/.exec(customId);
+export function parseApprovalCustomId(customId: string): { bot: string; approvalId: string; decision: 'approved' | 'rejected' | 'retry' } | null {
+  const match = /^approval:([a-z][a-z0-9_-]*):([0-9a-f-]{36}):(approve|reject|retry)$/.exec(customId);
   if (match === null) return null;
-  return { bot: match[1] as string, approvalId: match[2] as string, decision: match[3] === 'approve' ? 'approved' : 'rejected' };
+  return { bot: match[1] as string, approvalId: match[2] as string, decision: match[3] === 'approve' ? 'approved' : match[3] === 'retry' ? 'retry' : 'rejected' };
 }
 
 /**

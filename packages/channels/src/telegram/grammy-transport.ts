@@ -2,6 +2,8 @@ import http from 'node:http';
 import readline from 'node:readline';
 import type { Logger } from '@jbot/core';
 import type { TelegramConfig } from './telegram-config.js';
+import { clipText, TELEGRAM_MAX_TEXT } from './fit-message.js';
+import { toTelegramSendError } from './telegram-send-error.js';
 import type { InboundTelegramCallback, InboundTelegramMessage, TelegramButton, TelegramInboundHandler, TelegramSendOptions, TelegramTransport } from './telegram-transport.js';
 
 /**
@@ -14,9 +16,10 @@ export async function createGrammyTransport(config: TelegramConfig & { token: st
   const { Bot, webhookCallback } = await import('grammy');
   const { autoRetry } = await import('@grammyjs/auto-retry');
   const bot = new Bot(config.token, { client: { ...(config.apiRoot === undefined ? {} : { apiRoot: config.apiRoot }), timeoutSeconds: 60 } });
-  // 429 retry_after and 5xx are retried a bounded number of times; after that the dispatcher
-  // re-queues the line with backoff, so nothing is dropped.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: config.maxRetries, maxDelaySeconds: 60 }));
+  // sendMessage is never retried here: the dispatcher owns it (durable in the outbox, waits any
+  // retry_after, backs off for hours). Edits and callback answers get a few quick retries.
+  const quickRetry = autoRetry({ maxRetryAttempts: config.maxRetries, maxDelaySeconds: 60 });
+  bot.api.config.use((previous, method, payload, signal) => (method === 'sendMessage' ? previous(method, payload, signal) : quickRetry(previous, method, payload, signal)));
   const operatorChats = new Set(config.operatorChatIds);
   const telegramLog = log.child({ channel: 'telegram' });
   let webhookServer: http.Server | undefined;
@@ -94,15 +97,19 @@ export async function createGrammyTransport(config: TelegramConfig & { token: st
   return {
     channel: 'telegram',
     async send(chatId: string, text: string, options: TelegramSendOptions = {}) {
-      const sent = await bot.api.sendMessage(chatId, text, {
-        link_preview_options: { is_disabled: true },
-        ...(options.replyToMessageId === undefined ? {} : { reply_parameters: { message_id: options.replyToMessageId, allow_sending_without_reply: true } }),
-        ...keyboard(options.inlineKeyboard),
-      });
+      const sent = await bot.api
+        .sendMessage(chatId, clipText(text, TELEGRAM_MAX_TEXT), {
+          link_preview_options: { is_disabled: true },
+          ...(options.replyToMessageId === undefined ? {} : { reply_parameters: { message_id: options.replyToMessageId, allow_sending_without_reply: true } }),
+          ...keyboard(options.inlineKeyboard),
+        })
+        .catch((error: unknown) => {
+          throw toTelegramSendError(error);
+        });
       return { messageId: sent.message_id };
     },
     async edit(chatId, messageId, text, inlineKeyboard) {
-      await bot.api.editMessageText(chatId, messageId, text, { link_preview_options: { is_disabled: true }, ...keyboard(inlineKeyboard) });
+      await bot.api.editMessageText(chatId, messageId, clipText(text, TELEGRAM_MAX_TEXT), { link_preview_options: { is_disabled: true }, ...keyboard(inlineKeyboard) });
     },
     async start(handler: TelegramInboundHandler) {
       if (!registered) registerHandlers(handler);

@@ -12,6 +12,7 @@ export const telegramEnvShape = {
   TELEGRAM_WEBHOOK_PORT: envInteger(8443, 1, 65535),
   TELEGRAM_MAX_RETRIES: envInteger(3, 0, 10),
   TELEGRAM_MIN_INTERVAL_MS: envInteger(1000, 0, 60_000),
+  TELEGRAM_UNDELIVERED_ALERT_SECONDS: envInteger(600, 10, 86_400),
 } as const;
 
 /** The parsed Telegram configuration. */
@@ -26,6 +27,8 @@ export interface TelegramConfig {
   maxRetries: number;
   /** Spacing between two messages to one chat (Telegram allows about one a second). */
   minIntervalMs: number;
+  /** A line Telegram has not taken for this long is raised on the work floor (it keeps retrying); default 10 min. */
+  undeliveredAlertMs?: number;
 }
 
 /** Parse the Telegram variables; throws ConfigError naming each bad one. */
@@ -51,5 +54,6 @@ export function loadTelegramConfig(env: Env = process.env): TelegramConfig {
       : {}),
     maxRetries: raw.TELEGRAM_MAX_RETRIES,
     minIntervalMs: raw.TELEGRAM_MIN_INTERVAL_MS,
+    undeliveredAlertMs: raw.TELEGRAM_UNDELIVERED_ALERT_SECONDS * 1000,
   };
 }

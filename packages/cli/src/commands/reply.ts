@@ -1,3 +1,4 @@
+import { rpcOne } from '@jbot/core';
 import { defineCommand } from '../command.js';
 import { shortId } from '../format-table.js';
 import { openBrain, requireRunning } from '../open-brain.js';
@@ -36,13 +37,12 @@ export const replyCommand = defineCommand({
         return 1;
       }
       await requireRunning(session, [signal.source_bot]);
-      const [received] = await session.db.rpc<{ operator_message_id: string }>('receive_operator_message', {
+      const received = await rpcOne<{ operator_message_id: string }>(session.db, 'receive_operator_message', {
         p_channel: 'local',
         p_sender_id: `cli:${io.env['USER'] ?? 'operator'}`,
         p_text: text,
         p_reply_to_signal_id: signalId,
       });
-      if (received === undefined) throw new Error('receive_operator_message returned no row');
       const [routed] = await session.db.rpc<{ routed: boolean; instruction_signal_id: string | null }>('route_operator_message', {
         p_operator_message_id: received.operator_message_id,
         p_routed_to: signal.source_bot,

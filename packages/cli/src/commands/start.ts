@@ -7,6 +7,7 @@ import { formatLogLine, jsonLogLine } from '../supervisor/log-line.js';
 import { startOperatorConsole } from '../supervisor/operator-console.js';
 import { bundleBots, bundleDirectoryIn } from '../supervisor/bundle-bots.js';
 import { startSupervisor } from '../supervisor/supervisor.js';
+import { acquireSupervisorLock } from '../supervisor/supervisor-lock.js';
 
 const COLORS = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94, 95, 96];
 const colorFor = (bot: string, enabled: boolean) => (text: string) => {
@@ -32,6 +33,9 @@ export const startCommand = defineCommand({
     const config = loadCoreConfig(io.env);
     const childEnv: NodeJS.ProcessEnv = { ...io.env, LOG_PRETTY: 'false' };
     let stopDatabase = async () => {};
+    // One supervisor per data directory: a second `pnpm start` refuses, naming the first.
+    const lock = acquireSupervisorLock(config.dataDir, { bots });
+    process.once('exit', () => lock.release());
 
     io.out('JBOT Fleet — starting locally');
     if (config.brain.kind === 'embedded') {
@@ -77,7 +81,7 @@ export const startCommand = defineCommand({
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         stopConsole();
-        io.out(`\nsupervisor: ${signal} — stopping ${bots.length} bots (each finishes or releases its work)…`);
+        io.out(`\nsupervisor: ${signal} — stopping ${bots.length} bots (each finishes or releases its work; Ctrl-C again stops at once)…`);
         supervisor
           .stop()
           .then(() => stopDatabase())
@@ -90,19 +94,40 @@ export const startCommand = defineCommand({
             resolve();
           });
       };
-      // Ctrl-C reaches us more than once (the terminal signals the whole process group, and pnpm
-      // and tsx relay it again): the first starts a clean stop, repeats are ignored — a default
-      // SIGINT would kill the supervisor mid-stop and strand the bots and the database. A third
-      // Ctrl-C forces the exit.
-      let signals = 0;
-      const onSignal = (signal: string) => {
-        signals += 1;
-        if (signals === 1) stop(signal);
-        else if (signals >= 3) process.exit(130);
+      // A second Ctrl-C: kill the bots still stopping (the leases on their claimed runs and signals
+      // hand that work back), still stop the database and free the data directory, then leave the
+      // way an interrupted program does (by SIGINT), which pnpm and the shell pass on without a word.
+      const stopNow = () => {
+        io.out('supervisor: stopping at once; work still in flight goes back to the queue when its lease expires');
+        supervisor
+          .kill()
+          .then(() => stopDatabase())
+          .catch((error: unknown) => io.error(`supervisor: error while stopping: ${String(error)}`))
+          .finally(() => {
+            lock.release();
+            process.removeAllListeners('SIGINT');
+            process.kill(process.pid, 'SIGINT');
+          });
       };
-      process.on('SIGINT', () => onSignal('SIGINT'));
-      process.on('SIGTERM', () => onSignal('SIGTERM'));
+      // The terminal signals the whole process group (the bots stop on their own copy of it), and
+      // on a second Ctrl-C pnpm also sends SIGTERM; tsx, when it is the parent, may relay the same
+      // Ctrl-C again within a few tens of ms. A signal inside REPEAT_MS of the first is that same
+      // press; a later one is a second press.
+      const REPEAT_MS = 250;
+      let firstAt: number | undefined;
+      let forcing = false;
+      const onSignal = (signal: string) => {
+        if (firstAt === undefined) {
+          firstAt = Date.now();
+          stop(signal);
+        } else if (!forcing && Date.now() - firstAt >= REPEAT_MS) {
+          forcing = true;
+          stopNow();
+        }
+      };
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => onSignal(signal));
     });
+    lock.release();
     return 0;
   },
 });

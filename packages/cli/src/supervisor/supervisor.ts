@@ -39,6 +39,8 @@ export interface Supervisor {
   stop(): Promise<void>;
   /** Write one line to the stdin of `inputFor`; false when that bot is not running right now. */
   send(bot: string, line: string): boolean;
+  /** SIGKILL every bot still running now (a second Ctrl-C) and wait until they are gone. */
+  kill(): Promise<void>;
 }
 
 // Exit code of a bot whose configuration is invalid: restarting would only repeat the error.
@@ -105,6 +107,7 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     launch(entry);
   }
 
+  const runningChildren = () => [...bots.values()].flatMap((entry) => (entry.child === undefined ? [] : [entry.child]));
   return {
     bots,
     send(bot, line) {
@@ -113,9 +116,19 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
       stdin.write(`${line}\n`);
       return true;
     },
+    async kill() {
+      stopping = true;
+      await Promise.all(
+        runningChildren().map((child) => new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        })),
+      );
+    },
     async stop() {
       stopping = true;
-      const running = [...bots.values()].flatMap((entry) => (entry.child === undefined ? [] : [entry.child]));
+      const running = runningChildren();
       await Promise.all(
         running.map(
           (child) =>

@@ -1,6 +1,7 @@
 import { probeFailure, type Db, type ServiceProbe } from '@jbot/core';
 import { ConnectorError } from '../connector-error.js';
 import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
+import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
 import type { AdCampaign, AdInsight, AdsConnector, PauseCampaignResult } from './ads-connector.js';
 
 /** Options for the live Meta Ads account. */
@@ -11,6 +12,10 @@ export interface MetaAdsOptions {
   /** https://graph.facebook.com unless overridden (META_API_BASE). */
   apiBase?: string;
   db: Db;
+  /** Each call's timeout (CONNECTOR_TIMEOUT_MS); default 30 s. */
+  timeoutMs?: number;
+  /** The run's abort signal (ctx.abortSignal). */
+  abortSignal?: AbortSignal;
 }
 
 /** The slice of facebook-nodejs-business-sdk's FacebookAdsApi used here (the SDK ships no types). */
@@ -35,7 +40,7 @@ async function loadGraphApi(options: Pick<MetaAdsOptions, 'accessToken' | 'apiBa
 export async function probeMetaAds(options: Pick<MetaAdsOptions, 'accessToken' | 'adAccountId' | 'apiBase'>): Promise<ServiceProbe> {
   const account = options.adAccountId.startsWith('act_') ? options.adAccountId : `act_${options.adAccountId}`;
   try {
-    const answer = await (await loadGraphApi(options)).call('GET', [account], { fields: 'name' });
+    const answer = await callVendor('Meta', 'account probe', { timeoutMs: DEFAULT_VENDOR_TIMEOUT_MS }, async () => (await loadGraphApi(options)).call('GET', [account], { fields: 'name' }));
     return { ok: true, detail: `ad account ${String(answer['name'] ?? options.adAccountId)}` };
   } catch (error) {
     return probeFailure(error);
@@ -47,14 +52,18 @@ export async function probeMetaAds(options: Pick<MetaAdsOptions, 'accessToken' |
  * campaigns and daily insights; pauses a campaign when an approved proposal is executed.
  */
 export function createMetaAdsConnector(options: MetaAdsOptions): AdsConnector {
-  const ledger = createSideEffectLedger(options.db);
+  const ledger = createSideEffectLedger(options.db, options.abortSignal === undefined ? {} : { signal: options.abortSignal });
+  const limits = { timeoutMs: options.timeoutMs ?? DEFAULT_VENDOR_TIMEOUT_MS, ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }) };
   const account = options.adAccountId.startsWith('act_') ? options.adAccountId : `act_${options.adAccountId}`;
   let apiPromise: Promise<GraphApi> | undefined;
   const api = (): Promise<GraphApi> => (apiPromise ??= loadGraphApi(options));
   const call = async (method: string, path: string[], params: Record<string, unknown>, operation: string) => {
     try {
-      return await (await api()).call(method, path, params);
+      // The SDK's axios request takes no signal: at the timeout or abort the call is abandoned and answered.
+      const graph = await api();
+      return await callVendor('Meta', operation, limits, () => graph.call(method, path, params));
     } catch (error) {
+      if (error instanceof ConnectorError) throw error;
       throw new ConnectorError('meta_request_failed', `Meta ${operation} failed: ${error instanceof Error ? error.message : String(error)}`, { facts: { operation }, cause: error });
     }
   };

@@ -1,4 +1,5 @@
 import type { Db } from '@jbot/core';
+import { rpcOne } from '@jbot/core';
 import { day, instant, numberOrNull } from '../sample/row-values.js';
 import type { AdCampaign, AdsConnector } from './ads-connector.js';
 
@@ -34,8 +35,7 @@ export function createSampleAdsConnector(db: Db): AdsConnector {
       }));
     },
     async pauseCampaign(input) {
-      const [row] = await db.rpc('sample_ads_pause_campaign', { p_idempotency_key: input.idempotencyKey, p_campaign_id: input.campaignId, p_reason: input.reason });
-      if (row === undefined) throw new Error('sample_ads_pause_campaign returned no row');
+      const row = await rpcOne(db, 'sample_ads_pause_campaign', { p_idempotency_key: input.idempotencyKey, p_campaign_id: input.campaignId, p_reason: input.reason });
       return { campaignId: String(row['campaign_id']), status: String(row['status']), changed: row['changed'] === true };
     },
   };

@@ -1,6 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AdminApiClient } from '@shopify/admin-api-client';
 import { probeFailure, type ServiceProbe } from '@jbot/core';
 import { ConnectorError } from '../connector-error.js';
+import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
 import type { CommerceConnector, InventoryLevel, Order } from './commerce-connector.js';
 
 /** Options for the live Shopify store. */
@@ -10,7 +12,14 @@ export interface ShopifyCommerceOptions {
   apiVersion: string;
   /** Replaces https://<store> in every request (SHOPIFY_API_BASE): proxies and tests. */
   apiBase?: string;
+  /** Each HTTP call's timeout (CONNECTOR_TIMEOUT_MS); default 30 s. */
+  timeoutMs?: number;
+  /** The run's abort signal (ctx.abortSignal): aborting it ends the calls in flight. */
+  abortSignal?: AbortSignal;
 }
+
+// The signal of the vendor call in progress, handed to fetch: the client has no per-request signal option.
+const requestSignal = new AsyncLocalStorage<AbortSignal>();
 
 const ORDERS_QUERY = `query Orders($query: String, $after: String) {
   orders(first: 100, after: $after, query: $query, sortKey: CREATED_AT) {
@@ -54,19 +63,23 @@ async function loadShopifyClient(options: ShopifyCommerceOptions): Promise<Admin
     apiVersion: options.apiVersion,
     accessToken: options.accessToken,
     // The client always builds https://<store>/admin/api/…; a base override rewrites the origin.
-    ...(options.apiBase === undefined ? {} : {
-      customFetchApi: (url: string, init?: RequestInit) => {
-        const original = new URL(url);
-        return fetch(new URL(original.pathname + original.search, options.apiBase), init);
-      },
-    }),
+    // Every request carries the current call's abort signal (timeout, ctx.abortSignal).
+    customFetchApi: (url: string, init?: RequestInit) => {
+      const original = new URL(url);
+      const target = options.apiBase === undefined ? original : new URL(original.pathname + original.search, options.apiBase);
+      const signal = requestSignal.getStore();
+      return fetch(target, { ...init, ...(signal === undefined ? {} : { signal }) });
+    },
   });
 }
 
 /** Whether the Admin API token works for the store: the shop's name (`fleet doctor`). */
 export async function probeShopify(options: ShopifyCommerceOptions): Promise<ServiceProbe> {
   try {
-    const response = await (await loadShopifyClient(options)).request<{ shop: { name: string } }>('query { shop { name } }');
+    const response = await callVendor('Shopify', 'shop probe', { timeoutMs: options.timeoutMs ?? DEFAULT_VENDOR_TIMEOUT_MS }, async (signal) => {
+      const shopify = await loadShopifyClient(options);
+      return requestSignal.run(signal, () => shopify.request<{ shop: { name: string } }>('query { shop { name } }'));
+    });
     if (response.data !== undefined && response.errors === undefined) return { ok: true, detail: `store ${response.data.shop.name}` };
     const status = response.errors?.networkStatusCode;
     return status === undefined ? { ok: false, unreachable: response.errors?.message ?? 'no answer' } : { ok: false, status };
@@ -85,7 +98,8 @@ export function createShopifyCommerceConnector(options: ShopifyCommerceOptions):
 
   async function query<Data>(operation: string, variables: Record<string, unknown>): Promise<Data> {
     const shopify = await client();
-    const response = await shopify.request<Data>(operation, { variables });
+    const limits = { timeoutMs: options.timeoutMs ?? DEFAULT_VENDOR_TIMEOUT_MS, ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }) };
+    const response = await callVendor('Shopify', 'query', limits, (signal) => requestSignal.run(signal, () => shopify.request<Data>(operation, { variables })));
     if (response.errors !== undefined || response.data === undefined) {
       throw new ConnectorError('shopify_request_failed', `Shopify query failed: ${response.errors?.message ?? 'no data'}`, { facts: { status: response.errors?.networkStatusCode } });
     }

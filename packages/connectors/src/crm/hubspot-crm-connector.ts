@@ -1,7 +1,10 @@
+import http from 'node:http';
+import https from 'node:https';
 import type { Client } from '@hubspot/api-client';
 import { probeFailure, type Db, type Logger, type ServiceProbe } from '@jbot/core';
 import { ConnectorError } from '../connector-error.js';
 import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
+import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
 import { CLOSED_STAGES, type CrmConnector, type Deal, type DealOwner, type SendEmailResult, type UpdateDealResult } from './crm-connector.js';
 
 /** Deal properties the fleet reads. `notes_last_updated` is HubSpot's "Last Activity Date". */
@@ -26,9 +29,14 @@ export interface HubSpotCrmOptions {
   log?: Logger;
   /** How long an attempt holds its idempotency key before a retry may recover it. */
   leaseSeconds?: number;
+  /** Each HTTP call's timeout (CONNECTOR_TIMEOUT_MS); default 30 s. */
+  timeoutMs?: number;
+  /** The run's abort signal (ctx.abortSignal): aborting it ends the calls in flight. */
+  abortSignal?: AbortSignal;
 }
 
 function hubspotError(operation: string, error: unknown, facts: Record<string, unknown> = {}): ConnectorError {
+  if (error instanceof ConnectorError) return error; // a timeout or abort already says what happened
   const status = (error as { code?: unknown }).code;
   return new ConnectorError('hubspot_request_failed', `HubSpot ${operation} failed${typeof status === 'number' ? ` with HTTP ${status}` : ''}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, {
     facts: { operation, ...(typeof status === 'number' ? { status } : {}), ...facts },
@@ -64,15 +72,45 @@ function dealFromObject(object: { id: string; properties: Record<string, string 
 }
 
 /** The @hubspot/api-client client, imported on demand; its own retries are off (see below). */
-async function loadHubSpotClient(options: Pick<HubSpotCrmOptions, 'accessToken' | 'basePath'>): Promise<Client> {
+async function loadHubSpotClient(options: Pick<HubSpotCrmOptions, 'accessToken' | 'basePath'>, agent?: http.Agent): Promise<Client> {
   const { Client: HubSpotClient } = await import('@hubspot/api-client');
-  return new HubSpotClient({ accessToken: options.accessToken, basePath: options.basePath, numberOfApiCallRetries: 0 });
+  return new HubSpotClient({ accessToken: options.accessToken, basePath: options.basePath, numberOfApiCallRetries: 0, ...(agent === undefined ? {} : { httpAgent: agent }) });
+}
+
+/**
+ * Per-call options for every SDK method. @hubspot/api-client 13 applies the configured
+ * middleware (its httpAgent, its User-Agent header) only when a call passes `_options.middleware`;
+ * appending none makes it use them. Typed `never`: each API group declares its own options type.
+ */
+const SDK_CALL_OPTIONS = { middleware: [], middlewareMergeStrategy: 'append' } as never;
+
+/**
+ * One HubSpot call under its timeout and the run's abort signal. The SDK's node-fetch takes no
+ * AbortSignal, so each call gets its own client (cheap: the SDK builds its APIs lazily) on its own
+ * agent, and aborting destroys that agent's sockets: the request really ends, nothing lingers.
+ */
+async function hubspotCall<Result>(options: HubSpotCrmOptions, operation: string, facts: Record<string, unknown>, call: (client: Client, sdkOptions: never) => Promise<Result>): Promise<Result> {
+  try {
+    return await callVendor('HubSpot', operation, { timeoutMs: options.timeoutMs ?? DEFAULT_VENDOR_TIMEOUT_MS, ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }) }, async (signal) => {
+      const agent = options.basePath.startsWith('https:') ? new https.Agent() : new http.Agent();
+      const destroy = () => agent.destroy();
+      signal.addEventListener('abort', destroy, { once: true });
+      try {
+        return await call(await loadHubSpotClient(options, agent), SDK_CALL_OPTIONS);
+      } finally {
+        signal.removeEventListener('abort', destroy);
+        agent.destroy();
+      }
+    });
+  } catch (error) {
+    throw hubspotError(operation, error, facts);
+  }
 }
 
 /** Whether the access token works: one page of one owner (`fleet doctor`). */
 export async function probeHubSpot(options: Pick<HubSpotCrmOptions, 'accessToken' | 'basePath'>): Promise<ServiceProbe> {
   try {
-    await (await loadHubSpotClient(options)).crm.owners.ownersApi.getPage(undefined, undefined, 1, false);
+    await callVendor('HubSpot', 'owners probe', { timeoutMs: DEFAULT_VENDOR_TIMEOUT_MS }, async () => (await loadHubSpotClient(options)).crm.owners.ownersApi.getPage(undefined, undefined, 1, false));
     return { ok: true, detail: 'owners readable' };
   } catch (error) {
     return probeFailure(error);
@@ -85,23 +123,17 @@ export async function probeHubSpot(options: Pick<HubSpotCrmOptions, 'accessToken
  * are off, because a retried POST after a lost response would create a second email.
  */
 export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnector {
-  const ledger = createSideEffectLedger(options.db, options.leaseSeconds === undefined ? {} : { leaseSeconds: options.leaseSeconds });
-  let clientPromise: Promise<Client> | undefined;
-  const client = (): Promise<Client> => (clientPromise ??= loadHubSpotClient(options));
+  const ledger = createSideEffectLedger(options.db, { ...(options.leaseSeconds === undefined ? {} : { leaseSeconds: options.leaseSeconds }), ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }) });
+  const call = <Result>(operation: string, facts: Record<string, unknown>, run: (client: Client, sdkOptions: never) => Promise<Result>) => hubspotCall(options, operation, facts, run);
 
   async function listOwners(): Promise<DealOwner[]> {
-    const hubspot = await client();
     const owners: DealOwner[] = [];
     let after: string | undefined;
-    try {
-      do {
-        const page = await hubspot.crm.owners.ownersApi.getPage(undefined, after, 100, false);
-        for (const owner of page.results) owners.push({ id: owner.id, firstName: owner.firstName ?? '', lastName: owner.lastName ?? '', email: owner.email ?? '' });
-        after = page.paging?.next?.after;
-      } while (after !== undefined);
-    } catch (error) {
-      throw hubspotError('owners list', error);
-    }
+    do {
+      const page = await call('owners list', {}, (hubspot, sdk) => hubspot.crm.owners.ownersApi.getPage(undefined, after, 100, false, sdk));
+      for (const owner of page.results) owners.push({ id: owner.id, firstName: owner.firstName ?? '', lastName: owner.lastName ?? '', email: owner.email ?? '' });
+      after = page.paging?.next?.after;
+    } while (after !== undefined);
     return owners;
   }
 
@@ -109,41 +141,30 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
     source: 'hubspot',
     listOwners,
     async listDeals() {
-      const hubspot = await client();
       const owners = new Map((await listOwners()).map((owner) => [owner.id, owner]));
       const deals: Deal[] = [];
       let after: string | undefined;
-      try {
-        do {
-          const page = await hubspot.crm.deals.basicApi.getPage(100, after, HUBSPOT_DEAL_PROPERTIES, undefined, undefined, false);
-          for (const object of page.results) deals.push(dealFromObject(object, owners));
-          after = page.paging?.next?.after;
-        } while (after !== undefined);
-      } catch (error) {
-        throw hubspotError('deals list', error);
-      }
+      do {
+        const page = await call('deals list', {}, (hubspot, sdk) => hubspot.crm.deals.basicApi.getPage(100, after, HUBSPOT_DEAL_PROPERTIES, undefined, undefined, false, sdk));
+        for (const object of page.results) deals.push(dealFromObject(object, owners));
+        after = page.paging?.next?.after;
+      } while (after !== undefined);
       return deals;
     },
     async listDealContacts(dealId) {
-      const hubspot = await client();
-      try {
-        const deal = await hubspot.crm.deals.basicApi.getById(dealId, ['dealname'], undefined, ['contacts']);
-        const ids = (deal.associations?.['contacts']?.results ?? []).map((association) => association.id);
-        const contacts = await Promise.all(ids.map((id) => hubspot.crm.contacts.basicApi.getById(id, ['firstname', 'lastname', 'email', 'jobtitle'])));
-        return contacts.map((contact, index) => ({
-          id: contact.id,
-          firstName: contact.properties['firstname'] ?? '',
-          lastName: contact.properties['lastname'] ?? '',
-          email: contact.properties['email'] ?? '',
-          title: contact.properties['jobtitle'] ?? null,
-          isPrimary: index === 0,
-        }));
-      } catch (error) {
-        throw hubspotError('deal contacts', error, { dealId });
-      }
+      const deal = await call('deal contacts', { dealId }, (hubspot, sdk) => hubspot.crm.deals.basicApi.getById(dealId, ['dealname'], undefined, ['contacts'], undefined, undefined, sdk));
+      const ids = (deal.associations?.['contacts']?.results ?? []).map((association) => association.id);
+      const contacts = await Promise.all(ids.map((id) => call('deal contacts', { dealId }, (hubspot, sdk) => hubspot.crm.contacts.basicApi.getById(id, ['firstname', 'lastname', 'email', 'jobtitle'], undefined, undefined, undefined, undefined, sdk))));
+      return contacts.map((contact, index) => ({
+        id: contact.id,
+        firstName: contact.properties['firstname'] ?? '',
+        lastName: contact.properties['lastname'] ?? '',
+        email: contact.properties['email'] ?? '',
+        title: contact.properties['jobtitle'] ?? null,
+        isPrimary: index === 0,
+      }));
     },
     async sendEmail(input) {
-      const hubspot = await client();
       const toResult = (object: { id: string; properties: Record<string, string | null> }): SendEmailResult => ({
         emailId: object.id, created: true, sentAt: object.properties['hs_timestamp'] ?? new Date().toISOString(),
       });
@@ -153,45 +174,36 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
         action: 'email.create',
         request: { dealId: input.dealId, to: input.to, subject: input.subject },
         lookup: async () => {
-          try {
-            const found = await hubspot.crm.objects.emails.searchApi.doSearch({
-              filterGroups: [{ filters: [{ propertyName: HUBSPOT_IDEMPOTENCY_PROPERTY, operator: 'EQ' as never, value: input.idempotencyKey }] }],
-              properties: ['hs_timestamp', HUBSPOT_IDEMPOTENCY_PROPERTY],
-              limit: 1,
-            });
-            const first = found.results[0];
-            return first === undefined ? null : toResult(first);
-          } catch (error) {
-            throw hubspotError('email search', error, { idempotencyKey: input.idempotencyKey });
-          }
+          const found = await call('email search', { idempotencyKey: input.idempotencyKey }, (hubspot, sdk) => hubspot.crm.objects.emails.searchApi.doSearch({
+            filterGroups: [{ filters: [{ propertyName: HUBSPOT_IDEMPOTENCY_PROPERTY, operator: 'EQ' as never, value: input.idempotencyKey }] }],
+            properties: ['hs_timestamp', HUBSPOT_IDEMPOTENCY_PROPERTY],
+            limit: 1,
+          }, sdk));
+          const first = found.results[0];
+          return first === undefined ? null : toResult(first);
         },
         perform: async () => {
           const associations = [{ to: { id: input.dealId }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: EMAIL_TO_DEAL }] }];
           if (input.contactId !== undefined) associations.push({ to: { id: input.contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: EMAIL_TO_CONTACT }] });
-          try {
-            const created = await hubspot.crm.objects.emails.basicApi.create({
-              properties: {
-                hs_timestamp: new Date().toISOString(),
-                hs_email_direction: 'EMAIL',
-                hs_email_status: 'SENT',
-                hs_email_subject: input.subject,
-                hs_email_text: input.body,
-                hs_email_headers: JSON.stringify({ to: [{ email: input.to }] }),
-                [HUBSPOT_IDEMPOTENCY_PROPERTY]: input.idempotencyKey,
-              },
-              associations,
-            });
-            return toResult(created);
-          } catch (error) {
-            throw hubspotError('email create', error, { dealId: input.dealId, idempotencyKey: input.idempotencyKey });
-          }
+          const created = await call('email create', { dealId: input.dealId, idempotencyKey: input.idempotencyKey }, (hubspot, sdk) => hubspot.crm.objects.emails.basicApi.create({
+            properties: {
+              hs_timestamp: new Date().toISOString(),
+              hs_email_direction: 'EMAIL',
+              hs_email_status: 'SENT',
+              hs_email_subject: input.subject,
+              hs_email_text: input.body,
+              hs_email_headers: JSON.stringify({ to: [{ email: input.to }] }),
+              [HUBSPOT_IDEMPOTENCY_PROPERTY]: input.idempotencyKey,
+            },
+            associations,
+          }, sdk));
+          return toResult(created);
         },
       });
       options.log?.info({ dealId: input.dealId, emailId: result.emailId, performed }, performed ? 'HubSpot email logged' : 'HubSpot email already logged under this key');
       return { ...result, created: performed };
     },
     async updateDeal(input) {
-      const hubspot = await client();
       const { result, performed } = await ledger.run<UpdateDealResult>({
         idempotencyKey: input.idempotencyKey,
         connector: 'hubspot',
@@ -200,14 +212,10 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
         // A PATCH of the same properties is harmless to repeat, so recovery simply re-applies.
         lookup: async () => null,
         perform: async () => {
-          try {
-            const updated = await hubspot.crm.deals.basicApi.update(input.dealId, { properties: input.properties });
-            const properties: Record<string, string> = {};
-            for (const [key, value] of Object.entries(updated.properties)) if (value !== null) properties[key] = value;
-            return { dealId: updated.id, applied: true, properties };
-          } catch (error) {
-            throw hubspotError('deal update', error, { dealId: input.dealId, idempotencyKey: input.idempotencyKey });
-          }
+          const updated = await call('deal update', { dealId: input.dealId, idempotencyKey: input.idempotencyKey }, (hubspot, sdk) => hubspot.crm.deals.basicApi.update(input.dealId, { properties: input.properties }, undefined, sdk));
+          const properties: Record<string, string> = {};
+          for (const [key, value] of Object.entries(updated.properties)) if (value !== null) properties[key] = value;
+          return { dealId: updated.id, applied: true, properties };
         },
       });
       return { ...result, applied: performed };

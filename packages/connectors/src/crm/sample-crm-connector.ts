@@ -1,4 +1,5 @@
 import type { Db } from '@jbot/core';
+import { rpcOne } from '@jbot/core';
 import { day, instant, numberOrNull, stringRecord, text } from '../sample/row-values.js';
 import { CLOSED_STAGES, type CrmConnector, type Deal } from './crm-connector.js';
 
@@ -50,15 +51,13 @@ export function createSampleCrmConnector(db: Db): CrmConnector {
       }));
     },
     async sendEmail(input) {
-      const [row] = await db.rpc('sample_crm_send_email', {
+      const row = await rpcOne(db, 'sample_crm_send_email', {
         p_idempotency_key: input.idempotencyKey, p_deal_id: input.dealId, p_to: input.to, p_subject: input.subject, p_body: input.body,
       });
-      if (row === undefined) throw new Error('sample_crm_send_email returned no row');
       return { emailId: String(row['email_id']), created: row['created'] === true, sentAt: instant(row['sent_at']) ?? '' };
     },
     async updateDeal(input) {
-      const [row] = await db.rpc('sample_crm_update_deal', { p_idempotency_key: input.idempotencyKey, p_deal_id: input.dealId, p_properties: input.properties });
-      if (row === undefined) throw new Error('sample_crm_update_deal returned no row');
+      const row = await rpcOne(db, 'sample_crm_update_deal', { p_idempotency_key: input.idempotencyKey, p_deal_id: input.dealId, p_properties: input.properties });
       return { dealId: String(row['deal_id']), applied: row['applied'] === true, properties: { ...stringRecord(row['properties']), dealstage: String(row['stage']) } };
     },
   };

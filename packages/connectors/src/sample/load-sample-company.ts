@@ -1,4 +1,5 @@
 import type { Db } from '@jbot/core';
+import { rpcOne } from '@jbot/core';
 import { readSampleCompanyData, type SampleCompanyData } from './sample-company-data.js';
 
 /** What loading did. */
@@ -18,12 +19,11 @@ export interface SampleCompanyLoadResult {
  * database clock (or `now`, for tests).
  */
 export async function loadSampleCompany(db: Db, options: { reset?: boolean; now?: Date; data?: SampleCompanyData } = {}): Promise<SampleCompanyLoadResult> {
-  const [row] = await db.rpc('sample_company_load', {
+  const row = await rpcOne(db, 'sample_company_load', {
     p_data: options.data ?? readSampleCompanyData(),
     p_reset: options.reset ?? false,
     p_now: options.now?.toISOString(),
   });
-  if (row === undefined) throw new Error('sample_company_load returned no row');
   return {
     loaded: row['loaded'] === true,
     loadedAt: String(row['loaded_at']),

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Db, Listener } from '../db/db.js';
+import type { Db } from '../db/db.js';
+import { WakeLoop } from '../db/wake-loop.js';
 import type { Channel } from '../channels/channel.js';
-import type { BotContext } from '../bot/define-bot.js';
+import type { BotContext } from '../bot/bot-context.js';
 import { approvalFromRow, type Approval, type ApprovalRow } from './approval.js';
 import { getApproval } from './approvals-service.js';
 import { showApproval } from './show-approval.js';
+import { DeadlineExceededError } from '../errors/deadline-error.js';
+import { retryAfterOf, whenAborted } from '../errors/retry-later.js';
+
+/** How long an approved action may run before it is aborted (APPROVAL_TIMEOUT_MS). */
+export const DEFAULT_APPROVAL_TIMEOUT_MS = 600_000;
 
 /** What an executor gets besides the approval: the bot's context plus the key for side effects. */
 export type ApprovalExecutionContext = BotContext & { approvalId: string; idempotencyKey: string };
@@ -27,7 +33,10 @@ export interface ApprovalWorkerOptions {
   pollMs?: number;
   /** How long a claim lasts before another copy may take over. Default 60 s. */
   leaseMs?: number;
+  /** Attempts before a retry-later or crashed execution ends `failed` (a person may retry it). Default 3. */
   maxAttempts?: number;
+  /** The executor's deadline: past it the action is aborted, then retried or failed. Default 10 min. */
+  timeoutMs?: number;
   listen?: boolean;
   /** Called when an executor starts (the bench measures click → start). */
   onExecutionStart?: (approval: Approval) => void;
@@ -43,10 +52,7 @@ export class ApprovalWorker {
   readonly worker: string;
   private readonly options: ApprovalWorkerOptions;
   private readonly log: Logger;
-  private timer: NodeJS.Timeout | undefined;
-  private listener: Listener | null = null;
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly loop: WakeLoop;
   private stopped = false;
   private readonly abort = new AbortController();
 
@@ -54,67 +60,34 @@ export class ApprovalWorker {
     this.options = options;
     this.worker = options.worker ?? `${options.bot}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.log = options.log.child({ component: 'approvals' });
+    this.loop = new WakeLoop({
+      pass: () => this.pass(),
+      pollMs: options.pollMs ?? 5000,
+      log: this.log,
+      failureMessage: 'approval pass failed; retrying on the next wake',
+      listen: options.listen === false ? undefined : { db: options.db, channel: 'approvals', accept: (payload) => (JSON.parse(payload) as { bot?: string }).bot === options.bot },
+    });
   }
 
   /** Start listening and polling, and run a first pass now. */
   async start(): Promise<void> {
-    if (this.options.listen !== false) {
-      this.listener = await this.options.db.listen('approvals', (payload) => {
-        try {
-          if ((JSON.parse(payload) as { bot?: string }).bot === this.options.bot) this.wake();
-        } catch {
-          this.wake();
-        }
-      });
-    }
-    const poll = () => {
-      this.timer = setTimeout(() => {
-        this.wake();
-        poll();
-      }, this.options.pollMs ?? 5000);
-      this.timer.unref();
-    };
-    poll();
-    this.wake();
+    await this.loop.start();
   }
 
   /** Run a pass soon; passes never overlap (a wake during a pass runs one more). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running !== undefined) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        await this.pass().catch((error: unknown) => this.log.error({ err: error }, 'approval pass failed; retrying on the next wake'));
-      } while (this.again && !this.stopped);
-    })().finally(() => {
-      this.running = undefined;
-    });
+    this.loop.wake();
   }
 
   /** Wait for the current pass (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.running !== undefined) await this.running;
+    await this.loop.idle();
   }
 
   /** Stop waking; an executor in flight is aborted and finishes within the grace period. */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    await this.listener?.close().catch(() => {});
-    const finished = this.running ?? Promise.resolve();
-    let graceTimer: NodeJS.Timeout | undefined;
-    const grace = new Promise<void>((resolve) => {
-      graceTimer = setTimeout(() => {
-        this.abort.abort();
-        resolve();
-      }, graceMs);
-    });
-    await Promise.race([finished, grace]);
-    if (graceTimer !== undefined) clearTimeout(graceTimer);
+    if (!(await this.loop.stop(graceMs))) this.abort.abort();
   }
 
   private async pass(): Promise<void> {
@@ -141,43 +114,90 @@ export class ApprovalWorker {
     const log = this.log.child({ approvalId: approval.id, action: approval.action, attempt: approval.attempts });
     await this.render(approval);
     const executor = executors[approval.action];
-    let succeeded = false;
-    let result: unknown = null;
-    let error: string | null = null;
+    let outcome: ExecutionOutcome;
     if (executor === undefined) {
-      error = `${approval.bot} has no executor for action "${approval.action}"`;
+      outcome = { kind: 'failed', error: `${approval.bot} has no executor for action "${approval.action}"` };
     } else {
       this.options.onExecutionStart?.(approval);
       log.info(`executing approved action: ${approval.title}`);
-      // Keep the claim alive while the executor runs, so a slow action is not taken over by
-      // another copy; a lost claim is logged (the idempotency key still keeps side effects single).
-      const leaseMs = this.options.leaseMs ?? 60_000;
-      const keepAlive = setInterval(() => {
-        db.rpc<{ extended: boolean }>('extend_approval_lease', { p_approval_id: approval.id, p_worker: this.worker, p_lease_seconds: leaseMs / 1000 })
-          .then(([row]) => row?.extended === false && log.warn('lost the execution claim while running'))
-          .catch((thrown: unknown) => log.warn({ err: thrown }, 'could not extend the execution claim'));
-      }, Math.max(50, Math.floor(leaseMs / 3)));
-      try {
-        const context = { ...this.options.context(this.abort.signal, log, { job: `approval:${approval.action}`, runId: approval.id }), approvalId: approval.id, idempotencyKey: approval.idempotencyKey };
-        result = (await executor(approval, context)) ?? null;
-        succeeded = true;
-      } catch (thrown) {
-        error = thrown instanceof Error ? thrown.message : String(thrown);
-        log.error({ err: thrown }, 'approved action failed');
-      } finally {
-        clearInterval(keepAlive);
-      }
+      outcome = await this.runExecutor(approval, executor, log);
     }
-    const [finished] = await db.rpc<{ finished: boolean; status: string }>('finish_approval_execution', {
-      p_approval_id: approval.id,
-      p_worker: this.worker,
-      p_succeeded: succeeded,
-      p_result: jsonSafe(result),
-      p_error: error,
-    });
-    if (finished?.finished !== true) log.warn({ status: finished?.status }, 'lost the claim before finishing; another copy owns the outcome');
+    if (outcome.kind === 'deferred') {
+      const [deferred] = await db.rpc<{ deferred: boolean; status: string; retry_at: string | null }>('defer_approval_execution', {
+        p_approval_id: approval.id,
+        p_worker: this.worker,
+        p_retry_after_seconds: outcome.retryAfterMs / 1000,
+        p_error: outcome.error,
+      });
+      if (deferred?.deferred === true) log.warn({ retryAt: deferred.retry_at, error: outcome.error }, 'approved action will be retried later');
+      else log.warn({ status: deferred?.status }, 'lost the claim before handing it back; another copy owns the outcome');
+    } else {
+      const [finished] = await db.rpc<{ finished: boolean; status: string }>('finish_approval_execution', {
+        p_approval_id: approval.id,
+        p_worker: this.worker,
+        p_succeeded: outcome.kind === 'succeeded',
+        p_result: outcome.kind === 'succeeded' ? jsonSafe(outcome.result) : null,
+        p_error: outcome.kind === 'failed' ? outcome.error : null,
+      });
+      if (finished?.finished !== true) log.warn({ status: finished?.status }, 'lost the claim before finishing; another copy owns the outcome');
+    }
     const latest = await getApproval(db, approval.id);
     if (latest !== null) await this.render(latest);
+  }
+
+  /**
+   * Run one executor under its deadline. The claim is renewed only while the execution is live:
+   * once the deadline passes (or the bot stops) the executor is aborted and the pass moves on even
+   * if its promise never settles, so a hung vendor call cannot hold the approval for ever.
+   */
+  private async runExecutor(approval: Approval, executor: ApprovalExecutor, log: Logger): Promise<ExecutionOutcome> {
+    const { db } = this.options;
+    const deadlineMs = this.options.timeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
+    const leaseMs = this.options.leaseMs ?? 60_000;
+    const execution = new AbortController();
+    const onStop = () => execution.abort(new Error('the bot is stopping'));
+    if (this.abort.signal.aborted) onStop();
+    else this.abort.signal.addEventListener('abort', onStop, { once: true });
+    const deadline = setTimeout(() => {
+      execution.abort(new DeadlineExceededError(`${approval.bot} ${approval.action} (approval ${approval.id})`, deadlineMs, { bot: approval.bot, approvalId: approval.id, action: approval.action }, Math.min(deadlineMs, 30_000)));
+    }, deadlineMs);
+    // Keep the claim alive while the executor runs, so a slow action is not taken over by
+    // another copy; a lost claim is logged (the idempotency key still keeps side effects single).
+    const keepAlive = setInterval(() => {
+      if (execution.signal.aborted) return;
+      db.rpc<{ extended: boolean }>('extend_approval_lease', { p_approval_id: approval.id, p_worker: this.worker, p_lease_seconds: leaseMs / 1000 })
+        .then(([row]) => row?.extended === false && log.warn('lost the execution claim while running'))
+        .catch((thrown: unknown) => log.warn({ err: thrown }, 'could not extend the execution claim'));
+    }, Math.max(50, Math.floor(leaseMs / 3)));
+    try {
+      const context = { ...this.options.context(execution.signal, log, { job: `approval:${approval.action}`, runId: approval.id }), approvalId: approval.id, idempotencyKey: approval.idempotencyKey };
+      const result = await Promise.race([Promise.resolve().then(() => executor(approval, context)), whenAborted(execution.signal)]);
+      return { kind: 'succeeded', result: result ?? null };
+    } catch (thrown) {
+      return this.classify(approval, thrown, log);
+    } finally {
+      clearTimeout(deadline);
+      clearInterval(keepAlive);
+      this.abort.signal.removeEventListener('abort', onStop);
+    }
+  }
+
+  // A stop hands the approval back; "retry later" is retried while attempts remain; anything
+  // else (or the last attempt) fails visibly, and a person can retry it.
+  private classify(approval: Approval, thrown: unknown, log: Logger): ExecutionOutcome {
+    const message = thrown instanceof Error ? thrown.message : String(thrown);
+    const maxAttempts = this.options.maxAttempts ?? 3;
+    if (this.abort.signal.aborted) {
+      log.warn({ err: thrown }, 'the bot stopped while the approved action ran; handing it back');
+      return { kind: 'deferred', retryAfterMs: 0, error: `attempt ${approval.attempts} was interrupted by a shutdown: ${message}` };
+    }
+    const retryAfterMs = retryAfterOf(thrown);
+    if (retryAfterMs !== null && approval.attempts < maxAttempts) {
+      log.warn({ err: thrown, retryAfterMs }, 'approved action must be retried later');
+      return { kind: 'deferred', retryAfterMs: Math.max(1000, retryAfterMs), error: `attempt ${approval.attempts} of ${maxAttempts}: ${message}` };
+    }
+    log.error({ err: thrown }, 'approved action failed');
+    return { kind: 'failed', error: retryAfterMs === null ? message : `attempt ${approval.attempts} of ${maxAttempts} (the last): ${message}` };
   }
 
   private async renderAll(): Promise<void> {
@@ -191,6 +211,9 @@ export class ApprovalWorker {
     );
   }
 }
+
+/** What one execution came to. */
+type ExecutionOutcome = { kind: 'succeeded'; result: unknown } | { kind: 'failed'; error: string } | { kind: 'deferred'; error: string; retryAfterMs: number };
 
 // Results go into jsonb: anything JSON cannot hold is stored as its string form.
 function jsonSafe(value: unknown): unknown {

@@ -28,6 +28,8 @@ export interface Approval {
   executedAt: string | null;
   result: unknown;
   error: string | null;
+  /** An approved approval handed back by a "retry later": not claimed again before this time. */
+  retryAt: string | null;
   /** The status the channel message last showed. */
   renderedStatus: string | null;
 }
@@ -53,6 +55,7 @@ export interface ApprovalRow {
   result: unknown;
   error: string | null;
   rendered_status: string | null;
+  lease_until?: string | null;
 }
 
 /** Map a row from an approval function to an Approval. */
@@ -75,6 +78,8 @@ export function approvalFromRow(row: ApprovalRow): Approval {
     executedAt: row.executed_at === null ? null : iso(row.executed_at),
     result: row.result,
     error: row.error,
+    // While approved, lease_until is the hold of a retry-later (while executing it is the claim's lease).
+    retryAt: row.status === 'approved' && row.lease_until !== undefined && row.lease_until !== null ? iso(row.lease_until) : null,
     renderedStatus: row.rendered_status,
   };
 }

@@ -5,17 +5,27 @@ import type { SignalEmitter } from '../signals/signal-emitter.js';
 import { approvalFromRow, type Approval, type ApprovalRow, type ApprovalStatus } from './approval.js';
 import { ApprovalError, UnknownApprovalActionError } from './approval-errors.js';
 import { approvalMessage } from './render-approval.js';
-import type { ActionDefinition } from './define-action.js';
+import { rpcOne } from '../db/rpc-one.js';
 import { ApprovalDraftError } from './approval-errors.js';
 import type { z } from 'zod';
 
 /** Default time a person has to decide. */
 export const DEFAULT_APPROVAL_EXPIRY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * What the service needs of an action: its name and draft schema. Every ActionDefinition is one;
+ * naming only this keeps the service free of define-action.ts (whose executors take the bot
+ * context, which holds this service), so the modules do not import each other in a circle.
+ */
+export interface ActionReference<Draft extends z.ZodType = z.ZodType> {
+  name: string;
+  draft: Draft;
+}
+
 /** What a bot asks a person to approve. */
 export interface ApprovalRequest<Draft extends z.ZodType = z.ZodType> {
   /** Which action runs it once approved: its definition (typed draft), or its name (the model's tool). */
-  action: ActionDefinition<Draft> | string;
+  action: ActionReference<Draft> | string;
   /** One line a person can decide on ("Send 2 follow-up emails to stale wholesale deals"). */
   title: string;
   /** The drafted work: shown to the approver, handed to the executor; checked against the action's schema. */
@@ -43,7 +53,7 @@ export interface Approvals {
 }
 
 /** Build a bot's approvals service: requests are written to the brain, then shown on its channel. */
-export function createApprovals(dependencies: { db: Db; bot: string; channel: Channel; log: Logger; actions?: readonly ActionDefinition[]; signals?: SignalEmitter }): Approvals {
+export function createApprovals(dependencies: { db: Db; bot: string; channel: Channel; log: Logger; actions?: readonly ActionReference[]; signals?: SignalEmitter }): Approvals {
   const { db, bot, channel, log } = dependencies;
   return {
     async request(input) {
@@ -58,7 +68,7 @@ export function createApprovals(dependencies: { db: Db; bot: string; channel: Ch
       if (checked !== undefined && !checked.success) throw new ApprovalDraftError(bot, actionName, checked.error.issues);
       const request = { ...input, action: actionName };
       const expiresIn = request.expiresIn ?? DEFAULT_APPROVAL_EXPIRY_MS;
-      const [row] = await db.rpc<{ approval_id: string; inserted: boolean }>('request_approval', {
+      const row = await rpcOne<{ approval_id: string; inserted: boolean }>(db, 'request_approval', {
         p_bot: bot,
         p_action: request.action,
         p_title: request.title,
@@ -67,7 +77,6 @@ export function createApprovals(dependencies: { db: Db; bot: string; channel: Ch
         p_signal_id: request.signalId ?? null,
         p_request_key: request.requestKey ?? null,
       });
-      if (row === undefined) throw new ApprovalError('request_approval returned no row', { bot, action: request.action });
       const approval = await getApproval(db, row.approval_id);
       if (approval === null) throw new ApprovalError(`approval ${row.approval_id} vanished after its request`, { bot, approvalId: row.approval_id });
       // A new approval is born claimed for its first post (request_approval), so the requester

@@ -33,6 +33,8 @@ export function approvalMessage(approval: Approval): ChannelMessage {
           ],
         }
       : {}),
+    // A failed action can be run again by a person; the ledger repeats nothing already done.
+    ...(approval.status === 'failed' ? { buttons: [{ id: 'retry', label: 'Retry', style: 'primary' as const }] } : {}),
     footer: `${approval.bot} · ${approval.action} · approval ${approval.id}`,
   };
 }
@@ -44,13 +46,14 @@ export function statusLine(approval: Approval): string {
     case 'pending':
       return `Waiting for a decision · expires ${readableTime(approval.expiresAt)}`;
     case 'approved':
+      if (approval.retryAt !== null && approval.error !== null) return `${decided} · ${approval.error} · ${approval.bot} retries it after ${approval.retryAt}`;
       return `${decided} · queued for ${approval.bot}`;
     case 'executing':
       return `${decided} · ${approval.bot} is running it`;
     case 'executed':
       return `${decided} · done at ${approval.executedAt === null ? '?' : readableTime(approval.executedAt)}: ${summariseResult(approval.result)}`;
     case 'failed':
-      return `${decided || 'Approved'} · execution failed: ${approval.error ?? 'unknown error'}`;
+      return `${decided || 'Approved'} · execution failed: ${approval.error ?? 'unknown error'} · retry with Retry or \`fleet approvals retry ${approval.id}\` (nothing done is repeated)`;
     case 'rejected':
       return `${decided} · nothing was done`;
     case 'expired':

@@ -11,6 +11,7 @@ import type { BotDefinition } from './define-bot.js';
 import type { BotContext, FleetMember } from './bot-context.js';
 import { createLlmService, type LlmRun, type LlmService } from '../llm/llm-service.js';
 import { loadLlmConfig, type LlmConfig } from '../llm/llm-config.js';
+import { bindToRun } from './run-binding.js';
 
 /** What buildBotServices needs. */
 export interface BotServicesOptions {
@@ -80,7 +81,8 @@ export function buildBotServices(definition: Pick<BotDefinition, 'name' | 'chann
     approvals,
     llm,
     context: (abortSignal, childLog, run) => ({
-      ...(options.extensions as object | undefined),
+      // Extension fields bind to this run where they can (ctx.connectors: this run's abortSignal).
+      ...bindToRun(options.extensions, { abortSignal, log: childLog }),
       bot: definition.name, host, log: childLog, signals, abortSignal, db, approvals, channel, fleet, config,
       llm: llm.forRun({ job: run?.job ?? null, runId: run?.runId ?? null, log: childLog, abortSignal }),
     }) as BotContext,

@@ -15,11 +15,12 @@ import { JobScheduler } from '../scheduler/job-scheduler.js';
 import type { Channel } from '../channels/channel.js';
 import { ApprovalWorker, type ApprovalWorkerOptions } from '../approvals/approval-worker.js';
 import { decideApproval } from '../approvals/decide-approval.js';
+import { retryApproval } from '../approvals/retry-approval.js';
 
 /** What a running bot needs, passed in (never module singletons) so tests can run several bots in one process. */
 export interface StartBotOptions {
   db: Db;
-  config: Pick<CoreConfig, 'hostId' | 'signals' | 'heartbeatIntervalMs' | 'shutdownGraceMs' | 'timeZone'> & { scheduler?: Partial<Pick<import('../scheduler/job-scheduler.js').JobSchedulerOptions, 'leaseMs' | 'checkIntervalMs' | 'missedAfterMs' | 'lookbackMs' | 'toleranceMs' | 'clock'>> };
+  config: Pick<CoreConfig, 'hostId' | 'signals' | 'heartbeatIntervalMs' | 'shutdownGraceMs' | 'timeZone' | 'approvalTimeoutMs'> & { scheduler?: Partial<Pick<import('../scheduler/job-scheduler.js').JobSchedulerOptions, 'leaseMs' | 'checkIntervalMs' | 'missedAfterMs' | 'lookbackMs' | 'toleranceMs' | 'clock'>> };
   log: Logger;
   version?: string;
   /** Defaults to the core catalog plus the bot's own types. */
@@ -40,7 +41,7 @@ export interface StartBotOptions {
   /** Fields other packages add to every context (`connectors`), built once per process. */
   extensions?: Readonly<Record<string, unknown>>;
   /** Approval loop tuning (tests shorten the poll and lease). */
-  approvals?: Partial<Pick<ApprovalWorkerOptions, 'pollMs' | 'leaseMs' | 'maxAttempts' | 'worker' | 'onExecutionStart'>>;
+  approvals?: Partial<Pick<ApprovalWorkerOptions, 'pollMs' | 'leaseMs' | 'maxAttempts' | 'timeoutMs' | 'worker' | 'onExecutionStart'>>;
 }
 
 /** A running bot. */
@@ -128,6 +129,7 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     leaseMs: config.signals.leaseMs,
     maxAttempts: config.signals.maxAttempts,
     concurrency: config.signals.concurrency,
+    ...(config.signals.handlerTimeoutMs === undefined ? {} : { handlerTimeoutMs: config.signals.handlerTimeoutMs }),
     listen: db.transport === 'postgres',
     worker: `${config.hostId}:${process.pid}`,
   });
@@ -140,6 +142,7 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     context: baseContext,
     log,
     listen: db.transport === 'postgres',
+    ...(config.approvalTimeoutMs === undefined ? {} : { timeoutMs: config.approvalTimeoutMs }),
     ...options.approvals,
   });
   await consumer.start();
@@ -148,7 +151,12 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
   // Clicks on this bot's approval buttons arrive on its own channel connection.
   await channel.start?.({
     async decide(click) {
-      const outcome = await decideApproval(db, { ...click, decidedVia: channel.kind });
+      if (click.decision === 'retry') {
+        const retried = await retryApproval(db, { approvalId: click.approvalId, retriedBy: click.decidedBy });
+        if (retried.retried) approvalWorker.wake();
+        return { decided: retried.retried, reason: retried.reason };
+      }
+      const outcome = await decideApproval(db, { approvalId: click.approvalId, decision: click.decision, decidedBy: click.decidedBy, decidedVia: channel.kind });
       if (outcome.decided) approvalWorker.wake();
       return { decided: outcome.decided, reason: outcome.reason };
     },

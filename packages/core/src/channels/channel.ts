@@ -44,10 +44,11 @@ export interface PostedMessage {
 /** The channels a message can go out on (channel_messages.channel). */
 export type ChannelKind = 'discord' | 'telegram' | 'local';
 
-/** A person's click on an approval button, as the channel hands it to the runtime. */
+/** A person's click on an approval button (Approve, Reject, or Retry on a failed one), as the channel hands it to the runtime. */
 export interface ApprovalClick {
   approvalId: string;
-  decision: 'approved' | 'rejected';
+  /** `retry`: a person retries a failed approval (the Retry button); nothing done is repeated. */
+  decision: 'approved' | 'rejected' | 'retry';
   /** Who clicked, as it goes into approvals.decided_by (e.g. "discord:123 (ana)"). */
   decidedBy: string;
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/db.js';
 import type { Channel, ChannelMessage, PostedMessage } from './channel.js';
 import { messageBody, messageText, recordChannelMessage, recordChannelMessageEdit } from './record-channel-message.js';
+import { rpcOne } from '../db/rpc-one.js';
 
 /** What the local channel needs. */
 export interface LocalRecordingChannelOptions {
@@ -30,7 +31,7 @@ export function createLocalRecordingChannel(options: LocalRecordingChannelOption
     async post(message) {
       let messageId: string;
       if (message.signalId !== undefined && message.approvalId === undefined) {
-        const [row] = await db.rpc<{ message_id: string }>('record_signal_post', {
+        const row = await rpcOne<{ message_id: string }>(db, 'record_signal_post', {
           p_signal_id: message.signalId,
           p_channel: 'local',
           p_target: target,
@@ -38,7 +39,6 @@ export function createLocalRecordingChannel(options: LocalRecordingChannelOption
           p_text: messageText(message),
           p_body: messageBody(message),
         });
-        if (row === undefined) throw new Error('record_signal_post returned no row');
         messageId = row.message_id;
       } else {
         messageId = await recordChannelMessage(db, { channel: 'local', target, bot, message });

@@ -1,5 +1,6 @@
 import type { Db } from '../db/db.js';
 import type { ChannelKind, ChannelMessage } from './channel.js';
+import { rpcOne } from '../db/rpc-one.js';
 
 /** One outbound message to record; every channel calls this for every message it sends. */
 export interface OutboundRecord {
@@ -34,7 +35,7 @@ export function messageBody(message: ChannelMessage): Record<string, unknown> {
 
 /** Record an outbound message through record_channel_message; returns the row id. */
 export async function recordChannelMessage(db: Db, record: OutboundRecord): Promise<string> {
-  const [row] = await db.rpc<{ message_id: string }>('record_channel_message', {
+  const row = await rpcOne<{ message_id: string }>(db, 'record_channel_message', {
     p_channel: record.channel,
     p_target: record.target,
     p_bot: record.bot,
@@ -46,7 +47,6 @@ export async function recordChannelMessage(db: Db, record: OutboundRecord): Prom
     p_status: record.status ?? 'sent',
     p_error: record.error ?? null,
   });
-  if (row === undefined) throw new Error('record_channel_message returned no row');
   return row.message_id;
 }
 

@@ -35,6 +35,8 @@ export const coreEnvShape = {
   SIGNAL_LEASE_MS: envInteger(30_000, 1000, 3_600_000),
   SIGNAL_MAX_ATTEMPTS: envInteger(5, 1, 100),
   SIGNAL_CONCURRENCY: envInteger(8, 1, 256),
+  SIGNAL_HANDLER_TIMEOUT_MS: envInteger(300_000, 100, 86_400_000),
+  APPROVAL_TIMEOUT_MS: envInteger(600_000, 100, 86_400_000),
   HEARTBEAT_INTERVAL_MS: envInteger(10_000, 500, 600_000),
   SHUTDOWN_GRACE_MS: envInteger(10_000, 100, 120_000),
 } as const;
@@ -52,7 +54,10 @@ export interface CoreConfig {
   hostId: string;
   timeZone: string;
   log: { level: string; pretty: 'auto' | 'true' | 'false' };
-  signals: { pollMs: number; leaseMs: number; maxAttempts: number; concurrency: number };
+  /** handlerTimeoutMs: a signal handler's deadline (default 5 min where unset). */
+  signals: { pollMs: number; leaseMs: number; maxAttempts: number; concurrency: number; handlerTimeoutMs?: number };
+  /** An approved action's deadline (default 10 min where unset). */
+  approvalTimeoutMs?: number;
   heartbeatIntervalMs: number;
   shutdownGraceMs: number;
 }
@@ -91,7 +96,9 @@ export function loadCoreConfig(env: Env = process.env): CoreConfig {
       leaseMs: raw.SIGNAL_LEASE_MS,
       maxAttempts: raw.SIGNAL_MAX_ATTEMPTS,
       concurrency: raw.SIGNAL_CONCURRENCY,
+      handlerTimeoutMs: raw.SIGNAL_HANDLER_TIMEOUT_MS,
     },
+    approvalTimeoutMs: raw.APPROVAL_TIMEOUT_MS,
     heartbeatIntervalMs: raw.HEARTBEAT_INTERVAL_MS,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
   };

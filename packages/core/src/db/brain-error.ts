@@ -16,3 +16,12 @@ export class BrainConnectionError extends FleetError {
     super('brain_unreachable', message, { facts: { transport: options.transport }, cause: options.cause });
   }
 }
+
+/** A brain function that always returns one row returned none: the schema and the code disagree. */
+export class BrainNoRowError extends FleetError {
+  constructor(functionName: string) {
+    super('brain_no_row', `Brain function ${functionName}() returned no row; the database schema may be behind this code: run \`pnpm fleet migrate\``, {
+      facts: { functionName },
+    });
+  }
+}

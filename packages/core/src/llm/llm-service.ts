@@ -9,6 +9,7 @@ import { addUsage, costUsd, estimateCostUsd, NO_USAGE, type TokenUsage } from '.
 import { extractJson, fenceData, systemBlocks, toolDefinitions, userContent } from './llm-prompt.js';
 import type { Llm, LlmRequest, LlmResult, LlmTool, ToolStep } from './llm.js';
 import { offlineText } from './offline-drafter.js';
+import { rpcOne } from '../db/rpc-one.js';
 
 /** The fleet_settings key of the database kill switch; its value is `{ enabled: boolean }`. */
 export const LLM_KILL_SWITCH_KEY = 'llm_kill_switch';
@@ -69,11 +70,10 @@ export function createLlmService(options: LlmServiceOptions): LlmService {
     const estimate = estimateCostUsd(JSON.stringify(body).length, params.maxTokens, price);
     const botCap = botBudgetUsd(config, bot);
     const at = now();
-    const [reserved] = await db.rpc<{ allowed: boolean; scope: 'bot' | 'fleet' | null; reservation_id: string | null; bot_spent_usd: number; fleet_spent_usd: number; day: string }>('reserve_llm_budget', {
+    const reserved = await rpcOne<{ allowed: boolean; scope: 'bot' | 'fleet' | null; reservation_id: string | null; bot_spent_usd: number; fleet_spent_usd: number; day: string }>(db, 'reserve_llm_budget', {
       p_bot: bot, p_job: run.job, p_run_id: run.runId, p_model: params.model, p_estimate_usd: estimate,
       p_bot_cap_usd: botCap, p_fleet_cap_usd: config.fleetDailyUsd, p_now: at.toISOString(), p_hold_seconds: holdSeconds,
     });
-    if (reserved === undefined) throw new Error('reserve_llm_budget returned no row');
     if (!reserved.allowed || reserved.reservation_id === null) {
       const scope = reserved.scope ?? 'bot';
       const day = String(reserved.day).slice(0, 10);

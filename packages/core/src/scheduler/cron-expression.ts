@@ -31,13 +31,18 @@ export function nextTick(schedule: string, timeZone: string, after: Date): Date 
   return CronExpressionParser.parse(schedule, { tz: timeZone, currentDate: after }).next().toDate();
 }
 
+/** The last tick strictly before `before`. */
+export function previousTick(schedule: string, timeZone: string, before: Date): Date {
+  return CronExpressionParser.parse(schedule, { tz: timeZone, currentDate: before }).prev().toDate();
+}
+
 /** Every tick in (from, to], oldest first, at most `limit` (the newest ones when there are more). */
 export function ticksBetween(schedule: string, timeZone: string, from: Date, to: Date, limit = 1000): Date[] {
   const expression = CronExpressionParser.parse(schedule, { tz: timeZone, currentDate: to, startDate: from });
   const ticks: Date[] = [];
   // Walk backwards from `to` so a long outage keeps the newest ticks within the limit.
-  // Ticks fall on whole seconds; `to` itself counts only when it is one.
-  if (to.getMilliseconds() === 0 && expression.includesDate(to)) ticks.push(new Date(to));
+  // Ticks fall on whole seconds; `to` itself counts only when it is one (and the window is not empty).
+  if (to.getTime() > from.getTime() && to.getMilliseconds() === 0 && expression.includesDate(to)) ticks.push(new Date(to));
   while (ticks.length < limit) {
     let previous: Date;
     try {

@@ -1,8 +1,14 @@
 import type { Logger } from 'pino';
-import type { Db, Listener } from '../db/db.js';
+import type { Db } from '../db/db.js';
+import { settlesWithin, WakeLoop } from '../db/wake-loop.js';
 import { signalFromRow, type ClaimedRow, type Signal } from './signal.js';
 import { SignalPayloadError } from './signal-errors.js';
 import type { SignalRegistry } from './signal-type.js';
+import { DeadlineExceededError } from '../errors/deadline-error.js';
+import { whenAborted } from '../errors/retry-later.js';
+
+/** How long a signal handler may run before it is aborted (SIGNAL_HANDLER_TIMEOUT_MS). */
+export const DEFAULT_SIGNAL_HANDLER_TIMEOUT_MS = 300_000;
 
 /** What a handler gets besides the signal. */
 export interface SignalHandlerContext {
@@ -25,6 +31,8 @@ export interface SignalConsumerOptions {
   leaseMs?: number;
   maxAttempts?: number;
   concurrency?: number;
+  /** A handler's deadline (SIGNAL_HANDLER_TIMEOUT_MS): past it, it is aborted and retried with backoff or dead-lettered. Default 5 min. */
+  handlerTimeoutMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   /** Use LISTEN/NOTIFY wake-ups (postgres transport); false = polling only. */
@@ -48,10 +56,7 @@ interface InFlight {
 export class SignalConsumer {
   private readonly options: Required<Omit<SignalConsumerOptions, 'worker'>> & { worker: string };
   private readonly inFlight = new Map<string, InFlight>();
-  private listener: Listener | null = null;
-  private pollTimer: NodeJS.Timeout | undefined;
-  private draining = false;
-  private wakeAgain = false;
+  private readonly loop: WakeLoop;
   private stopping = false;
   private backlog = false;
   private pendingAcks: Array<{ signalId: string; resolve: () => void; reject: (error: unknown) => void }> = [];
@@ -63,12 +68,20 @@ export class SignalConsumer {
       leaseMs: 30_000,
       maxAttempts: 5,
       concurrency: 8,
+      handlerTimeoutMs: DEFAULT_SIGNAL_HANDLER_TIMEOUT_MS,
       backoffBaseMs: 1000,
       backoffMaxMs: 300_000,
       listen: true,
       worker: `${options.bot}:${process.pid}`,
       ...options,
     };
+    this.loop = new WakeLoop({
+      pass: () => this.drain(),
+      pollMs: this.options.pollMs,
+      log: this.options.log,
+      failureMessage: 'signal claim failed; the poll backstop will retry',
+      listen: this.options.listen ? { db: options.db, channel: 'bot_signals', accept: (payload) => this.wantsNotice(payload) } : undefined,
+    });
   }
 
   /** The signal types this consumer handles. */
@@ -81,43 +94,23 @@ export class SignalConsumer {
     const { db, bot } = this.options;
     await db.rpc('register_subscriptions', { p_consumer_bot: bot, p_signal_types: this.signalTypes });
     if (this.signalTypes.length === 0) return;
-    if (this.options.listen) {
-      this.listener = await db.listen('bot_signals', (payload) => {
-        try {
-          const notice = JSON.parse(payload) as { type?: string };
-          if (notice.type === undefined || this.options.handlers.has(notice.type)) this.wake();
-        } catch {
-          this.wake();
-        }
-      });
-    }
-    this.pollTimer = setInterval(() => this.wake(), this.options.pollMs);
-    this.wake();
+    await this.loop.start();
   }
 
   /** Look for due work now (coalesces concurrent wake-ups into one claim loop). */
   wake(): void {
-    if (this.stopping) return;
-    if (this.draining) {
-      this.wakeAgain = true;
-      return;
-    }
-    this.draining = true;
-    void this.drain()
-      .catch((error: unknown) => this.options.log.error({ err: error }, 'signal claim failed; the poll backstop will retry'))
-      .finally(() => {
-        this.draining = false;
-        if (this.wakeAgain && !this.stopping) {
-          this.wakeAgain = false;
-          this.wake();
-        }
-      });
+    this.loop.wake();
+  }
+
+  // A NOTIFY names the signal type; an unreadable one still wakes (it is only a hint).
+  private wantsNotice(payload: string): boolean {
+    const notice = JSON.parse(payload) as { type?: string };
+    return notice.type === undefined || this.options.handlers.has(notice.type);
   }
 
   private async drain(): Promise<void> {
     const { db, bot, concurrency, leaseMs, maxAttempts, worker } = this.options;
     for (;;) {
-      this.wakeAgain = false;
       const free = concurrency - this.inFlight.size;
       if (free <= 0 || this.stopping) {
         this.backlog = true;
@@ -133,7 +126,7 @@ export class SignalConsumer {
       rows.sort((left, right) => Number(left.seq) - Number(right.seq));
       for (const row of rows) this.begin(row);
       this.backlog = rows.length === free;
-      if (!this.backlog && !this.wakeAgain) return;
+      if (!this.backlog) return;
     }
   }
 
@@ -149,7 +142,7 @@ export class SignalConsumer {
   }
 
   private async handle(row: ClaimedRow, abort: AbortController): Promise<void> {
-    const { db, bot, registry, log, handlers, leaseMs } = this.options;
+    const { db, bot, registry, log, handlers, leaseMs, handlerTimeoutMs } = this.options;
     const signalLog = log.child({ signalId: row.signal_id, signalType: row.signal_type, attempt: row.attempt });
     const handler = handlers.get(row.signal_type);
     let payload: unknown;
@@ -165,8 +158,14 @@ export class SignalConsumer {
       await this.fail(row, new Error(`no handler for ${row.signal_type} in ${bot}`), true);
       return;
     }
+    // The handler's deadline: past it the handler is aborted, its lease is no longer renewed and
+    // its slot is freed even if its promise never settles, so hung calls cannot close the inbox.
+    const deadline = setTimeout(() => {
+      abort.abort(new DeadlineExceededError(`${bot}'s ${row.signal_type} handler (signal ${row.signal_id})`, handlerTimeoutMs, { bot, signalId: row.signal_id, signalType: row.signal_type }));
+    }, handlerTimeoutMs);
     // Renew the lease while a slow handler works, so another copy does not take it over.
     const renew = setInterval(() => {
+      if (abort.signal.aborted) return;
       db.rpc<{ extended: boolean }>('extend_signal_lease', { p_signal_id: row.signal_id, p_consumer_bot: bot, p_attempt: row.attempt, p_lease_seconds: leaseMs / 1000 })
         .then(([result]) => {
           if (result?.extended === false) signalLog.warn('signal lease lost while handling; another worker may redeliver it');
@@ -174,12 +173,14 @@ export class SignalConsumer {
         .catch((error: unknown) => signalLog.warn({ err: error }, 'signal lease renewal failed'));
     }, Math.max(250, Math.floor(leaseMs / 3)));
     try {
-      await handler(signalFromRow(row, payload), { abortSignal: abort.signal, log: signalLog });
+      await Promise.race([Promise.resolve().then(() => handler(signalFromRow(row, payload), { abortSignal: abort.signal, log: signalLog })), whenAborted(abort.signal)]);
       clearInterval(renew);
+      clearTimeout(deadline);
       if (abort.signal.aborted && this.stopping) return; // released by stop()
       await this.ack(row.signal_id);
     } catch (error) {
       clearInterval(renew);
+      clearTimeout(deadline);
       if (abort.signal.aborted && this.stopping) return;
       signalLog.warn({ err: error }, 'signal handler failed; will retry with backoff');
       await this.fail(row, error, false);
@@ -234,13 +235,13 @@ export class SignalConsumer {
    */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
-    if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
-    await this.listener?.close().catch(() => {});
-    this.listener = null;
+    const startedAt = Date.now();
+    // A claim in progress finishes first, so the signals it took are waited for (or released) too.
+    await this.loop.stop(graceMs);
+    graceMs -= Date.now() - startedAt;
     const pending = [...this.inFlight.values()];
     const finished = Promise.allSettled(pending.map((entry) => entry.done));
-    const timedOut = await Promise.race([finished.then(() => false), sleep(Math.max(0, graceMs - 1000)).then(() => true)]);
-    if (!timedOut) return;
+    if (await settlesWithin(finished, graceMs - 1000)) return;
     const unfinished = [...this.inFlight.values()];
     for (const entry of unfinished) entry.abort.abort(new Error('bot is shutting down'));
     await Promise.all(
@@ -251,8 +252,4 @@ export class SignalConsumer {
       ),
     );
   }
-}
-
-function sleep(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../db/db.js';
 import type { EmitOptions, EmitResult } from './signal.js';
 import type { SignalRegistry } from './signal-type.js';
+import { rpcOne } from '../db/rpc-one.js';
 
 /** Emits signals as one bot. */
 export interface SignalEmitter {
@@ -15,7 +16,7 @@ export function createSignalEmitter(dependencies: { db: Db; registry: SignalRegi
     async emit(signalType, payload, options = {}) {
       const parsed = registry.parse(signalType, payload);
       const severity = options.severity ?? registry.get(signalType).defaultSeverity;
-      const [row] = await db.rpc<{ signal_id: string; deduplicated: boolean; repeat_count: number; created_at: string }>('emit_signal', {
+      const row = await rpcOne<{ signal_id: string; deduplicated: boolean; repeat_count: number; created_at: string }>(db, 'emit_signal', {
         p_source_bot: bot,
         p_signal_type: signalType,
         p_severity: severity,
@@ -24,7 +25,6 @@ export function createSignalEmitter(dependencies: { db: Db; registry: SignalRegi
         p_dedupe_window_seconds: options.dedupeWindowMs === undefined ? undefined : Math.max(1, Math.round(options.dedupeWindowMs / 1000)),
         p_expires_at: options.expiresAt,
       });
-      if (row === undefined) throw new Error('emit_signal returned no row');
       return { id: row.signal_id, deduplicated: row.deduplicated, repeatCount: Number(row.repeat_count), createdAt: row.created_at };
     },
   };

@@ -21,6 +21,23 @@ export interface EmulatedCallbackAnswer {
   text: string | null;
 }
 
+/**
+ * A Bot API failure the emulator answers instead of the call, as Telegram does in an outage
+ * (500), under flood control (429 with retry_after) or refusing a message (400).
+ */
+export interface EmulatedTelegramFault {
+  /** The Bot API method, e.g. "sendMessage". */
+  method: string;
+  /** The error_code (and HTTP status) of the answer. */
+  status: number;
+  description?: string;
+  retryAfterSeconds?: number;
+  /** Only calls whose text matches fail; default every call of the method. */
+  textMatches?: RegExp;
+  /** How many calls fail before the fault is spent; default until clearFaults(). */
+  times?: number;
+}
+
 /** The `telegram-test-api` emulator behind a thin front that speaks real Bot API getUpdates. */
 export interface TelegramEmulator {
   /** Point TELEGRAM_API_ROOT here. */
@@ -40,6 +57,12 @@ export interface TelegramEmulator {
   onBotMessage(listener: (message: EmulatedBotMessage) => void): () => void;
   /** Updates handed out by getUpdates, in order (for asserting de-duplication). */
   deliveredUpdateIds: number[];
+  /** Answer matching calls with an error from now on (see EmulatedTelegramFault). */
+  fail(fault: EmulatedTelegramFault): void;
+  /** Telegram is healthy again: drop every injected fault. */
+  clearFaults(): void;
+  /** Calls answered with an injected fault (or refused as too long), oldest first. */
+  failedCalls(): Array<{ method: string; status: number; text: string | null }>;
   close(): Promise<void>;
 }
 
@@ -82,6 +105,8 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
   const delivered: number[] = [];
   const listeners = new Set<(message: EmulatedBotMessage) => void>();
   const callbackAnswers: EmulatedCallbackAnswer[] = [];
+  const faults: Array<EmulatedTelegramFault & { remaining: number }> = [];
+  const failedCalls: Array<{ method: string; status: number; text: string | null }> = [];
   let nextUpdateId = 1_000;
   let nextMessageId = 10_000;
   let nextCallbackId = 1;
@@ -161,6 +186,19 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
             response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
             return;
           }
+          const method = /\/([A-Za-z]+)$/.exec(request.url ?? '')?.[1] ?? '';
+          const payload = raw.length > 0 && (request.headers['content-type'] ?? '').includes('json') ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
+          const sentText = typeof payload['text'] === 'string' ? payload['text'] : null;
+          const fault = faults.find((candidate) => candidate.method === method && candidate.remaining > 0 && (candidate.textMatches === undefined || candidate.textMatches.test(sentText ?? '')));
+          // Telegram refuses a text over 4,096 characters; the upstream emulator accepts anything.
+          const refusal = fault ?? (/^(sendMessage|editMessageText)$/.test(method) && sentText !== null && sentText.length > 4096 ? { status: 400, description: 'Bad Request: message is too long', retryAfterSeconds: undefined } : undefined);
+          if (refusal !== undefined) {
+            if (fault !== undefined) fault.remaining -= 1;
+            failedCalls.push({ method, status: refusal.status, text: sentText });
+            const answer = { ok: false, error_code: refusal.status, description: refusal.description ?? `injected ${refusal.status}`, ...(refusal.retryAfterSeconds === undefined ? {} : { parameters: { retry_after: refusal.retryAfterSeconds } }) };
+            response.writeHead(refusal.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+            return;
+          }
           // Upstream answers answerCallbackQuery without keeping it; record it so a test can read the notice.
           if (/\/answerCallbackQuery$/.test(request.url ?? '')) {
             const body = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
@@ -197,6 +235,15 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
     apiRoot,
     token,
     deliveredUpdateIds: delivered,
+    fail(fault) {
+      faults.push({ ...fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
+    },
+    clearFaults() {
+      faults.length = 0;
+    },
+    failedCalls() {
+      return [...failedCalls];
+    },
     async sendText(chatId, text, messageOptions = {}) {
       const updateId = nextUpdateId++;
       const messageId = nextMessageId++;
