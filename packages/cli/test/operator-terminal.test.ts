@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
@@ -15,6 +17,8 @@ describe('pnpm start on a terminal is the local Telegram', () => {
   let database: TestDatabase;
   let db: Db;
   let sql: postgres.Sql;
+  // Its own data directory: one supervisor runs per data directory (the start lock).
+  const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'jbot-operator-terminal-'));
 
   beforeAll(async () => {
     database = await freshDatabase();
@@ -25,10 +29,11 @@ describe('pnpm start on a terminal is the local Telegram', () => {
     await sql.end();
     await db.close();
     await database.drop();
+    fs.rmSync(dataDirectory, { recursive: true, force: true });
   });
 
   it('a line typed in the start terminal is routed like a Telegram reply, and the answer shows there', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, HEARTBEAT_INTERVAL_MS: '1000', SIGNAL_POLL_MS: '200', FLEET_HOST_ID: 'test-host', USER: 'ana', COLUMNS: '200' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, HEARTBEAT_INTERVAL_MS: '1000', SIGNAL_POLL_MS: '200', FLEET_HOST_ID: 'test-host', USER: 'ana', COLUMNS: '200', FLEET_DATA_DIR: dataDirectory };
     for (const name of ['TELEGRAM_BOT_TOKEN', 'DISCORD_TOKEN', 'LOG_PRETTY']) delete env[name];
     const terminal = spawn('python3', ['-c', PTY, process.execPath, '--import', 'tsx', cli, 'start', '--bots', 'jbot,salesbot', '--from-source'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let screen = '';
