@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDb, type Db } from '@jbot/core';
 import { freshDatabase, startFakeHubSpot, startHoldingProxy, waitFor, type FakeHubSpot, type HoldingProxy, type TestDatabase } from '@jbot/testkit';
-import { createHubSpotCrmConnector, createMetaAdsConnector, createShopifyCommerceConnector, hubspotObjectsFromSample, readSampleCompanyData, VendorCallAbortedError, VendorTimeoutError } from '@jbot/connectors';
+import { createHubSpotCrmConnector, createMetaAdsConnector, loadConnectorsConfig, createShopifyCommerceConnector, hubspotObjectsFromSample, readSampleCompanyData, VendorCallAbortedError, VendorTimeoutError } from '@jbot/connectors';
 
 // Vendors that accept the connection and never answer: a holding proxy in front of the fake
 // HubSpot (and of nothing in particular for Shopify and Meta, whose requests are only held).
@@ -27,13 +27,19 @@ describe('every live vendor call has a timeout and honours the run\'s abort sign
     await database.drop();
   });
 
+  it('CONNECTOR_TIMEOUT_MS: 30 s by default, parsed, and a bad value names the variable', () => {
+    expect(loadConnectorsConfig({}).timeoutMs).toBe(30_000);
+    expect(loadConnectorsConfig({ CONNECTOR_TIMEOUT_MS: '5000' }).timeoutMs).toBe(5000);
+    expect(() => loadConnectorsConfig({ CONNECTOR_TIMEOUT_MS: 'forever' })).toThrow(/CONNECTOR_TIMEOUT_MS/);
+  });
+
   it('HubSpot: a read that gets no answer fails at its timeout as retry-later, and its connection is closed', async () => {
     const crm = createHubSpotCrmConnector({ accessToken: hubspot.accessToken, basePath: proxy.url, db, timeoutMs: 200 });
     const error = await crm.listDeals().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(VendorTimeoutError);
     expect(error).toMatchObject({ code: 'vendor_timeout', retryAfterMs: 5000, facts: { vendor: 'HubSpot', operation: 'owners list', timeoutMs: 200 } });
-    const [held] = proxy.held.slice(-1);
-    await waitFor(() => held !== undefined && !held.callerConnected(), { what: 'the timed-out request to close its connection' });
+    // Whether the timeout landed before or after the request went out, no connection outlives it.
+    await waitFor(() => proxy.held.every((held) => !held.callerConnected()), { what: 'the timed-out request to close its connection' });
   });
 
   it('HubSpot: aborting the run ends an email create in flight, releases its ledger row, and claims nothing afterwards', async () => {

@@ -3,7 +3,7 @@ import pino from 'pino';
 import postgres from 'postgres';
 import { z } from 'zod';
 import {
-  ApprovalWorker, catalogSignalTypes, createApprovals, createPostgresDb, defineAction, createSignalEmitter, decideApproval, defineSignalType, getApproval,
+  ApprovalWorker, ConfigError, loadCoreConfig, catalogSignalTypes, createApprovals, createPostgresDb, defineAction, createSignalEmitter, decideApproval, defineSignalType, getApproval,
   retryApproval, SignalConsumer, SignalRegistry, statusLine, buildBotServices, type Approval, type ApprovalExecutor, type Db,
 } from '@jbot/core';
 import { freshDatabase, waitFor, type TestDatabase } from '@jbot/testkit';
@@ -12,6 +12,23 @@ const silent = pino({ level: 'silent' });
 const testPing = defineSignalType({ type: 'test_ping', description: 'test', schema: z.object({ n: z.number().int() }) });
 const registry = new SignalRegistry([...catalogSignalTypes, testPing]);
 const never = () => new Promise<never>(() => {});
+
+describe('deadline settings', () => {
+  it('default to 5 min per handler and 10 min per approved action, and a bad value names its variable', () => {
+    const config = loadCoreConfig({});
+    expect({ handler: config.signals.handlerTimeoutMs, approval: config.approvalTimeoutMs }).toEqual({ handler: 300_000, approval: 600_000 });
+    expect(loadCoreConfig({ SIGNAL_HANDLER_TIMEOUT_MS: '2000', APPROVAL_TIMEOUT_MS: '90000' })).toMatchObject({ signals: { handlerTimeoutMs: 2000 }, approvalTimeoutMs: 90_000 });
+    const error = (() => {
+      try {
+        return loadCoreConfig({ SIGNAL_HANDLER_TIMEOUT_MS: 'soon', APPROVAL_TIMEOUT_MS: '0' });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((problem) => problem.variable).sort()).toEqual(['APPROVAL_TIMEOUT_MS', 'SIGNAL_HANDLER_TIMEOUT_MS']);
+  });
+});
 
 describe('deadlines: a hung handler or executor is aborted, and its lease is not renewed for ever', () => {
   let database: TestDatabase;

@@ -1,5 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { costUsd, DEFAULT_PRICES } from '@jbot/core';
 import { startFakeAnthropic, type FakeAnthropic } from '@jbot/testkit';
 
 // The fake Messages API is what every LLM test trusts, so its prompt-cache accounting and fault
@@ -89,5 +91,28 @@ describe('testkit fake Anthropic Messages API', () => {
     anthropic.failNext({ status: 529, retryAfterMs: 10 }, { status: 529, retryAfterMs: 10 }, { status: 529, retryAfterMs: 10 });
     await expect(ask('Be brief.')).rejects.toMatchObject({ status: 529 });
     expect(anthropic.attempts.slice(before + 3).map((attempt) => attempt.status)).toEqual([529, 529, 529]);
+  });
+
+  it('with an output length, default replies are that long (never zero), JSON when the prompt spells a shape, and billed at DEFAULT_PRICES', async () => {
+    const sized = await startFakeAnthropic({ outputTokens: (request) => request.max_tokens * 0.4 });
+    try {
+      const sizedClient = new Anthropic({ apiKey: sized.apiKey, baseURL: sized.url, maxRetries: 0 });
+      const prose = await sizedClient.messages.create({ model: 'claude-haiku-5-5', max_tokens: 500, messages: [{ role: 'user', content: 'Summarise the day.' }] });
+      expect(prose.usage.output_tokens).toBeGreaterThanOrEqual(195);
+      expect(prose.usage.output_tokens).toBeLessThanOrEqual(202);
+      const json = await sizedClient.messages.create({ model: 'claude-sonnet-5-5', max_tokens: 600, system: 'Return JSON only: {"subject": string, "body": string}.', messages: [{ role: 'user', content: 'Draft it.\n\nAnswer with one JSON object only.' }] });
+      const block = json.content[0];
+      const value = z.object({ subject: z.string().min(3).max(140), body: z.string().min(20).max(3000) }).parse(JSON.parse(block?.type === 'text' ? block.text : ''));
+      expect(value.body.length).toBeGreaterThan(800);
+      const tiny = await sizedClient.messages.create({ model: 'claude-haiku-5-5', max_tokens: 2, messages: [{ role: 'user', content: 'Yes or no?' }] });
+      expect(tiny.usage.output_tokens).toBeGreaterThan(0);
+      const expected = [prose, json, tiny].reduce((sum, response) => sum + costUsd({ inputTokens: response.usage.input_tokens, outputTokens: response.usage.output_tokens, cacheWriteTokens: 0, cacheReadTokens: 0 }, DEFAULT_PRICES[response.model] ?? { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }), 0);
+      const bill = sized.bill();
+      expect(bill.usd).toBeCloseTo(expected, 6);
+      expect(bill.byModel['claude-haiku-5-5']?.calls).toBe(2);
+      await expect(startFakeAnthropic({ outputTokens: 0 })).rejects.toThrow(/at least 1/);
+    } finally {
+      await sized.close();
+    }
   });
 });

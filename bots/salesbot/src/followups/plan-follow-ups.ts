@@ -21,21 +21,26 @@ export async function planFollowUps(instruction: OperatorInstruction, context: B
 
   const connectors = context.connectors;
   const byId = new Map((await connectors.crm.listDeals()).map((deal) => [deal.id, deal]));
-  const emails: FollowUpEmail[] = [];
+  const subjects: FollowUpSubject[] = [];
   const skipped: string[] = [];
-  let offline = false;
   for (const chosen of intent.deals) {
     const deal = byId.get(chosen.deal_id);
     const subject = deal === undefined ? null : await followUpSubject(connectors, deal, payload.deals.find((item) => item.deal_id === chosen.deal_id)?.days_since_activity ?? null);
-    if (subject === null) {
-      skipped.push(chosen.name);
-      continue;
-    }
+    if (subject === null) skipped.push(chosen.name);
+    else subjects.push(subject);
+  }
+  if (subjects.length === 0) return `I could not draft anything: no contact with an email on ${skipped.join(', ')}`;
+  // A redelivered instruction (or the same reply twice) finds the approval already asked: no second draft, no model call.
+  const requestKey = `followups:${instruction.signalId}:${subjects.map((subject) => subject.dealId).sort().join(',')}`;
+  const asked = await context.approvals.findByRequestKey(requestKey);
+  if (asked !== null) return `already drafted — approval ${asked.id} is ${asked.status} in ${context.channel.target}`;
+  const emails: FollowUpEmail[] = [];
+  let offline = false;
+  for (const subject of subjects) {
     const { offline: drafted, ...email } = await draftFollowUp(context.llm, subject);
     offline ||= drafted;
     emails.push(email);
   }
-  if (emails.length === 0) return `I could not draft anything: no contact with an email on ${skipped.join(', ')}`;
 
   const draft: FollowUpApprovalDraft = {
     emails,
@@ -46,7 +51,7 @@ export async function planFollowUps(instruction: OperatorInstruction, context: B
     title: `Send ${emails.length} follow-up email${emails.length === 1 ? '' : 's'} to stale wholesale deals`,
     draft,
     signalId: instruction.signalId,
-    requestKey: `followups:${instruction.signalId}:${emails.map((email) => email.deal_id).sort().join(',')}`,
+    requestKey,
   });
   context.log.info({ approvalId: approval.id, created, deals: emails.map((email) => email.deal_id) }, 'follow-ups drafted for approval');
   const missing = skipped.length === 0 ? '' : ` (no contact email for ${skipped.join(', ')})`;

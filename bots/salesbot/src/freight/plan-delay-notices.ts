@@ -24,6 +24,14 @@ export const planDelayNotices: SignalHandlerOf<'freight_delay'> = async (signal,
     context.log.info({ shipment: delay.shipment_id }, 'freight delay: no wholesale order ships late, no notices to draft');
     return;
   }
+  // The same delay and late orders were already put to a person (pending, sent or declined):
+  // nothing new to draft, so no model call for the repeat alert.
+  const requestKey = delayNoticesKey(delay.shipment_id, delay.delay_days, forecast);
+  const asked = await context.approvals.findByRequestKey(requestKey);
+  if (asked !== null) {
+    context.log.info({ approvalId: asked.id, status: asked.status, shipment: delay.shipment_id }, 'delay notices for this delay were already drafted; not drafting again');
+    return;
+  }
   const notices: DelayNotice[] = [];
   let offline = false;
   for (const customer of forecast.wholesaleCustomers) {
@@ -52,7 +60,7 @@ export const planDelayNotices: SignalHandlerOf<'freight_delay'> = async (signal,
     title: `Send ${notices.length} delay notice${notices.length === 1 ? '' : 's'} to wholesale customers (${delay.shipment_id} ${delay.delay_days} days late)`,
     draft: { notices, note: `Drafted ${offline ? 'from templates (offline drafter)' : 'by Claude'} from shipbot's forecast: restock ${forecast.restockDate}. On approval each is sent through the CRM once, logged on the customer's deal.` },
     signalId: signal.id,
-    requestKey: delayNoticesKey(delay.shipment_id, delay.delay_days, forecast),
+    requestKey,
   });
   context.log.info({ approvalId: approval.id, created, customers: notices.length }, 'delay notices drafted for approval');
 };

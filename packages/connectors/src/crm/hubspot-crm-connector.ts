@@ -93,6 +93,14 @@ async function hubspotCall<Result>(options: HubSpotCrmOptions, operation: string
   try {
     return await callVendor('HubSpot', operation, { timeoutMs: options.timeoutMs ?? DEFAULT_VENDOR_TIMEOUT_MS, ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }) }, async (signal) => {
       const agent = options.basePath.startsWith('https:') ? new https.Agent() : new http.Agent();
+      // An abort can land before the SDK opens its connection (while it loads): a connection
+      // opened after the abort is closed at once, so no request outlives its call.
+      const connect = agent.createConnection.bind(agent) as (...args: unknown[]) => import('node:net').Socket;
+      (agent as unknown as { createConnection: (...args: unknown[]) => import('node:net').Socket }).createConnection = (...args) => {
+        const socket = connect(...args);
+        if (signal.aborted) socket.destroy();
+        return socket;
+      };
       const destroy = () => agent.destroy();
       signal.addEventListener('abort', destroy, { once: true });
       try {

@@ -49,6 +49,8 @@ export interface RequestedApproval {
 export interface Approvals {
   request<Draft extends z.ZodType>(request: ApprovalRequest<Draft>): Promise<RequestedApproval>;
   get(approvalId: string): Promise<Approval | null>;
+  /** The approval this bot already asked for under `requestKey`, if any: check it before drafting (no second model call). */
+  findByRequestKey(requestKey: string): Promise<Approval | null>;
   list(filter?: { status?: ApprovalStatus; limit?: number }): Promise<Approval[]>;
 }
 
@@ -96,6 +98,10 @@ export function createApprovals(dependencies: { db: Db; bot: string; channel: Ch
       return { approval, created: row.inserted };
     },
     get: (approvalId) => getApproval(db, approvalId),
+    async findByRequestKey(requestKey) {
+      const [row] = await db.rpc<{ approval_id: string }>('find_approval_by_request_key', { p_bot: bot, p_request_key: requestKey });
+      return row === undefined ? null : getApproval(db, row.approval_id);
+    },
     async list(filter = {}) {
       const rows = await db.rpc<ApprovalRow>('list_approvals', { p_status: filter.status ?? null, p_bot: bot, p_limit: filter.limit ?? 50 });
       return rows.map(approvalFromRow);

@@ -1,7 +1,12 @@
 import { readRequestText } from '../http-body.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { costUsd, DEFAULT_PRICES, type ModelPrice } from '@jbot/core';
 import { PromptCache, tokensOf } from './prompt-cache.js';
+import { draftReply } from './draft-reply.js';
+
+// The tokens tokensOf counts for an empty text block's JSON (`[{"type":"text","text":""}]`).
+const TEXT_BLOCK_TOKENS = tokensOf([{ type: 'text', text: '' }]);
 
 /** What the fake model answers: text, tool calls, or both. */
 export interface FakeModelReply {
@@ -47,6 +52,10 @@ export interface FakeAnthropic {
   attempts: FakeAnthropicAttempt[];
   /** The usage each successful response reported, in order. */
   usages: Array<{ input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number }>;
+  /** The model of each entry of `usages`, in the same order. */
+  usageModels: string[];
+  /** What the successful responses cost at these prices (default: core's DEFAULT_PRICES, the real list prices), by model. */
+  bill(prices?: Record<string, ModelPrice>): { usd: number; byModel: Record<string, { calls: number; usd: number }> };
   /** Answer the next requests with these replies, in order (then the responder, then "ok"). */
   enqueue(...replies: FakeModelReply[]): void;
   /** Answer every request through this function when the queue is empty. */
@@ -56,10 +65,16 @@ export interface FakeAnthropic {
   close(): Promise<void>;
 }
 
-/** Options: the accepted key and the clock of the prompt cache. */
+/** Options: the accepted key, the clock of the prompt cache and the length of default replies. */
 export interface FakeAnthropicOptions {
   apiKey?: string;
   now?: () => number;
+  /**
+   * Output tokens of the default reply (no queued reply, no responder): a count or a function of
+   * the request, kept within 1..max_tokens. The reply is prose, or the JSON object the prompt
+   * spells out, of that length (see draftReply). Unset: the default reply is "ok".
+   */
+  outputTokens?: number | ((request: FakeAnthropicRequest) => number);
 }
 
 /**
@@ -73,6 +88,15 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const requests: FakeAnthropicRequest[] = [];
   const attempts: FakeAnthropicAttempt[] = [];
   const usages: FakeAnthropic['usages'] = [];
+  const usageModels: string[] = [];
+  if (typeof options.outputTokens === 'number' && !(options.outputTokens >= 1)) throw new RangeError(`outputTokens must be at least 1, got ${options.outputTokens}`);
+  const defaultReply = (body: FakeAnthropicRequest): FakeModelReply => {
+    if (options.outputTokens === undefined) return { text: 'ok' };
+    const wanted = typeof options.outputTokens === 'number' ? options.outputTokens : options.outputTokens(body);
+    const tokens = Math.min(body.max_tokens, Math.max(1, Math.round(Number.isFinite(wanted) ? wanted : 1)));
+    // Usage counts the whole content block; leave room for its JSON so the total is `tokens`.
+    return { text: draftReply(body, Math.max(1, tokens - TEXT_BLOCK_TOKENS)) };
+  };
   const queue: FakeModelReply[] = [];
   const faults: FakeAnthropicFault[] = [];
   let responder: ((request: FakeAnthropicRequest) => FakeModelReply) | undefined;
@@ -114,13 +138,14 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       attempt.status = 400;
       return error(response, 400, 'invalid_request_error', 'model, max_tokens and messages are required');
     }
-    const reply = queue.shift() ?? responder?.(body) ?? { text: 'ok' };
+    const reply = queue.shift() ?? responder?.(body) ?? defaultReply(body);
     const content: unknown[] = [];
     if (reply.text !== undefined) content.push({ type: 'text', text: reply.text });
     for (const [index, use] of (reply.toolUses ?? []).entries()) content.push({ type: 'tool_use', id: `toolu_fake_${sequence}_${index}`, name: use.name, input: use.input });
     const cached = cache.apply(body.model, body);
     const usage = { input_tokens: cached.inputTokens, output_tokens: Math.max(1, tokensOf(content)), cache_creation_input_tokens: cached.cacheWriteTokens, cache_read_input_tokens: cached.cacheReadTokens };
     usages.push(usage);
+    usageModels.push(body.model);
     return send(response, 200, {
       id: `msg_fake_${sequence}`,
       type: 'message',
@@ -144,6 +169,20 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     requests,
     attempts,
     usages,
+    usageModels,
+    bill(prices = DEFAULT_PRICES) {
+      const byModel: Record<string, { calls: number; usd: number }> = {};
+      usages.forEach((usage, index) => {
+        const model = usageModels[index] ?? '';
+        const price = prices[model];
+        if (price === undefined) throw new Error(`the fake answered model ${model}, which has no price in the table`);
+        const entry = (byModel[model] ??= { calls: 0, usd: 0 });
+        entry.calls += 1;
+        entry.usd += costUsd({ inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, cacheWriteTokens: usage.cache_creation_input_tokens, cacheReadTokens: usage.cache_read_input_tokens }, price);
+      });
+      for (const entry of Object.values(byModel)) entry.usd = Math.round(entry.usd * 1e6) / 1e6;
+      return { usd: Math.round(Object.values(byModel).reduce((sum, entry) => sum + entry.usd, 0) * 1e6) / 1e6, byModel };
+    },
     enqueue: (...replies) => void queue.push(...replies),
     respondWith: (next) => void (responder = next),
     failNext: (...next) => void faults.push(...next),
