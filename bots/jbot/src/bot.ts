@@ -20,6 +20,8 @@ export interface JbotOptions {
   telegramLeaseMs?: number;
   /** Receives the running Telegram service (tests and benches reach the dispatcher through it). */
   onTelegram?: (service: TelegramService) => void;
+  /** The operator's typed lines in local mode (tests pass a stream; `pnpm start` has jbot read stdin). */
+  operatorInput?: NodeJS.ReadableStream;
   /** The Telegram outbox's clock (tests run hours of outage on it); default the database's. */
   outboxClock?: () => Date;
 }
@@ -49,7 +51,7 @@ export function createJbot(options: JbotOptions = {}) {
     on: { approval_requested: (signal, context) => offerApproval(signal, context as never, { config: routed(context), now, wake }) },
     async onStart(context) {
       // Free-form messages: Claude picks the bot when a key is set, keywords otherwise.
-      telegram = await startTelegramService({ db: context.db, log: context.log, config: context.config, router: options.router ?? llmRouter(context.llm, context.log, context.fleet), holder: `${context.host}:${process.pid}`, ...(options.telegramLeaseMs === undefined ? {} : { leaseMs: options.telegramLeaseMs }), signals: context.signals, host: context.host, ...(options.outboxClock === undefined ? {} : { outboxClock: options.outboxClock }) });
+      telegram = await startTelegramService({ db: context.db, log: context.log, config: context.config, router: options.router ?? llmRouter(context.llm, context.log, context.fleet), holder: `${context.host}:${process.pid}`, ...(options.telegramLeaseMs === undefined ? {} : { leaseMs: options.telegramLeaseMs }), signals: context.signals, host: context.host, ...(options.outboxClock === undefined ? {} : { outboxClock: options.outboxClock }), ...(options.operatorInput === undefined ? {} : { operatorInput: options.operatorInput }) });
       options.onTelegram?.(telegram);
       const service = telegram;
       return () => service.stop();

@@ -1,4 +1,4 @@
-import { ConfigError, envList, parseEnv, optionalString, timeZone, type Env } from '@jbot/core';
+import { ConfigError, envBoolean, envList, parseEnv, optionalString, timeZone, type Env } from '@jbot/core';
 import { loadTelegramConfig, type TelegramConfig } from '@jbot/channels';
 import { parseQuietHours, type RoutingConfig } from './routing.js';
 
@@ -20,6 +20,8 @@ export interface JbotConfig {
   briefLookbackHours: number;
   /** Telegram user ids allowed to decide approvals with the buttons; empty = anyone in an operator chat. */
   approverIds: string[];
+  /** Read the operator's typed lines from stdin (set by `pnpm start` on a terminal; local mode only). */
+  operatorStdin: boolean;
 }
 
 const jbotEnvShape = {
@@ -29,6 +31,7 @@ const jbotEnvShape = {
   JBOT_DIGEST_TIME: optionalString,
   TELEGRAM_ROUTES: optionalString,
   TELEGRAM_APPROVER_USER_IDS: envList,
+  FLEET_OPERATOR_STDIN: envBoolean(false),
 } as const;
 
 /** The chat id used for escalations when no Telegram token is configured (local mode). */
@@ -76,6 +79,7 @@ export function loadJbotConfig(env: Env = process.env): JbotConfig {
     routing: { timeZone: raw.FLEET_TZ, quietHours, operatorChatIds: chats, chatRoutes },
     chats,
     approverIds: raw.TELEGRAM_APPROVER_USER_IDS,
+    operatorStdin: raw.FLEET_OPERATOR_STDIN && telegram.token === undefined,
     briefTime,
     digestTime,
     briefLookbackHours: 72,

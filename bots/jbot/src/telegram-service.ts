@@ -1,6 +1,6 @@
 import { ServiceLease, type Db, type Logger, type SignalEmitter } from '@jbot/core';
 import { createGrammyTransport, createLocalTelegramTransport, TelegramDispatcher, type TelegramTransport, type UndeliveredLine } from '@jbot/channels';
-import type { JbotConfig } from './jbot-config.js';
+import { LOCAL_OPERATOR_CHAT, type JbotConfig } from './jbot-config.js';
 import { createOperatorInbox } from './operator-inbox.js';
 import type { MessageRouter } from './routing.js';
 
@@ -29,11 +29,17 @@ export async function startTelegramService(options: {
   host?: string;
   /** The outbox clock (tests run hours of outage on it); default the database's. */
   outboxClock?: () => Date;
+  /** The operator's typed lines in local mode (default: stdin when `pnpm start` says a person types there). */
+  operatorInput?: NodeJS.ReadableStream;
 }): Promise<TelegramService> {
   const { db, log, config } = options;
   const { token } = config.telegram;
   warnAboutOpenGroups(config, log);
-  const transport = token === undefined ? createLocalTelegramTransport(log) : await createGrammyTransport({ ...config.telegram, token }, log);
+  // Locally, the `pnpm start` terminal is the operator's Telegram: typed lines arrive on stdin.
+  const input = options.operatorInput ?? (config.operatorStdin ? process.stdin : undefined);
+  const transport = token === undefined
+    ? createLocalTelegramTransport(log, { ...(input === undefined ? {} : { input }), chatId: LOCAL_OPERATOR_CHAT, senderId: `local:${process.env['USER'] ?? 'operator'}` })
+    : await createGrammyTransport({ ...config.telegram, token }, log);
   const signals = options.signals;
   const dispatcher = new TelegramDispatcher({
     db,

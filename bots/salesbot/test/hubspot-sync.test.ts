@@ -43,6 +43,9 @@ describe('salesbot hubspot-sync', () => {
     expect(changes.staleDeals.map((deal) => deal.days_since_activity)).toEqual([23, 18]);
     expect(changes.staleDeals.every((deal) => deal.owner !== undefined && deal.last_activity_at !== undefined)).toBe(true);
     expect(changes.closedWon.map((deal) => deal.name)).toEqual(['Northbound Outfitters — Opening order (Kettle & Crumb)']);
+    // The stage as people know it in HubSpot, not its internal id.
+    expect(changes.staleDeals.map((deal) => deal.stage)).toEqual(['Decision maker bought-in', 'Presentation scheduled']);
+    expect(changes.closedWon[0]?.stage).toBe('Closed won');
   });
 
   it('finds the same changes through the live HubSpot connector at the fake', async () => {

@@ -22,10 +22,19 @@ describe('sysbot fleet monitor', () => {
 
   const beat = (bot: string, startedAt: Date, status = 'running') =>
     db.rpc('beat_heartbeat', { p_bot: bot, p_host: 'vps-1', p_pid: 1000, p_version: 'test', p_started_at: startedAt.toISOString(), p_status: status, p_detail: {} });
-  const run = async () => {
-    const context = buildBotServices(sysbot, { db, log: silent, host: 'vps-1' }).context(new AbortController().signal, silent, { job: 'fleet-monitor', runId: 'r' });
+  const run = async (log = silent) => {
+    const context = buildBotServices(sysbot, { db, log, host: 'vps-1' }).context(new AbortController().signal, log, { job: 'fleet-monitor', runId: 'r' });
     return (await fleetMonitor.run({ ...context, job: 'fleet-monitor', runId: 'r', scheduledFor: new Date(), attempt: 1, manual: false, idempotencyKey: 'k', lastRun: async () => null })) as { restarting: number; unhealthy: number };
   };
+
+  it('a healthy minute is a routine tick, logged at debug; the console only hears of trouble', async () => {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
+    await beat('opsbot', new Date(Date.now() - 3 * 3600_000));
+    await run(log);
+    expect(fleetMonitor.routine).toBe(true);
+    expect(lines.filter((line) => line.msg.startsWith('fleet monitor:'))).toEqual([expect.objectContaining({ level: 20, msg: 'fleet monitor: 1 of 1 healthy' })]);
+  });
 
   it('a bot restarted three times in fifteen minutes is unhealthy although its heartbeat is fresh; a crashed one too; a steady one is not', async () => {
     const now = Date.now();

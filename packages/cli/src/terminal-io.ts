@@ -11,5 +11,5 @@ import type { CommandIo } from './command.js';
 export function terminalIo(io: CommandIo, options: { keepControls?: boolean } = {}): CommandIo {
   const secrets = secretValuesFromEnv(io.env);
   const safe = options.keepControls === true ? (line: string) => scrubString(line, secrets) : (line: string) => printableText(scrubString(line, secrets));
-  return { out: (line) => io.out(safe(line)), error: (line) => io.error(safe(line)), env: io.env };
+  return { ...io, out: (line) => io.out(safe(line)), error: (line) => io.error(safe(line)) };
 }

@@ -67,14 +67,15 @@ describe('fleet approvals / approve / reject on the local channel', () => {
 
   it('prints the request readably, lists it, approves it by prefix; the bot executes once; a repeat changes nothing', async () => {
     const { approval } = await contexts[0]!.approvals.request({ action: 'send_followups', title: 'Email Cedar & Co', draft: { to: 'buyer@cedar.example', body: 'Hi — checking in on the spring order.\nBest, Sales' } });
-    expect(printed.join('')).toContain(`pnpm fleet approve ${approval.id}`);
+    expect(printed.join('')).toContain(`pnpm fleet approve ${approval.id.slice(0, 8)}    |    pnpm fleet reject ${approval.id.slice(0, 8)}`);
     expect(printed.join('')).toContain('Hi — checking in on the spring order.');
     const [logged] = await db.rpc<{ channel: string; target: string; approval_id: string }>('list_channel_messages', { p_channel: 'local', p_bot: 'salesbot' });
     expect(logged).toMatchObject({ channel: 'local', target: '#sales-bot', approval_id: approval.id });
 
     const listed = await run(approvalsCommand, []);
     expect(listed.code).toBe(0);
-    expect(listed.text).toContain(approval.id);
+    expect(listed.text).toContain(approval.id.slice(0, 8));
+    expect(listed.text).not.toContain(approval.id);
     expect(listed.text).toContain('Email Cedar & Co');
 
     const approved = await run(approveCommand, [approval.id.slice(0, 8)]);
@@ -83,7 +84,7 @@ describe('fleet approvals / approve / reject on the local channel', () => {
     await waitFor(async () => (await getApproval(db, approval.id))?.status === 'executed', { what: 'execution' });
     expect(executed.filter((id) => id === approval.id)).toHaveLength(1);
     expect((await getApproval(db, approval.id))?.decidedBy).toBe('cli:ana');
-    await waitFor(() => printed.some((block) => block.includes('edited') && block.includes('Done · Email Cedar & Co') && block.includes('sent 1 email')), { what: 'the edited message' });
+    await waitFor(() => printed.some((block) => block.startsWith(`── #sales-bot · salesbot · approval ${approval.id.slice(0, 8)}: Done · Email Cedar & Co — `) && block.includes('sent 1 email') && block.trimEnd().split('\n').length === 1), { what: 'the edited message' });
 
     const again = await run(approveCommand, [approval.id]);
     expect(again.code).toBe(1);

@@ -107,7 +107,7 @@ describe('fleet doctor', () => {
     // The Discord token itself is still checked (and valid) despite the missing channel ids.
     expect(result.stdout).toMatch(/^✓ DISCORD_TOKEN: valid/m);
     expect(result.stdout).toContain('– database: not checked until its configuration above is fixed');
-    expect(result.stdout).toMatch(/^\d+ problem\(s\) found$/m);
+    expect(result.stdout).toMatch(/^\d+ problems? found$/m);
     for (const secret of ['hunter2secret', 'discord-bot-token-abcdef', 'telegram-secret-token', 'meta-secret-token-value']) expect(result.output).not.toContain(secret);
   });
 
@@ -128,7 +128,7 @@ describe('fleet doctor', () => {
     expect(result.stdout).toMatch(/^✗ DISCORD_TOKEN: rejected \(HTTP 401\): reset the token/m);
     expect(result.stdout).toMatch(/^✗ ANTHROPIC_API_KEY: rejected \(HTTP 401\): create a key/m);
     expect(result.stdout).toMatch(/^✗ HUBSPOT_ACCESS_TOKEN: rejected \(HTTP 401\)/m);
-    expect(result.stdout).toMatch(/^4 problem\(s\) found$/m);
+    expect(result.stdout).toMatch(/^4 problems? found$/m);
     for (const secret of ['db-password-xyz', 'wrong-discord-token-123', 'sk-ant-wrong-key-987654', 'wrong-hubspot-token']) expect(result.output).not.toContain(secret);
 
     const model = await doctor([...goodEnv(), 'LLM_MODEL_SMART=claude-opus-5'].filter((line) => !line.startsWith('DISCORD')));

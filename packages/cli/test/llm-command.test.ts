@@ -50,6 +50,6 @@ describe('fleet llm off|on against real ctx.llm calls', () => {
 
   it('fleet costs: a future --since shows nothing; an unknown --by is a usage error', async () => {
     expect((await run(costsCommand, ['--since', new Date(Date.now() + 3_600_000).toISOString()])).text).toContain('total: 0 calls, $0.0000');
-    expect(await run(costsCommand, ['--by', 'host'])).toMatchObject({ code: 64, text: expect.stringMatching(/--by must be bot, job or model/) });
+    expect(await run(costsCommand, ['--by', 'host'])).toMatchObject({ code: 64, text: expect.stringMatching(/--by must be one of bot, job, model \(got "host"\)/) });
   });
 });

@@ -23,6 +23,8 @@ describe('pnpm start on the embedded database loads the sample company, once', (
   const start = async (port: number) => {
     const env: NodeJS.ProcessEnv = { ...process.env, FLEET_DATA_DIR: dataDirectory, EMBEDDED_PG_PORT: String(port), HEARTBEAT_INTERVAL_MS: '1000', FLEET_HOST_ID: 'test-host' };
     for (const name of ['DATABASE_URL', 'SUPABASE_URL', 'SUPABASE_SERVICE_ROLE_KEY', 'DISCORD_TOKEN', 'TELEGRAM_BOT_TOKEN']) delete env[name];
+    // The banner as a person reads it (piped, fleet start prints JSON lines).
+    env['LOG_PRETTY'] = 'true';
     const supervisor = spawn(process.execPath, ['--import', 'tsx', cli, 'start', '--bots', 'opsbot', '--from-source'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     supervisor.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -11,7 +11,7 @@ export { ConnectorError, SideEffectInFlightError } from './connector-error.js';
 export { callVendor, VendorTimeoutError, VendorCallAbortedError, DEFAULT_VENDOR_TIMEOUT_MS, type VendorCallLimits } from './vendor-call.js';
 
 // Domain interfaces
-export { CLOSED_STAGES, type CrmConnector, type Deal, type DealOwner, type DealContact, type SendEmailInput, type SendEmailResult, type UpdateDealInput, type UpdateDealResult } from './crm/crm-connector.js';
+export { CLOSED_STAGES, dealStageLabel, type CrmConnector, type Deal, type DealOwner, type DealContact, type SendEmailInput, type SendEmailResult, type UpdateDealInput, type UpdateDealResult } from './crm/crm-connector.js';
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
 export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';

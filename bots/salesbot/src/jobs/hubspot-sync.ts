@@ -1,5 +1,5 @@
 import { defineJob, envInteger, envSettings, ticksBetween, timeZone, type BotContext, type JobRunInfo } from '@jbot/core';
-import type { Connectors, Deal } from '@jbot/connectors';
+import { dealStageLabel, type Connectors, type Deal } from '@jbot/connectors';
 
 const DAY_MS = 86_400_000;
 const SCHEDULE = '30 8 * * 1-5';
@@ -9,6 +9,7 @@ export interface DealSummary {
   deal_id: string;
   name: string;
   owner?: string;
+  /** The pipeline stage as people know it ("Decision maker bought-in"). */
   stage: string;
   amount?: number;
   last_activity_at?: string;
@@ -40,7 +41,8 @@ function summarise(deal: Deal, now: Date): DealSummary {
   return {
     deal_id: deal.id,
     name: deal.name,
-    stage: deal.stage,
+    // People and the drafting model read the stage; the deal id is what tools look up.
+    stage: dealStageLabel(deal.stage),
     ...(deal.ownerName === null ? {} : { owner: deal.ownerName }),
     ...(deal.amount === null ? {} : { amount: deal.amount }),
     ...(deal.lastActivityAt === null ? {} : { last_activity_at: deal.lastActivityAt }),

@@ -13,6 +13,7 @@ export const fleetMonitor = defineJob({
   schedule: '* * * * *',
   description: 'Stale heartbeats, crashed and restarting bots → bot_unhealthy alerts',
   timeoutMs: 30_000,
+  routine: true,
   async run(context) {
     const beats = await readFleetHeartbeats(context.db);
     const unhealthy = beats.filter((beat) => beat.status === 'crashed' || (beat.status === 'running' && beat.seconds_since_seen > STALE_AFTER_SECONDS));
@@ -29,7 +30,8 @@ export const fleetMonitor = defineJob({
       await context.signals.emit('bot_unhealthy', { bot: row.bot, host: row.host, reason: `restarted ${row.starts} times in ${RESTART_WINDOW_MS / 60_000} minutes` }, { dedupeKey: `bot_restarting:${row.bot}@${row.host}`, dedupeWindowMs: 3600_000 });
     }
     const flagged = [...unhealthy.map((beat) => `${beat.bot}@${beat.host}`), ...restarting.map((row) => `${row.bot}@${row.host} (restarting)`)];
-    context.log.info({ checked: beats.length, unhealthy: flagged }, `fleet monitor: ${beats.length - unhealthy.length} of ${beats.length} healthy${restarting.length === 0 ? '' : `, ${restarting.length} restarting`}`);
+    // A healthy fleet each minute is noise on the console; anything flagged stays at info.
+    context.log[flagged.length === 0 && !context.manual ? 'debug' : 'info']({ checked: beats.length, unhealthy: flagged }, `fleet monitor: ${beats.length - unhealthy.length} of ${beats.length} healthy${restarting.length === 0 ? '' : `, ${restarting.length} restarting`}`);
     return { checked: beats.length, unhealthy: unhealthy.length, restarting: restarting.length };
   },
 });

@@ -27,13 +27,23 @@ export function createLocalChannel(options: LocalChannelOptions): Channel {
   });
 }
 
-/** A message as the console shows it; control characters from outside data (a deal name's `ESC]0;…`) are replaced. */
+/**
+ * A message as the console shows it. An edit (an approval moving on: approved, running, done) is
+ * one status line, not the whole message again: the console is a log, the full text is above.
+ * Control characters from outside data (a deal name's `ESC]0;…`) are replaced.
+ */
 export function formatLocalMessage(event: { edited: boolean; bot: string; target: string; message: ChannelMessage }): string {
   const { message } = event;
-  const header = `── ${event.target} · ${event.bot}${event.edited ? ' · edited' : ''} `;
+  if (event.edited) {
+    const status = message.fields?.find((field) => field.name === 'Status')?.value;
+    const id = message.approvalId === undefined ? '' : ` ${message.approvalId.slice(0, 8)}`;
+    return `${printableText(`── ${event.target} · ${event.bot} · ${message.approvalId === undefined ? 'updated' : `approval${id}`}: ${message.title}${status === undefined ? '' : ` — ${status}`}`)}\n`;
+  }
+  const header = `── ${event.target} · ${event.bot} `;
   const lines = [header.padEnd(72, '─'), messageText(message)];
   if (message.buttons !== undefined && message.buttons.length > 0 && message.approvalId !== undefined) {
-    lines.push(`   → pnpm fleet approve ${message.approvalId}    |    pnpm fleet reject ${message.approvalId}`);
+    const id = message.approvalId.slice(0, 8);
+    lines.push(`   → pnpm fleet approve ${id}    |    pnpm fleet reject ${id}`);
   }
   return `${printableText(lines.join('\n'))}\n`;
 }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import readline from 'node:readline';
 import type { Logger } from '@jbot/core';
 import type { TelegramConfig } from './telegram-config.js';
 import { clipText, TELEGRAM_MAX_TEXT } from './fit-message.js';
@@ -128,19 +129,62 @@ export async function createGrammyTransport(config: TelegramConfig & { token: st
   };
 }
 
-/** The local stand-in when no TELEGRAM_BOT_TOKEN is set: lines are logged and recorded as channel 'local'. */
-export function createLocalTelegramTransport(log: Logger): TelegramTransport {
-  let nextMessageId = 1;
+/** Where the local stand-in reads the operator's typed lines (the `pnpm start` terminal). */
+export interface LocalOperatorInput {
+  /** Lines the operator types; undefined: nobody types here (systemd, a pipe). */
+  input?: NodeJS.ReadableStream;
+  /** The chat the typed lines come from (jbot's local operator chat). */
+  chatId: string;
+  /** Who typed them, as stored in operator_messages. */
+  senderId: string;
+}
+
+/**
+ * The local stand-in when no TELEGRAM_BOT_TOKEN is set: lines are logged and recorded as channel
+ * 'local'. With an input, the terminal is the operator's Telegram: each typed line is a reply to
+ * the latest answerable line sent to the operator's chat (as a person swipes to reply on the
+ * phone) and goes to the same inbox handler a Telegram update does.
+ */
+export function createLocalTelegramTransport(log: Logger, operator?: LocalOperatorInput): TelegramTransport {
+  // Ids unique across restarts and copies (the brain keys messages and updates by them), so a
+  // reply never resolves to an older run's line and a typed line is never taken for a repeat.
+  const seed = Date.now() * 1000 + Math.floor(Math.random() * 1000);
+  let nextMessageId = seed;
+  let nextUpdateId = seed;
+  let latestAnswerable: number | null = null;
+  let lines: readline.Interface | undefined;
   return {
     channel: 'local',
-    async send(chatId, text) {
-      log.info({ channel: 'telegram(local)', chatId }, text);
-      return { messageId: nextMessageId++ };
+    async send(chatId, text, options = {}) {
+      const messageId = nextMessageId++;
+      log.info({ channel: 'telegram(local)', chatId, messageId }, text);
+      if (options.answerable === true && chatId === operator?.chatId) latestAnswerable = messageId;
+      return { messageId };
     },
     async edit(chatId, messageId, text) {
       log.info({ channel: 'telegram(local)', chatId, messageId, edited: true }, text);
     },
-    async start() {},
-    async stop() {},
+    async start(handler) {
+      if (operator?.input === undefined || lines !== undefined) return;
+      const { chatId, senderId } = operator;
+      lines = readline.createInterface({ input: operator.input, terminal: false });
+      // One line at a time, in order, as Telegram delivers one chat's updates.
+      let queue = Promise.resolve();
+      lines.on('line', (typed) => {
+        const text = typed.trim();
+        if (text === '') return;
+        const message: InboundTelegramMessage = { updateId: nextUpdateId++, chatId, senderId, messageId: nextMessageId++, text, replyToMessageId: latestAnswerable };
+        queue = queue
+          .then(() => {
+            log.info({ channel: 'telegram(local)', chatId, direction: 'in', replyTo: latestAnswerable }, text);
+            return handler.onMessage(message);
+          })
+          .catch((error: unknown) => log.error({ err: error, text }, 'could not handle the operator\'s typed line'));
+      });
+    },
+    async stop() {
+      lines?.close();
+      lines = undefined;
+    },
   };
 }

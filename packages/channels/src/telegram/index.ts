@@ -1,7 +1,7 @@
 // The Telegram channel (grammY). Importing this module does not load grammY: the transport
 // imports it on demand, so only jbot pays for it.
 export { loadTelegramConfig, telegramEnvShape, type TelegramConfig } from './telegram-config.js';
-export { createGrammyTransport, createLocalTelegramTransport } from './grammy-transport.js';
+export { createGrammyTransport, createLocalTelegramTransport, type LocalOperatorInput } from './grammy-transport.js';
 export { TelegramDispatcher, composeBody, type TelegramDispatcherOptions, type UndeliveredLine } from './telegram-dispatcher.js';
 export { TelegramSendError, toTelegramSendError, type TelegramSendFailure } from './telegram-send-error.js';
 export { clipText, groupToFit, TELEGRAM_MAX_TEXT, MAX_LINE_CHARS, CLIP_NOTE } from './fit-message.js';

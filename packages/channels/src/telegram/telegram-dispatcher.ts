@@ -171,6 +171,7 @@ export class TelegramDispatcher {
     const sent = await transport.send(chatId, text, {
       ...(replyTo === null || replyTo === undefined || !/^\d+$/.test(replyTo) ? {} : { replyToMessageId: Number(replyTo) }),
       ...(body.buttons === undefined ? {} : { inlineKeyboard: body.buttons }),
+      ...(body.items.length > 0 ? { answerable: true } : {}),
     });
     const onlyItem = body.items.length === 1 ? body.items[0] : undefined;
     await db.rpc('record_telegram_send', {
@@ -181,7 +182,8 @@ export class TelegramDispatcher {
       p_body: body,
       p_signal_id: onlyItem?.signal_id ?? single?.signal_id ?? null,
       p_approval_id: onlyItem?.approval_id ?? single?.approval_id ?? null,
-      p_external_message_id: transport.channel === 'telegram' ? String(sent.messageId) : null,
+      // Local lines keep their id too: a line typed in the console replies to one of them.
+      p_external_message_id: String(sent.messageId),
       p_channel: transport.channel,
     });
   }

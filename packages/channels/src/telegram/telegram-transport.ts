@@ -9,6 +9,8 @@ export interface TelegramSendOptions {
   /** Thread under this message (an ack under the operator's instruction). */
   replyToMessageId?: number;
   inlineKeyboard?: TelegramButton[][];
+  /** The message carries lines the operator can answer by replying (escalations, approvals). */
+  answerable?: boolean;
 }
 
 /** A text message from an operator chat. */

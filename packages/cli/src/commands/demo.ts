@@ -1,7 +1,9 @@
 import { listApprovals, type Approval, type Db } from '@jbot/core';
 import { waitFor } from '../wait-for.js';
-import type { Command, CommandIo } from '../command.js';
-import { openBrain } from '../open-brain.js';
+import { defineCommand, type CommandIo } from '../command.js';
+import { formatTime, shortId } from '../format-table.js';
+import { openBrain, requireRunning } from '../open-brain.js';
+import { UsageError } from '../usage-error.js';
 import { requestRun } from './run.js';
 
 /**
@@ -10,24 +12,28 @@ import { requestRun } from './run.js';
  * dedupe (one freight alert per shipment a day, one stale-deals warning a week), so a second
  * demo the same day shows the cascade the first one started, and says so.
  */
-export const demoCommand: Command = {
+export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'start a reference workflow now: `monday` (stale deals → follow-ups) or `freight` (late shipment cascade)',
-  usage: 'fleet demo monday|freight',
-  async run(argv, io) {
-    const [flow] = argv;
-    if (flow !== 'monday' && flow !== 'freight') {
-      io.error(`usage: ${this.usage}`);
-      return 64;
-    }
-    const session = await openBrain(io.env);
+  arguments: 'monday|freight',
+  positionals: { min: 1, max: 1 },
+  options: {},
+  details: 'Needs the running fleet (`pnpm start` in another terminal). `fleet seed --reset` replays a demo from the start.',
+  async run({ positionals }, io) {
+    const [flow] = positionals;
+    if (flow !== 'monday' && flow !== 'freight') throw new UsageError(`unknown flow "${flow ?? ''}": the flows are monday and freight`);
+    const session = await openBrain(io.env, { needs: 'fleet' });
     try {
+      await requireRunning(session, FLOW_BOTS[flow]);
       return flow === 'monday' ? await monday(session.db, io) : await freight(session.db, io);
     } finally {
       await session.close();
     }
   },
-};
+});
+
+// The bots each flow waits on: the job's bot and the consumers whose work it shows.
+const FLOW_BOTS = { monday: ['salesbot'], freight: ['opsbot', 'shipbot', 'salesbot', 'mktgbot'] } as const;
 
 interface Receipt {
   consumer: string;
@@ -56,12 +62,16 @@ interface MessageRow {
 // How long the demo follows the fleet's reaction before pointing at where to look instead.
 const FOLLOW_MS = 20_000;
 
-// Run the flow's first job now, then read the newest signal of the type it raises.
+// Run the flow's first job now, then read the signal this run raised: a new one, or the newest one
+// when this run counted a repeat of it (dedupe). An older signal the run did not raise again is
+// history, not this run's finding: a sync that found nothing must not present last week's deals.
 async function runAndRead(db: Db, io: CommandIo, bot: string, job: string, signalType: string): Promise<{ status: number; signal?: SignalRow }> {
+  const [before] = await db.rpc<SignalRow>('list_signals', { p_signal_type: signalType, p_limit: 1 });
   const status = await requestRun(db, bot, job, io, { wait: true, timeoutMs: 60_000 });
   if (status !== 0) return { status };
   const [signal] = await db.rpc<SignalRow>('list_signals', { p_signal_type: signalType, p_limit: 1 });
-  return signal === undefined ? { status } : { status, signal };
+  const raisedNow = signal !== undefined && (before === undefined || signal.signal_id !== before.signal_id || signal.repeat_count > before.repeat_count);
+  return raisedNow ? { status, signal } : { status };
 }
 
 async function monday(db: Db, io: CommandIo): Promise<number> {
@@ -73,14 +83,14 @@ async function monday(db: Db, io: CommandIo): Promise<number> {
     return 0;
   }
   const deals = (signal.payload['deals'] as Array<{ name: string; days_since_activity?: number }>).map((deal) => `    • ${deal.name} (${deal.days_since_activity ?? '?'} days quiet)`);
-  io.out(`\nstale_deals ${signal.signal_id}${repeatNote(signal, 'this week')}:`);
+  io.out(`\nstale_deals ${shortId(signal.signal_id)}${repeatNote(signal, 'this week')}:`);
   io.out(deals.join('\n'));
   const pending = (await listApprovals(db, { bot: 'salesbot' })).filter((approval) => approval.signalId === signal.signal_id);
   if (pending.length > 0) {
     showApprovals(io, pending);
   } else {
     io.out('\njbot sent the operator one line about it (Telegram, or the console without a token). Answer it as the operator:');
-    io.out(`  pnpm fleet reply ${signal.signal_id} "follow up on both, draft emails"`);
+    io.out(`  pnpm fleet reply ${shortId(signal.signal_id)} "follow up on both, draft emails"   (or type it in the \`pnpm start\` terminal)`);
     io.out('salesbot then drafts one email per deal and asks for approval: `pnpm fleet approvals`, then `pnpm fleet approve <id>`.');
   }
   watchHint(io, 'stale_deals');
@@ -95,7 +105,7 @@ async function freight(db: Db, io: CommandIo): Promise<number> {
     io.out('No shipment is late against its promised ETA: nothing cascades.');
     return 0;
   }
-  io.out(`\nfreight_delay ${latest.signal_id}: ${String(latest.payload['shipment_id'])} is ${String(latest.payload['delay_days'])} days late (alert → jbot tells the operator)${repeatNote(latest, 'today')}`);
+  io.out(`\nfreight_delay ${shortId(latest.signal_id)}: ${String(latest.payload['shipment_id'])} is ${String(latest.payload['delay_days'])} days late (alert → jbot tells the operator)${repeatNote(latest, 'today')}`);
   if (latest.repeat_count > 1) io.out('freight-watch alerts once per shipment per day, so here is the cascade that alert started:');
   else io.out('shipbot is updating the fulfilment forecast; salesbot and mktgbot are drafting for approval…');
 
@@ -127,7 +137,7 @@ async function freight(db: Db, io: CommandIo): Promise<number> {
 // A deduplicated signal keeps its first id and counts repeats: say it was raised before, and when.
 function repeatNote(signal: SignalRow, window: string): string {
   if (signal.repeat_count <= 1) return '';
-  return ` — already raised ${window} at ${signal.created_at.slice(0, 19).replace('T', ' ')} UTC (seen ${signal.repeat_count}×)`;
+  return ` — already raised ${window} at ${formatTime(signal.created_at).replace(/Z$/, ' UTC')} (seen ${signal.repeat_count}×)`;
 }
 
 function showApprovals(io: CommandIo, approvals: Approval[]): void {
@@ -141,7 +151,7 @@ function showApprovals(io: CommandIo, approvals: Approval[]): void {
 function nextStep(approval: Approval): string {
   switch (approval.status) {
     case 'pending':
-      return `pnpm fleet approve ${approval.id.slice(0, 8)}   (or: pnpm fleet reject ${approval.id.slice(0, 8)})`;
+      return `pnpm fleet approve ${shortId(approval.id)}   (or: pnpm fleet reject ${shortId(approval.id)})`;
     case 'executed':
       return `done${approval.decidedBy === null ? '' : ` (approved by ${approval.decidedBy})`}: ${resultSummary(approval.result)}`;
     case 'failed':

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadCoreConfig, repositoryRoot } from '@jbot/core';
-import type { Command, CommandIo } from '../command.js';
+import { defineCommand, type CommandIo } from '../command.js';
+import { UsageError } from '../usage-error.js';
 import { openBrain, type BrainSession } from '../open-brain.js';
 import { deploySteps, releaseId, rollbackSteps } from '../deploy/deploy-plan.js';
 import { findHost, hostBots, loadHostsFile } from '../deploy/hosts-file.js';
@@ -23,21 +23,20 @@ async function productionBrain(io: CommandIo): Promise<BrainSession | string> {
 }
 
 /** `fleet deploy <host>`: ship the current commit to one host of the hosts file, or roll it back. */
-export const deployCommand: Command = {
+export const deployCommand = defineCommand({
   name: 'deploy',
   summary: 'build and ship a release to a host over ssh, restart its bots, wait for heartbeats (--rollback, --dry-run)',
-  usage: 'fleet deploy <host> [--hosts file] [--dry-run] [--rollback] [--timeout s]',
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { hosts: { type: 'string' }, 'dry-run': { type: 'boolean' }, rollback: { type: 'boolean' }, timeout: { type: 'string' } },
-    });
-    const [hostName] = positionals;
-    if (hostName === undefined) {
-      io.error(`usage: ${this.usage}`);
-      return 2;
-    }
+  arguments: '<host>',
+  positionals: { min: 1, max: 1 },
+  options: {
+    hosts: { type: 'string', value: 'FILE', description: 'the hosts file (default $FLEET_HOSTS_FILE or deploy/hosts.json)' },
+    'dry-run': { type: 'boolean', description: 'print the steps, execute nothing' },
+    rollback: { type: 'boolean', description: 'switch the host back to its previous release' },
+    timeout: { type: 'string', value: 'SECONDS', description: 'how long to wait for heartbeats (default 120)' },
+  },
+  async run({ values, positionals }, io) {
+    const [hostName = ''] = positionals;
+    if (values.timeout !== undefined && !(/^\d+$/.test(values.timeout) && Number(values.timeout) > 0)) throw new UsageError(`--timeout must be a whole number of seconds (got "${values.timeout}")`);
     const hostsPath = values.hosts ?? io.env['FLEET_HOSTS_FILE'] ?? path.join(repositoryRoot, 'deploy', 'hosts.json');
     const host = findHost(loadHostsFile(hostsPath), hostName);
     const dryRun = values['dry-run'] === true;
@@ -82,4 +81,4 @@ export const deployCommand: Command = {
       if (typeof brain !== 'string') await brain.close();
     }
   },
-};
+});

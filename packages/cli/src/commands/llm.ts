@@ -1,21 +1,21 @@
 import { LLM_KILL_SWITCH_KEY, loadLlmConfig } from '@jbot/core';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
+import { UsageError } from '../usage-error.js';
 import { openBrain } from '../open-brain.js';
 
 /**
  * `fleet llm off|on|status`: the fleet-wide kill switch. Off stops every bot's model calls at
  * once (each call checks the switch before it is sent); on resumes them.
  */
-export const llmCommand: Command = {
+export const llmCommand = defineCommand({
   name: 'llm',
   summary: 'the LLM kill switch: `off` stops every model call in the fleet now, `on` resumes',
-  usage: 'fleet llm off|on|status',
-  async run(argv, io) {
-    const [action = 'status'] = argv;
-    if (!['off', 'on', 'status'].includes(action)) {
-      io.error(`usage: ${this.usage}`);
-      return 64;
-    }
+  arguments: '[off|on|status]',
+  positionals: { min: 0, max: 1 },
+  options: {},
+  async run({ positionals }, io) {
+    const [action = 'status'] = positionals;
+    if (!['off', 'on', 'status'].includes(action)) throw new UsageError(`unknown action "${action}": use off, on or status`);
     const session = await openBrain(io.env);
     try {
       if (action !== 'status') {
@@ -27,7 +27,7 @@ export const llmCommand: Command = {
       await session.close();
     }
   },
-};
+});
 
 /** One line on the LLM layer: offline drafter or models, the switch, and today's spend against the caps. */
 export async function llmStatusLine(db: import('@jbot/core').Db, env: NodeJS.ProcessEnv): Promise<string> {

@@ -1,37 +1,42 @@
-import { parseArgs } from 'node:util';
-import type { Command } from '../command.js';
-import { openBrain } from '../open-brain.js';
 import { rpcOne } from '@jbot/core';
+import { defineCommand } from '../command.js';
+import { shortId } from '../format-table.js';
+import { openBrain, requireRunning } from '../open-brain.js';
+import { checkIdShape, resolveId } from '../resolve-id.js';
+import { UsageError } from '../usage-error.js';
 
 /**
  * `fleet reply <signal-id> "text"`: act as the operator locally (no Telegram needed). The reply
  * is stored like a Telegram reply — linked to the signal — and delivered to the bot that raised
  * it as an operator_instruction; that bot acknowledges on its channel.
  */
-export const replyCommand: Command = {
+export const replyCommand = defineCommand({
   name: 'reply',
-  summary: "answer a signal as the operator: the bot that raised it gets your instruction",
-  usage: 'fleet reply <signal-id> "instruction" [--json]',
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' } } });
-    const [signalId, ...words] = positionals;
+  summary: 'answer a signal as the operator: the bot that raised it gets your instruction',
+  arguments: '<signal-id> "instruction"',
+  positionals: { min: 2, max: 1000 },
+  options: { json: { type: 'boolean', description: 'print what was sent as JSON' } },
+  details: 'The id is the full one or any unique prefix (the 8 characters `fleet signals` prints). Needs the bot that raised the signal to be running.\nIn the `pnpm start` terminal you can type the same reply instead, e.g. `2 follow up on both`.',
+  async run({ values, positionals }, io) {
+    const [given = '', ...words] = positionals;
     const text = words.join(' ').trim();
-    if (signalId === undefined || text === '') {
-      io.error(`usage: ${this.usage}`);
-      return 64;
-    }
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(signalId)) {
-      io.error(`"${signalId}" is not a signal id (a UUID; see \`fleet signals --json\`)`);
-      return 64;
-    }
+    if (text === '') throw new UsageError('the instruction is empty');
+    checkIdShape(given, 'signal', 'fleet signals');
     if (io.env['TELEGRAM_BOT_TOKEN'] !== undefined && io.env['TELEGRAM_BOT_TOKEN'] !== '') io.error('note: Telegram is configured; replying locally anyway.');
-    const session = await openBrain(io.env);
+    const session = await openBrain(io.env, { needs: 'fleet' });
     try {
-      const [signal] = await session.db.rpc<{ signal_id: string; source_bot: string; signal_type: string }>('get_signal', { p_signal_id: signalId });
-      if (signal === undefined) {
-        io.error(`No signal ${signalId}.`);
+      const resolved = await resolveId(session.db, 'signal', given, 'fleet signals');
+      if ('problem' in resolved) {
+        for (const line of resolved.problem) io.error(line);
         return 1;
       }
+      const signalId = resolved.id;
+      const [signal] = await session.db.rpc<{ signal_id: string; source_bot: string; signal_type: string }>('get_signal', { p_signal_id: signalId });
+      if (signal === undefined) {
+        io.error(`No signal ${given}.`);
+        return 1;
+      }
+      await requireRunning(session, [signal.source_bot]);
       const received = await rpcOne<{ operator_message_id: string }>(session.db, 'receive_operator_message', {
         p_channel: 'local',
         p_sender_id: `cli:${io.env['USER'] ?? 'operator'}`,
@@ -45,10 +50,10 @@ export const replyCommand: Command = {
       });
       const result = { operatorMessageId: received.operator_message_id, to: signal.source_bot, instructionSignalId: routed?.instruction_signal_id ?? null };
       if (values.json === true) io.out(JSON.stringify(result));
-      else io.out(`Sent to ${signal.source_bot} as an instruction on ${signal.signal_type} (operator message ${received.operator_message_id}).`);
+      else io.out(`Sent to ${signal.source_bot} as an instruction on ${signal.signal_type} ${shortId(signalId)} (operator message ${shortId(received.operator_message_id)})${session.config.brain.kind === 'embedded' ? '; its acknowledgement shows in the `pnpm start` terminal' : ''}.`);
       return 0;
     } finally {
       await session.close();
     }
   },
-};
+});

@@ -1,19 +1,33 @@
-import { parseArgs } from 'node:util';
-import type { Command } from '../command.js';
-import { formatTable } from '../format-table.js';
+import { defineCommand } from '../command.js';
+import { formatTable, formatTime } from '../format-table.js';
+import { botOption, choiceOption, limitOption, sinceOption } from '../option-values.js';
 import { openBrain } from '../open-brain.js';
 
+/** Every status a cron run can have (cron_runs.status). */
+export const RUN_STATUSES = ['requested', 'running', 'succeeded', 'failed', 'timed_out', 'skipped', 'missed', 'abandoned'] as const;
+
 /** `fleet runs`: cron run history with filters. */
-export const runsCommand: Command = {
+export const runsCommand = defineCommand({
   name: 'runs',
   summary: 'cron run history (who ran which tick, how it ended)',
-  usage: 'fleet runs [--bot B] [--job J] [--status S] [--since ISO] [--limit N]',
-  async run(argv, io) {
-    const { values } = parseArgs({ args: argv, options: { bot: { type: 'string' }, job: { type: 'string' }, status: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } } });
+  options: {
+    bot: { type: 'string', value: 'B', description: 'only this bot' },
+    job: { type: 'string', value: 'J', description: 'only this job id' },
+    status: { type: 'string', value: 'S', description: `only this status: ${RUN_STATUSES.join(', ')}` },
+    since: { type: 'string', value: '24h|7d|ISO', description: 'ticks scheduled from this long ago or this date' },
+    limit: { type: 'string', value: 'N', description: 'at most N rows (default 50)' },
+    wide: { type: 'boolean', description: 'do not cut long cells to fit the terminal' },
+    json: { type: 'boolean', description: 'print JSON' },
+  },
+  async run({ values }, io) {
+    const bot = botOption(values.bot);
+    const status = choiceOption('status', values.status, RUN_STATUSES);
+    const since = sinceOption(values.since);
+    const limit = limitOption(values.limit, 50);
     const session = await openBrain(io.env);
     try {
       const rows = await session.db.rpc<{ run_id: string; bot: string; job: string; scheduled_for: string; status: string; manual: boolean; host: string | null; attempt: number; started_at: string | null; finished_at: string | null; error: string | null }>('list_cron_runs', {
-        p_bot: values.bot, p_job: values.job, p_status: values.status, p_since: values.since, p_limit: Number(values.limit ?? 50),
+        p_bot: bot, p_job: values.job, p_status: status, p_since: since?.toISOString(), p_limit: limit,
       });
       if (values.json === true) {
         io.out(JSON.stringify(rows, null, 2));
@@ -21,12 +35,13 @@ export const runsCommand: Command = {
       }
       const seconds = (row: { started_at: string | null; finished_at: string | null }) =>
         row.started_at !== null && row.finished_at !== null ? `${((Date.parse(row.finished_at) - Date.parse(row.started_at)) / 1000).toFixed(1)}s` : '';
+      const filtered = [bot, values.job, status, since].some((filter) => filter !== undefined);
       io.out(formatTable(['scheduled for', 'bot', 'job', 'status', 'try', 'host', 'took', 'error'], rows.map((row) => [
-        `${row.scheduled_for.slice(0, 19).replace('T', ' ')}Z${row.manual ? ' (manual)' : ''}`, row.bot, row.job, row.status, row.attempt, row.host, seconds(row), (row.error ?? '').slice(0, 80),
-      ])));
+        `${formatTime(row.scheduled_for)}${row.manual ? ' (manual)' : ''}`, row.bot, row.job, row.status, row.attempt, row.host, seconds(row), row.error,
+      ]), { columns: io.columns, wide: values.wide, empty: filtered ? 'No cron runs match.' : 'No cron runs yet: the bots record one per tick once the fleet runs (`pnpm start`).' }));
       return 0;
     } finally {
       await session.close();
     }
   },
-};
+});

@@ -1,10 +1,11 @@
-import { parseArgs } from 'node:util';
-import { parseBotList } from '@jbot/fleet';
 import { createPostgresDb, ensureEmbeddedPostgres, loadCoreConfig, migrate } from '@jbot/core';
 import { loadSampleCompany } from '@jbot/connectors';
-import type { Command } from '../command.js';
-import { formatLogLine } from '../supervisor/log-line.js';
-import { bundleBots } from '../supervisor/bundle-bots.js';
+import { defineCommand } from '../command.js';
+import { botsOption } from '../option-values.js';
+import { prettyOutput, supervisorIo } from '../supervisor/console-output.js';
+import { formatLogLine, jsonLogLine } from '../supervisor/log-line.js';
+import { startOperatorConsole } from '../supervisor/operator-console.js';
+import { bundleBots, bundleDirectoryIn } from '../supervisor/bundle-bots.js';
 import { startSupervisor } from '../supervisor/supervisor.js';
 import { acquireSupervisorLock } from '../supervisor/supervisor-lock.js';
 
@@ -16,15 +17,20 @@ const colorFor = (bot: string, enabled: boolean) => (text: string) => {
 };
 
 /** `fleet start` (what `pnpm start` runs): the brain, migrations, and the bots under a local supervisor. */
-export const startCommand: Command = {
+export const startCommand = defineCommand({
   name: 'start',
   summary: 'run the fleet locally: embedded Postgres, migrations, ten bot processes (Ctrl-C stops all)',
-  usage: 'fleet start [--bots a,b,…] [--from-source]',
+  options: {
+    bots: { type: 'string', value: 'a,b,…', description: 'run only these bots (default: all ten)' },
+    'from-source': { type: 'boolean', description: 'run the bots through tsx instead of bundling them first' },
+  },
   keepsControls: true, // colours bot names; formatLogLine makes the bots' lines printable
-  async run(argv, io) {
-    const { values } = parseArgs({ args: argv, options: { bots: { type: 'string' }, 'from-source': { type: 'boolean' } } });
+  details: 'This terminal is the local Telegram: jbot\'s lines and the bots\' acknowledgements show here, and a line you type is your reply to the latest one (`2 follow up on both`).',
+  async run({ values }, terminal) {
+    const bots = botsOption(values.bots);
+    const pretty = prettyOutput(terminal.env, process.stdout.isTTY === true);
+    const io = supervisorIo(terminal, pretty);
     const config = loadCoreConfig(io.env);
-    const bots = parseBotList(values.bots);
     const childEnv: NodeJS.ProcessEnv = { ...io.env, LOG_PRETTY: 'false' };
     let stopDatabase = async () => {};
     // One supervisor per data directory: a second `pnpm start` refuses, naming the first.
@@ -49,9 +55,13 @@ export const startCommand: Command = {
     } else {
       io.out('  brain: Supabase (SUPABASE_URL); migrations are applied with `supabase db push`');
     }
-    const bundles = values['from-source'] === true ? undefined : await bundleBots(bots);
+    const bundles = values['from-source'] === true ? undefined : await bundleBots(bots, bundleDirectoryIn(config.dataDir));
     io.out(`  bots: ${bots.join(', ')}${bundles === undefined ? ' (from source via tsx)' : ' (bundled)'}`);
+    // This terminal is the local Telegram when a person sits at it and no real Telegram is set.
+    const operatorConsole = process.stdin.isTTY === true && bots.includes('jbot') && (io.env['TELEGRAM_BOT_TOKEN'] ?? '') === '';
+    if (operatorConsole) childEnv['FLEET_OPERATOR_STDIN'] = 'true';
     io.out('  inspect with `pnpm fleet status`, `pnpm fleet signals`, `pnpm fleet approvals` in another terminal; Ctrl-C stops everything');
+    if (operatorConsole) io.out('  this terminal is your local Telegram: type a line to answer jbot\'s latest one (e.g. `2 follow up on both`)');
     io.out('  see the two reference workflows now: `pnpm fleet demo monday` (stale deals → Telegram → drafts → approval), `pnpm fleet demo freight` (a late shipment cascades to four bots)\n');
 
     const colored = process.stdout.isTTY === true;
@@ -59,14 +69,18 @@ export const startCommand: Command = {
       bots,
       ...(bundles === undefined ? {} : { bundles }),
       env: childEnv,
-      onLine: (bot, line) => io.out(formatLogLine(bot, line, colorFor(bot, colored))),
+      ...(operatorConsole ? { inputFor: 'jbot' } : {}),
+      onLine: (bot, line, stream) => terminal.out(pretty ? formatLogLine(bot, line, colorFor(bot, colored), colored) : jsonLogLine(bot, line, stream)),
       onEvent: (event) => {
         if (event.kind !== 'started') io.out(`supervisor: ${event.bot} ${event.kind} ${event.detail}`);
       },
     });
 
+    const stopConsole = operatorConsole ? startOperatorConsole({ input: process.stdin, send: (line) => supervisor.send('jbot', line), say: (text) => io.out(`supervisor: ${text}`) }) : () => {};
+
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
+        stopConsole();
         io.out(`\nsupervisor: ${signal} — stopping ${bots.length} bots (each finishes or releases its work; Ctrl-C again stops at once)…`);
         supervisor
           .stop()
@@ -116,7 +130,7 @@ export const startCommand: Command = {
     lock.release();
     return 0;
   },
-};
+});
 
 // Local mode runs on the sample company (design §7): load it once; later starts keep it, with
 // whatever approved actions changed (`fleet seed --reset` reloads it). One line says what is there

@@ -1,20 +1,23 @@
 import { readFleetHeartbeats } from '@jbot/core';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { formatAge, formatTable } from '../format-table.js';
 import { openBrain } from '../open-brain.js';
 import { llmStatusLine } from './llm.js';
 
 
 /** `fleet status`: every bot's heartbeat, and where the brain is. */
-export const statusCommand: Command = {
+export const statusCommand = defineCommand({
   name: 'status',
   summary: 'the fleet at a glance: heartbeats per bot and host',
-  usage: 'fleet status [--json]',
-  async run(argv, io) {
+  options: {
+    wide: { type: 'boolean', description: 'do not cut long cells to fit the terminal' },
+    json: { type: 'boolean', description: 'print JSON' },
+  },
+  async run({ values }, io) {
     const session = await openBrain(io.env);
     try {
       const rows = await readFleetHeartbeats(session.db);
-      if (argv.includes('--json')) {
+      if (values.json === true) {
         io.out(JSON.stringify(rows, null, 2));
         return 0;
       }
@@ -32,6 +35,7 @@ export const statusCommand: Command = {
             row.detail.rss_mb === undefined ? '' : `${row.detail.rss_mb} MB`,
             (row.detail.subscriptions ?? []).join(','),
           ]),
+          { columns: io.columns, wide: values.wide, empty: 'No bot has ever run on this brain: start the fleet with `pnpm start`.' },
         ),
       );
       const running = rows.filter((row) => row.status === 'running' && row.seconds_since_seen <= staleAfter).length;
@@ -42,4 +46,4 @@ export const statusCommand: Command = {
       await session.close();
     }
   },
-};
+});

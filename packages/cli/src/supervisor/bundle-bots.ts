@@ -2,8 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repositoryRoot } from '@jbot/core';
 
-/** Where bundles go; one `<bot>.mjs` per bot. */
-export const bundleDirectory = path.join(repositoryRoot, '.data', 'build');
+/** Where bundles go in a data directory (FLEET_DATA_DIR); one `<bot>.mjs` per bot. */
+export function bundleDirectoryIn(dataDir: string): string {
+  return path.join(dataDir, 'build');
+}
+
+/** Where bundles go by default: `.data/build` in the repository (the path the systemd unit runs). */
+export const bundleDirectory = bundleDirectoryIn(path.join(repositoryRoot, '.data'));
 
 /**
  * Bundle each bot's entry (the fleet's process entry for that bot, with our workspace packages)

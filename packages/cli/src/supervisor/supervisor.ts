@@ -28,6 +28,8 @@ export interface SupervisorOptions {
   stopTimeoutMs?: number;
   /** Prebuilt bundles per bot (see bundleBots); bots without one run from source. */
   bundles?: ReadonlyMap<string, string>;
+  /** The bot whose stdin the supervisor writes to (jbot: the operator's typed lines); the others get none. */
+  inputFor?: string;
 }
 
 /** A running supervisor. */
@@ -35,6 +37,8 @@ export interface Supervisor {
   bots: ReadonlyMap<string, SupervisedBot>;
   /** SIGTERM every bot, SIGKILL what is left after stopTimeoutMs. */
   stop(): Promise<void>;
+  /** Write one line to the stdin of `inputFor`; false when that bot is not running right now. */
+  send(bot: string, line: string): boolean;
   /** SIGKILL every bot still running now (a second Ctrl-C) and wait until they are gone. */
   kill(): Promise<void>;
 }
@@ -64,7 +68,9 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
 
   const launch = (entry: SupervisedBot) => {
     const { command, args } = botCommand(entry.bot, options.bundles);
-    const child = spawn(command, args, { cwd: repositoryRoot, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: repositoryRoot, env: options.env, stdio: [entry.bot === options.inputFor ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    // A bot that exits while a line is being written must not take the supervisor down (EPIPE).
+    child.stdin?.on('error', () => {});
     entry.child = child;
     entry.startedAt = Date.now();
     options.onEvent?.({ bot: entry.bot, kind: 'started', detail: `pid ${child.pid}` });
@@ -104,6 +110,12 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
   const runningChildren = () => [...bots.values()].flatMap((entry) => (entry.child === undefined ? [] : [entry.child]));
   return {
     bots,
+    send(bot, line) {
+      const stdin = bots.get(bot)?.child?.stdin;
+      if (stdin === null || stdin === undefined || stdin.destroyed || stopping) return false;
+      stdin.write(`${line}\n`);
+      return true;
+    },
     async kill() {
       stopping = true;
       await Promise.all(

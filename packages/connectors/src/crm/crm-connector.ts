@@ -85,3 +85,19 @@ export interface CrmConnector {
 
 /** Stage ids that mean the deal is over. */
 export const CLOSED_STAGES = new Set(['closedwon', 'closedlost']);
+
+// HubSpot's default sales pipeline: the stage ids its API returns and the labels its UI shows.
+const DEFAULT_PIPELINE_LABELS: Readonly<Record<string, string>> = {
+  appointmentscheduled: 'Appointment scheduled',
+  qualifiedtobuy: 'Qualified to buy',
+  presentationscheduled: 'Presentation scheduled',
+  decisionmakerboughtin: 'Decision maker bought-in',
+  contractsent: 'Contract sent',
+  closedwon: 'Closed won',
+  closedlost: 'Closed lost',
+};
+
+/** The label people know a pipeline stage by (HubSpot's default pipeline); a custom stage's id as it is. */
+export function dealStageLabel(stage: string): string {
+  return DEFAULT_PIPELINE_LABELS[stage] ?? stage;
+}

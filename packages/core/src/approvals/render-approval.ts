@@ -41,24 +41,30 @@ export function approvalMessage(approval: Approval): ChannelMessage {
 
 /** One line: where the approval stands, who decided, and the outcome. */
 export function statusLine(approval: Approval): string {
-  const decided = approval.decidedBy === null ? '' : `${approval.status === 'rejected' ? 'Rejected' : 'Approved'} by ${approval.decidedBy}${approval.decidedAt === null ? '' : ` at ${approval.decidedAt}`}`;
+  const decided = approval.decidedBy === null ? '' : `${approval.status === 'rejected' ? 'Rejected' : 'Approved'} by ${approval.decidedBy}${approval.decidedAt === null ? '' : ` at ${readableTime(approval.decidedAt)}`}`;
   switch (approval.status) {
     case 'pending':
-      return `Waiting for a decision · expires ${approval.expiresAt}`;
+      return `Waiting for a decision · expires ${readableTime(approval.expiresAt)}`;
     case 'approved':
       if (approval.retryAt !== null && approval.error !== null) return `${decided} · ${approval.error} · ${approval.bot} retries it after ${approval.retryAt}`;
       return `${decided} · queued for ${approval.bot}`;
     case 'executing':
       return `${decided} · ${approval.bot} is running it`;
     case 'executed':
-      return `${decided} · done at ${approval.executedAt ?? '?'}: ${summariseResult(approval.result)}`;
+      return `${decided} · done at ${approval.executedAt === null ? '?' : readableTime(approval.executedAt)}: ${summariseResult(approval.result)}`;
     case 'failed':
       return `${decided || 'Approved'} · execution failed: ${approval.error ?? 'unknown error'} · retry with Retry or \`fleet approvals retry ${approval.id}\` (nothing done is repeated)`;
     case 'rejected':
       return `${decided} · nothing was done`;
     case 'expired':
-      return `Expired at ${approval.expiresAt} with no decision · nothing was done`;
+      return `Expired at ${readableTime(approval.expiresAt)} with no decision · nothing was done`;
   }
+}
+
+// People read these lines: UTC to the second, without the milliseconds of an ISO string.
+function readableTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 /** A short, readable account of an executor's result. */

@@ -25,6 +25,8 @@ export interface JobDefinition<Config = Readonly<Record<string, unknown>>> {
   /** How long after its time a missed tick may still be caught up under `once`. */
   graceMs?: number;
   retries?: { count: number; backoffMs?: number };
+  /** A frequent check whose uneventful runs are noise (fleet-monitor each minute): start and success log at debug; failures stay loud. */
+  routine?: boolean;
   /** The job's own settings (thresholds), parsed once at start-up with the bot's, checked by `fleet doctor`. */
   settings?: Settings<Config>;
   run(context: ContextWith<Config> & JobRunInfo): Promise<unknown> | unknown;

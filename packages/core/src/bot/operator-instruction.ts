@@ -55,6 +55,8 @@ export function instructionHandler(definition: BotDefinition) {
       });
     } else {
       await context.db.rpc('record_signal_post', { p_signal_id: signal.id, p_channel: 'local', p_target: 'operator', p_bot: definition.name, p_text: acknowledgement });
+      // No Telegram chat to answer in (`fleet reply`): the `pnpm start` console is the operator's screen.
+      log.info({ channel: 'telegram(local)', chatId: 'local-operator' }, acknowledgement);
     }
     const workFloor = [
       `Operator instruction${instruction.signalId === null ? '' : ` (re signal ${instruction.signalId})`}: "${instruction.text}"`,

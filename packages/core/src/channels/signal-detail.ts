@@ -27,7 +27,7 @@ export function signalDetailMessage(signal: SignalDetailInput): ChannelMessage {
       } else if (value !== null && typeof value === 'object') {
         fields.push({ name: humanise(key), value: describeItem(value), inline: false });
       } else if (value !== undefined && value !== null) {
-        fields.push({ name: humanise(key), value: String(value), inline: true });
+        fields.push({ name: humanise(key), value: displayValue(value), inline: true });
       }
     }
   } else if (signal.payload !== undefined && signal.payload !== null) {
@@ -75,6 +75,14 @@ function describeItem(item: unknown): string {
   const name = record['name'] ?? record['title'] ?? record['id'];
   const rest = Object.entries(record)
     .filter(([key, value]) => !['name', 'title'].includes(key) && value !== undefined && value !== null && typeof value !== 'object')
-    .map(([key, value]) => `${humanise(key).toLowerCase()} ${String(value)}`);
+    .map(([key, value]) => `${humanise(key).toLowerCase()} ${displayValue(value)}`);
   return [name === undefined ? undefined : String(name), ...rest].filter((part) => part !== undefined).join(' — ');
+}
+
+// An ISO timestamp in a payload reads as a date and time to the minute (UTC), not to the millisecond.
+function displayValue(value: unknown): string {
+  const text = String(value);
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return text;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? text : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

@@ -33,7 +33,9 @@ export async function runClaimedJob(runtime: SchedulerRuntime, run: ClaimedRun, 
     lastRun: () => readLastRun(db, runtime.bot, job.id, run.scheduledFor),
   };
   const context = { ...runtime.context(abort.signal, log, { job: info.job, runId: info.runId }), ...info };
-  log.info({ scheduledFor: run.scheduledFor, attempt: run.attempt, manual: run.manual }, `job ${job.id} started`);
+  // A routine tick is logged at debug unless a person asked for it or it fails (below).
+  const routineLevel = job.routine === true && !run.manual ? 'debug' : 'info';
+  log[routineLevel]({ scheduledFor: run.scheduledFor, attempt: run.attempt, manual: run.manual }, `job ${job.id} started`);
   let status: 'succeeded' | 'failed' | 'timed_out' | 'abandoned' = 'succeeded';
   let errorText: string | null = null;
   const work = Promise.resolve().then(() => job.run(context));
@@ -60,7 +62,7 @@ export async function runClaimedJob(runtime: SchedulerRuntime, run: ClaimedRun, 
     if (timeout !== undefined) clearTimeout(timeout);
   }
   const [finish] = await db.rpc<{ finished: boolean; consecutive_failures: number }>('finish_cron_run', { p_run_id: run.runId, p_status: status, p_error: errorText });
-  if (status === 'succeeded') log.info(`job ${job.id} succeeded`);
+  if (status === 'succeeded') log[routineLevel](`job ${job.id} succeeded`);
   else log.warn({ status, error: errorText }, `job ${job.id} ${status}`);
   if ((status === 'failed' || status === 'timed_out') && finish?.consecutive_failures === 2) {
     await runtime.signals
