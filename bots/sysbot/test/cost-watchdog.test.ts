@@ -22,7 +22,8 @@ describe('sysbot cost watchdog', () => {
   }
   const run = (scheduledFor = NOW) => {
     const context = buildBotServices(sysbot, { db, log: silent, host: 'test' }).context(new AbortController().signal, silent, { job: 'cost-watchdog', runId: 'r1' });
-    return costWatchdog.run({ ...context, config: { llm: loadLlmConfig(process.env) }, job: 'cost-watchdog', runId: 'r1', scheduledFor, attempt: 1, manual: false, idempotencyKey: 'k', lastRun: async () => null }) as Promise<{ raised: string[]; newlyRaised: number; fleetUsd: number; posted: boolean }>;
+    const outcome = costWatchdog.run({ ...context, config: { llm: loadLlmConfig(process.env) }, job: 'cost-watchdog', runId: 'r1', scheduledFor, attempt: 1, manual: false, idempotencyKey: 'k', lastRun: async () => null }) as Promise<{ detail: { raised: string[]; newlyRaised: number; fleetUsd: number; posted: boolean } }>;
+    return outcome.then((result) => result.detail);
   };
   const reports = async () => (await sql`select count(*)::int as n from channel_messages where bot = 'sysbot' and text like 'LLM spend today%'`)[0]?.['n'] as number;
 

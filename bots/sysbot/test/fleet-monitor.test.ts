@@ -24,7 +24,7 @@ describe('sysbot fleet monitor', () => {
     db.rpc('beat_heartbeat', { p_bot: bot, p_host: 'vps-1', p_pid: 1000, p_version: 'test', p_started_at: startedAt.toISOString(), p_status: status, p_detail: {} });
   const run = async (log = silent) => {
     const context = buildBotServices(sysbot, { db, log, host: 'vps-1' }).context(new AbortController().signal, log, { job: 'fleet-monitor', runId: 'r' });
-    return (await fleetMonitor.run({ ...context, job: 'fleet-monitor', runId: 'r', scheduledFor: new Date(), attempt: 1, manual: false, idempotencyKey: 'k', lastRun: async () => null })) as { restarting: number; unhealthy: number };
+    return ((await fleetMonitor.run({ ...context, job: 'fleet-monitor', runId: 'r', scheduledFor: new Date(), attempt: 1, manual: false, idempotencyKey: 'k', lastRun: async () => null })) as { detail: { restarting: number; unhealthy: number } }).detail;
   };
 
   it('a healthy minute is a routine tick, logged at debug; the console only hears of trouble', async () => {

@@ -1,4 +1,4 @@
-import { defineJob, envInteger, envSettings, ticksBetween, timeZone, type BotContext, type JobRunInfo } from '@jbot/core';
+import { defineJob, envInteger, envSettings, fingerprintOf, jobOutcome, ticksBetween, timeZone, type BotContext, type JobRunInfo } from '@jbot/core';
 import { dealStageLabel, type Connectors, type Deal } from '@jbot/connectors';
 
 const DAY_MS = 86_400_000;
@@ -131,5 +131,9 @@ export const hubspotSync = defineJob({
   timeoutMs: 120_000,
   missed: 'once',
   settings: hubspotSyncSettings,
-  run: (context) => runHubSpotSync(context, context.config),
+  async run(context) {
+    const result = await runHubSpotSync(context, context.config);
+    const outcome = `${result.newDeals.length} new, ${result.staleDeals.length} stale, ${result.closedWon.length} closed-won${result.signalId === null ? '' : result.deduplicated ? ' (already raised this week)' : ', stale_deals raised'}`;
+    return jobOutcome(outcome, { fingerprint: fingerprintOf(result.staleDeals.map((deal) => deal.deal_id).sort()), detail: { new: result.newDeals.length, stale: result.staleDeals.length, closedWon: result.closedWon.length, signalId: result.signalId } });
+  },
 });

@@ -1,4 +1,4 @@
-import { botBudgetUsd, defineJob, loadLlmConfig, settingsFrom } from '@jbot/core';
+import { botBudgetUsd, defineJob, jobOutcome, loadLlmConfig, settingsFrom } from '@jbot/core';
 
 /** Share of a daily cap at which sysbot warns, before the hard cap refuses calls. */
 const WARN_AT = 0.8;
@@ -58,7 +58,7 @@ export const costWatchdog = defineJob({
     const report = context.manual || context.scheduledFor.getUTCMinutes() === 0;
     if (!report) {
       context.log.info({ spentUsd: fleet.spentUsd, raised }, `cost watchdog: fleet $${fleet.spentUsd.toFixed(4)} of $${fleet.capUsd.toFixed(2)}`);
-      return { day, fleetUsd: fleet.spentUsd, bots: lines.length, raised, newlyRaised, posted: false };
+      return jobOutcome(spendOutcome(fleet, raised), { detail: { day, fleetUsd: fleet.spentUsd, bots: lines.length, raised, newlyRaised, posted: false } });
     }
     const engine = config.apiKey === undefined ? 'offline drafter ($0)' : `${config.models.fast} / ${config.models.smart}`;
     await context.channel.post({
@@ -68,9 +68,14 @@ export const costWatchdog = defineJob({
       severity: raised.some((item) => item.endsWith('alert')) ? 'alert' : raised.length > 0 ? 'warning' : 'info',
     });
     context.log.info({ spentUsd: fleet.spentUsd, raised }, `cost watchdog: fleet $${fleet.spentUsd.toFixed(4)} of $${fleet.capUsd.toFixed(2)}`);
-    return { day, fleetUsd: fleet.spentUsd, bots: lines.length, raised, newlyRaised, posted: true };
+    return jobOutcome(`${spendOutcome(fleet, raised)}, report posted`, { detail: { day, fleetUsd: fleet.spentUsd, bots: lines.length, raised, newlyRaised, posted: true } });
   },
 });
+
+// The run's one line in `fleet runs`.
+function spendOutcome(fleet: SpendLine, raised: readonly string[]): string {
+  return `fleet $${fleet.spentUsd.toFixed(4)} of $${fleet.capUsd.toFixed(2)}${raised.length === 0 ? '' : `; ${raised.join(', ')}`}`;
+}
 
 function line(scope: string, calls: number, spentUsd: number, capUsd: number): SpendLine {
   return { scope, calls, spentUsd, capUsd, share: capUsd <= 0 ? 1 : spentUsd / capUsd };

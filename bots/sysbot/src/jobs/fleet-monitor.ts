@@ -1,4 +1,4 @@
-import { defineJob, readFleetHeartbeats } from '@jbot/core';
+import { defineJob, fingerprintOf, jobOutcome, readFleetHeartbeats } from '@jbot/core';
 
 // A bot whose heartbeat is this old (three default intervals) is treated as down.
 const STALE_AFTER_SECONDS = 30;
@@ -32,6 +32,7 @@ export const fleetMonitor = defineJob({
     const flagged = [...unhealthy.map((beat) => `${beat.bot}@${beat.host}`), ...restarting.map((row) => `${row.bot}@${row.host} (restarting)`)];
     // A healthy fleet each minute is noise on the console; anything flagged stays at info.
     context.log[flagged.length === 0 && !context.manual ? 'debug' : 'info']({ checked: beats.length, unhealthy: flagged }, `fleet monitor: ${beats.length - unhealthy.length} of ${beats.length} healthy${restarting.length === 0 ? '' : `, ${restarting.length} restarting`}`);
-    return { checked: beats.length, unhealthy: unhealthy.length, restarting: restarting.length };
+    const outcome = flagged.length === 0 ? `${beats.length} of ${beats.length} healthy` : `${flagged.length} flagged: ${flagged.join(', ')}`;
+    return jobOutcome(outcome, { fingerprint: fingerprintOf([...flagged].sort()), detail: { checked: beats.length, unhealthy: unhealthy.length, restarting: restarting.length } });
   },
 });
