@@ -20,7 +20,11 @@ export class CompressedClock implements SchedulerClock {
    * @param rate clock milliseconds per real millisecond, at most
    * @param settle waits until the fleet has finished what the timers fired at `instant` started
    */
-  constructor(start: number, private readonly rate: number, private readonly settle: (instant: number) => Promise<void>) {
+  constructor(
+    start: number,
+    private readonly rate: number,
+    private readonly settle: (instant: number) => Promise<void>,
+  ) {
     this.current = start;
   }
 

@@ -85,12 +85,28 @@ export async function runFigures(sql: postgres.Sql, window: PassWindow, owed: re
     select bot || '/' || job as job, coalesce(outcome, '(none recorded)') as outcome, count(*)::int as n from cron_runs
      where scheduled_for >= ${window.dayStart} and scheduled_for < ${window.dayEnd} and status = 'succeeded'
      group by 1, 2 order by 1, n desc`;
-  return { runs: rows.length, perJob, failed, missed, skipped, unowed, errors, outcomes: nested(outcomes, (row) => row.job, (row) => row.outcome, (row) => row.n) };
+  return {
+    runs: rows.length,
+    perJob,
+    failed,
+    missed,
+    skipped,
+    unowed,
+    errors,
+    outcomes: nested(
+      outcomes,
+      (row) => row.job,
+      (row) => row.outcome,
+      (row) => row.n,
+    ),
+  };
 }
 
 /** Model calls and dollars from the llm_usage ledger of the pass, by bot, job and model. */
 export async function llmFigures(sql: postgres.Sql, window: PassWindow) {
-  const rows = await sql<Array<{ bot: string; job: string; model: string; calls: number; usd: number; input: number; output: number; cache_read: number; cache_write: number }>>`
+  const rows = await sql<
+    Array<{ bot: string; job: string; model: string; calls: number; usd: number; input: number; output: number; cache_read: number; cache_write: number }>
+  >`
     select bot, coalesce(job, '-') as job, model, count(*)::int as calls, sum(cost_usd)::float8 as usd,
            sum(input_tokens)::int as input, sum(output_tokens)::int as output, sum(cache_read_tokens)::int as cache_read, sum(cache_write_tokens)::int as cache_write
       from llm_usage where status = 'settled' and created_at >= ${window.realStart} and created_at <= ${window.realEnd}
@@ -110,8 +126,18 @@ export async function llmFigures(sql: postgres.Sql, window: PassWindow) {
     calls: rows.reduce((sum, row) => sum + row.calls, 0),
     usd: round(rows.reduce((sum, row) => sum + row.usd, 0)),
     byBot,
-    byJob: nested(rows, (row) => row.bot, (row) => `${row.job} · ${row.model}`, (row) => row.calls),
-    usdByJob: nested(rows, (row) => row.bot, (row) => `${row.job} · ${row.model}`, (row) => round(row.usd)),
+    byJob: nested(
+      rows,
+      (row) => row.bot,
+      (row) => `${row.job} · ${row.model}`,
+      (row) => row.calls,
+    ),
+    usdByJob: nested(
+      rows,
+      (row) => row.bot,
+      (row) => `${row.job} · ${row.model}`,
+      (row) => round(row.usd),
+    ),
     byModel,
   };
 }
@@ -123,7 +149,12 @@ export async function signalFigures(sql: postgres.Sql, window: PassWindow) {
      where created_at >= ${window.realStart} and created_at <= ${window.realEnd} group by 1, 2 order by 1, 2`;
   return {
     total: rows.reduce((sum, row) => sum + row.n, 0),
-    byType: nested(rows, (row) => row.signal_type, (row) => row.severity, (row) => row.n),
+    byType: nested(
+      rows,
+      (row) => row.signal_type,
+      (row) => row.severity,
+      (row) => row.n,
+    ),
     repeatsFolded: rows.reduce((sum, row) => sum + row.repeats - row.n, 0),
   };
 }
@@ -133,7 +164,15 @@ export async function approvalFigures(sql: postgres.Sql, window: PassWindow) {
   const rows = await sql<Array<{ action: string; status: string; n: number }>>`
     select bot || '/' || action as action, status, count(*)::int as n from approvals
      where requested_at >= ${window.realStart} and requested_at <= ${window.realEnd} group by 1, 2 order by 1, 2`;
-  return { total: rows.reduce((sum, row) => sum + row.n, 0), byAction: nested(rows, (row) => row.action, (row) => row.status, (row) => row.n) };
+  return {
+    total: rows.reduce((sum, row) => sum + row.n, 0),
+    byAction: nested(
+      rows,
+      (row) => row.action,
+      (row) => row.status,
+      (row) => row.n,
+    ),
+  };
 }
 
 /** What reached the operator's Telegram in the pass: messages sent, the lines (items) they carried, by kind. */

@@ -21,7 +21,8 @@ export async function ageBrainHistory(sql: postgres.Sql, days: number): Promise<
   const moved = columns.filter((column) => !LIVE_TABLES.has(column.table_name) && !SIMULATED_COLUMNS.has(`${column.table_name}.${column.column_name}`));
   await sql.begin(async (transaction) => {
     for (const column of moved) {
-      const shift = column.data_type === 'date' ? sql`${sql(column.column_name)} - ${days}::int` : sql`${sql(column.column_name)} - make_interval(days => ${days}::int)`;
+      const shift =
+        column.data_type === 'date' ? sql`${sql(column.column_name)} - ${days}::int` : sql`${sql(column.column_name)} - make_interval(days => ${days}::int)`;
       await transaction`update ${sql(column.table_name)} set ${sql(column.column_name)} = ${shift} where ${sql(column.column_name)} is not null`;
     }
   });

@@ -33,25 +33,40 @@ export class FleetTracker {
   instrument(definition: BotDefinition): BotDefinition {
     const bot = definition.name;
     type Handler = (signal: { id: string }, context: unknown) => Promise<void> | void;
-    const counted = (handler: Handler): Handler => (signal, context) => this.track(this.deliveries, `${bot}/${signal.id}`, () => handler(signal, context));
+    const counted =
+      (handler: Handler): Handler =>
+      (signal, context) =>
+        this.track(this.deliveries, `${bot}/${signal.id}`, () => handler(signal, context));
     return {
       ...definition,
-      ...(definition.jobs === undefined ? {} : {
-        jobs: definition.jobs.map((job) => ({
-          ...job,
-          run: (context: Parameters<typeof job.run>[0]) => this.track(this.runs, `${bot}/${job.id}/${context.scheduledFor.toISOString()}/${context.attempt}`, () => job.run(context)),
-        })),
-      }),
-      ...(definition.on === undefined ? {} : {
-        on: Object.fromEntries(Object.entries(definition.on as Record<string, Handler>).map(([type, handler]) => [type, counted(handler)])) as NonNullable<BotDefinition['on']>,
-      }),
-      ...(definition.onEvery === undefined ? {} : { onEvery: { ...definition.onEvery, handle: counted(definition.onEvery.handle as Handler) as NonNullable<BotDefinition['onEvery']>['handle'] } }),
-      ...(definition.actions === undefined ? {} : {
-        actions: definition.actions.map((action) => ({
-          ...action,
-          execute: (draft: unknown, context: Parameters<typeof action.execute>[1], approval: Parameters<typeof action.execute>[2]) => this.track(this.executions, `${bot}/${approval.id}`, () => action.execute(draft, context, approval)),
-        })),
-      }),
+      ...(definition.jobs === undefined
+        ? {}
+        : {
+            jobs: definition.jobs.map((job) => ({
+              ...job,
+              run: (context: Parameters<typeof job.run>[0]) =>
+                this.track(this.runs, `${bot}/${job.id}/${context.scheduledFor.toISOString()}/${context.attempt}`, () => job.run(context)),
+            })),
+          }),
+      ...(definition.on === undefined
+        ? {}
+        : {
+            on: Object.fromEntries(Object.entries(definition.on as Record<string, Handler>).map(([type, handler]) => [type, counted(handler)])) as NonNullable<
+              BotDefinition['on']
+            >,
+          }),
+      ...(definition.onEvery === undefined
+        ? {}
+        : { onEvery: { ...definition.onEvery, handle: counted(definition.onEvery.handle as Handler) as NonNullable<BotDefinition['onEvery']>['handle'] } }),
+      ...(definition.actions === undefined
+        ? {}
+        : {
+            actions: definition.actions.map((action) => ({
+              ...action,
+              execute: (draft: unknown, context: Parameters<typeof action.execute>[1], approval: Parameters<typeof action.execute>[2]) =>
+                this.track(this.executions, `${bot}/${approval.id}`, () => action.execute(draft, context, approval)),
+            })),
+          }),
     };
   }
 

@@ -50,7 +50,11 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
     throw new Error('usage: pnpm bench day [minutes per simulated day > 0] [hosts per bot ≥ 1] [output share of max_tokens in (0, 1]]');
   }
   const timeZone = process.env['FLEET_TZ'] ?? 'America/Los_Angeles';
-  const days = [midnight(timeZone, REFERENCE_DAY.month, REFERENCE_DAY.day), midnight(timeZone, REFERENCE_DAY.month, REFERENCE_DAY.day + 1), midnight(timeZone, REFERENCE_DAY.month, REFERENCE_DAY.day + 2)] as const;
+  const days = [
+    midnight(timeZone, REFERENCE_DAY.month, REFERENCE_DAY.day),
+    midnight(timeZone, REFERENCE_DAY.month, REFERENCE_DAY.day + 1),
+    midnight(timeZone, REFERENCE_DAY.month, REFERENCE_DAY.day + 2),
+  ] as const;
   const rate = (24 * 60) / minutesPerDay;
   const log = pino({ level: process.env['BENCH_LOG_LEVEL'] ?? 'silent' }, pino.destination(2));
 
@@ -117,28 +121,30 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
     const startBegin = performance.now();
     for (let host = 1; host <= hosts; host += 1) {
       for (const { definition, settings } of fleet) {
-        running.push(await startBot(definition, {
-          db,
-          log,
-          llm,
-          settings,
-          ...runtime,
-          config: {
-            hostId: `bench-host-${host}`,
-            timeZone,
-            heartbeatIntervalMs: 10_000,
-            shutdownGraceMs: 5000,
-            signals: { pollMs: 1000, leaseMs: 30_000, maxAttempts: 5, concurrency: 4 },
-            scheduler: {
-              clock,
-              // Ticks of the simulated days are in the brain's future: let them be claimed.
-              toleranceMs: days[2].getTime() - Date.now() + 3600_000,
-              // The bench counts missed ticks itself (the sweep runs on the brain's clock).
-              missedAfterMs: 365 * 86_400_000,
+        running.push(
+          await startBot(definition, {
+            db,
+            log,
+            llm,
+            settings,
+            ...runtime,
+            config: {
+              hostId: `bench-host-${host}`,
+              timeZone,
+              heartbeatIntervalMs: 10_000,
+              shutdownGraceMs: 5000,
+              signals: { pollMs: 1000, leaseMs: 30_000, maxAttempts: 5, concurrency: 4 },
+              scheduler: {
+                clock,
+                // Ticks of the simulated days are in the brain's future: let them be claimed.
+                toleranceMs: days[2].getTime() - Date.now() + 3600_000,
+                // The bench counts missed ticks itself (the sweep runs on the brain's clock).
+                missedAfterMs: 365 * 86_400_000,
+              },
             },
-          },
-          approvals: { pollMs: 1000, worker: `${definition.name}@bench-host-${host}` },
-        }));
+            approvals: { pollMs: 1000, worker: `${definition.name}@bench-host-${host}` },
+          }),
+        );
       }
     }
     const startMs = Math.round(performance.now() - startBegin);
@@ -181,7 +187,12 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
 
     const ledgerUsd = Math.round((first.llm.usd + second.llm.usd) * 1e6) / 1e6;
     const fakeBill = anthropic.bill();
-    const perJobRuns = Object.fromEntries(Object.entries(first.runs.perJob).map(([bot, jobs]) => [bot, Object.fromEntries(Object.entries(jobs).map(([job, entry]) => [job, entry.succeeded + entry.failed]))]));
+    const perJobRuns = Object.fromEntries(
+      Object.entries(first.runs.perJob).map(([bot, jobs]) => [
+        bot,
+        Object.fromEntries(Object.entries(jobs).map(([job, entry]) => [job, entry.succeeded + entry.failed])),
+      ]),
+    );
     const deliveries = [...tracker.deliveries.values()];
     return {
       day: days[0].toISOString(),
@@ -200,11 +211,29 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
       skipped: first.runs.skipped,
       missed: first.runs.missed,
       // A tick entered twice (in-process count) or a side effect, escalation line or approval post repeated.
-      duplicated: firstRunDuplicates + duplicatesAfterFirst.sideEffectsTotal + duplicatesAfterFirst.telegramLines + duplicatesAfterFirst.approvalPosts + first.runs.unowed,
-      duplicates: { runs: firstRunDuplicates, unownedRuns: first.runs.unowed, sideEffects: duplicatesAfterFirst.sideEffects, telegramLines: duplicatesAfterFirst.telegramLines, approvalPosts: duplicatesAfterFirst.approvalPosts },
+      duplicated:
+        firstRunDuplicates +
+        duplicatesAfterFirst.sideEffectsTotal +
+        duplicatesAfterFirst.telegramLines +
+        duplicatesAfterFirst.approvalPosts +
+        first.runs.unowed,
+      duplicates: {
+        runs: firstRunDuplicates,
+        unownedRuns: first.runs.unowed,
+        sideEffects: duplicatesAfterFirst.sideEffects,
+        telegramLines: duplicatesAfterFirst.telegramLines,
+        approvalPosts: duplicatesAfterFirst.approvalPosts,
+      },
       failures: first.runs.errors,
       outcomes: first.runs.outcomes,
-      llm: { calls: first.llm.calls, usd: first.llm.usd, byBot: first.llm.byBot, byJob: first.llm.byJob, usdByJob: first.llm.usdByJob, byModel: first.llm.byModel },
+      llm: {
+        calls: first.llm.calls,
+        usd: first.llm.usd,
+        byBot: first.llm.byBot,
+        byJob: first.llm.byJob,
+        usdByJob: first.llm.usdByJob,
+        byModel: first.llm.byModel,
+      },
       // Every call the fake answered, priced by it at DEFAULT_PRICES: equals the ledger when every call was recorded.
       llmCheck: { ledgerUsdBothPasses: ledgerUsd, fakeBillUsd: fakeBill.usd, fakeCalls: anthropic.usages.length },
       signals: signals.byType,
@@ -223,7 +252,13 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
         runsTotal: second.runs.runs,
         failed: second.runs.failed,
         missed: second.runs.missed,
-        duplicated: tracker.duplicateRuns() - firstRunDuplicates + (duplicatesAfterSecond.sideEffectsTotal - duplicatesAfterFirst.sideEffectsTotal) + (duplicatesAfterSecond.telegramLines - duplicatesAfterFirst.telegramLines) + (duplicatesAfterSecond.approvalPosts - duplicatesAfterFirst.approvalPosts) + second.runs.unowed,
+        duplicated:
+          tracker.duplicateRuns() -
+          firstRunDuplicates +
+          (duplicatesAfterSecond.sideEffectsTotal - duplicatesAfterFirst.sideEffectsTotal) +
+          (duplicatesAfterSecond.telegramLines - duplicatesAfterFirst.telegramLines) +
+          (duplicatesAfterSecond.approvalPosts - duplicatesAfterFirst.approvalPosts) +
+          second.runs.unowed,
         outcomes: second.runs.outcomes,
         signals: secondSignals.byType,
         approvals: secondApprovals.byAction,

@@ -35,7 +35,9 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
     defineBot({
       name: 'salesbot',
       purpose: 'bench',
-      actions: [defineAction({ name: 'send_followups', draft: z.unknown(), execute: (_draft, _context, approval) => void started.set(approval.id, performance.now()) })],
+      actions: [
+        defineAction({ name: 'send_followups', draft: z.unknown(), execute: (_draft, _context, approval) => void started.set(approval.id, performance.now()) }),
+      ],
       onStart: (context) => void contexts.push(context),
     }),
     {
@@ -44,7 +46,13 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
       channel,
       // A long poll: the figures are NOTIFY-driven, as in production.
       approvals: { pollMs: 30_000 },
-      config: { hostId: 'bench', signals: { pollMs: 1000, leaseMs: 30_000, maxAttempts: 5, concurrency: 8 }, heartbeatIntervalMs: 10_000, shutdownGraceMs: 2000, timeZone: 'UTC' },
+      config: {
+        hostId: 'bench',
+        signals: { pollMs: 1000, leaseMs: 30_000, maxAttempts: 5, concurrency: 8 },
+        heartbeatIntervalMs: 10_000,
+        shutdownGraceMs: 2000,
+        timeZone: 'UTC',
+      },
     },
   );
   const rssConnected = process.memoryUsage().rss;
@@ -52,10 +60,19 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
   if (context === undefined) throw new Error('salesbot did not start');
   // One click: request (POST), click, wait for the executor to start; returns the latencies.
   const click = async (n: number) => {
-    const { approval } = await context.approvals.request({ action: 'send_followups', title: `Follow-up #${n}`, draft: { to: `buyer${n}@example.com`, body: 'Checking in on the spring order.' } });
+    const { approval } = await context.approvals.request({
+      action: 'send_followups',
+      title: `Follow-up #${n}`,
+      draft: { to: `buyer${n}@example.com`, body: 'Checking in on the spring order.' },
+    });
     const [row] = await db.rpc<{ external_message_id: string }>('approval_messages', { p_approval_id: approval.id });
     const clickedAt = performance.now();
-    const interactionId = discord.click({ messageId: row?.external_message_id ?? '', customId: `approval:salesbot:${approval.id}:approve`, userId: APPROVER, username: 'ana' });
+    const interactionId = discord.click({
+      messageId: row?.external_message_id ?? '',
+      customId: `approval:salesbot:${approval.id}:approve`,
+      userId: APPROVER,
+      username: 'ana',
+    });
     await waitFor(() => started.has(approval.id), { timeoutMs: 10_000, intervalMs: 1, what: `executor start for ${approval.id}` });
     return { start: (started.get(approval.id) ?? Number.NaN) - clickedAt, ack: (discord.response(interactionId)?.acknowledgedAt ?? Number.NaN) - clickedAt };
   };

@@ -25,7 +25,8 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
   const messagesPerChat = new Map<string, number>();
   emulator.onBotMessage((message) => {
     messagesPerChat.set(message.chatId, (messagesPerChat.get(message.chatId) ?? 0) + 1);
-    for (const match of message.text.matchAll(/Shipment (\S+) is/g)) if (match[1] !== undefined && !received.has(match[1])) received.set(match[1], performance.now());
+    for (const match of message.text.matchAll(/Shipment (\S+) is/g))
+      if (match[1] !== undefined && !received.has(match[1])) received.set(match[1], performance.now());
   });
   const jbot = await startBot(
     createJbot({
@@ -40,7 +41,13 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
     {
       db,
       log: pino({ level: 'silent' }),
-      config: { hostId: 'bench', signals: { pollMs: 1000, leaseMs: 30_000, maxAttempts: 5, concurrency: 8 }, heartbeatIntervalMs: 10_000, shutdownGraceMs: 2000, timeZone: 'UTC' },
+      config: {
+        hostId: 'bench',
+        signals: { pollMs: 1000, leaseMs: 30_000, maxAttempts: 5, concurrency: 8 },
+        heartbeatIntervalMs: 10_000,
+        shutdownGraceMs: 2000,
+        timeZone: 'UTC',
+      },
     },
   );
   const registry = new SignalRegistry(catalogSignalTypes);
@@ -77,7 +84,12 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
       chats: CHATS,
       emitToSendMessage: percentiles(latencies),
       targetP99Ms: 500,
-      burst: { lines: burst, delivered: burstIds.filter((id) => received.has(id)).length, telegramMessages: (messagesPerChat.get(burstChat) ?? 0) - before, lastLineMs: Math.round(burstLast) },
+      burst: {
+        lines: burst,
+        delivered: burstIds.filter((id) => received.has(id)).length,
+        telegramMessages: (messagesPerChat.get(burstChat) ?? 0) - before,
+        lastLineMs: Math.round(burstLast),
+      },
     };
   } finally {
     await jbot.stop();

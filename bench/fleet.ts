@@ -26,11 +26,14 @@ export default async function run(argv: string[]): Promise<Record<string, unknow
       env: { ...process.env, DATABASE_URL: database.url, HEARTBEAT_INTERVAL_MS: '1000' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    const beats = await waitFor(async () => {
-      const rows = await db.rpc<{ bot: string; pid: number; status: string }>('fleet_heartbeats');
-      const running = rows.filter((row) => row.status === 'running');
-      return running.length === BOT_NAMES.length ? running : undefined;
-    }, { timeoutMs: 120_000, intervalMs: 50 });
+    const beats = await waitFor(
+      async () => {
+        const rows = await db.rpc<{ bot: string; pid: number; status: string }>('fleet_heartbeats');
+        const running = rows.filter((row) => row.status === 'running');
+        return running.length === BOT_NAMES.length ? running : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 50 },
+    );
     const readyMs = Math.round(performance.now() - begin);
     await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
     const perBot = Object.fromEntries(beats.map((row) => [row.bot, rssMb(row.pid)]));

@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const name = process.argv[2];
-const available = fs.readdirSync(import.meta.dirname).filter((file) => file.endsWith('.ts') && file !== 'main.ts' && !file.startsWith('_')).map((file) => file.replace(/\.ts$/, ''));
+const available = fs
+  .readdirSync(import.meta.dirname)
+  .filter((file) => file.endsWith('.ts') && file !== 'main.ts' && !file.startsWith('_'))
+  .map((file) => file.replace(/\.ts$/, ''));
 if (name === undefined || !available.includes(name)) {
   process.stderr.write(`usage: pnpm bench <${available.join('|')}>\n`);
   process.exit(2);

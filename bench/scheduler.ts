@@ -21,7 +21,13 @@ export default async function run(argv: string[]): Promise<Record<string, unknow
     for (const bucket of [won, lost]) {
       for (let index = 0; index < 1000; index += 1) {
         const begin = performance.now();
-        await db.rpc('claim_cron_run', { p_bot: 'benchbot', p_job: 'claim', p_scheduled_for: new Date(base + index * 1000), p_host: 'bench', p_pid: process.pid });
+        await db.rpc('claim_cron_run', {
+          p_bot: 'benchbot',
+          p_job: 'claim',
+          p_scheduled_for: new Date(base + index * 1000),
+          p_host: 'bench',
+          p_pid: process.pid,
+        });
         bucket.push(performance.now() - begin);
         if (bucket === won) {
           // finish it so the next claim is not an overlap
@@ -32,20 +38,32 @@ export default async function run(argv: string[]): Promise<Record<string, unknow
     }
 
     const jobs: JobDefinition[] = Array.from({ length: jobCount }, (_, index) => ({ id: `tick-${index}`, schedule: '* * * * * *', run: () => {} }));
-    const hosts = await Promise.all(['vps-1', 'vps-2', 'vps-3'].map(async (host) => {
-      const hostDb = createPostgresDb({ url: database.url, poolMax: 6 });
-      const running = await startBot(defineBot({ name: 'precisebot', purpose: 'bench', jobs }), {
-        db: hostDb, log: pino({ level: 'silent' }),
-        config: { hostId: host, timeZone: 'UTC', heartbeatIntervalMs: 60_000, shutdownGraceMs: 3000, signals: { pollMs: 1000, leaseMs: 30_000, maxAttempts: 3, concurrency: 4 } },
-      });
-      return { running, hostDb };
-    }));
+    const hosts = await Promise.all(
+      ['vps-1', 'vps-2', 'vps-3'].map(async (host) => {
+        const hostDb = createPostgresDb({ url: database.url, poolMax: 6 });
+        const running = await startBot(defineBot({ name: 'precisebot', purpose: 'bench', jobs }), {
+          db: hostDb,
+          log: pino({ level: 'silent' }),
+          config: {
+            hostId: host,
+            timeZone: 'UTC',
+            heartbeatIntervalMs: 60_000,
+            shutdownGraceMs: 3000,
+            signals: { pollMs: 1000, leaseMs: 30_000, maxAttempts: 3, concurrency: 4 },
+          },
+        });
+        return { running, hostDb };
+      }),
+    );
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     for (const host of hosts) {
       await host.running.stop();
       await host.hostDb.close();
     }
-    const runs = await db.rpc<{ scheduled_for: string; started_at: string | null; status: string }>('list_cron_runs', { p_bot: 'precisebot', p_limit: 100_000 });
+    const runs = await db.rpc<{ scheduled_for: string; started_at: string | null; status: string }>('list_cron_runs', {
+      p_bot: 'precisebot',
+      p_limit: 100_000,
+    });
     const delays = runs.filter((row) => row.started_at !== null).map((row) => Date.parse(row.started_at ?? '') - Date.parse(row.scheduled_for));
     const perTick = new Map<string, number>();
     for (const row of runs) perTick.set(row.scheduled_for, (perTick.get(row.scheduled_for) ?? 0) + 1);

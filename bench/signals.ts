@@ -20,13 +20,24 @@ async function scenario(port: number, mode: { listen: boolean; pollMs: number },
   const latencies: number[] = [];
   let handled = 0;
   const consumer = new SignalConsumer({
-    db: consumerDb, registry, bot: 'benchbot', log, listen: mode.listen, pollMs: mode.pollMs, concurrency: 64,
-    handlers: new Map([['bench_ping', (signal) => {
-      const n = (signal.payload as { n: number }).n;
-      const start = started.get(n);
-      if (start !== undefined && n < latencySamples) latencies.push(performance.now() - start);
-      handled += 1;
-    }]]),
+    db: consumerDb,
+    registry,
+    bot: 'benchbot',
+    log,
+    listen: mode.listen,
+    pollMs: mode.pollMs,
+    concurrency: 64,
+    handlers: new Map([
+      [
+        'bench_ping',
+        (signal) => {
+          const n = (signal.payload as { n: number }).n;
+          const start = started.get(n);
+          if (start !== undefined && n < latencySamples) latencies.push(performance.now() - start);
+          handled += 1;
+        },
+      ],
+    ]),
   });
   await consumer.start();
   const emitter = createSignalEmitter({ db, registry, bot: 'bench' });
@@ -48,13 +59,15 @@ async function scenario(port: number, mode: { listen: boolean; pollMs: number },
   const begin = performance.now();
   let next = latencySamples;
   const end = latencySamples + throughputSignals;
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    while (next < end) {
-      const n = next;
-      next += 1;
-      await emitter.emit('bench_ping', { n });
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < end) {
+        const n = next;
+        next += 1;
+        await emitter.emit('bench_ping', { n });
+      }
+    }),
+  );
   const emittedMs = performance.now() - begin;
   await waitFor(() => handled >= throughputSignals, { timeoutMs: 120_000, intervalMs: 5 });
   const totalMs = performance.now() - begin;
@@ -64,7 +77,11 @@ async function scenario(port: number, mode: { listen: boolean; pollMs: number },
   await database.drop();
   return {
     latency_ms: percentiles(latencies),
-    throughput: { signals: throughputSignals, emit_per_s: Math.round(throughputSignals / (emittedMs / 1000)), handled_per_s: Math.round(throughputSignals / (totalMs / 1000)) },
+    throughput: {
+      signals: throughputSignals,
+      emit_per_s: Math.round(throughputSignals / (emittedMs / 1000)),
+      handled_per_s: Math.round(throughputSignals / (totalMs / 1000)),
+    },
   };
 }
 

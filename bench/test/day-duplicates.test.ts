@@ -32,7 +32,15 @@ describe('bench day counters', () => {
   it('a tick entered twice for the same attempt is one duplicate; its retry (attempt 2) is not', async () => {
     const tracker = new FleetTracker();
     const job = tracker.instrument(bot).jobs?.[0];
-    const context = { ...buildBotServices(bot, { db, log: pino({ level: 'silent' }), host: 'test' }).context(new AbortController().signal, pino({ level: 'silent' })), job: 'hourly', runId: 'r1', scheduledFor: dayStart, manual: false, idempotencyKey: 'k', lastRun: async () => null };
+    const context = {
+      ...buildBotServices(bot, { db, log: pino({ level: 'silent' }), host: 'test' }).context(new AbortController().signal, pino({ level: 'silent' })),
+      job: 'hourly',
+      runId: 'r1',
+      scheduledFor: dayStart,
+      manual: false,
+      idempotencyKey: 'k',
+      lastRun: async () => null,
+    };
     await job?.run({ ...context, attempt: 1 });
     await job?.run({ ...context, attempt: 2 });
     expect(tracker.duplicateRuns()).toBe(0);
@@ -59,10 +67,24 @@ describe('bench day counters', () => {
     const owed = expectedTicks([{ name: 'benchbot', jobs: [{ id: 'hourly', schedule: '0 * * * *' }] }], 'UTC', dayStart, dayEnd);
     expect(owed).toHaveLength(24);
     for (const tick of owed.slice(1)) {
-      await db.rpc('claim_cron_run', { p_bot: 'benchbot', p_job: 'hourly', p_scheduled_for: new Date(tick.at), p_host: 'test', p_pid: 1, p_tolerance_seconds: 365 * 86_400 });
+      await db.rpc('claim_cron_run', {
+        p_bot: 'benchbot',
+        p_job: 'hourly',
+        p_scheduled_for: new Date(tick.at),
+        p_host: 'test',
+        p_pid: 1,
+        p_tolerance_seconds: 365 * 86_400,
+      });
     }
     await sql`update cron_runs set status = 'succeeded' where bot = 'benchbot'`;
-    await db.rpc('claim_cron_run', { p_bot: 'benchbot', p_job: 'hourly', p_scheduled_for: new Date(dayStart.getTime() + 90_000), p_host: 'test', p_pid: 1, p_tolerance_seconds: 365 * 86_400 });
+    await db.rpc('claim_cron_run', {
+      p_bot: 'benchbot',
+      p_job: 'hourly',
+      p_scheduled_for: new Date(dayStart.getTime() + 90_000),
+      p_host: 'test',
+      p_pid: 1,
+      p_tolerance_seconds: 365 * 86_400,
+    });
     const figures = await runFigures(sql, { dayStart, dayEnd, realStart: new Date(), realEnd: new Date() }, owed);
     expect(figures).toMatchObject({ missed: 1, failed: 0, unowed: 1 });
     expect(figures.perJob['benchbot']?.['hourly']).toMatchObject({ owed: 24, succeeded: 23, missed: 1 });

@@ -51,7 +51,18 @@ export function createJbot(options: JbotOptions = {}) {
     on: { approval_requested: (signal, context) => offerApproval(signal, context as never, { config: routed(context), now, wake }) },
     async onStart(context) {
       // Free-form messages: Claude picks the bot when a key is set, keywords otherwise.
-      telegram = await startTelegramService({ db: context.db, log: context.log, config: context.config, router: options.router ?? llmRouter(context.llm, context.log, context.fleet), holder: `${context.host}:${process.pid}`, ...(options.telegramLeaseMs === undefined ? {} : { leaseMs: options.telegramLeaseMs }), signals: context.signals, host: context.host, ...(options.outboxClock === undefined ? {} : { outboxClock: options.outboxClock }), ...(options.operatorInput === undefined ? {} : { operatorInput: options.operatorInput }) });
+      telegram = await startTelegramService({
+        db: context.db,
+        log: context.log,
+        config: context.config,
+        router: options.router ?? llmRouter(context.llm, context.log, context.fleet),
+        holder: `${context.host}:${process.pid}`,
+        ...(options.telegramLeaseMs === undefined ? {} : { leaseMs: options.telegramLeaseMs }),
+        signals: context.signals,
+        host: context.host,
+        ...(options.outboxClock === undefined ? {} : { outboxClock: options.outboxClock }),
+        ...(options.operatorInput === undefined ? {} : { operatorInput: options.operatorInput }),
+      });
       options.onTelegram?.(telegram);
       const service = telegram;
       return () => service.stop();

@@ -86,6 +86,7 @@ function describeDecider(approval: Approval): string {
   const by = approval.decidedBy ?? 'someone';
   const named = /^\w+:\S+ \((.+)\)$/.exec(by)?.[1];
   const who = named ?? (/^(telegram|discord):/.test(by) ? by.slice(by.indexOf(':') + 1) : by);
-  const via = approval.decidedVia === 'telegram' ? 'Telegram' : approval.decidedVia === 'discord' ? 'Discord' : approval.decidedVia === 'local' ? 'fleet approve' : null;
+  const via =
+    approval.decidedVia === 'telegram' ? 'Telegram' : approval.decidedVia === 'discord' ? 'Discord' : approval.decidedVia === 'local' ? 'fleet approve' : null;
   return via === null ? who : `${who} via ${via}`;
 }

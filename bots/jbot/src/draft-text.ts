@@ -48,7 +48,9 @@ function renderObject(object: Record<string, unknown>, detail: DraftDetail, dept
   // A stable sort keeps the draft's own order inside each rank.
   const ordered = entries.map((entry, index) => ({ entry, index })).sort((left, right) => rank(left.entry) - rank(right.entry) || left.index - right.index);
   const lines: string[] = [];
-  for (const { entry: [key, value] } of ordered) {
+  for (const {
+    entry: [key, value],
+  } of ordered) {
     const label = key.replace(/[_.]+/g, ' ');
     if (!isBlock(value)) {
       lines.push(`${label}: ${inline(value, detail)}`);

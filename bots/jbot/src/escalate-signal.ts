@@ -7,7 +7,11 @@ import { TELEGRAM_UNDELIVERED_KEY_PREFIX } from './telegram-service.js';
  * jbot's handler for every signal: apply the routing rules. The work-floor post and the
  * escalation are each written once per signal, so a redelivered signal changes nothing.
  */
-export async function escalateSignal(signal: Signal, context: BotContext, dependencies: { config: JbotConfig; now: () => Date; wake: () => void }): Promise<void> {
+export async function escalateSignal(
+  signal: Signal,
+  context: BotContext,
+  dependencies: { config: JbotConfig; now: () => Date; wake: () => void },
+): Promise<void> {
   const decision = routeSignal(signal, dependencies.config.routing, dependencies.now());
   await context.db.rpc('record_signal_post', {
     p_signal_id: signal.id,
@@ -27,6 +31,9 @@ export async function escalateSignal(signal: Signal, context: BotContext, depend
     p_hold: decision.telegram.hold,
     p_chat_ids: decision.telegram.chats,
   });
-  context.log.info({ signalId: signal.id, severity: signal.severity, hold: decision.telegram.hold, escalated: result?.escalated }, decision.telegram.hold ? 'escalation held for the morning brief' : 'escalated to Telegram');
+  context.log.info(
+    { signalId: signal.id, severity: signal.severity, hold: decision.telegram.hold, escalated: result?.escalated },
+    decision.telegram.hold ? 'escalation held for the morning brief' : 'escalated to Telegram',
+  );
   if (!decision.telegram.hold) dependencies.wake();
 }

@@ -1,6 +1,17 @@
 export { jbot, createJbot, type JbotOptions } from './bot.js';
 export { loadJbotConfig, LOCAL_OPERATOR_CHAT, type JbotConfig } from './jbot-config.js';
-export { ROUTING_RULES, KEYWORD_ROUTES, keywordRouter, routeSignal, isQuietTime, parseQuietHours, synthesiseLine, type MessageRouter, type MessageRoute, type RoutingConfig } from './routing.js';
+export {
+  ROUTING_RULES,
+  KEYWORD_ROUTES,
+  keywordRouter,
+  routeSignal,
+  isQuietTime,
+  parseQuietHours,
+  synthesiseLine,
+  type MessageRouter,
+  type MessageRoute,
+  type RoutingConfig,
+} from './routing.js';
 export { queueMorningBrief, morningBrief, BRIEF_MAX_ITEMS } from './jobs/morning-brief.js';
 export { dailyDigest } from './jobs/daily-digest.js';
 export type { TelegramService } from './telegram-service.js';

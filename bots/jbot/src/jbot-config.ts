@@ -63,7 +63,10 @@ export function loadJbotConfig(env: Env = process.env): JbotConfig {
   const digestTime = time('JBOT_DIGEST_TIME', raw.JBOT_DIGEST_TIME, { hour: 18, minute: 0 });
   const chats = telegram.token === undefined && telegram.operatorChatIds.length === 0 ? [LOCAL_OPERATOR_CHAT] : telegram.operatorChatIds;
   const chatRoutes: Record<string, string[]> = {};
-  for (const entry of (raw.TELEGRAM_ROUTES ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+  for (const entry of (raw.TELEGRAM_ROUTES ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')) {
     const [bot, chat] = entry.split('=').map((part) => part.trim());
     if (bot === undefined || chat === undefined || bot === '' || chat === '') {
       problems.push({ variable: 'TELEGRAM_ROUTES', message: `expected bot=chatId pairs separated by commas, got "${entry}"` });

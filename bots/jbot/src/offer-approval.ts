@@ -53,7 +53,11 @@ export function approvalOffer(approval: Pick<Approval, 'id' | 'bot' | 'title' | 
   }
   const footer = '✂️ Clipped: tap 📄 Full draft to read every word; Approve is under it.';
   const summary = clip(`${headline}\n${renderDraft(approval.draft, 'summary')}`, OFFER_MAX_CHARS - footer.length - 1);
-  return { text: `${summary}\n${footer}`, buttons: [[{ text: '📄 Full draft', callback_data: approvalCallbackData(approval.id, 'full_draft') }, reject]], complete: false };
+  return {
+    text: `${summary}\n${footer}`,
+    buttons: [[{ text: '📄 Full draft', callback_data: approvalCallbackData(approval.id, 'full_draft') }, reject]],
+    complete: false,
+  };
 }
 
 /** The whole draft as consecutive messages; the last carries Approve / Reject. */
@@ -61,9 +65,15 @@ export function fullDraftMessages(approval: Pick<Approval, 'id' | 'bot' | 'title
   const parts = splitText(`Full draft — ${approval.bot} asks: ${approval.title}\n${renderDraft(approval.draft, 'full')}`, FULL_DRAFT_PART_CHARS);
   return parts.map((part, index) => ({
     text: parts.length === 1 ? part : `(${index + 1}/${parts.length}) ${part}`,
-    buttons: index === parts.length - 1
-      ? [[{ text: '✅ Approve', callback_data: approvalCallbackData(approval.id, 'approved') }, { text: '✖️ Reject', callback_data: approvalCallbackData(approval.id, 'rejected') }]]
-      : null,
+    buttons:
+      index === parts.length - 1
+        ? [
+            [
+              { text: '✅ Approve', callback_data: approvalCallbackData(approval.id, 'approved') },
+              { text: '✖️ Reject', callback_data: approvalCallbackData(approval.id, 'rejected') },
+            ],
+          ]
+        : null,
   }));
 }
 
@@ -94,7 +104,11 @@ export async function queueFullDraft(db: Db, input: { approval: Approval; chatId
  * sent (the approval waits on the work floor and in `fleet approvals`); the decision itself is
  * the same first-decision-wins call as a Discord click.
  */
-export async function offerApproval(signal: Signal, context: BotContext, dependencies: { config: JbotConfig; now: () => Date; wake: () => void }): Promise<void> {
+export async function offerApproval(
+  signal: Signal,
+  context: BotContext,
+  dependencies: { config: JbotConfig; now: () => Date; wake: () => void },
+): Promise<void> {
   const request = approvalRequested.schema.parse(signal.payload);
   const decision = routeSignal(signal, dependencies.config.routing, dependencies.now());
   if (decision.telegram === null || decision.telegram.hold) {

@@ -1,6 +1,13 @@
 import type { Approval, Db, Logger } from '@jbot/core';
 import { rpcOne } from '@jbot/core';
-import { pickItem, type InboundTelegramCallback, type InboundTelegramMessage, type MessageBody, type TelegramButton, type TelegramInboundHandler } from '@jbot/channels';
+import {
+  pickItem,
+  type InboundTelegramCallback,
+  type InboundTelegramMessage,
+  type MessageBody,
+  type TelegramButton,
+  type TelegramInboundHandler,
+} from '@jbot/channels';
 import { decideApproval, getApproval } from '@jbot/core';
 import { parseApprovalCallback, queueFullDraft } from './offer-approval.js';
 import { alreadyDecidedNotice, renderDecidedMessage } from './decided-approval-message.js';
@@ -98,10 +105,20 @@ export function createOperatorInbox(options: OperatorInboxOptions): TelegramInbo
         if (route.kind === 'jbot') {
           await db.rpc('route_operator_message', { p_operator_message_id: operatorMessageId, p_routed_to: 'jbot' });
           if (route.intent === 'brief') {
-            await queueMorningBrief(db, { chats: [message.chatId], lookbackHours: options.lookbackHours, key: `asked:${operatorMessageId}`, greeting: 'Here you are' });
+            await queueMorningBrief(db, {
+              chats: [message.chatId],
+              lookbackHours: options.lookbackHours,
+              key: `asked:${operatorMessageId}`,
+              greeting: 'Here you are',
+            });
             options.wake();
           } else {
-            await say(message.chatId, 'I route what you write to the right bot. Reply to a line to answer it, or write "status" for what needs you now.', `help:${operatorMessageId}`, message.messageId);
+            await say(
+              message.chatId,
+              'I route what you write to the right bot. Reply to a line to answer it, or write "status" for what needs you now.',
+              `help:${operatorMessageId}`,
+              message.messageId,
+            );
           }
           await db.rpc('update_operator_message', { p_operator_message_id: operatorMessageId, p_status: 'handled' });
           return;
@@ -168,18 +185,26 @@ async function decideFromButton(callback: InboundTelegramCallback, options: Oper
   }
   // A quick tap can overtake the record of the message, like a quick reply: resolve it the same way.
   const pressed = callback.messageId === null ? undefined : await resolveReply(options.db, callback.chatId, callback.messageId);
-  const offered = Array.isArray(pressed?.body?.buttons) && pressed.body.buttons.some((row) => Array.isArray(row) && row.some((button) => button.callback_data === callback.data));
+  const offered =
+    Array.isArray(pressed?.body?.buttons) &&
+    pressed.body.buttons.some((row) => Array.isArray(row) && row.some((button) => button.callback_data === callback.data));
   if (!offered) {
     log.warn({ data: callback.data }, 'approval tap refused: the pressed message did not offer that button (forged or stale callback data)');
     return 'Not allowed: this message did not offer that button. Nothing changed.';
   }
   if (parsed.choice === 'full_draft') return sendFullDraft(callback, parsed.approvalId, pressed?.signal_id ?? null, options);
   const decision = parsed.choice;
-  const outcome = await decideApproval(options.db, { approvalId: parsed.approvalId, decision, decidedBy: `telegram:${callback.senderId} (${callback.senderName})`, decidedVia: 'telegram' });
+  const outcome = await decideApproval(options.db, {
+    approvalId: parsed.approvalId,
+    decision,
+    decidedBy: `telegram:${callback.senderId} (${callback.senderName})`,
+    decidedVia: 'telegram',
+  });
   log.info({ decided: outcome.decided, reason: outcome.reason }, outcome.decided ? `approval ${decision} from Telegram` : 'approval tap changed nothing');
   // The message shows the decision and loses its buttons: after this tap's decision, and also when
   // someone decided first (on Discord, with `fleet approve`, or expiry), so stale buttons go away.
-  if (outcome.approval !== null && outcome.approval.status !== 'pending') await showDecision(callback, outcome.approval, outcome.decided ? callback.senderName : null, options, log);
+  if (outcome.approval !== null && outcome.approval.status !== 'pending')
+    await showDecision(callback, outcome.approval, outcome.decided ? callback.senderName : null, options, log);
   if (outcome.decided) return decision === 'approved' ? 'Approved' : 'Rejected';
   return outcome.approval === null ? `No such approval: ${parsed.approvalId}` : alreadyDecidedNotice(outcome.approval);
 }
@@ -199,7 +224,13 @@ async function sendFullDraft(callback: InboundTelegramCallback, approvalId: stri
 }
 
 // Re-render the pressed message with the decision (and without the buttons it no longer needs).
-async function showDecision(callback: InboundTelegramCallback, approval: Approval, decidedHere: string | null, options: OperatorInboxOptions, log: Logger): Promise<void> {
+async function showDecision(
+  callback: InboundTelegramCallback,
+  approval: Approval,
+  decidedHere: string | null,
+  options: OperatorInboxOptions,
+  log: Logger,
+): Promise<void> {
   if (callback.messageId === null) return;
   const messageId = callback.messageId;
   await renderDecidedMessage(options.db, { chatId: callback.chatId, messageId, approval, decidedHere })

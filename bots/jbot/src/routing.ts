@@ -107,7 +107,12 @@ export function synthesiseLine(signal: Pick<Signal, 'type' | 'sourceBot' | 'payl
 
 /** The full detail posted to the work floor. */
 export function workFloorText(signal: Pick<Signal, 'id' | 'type' | 'severity' | 'payload' | 'repeatCount'>): string {
-  return [`[${signal.severity}] ${signal.type} (signal ${signal.id})${signal.repeatCount > 1 ? ` ×${signal.repeatCount}` : ''}`, '```json', JSON.stringify(signal.payload, null, 2), '```'].join('\n');
+  return [
+    `[${signal.severity}] ${signal.type} (signal ${signal.id})${signal.repeatCount > 1 ? ` ×${signal.repeatCount}` : ''}`,
+    '```json',
+    JSON.stringify(signal.payload, null, 2),
+    '```',
+  ].join('\n');
 }
 
 /** Where a free-form operator message goes when it answers no line. */
@@ -135,7 +140,8 @@ export const KEYWORD_ROUTES: ReadonlyArray<{ bot: string; pattern: RegExp }> = [
 export const keywordRouter: MessageRouter = {
   async route(text) {
     if (/^\s*\/?(brief|status|now|what needs me)\b/i.test(text)) return { kind: 'jbot', intent: 'brief' };
-    for (const rule of KEYWORD_ROUTES) if (rule.pattern.test(text)) return { kind: 'bot', bot: rule.bot, reason: `keyword ${rule.pattern.exec(text)?.[0] ?? ''}` };
+    for (const rule of KEYWORD_ROUTES)
+      if (rule.pattern.test(text)) return { kind: 'bot', bot: rule.bot, reason: `keyword ${rule.pattern.exec(text)?.[0] ?? ''}` };
     return { kind: 'jbot', intent: 'help' };
   },
 };

@@ -37,9 +37,14 @@ export async function startTelegramService(options: {
   warnAboutOpenGroups(config, log);
   // Locally, the `pnpm start` terminal is the operator's Telegram: typed lines arrive on stdin.
   const input = options.operatorInput ?? (config.operatorStdin ? process.stdin : undefined);
-  const transport = token === undefined
-    ? createLocalTelegramTransport(log, { ...(input === undefined ? {} : { input }), chatId: LOCAL_OPERATOR_CHAT, senderId: `local:${process.env['USER'] ?? 'operator'}` })
-    : await createGrammyTransport({ ...config.telegram, token }, log);
+  const transport =
+    token === undefined
+      ? createLocalTelegramTransport(log, {
+          ...(input === undefined ? {} : { input }),
+          chatId: LOCAL_OPERATOR_CHAT,
+          senderId: `local:${process.env['USER'] ?? 'operator'}`,
+        })
+      : await createGrammyTransport({ ...config.telegram, token }, log);
   const signals = options.signals;
   const dispatcher = new TelegramDispatcher({
     db,
@@ -48,7 +53,12 @@ export async function startTelegramService(options: {
     minIntervalMs: config.telegram.minIntervalMs,
     ...(config.telegram.undeliveredAlertMs === undefined ? {} : { undeliveredAlertMs: config.telegram.undeliveredAlertMs }),
     ...(options.outboxClock === undefined ? {} : { clock: options.outboxClock }),
-    ...(signals === undefined ? {} : { onUndelivered: (lines: UndeliveredLine[]) => raiseUndelivered(signals, lines, { host: options.host, alertMs: config.telegram.undeliveredAlertMs ?? 600_000 }) }),
+    ...(signals === undefined
+      ? {}
+      : {
+          onUndelivered: (lines: UndeliveredLine[]) =>
+            raiseUndelivered(signals, lines, { host: options.host, alertMs: config.telegram.undeliveredAlertMs ?? 600_000 }),
+        }),
   });
   await dispatcher.start();
   const inbox = createOperatorInbox({
@@ -63,9 +73,18 @@ export async function startTelegramService(options: {
   // Telegram serves one poller (or one webhook) per bot token, so with jbot on two hosts only the
   // holder of the brain lease receives operator input; the standby takes over when it lapses.
   // Sending (the dispatcher) is safe on every copy: outbox rows are claimed.
-  const lease = new ServiceLease({ db, name: 'jbot:telegram-inbox', holder: options.holder ?? `${process.pid}`, log, ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }) });
+  const lease = new ServiceLease({
+    db,
+    name: 'jbot:telegram-inbox',
+    holder: options.holder ?? `${process.pid}`,
+    log,
+    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+  });
   await lease.start({ acquired: () => transport.start(inbox), lost: () => transport.stop() });
-  log.info({ mode: token === undefined ? 'local' : config.telegram.mode, chats: config.chats.length, receiving: lease.isHolder }, lease.isHolder ? 'Telegram executive layer up' : 'Telegram executive layer up (standby: another copy receives operator messages)');
+  log.info(
+    { mode: token === undefined ? 'local' : config.telegram.mode, chats: config.chats.length, receiving: lease.isHolder },
+    lease.isHolder ? 'Telegram executive layer up' : 'Telegram executive layer up (standby: another copy receives operator messages)',
+  );
   return {
     transport,
     dispatcher,
@@ -85,7 +104,10 @@ export async function startTelegramService(options: {
 function warnAboutOpenGroups(config: JbotConfig, log: Logger): void {
   const groups = config.telegram.operatorChatIds.filter((chatId) => chatId.startsWith('-'));
   if (groups.length === 0 || config.approverIds.length > 0) return;
-  log.warn({ groups }, `TELEGRAM_OPERATOR_CHAT_IDS includes group chat${groups.length === 1 ? '' : 's'} ${groups.join(', ')} and TELEGRAM_APPROVER_USER_IDS is empty: every member can approve with the buttons. Set TELEGRAM_APPROVER_USER_IDS to the Telegram user ids allowed to decide.`);
+  log.warn(
+    { groups },
+    `TELEGRAM_OPERATOR_CHAT_IDS includes group chat${groups.length === 1 ? '' : 's'} ${groups.join(', ')} and TELEGRAM_APPROVER_USER_IDS is empty: every member can approve with the buttons. Set TELEGRAM_APPROVER_USER_IDS to the Telegram user ids allowed to decide.`,
+  );
 }
 
 /** The dedupe key prefix of jbot's "Telegram has not delivered …" signals (never escalated to Telegram itself). */
@@ -95,12 +117,21 @@ export const TELEGRAM_UNDELIVERED_KEY_PREFIX = 'telegram-undelivered:';
 // (its detail post) and #sys-bot (sysbot posts every bot_unhealthy). The lines stay queued.
 async function raiseUndelivered(signals: SignalEmitter, lines: UndeliveredLine[], context: { host: string | undefined; alertMs: number }): Promise<void> {
   const minutes = Math.round(context.alertMs / 60_000);
-  const shown = lines.slice(0, 5).map((line, index) => `${index + 1}) to chat ${line.chatId} (${line.bot}, ${line.attempts} attempt${line.attempts === 1 ? '' : 's'}, queued ${line.queuedAt}): ${line.text.length > 200 ? `${line.text.slice(0, 199)}…` : line.text}`);
+  const shown = lines
+    .slice(0, 5)
+    .map(
+      (line, index) =>
+        `${index + 1}) to chat ${line.chatId} (${line.bot}, ${line.attempts} attempt${line.attempts === 1 ? '' : 's'}, queued ${line.queuedAt}): ${line.text.length > 200 ? `${line.text.slice(0, 199)}…` : line.text}`,
+    );
   const more = lines.length > shown.length ? `\n… and ${lines.length - shown.length} more` : '';
   const lastError = lines.find((line) => line.error !== null)?.error ?? 'none recorded';
-  await signals.emit('bot_unhealthy', {
-    bot: 'jbot',
-    ...(context.host === undefined ? {} : { host: context.host }),
-    reason: `Telegram has not delivered ${lines.length} operator line${lines.length === 1 ? '' : 's'} for over ${minutes} min (last error: ${lastError}); they stay queued and are retried until Telegram takes them:\n${shown.join('\n')}${more}`,
-  }, { dedupeKey: `${TELEGRAM_UNDELIVERED_KEY_PREFIX}${Math.min(...lines.map((line) => line.outboxId))}` });
+  await signals.emit(
+    'bot_unhealthy',
+    {
+      bot: 'jbot',
+      ...(context.host === undefined ? {} : { host: context.host }),
+      reason: `Telegram has not delivered ${lines.length} operator line${lines.length === 1 ? '' : 's'} for over ${minutes} min (last error: ${lastError}); they stay queued and are retried until Telegram takes them:\n${shown.join('\n')}${more}`,
+    },
+    { dedupeKey: `${TELEGRAM_UNDELIVERED_KEY_PREFIX}${Math.min(...lines.map((line) => line.outboxId))}` },
+  );
 }

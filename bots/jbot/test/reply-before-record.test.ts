@@ -37,9 +37,25 @@ describe('a reply that overtakes the record of the line it answers', () => {
       ],
       threshold_days: 14,
     });
-    await db.rpc('enqueue_telegram_message', { p_chat_id: CHAT, p_bot: 'salesbot', p_text: '2 wholesale deals stale (>14 days). Review?', p_body: { kind: 'escalation' }, p_signal_id: stale.id, p_idempotency_key: `escalation:${stale.id}` });
+    await db.rpc('enqueue_telegram_message', {
+      p_chat_id: CHAT,
+      p_bot: 'salesbot',
+      p_text: '2 wholesale deals stale (>14 days). Review?',
+      p_body: { kind: 'escalation' },
+      p_signal_id: stale.id,
+      p_idempotency_key: `escalation:${stale.id}`,
+    });
     // The dispatcher has claimed the line and Telegram has shown it; its record is still to come.
-    const rows = await db.rpc<{ outbox_id: number; bot: string; text: string; body: Record<string, unknown>; signal_id: string | null; approval_id: string | null; repeat_count: number; severity: string | null }>('claim_telegram_outbox', { p_min_interval_ms: 1000 });
+    const rows = await db.rpc<{
+      outbox_id: number;
+      bot: string;
+      text: string;
+      body: Record<string, unknown>;
+      signal_id: string | null;
+      approval_id: string | null;
+      repeat_count: number;
+      severity: string | null;
+    }>('claim_telegram_outbox', { p_min_interval_ms: 1000 });
     expect(rows).toHaveLength(1);
 
     // The inbox's database, observed (not changed): `looked` settles once its first look for the line came back.
@@ -56,16 +72,35 @@ describe('a reply that overtakes the record of the line it answers', () => {
       },
     }) as Db;
     const inbox = createOperatorInbox({ db: observed, log: pino({ level: 'silent' }), router: keywordRouter, lookbackHours: 24, wake: () => {} });
-    const handling = inbox.onMessage({ updateId: 9001, chatId: CHAT, senderId: CHAT, messageId: 501, text: 'Follow up on both, draft emails', replyToMessageId: 777 });
+    const handling = inbox.onMessage({
+      updateId: 9001,
+      chatId: CHAT,
+      senderId: CHAT,
+      messageId: 501,
+      text: 'Follow up on both, draft emails',
+      replyToMessageId: 777,
+    });
 
     await firstLook;
     const body = composeBody(rows.map((row) => ({ ...row, severity: row.severity as never })));
-    await db.rpc('record_telegram_send', { p_outbox_ids: rows.map((row) => Number(row.outbox_id)), p_chat_id: CHAT, p_bot: 'salesbot', p_text: '2 wholesale deals stale (>14 days). Review?', p_body: body, p_signal_id: stale.id, p_approval_id: null, p_external_message_id: '777', p_channel: 'telegram' });
+    await db.rpc('record_telegram_send', {
+      p_outbox_ids: rows.map((row) => Number(row.outbox_id)),
+      p_chat_id: CHAT,
+      p_bot: 'salesbot',
+      p_text: '2 wholesale deals stale (>14 days). Review?',
+      p_body: body,
+      p_signal_id: stale.id,
+      p_approval_id: null,
+      p_external_message_id: '777',
+      p_channel: 'telegram',
+    });
     await handling;
 
     const [stored] = await sql`select reply_to_signal_id::text, routed_to from operator_messages where external_update_id = '9001'`;
     expect(stored).toMatchObject({ reply_to_signal_id: stale.id, routed_to: 'salesbot' });
     const instructions = await sql`select payload from bot_signals where signal_type = 'operator_instruction'`;
-    expect(instructions.map((row) => row['payload'])).toEqual([expect.objectContaining({ to_bot: 'salesbot', signal_id: stale.id, text: 'Follow up on both, draft emails' })]);
+    expect(instructions.map((row) => row['payload'])).toEqual([
+      expect.objectContaining({ to_bot: 'salesbot', signal_id: stale.id, text: 'Follow up on both, draft emails' }),
+    ]);
   });
 });

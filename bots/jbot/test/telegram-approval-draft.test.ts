@@ -53,7 +53,10 @@ describe('approving on Telegram shows what is approved', () => {
   const answerTo = (callbackQueryId: string) => emulator.callbackAnswers().find((answer) => answer.callbackQueryId === callbackQueryId)?.text ?? undefined;
   // The dispatcher records a message just after Telegram accepted it, and a tap is checked against that record: wait for it.
   const recorded = async <Message extends { messageId: number }>(message: Message): Promise<Message> => {
-    await waitFor(async () => (await sql`select 1 from channel_messages where channel = 'telegram' and external_message_id = ${String(message.messageId)}`).length > 0, { what: `message ${message.messageId} recorded` });
+    await waitFor(
+      async () => (await sql`select 1 from channel_messages where channel = 'telegram' and external_message_id = ${String(message.messageId)}`).length > 0,
+      { what: `message ${message.messageId} recorded` },
+    );
     return message;
   };
   const salesbot = defineBot({
@@ -71,7 +74,8 @@ describe('approving on Telegram shows what is approved', () => {
       }),
     ],
   });
-  const request = (title: string, draft: unknown) => buildBotServices(salesbot, { db, log: silent, host: 'test-host' }).approvals.request({ action: 'send_followups', title, draft });
+  const request = (title: string, draft: unknown) =>
+    buildBotServices(salesbot, { db, log: silent, host: 'test-host' }).approvals.request({ action: 'send_followups', title, draft });
 
   beforeAll(async () => {
     database = await freshDatabase();
@@ -79,7 +83,14 @@ describe('approving on Telegram shows what is approved', () => {
     sql = postgres(database.url, { max: 2 });
     emulator = await startTelegramEmulator();
     const jbot = createJbot({
-      env: { TELEGRAM_BOT_TOKEN: emulator.token, TELEGRAM_API_ROOT: emulator.apiRoot, TELEGRAM_OPERATOR_CHAT_IDS: String(OPERATOR), TELEGRAM_APPROVER_USER_IDS: String(OPERATOR), FLEET_TZ: 'UTC', TELEGRAM_MIN_INTERVAL_MS: '0' },
+      env: {
+        TELEGRAM_BOT_TOKEN: emulator.token,
+        TELEGRAM_API_ROOT: emulator.apiRoot,
+        TELEGRAM_OPERATOR_CHAT_IDS: String(OPERATOR),
+        TELEGRAM_APPROVER_USER_IDS: String(OPERATOR),
+        FLEET_TZ: 'UTC',
+        TELEGRAM_MIN_INTERVAL_MS: '0',
+      },
       now: () => new Date('2026-11-25T12:00:00Z'),
     });
     running.push(await startBot(jbot, { db, config: testBotConfig(), log: silent }));
@@ -95,7 +106,9 @@ describe('approving on Telegram shows what is approved', () => {
 
   it('the Monday follow-ups: the offer names both recipients, both subjects and the bodies, with Approve under them', async () => {
     const { approval } = await request('Send 2 follow-up emails to stale wholesale deals', mondayDraft);
-    const offer = await recorded(await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Send 2 follow-up emails')), { what: 'the offer' }));
+    const offer = await recorded(
+      await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Send 2 follow-up emails')), { what: 'the offer' }),
+    );
     for (const email of mondayDraft.emails) {
       expect(offer.text).toContain(`to: ${email.to}`);
       expect(offer.text).toContain(`subject: ${email.subject}`);
@@ -103,32 +116,50 @@ describe('approving on Telegram shows what is approved', () => {
       for (const line of email.body.split('\n').filter((text) => text !== '')) expect(offer.text).toContain(line);
     }
     expect(offer.text).toContain('On approval salesbot sends each email through the CRM');
-    expect(offer.inlineKeyboard).toEqual([[
-      { text: '✅ Approve', callback_data: `ap:${approval.id}:a` },
-      { text: '✖️ Reject', callback_data: `ap:${approval.id}:r` },
-    ]]);
+    expect(offer.inlineKeyboard).toEqual([
+      [
+        { text: '✅ Approve', callback_data: `ap:${approval.id}:a` },
+        { text: '✖️ Reject', callback_data: `ap:${approval.id}:r` },
+      ],
+    ]);
   });
 
   it('a long model-written draft: the offer shows recipients, subjects and first lines but no Approve; Approve comes under the full draft', async () => {
     const draft = {
       notices: [
-        { customer: 'Harbor Lights Gifts', to: 'leah@harborlightsgifts.example', orders: 'WO-7722 → 2026-12-18', subject: 'Update on your order WO-7722', body: steeredBody },
-        { customer: 'Saltmarsh Goods', to: 'orders@saltmarshgoods.example', orders: 'WO-7730 → 2026-12-20', subject: 'Update on your order WO-7730', body: steeredBody.replace('Leah', 'team') },
+        {
+          customer: 'Harbor Lights Gifts',
+          to: 'leah@harborlightsgifts.example',
+          orders: 'WO-7722 → 2026-12-18',
+          subject: 'Update on your order WO-7722',
+          body: steeredBody,
+        },
+        {
+          customer: 'Saltmarsh Goods',
+          to: 'orders@saltmarshgoods.example',
+          orders: 'WO-7730 → 2026-12-20',
+          subject: 'Update on your order WO-7730',
+          body: steeredBody.replace('Leah', 'team'),
+        },
       ],
-      note: 'Drafted by Claude from shipbot\'s forecast.',
+      note: "Drafted by Claude from shipbot's forecast.",
     };
     const { approval } = await request('Send 2 delay notices to wholesale customers (SHKGH0525145 21 days late)', draft);
-    const offer = await recorded(await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Send 2 delay notices')), { what: 'the clipped offer' }));
+    const offer = await recorded(
+      await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Send 2 delay notices')), { what: 'the clipped offer' }),
+    );
     expect(offer.text).toContain('to: leah@harborlightsgifts.example');
     expect(offer.text).toContain('to: orders@saltmarshgoods.example');
     expect(offer.text).toContain('subject: Update on your order WO-7722');
     expect(offer.text).toContain('Paragraph 1 of our update');
     expect(offer.text).not.toContain('IBAN');
     expect(offer.text).toContain('tap 📄 Full draft');
-    expect(offer.inlineKeyboard).toEqual([[
-      { text: '📄 Full draft', callback_data: `ap:${approval.id}:d` },
-      { text: '✖️ Reject', callback_data: `ap:${approval.id}:r` },
-    ]]);
+    expect(offer.inlineKeyboard).toEqual([
+      [
+        { text: '📄 Full draft', callback_data: `ap:${approval.id}:d` },
+        { text: '✖️ Reject', callback_data: `ap:${approval.id}:r` },
+      ],
+    ]);
 
     // An Approve sent for the clipped offer (Telegram does not check callback_data) changes nothing.
     const blind = await emulator.pressButton(OPERATOR, offer.messageId, `ap:${approval.id}:a`, { userId: OPERATOR });
@@ -137,8 +168,21 @@ describe('approving on Telegram shows what is approved', () => {
 
     // One tap brings every word, in as many messages as it takes; Approve is under the last.
     const opened = await emulator.pressButton(OPERATOR, offer.messageId, `ap:${approval.id}:d`, { userId: OPERATOR });
-    expect(await waitFor(() => answerTo(opened.callbackQueryId), { what: 'the full-draft tap answered' })).toBe('The full draft follows below; Approve is under it.');
-    const withApprove = await recorded(await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId > offer.messageId && (message.inlineKeyboard ?? []).flat().some((button) => button.callback_data === `ap:${approval.id}:a`)), { what: 'the full draft with Approve' }));
+    expect(await waitFor(() => answerTo(opened.callbackQueryId), { what: 'the full-draft tap answered' })).toBe(
+      'The full draft follows below; Approve is under it.',
+    );
+    const withApprove = await recorded(
+      await waitFor(
+        () =>
+          emulator
+            .botMessages(OPERATOR)
+            .find(
+              (message) =>
+                message.messageId > offer.messageId && (message.inlineKeyboard ?? []).flat().some((button) => button.callback_data === `ap:${approval.id}:a`),
+            ),
+        { what: 'the full draft with Approve' },
+      ),
+    );
     const parts = emulator.botMessages(OPERATOR).filter((message) => message.messageId > offer.messageId && message.messageId <= withApprove.messageId);
     expect(parts.length).toBeGreaterThan(1);
     expect(parts[0]?.text).toMatch(/^\(1\/\d\) Full draft — salesbot asks: Send 2 delay notices/);
@@ -151,13 +195,19 @@ describe('approving on Telegram shows what is approved', () => {
     expect(await waitFor(() => answerTo(approve.callbackQueryId), { what: 'the approve tap answered' })).toBe('Approved');
     await waitFor(async () => ((await getApproval(db, approval.id))?.status === 'executed' ? true : undefined), { what: 'the approval executed' });
     expect(executions).toBe(1);
-    const decided = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId === withApprove.messageId && message.text.includes('Approved by @dana_ops')), { what: 'the full draft edited with the decision' });
+    const decided = await waitFor(
+      () => emulator.botMessages(OPERATOR).find((message) => message.messageId === withApprove.messageId && message.text.includes('Approved by @dana_ops')),
+      { what: 'the full draft edited with the decision' },
+    );
     expect(decided.inlineKeyboard ?? []).toEqual([]);
 
     // The clipped offer's "Full draft" after the decision says so and loses its stale buttons.
     const late = await emulator.pressButton(OPERATOR, offer.messageId, `ap:${approval.id}:d`, { userId: OPERATOR });
     expect(await waitFor(() => answerTo(late.callbackQueryId), { what: 'the late tap answered' })).toBe('Already approved by @dana_ops via Telegram');
-    const stale = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId === offer.messageId && message.text.includes('Approved by @dana_ops')), { what: 'the offer edited' });
+    const stale = await waitFor(
+      () => emulator.botMessages(OPERATOR).find((message) => message.messageId === offer.messageId && message.text.includes('Approved by @dana_ops')),
+      { what: 'the offer edited' },
+    );
     expect(stale.inlineKeyboard ?? []).toEqual([]);
     expect(executions).toBe(1);
   });

@@ -25,7 +25,10 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
   const answerTo = (callbackQueryId: string) => emulator.callbackAnswers().find((answer) => answer.callbackQueryId === callbackQueryId)?.text ?? undefined;
   // The dispatcher records a message just after Telegram accepted it, and a tap is checked against that record: wait for it.
   const recorded = async <Message extends { messageId: number }>(message: Message): Promise<Message> => {
-    await waitFor(async () => (await sql`select 1 from channel_messages where channel = 'telegram' and external_message_id = ${String(message.messageId)}`).length > 0, { what: `message ${message.messageId} recorded` });
+    await waitFor(
+      async () => (await sql`select 1 from channel_messages where channel = 'telegram' and external_message_id = ${String(message.messageId)}`).length > 0,
+      { what: `message ${message.messageId} recorded` },
+    );
     return message;
   };
   const salesbot = defineBot({
@@ -79,40 +82,56 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
       title: 'Send 2 follow-up emails to stale wholesale deals',
       draft: { emails: [{ to: 'dana@wholeharvest.example', subject: 'Picking up the holiday program' }] },
     });
-    const line = await recorded(await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Send 2 follow-up emails')), { what: 'the approval line' }));
+    const line = await recorded(
+      await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Send 2 follow-up emails')), { what: 'the approval line' }),
+    );
     // The whole (short) draft is on the line, so Approve sits under what it approves.
-    expect(line.text).toBe('🟡 salesbot asks: Send 2 follow-up emails to stale wholesale deals\nemails (1):\n  1) to: dana@wholeharvest.example\n     subject: Picking up the holiday program');
-    expect(line.inlineKeyboard).toEqual([[
-      { text: '✅ Approve', callback_data: `ap:${approval.id}:a` },
-      { text: '✖️ Reject', callback_data: `ap:${approval.id}:r` },
-    ]]);
+    expect(line.text).toBe(
+      '🟡 salesbot asks: Send 2 follow-up emails to stale wholesale deals\nemails (1):\n  1) to: dana@wholeharvest.example\n     subject: Picking up the holiday program',
+    );
+    expect(line.inlineKeyboard).toEqual([
+      [
+        { text: '✅ Approve', callback_data: `ap:${approval.id}:a` },
+        { text: '✖️ Reject', callback_data: `ap:${approval.id}:r` },
+      ],
+    ]);
     expect(emulator.botMessages(OPERATOR).filter((message) => message.text.includes('Send 2 follow-up emails'))).toHaveLength(1);
 
     // A chat that is not an operator chat is ignored outright (not even answered); a colleague in the operator chat is refused.
     const strangerTap = await emulator.pressButton(STRANGER, line.messageId, `ap:${approval.id}:a`, { userId: STRANGER });
     const colleagueTap = await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:r`, { userId: NOT_AN_APPROVER });
     const sentinel = await emulator.sendText(OPERATOR, 'status');
-    await waitFor(async () => (await sql`select 1 from operator_messages where external_update_id = ${String(sentinel.updateId)}`).length === 1, { what: 'the taps before the sentinel to be handled' });
+    await waitFor(async () => (await sql`select 1 from operator_messages where external_update_id = ${String(sentinel.updateId)}`).length === 1, {
+      what: 'the taps before the sentinel to be handled',
+    });
     expect((await getApproval(db, approval.id))?.status).toBe('pending');
     expect(answerTo(strangerTap.callbackQueryId)).toBeUndefined();
     expect(answerTo(colleagueTap.callbackQueryId)).toMatch(/^Not allowed/);
     expect(emulator.botMessages(OPERATOR).find((message) => message.messageId === line.messageId)?.inlineKeyboard).toHaveLength(1);
 
     const operatorTap = await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:a`, { userId: OPERATOR, username: 'dana_ops' });
-    const decided = await waitFor(async () => {
-      const current = await getApproval(db, approval.id);
-      return current?.status === 'executed' ? current : undefined;
-    }, { what: 'the approval decided from Telegram and executed' });
+    const decided = await waitFor(
+      async () => {
+        const current = await getApproval(db, approval.id);
+        return current?.status === 'executed' ? current : undefined;
+      },
+      { what: 'the approval decided from Telegram and executed' },
+    );
     expect(decided).toMatchObject({ decidedBy: `telegram:${OPERATOR} (@dana_ops)`, decidedVia: 'telegram' });
     expect(await waitFor(() => answerTo(operatorTap.callbackQueryId), { what: 'the tap answered' })).toBe('Approved');
-    const edited = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId === line.messageId && message.text.includes('Approved by @dana_ops')), { what: 'the message edited' });
+    const edited = await waitFor(
+      () => emulator.botMessages(OPERATOR).find((message) => message.messageId === line.messageId && message.text.includes('Approved by @dana_ops')),
+      { what: 'the message edited' },
+    );
     expect(edited.text).toMatch(/^salesbot asked: Send 2 follow-up emails to stale wholesale deals\n✅ Approved by @dana_ops/);
     expect(edited.inlineKeyboard ?? []).toEqual([]);
 
     // A second tap (even Reject) changes nothing: first decision wins.
     const lateTap = await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:r`, { userId: OPERATOR });
     const after = await emulator.sendText(OPERATOR, 'status');
-    await waitFor(async () => (await sql`select 1 from operator_messages where external_update_id = ${String(after.updateId)}`).length === 1, { what: 'the late tap to be handled' });
+    await waitFor(async () => (await sql`select 1 from operator_messages where external_update_id = ${String(after.updateId)}`).length === 1, {
+      what: 'the late tap to be handled',
+    });
     expect(await getApproval(db, approval.id)).toMatchObject({ status: 'executed', decidedBy: `telegram:${OPERATOR} (@dana_ops)` });
     expect(answerTo(lateTap.callbackQueryId)).toBe('Already approved by @dana_ops via Telegram');
     expect(executions).toBe(1);
@@ -124,14 +143,21 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
       title: 'Send a delay notice to Harbor Lights Gifts',
       draft: { emails: [{ to: 'leah@harborlightsgifts.example', subject: 'Update on your order WO-7722' }] },
     });
-    const line = await recorded(await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('delay notice to Harbor Lights')), { what: 'the approval line' }));
+    const line = await recorded(
+      await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('delay notice to Harbor Lights')), {
+        what: 'the approval line',
+      }),
+    );
     expect(line.inlineKeyboard?.[0]).toHaveLength(2);
     // Someone rejects it at the terminal (`fleet reject`) before the operator looks at Telegram.
     expect((await decideApproval(db, { approvalId: approval.id, decision: 'rejected', decidedBy: 'ana', decidedVia: 'local' })).decided).toBe(true);
 
     const tap = await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:a`, { userId: OPERATOR });
     expect(await waitFor(() => answerTo(tap.callbackQueryId), { what: 'the tap answered' })).toBe('Already rejected by ana via fleet approve');
-    const edited = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId === line.messageId && message.text.includes('Rejected by')), { what: 'the message edited' });
+    const edited = await waitFor(
+      () => emulator.botMessages(OPERATOR).find((message) => message.messageId === line.messageId && message.text.includes('Rejected by')),
+      { what: 'the message edited' },
+    );
     expect(edited.text).toBe('salesbot asked: Send a delay notice to Harbor Lights Gifts\n✖️ Rejected by ana via fleet approve — nothing will be done');
     expect(edited.inlineKeyboard ?? []).toEqual([]);
     expect(await getApproval(db, approval.id)).toMatchObject({ status: 'rejected', decidedBy: 'ana', decidedVia: 'local' });
@@ -145,24 +171,41 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
     const services = buildBotServices(salesbot, { db, log: silent, host: 'test-host' });
     const saltmarsh = (await services.approvals.request({ action: 'send_followups', title: 'Send a restock note to Saltmarsh Goods', draft: {} })).approval;
     const coastal = (await services.approvals.request({ action: 'send_followups', title: 'Send a restock note to Coastal Home Co.', draft: {} })).approval;
-    const batch = await recorded(await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Saltmarsh Goods') && message.text.includes('Coastal Home Co.')), { what: 'one message with both approvals' }));
-    const rowFor = (keyboard: typeof batch.inlineKeyboard, approvalId: string) => (keyboard ?? []).find((row) => row.some((button) => button.callback_data?.includes(approvalId)));
+    const batch = await recorded(
+      await waitFor(
+        () => emulator.botMessages(OPERATOR).find((message) => message.text.includes('Saltmarsh Goods') && message.text.includes('Coastal Home Co.')),
+        { what: 'one message with both approvals' },
+      ),
+    );
+    const rowFor = (keyboard: typeof batch.inlineKeyboard, approvalId: string) =>
+      (keyboard ?? []).find((row) => row.some((button) => button.callback_data?.includes(approvalId)));
     expect(batch.inlineKeyboard).toHaveLength(2);
     expect(rowFor(batch.inlineKeyboard, saltmarsh.id)?.map((button) => button.callback_data)).toEqual([`ap:${saltmarsh.id}:a`, `ap:${saltmarsh.id}:r`]);
 
     const reject = await emulator.pressButton(OPERATOR, batch.messageId, `ap:${coastal.id}:r`, { userId: OPERATOR, username: 'dana_ops' });
     expect(await waitFor(() => answerTo(reject.callbackQueryId), { what: 'the tap answered' })).toBe('Rejected');
-    const once = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId === batch.messageId && message.text.includes('Rejected by')), { what: 'the batch edited' });
+    const once = await waitFor(
+      () => emulator.botMessages(OPERATOR).find((message) => message.messageId === batch.messageId && message.text.includes('Rejected by')),
+      { what: 'the batch edited' },
+    );
     expect(once.text).toMatch(/salesbot asks: Send a restock note to Coastal Home Co\. — ✖️ Rejected by @dana_ops — nothing will be done/);
     expect(once.text).toMatch(/salesbot asks: Send a restock note to Saltmarsh Goods\n/);
     expect(once.inlineKeyboard).toEqual([rowFor(batch.inlineKeyboard, saltmarsh.id)]);
 
     const approve = await emulator.pressButton(OPERATOR, batch.messageId, `ap:${saltmarsh.id}:a`, { userId: OPERATOR, username: 'dana_ops' });
     expect(await waitFor(() => answerTo(approve.callbackQueryId), { what: 'the second tap answered' })).toBe('Approved');
-    const twice = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.messageId === batch.messageId && message.text.includes('Saltmarsh Goods — ✅ Approved by @dana_ops')), { what: 'the batch edited again' });
+    const twice = await waitFor(
+      () =>
+        emulator
+          .botMessages(OPERATOR)
+          .find((message) => message.messageId === batch.messageId && message.text.includes('Saltmarsh Goods — ✅ Approved by @dana_ops')),
+      { what: 'the batch edited again' },
+    );
     expect(twice.text).toMatch(/Coastal Home Co\. — ✖️ Rejected by @dana_ops/);
     expect(twice.inlineKeyboard ?? []).toEqual([]);
-    expect(await waitFor(async () => ((await getApproval(db, saltmarsh.id))?.status === 'executed' ? true : undefined), { what: 'the approved one executed' })).toBe(true);
+    expect(
+      await waitFor(async () => ((await getApproval(db, saltmarsh.id))?.status === 'executed' ? true : undefined), { what: 'the approved one executed' }),
+    ).toBe(true);
     expect((await getApproval(db, coastal.id))?.status).toBe('rejected');
     expect(executions).toBe(2);
   });

@@ -4,7 +4,17 @@ import postgres from 'postgres';
 import { staleDeals } from '@jbot/salesbot/signals';
 import { freightDelay } from '@jbot/opsbot/signals';
 import { botUnhealthy } from '@jbot/sysbot/signals';
-import { catalogSignalTypes, createPostgresDb, createSignalEmitter, defineBot, SignalRegistry, startBot, type Db, type OperatorInstruction, type RunningBot } from '@jbot/core';
+import {
+  catalogSignalTypes,
+  createPostgresDb,
+  createSignalEmitter,
+  defineBot,
+  SignalRegistry,
+  startBot,
+  type Db,
+  type OperatorInstruction,
+  type RunningBot,
+} from '@jbot/core';
 import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { createJbot, keywordRouter, queueMorningBrief, type MessageRouter, type TelegramService } from '../src/index.js';
 
@@ -58,7 +68,17 @@ describe('jbot on Telegram (grammY against the telegram-test-api emulator, real 
       now: () => clock,
       onTelegram: (service) => (telegram = service),
     });
-    jbot = await startBot(definition, { db, config: botConfig, log: silent, registry, fleet: [{ name: 'jbot', channel: '#jbot', purpose: '' }, { name: 'opsbot', channel: '#ops-bot', purpose: '' }, { name: 'salesbot', channel: '#sales-bot', purpose: '' }] });
+    jbot = await startBot(definition, {
+      db,
+      config: botConfig,
+      log: silent,
+      registry,
+      fleet: [
+        { name: 'jbot', channel: '#jbot', purpose: '' },
+        { name: 'opsbot', channel: '#ops-bot', purpose: '' },
+        { name: 'salesbot', channel: '#sales-bot', purpose: '' },
+      ],
+    });
     salesbot = await startBot(
       defineBot({
         name: 'salesbot',
@@ -86,7 +106,11 @@ describe('jbot on Telegram (grammY against the telegram-test-api emulator, real 
     const alert = await emitter('opsbot').emit('freight_delay', { shipment_id: 'SHKGH0525145', delay_days: 21, supplier: 'Ningbo Crafts' });
     const [line] = await waitFor(() => (linesAbout('SHKGH0525145').length > 0 ? linesAbout('SHKGH0525145') : null), { what: 'the alert line' });
     expect(line?.text).toBe('🟠 Shipment SHKGH0525145 is 21 days late (Ningbo Crafts).');
-    const recorded = await waitFor(async () => (await sql`select signal_id::text, external_message_id, target from channel_messages where channel = 'telegram' and signal_id = ${alert.id}`)[0], { what: 'the line recorded in channel_messages' });
+    const recorded = await waitFor(
+      async () =>
+        (await sql`select signal_id::text, external_message_id, target from channel_messages where channel = 'telegram' and signal_id = ${alert.id}`)[0],
+      { what: 'the line recorded in channel_messages' },
+    );
     expect(recorded).toMatchObject({ signal_id: alert.id, external_message_id: String(line?.messageId), target: String(OPERATOR) });
     // Full detail went to the source bot's work floor.
     const [floor] = await sql`select target, bot from channel_messages where channel = 'local' and signal_id = ${alert.id}`;
@@ -116,7 +140,12 @@ describe('jbot on Telegram (grammY against the telegram-test-api emulator, real 
       const critical = await waitFor(() => linesAbout('shipbot is unhealthy')[0], { what: 'the critical line at night' });
       expect(critical.text).toBe('🔴 shipbot is unhealthy: no heartbeat for 5 minutes.');
 
-      const warning = await emitter('opsbot').emit('job_missed', { bot: 'opsbot', job: 'freight-watch', scheduled_for: '2026-11-25T23:00:00Z', status: 'missed' });
+      const warning = await emitter('opsbot').emit('job_missed', {
+        bot: 'opsbot',
+        job: 'freight-watch',
+        scheduled_for: '2026-11-25T23:00:00Z',
+        status: 'missed',
+      });
       await waitFor(async () => (await receipt(warning.id, 'jbot')) === 'handled', { what: 'jbot to handle the night warning' });
       expect((await sql`select status from escalations where signal_id = ${warning.id}`)[0]?.['status']).toBe('held');
       expect(await sql`select 1 from telegram_outbox where signal_id = ${warning.id}`).toHaveLength(0);
@@ -133,16 +162,22 @@ describe('jbot on Telegram (grammY against the telegram-test-api emulator, real 
     // Ranked: the critical first, and the held warning is in it.
     expect(items[0]).toContain('shipbot is unhealthy');
     expect(brief.text).toContain("opsbot's freight-watch was missed");
-    expect((await sql`select status from escalations e join bot_signals s on s.id = e.signal_id where s.signal_type = 'job_missed'`)[0]?.['status']).toBe('open');
+    expect((await sql`select status from escalations e join bot_signals s on s.id = e.signal_id where s.signal_type = 'job_missed'`)[0]?.['status']).toBe(
+      'open',
+    );
   });
 
   it('a message from an unknown chat: nothing stored, nothing routed, no router (LLM) call', async () => {
     const stranger = await emulator.sendText(STRANGER, 'show me all the deals and pipeline');
     // Updates are handled in order: once a later operator message is stored, the stranger's was handled.
     const sentinel = await emulator.sendText(OPERATOR, 'status');
-    await waitFor(async () => (await sql`select 1 from operator_messages where external_update_id = ${String(sentinel.updateId)}`).length === 1, { what: 'the sentinel message to be stored' });
+    await waitFor(async () => (await sql`select 1 from operator_messages where external_update_id = ${String(sentinel.updateId)}`).length === 1, {
+      what: 'the sentinel message to be stored',
+    });
     expect(emulator.deliveredUpdateIds).toContain(stranger.updateId);
-    expect(await sql`select 1 from operator_messages where sender_id = ${String(STRANGER)} or external_update_id = ${String(stranger.updateId)}`).toHaveLength(0);
+    expect(await sql`select 1 from operator_messages where sender_id = ${String(STRANGER)} or external_update_id = ${String(stranger.updateId)}`).toHaveLength(
+      0,
+    );
     expect(await sql`select 1 from bot_signals where signal_type = 'operator_instruction' and payload->>'text' like '%pipeline%'`).toHaveLength(0);
     expect(routed).not.toContain('show me all the deals and pipeline');
     expect(emulator.botMessages(STRANGER)).toHaveLength(0);
@@ -160,7 +195,10 @@ describe('jbot on Telegram (grammY against the telegram-test-api emulator, real 
     expect(line.text).toContain('🟡 2 wholesale deals stale (>14 days). Review?');
     // Lines queued inside one second of each other share a message (numbered); pick ours by number.
     // The dispatcher records a message just after Telegram accepted it: wait for the record.
-    const sent = await waitFor(async () => (await sql`select body from channel_messages where channel = 'telegram' and external_message_id = ${String(line.messageId)}`)[0], { what: 'the line recorded in channel_messages' });
+    const sent = await waitFor(
+      async () => (await sql`select body from channel_messages where channel = 'telegram' and external_message_id = ${String(line.messageId)}`)[0],
+      { what: 'the line recorded in channel_messages' },
+    );
     const items = (sent['body'] as { items: Array<{ n: number; signal_id: string }> }).items;
     const prefix = items.length > 1 ? `${items.find((item) => item.signal_id === stale.id)?.n} ` : '';
 
@@ -170,21 +208,35 @@ describe('jbot on Telegram (grammY against the telegram-test-api emulator, real 
     const [stored] = await sql`select reply_to_signal_id::text, routed_to, status from operator_messages where external_update_id = ${String(reply.updateId)}`;
     expect(stored).toMatchObject({ reply_to_signal_id: stale.id, routed_to: 'salesbot' });
     // salesbot acknowledges in Telegram, under the operator's message, and shows its work on its channel.
-    const ack = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.startsWith('salesbot:')), { what: "salesbot's acknowledgement" });
+    const ack = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.startsWith('salesbot:')), {
+      what: "salesbot's acknowledgement",
+    });
     expect(ack).toMatchObject({ text: 'salesbot: drafting 2 follow-up emails for approval', replyToMessageId: reply.messageId });
     const [floor] = await sql`select text from channel_messages where channel = 'local' and target = '#sales-bot' and text like 'Operator instruction%'`;
     expect(floor?.['text']).toContain(`re signal ${stale.id}`);
     expect((await sql`select status from escalations where signal_id = ${stale.id}`)[0]?.['status']).toBe('answered');
-    await waitFor(async () => (await sql`select status from operator_messages where external_update_id = ${String(reply.updateId)}`)[0]?.['status'] === 'handled', { what: 'the operator message marked handled' });
+    await waitFor(
+      async () => (await sql`select status from operator_messages where external_update_id = ${String(reply.updateId)}`)[0]?.['status'] === 'handled',
+      { what: 'the operator message marked handled' },
+    );
 
     // Telegram redelivers the same update_id: handled once.
     emulator.redeliver(reply.updateId);
     const sentinel = await emulator.sendText(OPERATOR, 'status');
-    await waitFor(async () => (await sql`select 1 from operator_messages where external_update_id = ${String(sentinel.updateId)}`).length === 1, { what: 'the sentinel after the redelivery' });
+    await waitFor(async () => (await sql`select 1 from operator_messages where external_update_id = ${String(sentinel.updateId)}`).length === 1, {
+      what: 'the sentinel after the redelivery',
+    });
     expect(emulator.deliveredUpdateIds.filter((id) => id === reply.updateId)).toHaveLength(2);
     expect(await sql`select 1 from operator_messages where external_update_id = ${String(reply.updateId)}`).toHaveLength(1);
     expect(await sql`select 1 from bot_signals where signal_type = 'operator_instruction' and payload->>'signal_id' = ${stale.id}`).toHaveLength(1);
-    await waitFor(async () => (await receipt((await sql`select id::text from bot_signals where signal_type = 'operator_instruction' and payload->>'signal_id' = ${stale.id}`)[0]?.['id'] as string, 'salesbot')) === 'handled', { what: 'the instruction receipt handled' });
+    await waitFor(
+      async () =>
+        (await receipt(
+          (await sql`select id::text from bot_signals where signal_type = 'operator_instruction' and payload->>'signal_id' = ${stale.id}`)[0]?.['id'] as string,
+          'salesbot',
+        )) === 'handled',
+      { what: 'the instruction receipt handled' },
+    );
     expect(instructions).toHaveLength(1);
   });
 });

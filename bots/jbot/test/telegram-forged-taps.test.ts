@@ -2,7 +2,19 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { buildBotServices, catalogSignalTypes, createPostgresDb, createSignalEmitter, defineAction, defineBot, getApproval, SignalRegistry, startBot, type Db, type RunningBot } from '@jbot/core';
+import {
+  buildBotServices,
+  catalogSignalTypes,
+  createPostgresDb,
+  createSignalEmitter,
+  defineAction,
+  defineBot,
+  getApproval,
+  SignalRegistry,
+  startBot,
+  type Db,
+  type RunningBot,
+} from '@jbot/core';
 import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { freightDelay } from '@jbot/opsbot/signals';
 import { createJbot } from '../src/index.js';
@@ -13,7 +25,11 @@ const OPERATOR = 1001;
 const SALES_GROUP = -100_2002;
 const SALES_MEMBER = 2002;
 const registry = new SignalRegistry([...catalogSignalTypes, freightDelay]);
-const fleet = [{ name: 'jbot', channel: '#jbot', purpose: '' }, { name: 'opsbot', channel: '#ops-bot', purpose: '' }, { name: 'salesbot', channel: '#sales-bot', purpose: '' }];
+const fleet = [
+  { name: 'jbot', channel: '#jbot', purpose: '' },
+  { name: 'opsbot', channel: '#ops-bot', purpose: '' },
+  { name: 'salesbot', channel: '#sales-bot', purpose: '' },
+];
 
 // Telegram does not check callback_data against the keyboard: anyone in an operator chat can send
 // any `ap:<id>:a`. A tap counts only for a button the pressed message really carried.
@@ -29,7 +45,10 @@ describe('forged Telegram taps change nothing', () => {
   const answerTo = (callbackQueryId: string) => emulator.callbackAnswers().find((answer) => answer.callbackQueryId === callbackQueryId)?.text ?? undefined;
   // The dispatcher records a message just after Telegram accepted it, and a tap is checked against that record: wait for it.
   const recorded = async <Message extends { messageId: number }>(message: Message): Promise<Message> => {
-    await waitFor(async () => (await sql`select 1 from channel_messages where channel = 'telegram' and external_message_id = ${String(message.messageId)}`).length > 0, { what: `message ${message.messageId} recorded` });
+    await waitFor(
+      async () => (await sql`select 1 from channel_messages where channel = 'telegram' and external_message_id = ${String(message.messageId)}`).length > 0,
+      { what: `message ${message.messageId} recorded` },
+    );
     return message;
   };
   const salesbot = defineBot({
@@ -50,7 +69,9 @@ describe('forged Telegram taps change nothing', () => {
   // Every update before a later one is handled first: a sentinel message marks the taps as handled.
   const afterTaps = async (chatId: number) => {
     const sentinel = await emulator.sendText(chatId, 'status');
-    await waitFor(async () => (await sql`select 1 from operator_messages where external_update_id = ${String(sentinel.updateId)}`).length === 1, { what: 'the taps before the sentinel to be handled' });
+    await waitFor(async () => (await sql`select 1 from operator_messages where external_update_id = ${String(sentinel.updateId)}`).length === 1, {
+      what: 'the taps before the sentinel to be handled',
+    });
   };
 
   beforeAll(async () => {
@@ -92,15 +113,28 @@ describe('forged Telegram taps change nothing', () => {
       title: 'Send a follow-up to Whole Harvest Market',
       draft: { emails: [{ to: 'dana@wholeharvest.example', subject: 'Picking up the holiday program', body: 'Hi Dana,\nShall we pick it up?' }] },
     });
-    const offer = await recorded(await waitFor(() => emulator.botMessages(SALES_GROUP).find((message) => message.text.includes('Whole Harvest Market')), { what: 'the offer in the sales group' }));
+    const offer = await recorded(
+      await waitFor(() => emulator.botMessages(SALES_GROUP).find((message) => message.text.includes('Whole Harvest Market')), {
+        what: 'the offer in the sales group',
+      }),
+    );
     expect(emulator.botMessages(OPERATOR).filter((message) => message.text.includes('Whole Harvest Market'))).toHaveLength(0);
     // An approval no chat was offered (requested straight in the brain, never announced).
-    const [hidden] = await db.rpc<{ approval_id: string }>('request_approval', { p_bot: 'salesbot', p_action: 'send_followups', p_title: 'Never offered on Telegram', p_draft: {} });
+    const [hidden] = await db.rpc<{ approval_id: string }>('request_approval', {
+      p_bot: 'salesbot',
+      p_action: 'send_followups',
+      p_title: 'Never offered on Telegram',
+      p_draft: {},
+    });
     const hiddenId = String(hidden?.approval_id);
     // An opsbot line in the operator's chat, to press forged buttons on.
     const alert = await createSignalEmitter({ db, registry, bot: 'opsbot' }).emit('freight_delay', { shipment_id: 'SHKGH0525145', delay_days: 21 });
-    const opsLine = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('SHKGH0525145')), { what: "opsbot's line in the operator chat" });
-    await waitFor(async () => (await sql`select 1 from channel_messages where signal_id = ${alert.id} and channel = 'telegram'`).length === 1, { what: 'the line recorded' });
+    const opsLine = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('SHKGH0525145')), {
+      what: "opsbot's line in the operator chat",
+    });
+    await waitFor(async () => (await sql`select 1 from channel_messages where signal_id = ${alert.id} and channel = 'telegram'`).length === 1, {
+      what: 'the line recorded',
+    });
 
     const forged = [
       // In the operator chat, salesbot's approval (offered only to the sales group), pressed on opsbot's line.

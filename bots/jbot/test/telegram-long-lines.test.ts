@@ -11,7 +11,11 @@ const silent = pino({ level: 'silent' });
 const OPERATOR = 1001;
 // Every process registers the fleet's types (the roster does it in production).
 const registry = new SignalRegistry([...catalogSignalTypes, freightDelay]);
-const fleet = [{ name: 'jbot', channel: '#jbot', purpose: '' }, { name: 'opsbot', channel: '#ops-bot', purpose: '' }, { name: 'sysbot', channel: '#sys-bot', purpose: '' }];
+const fleet = [
+  { name: 'jbot', channel: '#jbot', purpose: '' },
+  { name: 'opsbot', channel: '#ops-bot', purpose: '' },
+  { name: 'sysbot', channel: '#sys-bot', purpose: '' },
+];
 
 // Outside text can make a line longer than Telegram's 4,096 characters. The emulator refuses such a
 // message with 400 "message is too long", as Telegram does.
@@ -35,7 +39,13 @@ describe('over-long Telegram lines: clipped, batches split, a refused batch sent
     sql = postgres(database.url, { max: 2 });
     emulator = await startTelegramEmulator();
     const definition = createJbot({
-      env: { TELEGRAM_BOT_TOKEN: emulator.token, TELEGRAM_API_ROOT: emulator.apiRoot, TELEGRAM_OPERATOR_CHAT_IDS: String(OPERATOR), FLEET_TZ: 'UTC', TELEGRAM_MIN_INTERVAL_MS: '2500' },
+      env: {
+        TELEGRAM_BOT_TOKEN: emulator.token,
+        TELEGRAM_API_ROOT: emulator.apiRoot,
+        TELEGRAM_OPERATOR_CHAT_IDS: String(OPERATOR),
+        FLEET_TZ: 'UTC',
+        TELEGRAM_MIN_INTERVAL_MS: '2500',
+      },
       now: () => new Date('2026-11-25T12:00:00Z'),
       onTelegram: (service) => (telegram = service),
     });
@@ -59,24 +69,34 @@ describe('over-long Telegram lines: clipped, batches split, a refused batch sent
     // A second long one: two clipped lines do not fit one message, so the batch is split.
     const longer = await ops.emit('freight_delay', { shipment_id: 'SHCMA0525777', delay_days: 12, supplier: `Qingdao ${'Export Holding Group '.repeat(250)}` });
 
-    const longLine = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('SHKGH0525145')), { what: 'the long alert delivered' });
-    const shortLine = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('SHMSK0525301')), { what: 'the alert batched with it delivered' });
+    const longLine = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('SHKGH0525145')), {
+      what: 'the long alert delivered',
+    });
+    const shortLine = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('SHMSK0525301')), {
+      what: 'the alert batched with it delivered',
+    });
     expect(longLine.text.length).toBeLessThanOrEqual(4096);
     expect(longLine.text).toContain('🟠 Shipment SHKGH0525145 is 21 days late (Ningbo Crafts & Partners');
     expect(longLine.text).toContain(CLIP_NOTE);
     expect(shortLine.text).toContain('🟠 Shipment SHMSK0525301 is 9 days late (Maersk).');
-    const longerLine = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('SHCMA0525777')), { what: 'the second long alert delivered' });
+    const longerLine = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('SHCMA0525777')), {
+      what: 'the second long alert delivered',
+    });
     expect(longerLine.text.length).toBeLessThanOrEqual(4096);
     expect(longerLine.messageId).not.toBe(longLine.messageId);
-    const rows = await waitFor(async () => {
-      const found = await sql`select status, attempts from telegram_outbox where signal_id in (${long.id}, ${short.id}, ${longer.id})`;
-      return found.length === 3 && found.every((row) => row['status'] === 'sent') ? found : undefined;
-    }, { what: 'the three lines recorded as sent' });
+    const rows = await waitFor(
+      async () => {
+        const found = await sql`select status, attempts from telegram_outbox where signal_id in (${long.id}, ${short.id}, ${longer.id})`;
+        return found.length === 3 && found.every((row) => row['status'] === 'sent') ? found : undefined;
+      },
+      { what: 'the three lines recorded as sent' },
+    );
     // Clipped and split before sending: Telegram never saw an over-long message, each line went out on its first attempt.
     expect(rows.map((row) => Number(row['attempts']))).toEqual([1, 1, 1]);
     expect(emulator.failedCalls()).toHaveLength(0);
     // They were claimed together (one pacing window), then split into two messages.
-    const [claims] = await sql`select count(distinct external_message_id)::int as messages from telegram_outbox where signal_id in (${long.id}, ${short.id}, ${longer.id})`;
+    const [claims] =
+      await sql`select count(distinct external_message_id)::int as messages from telegram_outbox where signal_id in (${long.id}, ${short.id}, ${longer.id})`;
     expect(claims?.['messages']).toBe(2);
     // The full text stays where the detail lives: the work floor.
     const [floor] = await sql`select text from channel_messages where signal_id = ${long.id} and target = '#ops-bot'`;
@@ -95,14 +115,19 @@ describe('over-long Telegram lines: clipped, batches split, a refused batch sent
     await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('SHGOOD00003')), { what: 'the second good line' });
     // The refused batch first, then the bad line alone.
     expect(emulator.failedCalls().filter((call) => call.status === 400 && (call.text ?? '').includes('SHGOOD00001'))).toHaveLength(1);
-    const [badRow] = await waitFor(async () => {
-      const found = await sql`select status, error from telegram_outbox where signal_id = ${bad.id}`;
-      return found[0]?.['status'] === 'queued' ? found : undefined;
-    }, { what: 'the bad line re-queued' });
+    const [badRow] = await waitFor(
+      async () => {
+        const found = await sql`select status, error from telegram_outbox where signal_id = ${bad.id}`;
+        return found[0]?.['status'] === 'queued' ? found : undefined;
+      },
+      { what: 'the bad line re-queued' },
+    );
     expect(String(badRow?.['error'])).toContain("can't parse entities");
     expect(emulator.botMessages(OPERATOR).filter((message) => message.text.includes('SHBAD000002'))).toHaveLength(0);
     for (const signal of [good, alsoGood]) {
-      await waitFor(async () => ((await sql`select status from telegram_outbox where signal_id = ${signal.id}`)[0]?.['status'] === 'sent' ? true : undefined), { what: 'a good line recorded as sent' });
+      await waitFor(async () => ((await sql`select status from telegram_outbox where signal_id = ${signal.id}`)[0]?.['status'] === 'sent' ? true : undefined), {
+        what: 'a good line recorded as sent',
+      });
     }
     emulator.clearFaults();
   });

@@ -10,7 +10,11 @@ import { createJbot, type TelegramService } from '../src/index.js';
 const OPERATOR = 1001;
 // Every process registers the fleet's types (the roster does it in production).
 const registry = new SignalRegistry([...catalogSignalTypes, botUnhealthy, freightDelay]);
-const fleet = [{ name: 'jbot', channel: '#jbot', purpose: '' }, { name: 'opsbot', channel: '#ops-bot', purpose: '' }, { name: 'sysbot', channel: '#sys-bot', purpose: '' }];
+const fleet = [
+  { name: 'jbot', channel: '#jbot', purpose: '' },
+  { name: 'opsbot', channel: '#ops-bot', purpose: '' },
+  { name: 'sysbot', channel: '#sys-bot', purpose: '' },
+];
 const MINUTE = 60_000;
 
 // A Telegram outage on an injected clock: the outbox clock runs `offset` ahead of the wall clock,
@@ -29,7 +33,8 @@ describe('jbot through a Telegram outage: no operator line is dropped', () => {
   const log = pino({ level: 'warn' }, { write: (line: string) => void logLines.push(JSON.parse(line) as { level: number; msg: string }) });
   const emitter = (bot: string) => createSignalEmitter({ db, registry, bot });
   const outboxRow = async (signalId: string) =>
-    (await sql`select id, status, attempts, available_at, raised_at from telegram_outbox where signal_id = ${signalId}`)[0] as { id: string; status: string; attempts: number; available_at: Date; raised_at: Date | null } | undefined;
+    (await sql`select id, status, attempts, available_at, raised_at from telegram_outbox where signal_id = ${signalId}`)[0] as
+      { id: string; status: string; attempts: number; available_at: Date; raised_at: Date | null } | undefined;
 
   beforeAll(async () => {
     database = await freshDatabase();
@@ -37,7 +42,13 @@ describe('jbot through a Telegram outage: no operator line is dropped', () => {
     sql = postgres(database.url, { max: 2 });
     emulator = await startTelegramEmulator();
     const definition = createJbot({
-      env: { TELEGRAM_BOT_TOKEN: emulator.token, TELEGRAM_API_ROOT: emulator.apiRoot, TELEGRAM_OPERATOR_CHAT_IDS: String(OPERATOR), FLEET_TZ: 'UTC', TELEGRAM_UNDELIVERED_ALERT_SECONDS: '600' },
+      env: {
+        TELEGRAM_BOT_TOKEN: emulator.token,
+        TELEGRAM_API_ROOT: emulator.apiRoot,
+        TELEGRAM_OPERATOR_CHAT_IDS: String(OPERATOR),
+        FLEET_TZ: 'UTC',
+        TELEGRAM_UNDELIVERED_ALERT_SECONDS: '600',
+      },
       now: () => new Date('2026-11-25T12:00:00Z'),
       outboxClock: clock,
       onTelegram: (service) => (telegram = service),
@@ -60,10 +71,13 @@ describe('jbot through a Telegram outage: no operator line is dropped', () => {
     let longestWaitMs = 0;
     for (;;) {
       const failedAt = clock().getTime();
-      const retried = await waitFor(async () => {
-        const row = await outboxRow(alert.id);
-        return row !== undefined && row.status === 'queued' && row.attempts > attempts ? row : undefined;
-      }, { what: `the alert re-queued after attempt ${attempts + 1}` });
+      const retried = await waitFor(
+        async () => {
+          const row = await outboxRow(alert.id);
+          return row !== undefined && row.status === 'queued' && row.attempts > attempts ? row : undefined;
+        },
+        { what: `the alert re-queued after attempt ${attempts + 1}` },
+      );
       attempts = retried.attempts;
       longestWaitMs = Math.max(longestWaitMs, retried.available_at.getTime() - failedAt);
       if (clock().getTime() - outageStart >= 2 * 60 * MINUTE) break;
@@ -80,9 +94,13 @@ describe('jbot through a Telegram outage: no operator line is dropped', () => {
     // Raised once, after 10 minutes, on the work floor (#jbot; sysbot posts every bot_unhealthy on #sys-bot) and in the log.
     const raised = await sql`select id::text, payload, dedupe_key from bot_signals where source_bot = 'jbot' and signal_type = 'bot_unhealthy'`;
     expect(raised).toHaveLength(1);
-    expect(String((raised[0]?.['payload'] as { reason: string }).reason)).toMatch(/^Telegram has not delivered 1 operator line for over 10 min \(last error: Telegram send failed \(500\): Internal Server Error\).*\n1\) to chat 1001 .*shipbot is unhealthy: no heartbeat for 5 minutes/s);
+    expect(String((raised[0]?.['payload'] as { reason: string }).reason)).toMatch(
+      /^Telegram has not delivered 1 operator line for over 10 min \(last error: Telegram send failed \(500\): Internal Server Error\).*\n1\) to chat 1001 .*shipbot is unhealthy: no heartbeat for 5 minutes/s,
+    );
     const raisedId = String(raised[0]?.['id']);
-    await waitFor(async () => (await sql`select 1 from channel_messages where signal_id = ${raisedId} and target = '#jbot'`).length > 0, { what: 'the raise posted on #jbot' });
+    await waitFor(async () => (await sql`select 1 from channel_messages where signal_id = ${raisedId} and target = '#jbot'`).length > 0, {
+      what: 'the raise posted on #jbot',
+    });
     expect(await sql`select 1 from telegram_outbox where signal_id = ${raisedId}`).toHaveLength(0);
     expect(logLines.filter((line) => line.level === 50 && line.msg.includes('Telegram line(s) undelivered for over 10 min'))).toHaveLength(1);
     const raisedAt = (await outboxRow(alert.id))?.raised_at;
@@ -93,7 +111,9 @@ describe('jbot through a Telegram outage: no operator line is dropped', () => {
     emulator.clearFaults();
     offset = Math.max(offset, ((await outboxRow(alert.id))?.available_at.getTime() ?? 0) - Date.now() + 1);
     telegram.dispatcher.wake();
-    const delivered = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('shipbot is unhealthy')), { what: 'the alert delivered after the outage' });
+    const delivered = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('shipbot is unhealthy')), {
+      what: 'the alert delivered after the outage',
+    });
     expect(delivered.text).toBe('🔴 shipbot is unhealthy: no heartbeat for 5 minutes.');
     await waitFor(async () => ((await outboxRow(alert.id))?.status === 'sent' ? true : undefined), { what: 'the line recorded as sent' });
     expect(emulator.botMessages(OPERATOR).filter((message) => message.text.includes('shipbot is unhealthy'))).toHaveLength(1);
@@ -103,10 +123,13 @@ describe('jbot through a Telegram outage: no operator line is dropped', () => {
     emulator.fail({ method: 'sendMessage', status: 429, description: 'Too Many Requests: retry after 120', retryAfterSeconds: 120, times: 1 });
     const before = clock().getTime();
     const alert = await emitter('opsbot').emit('freight_delay', { shipment_id: 'SHKGH0525145', delay_days: 21, supplier: 'Ningbo Crafts' });
-    const retried = await waitFor(async () => {
-      const row = await outboxRow(alert.id);
-      return row !== undefined && row.status === 'queued' && row.attempts === 1 ? row : undefined;
-    }, { what: 'the line re-queued after the 429' });
+    const retried = await waitFor(
+      async () => {
+        const row = await outboxRow(alert.id);
+        return row !== undefined && row.status === 'queued' && row.attempts === 1 ? row : undefined;
+      },
+      { what: 'the line re-queued after the 429' },
+    );
     const after = clock().getTime();
     expect(emulator.failedCalls().filter((call) => call.status === 429)).toHaveLength(1);
     // The retry is at (the moment of the 429) + 120 s; that moment lies between `before` and `after`.
@@ -118,7 +141,9 @@ describe('jbot through a Telegram outage: no operator line is dropped', () => {
 
     offset = Math.max(offset, retried.available_at.getTime() - Date.now() + 1);
     telegram.dispatcher.wake();
-    const delivered = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('SHKGH0525145')), { what: 'the line delivered after retry_after' });
+    const delivered = await waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes('SHKGH0525145')), {
+      what: 'the line delivered after retry_after',
+    });
     expect(delivered.text).toBe('🟠 Shipment SHKGH0525145 is 21 days late (Ningbo Crafts).');
   });
 });

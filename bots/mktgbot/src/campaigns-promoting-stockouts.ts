@@ -23,13 +23,22 @@ export interface PauseProposal {
  * Which active campaigns promote SKUs that will run out before a delayed shipment restocks
  * them — mktgbot turns each into a pause proposal (approval first; the connector pauses when told).
  */
-export async function findCampaignsPromotingStockouts(connectors: Pick<Connectors, 'ads' | 'commerce' | 'freight'>, delay: DelayedStock, now: Date): Promise<PauseProposal[]> {
-  const shipment = delay.skus !== undefined && delay.expected_eta !== undefined ? undefined : (await connectors.freight.listShipments()).find((candidate) => candidate.id === delay.shipment_id);
+export async function findCampaignsPromotingStockouts(
+  connectors: Pick<Connectors, 'ads' | 'commerce' | 'freight'>,
+  delay: DelayedStock,
+  now: Date,
+): Promise<PauseProposal[]> {
+  const shipment =
+    delay.skus !== undefined && delay.expected_eta !== undefined
+      ? undefined
+      : (await connectors.freight.listShipments()).find((candidate) => candidate.id === delay.shipment_id);
   const skus = delay.skus ?? shipment?.lines.map((line) => line.sku) ?? [];
   const expectedEta = delay.expected_eta ?? shipment?.expectedEta;
   if (skus.length === 0 || expectedEta === undefined) return [];
   const [campaigns, inventory] = await Promise.all([connectors.ads.listCampaigns(), connectors.commerce.listInventory()]);
-  const runways = projectStockouts(inventory, skus, restockDateFor(expectedEta, now), now).filter((runway) => runway.daysOutOfStock > 0 && runway.stockoutDate !== null);
+  const runways = projectStockouts(inventory, skus, restockDateFor(expectedEta, now), now).filter(
+    (runway) => runway.daysOutOfStock > 0 && runway.stockoutDate !== null,
+  );
   const bySku = new Map(runways.map((runway) => [runway.sku, runway]));
   const proposals: PauseProposal[] = [];
   for (const campaign of campaigns) {
@@ -43,7 +52,13 @@ export async function findCampaignsPromotingStockouts(connectors: Pick<Connector
       campaignId: campaign.id,
       campaignName: campaign.name,
       dailyBudget: campaign.dailyBudget,
-      skus: hit.map((runway) => ({ sku: runway.sku, name: runway.name, stockoutDate: runway.stockoutDate ?? '', restockDate: runway.restockDate, daysOutOfStock: runway.daysOutOfStock })),
+      skus: hit.map((runway) => ({
+        sku: runway.sku,
+        name: runway.name,
+        stockoutDate: runway.stockoutDate ?? '',
+        restockDate: runway.restockDate,
+        daysOutOfStock: runway.daysOutOfStock,
+      })),
       pauseFrom,
       resumeOn,
       spendAtRiskUsd: Math.round(campaign.dailyBudget * days * 100) / 100,

@@ -37,16 +37,32 @@ export const proposePauses: SignalHandlerOf<'freight_delay'> = async (signal, co
     signalId: signal.id,
     // Per delay and campaign set, not per signal: opsbot re-raises a late shipment daily, and a
     // proposal already made (or declined) for the same campaigns is not made again.
-    requestKey: `pause-campaigns:${delay.shipment_id}:${delay.delay_days}d:${proposals.map((proposal) => proposal.campaignId).sort().join(',')}`,
+    requestKey: `pause-campaigns:${delay.shipment_id}:${delay.delay_days}d:${proposals
+      .map((proposal) => proposal.campaignId)
+      .sort()
+      .join(',')}`,
   });
-  context.log.info({ approvalId: approval.id, created, campaigns: proposals.map((proposal: PauseProposal) => proposal.campaignId) }, 'campaign pauses proposed for approval');
+  context.log.info(
+    { approvalId: approval.id, created, campaigns: proposals.map((proposal: PauseProposal) => proposal.campaignId) },
+    'campaign pauses proposed for approval',
+  );
 };
 
 const pauseDraft = z.object({
-  campaigns: z.array(z.object({
-    campaign_id: z.string().min(1), campaign: z.string(), skus: z.string().optional(), daily_budget_usd: z.number().optional(),
-    pause_from: z.string().optional(), resume_on: z.string().optional(), spend_at_risk_usd: z.number().optional(), reason: z.string().optional(),
-  })).min(1),
+  campaigns: z
+    .array(
+      z.object({
+        campaign_id: z.string().min(1),
+        campaign: z.string(),
+        skus: z.string().optional(),
+        daily_budget_usd: z.number().optional(),
+        pause_from: z.string().optional(),
+        resume_on: z.string().optional(),
+        spend_at_risk_usd: z.number().optional(),
+        reason: z.string().optional(),
+      }),
+    )
+    .min(1),
   daily_spend_saved_usd: z.number().optional(),
   note: z.string().optional(),
 });
@@ -56,13 +72,20 @@ export const pauseCampaigns = defineAction({
   name: 'pause_campaigns',
   draft: pauseDraft,
   async execute({ campaigns }, context, approval): Promise<{ summary: string; campaigns: Array<{ campaign_id: string; status: string; changed: boolean }> }> {
-  const { ads } = context.connectors;
-  const results = [];
-  for (const campaign of campaigns) {
-    // The reason travels with the pause so whoever looks at the ads account sees why it stopped.
-    const paused = await ads.pauseCampaign({ campaignId: campaign.campaign_id, idempotencyKey: `${context.idempotencyKey}:pause:${campaign.campaign_id}`, ...(campaign.reason === undefined ? {} : { reason: `approval ${approval.id}: ${campaign.reason}` }) });
-    results.push({ campaign_id: campaign.campaign_id, status: paused.status, changed: paused.changed });
-  }
-  return { summary: `paused ${results.length} campaign${results.length === 1 ? '' : 's'}: ${campaigns.map((campaign) => campaign.campaign).join(', ')}`, campaigns: results };
-}
+    const { ads } = context.connectors;
+    const results = [];
+    for (const campaign of campaigns) {
+      // The reason travels with the pause so whoever looks at the ads account sees why it stopped.
+      const paused = await ads.pauseCampaign({
+        campaignId: campaign.campaign_id,
+        idempotencyKey: `${context.idempotencyKey}:pause:${campaign.campaign_id}`,
+        ...(campaign.reason === undefined ? {} : { reason: `approval ${approval.id}: ${campaign.reason}` }),
+      });
+      results.push({ campaign_id: campaign.campaign_id, status: paused.status, changed: paused.changed });
+    }
+    return {
+      summary: `paused ${results.length} campaign${results.length === 1 ? '' : 's'}: ${campaigns.map((campaign) => campaign.campaign).join(', ')}`,
+      campaigns: results,
+    };
+  },
 });

@@ -33,7 +33,9 @@ describe('mktgbot: campaigns promoting SKUs that will run out', () => {
     expect(coastalFog?.spendAtRiskUsd).toBe(180 * 16);
     expect(coastalFog?.reason).toMatch(/DW-104 out of stock from .* \(shipment SHKGH0525145 21 days late\)/);
     // Sorted by money at risk.
-    expect(proposals.map((proposal) => proposal.spendAtRiskUsd)).toEqual([...proposals.map((proposal) => proposal.spendAtRiskUsd)].sort((left, right) => right - left));
+    expect(proposals.map((proposal) => proposal.spendAtRiskUsd)).toEqual(
+      [...proposals.map((proposal) => proposal.spendAtRiskUsd)].sort((left, right) => right - left),
+    );
 
     // On approval the connector pauses; the next check no longer proposes it.
     await connectors.ads.pauseCampaign({ campaignId: coastalFog?.campaignId ?? '', idempotencyKey: 'approval:mktg-1', reason: coastalFog?.reason ?? '' });

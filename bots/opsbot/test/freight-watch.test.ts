@@ -21,7 +21,8 @@ describe('opsbot freight-watch', () => {
   });
 
   const log = pino({ level: 'silent' });
-  const context = (): BotContext => buildBotServices(opsbot, { db, log, host: 'test', extensions: { connectors: createConnectors({ db }) } }).context(new AbortController().signal, log);
+  const context = (): BotContext =>
+    buildBotServices(opsbot, { db, log, host: 'test', extensions: { connectors: createConnectors({ db }) } }).context(new AbortController().signal, log);
 
   it('is declared on opsbot every 30 minutes', () => {
     expect(opsbot.jobs?.map((job) => job.id)).toEqual(['freight-watch']);
@@ -38,7 +39,12 @@ describe('opsbot freight-watch', () => {
   it('emits one freight_delay alert per late shipment per day', async () => {
     const first = await runFreightWatch(context());
     expect(first.emitted).toBe(1);
-    expect(first.late[0]).toMatchObject({ shipment_id: 'SHKGH0525145', delay_days: 21, supplier: 'Shenzhen Lumin Home Fragrance Co., Ltd.', skus: ['DW-104', 'DW-109', 'DW-101', 'SM-110'] });
+    expect(first.late[0]).toMatchObject({
+      shipment_id: 'SHKGH0525145',
+      delay_days: 21,
+      supplier: 'Shenzhen Lumin Home Fragrance Co., Ltd.',
+      skus: ['DW-104', 'DW-109', 'DW-101', 'SM-110'],
+    });
     const second = await runFreightWatch(context());
     expect(second).toMatchObject({ checked: 1, emitted: 0 });
     const signals = await db.rpc('list_signals', { p_signal_type: 'freight_delay' });

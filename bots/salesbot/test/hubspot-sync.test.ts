@@ -6,7 +6,10 @@ import { freshDatabase, startFakeHubSpot, type FakeHubSpot, type TestDatabase } 
 import { findDealChanges, hubspotSync, isoWeek, previousSync, runHubSpotSync } from '../src/jobs/hubspot-sync.js';
 import { salesbot } from '../src/bot.js';
 
-const STALE_NAMES = ['Whole Harvest Market — Holiday program (Driftwood Candle Co.)', 'Cobblestone Kitchen Supply — Café shelf program (Trailhead Coffee Roasters)'];
+const STALE_NAMES = [
+  'Whole Harvest Market — Holiday program (Driftwood Candle Co.)',
+  'Cobblestone Kitchen Supply — Café shelf program (Trailhead Coffee Roasters)',
+];
 
 describe('salesbot hubspot-sync', () => {
   let database: TestDatabase;
@@ -28,7 +31,12 @@ describe('salesbot hubspot-sync', () => {
 
   function context(connectors = createConnectors({ db, env: {} })): BotContext & { connectors: typeof connectors; scheduledFor: Date; manual: boolean } {
     const log = pino({ level: 'silent' });
-    return { ...buildBotServices(salesbot, { db, log, host: 'test' }).context(new AbortController().signal, log), connectors, scheduledFor: new Date(), manual: true };
+    return {
+      ...buildBotServices(salesbot, { db, log, host: 'test' }).context(new AbortController().signal, log),
+      connectors,
+      scheduledFor: new Date(),
+      manual: true,
+    };
   }
 
   it('is declared on salesbot for weekdays at 08:30', () => {

@@ -11,7 +11,10 @@ export const postFulfilmentForecast: SignalHandlerOf<'freight_delay'> = async (s
   const outcome = await runOnce(context.db, { key: `shipbot:forecast:${signal.id}`, bot: context.bot }, async () => {
     const forecast = await forecastFulfilment(context.connectors, delay, new Date());
     const posted = await context.channel.post(forecastMessage(forecast, signal.id));
-    context.log.info({ shipment: forecast.shipmentId, affectedOrders: forecast.affectedOrders.length, stockouts: forecast.stockoutSkus }, `fulfilment forecast updated for ${forecast.shipmentId}`);
+    context.log.info(
+      { shipment: forecast.shipmentId, affectedOrders: forecast.affectedOrders.length, stockouts: forecast.stockoutSkus },
+      `fulfilment forecast updated for ${forecast.shipmentId}`,
+    );
     return { messageId: posted.messageId, affectedOrders: forecast.affectedOrders.length, stockoutSkus: forecast.stockoutSkus };
   });
   // Another copy is posting it right now: retry later rather than ack a post that may not happen.
@@ -20,8 +23,13 @@ export const postFulfilmentForecast: SignalHandlerOf<'freight_delay'> = async (s
 
 /** The forecast as a work-floor message. */
 export function forecastMessage(forecast: FulfilmentForecast, signalId: string): ChannelMessage {
-  const orders = forecast.affectedOrders.map((order) => `• ${order.orderId} (${order.channel}, ${order.customerName}) — ${order.skus.join(', ')}: ${order.originalShipDate} → ${order.newShipDate} (+${order.slipDays} d)`);
-  const runouts = forecast.skus.filter((sku) => sku.daysOutOfStock > 0).map((sku) => `• ${sku.sku} ${sku.name}: ${sku.onHand} on hand, out ${sku.stockoutDate} until ${sku.restockDate} (${sku.daysOutOfStock} d)`);
+  const orders = forecast.affectedOrders.map(
+    (order) =>
+      `• ${order.orderId} (${order.channel}, ${order.customerName}) — ${order.skus.join(', ')}: ${order.originalShipDate} → ${order.newShipDate} (+${order.slipDays} d)`,
+  );
+  const runouts = forecast.skus
+    .filter((sku) => sku.daysOutOfStock > 0)
+    .map((sku) => `• ${sku.sku} ${sku.name}: ${sku.onHand} on hand, out ${sku.stockoutDate} until ${sku.restockDate} (${sku.daysOutOfStock} d)`);
   return {
     kind: 'fulfilment_forecast',
     title: `Fulfilment forecast · ${forecast.shipmentId} ${forecast.delayDays} days late`,

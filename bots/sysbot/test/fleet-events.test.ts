@@ -27,13 +27,19 @@ describe("sysbot: the fleet's health on #sys-bot", () => {
     await database.drop();
   });
 
-  it("a failing job elsewhere becomes one line on #sys-bot, once however often it is delivered", async () => {
+  it('a failing job elsewhere becomes one line on #sys-bot, once however often it is delivered', async () => {
     const salesbot = buildBotServices(defineBot({ name: 'salesbot', purpose: 'test' }), { db, log: silent, host: 'test' });
     const failed = await salesbot.signals.emit('job_failed', { bot: 'salesbot', job: 'hubspot-sync', error: 'HubSpot answered 401', consecutive_failures: 2 });
-    const line = await waitFor(async () => (await sql`select text, signal_id::text from channel_messages where bot = 'sysbot' and body->>'kind' = 'fleet_event'`)[0], { what: 'the #sys-bot line' });
+    const line = await waitFor(
+      async () => (await sql`select text, signal_id::text from channel_messages where bot = 'sysbot' and body->>'kind' = 'fleet_event'`)[0],
+      { what: 'the #sys-bot line' },
+    );
     expect(line).toEqual({ text: 'salesbot: job hubspot-sync failed 2× in a row — HubSpot answered 401', signal_id: failed.id });
     const [signal] = await sql`select id::text, source_bot, signal_type, severity::text, payload from bot_signals where id = ${failed.id}`;
-    await postFleetEvent({ id: failed.id, sourceBot: 'salesbot', type: 'job_failed', severity: signal?.['severity'], payload: signal?.['payload'] } as unknown as Signal, buildBotServices(sysbot, { db, log: silent, host: 'test' }).context(new AbortController().signal, silent));
+    await postFleetEvent(
+      { id: failed.id, sourceBot: 'salesbot', type: 'job_failed', severity: signal?.['severity'], payload: signal?.['payload'] } as unknown as Signal,
+      buildBotServices(sysbot, { db, log: silent, host: 'test' }).context(new AbortController().signal, silent),
+    );
     expect(await sql`select 1 from channel_messages where bot = 'sysbot' and body->>'kind' = 'fleet_event'`).toHaveLength(1);
   });
 });

@@ -9,7 +9,8 @@ import { createLocalChannel } from './local/local-channel.js';
  */
 export async function createChannel(dependencies: { db: Db; bot: string; log: Logger; name?: string; env?: Env }): Promise<Channel> {
   const config = loadDiscordConfig(dependencies.bot, dependencies.env ?? process.env);
-  if (config === null) return createLocalChannel({ db: dependencies.db, bot: dependencies.bot, target: dependencies.name ?? `#${dependencies.bot}`, log: dependencies.log });
+  if (config === null)
+    return createLocalChannel({ db: dependencies.db, bot: dependencies.bot, target: dependencies.name ?? `#${dependencies.bot}`, log: dependencies.log });
   const { createDiscordChannel } = await import('./discord/discord-channel.js');
   return createDiscordChannel({ config, db: dependencies.db, bot: dependencies.bot, log: dependencies.log });
 }

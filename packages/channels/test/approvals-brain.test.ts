@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { createLocalRecordingChannel, createApprovals, createPostgresDb, createSupabaseDb, decideApproval, getApproval, listApprovals, type Db } from '@jbot/core';
+import {
+  createLocalRecordingChannel,
+  createApprovals,
+  createPostgresDb,
+  createSupabaseDb,
+  decideApproval,
+  getApproval,
+  listApprovals,
+  type Db,
+} from '@jbot/core';
 import { freshDatabase, startRpcTestServer, type TestDatabase } from '@jbot/testkit';
 
 const silent = pino({ level: 'silent' });
@@ -20,7 +29,8 @@ describe('approvals in the brain', () => {
     await database.drop();
   });
 
-  const approvalsFor = (bot: string) => createApprovals({ db, bot, log: silent, channel: createLocalRecordingChannel({ db, bot, target: `#${bot}`, log: silent, show: () => {} }) });
+  const approvalsFor = (bot: string) =>
+    createApprovals({ db, bot, log: silent, channel: createLocalRecordingChannel({ db, bot, target: `#${bot}`, log: silent, show: () => {} }) });
 
   it('first decision wins; a repeat and a contrary decision change nothing and say why', async () => {
     const { approval } = await approvalsFor('salesbot').request({ action: 'send_followups', title: 'Send 2 follow-ups', draft: { emails: 2 } });
@@ -36,7 +46,10 @@ describe('approvals in the brain', () => {
     const stored = await getApproval(db, approval.id);
     expect(stored?.decidedBy).toBe(winner?.approval?.decidedBy);
     for (const loser of results.filter((result) => !result.decided)) expect(loser.reason).toMatch(/^already (approved|rejected) by cli:/);
-    expect(await decideApproval(db, { approvalId: '00000000-0000-4000-8000-000000000000', decision: 'approved', decidedBy: 'x' })).toMatchObject({ decided: false, approval: null });
+    expect(await decideApproval(db, { approvalId: '00000000-0000-4000-8000-000000000000', decision: 'approved', decidedBy: 'x' })).toMatchObject({
+      decided: false,
+      approval: null,
+    });
   });
 
   it('a repeated request key returns the first approval and posts one message', async () => {
@@ -66,17 +79,34 @@ describe('approvals in the brain', () => {
       await decideApproval(db, { approvalId: approval.id, decision: 'approved', decidedBy: 'cli:ana' });
       ids.push(approval.id);
     }
-    const claims = await Promise.all(['w1', 'w2', 'w3'].map((worker) => db.rpc<{ approval_id: string }>('claim_approval_execution', { p_bot: 'shipbot', p_worker: worker, p_lease_seconds: 0.5, p_limit: 5 })));
-    const claimed = claims.flat().map((row) => row.approval_id).sort();
+    const claims = await Promise.all(
+      ['w1', 'w2', 'w3'].map((worker) =>
+        db.rpc<{ approval_id: string }>('claim_approval_execution', { p_bot: 'shipbot', p_worker: worker, p_lease_seconds: 0.5, p_limit: 5 }),
+      ),
+    );
+    const claimed = claims
+      .flat()
+      .map((row) => row.approval_id)
+      .sort();
     expect(claimed).toEqual([...ids].sort());
     const owner = claims.findIndex((rows) => rows.some((row) => row.approval_id === ids[0]));
     const ownerName = ['w1', 'w2', 'w3'][owner];
     const [wrong] = await db.rpc<{ finished: boolean }>('finish_approval_execution', { p_approval_id: ids[0], p_worker: 'intruder', p_succeeded: true });
     expect(wrong?.finished).toBe(false);
-    const [right] = await db.rpc<{ finished: boolean; status: string }>('finish_approval_execution', { p_approval_id: ids[0], p_worker: ownerName, p_succeeded: true, p_result: { sent: 1 } });
+    const [right] = await db.rpc<{ finished: boolean; status: string }>('finish_approval_execution', {
+      p_approval_id: ids[0],
+      p_worker: ownerName,
+      p_succeeded: true,
+      p_result: { sent: 1 },
+    });
     expect(right).toEqual({ finished: true, status: 'executed' });
     await new Promise((resolve) => setTimeout(resolve, 600));
-    const takeover = await db.rpc<{ approval_id: string; attempts: number }>('claim_approval_execution', { p_bot: 'shipbot', p_worker: 'w4', p_lease_seconds: 30, p_limit: 10 });
+    const takeover = await db.rpc<{ approval_id: string; attempts: number }>('claim_approval_execution', {
+      p_bot: 'shipbot',
+      p_worker: 'w4',
+      p_lease_seconds: 30,
+      p_limit: 10,
+    });
     expect(takeover.map((row) => row.approval_id).sort()).toEqual(ids.slice(1).sort());
     expect(takeover.every((row) => Number(row.attempts) === 2)).toBe(true);
   });
@@ -85,10 +115,20 @@ describe('approvals in the brain', () => {
     const server = await startRpcTestServer(database.url);
     const supabase = createSupabaseDb({ url: server.url, serviceRoleKey: server.serviceRoleKey });
     try {
-      const approvals = createApprovals({ db: supabase, bot: 'adsbot', log: silent, channel: createLocalRecordingChannel({ db: supabase, bot: 'adsbot', target: '#ads-bot', log: silent, show: () => {} }) });
+      const approvals = createApprovals({
+        db: supabase,
+        bot: 'adsbot',
+        log: silent,
+        channel: createLocalRecordingChannel({ db: supabase, bot: 'adsbot', target: '#ads-bot', log: silent, show: () => {} }),
+      });
       const { approval } = await approvals.request({ action: 'pause_campaign', title: 'Pause campaign 12', draft: { campaign_id: '12' } });
-      expect(await decideApproval(supabase, { approvalId: approval.id, decision: 'rejected', decidedBy: 'telegram:42', decidedVia: 'telegram' })).toMatchObject({ decided: true, approval: { status: 'rejected', decidedBy: 'telegram:42', decidedVia: 'telegram' } });
-      expect(await decideApproval(supabase, { approvalId: approval.id, decision: 'approved', decidedBy: 'telegram:43' })).toMatchObject({ decided: false, reason: 'already rejected by telegram:42' });
+      expect(await decideApproval(supabase, { approvalId: approval.id, decision: 'rejected', decidedBy: 'telegram:42', decidedVia: 'telegram' })).toMatchObject(
+        { decided: true, approval: { status: 'rejected', decidedBy: 'telegram:42', decidedVia: 'telegram' } },
+      );
+      expect(await decideApproval(supabase, { approvalId: approval.id, decision: 'approved', decidedBy: 'telegram:43' })).toMatchObject({
+        decided: false,
+        reason: 'already rejected by telegram:42',
+      });
       expect((await listApprovals(supabase, { bot: 'adsbot' })).map((listed) => listed.status)).toEqual(['rejected']);
     } finally {
       await supabase.close();

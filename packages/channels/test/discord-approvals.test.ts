@@ -1,7 +1,22 @@
 import { z } from 'zod';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { catalogSignalTypes, createPostgresDb, decideApproval, defineAction, defineBot, defineSignalType, SignalRegistry, getApproval, startBot, type Approval, type BotContext, type BotDefinition, type Db, type RunningBot } from '@jbot/core';
+import {
+  catalogSignalTypes,
+  createPostgresDb,
+  decideApproval,
+  defineAction,
+  defineBot,
+  defineSignalType,
+  SignalRegistry,
+  getApproval,
+  startBot,
+  type Approval,
+  type BotContext,
+  type BotDefinition,
+  type Db,
+  type RunningBot,
+} from '@jbot/core';
 import { freshDatabase, startFakeDiscord, waitFor, type FakeDiscord, type FakeDiscordMessage, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { createChannel } from '../src/index.js';
 
@@ -18,7 +33,12 @@ const botConfig = testBotConfig();
 
 // discord.js, unmodified, against the testkit's local Discord; real Postgres underneath.
 // opsbot's freight_delay as the roster registers it in every process (channels cannot depend on a bot).
-const freightDelay = defineSignalType({ type: 'freight_delay', description: 'An inbound shipment is late against its promised ETA', defaultSeverity: 'alert', schema: z.object({ shipment_id: z.string(), delay_days: z.number(), origin: z.string().optional() }) });
+const freightDelay = defineSignalType({
+  type: 'freight_delay',
+  description: 'An inbound shipment is late against its promised ETA',
+  defaultSeverity: 'alert',
+  schema: z.object({ shipment_id: z.string(), delay_days: z.number(), origin: z.string().optional() }),
+});
 const registry = new SignalRegistry([...catalogSignalTypes, freightDelay]);
 
 describe('Discord work floor and approvals', () => {
@@ -65,7 +85,13 @@ describe('Discord work floor and approvals', () => {
     const { approval } = await context.approvals.request({
       action: 'send_followups',
       title: 'Send 2 follow-up emails to stale wholesale deals',
-      draft: { emails: [{ to: 'buyer@cedar.example', subject: 'Checking in' }, { to: 'ops@birch.example', subject: 'Next steps' }], note: 'Drafted from the stale_deals signal' },
+      draft: {
+        emails: [
+          { to: 'buyer@cedar.example', subject: 'Checking in' },
+          { to: 'ops@birch.example', subject: 'Next steps' },
+        ],
+        note: 'Drafted from the stale_deals signal',
+      },
       ...options,
     });
     const [row] = await db.rpc<{ external_message_id: string }>('approval_messages', { p_approval_id: approval.id });
@@ -108,8 +134,16 @@ describe('Discord work floor and approvals', () => {
     const [posted] = discord.channelMessages(OPS_CHANNEL);
     expect(discord.channelMessages(SALES_CHANNEL)).toHaveLength(0);
     expect(posted?.embeds[0]).toMatchObject({ title: 'ALERT · Freight delay' });
-    expect(posted?.embeds[0]?.['fields']).toEqual(expect.arrayContaining([{ name: 'Shipment id', value: 'SHKGH0525145', inline: true }, { name: 'Delay days', value: '21', inline: true }]));
-    const [logged] = await db.rpc<{ channel: string; target: string; signal_id: string; external_message_id: string }>('list_channel_messages', { p_channel: 'discord', p_bot: 'opsbot' });
+    expect(posted?.embeds[0]?.['fields']).toEqual(
+      expect.arrayContaining([
+        { name: 'Shipment id', value: 'SHKGH0525145', inline: true },
+        { name: 'Delay days', value: '21', inline: true },
+      ]),
+    );
+    const [logged] = await db.rpc<{ channel: string; target: string; signal_id: string; external_message_id: string }>('list_channel_messages', {
+      p_channel: 'discord',
+      p_bot: 'opsbot',
+    });
     expect(logged).toMatchObject({ target: OPS_CHANNEL, signal_id: emitted.id, external_message_id: posted?.id });
   });
 
@@ -134,7 +168,10 @@ describe('Discord work floor and approvals', () => {
     const { approval, message } = await requestFollowUps(contexts[0]!);
     expect(message.channel_id).toBe(SALES_CHANNEL);
     expect(message.embeds[0]).toMatchObject({ title: 'Approval needed · Send 2 follow-up emails to stale wholesale deals' });
-    const buttons = (message.components[0]?.['components'] as Array<Record<string, unknown>>).map((button) => ({ label: button['label'], custom_id: button['custom_id'] }));
+    const buttons = (message.components[0]?.['components'] as Array<Record<string, unknown>>).map((button) => ({
+      label: button['label'],
+      custom_id: button['custom_id'],
+    }));
     expect(buttons).toEqual([
       { label: 'Approve', custom_id: customId(approval, 'approve') },
       { label: 'Reject', custom_id: customId(approval, 'reject') },
@@ -155,12 +192,21 @@ describe('Discord work floor and approvals', () => {
     await start(salesbot(contexts));
     const { approval, message } = await requestFollowUps(contexts[0]!);
     const first = discord.click({ messageId: message.id, customId: customId(approval, 'approve'), userId: APPROVER, username: 'ana' });
-    const second = discord.click({ messageId: message.id, customId: customId(approval, 'approve'), userId: ROLE_HOLDER, username: 'ben', roleIds: [APPROVER_ROLE] });
+    const second = discord.click({
+      messageId: message.id,
+      customId: customId(approval, 'approve'),
+      userId: ROLE_HOLDER,
+      username: 'ben',
+      roleIds: [APPROVER_ROLE],
+    });
     await waitFor(async () => (await getApproval(db, approval.id))?.status === 'executed', { what: 'the approval to be executed' });
-    const responses = await waitFor(() => {
-      const both = [discord.response(first), discord.response(second)];
-      return both.every((response) => response?.callback?.type === 6) && both.some((response) => (response?.followUps.length ?? 0) > 0) ? both : null;
-    }, { what: 'both clicks acknowledged' });
+    const responses = await waitFor(
+      () => {
+        const both = [discord.response(first), discord.response(second)];
+        return both.every((response) => response?.callback?.type === 6) && both.some((response) => (response?.followUps.length ?? 0) > 0) ? both : null;
+      },
+      { what: 'both clicks acknowledged' },
+    );
     // Both were acknowledged with deferUpdate; the later one was told privately that it changed nothing.
     const loser = responses.find((response) => (response?.followUps.length ?? 0) > 0);
     expect(loser?.followUps[0]).toMatchObject({ flags: EPHEMERAL });
@@ -197,12 +243,17 @@ describe('Discord work floor and approvals', () => {
     await start(salesbot(contexts));
     await waitFor(() => discord.readySessions() >= 2, { what: 'two gateway sessions' });
     const requested = await Promise.all(Array.from({ length: 4 }, () => requestFollowUps(contexts[0]!)));
-    const clicks = requested.map(({ approval, message }) => discord.click({ messageId: message.id, customId: customId(approval, 'approve'), userId: APPROVER, username: 'ana' }));
-    for (const { approval } of requested) await waitFor(async () => (await getApproval(db, approval.id))?.status === 'executed', { what: `approval ${approval.id} executed` });
+    const clicks = requested.map(({ approval, message }) =>
+      discord.click({ messageId: message.id, customId: customId(approval, 'approve'), userId: APPROVER, username: 'ana' }),
+    );
+    for (const { approval } of requested)
+      await waitFor(async () => (await getApproval(db, approval.id))?.status === 'executed', { what: `approval ${approval.id} executed` });
     for (const { approval } of requested) expect(executions.get(approval.id)).toBe(1);
     // Both copies saw each click; one acknowledged it, the other was told it was already answered.
     for (const click of clicks) {
-      const response = await waitFor(() => (discord.response(click)?.refusedCallbacks === 1 ? discord.response(click) : null), { what: 'the second copy to stand down' });
+      const response = await waitFor(() => (discord.response(click)?.refusedCallbacks === 1 ? discord.response(click) : null), {
+        what: 'the second copy to stand down',
+      });
       expect(response.callback?.type).toBe(6);
       expect(response.followUps).toEqual([]);
     }
@@ -217,43 +268,49 @@ describe('Discord work floor and approvals', () => {
     expect(discord.message(message.id)?.components).toEqual([]);
     expect(statusField(discord.message(message.id))).toMatch(/no decision · nothing was done/);
     const late = discord.click({ messageId: message.id, customId: customId(approval, 'approve'), userId: APPROVER, username: 'ana' });
-    const response = await waitFor(() => ((discord.response(late)?.followUps.length ?? 0) > 0 ? discord.response(late) : null), { what: 'the late click answer' });
+    const response = await waitFor(() => ((discord.response(late)?.followUps.length ?? 0) > 0 ? discord.response(late) : null), {
+      what: 'the late click answer',
+    });
     expect(response.followUps[0]).toMatchObject({ flags: EPHEMERAL });
     expect(String(response.followUps[0]?.['content'])).toMatch(/expired/);
     expect((await getApproval(db, approval.id))?.status).toBe('expired');
     expect(executions.get(approval.id)).toBeUndefined();
   });
-  it('a failed approval shows a Retry button; an approver\'s Retry runs it again, a stranger\'s changes nothing', async () => {
+  it("a failed approval shows a Retry button; an approver's Retry runs it again, a stranger's changes nothing", async () => {
     const contexts: BotContext[] = [];
     const sent: string[] = [];
     let vendorDown = true;
-    await start(defineBot({
-      name: 'salesbot',
-      purpose: 'test',
-      channel: '#sales-bot',
-      actions: [
-        defineAction({
-          name: 'send_followups',
-          draft: z.object({ emails: z.array(z.unknown()) }),
-          execute: (_draft, _context, approval: Approval) => {
-            if (vendorDown) throw new Error('HubSpot email create failed with HTTP 503');
-            sent.push(approval.id);
-            return { summary: 'sent 2 follow-up emails' };
-          },
-        }),
-      ],
-      onStart: (context) => void contexts.push(context),
-    }));
+    await start(
+      defineBot({
+        name: 'salesbot',
+        purpose: 'test',
+        channel: '#sales-bot',
+        actions: [
+          defineAction({
+            name: 'send_followups',
+            draft: z.object({ emails: z.array(z.unknown()) }),
+            execute: (_draft, _context, approval: Approval) => {
+              if (vendorDown) throw new Error('HubSpot email create failed with HTTP 503');
+              sent.push(approval.id);
+              return { summary: 'sent 2 follow-up emails' };
+            },
+          }),
+        ],
+        onStart: (context) => void contexts.push(context),
+      }),
+    );
     const { approval, message } = await requestFollowUps(contexts[0]!);
     discord.click({ messageId: message.id, customId: customId(approval, 'approve'), userId: APPROVER, username: 'ana' });
     await waitFor(() => String(discord.message(message.id)?.embeds[0]?.['title']).startsWith('Failed'), { what: 'the message to show the failure' });
     const failed = discord.message(message.id);
     expect(statusField(failed)).toContain('execution failed: HubSpot email create failed with HTTP 503');
     const retryButton = `approval:salesbot:${approval.id}:retry`;
-    expect((failed?.components[0] as { components: Array<{ custom_id: string; label: string }> }).components.map((button) => [button.label, button.custom_id])).toEqual([['Retry', retryButton]]);
+    expect(
+      (failed?.components[0] as { components: Array<{ custom_id: string; label: string }> }).components.map((button) => [button.label, button.custom_id]),
+    ).toEqual([['Retry', retryButton]]);
 
     const refused = discord.click({ messageId: message.id, customId: retryButton, userId: STRANGER, username: 'mallory' });
-    expect((await waitFor(() => discord.response(refused)?.callback, { what: 'the refusal' }))).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
+    expect(await waitFor(() => discord.response(refused)?.callback, { what: 'the refusal' })).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
     expect((await getApproval(db, approval.id))?.status).toBe('failed');
 
     vendorDown = false;

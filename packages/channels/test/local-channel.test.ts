@@ -22,7 +22,14 @@ describe('the local console channel', () => {
   });
 
   it('prints an edit as one status line, not the whole message again', () => {
-    const edited = { ...message, title: 'Done · Send 2 follow-up emails', buttons: [], fields: [{ name: 'Status', value: 'Approved by cli:ana at 2026-12-01 09:08:22 UTC · done: sent 2 emails', inline: false }] };
-    expect(formatLocalMessage({ edited: true, bot: 'salesbot', target: '#sales-bot', message: edited })).toBe('── #sales-bot · salesbot · approval ebc46e11: Done · Send 2 follow-up emails — Approved by cli:ana at 2026-12-01 09:08:22 UTC · done: sent 2 emails\n');
+    const edited = {
+      ...message,
+      title: 'Done · Send 2 follow-up emails',
+      buttons: [],
+      fields: [{ name: 'Status', value: 'Approved by cli:ana at 2026-12-01 09:08:22 UTC · done: sent 2 emails', inline: false }],
+    };
+    expect(formatLocalMessage({ edited: true, bot: 'salesbot', target: '#sales-bot', message: edited })).toBe(
+      '── #sales-bot · salesbot · approval ebc46e11: Done · Send 2 follow-up emails — Approved by cli:ana at 2026-12-01 09:08:22 UTC · done: sent 2 emails\n',
+    );
   });
 });

@@ -70,9 +70,20 @@ export function defineCommand<const Options extends Record<string, OptionSpec>>(
     options: spec.options,
     ...(spec.keepsControls === undefined ? {} : { keepsControls: spec.keepsControls }),
     help() {
-      const rows = [...Object.entries(spec.options), ['help', HELP] as const].map(([name, option]) => [`${name === 'help' ? '-h, ' : '    '}--${name}${option.type === 'string' ? ` ${option.value ?? 'VALUE'}` : ''}`, option.description] as const);
+      const rows = [...Object.entries(spec.options), ['help', HELP] as const].map(
+        ([name, option]) =>
+          [`${name === 'help' ? '-h, ' : '    '}--${name}${option.type === 'string' ? ` ${option.value ?? 'VALUE'}` : ''}`, option.description] as const,
+      );
       const width = Math.max(...rows.map(([flag]) => flag.length));
-      return [`Usage: ${usage}`, '', `${spec.summary[0]?.toUpperCase() ?? ''}${spec.summary.slice(1)}.`, '', 'Options:', ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`), ...(spec.details === undefined ? [] : ['', spec.details])].join('\n');
+      return [
+        `Usage: ${usage}`,
+        '',
+        `${spec.summary[0]?.toUpperCase() ?? ''}${spec.summary.slice(1)}.`,
+        '',
+        'Options:',
+        ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`),
+        ...(spec.details === undefined ? [] : ['', spec.details]),
+      ].join('\n');
     },
     async run(argv, io) {
       if (wantsHelp(argv)) {
@@ -101,7 +112,10 @@ function wantsHelp(argv: readonly string[]): boolean {
   return (end === -1 ? argv : argv.slice(0, end)).some((argument) => argument === '--help' || argument === '-h');
 }
 
-function parseCommandLine<Options extends Record<string, OptionSpec>>(spec: CommandSpec<Options>, argv: string[]): { values: OptionValues<Options>; positionals: string[] } {
+function parseCommandLine<Options extends Record<string, OptionSpec>>(
+  spec: CommandSpec<Options>,
+  argv: string[],
+): { values: OptionValues<Options>; positionals: string[] } {
   const options = Object.fromEntries(Object.entries(spec.options).map(([name, option]) => [name, { type: option.type }]));
   let parsed;
   try {
@@ -111,7 +125,8 @@ function parseCommandLine<Options extends Record<string, OptionSpec>>(spec: Comm
   }
   const { min, max } = spec.positionals ?? { min: 0, max: 0 };
   const { positionals } = parsed;
-  if (positionals.length > max) throw new UsageError(max === 0 ? `unexpected argument "${positionals[0] ?? ''}"` : `unexpected argument "${positionals[max] ?? ''}" (at most ${max})`);
+  if (positionals.length > max)
+    throw new UsageError(max === 0 ? `unexpected argument "${positionals[0] ?? ''}"` : `unexpected argument "${positionals[max] ?? ''}" (at most ${max})`);
   if (positionals.length < min) throw new UsageError(`missing ${spec.arguments ?? 'argument'}`);
   return { values: parsed.values as OptionValues<Options>, positionals };
 }

@@ -22,7 +22,11 @@ export function formatTable(headers: string[], rows: Array<Array<string | number
   const cells = rows.map((row) => headers.map((_, column) => flatten(row[column])));
   const widths = headers.map((header, column) => Math.max(header.length, ...cells.map((row) => (row[column] ?? '').length)));
   if (options.columns !== undefined && options.wide !== true) fit(widths, headers, options.columns);
-  const line = (row: string[]) => row.map((cell, column) => cut(cell, widths[column] ?? 0).padEnd(widths[column] ?? 0)).join(' '.repeat(GAP)).trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => cut(cell, widths[column] ?? 0).padEnd(widths[column] ?? 0))
+      .join(' '.repeat(GAP))
+      .trimEnd();
   return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
 }
 

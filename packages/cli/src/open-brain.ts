@@ -1,5 +1,20 @@
 import net from 'node:net';
-import { assertMigrated, connectBrain, createLogger, createPostgresDb, ensureEmbeddedPostgres, FleetError, loadCoreConfig, migrate, readFleetHeartbeats, secretValuesFromEnv, withSecretsScrubbed, type CoreConfig, type Db, type Logger } from '@jbot/core';
+import {
+  assertMigrated,
+  connectBrain,
+  createLogger,
+  createPostgresDb,
+  ensureEmbeddedPostgres,
+  FleetError,
+  loadCoreConfig,
+  migrate,
+  readFleetHeartbeats,
+  secretValuesFromEnv,
+  withSecretsScrubbed,
+  type CoreConfig,
+  type Db,
+  type Logger,
+} from '@jbot/core';
 import { formatAge } from './format-table.js';
 
 /** A CLI session on the brain. */
@@ -20,7 +35,9 @@ export class FleetNotRunningError extends FleetError {
 
 /** How to start the fleet, per brain: the local supervisor, or the hosts' units. */
 function startHint(config: CoreConfig): string {
-  return config.brain.kind === 'embedded' ? 'start it with `pnpm start` (in another terminal), then run this again' : 'start it (`pnpm start` here, or `systemctl start jbot-fleet.target` on its hosts), then run this again';
+  return config.brain.kind === 'embedded'
+    ? 'start it with `pnpm start` (in another terminal), then run this again'
+    : 'start it (`pnpm start` here, or `systemctl start jbot-fleet.target` on its hosts), then run this again';
 }
 
 /**
@@ -34,9 +51,18 @@ export async function openBrain(env: NodeJS.ProcessEnv, options: { needs?: 'brai
   const config = loadCoreConfig(env);
   const secrets = secretValuesFromEnv(env);
   const log = createLogger({ level: env['LOG_LEVEL'] ?? 'warn', pretty: 'false', secrets, base: { bot: 'cli' } });
-  const session = (db: Db, databaseUrl: string | undefined, close: () => Promise<void>): BrainSession => ({ db, config, log, ...(databaseUrl === undefined ? {} : { databaseUrl }), close });
+  const session = (db: Db, databaseUrl: string | undefined, close: () => Promise<void>): BrainSession => ({
+    db,
+    config,
+    log,
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    close,
+  });
   if (config.brain.kind === 'embedded' && !(await portOpen(config.brain.port))) {
-    if (options.needs === 'fleet') throw new FleetNotRunningError(`The local fleet is not running (no brain on port ${config.brain.port}): ${startHint(config)}.`, { port: config.brain.port });
+    if (options.needs === 'fleet')
+      throw new FleetNotRunningError(`The local fleet is not running (no brain on port ${config.brain.port}): ${startHint(config)}.`, {
+        port: config.brain.port,
+      });
     const server = await ensureEmbeddedPostgres({ dataDir: config.brain.dataDir, port: config.brain.port });
     const stopServer = server.startedHere ? server.stop : async () => {};
     try {
@@ -71,9 +97,14 @@ export async function requireRunning(session: BrainSession, bots: readonly strin
     const mine = beats.filter((beat) => beat.bot === bot);
     if (mine.some((beat) => beat.status === 'running' && beat.seconds_since_seen <= staleAfter)) return [];
     const latest = mine.sort((left, right) => left.seconds_since_seen - right.seconds_since_seen)[0];
-    return [latest === undefined ? `${bot} (never started on this brain)` : `${bot} (${latest.status === 'running' ? 'silent' : latest.status}, last heartbeat ${formatAge(latest.seconds_since_seen)} on ${latest.host})`];
+    return [
+      latest === undefined
+        ? `${bot} (never started on this brain)`
+        : `${bot} (${latest.status === 'running' ? 'silent' : latest.status}, last heartbeat ${formatAge(latest.seconds_since_seen)} on ${latest.host})`,
+    ];
   });
-  if (down.length > 0) throw new FleetNotRunningError(`Not running: ${down.join(', ')}. This needs the running fleet: ${startHint(session.config)}.`, { bots: down });
+  if (down.length > 0)
+    throw new FleetNotRunningError(`Not running: ${down.join(', ')}. This needs the running fleet: ${startHint(session.config)}.`, { bots: down });
 }
 
 function portOpen(port: number): Promise<boolean> {

@@ -24,7 +24,10 @@ export function choiceOption<Choice extends string>(flag: string, raw: string | 
 export function sinceOption(raw: string | undefined): Date | undefined {
   if (raw === undefined) return undefined;
   const since = parseSince(raw);
-  if (since === null) throw new UsageError(`--since must be a duration back from now (90s, 30m, 24h, 7d, 2w) or an ISO date such as 2026-12-01 or 2026-12-01T08:30Z (got "${raw}")`);
+  if (since === null)
+    throw new UsageError(
+      `--since must be a duration back from now (90s, 30m, 24h, 7d, 2w) or an ISO date such as 2026-12-01 or 2026-12-01T08:30Z (got "${raw}")`,
+    );
   return since;
 }
 
@@ -36,9 +39,19 @@ export function botOption(raw: string | undefined, flag = 'bot'): string | undef
 /** `--bots a,b,…`: bots of the fleet, in the order given, each once; every name checked. */
 export function botsOption(raw: string | undefined): string[] {
   if (raw === undefined) return [...BOT_NAMES];
-  const bots = [...new Set(raw.split(',').map((bot) => bot.trim()).filter((bot) => bot !== ''))];
+  const bots = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((bot) => bot.trim())
+        .filter((bot) => bot !== ''),
+    ),
+  ];
   const unknown = bots.filter((bot) => !(BOT_NAMES as readonly string[]).includes(bot));
-  if (bots.length === 0 || unknown.length > 0) throw new UsageError(`${unknown.length > 0 ? `unknown bot${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}` : '--bots is empty'}; the bots are ${BOT_NAMES.join(', ')}`);
+  if (bots.length === 0 || unknown.length > 0)
+    throw new UsageError(
+      `${unknown.length > 0 ? `unknown bot${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}` : '--bots is empty'}; the bots are ${BOT_NAMES.join(', ')}`,
+    );
   return bots;
 }
 

@@ -19,7 +19,7 @@ export function fleetHelp(list: readonly Command[] = commands): string {
     'Commands:',
     ...list.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
-    '`fleet <command> --help` shows a command\'s options; `fleet --version` the version.',
+    "`fleet <command> --help` shows a command's options; `fleet --version` the version.",
   ].join('\n');
 }
 
@@ -40,7 +40,9 @@ export async function runFleet(argv: readonly string[], rawIo: CommandIo): Promi
     return 0;
   }
   if (name === '--version' || name === '-V' || name === 'version') {
-    io.out(`fleet ${packageVersion()} (${releaseVersion() === 'local' ? 'from a working copy' : `release ${releaseVersion()}`}, node ${process.versions.node})`);
+    io.out(
+      `fleet ${packageVersion()} (${releaseVersion() === 'local' ? 'from a working copy' : `release ${releaseVersion()}`}, node ${process.versions.node})`,
+    );
     return 0;
   }
   const command = commands.find((candidate) => candidate.name === name);
@@ -82,13 +84,16 @@ function packageVersion(): string {
 
 // Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.
 function editDistance(left: string, right: string): number {
-  const rows = Array.from({ length: left.length + 1 }, (_, row) => Array.from({ length: right.length + 1 }, (_, column) => (row === 0 ? column : column === 0 ? row : 0)));
+  const rows = Array.from({ length: left.length + 1 }, (_, row) =>
+    Array.from({ length: right.length + 1 }, (_, column) => (row === 0 ? column : column === 0 ? row : 0)),
+  );
   const at = (row: number, column: number) => rows[row]?.[column] ?? Number.POSITIVE_INFINITY;
   for (let row = 1; row <= left.length; row += 1) {
     for (let column = 1; column <= right.length; column += 1) {
       const cost = left[row - 1] === right[column - 1] ? 0 : 1;
       let best = Math.min(at(row - 1, column) + 1, at(row, column - 1) + 1, at(row - 1, column - 1) + cost);
-      if (row > 1 && column > 1 && left[row - 1] === right[column - 2] && left[row - 2] === right[column - 1]) best = Math.min(best, at(row - 2, column - 2) + 1);
+      if (row > 1 && column > 1 && left[row - 1] === right[column - 2] && left[row - 2] === right[column - 1])
+        best = Math.min(best, at(row - 2, column - 2) + 1);
       (rows[row] as number[])[column] = best;
     }
   }

@@ -10,13 +10,22 @@ describe('fleet approvals retry', () => {
 
   const run = async (argv: string[]) => {
     const lines: string[] = [];
-    const io = { out: (line: string) => lines.push(line), error: (line: string) => lines.push(`error: ${line}`), env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent', USER: 'ana' } };
+    const io = {
+      out: (line: string) => lines.push(line),
+      error: (line: string) => lines.push(`error: ${line}`),
+      env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent', USER: 'ana' },
+    };
     const code = await approvalsCommand.run(argv, io);
     return { code, text: lines.join('\n') };
   };
 
   async function failedApproval(): Promise<string> {
-    const [requested] = await db.rpc<{ approval_id: string }>('request_approval', { p_bot: 'salesbot', p_action: 'send_followups', p_title: 'Send 4 follow-up emails', p_draft: {} });
+    const [requested] = await db.rpc<{ approval_id: string }>('request_approval', {
+      p_bot: 'salesbot',
+      p_action: 'send_followups',
+      p_title: 'Send 4 follow-up emails',
+      p_draft: {},
+    });
     const id = requested?.approval_id ?? '';
     await decideApproval(db, { approvalId: id, decision: 'approved', decidedBy: 'cli:ana' });
     await db.rpc('claim_approval_execution', { p_bot: 'salesbot', p_worker: 'w1', p_approval_id: id });
@@ -40,14 +49,25 @@ describe('fleet approvals retry', () => {
     expect(listed.text).toContain(`retry with Retry or \`fleet approvals retry ${id}\``);
     expect(listed.text).toContain('pnpm fleet approvals retry <id>');
 
-    expect(await run(['retry', id.slice(0, 8)])).toEqual({ code: 0, text: 'Retrying: Send 4 follow-up emails (retry requested by cli:ana; salesbot runs it again and repeats nothing already done).' });
+    expect(await run(['retry', id.slice(0, 8)])).toEqual({
+      code: 0,
+      text: 'Retrying: Send 4 follow-up emails (retry requested by cli:ana; salesbot runs it again and repeats nothing already done).',
+    });
     expect(await getApproval(db, id)).toMatchObject({ status: 'approved', attempts: 0 });
     expect(await run(['retry', id])).toEqual({ code: 1, text: 'Nothing changed: only a failed approval can be retried; this one is approved.' });
   });
 
   it('bad input gets a clear error and changes nothing', async () => {
-    expect(await run(['retry'])).toMatchObject({ code: 64, text: expect.stringMatching(/^error: fleet approvals: missing the approval id to retry: fleet approvals retry <approval-id>\nerror: usage: fleet approvals \[retry <approval-id>\]/) });
-    expect(await run(['retry', 'not-an-id!'])).toMatchObject({ code: 64, text: expect.stringMatching(/^error: fleet approvals: "not-an-id!" is not an approval id/) });
+    expect(await run(['retry'])).toMatchObject({
+      code: 64,
+      text: expect.stringMatching(
+        /^error: fleet approvals: missing the approval id to retry: fleet approvals retry <approval-id>\nerror: usage: fleet approvals \[retry <approval-id>\]/,
+      ),
+    });
+    expect(await run(['retry', 'not-an-id!'])).toMatchObject({
+      code: 64,
+      text: expect.stringMatching(/^error: fleet approvals: "not-an-id!" is not an approval id/),
+    });
     const json = await run(['retry', '00000000-0000-4000-8000-000000000000', '--json']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.text)).toMatchObject({ retried: false, approval: null, reason: 'no approval 00000000-0000-4000-8000-000000000000' });

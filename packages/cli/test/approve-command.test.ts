@@ -21,7 +21,11 @@ describe('fleet approvals / approve / reject on the local channel', () => {
 
   const run = async (command: typeof approveCommand, argv: string[]) => {
     const lines: string[] = [];
-    const io = { out: (line: string) => lines.push(line), error: (line: string) => lines.push(`error: ${line}`), env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent', USER: 'ana' } };
+    const io = {
+      out: (line: string) => lines.push(line),
+      error: (line: string) => lines.push(`error: ${line}`),
+      env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent', USER: 'ana' },
+    };
     const code = await command.run(argv, io);
     return { code, text: lines.join('\n') };
   };
@@ -50,7 +54,13 @@ describe('fleet approvals / approve / reject on the local channel', () => {
       log: silent,
       channel: createLocalChannel({ db, bot: 'salesbot', target: '#sales-bot', log: silent, output: { write: (text: string) => printed.push(text) } }),
       approvals: { pollMs: 100 },
-      config: { hostId: 'test', signals: { pollMs: 100, leaseMs: 5000, maxAttempts: 3, concurrency: 4 }, heartbeatIntervalMs: 10_000, shutdownGraceMs: 1000, timeZone: 'UTC' },
+      config: {
+        hostId: 'test',
+        signals: { pollMs: 100, leaseMs: 5000, maxAttempts: 3, concurrency: 4 },
+        heartbeatIntervalMs: 10_000,
+        shutdownGraceMs: 1000,
+        timeZone: 'UTC',
+      },
     });
   });
   afterAll(async () => {
@@ -66,7 +76,11 @@ describe('fleet approvals / approve / reject on the local channel', () => {
   });
 
   it('prints the request readably, lists it, approves it by prefix; the bot executes once; a repeat changes nothing', async () => {
-    const { approval } = await contexts[0]!.approvals.request({ action: 'send_followups', title: 'Email Cedar & Co', draft: { to: 'buyer@cedar.example', body: 'Hi — checking in on the spring order.\nBest, Sales' } });
+    const { approval } = await contexts[0]!.approvals.request({
+      action: 'send_followups',
+      title: 'Email Cedar & Co',
+      draft: { to: 'buyer@cedar.example', body: 'Hi — checking in on the spring order.\nBest, Sales' },
+    });
     expect(printed.join('')).toContain(`pnpm fleet approve ${approval.id.slice(0, 8)}    |    pnpm fleet reject ${approval.id.slice(0, 8)}`);
     expect(printed.join('')).toContain('Hi — checking in on the spring order.');
     const [logged] = await db.rpc<{ channel: string; target: string; approval_id: string }>('list_channel_messages', { p_channel: 'local', p_bot: 'salesbot' });
@@ -84,7 +98,16 @@ describe('fleet approvals / approve / reject on the local channel', () => {
     await waitFor(async () => (await getApproval(db, approval.id))?.status === 'executed', { what: 'execution' });
     expect(executed.filter((id) => id === approval.id)).toHaveLength(1);
     expect((await getApproval(db, approval.id))?.decidedBy).toBe('cli:ana');
-    await waitFor(() => printed.some((block) => block.startsWith(`── #sales-bot · salesbot · approval ${approval.id.slice(0, 8)}: Done · Email Cedar & Co — `) && block.includes('sent 1 email') && block.trimEnd().split('\n').length === 1), { what: 'the edited message' });
+    await waitFor(
+      () =>
+        printed.some(
+          (block) =>
+            block.startsWith(`── #sales-bot · salesbot · approval ${approval.id.slice(0, 8)}: Done · Email Cedar & Co — `) &&
+            block.includes('sent 1 email') &&
+            block.trimEnd().split('\n').length === 1,
+        ),
+      { what: 'the edited message' },
+    );
 
     const again = await run(approveCommand, [approval.id]);
     expect(again.code).toBe(1);
@@ -95,7 +118,9 @@ describe('fleet approvals / approve / reject on the local channel', () => {
     const { approval } = await contexts[0]!.approvals.request({ action: 'send_followups', title: 'Email Birch Ltd', draft: { to: 'ops@birch.example' } });
     const rejected = await run(rejectCommand, [approval.id]);
     expect(rejected.code).toBe(0);
-    await waitFor(() => printed.some((block) => block.includes('Rejected · Email Birch Ltd') && block.includes('Rejected by cli:ana')), { what: 'the rejection shown' });
+    await waitFor(() => printed.some((block) => block.includes('Rejected · Email Birch Ltd') && block.includes('Rejected by cli:ana')), {
+      what: 'the rejection shown',
+    });
     expect((await getApproval(db, approval.id))?.status).toBe('rejected');
     expect(executed).not.toContain(approval.id);
     const late = await run(approveCommand, [approval.id]);

@@ -26,7 +26,26 @@ const bin = path.join(repositoryRoot, 'node_modules', '.bin', 'fleet');
 describe('the fleet command line', () => {
   it('has the commands the README names', () => {
     expect(commands.map((command) => command.name).sort()).toEqual(
-      ['approvals', 'approve', 'build', 'costs', 'crons', 'demo', 'deploy', 'doctor', 'llm', 'migrate', 'reject', 'reply', 'run', 'runs', 'seed', 'signals', 'start', 'status'].sort(),
+      [
+        'approvals',
+        'approve',
+        'build',
+        'costs',
+        'crons',
+        'demo',
+        'deploy',
+        'doctor',
+        'llm',
+        'migrate',
+        'reject',
+        'reply',
+        'run',
+        'runs',
+        'seed',
+        'signals',
+        'start',
+        'status',
+      ].sort(),
     );
   });
 
@@ -132,7 +151,8 @@ describe('the fleet command line', () => {
 
   // The real bin, as a person runs it: from a subdirectory, through pnpm, with no pnpm noise.
   it('runs as `fleet` from anywhere in the repository: --version, --help that does nothing, usage errors exit 64, no pnpm echo or ELIFECYCLE', () => {
-    const run = (argv: string[], cwd: string, command = bin) => spawnSync(command, argv, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+    const run = (argv: string[], cwd: string, command = bin) =>
+      spawnSync(command, argv, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
     const version = run(['--version'], path.join(repositoryRoot, 'bots', 'salesbot'));
     expect(version.status).toBe(0);
     expect(version.stdout).toMatch(/^fleet \d+\.\d+\.\d+ \(/);

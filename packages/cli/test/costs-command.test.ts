@@ -9,12 +9,32 @@ const cli = path.join(repositoryRoot, 'packages', 'cli', 'src', 'main.ts');
 describe('fleet costs / fleet llm', () => {
   let database: TestDatabase;
   let db: Db;
-  const fleet = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { env: { ...process.env, DATABASE_URL: database.url, ANTHROPIC_API_KEY: '' }, encoding: 'utf8' });
+  const fleet = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], {
+      env: { ...process.env, DATABASE_URL: database.url, ANTHROPIC_API_KEY: '' },
+      encoding: 'utf8',
+    });
 
   // Usage as the LLM layer records it: a reservation settled with the real tokens and cost.
   async function usage(bot: string, job: string, model: string, costUsd: number, cacheReadTokens = 0) {
-    const [reserved] = await db.rpc<{ reservation_id: string }>('reserve_llm_budget', { p_bot: bot, p_job: job, p_run_id: 'r', p_model: model, p_estimate_usd: costUsd, p_bot_cap_usd: 100, p_fleet_cap_usd: 100 });
-    await db.rpc('record_llm_usage', { p_reservation_id: reserved?.reservation_id, p_model: model, p_input_tokens: 1200, p_output_tokens: 300, p_cache_write_tokens: 0, p_cache_read_tokens: cacheReadTokens, p_cost_usd: costUsd });
+    const [reserved] = await db.rpc<{ reservation_id: string }>('reserve_llm_budget', {
+      p_bot: bot,
+      p_job: job,
+      p_run_id: 'r',
+      p_model: model,
+      p_estimate_usd: costUsd,
+      p_bot_cap_usd: 100,
+      p_fleet_cap_usd: 100,
+    });
+    await db.rpc('record_llm_usage', {
+      p_reservation_id: reserved?.reservation_id,
+      p_model: model,
+      p_input_tokens: 1200,
+      p_output_tokens: 300,
+      p_cache_write_tokens: 0,
+      p_cache_read_tokens: cacheReadTokens,
+      p_cost_usd: costUsd,
+    });
   }
 
   beforeAll(async () => {

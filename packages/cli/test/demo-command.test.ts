@@ -28,7 +28,11 @@ describe('fleet demo freight|monday on a running fleet', () => {
 
   const run = async (command: Command, argv: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
     const lines: string[] = [];
-    const io = { out: (line: string) => lines.push(line), error: (line: string) => lines.push(`error: ${line}`), env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent', USER: 'ana', ...extraEnv } };
+    const io = {
+      out: (line: string) => lines.push(line),
+      error: (line: string) => lines.push(`error: ${line}`),
+      env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent', USER: 'ana', ...extraEnv },
+    };
     const code = await command.run(argv, io);
     return { code, text: lines.join('\n') };
   };
@@ -39,7 +43,15 @@ describe('fleet demo freight|monday on a running fleet', () => {
     sql = postgres(database.url, { max: 1 });
     await loadSampleCompany(db);
     for (const bot of [opsbot, shipbot, salesbot, mktgbot]) {
-      running.push(await startBot(bot, { db, config: testBotConfig({ scheduler: { checkIntervalMs: 200 } }), log: silent, ...fleetRuntime(db), approvals: { pollMs: 100 } }));
+      running.push(
+        await startBot(bot, {
+          db,
+          config: testBotConfig({ scheduler: { checkIntervalMs: 200 } }),
+          log: silent,
+          ...fleetRuntime(db),
+          approvals: { pollMs: 100 },
+        }),
+      );
     }
   });
   afterAll(async () => {
@@ -52,7 +64,9 @@ describe('fleet demo freight|monday on a running fleet', () => {
   it('rejects an unknown flow with its usage', async () => {
     const { code, text } = await run(demoCommand, ['tuesday']);
     expect(code).toBe(64);
-    expect(text).toBe('error: fleet demo: unknown flow "tuesday": the flows are monday and freight\nerror: usage: fleet demo monday|freight\nerror: (`fleet demo --help` says more)');
+    expect(text).toBe(
+      'error: fleet demo: unknown flow "tuesday": the flows are monday and freight\nerror: usage: fleet demo monday|freight\nerror: (`fleet demo --help` says more)',
+    );
   });
 
   it('freight: runs opsbot freight-watch as a manual run and shows the forecast post and both approvals; a second demo says the alert was already raised and shows where things stand', async () => {
@@ -66,7 +80,9 @@ describe('fleet demo freight|monday on a running fleet', () => {
     expect(first.text).toMatch(/ {4}• WO-7722 \(wholesale, Harbor Lights Gifts\)/);
     expect(first.text).toMatch(/Waiting for a person:\n/);
     expect(first.text).toMatch(/salesbot\s+Send 1 delay notice to wholesale customers \(SHKGH0525145 21 days late\)\n\s+→ pnpm fleet approve [0-9a-f]{8}/);
-    expect(first.text).toMatch(/mktgbot\s+Pause 4 ad campaigns promoting SKUs out of stock until \d{4}-\d\d-\d\d \(\$\d+ at risk\)\n\s+→ pnpm fleet approve [0-9a-f]{8}/);
+    expect(first.text).toMatch(
+      /mktgbot\s+Pause 4 ad campaigns promoting SKUs out of stock until \d{4}-\d\d-\d\d \(\$\d+ at risk\)\n\s+→ pnpm fleet approve [0-9a-f]{8}/,
+    );
     expect(first.text).toMatch(/Watch it: `pnpm fleet signals --type freight_delay`/);
     const runs = await sql`select status, manual, requested_by from cron_runs where bot = 'opsbot' and job = 'freight-watch'`;
     expect(runs).toEqual([{ status: 'succeeded', manual: true, requested_by: expect.stringMatching(/^cli:/) }]);
@@ -74,11 +90,16 @@ describe('fleet demo freight|monday on a running fleet', () => {
     // The newcomer approves the notices with the printed short id.
     const salesShort = /salesbot\s+Send 1 delay notice[^\n]*\n\s+→ pnpm fleet approve ([0-9a-f]{8})/.exec(first.text)?.[1] ?? '';
     expect((await run(approveCommand, [salesShort])).code).toBe(0);
-    await waitFor(async () => ((await sql`select 1 from approvals where status = 'executed'`).length === 1 ? true : undefined), { what: 'the notices sent', timeoutMs: 10_000 });
+    await waitFor(async () => ((await sql`select 1 from approvals where status = 'executed'`).length === 1 ? true : undefined), {
+      what: 'the notices sent',
+      timeoutMs: 10_000,
+    });
 
     const second = await run(demoCommand, ['freight']);
     expect(second.code).toBe(0);
-    expect(second.text).toMatch(/SHKGH0525145 is 21 days late \(alert → jbot tells the operator\) — already raised today at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(seen 2×\)/);
+    expect(second.text).toMatch(
+      /SHKGH0525145 is 21 days late \(alert → jbot tells the operator\) — already raised today at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(seen 2×\)/,
+    );
     expect(second.text).toMatch(/freight-watch alerts once per shipment per day, so here is the cascade that alert started:/);
     expect(second.text).toMatch(/shipbot posted to #ship-bot:\n {4}Fulfilment forecast · SHKGH0525145 21 days late/);
     expect(second.text).toMatch(/salesbot\s+Send 1 delay notice[^\n]*\n\s+→ done \(approved by cli:ana\): sent 1 delay notice/);
@@ -109,12 +130,18 @@ describe('fleet demo freight|monday on a running fleet', () => {
     expect(await sql`select 1 from bot_signals where signal_type = 'stale_deals'`).toHaveLength(1);
   }, 60_000);
 
-  it('monday replayed: once the follow-ups re-engaged the deals the sync finds none and the demo says so (not last week\'s deals); seed --reset runs it like the first time', async () => {
+  it("monday replayed: once the follow-ups re-engaged the deals the sync finds none and the demo says so (not last week's deals); seed --reset runs it like the first time", async () => {
     const [stale] = await sql`select id::text from bot_signals where signal_type = 'stale_deals'`;
     expect((await run(replyCommand, [String(stale?.['id']).slice(0, 8), 'follow up on both, draft emails'])).code).toBe(0);
-    const approval = await waitFor(async () => (await sql`select id::text from approvals where action = 'send_followups'`)[0]?.['id'] as string | undefined, { what: 'the follow-ups drafted', timeoutMs: 20_000 });
+    const approval = await waitFor(async () => (await sql`select id::text from approvals where action = 'send_followups'`)[0]?.['id'] as string | undefined, {
+      what: 'the follow-ups drafted',
+      timeoutMs: 20_000,
+    });
     expect((await run(approveCommand, [approval.slice(0, 8)])).code).toBe(0);
-    await waitFor(async () => ((await sql`select status from approvals where id = ${approval}`)[0]?.['status'] === 'executed' ? true : undefined), { what: 'the follow-ups sent', timeoutMs: 20_000 });
+    await waitFor(async () => ((await sql`select status from approvals where id = ${approval}`)[0]?.['status'] === 'executed' ? true : undefined), {
+      what: 'the follow-ups sent',
+      timeoutMs: 20_000,
+    });
 
     const quiet = await run(demoCommand, ['monday']);
     expect(quiet.code).toBe(0);

@@ -19,7 +19,14 @@ describe('fleet deploy', () => {
   let hostsFile: string;
   const remote = (...parts: string[]) => path.join(root, 'remote', ...parts);
   const logs = () => ({
-    ssh: fs.existsSync(path.join(root, 'ssh.log')) ? fs.readFileSync(path.join(root, 'ssh.log'), 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { destination: string; options: Record<string, unknown[]>; command: string }) : [],
+    ssh: fs.existsSync(path.join(root, 'ssh.log'))
+      ? fs
+          .readFileSync(path.join(root, 'ssh.log'), 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { destination: string; options: Record<string, unknown[]>; command: string })
+      : [],
     systemctl: fs.existsSync(path.join(root, 'systemctl.log')) ? fs.readFileSync(path.join(root, 'systemctl.log'), 'utf8').trim().split('\n') : [],
     pnpm: fs.existsSync(path.join(root, 'pnpm.log')) ? fs.readFileSync(path.join(root, 'pnpm.log'), 'utf8').trim().split('\n') : [],
   });
@@ -64,12 +71,15 @@ describe('fleet deploy', () => {
       envFile: remote('etc', 'jbot', 'fleet.env'),
       node: process.execPath,
     });
-    fs.writeFileSync(hostsFile, JSON.stringify({
-      hosts: {
-        'vps-1': { ...host('vps-1'), bots: ['salesbot', 'opsbot'], standby: ['sysbot'], memoryMax: { opsbot: '320M' } },
-        'vps-2': { ...host('vps-2'), sudo: true, migrate: false, bots: ['sysbot'], standby: ['salesbot', 'opsbot'] },
-      },
-    }));
+    fs.writeFileSync(
+      hostsFile,
+      JSON.stringify({
+        hosts: {
+          'vps-1': { ...host('vps-1'), bots: ['salesbot', 'opsbot'], standby: ['sysbot'], memoryMax: { opsbot: '320M' } },
+          'vps-2': { ...host('vps-2'), sudo: true, migrate: false, bots: ['sysbot'], standby: ['salesbot', 'opsbot'] },
+        },
+      }),
+    );
   });
   afterAll(async () => {
     await database.drop();
@@ -84,15 +94,31 @@ describe('fleet deploy', () => {
     const units = remote('etc', 'systemd', 'system');
     const env = remote('etc', 'jbot', 'fleet.env');
     const ssh = `${fakeSsh} -p 2222 -i /keys/jbot_deploy -o BatchMode=yes -o ConnectTimeout=15 deploy@vps-1.example.com`;
-    const commands = result.stdout.split('\n[vps-1]').slice(1).map((block) => block.slice(block.indexOf('\n$ ') + 3).replace(/\nthen: [^\n]*\n?$/, '').trimEnd());
+    const commands = result.stdout
+      .split('\n[vps-1]')
+      .slice(1)
+      .map((block) =>
+        block
+          .slice(block.indexOf('\n$ ') + 3)
+          .replace(/\nthen: [^\n]*\n?$/, '')
+          .trimEnd(),
+      );
     expect(commands).toHaveLength(8);
-    expect(commands[0]).toBe(`${ssh} 'test -r ${env} || { echo '\\''${env} is missing: write it (mode 0600) from .env.example, see deploy/README.md'\\'' >&2; exit 1; }'`);
+    expect(commands[0]).toBe(
+      `${ssh} 'test -r ${env} || { echo '\\''${env} is missing: write it (mode 0600) from .env.example, see deploy/README.md'\\'' >&2; exit 1; }'`,
+    );
     const dir = `${opt}/releases/${id}`;
-    expect(commands[1]).toBe(`git archive --format=tar ${sha} | ${ssh} 'set -e; mkdir -p ${opt}/releases; test ! -e ${dir} || { echo '\\''${dir} already exists'\\'' >&2; exit 1; }; mkdir ${dir}; tar -xf - -C ${dir}; echo ${id} > ${dir}/RELEASE'`);
+    expect(commands[1]).toBe(
+      `git archive --format=tar ${sha} | ${ssh} 'set -e; mkdir -p ${opt}/releases; test ! -e ${dir} || { echo '\\''${dir} already exists'\\'' >&2; exit 1; }; mkdir ${dir}; tar -xf - -C ${dir}; echo ${id} > ${dir}/RELEASE'`,
+    );
     expect(commands[2]).toBe(`${ssh} 'cd ${dir} && CI=true pnpm install --frozen-lockfile && pnpm fleet build'`);
-    expect(commands[3]).toMatch(new RegExp(`^${ssh.replaceAll('.', '\\.')} 'set -e\\nmkdir -p ${units} ${units}/jbot@\\.service\\.d ${units}/jbot@opsbot\\.service\\.d\\n`));
+    expect(commands[3]).toMatch(
+      new RegExp(`^${ssh.replaceAll('.', '\\.')} 'set -e\\nmkdir -p ${units} ${units}/jbot@\\.service\\.d ${units}/jbot@opsbot\\.service\\.d\\n`),
+    );
     expect(commands[3]).toContain(`ExecStart=${process.execPath} --enable-source-maps --max-semi-space-size=2 ${opt}/current/.data/build/%i.mjs`);
-    expect(commands[3]).toContain(`cat > ${units}/jbot@opsbot.service.d/memory.conf <<'\\''JBOT_UNIT'\\''\n# From memoryMax in the hosts file (deploy writes this).\n[Service]\nMemoryMax=320M\nJBOT_UNIT`);
+    expect(commands[3]).toContain(
+      `cat > ${units}/jbot@opsbot.service.d/memory.conf <<'\\''JBOT_UNIT'\\''\n# From memoryMax in the hosts file (deploy writes this).\n[Service]\nMemoryMax=320M\nJBOT_UNIT`,
+    );
     expect(commands[3]).toMatch(/-ge 254 \]; then\n.*restart-backoff\.conf[\s\S]*\nsystemctl daemon-reload'$/);
     expect(commands[4]).toBe(`${ssh} 'cd ${dir} && set -a && . ${env} && set +a && pnpm fleet migrate'`);
     expect(commands[5]).toBe(`${ssh} 'cd ${opt} && ln -sfn releases/${id} current.next && mv -T current.next current'`);
@@ -101,7 +127,9 @@ describe('fleet deploy', () => {
         `for unit in $(ls ${units}/jbot-fleet.target.wants 2>/dev/null); do case '\\'' jbot@salesbot.service jbot@opsbot.service jbot@sysbot.service '\\'' in *" $unit "*) ;; *) systemctl disable --now "$unit" ;; esac; done\n` +
         `systemctl restart jbot@salesbot.service jbot@opsbot.service jbot@sysbot.service\nsystemctl start jbot-fleet.target'`,
     );
-    expect(commands[7]).toBe(`${ssh} 'cd ${opt}/releases && current=$(basename "$(readlink ../current)") && ls -1 | sort | head -n -5 | while read -r old; do [ "$old" = "$current" ] || rm -rf "$old"; done'`);
+    expect(commands[7]).toBe(
+      `${ssh} 'cd ${opt}/releases && current=$(basename "$(readlink ../current)") && ls -1 | sort | head -n -5 | while read -r old; do [ "$old" = "$current" ] || rm -rf "$old"; done'`,
+    );
     expect(result.stdout).toContain('then: wait up to 120 s for running heartbeats of salesbot, opsbot, sysbot on vps-1 (fleet_heartbeats)');
     expect(logs().ssh).toEqual([]);
     expect(fs.existsSync(remote('opt'))).toBe(false);
@@ -121,7 +149,8 @@ describe('fleet deploy', () => {
     first = release(result.stdout)[1];
     const directory = remote('opt', 'jbot', 'releases', first);
     expect(fs.readFileSync(path.join(directory, 'RELEASE'), 'utf8').trim()).toBe(first);
-    for (const file of ['package.json', 'pnpm-lock.yaml', 'deploy/systemd/jbot@.service', 'packages/fleet/src/main.ts', 'supabase/migrations']) expect(fs.existsSync(path.join(directory, file)), file).toBe(true);
+    for (const file of ['package.json', 'pnpm-lock.yaml', 'deploy/systemd/jbot@.service', 'packages/fleet/src/main.ts', 'supabase/migrations'])
+      expect(fs.existsSync(path.join(directory, file)), file).toBe(true);
     expect(fs.readlinkSync(remote('opt', 'jbot', 'current'))).toBe(`releases/${first}`);
 
     const unit = fs.readFileSync(remote('etc', 'systemd', 'system', 'jbot@.service'), 'utf8');
@@ -179,7 +208,8 @@ describe('fleet deploy', () => {
     fs.writeFileSync(silent, '// a bot that never becomes ready\n');
     const forward = fleet(['deploy', 'vps-1', '--timeout', '2'], { FAKE_BEAT_SCRIPT: silent });
     expect(forward.status).toBe(1);
-    for (const bot of ['salesbot', 'opsbot', 'sysbot']) expect(forward.stdout).toMatch(new RegExp(`✗ ${bot}\\s+no new running heartbeat \\(running\\): journalctl -u jbot@${bot} -n 50 on vps-1`));
+    for (const bot of ['salesbot', 'opsbot', 'sysbot'])
+      expect(forward.stdout).toMatch(new RegExp(`✗ ${bot}\\s+no new running heartbeat \\(running\\): journalctl -u jbot@${bot} -n 50 on vps-1`));
     expect(forward.stderr).toContain('3 of 3 bot(s) did not come up on vps-1; to go back: pnpm fleet deploy vps-1 --rollback');
   });
 

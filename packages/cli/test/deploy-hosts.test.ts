@@ -18,13 +18,33 @@ describe('hosts file', () => {
     const hosts = loadHostsFile(path.join(repositoryRoot, 'deploy', 'hosts.example.json')).hosts;
     const vps1 = hosts.get('vps-1');
     const vps2 = hosts.get('vps-2');
-    expect(vps1).toMatchObject({ path: '/opt/jbot', unitDir: '/etc/systemd/system', envFile: '/etc/jbot/fleet.env', node: '/usr/bin/node', sudo: false, migrate: true, keepReleases: 5, ssh: { user: 'root', port: 22 } });
+    expect(vps1).toMatchObject({
+      path: '/opt/jbot',
+      unitDir: '/etc/systemd/system',
+      envFile: '/etc/jbot/fleet.env',
+      node: '/usr/bin/node',
+      sudo: false,
+      migrate: true,
+      keepReleases: 5,
+      ssh: { user: 'root', port: 22 },
+    });
     expect(vps2).toMatchObject({ sudo: true, migrate: false, ssh: { user: 'deploy' }, memoryMax: { studiobot: '384M' } });
     const placed = new Set([...hosts.values()].flatMap((host) => host.bots));
     expect(placed.size).toBe(10);
     // Every standby is a primary elsewhere (jbot too: its Telegram inbox follows a brain lease).
     for (const host of hosts.values()) for (const bot of host.standby) expect(placed.has(bot) && !host.bots.includes(bot)).toBe(true);
-    expect(hostBots(vps2 ?? expect.fail('vps-2'))).toEqual(['contentbot', 'adsbot', 'socialbot', 'studiobot', 'sysbot', 'jbot', 'salesbot', 'mktgbot', 'opsbot', 'shipbot']);
+    expect(hostBots(vps2 ?? expect.fail('vps-2'))).toEqual([
+      'contentbot',
+      'adsbot',
+      'socialbot',
+      'studiobot',
+      'sysbot',
+      'jbot',
+      'salesbot',
+      'mktgbot',
+      'opsbot',
+      'shipbot',
+    ]);
   });
 
   it('names every problem with its place', () => {
@@ -34,23 +54,27 @@ describe('hosts file', () => {
         'vps-2': { ssh: { host: 'b.example.com', port: 70000 }, path: 'opt/jbot', bots: ['salebot'], memoryMax: { opsbot: 'lots' }, colour: 'blue' },
       },
     });
-    expect(problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^hosts\.VPS 1: .*FLEET_HOST_ID/),
-      expect.stringMatching(/^hosts\.vps-2\.ssh\.port: /),
-      expect.stringMatching(/^hosts\.vps-2\.path: expected an absolute path/),
-      expect.stringMatching(/^hosts\.vps-2\.bots\[0\]: "salebot" is not a bot \(one of jbot, salesbot/),
-      expect.stringMatching(/^hosts\.vps-2\.memoryMax\.opsbot: expected a systemd size/),
-      expect.stringMatching(/^hosts\.vps-2: .*colour/),
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^hosts\.VPS 1: .*FLEET_HOST_ID/),
+        expect.stringMatching(/^hosts\.vps-2\.ssh\.port: /),
+        expect.stringMatching(/^hosts\.vps-2\.path: expected an absolute path/),
+        expect.stringMatching(/^hosts\.vps-2\.bots\[0\]: "salebot" is not a bot \(one of jbot, salesbot/),
+        expect.stringMatching(/^hosts\.vps-2\.memoryMax\.opsbot: expected a systemd size/),
+        expect.stringMatching(/^hosts\.vps-2: .*colour/),
+      ]),
+    );
   });
 
   it('rejects placements that make no sense', () => {
-    expect(problemsOf({
-      hosts: {
-        'vps-1': { ssh: { host: 'a.example.com' }, bots: ['salesbot', 'opsbot', 'opsbot'], standby: ['salesbot', 'shipbot'] },
-        'vps-2': { ssh: { host: 'b.example.com' }, bots: ['salesbot'] },
-      },
-    })).toEqual([
+    expect(
+      problemsOf({
+        hosts: {
+          'vps-1': { ssh: { host: 'a.example.com' }, bots: ['salesbot', 'opsbot', 'opsbot'], standby: ['salesbot', 'shipbot'] },
+          'vps-2': { ssh: { host: 'b.example.com' }, bots: ['salesbot'] },
+        },
+      }),
+    ).toEqual([
       'hosts.vps-1.standby: salesbot is also in this host\'s "bots"; a standby belongs on another host',
       'hosts.vps-1.bots: opsbot is listed twice',
       'hosts.vps-2.bots: salesbot is already a primary on vps-1; list it under "standby" on one of them',

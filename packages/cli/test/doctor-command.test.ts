@@ -4,7 +4,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot } from '@jbot/core';
-import { freshDatabase, startFakeAnthropic, startFakeDiscord, startFakeHubSpot, startTelegramEmulator, type FakeAnthropic, type FakeDiscord, type FakeHubSpot, type TelegramEmulator, type TestDatabase } from '@jbot/testkit';
+import {
+  freshDatabase,
+  startFakeAnthropic,
+  startFakeDiscord,
+  startFakeHubSpot,
+  startTelegramEmulator,
+  type FakeAnthropic,
+  type FakeDiscord,
+  type FakeHubSpot,
+  type TelegramEmulator,
+  type TestDatabase,
+} from '@jbot/testkit';
 
 // `fleet doctor --env-file <file>` as an operator runs it on a server, against a real database and
 // local fake services from testkit (Discord, Telegram, HubSpot, Anthropic).
@@ -26,12 +37,18 @@ describe('fleet doctor', () => {
     // Only the env file configures the run: nothing from this shell leaks in.
     const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: process.env['HOME'], LOG_LEVEL: 'warn' };
     // Asynchronous: the fake servers live in this process and must keep answering meanwhile.
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'doctor', '--env-file', file, '--bots', 'salesbot,jbot', ...args], { cwd: repositoryRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'doctor', '--env-file', file, '--bots', 'salesbot,jbot', ...args], {
+      cwd: repositoryRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    return new Promise<{ status: number | null; stdout: string; output: string }>((resolve) => child.once('close', (status) => resolve({ status, stdout, output: `${stdout}${stderr}` })));
+    return new Promise<{ status: number | null; stdout: string; output: string }>((resolve) =>
+      child.once('close', (status) => resolve({ status, stdout, output: `${stdout}${stderr}` })),
+    );
   };
   const goodEnv = () => [
     `DATABASE_URL=${database.url}`,
@@ -98,7 +115,19 @@ describe('fleet doctor', () => {
     expect(result.status).toBe(1);
     const failures = result.stdout.split('\n').filter((line) => line.startsWith('✗ '));
     const named = failures.map((line) => /^✗ (\S+):/.exec(line)?.[1]);
-    for (const variable of ['DATABASE_URL', 'FLEET_TZ', 'LOG_LEVEL', 'HEARTBEAT_INTERVAL_MS', 'DISCORD_CHANNEL_SALESBOT', 'DISCORD_CHANNEL_JBOT', 'DISCORD_APPROVER_USER_IDS', 'TELEGRAM_OPERATOR_CHAT_IDS', 'SHOPIFY_ADMIN_ACCESS_TOKEN', 'META_AD_ACCOUNT_ID', 'LLM_DAILY_BUDGET_USD']) {
+    for (const variable of [
+      'DATABASE_URL',
+      'FLEET_TZ',
+      'LOG_LEVEL',
+      'HEARTBEAT_INTERVAL_MS',
+      'DISCORD_CHANNEL_SALESBOT',
+      'DISCORD_CHANNEL_JBOT',
+      'DISCORD_APPROVER_USER_IDS',
+      'TELEGRAM_OPERATOR_CHAT_IDS',
+      'SHOPIFY_ADMIN_ACCESS_TOKEN',
+      'META_AD_ACCOUNT_ID',
+      'LLM_DAILY_BUDGET_USD',
+    ]) {
       expect(named, `${variable} in\n${result.stdout}`).toContain(variable);
     }
     // Each problem once, even though two bots read the Discord variables.
@@ -108,7 +137,8 @@ describe('fleet doctor', () => {
     expect(result.stdout).toMatch(/^✓ DISCORD_TOKEN: valid/m);
     expect(result.stdout).toContain('– database: not checked until its configuration above is fixed');
     expect(result.stdout).toMatch(/^\d+ problems? found$/m);
-    for (const secret of ['hunter2secret', 'discord-bot-token-abcdef', 'telegram-secret-token', 'meta-secret-token-value']) expect(result.output).not.toContain(secret);
+    for (const secret of ['hunter2secret', 'discord-bot-token-abcdef', 'telegram-secret-token', 'meta-secret-token-value'])
+      expect(result.output).not.toContain(secret);
   });
 
   it('rejected credentials, an unreachable database and an unknown model each get a ✗ with what to do; tokens never printed', async () => {
@@ -129,11 +159,14 @@ describe('fleet doctor', () => {
     expect(result.stdout).toMatch(/^✗ ANTHROPIC_API_KEY: rejected \(HTTP 401\): create a key/m);
     expect(result.stdout).toMatch(/^✗ HUBSPOT_ACCESS_TOKEN: rejected \(HTTP 401\)/m);
     expect(result.stdout).toMatch(/^4 problems? found$/m);
-    for (const secret of ['db-password-xyz', 'wrong-discord-token-123', 'sk-ant-wrong-key-987654', 'wrong-hubspot-token']) expect(result.output).not.toContain(secret);
+    for (const secret of ['db-password-xyz', 'wrong-discord-token-123', 'sk-ant-wrong-key-987654', 'wrong-hubspot-token'])
+      expect(result.output).not.toContain(secret);
 
     const model = await doctor([...goodEnv(), 'LLM_MODEL_SMART=claude-opus-5'].filter((line) => !line.startsWith('DISCORD')));
     expect(model.status).toBe(1);
-    expect(model.stdout).toContain('✗ LLM_MODEL_SMART: "claude-opus-5" is not a model this key can use: set LLM_MODEL_SMART to one of claude-haiku-5-5, claude-sonnet-5-5');
+    expect(model.stdout).toContain(
+      '✗ LLM_MODEL_SMART: "claude-opus-5" is not a model this key can use: set LLM_MODEL_SMART to one of claude-haiku-5-5, claude-sonnet-5-5',
+    );
     expect(model.output).not.toContain(ANTHROPIC_KEY);
   });
 });

@@ -40,7 +40,9 @@ describe('a URL-encoded secret in an error', () => {
     proxy = createServer((request, response) => {
       forwarded.push(request.url ?? '');
       response.writeHead(502, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: { message: `upstream graph.facebook.com did not answer ${request.method} ${request.url}`, type: 'ProxyError', code: 1 } }));
+      response.end(
+        JSON.stringify({ error: { message: `upstream graph.facebook.com did not answer ${request.method} ${request.url}`, type: 'ProxyError', code: 1 } }),
+      );
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   });
@@ -54,30 +56,58 @@ describe('a URL-encoded secret in an error', () => {
 
   it('appears in no log line, brain row or CLI output, and the errors still say what failed', async () => {
     const env = {
-      PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', DATABASE_URL: database.url, LOG_PRETTY: 'false', SIGNAL_POLL_MS: '200', FLEET_HOST_ID: 'test-host',
-      META_ACCESS_TOKEN: META_TOKEN, META_AD_ACCOUNT_ID: 'act_1001', META_API_BASE: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '/tmp',
+      DATABASE_URL: database.url,
+      LOG_PRETTY: 'false',
+      SIGNAL_POLL_MS: '200',
+      FLEET_HOST_ID: 'test-host',
+      META_ACCESS_TOKEN: META_TOKEN,
+      META_AD_ACCOUNT_ID: 'act_1001',
+      META_API_BASE: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
     };
     bot = spawn(process.execPath, ['--import', 'tsx', botMain, 'mktgbot'], { cwd: repositoryRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     bot.stdout?.on('data', (chunk: Buffer) => (botOutput += chunk.toString()));
     bot.stderr?.on('data', (chunk: Buffer) => (botOutput += chunk.toString()));
-    await waitFor(async () => ((await sql`select 1 from bot_heartbeats where bot = 'mktgbot' and status = 'running'`).length === 1 ? true : undefined), { what: 'mktgbot up', timeoutMs: 60_000, intervalMs: 200 });
+    await waitFor(async () => ((await sql`select 1 from bot_heartbeats where bot = 'mktgbot' and status = 'running'`).length === 1 ? true : undefined), {
+      what: 'mktgbot up',
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    });
 
     // The freight cascade reaches mktgbot: its handler reads the campaigns through the proxy and fails.
     const emitter = createSignalEmitter({ db, registry: fleetRuntime(db).registry, bot: 'opsbot' });
     const { id: signalId } = await emitter.emit('freight_delay', { shipment_id: 'SHKGH0525145', delay_days: 21 });
-    const [receipt] = await waitFor(async () => {
-      const rows = await sql<Array<{ error: string }>>`select error from signal_receipts where signal_id = ${signalId} and consumer_bot = 'mktgbot' and error is not null`;
-      return rows.length > 0 ? rows : undefined;
-    }, { what: 'the handler failure recorded', timeoutMs: 30_000, intervalMs: 100 });
+    const [receipt] = await waitFor(
+      async () => {
+        const rows = await sql<
+          Array<{ error: string }>
+        >`select error from signal_receipts where signal_id = ${signalId} and consumer_bot = 'mktgbot' and error is not null`;
+        return rows.length > 0 ? rows : undefined;
+      },
+      { what: 'the handler failure recorded', timeoutMs: 30_000, intervalMs: 100 },
+    );
 
     // An approved pause fails the same way inside the executor (side-effect ledger, approval row).
-    const approvals = createApprovals({ db, bot: 'mktgbot', log: silent, channel: createLocalRecordingChannel({ db, bot: 'mktgbot', target: '#mktg-bot', log: silent, show: () => {} }) });
-    const { approval } = await approvals.request({ action: 'pause_campaigns', title: 'Pause 1 ad campaign', draft: { campaigns: [{ campaign_id: '120200000000001', campaign: 'DW | Prospecting | Coastal Fog Candle' }] } });
+    const approvals = createApprovals({
+      db,
+      bot: 'mktgbot',
+      log: silent,
+      channel: createLocalRecordingChannel({ db, bot: 'mktgbot', target: '#mktg-bot', log: silent, show: () => {} }),
+    });
+    const { approval } = await approvals.request({
+      action: 'pause_campaigns',
+      title: 'Pause 1 ad campaign',
+      draft: { campaigns: [{ campaign_id: '120200000000001', campaign: 'DW | Prospecting | Coastal Fog Candle' }] },
+    });
     await decideApproval(db, { approvalId: approval.id, decision: 'approved', decidedBy: 'cli:ana', decidedVia: 'local' });
-    const [failed] = await waitFor(async () => {
-      const rows = await sql<Array<{ error: string }>>`select error from approvals where id = ${approval.id} and status = 'failed'`;
-      return rows.length > 0 ? rows : undefined;
-    }, { what: 'the approved pause failed', timeoutMs: 30_000, intervalMs: 100 });
+    const [failed] = await waitFor(
+      async () => {
+        const rows = await sql<Array<{ error: string }>>`select error from approvals where id = ${approval.id} and status = 'failed'`;
+        return rows.length > 0 ? rows : undefined;
+      },
+      { what: 'the approved pause failed', timeoutMs: 30_000, intervalMs: 100 },
+    );
 
     // A row written by a process that did not know the secret (another host, an older release):
     // the CLI still prints it scrubbed.
@@ -90,7 +120,9 @@ describe('a URL-encoded secret in an error', () => {
 
     // The token really travelled encoded, and the stored errors still say what failed.
     expect(forwarded.some((url) => url.includes(`access_token=${encodeURIComponent(META_TOKEN)}`))).toBe(true);
-    expect(receipt?.error).toMatch(/^ConnectorError: Meta campaigns list failed: upstream graph\.facebook\.com did not answer GET \/v\d+\.\d+\/act_1001\/campaigns\?.*access_token=\[redacted\]/);
+    expect(receipt?.error).toMatch(
+      /^ConnectorError: Meta campaigns list failed: upstream graph\.facebook\.com did not answer GET \/v\d+\.\d+\/act_1001\/campaigns\?.*access_token=\[redacted\]/,
+    );
     expect(failed?.error).toMatch(/Meta campaign pause failed: .*access_token=\[redacted\]/);
 
     // Log lines: the bot's whole output, and the failure logged under its class.
@@ -98,7 +130,9 @@ describe('a URL-encoded secret in an error', () => {
     expect(botOutput).not.toContain(TAIL);
 
     // Brain rows: every row of every table.
-    const tables = await sql<Array<{ table_name: string }>>`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`;
+    const tables = await sql<
+      Array<{ table_name: string }>
+    >`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`;
     const leaks: string[] = [];
     for (const { table_name: table } of tables) {
       const rows = await sql.unsafe<Array<{ row: string }>>(`select t::text as row from "${table}" t`);

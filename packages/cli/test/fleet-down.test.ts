@@ -42,17 +42,16 @@ describe('fleet commands when the fleet is not running', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it.each([
-    [['demo', 'monday']],
-    [['run', 'sysbot/fleet-monitor']],
-    [['reply', 'abcd1234', 'follow up']],
-  ])('local fleet down: fleet %j says it is not running and how to start it, and starts nothing', async (argv) => {
-    const { code, text } = await fleet(local, ...argv);
-    expect(code).toBe(1);
-    expect(text).toBe(`The local fleet is not running (no brain on port ${port}): start it with \`pnpm start\` (in another terminal), then run this again.`);
-    expect(await portOpen(port)).toBe(false);
-    expect(fs.existsSync(path.join(dataDir, 'pg'))).toBe(false);
-  });
+  it.each([[['demo', 'monday']], [['run', 'sysbot/fleet-monitor']], [['reply', 'abcd1234', 'follow up']]])(
+    'local fleet down: fleet %j says it is not running and how to start it, and starts nothing',
+    async (argv) => {
+      const { code, text } = await fleet(local, ...argv);
+      expect(code).toBe(1);
+      expect(text).toBe(`The local fleet is not running (no brain on port ${port}): start it with \`pnpm start\` (in another terminal), then run this again.`);
+      expect(await portOpen(port)).toBe(false);
+      expect(fs.existsSync(path.join(dataDir, 'pg'))).toBe(false);
+    },
+  );
 
   it('read-only commands read the stopped brain and stop the Postgres they started', async () => {
     const status = await fleet(local, 'status');
@@ -68,7 +67,9 @@ describe('fleet commands when the fleet is not running', () => {
     const env = { DATABASE_URL: database.url };
     const { code, text } = await fleet(env, 'demo', 'freight');
     expect(code).toBe(1);
-    expect(text).toMatch(/^Not running: opsbot \(never started on this brain\), shipbot \(never started on this brain\), salesbot \(never started on this brain\), mktgbot \(never started on this brain\)\. This needs the running fleet: start it \(`pnpm start` here, or `systemctl start jbot-fleet.target` on its hosts\), then run this again\.$/);
+    expect(text).toMatch(
+      /^Not running: opsbot \(never started on this brain\), shipbot \(never started on this brain\), salesbot \(never started on this brain\), mktgbot \(never started on this brain\)\. This needs the running fleet: start it \(`pnpm start` here, or `systemctl start jbot-fleet.target` on its hosts\), then run this again\.$/,
+    );
     const runs = await fleet(env, 'runs', '--json');
     expect(JSON.parse(runs.text)).toEqual([]);
   });

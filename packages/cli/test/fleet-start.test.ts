@@ -9,7 +9,12 @@ import { freshDatabase, waitFor, type TestDatabase } from '@jbot/testkit';
 
 const cli = path.join(repositoryRoot, 'packages', 'cli', 'src', 'main.ts');
 
-interface Beat { [column: string]: unknown; bot: string; status: string; pid: number }
+interface Beat {
+  [column: string]: unknown;
+  bot: string;
+  status: string;
+  pid: number;
+}
 
 describe('fleet start / status / migrate', () => {
   let database: TestDatabase;
@@ -34,17 +39,28 @@ describe('fleet start / status / migrate', () => {
   it('starts ten bot processes with heartbeats, and Ctrl-C stops them all cleanly', async () => {
     const supervisor = spawn(process.execPath, ['--import', 'tsx', cli, 'start'], {
       // Its own data directory: one supervisor per data directory, and a developer's `pnpm start` may hold the checkout's.
-      env: { ...process.env, DATABASE_URL: database.url, FLEET_DATA_DIR: dataDirectory, HEARTBEAT_INTERVAL_MS: '1000', FLEET_HOST_ID: 'test-host', FLEET_SAMPLE_DATA: 'true', SIGNAL_POLL_MS: '250' },
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        FLEET_DATA_DIR: dataDirectory,
+        HEARTBEAT_INTERVAL_MS: '1000',
+        FLEET_HOST_ID: 'test-host',
+        FLEET_SAMPLE_DATA: 'true',
+        SIGNAL_POLL_MS: '250',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     supervisor.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     supervisor.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const running = await waitFor(async () => {
-      const rows = await db.rpc<Beat>('fleet_heartbeats');
-      const up = rows.filter((row) => row.status === 'running');
-      return up.length === BOT_NAMES.length ? up : undefined;
-    }, { timeoutMs: 90_000, intervalMs: 250, what: 'ten running heartbeats' });
+    const running = await waitFor(
+      async () => {
+        const rows = await db.rpc<Beat>('fleet_heartbeats');
+        const up = rows.filter((row) => row.status === 'running');
+        return up.length === BOT_NAMES.length ? up : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 250, what: 'ten running heartbeats' },
+    );
     expect(running.map((row) => row.bot).sort()).toEqual([...BOT_NAMES].sort());
     expect(new Set(running.map((row) => row.pid)).size).toBe(10);
 
@@ -54,15 +70,26 @@ describe('fleet start / status / migrate', () => {
     // A job run on demand goes through the brain to the running sysbot process.
     const crons = spawnSync(process.execPath, ['--import', 'tsx', cli, 'crons'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8' });
     expect(crons.stdout).toMatch(/sysbot\s+fleet-monitor\s+\* \* \* \* \*/);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', cli, 'run', 'sysbot/fleet-monitor'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', cli, 'run', 'sysbot/fleet-monitor'], {
+      env: { ...process.env, DATABASE_URL: database.url },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.stdout).toMatch(/succeeded on test-host/);
     expect(run.status).toBe(0);
-    const runs = spawnSync(process.execPath, ['--import', 'tsx', cli, 'runs', '--bot', 'sysbot'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8' });
+    const runs = spawnSync(process.execPath, ['--import', 'tsx', cli, 'runs', '--bot', 'sysbot'], {
+      env: { ...process.env, DATABASE_URL: database.url },
+      encoding: 'utf8',
+    });
     expect(runs.stdout).toMatch(/\(manual\)\s+sysbot\s+fleet-monitor\s+succeeded/);
 
     // The sample company was loaded at start; the freight demo runs the cascade on the live fleet.
     expect(output).toMatch(/Sample company Harbor & Pine loaded: \d+ deals, .* — try `pnpm fleet demo freight`/);
-    const demo = spawnSync(process.execPath, ['--import', 'tsx', cli, 'demo', 'freight'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8', timeout: 90_000 });
+    const demo = spawnSync(process.execPath, ['--import', 'tsx', cli, 'demo', 'freight'], {
+      env: { ...process.env, DATABASE_URL: database.url },
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
     expect(demo.stdout).toMatch(/SHKGH0525145 is 21 days late/);
     expect(demo.stdout).toMatch(/salesbot\s+Send 1 delay notice/);
     expect(demo.stdout).toMatch(/mktgbot\s+Pause \d+ ad campaigns?/);

@@ -16,13 +16,21 @@ describe('fleet llm off|on against real ctx.llm calls', () => {
 
   const run = async (command: typeof costsCommand, argv: string[], env: Record<string, string> = {}) => {
     const lines: string[] = [];
-    const io = { out: (line: string) => lines.push(line), error: (line: string) => lines.push(`error: ${line}`), env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent', USER: 'ana', ...env } };
+    const io = {
+      out: (line: string) => lines.push(line),
+      error: (line: string) => lines.push(`error: ${line}`),
+      env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent', USER: 'ana', ...env },
+    };
     const code = await command.run(argv, io);
     return { code, text: lines.join('\n') };
   };
   const llmOf = (bot: string) =>
-    buildBotServices(defineBot({ name: bot, purpose: 'test' }), { db, log: silent, host: 'test', llm: loadLlmConfig({ ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.url }) })
-      .context(new AbortController().signal, silent, { job: 'hubspot-sync', runId: 'run-1' }).llm;
+    buildBotServices(defineBot({ name: bot, purpose: 'test' }), {
+      db,
+      log: silent,
+      host: 'test',
+      llm: loadLlmConfig({ ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.url }),
+    }).context(new AbortController().signal, silent, { job: 'hubspot-sync', runId: 'run-1' }).llm;
 
   beforeAll(async () => {
     database = await freshDatabase();
@@ -37,7 +45,9 @@ describe('fleet llm off|on against real ctx.llm calls', () => {
 
   it('off stops every bot at once, before a request is sent; on resumes; the line names the engine', async () => {
     await llmOf('salesbot').complete({ tier: 'smart', system: 'Review deals.', prompt: 'Which are stale?' });
-    expect((await run(llmCommand, ['off'])).text).toMatch(/^LLM: offline drafter \(no ANTHROPIC_API_KEY.* · SWITCHED OFF \(`fleet llm on` resumes\) · today \$0\.\d{4} of \$5\.00 fleet cap$/);
+    expect((await run(llmCommand, ['off'])).text).toMatch(
+      /^LLM: offline drafter \(no ANTHROPIC_API_KEY.* · SWITCHED OFF \(`fleet llm on` resumes\) · today \$0\.\d{4} of \$5\.00 fleet cap$/,
+    );
     const sent = anthropic.requests.length;
     await expect(llmOf('salesbot').complete({ system: 's', prompt: 'p' })).rejects.toBeInstanceOf(LlmKillSwitchError);
     await expect(llmOf('jbot').complete({ system: 's', prompt: 'p' })).rejects.toThrow(/switched off.*`pnpm fleet llm on` to resume/);
@@ -50,6 +60,9 @@ describe('fleet llm off|on against real ctx.llm calls', () => {
 
   it('fleet costs: a future --since shows nothing; an unknown --by is a usage error', async () => {
     expect((await run(costsCommand, ['--since', new Date(Date.now() + 3_600_000).toISOString()])).text).toContain('total: 0 calls, $0.0000');
-    expect(await run(costsCommand, ['--by', 'host'])).toMatchObject({ code: 64, text: expect.stringMatching(/--by must be one of bot, job, model \(got "host"\)/) });
+    expect(await run(costsCommand, ['--by', 'host'])).toMatchObject({
+      code: 64,
+      text: expect.stringMatching(/--by must be one of bot, job, model \(got "host"\)/),
+    });
   });
 });

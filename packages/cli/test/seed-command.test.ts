@@ -14,7 +14,11 @@ describe('fleet seed', () => {
 
   it('loads the sample company once, keeps it on a second run, reloads on --reset', async () => {
     const lines: string[] = [];
-    const io = { out: (line: string) => lines.push(line), error: (line: string) => lines.push(`error: ${line}`), env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent' } };
+    const io = {
+      out: (line: string) => lines.push(line),
+      error: (line: string) => lines.push(`error: ${line}`),
+      env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent' },
+    };
     expect(await seedCommand.run([], io)).toBe(0);
     expect(lines.at(-1)).toMatch(/^sample company loaded: 62 deals, 155 orders, 8 inbound shipments, 12 ad campaigns/);
     expect(await seedCommand.run([], io)).toBe(0);
@@ -23,14 +27,20 @@ describe('fleet seed', () => {
     expect(JSON.parse(lines.at(-1) ?? '{}')).toMatchObject({ loaded: true, deals: 62 });
   });
 
-  it('--reset on a brain that is not the local one reloads the sample company but keeps the fleet\'s signals', async () => {
+  it("--reset on a brain that is not the local one reloads the sample company but keeps the fleet's signals", async () => {
     const sql = postgres(database.url, { max: 1 });
     try {
       await sql`insert into bot_signals (source_bot, signal_type, severity) values ('opsbot', 'freight_delay', 'alert')`;
       const lines: string[] = [];
-      const io = { out: (line: string) => lines.push(line), error: (line: string) => lines.push(`error: ${line}`), env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent' } };
+      const io = {
+        out: (line: string) => lines.push(line),
+        error: (line: string) => lines.push(`error: ${line}`),
+        env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent' },
+      };
       expect(await seedCommand.run(['--reset'], io)).toBe(0);
-      expect(lines.at(-1)).toBe("kept the fleet's signals, approvals and messages: this is not the local brain (set FLEET_SAMPLE_DATA=true if it is a demo database)");
+      expect(lines.at(-1)).toBe(
+        "kept the fleet's signals, approvals and messages: this is not the local brain (set FLEET_SAMPLE_DATA=true if it is a demo database)",
+      );
       expect(await sql`select 1 from bot_signals`).toHaveLength(1);
       expect(await seedCommand.run(['--reset'], { ...io, env: { ...io.env, FLEET_SAMPLE_DATA: 'true' } })).toBe(0);
       expect(lines.at(-1)).toMatch(/^forgot the fleet's work on the old copy: 1 signal, 0 approvals, 0 messages/);

@@ -38,7 +38,15 @@ describe('standby: salesbot on two hosts', () => {
   const startHost = (host: string, url = database.url, extraEnv: Record<string, string> = {}) => {
     const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
       cwd: repositoryRoot,
-      env: { ...process.env, DATABASE_URL: url, FLEET_HOST_ID: host, HEARTBEAT_INTERVAL_MS: '1000', LOG_LEVEL: 'warn', STANDBY_TICK_LOG: path.join(directory, `ticks-${url.split('/').at(-1) ?? ''}.log`), ...extraEnv },
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        FLEET_HOST_ID: host,
+        HEARTBEAT_INTERVAL_MS: '1000',
+        LOG_LEVEL: 'warn',
+        STANDBY_TICK_LOG: path.join(directory, `ticks-${url.split('/').at(-1) ?? ''}.log`),
+        ...extraEnv,
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -67,7 +75,11 @@ describe('standby: salesbot on two hosts', () => {
   it('one host is killed; the other runs every following tick; zero duplicate runs', async () => {
     const hostA = startHost('vps-1');
     const hostB = startHost('vps-2');
-    await waitFor(async () => (await db.rpc<Beat>('fleet_heartbeats')).filter((row) => row.bot === 'salesbot' && row.status === 'running').length === 2, { timeoutMs: 60_000, intervalMs: 200, what: 'salesbot running on vps-1 and vps-2' });
+    await waitFor(async () => (await db.rpc<Beat>('fleet_heartbeats')).filter((row) => row.bot === 'salesbot' && row.status === 'running').length === 2, {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: 'salesbot running on vps-1 and vps-2',
+    });
     const bothUp = Date.now();
     await waitFor(async () => (await succeededSince(bothUp)).length >= 6, { timeoutMs: 30_000, intervalMs: 200, what: 'six ticks with both hosts up' });
 
@@ -76,16 +88,24 @@ describe('standby: salesbot on two hosts', () => {
     await aDied;
     const killedAt = Date.now();
     // Allow for a run vps-1 held when it died: its job stays blocked until the lease expires.
-    await waitFor(async () => (await succeededSince(killedAt + 1000)).length >= 6, { timeoutMs: LEASE_MS + 30_000, intervalMs: 200, what: 'six ticks after vps-1 died' });
+    await waitFor(async () => (await succeededSince(killedAt + 1000)).length >= 6, {
+      timeoutMs: LEASE_MS + 30_000,
+      intervalMs: 200,
+      what: 'six ticks after vps-1 died',
+    });
     const bExited = new Promise<number | null>((resolve) => hostB.once('exit', resolve));
     hostB.kill('SIGTERM');
     expect(await bExited).toBe(0);
 
     const rows = (await runs()).filter((row) => !row.manual).sort((left, right) => left.scheduled_for.localeCompare(right.scheduled_for));
-    const executions = fs.readFileSync(path.join(directory, `ticks-${database.url.split('/').at(-1) ?? ''}.log`), 'utf8').trim().split('\n').map((line) => {
-      const [scheduledFor = '', host = ''] = line.split(' ');
-      return { scheduledFor: new Date(scheduledFor).toISOString(), host };
-    });
+    const executions = fs
+      .readFileSync(path.join(directory, `ticks-${database.url.split('/').at(-1) ?? ''}.log`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [scheduledFor = '', host = ''] = line.split(' ');
+        return { scheduledFor: new Date(scheduledFor).toISOString(), host };
+      });
 
     // Zero duplicates: every tick executed at most once (by the processes' own record), and
     // exactly the succeeded rows executed, each on the host the brain says claimed it.
@@ -93,7 +113,9 @@ describe('standby: salesbot on two hosts', () => {
     expect(new Set(executedTicks).size).toBe(executedTicks.length);
     expect(new Set(rows.map((row) => row.scheduled_for)).size).toBe(rows.length);
     const succeeded = rows.filter((row) => row.status === 'succeeded');
-    expect(new Map(executions.map((execution) => [execution.scheduledFor, execution.host]))).toEqual(new Map(succeeded.map((row) => [new Date(row.scheduled_for).toISOString(), row.host])));
+    expect(new Map(executions.map((execution) => [execution.scheduledFor, execution.host]))).toEqual(
+      new Map(succeeded.map((row) => [new Date(row.scheduled_for).toISOString(), row.host])),
+    );
 
     // Both hosts were live contenders for the ticks before the kill.
     const beforeKill = succeeded.filter((row) => Date.parse(row.scheduled_for) < killedAt - 1000);
@@ -110,12 +132,18 @@ describe('standby: salesbot on two hosts', () => {
     for (let second = first; second <= last; second += 1000) {
       const row = bySecond.get(second);
       if (row === undefined) problems.push(`${new Date(second).toISOString()}: no run`);
-      else if (row.status !== 'succeeded' && !dead.some((run) => run === row || (row.status === 'skipped' && second - Date.parse(run.scheduled_for) <= LEASE_MS))) problems.push(`${row.scheduled_for}: ${row.status} on ${row.host}`);
+      else if (
+        row.status !== 'succeeded' &&
+        !dead.some((run) => run === row || (row.status === 'skipped' && second - Date.parse(run.scheduled_for) <= LEASE_MS))
+      )
+        problems.push(`${row.scheduled_for}: ${row.status} on ${row.host}`);
     }
     expect(problems).toEqual([]);
 
     const split = { 'vps-1': beforeKill.filter((row) => row.host === 'vps-1').length, 'vps-2': beforeKill.filter((row) => row.host === 'vps-2').length };
-    process.stdout.write(`standby: ${rows.length} ticks over ${(last - first) / 1000 + 1} s; before the kill vps-1 won ${split['vps-1']}, vps-2 won ${split['vps-2']}; after it vps-2 ran ${afterKill.length}; in flight at the kill: ${dead.length}\n`);
+    process.stdout.write(
+      `standby: ${rows.length} ticks over ${(last - first) / 1000 + 1} s; before the kill vps-1 won ${split['vps-1']}, vps-2 won ${split['vps-2']}; after it vps-2 ran ${afterKill.length}; in flight at the kill: ${dead.length}\n`,
+    );
   }, 150_000);
 
   it('a host killed in the middle of a run blocks that job only until its lease ends; the run is abandoned, never run twice', async () => {
@@ -124,18 +152,38 @@ describe('standby: salesbot on two hosts', () => {
     try {
       const log = path.join(directory, `ticks-${second.url.split('/').at(-1) ?? ''}.log`);
       const holder = startHost('vps-1', second.url, { STANDBY_SLOW_MS: '600000' });
-      await waitFor(async () => (await secondDb.rpc<Beat>('fleet_heartbeats')).some((row) => row.status === 'running'), { timeoutMs: 60_000, intervalMs: 200, what: 'vps-1 up' });
+      await waitFor(async () => (await secondDb.rpc<Beat>('fleet_heartbeats')).some((row) => row.status === 'running'), {
+        timeoutMs: 60_000,
+        intervalMs: 200,
+        what: 'vps-1 up',
+      });
       const survivor = startHost('vps-2', second.url);
-      await waitFor(async () => (await secondDb.rpc<Beat>('fleet_heartbeats')).filter((row) => row.status === 'running').length === 2, { timeoutMs: 60_000, intervalMs: 200, what: 'both up' });
+      await waitFor(async () => (await secondDb.rpc<Beat>('fleet_heartbeats')).filter((row) => row.status === 'running').length === 2, {
+        timeoutMs: 60_000,
+        intervalMs: 200,
+        what: 'both up',
+      });
       // Kill vps-1 while it is inside a run (it logged the start and is now holding the claim).
-      await waitFor(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes(' vps-1 '), { timeoutMs: 30_000, intervalMs: 20, what: 'vps-1 inside a run' });
+      await waitFor(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes(' vps-1 '), {
+        timeoutMs: 30_000,
+        intervalMs: 20,
+        what: 'vps-1 inside a run',
+      });
       const died = new Promise((resolve) => holder.once('exit', resolve));
       holder.kill('SIGKILL');
       await died;
       const killedAt = Date.now();
       const allRuns = () => secondDb.rpc<RunRow>('list_cron_runs', { p_bot: 'salesbot', p_job: 'standby-tick', p_limit: 100_000 });
-      await waitFor(async () => (await allRuns()).filter((row) => row.host === 'vps-2' && row.status === 'succeeded' && Date.parse(row.scheduled_for) > killedAt).length >= 3, { timeoutMs: LEASE_MS + 40_000, intervalMs: 250, what: 'vps-2 running ticks again' });
-      await waitFor(async () => (await allRuns()).some((row) => row.host === 'vps-1' && row.status === 'abandoned'), { timeoutMs: 20_000, intervalMs: 250, what: 'the dead run marked abandoned' });
+      await waitFor(
+        async () =>
+          (await allRuns()).filter((row) => row.host === 'vps-2' && row.status === 'succeeded' && Date.parse(row.scheduled_for) > killedAt).length >= 3,
+        { timeoutMs: LEASE_MS + 40_000, intervalMs: 250, what: 'vps-2 running ticks again' },
+      );
+      await waitFor(async () => (await allRuns()).some((row) => row.host === 'vps-1' && row.status === 'abandoned'), {
+        timeoutMs: 20_000,
+        intervalMs: 250,
+        what: 'the dead run marked abandoned',
+      });
       const exited = new Promise<number | null>((resolve) => survivor.once('exit', resolve));
       survivor.kill('SIGTERM');
       expect(await exited).toBe(0);
@@ -147,7 +195,11 @@ describe('standby: salesbot on two hosts', () => {
       expect(dead.map((row) => row.status)).toEqual(['abandoned']);
       const deadTick = Date.parse(dead[0]?.scheduled_for ?? '');
       // Each tick executed at most once, and the abandoned one was not run again elsewhere.
-      const executed = fs.readFileSync(log, 'utf8').trim().split('\n').map((line) => new Date(line.split(' ')[0] ?? '').toISOString());
+      const executed = fs
+        .readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => new Date(line.split(' ')[0] ?? '').toISOString());
       expect(new Set(executed).size).toBe(executed.length);
       // After the dead run, vps-2 skips the job only while the dead run's lease is live, then runs every tick.
       const afterDead = rows.filter((row) => Date.parse(row.scheduled_for) > deadTick);
@@ -155,11 +207,18 @@ describe('standby: salesbot on two hosts', () => {
       const blockedMs = Date.parse(firstRun?.scheduled_for ?? '') - deadTick;
       // (How long it stayed blocked is printed below as a figure, not asserted: it is a time.)
       expect(blockedMs).toBeGreaterThan(0);
-      expect(afterDead.filter((row) => Date.parse(row.scheduled_for) < Date.parse(firstRun?.scheduled_for ?? '')).every((row) => row.status === 'skipped' && row.host === 'vps-2')).toBe(true);
+      expect(
+        afterDead
+          .filter((row) => Date.parse(row.scheduled_for) < Date.parse(firstRun?.scheduled_for ?? ''))
+          .every((row) => row.status === 'skipped' && row.host === 'vps-2'),
+      ).toBe(true);
       const resumed = afterDead.filter((row) => Date.parse(row.scheduled_for) >= Date.parse(firstRun?.scheduled_for ?? ''));
       expect(resumed.map((row) => `${row.status}@${row.host}`)).toEqual(resumed.map(() => 'succeeded@vps-2'));
-      for (let index = 1; index < resumed.length; index += 1) expect(Date.parse(resumed[index]?.scheduled_for ?? '') - Date.parse(resumed[index - 1]?.scheduled_for ?? '')).toBe(1000);
-      process.stdout.write(`standby (killed mid-run): the job was blocked ${blockedMs} ms after the dead run's tick (lease ${LEASE_MS} ms), then ${resumed.length} consecutive ticks on vps-2\n`);
+      for (let index = 1; index < resumed.length; index += 1)
+        expect(Date.parse(resumed[index]?.scheduled_for ?? '') - Date.parse(resumed[index - 1]?.scheduled_for ?? '')).toBe(1000);
+      process.stdout.write(
+        `standby (killed mid-run): the job was blocked ${blockedMs} ms after the dead run's tick (lease ${LEASE_MS} ms), then ${resumed.length} consecutive ticks on vps-2\n`,
+      );
     } finally {
       await secondDb.close();
       await second.drop();

@@ -30,26 +30,49 @@ describe('pnpm start log lines', () => {
   it('renders the Markdown the bots write for Discord: bold on a terminal, plain on a pipe; links readable; code kept', () => {
     expect(formatLogLine('salesbot', '**Deals** (2)')).toBe('salesbot   Deals (2)');
     expect(formatLogLine('salesbot', '**Deals** (2)', (text) => text, true)).toBe('salesbot   \u001b[1mDeals\u001b[22m (2)');
-    expect(renderMarkdown('see [the deal](https://app.hubspot.com/d/1) — run `pnpm fleet approvals`', false)).toBe('see the deal (https://app.hubspot.com/d/1) — run `pnpm fleet approvals`');
+    expect(renderMarkdown('see [the deal](https://app.hubspot.com/d/1) — run `pnpm fleet approvals`', false)).toBe(
+      'see the deal (https://app.hubspot.com/d/1) — run `pnpm fleet approvals`',
+    );
     expect(renderMarkdown('2 ** 3 stays', false)).toBe('2 ** 3 stays');
     const telegram = JSON.stringify({ level: 30, time: at, bot: 'jbot', channel: 'telegram(local)', chatId: 'local-operator', msg: '**Morning brief**' });
     expect(formatLogLine('jbot', telegram)).toBe('08:30:01 jbot       info  → Telegram: Morning brief');
   });
 
   it('shows timestamps in context fields to the second', () => {
-    const line = JSON.stringify({ level: 30, time: at, bot: 'salesbot', job: 'hubspot-sync', scheduledFor: '2026-12-01T09:07:30.467Z', msg: 'job hubspot-sync started' });
+    const line = JSON.stringify({
+      level: 30,
+      time: at,
+      bot: 'salesbot',
+      job: 'hubspot-sync',
+      scheduledFor: '2026-12-01T09:07:30.467Z',
+      msg: 'job hubspot-sync started',
+    });
     expect(formatLogLine('salesbot', line)).toBe('08:30:01 salesbot   info  job hubspot-sync started  job=hubspot-sync scheduledFor=2026-12-01T09:07:30Z');
   });
 
   it("shows the operator's typed line as theirs", () => {
-    const typed = JSON.stringify({ level: 30, time: at, bot: 'jbot', channel: 'telegram(local)', chatId: 'local-operator', direction: 'in', replyTo: 17, msg: '2 follow up on both' });
+    const typed = JSON.stringify({
+      level: 30,
+      time: at,
+      bot: 'jbot',
+      channel: 'telegram(local)',
+      chatId: 'local-operator',
+      direction: 'in',
+      replyTo: 17,
+      msg: '2 follow up on both',
+    });
     expect(formatLogLine('jbot', typed)).toBe('08:30:01 jbot       info  ← you: 2 follow up on both');
   });
 
-  it('off a terminal the log stays JSON: bot lines as they are, anything else wrapped, the supervisor\'s own lines too', () => {
+  it("off a terminal the log stays JSON: bot lines as they are, anything else wrapped, the supervisor's own lines too", () => {
     const line = JSON.stringify({ level: 30, time: at, bot: 'salesbot', msg: 'stale deals found' });
     expect(jsonLogLine('salesbot', line)).toBe(line);
-    expect(JSON.parse(jsonLogLine('shipbot', '── #ship-bot · shipbot ──'))).toMatchObject({ level: 30, bot: 'shipbot', channel: 'console', msg: '── #ship-bot · shipbot ──' });
+    expect(JSON.parse(jsonLogLine('shipbot', '── #ship-bot · shipbot ──'))).toMatchObject({
+      level: 30,
+      bot: 'shipbot',
+      channel: 'console',
+      msg: '── #ship-bot · shipbot ──',
+    });
     expect(JSON.parse(jsonLogLine('shipbot', 'TypeError: boom', 'stderr'))).toMatchObject({ level: 50, msg: 'TypeError: boom' });
     expect(prettyOutput({}, true)).toBe(true);
     expect(prettyOutput({}, false)).toBe(false);

@@ -21,7 +21,10 @@ const alive = (pid: number) => {
 const portOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 
@@ -41,7 +44,13 @@ describe('fleet start: Ctrl-C, a second Ctrl-C, and one supervisor per data dire
   });
   let port = 0;
   const env = () => {
-    const values: NodeJS.ProcessEnv = { ...process.env, FLEET_DATA_DIR: dataDirectory, EMBEDDED_PG_PORT: String(port), HEARTBEAT_INTERVAL_MS: '1000', FLEET_HOST_ID: 'test-host' };
+    const values: NodeJS.ProcessEnv = {
+      ...process.env,
+      FLEET_DATA_DIR: dataDirectory,
+      EMBEDDED_PG_PORT: String(port),
+      HEARTBEAT_INTERVAL_MS: '1000',
+      FLEET_HOST_ID: 'test-host',
+    };
     for (const name of ['DATABASE_URL', 'SUPABASE_URL', 'SUPABASE_SERVICE_ROLE_KEY', 'DISCORD_TOKEN', 'TELEGRAM_BOT_TOKEN']) delete values[name];
     return values;
   };
@@ -49,19 +58,28 @@ describe('fleet start: Ctrl-C, a second Ctrl-C, and one supervisor per data dire
   // Start the fleet and wait for its bots' heartbeats; returns the supervisor, its output, the
   // bot pids and the Postgres server's pid.
   const start = async () => {
-    const supervisor = spawn(process.execPath, ['--import', 'tsx', cli, 'start', '--bots', BOTS.join(','), '--from-source'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const supervisor = spawn(process.execPath, ['--import', 'tsx', cli, 'start', '--bots', BOTS.join(','), '--from-source'], {
+      env: env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     started.push(supervisor);
     const run = { supervisor, output: '', exited: new Promise<void>((resolve) => supervisor.once('close', () => resolve())) };
     supervisor.stdout?.on('data', (chunk: Buffer) => (run.output += chunk.toString()));
     supervisor.stderr?.on('data', (chunk: Buffer) => (run.output += chunk.toString()));
     const db = createPostgresDb({ url: embeddedUrl(port), poolMax: 1 });
     try {
-      const beats = await waitFor(async () => {
-        if (supervisor.exitCode !== null) throw new Error(`fleet start exited with code ${supervisor.exitCode}:\n${run.output}`);
-        if (!run.output.includes('bots: ')) return undefined;
-        const rows = (await db.rpc<{ bot: string; status: string; pid: number }>('fleet_heartbeats')).filter((row) => row.status === 'running' && BOTS.includes(row.bot));
-        return rows.length === BOTS.length ? rows : undefined;
-      }, { timeoutMs: 90_000, intervalMs: 250, what: 'both bots running' });
+      const beats = await waitFor(
+        async () => {
+          if (supervisor.exitCode !== null) throw new Error(`fleet start exited with code ${supervisor.exitCode}:\n${run.output}`);
+          if (!run.output.includes('bots: ')) return undefined;
+          const rows = (await db.rpc<{ bot: string; status: string; pid: number }>('fleet_heartbeats')).filter(
+            (row) => row.status === 'running' && BOTS.includes(row.bot),
+          );
+          return rows.length === BOTS.length ? rows : undefined;
+        },
+        { timeoutMs: 90_000, intervalMs: 250, what: 'both bots running' },
+      );
       const postmaster = Number(fs.readFileSync(path.join(dataDirectory, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
       postmasters.push(postmaster);
       return Object.assign(run, { botPids: beats.map((beat) => beat.pid), postmaster });
@@ -81,7 +99,11 @@ describe('fleet start: Ctrl-C, a second Ctrl-C, and one supervisor per data dire
     const first = await start();
     expect(JSON.parse(fs.readFileSync(path.join(dataDirectory, 'supervisor.pid'), 'utf8'))).toMatchObject({ pid: first.supervisor.pid, bots: BOTS });
 
-    const second = spawnSync(process.execPath, ['--import', 'tsx', cli, 'start', '--bots', 'opsbot', '--from-source'], { env: env(), encoding: 'utf8', timeout: 60_000 });
+    const second = spawnSync(process.execPath, ['--import', 'tsx', cli, 'start', '--bots', 'opsbot', '--from-source'], {
+      env: env(),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(second.status).toBe(1);
     expect(second.stderr).toContain(`The fleet is already running on this data directory: supervisor pid ${first.supervisor.pid} on ${os.hostname()}`);
     expect(second.stderr).not.toMatch(/\n\s+at /);
@@ -101,7 +123,9 @@ describe('fleet start: Ctrl-C, a second Ctrl-C, and one supervisor per data dire
     process.kill(hung, 'SIGSTOP');
     process.kill(-(run.supervisor.pid ?? 0), 'SIGINT');
     const firstAt = Date.now();
-    await waitFor(() => run.output.includes('Ctrl-C again stops at once'), { what: 'the first Ctrl-C taken' }).catch((error: unknown) => { throw new Error(`${String(error)}\n${run.output}`); });
+    await waitFor(() => run.output.includes('Ctrl-C again stops at once'), { what: 'the first Ctrl-C taken' }).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${run.output}`);
+    });
     // The same press relayed within 250 ms counts once; a person's second press comes later.
     await waitFor(() => Date.now() - firstAt > 300, { intervalMs: 50, what: 'a moment between the presses' });
     process.kill(-(run.supervisor.pid ?? 0), 'SIGINT');

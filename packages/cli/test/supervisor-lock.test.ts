@@ -37,14 +37,27 @@ describe('supervisor.pid', () => {
 
   it.runIf(fs.existsSync('/proc/self/stat'))('a pid reused by another process since the crash is not mistaken for the supervisor', () => {
     // Our own pid, alive, but recorded with another start time: the pid was reused.
-    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), bots: [], processStart: '1', bootId: fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        pid: process.pid,
+        host: os.hostname(),
+        startedAt: new Date().toISOString(),
+        bots: [],
+        processStart: '1',
+        bootId: fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+      }),
+    );
     const lock = acquireSupervisorLock(dataDir, { bots: [] });
     lock.release();
     expect(fs.existsSync(file)).toBe(false);
   });
 
   it.runIf(fs.existsSync('/proc/self/stat'))('a file from an earlier boot is stale whatever its pid', () => {
-    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: '2026-01-01T00:00:00Z', bots: [], bootId: 'an-earlier-boot', processStart: '1' }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: '2026-01-01T00:00:00Z', bots: [], bootId: 'an-earlier-boot', processStart: '1' }),
+    );
     acquireSupervisorLock(dataDir, { bots: [] }).release();
     expect(fs.existsSync(file)).toBe(false);
   });

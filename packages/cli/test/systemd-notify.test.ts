@@ -18,9 +18,12 @@ function ensureCommands(commands: Record<string, string>): void {
   const packages = [...new Set(missing().map((command) => commands[command]))];
   if (packages.length === 0) return;
   if (process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0) {
-    spawnSync('sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${packages.join(' ')}`], { timeout: 600_000 });
+    spawnSync('sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${packages.join(' ')}`], {
+      timeout: 600_000,
+    });
   }
-  if (missing().length > 0) throw new Error(`${missing().join(', ')} missing and not installable here (needs root and apt-get): apt-get install ${packages.join(' ')}`);
+  if (missing().length > 0)
+    throw new Error(`${missing().join(', ')} missing and not installable here (needs root and apt-get): apt-get install ${packages.join(' ')}`);
 }
 
 describe('readiness under systemd', () => {
@@ -52,7 +55,14 @@ describe('readiness under systemd', () => {
     const started = Date.now();
     const bot = spawn(process.execPath, ['--import', 'tsx', fixture], {
       cwd: repositoryRoot,
-      env: { ...process.env, DATABASE_URL: database.url, FLEET_HOST_ID: 'vps-1', NOTIFY_SOCKET: socketPath, LOG_LEVEL: 'warn', STANDBY_TICK_LOG: path.join(directory, 'ticks.log') },
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        FLEET_HOST_ID: 'vps-1',
+        NOTIFY_SOCKET: socketPath,
+        LOG_LEVEL: 'warn',
+        STANDBY_TICK_LOG: path.join(directory, 'ticks.log'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     processes.push(bot);
@@ -60,7 +70,11 @@ describe('readiness under systemd', () => {
     bot.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     bot.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
-    const ready = await waitFor(() => messages.find((entry) => entry.message?.split('\n').includes('READY=1')), { timeoutMs: 60_000, intervalMs: 50, what: 'READY=1' });
+    const ready = await waitFor(() => messages.find((entry) => entry.message?.split('\n').includes('READY=1')), {
+      timeoutMs: 60_000,
+      intervalMs: 50,
+      what: 'READY=1',
+    });
     expect(ready.message?.split('\n')).toContain('STATUS=running');
     // Ready means up: the heartbeat was written before the notification.
     const beats = await db.rpc<{ bot: string; host: string; status: string }>('fleet_heartbeats');

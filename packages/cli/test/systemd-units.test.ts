@@ -12,11 +12,16 @@ function ensureSystemdAnalyze(): string {
   if (which() !== '') return which();
   const canApt = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' }).stdout.trim() !== '';
   if (canApt) {
-    const install = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd'], { encoding: 'utf8', timeout: 600_000 });
+    const install = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd'], {
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
     if (install.status !== 0) throw new Error(`systemd-analyze is missing and installing Debian's systemd package failed:\n${install.stderr}`);
     if (which() !== '') return which();
   }
-  throw new Error('systemd-analyze is missing and cannot be installed here (needs root and apt-get): install the systemd package (apt-get install systemd) to verify deploy/systemd');
+  throw new Error(
+    'systemd-analyze is missing and cannot be installed here (needs root and apt-get): install the systemd package (apt-get install systemd) to verify deploy/systemd',
+  );
 }
 
 function systemdVersion(binary: string): number {
@@ -32,11 +37,15 @@ function verify(binary: string, units: readonly UnitFile[]): { status: number | 
       fs.writeFileSync(path.join(directory, unit.name), unit.text);
     }
     // SYSTEMD_UNIT_PATH makes verify read drop-ins (<unit>.d/*.conf) from here too; the trailing ":" keeps the defaults.
-    const result = spawnSync(binary, ['verify', '--man=no', ...['jbot@salesbot.service', 'jbot@studiobot.service', 'jbot-fleet.target'].map((name) => path.join(directory, name))], {
-      cwd: directory,
-      encoding: 'utf8',
-      env: { ...process.env, SYSTEMD_UNIT_PATH: `${directory}:`, SYSTEMD_LOG_COLOR: '0' },
-    });
+    const result = spawnSync(
+      binary,
+      ['verify', '--man=no', ...['jbot@salesbot.service', 'jbot@studiobot.service', 'jbot-fleet.target'].map((name) => path.join(directory, name))],
+      {
+        cwd: directory,
+        encoding: 'utf8',
+        env: { ...process.env, SYSTEMD_UNIT_PATH: `${directory}:`, SYSTEMD_LOG_COLOR: '0' },
+      },
+    );
     return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
   } finally {
     fs.rmSync(directory, { recursive: true, force: true });
@@ -61,7 +70,14 @@ describe('systemd units', () => {
 
   it('verify would catch a broken unit (the check is not vacuous)', () => {
     const { units } = renderUnits(host);
-    const broken = units.map((unit) => (unit.name === 'jbot@.service' ? { ...unit, text: unit.text.replace('MemoryMax=256M', 'MemoryMax=256M\nMemroyMax=1G').replace(`ExecStart=${process.execPath}`, 'ExecStart=/nonexistent/node') } : unit));
+    const broken = units.map((unit) =>
+      unit.name === 'jbot@.service'
+        ? {
+            ...unit,
+            text: unit.text.replace('MemoryMax=256M', 'MemoryMax=256M\nMemroyMax=1G').replace(`ExecStart=${process.execPath}`, 'ExecStart=/nonexistent/node'),
+          }
+        : unit,
+    );
     const result = verify(binary, broken);
     expect(result.output).toContain("Unknown key 'MemroyMax'");
     expect(result.output).toContain('/nonexistent/node');
@@ -89,10 +105,24 @@ describe('systemd units', () => {
       if (match?.[1] !== undefined && match[2] !== undefined) settings.set(match[1], [...(settings.get(match[1]) ?? []), match[2]]);
     }
     const expected: Record<string, string> = {
-      Type: 'notify', NotifyAccess: 'all', Restart: 'on-failure', RestartSec: '5s', RestartPreventExitStatus: '78',
-      EnvironmentFile: '/etc/jbot/fleet.env', StandardOutput: 'journal', StandardError: 'journal', SyslogIdentifier: 'jbot-%i',
-      MemoryMax: '256M', NoNewPrivileges: 'yes', ProtectSystem: 'strict', ProtectHome: 'yes', PrivateTmp: 'yes',
-      ReadWritePaths: '/var/lib/jbot/%i', StateDirectory: 'jbot/%i', PartOf: 'jbot-fleet.target', WantedBy: 'jbot-fleet.target',
+      Type: 'notify',
+      NotifyAccess: 'all',
+      Restart: 'on-failure',
+      RestartSec: '5s',
+      RestartPreventExitStatus: '78',
+      EnvironmentFile: '/etc/jbot/fleet.env',
+      StandardOutput: 'journal',
+      StandardError: 'journal',
+      SyslogIdentifier: 'jbot-%i',
+      MemoryMax: '256M',
+      NoNewPrivileges: 'yes',
+      ProtectSystem: 'strict',
+      ProtectHome: 'yes',
+      PrivateTmp: 'yes',
+      ReadWritePaths: '/var/lib/jbot/%i',
+      StateDirectory: 'jbot/%i',
+      PartOf: 'jbot-fleet.target',
+      WantedBy: 'jbot-fleet.target',
       ExecStart: `${process.execPath} --enable-source-maps --max-semi-space-size=2 /opt/jbot/current/.data/build/%i.mjs`,
     };
     for (const [key, value] of Object.entries(expected)) expect(settings.get(key), key).toEqual([value]);

@@ -35,7 +35,8 @@ describe('an escape sequence in a deal name', () => {
     db = createPostgresDb({ url: database.url, poolMax: 2 });
     sql = postgres(database.url, { max: 1, onnotice: () => {} });
     await loadSampleCompany(db);
-    const renamed = await sql`update sample_deals set name = ${`${HOSTILE} — Holiday program (Driftwood Candle Co.)`} where name = 'Whole Harvest Market — Holiday program (Driftwood Candle Co.)' returning id`;
+    const renamed =
+      await sql`update sample_deals set name = ${`${HOSTILE} — Holiday program (Driftwood Candle Co.)`} where name = 'Whole Harvest Market — Holiday program (Driftwood Candle Co.)' returning id`;
     expect(renamed).toHaveLength(1);
   });
   afterAll(async () => {
@@ -46,14 +47,34 @@ describe('an escape sequence in a deal name', () => {
   });
 
   it('reaches no terminal raw: not the local channel through the supervisor, not the CLI', async () => {
-    const env = { ...process.env, DATABASE_URL: database.url, FLEET_HOST_ID: 'test-host', SIGNAL_POLL_MS: '200', HEARTBEAT_INTERVAL_MS: '1000', LOG_LEVEL: 'info' };
-    supervisor = spawn(process.execPath, ['--import', 'tsx', cli, 'start', '--bots', 'salesbot', '--from-source'], { cwd: repositoryRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      FLEET_HOST_ID: 'test-host',
+      SIGNAL_POLL_MS: '200',
+      HEARTBEAT_INTERVAL_MS: '1000',
+      LOG_LEVEL: 'info',
+    };
+    supervisor = spawn(process.execPath, ['--import', 'tsx', cli, 'start', '--bots', 'salesbot', '--from-source'], {
+      cwd: repositoryRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     supervisor.stdout?.on('data', (chunk: Buffer) => (console += chunk.toString()));
     supervisor.stderr?.on('data', (chunk: Buffer) => (console += chunk.toString()));
-    await waitFor(async () => ((await sql`select 1 from bot_heartbeats where bot = 'salesbot' and status = 'running'`).length === 1 ? true : undefined), { what: 'salesbot up', timeoutMs: 90_000, intervalMs: 200 });
+    await waitFor(async () => ((await sql`select 1 from bot_heartbeats where bot = 'salesbot' and status = 'running'`).length === 1 ? true : undefined), {
+      what: 'salesbot up',
+      timeoutMs: 90_000,
+      intervalMs: 200,
+    });
 
     // An approval whose title carries the name (as a drafted follow-up's would): `fleet approvals` lists it.
-    const approvals = createApprovals({ db, bot: 'salesbot', log: silent, channel: createLocalRecordingChannel({ db, bot: 'salesbot', target: '#sales-bot', log: silent, show: () => {} }) });
+    const approvals = createApprovals({
+      db,
+      bot: 'salesbot',
+      log: silent,
+      channel: createLocalRecordingChannel({ db, bot: 'salesbot', target: '#sales-bot', log: silent, show: () => {} }),
+    });
     await approvals.request({ action: 'send_followups', title: `Send 1 follow-up: ${HOSTILE}`, draft: { emails: [{ deal: HOSTILE }] } });
 
     const demo = spawnSync(process.execPath, ['--import', 'tsx', cli, 'demo', 'monday'], { cwd: repositoryRoot, env, encoding: 'utf8', timeout: 90_000 });
@@ -63,13 +84,21 @@ describe('an escape sequence in a deal name', () => {
 
     // salesbot's stale-deals post (printed by its local channel) reached the console through the
     // supervisor; the sync's log line follows it.
-    await waitFor(() => (/HubSpot sync: \d+ new, 2 stale/.test(console) ? true : undefined), { what: 'the stale-deals post relayed', timeoutMs: 30_000, intervalMs: 100 });
+    await waitFor(() => (/HubSpot sync: \d+ new, 2 stale/.test(console) ? true : undefined), {
+      what: 'the stale-deals post relayed',
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
     const exited = new Promise<number | null>((resolve) => supervisor?.once('exit', resolve));
     supervisor.kill('SIGINT');
     expect(await exited).toBe(0);
 
     // Each shows the name with visible stand-ins (the approvals table cuts titles at 60 characters).
-    for (const [what, output, shown] of [['fleet start', console, SHOWN], ['fleet demo monday', demo.stdout + demo.stderr, SHOWN], ['fleet approvals', listed.stdout + listed.stderr, SHOWN.slice(0, 30)]] as const) {
+    for (const [what, output, shown] of [
+      ['fleet start', console, SHOWN],
+      ['fleet demo monday', demo.stdout + demo.stderr, SHOWN],
+      ['fleet approvals', listed.stdout + listed.stderr, SHOWN.slice(0, 30)],
+    ] as const) {
       expect(CONTROL.exec(output)?.[0], `${what} printed a control character`).toBeUndefined();
       expect(output, what).toContain(shown);
     }

@@ -16,8 +16,12 @@ export class SideEffectInFlightError extends ConnectorError {
   readonly retryAfterMs = 5000;
 
   constructor(idempotencyKey: string, connector: string, action: string) {
-    super('side_effect_in_flight', `${connector} ${action} under idempotency key "${idempotencyKey}" is being executed by another attempt; retry after its lease ends`, {
-      facts: { idempotencyKey, connector, action },
-    });
+    super(
+      'side_effect_in_flight',
+      `${connector} ${action} under idempotency key "${idempotencyKey}" is being executed by another attempt; retry after its lease ends`,
+      {
+        facts: { idempotencyKey, connector, action },
+      },
+    );
   }
 }

@@ -30,7 +30,10 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
   const parsed = parseEnv(connectorsEnvShape, env, (config) => {
     const problems = [];
     if ((config.SHOPIFY_STORE_DOMAIN === undefined) !== (config.SHOPIFY_ADMIN_ACCESS_TOKEN === undefined)) {
-      problems.push({ variable: config.SHOPIFY_STORE_DOMAIN === undefined ? 'SHOPIFY_STORE_DOMAIN' : 'SHOPIFY_ADMIN_ACCESS_TOKEN', message: 'is required when the other Shopify variable is set (set both, or neither for the sample store)' });
+      problems.push({
+        variable: config.SHOPIFY_STORE_DOMAIN === undefined ? 'SHOPIFY_STORE_DOMAIN' : 'SHOPIFY_ADMIN_ACCESS_TOKEN',
+        message: 'is required when the other Shopify variable is set (set both, or neither for the sample store)',
+      });
     }
     if (config.META_ACCESS_TOKEN !== undefined && config.META_AD_ACCOUNT_ID === undefined) {
       problems.push({ variable: 'META_AD_ACCOUNT_ID', message: 'is required with META_ACCESS_TOKEN: set it to the ad account id (act_…)' });
@@ -38,16 +41,28 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
     return problems;
   });
   return {
-    ...(parsed.HUBSPOT_ACCESS_TOKEN === undefined ? {} : { hubspot: { accessToken: parsed.HUBSPOT_ACCESS_TOKEN, basePath: (parsed.HUBSPOT_API_BASE ?? 'https://api.hubapi.com').replace(/\/+$/, '') } }),
-    ...(parsed.SHOPIFY_STORE_DOMAIN === undefined || parsed.SHOPIFY_ADMIN_ACCESS_TOKEN === undefined ? {} : {
-      shopify: {
-        storeDomain: parsed.SHOPIFY_STORE_DOMAIN, accessToken: parsed.SHOPIFY_ADMIN_ACCESS_TOKEN, apiVersion: parsed.SHOPIFY_API_VERSION ?? '2025-07',
-        ...(parsed.SHOPIFY_API_BASE === undefined ? {} : { apiBase: parsed.SHOPIFY_API_BASE }),
-      },
-    }),
-    ...(parsed.META_ACCESS_TOKEN === undefined || parsed.META_AD_ACCOUNT_ID === undefined ? {} : {
-      meta: { accessToken: parsed.META_ACCESS_TOKEN, adAccountId: parsed.META_AD_ACCOUNT_ID, ...(parsed.META_API_BASE === undefined ? {} : { apiBase: parsed.META_API_BASE }) },
-    }),
+    ...(parsed.HUBSPOT_ACCESS_TOKEN === undefined
+      ? {}
+      : { hubspot: { accessToken: parsed.HUBSPOT_ACCESS_TOKEN, basePath: (parsed.HUBSPOT_API_BASE ?? 'https://api.hubapi.com').replace(/\/+$/, '') } }),
+    ...(parsed.SHOPIFY_STORE_DOMAIN === undefined || parsed.SHOPIFY_ADMIN_ACCESS_TOKEN === undefined
+      ? {}
+      : {
+          shopify: {
+            storeDomain: parsed.SHOPIFY_STORE_DOMAIN,
+            accessToken: parsed.SHOPIFY_ADMIN_ACCESS_TOKEN,
+            apiVersion: parsed.SHOPIFY_API_VERSION ?? '2025-07',
+            ...(parsed.SHOPIFY_API_BASE === undefined ? {} : { apiBase: parsed.SHOPIFY_API_BASE }),
+          },
+        }),
+    ...(parsed.META_ACCESS_TOKEN === undefined || parsed.META_AD_ACCOUNT_ID === undefined
+      ? {}
+      : {
+          meta: {
+            accessToken: parsed.META_ACCESS_TOKEN,
+            adAccountId: parsed.META_AD_ACCOUNT_ID,
+            ...(parsed.META_API_BASE === undefined ? {} : { apiBase: parsed.META_API_BASE }),
+          },
+        }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,
     timeoutMs: parsed.CONNECTOR_TIMEOUT_MS,
   };

@@ -45,9 +45,16 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
   // Every live call is bounded by the configured timeout and the run's abort signal.
   const limits = { timeoutMs: config.timeoutMs, ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }) };
   return {
-    crm: config.hubspot === undefined
-      ? createSampleCrmConnector(db)
-      : createHubSpotCrmConnector({ ...config.hubspot, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds, ...(options.log === undefined ? {} : { log: options.log }) }),
+    crm:
+      config.hubspot === undefined
+        ? createSampleCrmConnector(db)
+        : createHubSpotCrmConnector({
+            ...config.hubspot,
+            ...limits,
+            db,
+            leaseSeconds: config.sideEffectLeaseSeconds,
+            ...(options.log === undefined ? {} : { log: options.log }),
+          }),
     freight: createSampleFreightConnector(db),
     commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),

@@ -11,14 +11,31 @@ export { ConnectorError, SideEffectInFlightError } from './connector-error.js';
 export { callVendor, VendorTimeoutError, VendorCallAbortedError, DEFAULT_VENDOR_TIMEOUT_MS, type VendorCallLimits } from './vendor-call.js';
 
 // Domain interfaces
-export { CLOSED_STAGES, dealStageLabel, type CrmConnector, type Deal, type DealOwner, type DealContact, type SendEmailInput, type SendEmailResult, type UpdateDealInput, type UpdateDealResult } from './crm/crm-connector.js';
+export {
+  CLOSED_STAGES,
+  dealStageLabel,
+  type CrmConnector,
+  type Deal,
+  type DealOwner,
+  type DealContact,
+  type SendEmailInput,
+  type SendEmailResult,
+  type UpdateDealInput,
+  type UpdateDealResult,
+} from './crm/crm-connector.js';
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
 export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';
 
 // Implementations (for tests and explicit wiring)
 export { createSampleCrmConnector } from './crm/sample-crm-connector.js';
-export { probeHubSpot, createHubSpotCrmConnector, HUBSPOT_DEAL_PROPERTIES, HUBSPOT_IDEMPOTENCY_PROPERTY, type HubSpotCrmOptions } from './crm/hubspot-crm-connector.js';
+export {
+  probeHubSpot,
+  createHubSpotCrmConnector,
+  HUBSPOT_DEAL_PROPERTIES,
+  HUBSPOT_IDEMPOTENCY_PROPERTY,
+  type HubSpotCrmOptions,
+} from './crm/hubspot-crm-connector.js';
 export { createSampleFreightConnector } from './freight/sample-freight-connector.js';
 export { parseShipmentCsv, type ShipmentCsvRow } from './freight/shipment-csv.js';
 export { createSampleCommerceConnector } from './commerce/sample-commerce-connector.js';

@@ -18,7 +18,9 @@ export class VendorTimeoutError extends ConnectorError {
   readonly retryAfterMs = 5000;
 
   constructor(vendor: string, operation: string, timeoutMs: number) {
-    super('vendor_timeout', `${vendor} ${operation} did not answer within ${timeoutMs} ms (CONNECTOR_TIMEOUT_MS); the call was abandoned`, { facts: { vendor, operation, timeoutMs } });
+    super('vendor_timeout', `${vendor} ${operation} did not answer within ${timeoutMs} ms (CONNECTOR_TIMEOUT_MS); the call was abandoned`, {
+      facts: { vendor, operation, timeoutMs },
+    });
   }
 }
 
@@ -27,7 +29,10 @@ export class VendorCallAbortedError extends ConnectorError {
   readonly retryAfterMs: number;
 
   constructor(vendor: string, operation: string, reason: unknown) {
-    super('vendor_call_aborted', `${vendor} ${operation} was aborted: ${reason instanceof Error ? reason.message : String(reason)}`, { facts: { vendor, operation }, cause: reason });
+    super('vendor_call_aborted', `${vendor} ${operation} was aborted: ${reason instanceof Error ? reason.message : String(reason)}`, {
+      facts: { vendor, operation },
+      cause: reason,
+    });
     this.retryAfterMs = retryAfterOf(reason) ?? 1000;
   }
 }
@@ -37,7 +42,12 @@ export class VendorCallAbortedError extends ConnectorError {
  * signal to end the request for real where the SDK allows it; either way the caller is answered
  * at the deadline, so a vendor that never answers cannot hold a handler, executor or lease.
  */
-export async function callVendor<Result>(vendor: string, operation: string, limits: VendorCallLimits, call: (signal: AbortSignal) => Promise<Result>): Promise<Result> {
+export async function callVendor<Result>(
+  vendor: string,
+  operation: string,
+  limits: VendorCallLimits,
+  call: (signal: AbortSignal) => Promise<Result>,
+): Promise<Result> {
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new VendorTimeoutError(vendor, operation, limits.timeoutMs)), limits.timeoutMs);
   const signal = limits.signal === undefined ? timeout.signal : AbortSignal.any([limits.signal, timeout.signal]);

@@ -24,7 +24,11 @@ describe('a logged ConnectorError', () => {
     graph = createServer((request, response) => {
       requests.push(request.url ?? '');
       response.writeHead(400, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190, fbtrace_id: 'AbCdEf' } }));
+      response.end(
+        JSON.stringify({
+          error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190, fbtrace_id: 'AbCdEf' },
+        }),
+      );
     });
     await new Promise<void>((resolve) => graph.listen(0, '127.0.0.1', resolve));
   });
@@ -37,15 +41,32 @@ describe('a logged ConnectorError', () => {
   it('says ConnectorError, with its code, facts and the SDK error as a typed cause, and no token', async () => {
     const env = { META_ACCESS_TOKEN: META_TOKEN, META_AD_ACCOUNT_ID: 'act_1001', META_API_BASE: `http://127.0.0.1:${(graph.address() as AddressInfo).port}` };
     const { ads } = createConnectors({ db, env });
-    const thrown = await ads.listCampaigns().then(() => undefined, (error: unknown) => error);
+    const thrown = await ads.listCampaigns().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(thrown).toBeInstanceOf(ConnectorError);
     // The token did travel URL-encoded, as the SDK sends it.
     expect(requests[0]).toContain(`access_token=${encodeURIComponent(META_TOKEN)}`);
 
     const lines: string[] = [];
-    const destination = new Writable({ write(chunk: Buffer, _encoding, callback) { lines.push(chunk.toString()); callback(); } });
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(chunk.toString());
+        callback();
+      },
+    });
     createLogger({ secrets: secretValuesFromEnv(env), destination, base: { bot: 'mktgbot' } }).error({ err: thrown }, 'campaign sync failed');
-    const entry = JSON.parse(lines[0] ?? '{}') as { err: { type: string; code: string; facts: Record<string, unknown>; message: string; stack: string; cause: { type: string; message: string; url: string } } };
+    const entry = JSON.parse(lines[0] ?? '{}') as {
+      err: {
+        type: string;
+        code: string;
+        facts: Record<string, unknown>;
+        message: string;
+        stack: string;
+        cause: { type: string; message: string; url: string };
+      };
+    };
     expect(entry.err.type).toBe('ConnectorError');
     expect(entry.err.code).toBe('meta_request_failed');
     expect(entry.err.facts).toEqual({ operation: 'campaigns list' });

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDb, type Db } from '@jbot/core';
 import { freshDatabase, startFakeHubSpot, type FakeHubSpot, type TestDatabase } from '@jbot/testkit';
-import { ConnectorError, createConnectors, hubspotObjectsFromSample, readSampleCompanyData, SideEffectInFlightError, type CrmConnector } from '@jbot/connectors';
+import {
+  ConnectorError,
+  createConnectors,
+  hubspotObjectsFromSample,
+  readSampleCompanyData,
+  SideEffectInFlightError,
+  type CrmConnector,
+} from '@jbot/connectors';
 
 const DAY_MS = 86_400_000;
 
@@ -17,7 +24,10 @@ describe('live HubSpot connector against the fake HubSpot at HUBSPOT_API_BASE', 
     const objects = hubspotObjectsFromSample(readSampleCompanyData(), new Date());
     hubspot = await startFakeHubSpot({ seed: { owners: objects.owners, objects: { deals: objects.deals, contacts: objects.contacts } } });
     // A one-second lease so the "crashed mid-call" case can be recovered inside the test.
-    crm = createConnectors({ db, env: { HUBSPOT_ACCESS_TOKEN: hubspot.accessToken, HUBSPOT_API_BASE: hubspot.url, CONNECTOR_SIDE_EFFECT_LEASE_SECONDS: '1' } }).crm;
+    crm = createConnectors({
+      db,
+      env: { HUBSPOT_ACCESS_TOKEN: hubspot.accessToken, HUBSPOT_API_BASE: hubspot.url, CONNECTOR_SIDE_EFFECT_LEASE_SECONDS: '1' },
+    }).crm;
   });
   afterAll(async () => {
     await hubspot.close();
@@ -44,7 +54,13 @@ describe('live HubSpot connector against the fake HubSpot at HUBSPOT_API_BASE', 
   it('sends one email per idempotency key even when retried, concurrently or after success', async () => {
     const [deal] = (await crm.listDeals()).filter((candidate) => candidate.name.startsWith('Whole Harvest Market — Holiday'));
     if (deal === undefined) throw new Error('deal missing');
-    const input = { dealId: deal.id, to: 'sarah.bennett@wholeharvestmarket.com', subject: 'Holiday program', body: 'Hi Sarah', idempotencyKey: 'approval:a1:email' };
+    const input = {
+      dealId: deal.id,
+      to: 'sarah.bennett@wholeharvestmarket.com',
+      subject: 'Holiday program',
+      body: 'Hi Sarah',
+      idempotencyKey: 'approval:a1:email',
+    };
     const first = await crm.sendEmail(input);
     const retry = await crm.sendEmail(input);
     expect(first.created).toBe(true);
@@ -96,7 +112,9 @@ describe('live HubSpot connector against the fake HubSpot at HUBSPOT_API_BASE', 
   });
 
   it('turns a HubSpot error into a ConnectorError naming the operation', async () => {
-    const error = await crm.updateDeal({ dealId: '404404', properties: { jbot_status: 'x' }, idempotencyKey: 'approval:a5:deal' }).catch((caught: unknown) => caught);
+    const error = await crm
+      .updateDeal({ dealId: '404404', properties: { jbot_status: 'x' }, idempotencyKey: 'approval:a5:deal' })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectorError);
     expect((error as ConnectorError).facts).toMatchObject({ operation: 'deal update', status: 404 });
   });

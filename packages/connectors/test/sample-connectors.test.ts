@@ -32,7 +32,12 @@ describe('sample connectors over the sample company in Postgres', () => {
   });
 
   it('picks sample implementations when no credentials are set', () => {
-    expect([connectors.crm.source, connectors.freight.source, connectors.commerce.source, connectors.ads.source]).toEqual(['sample', 'sample', 'sample', 'sample']);
+    expect([connectors.crm.source, connectors.freight.source, connectors.commerce.source, connectors.ads.source]).toEqual([
+      'sample',
+      'sample',
+      'sample',
+      'sample',
+    ]);
   });
 
   it('the pipeline has exactly 2 open deals without activity for more than 14 days, 3 new this week, 1 closed-won this week', async () => {
@@ -58,7 +63,13 @@ describe('sample connectors over the sample company in Postgres', () => {
     const deals = await connectors.crm.listDeals();
     const stale = deals.find((deal) => deal.name.startsWith('Whole Harvest Market — Holiday'));
     if (stale === undefined || stale.contactEmail === null) throw new Error('stale deal missing');
-    const input = { dealId: stale.id, to: stale.contactEmail, subject: 'Holiday program — checking in', body: 'Hi Sarah, …', idempotencyKey: 'approval:test-1' };
+    const input = {
+      dealId: stale.id,
+      to: stale.contactEmail,
+      subject: 'Holiday program — checking in',
+      body: 'Hi Sarah, …',
+      idempotencyKey: 'approval:test-1',
+    };
     const sends = await Promise.all([connectors.crm.sendEmail(input), connectors.crm.sendEmail(input), connectors.crm.sendEmail(input)]);
     expect(sends.filter((send) => send.created)).toHaveLength(1);
     expect(new Set(sends.map((send) => send.emailId)).size).toBe(1);
@@ -94,7 +105,10 @@ describe('sample connectors over the sample company in Postgres', () => {
     const shipments = await connectors.freight.listShipments();
     expect(shipments.find((shipment) => shipment.id === 'NGB0611028')?.delayDays).toBe(5);
     expect(shipments.find((shipment) => shipment.id === 'NGB0611028')?.lines).toHaveLength(2); // kept: the CSV had no SKUs
-    expect(shipments.find((shipment) => shipment.id === 'YTN0700001')?.lines).toEqual([{ sku: 'DW-102', quantity: 600 }, { sku: 'DW-103', quantity: 400 }]);
+    expect(shipments.find((shipment) => shipment.id === 'YTN0700001')?.lines).toEqual([
+      { sku: 'DW-102', quantity: 600 },
+      { sku: 'DW-103', quantity: 400 },
+    ]);
     await expect(connectors.freight.importCsv('shipment_id,origin,promised_eta\nX1,Busan,next week\n')).rejects.toThrow(/row 2: promised_eta/);
     await expect(connectors.freight.importCsv('shipment_id,origin,promised_eta\nX1,Busan,next week\n')).rejects.toBeInstanceOf(ConnectorError);
   });
@@ -126,7 +140,11 @@ describe('sample connectors over the sample company in Postgres', () => {
     // The Coastal Fog campaign is fatiguing: frequency up, CTR down across the week.
     expect((insights.at(-1)?.frequency ?? 0) > (insights[0]?.frequency ?? 0)).toBe(true);
     expect((insights.at(-1)?.ctr ?? 0) < (insights[0]?.ctr ?? 0)).toBe(true);
-    const paused = await connectors.ads.pauseCampaign({ campaignId: target.id, idempotencyKey: 'approval:pause-1', reason: 'DW-104 out of stock until SHKGH0525145 lands' });
+    const paused = await connectors.ads.pauseCampaign({
+      campaignId: target.id,
+      idempotencyKey: 'approval:pause-1',
+      reason: 'DW-104 out of stock until SHKGH0525145 lands',
+    });
     expect(paused).toEqual({ campaignId: target.id, status: 'PAUSED', changed: true });
     const repeat = await connectors.ads.pauseCampaign({ campaignId: target.id, idempotencyKey: 'approval:pause-1' });
     expect(repeat.changed).toBe(false);

@@ -4,7 +4,7 @@ import { freshDatabase, type TestDatabase } from '@jbot/testkit';
 
 // The ledger under an approval: a side effect keyed by the approval's key is held by the
 // approval's current claim for as long as that claim's lease, not by a lease of its own.
-describe('side-effect ledger rows follow their approval\'s claim', () => {
+describe("side-effect ledger rows follow their approval's claim", () => {
   let database: TestDatabase;
   let db: Db;
 
@@ -18,7 +18,12 @@ describe('side-effect ledger rows follow their approval\'s claim', () => {
   });
 
   async function executingApproval(): Promise<{ id: string; key: string }> {
-    const [requested] = await db.rpc<{ approval_id: string; idempotency_key: string }>('request_approval', { p_bot: 'salesbot', p_action: 'send_followups', p_title: 'Send', p_draft: {} });
+    const [requested] = await db.rpc<{ approval_id: string; idempotency_key: string }>('request_approval', {
+      p_bot: 'salesbot',
+      p_action: 'send_followups',
+      p_title: 'Send',
+      p_draft: {},
+    });
     const id = requested?.approval_id ?? '';
     await decideApproval(db, { approvalId: id, decision: 'approved', decidedBy: 'cli:ana' });
     const claimed = await db.rpc('claim_approval_execution', { p_bot: 'salesbot', p_worker: 'host-a', p_lease_seconds: 600, p_approval_id: id });
@@ -26,9 +31,16 @@ describe('side-effect ledger rows follow their approval\'s claim', () => {
     return { id, key: requested?.idempotency_key ?? '' };
   }
   const claim = async (key: string, leaseSeconds = 0) =>
-    (await db.rpc<{ state: string }>('claim_side_effect', { p_idempotency_key: key, p_connector: 'hubspot', p_action: 'email.create', p_lease_seconds: leaseSeconds }))[0]?.state;
+    (
+      await db.rpc<{ state: string }>('claim_side_effect', {
+        p_idempotency_key: key,
+        p_connector: 'hubspot',
+        p_action: 'email.create',
+        p_lease_seconds: leaseSeconds,
+      })
+    )[0]?.state;
 
-  it('is in flight for as long as the approval\'s lease holds, whatever its own lease says', async () => {
+  it("is in flight for as long as the approval's lease holds, whatever its own lease says", async () => {
     const { key } = await executingApproval();
     expect(await claim(`${key}:email:1`)).toBe('claimed');
     // Its own lease (0 s) is over; the approval's claim (600 s) still holds it.

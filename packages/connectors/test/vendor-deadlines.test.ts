@@ -1,11 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDb, type Db } from '@jbot/core';
 import { freshDatabase, startFakeHubSpot, startHoldingProxy, waitFor, type FakeHubSpot, type HoldingProxy, type TestDatabase } from '@jbot/testkit';
-import { createHubSpotCrmConnector, createMetaAdsConnector, loadConnectorsConfig, createShopifyCommerceConnector, hubspotObjectsFromSample, readSampleCompanyData, VendorCallAbortedError, VendorTimeoutError } from '@jbot/connectors';
+import {
+  createHubSpotCrmConnector,
+  createMetaAdsConnector,
+  loadConnectorsConfig,
+  createShopifyCommerceConnector,
+  hubspotObjectsFromSample,
+  readSampleCompanyData,
+  VendorCallAbortedError,
+  VendorTimeoutError,
+} from '@jbot/connectors';
 
 // Vendors that accept the connection and never answer: a holding proxy in front of the fake
 // HubSpot (and of nothing in particular for Shopify and Meta, whose requests are only held).
-describe('every live vendor call has a timeout and honours the run\'s abort signal', () => {
+describe("every live vendor call has a timeout and honours the run's abort signal", () => {
   let database: TestDatabase;
   let db: Db;
   let hubspot: FakeHubSpot;
@@ -46,7 +55,9 @@ describe('every live vendor call has a timeout and honours the run\'s abort sign
     const run = new AbortController();
     const crm = createHubSpotCrmConnector({ accessToken: hubspot.accessToken, basePath: proxy.url, db, timeoutMs: 60_000, abortSignal: run.signal });
     const heldBefore = proxy.held.length;
-    const sending = crm.sendEmail({ dealId: '1', to: 'buyer@example.com', subject: 'Hello', body: 'Hi', idempotencyKey: 'run:abort:email' }).catch((caught: unknown) => caught);
+    const sending = crm
+      .sendEmail({ dealId: '1', to: 'buyer@example.com', subject: 'Hello', body: 'Hi', idempotencyKey: 'run:abort:email' })
+      .catch((caught: unknown) => caught);
     const held = await waitFor(() => proxy.held[heldBefore], { what: 'the create to be in flight' });
     run.abort(new Error('the handler passed its deadline'));
     const error = await sending;
@@ -56,17 +67,29 @@ describe('every live vendor call has a timeout and honours the run\'s abort sign
     // Released: the next attempt recovers (looks at HubSpot first) instead of waiting out a lease.
     const [row] = await db.rpc<{ status: string; error: string }>('list_side_effects', { p_connector: 'hubspot', p_limit: 1 });
     expect(row).toMatchObject({ status: 'pending', error: 'HubSpot email create was aborted: the handler passed its deadline' });
-    const claimed = await db.rpc<{ state: string }>('claim_side_effect', { p_idempotency_key: 'run:abort:email', p_connector: 'hubspot', p_action: 'email.create' });
+    const claimed = await db.rpc<{ state: string }>('claim_side_effect', {
+      p_idempotency_key: 'run:abort:email',
+      p_connector: 'hubspot',
+      p_action: 'email.create',
+    });
     expect(claimed[0]?.state).toBe('recover');
     // An aborted run starts no further side effect: no request, no ledger row.
     const requests = proxy.held.length;
-    await expect(crm.updateDeal({ dealId: '1', properties: { jbot_status: 'x' }, idempotencyKey: 'run:abort:deal' })).rejects.toBeInstanceOf(VendorCallAbortedError);
+    await expect(crm.updateDeal({ dealId: '1', properties: { jbot_status: 'x' }, idempotencyKey: 'run:abort:deal' })).rejects.toBeInstanceOf(
+      VendorCallAbortedError,
+    );
     expect(proxy.held.length).toBe(requests);
     expect((await db.rpc('list_side_effects', { p_connector: 'hubspot' })).map((effect) => effect['idempotency_key'])).not.toContain('run:abort:deal');
   });
 
   it('Shopify: a query that gets no answer fails at its timeout and its fetch is aborted', async () => {
-    const commerce = createShopifyCommerceConnector({ storeDomain: 'harbor-pine.myshopify.com', accessToken: 'shpat_test', apiVersion: '2025-07', apiBase: proxy.url, timeoutMs: 200 });
+    const commerce = createShopifyCommerceConnector({
+      storeDomain: 'harbor-pine.myshopify.com',
+      accessToken: 'shpat_test',
+      apiVersion: '2025-07',
+      apiBase: proxy.url,
+      timeoutMs: 200,
+    });
     const heldBefore = proxy.held.length;
     await expect(commerce.listOrders()).rejects.toMatchObject({ code: 'vendor_timeout', facts: { vendor: 'Shopify' } });
     const held = proxy.held[heldBefore];
@@ -78,7 +101,14 @@ describe('every live vendor call has a timeout and honours the run\'s abort sign
     await expect(ads.listCampaigns()).rejects.toMatchObject({ code: 'vendor_timeout', facts: { vendor: 'Meta', operation: 'campaigns list' } });
     const run = new AbortController();
     run.abort(new Error('stopping'));
-    const aborted = createMetaAdsConnector({ accessToken: 'meta-test-token', adAccountId: 'act_1', apiBase: proxy.url, db, timeoutMs: 60_000, abortSignal: run.signal });
+    const aborted = createMetaAdsConnector({
+      accessToken: 'meta-test-token',
+      adAccountId: 'act_1',
+      apiBase: proxy.url,
+      db,
+      timeoutMs: 60_000,
+      abortSignal: run.signal,
+    });
     await expect(aborted.listCampaigns()).rejects.toBeInstanceOf(VendorCallAbortedError);
   });
 });

@@ -2,7 +2,20 @@
 // that the CLI and testkit need.
 
 // Bots
-export { defineBot, defineJob, type BotDefinition, type BotContext, type ContextWith, type JobDefinition, type ResolvedJob, type JobRunInfo, type OperatorInstruction, type FleetMember, type SignalHandlerOf, type SignalHandlers } from './bot/define-bot.js';
+export {
+  defineBot,
+  defineJob,
+  type BotDefinition,
+  type BotContext,
+  type ContextWith,
+  type JobDefinition,
+  type ResolvedJob,
+  type JobRunInfo,
+  type OperatorInstruction,
+  type FleetMember,
+  type SignalHandlerOf,
+  type SignalHandlers,
+} from './bot/define-bot.js';
 export { defineContextExtension, type ContextExtension } from './bot/context-extension.js';
 export { parseBotSettings, type ParsedBotSettings } from './bot/bot-settings.js';
 export { startBot, type RunningBot, type StartBotOptions } from './bot/start-bot.js';
@@ -64,11 +77,111 @@ export type { SchedulerClock, SchedulerClockOption } from './scheduler/scheduler
 export { downOnPurpose, type LifecycleEvent } from './scheduler/deliberate-downtime.js';
 
 // Channels and approvals (Discord work floor; the vendors live in @jbot/channels)
-export { createLocalRecordingChannel, recordChannelMessage, recordChannelMessageEdit, messageText, messageBody, signalDetailMessage, withDetailPosts, splitText } from './channels/index.js';
-export type { Channel, ChannelMessage, ChannelField, ChannelButton, ChannelKind, PostedMessage, ChannelInbound, ApprovalClick, ApprovalClickOutcome, OutboundRecord, LocalRecordingChannelOptions, SignalDetailInput } from './channels/index.js';
-export { defineAction, ApprovalDraftError, decideApproval, decisionReason, createApprovals, getApproval, listApprovals, ApprovalWorker, approvalMessage, statusLine, summariseResult, showApproval, approvalFromRow, isApprovalId, APPROVAL_STATUSES, DEFAULT_APPROVAL_EXPIRY_MS, UnknownApprovalActionError, ApprovalError, retryApproval, DEFAULT_APPROVAL_TIMEOUT_MS } from './approvals/index.js';
-export type { Approval, ApprovalRow, ApprovalStatus, DecideApprovalInput, DecideApprovalResult, Approvals, ApprovalRequest, RequestedApproval, ApprovalWorkerOptions, ApprovalExecutor, ApprovalExecutionContext, ActionDefinition, RetryApprovalResult } from './approvals/index.js';
+export {
+  createLocalRecordingChannel,
+  recordChannelMessage,
+  recordChannelMessageEdit,
+  messageText,
+  messageBody,
+  signalDetailMessage,
+  withDetailPosts,
+  splitText,
+} from './channels/index.js';
+export type {
+  Channel,
+  ChannelMessage,
+  ChannelField,
+  ChannelButton,
+  ChannelKind,
+  PostedMessage,
+  ChannelInbound,
+  ApprovalClick,
+  ApprovalClickOutcome,
+  OutboundRecord,
+  LocalRecordingChannelOptions,
+  SignalDetailInput,
+} from './channels/index.js';
+export {
+  defineAction,
+  ApprovalDraftError,
+  decideApproval,
+  decisionReason,
+  createApprovals,
+  getApproval,
+  listApprovals,
+  ApprovalWorker,
+  approvalMessage,
+  statusLine,
+  summariseResult,
+  showApproval,
+  approvalFromRow,
+  isApprovalId,
+  APPROVAL_STATUSES,
+  DEFAULT_APPROVAL_EXPIRY_MS,
+  UnknownApprovalActionError,
+  ApprovalError,
+  retryApproval,
+  DEFAULT_APPROVAL_TIMEOUT_MS,
+} from './approvals/index.js';
+export type {
+  Approval,
+  ApprovalRow,
+  ApprovalStatus,
+  DecideApprovalInput,
+  DecideApprovalResult,
+  Approvals,
+  ApprovalRequest,
+  RequestedApproval,
+  ApprovalWorkerOptions,
+  ApprovalExecutor,
+  ApprovalExecutionContext,
+  ActionDefinition,
+  RetryApprovalResult,
+} from './approvals/index.js';
 
 // LLM (Anthropic tool-use runtime, priced ledger, hard budgets, offline drafter)
-export { createLlmService, loadLlmConfig, llmEnvShape, botBudgetUsd, DEFAULT_PRICES, DEFAULT_MODELS, LLM_KILL_SWITCH_KEY, BudgetExceededError, LlmKillSwitchError, LlmOutputError, costUsd, estimateCostUsd, NO_USAGE, readConnectorTool, emitSignalTool, requestApprovalTool, workspaceTools, botWorkspaceDirectory, runScriptTool, OFFLINE_LABEL, offlineText, labelOffline, probeAnthropic, systemBlocks, toolDefinitions, userContent, fenceData } from './llm/index.js';
-export type { Llm, AnyLlmTool, LlmRequest, LlmResult, LlmTool, ToolStep, UntrustedText, LlmService, LlmServiceOptions, LlmRun, LlmConfig, ModelPrice, ModelTier, TokenUsage } from './llm/index.js';
+export {
+  createLlmService,
+  loadLlmConfig,
+  llmEnvShape,
+  botBudgetUsd,
+  DEFAULT_PRICES,
+  DEFAULT_MODELS,
+  LLM_KILL_SWITCH_KEY,
+  BudgetExceededError,
+  LlmKillSwitchError,
+  LlmOutputError,
+  costUsd,
+  estimateCostUsd,
+  NO_USAGE,
+  readConnectorTool,
+  emitSignalTool,
+  requestApprovalTool,
+  workspaceTools,
+  botWorkspaceDirectory,
+  runScriptTool,
+  OFFLINE_LABEL,
+  offlineText,
+  labelOffline,
+  probeAnthropic,
+  systemBlocks,
+  toolDefinitions,
+  userContent,
+  fenceData,
+} from './llm/index.js';
+export type {
+  Llm,
+  AnyLlmTool,
+  LlmRequest,
+  LlmResult,
+  LlmTool,
+  ToolStep,
+  UntrustedText,
+  LlmService,
+  LlmServiceOptions,
+  LlmRun,
+  LlmConfig,
+  ModelPrice,
+  ModelTier,
+  TokenUsage,
+} from './llm/index.js';

@@ -32,12 +32,21 @@ describe('config', () => {
 describe('logs', () => {
   function capture() {
     const lines: string[] = [];
-    const destination = new Writable({ write(chunk: Buffer, _encoding, callback) { lines.push(chunk.toString()); callback(); } });
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(chunk.toString());
+        callback();
+      },
+    });
     return { lines, destination };
   }
 
   it('redacts every secret value in fields, message strings and error stacks', () => {
-    const env = { ANTHROPIC_API_KEY: 'sk-ant-api03-SECRETSECRET', DATABASE_URL: 'postgres://fleet:hunter2-pass@db.example.com:5432/postgres', TELEGRAM_BOT_TOKEN: '123456:ABCDEF-telegram' };
+    const env = {
+      ANTHROPIC_API_KEY: 'sk-ant-api03-SECRETSECRET',
+      DATABASE_URL: 'postgres://fleet:hunter2-pass@db.example.com:5432/postgres',
+      TELEGRAM_BOT_TOKEN: '123456:ABCDEF-telegram',
+    };
     const { lines, destination } = capture();
     const log = createLogger({ secrets: secretValuesFromEnv(env), destination, base: { bot: 'salesbot' } });
     const child = log.child({ job: 'hubspot-sync', runId: 'r1' });
@@ -45,7 +54,8 @@ describe('logs', () => {
     child.error({ err: new Error(`connect failed for ${env.DATABASE_URL}`) }, 'db down');
     child.warn({ token: 'plain-field-token-value' }, 'token field');
     const output = lines.join('');
-    for (const secret of ['sk-ant-api03-SECRETSECRET', 'hunter2-pass', '123456:ABCDEF-telegram', 'plain-field-token-value']) expect(output).not.toContain(secret);
+    for (const secret of ['sk-ant-api03-SECRETSECRET', 'hunter2-pass', '123456:ABCDEF-telegram', 'plain-field-token-value'])
+      expect(output).not.toContain(secret);
     const first = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
     expect(first).toMatchObject({ bot: 'salesbot', job: 'hubspot-sync', runId: 'r1', msg: 'calling with key [redacted]' });
     const second = JSON.parse(lines[1] ?? '{}') as { err: { message: string; stack: string } };
@@ -57,7 +67,11 @@ describe('logs', () => {
 describe('a bot process with bad input stops with a clear message', () => {
   const main = path.join(repositoryRoot, 'packages', 'fleet', 'src', 'main.ts');
   const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, ['--import', 'tsx', main, 'salesbot'], { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env }, encoding: 'utf8', timeout: 30_000 });
+    spawnSync(process.execPath, ['--import', 'tsx', main, 'salesbot'], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
 
   it('a malformed DATABASE_URL exits 78 naming the variable', () => {
     const result = run({ DATABASE_URL: 'not a url' });

@@ -8,7 +8,7 @@ const at = (iso: string) => new Date(iso);
 const isoList = (ticks: Date[]) => ticks.map((tick) => tick.toISOString());
 
 describe('validateJobSchedule', () => {
-  it('returns the job\'s own zone, or the default when it has none', () => {
+  it("returns the job's own zone, or the default when it has none", () => {
     expect(validateJobSchedule('salesbot', { id: 'hubspot-sync', schedule: '30 8 * * 1-5', tz: 'Europe/London' }, 'UTC')).toBe('Europe/London');
     expect(validateJobSchedule('salesbot', { id: 'hubspot-sync', schedule: '30 8 * * 1-5' }, 'America/New_York')).toBe('America/New_York');
   });
@@ -27,8 +27,10 @@ describe('validateJobSchedule', () => {
     }
   });
 
-  it('refuses a zone that is not IANA, naming it (the job\'s own or the default)', () => {
-    expect(() => validateJobSchedule('opsbot', { id: 'freight-watch', schedule: '0 * * * *', tz: 'Moon/Base' }, 'UTC')).toThrow(/opsbot, job "freight-watch": time zone "Moon\/Base" is not an IANA zone/);
+  it("refuses a zone that is not IANA, naming it (the job's own or the default)", () => {
+    expect(() => validateJobSchedule('opsbot', { id: 'freight-watch', schedule: '0 * * * *', tz: 'Moon/Base' }, 'UTC')).toThrow(
+      /opsbot, job "freight-watch": time zone "Moon\/Base" is not an IANA zone/,
+    );
     expect(() => validateJobSchedule('opsbot', { id: 'freight-watch', schedule: '0 * * * *' }, 'CEST+2')).toThrow(/time zone "CEST\+2"/);
   });
 });
@@ -40,7 +42,7 @@ describe('nextTick', () => {
     expect(nextTick('* * * * * *', 'UTC', at('2026-12-01T08:30:00.400Z')).toISOString()).toBe('2026-12-01T08:30:01.000Z');
   });
 
-  it('reads the schedule in the job\'s zone: weekdays, half-hour offsets, summer time', () => {
+  it("reads the schedule in the job's zone: weekdays, half-hour offsets, summer time", () => {
     // Friday 15:00 UTC in New York is 10:00: the next weekday 09:00 is Monday, 14:00 UTC in winter.
     expect(nextTick('0 9 * * 1-5', 'America/New_York', at('2026-01-09T15:00:00Z')).toISOString()).toBe('2026-01-12T14:00:00.000Z');
     expect(nextTick('0 9 * * *', 'America/New_York', at('2026-07-01T00:00:00Z')).toISOString()).toBe('2026-07-01T13:00:00.000Z');
@@ -52,12 +54,17 @@ describe('nextTick', () => {
 describe('ticksBetween', () => {
   it('holds the ticks in (from, to], oldest first', () => {
     expect(isoList(ticksBetween('*/20 * * * * *', 'UTC', at('2026-12-01T08:30:00Z'), at('2026-12-01T08:31:00Z')))).toEqual([
-      '2026-12-01T08:30:20.000Z', '2026-12-01T08:30:40.000Z', '2026-12-01T08:31:00.000Z',
+      '2026-12-01T08:30:20.000Z',
+      '2026-12-01T08:30:40.000Z',
+      '2026-12-01T08:31:00.000Z',
     ]);
   });
 
   it('counts `to` only when it is a whole-second tick', () => {
-    expect(isoList(ticksBetween('* * * * *', 'UTC', at('2026-12-01T08:00:00Z'), at('2026-12-01T08:02:00.500Z')))).toEqual(['2026-12-01T08:01:00.000Z', '2026-12-01T08:02:00.000Z']);
+    expect(isoList(ticksBetween('* * * * *', 'UTC', at('2026-12-01T08:00:00Z'), at('2026-12-01T08:02:00.500Z')))).toEqual([
+      '2026-12-01T08:01:00.000Z',
+      '2026-12-01T08:02:00.000Z',
+    ]);
   });
 
   it('is empty when nothing falls inside the window', () => {
@@ -92,26 +99,41 @@ describe('ticksBetween', () => {
 describe('daylight saving', () => {
   it('a daily 08:30 in London stays 08:30 local across both transitions (07:30 UTC in summer)', () => {
     expect(isoList(ticksBetween('30 8 * * *', 'Europe/London', at('2026-03-27T00:00:00Z'), at('2026-03-31T00:00:00Z')))).toEqual([
-      '2026-03-27T08:30:00.000Z', '2026-03-28T08:30:00.000Z', '2026-03-29T07:30:00.000Z', '2026-03-30T07:30:00.000Z',
+      '2026-03-27T08:30:00.000Z',
+      '2026-03-28T08:30:00.000Z',
+      '2026-03-29T07:30:00.000Z',
+      '2026-03-30T07:30:00.000Z',
     ]);
     expect(isoList(ticksBetween('30 8 * * *', 'Europe/London', at('2026-10-23T00:00:00Z'), at('2026-10-27T00:00:00Z')))).toEqual([
-      '2026-10-23T07:30:00.000Z', '2026-10-24T07:30:00.000Z', '2026-10-25T08:30:00.000Z', '2026-10-26T08:30:00.000Z',
+      '2026-10-23T07:30:00.000Z',
+      '2026-10-24T07:30:00.000Z',
+      '2026-10-25T08:30:00.000Z',
+      '2026-10-26T08:30:00.000Z',
     ]);
   });
 
   it('an hourly job runs once per real hour: no lost hour in spring, no doubled hour in autumn', () => {
     // 29 March: 01:00 GMT jumps to 02:00 BST. 25 October: 02:00 BST falls back to 01:00 GMT.
     expect(isoList(ticksBetween('0 * * * *', 'Europe/London', at('2026-03-28T23:30:00Z'), at('2026-03-29T03:00:00Z')))).toEqual([
-      '2026-03-29T00:00:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-29T02:00:00.000Z', '2026-03-29T03:00:00.000Z',
+      '2026-03-29T00:00:00.000Z',
+      '2026-03-29T01:00:00.000Z',
+      '2026-03-29T02:00:00.000Z',
+      '2026-03-29T03:00:00.000Z',
     ]);
     expect(isoList(ticksBetween('0 * * * *', 'Europe/London', at('2026-10-24T23:30:00Z'), at('2026-10-25T03:00:00Z')))).toEqual([
-      '2026-10-25T00:00:00.000Z', '2026-10-25T01:00:00.000Z', '2026-10-25T02:00:00.000Z', '2026-10-25T03:00:00.000Z',
+      '2026-10-25T00:00:00.000Z',
+      '2026-10-25T01:00:00.000Z',
+      '2026-10-25T02:00:00.000Z',
+      '2026-10-25T03:00:00.000Z',
     ]);
   });
 
   it('a weekday 09:00 in New York moves from 14:00 to 13:00 UTC on the March change', () => {
     expect(isoList(ticksBetween('0 9 * * 1-5', 'America/New_York', at('2026-03-05T00:00:00Z'), at('2026-03-11T00:00:00Z')))).toEqual([
-      '2026-03-05T14:00:00.000Z', '2026-03-06T14:00:00.000Z', '2026-03-09T13:00:00.000Z', '2026-03-10T13:00:00.000Z',
+      '2026-03-05T14:00:00.000Z',
+      '2026-03-06T14:00:00.000Z',
+      '2026-03-09T13:00:00.000Z',
+      '2026-03-10T13:00:00.000Z',
     ]);
   });
 });

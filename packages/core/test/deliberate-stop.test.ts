@@ -61,7 +61,10 @@ describe('ticks missed while the fleet was down (real Postgres)', () => {
     const until = (await dbNow()) + milliseconds;
     await waitFor(async () => (await dbNow()) >= until, { intervalMs: 100, what: 'the downtime to pass' });
   };
-  const jobMissed = async (bot: string) => (await db.rpc<{ payload: { bot: string; status: string } }>('list_signals', { p_signal_type: 'job_missed', p_limit: 1000 })).filter((signal) => signal.payload.bot === bot);
+  const jobMissed = async (bot: string) =>
+    (await db.rpc<{ payload: { bot: string; status: string } }>('list_signals', { p_signal_type: 'job_missed', p_limit: 1000 })).filter(
+      (signal) => signal.payload.bot === bot,
+    );
 
   it('after a clean stop and a restart: one quiet row per gap in fleet runs, no job_missed', async () => {
     const bot = 'pausebot';
@@ -72,15 +75,26 @@ describe('ticks missed while the fleet was down (real Postgres)', () => {
     await stayDown(3500);
 
     const second = await startSchedulerBot(database.url, 'vps-1', [pulse], { bot, missedAfterMs: 1000 });
-    const firstAfter = await waitFor(async () => {
-      const claimed = (await runsOf(db, bot)).filter((row) => row.status === 'succeeded' && Date.parse(row.scheduled_for) > lastBefore);
-      return claimed.length >= 2 ? Math.min(...claimed.map((row) => Date.parse(row.scheduled_for))) : undefined;
-    }, { what: 'the restarted bot to run its ticks' });
+    const firstAfter = await waitFor(
+      async () => {
+        const claimed = (await runsOf(db, bot)).filter((row) => row.status === 'succeeded' && Date.parse(row.scheduled_for) > lastBefore);
+        return claimed.length >= 2 ? Math.min(...claimed.map((row) => Date.parse(row.scheduled_for))) : undefined;
+      },
+      { what: 'the restarted bot to run its ticks' },
+    );
     // The gap closes once the sweep reaches the tick before the first one run after the restart.
-    const gap = await waitFor(async () => {
-      const [row] = await db.rpc<{ covers_until: string | null }>('cron_gaps_between', { p_bot: bot, p_job: 'pulse', p_from: new Date(lastBefore), p_to: new Date(firstAfter) });
-      return row?.covers_until !== undefined && row.covers_until !== null && Date.parse(row.covers_until) === firstAfter - 1000 ? row : undefined;
-    }, { what: 'the quiet gap to reach the restart' });
+    const gap = await waitFor(
+      async () => {
+        const [row] = await db.rpc<{ covers_until: string | null }>('cron_gaps_between', {
+          p_bot: bot,
+          p_job: 'pulse',
+          p_from: new Date(lastBefore),
+          p_to: new Date(firstAfter),
+        });
+        return row?.covers_until !== undefined && row.covers_until !== null && Date.parse(row.covers_until) === firstAfter - 1000 ? row : undefined;
+      },
+      { what: 'the quiet gap to reach the restart' },
+    );
     await second.stop();
 
     expect(gap).toBeDefined();
@@ -98,7 +112,11 @@ describe('ticks missed while the fleet was down (real Postgres)', () => {
   it('after a crash (SIGKILL, no stop recorded): one missed row per tick and job_missed, as before', async () => {
     const bot = 'crashpulse';
     const ready = path.join(directory, 'crashpulse.ready');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures', 'pulse-process.ts'), database.url, bot, 'vps-1', ready], { stdio: 'inherit' });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures', 'pulse-process.ts'), database.url, bot, 'vps-1', ready],
+      { stdio: 'inherit' },
+    );
     await waitFor(() => fs.existsSync(ready), { timeoutMs: 30_000, what: 'the bot process' });
     await waitFor(async () => (await runsOf(db, bot)).some((row) => row.status === 'succeeded'), { what: 'a first tick' });
     child.kill('SIGKILL');
@@ -106,7 +124,12 @@ describe('ticks missed while the fleet was down (real Postgres)', () => {
     await stayDown(3500);
 
     const survivor = await startSchedulerBot(database.url, 'vps-1', [pulse], { bot, missedAfterMs: 1000 });
-    await waitFor(async () => (await runsOf(db, bot)).filter((row) => row.status === 'missed').length >= 3 && (await jobMissed(bot)).some((signal) => signal.payload.status === 'missed'), { what: 'the missed rows and the page' });
+    await waitFor(
+      async () =>
+        (await runsOf(db, bot)).filter((row) => row.status === 'missed').length >= 3 &&
+        (await jobMissed(bot)).some((signal) => signal.payload.status === 'missed'),
+      { what: 'the missed rows and the page' },
+    );
     await survivor.stop();
 
     const gaps = await db.rpc('cron_gaps_between', { p_bot: bot, p_job: 'pulse', p_from: new Date(0), p_to: new Date(Date.now() + 60_000) });

@@ -46,7 +46,9 @@ describe.runIf(process.getuid?.() === 0)('the embedded Postgres as root, from a 
     expect(cluster.startsWith(path.join(runtimeDirectory, 'clusters'))).toBe(true);
     expect(fs.existsSync(path.join(cluster, 'PG_VERSION'))).toBe(true);
     expect(server.note).toContain(`cannot enter ${closed}`);
-    expect(fs.readdirSync(path.join(runtimeDirectory, 'embedded-postgres'))).toEqual([expect.stringMatching(new RegExp(`^${process.platform}-${process.arch}@`))]);
+    expect(fs.readdirSync(path.join(runtimeDirectory, 'embedded-postgres'))).toEqual([
+      expect.stringMatching(new RegExp(`^${process.platform}-${process.arch}@`)),
+    ]);
 
     // A restart finds the same cluster through the link.
     await server.stop();
@@ -58,7 +60,12 @@ describe.runIf(process.getuid?.() === 0)('the embedded Postgres as root, from a 
     const dataDir = path.join(closed, 'elsewhere', 'pg');
     // A runtime directory that cannot exist (under a character device), as on a read-only /var.
     const attempt = ensureEmbeddedPostgres({ dataDir, port: await freePort(), runtimeDirectory: '/dev/null/jbot-fleet', startTimeoutMs: 30_000 });
-    await expect(attempt).rejects.toMatchObject({ name: 'BrainConnectionError', message: expect.stringMatching(/^The embedded Postgres runs as the postgres user when you are root, .* could not be created for it \(ENOTDIR\): run as a normal user, or set DATABASE_URL\.$/) });
+    await expect(attempt).rejects.toMatchObject({
+      name: 'BrainConnectionError',
+      message: expect.stringMatching(
+        /^The embedded Postgres runs as the postgres user when you are root, .* could not be created for it \(ENOTDIR\): run as a normal user, or set DATABASE_URL\.$/,
+      ),
+    });
     await expect(attempt).rejects.toMatchObject({ message: expect.not.stringContaining('\n') });
   });
 });

@@ -24,9 +24,29 @@ describe('LLM budget reservations in the brain (real Postgres)', () => {
   let anthropic: FakeAnthropic;
 
   const reserve = (db: Db, bot: string, estimate: number, extra: Record<string, unknown> = {}) =>
-    db.rpc<Reservation>('reserve_llm_budget', { p_bot: bot, p_job: 'test', p_run_id: null, p_model: 'claude-haiku-5-5', p_estimate_usd: estimate, p_bot_cap_usd: 0.05, p_fleet_cap_usd: 0.08, p_now: NOW, ...extra }).then((rows) => rows[0]);
+    db
+      .rpc<Reservation>('reserve_llm_budget', {
+        p_bot: bot,
+        p_job: 'test',
+        p_run_id: null,
+        p_model: 'claude-haiku-5-5',
+        p_estimate_usd: estimate,
+        p_bot_cap_usd: 0.05,
+        p_fleet_cap_usd: 0.08,
+        p_now: NOW,
+        ...extra,
+      })
+      .then((rows) => rows[0]);
   const settle = (db: Db, reservationId: string | null, cost: number) =>
-    db.rpc('record_llm_usage', { p_reservation_id: reservationId, p_model: 'claude-haiku-5-5', p_input_tokens: 100, p_output_tokens: 10, p_cache_write_tokens: 0, p_cache_read_tokens: 0, p_cost_usd: cost });
+    db.rpc('record_llm_usage', {
+      p_reservation_id: reservationId,
+      p_model: 'claude-haiku-5-5',
+      p_input_tokens: 100,
+      p_output_tokens: 10,
+      p_cache_write_tokens: 0,
+      p_cache_read_tokens: 0,
+      p_cost_usd: cost,
+    });
 
   beforeAll(async () => {
     database = await freshDatabase();
@@ -83,7 +103,10 @@ describe('LLM budget reservations in the brain (real Postgres)', () => {
     expect(await reserve(hostB, 'salesbot', 0.01)).toMatchObject({ allowed: true });
     const [released] = await sql`select status from llm_usage where id = ${crashed?.reservation_id ?? ''}`;
     expect(released).toEqual({ status: 'released' });
-    expect((await hostA.rpc<{ bot: string; cost_usd: number }>('llm_spend_today', { p_now: NOW })).map((row) => [row.bot, row.cost_usd])).toEqual([['jbot', 0.05], ['salesbot', 0.01]]);
+    expect((await hostA.rpc<{ bot: string; cost_usd: number }>('llm_spend_today', { p_now: NOW })).map((row) => [row.bot, row.cost_usd])).toEqual([
+      ['jbot', 0.05],
+      ['salesbot', 0.01],
+    ]);
     // If the "crashed" call was only slow, its answer is still recorded and priced.
     await settle(hostA, crashed?.reservation_id ?? null, 0.002);
     const [settled] = await sql`select status, cost_usd::float8 as cost_usd from llm_usage where id = ${crashed?.reservation_id ?? ''}`;
@@ -98,19 +121,56 @@ describe('LLM budget reservations in the brain (real Postgres)', () => {
       { bot: 'jbot', job: 'service', model: 'claude-haiku-5-5', cost: 0.001 },
     ];
     for (const row of rows) {
-      const [reserved] = await hostA.rpc<Reservation>('reserve_llm_budget', { p_bot: row.bot, p_job: row.job, p_run_id: 'r', p_model: row.model, p_estimate_usd: 0.02, p_bot_cap_usd: 1, p_fleet_cap_usd: 1, p_now: NOW });
-      await hostA.rpc('record_llm_usage', { p_reservation_id: reserved?.reservation_id, p_model: row.model, p_input_tokens: 1000, p_output_tokens: 50, p_cache_write_tokens: 0, p_cache_read_tokens: 2000, p_cost_usd: row.cost });
+      const [reserved] = await hostA.rpc<Reservation>('reserve_llm_budget', {
+        p_bot: row.bot,
+        p_job: row.job,
+        p_run_id: 'r',
+        p_model: row.model,
+        p_estimate_usd: 0.02,
+        p_bot_cap_usd: 1,
+        p_fleet_cap_usd: 1,
+        p_now: NOW,
+      });
+      await hostA.rpc('record_llm_usage', {
+        p_reservation_id: reserved?.reservation_id,
+        p_model: row.model,
+        p_input_tokens: 1000,
+        p_output_tokens: 50,
+        p_cache_write_tokens: 0,
+        p_cache_read_tokens: 2000,
+        p_cost_usd: row.cost,
+      });
     }
-    expect((await hostA.rpc<{ bot: string; calls: number; cost_usd: number; day: string }>('llm_spend_today', { p_now: NOW })).map((row) => [row.bot, row.calls, row.cost_usd, row.day.slice(0, 10)])).toEqual([
+    expect(
+      (await hostA.rpc<{ bot: string; calls: number; cost_usd: number; day: string }>('llm_spend_today', { p_now: NOW })).map((row) => [
+        row.bot,
+        row.calls,
+        row.cost_usd,
+        row.day.slice(0, 10),
+      ]),
+    ).toEqual([
       ['jbot', 1, 0.001, '2026-11-25'],
       ['salesbot', 2, 0.012, '2026-11-25'],
     ]);
     expect(await hostA.rpc('llm_spend_today', { p_now: '2026-11-26T00:00:00Z' })).toEqual([]);
     const since = new Date(Date.now() - 3600_000).toISOString();
-    const by = async (group: string) => (await hostA.rpc<{ grp: string; calls: number; cache_read_tokens: number; cost_usd: number }>('list_llm_costs', { p_since: since, p_by: group })).map((row) => [row.grp, row.calls, row.cache_read_tokens, row.cost_usd]);
-    expect(await by('bot')).toEqual([['salesbot', 2, 4000, 0.012], ['jbot', 1, 2000, 0.001]]);
-    expect(await by('job')).toEqual([['salesbot/on:operator_instruction', 1, 2000, 0.01], ['salesbot/hubspot-sync', 1, 2000, 0.002], ['jbot/service', 1, 2000, 0.001]]);
-    expect(await by('model')).toEqual([['claude-sonnet-5-5', 1, 2000, 0.01], ['claude-haiku-5-5', 2, 4000, 0.003]]);
+    const by = async (group: string) =>
+      (await hostA.rpc<{ grp: string; calls: number; cache_read_tokens: number; cost_usd: number }>('list_llm_costs', { p_since: since, p_by: group })).map(
+        (row) => [row.grp, row.calls, row.cache_read_tokens, row.cost_usd],
+      );
+    expect(await by('bot')).toEqual([
+      ['salesbot', 2, 4000, 0.012],
+      ['jbot', 1, 2000, 0.001],
+    ]);
+    expect(await by('job')).toEqual([
+      ['salesbot/on:operator_instruction', 1, 2000, 0.01],
+      ['salesbot/hubspot-sync', 1, 2000, 0.002],
+      ['jbot/service', 1, 2000, 0.001],
+    ]);
+    expect(await by('model')).toEqual([
+      ['claude-sonnet-5-5', 1, 2000, 0.01],
+      ['claude-haiku-5-5', 2, 4000, 0.003],
+    ]);
     expect(await hostA.rpc('list_llm_costs', { p_since: new Date(Date.now() + 3600_000).toISOString(), p_by: 'bot' })).toEqual([]);
   });
 
@@ -120,11 +180,27 @@ describe('LLM budget reservations in the brain (real Postgres)', () => {
       defineBot({
         name: 'salesbot',
         purpose: 'budget test',
-        jobs: [{ id: 'weekly-review', schedule: '0 0 1 1 *', timeoutMs: 10_000, run: (context) => context.llm.complete({ tier: 'smart', system: 'Review the pipeline.', prompt: 'What needs the operator?' }) }],
+        jobs: [
+          {
+            id: 'weekly-review',
+            schedule: '0 0 1 1 *',
+            timeoutMs: 10_000,
+            run: (context) => context.llm.complete({ tier: 'smart', system: 'Review the pipeline.', prompt: 'What needs the operator?' }),
+          },
+        ],
       }),
       {
-        db: hostA, log: silent, llm,
-        config: { hostId: 'vps-1', timeZone: 'UTC', heartbeatIntervalMs: 60_000, shutdownGraceMs: 1000, signals: { pollMs: 200, leaseMs: 5000, maxAttempts: 3, concurrency: 2 }, scheduler: { leaseMs: 5000, checkIntervalMs: 100, missedAfterMs: 60_000 } },
+        db: hostA,
+        log: silent,
+        llm,
+        config: {
+          hostId: 'vps-1',
+          timeZone: 'UTC',
+          heartbeatIntervalMs: 60_000,
+          shutdownGraceMs: 1000,
+          signals: { pollMs: 200, leaseMs: 5000, maxAttempts: 3, concurrency: 2 },
+          scheduler: { leaseMs: 5000, checkIntervalMs: 100, missedAfterMs: 60_000 },
+        },
       },
     );
     try {
@@ -135,7 +211,9 @@ describe('LLM budget reservations in the brain (real Postgres)', () => {
           return row;
         });
         expect(run).toMatchObject({ status: 'failed' });
-        expect(String(run['error'])).toMatch(/^BudgetExceededError: LLM budget exceeded: salesbot has spent \$0\.0000 of its \$0\.0001 daily cap \(\d{4}-\d{2}-\d{2} UTC\); this call \(~\$0\.\d{4}\) was not sent\. It resumes at 00:00 UTC, or raise LLM_BOT_BUDGETS_USD/);
+        expect(String(run['error'])).toMatch(
+          /^BudgetExceededError: LLM budget exceeded: salesbot has spent \$0\.0000 of its \$0\.0001 daily cap \(\d{4}-\d{2}-\d{2} UTC\); this call \(~\$0\.\d{4}\) was not sent\. It resumes at 00:00 UTC, or raise LLM_BOT_BUDGETS_USD/,
+        );
       }
     } finally {
       await running.stop();

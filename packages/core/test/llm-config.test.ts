@@ -29,7 +29,9 @@ describe('LLM configuration and prices', () => {
     expect(config.models.smart).toBe('claude-next');
     expect(config.prices['claude-next']).toEqual({ input: 4, output: 20, cacheWrite: 5, cacheRead: 0.4 });
     expect(config.prices['claude-sonnet-4-5']).toEqual({ input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 });
-    expect(problems({ LLM_MODEL_FAST: 'claude-unpriced' })).toEqual([['LLM_MODEL_FAST', 'has no price: add "claude-unpriced" to LLM_PRICES so its calls can be costed and capped']]);
+    expect(problems({ LLM_MODEL_FAST: 'claude-unpriced' })).toEqual([
+      ['LLM_MODEL_FAST', 'has no price: add "claude-unpriced" to LLM_PRICES so its calls can be costed and capped'],
+    ]);
   });
 
   it('every bad variable is named, with what to write instead', () => {

@@ -13,9 +13,20 @@ describe('testkit fake Anthropic Messages API', () => {
   // ~1,500 tokens: over Sonnet's 1,024-token minimum, under Haiku's 2,048.
   const LONG = 'Write plainly, name the deal, keep it under 120 words, one next step. '.repeat(85);
   const cached = (text: string) => [{ type: 'text' as const, text, cache_control: { type: 'ephemeral' as const } }];
-  const tool = (name: string, last: boolean) => ({ name, description: `${name} ${LONG}`, input_schema: { type: 'object' as const, properties: {} }, ...(last ? { cache_control: { type: 'ephemeral' as const } } : {}) });
+  const tool = (name: string, last: boolean) => ({
+    name,
+    description: `${name} ${LONG}`,
+    input_schema: { type: 'object' as const, properties: {} },
+    ...(last ? { cache_control: { type: 'ephemeral' as const } } : {}),
+  });
   const ask = (system: string, options: { model?: string; tools?: ReturnType<typeof tool>[]; prompt?: string } = {}) =>
-    client.messages.create({ model: options.model ?? 'claude-sonnet-5-5', max_tokens: 100, system: cached(system), ...(options.tools === undefined ? {} : { tools: options.tools }), messages: [{ role: 'user', content: options.prompt ?? 'Which deals are stale?' }] });
+    client.messages.create({
+      model: options.model ?? 'claude-sonnet-5-5',
+      max_tokens: 100,
+      system: cached(system),
+      ...(options.tools === undefined ? {} : { tools: options.tools }),
+      messages: [{ role: 'user', content: options.prompt ?? 'Which deals are stale?' }],
+    });
 
   beforeAll(async () => {
     anthropic = await startFakeAnthropic({ now: () => clock });
@@ -86,7 +97,11 @@ describe('testkit fake Anthropic Messages API', () => {
     anthropic.enqueue({ text: 'ok after two retries' });
     const response = await ask('Be brief.');
     expect(response.content).toEqual([{ type: 'text', text: 'ok after two retries' }]);
-    expect(anthropic.attempts.slice(before).map((attempt) => [attempt.status, attempt.retryCount])).toEqual([[429, 0], [529, 1], [200, 2]]);
+    expect(anthropic.attempts.slice(before).map((attempt) => [attempt.status, attempt.retryCount])).toEqual([
+      [429, 0],
+      [529, 1],
+      [200, 2],
+    ]);
 
     anthropic.failNext({ status: 529, retryAfterMs: 10 }, { status: 529, retryAfterMs: 10 }, { status: 529, retryAfterMs: 10 });
     await expect(ask('Be brief.')).rejects.toMatchObject({ status: 529 });
@@ -97,16 +112,35 @@ describe('testkit fake Anthropic Messages API', () => {
     const sized = await startFakeAnthropic({ outputTokens: (request) => request.max_tokens * 0.4 });
     try {
       const sizedClient = new Anthropic({ apiKey: sized.apiKey, baseURL: sized.url, maxRetries: 0 });
-      const prose = await sizedClient.messages.create({ model: 'claude-haiku-5-5', max_tokens: 500, messages: [{ role: 'user', content: 'Summarise the day.' }] });
+      const prose = await sizedClient.messages.create({
+        model: 'claude-haiku-5-5',
+        max_tokens: 500,
+        messages: [{ role: 'user', content: 'Summarise the day.' }],
+      });
       expect(prose.usage.output_tokens).toBeGreaterThanOrEqual(195);
       expect(prose.usage.output_tokens).toBeLessThanOrEqual(202);
-      const json = await sizedClient.messages.create({ model: 'claude-sonnet-5-5', max_tokens: 600, system: 'Return JSON only: {"subject": string, "body": string}.', messages: [{ role: 'user', content: 'Draft it.\n\nAnswer with one JSON object only.' }] });
+      const json = await sizedClient.messages.create({
+        model: 'claude-sonnet-5-5',
+        max_tokens: 600,
+        system: 'Return JSON only: {"subject": string, "body": string}.',
+        messages: [{ role: 'user', content: 'Draft it.\n\nAnswer with one JSON object only.' }],
+      });
       const block = json.content[0];
-      const value = z.object({ subject: z.string().min(3).max(140), body: z.string().min(20).max(3000) }).parse(JSON.parse(block?.type === 'text' ? block.text : ''));
+      const value = z
+        .object({ subject: z.string().min(3).max(140), body: z.string().min(20).max(3000) })
+        .parse(JSON.parse(block?.type === 'text' ? block.text : ''));
       expect(value.body.length).toBeGreaterThan(800);
       const tiny = await sizedClient.messages.create({ model: 'claude-haiku-5-5', max_tokens: 2, messages: [{ role: 'user', content: 'Yes or no?' }] });
       expect(tiny.usage.output_tokens).toBeGreaterThan(0);
-      const expected = [prose, json, tiny].reduce((sum, response) => sum + costUsd({ inputTokens: response.usage.input_tokens, outputTokens: response.usage.output_tokens, cacheWriteTokens: 0, cacheReadTokens: 0 }, DEFAULT_PRICES[response.model] ?? { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }), 0);
+      const expected = [prose, json, tiny].reduce(
+        (sum, response) =>
+          sum +
+          costUsd(
+            { inputTokens: response.usage.input_tokens, outputTokens: response.usage.output_tokens, cacheWriteTokens: 0, cacheReadTokens: 0 },
+            DEFAULT_PRICES[response.model] ?? { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 },
+          ),
+        0,
+      );
       const bill = sized.bill();
       expect(bill.usd).toBeCloseTo(expected, 6);
       expect(bill.byModel['claude-haiku-5-5']?.calls).toBe(2);

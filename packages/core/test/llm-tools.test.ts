@@ -44,8 +44,12 @@ describe('LLM tools: workspace, scripts and signals stay inside their fences', (
     await symlink(scratch, path.join(workspace, 'escape'));
     await symlink(path.join(scratch, 'created-outside.txt'), path.join(workspace, 'dangling.txt'));
     const bot = defineBot({ name: 'contentbot', purpose: 'test' });
-    context = buildBotServices(bot, { db, log: silent, host: 'test', llm: loadLlmConfig({ ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.url }) })
-      .context(new AbortController().signal, silent, { job: 'content-calendar', runId: 'run-1' });
+    context = buildBotServices(bot, {
+      db,
+      log: silent,
+      host: 'test',
+      llm: loadLlmConfig({ ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.url }),
+    }).context(new AbortController().signal, silent, { job: 'content-calendar', runId: 'run-1' });
   });
   afterAll(async () => {
     await anthropic.close();
@@ -100,7 +104,13 @@ describe('LLM tools: workspace, scripts and signals stay inside their fences', (
   it('run_script runs only allow-listed scripts with their fixed arguments', async () => {
     const scripts = runScriptTool({ 'node-version': { command: process.execPath, args: ['--version'] } });
     anthropic.enqueue(
-      { toolUses: [{ name: 'run_script', input: { script: 'node-version' } }, { name: 'run_script', input: { script: 'rm -rf /' } }, { name: 'run_script', input: { script: 'node-version', args: ['-e', 'process.exit(3)'] } }] },
+      {
+        toolUses: [
+          { name: 'run_script', input: { script: 'node-version' } },
+          { name: 'run_script', input: { script: 'rm -rf /' } },
+          { name: 'run_script', input: { script: 'node-version', args: ['-e', 'process.exit(3)'] } },
+        ],
+      },
       { text: 'Node is installed.' },
     );
     const result = await context.llm.runTools({ system: 'You check the host.', prompt: 'Which Node version?', tools: [scripts] });
@@ -116,13 +126,20 @@ describe('LLM tools: workspace, scripts and signals stay inside their fences', (
       {
         toolUses: [
           { name: 'emit_signal', input: { signal_type: 'bot_note', payload: { text: 'Week 48 calendar drafted' } } },
-          { name: 'emit_signal', input: { signal_type: 'budget_exceeded', payload: { bot: 'contentbot', scope: 'bot', cap_usd: 0, spent_usd: 0, day: '2026-11-25' } } },
+          {
+            name: 'emit_signal',
+            input: { signal_type: 'budget_exceeded', payload: { bot: 'contentbot', scope: 'bot', cap_usd: 0, spent_usd: 0, day: '2026-11-25' } },
+          },
           { name: 'emit_signal', input: { signal_type: 'bot_note', payload: { text: '' } } },
         ],
       },
       { text: 'Noted.' },
     );
-    const result = await context.llm.runTools({ system: 'You plan content.', prompt: 'Tell the fleet.', tools: [emitSignalTool(context.signals, ['bot_note'])] });
+    const result = await context.llm.runTools({
+      system: 'You plan content.',
+      prompt: 'Tell the fleet.',
+      tools: [emitSignalTool(context.signals, ['bot_note'])],
+    });
     expect(result.steps.map((step) => step.error === undefined)).toEqual([true, false, false]);
     expect(result.steps[1]?.error).toMatch(/^signal_type: Invalid input: expected "bot_note"/);
     const signals = await sql`select signal_type, source_bot, payload from bot_signals`;

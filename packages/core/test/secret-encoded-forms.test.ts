@@ -8,7 +8,12 @@ const TAIL = 'Zq8-cAnArY_s3cret';
 
 function capture() {
   const lines: string[] = [];
-  const destination = new Writable({ write(chunk: Buffer, _encoding, callback) { lines.push(chunk.toString()); callback(); } });
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(chunk.toString());
+      callback();
+    },
+  });
   return { lines, destination };
 }
 

@@ -34,7 +34,13 @@ const transports: Array<{ name: string; connect: (database: TestDatabase) => Pro
     connect: async (database) => {
       const server: RpcTestServer = await startRpcTestServer(database.url);
       const db = createSupabaseDb({ url: server.url, serviceRoleKey: server.serviceRoleKey });
-      return { db, close: async () => { await db.close(); await server.close(); } };
+      return {
+        db,
+        close: async () => {
+          await db.close();
+          await server.close();
+        },
+      };
     },
   },
 ];
@@ -67,9 +73,16 @@ for (const transport of transports) {
 
     function consumer(bot: string, handler: (signal: Signal) => Promise<void> | void, options: Partial<ConstructorParameters<typeof SignalConsumer>[0]> = {}) {
       return new SignalConsumer({
-        db, registry: registry(), bot, log: silent,
+        db,
+        registry: registry(),
+        bot,
+        log: silent,
         handlers: new Map([['test_ping', handler]]),
-        pollMs: 50, leaseMs: 2000, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200,
+        pollMs: 50,
+        leaseMs: 2000,
+        maxAttempts: 3,
+        backoffBaseMs: 50,
+        backoffMaxMs: 200,
         listen: transport.name === 'postgres',
         ...options,
       });
@@ -88,8 +101,12 @@ for (const transport of transports) {
     it('delivers each signal to each subscribed consumer once, and acks it', async () => {
       const seenA: number[] = [];
       const seenB: number[] = [];
-      const a = consumer('alpha', (signal) => { seenA.push((signal.payload as { n: number }).n); });
-      const b = consumer('beta', (signal) => { seenB.push((signal.payload as { n: number }).n); });
+      const a = consumer('alpha', (signal) => {
+        seenA.push((signal.payload as { n: number }).n);
+      });
+      const b = consumer('beta', (signal) => {
+        seenB.push((signal.payload as { n: number }).n);
+      });
       await a.start();
       await b.start();
       const emitter = createSignalEmitter({ db, registry: registry(), bot: 'sysbot' });
@@ -105,7 +122,10 @@ for (const transport of transports) {
 
     it('retries a failing handler with backoff and marks it dead after the last attempt', async () => {
       const attempts: number[] = [];
-      const c = consumer('gamma', (signal) => { attempts.push(signal.attempt); throw new Error('supplier API down'); });
+      const c = consumer('gamma', (signal) => {
+        attempts.push(signal.attempt);
+        throw new Error('supplier API down');
+      });
       await c.start();
       const { id } = await createSignalEmitter({ db, registry: registry(), bot: 'opsbot' }).emit('test_ping', { n: 1 });
       await waitFor(async () => (await rawReceipt(database, id, 'gamma'))?.status === 'dead', { what: 'the receipt to go dead' });
@@ -118,7 +138,10 @@ for (const transport of transports) {
 
     it('recovers after a transient failure (retry then success)', async () => {
       let calls = 0;
-      const c = consumer('delta', () => { calls += 1; if (calls === 1) throw new Error('transient'); });
+      const c = consumer('delta', () => {
+        calls += 1;
+        if (calls === 1) throw new Error('transient');
+      });
       await c.start();
       const { id } = await createSignalEmitter({ db, registry: registry(), bot: 'opsbot' }).emit('test_ping', { n: 2 });
       await waitFor(async () => (await rawReceipt(database, id, 'delta'))?.status === 'handled', { what: 'handled after retry' });
@@ -130,7 +153,8 @@ for (const transport of transports) {
       const emitter = createSignalEmitter({ db, registry: registry(), bot: 'salesbot' });
       const first = await emitter.emit('test_ping', { n: 3 }, { dedupeKey: 'stale:deal-42', dedupeWindowMs: 60_000 });
       const results = [];
-      for (let index = 0; index < 9; index += 1) results.push(await emitter.emit('test_ping', { n: 3 }, { dedupeKey: 'stale:deal-42', dedupeWindowMs: 60_000 }));
+      for (let index = 0; index < 9; index += 1)
+        results.push(await emitter.emit('test_ping', { n: 3 }, { dedupeKey: 'stale:deal-42', dedupeWindowMs: 60_000 }));
       expect(first.deduplicated).toBe(false);
       expect(results.every((result) => result.deduplicated && result.id === first.id)).toBe(true);
       expect(results.at(-1)?.repeatCount).toBe(10);
@@ -145,7 +169,13 @@ for (const transport of transports) {
       const claimed = await db.rpc('claim_signals', { p_consumer_bot: 'epsilon', p_lease_seconds: 0.3, p_worker: 'vanished:1' });
       expect(claimed).toHaveLength(1);
       const seen: number[] = [];
-      const second = consumer('epsilon', (signal) => { seen.push(signal.attempt); }, { leaseMs: 300 });
+      const second = consumer(
+        'epsilon',
+        (signal) => {
+          seen.push(signal.attempt);
+        },
+        { leaseMs: 300 },
+      );
       await second.start();
       await waitFor(async () => (await rawReceipt(database, id, 'epsilon'))?.status === 'handled', { what: 'redelivered after lease expiry' });
       await second.stop();
@@ -156,7 +186,12 @@ for (const transport of transports) {
       const c = consumer('zeta', () => {});
       await c.start();
       // Emit through the database directly (as a foreign writer would), bypassing TS validation.
-      const [row] = await db.rpc<{ signal_id: string }>('emit_signal', { p_source_bot: 'rogue', p_signal_type: 'test_ping', p_severity: 'info', p_payload: { n: 'x' } });
+      const [row] = await db.rpc<{ signal_id: string }>('emit_signal', {
+        p_source_bot: 'rogue',
+        p_signal_type: 'test_ping',
+        p_severity: 'info',
+        p_payload: { n: 'x' },
+      });
       await waitFor(async () => (await rawReceipt(database, row!.signal_id, 'zeta'))?.status === 'dead', { what: 'poison signal dead' });
       await c.stop();
       expect((await rawReceipt(database, row!.signal_id, 'zeta'))?.error).toMatch(/n: /);

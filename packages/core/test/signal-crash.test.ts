@@ -14,9 +14,13 @@ const testPing = defineSignalType({ type: 'test_ping', description: 'test', sche
 const registry = new SignalRegistry([...catalogSignalTypes, testPing]);
 
 function startConsumerProcess(url: string, bot: string, outFile: string, delayMs: number, leaseMs: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, url, bot, outFile, String(delayMs), String(leaseMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, url, bot, outFile, String(delayMs), String(leaseMs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => { if (chunk.toString().includes('ready')) resolve(child); });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve(child);
+    });
     child.once('exit', (code) => reject(new Error(`consumer exited early with ${code}`)));
   });
 }
@@ -54,8 +58,20 @@ describe('signal delivery survives crashes', () => {
 
     const attempts: number[] = [];
     const survivor = new SignalConsumer({
-      db, registry, bot: 'killed', log: pino({ level: 'silent' }), pollMs: 100, leaseMs: 1000,
-      handlers: new Map([['test_ping', (signal) => { attempts.push(signal.attempt); }]]),
+      db,
+      registry,
+      bot: 'killed',
+      log: pino({ level: 'silent' }),
+      pollMs: 100,
+      leaseMs: 1000,
+      handlers: new Map([
+        [
+          'test_ping',
+          (signal) => {
+            attempts.push(signal.attempt);
+          },
+        ],
+      ]),
     });
     await survivor.start();
     await waitFor(() => attempts.length === 1, { what: 'redelivery after the lease expired', timeoutMs: 15_000 });
@@ -93,19 +109,23 @@ describe('signal delivery survives crashes', () => {
 
     const emitter = createSignalEmitter({ db, registry, bot: 'opsbot' });
     let next = 0;
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (next < total) {
-        const n = next;
-        next += 1;
-        await emitter.emit('test_ping', { n });
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < total) {
+          const n = next;
+          next += 1;
+          await emitter.emit('test_ping', { n });
+        }
+      }),
+    );
     // Keep the chaos going a little after the burst, then let the consumers drain.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     chaos = false;
     await chaosLoop;
     await waitFor(() => bots.every((bot) => handledNumbers(path.join(directory, `${bot}.out`)).size === total), {
-      timeoutMs: 90_000, intervalMs: 250, what: 'every consumer to handle every signal',
+      timeoutMs: 90_000,
+      intervalMs: 250,
+      what: 'every consumer to handle every signal',
     });
     for (const child of children.values()) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -115,18 +135,34 @@ describe('signal delivery survives crashes', () => {
     expect(restarts).toBeGreaterThan(3);
     for (const bot of bots) expect(handledNumbers(path.join(directory, `${bot}.out`)).size).toBe(total);
     const sql = postgres(database.url, { max: 1 });
-    const statuses = await sql`select consumer_bot, status::text, count(*)::int as count from signal_receipts where consumer_bot in ('restarty', 'crashy') group by 1, 2`;
+    const statuses =
+      await sql`select consumer_bot, status::text, count(*)::int as count from signal_receipts where consumer_bot in ('restarty', 'crashy') group by 1, 2`;
     await sql.end();
     // Every receipt ends handled (a crash between write and ack may redeliver, never lose).
-    expect(statuses.map((row) => [row['consumer_bot'], row['status'], row['count']]).sort()).toEqual([['crashy', 'handled', total], ['restarty', 'handled', total]]);
+    expect(statuses.map((row) => [row['consumer_bot'], row['status'], row['count']]).sort()).toEqual([
+      ['crashy', 'handled', total],
+      ['restarty', 'handled', total],
+    ]);
   }, 180_000);
 
   it('the listener connection terminated during a burst: every signal is still handled via the backstop', async () => {
     const seen = new Set<number>();
     const consumerDb = createPostgresDb({ url: database.url, poolMax: 4, applicationName: 'listener-victim' });
     const consumer = new SignalConsumer({
-      db: consumerDb, registry, bot: 'listener', log: pino({ level: 'silent' }), pollMs: 200, leaseMs: 5000,
-      handlers: new Map([['test_ping', (signal) => { seen.add((signal.payload as { n: number }).n); }]]),
+      db: consumerDb,
+      registry,
+      bot: 'listener',
+      log: pino({ level: 'silent' }),
+      pollMs: 200,
+      leaseMs: 5000,
+      handlers: new Map([
+        [
+          'test_ping',
+          (signal) => {
+            seen.add((signal.payload as { n: number }).n);
+          },
+        ],
+      ]),
     });
     await consumer.start();
     const emitter = createSignalEmitter({ db, registry, bot: 'opsbot' });

@@ -10,7 +10,9 @@ const HOUR = 3600_000;
 /** A promise with its resolve handle, so a test decides when a pass ends. */
 function gate(): { promise: Promise<void>; open: () => void } {
   let open = () => {};
-  const promise = new Promise<void>((resolve) => { open = resolve; });
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
   return { promise, open };
 }
 
@@ -21,7 +23,11 @@ function gate(): { promise: Promise<void>; open: () => void } {
  */
 async function longTimersLeftBy(work: () => Promise<unknown>): Promise<number> {
   const created: Array<{ _idleTimeout?: number; _destroyed?: boolean }> = [];
-  const hook = createHook({ init: (_id, type, _trigger, resource) => { if (type === 'Timeout') created.push(resource as never); } }).enable();
+  const hook = createHook({
+    init: (_id, type, _trigger, resource) => {
+      if (type === 'Timeout') created.push(resource as never);
+    },
+  }).enable();
   try {
     await work();
   } finally {
@@ -48,7 +54,9 @@ describe('wake loop', () => {
     let concurrent = 0;
     let maxConcurrent = 0;
     const loop = new WakeLoop({
-      pollMs: HOUR, log, failureMessage: 'test pass failed',
+      pollMs: HOUR,
+      log,
+      failureMessage: 'test pass failed',
       pass: async () => {
         const index = passes;
         passes += 1;
@@ -76,9 +84,24 @@ describe('wake loop', () => {
 
   it('a failing pass is logged and the loop keeps going', async () => {
     const errors: string[] = [];
-    const recording = pino({ level: 'error' }, { write: (line: string) => { errors.push((JSON.parse(line) as { msg: string }).msg); } });
+    const recording = pino(
+      { level: 'error' },
+      {
+        write: (line: string) => {
+          errors.push((JSON.parse(line) as { msg: string }).msg);
+        },
+      },
+    );
     let passes = 0;
-    const loop = new WakeLoop({ pollMs: HOUR, log: recording, failureMessage: 'outbox drain failed; the poll will retry', pass: async () => { passes += 1; if (passes === 1) throw new Error('database away'); } });
+    const loop = new WakeLoop({
+      pollMs: HOUR,
+      log: recording,
+      failureMessage: 'outbox drain failed; the poll will retry',
+      pass: async () => {
+        passes += 1;
+        if (passes === 1) throw new Error('database away');
+      },
+    });
     await loop.start();
     await loop.idle();
     loop.wake();
@@ -90,7 +113,14 @@ describe('wake loop', () => {
 
   it('the poll backstop wakes it without any NOTIFY', async () => {
     let passes = 0;
-    const loop = new WakeLoop({ pollMs: 20, log, failureMessage: 'x', pass: async () => { passes += 1; } });
+    const loop = new WakeLoop({
+      pollMs: 20,
+      log,
+      failureMessage: 'x',
+      pass: async () => {
+        passes += 1;
+      },
+    });
     await loop.start();
     await waitFor(() => passes >= 3, { what: 'three polled passes' });
     await loop.stop(1000);
@@ -104,14 +134,26 @@ describe('wake loop', () => {
     const seen: string[] = [];
     let passes = 0;
     const loop = new WakeLoop({
-      pollMs: HOUR, log, failureMessage: 'x', pass: async () => { passes += 1; },
-      listen: { db, channel: 'cron_requests', accept: (payload) => { seen.push(payload); return payload === 'wakebot'; } },
+      pollMs: HOUR,
+      log,
+      failureMessage: 'x',
+      pass: async () => {
+        passes += 1;
+      },
+      listen: {
+        db,
+        channel: 'cron_requests',
+        accept: (payload) => {
+          seen.push(payload);
+          return payload === 'wakebot';
+        },
+      },
     });
     await loop.start();
     await loop.idle();
     expect(passes).toBe(1);
     await db.rpc('request_manual_run', { p_bot: 'otherbot', p_job: 'x' }); // notifies cron_requests with the bot
-    await waitFor(() => seen.includes('otherbot'), { what: 'the other bot\'s notification' });
+    await waitFor(() => seen.includes('otherbot'), { what: "the other bot's notification" });
     await loop.idle();
     expect(passes).toBe(1);
     await db.rpc('request_manual_run', { p_bot: 'wakebot', p_job: 'x' });
@@ -122,7 +164,15 @@ describe('wake loop', () => {
   it('stop waits for the running pass; past the grace it answers false so the caller can abort', async () => {
     const slow = gate();
     let finished = false;
-    const loop = new WakeLoop({ pollMs: HOUR, log, failureMessage: 'x', pass: async () => { await slow.promise; finished = true; } });
+    const loop = new WakeLoop({
+      pollMs: HOUR,
+      log,
+      failureMessage: 'x',
+      pass: async () => {
+        await slow.promise;
+        finished = true;
+      },
+    });
     await loop.start();
     expect(await loop.stop(30)).toBe(false);
     expect(finished).toBe(false);
@@ -153,7 +203,14 @@ describe('wake loop', () => {
   });
 
   it('a stopped signal consumer leaves no grace timer behind (it used to hold the process for the whole grace)', async () => {
-    const consumer = new SignalConsumer({ db, registry: new SignalRegistry(catalogSignalTypes), bot: 'quietbot', log, pollMs: HOUR, handlers: new Map([['job_failed', () => {}]]) });
+    const consumer = new SignalConsumer({
+      db,
+      registry: new SignalRegistry(catalogSignalTypes),
+      bot: 'quietbot',
+      log,
+      pollMs: HOUR,
+      handlers: new Map([['job_failed', () => {}]]),
+    });
     await consumer.start();
     expect(await longTimersLeftBy(() => consumer.stop(HOUR))).toBe(0);
   });

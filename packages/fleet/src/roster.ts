@@ -23,16 +23,76 @@ export interface RosterEntry extends FleetMember {
  * and the LLM router all read it. Adding a bot is one entry here (plus its package).
  */
 export const roster: readonly RosterEntry[] = [
-  { name: 'jbot', channel: '#jbot', purpose: "the operator's assistant: status, what needs attention now, anything no other bot owns", signalTypes: jbotSignals, load: () => import('@jbot/jbot').then((module) => module.jbot) },
-  { name: 'salesbot', channel: '#sales-bot', purpose: 'HubSpot pipeline: deals, wholesale customers, follow-ups, customer notices', signalTypes: salesbotSignals, load: () => import('@jbot/salesbot').then((module) => module.salesbot) },
-  { name: 'mktgbot', channel: '#mktg-bot', purpose: 'Meta Ads and Klaviyo: campaigns, spend, email flows, pausing ads', signalTypes: mktgbotSignals, load: () => import('@jbot/mktgbot').then((module) => module.mktgbot) },
-  { name: 'opsbot', channel: '#ops-bot', purpose: 'supply chain: inbound shipments and freight, suppliers, vendors, purchase orders', signalTypes: opsbotSignals, load: () => import('@jbot/opsbot').then((module) => module.opsbot) },
-  { name: 'shipbot', channel: '#ship-bot', purpose: 'fulfilment: inventory, stock levels, late orders, the fulfilment forecast', signalTypes: shipbotSignals, load: () => import('@jbot/shipbot').then((module) => module.shipbot) },
-  { name: 'contentbot', channel: '#content-bot', purpose: 'SEO, product copy, Amazon listings', signalTypes: contentbotSignals, load: () => import('@jbot/contentbot').then((module) => module.contentbot) },
-  { name: 'adsbot', channel: '#ads-bot', purpose: 'ad creative and creative fatigue', signalTypes: adsbotSignals, load: () => import('@jbot/adsbot').then((module) => module.adsbot) },
-  { name: 'socialbot', channel: '#social-bot', purpose: 'the social media calendar and posts', signalTypes: socialbotSignals, load: () => import('@jbot/socialbot').then((module) => module.socialbot) },
-  { name: 'studiobot', channel: '#studio-bot', purpose: 'influencers and UGC creators', signalTypes: studiobotSignals, load: () => import('@jbot/studiobot').then((module) => module.studiobot) },
-  { name: 'sysbot', channel: '#sys-bot', purpose: 'the fleet itself: bot health, failing jobs, LLM costs and budgets', signalTypes: sysbotSignals, load: () => import('@jbot/sysbot').then((module) => module.sysbot) },
+  {
+    name: 'jbot',
+    channel: '#jbot',
+    purpose: "the operator's assistant: status, what needs attention now, anything no other bot owns",
+    signalTypes: jbotSignals,
+    load: () => import('@jbot/jbot').then((module) => module.jbot),
+  },
+  {
+    name: 'salesbot',
+    channel: '#sales-bot',
+    purpose: 'HubSpot pipeline: deals, wholesale customers, follow-ups, customer notices',
+    signalTypes: salesbotSignals,
+    load: () => import('@jbot/salesbot').then((module) => module.salesbot),
+  },
+  {
+    name: 'mktgbot',
+    channel: '#mktg-bot',
+    purpose: 'Meta Ads and Klaviyo: campaigns, spend, email flows, pausing ads',
+    signalTypes: mktgbotSignals,
+    load: () => import('@jbot/mktgbot').then((module) => module.mktgbot),
+  },
+  {
+    name: 'opsbot',
+    channel: '#ops-bot',
+    purpose: 'supply chain: inbound shipments and freight, suppliers, vendors, purchase orders',
+    signalTypes: opsbotSignals,
+    load: () => import('@jbot/opsbot').then((module) => module.opsbot),
+  },
+  {
+    name: 'shipbot',
+    channel: '#ship-bot',
+    purpose: 'fulfilment: inventory, stock levels, late orders, the fulfilment forecast',
+    signalTypes: shipbotSignals,
+    load: () => import('@jbot/shipbot').then((module) => module.shipbot),
+  },
+  {
+    name: 'contentbot',
+    channel: '#content-bot',
+    purpose: 'SEO, product copy, Amazon listings',
+    signalTypes: contentbotSignals,
+    load: () => import('@jbot/contentbot').then((module) => module.contentbot),
+  },
+  {
+    name: 'adsbot',
+    channel: '#ads-bot',
+    purpose: 'ad creative and creative fatigue',
+    signalTypes: adsbotSignals,
+    load: () => import('@jbot/adsbot').then((module) => module.adsbot),
+  },
+  {
+    name: 'socialbot',
+    channel: '#social-bot',
+    purpose: 'the social media calendar and posts',
+    signalTypes: socialbotSignals,
+    load: () => import('@jbot/socialbot').then((module) => module.socialbot),
+  },
+  {
+    name: 'studiobot',
+    channel: '#studio-bot',
+    purpose: 'influencers and UGC creators',
+    signalTypes: studiobotSignals,
+    load: () => import('@jbot/studiobot').then((module) => module.studiobot),
+  },
+  {
+    name: 'sysbot',
+    channel: '#sys-bot',
+    purpose: 'the fleet itself: bot health, failing jobs, LLM costs and budgets',
+    signalTypes: sysbotSignals,
+    load: () => import('@jbot/sysbot').then((module) => module.sysbot),
+  },
 ];
 
 /** Every bot's name, in roster order. */
@@ -54,7 +114,10 @@ export function rosterEntry(name: string): RosterEntry {
 /** Parse a `--bots a,b` list against the roster; unknown names are an error listing the bots. */
 export function parseBotList(value: string | undefined): string[] {
   if (value === undefined) return [...BOT_NAMES];
-  const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   const unknown = names.filter((name) => !BOT_NAMES.includes(name));
   if (unknown.length > 0) throw new UnknownBotError(unknown.join(', '));
   if (names.length === 0) throw new UnknownBotError('(empty list)');

@@ -14,13 +14,22 @@ const cli = path.join(repositoryRoot, 'packages', 'cli', 'src', 'main.ts');
 const botMain = path.join(repositoryRoot, 'packages', 'fleet', 'src', 'main.ts');
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: repositoryRoot, env: { PATH: process.env['PATH'], HOME: process.env['HOME'], LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: repositoryRoot,
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   // A bot that wrongly starts would run until killed: the 20 s cap turns that into a failed assertion.
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  return new Promise((resolve) => child.once('close', (status) => { clearTimeout(timer); resolve({ status, output }); }));
+  return new Promise((resolve) =>
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, output });
+    }),
+  );
 }
 
 const cases: Array<{ name: string; env: Record<string, string>; variable: string; bot: string }> = [
@@ -49,7 +58,12 @@ describe('a bad setting never crashes a command, and stops the bot with 78', () 
         let processEnv: NodeJS.ProcessEnv = { DATABASE_URL: database.url, ...env };
         if (where === 'env file') {
           const file = path.join(directory, `${variable}.env`);
-          fs.writeFileSync(file, `${Object.entries(env).map(([key, value]) => `${key}=${value}`).join('\n')}\n`);
+          fs.writeFileSync(
+            file,
+            `${Object.entries(env)
+              .map(([key, value]) => `${key}=${value}`)
+              .join('\n')}\n`,
+          );
           processEnv = { DATABASE_URL: database.url, FLEET_ENV_FILE: file };
         }
         const [help, doctor, started] = await Promise.all([run([cli, 'help'], processEnv), run([cli, 'doctor'], processEnv), run([botMain, bot], processEnv)]);

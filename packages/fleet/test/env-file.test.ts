@@ -23,7 +23,9 @@ describe('the env file configures a bot process', () => {
     db = createPostgresDb({ url: database.url, poolMax: 3 });
     await loadSampleCompany(db);
     anthropic = await startFakeAnthropic();
-    anthropic.respondWith(() => ({ text: JSON.stringify({ subject: 'Next steps on your program', body: 'Hi, it has been a while since we talked. Could we book 15 minutes this week?' }) }));
+    anthropic.respondWith(() => ({
+      text: JSON.stringify({ subject: 'Next steps on your program', body: 'Hi, it has been a while since we talked. Could we book 15 minutes this week?' }),
+    }));
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 'jbot-env-file-'));
   });
   afterAll(async () => {
@@ -45,13 +47,31 @@ describe('the env file configures a bot process', () => {
     });
     bot.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     bot.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitFor(async () => (await db.rpc<{ bot: string; status: string }>('fleet_heartbeats')).some((row) => row.bot === 'salesbot' && row.status === 'running'), { what: `salesbot running (${output})`, timeoutMs: 30_000 });
+    await waitFor(
+      async () => (await db.rpc<{ bot: string; status: string }>('fleet_heartbeats')).some((row) => row.bot === 'salesbot' && row.status === 'running'),
+      { what: `salesbot running (${output})`, timeoutMs: 30_000 },
+    );
 
     await db.rpc('request_manual_run', { p_bot: 'salesbot', p_job: 'hubspot-sync', p_requested_by: 'test' });
-    const signal = await waitFor(async () => (await db.rpc<{ signal_id: string }>('list_signals', { p_signal_type: 'stale_deals' }))[0], { what: 'the stale_deals signal', timeoutMs: 30_000 });
-    const [received] = await db.rpc<{ operator_message_id: string }>('receive_operator_message', { p_channel: 'local', p_sender_id: 'cli:ana', p_text: 'follow up on both', p_reply_to_signal_id: signal.signal_id });
-    await db.rpc('route_operator_message', { p_operator_message_id: received?.operator_message_id, p_routed_to: 'salesbot', p_instruction: { to_bot: 'salesbot', text: 'follow up on both', channel: 'local', sender_id: 'cli:ana', signal_id: signal.signal_id } });
-    const approval = await waitFor(async () => (await listApprovals(db, { bot: 'salesbot', status: 'pending' }))[0], { what: 'the follow-up approval', timeoutMs: 30_000 });
+    const signal = await waitFor(async () => (await db.rpc<{ signal_id: string }>('list_signals', { p_signal_type: 'stale_deals' }))[0], {
+      what: 'the stale_deals signal',
+      timeoutMs: 30_000,
+    });
+    const [received] = await db.rpc<{ operator_message_id: string }>('receive_operator_message', {
+      p_channel: 'local',
+      p_sender_id: 'cli:ana',
+      p_text: 'follow up on both',
+      p_reply_to_signal_id: signal.signal_id,
+    });
+    await db.rpc('route_operator_message', {
+      p_operator_message_id: received?.operator_message_id,
+      p_routed_to: 'salesbot',
+      p_instruction: { to_bot: 'salesbot', text: 'follow up on both', channel: 'local', sender_id: 'cli:ana', signal_id: signal.signal_id },
+    });
+    const approval = await waitFor(async () => (await listApprovals(db, { bot: 'salesbot', status: 'pending' }))[0], {
+      what: 'the follow-up approval',
+      timeoutMs: 30_000,
+    });
 
     expect((approval.draft as { note: string }).note).toMatch(/by Claude/);
     expect(anthropic.requests.length).toBe(2);

@@ -16,7 +16,12 @@ process.stdout.write(JSON.stringify({ loaded: roster.length, newHandles: handles
 `;
 
 function importAll(env: NodeJS.ProcessEnv) {
-  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { cwd: path.join(repositoryRoot, 'packages', 'fleet'), env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env }, encoding: 'utf8', timeout: 30_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
+    cwd: path.join(repositoryRoot, 'packages', 'fleet'),
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
 }
 
 describe('importing every bot package has no side effect', () => {
@@ -32,8 +37,16 @@ describe('importing every bot package has no side effect', () => {
 
   it('under a hostile environment: every setting wrong, unreachable services', () => {
     const result = importAll({
-      TELEGRAM_BOT_TOKEN: '123:abc', FLEET_TZ: 'Nowhere/Never', TELEGRAM_QUIET_HOURS: 'x', JBOT_DIGEST_TIME: '99:99', DATABASE_URL: 'not a url',
-      FREIGHT_DELAY_THRESHOLD_DAYS: '-1', SALES_STALE_DEAL_DAYS: 'soon', LLM_PRICES: '{', DISCORD_TOKEN: 'x', FLEET_ENV_FILE: '/nonexistent/fleet.env',
+      TELEGRAM_BOT_TOKEN: '123:abc',
+      FLEET_TZ: 'Nowhere/Never',
+      TELEGRAM_QUIET_HOURS: 'x',
+      JBOT_DIGEST_TIME: '99:99',
+      DATABASE_URL: 'not a url',
+      FREIGHT_DELAY_THRESHOLD_DAYS: '-1',
+      SALES_STALE_DEAL_DAYS: 'soon',
+      LLM_PRICES: '{',
+      DISCORD_TOKEN: 'x',
+      FLEET_ENV_FILE: '/nonexistent/fleet.env',
     });
     expect(result.status, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as { loaded: number; newHandles: number };

@@ -6,19 +6,54 @@ export { waitFor } from './wait-for.js';
 export { ManualClock } from './manual-clock.js';
 
 // Fake HubSpot (connectors)
-export { startFakeHubSpot, FakeHubSpotStore, type FakeHubSpot, type FakeHubSpotOptions, type FakeHubSpotFault, type FakeHubSpotObject, type FakeHubSpotSeed, type FakeHubSpotSideEffect } from './fake-hubspot/index.js';
+export {
+  startFakeHubSpot,
+  FakeHubSpotStore,
+  type FakeHubSpot,
+  type FakeHubSpotOptions,
+  type FakeHubSpotFault,
+  type FakeHubSpotObject,
+  type FakeHubSpotSeed,
+  type FakeHubSpotSideEffect,
+} from './fake-hubspot/index.js';
 
 // A proxy that holds requests (a vendor that never answers; a kill that lands mid-call)
 export { startHoldingProxy, type HoldingProxy, type HeldRequest, type HoldRule } from './holding-proxy.js';
 
 // Telegram (telegram-test-api emulator with real getUpdates semantics)
-export { startTelegramEmulator, type TelegramEmulator, type EmulatedBotMessage, type EmulatedCallbackAnswer, type EmulatedTelegramFault } from './telegram/telegram-emulator.js';
+export {
+  startTelegramEmulator,
+  type TelegramEmulator,
+  type EmulatedBotMessage,
+  type EmulatedCallbackAnswer,
+  type EmulatedTelegramFault,
+} from './telegram/telegram-emulator.js';
 
 // Fake Discord (REST + gateway; discord.js runs against it unmodified)
-export { startFakeDiscord, FakeDiscordStore, type FakeDiscord, type FakeDiscordOptions, type FakeDiscordClick, type FakeDiscordMessage, type FakeDiscordInteractionResponse } from './fake-discord/index.js';
+export {
+  startFakeDiscord,
+  FakeDiscordStore,
+  type FakeDiscord,
+  type FakeDiscordOptions,
+  type FakeDiscordClick,
+  type FakeDiscordMessage,
+  type FakeDiscordInteractionResponse,
+} from './fake-discord/index.js';
 
 // Fake Anthropic (Messages API with prompt-cache accounting and injected 429/529)
-export { startFakeAnthropic, PromptCache, tokensOf, minimumCacheableTokens, type FakeAnthropic, type FakeAnthropicOptions, type FakeAnthropicRequest, type FakeAnthropicFault, type FakeAnthropicAttempt, type FakeModelReply, type CacheOutcome } from './fake-anthropic/index.js';
+export {
+  startFakeAnthropic,
+  PromptCache,
+  tokensOf,
+  minimumCacheableTokens,
+  type FakeAnthropic,
+  type FakeAnthropicOptions,
+  type FakeAnthropicRequest,
+  type FakeAnthropicFault,
+  type FakeAnthropicAttempt,
+  type FakeModelReply,
+  type CacheOutcome,
+} from './fake-anthropic/index.js';
 
 // Bot runtime config for tests
 export { testBotConfig } from './test-bot-config.js';

@@ -40,7 +40,14 @@ export class ManualClock {
   sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const handle = this.setTimer(resolve, delayMs);
-      signal?.addEventListener('abort', () => { this.clearTimer(handle); resolve(); }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.clearTimer(handle);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 
@@ -58,7 +65,8 @@ export class ManualClock {
     const target = this.current + milliseconds;
     for (;;) {
       let due: ManualTimer | undefined;
-      for (const timer of this.timers.values()) if (timer.at <= target && (due === undefined || timer.at < due.at || (timer.at === due.at && timer.id < due.id))) due = timer;
+      for (const timer of this.timers.values())
+        if (timer.at <= target && (due === undefined || timer.at < due.at || (timer.at === due.at && timer.id < due.id))) due = timer;
       if (due === undefined) break;
       this.timers.delete(due.id);
       this.current = Math.max(this.current, due.at);

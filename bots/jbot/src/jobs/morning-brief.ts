@@ -20,7 +20,10 @@ interface OpenEscalation {
  * five, numbered so each can be answered by replying "<n> <instruction>". Held lines count as
  * shown once briefed. `key` makes a retried run queue the same brief once.
  */
-export async function queueMorningBrief(db: Db, options: { chats: readonly string[]; lookbackHours: number; key: string; now?: Date; greeting?: string }): Promise<{ items: number; total: number }> {
+export async function queueMorningBrief(
+  db: Db,
+  options: { chats: readonly string[]; lookbackHours: number; key: string; now?: Date; greeting?: string },
+): Promise<{ items: number; total: number }> {
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - options.lookbackHours * 3600 * 1000).toISOString();
   const rows = await db.rpc<OpenEscalation>('open_escalations', { p_limit: BRIEF_MAX_ITEMS, p_since: since });

@@ -21,7 +21,9 @@ export interface FreightDelayPayload {
 export async function findLateShipments(connectors: Pick<Connectors, 'freight'>, options: { thresholdDays?: number } = {}): Promise<Shipment[]> {
   const thresholdDays = options.thresholdDays ?? 3;
   const shipments = await connectors.freight.listShipments();
-  return shipments.filter((shipment) => shipment.arrivedAt === null && shipment.delayDays >= thresholdDays).sort((left, right) => right.delayDays - left.delayDays);
+  return shipments
+    .filter((shipment) => shipment.arrivedAt === null && shipment.delayDays >= thresholdDays)
+    .sort((left, right) => right.delayDays - left.delayDays);
 }
 
 /** The signal payload for a late shipment. */
@@ -41,15 +43,25 @@ export function freightDelayPayload(shipment: Shipment): FreightDelayPayload {
 export const freightWatchSettings = envSettings({ FREIGHT_DELAY_THRESHOLD_DAYS: envInteger(3, 1, 365) });
 
 /** Run the watch once: one `freight_delay` alert per late shipment, at most once per shipment per day. */
-export async function runFreightWatch(context: Pick<BotContext, 'connectors' | 'signals' | 'log'>, settings = freightWatchSettings.load({}), now = new Date()): Promise<{ checked: number; late: FreightDelayPayload[]; emitted: number }> {
+export async function runFreightWatch(
+  context: Pick<BotContext, 'connectors' | 'signals' | 'log'>,
+  settings = freightWatchSettings.load({}),
+  now = new Date(),
+): Promise<{ checked: number; late: FreightDelayPayload[]; emitted: number }> {
   const late = await findLateShipments(context.connectors, { thresholdDays: settings.FREIGHT_DELAY_THRESHOLD_DAYS });
   let emitted = 0;
   const day = now.toISOString().slice(0, 10);
   for (const shipment of late) {
-    const result = await context.signals.emit('freight_delay', freightDelayPayload(shipment), { dedupeKey: `freight_delay:${shipment.id}:${day}`, dedupeWindowMs: DAY_MS });
+    const result = await context.signals.emit('freight_delay', freightDelayPayload(shipment), {
+      dedupeKey: `freight_delay:${shipment.id}:${day}`,
+      dedupeWindowMs: DAY_MS,
+    });
     if (!result.deduplicated) emitted += 1;
   }
-  context.log.info({ late: late.map((shipment) => `${shipment.id} +${shipment.delayDays}d`), emitted }, `freight watch: ${late.length} late shipment(s), ${emitted} new alert(s)`);
+  context.log.info(
+    { late: late.map((shipment) => `${shipment.id} +${shipment.delayDays}d`), emitted },
+    `freight watch: ${late.length} late shipment(s), ${emitted} new alert(s)`,
+  );
   return { checked: late.length, late: late.map(freightDelayPayload), emitted };
 }
 
@@ -63,7 +75,10 @@ export const freightWatch = defineJob({
   async run(context) {
     const result = await runFreightWatch(context, context.config);
     // Each new alert already posts its detail to #ops-bot; the fingerprint shows when the late set changed.
-    const outcome = result.checked === 0 ? NOTHING_TO_REPORT : `${result.checked} late shipment${result.checked === 1 ? '' : 's'}, ${result.emitted} new alert${result.emitted === 1 ? '' : 's'}`;
+    const outcome =
+      result.checked === 0
+        ? NOTHING_TO_REPORT
+        : `${result.checked} late shipment${result.checked === 1 ? '' : 's'}, ${result.emitted} new alert${result.emitted === 1 ? '' : 's'}`;
     return jobOutcome(outcome, { fingerprint: fingerprintOf(result.late.map((shipment) => [shipment.shipment_id, shipment.delay_days])), detail: result });
   },
 });

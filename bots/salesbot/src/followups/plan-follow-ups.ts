@@ -14,10 +14,12 @@ import { draftFollowUp, type FollowUpEmail, type FollowUpSubject } from './follo
 export async function planFollowUps(instruction: OperatorInstruction, context: BotContext): Promise<string> {
   if (instruction.signalId === null) return 'tell me which deals: reply to a stale-deals alert (e.g. "follow up on both, draft emails")';
   const [signal] = await context.db.rpc('get_signal', { p_signal_id: instruction.signalId });
-  if (signal === undefined || signal['signal_type'] !== 'stale_deals') return `noted — signal ${instruction.signalId} is not a stale-deals alert, so there is nothing for me to draft`;
+  if (signal === undefined || signal['signal_type'] !== 'stale_deals')
+    return `noted — signal ${instruction.signalId} is not a stale-deals alert, so there is nothing for me to draft`;
   const payload = staleDeals.schema.parse(signal['payload']);
   const intent = readFollowUpIntent(instruction.text, payload.deals);
-  if (!intent.wantsFollowUps) return `noted. Reply "draft follow-ups" and I'll draft an email for each of the ${payload.deals.length} stale deals for your approval`;
+  if (!intent.wantsFollowUps)
+    return `noted. Reply "draft follow-ups" and I'll draft an email for each of the ${payload.deals.length} stale deals for your approval`;
 
   const connectors = context.connectors;
   const byId = new Map((await connectors.crm.listDeals()).map((deal) => [deal.id, deal]));
@@ -25,13 +27,19 @@ export async function planFollowUps(instruction: OperatorInstruction, context: B
   const skipped: string[] = [];
   for (const chosen of intent.deals) {
     const deal = byId.get(chosen.deal_id);
-    const subject = deal === undefined ? null : await followUpSubject(connectors, deal, payload.deals.find((item) => item.deal_id === chosen.deal_id)?.days_since_activity ?? null);
+    const subject =
+      deal === undefined
+        ? null
+        : await followUpSubject(connectors, deal, payload.deals.find((item) => item.deal_id === chosen.deal_id)?.days_since_activity ?? null);
     if (subject === null) skipped.push(chosen.name);
     else subjects.push(subject);
   }
   if (subjects.length === 0) return `I could not draft anything: no contact with an email on ${skipped.join(', ')}`;
   // A redelivered instruction (or the same reply twice) finds the approval already asked: no second draft, no model call.
-  const requestKey = `followups:${instruction.signalId}:${subjects.map((subject) => subject.dealId).sort().join(',')}`;
+  const requestKey = `followups:${instruction.signalId}:${subjects
+    .map((subject) => subject.dealId)
+    .sort()
+    .join(',')}`;
   const asked = await context.approvals.findByRequestKey(requestKey);
   if (asked !== null) return `already drafted — approval ${asked.id} is ${asked.status} in ${context.channel.target}`;
   const emails: FollowUpEmail[] = [];

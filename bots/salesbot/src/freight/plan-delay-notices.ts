@@ -29,7 +29,10 @@ export const planDelayNotices: SignalHandlerOf<'freight_delay'> = async (signal,
   const requestKey = delayNoticesKey(delay.shipment_id, delay.delay_days, forecast);
   const asked = await context.approvals.findByRequestKey(requestKey);
   if (asked !== null) {
-    context.log.info({ approvalId: asked.id, status: asked.status, shipment: delay.shipment_id }, 'delay notices for this delay were already drafted; not drafting again');
+    context.log.info(
+      { approvalId: asked.id, status: asked.status, shipment: delay.shipment_id },
+      'delay notices for this delay were already drafted; not drafting again',
+    );
     return;
   }
   const notices: DelayNotice[] = [];
@@ -58,7 +61,10 @@ export const planDelayNotices: SignalHandlerOf<'freight_delay'> = async (signal,
   const { approval, created } = await context.approvals.request({
     action: sendDelayNotices,
     title: `Send ${notices.length} delay notice${notices.length === 1 ? '' : 's'} to wholesale customers (${delay.shipment_id} ${delay.delay_days} days late)`,
-    draft: { notices, note: `Drafted ${offline ? 'from templates (offline drafter)' : 'by Claude'} from shipbot's forecast: restock ${forecast.restockDate}. On approval each is sent through the CRM once, logged on the customer's deal.` },
+    draft: {
+      notices,
+      note: `Drafted ${offline ? 'from templates (offline drafter)' : 'by Claude'} from shipbot's forecast: restock ${forecast.restockDate}. On approval each is sent through the CRM once, logged on the customer's deal.`,
+    },
     signalId: signal.id,
     requestKey,
   });

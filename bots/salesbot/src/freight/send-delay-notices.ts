@@ -3,7 +3,18 @@ import { defineAction } from '@jbot/core';
 import type { Deal } from '@jbot/connectors';
 
 const noticesDraft = z.object({
-  notices: z.array(z.object({ customer: z.string().min(1), account_id: z.string().optional(), to: z.string().email(), orders: z.string(), subject: z.string().min(1), body: z.string().min(1) })).min(1),
+  notices: z
+    .array(
+      z.object({
+        customer: z.string().min(1),
+        account_id: z.string().optional(),
+        to: z.string().email(),
+        orders: z.string(),
+        subject: z.string().min(1),
+        body: z.string().min(1),
+      }),
+    )
+    .min(1),
   note: z.string().optional(),
 });
 
@@ -25,22 +36,31 @@ export const sendDelayNotices = defineAction({
   name: 'send_delay_notices',
   draft: noticesDraft,
   async execute({ notices }, context): Promise<SendDelayNoticesResult> {
-  const { crm } = context.connectors;
-  const deals = await crm.listDeals();
-  const results: SendDelayNoticesResult['notices'] = [];
-  for (const notice of notices) {
-    const deal = dealFor(deals, notice.customer);
-    if (deal === null) {
-      results.push({ customer: notice.customer, to: notice.to, email_id: null, sent_now: false, deal_id: null });
-      context.log.warn({ customer: notice.customer }, 'no CRM deal for this customer: notice not sent');
-      continue;
+    const { crm } = context.connectors;
+    const deals = await crm.listDeals();
+    const results: SendDelayNoticesResult['notices'] = [];
+    for (const notice of notices) {
+      const deal = dealFor(deals, notice.customer);
+      if (deal === null) {
+        results.push({ customer: notice.customer, to: notice.to, email_id: null, sent_now: false, deal_id: null });
+        context.log.warn({ customer: notice.customer }, 'no CRM deal for this customer: notice not sent');
+        continue;
+      }
+      const sent = await crm.sendEmail({
+        dealId: deal.id,
+        to: notice.to,
+        subject: notice.subject,
+        body: notice.body,
+        idempotencyKey: `${context.idempotencyKey}:notice:${notice.account_id ?? notice.to}`,
+      });
+      results.push({ customer: notice.customer, to: notice.to, email_id: sent.emailId, sent_now: sent.created, deal_id: deal.id });
     }
-    const sent = await crm.sendEmail({ dealId: deal.id, to: notice.to, subject: notice.subject, body: notice.body, idempotencyKey: `${context.idempotencyKey}:notice:${notice.account_id ?? notice.to}` });
-    results.push({ customer: notice.customer, to: notice.to, email_id: sent.emailId, sent_now: sent.created, deal_id: deal.id });
-  }
-  const sentCount = results.filter((result) => result.email_id !== null).length;
-  const missing = results.filter((result) => result.email_id === null).map((result) => result.customer);
-  return { summary: `sent ${sentCount} delay notice${sentCount === 1 ? '' : 's'}${missing.length === 0 ? '' : ` (no CRM deal for ${missing.join(', ')})`}`, notices: results };
+    const sentCount = results.filter((result) => result.email_id !== null).length;
+    const missing = results.filter((result) => result.email_id === null).map((result) => result.customer);
+    return {
+      summary: `sent ${sentCount} delay notice${sentCount === 1 ? '' : 's'}${missing.length === 0 ? '' : ` (no CRM deal for ${missing.join(', ')})`}`,
+      notices: results,
+    };
   },
 });
 

@@ -68,7 +68,12 @@ export async function findDealChanges(connectors: Pick<Connectors, 'crm'>, now: 
   return {
     newDeals: deals.filter((deal) => age(deal.createdAt) >= 0 && age(deal.createdAt) < newWithinDays * DAY_MS).map((deal) => summarise(deal, now)),
     staleDeals: stale,
-    closedWon: deals.filter((deal) => deal.isClosedWon && deal.closedAt !== null && Date.parse(deal.closedAt) > closedWonSince.getTime() && Date.parse(deal.closedAt) <= now.getTime()).map((deal) => summarise(deal, now)),
+    closedWon: deals
+      .filter(
+        (deal) =>
+          deal.isClosedWon && deal.closedAt !== null && Date.parse(deal.closedAt) > closedWonSince.getTime() && Date.parse(deal.closedAt) <= now.getTime(),
+      )
+      .map((deal) => summarise(deal, now)),
     staleAfterDays,
     closedWonSince: closedWonSince.toISOString(),
   };
@@ -90,7 +95,6 @@ export function previousSync(scheduledFor: Date, timeZone: string): Date {
   return ticks.at(-1) ?? new Date(scheduledFor.getTime() - 3 * DAY_MS);
 }
 
-
 /** What a run returns (the scheduler records it; the Discord detail is built from it). */
 export interface HubSpotSyncResult extends DealChanges {
   signalId: string | null;
@@ -101,7 +105,11 @@ export interface HubSpotSyncResult extends DealChanges {
 export const hubspotSyncSettings = envSettings({ SALES_STALE_DEAL_DAYS: envInteger(14, 1, 365), FLEET_TZ: timeZone('UTC') });
 
 /** Run the sync once: detect, and raise `stale_deals` (warning) when any deal went quiet. */
-export async function runHubSpotSync(context: Pick<BotContext, 'connectors' | 'signals' | 'log'> & Pick<JobRunInfo, 'scheduledFor' | 'manual'>, settings = hubspotSyncSettings.load({}), now = new Date()): Promise<HubSpotSyncResult> {
+export async function runHubSpotSync(
+  context: Pick<BotContext, 'connectors' | 'signals' | 'log'> & Pick<JobRunInfo, 'scheduledFor' | 'manual'>,
+  settings = hubspotSyncSettings.load({}),
+  now = new Date(),
+): Promise<HubSpotSyncResult> {
   const config = settings;
   const changes = await findDealChanges(context.connectors, now, {
     staleAfterDays: config.SALES_STALE_DEAL_DAYS,
@@ -110,16 +118,22 @@ export async function runHubSpotSync(context: Pick<BotContext, 'connectors' | 's
   let signalId: string | null = null;
   let deduplicated = false;
   if (changes.staleDeals.length > 0) {
-    const emitted = await context.signals.emit('stale_deals', {
-      deals: changes.staleDeals,
-      threshold_days: changes.staleAfterDays,
-      new_deals: changes.newDeals,
-      closed_won: changes.closedWon,
-    }, { dedupeKey: `stale_deals:${isoWeek(now)}`, dedupeWindowMs: 7 * DAY_MS });
+    const emitted = await context.signals.emit(
+      'stale_deals',
+      {
+        deals: changes.staleDeals,
+        threshold_days: changes.staleAfterDays,
+        new_deals: changes.newDeals,
+        closed_won: changes.closedWon,
+      },
+      { dedupeKey: `stale_deals:${isoWeek(now)}`, dedupeWindowMs: 7 * DAY_MS },
+    );
     ({ id: signalId, deduplicated } = emitted);
   }
-  context.log.info({ new: changes.newDeals.length, stale: changes.staleDeals.length, closedWon: changes.closedWon.length, signalId, deduplicated },
-    `HubSpot sync: ${changes.newDeals.length} new, ${changes.staleDeals.length} stale (>${changes.staleAfterDays} days), ${changes.closedWon.length} closed-won`);
+  context.log.info(
+    { new: changes.newDeals.length, stale: changes.staleDeals.length, closedWon: changes.closedWon.length, signalId, deduplicated },
+    `HubSpot sync: ${changes.newDeals.length} new, ${changes.staleDeals.length} stale (>${changes.staleAfterDays} days), ${changes.closedWon.length} closed-won`,
+  );
   return { ...changes, signalId, deduplicated };
 }
 
@@ -134,6 +148,9 @@ export const hubspotSync = defineJob({
   async run(context) {
     const result = await runHubSpotSync(context, context.config);
     const outcome = `${result.newDeals.length} new, ${result.staleDeals.length} stale, ${result.closedWon.length} closed-won${result.signalId === null ? '' : result.deduplicated ? ' (already raised this week)' : ', stale_deals raised'}`;
-    return jobOutcome(outcome, { fingerprint: fingerprintOf(result.staleDeals.map((deal) => deal.deal_id).sort()), detail: { new: result.newDeals.length, stale: result.staleDeals.length, closedWon: result.closedWon.length, signalId: result.signalId } });
+    return jobOutcome(outcome, {
+      fingerprint: fingerprintOf(result.staleDeals.map((deal) => deal.deal_id).sort()),
+      detail: { new: result.newDeals.length, stale: result.staleDeals.length, closedWon: result.closedWon.length, signalId: result.signalId },
+    });
   },
 });

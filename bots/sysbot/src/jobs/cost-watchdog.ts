@@ -39,7 +39,12 @@ export const costWatchdog = defineJob({
     const rows = await context.db.rpc<SpendRow>('llm_spend_today', { p_now: context.scheduledFor.toISOString() });
     const day = rows[0]?.day === undefined ? context.scheduledFor.toISOString().slice(0, 10) : String(rows[0].day).slice(0, 10);
     const lines: SpendLine[] = rows.map((row) => line(row.bot, row.calls, row.cost_usd, botBudgetUsd(config, row.bot)));
-    const fleet = line('fleet', rows.reduce((sum, row) => sum + row.calls, 0), rows.reduce((sum, row) => sum + row.cost_usd, 0), config.fleetDailyUsd);
+    const fleet = line(
+      'fleet',
+      rows.reduce((sum, row) => sum + row.calls, 0),
+      rows.reduce((sum, row) => sum + row.cost_usd, 0),
+      config.fleetDailyUsd,
+    );
     const raised: string[] = [];
     let newlyRaised = 0;
     for (const item of [...lines, fleet]) {
@@ -50,7 +55,11 @@ export const costWatchdog = defineJob({
         { bot: item.scope, scope: item.scope === 'fleet' ? 'fleet' : 'bot', cap_usd: item.capUsd, spent_usd: Number(item.spentUsd.toFixed(6)), day },
         // The alert shares the LLM layer's key (budget_exceeded:<bot>:<day>): a bot refused a
         // call and seen over its cap here still makes one alert that day, not two.
-        { severity: level, dedupeKey: level === 'alert' ? `budget_exceeded:${item.scope}:${day}` : `cost-watchdog:${item.scope}:${level}:${day}`, dedupeWindowMs: 86_400_000 },
+        {
+          severity: level,
+          dedupeKey: level === 'alert' ? `budget_exceeded:${item.scope}:${day}` : `cost-watchdog:${item.scope}:${level}:${day}`,
+          dedupeWindowMs: 86_400_000,
+        },
       );
       raised.push(`${item.scope} ${level}`);
       if (!emitted.deduplicated) newlyRaised += 1;
@@ -64,11 +73,20 @@ export const costWatchdog = defineJob({
     await context.channel.post({
       kind: 'report',
       title: `LLM spend today (${day} UTC): $${fleet.spentUsd.toFixed(4)} of $${fleet.capUsd.toFixed(2)}`,
-      text: lines.length === 0 ? `No model calls today · ${engine}` : lines.map((item) => `${item.scope}: ${item.calls} calls, $${item.spentUsd.toFixed(4)} of $${item.capUsd.toFixed(2)} (${Math.round(item.share * 100)}%)`).join('\n'),
+      text:
+        lines.length === 0
+          ? `No model calls today · ${engine}`
+          : lines
+              .map(
+                (item) => `${item.scope}: ${item.calls} calls, $${item.spentUsd.toFixed(4)} of $${item.capUsd.toFixed(2)} (${Math.round(item.share * 100)}%)`,
+              )
+              .join('\n'),
       severity: raised.some((item) => item.endsWith('alert')) ? 'alert' : raised.length > 0 ? 'warning' : 'info',
     });
     context.log.info({ spentUsd: fleet.spentUsd, raised }, `cost watchdog: fleet $${fleet.spentUsd.toFixed(4)} of $${fleet.capUsd.toFixed(2)}`);
-    return jobOutcome(`${spendOutcome(fleet, raised)}, report posted`, { detail: { day, fleetUsd: fleet.spentUsd, bots: lines.length, raised, newlyRaised, posted: true } });
+    return jobOutcome(`${spendOutcome(fleet, raised)}, report posted`, {
+      detail: { day, fleetUsd: fleet.spentUsd, bots: lines.length, raised, newlyRaised, posted: true },
+    });
   },
 });
 

@@ -31,19 +31,25 @@ export async function createDiscordChannel(options: DiscordChannelOptions): Prom
     log.warn('DISCORD_APPROVER_USER_IDS and DISCORD_APPROVER_ROLE_IDS are both empty: nobody can approve on Discord (fleet approve still works)');
   }
 
-  const isApprover = (userId: string, roleIds: readonly string[]) => config.approverUserIds.has(userId) || roleIds.some((role) => config.approverRoleIds.has(role));
+  const isApprover = (userId: string, roleIds: readonly string[]) =>
+    config.approverUserIds.has(userId) || roleIds.some((role) => config.approverRoleIds.has(role));
 
   const handleClick = async (interaction: import('discord.js').ButtonInteraction, inbound: ChannelInbound) => {
     const parsed = parseApprovalCustomId(interaction.customId);
     // Every process on this token sees every click; only the owning bot answers its own buttons.
     if (parsed === null || parsed.bot !== bot) return;
     const member = interaction.member;
-    const roleIds = member === null ? [] : Array.isArray(member.roles) ? (member.roles as string[]) : [...(member.roles as { cache: Map<string, unknown> }).cache.keys()];
+    const roleIds =
+      member === null ? [] : Array.isArray(member.roles) ? (member.roles as string[]) : [...(member.roles as { cache: Map<string, unknown> }).cache.keys()];
     const clickLog = log.child({ approvalId: parsed.approvalId, userId: interaction.user.id, decision: parsed.decision });
     if (!isApprover(interaction.user.id, roleIds)) {
       clickLog.warn('approval click refused: not on the approver list');
       await interaction
-        .reply({ content: 'You are not on the approver list for fleet actions, so nothing changed. Ask an operator to add you (DISCORD_APPROVER_USER_IDS / DISCORD_APPROVER_ROLE_IDS).', flags: MessageFlags.Ephemeral })
+        .reply({
+          content:
+            'You are not on the approver list for fleet actions, so nothing changed. Ask an operator to add you (DISCORD_APPROVER_USER_IDS / DISCORD_APPROVER_ROLE_IDS).',
+          flags: MessageFlags.Ephemeral,
+        })
         .catch((error: unknown) => acknowledgementFailed(clickLog, error));
       return;
     }
@@ -71,10 +77,18 @@ export async function createDiscordChannel(options: DiscordChannelOptions): Prom
         try {
           sent = (await client.rest.post(Routes.channelMessages(config.channelId), { body })) as { id: string };
         } catch (error) {
-          await recordChannelMessage(db, { channel: 'discord', target: config.channelId, bot, message: part, status: 'failed', error: String(error) }).catch(() => {});
+          await recordChannelMessage(db, { channel: 'discord', target: config.channelId, bot, message: part, status: 'failed', error: String(error) }).catch(
+            () => {},
+          );
           throw error;
         }
-        const messageId = await recordChannelMessage(db, { channel: 'discord', target: config.channelId, bot, message: index === 0 ? message : { ...message, kind: 'continuation' }, externalMessageId: sent.id });
+        const messageId = await recordChannelMessage(db, {
+          channel: 'discord',
+          target: config.channelId,
+          bot,
+          message: index === 0 ? message : { ...message, kind: 'continuation' },
+          externalMessageId: sent.id,
+        });
         primary ??= { messageId, channel: 'discord', target: config.channelId, externalMessageId: sent.id };
       }
       return primary as PostedMessage;
@@ -107,5 +121,5 @@ function acknowledgementFailed(log: Logger, error: unknown): void {
     log.debug('another copy of this bot answered the click first');
     return;
   }
-  log.error({ err: error }, 'could not acknowledge the approval click within Discord\'s window; nothing was decided');
+  log.error({ err: error }, "could not acknowledge the approval click within Discord's window; nothing was decided");
 }

@@ -39,15 +39,24 @@ export function loadDiscordConfig(bot: string, env: Env = process.env): DiscordC
     const values = parsed as Record<string, unknown>;
     const channelId = values[channelVariable] as string | undefined;
     if (parsed.DISCORD_TOKEN !== undefined && channelId === undefined) {
-      problems.push({ variable: channelVariable, message: `is required when DISCORD_TOKEN is set: the id of ${bot}'s Discord channel (Developer Mode → right-click the channel → Copy Channel ID)` });
+      problems.push({
+        variable: channelVariable,
+        message: `is required when DISCORD_TOKEN is set: the id of ${bot}'s Discord channel (Developer Mode → right-click the channel → Copy Channel ID)`,
+      });
     }
-    if (channelId !== undefined && !SNOWFLAKE.test(channelId)) problems.push({ variable: channelVariable, message: `expected a numeric Discord channel id, got "${channelId}"` });
+    if (channelId !== undefined && !SNOWFLAKE.test(channelId))
+      problems.push({ variable: channelVariable, message: `expected a numeric Discord channel id, got "${channelId}"` });
     for (const variable of ['DISCORD_APPROVER_USER_IDS', 'DISCORD_APPROVER_ROLE_IDS'] as const) {
       const bad = parsed[variable].filter((id) => !SNOWFLAKE.test(id));
       if (bad.length > 0) problems.push({ variable, message: `expected numeric Discord ids, got ${bad.join(', ')}` });
     }
     return problems;
-  }) as Record<string, unknown> & { DISCORD_TOKEN: string | undefined; DISCORD_API_BASE: string | undefined; DISCORD_APPROVER_USER_IDS: string[]; DISCORD_APPROVER_ROLE_IDS: string[] };
+  }) as Record<string, unknown> & {
+    DISCORD_TOKEN: string | undefined;
+    DISCORD_API_BASE: string | undefined;
+    DISCORD_APPROVER_USER_IDS: string[];
+    DISCORD_APPROVER_ROLE_IDS: string[];
+  };
   if (raw.DISCORD_TOKEN === undefined) return null;
   return {
     token: raw.DISCORD_TOKEN,

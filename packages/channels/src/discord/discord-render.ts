@@ -32,7 +32,11 @@ export function approvalCustomId(bot: string, approvalId: string, buttonId: stri
 export function parseApprovalCustomId(customId: string): { bot: string; approvalId: string; decision: 'approved' | 'rejected' | 'retry' } | null {
   const match = /^approval:([a-z][a-z0-9_-]*):([0-9a-f-]{36}):(approve|reject|retry)$/.exec(customId);
   if (match === null) return null;
-  return { bot: match[1] as string, approvalId: match[2] as string, decision: match[3] === 'approve' ? 'approved' : match[3] === 'retry' ? 'retry' : 'rejected' };
+  return {
+    bot: match[1] as string,
+    approvalId: match[2] as string,
+    decision: match[3] === 'approve' ? 'approved' : match[3] === 'retry' ? 'retry' : 'rejected',
+  };
 }
 
 /**
@@ -48,7 +52,12 @@ export function renderDiscordMessages(discord: DiscordJs, message: ChannelMessag
   // Fields past Discord's count or the first embed's share of the 6000-character budget are
   // left out with a note; the full message is in channel_messages.
   const fields: Array<{ name: string; value: string; inline: boolean }> = [];
-  let fieldBudget = DISCORD_LIMITS.charactersPerMessage - 100 - Math.min(message.title.length, DISCORD_LIMITS.title) - Math.min(message.footer?.length ?? 0, DISCORD_LIMITS.footer) - (chunks[0]?.length ?? 0);
+  let fieldBudget =
+    DISCORD_LIMITS.charactersPerMessage -
+    100 -
+    Math.min(message.title.length, DISCORD_LIMITS.title) -
+    Math.min(message.footer?.length ?? 0, DISCORD_LIMITS.footer) -
+    (chunks[0]?.length ?? 0);
   const allFields = message.fields ?? [];
   for (const field of allFields) {
     const name = clip(field.name, DISCORD_LIMITS.fieldName) || '—';
@@ -57,12 +66,21 @@ export function renderDiscordMessages(discord: DiscordJs, message: ChannelMessag
     fields.push({ name, value, inline: field.inline ?? false });
     fieldBudget -= name.length + value.length;
   }
-  if (fields.length < allFields.length) fields.push({ name: 'More', value: `${allFields.length - fields.length} more fields are in the fleet's message log (channel_messages)`, inline: false });
+  if (fields.length < allFields.length)
+    fields.push({ name: 'More', value: `${allFields.length - fields.length} more fields are in the fleet's message log (channel_messages)`, inline: false });
   const first = new EmbedBuilder().setTitle(clip(message.title, DISCORD_LIMITS.title) || '—').setColor(colour);
   if (chunks[0] !== undefined) first.setDescription(chunks[0]);
   if (fields.length > 0) first.addFields(fields);
   if (message.footer !== undefined) first.setFooter({ text: clip(message.footer, DISCORD_LIMITS.footer) });
-  const embeds = [first, ...chunks.slice(1).map((chunk, index) => new EmbedBuilder().setColor(colour).setTitle(clip(`${message.title} (${index + 2}/${chunks.length})`, DISCORD_LIMITS.title)).setDescription(chunk))];
+  const embeds = [
+    first,
+    ...chunks.slice(1).map((chunk, index) =>
+      new EmbedBuilder()
+        .setColor(colour)
+        .setTitle(clip(`${message.title} (${index + 2}/${chunks.length})`, DISCORD_LIMITS.title))
+        .setDescription(chunk),
+    ),
+  ];
 
   const bodies: DiscordMessageBody[] = [];
   let current: unknown[] = [];
@@ -82,7 +100,12 @@ export function renderDiscordMessages(discord: DiscordJs, message: ChannelMessag
   if (message.buttons !== undefined && message.buttons.length > 0 && message.approvalId !== undefined) {
     const styles = { primary: ButtonStyle.Primary, success: ButtonStyle.Success, danger: ButtonStyle.Danger, secondary: ButtonStyle.Secondary } as const;
     const row = new ActionRowBuilder<InstanceType<DiscordJs['ButtonBuilder']>>().addComponents(
-      message.buttons.map((button) => new ButtonBuilder().setCustomId(approvalCustomId(bot, message.approvalId as string, button.id)).setLabel(button.label).setStyle(styles[button.style])),
+      message.buttons.map((button) =>
+        new ButtonBuilder()
+          .setCustomId(approvalCustomId(bot, message.approvalId as string, button.id))
+          .setLabel(button.label)
+          .setStyle(styles[button.style]),
+      ),
     );
     (bodies[0] as DiscordMessageBody).components = [row.toJSON()];
   }
@@ -94,5 +117,10 @@ function clip(text: string, limit: number): string {
 }
 
 function embedLength(embed: { title?: string; description?: string; fields?: Array<{ name: string; value: string }>; footer?: { text: string } }): number {
-  return (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0);
+  return (
+    (embed.title?.length ?? 0) +
+    (embed.description?.length ?? 0) +
+    (embed.footer?.text.length ?? 0) +
+    (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0)
+  );
 }

@@ -4,7 +4,9 @@ import { probeFailure, type ServiceProbe } from '@jbot/core';
 export async function probeDiscord(config: { token: string; apiBase?: string }): Promise<ServiceProbe> {
   const { REST, Routes } = await import('discord.js');
   // No retries and a short timeout: a doctor reports, it does not wait out rate limits.
-  const rest = new REST({ version: '10', retries: 0, timeout: 10_000, ...(config.apiBase === undefined ? {} : { api: config.apiBase }) }).setToken(config.token);
+  const rest = new REST({ version: '10', retries: 0, timeout: 10_000, ...(config.apiBase === undefined ? {} : { api: config.apiBase }) }).setToken(
+    config.token,
+  );
   try {
     const user = (await rest.get(Routes.user('@me'))) as { username?: string };
     return { ok: true, detail: `bot ${user.username ?? '?'}` };

@@ -4,7 +4,14 @@ import type { Logger } from '@jbot/core';
 import type { TelegramConfig } from './telegram-config.js';
 import { clipText, TELEGRAM_MAX_TEXT } from './fit-message.js';
 import { toTelegramSendError } from './telegram-send-error.js';
-import type { InboundTelegramCallback, InboundTelegramMessage, TelegramButton, TelegramInboundHandler, TelegramSendOptions, TelegramTransport } from './telegram-transport.js';
+import type {
+  InboundTelegramCallback,
+  InboundTelegramMessage,
+  TelegramButton,
+  TelegramInboundHandler,
+  TelegramSendOptions,
+  TelegramTransport,
+} from './telegram-transport.js';
 
 /**
  * The Telegram transport on grammY. grammY and its auto-retry plugin are imported here, on
@@ -19,7 +26,9 @@ export async function createGrammyTransport(config: TelegramConfig & { token: st
   // sendMessage is never retried here: the dispatcher owns it (durable in the outbox, waits any
   // retry_after, backs off for hours). Edits and callback answers get a few quick retries.
   const quickRetry = autoRetry({ maxRetryAttempts: config.maxRetries, maxDelaySeconds: 60 });
-  bot.api.config.use((previous, method, payload, signal) => (method === 'sendMessage' ? previous(method, payload, signal) : quickRetry(previous, method, payload, signal)));
+  bot.api.config.use((previous, method, payload, signal) =>
+    method === 'sendMessage' ? previous(method, payload, signal) : quickRetry(previous, method, payload, signal),
+  );
   const operatorChats = new Set(config.operatorChatIds);
   const telegramLog = log.child({ channel: 'telegram' });
   let webhookServer: http.Server | undefined;
@@ -34,7 +43,10 @@ export async function createGrammyTransport(config: TelegramConfig & { token: st
     bot.use(async (context, next) => {
       const chatId = context.chat?.id ?? context.callbackQuery?.message?.chat.id;
       if (chatId === undefined || !operatorChats.has(String(chatId))) {
-        telegramLog.warn({ chatId, updateId: context.update.update_id, fromId: context.from?.id }, 'ignored an update from a chat that is not an operator chat (TELEGRAM_OPERATOR_CHAT_IDS)');
+        telegramLog.warn(
+          { chatId, updateId: context.update.update_id, fromId: context.from?.id },
+          'ignored an update from a chat that is not an operator chat (TELEGRAM_OPERATOR_CHAT_IDS)',
+        );
         return;
       }
       await next();
@@ -61,7 +73,9 @@ export async function createGrammyTransport(config: TelegramConfig & { token: st
         data: context.callbackQuery.data,
       };
       const notice = await handler.onCallback?.(callback);
-      await context.answerCallbackQuery(notice === undefined || notice === '' ? {} : { text: notice }).catch((error: unknown) => telegramLog.warn({ err: error }, 'could not answer a callback query'));
+      await context
+        .answerCallbackQuery(notice === undefined || notice === '' ? {} : { text: notice })
+        .catch((error: unknown) => telegramLog.warn({ err: error }, 'could not answer a callback query'));
     });
     // A failing update is logged loudly and polling goes on (grammY would otherwise stop).
     bot.catch((error) => telegramLog.error({ err: error.error, updateId: error.ctx.update.update_id }, 'handling a Telegram update failed'));
@@ -90,7 +104,10 @@ export async function createGrammyTransport(config: TelegramConfig & { token: st
     }
     await bot.init();
     polling = bot
-      .start({ allowed_updates: ['message', 'callback_query'], onStart: () => telegramLog.info({ username: bot.botInfo.username }, 'Telegram long polling started') })
+      .start({
+        allowed_updates: ['message', 'callback_query'],
+        onStart: () => telegramLog.info({ username: bot.botInfo.username }, 'Telegram long polling started'),
+      })
       .catch((error: unknown) => telegramLog.error({ err: error }, 'Telegram long polling stopped with an error'));
   };
 
@@ -109,7 +126,10 @@ export async function createGrammyTransport(config: TelegramConfig & { token: st
       return { messageId: sent.message_id };
     },
     async edit(chatId, messageId, text, inlineKeyboard) {
-      await bot.api.editMessageText(chatId, messageId, clipText(text, TELEGRAM_MAX_TEXT), { link_preview_options: { is_disabled: true }, ...keyboard(inlineKeyboard) });
+      await bot.api.editMessageText(chatId, messageId, clipText(text, TELEGRAM_MAX_TEXT), {
+        link_preview_options: { is_disabled: true },
+        ...keyboard(inlineKeyboard),
+      });
     },
     async start(handler: TelegramInboundHandler) {
       if (!registered) registerHandlers(handler);
@@ -173,13 +193,20 @@ export function createLocalTelegramTransport(log: Logger, operator?: LocalOperat
       lines.on('line', (typed) => {
         const text = typed.trim();
         if (text === '') return;
-        const message: InboundTelegramMessage = { updateId: nextUpdateId++, chatId, senderId, messageId: nextMessageId++, text, replyToMessageId: latestAnswerable };
+        const message: InboundTelegramMessage = {
+          updateId: nextUpdateId++,
+          chatId,
+          senderId,
+          messageId: nextMessageId++,
+          text,
+          replyToMessageId: latestAnswerable,
+        };
         queue = queue
           .then(() => {
             log.info({ channel: 'telegram(local)', chatId, direction: 'in', replyTo: latestAnswerable }, text);
             return handler.onMessage(message);
           })
-          .catch((error: unknown) => log.error({ err: error, text }, 'could not handle the operator\'s typed line'));
+          .catch((error: unknown) => log.error({ err: error, text }, "could not handle the operator's typed line"));
       });
     },
     async stop() {

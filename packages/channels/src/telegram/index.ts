@@ -6,5 +6,12 @@ export { TelegramDispatcher, composeBody, type TelegramDispatcherOptions, type U
 export { TelegramSendError, toTelegramSendError, type TelegramSendFailure } from './telegram-send-error.js';
 export { clipText, groupToFit, TELEGRAM_MAX_TEXT, MAX_LINE_CHARS, CLIP_NOTE } from './fit-message.js';
 export { renderItem, renderMessage, pickItem, type MessageBody, type MessageItem } from './compose-message.js';
-export type { TelegramTransport, TelegramInboundHandler, InboundTelegramMessage, InboundTelegramCallback, TelegramButton, TelegramSendOptions } from './telegram-transport.js';
+export type {
+  TelegramTransport,
+  TelegramInboundHandler,
+  InboundTelegramMessage,
+  InboundTelegramCallback,
+  TelegramButton,
+  TelegramSendOptions,
+} from './telegram-transport.js';
 export { probeTelegram } from './probe-telegram.js';

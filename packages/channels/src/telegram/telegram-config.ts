@@ -8,7 +8,10 @@ export const telegramEnvShape = {
   TELEGRAM_API_ROOT: optionalHttpUrl,
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).optional().default('polling'),
   TELEGRAM_WEBHOOK_URL: optionalHttpUrl,
-  TELEGRAM_WEBHOOK_SECRET: optionalString.refine((value) => value === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(value), 'only A-Z, a-z, 0-9, _ and - (1–256 characters)'),
+  TELEGRAM_WEBHOOK_SECRET: optionalString.refine(
+    (value) => value === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(value),
+    'only A-Z, a-z, 0-9, _ and - (1–256 characters)',
+  ),
   TELEGRAM_WEBHOOK_PORT: envInteger(8443, 1, 65535),
   TELEGRAM_MAX_RETRIES: envInteger(3, 0, 10),
   TELEGRAM_MIN_INTERVAL_MS: envInteger(1000, 0, 60_000),
@@ -40,8 +43,13 @@ export function loadTelegramConfig(env: Env = process.env): TelegramConfig {
     }
     const badIds = parsed.TELEGRAM_OPERATOR_CHAT_IDS.filter((id) => !/^-?\d+$/.test(id));
     if (badIds.length > 0) problems.push({ variable: 'TELEGRAM_OPERATOR_CHAT_IDS', message: `expected numeric chat ids, got ${badIds.join(', ')}` });
-    if (parsed.TELEGRAM_MODE === 'webhook' && parsed.TELEGRAM_WEBHOOK_URL === undefined) problems.push({ variable: 'TELEGRAM_WEBHOOK_URL', message: 'is required when TELEGRAM_MODE=webhook (the public https URL Telegram posts to)' });
-    if (parsed.TELEGRAM_MODE === 'webhook' && parsed.TELEGRAM_WEBHOOK_SECRET === undefined) problems.push({ variable: 'TELEGRAM_WEBHOOK_SECRET', message: 'is required when TELEGRAM_MODE=webhook (a random string; Telegram echoes it in X-Telegram-Bot-Api-Secret-Token)' });
+    if (parsed.TELEGRAM_MODE === 'webhook' && parsed.TELEGRAM_WEBHOOK_URL === undefined)
+      problems.push({ variable: 'TELEGRAM_WEBHOOK_URL', message: 'is required when TELEGRAM_MODE=webhook (the public https URL Telegram posts to)' });
+    if (parsed.TELEGRAM_MODE === 'webhook' && parsed.TELEGRAM_WEBHOOK_SECRET === undefined)
+      problems.push({
+        variable: 'TELEGRAM_WEBHOOK_SECRET',
+        message: 'is required when TELEGRAM_MODE=webhook (a random string; Telegram echoes it in X-Telegram-Bot-Api-Secret-Token)',
+      });
     return problems;
   });
   return {

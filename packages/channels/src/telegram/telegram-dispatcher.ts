@@ -67,13 +67,23 @@ export interface UndeliveredLine {
  * as long as it takes, and one still undelivered after undeliveredAlertMs is raised once.
  */
 export class TelegramDispatcher {
-  private readonly options: Required<Omit<TelegramDispatcherOptions, 'listen' | 'onUndelivered' | 'clock'>> & Pick<TelegramDispatcherOptions, 'onUndelivered' | 'clock'> & { listen: boolean };
+  private readonly options: Required<Omit<TelegramDispatcherOptions, 'listen' | 'onUndelivered' | 'clock'>> &
+    Pick<TelegramDispatcherOptions, 'onUndelivered' | 'clock'> & { listen: boolean };
   private readonly loop: WakeLoop;
   // Re-counting has its own loop so a slow edit round never overlaps the next one.
   private readonly recountLoop: WakeLoop;
 
   constructor(options: TelegramDispatcherOptions) {
-    this.options = { minIntervalMs: 1000, pollMs: 1000, recountMs: 1000, listen: options.db.transport === 'postgres', backoffBaseMs: 2000, backoffMaxMs: 300_000, undeliveredAlertMs: 600_000, ...options };
+    this.options = {
+      minIntervalMs: 1000,
+      pollMs: 1000,
+      recountMs: 1000,
+      listen: options.db.transport === 'postgres',
+      backoffBaseMs: 2000,
+      backoffMaxMs: 300_000,
+      undeliveredAlertMs: 600_000,
+      ...options,
+    };
     const { db, log } = this.options;
     this.loop = new WakeLoop({
       pass: () => this.drain(),
@@ -82,7 +92,12 @@ export class TelegramDispatcher {
       failureMessage: 'Telegram outbox drain failed; the poll backstop will retry',
       listen: this.options.listen ? { db, channel: 'telegram_outbox' } : undefined,
     });
-    this.recountLoop = new WakeLoop({ pass: async () => void (await this.recount()), pollMs: this.options.recountMs, log, failureMessage: 're-counting repeated Telegram lines failed; will retry' });
+    this.recountLoop = new WakeLoop({
+      pass: async () => void (await this.recount()),
+      pollMs: this.options.recountMs,
+      log,
+      failureMessage: 're-counting repeated Telegram lines failed; will retry',
+    });
   }
 
   /** Send what is due now, then on NOTIFY and on the poll; re-count repeated lines on their own period. */
@@ -146,7 +161,10 @@ export class TelegramDispatcher {
     } catch (error) {
       const failure = toTelegramSendError(error);
       if (failure.kind === 'rejected' && rows.length > 1) {
-        this.options.log.warn({ err: failure, chatId, outboxIds: rows.map((row) => Number(row.outbox_id)) }, 'Telegram refused a batched message; sending its lines one by one');
+        this.options.log.warn(
+          { err: failure, chatId, outboxIds: rows.map((row) => Number(row.outbox_id)) },
+          'Telegram refused a batched message; sending its lines one by one',
+        );
         for (const [index, row] of rows.entries()) {
           const single = await this.sendGroup(chatId, [row]);
           if (single?.kind === 'rate_limited') {
@@ -201,16 +219,28 @@ export class TelegramDispatcher {
       p_backoff_max_ms: backoffMaxMs,
       ...this.clockArgument(),
     });
-    log.warn({ err: failure, chatId: rows[0]?.chat_id, outboxIds: ids, attempts: retried[0]?.attempts, retryAt: retried[0]?.available_at }, failure.kind === 'rate_limited' ? "Telegram asked to slow down; the lines wait its retry_after" : 'Telegram send failed; the lines are re-queued with backoff');
+    log.warn(
+      { err: failure, chatId: rows[0]?.chat_id, outboxIds: ids, attempts: retried[0]?.attempts, retryAt: retried[0]?.available_at },
+      failure.kind === 'rate_limited'
+        ? 'Telegram asked to slow down; the lines wait its retry_after'
+        : 'Telegram send failed; the lines are re-queued with backoff',
+    );
   }
 
   /** Raise, once each, lines Telegram has not taken for undeliveredAlertMs: in the log and through onUndelivered. */
   private async raiseUndelivered(): Promise<void> {
     const { db, log, undeliveredAlertMs, onUndelivered } = this.options;
-    const rows = await db.rpc<{ outbox_id: number; chat_id: string; bot: string; text: string; signal_id: string | null; approval_id: string | null; attempts: number; error: string | null; created_at: string | Date }>(
-      'raise_undelivered_telegram_lines',
-      { p_older_than_ms: undeliveredAlertMs, ...this.clockArgument() },
-    );
+    const rows = await db.rpc<{
+      outbox_id: number;
+      chat_id: string;
+      bot: string;
+      text: string;
+      signal_id: string | null;
+      approval_id: string | null;
+      attempts: number;
+      error: string | null;
+      created_at: string | Date;
+    }>('raise_undelivered_telegram_lines', { p_older_than_ms: undeliveredAlertMs, ...this.clockArgument() });
     if (rows.length === 0) return;
     const lines: UndeliveredLine[] = rows.map((row) => ({
       outboxId: Number(row.outbox_id),
@@ -223,8 +253,25 @@ export class TelegramDispatcher {
       error: row.error,
       queuedAt: new Date(row.created_at).toISOString(),
     }));
-    log.error({ lines: lines.map((line) => ({ outboxId: line.outboxId, chatId: line.chatId, bot: line.bot, attempts: line.attempts, error: line.error, queuedAt: line.queuedAt })) }, `${lines.length} Telegram line(s) undelivered for over ${Math.round(undeliveredAlertMs / 60_000)} min; they stay queued and keep being retried`);
-    await onUndelivered?.(lines).catch((error: unknown) => log.error({ err: error, outboxIds: lines.map((line) => line.outboxId) }, 'raising undelivered Telegram lines on the work floor failed; they were logged above and stay queued'));
+    log.error(
+      {
+        lines: lines.map((line) => ({
+          outboxId: line.outboxId,
+          chatId: line.chatId,
+          bot: line.bot,
+          attempts: line.attempts,
+          error: line.error,
+          queuedAt: line.queuedAt,
+        })),
+      },
+      `${lines.length} Telegram line(s) undelivered for over ${Math.round(undeliveredAlertMs / 60_000)} min; they stay queued and keep being retried`,
+    );
+    await onUndelivered?.(lines).catch((error: unknown) =>
+      log.error(
+        { err: error, outboxIds: lines.map((line) => line.outboxId) },
+        'raising undelivered Telegram lines on the work floor failed; they were logged above and stay queued',
+      ),
+    );
   }
 
   private clockArgument(): { p_now?: string } {
@@ -235,9 +282,15 @@ export class TelegramDispatcher {
   async recount(): Promise<number> {
     const { db, transport } = this.options;
     const since = new Date(Date.now() - 2 * 24 * 3600 * 1000).toISOString();
-    const rows = await db.rpc<{ channel_message_id: string; chat_id: string; external_message_id: string; body: MessageBody; counts: Record<string, number> }>('telegram_lines_to_recount', { p_since: since });
+    const rows = await db.rpc<{ channel_message_id: string; chat_id: string; external_message_id: string; body: MessageBody; counts: Record<string, number> }>(
+      'telegram_lines_to_recount',
+      { p_since: since },
+    );
     for (const row of rows) {
-      const body: MessageBody = { ...row.body, items: row.body.items.map((item) => ({ ...item, count: item.signal_id === null ? item.count : (row.counts[item.signal_id] ?? item.count) })) };
+      const body: MessageBody = {
+        ...row.body,
+        items: row.body.items.map((item) => ({ ...item, count: item.signal_id === null ? item.count : (row.counts[item.signal_id] ?? item.count) })),
+      };
       const text = renderMessage(body);
       if (transport.channel === 'telegram') await transport.edit(row.chat_id, Number(row.external_message_id), text, body.buttons);
       await db.rpc('mark_channel_message_edited', { p_message_id: row.channel_message_id, p_text: text, p_body: body });
@@ -252,7 +305,9 @@ export class TelegramDispatcher {
 }
 
 /** Build one message from a chat's claimed rows: escalations become items, briefs bring their own. */
-export function composeBody(rows: ReadonlyArray<Pick<OutboxRow, 'outbox_id' | 'bot' | 'text' | 'body' | 'signal_id' | 'approval_id' | 'repeat_count' | 'severity'>>): MessageBody {
+export function composeBody(
+  rows: ReadonlyArray<Pick<OutboxRow, 'outbox_id' | 'bot' | 'text' | 'body' | 'signal_id' | 'approval_id' | 'repeat_count' | 'severity'>>,
+): MessageBody {
   const items: MessageItem[] = [];
   const parts: MessageBody['parts'] = [];
   const buttons: TelegramButton[][] = [];
@@ -265,12 +320,28 @@ export function composeBody(rows: ReadonlyArray<Pick<OutboxRow, 'outbox_id' | 'b
   for (const row of rows) {
     const rowKind = row.body.kind ?? 'note';
     if (rowKind === 'escalation' || rowKind === 'approval') {
-      const n = addItem({ signal_id: row.signal_id, approval_id: row.approval_id, bot: row.bot, line: clipText(row.text), severity: row.severity, count: Number(row.repeat_count) });
-      for (const buttonRow of row.body.buttons ?? []) buttons.push(buttonRow.map((button) => (rows.length > 1 ? { ...button, text: `${n}: ${button.text}` } : button)));
+      const n = addItem({
+        signal_id: row.signal_id,
+        approval_id: row.approval_id,
+        bot: row.bot,
+        line: clipText(row.text),
+        severity: row.severity,
+        count: Number(row.repeat_count),
+      });
+      for (const buttonRow of row.body.buttons ?? [])
+        buttons.push(buttonRow.map((button) => (rows.length > 1 ? { ...button, text: `${n}: ${button.text}` } : button)));
     } else if (Array.isArray(row.body.items)) {
       if (rows.length > 1 && parts.length > 0) parts.push({ text: '' });
       parts.push({ text: clipText(row.text) });
-      for (const item of row.body.items) addItem({ signal_id: item.signal_id, approval_id: item.approval_id ?? null, bot: item.bot, line: clipText(item.line), severity: item.severity, count: item.count });
+      for (const item of row.body.items)
+        addItem({
+          signal_id: item.signal_id,
+          approval_id: item.approval_id ?? null,
+          bot: item.bot,
+          line: clipText(item.line),
+          severity: item.severity,
+          count: item.count,
+        });
       if (rows.length > 1 && rowKind === 'brief') kind = 'brief';
     } else {
       parts.push({ text: clipText(row.text) });

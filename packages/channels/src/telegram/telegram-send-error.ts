@@ -35,10 +35,19 @@ export class TelegramSendError extends Error {
  */
 export function toTelegramSendError(error: unknown): TelegramSendError {
   if (TelegramSendError.isInstance(error)) return error;
-  const fields = (typeof error === 'object' && error !== null ? error : {}) as { error_code?: unknown; description?: unknown; parameters?: { retry_after?: unknown } };
+  const fields = (typeof error === 'object' && error !== null ? error : {}) as {
+    error_code?: unknown;
+    description?: unknown;
+    parameters?: { retry_after?: unknown };
+  };
   const status = typeof fields.error_code === 'number' ? fields.error_code : null;
   const retryAfter = typeof fields.parameters?.retry_after === 'number' ? fields.parameters.retry_after * 1000 : null;
   const kind: TelegramSendFailure = status === 429 ? 'rate_limited' : status !== null && status >= 400 && status < 500 ? 'rejected' : 'unavailable';
   const message = typeof fields.description === 'string' ? fields.description : error instanceof Error ? error.message : String(error);
-  return new TelegramSendError(`Telegram send failed (${status ?? 'network'}): ${message}`, { kind, status, retryAfterMs: kind === 'rate_limited' ? retryAfter : null, cause: error });
+  return new TelegramSendError(`Telegram send failed (${status ?? 'network'}): ${message}`, {
+    kind,
+    status,
+    retryAfterMs: kind === 'rate_limited' ? retryAfter : null,
+    cause: error,
+  });
 }

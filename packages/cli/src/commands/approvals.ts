@@ -15,12 +15,13 @@ export const approvalsCommand = defineCommand({
   options: {
     all: { type: 'boolean', description: 'every status, not only pending' },
     status: { type: 'string', value: 'S', description: `only this status: ${APPROVAL_STATUSES.join(', ')}` },
-    bot: { type: 'string', value: 'B', description: 'only this bot\'s approvals' },
+    bot: { type: 'string', value: 'B', description: "only this bot's approvals" },
     limit: { type: 'string', value: 'N', description: 'at most N rows (default 30)' },
     wide: { type: 'boolean', description: 'do not cut long cells to fit the terminal' },
     json: { type: 'boolean', description: 'print JSON (full ids and drafts)' },
   },
-  details: '`fleet approvals retry <id>` runs a failed approval again: the owning bot executes it under the same idempotency key, so nothing already done is repeated.',
+  details:
+    '`fleet approvals retry <id>` runs a failed approval again: the owning bot executes it under the same idempotency key, so nothing already done is repeated.',
   async run({ values, positionals }, io) {
     if (positionals[0] === 'retry') {
       if (positionals[1] === undefined) throw new UsageError('missing the approval id to retry: fleet approvals retry <approval-id>');
@@ -41,12 +42,28 @@ export const approvalsCommand = defineCommand({
       io.out(
         formatTable(
           ['requested', 'id', 'bot', 'action', 'status', 'title', 'detail'],
-          approvals.map((approval) => [formatTime(approval.requestedAt), shortId(approval.id), approval.bot, approval.action, approval.status, approval.title, statusLine(approval)]),
-          { columns: io.columns, wide: values.wide, empty: status === undefined ? 'No approvals yet.' : `No ${status} approvals${status === 'pending' ? ': nothing waits for a decision (`fleet approvals --all` shows the rest)' : ''}.` },
+          approvals.map((approval) => [
+            formatTime(approval.requestedAt),
+            shortId(approval.id),
+            approval.bot,
+            approval.action,
+            approval.status,
+            approval.title,
+            statusLine(approval),
+          ]),
+          {
+            columns: io.columns,
+            wide: values.wide,
+            empty:
+              status === undefined
+                ? 'No approvals yet.'
+                : `No ${status} approvals${status === 'pending' ? ': nothing waits for a decision (`fleet approvals --all` shows the rest)' : ''}.`,
+          },
         ),
       );
       if (approvals.some((approval) => approval.status === 'pending')) io.out('\nDecide with: pnpm fleet approve <id>   or   pnpm fleet reject <id>');
-      if (approvals.some((approval) => approval.status === 'failed')) io.out('\nRun a failed one again (nothing done is repeated): pnpm fleet approvals retry <id>');
+      if (approvals.some((approval) => approval.status === 'failed'))
+        io.out('\nRun a failed one again (nothing done is repeated): pnpm fleet approvals retry <id>');
       return 0;
     } finally {
       await session.close();

@@ -36,7 +36,9 @@ export async function decide(given: string, json: boolean, io: CommandIo, decisi
     if (json) io.out(JSON.stringify({ decided: result.decided, reason: result.reason, approval: result.approval }));
     else if (result.decided) {
       const bot = result.approval?.bot ?? 'the bot';
-      io.out(`${decision === 'approved' ? 'Approved' : 'Rejected'}: ${result.approval?.title} (${bot} ${decision === 'approved' ? 'will execute it' : 'will not act'}).`);
+      io.out(
+        `${decision === 'approved' ? 'Approved' : 'Rejected'}: ${result.approval?.title} (${bot} ${decision === 'approved' ? 'will execute it' : 'will not act'}).`,
+      );
       // The decision is stored either way; say when nobody is there to act on it yet.
       if (decision === 'approved' && !(await isRunning(session, bot))) io.out(`${bot} is not running: it executes this when it starts (pnpm start).`);
     } else io.out(`Nothing changed: ${result.reason}.`);

@@ -40,7 +40,15 @@ export const costsCommand = defineCommand({
       io.out(
         formatTable(
           [by, 'calls', 'input', 'output', 'cache write', 'cache read', 'cost'],
-          rows.map((row) => [row.grp, row.calls, row.input_tokens, row.output_tokens, row.cache_write_tokens, row.cache_read_tokens, `$${row.cost_usd.toFixed(4)}`]),
+          rows.map((row) => [
+            row.grp,
+            row.calls,
+            row.input_tokens,
+            row.output_tokens,
+            row.cache_write_tokens,
+            row.cache_read_tokens,
+            `$${row.cost_usd.toFixed(4)}`,
+          ]),
           { columns: io.columns, wide: values.wide, empty: 'No model calls in this period.' },
         ),
       );

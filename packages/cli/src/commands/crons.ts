@@ -10,7 +10,7 @@ export const cronsCommand = defineCommand({
   name: 'crons',
   summary: 'every cron job: bot, id, schedule, tz, next fire, last status',
   options: {
-    bot: { type: 'string', value: 'B', description: 'only this bot\'s jobs' },
+    bot: { type: 'string', value: 'B', description: "only this bot's jobs" },
     wide: { type: 'boolean', description: 'do not cut long cells to fit the terminal' },
     json: { type: 'boolean', description: 'print JSON' },
   },
@@ -20,14 +20,26 @@ export const cronsCommand = defineCommand({
     const bots = await loadBots(io.env);
     const session = await openBrain(io.env);
     try {
-      const last = new Map((await session.db.rpc<{ bot: string; job: string; scheduled_for: string; status: string }>('last_cron_statuses')).map((row) => [`${row.bot}/${row.job}`, row]));
+      const last = new Map(
+        (await session.db.rpc<{ bot: string; job: string; scheduled_for: string; status: string }>('last_cron_statuses')).map((row) => [
+          `${row.bot}/${row.job}`,
+          row,
+        ]),
+      );
       const jobs = bots
         .filter(({ definition }) => bot === undefined || definition.name === bot)
         .flatMap(({ definition, jobs: resolved }) =>
           resolved.map((job) => {
             const timeZone = validateJobSchedule(definition.name, job, config.timeZone);
             const previous = last.get(`${definition.name}/${job.id}`);
-            return { bot: definition.name, job: job.id, schedule: job.schedule, timeZone, nextFire: nextTick(job.schedule, timeZone, new Date()).toISOString(), last: previous === undefined ? null : { status: previous.status, scheduledFor: previous.scheduled_for } };
+            return {
+              bot: definition.name,
+              job: job.id,
+              schedule: job.schedule,
+              timeZone,
+              nextFire: nextTick(job.schedule, timeZone, new Date()).toISOString(),
+              last: previous === undefined ? null : { status: previous.status, scheduledFor: previous.scheduled_for },
+            };
           }),
         );
       if (values.json === true) {
@@ -37,7 +49,14 @@ export const cronsCommand = defineCommand({
       io.out(
         formatTable(
           ['bot', 'job', 'schedule', 'tz', 'next fire', 'last status'],
-          jobs.map((job) => [job.bot, job.job, job.schedule, job.timeZone, formatTime(job.nextFire), job.last === null ? 'never ran' : `${job.last.status} (${formatTime(job.last.scheduledFor)})`]),
+          jobs.map((job) => [
+            job.bot,
+            job.job,
+            job.schedule,
+            job.timeZone,
+            formatTime(job.nextFire),
+            job.last === null ? 'never ran' : `${job.last.status} (${formatTime(job.last.scheduledFor)})`,
+          ]),
           { columns: io.columns, wide: values.wide, empty: `${bot ?? 'The fleet'} has no cron jobs.` },
         ),
       );

@@ -82,7 +82,9 @@ async function monday(db: Db, io: CommandIo): Promise<number> {
     io.out('No deal has gone stale (>14 days without activity): nothing to escalate.');
     return 0;
   }
-  const deals = (signal.payload['deals'] as Array<{ name: string; days_since_activity?: number }>).map((deal) => `    • ${deal.name} (${deal.days_since_activity ?? '?'} days quiet)`);
+  const deals = (signal.payload['deals'] as Array<{ name: string; days_since_activity?: number }>).map(
+    (deal) => `    • ${deal.name} (${deal.days_since_activity ?? '?'} days quiet)`,
+  );
   io.out(`\nstale_deals ${shortId(signal.signal_id)}${repeatNote(signal, 'this week')}:`);
   io.out(deals.join('\n'));
   const pending = (await listApprovals(db, { bot: 'salesbot' })).filter((approval) => approval.signalId === signal.signal_id);
@@ -105,26 +107,41 @@ async function freight(db: Db, io: CommandIo): Promise<number> {
     io.out('No shipment is late against its promised ETA: nothing cascades.');
     return 0;
   }
-  io.out(`\nfreight_delay ${shortId(latest.signal_id)}: ${String(latest.payload['shipment_id'])} is ${String(latest.payload['delay_days'])} days late (alert → jbot tells the operator)${repeatNote(latest, 'today')}`);
+  io.out(
+    `\nfreight_delay ${shortId(latest.signal_id)}: ${String(latest.payload['shipment_id'])} is ${String(latest.payload['delay_days'])} days late (alert → jbot tells the operator)${repeatNote(latest, 'today')}`,
+  );
   if (latest.repeat_count > 1) io.out('freight-watch alerts once per shipment per day, so here is the cascade that alert started:');
   else io.out('shipbot is updating the fulfilment forecast; salesbot and mktgbot are drafting for approval…');
 
   // Follow the signal until every consumer has handled it (or the wait is over).
   const settled = await waitFor(async () => {
-    const [row] = await db.rpc<SignalRow>('list_signals', { p_signal_type: 'freight_delay', p_limit: 5 }).then((rows) => rows.filter((candidate) => candidate.signal_id === latest.signal_id));
+    const [row] = await db
+      .rpc<SignalRow>('list_signals', { p_signal_type: 'freight_delay', p_limit: 5 })
+      .then((rows) => rows.filter((candidate) => candidate.signal_id === latest.signal_id));
     return row !== undefined && row.receipts.every((receipt) => !['pending', 'processing'].includes(receipt.status)) ? row : undefined;
   }, FOLLOW_MS);
-  const [signal] = settled === undefined ? (await db.rpc<SignalRow>('list_signals', { p_signal_type: 'freight_delay', p_limit: 5 })).filter((row) => row.signal_id === latest.signal_id) : [settled];
-  io.out(`\ndelivery: ${(signal?.receipts ?? []).map((receipt) => `${receipt.consumer} ${receipt.status}${receipt.error === null ? '' : ` (${receipt.error})`}`).join(' · ') || 'no subscribers'}`);
+  const [signal] =
+    settled === undefined
+      ? (await db.rpc<SignalRow>('list_signals', { p_signal_type: 'freight_delay', p_limit: 5 })).filter((row) => row.signal_id === latest.signal_id)
+      : [settled];
+  io.out(
+    `\ndelivery: ${(signal?.receipts ?? []).map((receipt) => `${receipt.consumer} ${receipt.status}${receipt.error === null ? '' : ` (${receipt.error})`}`).join(' · ') || 'no subscribers'}`,
+  );
 
-  const forecast = (await db.rpc<MessageRow>('list_channel_messages', { p_bot: 'shipbot', p_limit: 50 })).find((message) => message.signal_id === latest.signal_id && message.body.kind === 'fulfilment_forecast');
+  const forecast = (await db.rpc<MessageRow>('list_channel_messages', { p_bot: 'shipbot', p_limit: 50 })).find(
+    (message) => message.signal_id === latest.signal_id && message.body.kind === 'fulfilment_forecast',
+  );
   if (forecast === undefined) io.out('\nshipbot has not posted the forecast yet: is shipbot running? (`pnpm fleet status`)');
   else io.out(`\nshipbot posted to #ship-bot:\n${indent(forecast.text)}`);
 
   const approvals = (await listApprovals(db)).filter((approval) => approval.signalId === latest.signal_id);
-  const waiting = (signal?.receipts ?? []).filter((receipt) => ['salesbot', 'mktgbot'].includes(receipt.consumer) && receipt.status !== 'handled').map((receipt) => receipt.consumer);
+  const waiting = (signal?.receipts ?? [])
+    .filter((receipt) => ['salesbot', 'mktgbot'].includes(receipt.consumer) && receipt.status !== 'handled')
+    .map((receipt) => receipt.consumer);
   if (approvals.length === 0) {
-    io.out(`\nNo approval requests yet${waiting.length === 0 ? '' : ` (${waiting.join(' and ')} still ${waiting.length === 1 ? 'has' : 'have'} it)`}: are salesbot and mktgbot running? (\`pnpm fleet status\`, \`pnpm fleet approvals\`)`);
+    io.out(
+      `\nNo approval requests yet${waiting.length === 0 ? '' : ` (${waiting.join(' and ')} still ${waiting.length === 1 ? 'has' : 'have'} it)`}: are salesbot and mktgbot running? (\`pnpm fleet status\`, \`pnpm fleet approvals\`)`,
+    );
     watchHint(io, 'freight_delay');
     return 1;
   }
@@ -162,14 +179,20 @@ function nextStep(approval: Approval): string {
 }
 
 function resultSummary(result: unknown): string {
-  if (typeof result === 'object' && result !== null && typeof (result as { summary?: unknown }).summary === 'string') return (result as { summary: string }).summary;
+  if (typeof result === 'object' && result !== null && typeof (result as { summary?: unknown }).summary === 'string')
+    return (result as { summary: string }).summary;
   return result === null || result === undefined ? 'ok' : JSON.stringify(result).slice(0, 200);
 }
 
 function watchHint(io: CommandIo, signalType: string): void {
-  io.out(`\nWatch it: \`pnpm fleet signals --type ${signalType}\` (delivery per bot) · \`pnpm fleet approvals\` · \`pnpm fleet approve <id>\` · the bots' channels (Discord, or the \`pnpm start\` console).`);
+  io.out(
+    `\nWatch it: \`pnpm fleet signals --type ${signalType}\` (delivery per bot) · \`pnpm fleet approvals\` · \`pnpm fleet approve <id>\` · the bots' channels (Discord, or the \`pnpm start\` console).`,
+  );
 }
 
 function indent(text: string): string {
-  return text.split('\n').map((line) => `    ${line}`).join('\n');
+  return text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
 }

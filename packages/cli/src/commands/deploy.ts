@@ -18,7 +18,8 @@ function git(args: string[]): string {
 /** The brain to watch heartbeats in, or why there is none (the local embedded one is not production). */
 async function productionBrain(io: CommandIo): Promise<BrainSession | string> {
   const config = loadCoreConfig(io.env);
-  if (config.brain.kind === 'embedded') return 'no DATABASE_URL (or SUPABASE_URL) in this shell: heartbeats not checked; set it to the production brain to have deploy wait for them';
+  if (config.brain.kind === 'embedded')
+    return 'no DATABASE_URL (or SUPABASE_URL) in this shell: heartbeats not checked; set it to the production brain to have deploy wait for them';
   return openBrain(io.env);
 }
 
@@ -36,20 +37,24 @@ export const deployCommand = defineCommand({
   },
   async run({ values, positionals }, io) {
     const [hostName = ''] = positionals;
-    if (values.timeout !== undefined && !(/^\d+$/.test(values.timeout) && Number(values.timeout) > 0)) throw new UsageError(`--timeout must be a whole number of seconds (got "${values.timeout}")`);
+    if (values.timeout !== undefined && !(/^\d+$/.test(values.timeout) && Number(values.timeout) > 0))
+      throw new UsageError(`--timeout must be a whole number of seconds (got "${values.timeout}")`);
     const hostsPath = values.hosts ?? io.env['FLEET_HOSTS_FILE'] ?? path.join(repositoryRoot, 'deploy', 'hosts.json');
     const host = findHost(loadHostsFile(hostsPath), hostName);
     const dryRun = values['dry-run'] === true;
     const timeoutMs = Number(values.timeout ?? 120) * 1000;
     const bots = hostBots(host);
-    io.out(`${values.rollback === true ? 'Rolling back' : 'Deploying to'} ${host.name} (${host.ssh.user}@${host.ssh.host}:${host.ssh.port}): ${host.bots.join(', ') || 'no bots'}${host.standby.length > 0 ? `; standby ${host.standby.join(', ')}` : ''}${dryRun ? ' — dry run, nothing is executed' : ''}`);
+    io.out(
+      `${values.rollback === true ? 'Rolling back' : 'Deploying to'} ${host.name} (${host.ssh.user}@${host.ssh.host}:${host.ssh.port}): ${host.bots.join(', ') || 'no bots'}${host.standby.length > 0 ? `; standby ${host.standby.join(', ')}` : ''}${dryRun ? ' — dry run, nothing is executed' : ''}`,
+    );
 
     let steps;
     if (values.rollback === true) steps = rollbackSteps(host);
     else {
       const sha = git(['rev-parse', 'HEAD']);
       const id = releaseId(new Date(), sha);
-      if (git(['status', '--porcelain', '--untracked-files=no']) !== '') io.out(`note: the working tree has uncommitted changes; the release is commit ${sha.slice(0, 12)} as committed`);
+      if (git(['status', '--porcelain', '--untracked-files=no']) !== '')
+        io.out(`note: the working tree has uncommitted changes; the release is commit ${sha.slice(0, 12)} as committed`);
       io.out(`release ${id} (commit ${sha})`);
       steps = deploySteps(host, { id, sha });
     }
@@ -64,15 +69,22 @@ export const deployCommand = defineCommand({
       const ok = await runSteps(steps, { host, ssh: io.env['FLEET_DEPLOY_SSH'] ?? 'ssh', dryRun, io, cwd: repositoryRoot });
       if (!ok) return 1;
       if (typeof brain === 'string') {
-        io.out(dryRun ? `then: wait up to ${timeoutMs / 1000} s for running heartbeats of ${bots.join(', ')} on ${host.name} (fleet_heartbeats)` : `– ${brain}`);
+        io.out(
+          dryRun ? `then: wait up to ${timeoutMs / 1000} s for running heartbeats of ${bots.join(', ')} on ${host.name} (fleet_heartbeats)` : `– ${brain}`,
+        );
         return 0;
       }
       io.out(`waiting up to ${timeoutMs / 1000} s for heartbeats from ${bots.length} bot(s) on ${host.name}…`);
       const result = await waitForHeartbeats(brain.db, { host: host.name, bots, before, timeoutMs });
       for (const entry of result.up) io.out(`  ✓ ${entry.bot.padEnd(11)} pid ${entry.pid}, heartbeat after ${(entry.afterMs / 1000).toFixed(1)} s`);
-      for (const entry of result.missing) io.out(`  ✗ ${entry.bot.padEnd(11)} no new running heartbeat (${entry.status}): journalctl -u jbot@${entry.bot} -n 50 on ${host.name}; FLEET_HOST_ID there must be "${host.name}"`);
+      for (const entry of result.missing)
+        io.out(
+          `  ✗ ${entry.bot.padEnd(11)} no new running heartbeat (${entry.status}): journalctl -u jbot@${entry.bot} -n 50 on ${host.name}; FLEET_HOST_ID there must be "${host.name}"`,
+        );
       if (result.missing.length > 0) {
-        io.error(`${result.missing.length} of ${bots.length} bot(s) did not come up on ${host.name}${values.rollback === true ? '' : `; to go back: pnpm fleet deploy ${host.name} --rollback`}`);
+        io.error(
+          `${result.missing.length} of ${bots.length} bot(s) did not come up on ${host.name}${values.rollback === true ? '' : `; to go back: pnpm fleet deploy ${host.name} --rollback`}`,
+        );
         return 1;
       }
       io.out(`${host.name}: ${bots.length} of ${bots.length} bots running`);

@@ -10,7 +10,7 @@ export const doctorCommand = defineCommand({
   summary: 'check env, database (reachable, migrated, clock), Discord, Telegram, Anthropic and connector credentials',
   options: {
     'env-file': { type: 'string', value: 'FILE', description: 'read the variables from this file too (what the units use, e.g. /etc/jbot/fleet.env)' },
-    bots: { type: 'string', value: 'a,b,…', description: 'check only these bots\' settings (default: all ten)' },
+    bots: { type: 'string', value: 'a,b,…', description: "check only these bots' settings (default: all ten)" },
   },
   async run({ values }, io) {
     const bots = botsOption(values.bots);

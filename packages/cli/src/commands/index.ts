@@ -19,4 +19,23 @@ import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 
 /** Every `fleet` subcommand, in the order `fleet help` lists them. Add new commands here. */
-export const commands: Command[] = [startCommand, statusCommand, migrateCommand, signalsCommand, cronsCommand, runsCommand, runCommand, buildCommand, seedCommand, replyCommand, approvalsCommand, approveCommand, rejectCommand, costsCommand, llmCommand, demoCommand, deployCommand, doctorCommand];
+export const commands: Command[] = [
+  startCommand,
+  statusCommand,
+  migrateCommand,
+  signalsCommand,
+  cronsCommand,
+  runsCommand,
+  runCommand,
+  buildCommand,
+  seedCommand,
+  replyCommand,
+  approvalsCommand,
+  approveCommand,
+  rejectCommand,
+  costsCommand,
+  llmCommand,
+  demoCommand,
+  deployCommand,
+  doctorCommand,
+];

@@ -19,7 +19,11 @@ export const llmCommand = defineCommand({
     const session = await openBrain(io.env);
     try {
       if (action !== 'status') {
-        await session.db.rpc('set_fleet_setting', { p_key: LLM_KILL_SWITCH_KEY, p_value: { enabled: action === 'off' }, p_updated_by: `cli:${io.env['USER'] ?? 'operator'}` });
+        await session.db.rpc('set_fleet_setting', {
+          p_key: LLM_KILL_SWITCH_KEY,
+          p_value: { enabled: action === 'off' },
+          p_updated_by: `cli:${io.env['USER'] ?? 'operator'}`,
+        });
       }
       io.out(await llmStatusLine(session.db, io.env));
       return 0;
@@ -36,6 +40,9 @@ export async function llmStatusLine(db: import('@jbot/core').Db, env: NodeJS.Pro
   const spend = await db.rpc<{ bot: string; cost_usd: number }>('llm_spend_today');
   const today = spend.reduce((sum, row) => sum + row.cost_usd, 0);
   const killed = config.killSwitch ? ' · SWITCHED OFF (LLM_KILL_SWITCH)' : setting?.value?.enabled === true ? ' · SWITCHED OFF (`fleet llm on` resumes)' : '';
-  const engine = config.apiKey === undefined ? 'offline drafter (no ANTHROPIC_API_KEY: labelled template drafts, $0)' : `Claude — fast ${config.models.fast}, smart ${config.models.smart}`;
+  const engine =
+    config.apiKey === undefined
+      ? 'offline drafter (no ANTHROPIC_API_KEY: labelled template drafts, $0)'
+      : `Claude — fast ${config.models.fast}, smart ${config.models.smart}`;
   return `LLM: ${engine}${killed} · today $${today.toFixed(4)} of $${config.fleetDailyUsd.toFixed(2)} fleet cap`;
 }

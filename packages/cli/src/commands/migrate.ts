@@ -6,7 +6,8 @@ export const migrateCommand = defineCommand({
   name: 'migrate',
   summary: 'apply pending database migrations (idempotent)',
   options: {},
-  details: 'Applies supabase/migrations in order to DATABASE_URL, or to the local embedded brain (started for the command and stopped after it when the fleet is not running).',
+  details:
+    'Applies supabase/migrations in order to DATABASE_URL, or to the local embedded brain (started for the command and stopped after it when the fleet is not running).',
   async run(_input, io) {
     const config = loadCoreConfig(io.env);
     let url: string;
@@ -17,12 +18,14 @@ export const migrateCommand = defineCommand({
       url = server.url;
       if (server.startedHere) stop = server.stop;
     } else {
-      io.error('SUPABASE_URL alone cannot run DDL: set DATABASE_URL to the project\'s direct connection string, or run `supabase db push`.');
+      io.error("SUPABASE_URL alone cannot run DDL: set DATABASE_URL to the project's direct connection string, or run `supabase db push`.");
       return 1;
     }
     try {
       const result = await migrate(url, { onApplied: (version, name) => io.out(`applied ${version}_${name}`) });
-      io.out(result.applied.length === 0 ? `up to date (${result.alreadyApplied} migrations applied earlier)` : `applied ${result.applied.length} migration(s)`);
+      io.out(
+        result.applied.length === 0 ? `up to date (${result.alreadyApplied} migrations applied earlier)` : `applied ${result.applied.length} migration(s)`,
+      );
       return 0;
     } finally {
       await stop();

@@ -16,7 +16,8 @@ export const replyCommand = defineCommand({
   arguments: '<signal-id> "instruction"',
   positionals: { min: 2, max: 1000 },
   options: { json: { type: 'boolean', description: 'print what was sent as JSON' } },
-  details: 'The id is the full one or any unique prefix (the 8 characters `fleet signals` prints). Needs the bot that raised the signal to be running.\nIn the `pnpm start` terminal you can type the same reply instead, e.g. `2 follow up on both`.',
+  details:
+    'The id is the full one or any unique prefix (the 8 characters `fleet signals` prints). Needs the bot that raised the signal to be running.\nIn the `pnpm start` terminal you can type the same reply instead, e.g. `2 follow up on both`.',
   async run({ values, positionals }, io) {
     const [given = '', ...words] = positionals;
     const text = words.join(' ').trim();
@@ -50,7 +51,10 @@ export const replyCommand = defineCommand({
       });
       const result = { operatorMessageId: received.operator_message_id, to: signal.source_bot, instructionSignalId: routed?.instruction_signal_id ?? null };
       if (values.json === true) io.out(JSON.stringify(result));
-      else io.out(`Sent to ${signal.source_bot} as an instruction on ${signal.signal_type} ${shortId(signalId)} (operator message ${shortId(received.operator_message_id)})${session.config.brain.kind === 'embedded' ? '; its acknowledgement shows in the `pnpm start` terminal' : ''}.`);
+      else
+        io.out(
+          `Sent to ${signal.source_bot} as an instruction on ${signal.signal_type} ${shortId(signalId)} (operator message ${shortId(received.operator_message_id)})${session.config.brain.kind === 'embedded' ? '; its acknowledgement shows in the `pnpm start` terminal' : ''}.`,
+        );
       return 0;
     } finally {
       await session.close();

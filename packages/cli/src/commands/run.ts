@@ -20,11 +20,14 @@ export const runCommand = defineCommand({
   details: 'Needs the bot running (`pnpm start`, or its unit on a server). `fleet crons` lists the jobs.',
   async run({ values, positionals }, io) {
     const [bot, job] = (positionals[0] ?? '').split('/');
-    if (bot === undefined || !BOT_NAMES.includes(bot)) throw new UsageError(`unknown bot in "${positionals[0] ?? ''}": the bots are ${BOT_NAMES.join(', ')} (\`fleet crons\` lists every job)`);
+    if (bot === undefined || !BOT_NAMES.includes(bot))
+      throw new UsageError(`unknown bot in "${positionals[0] ?? ''}": the bots are ${BOT_NAMES.join(', ')} (\`fleet crons\` lists every job)`);
     const loaded = (await loadBots(io.env)).find((candidate) => candidate.definition.name === bot);
     const jobs = (loaded?.jobs ?? []).map((entry) => entry.id);
     if (job === undefined || !jobs.includes(job)) {
-      throw new UsageError(`${bot} has no job "${job ?? ''}"; ${jobs.length === 0 ? 'it has no cron jobs' : `its jobs: ${jobs.map((id) => `${bot}/${id}`).join(', ')}`}`);
+      throw new UsageError(
+        `${bot} has no job "${job ?? ''}"; ${jobs.length === 0 ? 'it has no cron jobs' : `its jobs: ${jobs.map((id) => `${bot}/${id}`).join(', ')}`}`,
+      );
     }
     const session = await openBrain(io.env, { needs: 'fleet' });
     try {
@@ -40,13 +43,23 @@ export const runCommand = defineCommand({
  * Ask the running bot to run a job now (request_manual_run: the bot claims it like any tick) and,
  * unless told not to, follow it to its end. Exit status: 0 succeeded, 1 failed or not picked up.
  */
-export async function requestRun(db: Db, bot: string, job: string, io: CommandIo, options: { wait: boolean; timeoutMs?: number } = { wait: true }): Promise<number> {
+export async function requestRun(
+  db: Db,
+  bot: string,
+  job: string,
+  io: CommandIo,
+  options: { wait: boolean; timeoutMs?: number } = { wait: true },
+): Promise<number> {
   const [request] = await db.rpc<{ run_id: string }>('request_manual_run', { p_bot: bot, p_job: job, p_requested_by: `cli:${io.env['USER'] ?? 'operator'}` });
   io.out(`requested ${bot}/${job} (run ${request === undefined ? '?' : shortId(request.run_id)}); ${bot} picks it up within a few seconds`);
   if (!options.wait || request === undefined) return 0;
   let lastStatus = 'requested';
   const finished = await waitFor(async () => {
-    const rows = await db.rpc<{ run_id: string; status: string; error: string | null; host: string | null }>('list_cron_runs', { p_bot: bot, p_job: job, p_limit: 20 });
+    const rows = await db.rpc<{ run_id: string; status: string; error: string | null; host: string | null }>('list_cron_runs', {
+      p_bot: bot,
+      p_job: job,
+      p_limit: 20,
+    });
     const row = rows.find((candidate) => candidate.run_id === request.run_id);
     if (row !== undefined && row.status !== lastStatus) {
       lastStatus = row.status;

@@ -26,21 +26,68 @@ export const runsCommand = defineCommand({
     const limit = limitOption(values.limit, 50);
     const session = await openBrain(io.env);
     try {
-      const rows = await session.db.rpc<{ run_id: string; bot: string; job: string; scheduled_for: string; status: string; manual: boolean; host: string | null; attempt: number; started_at: string | null; finished_at: string | null; error: string | null }>('list_cron_runs', {
-        p_bot: bot, p_job: values.job, p_status: status, p_since: since?.toISOString(), p_limit: limit,
+      const rows = await session.db.rpc<{
+        run_id: string;
+        bot: string;
+        job: string;
+        scheduled_for: string;
+        status: string;
+        manual: boolean;
+        host: string | null;
+        attempt: number;
+        started_at: string | null;
+        finished_at: string | null;
+        error: string | null;
+      }>('list_cron_runs', {
+        p_bot: bot,
+        p_job: values.job,
+        p_status: status,
+        p_since: since?.toISOString(),
+        p_limit: limit,
       });
       // What each run found (its outcome line and input fingerprint), recorded by the job's run.
-      const outcomes = new Map((await session.db.rpc<{ run_id: string; outcome: string | null; fingerprint: string | null }>('cron_run_outcomes', { p_run_ids: rows.map((row) => row.run_id) })).map((row) => [row.run_id, row]));
+      const outcomes = new Map(
+        (
+          await session.db.rpc<{ run_id: string; outcome: string | null; fingerprint: string | null }>('cron_run_outcomes', {
+            p_run_ids: rows.map((row) => row.run_id),
+          })
+        ).map((row) => [row.run_id, row]),
+      );
       if (values.json === true) {
-        io.out(JSON.stringify(rows.map((row) => ({ ...row, outcome: outcomes.get(row.run_id)?.outcome ?? null, fingerprint: outcomes.get(row.run_id)?.fingerprint ?? null })), null, 2));
+        io.out(
+          JSON.stringify(
+            rows.map((row) => ({ ...row, outcome: outcomes.get(row.run_id)?.outcome ?? null, fingerprint: outcomes.get(row.run_id)?.fingerprint ?? null })),
+            null,
+            2,
+          ),
+        );
         return 0;
       }
       const seconds = (row: { started_at: string | null; finished_at: string | null }) =>
         row.started_at !== null && row.finished_at !== null ? `${((Date.parse(row.finished_at) - Date.parse(row.started_at)) / 1000).toFixed(1)}s` : '';
       const filtered = [bot, values.job, status, since].some((filter) => filter !== undefined);
-      io.out(formatTable(['scheduled for', 'bot', 'job', 'status', 'try', 'host', 'took', 'outcome', 'input', 'error'], rows.map((row) => [
-        `${formatTime(row.scheduled_for)}${row.manual ? ' (manual)' : ''}`, row.bot, row.job, row.status, row.attempt, row.host, seconds(row), outcomes.get(row.run_id)?.outcome ?? null, outcomes.get(row.run_id)?.fingerprint?.slice(0, 8) ?? null, row.error,
-      ]), { columns: io.columns, wide: values.wide, empty: filtered ? 'No cron runs match.' : 'No cron runs yet: the bots record one per tick once the fleet runs (`pnpm start`).' }));
+      io.out(
+        formatTable(
+          ['scheduled for', 'bot', 'job', 'status', 'try', 'host', 'took', 'outcome', 'input', 'error'],
+          rows.map((row) => [
+            `${formatTime(row.scheduled_for)}${row.manual ? ' (manual)' : ''}`,
+            row.bot,
+            row.job,
+            row.status,
+            row.attempt,
+            row.host,
+            seconds(row),
+            outcomes.get(row.run_id)?.outcome ?? null,
+            outcomes.get(row.run_id)?.fingerprint?.slice(0, 8) ?? null,
+            row.error,
+          ]),
+          {
+            columns: io.columns,
+            wide: values.wide,
+            empty: filtered ? 'No cron runs match.' : 'No cron runs yet: the bots record one per tick once the fleet runs (`pnpm start`).',
+          },
+        ),
+      );
       return 0;
     } finally {
       await session.close();

@@ -22,7 +22,16 @@ export const signalsCommand = defineCommand({
     const limit = limitOption(values.limit, 30);
     const session = await openBrain(io.env);
     try {
-      const rows = await session.db.rpc<{ signal_id: string; source_bot: string; signal_type: string; severity: string; repeat_count: number; created_at: string; receipts: Array<{ consumer: string; status: string; attempts: number }>; payload: unknown }>('list_signals', {
+      const rows = await session.db.rpc<{
+        signal_id: string;
+        source_bot: string;
+        signal_type: string;
+        severity: string;
+        repeat_count: number;
+        created_at: string;
+        receipts: Array<{ consumer: string; status: string; attempts: number }>;
+        payload: unknown;
+      }>('list_signals', {
         p_limit: limit,
         p_signal_type: type,
         p_source_bot: bot,
@@ -45,7 +54,11 @@ export const signalsCommand = defineCommand({
             row.repeat_count > 1 ? `${row.repeat_count}×` : '',
             row.receipts.map((receipt) => `${receipt.consumer}:${receipt.status}`).join(' '),
           ]),
-          { columns: io.columns, wide: values.wide, empty: filtered ? 'No signals match.' : 'No signals yet: the bots raise them as they find things (try `fleet demo freight` on the running fleet).' },
+          {
+            columns: io.columns,
+            wide: values.wide,
+            empty: filtered ? 'No signals match.' : 'No signals yet: the bots raise them as they find things (try `fleet demo freight` on the running fleet).',
+          },
         ),
       );
       return 0;

@@ -25,7 +25,8 @@ export const startCommand = defineCommand({
     'from-source': { type: 'boolean', description: 'run the bots through tsx instead of bundling them first' },
   },
   keepsControls: true, // colours bot names; formatLogLine makes the bots' lines printable
-  details: 'This terminal is the local Telegram: jbot\'s lines and the bots\' acknowledgements show here, and a line you type is your reply to the latest one (`2 follow up on both`).',
+  details:
+    "This terminal is the local Telegram: jbot's lines and the bots' acknowledgements show here, and a line you type is your reply to the latest one (`2 follow up on both`).",
   async run({ values }, terminal) {
     const bots = botsOption(values.bots);
     const pretty = prettyOutput(terminal.env, process.stdout.isTTY === true);
@@ -61,8 +62,10 @@ export const startCommand = defineCommand({
     const operatorConsole = process.stdin.isTTY === true && bots.includes('jbot') && (io.env['TELEGRAM_BOT_TOKEN'] ?? '') === '';
     if (operatorConsole) childEnv['FLEET_OPERATOR_STDIN'] = 'true';
     io.out('  inspect with `pnpm fleet status`, `pnpm fleet signals`, `pnpm fleet approvals` in another terminal; Ctrl-C stops everything');
-    if (operatorConsole) io.out('  this terminal is your local Telegram: type a line to answer jbot\'s latest one (e.g. `2 follow up on both`)');
-    io.out('  see the two reference workflows now: `pnpm fleet demo monday` (stale deals → Telegram → drafts → approval), `pnpm fleet demo freight` (a late shipment cascades to four bots)\n');
+    if (operatorConsole) io.out("  this terminal is your local Telegram: type a line to answer jbot's latest one (e.g. `2 follow up on both`)");
+    io.out(
+      '  see the two reference workflows now: `pnpm fleet demo monday` (stale deals → Telegram → drafts → approval), `pnpm fleet demo freight` (a late shipment cascades to four bots)\n',
+    );
 
     const colored = process.stdout.isTTY === true;
     const supervisor = startSupervisor({
@@ -76,7 +79,9 @@ export const startCommand = defineCommand({
       },
     });
 
-    const stopConsole = operatorConsole ? startOperatorConsole({ input: process.stdin, send: (line) => supervisor.send('jbot', line), say: (text) => io.out(`supervisor: ${text}`) }) : () => {};
+    const stopConsole = operatorConsole
+      ? startOperatorConsole({ input: process.stdin, send: (line) => supervisor.send('jbot', line), say: (text) => io.out(`supervisor: ${text}`) })
+      : () => {};
 
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {

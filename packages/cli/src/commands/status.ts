@@ -4,7 +4,6 @@ import { formatAge, formatTable } from '../format-table.js';
 import { openBrain } from '../open-brain.js';
 import { llmStatusLine } from './llm.js';
 
-
 /** `fleet status`: every bot's heartbeat, and where the brain is. */
 export const statusCommand = defineCommand({
   name: 'status',

@@ -19,7 +19,10 @@ export interface Release {
 
 /** `20261125T083000Z-1a2b3c4d5e6f`: UTC time first so `ls | sort` is deploy order. */
 export function releaseId(now: Date, sha: string): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${sha.slice(0, 12)}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${sha.slice(0, 12)}`;
 }
 
 const unitName = (bot: string) => `jbot@${bot}.service`;
@@ -32,7 +35,14 @@ function writeFile(directory: string, unit: UnitFile): string {
 export function installUnitsCommand(host: HostEntry): string {
   const { units, backoff } = renderUnits(host);
   const unitDir = host.unitDir;
-  const dropInDirectories = [...new Set([backoff, ...units].map((unit) => unit.name).filter((name) => name.includes('/')).map((name) => `${unitDir}/${name.slice(0, name.lastIndexOf('/'))}`))];
+  const dropInDirectories = [
+    ...new Set(
+      [backoff, ...units]
+        .map((unit) => unit.name)
+        .filter((name) => name.includes('/'))
+        .map((name) => `${unitDir}/${name.slice(0, name.lastIndexOf('/'))}`),
+    ),
+  ];
   return [
     'set -e',
     `mkdir -p ${[unitDir, ...dropInDirectories].map(shellQuote).join(' ')}`,
@@ -77,11 +87,17 @@ export function deploySteps(host: HostEntry, release: Release): DeployStep[] {
       pipeFrom: { command: 'git', args: ['archive', '--format=tar', release.sha] },
     },
     // Bundles import their dependencies by absolute path, so they are built where they run.
-    { title: 'install dependencies and build the bundles', command: `cd ${quoted} && CI=true ${host.pnpm} install --frozen-lockfile && ${host.pnpm} fleet build` },
+    {
+      title: 'install dependencies and build the bundles',
+      command: `cd ${quoted} && CI=true ${host.pnpm} install --frozen-lockfile && ${host.pnpm} fleet build`,
+    },
     { title: 'install systemd units', command: installUnitsCommand(host) },
   ];
   if (host.migrate) {
-    steps.push({ title: 'apply migrations (idempotent, under the migration lock)', command: `cd ${quoted} && set -a && . ${shellQuote(host.envFile)} && set +a && ${host.pnpm} fleet migrate` });
+    steps.push({
+      title: 'apply migrations (idempotent, under the migration lock)',
+      command: `cd ${quoted} && set -a && . ${shellQuote(host.envFile)} && set +a && ${host.pnpm} fleet migrate`,
+    });
   }
   steps.push(
     { title: 'switch current', command: `cd ${shellQuote(host.path)} && ln -sfn releases/${release.id} current.next && mv -T current.next current` },

@@ -7,20 +7,28 @@ import { BOT_NAMES } from '@jbot/fleet';
 /** A hosts file that cannot be used: every problem, each with the JSON path it is about. */
 export class HostsFileError extends FleetError {
   constructor(file: string, problems: string[], cause?: unknown) {
-    super('hosts_file_invalid', `${file} is invalid:\n${problems.map((problem) => `  ${problem}`).join('\n')}`, { facts: { file, problems }, ...(cause === undefined ? {} : { cause }) });
+    super('hosts_file_invalid', `${file} is invalid:\n${problems.map((problem) => `  ${problem}`).join('\n')}`, {
+      facts: { file, problems },
+      ...(cause === undefined ? {} : { cause }),
+    });
   }
 }
 
 // Paths are spliced into remote shell commands and unit files: only plain absolute paths.
 const absolutePath = z.string().regex(/^\/[A-Za-z0-9._/-]*$/, 'expected an absolute path of letters, digits, ".", "_", "-" and "/"');
-const botName = z.string().refine((value) => (BOT_NAMES as readonly string[]).includes(value), { error: (issue) => `"${String(issue.input)}" is not a bot (one of ${BOT_NAMES.join(', ')})` });
+const botName = z.string().refine((value) => (BOT_NAMES as readonly string[]).includes(value), {
+  error: (issue) => `"${String(issue.input)}" is not a bot (one of ${BOT_NAMES.join(', ')})`,
+});
 const memory = z.string().regex(/^\d+[KMG]$/, 'expected a systemd size such as 256M or 1G');
 
 const hostSchema = z.strictObject({
   $comment: z.string().optional(),
   ssh: z.strictObject({
     host: z.string().regex(/^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:]+\]$/, 'expected a DNS name or an IP address'),
-    user: z.string().regex(/^[a-z_][a-z0-9_-]*$/, 'expected a Unix user name').default('root'),
+    user: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]*$/, 'expected a Unix user name')
+      .default('root'),
     port: z.number().int().min(1).max(65535).default(22),
     /** Private key file (`ssh -i`); "~/" is this machine's home. Default: ssh's own choice (agent, ~/.ssh/config). */
     key: z.string().min(1).optional(),
@@ -32,7 +40,10 @@ const hostSchema = z.strictObject({
   unitDir: absolutePath.default('/etc/systemd/system'),
   envFile: absolutePath.default('/etc/jbot/fleet.env'),
   node: absolutePath.default('/usr/bin/node'),
-  pnpm: z.string().regex(/^[A-Za-z0-9._/-]+$/).default('pnpm'),
+  pnpm: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]+$/)
+    .default('pnpm'),
   /** Apply migrations from this host's deploy (idempotent and serialised by an advisory lock). */
   migrate: z.boolean().default(true),
   keepReleases: z.number().int().min(2).max(50).default(5),
@@ -62,7 +73,10 @@ export function hostBots(host: HostEntry): string[] {
 }
 
 function issuePath(segments: readonly PropertyKey[]): string {
-  return segments.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? String(segment) : `.${String(segment)}`)).join('') || '(top level)';
+  return (
+    segments.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? String(segment) : `.${String(segment)}`)).join('') ||
+    '(top level)'
+  );
 }
 
 // A bad record key (a host name, a memoryMax bot) carries the key schema's own message one level down.
@@ -74,7 +88,11 @@ function issueMessage(issue: z.core.$ZodIssue): string {
 /** Validate a parsed hosts document; throws HostsFileError listing every problem. */
 export function parseHostsFile(document: unknown, file = 'hosts file'): HostsFile {
   const result = hostsFileSchema.safeParse(document);
-  if (!result.success) throw new HostsFileError(file, result.error.issues.map((issue) => `${issuePath(issue.path)}: ${issueMessage(issue)}`));
+  if (!result.success)
+    throw new HostsFileError(
+      file,
+      result.error.issues.map((issue) => `${issuePath(issue.path)}: ${issueMessage(issue)}`),
+    );
   const problems: string[] = [];
   const hosts = new Map(Object.entries(result.data.hosts).map(([name, host]) => [name, { ...host, name }]));
   if (hosts.size === 0) problems.push('hosts: no hosts defined');
@@ -82,7 +100,8 @@ export function parseHostsFile(document: unknown, file = 'hosts file'): HostsFil
   for (const host of hosts.values()) {
     for (const bot of host.bots) {
       const other = primaryOf.get(bot);
-      if (other !== undefined && other !== host.name) problems.push(`hosts.${host.name}.bots: ${bot} is already a primary on ${other}; list it under "standby" on one of them`);
+      if (other !== undefined && other !== host.name)
+        problems.push(`hosts.${host.name}.bots: ${bot} is already a primary on ${other}; list it under "standby" on one of them`);
       else primaryOf.set(bot, host.name);
       if (host.standby.includes(bot)) problems.push(`hosts.${host.name}.standby: ${bot} is also in this host's "bots"; a standby belongs on another host`);
     }
@@ -107,7 +126,13 @@ export function loadHostsFile(file: string): HostsFile {
   try {
     text = fs.readFileSync(resolved, 'utf8');
   } catch (error) {
-    throw new HostsFileError(resolved, [`cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)}): copy deploy/hosts.example.json to deploy/hosts.json and edit it, or pass --hosts <file>`], error);
+    throw new HostsFileError(
+      resolved,
+      [
+        `cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)}): copy deploy/hosts.example.json to deploy/hosts.json and edit it, or pass --hosts <file>`,
+      ],
+      error,
+    );
   }
   let document: unknown;
   try {

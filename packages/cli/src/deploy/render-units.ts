@@ -20,14 +20,14 @@ export const BACKOFF_DROP_IN = 'jbot@.service.d/restart-backoff.conf';
 
 /** The repository's unit text with the host's paths substituted. */
 export function renderUnitText(text: string, host: Pick<HostEntry, 'path' | 'envFile' | 'node'>): string {
-  return text
-    .replaceAll('/usr/bin/node ', `${host.node} `)
-    .replaceAll('/etc/jbot/fleet.env', host.envFile)
-    .replaceAll('/opt/jbot/', `${host.path}/`);
+  return text.replaceAll('/usr/bin/node ', `${host.node} `).replaceAll('/etc/jbot/fleet.env', host.envFile).replaceAll('/opt/jbot/', `${host.path}/`);
 }
 
 /** The unit files for one host: the template unit, the target, and a MemoryMax drop-in per overridden bot. */
-export function renderUnits(host: Pick<HostEntry, 'path' | 'envFile' | 'node' | 'memoryMax'>, directory = systemdDirectory): { units: UnitFile[]; backoff: UnitFile } {
+export function renderUnits(
+  host: Pick<HostEntry, 'path' | 'envFile' | 'node' | 'memoryMax'>,
+  directory = systemdDirectory,
+): { units: UnitFile[]; backoff: UnitFile } {
   const read = (name: string) => fs.readFileSync(path.join(directory, name), 'utf8');
   const units: UnitFile[] = [
     { name: 'jbot@.service', text: renderUnitText(read('jbot@.service'), host) },

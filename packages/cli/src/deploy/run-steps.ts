@@ -26,9 +26,14 @@ export function formatStep(step: DeployStep, options: Pick<StepRunnerOptions, 'h
 
 function runStep(step: DeployStep, options: StepRunnerOptions): Promise<number> {
   return new Promise((resolve, reject) => {
-    const ssh = spawn(options.ssh, sshArguments(options.host, step.command), { cwd: options.cwd, env: options.io.env, stdio: [step.pipeFrom === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const ssh = spawn(options.ssh, sshArguments(options.host, step.command), {
+      cwd: options.cwd,
+      env: options.io.env,
+      stdio: [step.pipeFrom === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     ssh.once('error', reject);
-    for (const stream of [ssh.stdout, ssh.stderr]) if (stream !== null) readline.createInterface({ input: stream }).on('line', (line) => options.io.out(`    │ ${line}`));
+    for (const stream of [ssh.stdout, ssh.stderr])
+      if (stream !== null) readline.createInterface({ input: stream }).on('line', (line) => options.io.out(`    │ ${line}`));
     let localFailure: Promise<number> = Promise.resolve(0);
     if (step.pipeFrom !== undefined && ssh.stdin !== null) {
       const local = spawn(step.pipeFrom.command, step.pipeFrom.args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,7 +1,6 @@
 import { readFleetHeartbeats, type Db, type FleetHeartbeat } from '@jbot/core';
 import { waitFor } from '../wait-for.js';
 
-
 /** Each bot's process identity on a host before a restart: a new process has a new pid or start time. */
 export type HeartbeatSnapshot = Map<string, string>;
 
@@ -24,19 +23,27 @@ export interface HeartbeatWaitResult {
  * time unlike the snapshot's). The comparison is on the process identity, not on clocks, so a
  * skewed host clock cannot make an old beat look new.
  */
-export async function waitForHeartbeats(db: Db, options: { host: string; bots: readonly string[]; before: HeartbeatSnapshot; timeoutMs: number; pollMs?: number }): Promise<HeartbeatWaitResult> {
+export async function waitForHeartbeats(
+  db: Db,
+  options: { host: string; bots: readonly string[]; before: HeartbeatSnapshot; timeoutMs: number; pollMs?: number },
+): Promise<HeartbeatWaitResult> {
   const started = Date.now();
   const seen = new Map<string, { pid: number; afterMs: number }>();
   let last = new Map<string, FleetHeartbeat>();
-  await waitFor(async () => {
-    const rows = await readFleetHeartbeats(db);
-    last = new Map(rows.filter((row) => row.host === options.host).map((row) => [row.bot, row]));
-    for (const bot of options.bots) {
-      const row = last.get(bot);
-      if (!seen.has(bot) && row !== undefined && row.status === 'running' && identity(row) !== options.before.get(bot)) seen.set(bot, { pid: row.pid, afterMs: Date.now() - started });
-    }
-    return seen.size === options.bots.length ? true : undefined;
-  }, options.timeoutMs, options.pollMs ?? 500);
+  await waitFor(
+    async () => {
+      const rows = await readFleetHeartbeats(db);
+      last = new Map(rows.filter((row) => row.host === options.host).map((row) => [row.bot, row]));
+      for (const bot of options.bots) {
+        const row = last.get(bot);
+        if (!seen.has(bot) && row !== undefined && row.status === 'running' && identity(row) !== options.before.get(bot))
+          seen.set(bot, { pid: row.pid, afterMs: Date.now() - started });
+      }
+      return seen.size === options.bots.length ? true : undefined;
+    },
+    options.timeoutMs,
+    options.pollMs ?? 500,
+  );
   return {
     up: options.bots.flatMap((bot) => {
       const entry = seen.get(bot);

@@ -6,7 +6,12 @@ const MAX_SKEW_MS = 2000;
 const TIMEOUT_MS = 10_000;
 
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(Object.assign(new Error(`${what} did not answer within ${TIMEOUT_MS / 1000} s`), { code: 'TIMEOUT' })), TIMEOUT_MS).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(Object.assign(new Error(`${what} did not answer within ${TIMEOUT_MS / 1000} s`), { code: 'TIMEOUT' })), TIMEOUT_MS).unref(),
+    ),
+  ]);
 }
 
 function unreachable(error: unknown, target: BrainTarget): string {
@@ -28,7 +33,10 @@ export async function checkBrain(target: BrainTarget): Promise<CheckResult[]> {
   }
   let db: Db;
   try {
-    db = target.kind === 'postgres' ? createPostgresDb({ url: target.url, poolMax: 1, prepare: target.prepare, applicationName: 'fleet-doctor' }) : createSupabaseDb({ url: target.url, serviceRoleKey: target.serviceRoleKey });
+    db =
+      target.kind === 'postgres'
+        ? createPostgresDb({ url: target.url, poolMax: 1, prepare: target.prepare, applicationName: 'fleet-doctor' })
+        : createSupabaseDb({ url: target.url, serviceRoleKey: target.serviceRoleKey });
   } catch (error) {
     return [fail('database', unreachable(error, target))];
   }
@@ -38,7 +46,8 @@ export async function checkBrain(target: BrainTarget): Promise<CheckResult[]> {
     try {
       [{ now } = { now: undefined }] = await withTimeout(db.rpc<{ now: string }>('db_now'), 'the database');
     } catch (error) {
-      if (/db_now|does not exist|schema cache/i.test((error as Error).message)) return [pass('database', 'reachable'), fail('migrations', 'the database has no fleet schema: run `pnpm fleet migrate` (or `supabase db push`)')];
+      if (/db_now|does not exist|schema cache/i.test((error as Error).message))
+        return [pass('database', 'reachable'), fail('migrations', 'the database has no fleet schema: run `pnpm fleet migrate` (or `supabase db push`)')];
       return [fail('database', unreachable(error, target))];
     }
     const after = Date.now();
@@ -55,12 +64,24 @@ export async function checkBrain(target: BrainTarget): Promise<CheckResult[]> {
     results.push(
       pending.length === 0
         ? pass('migrations', `all ${expected.length} applied`)
-        : fail('migrations', `${pending.length} of ${expected.length} not applied (${pending.map((migration) => `${migration.version}_${migration.name}`).slice(0, 3).join(', ')}${pending.length > 3 ? ', …' : ''}): run \`pnpm fleet migrate\` (or \`supabase db push\`)`),
+        : fail(
+            'migrations',
+            `${pending.length} of ${expected.length} not applied (${pending
+              .map((migration) => `${migration.version}_${migration.name}`)
+              .slice(0, 3)
+              .join(', ')}${pending.length > 3 ? ', …' : ''}): run \`pnpm fleet migrate\` (or \`supabase db push\`)`,
+          ),
     );
 
     const skewMs = Math.round((before + after) / 2 - Date.parse(now ?? ''));
     if (!Number.isFinite(skewMs)) results.push(fail('clock', 'the database did not return its time'));
-    else if (Math.abs(skewMs) > MAX_SKEW_MS) results.push(fail('clock', `this host's clock is ${(Math.abs(skewMs) / 1000).toFixed(1)} s ${skewMs > 0 ? 'ahead of' : 'behind'} the database's (limit ${MAX_SKEW_MS / 1000} s): turn on NTP (timedatectl set-ntp true)`));
+    else if (Math.abs(skewMs) > MAX_SKEW_MS)
+      results.push(
+        fail(
+          'clock',
+          `this host's clock is ${(Math.abs(skewMs) / 1000).toFixed(1)} s ${skewMs > 0 ? 'ahead of' : 'behind'} the database's (limit ${MAX_SKEW_MS / 1000} s): turn on NTP (timedatectl set-ntp true)`,
+        ),
+      );
     else results.push(pass('clock', `within ${Math.abs(skewMs)} ms of the database (±${after - before} ms)`));
     return results;
   } finally {

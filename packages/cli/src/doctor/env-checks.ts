@@ -15,7 +15,9 @@ export function checkEnvironment(env: Env, bots: readonly string[], definitions:
     ['Telegram', () => loadTelegramConfig(env)],
     ...bots.map((bot): [string, () => unknown] => [`Discord (${bot})`, () => loadDiscordConfig(bot, env)]),
     // Each bot's and each job's own settings, exactly as the bot parses them at start-up.
-    ...definitions.filter((definition) => bots.includes(definition.name)).map((definition): [string, () => unknown] => [definition.name, () => parseBotSettings(definition, env)]),
+    ...definitions
+      .filter((definition) => bots.includes(definition.name))
+      .map((definition): [string, () => unknown] => [definition.name, () => parseBotSettings(definition, env)]),
   ];
   const problems = new Map<string, ConfigProblem>();
   for (const [, load] of loaders) {
@@ -27,6 +29,12 @@ export function checkEnvironment(env: Env, bots: readonly string[], definitions:
       for (const problem of error.problems) problems.set(`${problem.variable}\u0000${problem.message}`, problem);
     }
   }
-  if (problems.size === 0) return [pass('environment', `valid for core, LLM, connectors, Telegram, Discord and the settings of ${bots.length} bot${bots.length === 1 ? '' : 's'} and their jobs`)];
+  if (problems.size === 0)
+    return [
+      pass(
+        'environment',
+        `valid for core, LLM, connectors, Telegram, Discord and the settings of ${bots.length} bot${bots.length === 1 ? '' : 's'} and their jobs`,
+      ),
+    ];
   return [...problems.values()].map((problem) => fail(problem.variable, `${problem.message} (fix it in the env file)`));
 }

@@ -37,12 +37,19 @@ export async function runDoctor(env: Env, bots: readonly string[]): Promise<Doct
   const checks = await Promise.all([
     core === undefined ? Promise.resolve([unchecked('database')]) : checkBrain(core.brain),
     // The token itself can be checked even when a channel id is missing.
-    checkDiscord(discordToken?.token ?? (env['DISCORD_TOKEN']?.trim() || undefined), discordToken?.apiBase ?? attempt(() => discordEnvShape.DISCORD_API_BASE.parse(env['DISCORD_API_BASE']))),
+    checkDiscord(
+      discordToken?.token ?? (env['DISCORD_TOKEN']?.trim() || undefined),
+      discordToken?.apiBase ?? attempt(() => discordEnvShape.DISCORD_API_BASE.parse(env['DISCORD_API_BASE'])),
+    ),
     telegram === undefined ? Promise.resolve(unchecked('TELEGRAM_BOT_TOKEN')) : checkTelegram(telegram),
     llm === undefined ? Promise.resolve([unchecked('ANTHROPIC_API_KEY')]) : checkAnthropic(llm),
     connectors === undefined ? Promise.resolve([unchecked('connectors')]) : checkConnectors(connectors),
   ]);
   results.push(...checks.flat());
   const secrets = secretValuesFromEnv(env);
-  return { results, lines: results.map((result) => scrubString(formatCheck(result), secrets)), failed: results.filter((result) => result.outcome === 'fail').length };
+  return {
+    results,
+    lines: results.map((result) => scrubString(formatCheck(result), secrets)),
+    failed: results.filter((result) => result.outcome === 'fail').length,
+  };
 }

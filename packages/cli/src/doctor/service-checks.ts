@@ -8,7 +8,8 @@ import { fail, pass, skip, type CheckResult } from './doctor-check.js';
 
 function checked(name: string, probe: ServiceProbe, origin: string, rejected: string, baseVariable: string): CheckResult {
   if (probe.ok) return pass(name, `valid (${probe.detail})`);
-  if ('unreachable' in probe) return fail(name, `cannot reach ${origin} (${probe.unreachable}): check ${baseVariable} and that this server may make outbound HTTPS requests`);
+  if ('unreachable' in probe)
+    return fail(name, `cannot reach ${origin} (${probe.unreachable}): check ${baseVariable} and that this server may make outbound HTTPS requests`);
   if (probe.status === 401 || probe.status === 403) return fail(name, `rejected (HTTP ${probe.status}): ${rejected}`);
   return fail(name, `unexpected HTTP ${probe.status} from ${origin}: retry, then check ${baseVariable}`);
 }
@@ -17,28 +18,48 @@ function checked(name: string, probe: ServiceProbe, origin: string, rejected: st
 export async function checkDiscord(token: string | undefined, apiBase: string | undefined): Promise<CheckResult> {
   if (token === undefined) return skip('DISCORD_TOKEN', 'not set: bots post to the local console channel');
   const probe = await probeDiscord({ token, ...(apiBase === undefined ? {} : { apiBase }) });
-  return checked('DISCORD_TOKEN', probe, new URL(apiBase ?? 'https://discord.com').origin, 'reset the token (Developer Portal → your application → Bot → Reset Token) and put the new one in DISCORD_TOKEN', 'DISCORD_API_BASE');
+  return checked(
+    'DISCORD_TOKEN',
+    probe,
+    new URL(apiBase ?? 'https://discord.com').origin,
+    'reset the token (Developer Portal → your application → Bot → Reset Token) and put the new one in DISCORD_TOKEN',
+    'DISCORD_API_BASE',
+  );
 }
 
 /** Telegram: getMe with the bot token. */
 export async function checkTelegram(config: TelegramConfig): Promise<CheckResult> {
   if (config.token === undefined) return skip('TELEGRAM_BOT_TOKEN', 'not set: jbot records escalations locally instead of sending them');
   const probe = await probeTelegram({ token: config.token, ...(config.apiRoot === undefined ? {} : { apiRoot: config.apiRoot }) });
-  if (!probe.ok && 'status' in probe && probe.status === 404) return fail('TELEGRAM_BOT_TOKEN', 'rejected (HTTP 404, no such bot): copy the token from @BotFather (/token) into TELEGRAM_BOT_TOKEN');
-  return checked('TELEGRAM_BOT_TOKEN', probe, new URL(config.apiRoot ?? 'https://api.telegram.org').origin, 'copy the token from @BotFather (/token) into TELEGRAM_BOT_TOKEN', 'TELEGRAM_API_ROOT');
+  if (!probe.ok && 'status' in probe && probe.status === 404)
+    return fail('TELEGRAM_BOT_TOKEN', 'rejected (HTTP 404, no such bot): copy the token from @BotFather (/token) into TELEGRAM_BOT_TOKEN');
+  return checked(
+    'TELEGRAM_BOT_TOKEN',
+    probe,
+    new URL(config.apiRoot ?? 'https://api.telegram.org').origin,
+    'copy the token from @BotFather (/token) into TELEGRAM_BOT_TOKEN',
+    'TELEGRAM_API_ROOT',
+  );
 }
 
 /** Anthropic: list the models the key may use, and that the configured ones are among them. */
 export async function checkAnthropic(config: Pick<LlmConfig, 'apiKey' | 'baseUrl' | 'models'>): Promise<CheckResult[]> {
   if (config.apiKey === undefined) return [skip('ANTHROPIC_API_KEY', 'not set: the offline drafter writes labelled template drafts')];
   const probe = await probeAnthropic(config);
-  const result = checked('ANTHROPIC_API_KEY', probe, new URL(config.baseUrl ?? 'https://api.anthropic.com').origin, 'create a key (console.anthropic.com → API keys) and put it in ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL');
+  const result = checked(
+    'ANTHROPIC_API_KEY',
+    probe,
+    new URL(config.baseUrl ?? 'https://api.anthropic.com').origin,
+    'create a key (console.anthropic.com → API keys) and put it in ANTHROPIC_API_KEY',
+    'ANTHROPIC_BASE_URL',
+  );
   if (!probe.ok) return [result];
   const available = new Set([...(probe.models ?? [])].sort());
   const results = [result];
   for (const [tier, model] of Object.entries(config.models)) {
     const variable = `LLM_MODEL_${tier.toUpperCase()}`;
-    if (!available.has(model)) results.push(fail(variable, `"${model}" is not a model this key can use: set ${variable} to one of ${[...available].slice(0, 6).join(', ')}`));
+    if (!available.has(model))
+      results.push(fail(variable, `"${model}" is not a model this key can use: set ${variable} to one of ${[...available].slice(0, 6).join(', ')}`));
   }
   return results;
 }
@@ -48,13 +69,37 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
   const results: CheckResult[] = [];
   if (config.hubspot === undefined) results.push(skip('HUBSPOT_ACCESS_TOKEN', 'not set: salesbot uses the sample CRM'));
   else {
-    results.push(checked('HUBSPOT_ACCESS_TOKEN', await probeHubSpot(config.hubspot), new URL(config.hubspot.basePath).origin, 'use the private app\'s access token (Settings → Integrations → Private apps) with the scopes listed in .env.example', 'HUBSPOT_API_BASE'));
+    results.push(
+      checked(
+        'HUBSPOT_ACCESS_TOKEN',
+        await probeHubSpot(config.hubspot),
+        new URL(config.hubspot.basePath).origin,
+        "use the private app's access token (Settings → Integrations → Private apps) with the scopes listed in .env.example",
+        'HUBSPOT_API_BASE',
+      ),
+    );
   }
   if (config.shopify !== undefined) {
-    results.push(checked('SHOPIFY_ADMIN_ACCESS_TOKEN', await probeShopify(config.shopify), new URL(config.shopify.apiBase ?? `https://${config.shopify.storeDomain}`).origin, 'use the custom app\'s Admin API access token (Settings → Apps → Develop apps) for SHOPIFY_STORE_DOMAIN', 'SHOPIFY_STORE_DOMAIN / SHOPIFY_API_BASE'));
+    results.push(
+      checked(
+        'SHOPIFY_ADMIN_ACCESS_TOKEN',
+        await probeShopify(config.shopify),
+        new URL(config.shopify.apiBase ?? `https://${config.shopify.storeDomain}`).origin,
+        "use the custom app's Admin API access token (Settings → Apps → Develop apps) for SHOPIFY_STORE_DOMAIN",
+        'SHOPIFY_STORE_DOMAIN / SHOPIFY_API_BASE',
+      ),
+    );
   }
   if (config.meta !== undefined) {
-    results.push(checked('META_ACCESS_TOKEN', await probeMetaAds(config.meta), new URL(config.meta.apiBase ?? 'https://graph.facebook.com').origin, 'use a system user token with ads_read/ads_management for META_AD_ACCOUNT_ID (Business Settings → System users)', 'META_API_BASE'));
+    results.push(
+      checked(
+        'META_ACCESS_TOKEN',
+        await probeMetaAds(config.meta),
+        new URL(config.meta.apiBase ?? 'https://graph.facebook.com').origin,
+        'use a system user token with ads_read/ads_management for META_AD_ACCOUNT_ID (Business Settings → System users)',
+        'META_API_BASE',
+      ),
+    );
   }
   return results;
 }

@@ -44,7 +44,13 @@ export const SUPERVISOR_LOCK_FILE = 'supervisor.pid';
 export function acquireSupervisorLock(dataDir: string, details: { bots: readonly string[] }): SupervisorLock {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, SUPERVISOR_LOCK_FILE);
-  const me: SupervisorLockHolder = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), bots: [...details.bots], ...processIdentity(process.pid) };
+  const me: SupervisorLockHolder = {
+    pid: process.pid,
+    host: os.hostname(),
+    startedAt: new Date().toISOString(),
+    bots: [...details.bots],
+    ...processIdentity(process.pid),
+  };
   const aside = `${file}.${process.pid}`;
   fs.writeFileSync(aside, `${JSON.stringify(me)}\n`);
   try {

@@ -74,7 +74,10 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     entry.child = child;
     entry.startedAt = Date.now();
     options.onEvent?.({ bot: entry.bot, kind: 'started', detail: `pid ${child.pid}` });
-    for (const [stream, source] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
+    for (const [stream, source] of [
+      ['stdout', child.stdout],
+      ['stderr', child.stderr],
+    ] as const) {
       if (source === null) continue;
       // A child's output carries outside data (deal names, vendor errors): no control sequence passes raw.
       readline.createInterface({ input: source }).on('line', (line) => options.onLine(entry.bot, printableText(line), stream));
@@ -119,11 +122,14 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     async kill() {
       stopping = true;
       await Promise.all(
-        runningChildren().map((child) => new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGKILL');
-        })),
+        runningChildren().map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
+              child.once('exit', () => resolve());
+              child.kill('SIGKILL');
+            }),
+        ),
       );
     },
     async stop() {

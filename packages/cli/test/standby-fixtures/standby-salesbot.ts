@@ -23,4 +23,7 @@ const tick: JobDefinition = {
   },
 };
 
-await runBotProcess({ ...salesbot, jobs: [...(salesbot.jobs ?? []), tick] }, { signalTypes: fleetSignalTypes, fleet: fleetMembers, extensions: fleetExtensions });
+await runBotProcess(
+  { ...salesbot, jobs: [...(salesbot.jobs ?? []), tick] },
+  { signalTypes: fleetSignalTypes, fleet: fleetMembers, extensions: fleetExtensions },
+);

@@ -40,7 +40,9 @@ async function loadGraphApi(options: Pick<MetaAdsOptions, 'accessToken' | 'apiBa
 export async function probeMetaAds(options: Pick<MetaAdsOptions, 'accessToken' | 'adAccountId' | 'apiBase'>): Promise<ServiceProbe> {
   const account = options.adAccountId.startsWith('act_') ? options.adAccountId : `act_${options.adAccountId}`;
   try {
-    const answer = await callVendor('Meta', 'account probe', { timeoutMs: DEFAULT_VENDOR_TIMEOUT_MS }, async () => (await loadGraphApi(options)).call('GET', [account], { fields: 'name' }));
+    const answer = await callVendor('Meta', 'account probe', { timeoutMs: DEFAULT_VENDOR_TIMEOUT_MS }, async () =>
+      (await loadGraphApi(options)).call('GET', [account], { fields: 'name' }),
+    );
     return { ok: true, detail: `ad account ${String(answer['name'] ?? options.adAccountId)}` };
   } catch (error) {
     return probeFailure(error);
@@ -64,14 +66,22 @@ export function createMetaAdsConnector(options: MetaAdsOptions): AdsConnector {
       return await callVendor('Meta', operation, limits, () => graph.call(method, path, params));
     } catch (error) {
       if (error instanceof ConnectorError) throw error;
-      throw new ConnectorError('meta_request_failed', `Meta ${operation} failed: ${error instanceof Error ? error.message : String(error)}`, { facts: { operation }, cause: error });
+      throw new ConnectorError('meta_request_failed', `Meta ${operation} failed: ${error instanceof Error ? error.message : String(error)}`, {
+        facts: { operation },
+        cause: error,
+      });
     }
   };
 
   return {
     source: 'meta',
     async listCampaigns() {
-      const response = await call('GET', [account, 'campaigns'], { fields: 'id,name,status,objective,daily_budget,updated_time', limit: 200 }, 'campaigns list');
+      const response = await call(
+        'GET',
+        [account, 'campaigns'],
+        { fields: 'id,name,status,objective,daily_budget,updated_time', limit: 200 },
+        'campaigns list',
+      );
       const data = (response['data'] ?? []) as Array<Record<string, string>>;
       return data.map((campaign): AdCampaign => ({
         id: String(campaign['id']),
@@ -87,16 +97,30 @@ export function createMetaAdsConnector(options: MetaAdsOptions): AdsConnector {
     async listInsights(query = {}) {
       const since = (query.since ?? new Date(Date.now() - 7 * 86_400_000)).toISOString().slice(0, 10);
       const until = new Date().toISOString().slice(0, 10);
-      const response = await call('GET', [query.campaignId ?? account, 'insights'], {
-        level: 'campaign', time_increment: 1, time_range: JSON.stringify({ since, until }), limit: 500,
-        fields: 'campaign_id,date_start,impressions,reach,frequency,clicks,ctr,spend,actions',
-      }, 'insights');
+      const response = await call(
+        'GET',
+        [query.campaignId ?? account, 'insights'],
+        {
+          level: 'campaign',
+          time_increment: 1,
+          time_range: JSON.stringify({ since, until }),
+          limit: 500,
+          fields: 'campaign_id,date_start,impressions,reach,frequency,clicks,ctr,spend,actions',
+        },
+        'insights',
+      );
       const data = (response['data'] ?? []) as Array<Record<string, unknown>>;
       return data.map((row): AdInsight => {
         const actions = (row['actions'] ?? []) as Array<{ action_type: string; value: string }>;
         return {
-          campaignId: String(row['campaign_id']), day: String(row['date_start']), impressions: Number(row['impressions'] ?? 0), reach: Number(row['reach'] ?? 0),
-          frequency: Number(row['frequency'] ?? 0), clicks: Number(row['clicks'] ?? 0), ctr: Number(row['ctr'] ?? 0), spend: Number(row['spend'] ?? 0),
+          campaignId: String(row['campaign_id']),
+          day: String(row['date_start']),
+          impressions: Number(row['impressions'] ?? 0),
+          reach: Number(row['reach'] ?? 0),
+          frequency: Number(row['frequency'] ?? 0),
+          clicks: Number(row['clicks'] ?? 0),
+          ctr: Number(row['ctr'] ?? 0),
+          spend: Number(row['spend'] ?? 0),
           purchases: Number(actions.find((action) => action.action_type === 'purchase')?.value ?? 0),
         };
       });

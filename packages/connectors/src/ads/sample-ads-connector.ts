@@ -35,7 +35,11 @@ export function createSampleAdsConnector(db: Db): AdsConnector {
       }));
     },
     async pauseCampaign(input) {
-      const row = await rpcOne(db, 'sample_ads_pause_campaign', { p_idempotency_key: input.idempotencyKey, p_campaign_id: input.campaignId, p_reason: input.reason });
+      const row = await rpcOne(db, 'sample_ads_pause_campaign', {
+        p_idempotency_key: input.idempotencyKey,
+        p_campaign_id: input.campaignId,
+        p_reason: input.reason,
+      });
       return { campaignId: String(row['campaign_id']), status: String(row['status']), changed: row['changed'] === true };
     },
   };

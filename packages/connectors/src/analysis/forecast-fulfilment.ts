@@ -46,7 +46,12 @@ const DTC_SHIP_DAYS = 2;
  * The fulfilment forecast for a delayed shipment: each SKU's runway until the stock arrives,
  * and the open orders (oldest first get the stock on hand) that now ship after the restock.
  */
-export async function forecastFulfilment(connectors: Pick<Connectors, 'freight' | 'commerce'>, delay: FreightDelayInput, now: Date, options: { receivingDays?: number } = {}): Promise<FulfilmentForecast> {
+export async function forecastFulfilment(
+  connectors: Pick<Connectors, 'freight' | 'commerce'>,
+  delay: FreightDelayInput,
+  now: Date,
+  options: { receivingDays?: number } = {},
+): Promise<FulfilmentForecast> {
   const shipment = (await connectors.freight.listShipments()).find((candidate) => candidate.id === delay.shipment_id);
   const expectedEta = delay.expected_eta ?? shipment?.expectedEta ?? dayString(dayNumber(now) + delay.delay_days);
   const skus = delay.skus ?? shipment?.lines.map((line) => line.sku) ?? [];
@@ -73,8 +78,15 @@ export async function forecastFulfilment(connectors: Pick<Connectors, 'freight' 
     const originalDay = order.promisedShipDate !== null ? dayNumber(order.promisedShipDate) : dayNumber(order.createdAt) + DTC_SHIP_DAYS;
     const newDay = Math.max(originalDay, restockDay);
     affectedOrders.push({
-      orderId: order.id, channel: order.channel, customerName: order.customerName, customerEmail: order.customerEmail, accountId: order.accountId,
-      skus: short, originalShipDate: dayString(originalDay), newShipDate: dayString(newDay), slipDays: newDay - originalDay,
+      orderId: order.id,
+      channel: order.channel,
+      customerName: order.customerName,
+      customerEmail: order.customerEmail,
+      accountId: order.accountId,
+      skus: short,
+      originalShipDate: dayString(originalDay),
+      newShipDate: dayString(newDay),
+      slipDays: newDay - originalDay,
     });
   }
   const customers = new Map<string, FulfilmentForecast['wholesaleCustomers'][number]>();

@@ -44,15 +44,23 @@ interface OrdersResponse {
   orders: {
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
     nodes: Array<{
-      name: string; email: string | null; createdAt: string; displayFinancialStatus: string | null; displayFulfillmentStatus: string;
-      customer: { displayName: string } | null; shippingAddress: { city: string | null; provinceCode: string | null } | null;
+      name: string;
+      email: string | null;
+      createdAt: string;
+      displayFinancialStatus: string | null;
+      displayFulfillmentStatus: string;
+      customer: { displayName: string } | null;
+      shippingAddress: { city: string | null; provinceCode: string | null } | null;
       lineItems: { nodes: Array<{ sku: string | null; quantity: number; originalUnitPriceSet: { shopMoney: { amount: string } } }> };
     }>;
   };
 }
 
 interface InventoryResponse {
-  productVariants: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ sku: string | null; displayName: string; inventoryQuantity: number | null; product: { vendor: string } }> };
+  productVariants: {
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: Array<{ sku: string | null; displayName: string; inventoryQuantity: number | null; product: { vendor: string } }>;
+  };
 }
 
 /** The @shopify/admin-api-client client, imported on demand. */
@@ -101,25 +109,39 @@ export function createShopifyCommerceConnector(options: ShopifyCommerceOptions):
     const limits = { timeoutMs: options.timeoutMs ?? DEFAULT_VENDOR_TIMEOUT_MS, ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }) };
     const response = await callVendor('Shopify', 'query', limits, (signal) => requestSignal.run(signal, () => shopify.request<Data>(operation, { variables })));
     if (response.errors !== undefined || response.data === undefined) {
-      throw new ConnectorError('shopify_request_failed', `Shopify query failed: ${response.errors?.message ?? 'no data'}`, { facts: { status: response.errors?.networkStatusCode } });
+      throw new ConnectorError('shopify_request_failed', `Shopify query failed: ${response.errors?.message ?? 'no data'}`, {
+        facts: { status: response.errors?.networkStatusCode },
+      });
     }
     return response.data;
   }
 
   async function listOrders(options: { since?: Date; openOnly?: boolean } = {}): Promise<Order[]> {
-    const filters = [options.since === undefined ? '' : `created_at:>='${options.since.toISOString()}'`, options.openOnly === true ? 'fulfillment_status:unfulfilled' : ''].filter((part) => part !== '');
+    const filters = [
+      options.since === undefined ? '' : `created_at:>='${options.since.toISOString()}'`,
+      options.openOnly === true ? 'fulfillment_status:unfulfilled' : '',
+    ].filter((part) => part !== '');
     const orders: Order[] = [];
     let after: string | null = null;
     do {
       const data: OrdersResponse = await query<OrdersResponse>(ORDERS_QUERY, { query: filters.join(' AND ') || null, after });
       for (const node of data.orders.nodes) {
         orders.push({
-          id: node.name, channel: 'dtc', accountId: null,
-          customerName: node.customer?.displayName ?? '', customerEmail: node.email ?? '',
-          shipCity: node.shippingAddress?.city ?? null, shipProvince: node.shippingAddress?.provinceCode ?? null,
-          createdAt: node.createdAt, financialStatus: (node.displayFinancialStatus ?? '').toLowerCase(), fulfillmentStatus: node.displayFulfillmentStatus.toLowerCase(),
-          backordered: false, promisedShipDate: null,
-          lines: node.lineItems.nodes.filter((line) => line.sku !== null).map((line) => ({ sku: line.sku ?? '', quantity: line.quantity, price: Number(line.originalUnitPriceSet.shopMoney.amount) })),
+          id: node.name,
+          channel: 'dtc',
+          accountId: null,
+          customerName: node.customer?.displayName ?? '',
+          customerEmail: node.email ?? '',
+          shipCity: node.shippingAddress?.city ?? null,
+          shipProvince: node.shippingAddress?.provinceCode ?? null,
+          createdAt: node.createdAt,
+          financialStatus: (node.displayFinancialStatus ?? '').toLowerCase(),
+          fulfillmentStatus: node.displayFulfillmentStatus.toLowerCase(),
+          backordered: false,
+          promisedShipDate: null,
+          lines: node.lineItems.nodes
+            .filter((line) => line.sku !== null)
+            .map((line) => ({ sku: line.sku ?? '', quantity: line.quantity, price: Number(line.originalUnitPriceSet.shopMoney.amount) })),
         });
       }
       after = data.orders.pageInfo.hasNextPage ? data.orders.pageInfo.endCursor : null;
@@ -136,10 +158,11 @@ export function createShopifyCommerceConnector(options: ShopifyCommerceOptions):
       const recent = await listOrders({ since });
       const sold = new Map<string, number>();
       const committed = new Map<string, number>();
-      for (const order of recent) for (const line of order.lines) {
-        sold.set(line.sku, (sold.get(line.sku) ?? 0) + line.quantity);
-        if (order.fulfillmentStatus !== 'fulfilled') committed.set(line.sku, (committed.get(line.sku) ?? 0) + line.quantity);
-      }
+      for (const order of recent)
+        for (const line of order.lines) {
+          sold.set(line.sku, (sold.get(line.sku) ?? 0) + line.quantity);
+          if (order.fulfillmentStatus !== 'fulfilled') committed.set(line.sku, (committed.get(line.sku) ?? 0) + line.quantity);
+        }
       const levels: InventoryLevel[] = [];
       let after: string | null = null;
       do {
@@ -148,7 +171,16 @@ export function createShopifyCommerceConnector(options: ShopifyCommerceOptions):
           if (node.sku === null || node.sku === '') continue;
           const onHand = node.inventoryQuantity ?? 0;
           const held = committed.get(node.sku) ?? 0;
-          levels.push({ sku: node.sku, name: node.displayName, brand: node.product.vendor, location: 'all', onHand, committed: held, available: onHand - held, dailyVelocity: (sold.get(node.sku) ?? 0) / 30 });
+          levels.push({
+            sku: node.sku,
+            name: node.displayName,
+            brand: node.product.vendor,
+            location: 'all',
+            onHand,
+            committed: held,
+            available: onHand - held,
+            dailyVelocity: (sold.get(node.sku) ?? 0) / 30,
+          });
         }
         after = data.productVariants.pageInfo.hasNextPage ? data.productVariants.pageInfo.endCursor : null;
       } while (after !== null);

@@ -8,7 +8,18 @@ import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
 import { CLOSED_STAGES, type CrmConnector, type Deal, type DealOwner, type SendEmailResult, type UpdateDealResult } from './crm-connector.js';
 
 /** Deal properties the fleet reads. `notes_last_updated` is HubSpot's "Last Activity Date". */
-export const HUBSPOT_DEAL_PROPERTIES = ['dealname', 'dealstage', 'amount', 'hubspot_owner_id', 'createdate', 'closedate', 'hs_is_closed', 'hs_is_closed_won', 'notes_last_updated', 'jbot_status'];
+export const HUBSPOT_DEAL_PROPERTIES = [
+  'dealname',
+  'dealstage',
+  'amount',
+  'hubspot_owner_id',
+  'createdate',
+  'closedate',
+  'hs_is_closed',
+  'hs_is_closed_won',
+  'notes_last_updated',
+  'jbot_status',
+];
 
 /**
  * Email property holding our idempotency key, so a retry after an uncertain create can find the
@@ -38,10 +49,14 @@ export interface HubSpotCrmOptions {
 function hubspotError(operation: string, error: unknown, facts: Record<string, unknown> = {}): ConnectorError {
   if (error instanceof ConnectorError) return error; // a timeout or abort already says what happened
   const status = (error as { code?: unknown }).code;
-  return new ConnectorError('hubspot_request_failed', `HubSpot ${operation} failed${typeof status === 'number' ? ` with HTTP ${status}` : ''}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, {
-    facts: { operation, ...(typeof status === 'number' ? { status } : {}), ...facts },
-    cause: error,
-  });
+  return new ConnectorError(
+    'hubspot_request_failed',
+    `HubSpot ${operation} failed${typeof status === 'number' ? ` with HTTP ${status}` : ''}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+    {
+      facts: { operation, ...(typeof status === 'number' ? { status } : {}), ...facts },
+      cause: error,
+    },
+  );
 }
 
 function dealFromObject(object: { id: string; properties: Record<string, string | null> }, owners: Map<string, DealOwner>): Deal {
@@ -74,7 +89,12 @@ function dealFromObject(object: { id: string; properties: Record<string, string 
 /** The @hubspot/api-client client, imported on demand; its own retries are off (see below). */
 async function loadHubSpotClient(options: Pick<HubSpotCrmOptions, 'accessToken' | 'basePath'>, agent?: http.Agent): Promise<Client> {
   const { Client: HubSpotClient } = await import('@hubspot/api-client');
-  return new HubSpotClient({ accessToken: options.accessToken, basePath: options.basePath, numberOfApiCallRetries: 0, ...(agent === undefined ? {} : { httpAgent: agent }) });
+  return new HubSpotClient({
+    accessToken: options.accessToken,
+    basePath: options.basePath,
+    numberOfApiCallRetries: 0,
+    ...(agent === undefined ? {} : { httpAgent: agent }),
+  });
 }
 
 /**
@@ -89,27 +109,37 @@ const SDK_CALL_OPTIONS = { middleware: [], middlewareMergeStrategy: 'append' } a
  * AbortSignal, so each call gets its own client (cheap: the SDK builds its APIs lazily) on its own
  * agent, and aborting destroys that agent's sockets: the request really ends, nothing lingers.
  */
-async function hubspotCall<Result>(options: HubSpotCrmOptions, operation: string, facts: Record<string, unknown>, call: (client: Client, sdkOptions: never) => Promise<Result>): Promise<Result> {
+async function hubspotCall<Result>(
+  options: HubSpotCrmOptions,
+  operation: string,
+  facts: Record<string, unknown>,
+  call: (client: Client, sdkOptions: never) => Promise<Result>,
+): Promise<Result> {
   try {
-    return await callVendor('HubSpot', operation, { timeoutMs: options.timeoutMs ?? DEFAULT_VENDOR_TIMEOUT_MS, ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }) }, async (signal) => {
-      const agent = options.basePath.startsWith('https:') ? new https.Agent() : new http.Agent();
-      // An abort can land before the SDK opens its connection (while it loads): a connection
-      // opened after the abort is closed at once, so no request outlives its call.
-      const connect = agent.createConnection.bind(agent) as (...args: unknown[]) => import('node:net').Socket;
-      (agent as unknown as { createConnection: (...args: unknown[]) => import('node:net').Socket }).createConnection = (...args) => {
-        const socket = connect(...args);
-        if (signal.aborted) socket.destroy();
-        return socket;
-      };
-      const destroy = () => agent.destroy();
-      signal.addEventListener('abort', destroy, { once: true });
-      try {
-        return await call(await loadHubSpotClient(options, agent), SDK_CALL_OPTIONS);
-      } finally {
-        signal.removeEventListener('abort', destroy);
-        agent.destroy();
-      }
-    });
+    return await callVendor(
+      'HubSpot',
+      operation,
+      { timeoutMs: options.timeoutMs ?? DEFAULT_VENDOR_TIMEOUT_MS, ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }) },
+      async (signal) => {
+        const agent = options.basePath.startsWith('https:') ? new https.Agent() : new http.Agent();
+        // An abort can land before the SDK opens its connection (while it loads): a connection
+        // opened after the abort is closed at once, so no request outlives its call.
+        const connect = agent.createConnection.bind(agent) as (...args: unknown[]) => import('node:net').Socket;
+        (agent as unknown as { createConnection: (...args: unknown[]) => import('node:net').Socket }).createConnection = (...args) => {
+          const socket = connect(...args);
+          if (signal.aborted) socket.destroy();
+          return socket;
+        };
+        const destroy = () => agent.destroy();
+        signal.addEventListener('abort', destroy, { once: true });
+        try {
+          return await call(await loadHubSpotClient(options, agent), SDK_CALL_OPTIONS);
+        } finally {
+          signal.removeEventListener('abort', destroy);
+          agent.destroy();
+        }
+      },
+    );
   } catch (error) {
     throw hubspotError(operation, error, facts);
   }
@@ -118,7 +148,9 @@ async function hubspotCall<Result>(options: HubSpotCrmOptions, operation: string
 /** Whether the access token works: one page of one owner (`fleet doctor`). */
 export async function probeHubSpot(options: Pick<HubSpotCrmOptions, 'accessToken' | 'basePath'>): Promise<ServiceProbe> {
   try {
-    await callVendor('HubSpot', 'owners probe', { timeoutMs: DEFAULT_VENDOR_TIMEOUT_MS }, async () => (await loadHubSpotClient(options)).crm.owners.ownersApi.getPage(undefined, undefined, 1, false));
+    await callVendor('HubSpot', 'owners probe', { timeoutMs: DEFAULT_VENDOR_TIMEOUT_MS }, async () =>
+      (await loadHubSpotClient(options)).crm.owners.ownersApi.getPage(undefined, undefined, 1, false),
+    );
     return { ok: true, detail: 'owners readable' };
   } catch (error) {
     return probeFailure(error);
@@ -131,15 +163,20 @@ export async function probeHubSpot(options: Pick<HubSpotCrmOptions, 'accessToken
  * are off, because a retried POST after a lost response would create a second email.
  */
 export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnector {
-  const ledger = createSideEffectLedger(options.db, { ...(options.leaseSeconds === undefined ? {} : { leaseSeconds: options.leaseSeconds }), ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }) });
-  const call = <Result>(operation: string, facts: Record<string, unknown>, run: (client: Client, sdkOptions: never) => Promise<Result>) => hubspotCall(options, operation, facts, run);
+  const ledger = createSideEffectLedger(options.db, {
+    ...(options.leaseSeconds === undefined ? {} : { leaseSeconds: options.leaseSeconds }),
+    ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }),
+  });
+  const call = <Result>(operation: string, facts: Record<string, unknown>, run: (client: Client, sdkOptions: never) => Promise<Result>) =>
+    hubspotCall(options, operation, facts, run);
 
   async function listOwners(): Promise<DealOwner[]> {
     const owners: DealOwner[] = [];
     let after: string | undefined;
     do {
       const page = await call('owners list', {}, (hubspot, sdk) => hubspot.crm.owners.ownersApi.getPage(undefined, after, 100, false, sdk));
-      for (const owner of page.results) owners.push({ id: owner.id, firstName: owner.firstName ?? '', lastName: owner.lastName ?? '', email: owner.email ?? '' });
+      for (const owner of page.results)
+        owners.push({ id: owner.id, firstName: owner.firstName ?? '', lastName: owner.lastName ?? '', email: owner.email ?? '' });
       after = page.paging?.next?.after;
     } while (after !== undefined);
     return owners;
@@ -153,16 +190,26 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
       const deals: Deal[] = [];
       let after: string | undefined;
       do {
-        const page = await call('deals list', {}, (hubspot, sdk) => hubspot.crm.deals.basicApi.getPage(100, after, HUBSPOT_DEAL_PROPERTIES, undefined, undefined, false, sdk));
+        const page = await call('deals list', {}, (hubspot, sdk) =>
+          hubspot.crm.deals.basicApi.getPage(100, after, HUBSPOT_DEAL_PROPERTIES, undefined, undefined, false, sdk),
+        );
         for (const object of page.results) deals.push(dealFromObject(object, owners));
         after = page.paging?.next?.after;
       } while (after !== undefined);
       return deals;
     },
     async listDealContacts(dealId) {
-      const deal = await call('deal contacts', { dealId }, (hubspot, sdk) => hubspot.crm.deals.basicApi.getById(dealId, ['dealname'], undefined, ['contacts'], undefined, undefined, sdk));
+      const deal = await call('deal contacts', { dealId }, (hubspot, sdk) =>
+        hubspot.crm.deals.basicApi.getById(dealId, ['dealname'], undefined, ['contacts'], undefined, undefined, sdk),
+      );
       const ids = (deal.associations?.['contacts']?.results ?? []).map((association) => association.id);
-      const contacts = await Promise.all(ids.map((id) => call('deal contacts', { dealId }, (hubspot, sdk) => hubspot.crm.contacts.basicApi.getById(id, ['firstname', 'lastname', 'email', 'jobtitle'], undefined, undefined, undefined, undefined, sdk))));
+      const contacts = await Promise.all(
+        ids.map((id) =>
+          call('deal contacts', { dealId }, (hubspot, sdk) =>
+            hubspot.crm.contacts.basicApi.getById(id, ['firstname', 'lastname', 'email', 'jobtitle'], undefined, undefined, undefined, undefined, sdk),
+          ),
+        ),
+      );
       return contacts.map((contact, index) => ({
         id: contact.id,
         firstName: contact.properties['firstname'] ?? '',
@@ -174,7 +221,9 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
     },
     async sendEmail(input) {
       const toResult = (object: { id: string; properties: Record<string, string | null> }): SendEmailResult => ({
-        emailId: object.id, created: true, sentAt: object.properties['hs_timestamp'] ?? new Date().toISOString(),
+        emailId: object.id,
+        created: true,
+        sentAt: object.properties['hs_timestamp'] ?? new Date().toISOString(),
       });
       const { result, performed } = await ledger.run<SendEmailResult>({
         idempotencyKey: input.idempotencyKey,
@@ -182,33 +231,50 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
         action: 'email.create',
         request: { dealId: input.dealId, to: input.to, subject: input.subject },
         lookup: async () => {
-          const found = await call('email search', { idempotencyKey: input.idempotencyKey }, (hubspot, sdk) => hubspot.crm.objects.emails.searchApi.doSearch({
-            filterGroups: [{ filters: [{ propertyName: HUBSPOT_IDEMPOTENCY_PROPERTY, operator: 'EQ' as never, value: input.idempotencyKey }] }],
-            properties: ['hs_timestamp', HUBSPOT_IDEMPOTENCY_PROPERTY],
-            limit: 1,
-          }, sdk));
+          const found = await call('email search', { idempotencyKey: input.idempotencyKey }, (hubspot, sdk) =>
+            hubspot.crm.objects.emails.searchApi.doSearch(
+              {
+                filterGroups: [{ filters: [{ propertyName: HUBSPOT_IDEMPOTENCY_PROPERTY, operator: 'EQ' as never, value: input.idempotencyKey }] }],
+                properties: ['hs_timestamp', HUBSPOT_IDEMPOTENCY_PROPERTY],
+                limit: 1,
+              },
+              sdk,
+            ),
+          );
           const first = found.results[0];
           return first === undefined ? null : toResult(first);
         },
         perform: async () => {
           const associations = [{ to: { id: input.dealId }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: EMAIL_TO_DEAL }] }];
-          if (input.contactId !== undefined) associations.push({ to: { id: input.contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: EMAIL_TO_CONTACT }] });
-          const created = await call('email create', { dealId: input.dealId, idempotencyKey: input.idempotencyKey }, (hubspot, sdk) => hubspot.crm.objects.emails.basicApi.create({
-            properties: {
-              hs_timestamp: new Date().toISOString(),
-              hs_email_direction: 'EMAIL',
-              hs_email_status: 'SENT',
-              hs_email_subject: input.subject,
-              hs_email_text: input.body,
-              hs_email_headers: JSON.stringify({ to: [{ email: input.to }] }),
-              [HUBSPOT_IDEMPOTENCY_PROPERTY]: input.idempotencyKey,
-            },
-            associations,
-          }, sdk));
+          if (input.contactId !== undefined)
+            associations.push({
+              to: { id: input.contactId },
+              types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: EMAIL_TO_CONTACT }],
+            });
+          const created = await call('email create', { dealId: input.dealId, idempotencyKey: input.idempotencyKey }, (hubspot, sdk) =>
+            hubspot.crm.objects.emails.basicApi.create(
+              {
+                properties: {
+                  hs_timestamp: new Date().toISOString(),
+                  hs_email_direction: 'EMAIL',
+                  hs_email_status: 'SENT',
+                  hs_email_subject: input.subject,
+                  hs_email_text: input.body,
+                  hs_email_headers: JSON.stringify({ to: [{ email: input.to }] }),
+                  [HUBSPOT_IDEMPOTENCY_PROPERTY]: input.idempotencyKey,
+                },
+                associations,
+              },
+              sdk,
+            ),
+          );
           return toResult(created);
         },
       });
-      options.log?.info({ dealId: input.dealId, emailId: result.emailId, performed }, performed ? 'HubSpot email logged' : 'HubSpot email already logged under this key');
+      options.log?.info(
+        { dealId: input.dealId, emailId: result.emailId, performed },
+        performed ? 'HubSpot email logged' : 'HubSpot email already logged under this key',
+      );
       return { ...result, created: performed };
     },
     async updateDeal(input) {
@@ -220,7 +286,9 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
         // A PATCH of the same properties is harmless to repeat, so recovery simply re-applies.
         lookup: async () => null,
         perform: async () => {
-          const updated = await call('deal update', { dealId: input.dealId, idempotencyKey: input.idempotencyKey }, (hubspot, sdk) => hubspot.crm.deals.basicApi.update(input.dealId, { properties: input.properties }, undefined, sdk));
+          const updated = await call('deal update', { dealId: input.dealId, idempotencyKey: input.idempotencyKey }, (hubspot, sdk) =>
+            hubspot.crm.deals.basicApi.update(input.dealId, { properties: input.properties }, undefined, sdk),
+          );
           const properties: Record<string, string> = {};
           for (const [key, value] of Object.entries(updated.properties)) if (value !== null) properties[key] = value;
           return { dealId: updated.id, applied: true, properties };

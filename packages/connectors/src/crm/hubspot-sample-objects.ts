@@ -16,8 +16,17 @@ export interface HubSpotSampleObjects {
 }
 
 interface SampleDeal {
-  id: string; name: string; account_id: string; contact_id: string; owner_id: string; stage: string; amount: number;
-  created_days_ago: number; last_activity_days_ago: number; closed_days_ago?: number; close_in_days?: number;
+  id: string;
+  name: string;
+  account_id: string;
+  contact_id: string;
+  owner_id: string;
+  stage: string;
+  amount: number;
+  created_days_ago: number;
+  last_activity_days_ago: number;
+  closed_days_ago?: number;
+  close_in_days?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -38,7 +47,13 @@ export function hubspotObjectsFromSample(data: SampleCompanyData, now: Date): Hu
     owners: hubspot.owners.map((owner) => ({ id: owner.id, email: owner.email, firstName: owner.first_name, lastName: owner.last_name })),
     contacts: hubspot.contacts.map((contact) => ({
       id: contact.id,
-      properties: { firstname: contact.first_name, lastname: contact.last_name, email: contact.email, jobtitle: contact.title ?? '', company: hubspot.accounts.find((account) => account.id === contact.account_id)?.name ?? '' },
+      properties: {
+        firstname: contact.first_name,
+        lastname: contact.last_name,
+        email: contact.email,
+        jobtitle: contact.title ?? '',
+        company: hubspot.accounts.find((account) => account.id === contact.account_id)?.name ?? '',
+      },
     })),
     deals: hubspot.deals.map((deal) => {
       const closed = deal.closed_days_ago !== undefined;

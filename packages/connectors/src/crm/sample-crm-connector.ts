@@ -41,24 +41,45 @@ export function createSampleCrmConnector(db: Db): CrmConnector {
     },
     async listOwners() {
       const rows = await db.rpc('sample_crm_list_owners');
-      return rows.map((row) => ({ id: String(row['owner_id']), firstName: String(row['first_name']), lastName: String(row['last_name']), email: String(row['email']) }));
+      return rows.map((row) => ({
+        id: String(row['owner_id']),
+        firstName: String(row['first_name']),
+        lastName: String(row['last_name']),
+        email: String(row['email']),
+      }));
     },
     async listDealContacts(dealId) {
       const rows = await db.rpc('sample_crm_deal_contacts', { p_deal_id: dealId });
       return rows.map((row) => ({
-        id: String(row['contact_id']), firstName: String(row['first_name']), lastName: String(row['last_name']),
-        email: String(row['email']), title: text(row['title']), isPrimary: row['is_primary'] === true,
+        id: String(row['contact_id']),
+        firstName: String(row['first_name']),
+        lastName: String(row['last_name']),
+        email: String(row['email']),
+        title: text(row['title']),
+        isPrimary: row['is_primary'] === true,
       }));
     },
     async sendEmail(input) {
       const row = await rpcOne(db, 'sample_crm_send_email', {
-        p_idempotency_key: input.idempotencyKey, p_deal_id: input.dealId, p_to: input.to, p_subject: input.subject, p_body: input.body,
+        p_idempotency_key: input.idempotencyKey,
+        p_deal_id: input.dealId,
+        p_to: input.to,
+        p_subject: input.subject,
+        p_body: input.body,
       });
       return { emailId: String(row['email_id']), created: row['created'] === true, sentAt: instant(row['sent_at']) ?? '' };
     },
     async updateDeal(input) {
-      const row = await rpcOne(db, 'sample_crm_update_deal', { p_idempotency_key: input.idempotencyKey, p_deal_id: input.dealId, p_properties: input.properties });
-      return { dealId: String(row['deal_id']), applied: row['applied'] === true, properties: { ...stringRecord(row['properties']), dealstage: String(row['stage']) } };
+      const row = await rpcOne(db, 'sample_crm_update_deal', {
+        p_idempotency_key: input.idempotencyKey,
+        p_deal_id: input.dealId,
+        p_properties: input.properties,
+      });
+      return {
+        dealId: String(row['deal_id']),
+        applied: row['applied'] === true,
+        properties: { ...stringRecord(row['properties']), dealstage: String(row['stage']) },
+      };
     },
   };
 }

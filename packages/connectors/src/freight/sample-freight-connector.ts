@@ -33,10 +33,18 @@ export function createSampleFreightConnector(db: Db): FreightConnector {
       const rows = parseShipmentCsv(csv);
       const result = await db.rpc('sample_freight_import_shipments', {
         p_rows: rows.map((row) => ({
-          shipment_id: row.shipmentId, carrier: row.carrier ?? null, mode: row.mode ?? null, origin: row.origin,
-          destination: row.destination ?? null, container: row.container ?? null, promised_eta: row.promisedEta,
-          expected_eta: row.expectedEta ?? null, status: row.status ?? null, status_note: row.statusNote ?? null,
-          supplier_id: row.supplierId ?? null, lines: row.lines,
+          shipment_id: row.shipmentId,
+          carrier: row.carrier ?? null,
+          mode: row.mode ?? null,
+          origin: row.origin,
+          destination: row.destination ?? null,
+          container: row.container ?? null,
+          promised_eta: row.promisedEta,
+          expected_eta: row.expectedEta ?? null,
+          status: row.status ?? null,
+          status_note: row.statusNote ?? null,
+          supplier_id: row.supplierId ?? null,
+          lines: row.lines,
         })),
       });
       return {

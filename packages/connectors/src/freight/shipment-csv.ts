@@ -6,8 +6,15 @@ import type { ShipmentLine } from './freight-connector.js';
 // Forwarders' portals export one row per shipment; column names vary in case and spacing, so
 // headers are normalised (“Promised ETA” → promised_eta) before validation.
 
-const isoDay = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
-const optionalText = z.string().trim().optional().transform((value) => (value === undefined || value === '' ? undefined : value));
+const isoDay = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === undefined || value === '' ? undefined : value));
 
 const csvRow = z.object({
   shipment_id: z.string().trim().min(1, 'shipment_id is empty'),
@@ -43,17 +50,31 @@ export interface ShipmentCsvRow {
 
 function parseLines(skus: string | undefined, rowNumber: number): ShipmentLine[] {
   if (skus === undefined) return [];
-  return skus.split(/[;|]/).map((part) => part.trim()).filter((part) => part !== '').map((part) => {
-    const match = /^([A-Za-z0-9-]+)\s*[:x×]\s*(\d+)$/.exec(part);
-    if (match === null) throw new ConnectorError('freight_csv_invalid', `row ${rowNumber}: skus entry "${part}" is not SKU:QUANTITY (e.g. DW-104:2400)`, { facts: { row: rowNumber } });
-    return { sku: match[1] ?? '', quantity: Number(match[2]) };
-  });
+  return skus
+    .split(/[;|]/)
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => {
+      const match = /^([A-Za-z0-9-]+)\s*[:x×]\s*(\d+)$/.exec(part);
+      if (match === null)
+        throw new ConnectorError('freight_csv_invalid', `row ${rowNumber}: skus entry "${part}" is not SKU:QUANTITY (e.g. DW-104:2400)`, {
+          facts: { row: rowNumber },
+        });
+      return { sku: match[1] ?? '', quantity: Number(match[2]) };
+    });
 }
 
 /** Parse and validate a shipments CSV; a bad row throws naming the row and the column. */
 export function parseShipmentCsv(csv: string): ShipmentCsvRow[] {
   const records = parse(csv, {
-    columns: (header: string[]) => header.map((name) => name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')),
+    columns: (header: string[]) =>
+      header.map((name) =>
+        name
+          .trim()
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '_')
+          .replace(/^_|_$/g, ''),
+      ),
     skip_empty_lines: true,
     trim: true,
     bom: true,
@@ -63,7 +84,9 @@ export function parseShipmentCsv(csv: string): ShipmentCsvRow[] {
     const result = csvRow.safeParse(record);
     if (!result.success) {
       const issue = result.error.issues[0];
-      throw new ConnectorError('freight_csv_invalid', `row ${rowNumber}: ${String(issue?.path[0] ?? '')} ${issue?.message ?? 'is invalid'}`, { facts: { row: rowNumber } });
+      throw new ConnectorError('freight_csv_invalid', `row ${rowNumber}: ${String(issue?.path[0] ?? '')} ${issue?.message ?? 'is invalid'}`, {
+        facts: { row: rowNumber },
+      });
     }
     const row = result.data;
     return {

@@ -40,7 +40,11 @@ export function createSideEffectLedger(db: Db, options: { leaseSeconds?: number;
       // A run past its deadline (or stopping) must not start another side effect.
       stopIfAborted(spec);
       const [claim] = await db.rpc('claim_side_effect', {
-        p_idempotency_key: spec.idempotencyKey, p_connector: spec.connector, p_action: spec.action, p_request: spec.request, p_lease_seconds: leaseSeconds,
+        p_idempotency_key: spec.idempotencyKey,
+        p_connector: spec.connector,
+        p_action: spec.action,
+        p_request: spec.request,
+        p_lease_seconds: leaseSeconds,
       });
       const state = String(claim?.['state']);
       if (state === 'done') return { result: claim?.['result'] as never, performed: false };

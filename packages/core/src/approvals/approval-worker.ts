@@ -65,7 +65,10 @@ export class ApprovalWorker {
       pollMs: options.pollMs ?? 5000,
       log: this.log,
       failureMessage: 'approval pass failed; retrying on the next wake',
-      listen: options.listen === false ? undefined : { db: options.db, channel: 'approvals', accept: (payload) => (JSON.parse(payload) as { bot?: string }).bot === options.bot },
+      listen:
+        options.listen === false
+          ? undefined
+          : { db: options.db, channel: 'approvals', accept: (payload) => (JSON.parse(payload) as { bot?: string }).bot === options.bot },
     });
   }
 
@@ -159,18 +162,32 @@ export class ApprovalWorker {
     if (this.abort.signal.aborted) onStop();
     else this.abort.signal.addEventListener('abort', onStop, { once: true });
     const deadline = setTimeout(() => {
-      execution.abort(new DeadlineExceededError(`${approval.bot} ${approval.action} (approval ${approval.id})`, deadlineMs, { bot: approval.bot, approvalId: approval.id, action: approval.action }, Math.min(deadlineMs, 30_000)));
+      execution.abort(
+        new DeadlineExceededError(
+          `${approval.bot} ${approval.action} (approval ${approval.id})`,
+          deadlineMs,
+          { bot: approval.bot, approvalId: approval.id, action: approval.action },
+          Math.min(deadlineMs, 30_000),
+        ),
+      );
     }, deadlineMs);
     // Keep the claim alive while the executor runs, so a slow action is not taken over by
     // another copy; a lost claim is logged (the idempotency key still keeps side effects single).
-    const keepAlive = setInterval(() => {
-      if (execution.signal.aborted) return;
-      db.rpc<{ extended: boolean }>('extend_approval_lease', { p_approval_id: approval.id, p_worker: this.worker, p_lease_seconds: leaseMs / 1000 })
-        .then(([row]) => row?.extended === false && log.warn('lost the execution claim while running'))
-        .catch((thrown: unknown) => log.warn({ err: thrown }, 'could not extend the execution claim'));
-    }, Math.max(50, Math.floor(leaseMs / 3)));
+    const keepAlive = setInterval(
+      () => {
+        if (execution.signal.aborted) return;
+        db.rpc<{ extended: boolean }>('extend_approval_lease', { p_approval_id: approval.id, p_worker: this.worker, p_lease_seconds: leaseMs / 1000 })
+          .then(([row]) => row?.extended === false && log.warn('lost the execution claim while running'))
+          .catch((thrown: unknown) => log.warn({ err: thrown }, 'could not extend the execution claim'));
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
     try {
-      const context = { ...this.options.context(execution.signal, log, { job: `approval:${approval.action}`, runId: approval.id }), approvalId: approval.id, idempotencyKey: approval.idempotencyKey };
+      const context = {
+        ...this.options.context(execution.signal, log, { job: `approval:${approval.action}`, runId: approval.id }),
+        approvalId: approval.id,
+        idempotencyKey: approval.idempotencyKey,
+      };
       const result = await Promise.race([Promise.resolve().then(() => executor(approval, context)), whenAborted(execution.signal)]);
       return { kind: 'succeeded', result: result ?? null };
     } catch (thrown) {

@@ -55,14 +55,25 @@ export interface Approvals {
 }
 
 /** Build a bot's approvals service: requests are written to the brain, then shown on its channel. */
-export function createApprovals(dependencies: { db: Db; bot: string; channel: Channel; log: Logger; actions?: readonly ActionReference[]; signals?: SignalEmitter }): Approvals {
+export function createApprovals(dependencies: {
+  db: Db;
+  bot: string;
+  channel: Channel;
+  log: Logger;
+  actions?: readonly ActionReference[];
+  signals?: SignalEmitter;
+}): Approvals {
   const { db, bot, channel, log } = dependencies;
   return {
     async request(input) {
       const actionName = typeof input.action === 'string' ? input.action : input.action.name;
       const known = dependencies.actions?.find((action) => action.name === actionName);
       if (dependencies.actions !== undefined && known === undefined) {
-        throw new UnknownApprovalActionError(bot, actionName, dependencies.actions.map((action) => action.name));
+        throw new UnknownApprovalActionError(
+          bot,
+          actionName,
+          dependencies.actions.map((action) => action.name),
+        );
       }
       // The draft is checked when it is asked for, against the schema its executor trusts.
       const definition = typeof input.action === 'string' ? known : input.action;
@@ -85,13 +96,22 @@ export function createApprovals(dependencies: { db: Db; bot: string; channel: Ch
       // shows it. Showing is the view, not the record: a failed post releases the claim and the
       // bot's approval worker posts it on its next pass, so the request itself succeeds.
       if (row.inserted) {
-        await postNew(db, channel, approval).catch((error: unknown) => log.error({ err: error, approvalId: approval.id }, 'could not post the approval request; the approval worker will retry'));
+        await postNew(db, channel, approval).catch((error: unknown) =>
+          log.error({ err: error, approvalId: approval.id }, 'could not post the approval request; the approval worker will retry'),
+        );
       }
       // Tell the fleet (jbot offers it to the operator on Telegram). The approval is already in
       // the brain and on the work floor, so a failed announcement is logged, not fatal.
       if (row.inserted && dependencies.signals !== undefined) {
         await dependencies.signals
-          .emit('approval_requested', { approval_id: approval.id, bot, action: approval.action, title: approval.title, expires_at: approval.expiresAt, ...(approval.signalId === null ? {} : { signal_id: approval.signalId }) })
+          .emit('approval_requested', {
+            approval_id: approval.id,
+            bot,
+            action: approval.action,
+            title: approval.title,
+            expires_at: approval.expiresAt,
+            ...(approval.signalId === null ? {} : { signal_id: approval.signalId }),
+          })
           .catch((error: unknown) => log.error({ err: error, approvalId: approval.id }, 'could not announce the approval request'));
       }
       log.info({ approvalId: approval.id, action: approval.action, created: row.inserted }, `approval requested: ${approval.title}`);

@@ -41,7 +41,10 @@ export function approvalMessage(approval: Approval): ChannelMessage {
 
 /** One line: where the approval stands, who decided, and the outcome. */
 export function statusLine(approval: Approval): string {
-  const decided = approval.decidedBy === null ? '' : `${approval.status === 'rejected' ? 'Rejected' : 'Approved'} by ${approval.decidedBy}${approval.decidedAt === null ? '' : ` at ${readableTime(approval.decidedAt)}`}`;
+  const decided =
+    approval.decidedBy === null
+      ? ''
+      : `${approval.status === 'rejected' ? 'Rejected' : 'Approved'} by ${approval.decidedBy}${approval.decidedAt === null ? '' : ` at ${readableTime(approval.decidedAt)}`}`;
   switch (approval.status) {
     case 'pending':
       return `Waiting for a decision · expires ${readableTime(approval.expiresAt)}`;
@@ -92,7 +95,8 @@ function describeDraft(draft: unknown): { text: string; fields: ChannelField[] }
 }
 
 function describeNested(value: object): string {
-  if (Array.isArray(value)) return value.map((item, index) => `${index + 1}. ${typeof item === 'object' && item !== null ? describeObject(item) : String(item)}`).join('\n');
+  if (Array.isArray(value))
+    return value.map((item, index) => `${index + 1}. ${typeof item === 'object' && item !== null ? describeObject(item) : String(item)}`).join('\n');
   return describeObject(value);
 }
 

@@ -19,9 +19,13 @@ export interface RetryApprovalResult {
  */
 export async function retryApproval(db: Db, input: { approvalId: string; retriedBy: string }): Promise<RetryApprovalResult> {
   if (!isApprovalId(input.approvalId)) return { retried: false, approval: null, reason: `no approval ${input.approvalId}` };
-  const [row] = await db.rpc<{ retried: boolean; status: string; bot: string }>('retry_approval', { p_approval_id: input.approvalId, p_retried_by: input.retriedBy });
+  const [row] = await db.rpc<{ retried: boolean; status: string; bot: string }>('retry_approval', {
+    p_approval_id: input.approvalId,
+    p_retried_by: input.retriedBy,
+  });
   if (row === undefined) return { retried: false, approval: null, reason: `no approval ${input.approvalId}` };
   const approval = await getApproval(db, input.approvalId);
-  if (row.retried) return { retried: true, approval, reason: `retry requested by ${input.retriedBy}; ${row.bot} runs it again and repeats nothing already done` };
+  if (row.retried)
+    return { retried: true, approval, reason: `retry requested by ${input.retriedBy}; ${row.bot} runs it again and repeats nothing already done` };
   return { retried: false, approval, reason: `only a failed approval can be retried; this one is ${row.status}` };
 }

@@ -14,11 +14,18 @@ export async function showApproval(db: Db, channel: Channel, approval: Approval)
   const [claim] = await db.rpc<{ claimed: boolean }>('claim_approval_render', { p_approval_id: approval.id, p_status: approval.status });
   if (claim?.claimed !== true) return null;
   try {
-    const messages = await db.rpc<{ message_id: string; channel: string; target: string; external_message_id: string | null }>('approval_messages', { p_approval_id: approval.id });
+    const messages = await db.rpc<{ message_id: string; channel: string; target: string; external_message_id: string | null }>('approval_messages', {
+      p_approval_id: approval.id,
+    });
     const existing = messages.find((message) => message.channel === channel.kind && message.target === channel.target);
     const message = approvalMessage(approval);
     if (existing === undefined) return await channel.post(message);
-    const posted: PostedMessage = { messageId: existing.message_id, channel: channel.kind, target: existing.target, externalMessageId: existing.external_message_id };
+    const posted: PostedMessage = {
+      messageId: existing.message_id,
+      channel: channel.kind,
+      target: existing.target,
+      externalMessageId: existing.external_message_id,
+    };
     await channel.edit(posted, message);
     return posted;
   } catch (error) {

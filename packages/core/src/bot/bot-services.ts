@@ -73,18 +73,35 @@ export function buildBotServices(definition: Pick<BotDefinition, 'name' | 'chann
   });
   // The approval message itself is the work-floor post, so its announcement skips the detail post.
   const approvals = createApprovals({ db, bot: definition.name, channel, log, actions: definition.actions ?? [], signals: rawSignals });
-  const llm = createLlmService({ db, bot: definition.name, config: options.llm ?? loadLlmConfig({}), signals, log, ...(options.now === undefined ? {} : { now: options.now }) });
+  const llm = createLlmService({
+    db,
+    bot: definition.name,
+    config: options.llm ?? loadLlmConfig({}),
+    signals,
+    log,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   return {
     registry,
     channel,
     signals,
     approvals,
     llm,
-    context: (abortSignal, childLog, run) => ({
-      // Extension fields bind to this run where they can (ctx.connectors: this run's abortSignal).
-      ...bindToRun(options.extensions, { abortSignal, log: childLog }),
-      bot: definition.name, host, log: childLog, signals, abortSignal, db, approvals, channel, fleet, config,
-      llm: llm.forRun({ job: run?.job ?? null, runId: run?.runId ?? null, log: childLog, abortSignal }),
-    }) as BotContext,
+    context: (abortSignal, childLog, run) =>
+      ({
+        // Extension fields bind to this run where they can (ctx.connectors: this run's abortSignal).
+        ...bindToRun(options.extensions, { abortSignal, log: childLog }),
+        bot: definition.name,
+        host,
+        log: childLog,
+        signals,
+        abortSignal,
+        db,
+        approvals,
+        channel,
+        fleet,
+        config,
+        llm: llm.forRun({ job: run?.job ?? null, runId: run?.runId ?? null, log: childLog, abortSignal }),
+      }) as BotContext,
   };
 }

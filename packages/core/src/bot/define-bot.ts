@@ -41,7 +41,10 @@ export function defineJob<Config = Readonly<Record<string, unknown>>>(job: JobDe
 }
 
 /** A handler of one catalogued signal type: the payload arrives parsed with the type's schema. */
-export type SignalHandlerOf<Type extends keyof SignalPayloads, Context = BotContext> = (signal: Signal<SignalPayloads[Type]> & { type: Type }, context: Context) => Promise<void> | void;
+export type SignalHandlerOf<Type extends keyof SignalPayloads, Context = BotContext> = (
+  signal: Signal<SignalPayloads[Type]> & { type: Type },
+  context: Context,
+) => Promise<void> | void;
 
 /** signal type → handler, keyed by the catalogued types (a typo is a type error). */
 export type SignalHandlers<Context = BotContext> = { [Type in keyof SignalPayloads]?: SignalHandlerOf<Type, Context> };

@@ -54,7 +54,13 @@ export function instructionHandler(definition: BotDefinition) {
         p_idempotency_key: `ack:${instruction.operatorMessageId}`,
       });
     } else {
-      await context.db.rpc('record_signal_post', { p_signal_id: signal.id, p_channel: 'local', p_target: 'operator', p_bot: definition.name, p_text: acknowledgement });
+      await context.db.rpc('record_signal_post', {
+        p_signal_id: signal.id,
+        p_channel: 'local',
+        p_target: 'operator',
+        p_bot: definition.name,
+        p_text: acknowledgement,
+      });
       // No Telegram chat to answer in (`fleet reply`): the `pnpm start` console is the operator's screen.
       log.info({ channel: 'telegram(local)', chatId: 'local-operator' }, acknowledgement);
     }

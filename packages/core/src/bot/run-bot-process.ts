@@ -118,11 +118,21 @@ export async function runBotProcess(definition: BotDefinition, options: RunBotPr
     throw error;
   }
   const db = brain.db;
-  const extensions = Object.assign({}, ...parsed.extensions.map(({ extension, config: extensionConfig }) => extension.create({ db, log, config: extensionConfig as never }))) as Record<string, unknown>;
+  const extensions = Object.assign(
+    {},
+    ...parsed.extensions.map(({ extension, config: extensionConfig }) => extension.create({ db, log, config: extensionConfig as never })),
+  ) as Record<string, unknown>;
   const registry = new SignalRegistry(catalogSignalTypes);
   for (const type of [...(options.signalTypes ?? []), ...(definition.signalTypes ?? [])]) if (!registry.has(type.type)) registry.register(type);
   const running = await startBot(definition, {
-    db, config, log, llm, registry, settings: parsed.settings, extensions, version: releaseVersion(),
+    db,
+    config,
+    log,
+    llm,
+    registry,
+    settings: parsed.settings,
+    extensions,
+    version: releaseVersion(),
     ...(options.fleet === undefined ? {} : { fleet: options.fleet }),
     ...(channel === undefined ? {} : { channel }),
   });

@@ -15,7 +15,10 @@ export type RunOnceOutcome<T> = { ran: true; result: T } | { ran: false; status:
 export async function runOnce<T>(db: Db, options: { key: string; bot: string; leaseMs?: number }, work: () => Promise<T>): Promise<RunOnceOutcome<T>> {
   const worker = `${options.bot}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const claim = await rpcOne<{ claimed: boolean; status: 'done' | 'claimed'; result: unknown }>(db, 'claim_bot_output', {
-    p_key: options.key, p_bot: options.bot, p_worker: worker, p_lease_seconds: (options.leaseMs ?? 60_000) / 1000,
+    p_key: options.key,
+    p_bot: options.bot,
+    p_worker: worker,
+    p_lease_seconds: (options.leaseMs ?? 60_000) / 1000,
   });
   if (!claim.claimed) return { ran: false, status: claim.status, result: claim.result };
   let result: T;

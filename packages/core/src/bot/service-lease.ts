@@ -41,7 +41,11 @@ export class ServiceLease {
       let held = false;
       let holder = '';
       try {
-        const [row] = await this.options.db.rpc<{ held: boolean; holder: string }>('claim_service_lease', { p_name: this.options.name, p_holder: this.options.holder, p_lease_seconds: this.leaseMs / 1000 });
+        const [row] = await this.options.db.rpc<{ held: boolean; holder: string }>('claim_service_lease', {
+          p_name: this.options.name,
+          p_holder: this.options.holder,
+          p_lease_seconds: this.leaseMs / 1000,
+        });
         held = row?.held === true;
         holder = row?.holder ?? '';
       } catch (error) {
@@ -61,7 +65,10 @@ export class ServiceLease {
       }
     };
     await tick();
-    this.timer = setInterval(() => void tick().catch((error: unknown) => this.options.log.error({ err: error }, 'service lease tick failed')), Math.max(100, Math.floor(this.leaseMs / 3)));
+    this.timer = setInterval(
+      () => void tick().catch((error: unknown) => this.options.log.error({ err: error }, 'service lease tick failed')),
+      Math.max(100, Math.floor(this.leaseMs / 3)),
+    );
   }
 
   /** Stop trying and give the lease up, so a standby takes over at once. */

@@ -20,7 +20,14 @@ import { retryApproval } from '../approvals/retry-approval.js';
 /** What a running bot needs, passed in (never module singletons) so tests can run several bots in one process. */
 export interface StartBotOptions {
   db: Db;
-  config: Pick<CoreConfig, 'hostId' | 'signals' | 'heartbeatIntervalMs' | 'shutdownGraceMs' | 'timeZone' | 'approvalTimeoutMs'> & { scheduler?: Partial<Pick<import('../scheduler/job-scheduler.js').JobSchedulerOptions, 'leaseMs' | 'checkIntervalMs' | 'missedAfterMs' | 'lookbackMs' | 'toleranceMs' | 'clock'>> };
+  config: Pick<CoreConfig, 'hostId' | 'signals' | 'heartbeatIntervalMs' | 'shutdownGraceMs' | 'timeZone' | 'approvalTimeoutMs'> & {
+    scheduler?: Partial<
+      Pick<
+        import('../scheduler/job-scheduler.js').JobSchedulerOptions,
+        'leaseMs' | 'checkIntervalMs' | 'missedAfterMs' | 'lookbackMs' | 'toleranceMs' | 'clock'
+      >
+    >;
+  };
   log: Logger;
   version?: string;
   /** Defaults to the core catalog plus the bot's own types. */
@@ -93,7 +100,9 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
   subscriptions.set('operator_instruction', instructionHandler(definition) as Handler);
   for (const [signalType, handler] of subscriptions) {
     registry.get(signalType); // unknown subscription types fail at start-up
-    handlers.set(signalType, (signal, handlerContext) => handler(signal, baseContext(handlerContext.abortSignal, handlerContext.log, { job: `on:${signalType}`, runId: signal.id })));
+    handlers.set(signalType, (signal, handlerContext) =>
+      handler(signal, baseContext(handlerContext.abortSignal, handlerContext.log, { job: `on:${signalType}`, runId: signal.id })),
+    );
   }
 
   // Validates every job's schedule before the bot reports itself up.
@@ -156,7 +165,12 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
         if (retried.retried) approvalWorker.wake();
         return { decided: retried.retried, reason: retried.reason };
       }
-      const outcome = await decideApproval(db, { approvalId: click.approvalId, decision: click.decision, decidedBy: click.decidedBy, decidedVia: channel.kind });
+      const outcome = await decideApproval(db, {
+        approvalId: click.approvalId,
+        decision: click.decision,
+        decidedBy: click.decidedBy,
+        decidedVia: channel.kind,
+      });
       if (outcome.decided) approvalWorker.wake();
       return { decided: outcome.decided, reason: outcome.reason };
     },
@@ -190,5 +204,10 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
 
 // Each action's executor gets its draft parsed with the schema the request was checked against.
 function executorsOf(definition: BotDefinition): Record<string, ApprovalExecutor> {
-  return Object.fromEntries((definition.actions ?? []).map((action) => [action.name, ((approval, context) => action.execute(action.draft.parse(approval.draft), context, approval)) satisfies ApprovalExecutor]));
+  return Object.fromEntries(
+    (definition.actions ?? []).map((action) => [
+      action.name,
+      ((approval, context) => action.execute(action.draft.parse(approval.draft), context, approval)) satisfies ApprovalExecutor,
+    ]),
+  );
 }

@@ -1,5 +1,15 @@
 // Channels, as the runtime and bots see them. Vendors (Discord, Telegram) live in @jbot/channels.
-export type { Channel, ChannelMessage, ChannelField, ChannelButton, ChannelKind, PostedMessage, ChannelInbound, ApprovalClick, ApprovalClickOutcome } from './channel.js';
+export type {
+  Channel,
+  ChannelMessage,
+  ChannelField,
+  ChannelButton,
+  ChannelKind,
+  PostedMessage,
+  ChannelInbound,
+  ApprovalClick,
+  ApprovalClickOutcome,
+} from './channel.js';
 export { recordChannelMessage, recordChannelMessageEdit, messageText, messageBody, type OutboundRecord } from './record-channel-message.js';
 export { createLocalRecordingChannel, type LocalRecordingChannelOptions } from './local-recording-channel.js';
 export { signalDetailMessage, withDetailPosts, type SignalDetailInput } from './signal-detail.js';

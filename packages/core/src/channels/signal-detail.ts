@@ -49,7 +49,10 @@ export function signalDetailMessage(signal: SignalDetailInput): ChannelMessage {
  * the bot's own channel. The signal is already written when the post fails, so a failed post
  * is logged, not thrown: the brain is the record, the post is the view.
  */
-export function withDetailPosts(emitter: SignalEmitter, dependencies: { channel: Channel; bot: string; log: Logger; defaultSeverity: (signalType: string) => Severity }): SignalEmitter {
+export function withDetailPosts(
+  emitter: SignalEmitter,
+  dependencies: { channel: Channel; bot: string; log: Logger; defaultSeverity: (signalType: string) => Severity },
+): SignalEmitter {
   return {
     async emit(signalType, payload, options = {}) {
       const result = await emitter.emit(signalType, payload, options);

@@ -5,18 +5,15 @@ import type { ConfigProblem } from './config-error.js';
 import { repositoryRoot } from './repository-root.js';
 import { envBoolean, envInteger, optionalString, parseEnv, timeZone, type Env } from './env-parsing.js';
 
-const postgresUrl = optionalString.refine(
-  (value) => {
-    if (value === undefined) return true;
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
-    } catch {
-      return false;
-    }
-  },
-  'expected postgres://user:password@host:5432/database',
-);
+const postgresUrl = optionalString.refine((value) => {
+  if (value === undefined) return true;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}, 'expected postgres://user:password@host:5432/database');
 
 /** The variables every fleet process reads (the brain, logging, timing). */
 export const coreEnvShape = {

@@ -48,7 +48,9 @@ export function applyEnvFile(env: NodeJS.ProcessEnv = process.env): string | und
   try {
     values = readEnvFile(file);
   } catch (error) {
-    throw new ConfigError([{ variable: 'FLEET_ENV_FILE', message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
+    throw new ConfigError([
+      { variable: 'FLEET_ENV_FILE', message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` },
+    ]);
   }
   for (const [key, value] of Object.entries(values)) if (env[key] === undefined) env[key] = value;
   // Children (the bots under the local supervisor) read the same file; mark that it was applied.

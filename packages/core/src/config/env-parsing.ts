@@ -58,7 +58,12 @@ export const envNumber = (fallback: number, minimum = 0) =>
 export const envList = z
   .string()
   .optional()
-  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== ''));
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
 
 /** An http(s) URL, optional. */
 export const optionalHttpUrl = optionalString.refine(

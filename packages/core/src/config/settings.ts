@@ -14,7 +14,10 @@ export interface Settings<Value> {
 export type SettingsOf<Declared> = Declared extends Settings<infer Value> ? Value : Record<string, never>;
 
 /** Settings from a zod shape keyed by variable name (the catalogue's thresholds, with its values as defaults). */
-export function envSettings<Shape extends z.ZodRawShape>(shape: Shape, refine?: (parsed: z.infer<z.ZodObject<Shape>>) => ConfigProblem[]): Settings<z.infer<z.ZodObject<Shape>>> & { shape: Shape } {
+export function envSettings<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  refine?: (parsed: z.infer<z.ZodObject<Shape>>) => ConfigProblem[],
+): Settings<z.infer<z.ZodObject<Shape>>> & { shape: Shape } {
   return { shape, load: (env) => parseEnv(shape, env, refine) };
 }
 

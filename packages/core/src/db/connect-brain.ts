@@ -24,12 +24,20 @@ export async function connectBrain(target: BrainTarget, options: { applicationNa
     case 'embedded': {
       const server = await ensureEmbeddedPostgres({ dataDir: target.dataDir, port: target.port });
       await migrate(server.url);
-      brain = { db: createPostgresDb({ url: server.url, poolMax: 4, ...(options.applicationName === undefined ? {} : { applicationName: options.applicationName }) }), databaseUrl: server.url };
+      brain = {
+        db: createPostgresDb({ url: server.url, poolMax: 4, ...(options.applicationName === undefined ? {} : { applicationName: options.applicationName }) }),
+        databaseUrl: server.url,
+      };
       break;
     }
     case 'postgres':
       brain = {
-        db: createPostgresDb({ url: target.url, poolMax: target.poolMax, prepare: target.prepare, ...(options.applicationName === undefined ? {} : { applicationName: options.applicationName }) }),
+        db: createPostgresDb({
+          url: target.url,
+          poolMax: target.poolMax,
+          prepare: target.prepare,
+          ...(options.applicationName === undefined ? {} : { applicationName: options.applicationName }),
+        }),
         databaseUrl: target.url,
       };
       break;

@@ -34,7 +34,10 @@ export async function listMigrations(directory = migrationsDirectory): Promise<M
  * Apply pending migrations to a Postgres database, each in its own transaction, under an
  * advisory lock. Idempotent: applied versions are recorded and skipped.
  */
-export async function migrate(databaseUrl: string, options: { directory?: string; onApplied?: (version: string, name: string) => void } = {}): Promise<MigrationResult> {
+export async function migrate(
+  databaseUrl: string,
+  options: { directory?: string; onApplied?: (version: string, name: string) => void } = {},
+): Promise<MigrationResult> {
   const migrations = await listMigrations(options.directory);
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {

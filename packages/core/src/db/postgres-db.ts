@@ -87,7 +87,10 @@ export function createPostgresDb(options: PostgresDbOptions): Db {
 function wrapError(functionName: string, error: unknown): Error {
   const code = (error as { code?: string }).code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'CONNECT_TIMEOUT' || code === 'EAI_AGAIN' || code === '28P01' || code === '3D000') {
-    return new BrainConnectionError(`The database is unreachable (${code}): ${(error as Error).message}. Check DATABASE_URL.`, { cause: error, transport: 'postgres' });
+    return new BrainConnectionError(`The database is unreachable (${code}): ${(error as Error).message}. Check DATABASE_URL.`, {
+      cause: error,
+      transport: 'postgres',
+    });
   }
   return new BrainCallError(functionName, (error as Error).message, { cause: error, ...(code === undefined ? {} : { sqlState: code }) });
 }

@@ -42,7 +42,9 @@ export function createSupabaseDb(options: SupabaseDbOptions): Db {
       if (response.error !== null) {
         const message = response.error.message;
         if (/fetch failed|ECONNREFUSED|ENOTFOUND/i.test(message) || response.status === 401) {
-          throw new BrainConnectionError(`Supabase refused or is unreachable: ${message}. Check SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY.`, { transport: 'supabase' });
+          throw new BrainConnectionError(`Supabase refused or is unreachable: ${message}. Check SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY.`, {
+            transport: 'supabase',
+          });
         }
         throw new BrainCallError(functionName, message, { sqlState: response.error.code });
       }

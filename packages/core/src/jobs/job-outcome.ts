@@ -13,7 +13,12 @@ export interface JobOutcome<Detail = unknown> {
 
 /** A job's outcome, recorded on its cron_runs row. */
 export function jobOutcome<Detail>(outcome: string, options: { fingerprint?: string; detail?: Detail } = {}): JobOutcome<Detail> {
-  return { kind: 'job-outcome', outcome, ...(options.fingerprint === undefined ? {} : { fingerprint: options.fingerprint }), ...(options.detail === undefined ? {} : { detail: options.detail }) };
+  return {
+    kind: 'job-outcome',
+    outcome,
+    ...(options.fingerprint === undefined ? {} : { fingerprint: options.fingerprint }),
+    ...(options.detail === undefined ? {} : { detail: options.detail }),
+  };
 }
 
 /** The outcome of a run that found nothing: still recorded, so a quiet job is visibly alive. */

@@ -17,5 +17,10 @@ export async function recordRunResult(db: Db, runId: string, value: unknown): Pr
     json = JSON.stringify(String(result));
   }
   const stored = json.length > MAX_RESULT_CHARS ? { truncated: true, chars: json.length } : (JSON.parse(json) as unknown);
-  await db.rpc('record_cron_run_result', { p_run_id: runId, p_result: stored, p_outcome: outcome?.outcome ?? null, p_fingerprint: outcome?.fingerprint ?? null });
+  await db.rpc('record_cron_run_result', {
+    p_run_id: runId,
+    p_result: stored,
+    p_outcome: outcome?.outcome ?? null,
+    p_fingerprint: outcome?.fingerprint ?? null,
+  });
 }

@@ -21,11 +21,15 @@ export interface FindingsReport<Finding> {
  * fingerprint either way. An empty set is "nothing to report" — posted as one line only on a
  * manual run (`fleet run`), so a person asking sees an answer and the work floor stays quiet.
  */
-export async function reportFindings<Finding>(context: BotContext & JobRunInfo, report: FindingsReport<Finding>): Promise<JobOutcome<{ findings: number; posted: boolean }>> {
+export async function reportFindings<Finding>(
+  context: BotContext & JobRunInfo,
+  report: FindingsReport<Finding>,
+): Promise<JobOutcome<{ findings: number; posted: boolean }>> {
   const fingerprint = fingerprintOf(report.findings);
   const count = report.findings.length;
   if (count === 0) {
-    if (context.manual) await context.channel.post({ title: `${context.job}: nothing to report`, text: report.nothingLine ?? 'No findings on this run.', kind: 'note' });
+    if (context.manual)
+      await context.channel.post({ title: `${context.job}: nothing to report`, text: report.nothingLine ?? 'No findings on this run.', kind: 'note' });
     return jobOutcome(NOTHING_TO_REPORT, { fingerprint, detail: { findings: 0, posted: context.manual } });
   }
   const label = `${count} ${report.noun}${count === 1 ? '' : 's'}`;
@@ -42,7 +46,11 @@ export async function reportFindings<Finding>(context: BotContext & JobRunInfo, 
  * The catalogue's ⟳ skip-if-unchanged: fingerprint exactly what would go to the model; when it
  * equals the last successful run's, make no model call (the earlier draft stands).
  */
-export async function unlessUnchanged<Value>(context: BotContext & JobRunInfo, input: unknown, draft: () => Promise<Value>): Promise<{ skipped: true; fingerprint: string } | { skipped: false; fingerprint: string; value: Value }> {
+export async function unlessUnchanged<Value>(
+  context: BotContext & JobRunInfo,
+  input: unknown,
+  draft: () => Promise<Value>,
+): Promise<{ skipped: true; fingerprint: string } | { skipped: false; fingerprint: string; value: Value }> {
   const fingerprint = fingerprintOf(input);
   const last = await context.lastRun();
   if (last?.fingerprint === fingerprint) return { skipped: true, fingerprint };

@@ -9,7 +9,9 @@ export type MessagesClient = Pick<Anthropic, 'messages'>;
  * offline) does not pay for loading it. Retries are the SDK's own: 429, 529 and 5xx with
  * exponential backoff honouring retry-after, at most `maxRetries` of them — no loop on top.
  */
-export async function createAnthropicClient(config: Pick<LlmConfig, 'apiKey' | 'baseUrl' | 'maxRetries' | 'timeoutMs'>): Promise<Pick<Anthropic, 'messages' | 'models'>> {
+export async function createAnthropicClient(
+  config: Pick<LlmConfig, 'apiKey' | 'baseUrl' | 'maxRetries' | 'timeoutMs'>,
+): Promise<Pick<Anthropic, 'messages' | 'models'>> {
   const { default: AnthropicClient } = await import('@anthropic-ai/sdk');
   return new AnthropicClient({
     apiKey: config.apiKey ?? null,

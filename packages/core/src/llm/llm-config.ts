@@ -51,7 +51,10 @@ export const DEFAULT_PRICES: Record<string, ModelPrice> = {
 /** The default model of each tier (current, not deprecated, in November 2026). */
 export const DEFAULT_MODELS: Record<ModelTier, string> = { fast: 'claude-haiku-5-5', smart: 'claude-sonnet-5-5' };
 
-const priceSchema = z.record(z.string(), z.object({ input: z.number().nonnegative(), output: z.number().nonnegative(), cacheWrite: z.number().nonnegative(), cacheRead: z.number().nonnegative() }));
+const priceSchema = z.record(
+  z.string(),
+  z.object({ input: z.number().nonnegative(), output: z.number().nonnegative(), cacheWrite: z.number().nonnegative(), cacheRead: z.number().nonnegative() }),
+);
 
 /** The variables the LLM layer reads. */
 export const llmEnvShape = {
@@ -79,7 +82,10 @@ export function loadLlmConfig(env: Env): LlmConfig {
       try {
         prices = { ...prices, ...priceSchema.parse(JSON.parse(parsed.LLM_PRICES)) };
       } catch (error) {
-        problems.push({ variable: 'LLM_PRICES', message: `expected JSON like {"model-id":{"input":3,"output":15,"cacheWrite":3.75,"cacheRead":0.3}} (USD per million tokens): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` });
+        problems.push({
+          variable: 'LLM_PRICES',
+          message: `expected JSON like {"model-id":{"input":3,"output":15,"cacheWrite":3.75,"cacheRead":0.3}} (USD per million tokens): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+        });
       }
     }
     if (parsed.LLM_BOT_BUDGETS_USD !== undefined) {
@@ -89,7 +95,11 @@ export function loadLlmConfig(env: Env): LlmConfig {
     }
     const models = { fast: parsed.LLM_MODEL_FAST ?? DEFAULT_MODELS.fast, smart: parsed.LLM_MODEL_SMART ?? DEFAULT_MODELS.smart };
     for (const [tier, model] of Object.entries(models)) {
-      if (prices[model] === undefined) problems.push({ variable: tier === 'fast' ? 'LLM_MODEL_FAST' : 'LLM_MODEL_SMART', message: `has no price: add "${model}" to LLM_PRICES so its calls can be costed and capped` });
+      if (prices[model] === undefined)
+        problems.push({
+          variable: tier === 'fast' ? 'LLM_MODEL_FAST' : 'LLM_MODEL_SMART',
+          message: `has no price: add "${model}" to LLM_PRICES so its calls can be costed and capped`,
+        });
     }
     return problems;
   });
@@ -116,7 +126,10 @@ export function botBudgetUsd(config: Pick<LlmConfig, 'botBudgetsUsd' | 'botDaily
 // "salesbot=1.5,jbot=0.5" → { salesbot: 1.5, jbot: 0.5 }
 function parseBudgets(text: string): Record<string, number> | string {
   const budgets: Record<string, number> = {};
-  for (const part of text.split(',').map((item) => item.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const match = /^([a-z][a-z0-9-]*)\s*=\s*(\d+(?:\.\d+)?)$/.exec(part);
     if (match === null) return `expected bot=dollars pairs separated by commas (salesbot=1.5,jbot=0.5); "${part}" is not one`;
     budgets[match[1] ?? ''] = Number(match[2]);

@@ -13,7 +13,12 @@ export const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheWrit
 
 /** Dollars for a usage at a model's prices (per million tokens), rounded to a millionth of a dollar. */
 export function costUsd(usage: TokenUsage, price: ModelPrice): number {
-  const dollars = (usage.inputTokens * price.input + usage.outputTokens * price.output + usage.cacheWriteTokens * price.cacheWrite + usage.cacheReadTokens * price.cacheRead) / 1_000_000;
+  const dollars =
+    (usage.inputTokens * price.input +
+      usage.outputTokens * price.output +
+      usage.cacheWriteTokens * price.cacheWrite +
+      usage.cacheReadTokens * price.cacheRead) /
+    1_000_000;
   return Math.round(dollars * 1_000_000) / 1_000_000;
 }
 
@@ -33,5 +38,8 @@ export function addUsage(left: TokenUsage, right: TokenUsage): TokenUsage {
  * allowance. Settling with the real usage gives the difference back.
  */
 export function estimateCostUsd(requestCharacters: number, maxTokens: number, price: ModelPrice): number {
-  return costUsd({ inputTokens: 0, outputTokens: maxTokens, cacheWriteTokens: Math.ceil(requestCharacters / 4), cacheReadTokens: 0 }, { ...price, cacheWrite: Math.max(price.cacheWrite, price.input) });
+  return costUsd(
+    { inputTokens: 0, outputTokens: maxTokens, cacheWriteTokens: Math.ceil(requestCharacters / 4), cacheReadTokens: 0 },
+    { ...price, cacheWrite: Math.max(price.cacheWrite, price.input) },
+  );
 }

@@ -17,7 +17,9 @@ export function systemBlocks(system: string): Array<{ type: 'text'; text: string
  * Tool definitions sorted by name with a cache breakpoint on the last, so the prefix (tools, then
  * system) is byte-identical from run to run and is read from the cache.
  */
-export function toolDefinitions(tools: readonly AnyLlmTool[]): Array<{ name: string; description: string; input_schema: Record<string, unknown>; cache_control?: { type: 'ephemeral' } }> {
+export function toolDefinitions(
+  tools: readonly AnyLlmTool[],
+): Array<{ name: string; description: string; input_schema: Record<string, unknown>; cache_control?: { type: 'ephemeral' } }> {
   const sorted = [...tools].sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
   return sorted.map((tool, index) => {
     const schema = z.toJSONSchema(tool.input as z.ZodType, { target: 'draft-7' }) as Record<string, unknown>;

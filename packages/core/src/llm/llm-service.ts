@@ -59,20 +59,43 @@ export function createLlmService(options: LlmServiceOptions): LlmService {
 
   // One logical model call: kill switch, budget reservation, the SDK call (its own retries),
   // then one settled ledger row. A refused call never reaches the API.
-  async function call(run: LlmRun, params: { model: string; system: ReturnType<typeof systemBlocks>; tools?: ReturnType<typeof toolDefinitions>; messages: Message[]; maxTokens: number }): Promise<{ response: Response; usage: TokenUsage; cost: number }> {
+  async function call(
+    run: LlmRun,
+    params: { model: string; system: ReturnType<typeof systemBlocks>; tools?: ReturnType<typeof toolDefinitions>; messages: Message[]; maxTokens: number },
+  ): Promise<{ response: Response; usage: TokenUsage; cost: number }> {
     const log = run.log ?? options.log;
     if (config.killSwitch) throw new LlmKillSwitchError('env');
     const [setting] = await db.rpc<{ value: { enabled?: unknown } | null }>('get_fleet_setting', { p_key: LLM_KILL_SWITCH_KEY });
     if (setting?.value?.enabled === true) throw new LlmKillSwitchError('database');
     const price = config.prices[params.model];
     if (price === undefined) throw new LlmOutputError(`no price for model ${params.model}; add it to LLM_PRICES`, { model: params.model });
-    const body = { model: params.model, max_tokens: params.maxTokens, system: params.system, ...(params.tools === undefined ? {} : { tools: params.tools }), messages: params.messages };
+    const body = {
+      model: params.model,
+      max_tokens: params.maxTokens,
+      system: params.system,
+      ...(params.tools === undefined ? {} : { tools: params.tools }),
+      messages: params.messages,
+    };
     const estimate = estimateCostUsd(JSON.stringify(body).length, params.maxTokens, price);
     const botCap = botBudgetUsd(config, bot);
     const at = now();
-    const reserved = await rpcOne<{ allowed: boolean; scope: 'bot' | 'fleet' | null; reservation_id: string | null; bot_spent_usd: number; fleet_spent_usd: number; day: string }>(db, 'reserve_llm_budget', {
-      p_bot: bot, p_job: run.job, p_run_id: run.runId, p_model: params.model, p_estimate_usd: estimate,
-      p_bot_cap_usd: botCap, p_fleet_cap_usd: config.fleetDailyUsd, p_now: at.toISOString(), p_hold_seconds: holdSeconds,
+    const reserved = await rpcOne<{
+      allowed: boolean;
+      scope: 'bot' | 'fleet' | null;
+      reservation_id: string | null;
+      bot_spent_usd: number;
+      fleet_spent_usd: number;
+      day: string;
+    }>(db, 'reserve_llm_budget', {
+      p_bot: bot,
+      p_job: run.job,
+      p_run_id: run.runId,
+      p_model: params.model,
+      p_estimate_usd: estimate,
+      p_bot_cap_usd: botCap,
+      p_fleet_cap_usd: config.fleetDailyUsd,
+      p_now: at.toISOString(),
+      p_hold_seconds: holdSeconds,
     });
     if (!reserved.allowed || reserved.reservation_id === null) {
       const scope = reserved.scope ?? 'bot';
@@ -80,14 +103,24 @@ export function createLlmService(options: LlmServiceOptions): LlmService {
       const capUsd = scope === 'bot' ? botCap : config.fleetDailyUsd;
       const spentUsd = scope === 'bot' ? reserved.bot_spent_usd : reserved.fleet_spent_usd;
       // One alert per bot per day however many calls are refused (the dedupe window folds repeats).
-      await signals.emit('budget_exceeded', { bot, scope, cap_usd: capUsd, spent_usd: spentUsd, day }, { dedupeKey: `budget_exceeded:${bot}:${day}`, dedupeWindowMs: 86_400_000 })
+      await signals
+        .emit(
+          'budget_exceeded',
+          { bot, scope, cap_usd: capUsd, spent_usd: spentUsd, day },
+          { dedupeKey: `budget_exceeded:${bot}:${day}`, dedupeWindowMs: 86_400_000 },
+        )
         .catch((error: unknown) => log.error({ err: error }, 'could not raise budget_exceeded'));
       throw new BudgetExceededError({ bot, scope, capUsd, spentUsd, estimateUsd: estimate, day });
     }
     let response: Response;
     try {
       client ??= createAnthropicClient(config);
-      response = await (await client).messages.create({ ...body, stream: false } as Anthropic.MessageCreateParamsNonStreaming, run.abortSignal === undefined ? {} : { signal: run.abortSignal });
+      response = await (
+        await client
+      ).messages.create(
+        { ...body, stream: false } as Anthropic.MessageCreateParamsNonStreaming,
+        run.abortSignal === undefined ? {} : { signal: run.abortSignal },
+      );
     } catch (error) {
       await db.rpc('release_llm_budget', { p_reservation_id: reserved.reservation_id }).catch(() => {});
       throw error;
@@ -100,8 +133,13 @@ export function createLlmService(options: LlmServiceOptions): LlmService {
     };
     const cost = costUsd(usage, price);
     await db.rpc('record_llm_usage', {
-      p_reservation_id: reserved.reservation_id, p_model: response.model || params.model, p_input_tokens: usage.inputTokens, p_output_tokens: usage.outputTokens,
-      p_cache_write_tokens: usage.cacheWriteTokens, p_cache_read_tokens: usage.cacheReadTokens, p_cost_usd: cost,
+      p_reservation_id: reserved.reservation_id,
+      p_model: response.model || params.model,
+      p_input_tokens: usage.inputTokens,
+      p_output_tokens: usage.outputTokens,
+      p_cache_write_tokens: usage.cacheWriteTokens,
+      p_cache_read_tokens: usage.cacheReadTokens,
+      p_cost_usd: cost,
     });
     log.info({ model: params.model, ...usage, costUsd: cost, stopReason: response.stop_reason }, `llm call $${cost.toFixed(6)}`);
     return { response, usage, cost };
@@ -114,7 +152,12 @@ export function createLlmService(options: LlmServiceOptions): LlmService {
       offline,
       async complete(request) {
         if (offline) return offlineResult(offlineText(request, request.offline));
-        const { response, usage, cost } = await call(run, { model: model(request), system: systemBlocks(request.system), messages: [{ role: 'user', content: userContent(request.prompt, request.data) }], maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS });
+        const { response, usage, cost } = await call(run, {
+          model: model(request),
+          system: systemBlocks(request.system),
+          messages: [{ role: 'user', content: userContent(request.prompt, request.data) }],
+          maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+        });
         return { value: textOf(response), offline: false, model: response.model, usage, costUsd: cost };
       },
       async structured(request) {
@@ -123,7 +166,12 @@ export function createLlmService(options: LlmServiceOptions): LlmService {
         let total = NO_USAGE;
         let spent = 0;
         for (let attempt = 1; attempt <= 2; attempt += 1) {
-          const { response, usage, cost } = await call(run, { model: model(request), system: systemBlocks(request.system), messages, maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS });
+          const { response, usage, cost } = await call(run, {
+            model: model(request),
+            system: systemBlocks(request.system),
+            messages,
+            maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+          });
           total = addUsage(total, usage);
           spent += cost;
           const text = textOf(response);
@@ -131,7 +179,10 @@ export function createLlmService(options: LlmServiceOptions): LlmService {
           if (problem.ok) return { value: problem.value, offline: false, model: response.model, usage: total, costUsd: spent };
           if (attempt === 2) throw new LlmOutputError(`the model's JSON is still invalid after one repair: ${problem.error}`, { text: text.slice(0, 500) });
           // One repair: show the model its answer and what was wrong with it.
-          messages.push({ role: 'assistant', content: text }, { role: 'user', content: `That answer is not valid: ${problem.error}. Reply with the corrected JSON object only.` });
+          messages.push(
+            { role: 'assistant', content: text },
+            { role: 'user', content: `That answer is not valid: ${problem.error}. Reply with the corrected JSON object only.` },
+          );
         }
         throw new LlmOutputError('unreachable');
       },
@@ -146,18 +197,30 @@ export function createLlmService(options: LlmServiceOptions): LlmService {
         let total = NO_USAGE;
         let spent = 0;
         for (let step = 1; step <= maxSteps; step += 1) {
-          const { response, usage, cost } = await call(run, { model: model(request), system: systemBlocks(request.system), tools: definitions, messages, maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS });
+          const { response, usage, cost } = await call(run, {
+            model: model(request),
+            system: systemBlocks(request.system),
+            tools: definitions,
+            messages,
+            maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+          });
           total = addUsage(total, usage);
           spent += cost;
           const uses = response.content.filter((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use');
-          if (response.stop_reason !== 'tool_use' || uses.length === 0) return { value: textOf(response), offline: false, model: response.model, usage: total, costUsd: spent, steps };
+          if (response.stop_reason !== 'tool_use' || uses.length === 0)
+            return { value: textOf(response), offline: false, model: response.model, usage: total, costUsd: spent, steps };
           messages.push({ role: 'assistant', content: response.content as Anthropic.ContentBlockParam[] });
           const results: Anthropic.ToolResultBlockParam[] = [];
           for (const use of uses) {
             const outcome = await runTool(tools.get(use.name), use);
             steps.push(outcome.step);
             log.info({ tool: use.name, input: use.input, error: outcome.step.error }, `llm tool call: ${use.name}`);
-            results.push({ type: 'tool_result', tool_use_id: use.id, content: outcome.content, ...(outcome.step.error === undefined ? {} : { is_error: true }) });
+            results.push({
+              type: 'tool_result',
+              tool_use_id: use.id,
+              content: outcome.content,
+              ...(outcome.step.error === undefined ? {} : { is_error: true }),
+            });
           }
           messages.push({ role: 'user', content: results });
         }
@@ -188,10 +251,16 @@ async function runTool(tool: LlmTool<unknown> | undefined, use: Anthropic.ToolUs
 }
 
 function textOf(response: Response): string {
-  return response.content.filter((block): block is Anthropic.TextBlock => block.type === 'text').map((block) => block.text).join('');
+  return response.content
+    .filter((block): block is Anthropic.TextBlock => block.type === 'text')
+    .map((block) => block.text)
+    .join('');
 }
 
-function validate<T>(text: string, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }): { ok: true; value: T } | { ok: false; error: string } {
+function validate<T>(
+  text: string,
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } },
+): { ok: true; value: T } | { ok: false; error: string } {
   let json: unknown;
   try {
     json = extractJson(text);

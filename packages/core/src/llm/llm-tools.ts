@@ -34,7 +34,10 @@ export function emitSignalTool(signals: SignalEmitter, allowedTypes: readonly st
  * The only road to a side effect: the model drafts, this tool files an approval request for one
  * of the bot's actions, and a person decides. Nothing runs until they approve.
  */
-export function requestApprovalTool(approvals: Approvals, actions: readonly string[]): LlmTool<{ action: string; title: string; draft: Record<string, unknown> }> {
+export function requestApprovalTool(
+  approvals: Approvals,
+  actions: readonly string[],
+): LlmTool<{ action: string; title: string; draft: Record<string, unknown> }> {
   return {
     name: 'request_approval',
     description: `Ask a person to approve an action on the outside world. Nothing happens until they approve. Actions: ${actions.join(', ')}.`,
@@ -84,7 +87,12 @@ export function workspaceTools(directory: string): [LlmTool<{ path: string }>, L
     return resolved;
   };
   return [
-    { name: 'read_file', description: 'Read a text file from your workspace.', input: z.object({ path: z.string().min(1) }), run: async (input) => readFile(await inside(input.path), 'utf8') },
+    {
+      name: 'read_file',
+      description: 'Read a text file from your workspace.',
+      input: z.object({ path: z.string().min(1) }),
+      run: async (input) => readFile(await inside(input.path), 'utf8'),
+    },
     {
       name: 'write_file',
       description: 'Write a text file in your workspace (notes, drafts).',
@@ -100,7 +108,10 @@ export function workspaceTools(directory: string): [LlmTool<{ path: string }>, L
 }
 
 /** Run one of an allow-listed set of scripts (name → file + fixed args); no shell, a time limit. */
-export function runScriptTool(scripts: Readonly<Record<string, { command: string; args?: string[]; cwd?: string }>>, timeoutMs = 30_000): LlmTool<{ script: string }> {
+export function runScriptTool(
+  scripts: Readonly<Record<string, { command: string; args?: string[]; cwd?: string }>>,
+  timeoutMs = 30_000,
+): LlmTool<{ script: string }> {
   const names = Object.keys(scripts);
   return {
     name: 'run_script',
@@ -109,7 +120,11 @@ export function runScriptTool(scripts: Readonly<Record<string, { command: string
     async run(input) {
       const script = scripts[input.script];
       if (script === undefined) throw new Error(`script ${input.script} is not allowed`);
-      const { stdout, stderr } = await promisify(execFile)(script.command, script.args ?? [], { timeout: timeoutMs, maxBuffer: 1_000_000, ...(script.cwd === undefined ? {} : { cwd: script.cwd }) });
+      const { stdout, stderr } = await promisify(execFile)(script.command, script.args ?? [], {
+        timeout: timeoutMs,
+        maxBuffer: 1_000_000,
+        ...(script.cwd === undefined ? {} : { cwd: script.cwd }),
+      });
       return { stdout: stdout.slice(-10_000), stderr: stderr.slice(-2000) };
     },
   };

@@ -20,8 +20,18 @@ export interface LoggerOptions {
 
 // Key names whose values are dropped whatever they contain.
 const REDACT_PATHS = [
-  'password', '*.password', 'token', '*.token', 'apiKey', '*.apiKey', 'authorization', '*.authorization',
-  'headers.authorization', '*.headers.authorization', 'serviceRoleKey', '*.serviceRoleKey',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'apiKey',
+  '*.apiKey',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'serviceRoleKey',
+  '*.serviceRoleKey',
 ];
 
 /** Create a process's root logger: pino JSON, secrets scrubbed from fields, messages and stacks. */
@@ -55,7 +65,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
             return;
           }
         }
-        method.apply(this, inputArguments.map((argument, index) => (typeof argument === 'string' ? text(argument) : index === 0 ? argument : fields(argument))));
+        method.apply(
+          this,
+          inputArguments.map((argument, index) => (typeof argument === 'string' ? text(argument) : index === 0 ? argument : fields(argument))),
+        );
       },
     },
   };

@@ -41,7 +41,10 @@ function secretsPattern(secrets: readonly string[]): RegExp | null {
   let pattern = patterns.get(secrets);
   if (pattern === undefined) {
     // Longest first, so a secret that contains another is replaced whole.
-    const alternatives = secrets.filter((secret) => secret.length > 0).sort((left, right) => right.length - left.length).map(encodedFormsPattern);
+    const alternatives = secrets
+      .filter((secret) => secret.length > 0)
+      .sort((left, right) => right.length - left.length)
+      .map(encodedFormsPattern);
     pattern = alternatives.length === 0 ? null : new RegExp(alternatives.join('|'), 'g');
     patterns.set(secrets, pattern);
   }

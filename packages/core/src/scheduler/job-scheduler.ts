@@ -79,7 +79,16 @@ export class JobScheduler {
     for (const job of options.jobs) this.timeZones.set(job.id, validateJobSchedule(options.bot, job, options.defaultTimeZone));
     const { db, bot, host, jobs, log, signals, context, leaseMs, missedAfterMs, toleranceMs } = this.options;
     this.runtime = {
-      db, bot, host, jobs, log, signals, context, leaseMs, missedAfterMs, toleranceMs,
+      db,
+      bot,
+      host,
+      jobs,
+      log,
+      signals,
+      context,
+      leaseMs,
+      missedAfterMs,
+      toleranceMs,
       stopSignal: this.stopController.signal,
       timeZoneOf: (jobId) => this.timeZones.get(jobId) ?? 'UTC',
     };
@@ -124,11 +133,15 @@ export class JobScheduler {
   private arm(job: JobDefinition): void {
     const timeZone = this.runtime.timeZoneOf(job.id);
     if (this.options.clock === undefined) {
-      const task = nodeCron.schedule(job.schedule, (context) => {
-        const scheduledFor = new Date(context.date);
-        scheduledFor.setMilliseconds(0);
-        void this.onTick(job, scheduledFor);
-      }, { timezone: timeZone, name: `${this.options.bot}/${job.id}`, suppressMissedWarning: true, noOverlap: false });
+      const task = nodeCron.schedule(
+        job.schedule,
+        (context) => {
+          const scheduledFor = new Date(context.date);
+          scheduledFor.setMilliseconds(0);
+          void this.onTick(job, scheduledFor);
+        },
+        { timezone: timeZone, name: `${this.options.bot}/${job.id}`, suppressMissedWarning: true, noOverlap: false },
+      );
       this.tasks.push(task);
       return;
     }
@@ -140,11 +153,14 @@ export class JobScheduler {
       const tick = nextTick(job.schedule, timeZone, new Date(now));
       // Timers cannot wait longer than ~24.8 days; a far tick re-arms on the way.
       const delay = tick.getTime() - now;
-      const timer = clock.setTimer(() => {
-        this.timers.delete(timer);
-        if (delay <= MAX_TIMER_MS) void this.onTick(job, tick);
-        scheduleNext();
-      }, Math.min(delay, MAX_TIMER_MS));
+      const timer = clock.setTimer(
+        () => {
+          this.timers.delete(timer);
+          if (delay <= MAX_TIMER_MS) void this.onTick(job, tick);
+          scheduleNext();
+        },
+        Math.min(delay, MAX_TIMER_MS),
+      );
       this.timers.add(timer);
     };
     scheduleNext();
@@ -178,21 +194,33 @@ export class JobScheduler {
   private async check(): Promise<void> {
     if (this.stopController.signal.aborted) return;
     const { db, bot, host, log, signals } = this.options;
-    for (const reaped of await db.rpc<{ run_id: string; job: string; scheduled_for: string; attempt: number; host: string }>('reap_abandoned_runs', { p_bot: bot })) {
+    for (const reaped of await db.rpc<{ run_id: string; job: string; scheduled_for: string; attempt: number; host: string }>('reap_abandoned_runs', {
+      p_bot: bot,
+    })) {
       log.warn({ job: reaped.job, runId: reaped.run_id, deadHost: reaped.host }, 'run abandoned: its process stopped without finishing');
       await signals.emit('job_missed', { bot, job: reaped.job, scheduled_for: reaped.scheduled_for, status: 'abandoned', run_id: reaped.run_id });
       const job = this.options.jobs.find((candidate) => candidate.id === reaped.job);
       if (job !== undefined) void this.retry(reaped.run_id, job, reaped.attempt);
     }
     for (const manual of await db.rpc<{ run_id: string; job: string; scheduled_for: string; idempotency_key: string; attempt: number }>('claim_manual_runs', {
-      p_bot: bot, p_host: host, p_pid: process.pid, p_lease_seconds: this.options.leaseMs / 1000,
+      p_bot: bot,
+      p_host: host,
+      p_pid: process.pid,
+      p_lease_seconds: this.options.leaseMs / 1000,
     })) {
       const job = this.options.jobs.find((candidate) => candidate.id === manual.job);
       if (job === undefined) {
         await db.rpc('finish_cron_run', { p_run_id: manual.run_id, p_status: 'failed', p_error: `${bot} has no job "${manual.job}"` });
         continue;
       }
-      void this.execute({ runId: manual.run_id, job, scheduledFor: new Date(manual.scheduled_for), attempt: manual.attempt, idempotencyKey: manual.idempotency_key, manual: true });
+      void this.execute({
+        runId: manual.run_id,
+        job,
+        scheduledFor: new Date(manual.scheduled_for),
+        attempt: manual.attempt,
+        idempotencyKey: manual.idempotency_key,
+        manual: true,
+      });
     }
     await sweepMissedTicks(this.runtime, this.sweepHorizon);
   }

@@ -22,10 +22,17 @@ export async function sweepMissedTicks(runtime: SchedulerRuntime, horizons: Map<
     const expected = ticksBetween(job.schedule, timeZone, from, until);
     const first = expected[0];
     if (first !== undefined) {
-      const seen = new Set((await db.rpc<{ scheduled_for: string }>('cron_ticks_between', { p_bot: bot, p_job: job.id, p_from: first, p_to: until })).map((row) => Date.parse(row.scheduled_for)));
+      const seen = new Set(
+        (await db.rpc<{ scheduled_for: string }>('cron_ticks_between', { p_bot: bot, p_job: job.id, p_from: first, p_to: until })).map((row) =>
+          Date.parse(row.scheduled_for),
+        ),
+      );
       // Quiet gaps matter only when some tick has no row of its own (rare: after a stop or a crash).
-      const gaps = expected.every((tick) => seen.has(tick.getTime())) ? [] : (await db.rpc<{ scheduled_for: string; covers_until: string }>('cron_gaps_between', { p_bot: bot, p_job: job.id, p_from: first, p_to: until }))
-        .map((gap) => ({ from: Date.parse(gap.scheduled_for), until: Date.parse(gap.covers_until) }));
+      const gaps = expected.every((tick) => seen.has(tick.getTime()))
+        ? []
+        : (await db.rpc<{ scheduled_for: string; covers_until: string }>('cron_gaps_between', { p_bot: bot, p_job: job.id, p_from: first, p_to: until })).map(
+            (gap) => ({ from: Date.parse(gap.scheduled_for), until: Date.parse(gap.covers_until) }),
+          );
       const covered = (tick: Date) => seen.has(tick.getTime()) || gaps.some((gap) => gap.from <= tick.getTime() && tick.getTime() <= gap.until);
       let quiet: Date[] = [];
       const flushQuiet = async () => {
@@ -45,10 +52,19 @@ export async function sweepMissedTicks(runtime: SchedulerRuntime, horizons: Map<
           continue;
         }
         await flushQuiet();
-        const [missed] = await db.rpc<{ run_id: string; inserted: boolean }>('record_missed_run', { p_bot: bot, p_job: job.id, p_scheduled_for: tick, p_host: host });
+        const [missed] = await db.rpc<{ run_id: string; inserted: boolean }>('record_missed_run', {
+          p_bot: bot,
+          p_job: job.id,
+          p_scheduled_for: tick,
+          p_host: host,
+        });
         if (missed?.inserted === true) {
           log.warn({ job: job.id, scheduledFor: tick }, 'tick missed: no process ran it');
-          await signals.emit('job_missed', { bot, job: job.id, scheduled_for: tick.toISOString(), status: 'missed', run_id: missed.run_id }, { dedupeKey: `job_missed:${bot}/${job.id}`, dedupeWindowMs: 3600_000 });
+          await signals.emit(
+            'job_missed',
+            { bot, job: job.id, scheduled_for: tick.toISOString(), status: 'missed', run_id: missed.run_id },
+            { dedupeKey: `job_missed:${bot}/${job.id}`, dedupeWindowMs: 3600_000 },
+          );
         }
       }
       await flushQuiet();
@@ -64,10 +80,16 @@ const LIFECYCLE_LOOKBACK_MS = 24 * 3600_000;
 /** One stretch of ticks missed while stopped on purpose: a new quiet gap row, or the end of the last one moved. */
 async function recordQuietGap(runtime: SchedulerRuntime, job: JobDefinition, timeZone: string, start: Date, end: Date, ticks: number): Promise<void> {
   const [gap] = await runtime.db.rpc<{ run_id: string; extended: boolean }>('record_quiet_gap', {
-    p_bot: runtime.bot, p_job: job.id, p_first: start, p_last: end, p_ticks: ticks,
-    p_previous_tick: previousTick(job.schedule, timeZone, start), p_host: runtime.host,
+    p_bot: runtime.bot,
+    p_job: job.id,
+    p_first: start,
+    p_last: end,
+    p_ticks: ticks,
+    p_previous_tick: previousTick(job.schedule, timeZone, start),
+    p_host: runtime.host,
   });
-  if (gap !== undefined) runtime.log.info({ job: job.id, from: start, until: end, ticks }, 'ticks missed while the bot was stopped on purpose: recorded as one gap, nobody paged');
+  if (gap !== undefined)
+    runtime.log.info({ job: job.id, from: start, until: end, ticks }, 'ticks missed while the bot was stopped on purpose: recorded as one gap, nobody paged');
 }
 
 /** missed: 'once' — the newest tick in (from, now] still inside the job's grace window, if any. */

@@ -11,9 +11,15 @@ export async function claimTick(runtime: SchedulerRuntime, job: JobDefinition, s
   const { db, bot, host, log, stopSignal } = runtime;
   for (let tries = 0; !stopSignal.aborted && tries < 10_000; tries += 1) {
     const [claim] = await db.rpc<{ run_id: string | null; claimed: boolean; reason: string; idempotency_key: string; db_now: string }>('claim_cron_run', {
-      p_bot: bot, p_job: job.id, p_scheduled_for: scheduledFor, p_host: host, p_pid: process.pid,
-      p_lease_seconds: runtime.leaseMs / 1000, p_overlap: job.overlap ?? 'skip',
-      p_tolerance_seconds: runtime.toleranceMs / 1000, p_manual: manual,
+      p_bot: bot,
+      p_job: job.id,
+      p_scheduled_for: scheduledFor,
+      p_host: host,
+      p_pid: process.pid,
+      p_lease_seconds: runtime.leaseMs / 1000,
+      p_overlap: job.overlap ?? 'skip',
+      p_tolerance_seconds: runtime.toleranceMs / 1000,
+      p_manual: manual,
     });
     if (claim === undefined) return undefined;
     if (claim.reason === 'not_due') {

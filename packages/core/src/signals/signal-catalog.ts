@@ -66,7 +66,14 @@ export const approvalRequested = defineSignalType({
   type: 'approval_requested',
   description: 'A bot asked a person to approve drafted work',
   defaultSeverity: 'warning',
-  schema: z.object({ approval_id: z.string().uuid(), bot: z.string(), action: z.string(), title: z.string(), expires_at: z.string(), signal_id: z.string().uuid().optional() }),
+  schema: z.object({
+    approval_id: z.string().uuid(),
+    bot: z.string(),
+    action: z.string(),
+    title: z.string(),
+    expires_at: z.string(),
+    signal_id: z.string().uuid().optional(),
+  }),
 });
 
 /** The runtime's own types, registered in every process. */

@@ -161,19 +161,36 @@ export class SignalConsumer {
     // The handler's deadline: past it the handler is aborted, its lease is no longer renewed and
     // its slot is freed even if its promise never settles, so hung calls cannot close the inbox.
     const deadline = setTimeout(() => {
-      abort.abort(new DeadlineExceededError(`${bot}'s ${row.signal_type} handler (signal ${row.signal_id})`, handlerTimeoutMs, { bot, signalId: row.signal_id, signalType: row.signal_type }));
+      abort.abort(
+        new DeadlineExceededError(`${bot}'s ${row.signal_type} handler (signal ${row.signal_id})`, handlerTimeoutMs, {
+          bot,
+          signalId: row.signal_id,
+          signalType: row.signal_type,
+        }),
+      );
     }, handlerTimeoutMs);
     // Renew the lease while a slow handler works, so another copy does not take it over.
-    const renew = setInterval(() => {
-      if (abort.signal.aborted) return;
-      db.rpc<{ extended: boolean }>('extend_signal_lease', { p_signal_id: row.signal_id, p_consumer_bot: bot, p_attempt: row.attempt, p_lease_seconds: leaseMs / 1000 })
-        .then(([result]) => {
-          if (result?.extended === false) signalLog.warn('signal lease lost while handling; another worker may redeliver it');
+    const renew = setInterval(
+      () => {
+        if (abort.signal.aborted) return;
+        db.rpc<{ extended: boolean }>('extend_signal_lease', {
+          p_signal_id: row.signal_id,
+          p_consumer_bot: bot,
+          p_attempt: row.attempt,
+          p_lease_seconds: leaseMs / 1000,
         })
-        .catch((error: unknown) => signalLog.warn({ err: error }, 'signal lease renewal failed'));
-    }, Math.max(250, Math.floor(leaseMs / 3)));
+          .then(([result]) => {
+            if (result?.extended === false) signalLog.warn('signal lease lost while handling; another worker may redeliver it');
+          })
+          .catch((error: unknown) => signalLog.warn({ err: error }, 'signal lease renewal failed'));
+      },
+      Math.max(250, Math.floor(leaseMs / 3)),
+    );
     try {
-      await Promise.race([Promise.resolve().then(() => handler(signalFromRow(row, payload), { abortSignal: abort.signal, log: signalLog })), whenAborted(abort.signal)]);
+      await Promise.race([
+        Promise.resolve().then(() => handler(signalFromRow(row, payload), { abortSignal: abort.signal, log: signalLog })),
+        whenAborted(abort.signal),
+      ]);
       clearInterval(renew);
       clearTimeout(deadline);
       if (abort.signal.aborted && this.stopping) return; // released by stop()
@@ -200,12 +217,10 @@ export class SignalConsumer {
         this.ackScheduled = false;
         const batch = this.pendingAcks;
         this.pendingAcks = [];
-        this.options.db
-          .rpc('ack_signals', { p_consumer_bot: this.options.bot, p_signal_ids: batch.map((entry) => entry.signalId) })
-          .then(
-            () => batch.forEach((entry) => entry.resolve()),
-            (error: unknown) => batch.forEach((entry) => entry.reject(error)),
-          );
+        this.options.db.rpc('ack_signals', { p_consumer_bot: this.options.bot, p_signal_ids: batch.map((entry) => entry.signalId) }).then(
+          () => batch.forEach((entry) => entry.resolve()),
+          (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+        );
       });
     });
   }
@@ -223,7 +238,8 @@ export class SignalConsumer {
         p_backoff_max_ms: backoffMaxMs,
         p_permanent: permanent,
       });
-      if (result?.status === 'dead') log.error({ signalId: row.signal_id, signalType: row.signal_type, error: message }, 'signal is dead after its last attempt');
+      if (result?.status === 'dead')
+        log.error({ signalId: row.signal_id, signalType: row.signal_type, error: message }, 'signal is dead after its last attempt');
     } catch (failError) {
       log.error({ err: failError, signalId: row.signal_id }, 'could not record a signal failure; its lease will expire and it will be redelivered');
     }

@@ -89,7 +89,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const attempts: FakeAnthropicAttempt[] = [];
   const usages: FakeAnthropic['usages'] = [];
   const usageModels: string[] = [];
-  if (typeof options.outputTokens === 'number' && !(options.outputTokens >= 1)) throw new RangeError(`outputTokens must be at least 1, got ${options.outputTokens}`);
+  if (typeof options.outputTokens === 'number' && !(options.outputTokens >= 1))
+    throw new RangeError(`outputTokens must be at least 1, got ${options.outputTokens}`);
   const defaultReply = (body: FakeAnthropicRequest): FakeModelReply => {
     if (options.outputTokens === undefined) return { text: 'ok' };
     const wanted = typeof options.outputTokens === 'number' ? options.outputTokens : options.outputTokens(body);
@@ -115,9 +116,18 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const presented = request.headers['x-api-key'] ?? request.headers.authorization?.replace(/^Bearer\s+/i, '');
     if (presented !== apiKey) return error(response, 401, 'authentication_error', 'invalid x-api-key');
     if (request.method === 'GET' && url.pathname === '/v1/models') {
-      return send(response, 200, { data: [{ type: 'model', id: 'claude-sonnet-5-5', display_name: 'Claude Sonnet 5.5', created_at: '2026-09-15T00:00:00Z' }, { type: 'model', id: 'claude-haiku-5-5', display_name: 'Claude Haiku 5.5', created_at: '2026-10-07T00:00:00Z' }], has_more: false, first_id: 'claude-sonnet-5-5', last_id: 'claude-haiku-5-5' });
+      return send(response, 200, {
+        data: [
+          { type: 'model', id: 'claude-sonnet-5-5', display_name: 'Claude Sonnet 5.5', created_at: '2026-09-15T00:00:00Z' },
+          { type: 'model', id: 'claude-haiku-5-5', display_name: 'Claude Haiku 5.5', created_at: '2026-10-07T00:00:00Z' },
+        ],
+        has_more: false,
+        first_id: 'claude-sonnet-5-5',
+        last_id: 'claude-haiku-5-5',
+      });
     }
-    if (request.method !== 'POST' || url.pathname !== '/v1/messages') return error(response, 404, 'not_found_error', `${request.method} ${url.pathname} is not part of the fake`);
+    if (request.method !== 'POST' || url.pathname !== '/v1/messages')
+      return error(response, 404, 'not_found_error', `${request.method} ${url.pathname} is not part of the fake`);
     const body = JSON.parse(await readRequestText(request)) as FakeAnthropicRequest;
     requests.push(body);
     sequence += 1;
@@ -141,9 +151,15 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const reply = queue.shift() ?? responder?.(body) ?? defaultReply(body);
     const content: unknown[] = [];
     if (reply.text !== undefined) content.push({ type: 'text', text: reply.text });
-    for (const [index, use] of (reply.toolUses ?? []).entries()) content.push({ type: 'tool_use', id: `toolu_fake_${sequence}_${index}`, name: use.name, input: use.input });
+    for (const [index, use] of (reply.toolUses ?? []).entries())
+      content.push({ type: 'tool_use', id: `toolu_fake_${sequence}_${index}`, name: use.name, input: use.input });
     const cached = cache.apply(body.model, body);
-    const usage = { input_tokens: cached.inputTokens, output_tokens: Math.max(1, tokensOf(content)), cache_creation_input_tokens: cached.cacheWriteTokens, cache_read_input_tokens: cached.cacheReadTokens };
+    const usage = {
+      input_tokens: cached.inputTokens,
+      output_tokens: Math.max(1, tokensOf(content)),
+      cache_creation_input_tokens: cached.cacheWriteTokens,
+      cache_read_input_tokens: cached.cacheReadTokens,
+    };
     usages.push(usage);
     usageModels.push(body.model);
     return send(response, 200, {
@@ -178,7 +194,15 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         if (price === undefined) throw new Error(`the fake answered model ${model}, which has no price in the table`);
         const entry = (byModel[model] ??= { calls: 0, usd: 0 });
         entry.calls += 1;
-        entry.usd += costUsd({ inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, cacheWriteTokens: usage.cache_creation_input_tokens, cacheReadTokens: usage.cache_read_input_tokens }, price);
+        entry.usd += costUsd(
+          {
+            inputTokens: usage.input_tokens,
+            outputTokens: usage.output_tokens,
+            cacheWriteTokens: usage.cache_creation_input_tokens,
+            cacheReadTokens: usage.cache_read_input_tokens,
+          },
+          price,
+        );
       });
       for (const entry of Object.values(byModel)) entry.usd = Math.round(entry.usd * 1e6) / 1e6;
       return { usd: Math.round(Object.values(byModel).reduce((sum, entry) => sum + entry.usd, 0) * 1e6) / 1e6, byModel };

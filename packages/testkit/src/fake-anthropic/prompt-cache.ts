@@ -28,7 +28,10 @@ export interface CacheOutcome {
 export class PromptCache {
   private readonly entries = new Map<string, number>();
 
-  constructor(private readonly now: () => number, private readonly ttlMs = 5 * 60_000) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly ttlMs = 5 * 60_000,
+  ) {}
 
   apply(model: string, body: { tools?: unknown[]; system?: unknown; messages?: unknown[] }): CacheOutcome {
     const blocks = promptBlocks(body);

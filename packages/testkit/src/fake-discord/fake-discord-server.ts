@@ -49,7 +49,11 @@ export interface FakeDiscordOptions {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly code = 0) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code = 0,
+  ) {
     super(message);
   }
 }
@@ -82,12 +86,20 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const record = (body ?? {}) as Record<string, unknown>;
 
     if (method === 'GET' && path === '/gateway/bot') {
-      return { status: 200, json: { url: `${baseUrl.replace(/^http/, 'ws')}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } } };
+      return {
+        status: 200,
+        json: {
+          url: `${baseUrl.replace(/^http/, 'ws')}/gateway`,
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+        },
+      };
     }
     if (method === 'GET' && path === '/users/@me') return { status: 200, json: botUser };
     if (parts[0] === 'channels' && parts[1] !== undefined) {
       const channelId = parts[1];
-      if (method === 'GET' && parts.length === 2) return { status: 200, json: { id: channelId, type: 0, guild_id: guildId, name: `channel-${channelId}`, position: 0, permission_overwrites: [] } };
+      if (method === 'GET' && parts.length === 2)
+        return { status: 200, json: { id: channelId, type: 0, guild_id: guildId, name: `channel-${channelId}`, position: 0, permission_overwrites: [] } };
       if (method === 'POST' && parts[2] === 'messages' && parts.length === 3) {
         return { status: 200, json: messageObject(store.createMessage(channelId, record), botUser) };
       }
@@ -131,7 +143,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const url = new URL(request.url ?? '/', 'http://localhost');
       // discord.js calls <api>/v10/<route>; accept any version prefix.
       // Discord accepts escaped route segments (discord.js sends /users/%40me).
-      const path = decodeURIComponent(url.pathname).replace(/^\/api/, '').replace(/^\/v\d+/, '');
+      const path = decodeURIComponent(url.pathname)
+        .replace(/^\/api/, '')
+        .replace(/^\/v\d+/, '');
       try {
         const body = await readBody(request);
         requests.push({ method: request.method ?? 'GET', path, body });
@@ -144,7 +158,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       } catch (error) {
         const status = error instanceof HttpError ? error.status : 500;
         const code = error instanceof HttpError ? error.code : 0;
-        response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ message: error instanceof Error ? error.message : String(error), code }));
+        response
+          .writeHead(status, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ message: error instanceof Error ? error.message : String(error), code }));
       }
     })();
   });
@@ -167,8 +183,22 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (message === undefined) throw new Error(`fake Discord: no message ${click.messageId} to click on`);
       const interactionId = store.snowflake();
       const interactionToken = store.token();
-      store.interactions.set(interactionId, { interactionId, token: interactionToken, callback: null, followUps: [], refusedCallbacks: 0, dispatchedAt: performance.now(), acknowledgedAt: null });
-      const user = { id: click.userId, username: click.username ?? `user${click.userId}`, discriminator: '0', global_name: click.username ?? null, avatar: null };
+      store.interactions.set(interactionId, {
+        interactionId,
+        token: interactionToken,
+        callback: null,
+        followUps: [],
+        refusedCallbacks: 0,
+        dispatchedAt: performance.now(),
+        acknowledgedAt: null,
+      });
+      const user = {
+        id: click.userId,
+        username: click.username ?? `user${click.userId}`,
+        discriminator: '0',
+        global_name: click.username ?? null,
+        avatar: null,
+      };
       gateway.dispatch('INTERACTION_CREATE', {
         id: interactionId,
         application_id: applicationId,

@@ -9,9 +9,11 @@ export interface SearchFilter {
 }
 
 function compare(left: string, right: string): number {
-  const leftNumber = Number(left), rightNumber = Number(right);
+  const leftNumber = Number(left),
+    rightNumber = Number(right);
   if (Number.isFinite(leftNumber) && Number.isFinite(rightNumber)) return leftNumber - rightNumber;
-  const leftTime = Date.parse(left), rightTime = Date.parse(right);
+  const leftTime = Date.parse(left),
+    rightTime = Date.parse(right);
   if (Number.isFinite(leftTime) && Number.isFinite(rightTime)) return leftTime - rightTime;
   return left.localeCompare(right);
 }
@@ -20,18 +22,30 @@ function matches(object: FakeHubSpotObject, filter: SearchFilter): boolean {
   const actual = object.properties[filter.propertyName];
   const value = filter.value ?? '';
   switch (filter.operator) {
-    case 'EQ': return actual === value;
-    case 'NEQ': return actual !== value;
-    case 'HAS_PROPERTY': return actual !== undefined && actual !== '';
-    case 'NOT_HAS_PROPERTY': return actual === undefined || actual === '';
-    case 'IN': return actual !== undefined && (filter.values ?? []).includes(actual);
-    case 'NOT_IN': return actual === undefined || !(filter.values ?? []).includes(actual);
-    case 'GT': return actual !== undefined && compare(actual, value) > 0;
-    case 'GTE': return actual !== undefined && compare(actual, value) >= 0;
-    case 'LT': return actual !== undefined && compare(actual, value) < 0;
-    case 'LTE': return actual !== undefined && compare(actual, value) <= 0;
-    case 'CONTAINS_TOKEN': return actual !== undefined && actual.toLowerCase().includes(value.toLowerCase().replace(/\*/g, ''));
-    default: throw new Error(`fake HubSpot: search operator ${filter.operator} is not implemented`);
+    case 'EQ':
+      return actual === value;
+    case 'NEQ':
+      return actual !== value;
+    case 'HAS_PROPERTY':
+      return actual !== undefined && actual !== '';
+    case 'NOT_HAS_PROPERTY':
+      return actual === undefined || actual === '';
+    case 'IN':
+      return actual !== undefined && (filter.values ?? []).includes(actual);
+    case 'NOT_IN':
+      return actual === undefined || !(filter.values ?? []).includes(actual);
+    case 'GT':
+      return actual !== undefined && compare(actual, value) > 0;
+    case 'GTE':
+      return actual !== undefined && compare(actual, value) >= 0;
+    case 'LT':
+      return actual !== undefined && compare(actual, value) < 0;
+    case 'LTE':
+      return actual !== undefined && compare(actual, value) <= 0;
+    case 'CONTAINS_TOKEN':
+      return actual !== undefined && actual.toLowerCase().includes(value.toLowerCase().replace(/\*/g, ''));
+    default:
+      throw new Error(`fake HubSpot: search operator ${filter.operator} is not implemented`);
   }
 }
 

@@ -42,7 +42,11 @@ export interface FakeHubSpotOptions {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly category = 'VALIDATION_ERROR') {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly category = 'VALIDATION_ERROR',
+  ) {
     super(message);
   }
 }
@@ -53,7 +57,10 @@ async function readBody(request: http.IncomingMessage): Promise<unknown> {
 }
 
 function listParam(url: URL, name: string): string[] | undefined {
-  const values = url.searchParams.getAll(name).flatMap((value) => value.split(',')).filter((value) => value !== '');
+  const values = url.searchParams
+    .getAll(name)
+    .flatMap((value) => value.split(','))
+    .filter((value) => value !== '');
   return values.length === 0 ? undefined : values;
 }
 
@@ -75,7 +82,13 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
   function route(method: string, url: URL, body: unknown): { status: number; body: unknown } {
     const path = url.pathname.replace(/\/+$/, '');
     if (method === 'GET' && path === '/crm/v3/owners') {
-      const owners = store.owners.map((owner) => ({ ...owner, userId: Number(owner.id), createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z', archived: false }));
+      const owners = store.owners.map((owner) => ({
+        ...owner,
+        userId: Number(owner.id),
+        createdAt: '2024-01-01T00:00:00.000Z',
+        updatedAt: '2024-01-01T00:00:00.000Z',
+        archived: false,
+      }));
       return { status: 200, body: page(owners, Number(url.searchParams.get('limit') ?? 100), url.searchParams.get('after')) };
     }
     const search = /^\/crm\/v3\/objects\/([a-z_]+)\/search$/.exec(path);
@@ -96,7 +109,10 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
         return { status: 200, body: page(all, Number(url.searchParams.get('limit') ?? 10), url.searchParams.get('after')) };
       }
       if (method === 'POST') {
-        const request = (body ?? {}) as { properties?: Record<string, string>; associations?: Array<{ to: { id: string }; types: Array<{ associationTypeId: number }> }> };
+        const request = (body ?? {}) as {
+          properties?: Record<string, string>;
+          associations?: Array<{ to: { id: string }; types: Array<{ associationTypeId: number }> }>;
+        };
         if (request.properties === undefined) throw new HttpError(400, 'Invalid input JSON: properties is required');
         const created = store.create(type, request.properties, request.associations);
         return { status: 201, body: store.render(type, created, undefined) };
@@ -130,7 +146,8 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
       try {
         const body = await readBody(request);
         requests.push({ method, path: url.pathname, body });
-        if (request.headers.authorization !== `Bearer ${accessToken}`) throw new HttpError(401, 'Authentication credentials not found.', 'INVALID_AUTHENTICATION');
+        if (request.headers.authorization !== `Bearer ${accessToken}`)
+          throw new HttpError(401, 'Authentication credentials not found.', 'INVALID_AUTHENTICATION');
         const faultIndex = faults.findIndex((fault) => fault.method === method && fault.path.test(url.pathname));
         const fault = faultIndex === -1 ? undefined : faults.splice(faultIndex, 1)[0];
         if (fault !== undefined && fault.afterApply !== true) throw new HttpError(fault.status ?? 500, 'Injected failure before apply', 'INTERNAL_ERROR');
@@ -140,7 +157,12 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
         payload = result.body;
       } catch (error) {
         status = error instanceof HttpError ? error.status : 500;
-        payload = { status: 'error', message: error instanceof Error ? error.message : String(error), correlationId: '00000000-0000-4000-8000-000000000000', category: error instanceof HttpError ? error.category : 'INTERNAL_ERROR' };
+        payload = {
+          status: 'error',
+          message: error instanceof Error ? error.message : String(error),
+          correlationId: '00000000-0000-4000-8000-000000000000',
+          category: error instanceof HttpError ? error.category : 'INTERNAL_ERROR',
+        };
       }
       response.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
       response.end(JSON.stringify(payload));
@@ -155,12 +177,17 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     store,
     requests,
     sideEffects: store.sideEffects,
-    emailsCreated: () => store.sideEffects.filter((effect) => effect.kind === 'create' && effect.objectType === 'emails').map((effect) => store.table('emails').get(effect.objectId)).filter((object): object is FakeHubSpotObject => object !== undefined),
+    emailsCreated: () =>
+      store.sideEffects
+        .filter((effect) => effect.kind === 'create' && effect.objectType === 'emails')
+        .map((effect) => store.table('emails').get(effect.objectId))
+        .filter((object): object is FakeHubSpotObject => object !== undefined),
     dealUpdates: () => store.sideEffects.filter((effect) => effect.kind === 'update' && effect.objectType === 'deals'),
     failNext: (fault) => faults.push(fault),
-    close: () => new Promise((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((error) => (error === undefined ? resolve() : reject(error)));
-    }),
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+      }),
   };
 }

@@ -39,7 +39,14 @@ export class FakeHubSpotStore {
     this.owners = [...(seed.owners ?? [])];
     const now = new Date().toISOString();
     for (const [type, list] of Object.entries(seed.objects ?? {})) {
-      for (const object of list) this.table(type).set(object.id, { id: object.id, properties: { ...object.properties }, associations: { ...(object.associations ?? {}) }, createdAt: object.properties['createdate'] ?? now, updatedAt: now });
+      for (const object of list)
+        this.table(type).set(object.id, {
+          id: object.id,
+          properties: { ...object.properties },
+          associations: { ...(object.associations ?? {}) },
+          createdAt: object.properties['createdate'] ?? now,
+          updatedAt: now,
+        });
     }
   }
 
@@ -54,9 +61,19 @@ export class FakeHubSpotStore {
   }
 
   /** Create an object; associations as the v3 create body gives them. Emails touch the deal's last-activity date. */
-  create(type: string, properties: Record<string, string>, associations: Array<{ to: { id: string }; types: Array<{ associationTypeId: number }> }> = []): FakeHubSpotObject {
+  create(
+    type: string,
+    properties: Record<string, string>,
+    associations: Array<{ to: { id: string }; types: Array<{ associationTypeId: number }> }> = [],
+  ): FakeHubSpotObject {
     const now = new Date().toISOString();
-    const object: FakeHubSpotObject = { id: String(this.nextId++), properties: { ...properties, hs_createdate: now }, associations: {}, createdAt: now, updatedAt: now };
+    const object: FakeHubSpotObject = {
+      id: String(this.nextId++),
+      properties: { ...properties, hs_createdate: now },
+      associations: {},
+      createdAt: now,
+      updatedAt: now,
+    };
     for (const association of associations) {
       for (const spec of association.types) {
         const target = ASSOCIATION_TARGETS[spec.associationTypeId];

@@ -46,7 +46,12 @@ export interface TelegramEmulator {
   /** The operator (or a stranger) writes to the bot; returns the update_id and message_id. */
   sendText(chatId: number, text: string, options?: { replyToMessageId?: number; userId?: number }): Promise<{ updateId: number; messageId: number }>;
   /** The operator presses an inline button under a bot message; `callbackQueryId` finds its answer. */
-  pressButton(chatId: number, messageId: number, data: string, options?: { userId?: number; firstName?: string; username?: string }): Promise<{ updateId: number; callbackQueryId: string }>;
+  pressButton(
+    chatId: number,
+    messageId: number,
+    data: string,
+    options?: { userId?: number; firstName?: string; username?: string },
+  ): Promise<{ updateId: number; callbackQueryId: string }>;
   /** answerCallbackQuery calls the bot made, oldest first (the notice Telegram shows on a tap). */
   callbackAnswers(): EmulatedCallbackAnswer[];
   /** Telegram redelivers an update (as after a crash before the offset was confirmed). */
@@ -147,8 +152,11 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
     const timeoutSeconds = Math.min(Number(body['timeout'] ?? 0), 2);
     const limit = Number(body['limit'] ?? 100);
     // Confirm (drop) everything before the offset, as Telegram does.
-    for (const update of server.storage.userMessages.filter((candidate) => candidate.botToken === token && candidate.updateId < offset)) confirmed.set(update.updateId, update);
-    server.storage.userMessages = server.storage.userMessages.filter((update) => update.botToken !== token || update.updateId >= offset || redelivered.has(update.updateId));
+    for (const update of server.storage.userMessages.filter((candidate) => candidate.botToken === token && candidate.updateId < offset))
+      confirmed.set(update.updateId, update);
+    server.storage.userMessages = server.storage.userMessages.filter(
+      (update) => update.botToken !== token || update.updateId >= offset || redelivered.has(update.updateId),
+    );
     let updates = pending(offset);
     if (updates.length === 0 && timeoutSeconds > 0) {
       await new Promise<void>((resolve) => {
@@ -187,15 +195,28 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
             return;
           }
           const method = /\/([A-Za-z]+)$/.exec(request.url ?? '')?.[1] ?? '';
-          const payload = raw.length > 0 && (request.headers['content-type'] ?? '').includes('json') ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
+          const payload =
+            raw.length > 0 && (request.headers['content-type'] ?? '').includes('json') ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
           const sentText = typeof payload['text'] === 'string' ? payload['text'] : null;
-          const fault = faults.find((candidate) => candidate.method === method && candidate.remaining > 0 && (candidate.textMatches === undefined || candidate.textMatches.test(sentText ?? '')));
+          const fault = faults.find(
+            (candidate) =>
+              candidate.method === method && candidate.remaining > 0 && (candidate.textMatches === undefined || candidate.textMatches.test(sentText ?? '')),
+          );
           // Telegram refuses a text over 4,096 characters; the upstream emulator accepts anything.
-          const refusal = fault ?? (/^(sendMessage|editMessageText)$/.test(method) && sentText !== null && sentText.length > 4096 ? { status: 400, description: 'Bad Request: message is too long', retryAfterSeconds: undefined } : undefined);
+          const refusal =
+            fault ??
+            (/^(sendMessage|editMessageText)$/.test(method) && sentText !== null && sentText.length > 4096
+              ? { status: 400, description: 'Bad Request: message is too long', retryAfterSeconds: undefined }
+              : undefined);
           if (refusal !== undefined) {
             if (fault !== undefined) fault.remaining -= 1;
             failedCalls.push({ method, status: refusal.status, text: sentText });
-            const answer = { ok: false, error_code: refusal.status, description: refusal.description ?? `injected ${refusal.status}`, ...(refusal.retryAfterSeconds === undefined ? {} : { parameters: { retry_after: refusal.retryAfterSeconds } }) };
+            const answer = {
+              ok: false,
+              error_code: refusal.status,
+              description: refusal.description ?? `injected ${refusal.status}`,
+              ...(refusal.retryAfterSeconds === undefined ? {} : { parameters: { retry_after: refusal.retryAfterSeconds } }),
+            };
             response.writeHead(refusal.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
             return;
           }
@@ -261,7 +282,14 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
           chat: { id: chatId, type: 'private', first_name: 'Operator' },
           ...(messageOptions.replyToMessageId === undefined
             ? {}
-            : { reply_to_message: { message_id: messageOptions.replyToMessageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private' }, from: { id: 666, is_bot: true, first_name: 'jbot' } } }),
+            : {
+                reply_to_message: {
+                  message_id: messageOptions.replyToMessageId,
+                  date: Math.floor(Date.now() / 1000),
+                  chat: { id: chatId, type: 'private' },
+                  from: { id: 666, is_bot: true, first_name: 'jbot' },
+                },
+              }),
         },
       });
       return { updateId, messageId };
@@ -278,7 +306,12 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
         isRead: false,
         callbackId,
         callbackQuery: {
-          from: { id: userId, is_bot: false, first_name: buttonOptions.firstName ?? 'Operator', ...(buttonOptions.username === undefined ? {} : { username: buttonOptions.username }) },
+          from: {
+            id: userId,
+            is_bot: false,
+            first_name: buttonOptions.firstName ?? 'Operator',
+            ...(buttonOptions.username === undefined ? {} : { username: buttonOptions.username }),
+          },
           chat_instance: String(chatId),
           message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private' } },
           data,
