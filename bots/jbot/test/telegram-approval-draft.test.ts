@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { buildBotServices, createPostgresDb, defineAction, defineBot, getApproval, startBot, type Db, type RunningBot } from '@jbot/core';
+import { buildBotServices, createPostgresDb, getApproval, startBot, type Db, type RunningBot } from '@jbot/core';
 import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { createJbot } from '../src/index.js';
+import { answerTo as telegramAnswer, countingSalesbot, recorded as recordedMessage } from './telegram-test-helpers.js';
 
 const silent = pino({ level: 'silent' });
 const OPERATOR = 1001;
@@ -50,30 +50,9 @@ describe('approving on Telegram shows what is approved', () => {
   let emulator: TelegramEmulator;
   const running: RunningBot[] = [];
   let executions = 0;
-  const answerTo = (callbackQueryId: string) => emulator.callbackAnswers().find((answer) => answer.callbackQueryId === callbackQueryId)?.text ?? undefined;
-  // The dispatcher records a message just after Telegram accepted it, and a tap is checked against that record: wait for it.
-  const recorded = async <Message extends { messageId: number }>(message: Message): Promise<Message> => {
-    await waitFor(
-      async () => (await sql`select 1 from channel_messages where channel = 'telegram' and external_message_id = ${String(message.messageId)}`).length > 0,
-      { what: `message ${message.messageId} recorded` },
-    );
-    return message;
-  };
-  const salesbot = defineBot({
-    name: 'salesbot',
-    purpose: 'test salesbot',
-    channel: '#sales-bot',
-    actions: [
-      defineAction({
-        name: 'send_followups',
-        draft: z.unknown(),
-        execute: () => {
-          executions += 1;
-          return { summary: 'sent' };
-        },
-      }),
-    ],
-  });
+  const answerTo = (callbackQueryId: string) => telegramAnswer(emulator, callbackQueryId);
+  const recorded = <Message extends { messageId: number }>(message: Message) => recordedMessage(sql, message);
+  const salesbot = countingSalesbot(() => (executions += 1));
   const request = (title: string, draft: unknown) =>
     buildBotServices(salesbot, { db, log: silent, host: 'test-host' }).approvals.request({ action: 'send_followups', title, draft });
 

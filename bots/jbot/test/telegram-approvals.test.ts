@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { buildBotServices, createPostgresDb, decideApproval, defineAction, defineBot, getApproval, startBot, type Db, type RunningBot } from '@jbot/core';
+import { buildBotServices, createPostgresDb, decideApproval, getApproval, startBot, type Db, type RunningBot } from '@jbot/core';
 import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { createJbot } from '../src/index.js';
+import { answerTo as telegramAnswer, countingSalesbot, recorded as recordedMessage } from './telegram-test-helpers.js';
 
 const silent = pino({ level: 'silent' });
 const OPERATOR = 1001;
@@ -21,31 +21,9 @@ describe('approvals on Telegram: inline Approve / Reject under the same first-de
   let emulator: TelegramEmulator;
   const running: RunningBot[] = [];
   let executions = 0;
-  // The notice Telegram showed on a tap (answerCallbackQuery), if the bot answered it.
-  const answerTo = (callbackQueryId: string) => emulator.callbackAnswers().find((answer) => answer.callbackQueryId === callbackQueryId)?.text ?? undefined;
-  // The dispatcher records a message just after Telegram accepted it, and a tap is checked against that record: wait for it.
-  const recorded = async <Message extends { messageId: number }>(message: Message): Promise<Message> => {
-    await waitFor(
-      async () => (await sql`select 1 from channel_messages where channel = 'telegram' and external_message_id = ${String(message.messageId)}`).length > 0,
-      { what: `message ${message.messageId} recorded` },
-    );
-    return message;
-  };
-  const salesbot = defineBot({
-    name: 'salesbot',
-    purpose: 'test salesbot',
-    channel: '#sales-bot',
-    actions: [
-      defineAction({
-        name: 'send_followups',
-        draft: z.unknown(),
-        execute: () => {
-          executions += 1;
-          return { summary: 'sent 2 follow-up emails' };
-        },
-      }),
-    ],
-  });
+  const answerTo = (callbackQueryId: string) => telegramAnswer(emulator, callbackQueryId);
+  const recorded = <Message extends { messageId: number }>(message: Message) => recordedMessage(sql, message);
+  const salesbot = countingSalesbot(() => (executions += 1), 'sent 2 follow-up emails');
 
   beforeAll(async () => {
     database = await freshDatabase();

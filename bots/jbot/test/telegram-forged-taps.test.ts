@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
@@ -7,8 +6,6 @@ import {
   catalogSignalTypes,
   createPostgresDb,
   createSignalEmitter,
-  defineAction,
-  defineBot,
   getApproval,
   SignalRegistry,
   startBot,
@@ -18,6 +15,7 @@ import {
 import { freshDatabase, startTelegramEmulator, waitFor, type TelegramEmulator, type TestDatabase, testBotConfig } from '@jbot/testkit';
 import { freightDelay } from '@jbot/opsbot/signals';
 import { createJbot } from '../src/index.js';
+import { answerTo as telegramAnswer, countingSalesbot, recorded as recordedMessage } from './telegram-test-helpers.js';
 
 const silent = pino({ level: 'silent' });
 // The operator's own chat gets opsbot's lines; the sales team's group gets salesbot's (TELEGRAM_ROUTES).
@@ -42,30 +40,9 @@ describe('forged Telegram taps change nothing', () => {
   let executions = 0;
   const warnings: Array<{ msg: string; groups?: string[] }> = [];
   const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line) as { msg: string }) });
-  const answerTo = (callbackQueryId: string) => emulator.callbackAnswers().find((answer) => answer.callbackQueryId === callbackQueryId)?.text ?? undefined;
-  // The dispatcher records a message just after Telegram accepted it, and a tap is checked against that record: wait for it.
-  const recorded = async <Message extends { messageId: number }>(message: Message): Promise<Message> => {
-    await waitFor(
-      async () => (await sql`select 1 from channel_messages where channel = 'telegram' and external_message_id = ${String(message.messageId)}`).length > 0,
-      { what: `message ${message.messageId} recorded` },
-    );
-    return message;
-  };
-  const salesbot = defineBot({
-    name: 'salesbot',
-    purpose: 'test salesbot',
-    channel: '#sales-bot',
-    actions: [
-      defineAction({
-        name: 'send_followups',
-        draft: z.unknown(),
-        execute: () => {
-          executions += 1;
-          return { summary: 'sent' };
-        },
-      }),
-    ],
-  });
+  const answerTo = (callbackQueryId: string) => telegramAnswer(emulator, callbackQueryId);
+  const recorded = <Message extends { messageId: number }>(message: Message) => recordedMessage(sql, message);
+  const salesbot = countingSalesbot(() => (executions += 1));
   // Every update before a later one is handled first: a sentinel message marks the taps as handled.
   const afterTaps = async (chatId: number) => {
     const sentinel = await emulator.sendText(chatId, 'status');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { defineCommand } from '../command.js';
+import { readEnvFile } from '@jbot/core';
 import { botsOption } from '../option-values.js';
-import { readEnvFile } from '../doctor/read-env-file.js';
 import { runDoctor } from '../doctor/run-doctor.js';
 
 /** `fleet doctor`: is this machine's configuration complete, and does every credential work? */

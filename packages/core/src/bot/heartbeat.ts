@@ -31,8 +31,16 @@ export async function startHeartbeat(options: {
   let skewMs = 0;
   let currentStatus: HeartbeatStatus = 'running';
   let skewWarned = false;
-  const beat = async (status: HeartbeatStatus = currentStatus, extra: Record<string, unknown> = {}): Promise<void> => {
+  // Beats are written one after another: an interval beat still in flight when the bot stops
+  // must not land after the final 'stopped' and leave the bot looking 'stopping' for good.
+  let queue: Promise<void> = Promise.resolve();
+  const beat = (status: HeartbeatStatus = currentStatus, extra: Record<string, unknown> = {}): Promise<void> => {
     currentStatus = status;
+    const written = queue.then(() => write(status, extra));
+    queue = written.catch(() => {});
+    return written;
+  };
+  const write = async (status: HeartbeatStatus, extra: Record<string, unknown>): Promise<void> => {
     const before = Date.now();
     const [row] = await options.db.rpc<{ db_now: string }>('beat_heartbeat', {
       p_bot: options.bot,
