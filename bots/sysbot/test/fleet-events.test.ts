@@ -35,6 +35,14 @@ describe("sysbot: the fleet's health on #sys-bot", () => {
       { what: 'the #sys-bot line' },
     );
     expect(line).toEqual({ text: 'salesbot: job hubspot-sync failed 2× in a row — HubSpot answered 401', signal_id: failed.id });
+    // Redeliver only once the first delivery is acknowledged: its post is recorded a moment before
+    // its runOnce claim is marked done, and a redelivery in between is told to retry (as it should).
+    await waitFor(
+      async () => (await sql`select 1 from signal_receipts where signal_id = ${failed.id} and consumer_bot = 'sysbot' and status = 'handled'`).length === 1,
+      {
+        what: "sysbot's receipt handled",
+      },
+    );
     const [signal] = await sql`select id::text, source_bot, signal_type, severity::text, payload from bot_signals where id = ${failed.id}`;
     await postFleetEvent(
       { id: failed.id, sourceBot: 'salesbot', type: 'job_failed', severity: signal?.['severity'], payload: signal?.['payload'] } as unknown as Signal,
