@@ -39,15 +39,41 @@ export function embeddedUrl(port: number, database = 'postgres'): string {
 }
 
 async function accepts(port: number): Promise<boolean> {
+  return (await servedDataDirectory(port)) !== null;
+}
+
+// The data directory of the Postgres answering on the port, or null when none answers.
+async function servedDataDirectory(port: number): Promise<string | null> {
   const sql = postgres(embeddedUrl(port), { max: 1, connect_timeout: 2, onnotice: () => {} });
   try {
-    await sql`select 1`;
-    return true;
+    const [row] = await sql<{ data_directory: string }[]>`select current_setting('data_directory') as data_directory`;
+    return row?.data_directory ?? '';
   } catch {
-    return false;
+    return null;
   } finally {
     await sql.end({ timeout: 1 });
   }
+}
+
+const realPath = (file: string) => {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+};
+
+/**
+ * Attach only to the embedded server of this data directory. Another checkout's fleet on the
+ * same port would otherwise be used silently — its data, migrated by this checkout's code.
+ */
+async function attachesToOwn(port: number, dataDir: string): Promise<boolean> {
+  const served = await servedDataDirectory(port);
+  if (served === null) return false;
+  if (served === '' || realPath(served) === realPath(dataDir)) return true;
+  throw new BrainConnectionError(
+    `Port ${port} is held by another embedded fleet brain (its data is in ${served}, this checkout's is ${dataDir}). Stop that fleet, or set EMBEDDED_PG_PORT to a free port (or DATABASE_URL).`,
+  );
 }
 
 function portOpen(port: number): Promise<boolean> {
@@ -70,7 +96,7 @@ const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(reso
  */
 export async function ensureEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const url = embeddedUrl(options.port);
-  if (await accepts(options.port)) return { url, startedHere: false, stop: async () => {} };
+  if (await attachesToOwn(options.port, options.dataDir)) return { url, startedHere: false, stop: async () => {} };
 
   fs.mkdirSync(path.dirname(options.dataDir), { recursive: true });
   const lockDirectory = `${options.dataDir}.lock`;
@@ -82,7 +108,7 @@ export async function ensureEmbeddedPostgres(options: EmbeddedPostgresOptions): 
       haveLock = true;
     } catch {
       // Another process is starting it: wait for it, and take over a lock left by a dead starter.
-      if (await accepts(options.port)) return { url, startedHere: false, stop: async () => {} };
+      if (await attachesToOwn(options.port, options.dataDir)) return { url, startedHere: false, stop: async () => {} };
       const age = Date.now() - (fs.statSync(lockDirectory, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       if (age > 90_000) fs.rmSync(lockDirectory, { recursive: true, force: true });
       if (Date.now() > deadline) throw new BrainConnectionError(`Timed out waiting for another process to start the embedded Postgres (${lockDirectory}).`);
@@ -90,7 +116,7 @@ export async function ensureEmbeddedPostgres(options: EmbeddedPostgresOptions): 
     }
   }
   try {
-    if (await accepts(options.port)) return { url, startedHere: false, stop: async () => {} };
+    if (await attachesToOwn(options.port, options.dataDir)) return { url, startedHere: false, stop: async () => {} };
     if (await portOpen(options.port)) {
       throw new BrainConnectionError(
         `Port ${options.port} is taken by something that is not the fleet's Postgres. Set EMBEDDED_PG_PORT to a free port, or DATABASE_URL.`,
