@@ -50,11 +50,11 @@ export function openLoopLine(loop: OpenLoop, timeZone: string): string {
   }
 }
 
-/** The message: a header and the numbered loops. */
+/** The message: a header and one bullet per loop (bullets, not numbers: a batched Telegram message numbers its answerable lines). */
 export function openLoopsText(loops: readonly OpenLoop[], timeZone: string): { title: string; text: string } {
   return {
     title: `Open loops: ${loops.length} thing${loops.length === 1 ? '' : 's'} you asked for ${loops.length === 1 ? 'has' : 'have'} not closed`,
-    text: loops.map((loop, index) => `${index + 1}. ${openLoopLine(loop, timeZone)}`).join('\n'),
+    text: loops.map((loop) => `• ${openLoopLine(loop, timeZone)}`).join('\n'),
   };
 }
 
