@@ -70,7 +70,10 @@ describe('jbot approval-nudge', () => {
   };
   const run = async (scheduledFor: Date, key: string, manual = false) => {
     const definition = jbotDefinition();
-    const context = buildBotServices(definition, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent, { job: 'approval-nudge', runId: key });
+    const context = buildBotServices(definition, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent, {
+      job: 'approval-nudge',
+      runId: key,
+    });
     return (await approvalNudge.run({
       ...context,
       config: { ...loadJbotConfig(env), ...approvalNudgeSettings.load(env) },

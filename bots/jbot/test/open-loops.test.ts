@@ -112,13 +112,15 @@ describe('jbot open-loops', () => {
     // 2. Approvals: one approved an hour ago and never executed (no executor ran), one approved just now.
     const stuck = (await services.approvals.request({ action: 'send_followups', title: 'Send the restock note to Saltmarsh Goods', draft: {} })).approval;
     const justApproved = (await services.approvals.request({ action: 'send_followups', title: 'Send a thank-you to Whole Harvest', draft: {} })).approval;
-    for (const approval of [stuck, justApproved]) await decideApproval(db, { approvalId: approval.id, decision: 'approved', decidedBy: 'ana', decidedVia: 'local' });
+    for (const approval of [stuck, justApproved])
+      await decideApproval(db, { approvalId: approval.id, decision: 'approved', decidedBy: 'ana', decidedVia: 'local' });
     await sql`update approvals set decided_at = now() - interval '1 hour' where id = ${stuck.id}`;
 
     // 3. Escalations the operator answered: one whose source keeps raising it since, one that went quiet.
     const fatigue = await emit('mktgbot', 'creative_fatigue', 'warning', 'creative_fatigue:meta-12');
     const returns = await emit('shipbot', 'return_rate_spike', 'warning', 'return_rate_spike:DW-109');
-    for (const signal of [fatigue, returns]) await db.rpc('escalate_signal', { p_signal_id: signal, p_line: `line ${signal}`, p_hold: true, p_chat_ids: [String(OPERATOR)] });
+    for (const signal of [fatigue, returns])
+      await db.rpc('escalate_signal', { p_signal_id: signal, p_line: `line ${signal}`, p_hold: true, p_chat_ids: [String(OPERATOR)] });
     await instruct('mktgbot', 'pause it', fatigue, 20);
     await instruct('shipbot', 'noted', returns, 20);
     await emit('mktgbot', 'creative_fatigue', 'warning', 'creative_fatigue:meta-12');
@@ -139,7 +141,9 @@ describe('jbot open-loops', () => {
     expect(emulator.botMessages(OPERATOR).filter((sent) => sent.text.includes('Open loops'))).toHaveLength(1);
 
     // The #jbot copy carries the same list.
-    const [copy] = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'jbot' and channel <> 'telegram' and text like '%Open loops: 3 things%'`;
+    const [copy] = await sql<
+      Array<{ text: string }>
+    >`select text from channel_messages where bot = 'jbot' and channel <> 'telegram' and text like '%Open loops: 3 things%'`;
     expect(copy?.text).toContain('Tell the affected buyers');
 
     // A retried run (same run key) queues nothing new.

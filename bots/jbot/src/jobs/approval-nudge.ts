@@ -1,4 +1,15 @@
-import { defineJob, envNumber, envSettings, fingerprintOf, jobOutcome, NOTHING_TO_REPORT, type BotContext, type JobRunInfo, type Settings, type SettingsOf } from '@jbot/core';
+import {
+  defineJob,
+  envNumber,
+  envSettings,
+  fingerprintOf,
+  jobOutcome,
+  NOTHING_TO_REPORT,
+  type BotContext,
+  type JobRunInfo,
+  type Settings,
+  type SettingsOf,
+} from '@jbot/core';
 import type { JbotConfig } from '../jbot-config.js';
 import { businessMsBetween, envBusinessHours } from '../business-hours.js';
 import { approvalOffer } from '../offer-approval.js';
@@ -80,7 +91,9 @@ export function nudgeHeader(findings: readonly NudgeFinding[]): string {
   const soonest = Math.min(...expiring.map((finding) => finding.expiresInMinutes));
   const reasons = [
     ...(expiring.length === 0 ? [] : [`${expiring.length} expire${expiring.length === 1 ? 's' : ''} within ${formatMinutes(soonest)}`]),
-    ...(findings.length > expiring.length ? [`${findings.length - expiring.length} waiting ${findings.length - expiring.length === 1 ? 'since' : 'for'} half a day or more`] : []),
+    ...(findings.length > expiring.length
+      ? [`${findings.length - expiring.length} waiting ${findings.length - expiring.length === 1 ? 'since' : 'for'} half a day or more`]
+      : []),
   ];
   return `⏰ ${findings.length} approval${findings.length === 1 ? '' : 's'} still waiting on you (${reasons.join('; ')}):`;
 }
@@ -134,11 +147,21 @@ export const approvalNudge = defineJob<NudgeConfig>({
   settings: approvalNudgeSettings as unknown as Settings<NudgeConfig>,
   async run(context) {
     const result = await runApprovalNudge(context, context.config);
-    const detail = { quiet: result.quiet, nudged: result.nudged.map((finding) => ({ approval: finding.approvalId, chat: finding.chat, reason: finding.reason })) };
+    const detail = {
+      quiet: result.quiet,
+      nudged: result.nudged.map((finding) => ({ approval: finding.approvalId, chat: finding.chat, reason: finding.reason })),
+    };
     const fingerprint = fingerprintOf(detail.nudged);
     if (result.quiet || result.nudged.length === 0) {
       const line = result.quiet ? 'quiet hours: no approval offered' : NOTHING_TO_REPORT;
-      if (context.manual) await context.channel.post({ kind: 'note', title: 'approval-nudge: nothing to report', text: result.quiet ? 'Quiet hours: approvals wait for the working day.' : 'No pending approval is about to expire or has waited half a day (or each was offered within the repeat window).' });
+      if (context.manual)
+        await context.channel.post({
+          kind: 'note',
+          title: 'approval-nudge: nothing to report',
+          text: result.quiet
+            ? 'Quiet hours: approvals wait for the working day.'
+            : 'No pending approval is about to expire or has waited half a day (or each was offered within the repeat window).',
+        });
       return jobOutcome(line, { fingerprint, detail });
     }
     const approvals = new Set(result.nudged.map((finding) => finding.approvalId)).size;
@@ -148,7 +171,12 @@ export const approvalNudge = defineJob<NudgeConfig>({
       await context.channel.post({
         kind: 'note',
         title: `approval-nudge: ${outcome}`,
-        text: result.nudged.map((finding) => `• ${finding.bot}: ${finding.title} (${finding.reason === 'expiring' ? `expires in ${formatMinutes(finding.expiresInMinutes)}` : `${finding.pendingBusinessHours} business hours pending`})`).join('\n'),
+        text: result.nudged
+          .map(
+            (finding) =>
+              `• ${finding.bot}: ${finding.title} (${finding.reason === 'expiring' ? `expires in ${formatMinutes(finding.expiresInMinutes)}` : `${finding.pendingBusinessHours} business hours pending`})`,
+          )
+          .join('\n'),
       });
     return jobOutcome(outcome, { fingerprint, detail });
   },

@@ -1,4 +1,15 @@
-import { defineJob, envNumber, envSettings, fingerprintOf, jobOutcome, NOTHING_TO_REPORT, type Channel, type Db, type Settings, type SettingsOf } from '@jbot/core';
+import {
+  defineJob,
+  envNumber,
+  envSettings,
+  fingerprintOf,
+  jobOutcome,
+  NOTHING_TO_REPORT,
+  type Channel,
+  type Db,
+  type Settings,
+  type SettingsOf,
+} from '@jbot/core';
 import type { JbotConfig } from '../jbot-config.js';
 
 /** open-loops' thresholds (catalogue default: an instruction is open after 2 h without a draft). */
@@ -62,10 +73,7 @@ export function openLoopsText(loops: readonly OpenLoop[], timeZone: string): { t
  * Run open-loops once: with at least one loop, one Telegram message per operator chat (keyed by
  * the run, so a retried run queues nothing twice) and a copy on #jbot; with none, nothing is sent.
  */
-export async function runOpenLoops(
-  context: { db: Db; channel: Channel; idempotencyKey: string },
-  config: OpenLoopsConfig,
-): Promise<{ loops: OpenLoop[] }> {
+export async function runOpenLoops(context: { db: Db; channel: Channel; idempotencyKey: string }, config: OpenLoopsConfig): Promise<{ loops: OpenLoop[] }> {
   const loops = await findOpenLoops(context.db, config);
   if (loops.length === 0) return { loops };
   const { title, text } = openLoopsText(loops, config.routing.timeZone);
@@ -98,7 +106,12 @@ export const openLoops = defineJob<OpenLoopsConfig>({
     const fingerprint = fingerprintOf(loops.map((loop) => [loop.kind, loop.item_id]));
     const detail = { loops: loops.length, kinds: loops.map((loop) => loop.kind) };
     if (loops.length === 0) {
-      if (context.manual) await context.channel.post({ kind: 'note', title: 'open-loops: nothing to report', text: 'Everything the operator asked for has a draft, an approval or a result.' });
+      if (context.manual)
+        await context.channel.post({
+          kind: 'note',
+          title: 'open-loops: nothing to report',
+          text: 'Everything the operator asked for has a draft, an approval or a result.',
+        });
       return jobOutcome(NOTHING_TO_REPORT, { fingerprint, detail });
     }
     context.log.info(detail, `open loops: ${loops.length}`);
