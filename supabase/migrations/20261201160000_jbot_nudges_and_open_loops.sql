@@ -68,7 +68,8 @@ $$;
 
 -- open-loops: what the operator asked for that has not closed, three kinds of item.
 --   instruction: a message routed to a bot more than p_instruction_age_seconds ago with no
---                approval that bot asked for since, about the same signal (or the instruction);
+--                approval of that bot about the same signal (or the instruction). An approval
+--                asked before the reply counts too: a second "draft it" finds the first draft.
 --   approval:    approved more than p_execution_grace_seconds ago and still not executed, or failed;
 --   escalation:  answered by the operator, yet its source bot is still raising it (the signal
 --                repeated after the answer, or a newer one of the same key arrived).
@@ -96,7 +97,7 @@ language sql stable as $$
     from instructions i
    where not exists (
      select 1 from approvals a
-      where a.bot = i.routed_to and a.requested_at >= i.created_at
+      where a.bot = i.routed_to
         and (a.signal_id = i.reply_to_signal_id or a.signal_id = i.instruction_signal_id))
   union all
   select 'approval', a.id, a.bot, a.title, a.signal_id, a.decided_at,

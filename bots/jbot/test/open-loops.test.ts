@@ -106,7 +106,15 @@ describe('jbot open-loops', () => {
     const stale = await emit('salesbot', 'stale_deals', 'warning', 'stale_deals:2026-W49');
     await instruct('salesbot', 'follow up on both, draft emails', stale, 180);
     const services = buildBotServices(salesbot, { db, log: silent, host: 'test-host' });
-    await services.approvals.request({ action: 'send_followups', title: 'Send 2 follow-up emails to stale wholesale deals', draft: {}, signalId: stale });
+    const drafted = await services.approvals.request({
+      action: 'send_followups',
+      title: 'Send 2 follow-up emails to stale wholesale deals',
+      draft: {},
+      signalId: stale,
+    });
+    await sql`update approvals set requested_at = now() - interval '170 minutes' where id = ${drafted.approval.id}`;
+    // The same reply again: salesbot finds the approval it already asked for; that instruction is closed too.
+    await instruct('salesbot', 'follow up on both, draft emails', stale, 150);
     await instruct('shipbot', 'hold the DW-104 backorders', null, 30);
 
     // 2. Approvals: one approved an hour ago and never executed (no executor ran), one approved just now.
