@@ -147,6 +147,17 @@ describe('jbot approval-nudge', () => {
     expect((await getApproval(db, fresh.id))?.status).toBe('pending');
   });
 
+  it('its thresholds are settings with the catalogue defaults; a bad value names the variable', () => {
+    expect(approvalNudgeSettings.load({})).toEqual({
+      APPROVAL_NUDGE_EXPIRING_HOURS: 2,
+      APPROVAL_NUDGE_PENDING_BUSINESS_HOURS: 4,
+      APPROVAL_NUDGE_REPEAT_HOURS: 2,
+      JBOT_BUSINESS_HOURS: { startMinute: 8 * 60, endMinute: 18 * 60 },
+    });
+    expect(() => approvalNudgeSettings.load({ JBOT_BUSINESS_HOURS: '18:00-08:00' })).toThrow(/JBOT_BUSINESS_HOURS.*must start before it ends/s);
+    expect(() => approvalNudgeSettings.load({ APPROVAL_NUDGE_REPEAT_HOURS: 'soon' })).toThrow(/APPROVAL_NUDGE_REPEAT_HOURS/);
+  });
+
   it('counts business hours on weekdays inside the working day only', () => {
     const hours = { startMinute: 8 * 60, endMinute: 18 * 60, timeZone: 'America/Los_Angeles' };
     // Friday 16:00 PT → Monday 10:00 PT: 2 h on Friday + 2 h on Monday.
