@@ -142,7 +142,7 @@ describe('jbot open-loops', () => {
     const list = message.text.slice(message.text.indexOf('Open loops')).split('\n\n')[0] ?? '';
     expect(list.split('\n')[0]).toBe('Open loops: 3 things you asked for have not closed');
     expect(list.split('\n')).toHaveLength(4);
-    expect(list).toMatch(/• You asked opsbot \(.+\): "Tell the affected buyers and find air freight options" — nothing drafted yet/);
+    expect(list).toMatch(/• You asked opsbot \(.+\): "Tell the affected buyers and find air freight options" — nothing drafted yet \(not picked up yet\)/);
     expect(list).toMatch(/• Approved \(.+\) but not done: salesbot — Send the restock note to Saltmarsh Goods \(approved\)/);
     expect(list).toMatch(new RegExp(`• You answered \\(.+\\), still open: line ${fatigue} — repeated 2×`));
     for (const healthy of ['follow up on both', 'DW-104', 'Whole Harvest', returns]) expect(list).not.toContain(healthy);

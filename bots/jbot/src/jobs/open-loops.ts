@@ -48,12 +48,22 @@ export async function findOpenLoops(db: Db, config: OpenLoopsConfig): Promise<Op
   return rows.filter((row) => row.kind !== 'escalation' || !answeredByOpenInstruction.has(row.signal_id));
 }
 
+// What the bot did with the instruction: its delivery receipt, or the operator message's status.
+const INSTRUCTION_STATE: Record<string, string> = {
+  handled: 'acknowledged, no draft',
+  pending: 'not picked up yet',
+  processing: 'being handled',
+  dead: 'its handler failed',
+  failed: 'its handler failed',
+  routed: 'not picked up yet',
+};
+
 /** One line per loop, as the operator reads it on the phone and on #jbot. */
 export function openLoopLine(loop: OpenLoop, timeZone: string): string {
   const when = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: 'numeric', minute: '2-digit' }).format(new Date(loop.since));
   switch (loop.kind) {
     case 'instruction':
-      return `You asked ${loop.bot} (${when}): "${clip(loop.text, 120)}" — nothing drafted yet (${loop.detail})`;
+      return `You asked ${loop.bot} (${when}): "${clip(loop.text, 120)}" — nothing drafted yet (${INSTRUCTION_STATE[loop.detail] ?? loop.detail})`;
     case 'approval':
       return `Approved (${when}) but not done: ${loop.bot} — ${clip(loop.text, 120)} (${loop.detail})`;
     case 'escalation':
