@@ -10,6 +10,18 @@ export {
   type DealSummary,
   type HubSpotSyncResult,
 } from './jobs/hubspot-sync.js';
+export {
+  dealHygiene,
+  dealHygieneSettings,
+  findDealDefects,
+  hygieneMessage,
+  localDay,
+  runDealHygiene,
+  type DealDefect,
+  type DealDefectKind,
+  type DealHygieneResult,
+} from './jobs/deal-hygiene.js';
+export * from './hygiene/index.js';
 export * from './followups/index.js';
 export * from './freight/index.js';
 export { staleDeals, signalTypes } from './signals.js';

@@ -22,6 +22,8 @@ export {
   type SendEmailResult,
   type UpdateDealInput,
   type UpdateDealResult,
+  type CreateTaskInput,
+  type CreateTaskResult,
 } from './crm/crm-connector.js';
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';

@@ -17,6 +17,12 @@ export interface Deal {
   isClosedWon: boolean;
   /** Last logged activity (HubSpot `notes_last_updated`); null when never touched. */
   lastActivityAt: string | null;
+  /** The expected (open) or actual (closed) close date as YYYY-MM-DD (HubSpot `closedate`); null when unset. */
+  closeDate: string | null;
+  /** The rep's next step (HubSpot `hs_next_step`); null when empty. */
+  nextStep: string | null;
+  /** Why a lost deal was lost (HubSpot `closed_lost_reason`); null when empty. */
+  closedLostReason: string | null;
   /** Raw CRM properties, strings as HubSpot returns them. */
   properties: Record<string, string>;
 }
@@ -71,6 +77,25 @@ export interface UpdateDealResult {
   properties: Record<string, string>;
 }
 
+/** A task for a deal's owner (HubSpot: a task associated with the deal). */
+export interface CreateTaskInput {
+  dealId: string;
+  /** The owner the task is assigned to; null leaves it unassigned (a deal without an owner). */
+  ownerId: string | null;
+  subject: string;
+  body: string;
+  /** When the task is due (ISO instant). */
+  dueAt: string;
+  /** Exactly one task per key, however often the call is retried (derive it from the approval's key). */
+  idempotencyKey: string;
+}
+
+/** What a task create did; `created` is false when the key had already been used (no second task). */
+export interface CreateTaskResult {
+  taskId: string;
+  created: boolean;
+}
+
 /** The CRM the sales bots read and, after approval, write. */
 export interface CrmConnector {
   readonly source: 'sample' | 'hubspot';
@@ -81,6 +106,8 @@ export interface CrmConnector {
   sendEmail(input: SendEmailInput): Promise<SendEmailResult>;
   /** Exactly once per idempotency key. */
   updateDeal(input: UpdateDealInput): Promise<UpdateDealResult>;
+  /** Exactly once per idempotency key. */
+  createTask(input: CreateTaskInput): Promise<CreateTaskResult>;
 }
 
 /** Stage ids that mean the deal is over. */

@@ -5,7 +5,7 @@ import { probeFailure, type Db, type Logger, type ServiceProbe } from '@jbot/cor
 import { ConnectorError } from '../connector-error.js';
 import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
 import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
-import { CLOSED_STAGES, type CrmConnector, type Deal, type DealOwner, type SendEmailResult, type UpdateDealResult } from './crm-connector.js';
+import { CLOSED_STAGES, type CreateTaskResult, type CrmConnector, type Deal, type DealOwner, type SendEmailResult, type UpdateDealResult } from './crm-connector.js';
 
 /** Deal properties the fleet reads. `notes_last_updated` is HubSpot's "Last Activity Date". */
 export const HUBSPOT_DEAL_PROPERTIES = [
@@ -18,18 +18,22 @@ export const HUBSPOT_DEAL_PROPERTIES = [
   'hs_is_closed',
   'hs_is_closed_won',
   'notes_last_updated',
+  'hs_next_step',
+  'closed_lost_reason',
   'jbot_status',
 ];
 
 /**
- * Email property holding our idempotency key, so a retry after an uncertain create can find the
- * email at HubSpot. Create it once in the portal (Settings → Properties → Email, single-line text).
+ * Email and task property holding our idempotency key, so a retry after an uncertain create can
+ * find the object at HubSpot. Create it once in the portal for each object (Settings → Properties
+ * → Email / Task, single-line text).
  */
 export const HUBSPOT_IDEMPOTENCY_PROPERTY = 'jbot_idempotency_key';
 
 // HubSpot-defined association type ids (v4 association labels).
 const EMAIL_TO_DEAL = 210;
 const EMAIL_TO_CONTACT = 198;
+const TASK_TO_DEAL = 216;
 
 /** Options for the live HubSpot CRM. */
 export interface HubSpotCrmOptions {
@@ -59,6 +63,11 @@ function hubspotError(operation: string, error: unknown, facts: Record<string, u
   );
 }
 
+// An empty or whitespace-only property counts as unset, as HubSpot's UI shows it.
+function blank(value: string | undefined): string | null {
+  return value === undefined || value.trim() === '' ? null : value;
+}
+
 function dealFromObject(object: { id: string; properties: Record<string, string | null> }, owners: Map<string, DealOwner>): Deal {
   const properties: Record<string, string> = {};
   for (const [key, value] of Object.entries(object.properties)) if (value !== null && value !== undefined) properties[key] = value;
@@ -82,6 +91,10 @@ function dealFromObject(object: { id: string; properties: Record<string, string 
     isClosed,
     isClosedWon,
     lastActivityAt: properties['notes_last_updated'] ?? null,
+    // HubSpot stores a close date as midnight UTC of the day picked: the day is its first 10 characters.
+    closeDate: properties['closedate'] === undefined || properties['closedate'] === '' ? null : properties['closedate'].slice(0, 10),
+    nextStep: blank(properties['hs_next_step']),
+    closedLostReason: blank(properties['closed_lost_reason']),
     properties,
   };
 }
@@ -295,6 +308,54 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
         },
       });
       return { ...result, applied: performed };
+    },
+    async createTask(input) {
+      const { result, performed } = await ledger.run<CreateTaskResult>({
+        idempotencyKey: input.idempotencyKey,
+        connector: 'hubspot',
+        action: 'task.create',
+        request: { dealId: input.dealId, ownerId: input.ownerId, subject: input.subject },
+        // After an uncertain create, the task is looked up by the key it carries.
+        lookup: async () => {
+          const found = await call('task search', { idempotencyKey: input.idempotencyKey }, (hubspot, sdk) =>
+            hubspot.crm.objects.tasks.searchApi.doSearch(
+              {
+                filterGroups: [{ filters: [{ propertyName: HUBSPOT_IDEMPOTENCY_PROPERTY, operator: 'EQ' as never, value: input.idempotencyKey }] }],
+                properties: [HUBSPOT_IDEMPOTENCY_PROPERTY],
+                limit: 1,
+              },
+              sdk,
+            ),
+          );
+          const first = found.results[0];
+          return first === undefined ? null : { taskId: first.id, created: true };
+        },
+        perform: async () => {
+          const created = await call('task create', { dealId: input.dealId, idempotencyKey: input.idempotencyKey }, (hubspot, sdk) =>
+            hubspot.crm.objects.tasks.basicApi.create(
+              {
+                properties: {
+                  hs_timestamp: input.dueAt,
+                  hs_task_subject: input.subject,
+                  hs_task_body: input.body,
+                  hs_task_status: 'NOT_STARTED',
+                  hs_task_type: 'TODO',
+                  ...(input.ownerId === null ? {} : { hubspot_owner_id: input.ownerId }),
+                  [HUBSPOT_IDEMPOTENCY_PROPERTY]: input.idempotencyKey,
+                },
+                associations: [{ to: { id: input.dealId }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: TASK_TO_DEAL }] }],
+              },
+              sdk,
+            ),
+          );
+          return { taskId: created.id, created: true };
+        },
+      });
+      options.log?.info(
+        { dealId: input.dealId, taskId: result.taskId, performed },
+        performed ? 'HubSpot task created' : 'HubSpot task already created under this key',
+      );
+      return { ...result, created: performed };
     },
   };
 }

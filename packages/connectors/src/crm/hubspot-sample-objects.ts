@@ -20,13 +20,15 @@ interface SampleDeal {
   name: string;
   account_id: string;
   contact_id: string;
-  owner_id: string;
+  owner_id?: string;
   stage: string;
-  amount: number;
+  amount?: number;
   created_days_ago: number;
   last_activity_days_ago: number;
   closed_days_ago?: number;
   close_in_days?: number;
+  next_step?: string;
+  closed_lost_reason?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -63,8 +65,11 @@ export function hubspotObjectsFromSample(data: SampleCompanyData, now: Date): Hu
           dealname: deal.name,
           dealstage: deal.stage,
           pipeline: 'default',
-          amount: String(deal.amount),
-          hubspot_owner_id: deal.owner_id,
+          // HubSpot leaves an unset property out (or null): a planted "no amount" / "no owner" deal.
+          ...(deal.amount === undefined ? {} : { amount: String(deal.amount) }),
+          ...(deal.owner_id === undefined ? {} : { hubspot_owner_id: deal.owner_id }),
+          ...(deal.next_step === undefined ? {} : { hs_next_step: deal.next_step }),
+          ...(deal.closed_lost_reason === undefined ? {} : { closed_lost_reason: deal.closed_lost_reason }),
           createdate: at(deal.created_days_ago, 2),
           closedate: closed ? at(deal.closed_days_ago ?? 0, 1) : new Date(now.getTime() + (deal.close_in_days ?? 30) * DAY_MS).toISOString(),
           hs_is_closed: String(closed),

@@ -3,6 +3,12 @@ import { rpcOne } from '@jbot/core';
 import { day, instant, numberOrNull, stringRecord, text } from '../sample/row-values.js';
 import { CLOSED_STAGES, type CrmConnector, type Deal } from './crm-connector.js';
 
+// An empty or whitespace-only text field counts as unset, as HubSpot's UI shows it.
+function blankToNull(value: unknown): string | null {
+  const raw = text(value);
+  return raw === null || raw.trim() === '' ? null : raw;
+}
+
 /**
  * The CRM over the sample company's tables. Writes go through SQL functions that key each
  * side effect on its idempotency key, so a retried approval sends one email and applies one update.
@@ -30,11 +36,16 @@ export function createSampleCrmConnector(db: Db): CrmConnector {
           isClosed: CLOSED_STAGES.has(stage),
           isClosedWon: stage === 'closedwon',
           lastActivityAt: instant(row['last_activity_at']),
+          closeDate: row['close_date'] === null ? null : day(row['close_date']),
+          nextStep: blankToNull(row['next_step']),
+          closedLostReason: blankToNull(row['closed_lost_reason']),
           properties: {
             ...properties,
             dealname: String(row['name']),
             dealstage: stage,
             ...(row['close_date'] === null ? {} : { closedate: day(row['close_date']) }),
+            ...(blankToNull(row['next_step']) === null ? {} : { hs_next_step: String(row['next_step']) }),
+            ...(blankToNull(row['closed_lost_reason']) === null ? {} : { closed_lost_reason: String(row['closed_lost_reason']) }),
           },
         };
       });
@@ -80,6 +91,17 @@ export function createSampleCrmConnector(db: Db): CrmConnector {
         applied: row['applied'] === true,
         properties: { ...stringRecord(row['properties']), dealstage: String(row['stage']) },
       };
+    },
+    async createTask(input) {
+      const row = await rpcOne(db, 'sample_crm_create_task', {
+        p_idempotency_key: input.idempotencyKey,
+        p_deal_id: input.dealId,
+        p_owner_id: input.ownerId,
+        p_subject: input.subject,
+        p_body: input.body,
+        p_due_at: input.dueAt,
+      });
+      return { taskId: String(row['task_id']), created: row['created'] === true };
     },
   };
 }

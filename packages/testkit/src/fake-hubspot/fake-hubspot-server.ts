@@ -26,6 +26,8 @@ export interface FakeHubSpot {
   sideEffects: FakeHubSpotSideEffect[];
   /** Emails created, in order. */
   emailsCreated(): FakeHubSpotObject[];
+  /** Tasks created, in order. */
+  tasksCreated(): FakeHubSpotObject[];
   /** Updates applied to deals, in order. */
   dealUpdates(): FakeHubSpotSideEffect[];
   /** Fail the next request that matches. */
@@ -114,6 +116,9 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
           associations?: Array<{ to: { id: string }; types: Array<{ associationTypeId: number }> }>;
         };
         if (request.properties === undefined) throw new HttpError(400, 'Invalid input JSON: properties is required');
+        // HubSpot refuses a task without its due date (hs_timestamp is required on tasks).
+        if (type === 'tasks' && (request.properties['hs_timestamp'] ?? '') === '')
+          throw new HttpError(400, 'Property values were not valid: [{"isValid":false,"message":"hs_timestamp is required","name":"hs_timestamp"}]');
         const created = store.create(type, request.properties, request.associations);
         return { status: 201, body: store.render(type, created, undefined) };
       }
@@ -181,6 +186,11 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
       store.sideEffects
         .filter((effect) => effect.kind === 'create' && effect.objectType === 'emails')
         .map((effect) => store.table('emails').get(effect.objectId))
+        .filter((object): object is FakeHubSpotObject => object !== undefined),
+    tasksCreated: () =>
+      store.sideEffects
+        .filter((effect) => effect.kind === 'create' && effect.objectType === 'tasks')
+        .map((effect) => store.table('tasks').get(effect.objectId))
         .filter((object): object is FakeHubSpotObject => object !== undefined),
     dealUpdates: () => store.sideEffects.filter((effect) => effect.kind === 'update' && effect.objectType === 'deals'),
     failNext: (fault) => faults.push(fault),

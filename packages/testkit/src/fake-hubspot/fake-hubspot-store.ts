@@ -23,10 +23,19 @@ export interface FakeHubSpotSeed {
 }
 
 // HubSpot's plural object type → the singular used in association type names (deal_to_contact).
-const SINGULAR: Record<string, string> = { deals: 'deal', contacts: 'contact', emails: 'email', companies: 'company', notes: 'note' };
+const SINGULAR: Record<string, string> = { deals: 'deal', contacts: 'contact', emails: 'email', companies: 'company', notes: 'note', tasks: 'task' };
 
-/** Association type ids from an email/note to other objects, as HubSpot defines them. */
-const ASSOCIATION_TARGETS: Record<number, string> = { 210: 'deals', 198: 'contacts', 186: 'companies', 214: 'deals', 202: 'contacts' };
+/** Association type ids from an email/note/task to other objects, as HubSpot defines them. */
+const ASSOCIATION_TARGETS: Record<number, string> = {
+  210: 'deals',
+  198: 'contacts',
+  186: 'companies',
+  214: 'deals',
+  202: 'contacts',
+  216: 'deals',
+  204: 'contacts',
+  192: 'companies',
+};
 
 /** The fake's in-memory CRM. */
 export class FakeHubSpotStore {

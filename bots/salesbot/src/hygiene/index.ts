@@ -1,0 +1,1 @@
+export { createHygieneTasks, type HygieneTasksDraft, type CreateHygieneTasksResult } from './create-hygiene-tasks.js';
