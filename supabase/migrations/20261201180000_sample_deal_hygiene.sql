@@ -6,15 +6,15 @@ alter table sample_deals
   add column next_step text,
   add column closed_lost_reason text;
 
--- Tasks for deal owners (HubSpot: a task associated with the deal). No foreign key to
--- sample_deals, so the original loader's TRUNCATE of sample_deals still runs; the create
--- function checks the deal instead.
+-- Tasks for deal owners (HubSpot: a task associated with the deal). No foreign keys to
+-- sample_deals or sample_owners, so the original loader's TRUNCATE still runs; the create
+-- function checks the deal and owner instead.
 create table sample_tasks (
   id bigint generated always as identity primary key,
   -- Null for tasks that came with the data; unique so an approval's task exists once.
   idempotency_key text unique,
   deal_id text not null,
-  owner_id text references sample_owners (id) on delete set null,
+  owner_id text,
   subject text not null,
   body text not null,
   status text not null default 'NOT_STARTED',

@@ -31,8 +31,7 @@ export function localDay(now: Date, zone: string): string {
 }
 
 function defectsOf(deal: Deal, today: string): Array<{ kind: DealDefectKind; detail: string }> {
-  if (deal.stage === 'closedlost')
-    return deal.closedLostReason === null ? [{ kind: 'closed_lost_no_reason', detail: 'closed lost without a reason' }] : [];
+  if (deal.stage === 'closedlost') return deal.closedLostReason === null ? [{ kind: 'closed_lost_no_reason', detail: 'closed lost without a reason' }] : [];
   if (deal.isClosed) return [];
   const found: Array<{ kind: DealDefectKind; detail: string }> = [];
   if (deal.closeDate !== null && deal.closeDate < today) found.push({ kind: 'past_close_date', detail: `close date ${deal.closeDate} has passed` });
@@ -124,7 +123,11 @@ export async function runDealHygiene(
   const outcome = await reportFindings(context, {
     findings: defects,
     noun: 'deal defect',
-    message: (findings) => ({ title: `Deal hygiene: ${findings.length} defect${findings.length === 1 ? '' : 's'} to fix`, text: hygieneMessage(findings), kind: 'note' }),
+    message: (findings) => ({
+      title: `Deal hygiene: ${findings.length} defect${findings.length === 1 ? '' : 's'} to fix`,
+      text: hygieneMessage(findings),
+      kind: 'note',
+    }),
     nothingLine: 'Every open deal has a future close date, an amount, a next step and an owner; every lost deal has a reason.',
   });
   let approvalId: string | null = null;
@@ -132,7 +135,14 @@ export async function runDealHygiene(
   if (defects.length > 0) {
     const draft: HygieneTasksDraft = {
       due_at: new Date(now.getTime() + DAY_MS).toISOString(),
-      tasks: defects.map((defect) => ({ deal_id: defect.deal_id, deal: defect.deal, kind: defect.kind, owner_id: defect.owner_id, owner: defect.owner, ...taskText(defect) })),
+      tasks: defects.map((defect) => ({
+        deal_id: defect.deal_id,
+        deal: defect.deal,
+        kind: defect.kind,
+        owner_id: defect.owner_id,
+        owner: defect.owner,
+        ...taskText(defect),
+      })),
     };
     const owners = new Set(defects.map((defect) => defect.owner)).size;
     const { approval, created } = await context.approvals.request({

@@ -5,7 +5,15 @@ import { probeFailure, type Db, type Logger, type ServiceProbe } from '@jbot/cor
 import { ConnectorError } from '../connector-error.js';
 import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
 import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
-import { CLOSED_STAGES, type CreateTaskResult, type CrmConnector, type Deal, type DealOwner, type SendEmailResult, type UpdateDealResult } from './crm-connector.js';
+import {
+  CLOSED_STAGES,
+  type CreateTaskResult,
+  type CrmConnector,
+  type Deal,
+  type DealOwner,
+  type SendEmailResult,
+  type UpdateDealResult,
+} from './crm-connector.js';
 
 /** Deal properties the fleet reads. `notes_last_updated` is HubSpot's "Last Activity Date". */
 export const HUBSPOT_DEAL_PROPERTIES = [
