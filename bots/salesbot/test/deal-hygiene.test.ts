@@ -130,7 +130,12 @@ describe('salesbot deal-hygiene', () => {
     expect(text.indexOf('**Unassigned**')).toBeGreaterThan(text.indexOf('**Maya Okafor**'));
 
     const approval = await getApproval(db, first.detail.approvalId ?? '');
-    expect(approval).toMatchObject({ action: 'create_hygiene_tasks', status: 'pending', bot: 'salesbot' });
+    expect(approval).toMatchObject({
+      action: 'create_hygiene_tasks',
+      status: 'pending',
+      bot: 'salesbot',
+      title: 'Create 6 HubSpot hygiene tasks for 2 owners and 1 unassigned',
+    });
     expect((approval?.draft as { tasks: unknown[] }).tasks).toHaveLength(6);
 
     const again = await run('hygiene-2', false, first.fingerprint);

@@ -71,7 +71,7 @@ export async function findDealDefects(connectors: Pick<Connectors, 'crm'>, today
   );
 }
 
-const money = (amount: number | null) => (amount === null ? 'no amount' : `$${amount.toLocaleString('en-US', { maximumFractionDigits: 0 })}`);
+const money = (amount: number) => `$${amount.toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
 
 /** The #sales-bot post: one line per defect, grouped by owner. */
 export function hygieneMessage(defects: readonly DealDefect[]): string {
@@ -82,7 +82,7 @@ export function hygieneMessage(defects: readonly DealDefect[]): string {
       owner = defect.owner;
       lines.push(`${lines.length === 0 ? '' : '\n'}**${owner}**`);
     }
-    lines.push(`• ${defect.deal} (${money(defect.amount)}): ${defect.detail}`);
+    lines.push(`• ${defect.deal}${defect.amount === null ? '' : ` (${money(defect.amount)})`}: ${defect.detail}`);
   }
   lines.push('', 'Approve to create one HubSpot task per line for its owner.');
   return lines.join('\n');
@@ -144,10 +144,14 @@ export async function runDealHygiene(
         ...taskText(defect),
       })),
     };
-    const owners = new Set(defects.map((defect) => defect.owner)).size;
+    const owners = new Set(defects.flatMap((defect) => (defect.owner_id === null ? [] : [defect.owner_id]))).size;
+    const unassigned = defects.filter((defect) => defect.owner_id === null).length;
+    const forWhom = [...(owners === 0 ? [] : [`${owners} owner${owners === 1 ? '' : 's'}`]), ...(unassigned === 0 ? [] : [`${unassigned} unassigned`])].join(
+      ' and ',
+    );
     const { approval, created } = await context.approvals.request({
       action: createHygieneTasks,
-      title: `Create ${defects.length} HubSpot hygiene task${defects.length === 1 ? '' : 's'} for ${owners} owner${owners === 1 ? '' : 's'}`,
+      title: `Create ${defects.length} HubSpot hygiene task${defects.length === 1 ? '' : 's'} for ${forWhom}`,
       draft,
       requestKey: `deal-hygiene:${fingerprintOf(defects.map((defect) => [defect.deal_id, defect.kind]))}`,
     });
