@@ -2,4 +2,16 @@ export { sysbot } from './bot.js';
 export { costWatchdog, type SpendLine } from './jobs/cost-watchdog.js';
 export { fleetMonitor } from './jobs/fleet-monitor.js';
 export { postFleetEvent, fleetEventLine } from './fleet-events.js';
-export { botUnhealthy, signalTypes } from './signals.js';
+export { botUnhealthy, jobStale, signalTypes } from './signals.js';
+export {
+  cronGapWatch,
+  defineCronGapWatch,
+  findCronGaps,
+  cronGapLine,
+  rosterJobRegistry,
+  cronGapWatchSettings,
+  type RegisteredJob,
+  type JobRegistry,
+  type CronGapFinding,
+} from './jobs/cron-gap-watch.js';
+export { answerOperator } from './operator-replies.js';

@@ -11,11 +11,34 @@ export const botUnhealthy = defineSignalType({
   schema: z.object({ bot: z.string(), host: z.string().optional(), reason: z.string(), seconds_since_seen: z.number().optional() }),
 });
 
+/**
+ * A scheduled job that is not doing its work (cron-gap-watch): no success for two ticks (alert),
+ * runs creeping toward their timeout (warning), or a registered job no host runs (alert).
+ */
+export const jobStale = defineSignalType({
+  type: 'job_stale',
+  description: 'A scheduled job has not succeeded for its last ticks, runs close to its timeout, or runs on no host',
+  defaultSeverity: 'alert',
+  schema: z.object({
+    bot: z.string(),
+    job: z.string(),
+    last_success_at: z.string().nullable(),
+    ticks_missed: z.number().int().nonnegative(),
+    kind: z.enum(['stale', 'slow', 'unhosted']).default('stale'),
+    schedule: z.string().optional(),
+    last_status: z.string().nullable().optional(),
+    last_error: z.string().nullable().optional(),
+    p95_ms: z.number().optional(),
+    timeout_ms: z.number().optional(),
+  }),
+});
+
 /** Every type sysbot introduces. */
-export const signalTypes = [botUnhealthy];
+export const signalTypes = [botUnhealthy, jobStale];
 
 declare module '@jbot/core' {
   interface SignalPayloads {
     bot_unhealthy: z.output<typeof botUnhealthy.schema>;
+    job_stale: z.output<typeof jobStale.schema>;
   }
 }
