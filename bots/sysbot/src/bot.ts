@@ -1,5 +1,6 @@
 import { defineBot } from '@jbot/core';
 import { postFleetEvent } from './fleet-events.js';
+import { approvalAudit } from './jobs/approval-audit.js';
 import { costWatchdog } from './jobs/cost-watchdog.js';
 import { cronGapWatch } from './jobs/cron-gap-watch.js';
 import { fleetMonitor } from './jobs/fleet-monitor.js';
@@ -9,7 +10,7 @@ import { signalTypes } from './signals.js';
 /** sysbot — fleet monitor and cost watchdog: heartbeats, failing and missed jobs, LLM spend against budget. */
 export const sysbot = defineBot({
   name: 'sysbot',
-  jobs: [fleetMonitor, costWatchdog, cronGapWatch],
+  jobs: [fleetMonitor, costWatchdog, cronGapWatch, approvalAudit],
   signalTypes,
   // The fleet's own health, one line per event on #sys-bot.
   // The operator's reply to a sysbot escalation: explain the finding, or act on it ("run it").

@@ -2,7 +2,7 @@ export { sysbot } from './bot.js';
 export { costWatchdog, type SpendLine } from './jobs/cost-watchdog.js';
 export { fleetMonitor } from './jobs/fleet-monitor.js';
 export { postFleetEvent, fleetEventLine } from './fleet-events.js';
-export { botUnhealthy, jobStale, signalTypes } from './signals.js';
+export { approvalExecutionIssue, botUnhealthy, jobStale, signalTypes } from './signals.js';
 export {
   cronGapWatch,
   defineCronGapWatch,
@@ -15,3 +15,4 @@ export {
   type CronGapFinding,
 } from './jobs/cron-gap-watch.js';
 export { answerOperator } from './operator-replies.js';
+export { approvalAudit, approvalAuditSettings, approvalIssueLine, runApprovalAudit, type ApprovalIssue } from './jobs/approval-audit.js';

@@ -1,8 +1,10 @@
-import { runOnce, type BotContext, type OperatorInstruction } from '@jbot/core';
-import { jobStale } from './signals.js';
+import { getApproval, retryApproval, runOnce, type BotContext, type OperatorInstruction } from '@jbot/core';
+import { approvalExecutionIssue, jobStale } from './signals.js';
 
 // "run it", "retry", "re-run now": the operator asks for the stale job to be run now.
 const RERUN = /\b(re-?run|retry|run (it|now|again)|kick)\b/i;
+// "retry", "try again": the operator asks for a failed approval to be executed again.
+const RETRY = /\b(retry|try (it )?again|re-?execute)\b/i;
 
 interface RunRow {
   [column: string]: unknown;
@@ -14,7 +16,9 @@ interface RunRow {
 /**
  * sysbot's answer to the operator's reply on one of its escalations. A stale job: "run it" asks
  * its bot to run it now (once per reply, however often the reply is redelivered); anything else
- * explains the finding with the job's latest runs, so the operator sees why it was raised.
+ * explains the finding with the job's latest runs, so the operator sees why it was raised. An
+ * approval issue: "retry" retries a failed approval (the ledger repeats nothing already done);
+ * anything else explains it with the approval's current state.
  */
 export async function answerOperator(instruction: OperatorInstruction, context: BotContext): Promise<string> {
   if (instruction.signalId === null) return 'reply to one of my alerts (a stale job, a stuck approval) and I will explain it or act on it';
@@ -50,5 +54,38 @@ export async function answerOperator(instruction: OperatorInstruction, context: 
           : `no live host lists it: deploy ${payload.bot} with this job (fleet status shows where it runs)`;
     return `${target}: ${why}. Latest runs: ${recent}.${payload.kind === 'unhosted' ? '' : ' Reply "run it" and I will ask the bot to run it now.'}`;
   }
+  if (signal['signal_type'] === approvalExecutionIssue.type)
+    return answerApprovalIssue(approvalExecutionIssue.schema.parse(signal['payload']), instruction, context);
   return `noted — ${String(signal['signal_type'])} (${String(signal['severity'])}): ${JSON.stringify(signal['payload']).slice(0, 400)}`;
+}
+
+async function answerApprovalIssue(
+  payload: ReturnType<typeof approvalExecutionIssue.schema.parse>,
+  instruction: OperatorInstruction,
+  context: BotContext,
+): Promise<string> {
+  if (payload.approval_id === null)
+    return `${payload.detail ?? `effect ${payload.effect_key ?? '?'}`}: no approval allowed it. Find who ran it (the key is ${payload.effect_key ?? '?'} in ${payload.ledger ?? 'the ledger'}) and undo it at the vendor; sysbot cannot undo it`;
+  const approval = await getApproval(context.db, payload.approval_id);
+  if (approval === null) return `approval ${payload.approval_id} is no longer in the brain; nothing to act on`;
+  const name = `${approval.bot} ${approval.action} ${approval.id.slice(0, 8)} "${approval.title}"`;
+  if (RETRY.test(instruction.text)) {
+    const retried = await retryApproval(context.db, { approvalId: approval.id, retriedBy: `operator:${instruction.senderId}` });
+    return `${name}: ${retried.reason}`;
+  }
+  const state = [
+    `now ${approval.status}`,
+    approval.decidedBy === null
+      ? null
+      : `decided by ${approval.decidedBy}${approval.decidedAt === null ? '' : ` at ${new Date(approval.decidedAt).toISOString()}`}`,
+    `${approval.attempts} attempt${approval.attempts === 1 ? '' : 's'}`,
+    approval.error === null ? null : `last error: ${approval.error.slice(0, 200)}`,
+  ].filter((part) => part !== null);
+  const next =
+    approval.status === 'failed'
+      ? ' Reply "retry" and its bot runs it again (nothing already done is repeated).'
+      : payload.kind === 'stuck'
+        ? ` Check that ${approval.bot} is running (fleet status); it picks the approval up when it is.`
+        : '';
+  return `${name} — ${payload.kind}: ${payload.detail ?? ''}. ${state.join(', ')}.${next}`;
 }

@@ -33,12 +33,35 @@ export const jobStale = defineSignalType({
   }),
 });
 
+/**
+ * An approval that did not do what it said exactly once (approval-audit): stuck, failed, a
+ * ledger that disagrees, or an effect no decision allowed (critical).
+ */
+export const approvalExecutionIssue = defineSignalType({
+  type: 'approval_execution_issue',
+  description: 'An approval is stuck or failed, its ledger disagrees, or an effect happened without an approval',
+  defaultSeverity: 'alert',
+  schema: z.object({
+    // Null for an effect with no approval behind it.
+    approval_id: z.string().uuid().nullable(),
+    bot: z.string(),
+    action: z.string().nullable(),
+    kind: z.enum(['stuck', 'failed', 'ledger_mismatch', 'unauthorised']),
+    title: z.string().nullable().optional(),
+    status: z.string().optional(),
+    detail: z.string().optional(),
+    effect_key: z.string().nullable().optional(),
+    ledger: z.string().nullable().optional(),
+  }),
+});
+
 /** Every type sysbot introduces. */
-export const signalTypes = [botUnhealthy, jobStale];
+export const signalTypes = [botUnhealthy, jobStale, approvalExecutionIssue];
 
 declare module '@jbot/core' {
   interface SignalPayloads {
     bot_unhealthy: z.output<typeof botUnhealthy.schema>;
     job_stale: z.output<typeof jobStale.schema>;
+    approval_execution_issue: z.output<typeof approvalExecutionIssue.schema>;
   }
 }

@@ -147,7 +147,7 @@ describe('sysbot cron-gap-watch', () => {
 
   it('the operator\'s reply explains the gap with the latest runs; "run it" asks the bot for a run once', async () => {
     const [signal] = await sql`select id from bot_signals where signal_type = 'job_stale' and payload->>'kind' = 'stale'`;
-    const context = services().context(new AbortController().signal, silent, {});
+    const context = services().context(new AbortController().signal, silent, { job: 'operator', runId: 'o' });
     const instruction = (text: string, operatorMessageId: string): OperatorInstruction => ({
       text,
       operatorMessageId,
