@@ -2,7 +2,7 @@ export { sysbot } from './bot.js';
 export { costWatchdog, type SpendLine } from './jobs/cost-watchdog.js';
 export { fleetMonitor } from './jobs/fleet-monitor.js';
 export { postFleetEvent, fleetEventLine } from './fleet-events.js';
-export { approvalExecutionIssue, botUnhealthy, jobStale, signalTypes } from './signals.js';
+export { approvalExecutionIssue, botUnhealthy, jobStale, llmAnomaly, signalTypes } from './signals.js';
 export {
   cronGapWatch,
   defineCronGapWatch,
@@ -16,3 +16,12 @@ export {
 } from './jobs/cron-gap-watch.js';
 export { answerOperator } from './operator-replies.js';
 export { approvalAudit, approvalAuditSettings, approvalIssueLine, runApprovalAudit, type ApprovalIssue } from './jobs/approval-audit.js';
+export {
+  llmUsageAnomaly,
+  findLlmAnomalies,
+  llmAnomalyLine,
+  llmUsageAnomalySettings,
+  runLlmUsageAnomaly,
+  type LlmAnomaly,
+  type JobHourUsage,
+} from './jobs/llm-usage-anomaly.js';

@@ -1,10 +1,12 @@
-import { getApproval, retryApproval, runOnce, type BotContext, type OperatorInstruction } from '@jbot/core';
-import { approvalExecutionIssue, jobStale } from './signals.js';
+import { getApproval, LLM_KILL_SWITCH_KEY, retryApproval, runOnce, type BotContext, type OperatorInstruction } from '@jbot/core';
+import { approvalExecutionIssue, jobStale, llmAnomaly } from './signals.js';
 
 // "run it", "retry", "re-run now": the operator asks for the stale job to be run now.
 const RERUN = /\b(re-?run|retry|run (it|now|again)|kick)\b/i;
 // "retry", "try again": the operator asks for a failed approval to be executed again.
 const RETRY = /\b(retry|try (it )?again|re-?execute)\b/i;
+// "kill switch", "stop the llm": the operator stops every model call in the fleet (drafts fall back to templates).
+const KILL_SWITCH = /\b(kill[- ]?switch|stop (all |the )?(llm|model|ai)( calls)?)\b/i;
 
 interface RunRow {
   [column: string]: unknown;
@@ -18,7 +20,8 @@ interface RunRow {
  * its bot to run it now (once per reply, however often the reply is redelivered); anything else
  * explains the finding with the job's latest runs, so the operator sees why it was raised. An
  * approval issue: "retry" retries a failed approval (the ledger repeats nothing already done);
- * anything else explains it with the approval's current state.
+ * anything else explains it with the approval's current state. An LLM anomaly: "kill switch"
+ * turns the fleet's LLM kill switch on (core has no per-job switch yet); anything else explains it.
  */
 export async function answerOperator(instruction: OperatorInstruction, context: BotContext): Promise<string> {
   if (instruction.signalId === null) return 'reply to one of my alerts (a stale job, a stuck approval) and I will explain it or act on it';
@@ -56,6 +59,7 @@ export async function answerOperator(instruction: OperatorInstruction, context: 
   }
   if (signal['signal_type'] === approvalExecutionIssue.type)
     return answerApprovalIssue(approvalExecutionIssue.schema.parse(signal['payload']), instruction, context);
+  if (signal['signal_type'] === llmAnomaly.type) return answerLlmAnomaly(llmAnomaly.schema.parse(signal['payload']), instruction, context);
   return `noted — ${String(signal['signal_type'])} (${String(signal['severity'])}): ${JSON.stringify(signal['payload']).slice(0, 400)}`;
 }
 
@@ -88,4 +92,21 @@ async function answerApprovalIssue(
         ? ` Check that ${approval.bot} is running (fleet status); it picks the approval up when it is.`
         : '';
   return `${name} — ${payload.kind}: ${payload.detail ?? ''}. ${state.join(', ')}.${next}`;
+}
+
+async function answerLlmAnomaly(payload: ReturnType<typeof llmAnomaly.schema.parse>, instruction: OperatorInstruction, context: BotContext): Promise<string> {
+  const target = `${payload.bot}/${payload.job}`;
+  if (KILL_SWITCH.test(instruction.text)) {
+    await context.db.rpc('set_fleet_setting', {
+      p_key: LLM_KILL_SWITCH_KEY,
+      p_value: { enabled: true },
+      p_updated_by: `operator:${instruction.senderId} via sysbot`,
+    });
+    return `LLM kill switch on for the whole fleet (because of ${target}): no model calls until \`pnpm fleet llm on\`; drafts fall back to labelled templates`;
+  }
+  const why =
+    payload.kind === 'steps'
+      ? `run ${payload.run_id ?? '?'} made ${payload.run_calls ?? '?'} model calls in one hour`
+      : `${payload.tokens_hour} tokens in the hour from ${payload.hour_start ?? '?'} against a busiest hour of ${payload.baseline} over its history`;
+  return `${target}: ${why}, $${payload.cost_usd.toFixed(4)}. The daily cap still stops it at the limit. Reply "kill switch" to stop every model call in the fleet now.`;
 }

@@ -55,13 +55,33 @@ export const approvalExecutionIssue = defineSignalType({
   }),
 });
 
+/** A job's model use ran away (llm-usage-anomaly): far above its own busiest hour, or a run that keeps calling. */
+export const llmAnomaly = defineSignalType({
+  type: 'llm_anomaly',
+  description: "A job's LLM use in the last hour is far above its history, or one run made runaway model calls",
+  defaultSeverity: 'alert',
+  schema: z.object({
+    bot: z.string(),
+    job: z.string(),
+    tokens_hour: z.number().nonnegative(),
+    baseline: z.number().nonnegative(),
+    cost_usd: z.number().nonnegative(),
+    kind: z.enum(['tokens', 'steps']).default('tokens'),
+    calls: z.number().int().nonnegative().optional(),
+    run_id: z.string().nullable().optional(),
+    run_calls: z.number().int().nonnegative().optional(),
+    hour_start: z.string().optional(),
+  }),
+});
+
 /** Every type sysbot introduces. */
-export const signalTypes = [botUnhealthy, jobStale, approvalExecutionIssue];
+export const signalTypes = [botUnhealthy, jobStale, approvalExecutionIssue, llmAnomaly];
 
 declare module '@jbot/core' {
   interface SignalPayloads {
     bot_unhealthy: z.output<typeof botUnhealthy.schema>;
     job_stale: z.output<typeof jobStale.schema>;
     approval_execution_issue: z.output<typeof approvalExecutionIssue.schema>;
+    llm_anomaly: z.output<typeof llmAnomaly.schema>;
   }
 }

@@ -36,14 +36,18 @@ export function approvalIssueLine(issue: ApprovalIssue): string {
   return `${issue.kind === 'unauthorised' ? '🔴 ' : ''}${issue.kind}: ${which}${title} — ${issue.detail}`;
 }
 
+const issueKey = (issue: ApprovalIssue) => `${issue.kind} ${issue.approval_id ?? issue.effect_key ?? ''}`;
+
 /** Run the audit once: read the issues, signal each (once a day while it lasts), post on change. */
 export async function runApprovalAudit(context: BotContext & JobRunInfo, config: ApprovalAuditConfig) {
   const now = context.scheduledFor;
-  const issues = await context.db.rpc<ApprovalIssue>('approval_audit', {
+  const rows = await context.db.rpc<ApprovalIssue>('approval_audit', {
     p_since: new Date(now.getTime() - config.APPROVAL_AUDIT_LOOKBACK_DAYS * DAY_MS).toISOString(),
     p_now: now.toISOString(),
     p_approved_grace_seconds: config.APPROVAL_AUDIT_APPROVED_GRACE_MINUTES * 60,
   });
+  // A stable order, so the same set has the same fingerprint.
+  const issues = [...rows].sort((left, right) => issueKey(left).localeCompare(issueKey(right)));
   for (const issue of issues) {
     await context.signals.emit(
       'approval_execution_issue',
