@@ -1,5 +1,5 @@
 import { getApproval, LLM_KILL_SWITCH_KEY, retryApproval, runOnce, type BotContext, type OperatorInstruction } from '@jbot/core';
-import { approvalExecutionIssue, jobStale, llmAnomaly } from './signals.js';
+import { approvalExecutionIssue, brainDegraded, jobStale, llmAnomaly } from './signals.js';
 
 // "run it", "retry", "re-run now": the operator asks for the stale job to be run now.
 const RERUN = /\b(re-?run|retry|run (it|now|again)|kick)\b/i;
@@ -22,6 +22,7 @@ interface RunRow {
  * approval issue: "retry" retries a failed approval (the ledger repeats nothing already done);
  * anything else explains it with the approval's current state. An LLM anomaly: "kill switch"
  * turns the fleet's LLM kill switch on (core has no per-job switch yet); anything else explains it.
+ * A brain problem: the finding, and the same check read again now (so "is it still bad?" has an answer).
  */
 export async function answerOperator(instruction: OperatorInstruction, context: BotContext): Promise<string> {
   if (instruction.signalId === null) return 'reply to one of my alerts (a stale job, a stuck approval) and I will explain it or act on it';
@@ -60,6 +61,7 @@ export async function answerOperator(instruction: OperatorInstruction, context: 
   if (signal['signal_type'] === approvalExecutionIssue.type)
     return answerApprovalIssue(approvalExecutionIssue.schema.parse(signal['payload']), instruction, context);
   if (signal['signal_type'] === llmAnomaly.type) return answerLlmAnomaly(llmAnomaly.schema.parse(signal['payload']), instruction, context);
+  if (signal['signal_type'] === brainDegraded.type) return answerBrainDegraded(brainDegraded.schema.parse(signal['payload']), context);
   return `noted — ${String(signal['signal_type'])} (${String(signal['severity'])}): ${JSON.stringify(signal['payload']).slice(0, 400)}`;
 }
 
@@ -109,4 +111,33 @@ async function answerLlmAnomaly(payload: ReturnType<typeof llmAnomaly.schema.par
       ? `run ${payload.run_id ?? '?'} made ${payload.run_calls ?? '?'} model calls in one hour`
       : `${payload.tokens_hour} tokens in the hour from ${payload.hour_start ?? '?'} against a busiest hour of ${payload.baseline} over its history`;
   return `${target}: ${why}, $${payload.cost_usd.toFixed(4)}. The daily cap still stops it at the limit. Reply "kill switch" to stop every model call in the fleet now.`;
+}
+
+// What to do about each brain check.
+const BRAIN_ADVICE: Record<string, string> = {
+  size: 'prune old rows (cron_runs, channel_messages, llm_usage) or move to a larger plan',
+  connections: 'lower DATABASE_POOL_MAX per bot or use the Supabase session pooler',
+  long_query: 'find it in pg_stat_activity and cancel it with pg_cancel_backend(pid) if it is stuck',
+  pending_receipts: 'check that the consuming bots run (`pnpm fleet status`); they drain the backlog when they do',
+  oldest_pending: 'check that the consuming bots run (`pnpm fleet status`); they drain the backlog when they do',
+  dead_letters: '`pnpm fleet signals` shows the deliveries that gave up and their errors',
+};
+
+async function answerBrainDegraded(payload: ReturnType<typeof brainDegraded.schema.parse>, context: BotContext): Promise<string> {
+  const [now] = await context.db.rpc<{
+    database_bytes: number;
+    connections: number;
+    max_connections: number;
+    pending_receipts: number;
+    long_queries: number;
+    dead_receipts: number;
+  }>('brain_health', {
+    p_long_query_seconds: payload.check === 'long_query' ? payload.threshold : 300,
+    p_dead_since: new Date(Date.now() - 86_400_000).toISOString(),
+  });
+  const current =
+    now === undefined
+      ? ''
+      : ` Now: ${Math.round(Number(now.database_bytes) / 1048576)} MB, ${now.connections} of ${now.max_connections} connections, ${now.long_queries} long quer${now.long_queries === 1 ? 'y' : 'ies'}, ${now.pending_receipts} deliveries waiting, ${now.dead_receipts} dead in 24 h.`;
+  return `brain ${payload.check}: ${payload.detail ?? `${payload.value} against ${payload.threshold}`}.${current} What to do: ${BRAIN_ADVICE[payload.check] ?? 'see fleet status'}.`;
 }

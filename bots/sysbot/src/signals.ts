@@ -74,8 +74,21 @@ export const llmAnomaly = defineSignalType({
   }),
 });
 
+/** The shared brain itself is in trouble (db-health): size, connections, a long query, a signal backlog, dead letters. */
+export const brainDegraded = defineSignalType({
+  type: 'brain_degraded',
+  description: 'The shared brain is near its size plan or connection limit, has a long-running query, a signal backlog or dead letters',
+  defaultSeverity: 'alert',
+  schema: z.object({
+    check: z.enum(['size', 'connections', 'long_query', 'pending_receipts', 'oldest_pending', 'dead_letters']),
+    value: z.number(),
+    threshold: z.number(),
+    detail: z.string().optional(),
+  }),
+});
+
 /** Every type sysbot introduces. */
-export const signalTypes = [botUnhealthy, jobStale, approvalExecutionIssue, llmAnomaly];
+export const signalTypes = [botUnhealthy, jobStale, approvalExecutionIssue, llmAnomaly, brainDegraded];
 
 declare module '@jbot/core' {
   interface SignalPayloads {
@@ -83,5 +96,6 @@ declare module '@jbot/core' {
     job_stale: z.output<typeof jobStale.schema>;
     approval_execution_issue: z.output<typeof approvalExecutionIssue.schema>;
     llm_anomaly: z.output<typeof llmAnomaly.schema>;
+    brain_degraded: z.output<typeof brainDegraded.schema>;
   }
 }
