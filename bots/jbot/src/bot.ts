@@ -2,8 +2,10 @@ import { defineBot, settingsFrom, type Env } from '@jbot/core';
 import { escalateSignal } from './escalate-signal.js';
 import { offerApproval } from './offer-approval.js';
 import { loadJbotConfig, type JbotConfig } from './jbot-config.js';
+import { approvalNudge } from './jobs/approval-nudge.js';
 import { dailyDigest } from './jobs/daily-digest.js';
 import { morningBrief } from './jobs/morning-brief.js';
+import { openLoops } from './jobs/open-loops.js';
 import { llmRouter } from './llm-router.js';
 import type { MessageRouter } from './routing.js';
 import { signalTypes } from './signals.js';
@@ -43,7 +45,7 @@ export function createJbot(options: JbotOptions = {}) {
   return defineBot<JbotConfig>({
     name: 'jbot',
     settings: settingsFrom((env) => loadJbotConfig(options.env ?? env)),
-    jobs: [morningBrief, dailyDigest],
+    jobs: [morningBrief, dailyDigest, approvalNudge, openLoops],
     signalTypes,
     // Every signal of the fleet goes through the routing rules, except approval requests, which
     // are offered with Approve / Reject buttons instead of a line.

@@ -14,5 +14,7 @@ export {
 } from './routing.js';
 export { queueMorningBrief, morningBrief, BRIEF_MAX_ITEMS } from './jobs/morning-brief.js';
 export { dailyDigest } from './jobs/daily-digest.js';
+export { approvalNudge, approvalNudgeSettings, chooseNudges, runApprovalNudge, type NudgeFinding } from './jobs/approval-nudge.js';
+export { openLoops, openLoopsSettings, findOpenLoops, runOpenLoops, type OpenLoop } from './jobs/open-loops.js';
 export type { TelegramService } from './telegram-service.js';
 export { llmRouter } from './llm-router.js';
