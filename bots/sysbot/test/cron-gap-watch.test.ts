@@ -171,6 +171,33 @@ describe('sysbot cron-gap-watch', () => {
     ]);
   });
 
+  it("a scheduler on a simulated clock (the bench's day) does not count the jump from the host's start as missed ticks", async () => {
+    // jbot started a minute ago on the brain's clock; the scheduler's clock says three days later.
+    await db.rpc('beat_heartbeat', {
+      p_bot: 'jbot',
+      p_host: 'vps-1',
+      p_pid: 1001,
+      p_version: 'test',
+      p_started_at: new Date(Date.now() - 60_000).toISOString(),
+      p_status: 'running',
+      p_detail: { jobs: ['morning-brief'] },
+    });
+    const simulated = defineCronGapWatch(async () => [{ bot: 'jbot', job: 'morning-brief', schedule: '30 7 * * *', timeoutMs: 60_000 }]);
+    const context = services().context(new AbortController().signal, silent, { job: 'cron-gap-watch', runId: 's' });
+    const result = (await simulated.run({
+      ...context,
+      config,
+      job: 'cron-gap-watch',
+      runId: 's',
+      scheduledFor: new Date(now.getTime() + 3 * 86_400_000),
+      attempt: 1,
+      manual: true,
+      idempotencyKey: 'k',
+      lastRun: async () => null,
+    })) as { detail: { gaps: string[] } };
+    expect(result.detail.gaps).toEqual([]);
+  });
+
   it('once the job succeeds on its latest tick (not a manual run) the gap is gone', async () => {
     await sql`update cron_runs set status = 'succeeded', finished_at = now() where manual`;
     expect((await run()).detail.gaps).toContain('stale opsbot/freight-watch');

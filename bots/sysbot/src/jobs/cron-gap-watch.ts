@@ -60,6 +60,7 @@ const DAY_MS = 86_400_000;
  * The checks, pure over the registry, the heartbeats and the run history:
  * - stale: ticks since the last scheduled success (and since the oldest live host started, so a
  *   fresh deployment is not a gap) that have had their timeout to finish, ≥ the threshold;
+ *   a restart hides earlier gaps, which the scheduler reports itself as job_missed rows;
  * - slow: p95 of succeeded runs over the window above the share of the timeout;
  * - unhosted: the bot runs somewhere but no live host lists the job, or the bot has never beaten.
  * Bots stopped or crashed are left to fleet-monitor and the scheduler's job_missed rows.
@@ -91,7 +92,12 @@ export function findCronGaps(
       if (ofBot.length === 0 || live.length > 0) findings.push({ kind: 'unhosted', ...base, ticksMissed: 0 });
       continue;
     }
-    const hostSince = Math.min(...hosts.map((beat) => new Date(beat.started_at).getTime()));
+    // The longest-running host's uptime, measured on the brain's clock and laid back from the
+    // tick: the scheduler's clock may be simulated (the bench's day), and a jump in it is not a gap.
+    const uptimeMs = Math.max(
+      ...hosts.map((beat) => new Date(beat.last_seen).getTime() - new Date(beat.started_at).getTime() + beat.seconds_since_seen * 1000),
+    );
+    const hostSince = now.getTime() - uptimeMs;
     const successFor = row?.last_success_for === null || row?.last_success_for === undefined ? -Infinity : new Date(row.last_success_for).getTime();
     const from = new Date(Math.max(successFor, hostSince));
     const settledBefore = new Date(now.getTime() - (entry.timeoutMs ?? DEFAULT_SETTLE_MS));
