@@ -8,7 +8,7 @@ export {
   defineCronGapWatch,
   findCronGaps,
   cronGapLine,
-  rosterJobRegistry,
+  heartbeatJobRegistry,
   cronGapWatchSettings,
   type RegisteredJob,
   type JobRegistry,

@@ -1,5 +1,5 @@
-import { defineJob, envInteger, envNumber, envSettings, parseBotSettings, readFleetHeartbeats, reportFindings, ticksBetween, timeZone } from '@jbot/core';
-import type { BotContext, FleetHeartbeat, JobRunInfo, SettingsOf } from '@jbot/core';
+import { defineJob, envInteger, envNumber, envSettings, readFleetHeartbeats, reportFindings, ticksBetween, timeZone } from '@jbot/core';
+import type { BotContext, Db, FleetHeartbeat, JobRunInfo, SettingsOf } from '@jbot/core';
 
 /** One scheduled job as the fleet declares it (the registry cron-gap-watch checks the brain against). */
 export interface RegisteredJob {
@@ -10,8 +10,8 @@ export interface RegisteredJob {
   timeoutMs?: number;
 }
 
-/** Where the job registry comes from: the roster in production, a fixed list in tests. */
-export type JobRegistry = () => Promise<readonly RegisteredJob[]>;
+/** Where the job registry comes from: the bots' own heartbeats in production, a fixed list in tests. */
+export type JobRegistry = (db: Db) => Promise<readonly RegisteredJob[]>;
 
 /** cron-gap-watch's thresholds (catalogue defaults: two ticks, 80% of the timeout over 7 days). */
 export const cronGapWatchSettings = envSettings({
@@ -136,7 +136,7 @@ export async function runCronGapWatch(context: BotContext & JobRunInfo, config: 
   const now = context.scheduledFor;
   const since = new Date(now.getTime() - config.CRON_GAP_WINDOW_DAYS * DAY_MS);
   const [jobs, beats, history] = await Promise.all([
-    registry(),
+    registry(context.db),
     readFleetHeartbeats(context.db),
     context.db.rpc<HistoryRow>('cron_job_history', { p_since: since.toISOString(), p_now: now.toISOString() }),
   ]);
@@ -182,28 +182,27 @@ export async function runCronGapWatch(context: BotContext & JobRunInfo, config: 
 }
 
 /**
- * The fleet's job registry, read from the roster once per process. @jbot/fleet lists every bot
- * (sysbot among them), so it is imported lazily here rather than declared as a dependency: core's
- * heartbeat carries only job ids, not schedules and timeouts.
+ * The fleet's job registry as each bot declares it in its heartbeat (its jobs with their resolved
+ * schedules, time zones and timeouts): the latest beat per bot, whichever host wrote it, so a bot
+ * that is down still owes its ticks. No bot code is loaded here.
  */
-export function rosterJobRegistry(env: Record<string, string | undefined> = process.env): JobRegistry {
-  let loaded: Promise<readonly RegisteredJob[]> | undefined;
-  return () => {
-    loaded ??= import('@jbot/fleet').then(async ({ loadAllBots }) =>
-      (await loadAllBots()).flatMap((definition) =>
-        parseBotSettings(definition, env).jobs.map((job) => ({
-          bot: definition.name,
-          job: job.id,
-          schedule: job.schedule,
-          ...(job.tz === undefined ? {} : { tz: job.tz }),
-          ...(job.timeoutMs === undefined ? {} : { timeoutMs: job.timeoutMs }),
-        })),
-      ),
-    );
-    loaded.catch(() => (loaded = undefined));
-    return loaded;
-  };
-}
+export const heartbeatJobRegistry: JobRegistry = async (db) => {
+  const beats = await readFleetHeartbeats(db);
+  const latest = new Map<string, FleetHeartbeat>();
+  for (const beat of beats) {
+    const seen = latest.get(beat.bot);
+    if (seen === undefined || Date.parse(String(beat.last_seen)) > Date.parse(String(seen.last_seen))) latest.set(beat.bot, beat);
+  }
+  return [...latest.values()].flatMap((beat) =>
+    ((beat.detail as { schedules?: Array<{ id: string; schedule: string; tz?: string; timeoutMs?: number }> }).schedules ?? []).map((job) => ({
+      bot: beat.bot,
+      job: job.id,
+      schedule: job.schedule,
+      ...(job.tz === undefined ? {} : { tz: job.tz }),
+      ...(job.timeoutMs === undefined ? {} : { timeoutMs: job.timeoutMs }),
+    })),
+  );
+};
 
 /** cron-gap-watch as a job over a given registry (tests pass a fixed one). */
 export function defineCronGapWatch(registry: JobRegistry) {
@@ -221,4 +220,4 @@ export function defineCronGapWatch(registry: JobRegistry) {
 }
 
 /** sysbot's cron-gap-watch: every 10 minutes, proves the schedule actually ran. */
-export const cronGapWatch = defineCronGapWatch(rosterJobRegistry());
+export const cronGapWatch = defineCronGapWatch(heartbeatJobRegistry);
