@@ -126,7 +126,18 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     version: options.version ?? '0.1.0',
     intervalMs: config.heartbeatIntervalMs,
     log,
-    detail: () => ({ subscriptions: [...handlers.keys()], jobs: settings.jobs.map((job) => job.id) }),
+    // The jobs with their resolved schedules, so the fleet's watchers (sysbot's cron-gap-watch) know
+    // what each bot owes without loading its code.
+    detail: () => ({
+      subscriptions: [...handlers.keys()],
+      jobs: settings.jobs.map((job) => job.id),
+      schedules: settings.jobs.map((job) => ({
+        id: job.id,
+        schedule: job.schedule,
+        tz: job.tz ?? config.timeZone,
+        ...(job.timeoutMs === undefined ? {} : { timeoutMs: job.timeoutMs }),
+      })),
+    }),
   });
   const consumer = new SignalConsumer({
     db,
