@@ -86,6 +86,8 @@ export {
   signalDetailMessage,
   withDetailPosts,
   splitText,
+  ChannelLiveness,
+  ChannelHealthBoard,
 } from './channels/index.js';
 export type {
   Channel,
@@ -98,6 +100,8 @@ export type {
   ApprovalClick,
   ApprovalClickOutcome,
   OutboundRecord,
+  ChannelHealth,
+  LivenessClock,
   LocalRecordingChannelOptions,
   SignalDetailInput,
 } from './channels/index.js';
