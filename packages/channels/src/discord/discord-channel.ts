@@ -25,7 +25,12 @@ export interface DiscordChannelOptions {
   watchdog?: Partial<GatewayWatchdogSettings>;
 }
 
-const WATCHDOG_DEFAULTS = { checkMs: 30_000, restartAfterMs: 60_000, downAfterRestarts: 1, rest5xxWindowMs: 600_000 } as const satisfies GatewayWatchdogSettings;
+const WATCHDOG_DEFAULTS = {
+  checkMs: 30_000,
+  restartAfterMs: 60_000,
+  downAfterRestarts: 1,
+  rest5xxWindowMs: 600_000,
+} as const satisfies GatewayWatchdogSettings;
 
 /** Interaction already acknowledged (another copy of this bot answered first). */
 const ALREADY_ACKNOWLEDGED = 40060;
@@ -182,7 +187,8 @@ export async function createDiscordChannel(options: DiscordChannelOptions): Prom
   async function restart(): Promise<void> {
     const previous = client;
     client = newClient();
-    await previous.destroy().catch((error: unknown) => log.warn({ err: error }, 'destroying the stalled Discord client failed'));
+    // Not awaited: a client half-way through connecting to a silent gateway closes on its own time.
+    void previous.destroy().catch((error: unknown) => log.warn({ err: error }, 'destroying the stalled Discord client failed'));
     if (inboundHandler === undefined) return;
     void connect(client, inboundHandler).catch((error: unknown) => {
       liveness.failed(`login failed: ${String(error)}`);

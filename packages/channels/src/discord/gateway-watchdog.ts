@@ -25,6 +25,7 @@ export class GatewayWatchdog {
   private readonly rest5xx: number[] = [];
   private pass: Promise<void> = Promise.resolve();
   private running = false;
+  private busy = false;
 
   constructor(
     private readonly liveness: ChannelLiveness,
@@ -59,13 +60,20 @@ export class GatewayWatchdog {
     this.rest5xx.push(this.clock.now());
   }
 
+  // The next look is armed when this one fires, so the cadence holds on any clock; a look still
+  // running (a slow restart) makes the next one skip rather than overlap.
   private arm(): void {
     if (!this.running) return;
     this.timer = this.clock.setTimer(() => {
       this.timer = undefined;
+      this.arm();
+      if (this.busy) return;
+      this.busy = true;
       this.pass = this.check()
         .catch((error: unknown) => this.log.error({ err: error }, 'the Discord gateway watchdog failed; it looks again at the next check'))
-        .finally(() => this.arm());
+        .finally(() => {
+          this.busy = false;
+        });
     }, this.settings.checkMs);
   }
 

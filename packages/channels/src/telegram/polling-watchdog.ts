@@ -38,6 +38,7 @@ export class PollingWatchdog {
   private probeFailures = 0;
   private pass: Promise<void> = Promise.resolve();
   private running = false;
+  private busy = false;
 
   constructor(
     private readonly liveness: ChannelLiveness,
@@ -67,13 +68,20 @@ export class PollingWatchdog {
     return this.pass;
   }
 
+  // The next look is armed when this one fires, so the cadence holds on any clock; a look still
+  // running (a slow restart) makes the next one skip rather than overlap.
   private arm(): void {
     if (!this.running) return;
     this.timer = this.clock.setTimer(() => {
       this.timer = undefined;
+      this.arm();
+      if (this.busy) return;
+      this.busy = true;
       this.pass = this.check()
         .catch((error: unknown) => this.log.error({ err: error }, 'the Telegram polling watchdog failed; it looks again at the next check'))
-        .finally(() => this.arm());
+        .finally(() => {
+          this.busy = false;
+        });
     }, this.settings.checkMs);
   }
 
@@ -90,7 +98,9 @@ export class PollingWatchdog {
       this.liveness.checked();
       return;
     }
-    this.liveness.failed(stopped ? `long polling stopped (${health.lastError ?? 'no error recorded'})` : `no getUpdates answered for ${Math.round((now - lastOk) / 1000)} s`);
+    this.liveness.failed(
+      stopped ? `long polling stopped (${health.lastError ?? 'no error recorded'})` : `no getUpdates answered for ${Math.round((now - lastOk) / 1000)} s`,
+    );
     // Restarts are spaced by stallMs, so a poller that needs a moment after a restart gets it.
     if (now - this.lastRestartAt >= this.settings.stallMs) {
       const after = this.liveness.snapshot();
