@@ -41,7 +41,12 @@ const problems = (heartbeats: FleetHeartbeat[]) =>
 
 describe('sysbot channel-liveness: the rules', () => {
   it('is declared on sysbot every 5 minutes with a timeout, skipping missed ticks', () => {
-    expect(sysbot.jobs?.find((job) => job.id === 'channel-liveness')).toMatchObject({ schedule: '*/5 * * * *', timeoutMs: 60_000, overlap: 'skip', missed: 'skip' });
+    expect(sysbot.jobs?.find((job) => job.id === 'channel-liveness')).toMatchObject({
+      schedule: '*/5 * * * *',
+      timeoutMs: 60_000,
+      overlap: 'skip',
+      missed: 'skip',
+    });
   });
 
   it('takes the catalogue thresholds as defaults and names a bad variable', () => {
@@ -77,7 +82,9 @@ describe('sysbot channel-liveness: the rules', () => {
       ['telegram', 'receiving', minutesAgo(11), ['jbot']],
     ]);
     expect(
-      problems([heartbeat('jbot', { telegram: health({ channel: 'telegram', lastReceivedAt: minutesAgo(31), readings: { pending_updates: 3, probe_failures: 3 } }) })]),
+      problems([
+        heartbeat('jbot', { telegram: health({ channel: 'telegram', lastReceivedAt: minutesAgo(31), readings: { pending_updates: 3, probe_failures: 3 } }) }),
+      ]),
     ).toEqual([
       ['telegram', 'pending_unprocessed', minutesAgo(31), ['jbot']],
       ['telegram', 'probe', minutesAgo(0), ['jbot']],
@@ -165,7 +172,13 @@ describe('sysbot channel-liveness on the brain', () => {
     const runAt = new Date(Date.now() - 3600_000);
     const since = new Date(runAt.getTime() - 6 * 60_000).toISOString();
     await beat('jbot', {
-      telegram: { ...health({ channel: 'telegram' }), state: 'down', failingSince: since, restarts: 3, lastError: 'getUpdates 409: Conflict: terminated by other getUpdates request' },
+      telegram: {
+        ...health({ channel: 'telegram' }),
+        state: 'down',
+        failingSince: since,
+        restarts: 3,
+        lastError: 'getUpdates 409: Conflict: terminated by other getUpdates request',
+      },
     });
     const first = await run();
     expect(first.outcome).toBe('1 channel problem (telegram receiving), 1 newly raised');
@@ -211,6 +224,8 @@ describe('sysbot channel-liveness on the brain', () => {
     const result = await run();
     expect(result.outcome).toBe('1 channel problem (telegram outbound), 1 newly raised');
     const [raised] = await sql`select payload from bot_signals where signal_type = 'channel_down' and payload->>'check' = 'outbound'`;
-    expect(String((raised?.['payload'] as { detail: string }).detail)).toMatch(/^1 operator line\(s\) queued for over 10 min .*last error: Telegram send failed \(500\)/);
+    expect(String((raised?.['payload'] as { detail: string }).detail)).toMatch(
+      /^1 operator line\(s\) queued for over 10 min .*last error: Telegram send failed \(500\)/,
+    );
   });
 });

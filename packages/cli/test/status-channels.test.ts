@@ -31,7 +31,15 @@ describe('fleet status: each channel connection', () => {
     database = await freshDatabase();
     db = createPostgresDb({ url: database.url, poolMax: 2 });
     const beat = (bot: string, channels: Record<string, ChannelHealth>) =>
-      db.rpc('beat_heartbeat', { p_bot: bot, p_host: 'vps-1', p_pid: 7, p_version: '1', p_started_at: new Date(), p_status: 'running', p_detail: { channels } });
+      db.rpc('beat_heartbeat', {
+        p_bot: bot,
+        p_host: 'vps-1',
+        p_pid: 7,
+        p_version: '1',
+        p_started_at: new Date(),
+        p_status: 'running',
+        p_detail: { channels },
+      });
     await beat('jbot', {
       telegram: health({
         channel: 'telegram',
