@@ -52,6 +52,9 @@ describe('channel liveness: a dead channel is healed where it can be and reporte
   // Behind the database's clock, so every tick it plays is one the brain lets sysbot claim.
   const clock = new ManualClock(Date.now() - 3 * 3600 * SECOND);
   const log = pino({ level: 'silent' });
+  // jbot's own error lines: a dead Telegram is also said on its console (journald, the start terminal).
+  const consoleLines: string[] = [];
+  const jbotLog = pino({ level: 'error' }, { write: (line: string) => void consoleLines.push(String((JSON.parse(line) as { msg: string }).msg)) });
   let sysbotServices: ReturnType<typeof buildBotServices>;
   let runs = 0;
 
@@ -148,7 +151,7 @@ describe('channel liveness: a dead channel is healed where it can be and reporte
       livenessClock: clock,
       onTelegram: (service) => (transport = service.transport),
     });
-    jbot = await startBot(definition, { db, config: testBotConfig(), log, registry, fleet, channel: jbotChannel });
+    jbot = await startBot(definition, { db, config: testBotConfig(), log: jbotLog, registry, fleet, channel: jbotChannel });
     // sysbot posts through its own Discord channel (REST only: its gateway is not what this test watches).
     const sysbotChannel = await createDiscordChannel({ config: discordConfig(SYSBOT_CHANNEL), db, bot: 'sysbot', log, clock });
     sysbotServices = buildBotServices(sysbot, { db, log, host: 'test-host', registry, channel: sysbotChannel, fleet });
@@ -228,6 +231,13 @@ describe('channel liveness: a dead channel is healed where it can be and reporte
       expect(sysBotPosts(new RegExp(raised[0]?.id ?? '-')).length).toBe(1);
       expect(await sql`select 1 from telegram_outbox where signal_id = ${raised[0]?.id ?? null}`).toHaveLength(0);
       expect(operatorLines(/Telegram is down/)).toHaveLength(0);
+      await waitFor(
+        () => consoleLines.some((line) => line.startsWith('CHANNEL DOWN: Telegram is down (receiving)') && line.includes(raised[0]?.payload.since ?? '-')),
+        {
+          what: "the outage on jbot's console",
+        },
+      );
+      expect(consoleLines.filter((line) => line.includes(raised[0]?.payload.since ?? '-') && line.startsWith('CHANNEL DOWN'))).toHaveLength(1);
 
       emulator.clearFaults();
       await waitFor(

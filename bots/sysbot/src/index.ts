@@ -31,6 +31,7 @@ export {
   channelLivenessSettings,
   channelReadings,
   findChannelProblems,
+  mergeByChannel,
   runChannelLiveness,
   otherChannel,
   type ChannelProblem,

@@ -100,6 +100,8 @@ export const channelDown = defineSignalType({
     since: z.string(),
     check: z.enum(['receiving', 'pending_unprocessed', 'probe', 'gateway', 'rest_5xx', 'outbound']),
     detail: z.string(),
+    // Every check that fired (the first names the outage).
+    checks: z.array(z.string()).optional(),
     bots: z.array(z.string()).optional(),
     hosts: z.array(z.string()).optional(),
   }),

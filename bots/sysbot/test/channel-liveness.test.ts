@@ -181,8 +181,20 @@ describe('sysbot channel-liveness on the brain', () => {
       },
     });
     const first = await run();
-    expect(first.outcome).toBe('1 channel problem (telegram receiving), 1 newly raised');
-    expect((await run()).outcome).toBe('1 channel problem (telegram receiving), 0 newly raised');
+    expect(first.outcome).toBe('telegram down (receiving), 1 newly raised');
+    expect((await run()).outcome).toBe('telegram down (receiving), 0 newly raised');
+    // The network to Telegram is gone altogether: the probes fail too, and it is still the same outage.
+    await beat('jbot', {
+      telegram: {
+        ...health({ channel: 'telegram' }),
+        state: 'down',
+        failingSince: since,
+        restarts: 4,
+        lastError: 'getUpdates 409: Conflict: terminated by other getUpdates request',
+        readings: { probe_failures: 3, probe_error: 'HttpError: Network request for getMe failed' },
+      },
+    });
+    expect((await run()).outcome).toBe('telegram down (receiving, probe), 0 newly raised');
     const raised = await sql`select id::text, severity::text, payload from bot_signals where signal_type = 'channel_down'`;
     expect(raised).toHaveLength(1);
     expect(raised[0]?.['severity']).toBe('critical');
@@ -222,7 +234,7 @@ describe('sysbot channel-liveness on the brain', () => {
     });
     await sql`update telegram_outbox set created_at = now() - interval '2 hours', error = 'Telegram send failed (500): Internal Server Error' where idempotency_key = 'stuck-line'`;
     const result = await run();
-    expect(result.outcome).toBe('1 channel problem (telegram outbound), 1 newly raised');
+    expect(result.outcome).toBe('telegram down (outbound), 1 newly raised');
     const [raised] = await sql`select payload from bot_signals where signal_type = 'channel_down' and payload->>'check' = 'outbound'`;
     expect(String((raised?.['payload'] as { detail: string }).detail)).toMatch(
       /^1 operator line\(s\) queued for over 10 min .*last error: Telegram send failed \(500\)/,

@@ -135,12 +135,39 @@ export function findChannelProblems(
   return problems.sort((left, right) => `${left.channel}:${left.check}`.localeCompare(`${right.channel}:${right.check}`));
 }
 
-/** An outage as the run remembers it (its detail), so the next run sees what recovered. */
+/** An outage as the run remembers it (its detail), so the next run knows it is the same one and what recovered. */
 interface OpenOutage {
-  key: string;
   channel: 'telegram' | 'discord';
   check: string;
+  /** When it began: its identity (the dedupe key) for as long as the channel stays down. */
   since: string;
+}
+
+// Which check names a channel's outage when several fire at once (a dead network fails them all).
+const CHECK_ORDER: readonly ChannelProblem['check'][] = ['receiving', 'gateway', 'pending_unprocessed', 'probe', 'rest_5xx', 'outbound'];
+
+/**
+ * One problem per channel: the most telling check names it, every check's detail is kept, and it
+ * dates from the earliest. A channel is either down or not; the operator hears of it once.
+ */
+export function mergeByChannel(problems: readonly ChannelProblem[]): ChannelProblem[] {
+  const merged: ChannelProblem[] = [];
+  for (const channel of ['telegram', 'discord'] as const) {
+    const own = problems
+      .filter((problem) => problem.channel === channel)
+      .sort((left, right) => CHECK_ORDER.indexOf(left.check) - CHECK_ORDER.indexOf(right.check));
+    const [first] = own;
+    if (first === undefined) continue;
+    merged.push({
+      ...first,
+      since: own.map((problem) => problem.since).sort()[0] ?? first.since,
+      detail: own.map((problem) => (own.length === 1 ? problem.detail : `${problem.check}: ${problem.detail}`)).join(' | '),
+      checks: own.map((problem) => problem.check),
+      bots: [...new Set(own.flatMap((problem) => problem.bots ?? []))].sort(),
+      hosts: [...new Set(own.flatMap((problem) => problem.hosts ?? []))].sort(),
+    });
+  }
+  return merged;
 }
 
 /** The other channel, through which an outage is reported. */
@@ -149,9 +176,10 @@ export function otherChannel(channel: 'telegram' | 'discord'): string {
 }
 
 /**
- * One look: raise each new outage once as a critical channel_down (its detail post on #sys-bot;
- * jbot routes it through the other channel), and note each outage the last run saw that is over.
- * An outage is one signal however many ticks it lasts: its dedupe key carries when it began.
+ * One look: raise each channel's new outage once as a critical channel_down (its detail post on
+ * #sys-bot; jbot routes it through the other channel), and note each outage the last run saw that
+ * is over. An outage keeps the start the run first saw, so however many ticks it lasts and
+ * whichever checks join it, it is one signal (the dedupe key carries that start).
  */
 export async function runChannelLiveness(context: BotContext & JobRunInfo, config: ChannelLivenessConfig) {
   const now = context.scheduledFor;
@@ -160,18 +188,20 @@ export async function runChannelLiveness(context: BotContext & JobRunInfo, confi
     p_older_than: new Date(now.getTime() - config.CHANNEL_LIVENESS_OUTBOUND_MINUTES * MINUTE).toISOString(),
     p_failed_since: new Date(now.getTime() - config.CHANNEL_LIVENESS_OUTBOUND_MINUTES * MINUTE).toISOString(),
   });
-  const problems = findChannelProblems(readings, backlog, config, now);
-  const open: OpenOutage[] = problems.map((problem) => ({
-    key: `${problem.channel}:${problem.check}`,
-    channel: problem.channel,
-    check: problem.check,
-    since: problem.since,
+  // The last run's open outages, if it is recent: after a long gap an outage is judged afresh.
+  const last = await context.lastRun();
+  const recent = last !== null && now.getTime() - Date.parse(last.scheduledFor) <= 30 * MINUTE;
+  const previous = recent ? ((last.result as { open?: OpenOutage[] } | null)?.open ?? []) : [];
+  const problems = mergeByChannel(findChannelProblems(readings, backlog, config, now)).map((problem) => ({
+    ...problem,
+    since: previous.find((outage) => outage.channel === problem.channel)?.since ?? problem.since,
   }));
+  const open: OpenOutage[] = problems.map((problem) => ({ channel: problem.channel, check: problem.check, since: problem.since }));
   let raised = 0;
   for (const problem of problems) {
     const result = await context.signals.emit('channel_down', problem, {
       severity: 'critical',
-      dedupeKey: `channel_down:${problem.channel}:${problem.check}:${problem.since}`,
+      dedupeKey: `channel_down:${problem.channel}:${problem.since}`,
       dedupeWindowMs: 7 * 24 * 60 * MINUTE,
     });
     if (!result.deduplicated) {
@@ -182,8 +212,7 @@ export async function runChannelLiveness(context: BotContext & JobRunInfo, confi
       );
     }
   }
-  const previous = ((await context.lastRun())?.result as { open?: OpenOutage[] } | null)?.open ?? [];
-  const recovered = previous.filter((outage) => !open.some((current) => current.key === outage.key));
+  const recovered = previous.filter((outage) => !open.some((current) => current.channel === outage.channel));
   for (const outage of recovered) {
     const minutes = Math.max(1, Math.round((now.getTime() - Date.parse(outage.since)) / MINUTE));
     const text = `${CHANNEL_NAMES[outage.channel]} ${outage.check === 'outbound' ? 'delivering' : 'receiving'} again: the ${outage.check} outage that began ${outage.since} is over (about ${minutes} min).`;
@@ -191,14 +220,14 @@ export async function runChannelLiveness(context: BotContext & JobRunInfo, confi
     await context.signals.emit(
       'bot_note',
       { text, detail: { kind: 'channel_recovered', channel: outage.channel, check: outage.check, since: outage.since } },
-      { dedupeKey: `channel_recovered:${outage.key}:${outage.since}`, dedupeWindowMs: 7 * 24 * 60 * MINUTE },
+      { dedupeKey: `channel_recovered:${outage.channel}:${outage.since}`, dedupeWindowMs: 7 * 24 * 60 * MINUTE },
     );
   }
-  const fingerprint = open.map((outage) => `${outage.key}@${outage.since}`).join(',');
+  const fingerprint = open.map((outage) => `${outage.channel}@${outage.since}`).join(',');
   const summary =
     problems.length === 0
       ? NOTHING_TO_REPORT
-      : `${problems.length} channel problem${problems.length === 1 ? '' : 's'} (${problems.map((problem) => `${problem.channel} ${problem.check}`).join(', ')}), ${raised} newly raised`;
+      : `${problems.map((problem) => `${problem.channel} down (${(problem.checks ?? [problem.check]).join(', ')})`).join('; ')}, ${raised} newly raised`;
   if (problems.length === 0 && context.manual) {
     const seen = readings.map((reading) => `${reading.bot} ${reading.health.channel} ${reading.health.state}`).join(', ');
     await context.channel.post({
@@ -209,7 +238,7 @@ export async function runChannelLiveness(context: BotContext & JobRunInfo, confi
   }
   return jobOutcome(recovered.length > 0 && problems.length === 0 ? `${recovered.length} channel outage(s) over` : summary, {
     fingerprint,
-    detail: { open, raised, recovered: recovered.map((outage) => outage.key), channels: readings.length },
+    detail: { open, raised, recovered: recovered.map((outage) => outage.channel), channels: readings.length },
   });
 }
 
