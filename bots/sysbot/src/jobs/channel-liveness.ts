@@ -76,20 +76,18 @@ export function findChannelProblems(
   const at = (iso: string | null) => (iso === null ? null : Date.parse(iso));
   for (const reading of readings) {
     const { health } = reading;
+    // Ages are read on the reporting process's own clock (its last check), so a host whose clock
+    // differs from sysbot's, or a simulated one, is judged by the same rules.
+    const clockNow = at(health.checkedAt) ?? now.getTime();
     const failingSince = at(health.failingSince);
     const error = health.lastError === null ? '' : ` (last error: ${health.lastError})`;
     if (health.channel === 'telegram') {
-      const failingLong = failingSince !== null && now.getTime() - failingSince >= config.CHANNEL_LIVENESS_FAILING_MINUTES * MINUTE;
+      const failingLong = failingSince !== null && clockNow - failingSince >= config.CHANNEL_LIVENESS_FAILING_MINUTES * MINUTE;
       if (health.state === 'down' || failingLong)
-        add(
-          reading,
-          'receiving',
-          failingSince ?? now.getTime(),
-          `not receiving since ${health.failingSince ?? '?'} after ${health.restarts} restart(s)${error}`,
-        );
+        add(reading, 'receiving', failingSince ?? clockNow, `not receiving since ${health.failingSince ?? '?'} after ${health.restarts} restart(s)${error}`);
       const pending = Number(health.readings['pending_updates'] ?? 0);
       const lastReceived = at(health.lastReceivedAt) ?? at(health.lastOkAt);
-      if (pending > 0 && lastReceived !== null && now.getTime() - lastReceived >= config.CHANNEL_LIVENESS_PENDING_MINUTES * MINUTE)
+      if (pending > 0 && lastReceived !== null && clockNow - lastReceived >= config.CHANNEL_LIVENESS_PENDING_MINUTES * MINUTE)
         add(
           reading,
           'pending_unprocessed',
@@ -98,17 +96,12 @@ export function findChannelProblems(
         );
       const probeFailures = Number(health.readings['probe_failures'] ?? 0);
       if (probeFailures >= config.CHANNEL_LIVENESS_PROBE_FAILURES)
-        add(
-          reading,
-          'probe',
-          at(health.checkedAt) ?? now.getTime(),
-          `getMe/getWebhookInfo failed ${probeFailures} times in a row (${String(health.readings['probe_error'] ?? '')})`,
-        );
+        add(reading, 'probe', clockNow, `getMe/getWebhookInfo failed ${probeFailures} times in a row (${String(health.readings['probe_error'] ?? '')})`);
     } else {
-      if (failingSince !== null && (health.state === 'down' || now.getTime() - failingSince >= config.CHANNEL_LIVENESS_GATEWAY_MINUTES * MINUTE))
+      if (failingSince !== null && (health.state === 'down' || clockNow - failingSince >= config.CHANNEL_LIVENESS_GATEWAY_MINUTES * MINUTE))
         add(reading, 'gateway', failingSince, `gateway not ready since ${health.failingSince ?? '?'} after ${health.restarts} fresh login(s)${error}`);
       const rest5xx = Number(health.readings['rest_5xx_10min'] ?? 0);
-      if (rest5xx >= config.CHANNEL_LIVENESS_REST_5XX) add(reading, 'rest_5xx', now.getTime() - 10 * MINUTE, `${rest5xx} REST 5xx answers in 10 min`);
+      if (rest5xx >= config.CHANNEL_LIVENESS_REST_5XX) add(reading, 'rest_5xx', clockNow - 10 * MINUTE, `${rest5xx} REST 5xx answers in 10 min`);
     }
   }
   const problems: ChannelProblem[] = [...groups.values()].map((group) => ({
@@ -184,10 +177,8 @@ export function otherChannel(channel: 'telegram' | 'discord'): string {
 export async function runChannelLiveness(context: BotContext & JobRunInfo, config: ChannelLivenessConfig) {
   const now = context.scheduledFor;
   const readings = channelReadings(await readFleetHeartbeats(context.db), config);
-  const backlog = await context.db.rpc<OutboundBacklog>('channel_outbound_backlog', {
-    p_older_than: new Date(now.getTime() - config.CHANNEL_LIVENESS_OUTBOUND_MINUTES * MINUTE).toISOString(),
-    p_failed_since: new Date(now.getTime() - config.CHANNEL_LIVENESS_OUTBOUND_MINUTES * MINUTE).toISOString(),
-  });
+  // Outbound rows carry the brain's time, so the brain's clock judges them.
+  const backlog = await context.db.rpc<OutboundBacklog>('channel_outbound_backlog', { p_minutes: config.CHANNEL_LIVENESS_OUTBOUND_MINUTES });
   // The last run's open outages, if it is recent: after a long gap an outage is judged afresh.
   const last = await context.lastRun();
   const recent = last !== null && now.getTime() - Date.parse(last.scheduledFor) <= 30 * MINUTE;
