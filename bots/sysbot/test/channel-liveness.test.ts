@@ -74,6 +74,19 @@ describe('sysbot channel-liveness: the rules', () => {
     ).toEqual([]);
   });
 
+  it("a reading is judged on its own process's clock: sysbot's tick two days ahead (a simulated day, a skewed host) finds nothing", () => {
+    const reading = channelReadings(
+      [
+        heartbeat('jbot', {
+          telegram: health({ channel: 'telegram', readings: { pending_updates: 1 } }),
+          discord: health({ channel: 'discord', state: 'failing', failingSince: minutesAgo(1) }),
+        }),
+      ],
+      config,
+    );
+    expect(findChannelProblems(reading, [], config, new Date(NOW.getTime() + 2 * 86_400_000))).toEqual([]);
+  });
+
   it('Telegram: down after restarts, failing 10 min, updates pending 30 min unreceived, probes failing 3x', () => {
     expect(problems([heartbeat('jbot', { telegram: health({ channel: 'telegram', state: 'down', failingSince: minutesAgo(5), restarts: 2 }) })])).toEqual([
       ['telegram', 'receiving', minutesAgo(5), ['jbot']],
@@ -223,7 +236,16 @@ describe('sysbot channel-liveness on the brain', () => {
     expect(String((notes[0]?.['payload'] as { text: string }).text)).toMatch(/^Telegram receiving again: the receiving outage that began .* is over/);
   });
 
-  it('operator lines queued for Telegram over 10 minutes are an outbound channel_down', async () => {
+  it('operator lines queued for Telegram over 10 minutes are an outbound channel_down; a line just queued is not', async () => {
+    await db.rpc('enqueue_telegram_message', {
+      p_chat_id: '1001',
+      p_bot: 'jbot',
+      p_text: 'a line on its way',
+      p_body: { kind: 'note' },
+      p_reply_to_external_message_id: null,
+      p_idempotency_key: 'fresh-line',
+    });
+    expect((await run()).outcome).toBe('nothing to report');
     await db.rpc('enqueue_telegram_message', {
       p_chat_id: '1001',
       p_bot: 'jbot',
