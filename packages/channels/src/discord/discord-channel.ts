@@ -170,27 +170,32 @@ export async function createDiscordChannel(options: DiscordChannelOptions): Prom
       handleClick(interaction, inbound).catch((error: unknown) => log.error({ err: error, customId: interaction.customId }, 'approval click failed'));
     });
     target.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
-    target.on(Events.Raw, () => liveness.received());
-    target.on(Events.ShardReady, () => liveness.answered());
-    target.on(Events.ShardResume, () => liveness.answered());
-    target.on(Events.ShardReconnecting, () => liveness.failed('gateway connection lost; discord.js is reconnecting'));
-    target.on(Events.ShardDisconnect, (event) => liveness.failed(`gateway closed with ${event.code} and will not reconnect by itself`));
-    target.on(Events.Invalidated, () => liveness.failed('gateway session invalidated'));
+    // A client replaced by a restart may still report its own closing: only the current one counts.
+    const current = () => target === client;
+    target.on(Events.Raw, () => current() && liveness.received());
+    target.on(Events.ShardReady, () => current() && liveness.answered());
+    target.on(Events.ShardResume, () => current() && liveness.answered());
+    target.on(Events.ShardReconnecting, () => current() && liveness.failed('gateway connection lost; discord.js is reconnecting'));
+    target.on(Events.ShardDisconnect, (event) => current() && liveness.failed(`gateway closed with ${event.code} and will not reconnect by itself`));
+    target.on(Events.Invalidated, () => current() && liveness.failed('gateway session invalidated'));
     const ready = new Promise<void>((resolve) => target.once(Events.ClientReady, () => resolve()));
     await target.login(config.token);
     await ready;
-    liveness.answered();
+    if (current()) liveness.answered();
     log.info({ user: target.user?.tag }, 'connected to the Discord gateway');
   }
 
   // Log in afresh, without waiting for READY: a gateway that stays silent is the watchdog's to judge.
   async function restart(): Promise<void> {
     const previous = client;
-    client = newClient();
+    const next = newClient();
+    client = next;
     // Not awaited: a client half-way through connecting to a silent gateway closes on its own time.
     void previous.destroy().catch((error: unknown) => log.warn({ err: error }, 'destroying the stalled Discord client failed'));
     if (inboundHandler === undefined) return;
-    void connect(client, inboundHandler).catch((error: unknown) => {
+    void connect(next, inboundHandler).catch((error: unknown) => {
+      // A login cut short by the next restart is not news.
+      if (next !== client) return;
       liveness.failed(`login failed: ${String(error)}`);
       log.error({ err: error }, 'logging in to the Discord gateway again failed; the watchdog tries again');
     });
