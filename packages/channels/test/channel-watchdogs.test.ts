@@ -106,6 +106,34 @@ describe('the Telegram polling watchdog', () => {
     await watchdog.stop();
   });
 
+  it('a webhook has no poller: probes only, never restarted', async () => {
+    const clock = new ManualClock(Date.parse('2026-12-01T12:00:00Z'));
+    const liveness = new ChannelLiveness('telegram', () => clock.now());
+    let restarts = 0;
+    const watchdog = new PollingWatchdog(
+      liveness,
+      {
+        isPolling: () => false,
+        isBusy: () => false,
+        restart: async () => void (restarts += 1),
+        webhookInfo: async () => ({ pendingUpdates: 7, lastErrorDate: 1_796_000_000 }),
+        getMe: async () => {},
+      },
+      clock,
+      { checkMs: 30 * SECOND, stallMs: 90 * SECOND, downAfterRestarts: 2, polling: false },
+      silent,
+    );
+    liveness.starting();
+    watchdog.start();
+    for (let index = 0; index < 10; index += 1) {
+      clock.advance(30 * SECOND);
+      await watchdog.settled();
+    }
+    expect(restarts).toBe(0);
+    expect(liveness.snapshot()).toMatchObject({ state: 'up', readings: { pending_updates: 7, last_error_date: new Date(1_796_000_000_000).toISOString() } });
+    await watchdog.stop();
+  });
+
   it('a standby (stopped on purpose) is never restarted', async () => {
     const { liveness, poller, watchdog, step } = setup();
     liveness.stopped();

@@ -149,6 +149,7 @@ export async function createGrammyTransport(
       telegramLog.info({ url, port }, 'Telegram webhook set');
       // Webhook deliveries have no poller to watch; received/sent and getWebhookInfo still show.
       liveness.starting();
+      watchdog.start();
       return;
     }
     await bot.init();
@@ -193,7 +194,7 @@ export async function createGrammyTransport(
       },
     },
     clock,
-    { checkMs: Math.round(stallMs / 3), stallMs, downAfterRestarts: config.pollRestartsBeforeDown ?? 2 },
+    { checkMs: Math.round(stallMs / 3), stallMs, downAfterRestarts: config.pollRestartsBeforeDown ?? 2, polling: config.mode !== 'webhook' },
     telegramLog,
   );
 

@@ -8,6 +8,8 @@ export interface PollingWatchdogSettings {
   stallMs: number;
   /** After this many restarts that did not help, the inbox is down (restarts go on, every stallMs). */
   downAfterRestarts: number;
+  /** False for a webhook: nothing polls, so only the probes run (pending_update_count shows a webhook Telegram cannot reach). */
+  polling?: boolean;
 }
 
 /** What the watchdog drives: the poller and the Bot API probes. */
@@ -90,6 +92,10 @@ export class PollingWatchdog {
     await this.probe();
     const health = this.liveness.snapshot();
     if (health.state === 'stopped') return;
+    if (this.settings.polling === false) {
+      this.liveness.checked();
+      return;
+    }
     const now = this.clock.now();
     const lastOk = health.lastOkAt === null ? 0 : Date.parse(health.lastOkAt);
     const stopped = !this.target.isPolling();
