@@ -51,6 +51,8 @@ export async function startTelegramService(options: {
     transport,
     log: log.child({ component: 'telegram-dispatcher' }),
     minIntervalMs: config.telegram.minIntervalMs,
+    // Whatever a payload names, lines go only to the operator's chats (the local console's when offline).
+    operatorChatIds: token === undefined ? [...config.routing.operatorChatIds, LOCAL_OPERATOR_CHAT] : config.routing.operatorChatIds,
     ...(config.telegram.undeliveredAlertMs === undefined ? {} : { undeliveredAlertMs: config.telegram.undeliveredAlertMs }),
     ...(options.outboxClock === undefined ? {} : { clock: options.outboxClock }),
     ...(signals === undefined

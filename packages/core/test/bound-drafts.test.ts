@@ -74,10 +74,13 @@ describe('bound drafts', () => {
     const running = worker('salesbot', { send_email: (claimed) => void sent.push(claimed.draft) });
     await running.start();
     try {
-      const failed = await waitFor(async () => {
-        const current = await getApproval(db, approval.id);
-        return current?.status === 'failed' ? current : undefined;
-      }, { what: 'the rewritten approval to fail' });
+      const failed = await waitFor(
+        async () => {
+          const current = await getApproval(db, approval.id);
+          return current?.status === 'failed' ? current : undefined;
+        },
+        { what: 'the rewritten approval to fail' },
+      );
       expect(sent).toEqual([]);
       expect(failed.error).toMatch(/^the draft was changed after it was requested \(hash [0-9a-f]{12} at request, [0-9a-f]{12} now\); refused/);
     } finally {
@@ -96,7 +99,11 @@ describe('bound drafts', () => {
     expect(refused.reason).toMatch(/^not decided: the draft was changed after it was requested/);
 
     // Key order does not matter: the hash is of jsonb's canonical text.
-    const honest = await approvals.request({ action: 'send_email', title: 'Email the supplier', draft: { body: email.body, subject: email.subject, to: email.to } });
+    const honest = await approvals.request({
+      action: 'send_email',
+      title: 'Email the supplier',
+      draft: { body: email.body, subject: email.subject, to: email.to },
+    });
     expect((await decideApproval(db, { approvalId: honest.approval.id, decision: 'approved', decidedBy: 'telegram:42' })).decided).toBe(true);
     const sent: unknown[] = [];
     const running = worker('opsbot', { send_email: (claimed) => void sent.push(claimed.draft) });
