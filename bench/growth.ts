@@ -1,7 +1,8 @@
 // The brain as it grows: the per-run paths every bot takes (claim and finish a cron run, emit and
 // deliver a signal, `fleet crons`, jbot's once-a-second recount, a job's lastRun) timed on an
 // empty brain and again with a year of history planted (1M signals, 2M receipts, 525k runs of a
-// per-minute job, 200k channel posts), then the retention pass and the space it gives back.
+// per-minute job, 200k channel posts), then the retention pass and the rows it removes. "Empty"
+// is a fresh fleet whose 101 jobs have each run once.
 // `pnpm bench growth [--signals N] [--runs N]`. Goal: no path slower than 1.5× empty.
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
@@ -119,6 +120,12 @@ export default async function growth(argv: string[]): Promise<Record<string, unk
   const db = createPostgresDb({ url: database.url, poolMax: 2 });
   const sql = postgres(database.url, { max: 1, onnotice: () => {} });
   try {
+    // "Empty" is a fresh fleet: every job has run once (what `fleet crons` lists is per job either way).
+    await sql`
+      insert into cron_runs (bot, job, scheduled_for, status, host, started_at, finished_at, idempotency_key)
+      select 'bot' || (j % 10), 'job-' || j, now() - interval '1 hour', 'succeeded', 'vps-1', now() - interval '1 hour', now() - interval '1 hour',
+             'bot/job-' || j || '/fresh'
+        from generate_series(1, 100) j`;
     const empty = await measurePaths(db);
     const plantMs = await plantHistory(sql, size);
     const planted = await sizes(sql);
