@@ -118,7 +118,7 @@ export async function runCreatorPipeline(context: BotContext & JobRunInfo, setti
   const { findings, postsRecorded } = await findPipelineIssues(context, localDay(now, settings.FLEET_TZ), settings);
   const outcome = await reportFindings(context, {
     findings,
-    noun: 'collaboration to chase',
+    noun: 'late or unready collaboration',
     message: (items) => ({
       title: `Creator pipeline: ${items.filter((item) => item.late).length} late, ${items.filter((item) => !item.late).length} not ready`,
       text: [...items.map((item) => `• @${item.creator} (${item.collab_id}, ${item.brand}, $${item.fee}): ${item.detail}`), '', 'Approve to send each creator the reminder drafted below.'].join('\n'),

@@ -48,12 +48,14 @@ function engagementPct(profile: CreatorProfile): number {
   return (posts.reduce((sum, media) => sum + media.likeCount + media.commentsCount, 0) / posts.length / profile.followersCount) * 100;
 }
 
-function postsPerWeek(profile: CreatorProfile, now: Date): number {
+// Cadence over the span of the last 12 posts (newest to oldest), so the figure does not move with the clock.
+function postsPerWeek(profile: CreatorProfile): number {
   const posts = profile.media.slice(0, 12);
+  const newest = posts[0];
   const oldest = posts.at(-1);
-  if (oldest === undefined) return 0;
-  const spanDays = Math.max(7, (now.getTime() - Date.parse(oldest.timestamp)) / DAY_MS);
-  return (posts.length / spanDays) * 7;
+  if (newest === undefined || oldest === undefined || posts.length < 2) return 0;
+  const spanDays = Math.max(1, (Date.parse(newest.timestamp) - Date.parse(oldest.timestamp)) / DAY_MS);
+  return ((posts.length - 1) / spanDays) * 7;
 }
 
 /**
@@ -64,7 +66,6 @@ function postsPerWeek(profile: CreatorProfile, now: Date): number {
  */
 export async function discoverCreators(
   context: Pick<BotContext, 'db' | 'connectors'>,
-  now: Date,
   settings: DiscoverySettings,
   previousFollowers: Readonly<Record<string, number>> = {},
 ): Promise<{ shortlist: ShortlistedCreator[]; excluded: ExcludedCreator[]; profiles: CreatorProfile[] }> {
@@ -91,7 +92,7 @@ export async function discoverCreators(
       exclude(`engagement ${engagement.toFixed(2)}% is under ${floor}%`);
       continue;
     }
-    const cadence = postsPerWeek(profile, now);
+    const cadence = postsPerWeek(profile);
     if (cadence < settings.STUDIO_MIN_POSTS_PER_WEEK) {
       exclude(`${cadence.toFixed(1)} posts a week`);
       continue;
@@ -162,10 +163,10 @@ export async function draftOutreach(context: BotContext, top: readonly Shortlist
 }
 
 /** Run discovery once: shortlist post, digest note, outreach approval for the top creators. */
-export async function runInfluencerDiscovery(context: BotContext & JobRunInfo, settings = influencerDiscoverySettings.load({}), now = new Date()) {
+export async function runInfluencerDiscovery(context: BotContext & JobRunInfo, settings = influencerDiscoverySettings.load({})) {
   const last = await context.lastRun();
   const previous = (last?.result as { detail?: { followers?: Record<string, number> } } | null | undefined)?.detail?.followers ?? {};
-  const { shortlist, excluded, profiles } = await discoverCreators(context, now, settings, previous);
+  const { shortlist, excluded, profiles } = await discoverCreators(context, settings, previous);
   const outcome = await reportFindings(context, {
     findings: shortlist,
     noun: 'shortlisted creator',

@@ -73,7 +73,7 @@ export async function runUgcRightsExpiry(context: BotContext & JobRunInfo, setti
   const stable = findings.map((finding) => ({ asset_id: finding.asset_id, severity: finding.severity, in_use: finding.in_use, expires_at: finding.expires_at }));
   const outcome = await reportFindings(context, {
     findings: stable,
-    noun: 'asset with expiring rights',
+    noun: 'expiring in-use asset',
     message: () => ({ title: `UGC rights: ${findings.filter((f) => f.severity === 'alert').length} expired, ${findings.filter((f) => f.severity === 'warning').length} expiring, still in use`, text: rightsExpiryMessage(findings), kind: 'note' }),
     nothingLine: 'No asset in use has rights expiring in the next two weeks.',
   });
