@@ -14,7 +14,12 @@ export const BRANDS: readonly Brand[] = [
   { id: 'KC', name: 'Kettle & Crumb', handle: 'kettleandcrumb', keywords: ['granola', 'breakfast', 'snack', 'oats', 'brunch', 'pantry'] },
   { id: 'SM', name: 'Saltmarsh Apothecary', handle: 'saltmarshapothecary', keywords: ['skincare', 'skin', 'serum', 'glow', 'selfcare', 'routine', 'spa'] },
   { id: 'DW', name: 'Driftwood Candle Co.', handle: 'driftwoodcandleco', keywords: ['candle', 'cozy', 'hygge', 'interiors', 'reading nook', 'wick'] },
-  { id: 'TH', name: 'Trailhead Coffee Roasters', handle: 'trailheadcoffee', keywords: ['coffee', 'espresso', 'pour over', 'brew', 'latte', 'camping', 'morning ritual'] },
+  {
+    id: 'TH',
+    name: 'Trailhead Coffee Roasters',
+    handle: 'trailheadcoffee',
+    keywords: ['coffee', 'espresso', 'pour over', 'brew', 'latte', 'camping', 'morning ritual'],
+  },
 ];
 
 /** A brand by id (throws on an unknown id: the data is ours). */

@@ -15,7 +15,8 @@ const CHASE = /\b(remind|chase|nudge|fix|ask|message|dm)\b/i;
  * points to the approval already drafted for it (or says none is pending); anything else explains.
  */
 export async function answerOperator(instruction: OperatorInstruction, context: BotContext): Promise<string> {
-  if (instruction.signalId === null) return 'reply to one of my alerts (expiring UGC rights, a paid post without #ad, a late creator) and I will act on it or explain it';
+  if (instruction.signalId === null)
+    return 'reply to one of my alerts (expiring UGC rights, a paid post without #ad, a late creator) and I will act on it or explain it';
   const [signal] = await context.db.rpc('get_signal', { p_signal_id: instruction.signalId });
   if (signal === undefined) return `signal ${instruction.signalId} is no longer in the brain; nothing to act on`;
   const pending = await context.approvals.list({ status: 'pending', limit: 50 });

@@ -24,7 +24,10 @@ export async function runJob(
 ) {
   const context = studioContext(db, { job: job.id, runId: options.runId, ...(options.connectors === undefined ? {} : { connectors: options.connectors }) });
   const config = (job as unknown as { settings?: { load(env: Record<string, string>): unknown } }).settings?.load(options.env ?? {}) ?? {};
-  const last = options.lastFingerprint === undefined || options.lastFingerprint === null ? null : { fingerprint: options.lastFingerprint, result: { detail: options.lastDetail } };
+  const last =
+    options.lastFingerprint === undefined || options.lastFingerprint === null
+      ? null
+      : { fingerprint: options.lastFingerprint, result: { detail: options.lastDetail } };
   return (await job.run({
     ...context,
     config,
@@ -35,5 +38,9 @@ export async function runJob(
     manual: options.manual ?? false,
     idempotencyKey: options.runId,
     lastRun: async () => last as never,
-  } as never)) as { outcome: string; fingerprint?: string; detail: Record<string, unknown> & { findings: number; posted: boolean; approvalId?: string | null } };
+  } as never)) as {
+    outcome: string;
+    fingerprint?: string;
+    detail: Record<string, unknown> & { findings: number; posted: boolean; approvalId?: string | null };
+  };
 }

@@ -22,7 +22,8 @@ import { studiobot } from '../src/bot.js';
 import { runJob, studioContext } from './studiobot-helpers.js';
 
 type Row = Record<string, unknown>;
-const creatorsOf = (data: SampleCompanyData) => data.creators as { candidates: Row[]; ugc_posts: Row[]; collaborations: Row[]; creator_posts: Row[]; rights: Row[]; asset_usage: Row[] };
+const creatorsOf = (data: SampleCompanyData) =>
+  data.creators as { candidates: Row[]; ugc_posts: Row[]; collaborations: Row[]; creator_posts: Row[]; rights: Row[]; asset_usage: Row[] };
 
 // The sample company with every planted creator case repaired: nothing to find anywhere.
 export function healthyCreators(): SampleCompanyData {
@@ -111,14 +112,14 @@ describe('studiobot on the sample company', () => {
       expect(excluded.map((item) => item.username).sort()).toEqual([...planted].sort());
       expect(Object.fromEntries(excluded.map((item) => [item.username, item.reason.split(' ')[0]]))).toMatchObject({
         'coastal.cozy.living': 'engagement',
-        'glowwithtess': 'engagement',
+        glowwithtess: 'engagement',
         'granola.girl.daily': 'followers',
         'brew.and.bloom': 'followers',
         'luxe.skin.lab': 'brand-safety',
       });
       expect(shortlist).toHaveLength(40);
       for (const brand of ['KC', 'SM', 'DW', 'TH']) expect(shortlist.filter((creator) => creator.brand === brand)).toHaveLength(10);
-      const collaborators = (creatorsOf(readSampleCompanyData()).collaborations).map((collab) => collab['creator']);
+      const collaborators = creatorsOf(readSampleCompanyData()).collaborations.map((collab) => collab['creator']);
       expect(shortlist.some((creator) => collaborators.includes(creator.username))).toBe(false);
     });
 
@@ -136,7 +137,9 @@ describe('studiobot on the sample company', () => {
       const messages = (approval?.draft as { messages: Array<{ body: string; recipient: string }> }).messages;
       expect(messages).toHaveLength(20);
       expect(messages.every((message) => message.body.includes('[offline draft'))).toBe(true);
-      const [note] = await sql<Array<{ payload: { detail: { kind: string } } }>>`select payload from bot_signals where source_bot = 'studiobot' and signal_type = 'bot_note' and payload->'detail'->>'kind' = 'influencer_shortlist'`;
+      const [note] = await sql<
+        Array<{ payload: { detail: { kind: string } } }>
+      >`select payload from bot_signals where source_bot = 'studiobot' and signal_type = 'bot_note' and payload->'detail'->>'kind' = 'influencer_shortlist'`;
       expect(note).toBeDefined();
       const again = await runJob(db, influencerDiscovery, { runId: 'discovery-2', lastFingerprint: first.fingerprint ?? null });
       expect(again.outcome).toBe('40 shortlisted creators, unchanged since the last run (not reposted); send_creator_outreach asked');
@@ -148,28 +151,43 @@ describe('studiobot on the sample company', () => {
   describe('ugc-harvest', () => {
     it('finds the 6 strong posts and nothing else (low engagement, no product, competitor, brand safety, already requested, private)', async () => {
       const strong = await findStrongUgc(context(), new Date(), ugcHarvestSettings.load({}));
-      expect(strong.map((post) => post.username).sort()).toEqual(['annika.at.home', 'bare.faced.bea', 'campstove.coffee', 'quiet.mornings.pdx', 'thefoggyporch', 'weekday.breakfasts']);
+      expect(strong.map((post) => post.username).sort()).toEqual([
+        'annika.at.home',
+        'bare.faced.bea',
+        'campstove.coffee',
+        'quiet.mornings.pdx',
+        'thefoggyporch',
+        'weekday.breakfasts',
+      ]);
       expect(await findStrongUgc(healthyContext(), new Date(), ugcHarvestSettings.load({}))).toEqual([]);
     });
   });
 
   describe('creator-pipeline', () => {
     it('finds the 3 late creators and the missing contract; a healthy pipeline raises nothing', async () => {
-      const { findings } = await findPipelineIssues(context(), new Date().toISOString().slice(0, 10), { STUDIO_POST_AFTER_DELIVERY_DAYS: 21, STUDIO_SETUP_CHECK_DAYS: 3 });
+      const { findings } = await findPipelineIssues(context(), new Date().toISOString().slice(0, 10), {
+        STUDIO_POST_AFTER_DELIVERY_DAYS: 21,
+        STUDIO_SETUP_CHECK_DAYS: 3,
+      });
       expect(findings.map((finding) => [finding.creator, finding.issues])).toEqual([
         ['hollyhock.home', ['no_post_after_delivery']],
         ['sundayskin.club', ['past_due']],
         ['trailmix.tom', ['past_due']],
         ['crumbs.and.co', ['missing_contract']],
       ]);
-      const clean = await findPipelineIssues(healthyContext(), new Date().toISOString().slice(0, 10), { STUDIO_POST_AFTER_DELIVERY_DAYS: 21, STUDIO_SETUP_CHECK_DAYS: 3 });
+      const clean = await findPipelineIssues(healthyContext(), new Date().toISOString().slice(0, 10), {
+        STUDIO_POST_AFTER_DELIVERY_DAYS: 21,
+        STUDIO_SETUP_CHECK_DAYS: 3,
+      });
       expect(clean.findings).toEqual([]);
     });
 
     it('signals each late creator (warning at a $1k+ fee), posts once and asks send_creator_reminders', async () => {
       const first = await runJob(db, creatorPipeline, { runId: 'pipeline-1' });
       expect(first.outcome).toBe('4 late or unready collaborations, posted; send_creator_reminders asked');
-      const signals = await sql<Array<{ severity: string; payload: { creator: string } }>>`select severity, payload from bot_signals where signal_type = 'creator_deliverable_late' order by payload->>'collab_id'`;
+      const signals = await sql<
+        Array<{ severity: string; payload: { creator: string } }>
+      >`select severity, payload from bot_signals where signal_type = 'creator_deliverable_late' order by payload->>'collab_id'`;
       expect(signals.map((signal) => [signal.payload.creator, signal.severity])).toEqual([
         ['hollyhock.home', 'info'],
         ['sundayskin.club', 'warning'],
@@ -199,7 +217,9 @@ describe('studiobot on the sample company', () => {
     it('raises one creator_compliance_issue warning (→ jbot) for the missing disclosure and asks send_creator_fix_requests', async () => {
       const first = await runJob(db, creatorPostCompliance, { runId: 'compliance-1' });
       expect(first.outcome).toBe('2 non-compliant creator posts, posted; send_creator_fix_requests asked');
-      const signals = await sql<Array<{ severity: string; payload: { creator: string } }>>`select severity, payload from bot_signals where signal_type = 'creator_compliance_issue'`;
+      const signals = await sql<
+        Array<{ severity: string; payload: { creator: string } }>
+      >`select severity, payload from bot_signals where signal_type = 'creator_compliance_issue'`;
       expect(signals.map((signal) => [signal.payload.creator, signal.severity])).toEqual([['saltmarsh.creator.kai', 'warning']]);
       const approval = await getApproval(db, String(first.detail.approvalId));
       const messages = (approval?.draft as { messages: Array<{ recipient: string; body: string }> }).messages;
@@ -213,12 +233,19 @@ describe('studiobot on the sample company', () => {
     it('ranks the posted creators by ROI, flags who is not worth renewing after 30 days and notes it for the digest', async () => {
       const rows = await creatorLeaderboard(context(), new Date(), 30);
       expect(rows).toHaveLength(8);
-      expect(rows.filter((row) => row.verdict === 'do_not_renew').map((row) => row.creator).sort()).toEqual(['cedar.and.sage', 'saltmarsh.creator.kai', 'summit.sips', 'tidepool.tara']);
+      expect(
+        rows
+          .filter((row) => row.verdict === 'do_not_renew')
+          .map((row) => row.creator)
+          .sort(),
+      ).toEqual(['cedar.and.sage', 'saltmarsh.creator.kai', 'summit.sips', 'tidepool.tara']);
       expect(rows.filter((row) => row.verdict === 'do_not_renew').every((row) => (row.roi ?? 0) < 1 && row.days_live >= 30)).toBe(true);
       expect(rows.find((row) => row.creator === 'summit.sips')).toMatchObject({ fee: 650, new_customers: 2, cpa: 325 });
       const first = await runJob(db, creatorRoi, { runId: 'roi-1' });
       expect(first.outcome).toBe('8 creators, posted');
-      const [note] = await sql<Array<{ payload: { text: string } }>>`select payload from bot_signals where signal_type = 'bot_note' and payload->'detail'->>'kind' = 'creator_roi'`;
+      const [note] = await sql<
+        Array<{ payload: { text: string } }>
+      >`select payload from bot_signals where signal_type = 'bot_note' and payload->'detail'->>'kind' = 'creator_roi'`;
       expect(note?.payload.text).toContain('4 not worth renewing');
     });
   });
@@ -237,7 +264,9 @@ describe('studiobot on the sample company', () => {
     it('raises an alert for the expired asset and warnings for the expiring ones, posts once and asks renew_or_pause_asset', async () => {
       const first = await runJob(db, ugcRightsExpiry, { runId: 'rights-1' });
       expect(first.outcome).toBe('3 expiring in-use assets, posted; renew_or_pause_asset asked');
-      const signals = await sql<Array<{ severity: string; payload: { licensor: string } }>>`select severity::text, payload from bot_signals where signal_type = 'ugc_rights_expiring' order by severity::text, payload->>'licensor'`;
+      const signals = await sql<
+        Array<{ severity: string; payload: { licensor: string } }>
+      >`select severity::text, payload from bot_signals where signal_type = 'ugc_rights_expiring' order by severity::text, payload->>'licensor'`;
       expect(signals.map((signal) => [signal.payload.licensor, signal.severity])).toEqual([
         ['crunchy.mornings', 'alert'],
         ['honest.glow', 'warning'],

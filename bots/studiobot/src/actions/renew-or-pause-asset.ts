@@ -39,7 +39,8 @@ export const renewOrPauseAsset = defineAction({
     for (const asset of assets) {
       // Pause first: content without rights must stop even if the message cannot go out.
       const paused = asset.pause
-        ? (await context.connectors.creators.pauseAssetUsage({ assetId: asset.asset_id, idempotencyKey: `${context.idempotencyKey}:pause:${asset.asset_id}` })).paused
+        ? (await context.connectors.creators.pauseAssetUsage({ assetId: asset.asset_id, idempotencyKey: `${context.idempotencyKey}:pause:${asset.asset_id}` }))
+            .paused
         : [];
       const sent = await sendCreatorMessage(context, { recipient: asset.licensor, kind: 'renewal_request', channel: 'dm', body: asset.renewal_message });
       await recordRenewalRequest(context.db, asset.asset_id);
@@ -47,6 +48,9 @@ export const renewOrPauseAsset = defineAction({
     }
     const pausedCount = results.reduce((sum, asset) => sum + asset.paused.length, 0);
     const renewals = results.filter((asset) => asset.renewal_sent_now).length;
-    return { summary: `asked ${renewals} licensor${renewals === 1 ? '' : 's'} to renew; paused ${pausedCount} use${pausedCount === 1 ? '' : 's'}`, assets: results };
+    return {
+      summary: `asked ${renewals} licensor${renewals === 1 ? '' : 's'} to renew; paused ${pausedCount} use${pausedCount === 1 ? '' : 's'}`,
+      assets: results,
+    };
   },
 });

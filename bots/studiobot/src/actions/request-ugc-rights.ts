@@ -36,7 +36,13 @@ export const requestUgcRights = defineAction({
   async execute({ requests }, context): Promise<{ summary: string; requests: Array<SentCreatorMessage & { asset_id: string }> }> {
     const done: Array<SentCreatorMessage & { asset_id: string }> = [];
     for (const request of requests) {
-      const sent = await sendCreatorMessage(context, { recipient: request.username, kind: 'rights_request', channel: 'comment_reply', body: request.body, mediaId: request.media_id });
+      const sent = await sendCreatorMessage(context, {
+        recipient: request.username,
+        kind: 'rights_request',
+        channel: 'comment_reply',
+        body: request.body,
+        mediaId: request.media_id,
+      });
       const asset = await recordRightsRequest(context.db, {
         sourceMediaId: request.media_id,
         brand: request.brand,

@@ -3,7 +3,9 @@ import { defineAction } from '@jbot/core';
 import { creatorMessageDraft, sendCreatorMessage, sentSummary, type SentCreatorMessage } from './creator-message.js';
 
 const fixDraft = z.object({
-  messages: z.array(creatorMessageDraft.extend({ collab_id: z.string().min(1), post_url: z.string().min(1), issues: z.array(z.string().min(1)).min(1) })).min(1),
+  messages: z
+    .array(creatorMessageDraft.extend({ collab_id: z.string().min(1), post_url: z.string().min(1), issues: z.array(z.string().min(1)).min(1) }))
+    .min(1),
 });
 
 /** The approval draft: one fix request per non-compliant post. */

@@ -45,7 +45,15 @@ export interface RightsAsset {
 }
 
 const iso = (value: unknown): string | null => (value === null || value === undefined ? null : new Date(String(value)).toISOString());
-const texts = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.replace(/^\{|\}$/g, '').split(',').filter(Boolean) : []);
+const texts = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.map(String)
+    : typeof value === 'string'
+      ? value
+          .replace(/^\{|\}$/g, '')
+          .split(',')
+          .filter(Boolean)
+      : [];
 const dateOnly = (value: unknown): string | null => {
   if (value === null || value === undefined) return null;
   const raw = String(value);
@@ -79,7 +87,12 @@ export async function listCollaborations(db: Db): Promise<Collaboration[]> {
 
 /** Record the live post of a collaboration (once; a later find does not move it). */
 export async function recordCollaborationPost(db: Db, input: { collabId: string; mediaId: string; url: string; postedAt: string }): Promise<boolean> {
-  const row = await rpcOne(db, 'creator_collab_record_post', { p_collab_id: input.collabId, p_media_id: input.mediaId, p_url: input.url, p_posted_at: input.postedAt });
+  const row = await rpcOne(db, 'creator_collab_record_post', {
+    p_collab_id: input.collabId,
+    p_media_id: input.mediaId,
+    p_url: input.url,
+    p_posted_at: input.postedAt,
+  });
   return row['recorded'] === true;
 }
 
@@ -113,7 +126,16 @@ export async function listRights(db: Db): Promise<RightsAsset[]> {
 /** Record that a rights request went out for a post (once per post). */
 export async function recordRightsRequest(
   db: Db,
-  input: { sourceMediaId: string; brand: string; licensor: string; platform: string; permalink: string; mediaType: string; channels: string[]; requestKey: string },
+  input: {
+    sourceMediaId: string;
+    brand: string;
+    licensor: string;
+    platform: string;
+    permalink: string;
+    mediaType: string;
+    channels: string[];
+    requestKey: string;
+  },
 ): Promise<{ assetId: string; created: boolean }> {
   const row = await rpcOne(db, 'ugc_rights_record_request', {
     p_source_media_id: input.sourceMediaId,
@@ -129,7 +151,10 @@ export async function recordRightsRequest(
 }
 
 /** A licensor said yes: the requested asset is granted for `termDays`. */
-export async function grantRights(db: Db, input: { assetId: string; grantedAt: string; termDays: number }): Promise<{ granted: boolean; expiresAt: string | null }> {
+export async function grantRights(
+  db: Db,
+  input: { assetId: string; grantedAt: string; termDays: number },
+): Promise<{ granted: boolean; expiresAt: string | null }> {
   const row = await rpcOne(db, 'ugc_rights_grant', { p_asset_id: input.assetId, p_granted_at: input.grantedAt, p_term_days: input.termDays });
   return { granted: row['granted'] === true, expiresAt: iso(row['expires_at']) };
 }

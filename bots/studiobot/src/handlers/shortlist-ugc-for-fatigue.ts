@@ -1,4 +1,4 @@
-import type { SignalHandlerOf } from '@jbot/core';
+import { runOnce, type SignalHandlerOf } from '@jbot/core';
 import { listRights } from '../brain/creator-book.js';
 import { brandFromAdName, brandOf } from '../brands.js';
 import { findStrongUgc, ugcHarvestSettings } from '../jobs/ugc-harvest.js';
@@ -35,7 +35,10 @@ export const shortlistUgcForFatigue: SignalHandlerOf<'ad_fatigue'> = async (sign
         Date.parse(asset.expiresAt) >= now.getTime() + MIN_RIGHTS_LEFT_DAYS * DAY_MS,
     )
     // Video first (it holds attention in a fatigued placement), then the longest licence.
-    .sort((left, right) => Number(right.mediaType === 'VIDEO') - Number(left.mediaType === 'VIDEO') || String(right.expiresAt).localeCompare(String(left.expiresAt)))
+    .sort(
+      (left, right) =>
+        Number(right.mediaType === 'VIDEO') - Number(left.mediaType === 'VIDEO') || String(right.expiresAt).localeCompare(String(left.expiresAt)),
+    )
     .slice(0, SHORTLIST_SIZE);
   const uncleared = (await findStrongUgc(context, now, ugcHarvestSettings.load({}), register)).filter((post) => brand === null || post.brand === brand);
   for (const asset of cleared) {
@@ -56,26 +59,44 @@ export const shortlistUgcForFatigue: SignalHandlerOf<'ad_fatigue'> = async (sign
     );
   }
   const brandName = brand === null ? 'all brands' : brandOf(brand).name;
-  await context.channel.post({
-    title: `UGC shortlist for fatigued ad ${fatigue.ad_name ?? fatigue.ad_id} (${brandName})`,
-    text: [
-      `Frequency ${fatigue.frequency_7d.toFixed(1)}, CTR ${fatigue.ctr_drop_pct.toFixed(0)}%, CPM ${fatigue.cpm_change_pct >= 0 ? '+' : ''}${fatigue.cpm_change_pct.toFixed(0)}% — replacements:`,
-      ...(cleared.length === 0 ? ['• no rights-cleared asset with a month of licence left'] : cleared.map((asset) => `• ✅ ${asset.assetId} by @${asset.licensor} (${asset.mediaType ?? 'media'}, rights to ${String(asset.expiresAt).slice(0, 10)}) ${asset.permalink}`)),
-      ...uncleared.slice(0, SHORTLIST_SIZE).map((post) => `• ⏳ @${post.username} ${post.permalink} — strong, rights not yet asked (ugc-harvest asks)`),
-      '',
-      cleared.length === 0 ? '' : `Sent to adsbot as ugc_available (${cleared.length}).`,
-    ]
-      .filter((line) => line !== '')
-      .join('\n'),
-    kind: 'note',
+  // One shortlist post and note per fatigue signal, however often it is redelivered.
+  const posted = await runOnce(context.db, { key: `studiobot:ugc-shortlist:${signal.id}`, bot: context.bot }, async () => {
+    await context.channel.post({
+      title: `UGC shortlist for fatigued ad ${fatigue.ad_name ?? fatigue.ad_id} (${brandName})`,
+      text: [
+        `Frequency ${fatigue.frequency_7d.toFixed(1)}, CTR ${fatigue.ctr_drop_pct.toFixed(0)}%, CPM ${fatigue.cpm_change_pct >= 0 ? '+' : ''}${fatigue.cpm_change_pct.toFixed(0)}% — replacements:`,
+        ...(cleared.length === 0
+          ? ['• no rights-cleared asset with a month of licence left']
+          : cleared.map(
+              (asset) =>
+                `• ✅ ${asset.assetId} by @${asset.licensor} (${asset.mediaType ?? 'media'}, rights to ${String(asset.expiresAt).slice(0, 10)}) ${asset.permalink}`,
+            )),
+        ...uncleared.slice(0, SHORTLIST_SIZE).map((post) => `• ⏳ @${post.username} ${post.permalink} — strong, rights not yet asked (ugc-harvest asks)`),
+        '',
+        cleared.length === 0 ? '' : `Sent to adsbot as ugc_available (${cleared.length}).`,
+      ]
+        .filter((line) => line !== '')
+        .join('\n'),
+      kind: 'note',
+    });
+    await context.signals.emit(
+      'bot_note',
+      {
+        text: `UGC shortlist for fatigued ad ${fatigue.ad_id}: ${cleared.length} cleared, ${uncleared.length} awaiting rights`,
+        detail: {
+          kind: 'ugc_shortlist',
+          ad_id: fatigue.ad_id,
+          brand,
+          cleared: cleared.map((asset) => asset.assetId),
+          awaiting_rights: uncleared.map((post) => post.media_id),
+        },
+      },
+      { dedupeKey: `ugc_shortlist:${fatigue.ad_id}`, dedupeWindowMs: DAY_MS },
+    );
+    return { cleared: cleared.length };
   });
-  await context.signals.emit(
-    'bot_note',
-    {
-      text: `UGC shortlist for fatigued ad ${fatigue.ad_id}: ${cleared.length} cleared, ${uncleared.length} awaiting rights`,
-      detail: { kind: 'ugc_shortlist', ad_id: fatigue.ad_id, brand, cleared: cleared.map((asset) => asset.assetId), awaiting_rights: uncleared.map((post) => post.media_id) },
-    },
-    { dedupeKey: `ugc_shortlist:${fatigue.ad_id}`, dedupeWindowMs: DAY_MS },
+  context.log.info(
+    { adId: fatigue.ad_id, brand, cleared: cleared.length, uncleared: uncleared.length },
+    `ugc shortlist for a fatigued ad${posted.ran ? '' : ' (already posted for this signal)'}`,
   );
-  context.log.info({ adId: fatigue.ad_id, brand, cleared: cleared.length, uncleared: uncleared.length }, 'ugc shortlist for a fatigued ad');
 };

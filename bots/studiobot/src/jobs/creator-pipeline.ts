@@ -53,7 +53,8 @@ export async function findPipelineIssues(
         tags.some((tag) => candidate.caption.toLowerCase().includes(tag.toLowerCase())),
     );
     if (post !== undefined) {
-      if (await recordCollaborationPost(context.db, { collabId: collab.collabId, mediaId: post.id, url: post.permalink ?? '', postedAt: post.timestamp })) postsRecorded += 1;
+      if (await recordCollaborationPost(context.db, { collabId: collab.collabId, mediaId: post.id, url: post.permalink ?? '', postedAt: post.timestamp }))
+        postsRecorded += 1;
     } else stillOpen.push(collab);
   }
   const parcels = stillOpen.flatMap((collab) => (collab.trackingCode === null ? [] : [{ trackingCode: collab.trackingCode, carrier: collab.carrier }]));
@@ -102,7 +103,12 @@ export async function findPipelineIssues(
 function reminderText(finding: PipelineFinding): string {
   const brand = brandOf(finding.brand);
   if (!finding.late) {
-    const needs = finding.issues.map((issue) => ({ missing_contract: 'sign the contract we sent', missing_code: 'get your discount code from us', missing_utm: 'get your tracking link from us' })[issue as 'missing_contract']);
+    const needs = finding.issues.map(
+      (issue) =>
+        ({ missing_contract: 'sign the contract we sent', missing_code: 'get your discount code from us', missing_utm: 'get your tracking link from us' })[
+          issue as 'missing_contract'
+        ],
+    );
     return `Hi @${finding.creator}! Your ${brand.name} post is due ${finding.due_date ?? 'soon'}. Before it goes live we need you to ${needs.join(' and ')}. Reply here if anything is unclear. Thank you!`;
   }
   return `Hi @${finding.creator}! Just checking in on your ${brand.name} post${finding.due_date === null ? '' : ` (due ${finding.due_date})`}. Did the package arrive in good shape? Let us know when it will go live or if you need anything from us. Thank you!`;
@@ -121,7 +127,11 @@ export async function runCreatorPipeline(context: BotContext & JobRunInfo, setti
     noun: 'late or unready collaboration',
     message: (items) => ({
       title: `Creator pipeline: ${items.filter((item) => item.late).length} late, ${items.filter((item) => !item.late).length} not ready`,
-      text: [...items.map((item) => `• @${item.creator} (${item.collab_id}, ${item.brand}, $${item.fee}): ${item.detail}`), '', 'Approve to send each creator the reminder drafted below.'].join('\n'),
+      text: [
+        ...items.map((item) => `• @${item.creator} (${item.collab_id}, ${item.brand}, $${item.fee}): ${item.detail}`),
+        '',
+        'Approve to send each creator the reminder drafted below.',
+      ].join('\n'),
       kind: 'note',
     }),
     nothingLine: 'Every collaboration is on schedule: posts live or not yet due, contracts, codes and links in place.',
@@ -131,7 +141,11 @@ export async function runCreatorPipeline(context: BotContext & JobRunInfo, setti
     const emitted = await context.signals.emit(
       'creator_deliverable_late',
       { creator: finding.creator, collab_id: finding.collab_id, due_date: finding.due_date, fee: finding.fee, reason: finding.detail },
-      { severity: finding.fee >= settings.STUDIO_LATE_WARNING_FEE_USD ? 'warning' : 'info', dedupeKey: `creator_deliverable_late:${finding.collab_id}:${finding.issues.join(',')}`, dedupeWindowMs: 86_400_000 },
+      {
+        severity: finding.fee >= settings.STUDIO_LATE_WARNING_FEE_USD ? 'warning' : 'info',
+        dedupeKey: `creator_deliverable_late:${finding.collab_id}:${finding.issues.join(',')}`,
+        dedupeWindowMs: 86_400_000,
+      },
     );
     firstSignal ??= emitted.id;
   }
@@ -159,9 +173,12 @@ export const creatorPipeline = defineJob({
   settings: creatorPipelineSettings,
   async run(context) {
     const { outcome, approvalId, postsRecorded } = await runCreatorPipeline(context, context.config);
-    return jobOutcome(`${outcome.outcome}${postsRecorded === 0 ? '' : `; ${postsRecorded} new post${postsRecorded === 1 ? '' : 's'} recorded`}${approvalId === null ? '' : '; send_creator_reminders asked'}`, {
-      ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
-      detail: { ...outcome.detail, approvalId, postsRecorded },
-    });
+    return jobOutcome(
+      `${outcome.outcome}${postsRecorded === 0 ? '' : `; ${postsRecorded} new post${postsRecorded === 1 ? '' : 's'} recorded`}${approvalId === null ? '' : '; send_creator_reminders asked'}`,
+      {
+        ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
+        detail: { ...outcome.detail, approvalId, postsRecorded },
+      },
+    );
   },
 });

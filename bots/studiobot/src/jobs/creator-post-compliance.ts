@@ -6,7 +6,18 @@ import { brandOf } from '../brands.js';
 import { codesIn, hasDisclosure, termsIn } from '../text-rules.js';
 
 /** The claims lexicon (shared with adsbot's creative-compliance): efficacy and health claims a creator may not make for us. */
-export const DEFAULT_CLAIMS = ['cures', 'cure', 'treats acne', 'clears acne', 'fda approved', 'clinically proven', 'heals', 'miracle', 'anti-aging guaranteed', 'weight loss'];
+export const DEFAULT_CLAIMS = [
+  'cures',
+  'cure',
+  'treats acne',
+  'clears acne',
+  'fda approved',
+  'clinically proven',
+  'heals',
+  'miracle',
+  'anti-aging guaranteed',
+  'weight loss',
+];
 
 /** The job's settings: the claims lexicon (STUDIO_CLAIMS_LEXICON, comma-separated). */
 export const creatorPostComplianceSettings = envSettings({
@@ -49,14 +60,28 @@ export async function findComplianceIssues(context: Pick<BotContext, 'db' | 'con
     const missingTags = tags.filter((tag) => !post.caption.toLowerCase().includes(tag.toLowerCase()));
     if (missingTags.length > 0) issues.push(`missing ${missingTags.join(', ')}`);
     if (issues.length === 0) continue;
-    findings.push({ collab_id: collab.collabId, creator: collab.creator, brand: collab.brand, post_url: post.permalink ?? collab.postedUrl ?? post.id, media_id: post.id, issues, missing_disclosure: missingDisclosure });
+    findings.push({
+      collab_id: collab.collabId,
+      creator: collab.creator,
+      brand: collab.brand,
+      post_url: post.permalink ?? collab.postedUrl ?? post.id,
+      media_id: post.id,
+      issues,
+      missing_disclosure: missingDisclosure,
+    });
   }
   return findings;
 }
 
 function fixText(finding: ComplianceFinding, code: string | null): string {
   const asks = finding.issues.map((issue) =>
-    issue.startsWith('no #ad') ? 'add #ad at the start of the caption (the FTC requires it on paid posts)' : issue.startsWith('code') ? `change the code to ${code ?? 'the one we sent you'}` : issue.startsWith('prohibited') ? `remove the claim (${issue.slice(18)})` : `tag ${issue.slice(8)}`,
+    issue.startsWith('no #ad')
+      ? 'add #ad at the start of the caption (the FTC requires it on paid posts)'
+      : issue.startsWith('code')
+        ? `change the code to ${code ?? 'the one we sent you'}`
+        : issue.startsWith('prohibited')
+          ? `remove the claim (${issue.slice(18)})`
+          : `tag ${issue.slice(8)}`,
   );
   return `Hi @${finding.creator}! Thank you for the ${brandOf(finding.brand).name} post (${finding.post_url}). Could you edit the caption to ${asks.join('; ')}? Editing keeps your likes and comments. Thank you!`;
 }
@@ -69,7 +94,11 @@ export async function runCreatorPostCompliance(context: BotContext & JobRunInfo,
     noun: 'non-compliant creator post',
     message: (items) => ({
       title: `Creator posts: ${items.length} need fixing`,
-      text: [...items.map((item) => `• @${item.creator} (${item.collab_id}) ${item.post_url}: ${item.issues.join('; ')}`), '', 'Approve to send each creator the fix request drafted below.'].join('\n'),
+      text: [
+        ...items.map((item) => `• @${item.creator} (${item.collab_id}) ${item.post_url}: ${item.issues.join('; ')}`),
+        '',
+        'Approve to send each creator the fix request drafted below.',
+      ].join('\n'),
       kind: 'note',
     }),
     nothingLine: 'Every live sponsored post carries its disclosure, the right code and the brand tag, with no prohibited claims.',
@@ -78,7 +107,12 @@ export async function runCreatorPostCompliance(context: BotContext & JobRunInfo,
   for (const finding of findings.filter((item) => item.missing_disclosure)) {
     const emitted = await context.signals.emit(
       'creator_compliance_issue',
-      { creator: finding.creator, post_url: finding.post_url, issue: 'paid post without #ad / #sponsored / paid-partnership disclosure', collab_id: finding.collab_id },
+      {
+        creator: finding.creator,
+        post_url: finding.post_url,
+        issue: 'paid post without #ad / #sponsored / paid-partnership disclosure',
+        collab_id: finding.collab_id,
+      },
       { severity: 'warning', dedupeKey: `creator_compliance_issue:${finding.media_id}:disclosure`, dedupeWindowMs: 86_400_000 },
     );
     firstSignal ??= emitted.id;
@@ -87,7 +121,13 @@ export async function runCreatorPostCompliance(context: BotContext & JobRunInfo,
   if (findings.length > 0) {
     const codes = new Map((await listCollaborations(context.db)).map((collab) => [collab.collabId, collab.discountCode]));
     const draft: CreatorFixRequestsDraft = {
-      messages: findings.map((finding) => ({ recipient: finding.creator, collab_id: finding.collab_id, post_url: finding.post_url, issues: finding.issues, body: fixText(finding, codes.get(finding.collab_id) ?? null) })),
+      messages: findings.map((finding) => ({
+        recipient: finding.creator,
+        collab_id: finding.collab_id,
+        post_url: finding.post_url,
+        issues: finding.issues,
+        body: fixText(finding, codes.get(finding.collab_id) ?? null),
+      })),
     };
     const { approval } = await context.approvals.request({
       action: sendCreatorFixRequests,

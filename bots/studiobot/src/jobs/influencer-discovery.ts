@@ -141,14 +141,21 @@ export function templateOutreach(creator: ShortlistedCreator): { fit_note: strin
 }
 
 /** Fit notes and first DMs for the top creators: one fast-tier call, bios and captions fenced as data. */
-export async function draftOutreach(context: BotContext, top: readonly ShortlistedCreator[], profiles: readonly CreatorProfile[]): Promise<CreatorOutreachDraft> {
+export async function draftOutreach(
+  context: BotContext,
+  top: readonly ShortlistedCreator[],
+  profiles: readonly CreatorProfile[],
+): Promise<CreatorOutreachDraft> {
   const result = await context.llm.structured({
     tier: 'fast',
     system: SYSTEM,
     prompt: `Write the fit note and first DM for each of these ${top.length} creators (same usernames). The brand each one is for is given in its label.`,
     data: top.map((creator) => {
       const profile = profiles.find((candidate) => candidate.username === creator.username);
-      return { label: `@${creator.username} for ${brandOf(creator.brand).name}`, text: [`bio: ${profile?.biography ?? ''}`, ...(profile?.media.slice(0, 5).map((media) => `caption: ${media.caption}`) ?? [])].join('\n') };
+      return {
+        label: `@${creator.username} for ${brandOf(creator.brand).name}`,
+        text: [`bio: ${profile?.biography ?? ''}`, ...(profile?.media.slice(0, 5).map((media) => `caption: ${media.caption}`) ?? [])].join('\n'),
+      };
     }),
     schema: outreachSchema,
     maxTokens: 300 + top.length * 180,
@@ -156,7 +163,10 @@ export async function draftOutreach(context: BotContext, top: readonly Shortlist
   });
   return {
     messages: top.map((creator) => {
-      const drafted = result.value.creators.find((entry) => entry.username === creator.username) ?? { username: creator.username, ...templateOutreach(creator) };
+      const drafted = result.value.creators.find((entry) => entry.username === creator.username) ?? {
+        username: creator.username,
+        ...templateOutreach(creator),
+      };
       return { recipient: creator.username, brand: creator.brand, fit_note: drafted.fit_note, body: labelOffline(drafted.message, result.offline) };
     }),
   };
@@ -175,10 +185,21 @@ export async function runInfluencerDiscovery(context: BotContext & JobRunInfo, s
       text: [
         ...BRANDS.flatMap((brand) => {
           const mine = items.filter((item) => item.brand === brand.id);
-          return mine.length === 0 ? [] : [`**${brand.name}**`, ...mine.map((item, index) => `${index + 1}. @${item.username} — ${item.followers.toLocaleString('en-US')} followers, ${item.engagement_pct}% engagement, ${item.posts_per_week} posts/week`)];
+          return mine.length === 0
+            ? []
+            : [
+                `**${brand.name}**`,
+                ...mine.map(
+                  (item, index) =>
+                    `${index + 1}. @${item.username} — ${item.followers.toLocaleString('en-US')} followers, ${item.engagement_pct}% engagement, ${item.posts_per_week} posts/week`,
+                ),
+              ];
         }),
         '',
-        `Left out: ${excluded.length} (${excluded.slice(0, 8).map((item) => `@${item.username}: ${item.reason}`).join('; ')}${excluded.length > 8 ? '; …' : ''})`,
+        `Left out: ${excluded.length} (${excluded
+          .slice(0, 8)
+          .map((item) => `@${item.username}: ${item.reason}`)
+          .join('; ')}${excluded.length > 8 ? '; …' : ''})`,
       ].join('\n'),
       kind: 'note',
     }),
@@ -188,10 +209,15 @@ export async function runInfluencerDiscovery(context: BotContext & JobRunInfo, s
   if (shortlist.length > 0) {
     await context.signals.emit(
       'bot_note',
-      { text: `Influencer shortlist: ${shortlist.length} creators (${BRANDS.map((brand) => `${brand.id} ${shortlist.filter((item) => item.brand === brand.id).length}`).join(', ')}); ${excluded.length} left out`, detail: { kind: 'influencer_shortlist', creators: shortlist } },
+      {
+        text: `Influencer shortlist: ${shortlist.length} creators (${BRANDS.map((brand) => `${brand.id} ${shortlist.filter((item) => item.brand === brand.id).length}`).join(', ')}); ${excluded.length} left out`,
+        detail: { kind: 'influencer_shortlist', creators: shortlist },
+      },
       { dedupeKey: `influencer_shortlist:${outcome.fingerprint ?? ''}`, dedupeWindowMs: 7 * DAY_MS },
     );
-    const top = [...shortlist].sort((left, right) => right.score - left.score || left.username.localeCompare(right.username)).slice(0, settings.STUDIO_OUTREACH_DRAFTS);
+    const top = [...shortlist]
+      .sort((left, right) => right.score - left.score || left.username.localeCompare(right.username))
+      .slice(0, settings.STUDIO_OUTREACH_DRAFTS);
     const requestKey = `influencer-discovery:${outcome.fingerprint ?? ''}`;
     const asked = top.length === 0 ? null : await context.approvals.findByRequestKey(requestKey);
     if (asked !== null) approvalId = asked.id;

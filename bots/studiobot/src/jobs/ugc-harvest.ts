@@ -9,9 +9,33 @@ import { median, termsIn } from '../text-rules.js';
 const DAY_MS = 86_400_000;
 
 /** Brand-safety terms a post (or a creator's captions) must not carry. */
-export const DEFAULT_BRAND_SAFETY_TERMS = ['casino', 'gambling', 'bet', 'vape', 'vaping', 'weed', 'cbd', 'tequila', 'vodka', 'shots', 'nsfw', 'onlyfans', 'giveaway scam'];
+export const DEFAULT_BRAND_SAFETY_TERMS = [
+  'casino',
+  'gambling',
+  'bet',
+  'vape',
+  'vaping',
+  'weed',
+  'cbd',
+  'tequila',
+  'vodka',
+  'shots',
+  'nsfw',
+  'onlyfans',
+  'giveaway scam',
+];
 /** Competitor brands that must not share the frame with ours in an asset we license. */
-export const DEFAULT_COMPETITORS = ['yankee candle', 'bath & body works', 'diptyque', 'the ordinary', 'cerave', 'starbucks', 'folgers', 'nature valley', 'bear naked'];
+export const DEFAULT_COMPETITORS = [
+  'yankee candle',
+  'bath & body works',
+  'diptyque',
+  'the ordinary',
+  'cerave',
+  'starbucks',
+  'folgers',
+  'nature valley',
+  'bear naked',
+];
 /** How a licensor says yes to a rights request. */
 export const GRANT_REPLY = /#\s*yes\s*harbor\s*pine\b/i;
 
@@ -50,7 +74,12 @@ export interface StrongUgc {
  * one of our products tagged or named; no competitor product or brand-safety term; not already in
  * the rights register. The poster's median comes from the source, or from their last posts.
  */
-export async function findStrongUgc(context: Pick<BotContext, 'db' | 'connectors'>, now: Date, rules: UgcRules, register?: RightsAsset[]): Promise<StrongUgc[]> {
+export async function findStrongUgc(
+  context: Pick<BotContext, 'db' | 'connectors'>,
+  now: Date,
+  rules: UgcRules,
+  register?: RightsAsset[],
+): Promise<StrongUgc[]> {
   const known = new Set((register ?? (await listRights(context.db))).map((asset) => asset.sourceMediaId));
   const media = await context.connectors.creators.listTaggedMedia({ since: new Date(now.getTime() - rules.STUDIO_UGC_LOOKBACK_DAYS * DAY_MS) });
   const products = await context.connectors.commerce.listInventory();
@@ -72,17 +101,32 @@ export async function findStrongUgc(context: Pick<BotContext, 'db' | 'connectors
     const profile = profiles.find((candidate) => candidate.username === post.username);
     const posterMedian = post.posterMedianEngagement ?? median((profile?.media ?? []).map((item) => item.likeCount + item.commentsCount));
     if (engagement < posterMedian) continue;
-    const named = (namesByBrand.get(post.brand) ?? []).filter((product) => post.caption.toLowerCase().includes(product.name.toLowerCase())).map((product) => product.sku);
+    const named = (namesByBrand.get(post.brand) ?? [])
+      .filter((product) => post.caption.toLowerCase().includes(product.name.toLowerCase()))
+      .map((product) => product.sku);
     const skus = [...new Set([...post.products, ...named])];
     if (skus.length === 0) continue;
     if (termsIn(post.caption, rules.STUDIO_COMPETITOR_TERMS).length > 0 || termsIn(post.caption, rules.STUDIO_BRAND_SAFETY_TERMS).length > 0) continue;
     strong.push(strongOf(post, engagement, posterMedian, skus));
   }
-  return strong.sort((left, right) => right.engagement / Math.max(1, right.poster_median) - left.engagement / Math.max(1, left.poster_median) || left.media_id.localeCompare(right.media_id));
+  return strong.sort(
+    (left, right) =>
+      right.engagement / Math.max(1, right.poster_median) - left.engagement / Math.max(1, left.poster_median) || left.media_id.localeCompare(right.media_id),
+  );
 }
 
 function strongOf(post: TaggedMedia, engagement: number, posterMedian: number, skus: string[]): StrongUgc {
-  return { media_id: post.id, username: post.username, brand: post.brand, media_type: post.mediaType, permalink: post.permalink, engagement, poster_median: posterMedian, products: skus, posted_at: post.timestamp };
+  return {
+    media_id: post.id,
+    username: post.username,
+    brand: post.brand,
+    media_type: post.mediaType,
+    permalink: post.permalink,
+    engagement,
+    poster_median: posterMedian,
+    products: skus,
+    posted_at: post.timestamp,
+  };
 }
 
 /** Replies that say yes to a pending request: grant them and announce each asset (ugc_available). */
@@ -92,13 +136,24 @@ export async function collectGrants(context: BotContext, termDays: number): Prom
   const replies = await context.connectors.creators.listRightsReplies(pending.map((asset) => asset.sourceMediaId));
   const granted: Array<{ asset_id: string; licensor: string }> = [];
   for (const asset of pending) {
-    const reply = replies.find((candidate) => candidate.mediaId === asset.sourceMediaId && candidate.username === asset.licensor && GRANT_REPLY.test(candidate.text));
+    const reply = replies.find(
+      (candidate) => candidate.mediaId === asset.sourceMediaId && candidate.username === asset.licensor && GRANT_REPLY.test(candidate.text),
+    );
     if (reply === undefined) continue;
     const grant = await grantRights(context.db, { assetId: asset.assetId, grantedAt: reply.timestamp || new Date().toISOString(), termDays });
     if (!grant.granted || grant.expiresAt === null) continue;
     await context.signals.emit(
       'ugc_available',
-      { asset_id: asset.assetId, brand: asset.brand, platform: asset.platform, permalink: asset.permalink, rights_scope: asset.channels, expires_at: grant.expiresAt, licensor: asset.licensor, ...(asset.mediaType === null ? {} : { media_type: asset.mediaType }) },
+      {
+        asset_id: asset.assetId,
+        brand: asset.brand,
+        platform: asset.platform,
+        permalink: asset.permalink,
+        rights_scope: asset.channels,
+        expires_at: grant.expiresAt,
+        licensor: asset.licensor,
+        ...(asset.mediaType === null ? {} : { media_type: asset.mediaType }),
+      },
       { dedupeKey: `ugc_available:${asset.assetId}`, dedupeWindowMs: 7 * DAY_MS },
     );
     granted.push({ asset_id: asset.assetId, licensor: asset.licensor });
@@ -121,12 +176,19 @@ export function templateRightsRequest(post: StrongUgc): string {
 }
 
 /** Draft one rights request per post: one batched fast-tier call; the captions go fenced as data. */
-export async function draftRightsRequests(context: BotContext, posts: readonly StrongUgc[], captions: ReadonlyMap<string, string>): Promise<{ bodies: Map<string, string>; offline: boolean }> {
+export async function draftRightsRequests(
+  context: BotContext,
+  posts: readonly StrongUgc[],
+  captions: ReadonlyMap<string, string>,
+): Promise<{ bodies: Map<string, string>; offline: boolean }> {
   const result = await context.llm.structured({
     tier: 'fast',
     system: SYSTEM,
     prompt: `Draft one rights-request reply for each of these ${posts.length} posts (same media_id).`,
-    data: posts.map((post) => ({ label: `post ${post.media_id} by @${post.username} for ${brandOf(post.brand).name}`, text: captions.get(post.media_id) ?? '' })),
+    data: posts.map((post) => ({
+      label: `post ${post.media_id} by @${post.username} for ${brandOf(post.brand).name}`,
+      text: captions.get(post.media_id) ?? '',
+    })),
     schema: requestSchema,
     maxTokens: 200 + posts.length * 120,
     offline: () => ({ requests: posts.map((post) => ({ media_id: post.media_id, body: templateRightsRequest(post) })) }),
@@ -166,14 +228,22 @@ export async function runUgcHarvest(context: BotContext & JobRunInfo, settings =
     message: (items) => ({
       title: `UGC: ${items.length} strong post${items.length === 1 ? '' : 's'} to license`,
       text: [
-        ...items.map((item) => `• @${item.username} for ${brandOf(item.brand).name} (${item.products.join(', ')}): ${item.engagement} engagements vs their median ${item.poster_median} — ${item.permalink}`),
-        ...(granted.length === 0 ? [] : ['', `Rights granted since the last run: ${granted.map((grant) => `${grant.asset_id} (@${grant.licensor})`).join(', ')}`]),
+        ...items.map(
+          (item) =>
+            `• @${item.username} for ${brandOf(item.brand).name} (${item.products.join(', ')}): ${item.engagement} engagements vs their median ${item.poster_median} — ${item.permalink}`,
+        ),
+        ...(granted.length === 0
+          ? []
+          : ['', `Rights granted since the last run: ${granted.map((grant) => `${grant.asset_id} (@${grant.licensor})`).join(', ')}`]),
         '',
         'Approve to reply under each post with the rights request drafted below.',
       ].join('\n'),
       kind: 'note',
     }),
-    nothingLine: granted.length === 0 ? 'No new customer post worth licensing.' : `No new post to license; rights granted: ${granted.map((grant) => grant.asset_id).join(', ')}.`,
+    nothingLine:
+      granted.length === 0
+        ? 'No new customer post worth licensing.'
+        : `No new post to license; rights granted: ${granted.map((grant) => grant.asset_id).join(', ')}.`,
   });
   let approvalId: string | null = null;
   let drafted = false;
@@ -210,9 +280,12 @@ export const ugcHarvest = defineJob({
   settings: ugcHarvestSettings,
   async run(context) {
     const { outcome, approvalId, granted } = await runUgcHarvest(context, context.config);
-    return jobOutcome(`${outcome.outcome}${granted.length === 0 ? '' : `; ${granted.length} grant${granted.length === 1 ? '' : 's'} announced`}${approvalId === null ? '' : '; request_ugc_rights asked'}`, {
-      ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
-      detail: { ...outcome.detail, approvalId, granted: granted.length },
-    });
+    return jobOutcome(
+      `${outcome.outcome}${granted.length === 0 ? '' : `; ${granted.length} grant${granted.length === 1 ? '' : 's'} announced`}${approvalId === null ? '' : '; request_ugc_rights asked'}`,
+      {
+        ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
+        detail: { ...outcome.detail, approvalId, granted: granted.length },
+      },
+    );
   },
 });

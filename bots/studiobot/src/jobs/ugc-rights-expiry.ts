@@ -26,11 +26,23 @@ export async function findExpiringRights(context: Pick<BotContext, 'db' | 'conne
   if (soon.length === 0) return [];
   const usage = await context.connectors.creators.listAssetUsage(soon.map((asset) => asset.assetId));
   return soon.flatMap((asset): RightsExpiryFinding[] => {
-    const inUse = usage.filter((use) => use.assetId === asset.assetId && (use.status === 'live' || use.status === 'scheduled')).map((use) => ({ kind: use.kind, id: use.refId }));
+    const inUse = usage
+      .filter((use) => use.assetId === asset.assetId && (use.status === 'live' || use.status === 'scheduled'))
+      .map((use) => ({ kind: use.kind, id: use.refId }));
     if (inUse.length === 0) return [];
     const expiresAt = asset.expiresAt ?? '';
     const daysLeft = Math.ceil((Date.parse(expiresAt) - now.getTime()) / DAY_MS);
-    return [{ asset_id: asset.assetId, licensor: asset.licensor, brand: asset.brand, expires_at: expiresAt, days_left: daysLeft, severity: daysLeft <= 0 ? 'alert' : 'warning', in_use: inUse }];
+    return [
+      {
+        asset_id: asset.assetId,
+        licensor: asset.licensor,
+        brand: asset.brand,
+        expires_at: expiresAt,
+        days_left: daysLeft,
+        severity: daysLeft <= 0 ? 'alert' : 'warning',
+        in_use: inUse,
+      },
+    ];
   });
 }
 
@@ -70,11 +82,20 @@ export async function runUgcRightsExpiry(context: BotContext & JobRunInfo, setti
     (left, right) => Number(right.severity === 'alert') - Number(left.severity === 'alert') || left.expires_at.localeCompare(right.expires_at),
   );
   // The fingerprint is of the assets and their state, not the moving day count.
-  const stable = findings.map((finding) => ({ asset_id: finding.asset_id, severity: finding.severity, in_use: finding.in_use, expires_at: finding.expires_at }));
+  const stable = findings.map((finding) => ({
+    asset_id: finding.asset_id,
+    severity: finding.severity,
+    in_use: finding.in_use,
+    expires_at: finding.expires_at,
+  }));
   const outcome = await reportFindings(context, {
     findings: stable,
     noun: 'expiring in-use asset',
-    message: () => ({ title: `UGC rights: ${findings.filter((f) => f.severity === 'alert').length} expired, ${findings.filter((f) => f.severity === 'warning').length} expiring, still in use`, text: rightsExpiryMessage(findings), kind: 'note' }),
+    message: () => ({
+      title: `UGC rights: ${findings.filter((f) => f.severity === 'alert').length} expired, ${findings.filter((f) => f.severity === 'warning').length} expiring, still in use`,
+      text: rightsExpiryMessage(findings),
+      kind: 'note',
+    }),
     nothingLine: 'No asset in use has rights expiring in the next two weeks.',
   });
   const signalIds: string[] = [];
@@ -82,7 +103,11 @@ export async function runUgcRightsExpiry(context: BotContext & JobRunInfo, setti
     const emitted = await context.signals.emit(
       'ugc_rights_expiring',
       { asset_id: finding.asset_id, licensor: finding.licensor, expires_at: finding.expires_at, in_use: finding.in_use },
-      { severity: finding.severity, dedupeKey: `ugc_rights_expiring:${finding.asset_id}:${finding.severity}:${fingerprintOf(finding.in_use)}`, dedupeWindowMs: DAY_MS },
+      {
+        severity: finding.severity,
+        dedupeKey: `ugc_rights_expiring:${finding.asset_id}:${finding.severity}:${fingerprintOf(finding.in_use)}`,
+        dedupeWindowMs: DAY_MS,
+      },
     );
     signalIds.push(emitted.id);
   }

@@ -43,7 +43,9 @@ export async function probeMetaCreators(options: Pick<MetaCreatorsOptions, 'acce
     const graph = await loadGraphApi(options);
     const names: string[] = [];
     for (const [brand, id] of Object.entries(options.igAccounts)) {
-      const answer = await callVendor('Instagram', 'account probe', { timeoutMs: DEFAULT_VENDOR_TIMEOUT_MS }, () => graph.call('GET', [id], { fields: 'username' }));
+      const answer = await callVendor('Instagram', 'account probe', { timeoutMs: DEFAULT_VENDOR_TIMEOUT_MS }, () =>
+        graph.call('GET', [id], { fields: 'username' }),
+      );
       names.push(`${brand} @${String(answer['username'] ?? id)}`);
     }
     return { ok: true, detail: `Instagram accounts ${names.join(', ')}` };
@@ -113,7 +115,7 @@ export function createMetaCreatorsConnector(options: MetaCreatorsOptions): Creat
         });
       }
       const oldest = rows.at(-1);
-      after = ((answer['paging'] as { cursors?: { after?: string } } | undefined)?.cursors?.after) ?? undefined;
+      after = (answer['paging'] as { cursors?: { after?: string } } | undefined)?.cursors?.after ?? undefined;
       if (after === undefined || oldest === undefined || new Date(String(oldest['timestamp'])) < since) break;
     }
     return found;
@@ -183,7 +185,12 @@ export function createMetaCreatorsConnector(options: MetaCreatorsOptions): Creat
         // Only the poster's own answer counts as a licence.
         for (const comment of media?.comments?.data ?? [])
           if (comment['username'] === media?.username)
-            replies.push({ mediaId, username: String(comment['username']), text: String(comment['text'] ?? ''), timestamp: String(comment['timestamp'] ?? '') });
+            replies.push({
+              mediaId,
+              username: String(comment['username']),
+              text: String(comment['text'] ?? ''),
+              timestamp: String(comment['timestamp'] ?? ''),
+            });
       }
       return replies;
     },
@@ -213,7 +220,8 @@ export function createMetaCreatorsConnector(options: MetaCreatorsOptions): Creat
         lookup: async () => null,
         perform: async () => {
           if (input.channel === 'comment_reply') {
-            if (input.mediaId === undefined) throw new ConnectorError('instagram_reply_needs_media', `a rights request to @${input.recipient} needs the media id`);
+            if (input.mediaId === undefined)
+              throw new ConnectorError('instagram_reply_needs_media', `a rights request to @${input.recipient} needs the media id`);
             const answer = await call('POST', [account, 'mentions'], { media_id: input.mediaId, message: input.body }, 'mention reply');
             return { messageId: String(answer['id']), created: true };
           }

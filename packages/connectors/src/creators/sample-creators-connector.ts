@@ -4,7 +4,15 @@ import { instant, jsonArray, numberOrNull } from '../sample/row-values.js';
 import type { AssetUse, CreatorMedia, CreatorProfile, CreatorsConnector, TaggedMedia } from './creators-connector.js';
 
 const iso = (value: unknown): string => instant(value) ?? new Date(0).toISOString();
-const texts = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.replace(/^\{|\}$/g, '').split(',').filter(Boolean) : []);
+const texts = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.map(String)
+    : typeof value === 'string'
+      ? value
+          .replace(/^\{|\}$/g, '')
+          .split(',')
+          .filter(Boolean)
+      : [];
 
 function assetUse(row: Record<string, unknown>): AssetUse {
   return { assetId: String(row['asset_id']), kind: String(row['kind']) as AssetUse['kind'], refId: String(row['ref_id']), status: String(row['status']) };
@@ -29,16 +37,14 @@ export function createSampleCreatorsConnector(db: Db): CreatorsConnector {
         followersCount: Number(row['followers_count']),
         mediaCount: Number(row['media_count']),
         followers7dAgo: numberOrNull(row['followers_7d_ago']),
-        media: jsonArray<Record<string, unknown>>(row['posts']).map(
-          (post, index): CreatorMedia => ({
-            id: `${String(row['username'])}-${index}`,
-            caption: String(post['caption'] ?? ''),
-            likeCount: Number(post['like_count'] ?? 0),
-            commentsCount: Number(post['comments_count'] ?? 0),
-            timestamp: iso(post['timestamp']),
-            permalink: null,
-          }),
-        ),
+        media: jsonArray<Record<string, unknown>>(row['posts']).map((post, index): CreatorMedia => ({
+          id: `${String(row['username'])}-${index}`,
+          caption: String(post['caption'] ?? ''),
+          likeCount: Number(post['like_count'] ?? 0),
+          commentsCount: Number(post['comments_count'] ?? 0),
+          timestamp: iso(post['timestamp']),
+          permalink: null,
+        })),
       }));
     },
     async listTaggedMedia({ since }) {
@@ -73,7 +79,12 @@ export function createSampleCreatorsConnector(db: Db): CreatorsConnector {
     },
     async listRightsReplies(mediaIds) {
       const rows = await db.rpc('sample_creators_rights_replies', { p_media_ids: [...mediaIds] });
-      return rows.map((row) => ({ mediaId: String(row['media_id']), username: String(row['username']), text: String(row['text']), timestamp: iso(row['replied_at']) }));
+      return rows.map((row) => ({
+        mediaId: String(row['media_id']),
+        username: String(row['username']),
+        text: String(row['text']),
+        timestamp: iso(row['replied_at']),
+      }));
     },
     async listAttribution() {
       const rows = await db.rpc('sample_creators_attribution', {});

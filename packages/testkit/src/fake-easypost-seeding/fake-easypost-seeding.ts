@@ -38,12 +38,21 @@ export async function startFakeEasyPostSeeding(options: { trackers: FakeEasyPost
       response.end(JSON.stringify(body));
     };
     const expected = `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
-    if (request.headers.authorization !== expected) return send(401, { error: { code: 'APIKEY.INACTIVE', message: 'This api key is no longer active.', errors: [] } });
+    if (request.headers.authorization !== expected)
+      return send(401, { error: { code: 'APIKEY.INACTIVE', message: 'This api key is no longer active.', errors: [] } });
     const failure = failures.shift();
-    if (failure !== undefined) return send(failure, { error: { code: failure === 429 ? 'RATE_LIMITED' : 'INTERNAL_SERVER_ERROR', message: 'try again', errors: [] } }, failure === 429 ? { 'retry-after': '0' } : {});
-    if (request.method !== 'GET' || url.pathname !== '/v2/trackers') return send(404, { error: { code: 'NOT_FOUND', message: 'The requested resource could not be found.', errors: [] } });
+    if (failure !== undefined)
+      return send(
+        failure,
+        { error: { code: failure === 429 ? 'RATE_LIMITED' : 'INTERNAL_SERVER_ERROR', message: 'try again', errors: [] } },
+        failure === 429 ? { 'retry-after': '0' } : {},
+      );
+    if (request.method !== 'GET' || url.pathname !== '/v2/trackers')
+      return send(404, { error: { code: 'NOT_FOUND', message: 'The requested resource could not be found.', errors: [] } });
     const found = options.trackers.filter(
-      (tracker) => (query['tracking_code'] === undefined || tracker.tracking_code === query['tracking_code']) && (query['carrier'] === undefined || tracker.carrier === query['carrier']),
+      (tracker) =>
+        (query['tracking_code'] === undefined || tracker.tracking_code === query['tracking_code']) &&
+        (query['carrier'] === undefined || tracker.carrier === query['carrier']),
     );
     return send(200, { trackers: found.slice(0, Number(query['page_size'] ?? 20)), has_more: false });
   });

@@ -70,14 +70,26 @@ export interface FakeMetaGraphCreators {
 // Graph errors look like this on the wire (developers.facebook.com "Handling errors").
 const graphError = (status: number, code: number, message: string, subcode?: number) => ({
   status,
-  body: { error: { message, type: code === 190 ? 'OAuthException' : 'IGApiException', code, ...(subcode === undefined ? {} : { error_subcode: subcode }), fbtrace_id: 'AFakeTrace' } },
+  body: {
+    error: {
+      message,
+      type: code === 190 ? 'OAuthException' : 'IGApiException',
+      code,
+      ...(subcode === undefined ? {} : { error_subcode: subcode }),
+      fbtrace_id: 'AFakeTrace',
+    },
+  },
 });
 
 // fields=business_discovery.username(name){…} / mentioned_media.media_id(id){…}
 const fieldCall = (fields: string, edge: string) => new RegExp(`^${edge}\\.(?:username|media_id)\\(([^)]+)\\)`).exec(fields)?.[1];
 
 /** Start the fake (on a free port unless given). */
-export async function startFakeMetaGraphCreators(options: { seed: FakeMetaGraphCreatorsSeed; accessToken?: string; port?: number }): Promise<FakeMetaGraphCreators> {
+export async function startFakeMetaGraphCreators(options: {
+  seed: FakeMetaGraphCreatorsSeed;
+  accessToken?: string;
+  port?: number;
+}): Promise<FakeMetaGraphCreators> {
   const accessToken = options.accessToken ?? 'fake-meta-token';
   const seed = options.seed;
   const mentioned = structuredClone(seed.mentionedComments ?? {});
@@ -88,14 +100,18 @@ export async function startFakeMetaGraphCreators(options: { seed: FakeMetaGraphC
 
   const answer = (method: string, parts: string[], query: Record<string, string>, body: Record<string, unknown>): { status: number; body: unknown } => {
     const [account, edge] = parts;
-    if (account === undefined || seed.accounts[account] === undefined) return graphError(400, 100, `Unsupported get request. Object with ID '${account ?? ''}' does not exist`, 33);
+    if (account === undefined || seed.accounts[account] === undefined)
+      return graphError(400, 100, `Unsupported get request. Object with ID '${account ?? ''}' does not exist`, 33);
     if (method === 'GET' && edge === 'tags') {
       const all = seed.tagged?.[account] ?? [];
       const limit = Number(query['limit'] ?? 25);
       const start = query['after'] === undefined ? 0 : Number(Buffer.from(query['after'], 'base64').toString());
       const page = all.slice(start, start + limit);
       const after = start + limit < all.length ? Buffer.from(String(start + limit)).toString('base64') : undefined;
-      return { status: 200, body: { data: page, paging: { cursors: { before: Buffer.from(String(start)).toString('base64'), ...(after === undefined ? {} : { after }) } } } };
+      return {
+        status: 200,
+        body: { data: page, paging: { cursors: { before: Buffer.from(String(start)).toString('base64'), ...(after === undefined ? {} : { after }) } } },
+      };
     }
     if (method === 'GET' && edge === undefined) {
       const fields = query['fields'] ?? '';
@@ -111,7 +127,17 @@ export async function startFakeMetaGraphCreators(options: { seed: FakeMetaGraphC
       if (mediaId !== undefined) {
         const found = mentioned[mediaId];
         if (found === undefined) return graphError(400, 100, `media ${mediaId} does not mention this account`);
-        return { status: 200, body: { mentioned_media: { id: mediaId, username: found.username, comments: { data: found.comments.map((comment, index) => ({ id: `${mediaId}_${index}`, ...comment })) } }, id: account } };
+        return {
+          status: 200,
+          body: {
+            mentioned_media: {
+              id: mediaId,
+              username: found.username,
+              comments: { data: found.comments.map((comment, index) => ({ id: `${mediaId}_${index}`, ...comment })) },
+            },
+            id: account,
+          },
+        };
       }
       return { status: 200, body: { id: account, username: seed.accounts[account] } };
     }
@@ -138,7 +164,10 @@ export async function startFakeMetaGraphCreators(options: { seed: FakeMetaGraphC
       const text = await readRequestText(request);
       let body: Record<string, unknown> = {};
       if (text !== '') {
-        body = request.headers['content-type']?.includes('application/json') === true ? (JSON.parse(text) as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(text).entries());
+        body =
+          request.headers['content-type']?.includes('application/json') === true
+            ? (JSON.parse(text) as Record<string, unknown>)
+            : Object.fromEntries(new URLSearchParams(text).entries());
       }
       // Paths are /v24.0/<node>/<edge>: the version is whatever the SDK speaks.
       const parts = url.pathname.split('/').filter(Boolean);
