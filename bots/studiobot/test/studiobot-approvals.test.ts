@@ -1,10 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { adFatigue } from '@jbot/adsbot/signals';
-import { catalogSignalTypes, createPostgresDb, createSignalEmitter, decideApproval, getApproval, SignalRegistry, startBot, type Db, type RunningBot } from '@jbot/core';
+import {
+  catalogSignalTypes,
+  createPostgresDb,
+  createSignalEmitter,
+  decideApproval,
+  getApproval,
+  SignalRegistry,
+  startBot,
+  type Db,
+  type RunningBot,
+} from '@jbot/core';
 import { createConnectors, loadSampleCompany } from '@jbot/connectors';
 import { freshDatabase, testBotConfig, waitFor, type TestDatabase } from '@jbot/testkit';
-import { answerOperator, creatorPostCompliance, listRights, renewOrPauseAsset, sendCreatorReminders, signalTypes, ugcHarvest, ugcRightsExpiry } from '../src/index.js';
+import {
+  answerOperator,
+  creatorPostCompliance,
+  listRights,
+  renewOrPauseAsset,
+  sendCreatorReminders,
+  signalTypes,
+  ugcHarvest,
+  ugcRightsExpiry,
+} from '../src/index.js';
 import { studiobot } from '../src/bot.js';
 import { runJob, silent, studioContext } from './studiobot-helpers.js';
 
@@ -65,7 +84,9 @@ describe('studiobot approvals, the creative chain and operator replies', () => {
     });
     const available = await waitFor(
       async () => {
-        const rows = await sql<Array<{ payload: Record<string, unknown> }>>`select payload from bot_signals where source_bot = 'studiobot' and signal_type = 'ugc_available' and payload->>'replaces_ad_id' = '120210000000101'`;
+        const rows = await sql<
+          Array<{ payload: Record<string, unknown> }>
+        >`select payload from bot_signals where source_bot = 'studiobot' and signal_type = 'ugc_available' and payload->>'replaces_ad_id' = '120210000000101'`;
         return rows.length >= 5 ? rows : null;
       },
       { what: 'the UGC shortlist', timeoutMs: 30_000 },
@@ -80,7 +101,9 @@ describe('studiobot approvals, the creative chain and operator replies', () => {
     }
     // Parsed by the catalogued schema on the consumer side.
     expect(() => registry.parse('ugc_available', available[0]?.payload)).not.toThrow();
-    const posted = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'studiobot' and text like '%UGC shortlist for fatigued ad DW | Prospecting | Coastal Fog Candle%'`;
+    const posted = await sql<
+      Array<{ text: string }>
+    >`select text from channel_messages where bot = 'studiobot' and text like '%UGC shortlist for fatigued ad DW | Prospecting | Coastal Fog Candle%'`;
     expect(posted).toHaveLength(1);
     expect(posted[0]?.text).toContain('@annika.at.home'); // strong Coastal Fog post still without rights
     expect(fatigue.id).toBeDefined();
@@ -105,7 +128,9 @@ describe('studiobot approvals, the creative chain and operator replies', () => {
 
     const second = await runJob(db, ugcHarvest, { runId: 'harvest-2', lastFingerprint: first.fingerprint ?? null });
     expect(second.outcome).toBe('nothing to report; 6 grants announced');
-    const granted = await sql<Array<{ payload: { asset_id: string; brand: string } }>>`select payload from bot_signals where signal_type = 'ugc_available' and payload->>'asset_id' like 'UGC-R%'`;
+    const granted = await sql<
+      Array<{ payload: { asset_id: string; brand: string } }>
+    >`select payload from bot_signals where signal_type = 'ugc_available' and payload->>'asset_id' like 'UGC-R%'`;
     expect(granted).toHaveLength(6);
     expect((await listRights(db)).filter((asset) => asset.assetId.startsWith('UGC-R') && asset.status === 'granted')).toHaveLength(6);
     const third = await runJob(db, ugcHarvest, { runId: 'harvest-3', lastFingerprint: second.fingerprint ?? null });
@@ -120,14 +145,27 @@ describe('studiobot approvals, the creative chain and operator replies', () => {
     const renewals = (await db.rpc('sample_creators_list_messages', {})).filter((message) => message['kind'] === 'renewal_request');
     expect(renewals.map((message) => message['recipient']).sort()).toEqual(['crunchy.mornings', 'honest.glow', 'seaside.sunday']);
     const approval = await getApproval(db, String(first.detail.approvalId));
-    const rerun = await renewOrPauseAsset.execute(renewOrPauseAsset.draft.parse(approval?.draft), executionContext(String(first.detail.approvalId)), approval as never);
+    const rerun = await renewOrPauseAsset.execute(
+      renewOrPauseAsset.draft.parse(approval?.draft),
+      executionContext(String(first.detail.approvalId)),
+      approval as never,
+    );
     expect(rerun.assets.some((asset) => asset.renewal_sent_now || asset.paused.length > 0)).toBe(false);
     const second = await runJob(db, ugcRightsExpiry, { runId: 'expiry-2', lastFingerprint: first.fingerprint ?? null });
     expect(second.outcome).toBe('2 expiring in-use assets, posted; renew_or_pause_asset asked');
   });
 
   it('send_creator_reminders with a new code tells the creator once and moves the code in the brain', async () => {
-    const draft = sendCreatorReminders.draft.parse({ messages: [{ recipient: 'saltmarsh.sisters', collab_id: 'COL-013', new_code: 'SALTMARSH25', body: 'Hi! Your old code leaked to a coupon site; your new code is SALTMARSH25.' }] });
+    const draft = sendCreatorReminders.draft.parse({
+      messages: [
+        {
+          recipient: 'saltmarsh.sisters',
+          collab_id: 'COL-013',
+          new_code: 'SALTMARSH25',
+          body: 'Hi! Your old code leaked to a coupon site; your new code is SALTMARSH25.',
+        },
+      ],
+    });
     const context = executionContext('reminder-1');
     const first = await sendCreatorReminders.execute(draft, context, {} as never);
     const second = await sendCreatorReminders.execute(draft, context, {} as never);
@@ -137,7 +175,9 @@ describe('studiobot approvals, the creative chain and operator replies', () => {
   });
 
   it("the operator's reply: 'pause it' on expiring rights drafts the pause once; 'fix' on a missing disclosure points to the drafted fix request", async () => {
-    const [expiring] = await sql<Array<{ id: string }>>`select id from bot_signals where signal_type = 'ugc_rights_expiring' and payload->>'licensor' = 'seaside.sunday' limit 1`;
+    const [expiring] = await sql<
+      Array<{ id: string }>
+    >`select id from bot_signals where signal_type = 'ugc_rights_expiring' and payload->>'licensor' = 'seaside.sunday' limit 1`;
     const instruction = (text: string, signalId: string, messageId: string) =>
       ({ text, signalId, operatorMessageId: messageId, senderId: '7001', approvalId: null, channel: 'telegram', chatId: '7001' }) as never;
     const context = studioContext(db);
@@ -148,6 +188,8 @@ describe('studiobot approvals, the creative chain and operator replies', () => {
 
     await runJob(db, creatorPostCompliance, { runId: 'compliance-ops' });
     const [issue] = await sql<Array<{ id: string }>>`select id from bot_signals where signal_type = 'creator_compliance_issue' limit 1`;
-    expect(await answerOperator(instruction('fix it', String(issue?.id), 'op-3'), context)).toMatch(/The message is drafted: approve send_creator_fix_requests [0-9a-f]{8}/);
+    expect(await answerOperator(instruction('fix it', String(issue?.id), 'op-3'), context)).toMatch(
+      /The message is drafted: approve send_creator_fix_requests [0-9a-f]{8}/,
+    );
   });
 });

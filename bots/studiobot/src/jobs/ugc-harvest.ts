@@ -3,7 +3,7 @@ import { defineJob, envInteger, envList, envSettings, jobOutcome, labelOffline, 
 import type { TaggedMedia } from '@jbot/connectors';
 import { requestUgcRights, type UgcRightsDraft } from '../actions/request-ugc-rights.js';
 import { grantRights, listRights, type RightsAsset } from '../brain/creator-book.js';
-import { brandOf } from '../brands.js';
+import { BRANDS, brandOf } from '../brands.js';
 import { median, termsIn } from '../text-rules.js';
 
 const DAY_MS = 86_400_000;
@@ -36,6 +36,29 @@ export const DEFAULT_COMPETITORS = [
   'nature valley',
   'bear naked',
 ];
+// First words of product names too common to name a product on their own.
+const GENERIC_NAME_WORDS = new Set([
+  'holiday',
+  'coffee',
+  'night',
+  'trail',
+  'variety',
+  'granola',
+  'honey',
+  'salted',
+  'candle',
+  'linen',
+  'decaf',
+  'summit',
+  'coastal',
+  'smoked',
+  'cherry',
+  'cocoa',
+  'blueberry',
+  'cinnamon',
+  'rosehip',
+]);
+
 /** How a licensor says yes to a rights request. */
 export const GRANT_REPLY = /#\s*yes\s*harbor\s*pine\b/i;
 
@@ -88,9 +111,14 @@ export async function findStrongUgc(
     // "Coastal Fog Candle 14oz" is named as "Coastal Fog Candle" or "Coastal Fog".
     const core = product.name.replace(/\s+\d+(\.\d+)?\s?(oz|ct|lb|g|ml)\b.*$/i, '').replace(/\s*\(.*\)$/, '');
     const short = core.split(' ').slice(0, 2).join(' ');
-    const list = namesByBrand.get(product.brand) ?? [];
+    // People name a product by its distinctive first word ("Tidepool serum", "Basecamp blend").
+    const first = core.split(' ')[0] ?? '';
+    // The store names the brand ("Driftwood Candle Co."); our SKUs carry its id as a prefix.
+    const brand = BRANDS.find((candidate) => candidate.name === product.brand)?.id ?? product.sku.split('-')[0] ?? product.brand;
+    const list = namesByBrand.get(brand) ?? [];
     list.push({ sku: product.sku, name: core }, { sku: product.sku, name: short });
-    namesByBrand.set(product.brand, list);
+    if (first.length >= 5 && !GENERIC_NAME_WORDS.has(first.toLowerCase())) list.push({ sku: product.sku, name: first });
+    namesByBrand.set(brand, list);
   }
   const unrated = media.filter((post) => post.posterMedianEngagement === null).map((post) => post.username);
   const profiles = unrated.length === 0 ? [] : await context.connectors.creators.lookupCreators([...new Set(unrated)]);
@@ -101,9 +129,7 @@ export async function findStrongUgc(
     const profile = profiles.find((candidate) => candidate.username === post.username);
     const posterMedian = post.posterMedianEngagement ?? median((profile?.media ?? []).map((item) => item.likeCount + item.commentsCount));
     if (engagement < posterMedian) continue;
-    const named = (namesByBrand.get(post.brand) ?? [])
-      .filter((product) => post.caption.toLowerCase().includes(product.name.toLowerCase()))
-      .map((product) => product.sku);
+    const named = (namesByBrand.get(post.brand) ?? []).filter((product) => termsIn(post.caption, [product.name]).length > 0).map((product) => product.sku);
     const skus = [...new Set([...post.products, ...named])];
     if (skus.length === 0) continue;
     if (termsIn(post.caption, rules.STUDIO_COMPETITOR_TERMS).length > 0 || termsIn(post.caption, rules.STUDIO_BRAND_SAFETY_TERMS).length > 0) continue;

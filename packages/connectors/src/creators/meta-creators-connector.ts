@@ -20,11 +20,13 @@ export interface MetaCreatorsOptions {
 
 const MEDIA_FIELDS = 'id,caption,like_count,comments_count,timestamp,permalink';
 // Graph error 110 / subcode 2207013: business_discovery does not know the username (or it is not a business/creator account).
-const isUnknownAccount = (error: unknown): boolean => {
+const graphErrorOf = (error: unknown): { code?: number; error_subcode?: number } | undefined => {
   const body = (error as { response?: { error?: { code?: number; error_subcode?: number }; code?: number; error_subcode?: number } }).response;
-  const graph = body?.error ?? body;
-  return graph?.code === 110 || graph?.error_subcode === 2207013;
+  return body?.error ?? body;
 };
+const isUnknownAccount = (error: unknown): boolean => graphErrorOf(error)?.code === 110 || graphErrorOf(error)?.error_subcode === 2207013;
+// Graph error 100 on mentioned_media: the media no longer mentions us (caption edited, post deleted): no reply to read.
+const isNotMentioned = (error: unknown): boolean => graphErrorOf(error)?.code === 100;
 
 function mediaOf(row: Record<string, unknown>): CreatorMedia {
   return {
@@ -175,12 +177,18 @@ export function createMetaCreatorsConnector(options: MetaCreatorsOptions): Creat
     async listRightsReplies(mediaIds) {
       const replies = [];
       for (const mediaId of mediaIds) {
-        const answer = await call(
-          'GET',
-          [anyAccount()],
-          { fields: `mentioned_media.media_id(${mediaId}){username,comments{username,text,timestamp}}` },
-          'mentioned media comments',
-        );
+        let answer: Record<string, unknown>;
+        try {
+          answer = await call(
+            'GET',
+            [anyAccount()],
+            { fields: `mentioned_media.media_id(${mediaId}){username,comments{username,text,timestamp}}` },
+            'mentioned media comments',
+          );
+        } catch (error) {
+          if (error instanceof ConnectorError && isNotMentioned(error.cause)) continue;
+          throw error;
+        }
         const media = answer['mentioned_media'] as { username?: string; comments?: { data?: Array<Record<string, unknown>> } } | undefined;
         // Only the poster's own answer counts as a licence.
         for (const comment of media?.comments?.data ?? [])

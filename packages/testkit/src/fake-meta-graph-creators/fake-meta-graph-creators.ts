@@ -125,7 +125,10 @@ export async function startFakeMetaGraphCreators(options: {
       }
       const mediaId = fieldCall(fields, 'mentioned_media');
       if (mediaId !== undefined) {
-        const found = mentioned[mediaId];
+        const taggedOwner = Object.values(seed.tagged ?? {})
+          .flat()
+          .find((media) => media.id === mediaId)?.username;
+        const found = mentioned[mediaId] ?? (taggedOwner === undefined ? undefined : { username: taggedOwner, comments: [] });
         if (found === undefined) return graphError(400, 100, `media ${mediaId} does not mention this account`);
         return {
           status: 200,
