@@ -48,7 +48,8 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
       problems.push({ variable: 'META_AD_ACCOUNT_ID', message: 'is required with META_ACCESS_TOKEN: set it to the ad account id (act_…)' });
     }
     for (const pair of config.META_IG_ACCOUNTS) {
-      if (!/^[A-Za-z0-9_]+=\d+$/.test(pair)) problems.push({ variable: 'META_IG_ACCOUNTS', message: `has "${pair}": write BRAND=ig-user-id pairs, e.g. DW=17841400000000000` });
+      if (!/^[A-Za-z0-9_]+=\d+$/.test(pair))
+        problems.push({ variable: 'META_IG_ACCOUNTS', message: `has "${pair}": write BRAND=ig-user-id pairs, e.g. DW=17841400000000000` });
     }
     if (config.META_IG_ACCOUNTS.length > 0 && config.META_ACCESS_TOKEN === undefined) {
       problems.push({ variable: 'META_ACCESS_TOKEN', message: 'is required with META_IG_ACCOUNTS (the token that reads the brands’ Instagram accounts)' });

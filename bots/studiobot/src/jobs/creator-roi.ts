@@ -1,4 +1,4 @@
-import { defineJob, envInteger, envSettings, jobOutcome, reportFindings, type BotContext, type JobRunInfo } from '@jbot/core';
+import { defineJob, envInteger, envSettings, reportFindings, type BotContext, type JobRunInfo } from '@jbot/core';
 import { listCollaborations } from '../brain/creator-book.js';
 
 const DAY_MS = 86_400_000;
