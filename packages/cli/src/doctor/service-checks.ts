@@ -103,8 +103,7 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
   }
   // studiobot: creators on Instagram and seeding parcels on EasyPost. Attribution (creator-roi) and
   // where assets run (ugc-rights-expiry) have only the sample adapter yet: said here, not hidden.
-  if (config.instagram === undefined) results.push(skip('META_IG_ACCOUNTS', 'not set: studiobot uses the sample creators and UGC'));
-  else {
+  if (config.instagram !== undefined) {
     results.push(
       checked(
         'META_IG_ACCOUNTS',
