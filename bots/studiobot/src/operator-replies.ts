@@ -25,6 +25,8 @@ export async function answerOperator(instruction: OperatorInstruction, context: 
     const asset = (await listRights(context.db)).find((candidate) => candidate.assetId === payload.asset_id);
     const uses = payload.in_use.map((use) => `${use.kind} ${use.id}`).join(', ');
     if (PAUSE.test(instruction.text)) {
+      const live = (await context.connectors.creators.listAssetUsage([payload.asset_id])).filter((use) => use.status === 'live' || use.status === 'scheduled');
+      if (live.length === 0) return `${payload.asset_id} by @${payload.licensor} no longer runs anywhere (every use is paused); nothing to pause`;
       const asked = await runOnce(context.db, { key: `studiobot:pause:${instruction.operatorMessageId}`, bot: context.bot }, async () => {
         const { approval } = await context.approvals.request({
           action: renewOrPauseAsset,

@@ -185,6 +185,9 @@ describe('studiobot approvals, the creative chain and operator replies', () => {
     expect(paused).toMatch(/^drafted renew_or_pause_asset .* to pause UGC-001/);
     expect(await answerOperator(instruction('pause it', String(expiring?.id), 'op-1'), context)).toMatch(/^already drafted/);
     expect(await answerOperator(instruction('why?', String(expiring?.id), 'op-2'), context)).toContain('still in meta_ad 120210000000000');
+    // The expired asset was paused by the approval above: "pause it" says so instead of drafting again.
+    const [expired] = await sql<Array<{ id: string }>>`select id from bot_signals where signal_type = 'ugc_rights_expiring' and payload->>'licensor' = 'crunchy.mornings' limit 1`;
+    expect(await answerOperator(instruction('pause it', String(expired?.id), 'op-4'), context)).toBe('UGC-003 by @crunchy.mornings no longer runs anywhere (every use is paused); nothing to pause');
 
     await runJob(db, creatorPostCompliance, { runId: 'compliance-ops' });
     const [issue] = await sql<Array<{ id: string }>>`select id from bot_signals where signal_type = 'creator_compliance_issue' limit 1`;
