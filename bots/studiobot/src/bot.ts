@@ -1,5 +1,6 @@
 import { defineBot } from '@jbot/core';
 import { renewOrPauseAsset, requestUgcRights, sendCreatorFixRequests, sendCreatorOutreach, sendCreatorReminders } from './actions/index.js';
+import { replaceLeakedCode } from './handlers/replace-leaked-code.js';
 import { shortlistUgcForFatigue } from './handlers/shortlist-ugc-for-fatigue.js';
 import { creatorPipeline } from './jobs/creator-pipeline.js';
 import { creatorPostCompliance } from './jobs/creator-post-compliance.js';
@@ -16,7 +17,8 @@ export const studiobot = defineBot({
   jobs: [influencerDiscovery, ugcHarvest, creatorPipeline, creatorPostCompliance, creatorRoi, ugcRightsExpiry],
   signalTypes,
   // The creative chain: a fatigued ad → rights-cleared UGC to replace it (ugc_available → adsbot).
-  on: { ad_fatigue: shortlistUgcForFatigue },
+  // A leaked creator code (mktgbot) → the creator is told and given a new code (approval).
+  on: { ad_fatigue: shortlistUgcForFatigue, discount_leak: replaceLeakedCode },
   // The operator's reply to expiring rights, a missing disclosure or a late creator.
   onInstruction: answerOperator,
   actions: [sendCreatorOutreach, requestUgcRights, sendCreatorReminders, sendCreatorFixRequests, renewOrPauseAsset],

@@ -8,5 +8,6 @@ export { creatorPostCompliance, creatorPostComplianceSettings, findComplianceIss
 export { creatorRoi, creatorRoiSettings, creatorLeaderboard, runCreatorRoi } from './jobs/creator-roi.js';
 export { ugcRightsExpiry, ugcRightsExpirySettings, findExpiringRights, runUgcRightsExpiry } from './jobs/ugc-rights-expiry.js';
 export { shortlistUgcForFatigue } from './handlers/shortlist-ugc-for-fatigue.js';
+export { replaceLeakedCode, replacementCode } from './handlers/replace-leaked-code.js';
 export { answerOperator } from './operator-replies.js';
 export { listCollaborations, listRights } from './brain/creator-book.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { adFatigue } from '@jbot/adsbot/signals';
+import { discountLeak } from '@jbot/mktgbot/signals';
 import {
   catalogSignalTypes,
   createPostgresDb,
@@ -27,7 +28,7 @@ import {
 import { studiobot } from '../src/bot.js';
 import { runJob, silent, studioContext } from './studiobot-helpers.js';
 
-const registry = new SignalRegistry([...catalogSignalTypes, ...signalTypes, adFatigue]);
+const registry = new SignalRegistry([...catalogSignalTypes, ...signalTypes, adFatigue, discountLeak]);
 
 describe('studiobot approvals, the creative chain and operator replies', () => {
   let database: TestDatabase;
@@ -155,6 +156,41 @@ describe('studiobot approvals, the creative chain and operator replies', () => {
     expect(second.outcome).toBe('2 expiring in-use assets, posted; renew_or_pause_asset asked');
   });
 
+  it('discount_leak (mktgbot) on a creator code → one send_creator_reminders with the next code; approved, the creator is told once and the code moves', async () => {
+    const mktgbot = createSignalEmitter({ db, registry, bot: 'mktgbot' });
+    const leak = { code: 'SALTMARSH20', redemptions_today: 96, median: 4, coupon_share: 0.62, creator: 'saltmarsh.sisters' };
+    await mktgbot.emit('discount_leak', leak, { dedupeKey: 'leak-1' });
+    const asked = await waitFor(
+      async () =>
+        (
+          await sql<
+            Array<{ id: string }>
+          >`select id from approvals where bot = 'studiobot' and action = 'send_creator_reminders' and title like '%SALTMARSH20%'`
+        )[0] ?? null,
+      { what: 'the new-code reminder', timeoutMs: 30_000 },
+    );
+    // A repeat alert the next day finds the same approval.
+    await mktgbot.emit('discount_leak', { ...leak, redemptions_today: 120 }, { dedupeKey: 'leak-2' });
+    await waitFor(
+      async () =>
+        (await sql`select 1 from signal_receipts r join bot_signals s on s.id = r.signal_id where s.dedupe_key = 'leak-2' and r.status = 'handled'`).length > 0
+          ? true
+          : null,
+      {
+        what: 'the repeat to be handled',
+        timeoutMs: 30_000,
+      },
+    );
+    expect((await sql`select 1 from approvals where action = 'send_creator_reminders' and title like '%SALTMARSH20%'`).length).toBe(1);
+    const approval = await getApproval(db, asked.id);
+    expect(approval?.title).toBe('Tell @saltmarsh.sisters their code SALTMARSH20 leaked and give them SALTMARSH21');
+    await approveAndWait(asked.id);
+    const [collab] = await sql<Array<{ discount_code: string }>>`select discount_code from creator_collaborations where collab_id = 'COL-013'`;
+    expect(collab?.discount_code).toBe('SALTMARSH21');
+    const told = (await db.rpc('sample_creators_list_messages', {})).filter((message) => message['kind'] === 'new_code');
+    expect(told.map((message) => [message['recipient'], String(message['body']).includes('SALTMARSH21')])).toEqual([['saltmarsh.sisters', true]]);
+  });
+
   it('send_creator_reminders with a new code tells the creator once and moves the code in the brain', async () => {
     const draft = sendCreatorReminders.draft.parse({
       messages: [
@@ -186,8 +222,12 @@ describe('studiobot approvals, the creative chain and operator replies', () => {
     expect(await answerOperator(instruction('pause it', String(expiring?.id), 'op-1'), context)).toMatch(/^already drafted/);
     expect(await answerOperator(instruction('why?', String(expiring?.id), 'op-2'), context)).toContain('still in meta_ad 120210000000000');
     // The expired asset was paused by the approval above: "pause it" says so instead of drafting again.
-    const [expired] = await sql<Array<{ id: string }>>`select id from bot_signals where signal_type = 'ugc_rights_expiring' and payload->>'licensor' = 'crunchy.mornings' limit 1`;
-    expect(await answerOperator(instruction('pause it', String(expired?.id), 'op-4'), context)).toBe('UGC-003 by @crunchy.mornings no longer runs anywhere (every use is paused); nothing to pause');
+    const [expired] = await sql<
+      Array<{ id: string }>
+    >`select id from bot_signals where signal_type = 'ugc_rights_expiring' and payload->>'licensor' = 'crunchy.mornings' limit 1`;
+    expect(await answerOperator(instruction('pause it', String(expired?.id), 'op-4'), context)).toBe(
+      'UGC-003 by @crunchy.mornings no longer runs anywhere (every use is paused); nothing to pause',
+    );
 
     await runJob(db, creatorPostCompliance, { runId: 'compliance-ops' });
     const [issue] = await sql<Array<{ id: string }>>`select id from bot_signals where signal_type = 'creator_compliance_issue' limit 1`;
