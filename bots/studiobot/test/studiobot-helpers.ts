@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { buildBotServices, type Db, type JobDefinition } from '@jbot/core';
+import { buildBotServices, loadLlmConfig, type Db, type JobDefinition } from '@jbot/core';
 import { createConnectors, type Connectors } from '@jbot/connectors';
 import { studiobot } from '../src/bot.js';
 
@@ -7,8 +7,14 @@ import { studiobot } from '../src/bot.js';
 export const silent = pino({ level: 'silent' });
 
 /** The context a studiobot job or handler gets, on the sample company (or the given connectors). */
-export function studioContext(db: Db, options: { job?: string; runId?: string; connectors?: Connectors } = {}) {
-  const context = buildBotServices(studiobot, { db, log: silent, host: 'test-host' }).context(
+export function studioContext(db: Db, options: { job?: string; runId?: string; connectors?: Connectors; llmEnv?: Record<string, string> } = {}) {
+  const services = buildBotServices(studiobot, {
+    db,
+    log: silent,
+    host: 'test-host',
+    ...(options.llmEnv === undefined ? {} : { llm: loadLlmConfig(options.llmEnv) }),
+  });
+  const context = services.context(
     new AbortController().signal,
     silent,
     options.job === undefined ? undefined : { job: options.job, runId: options.runId ?? options.job },
@@ -20,9 +26,22 @@ export function studioContext(db: Db, options: { job?: string; runId?: string; c
 export async function runJob(
   db: Db,
   job: JobDefinition,
-  options: { runId: string; manual?: boolean; lastFingerprint?: string | null; lastDetail?: unknown; connectors?: Connectors; env?: Record<string, string> },
+  options: {
+    runId: string;
+    manual?: boolean;
+    lastFingerprint?: string | null;
+    lastDetail?: unknown;
+    connectors?: Connectors;
+    env?: Record<string, string>;
+    llmEnv?: Record<string, string>;
+  },
 ) {
-  const context = studioContext(db, { job: job.id, runId: options.runId, ...(options.connectors === undefined ? {} : { connectors: options.connectors }) });
+  const context = studioContext(db, {
+    job: job.id,
+    runId: options.runId,
+    ...(options.connectors === undefined ? {} : { connectors: options.connectors }),
+    ...(options.llmEnv === undefined ? {} : { llmEnv: options.llmEnv }),
+  });
   const config = (job as unknown as { settings?: { load(env: Record<string, string>): unknown } }).settings?.load(options.env ?? {}) ?? {};
   const last =
     options.lastFingerprint === undefined || options.lastFingerprint === null
