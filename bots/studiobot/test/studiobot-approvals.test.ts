@@ -102,9 +102,16 @@ describe('studiobot approvals, the creative chain and operator replies', () => {
     }
     // Parsed by the catalogued schema on the consumer side.
     expect(() => registry.parse('ugc_available', available[0]?.payload)).not.toThrow();
-    const posted = await sql<
-      Array<{ text: string }>
-    >`select text from channel_messages where bot = 'studiobot' and text like '%UGC shortlist for fatigued ad DW | Prospecting | Coastal Fog Candle%'`;
+    // The post follows the signals: wait for it rather than assume it landed with them.
+    const posted = await waitFor(
+      async () => {
+        const rows = await sql<
+          Array<{ text: string }>
+        >`select text from channel_messages where bot = 'studiobot' and text like '%UGC shortlist for fatigued ad DW | Prospecting | Coastal Fog Candle%'`;
+        return rows.length > 0 ? rows : null;
+      },
+      { what: 'the shortlist post', timeoutMs: 30_000 },
+    );
     expect(posted).toHaveLength(1);
     expect(posted[0]?.text).toContain('@annika.at.home'); // strong Coastal Fog post still without rights
     expect(fatigue.id).toBeDefined();

@@ -4,6 +4,7 @@ import { createPostgresDb, getApproval, type Db } from '@jbot/core';
 import { loadSampleCompany } from '@jbot/connectors';
 import { freshDatabase, startFakeAnthropic, type FakeAnthropic, type TestDatabase } from '@jbot/testkit';
 import { influencerDiscovery, ugcHarvest } from '../src/index.js';
+import { TEMPLATE_LABEL } from '../src/jobs/ugc-harvest.js';
 import { runJob } from './studiobot-helpers.js';
 
 describe('studiobot model calls (fake Anthropic): fast tier, untrusted text fenced, no call on unchanged input', () => {
@@ -74,5 +75,21 @@ describe('studiobot model calls (fake Anthropic): fast tier, untrusted text fenc
     expect((approval?.draft as { messages: Array<{ body: string }> }).messages.every((message) => message.body.includes('we would love to send you'))).toBe(
       true,
     );
+  });
+
+  it('an answer that will not parse (after the repair) leaves labelled template drafts, not a failed harvest', async () => {
+    const other = await freshDatabase();
+    const otherDb = createPostgresDb({ url: other.url, poolMax: 3 });
+    try {
+      await loadSampleCompany(otherDb);
+      anthropic.respondWith(() => ({ text: '{"summary": "here are some ideas"}' }));
+      const run = await runJob(otherDb, ugcHarvest, { runId: 'llm-harvest-bad', llmEnv });
+      expect(run.outcome).toBe('6 strong UGC posts, posted; request_ugc_rights asked');
+      const approval = await getApproval(otherDb, String(run.detail.approvalId));
+      expect((approval?.draft as { requests: Array<{ body: string }> }).requests.every((entry) => entry.body.startsWith(TEMPLATE_LABEL))).toBe(true);
+    } finally {
+      await otherDb.close();
+      await other.drop();
+    }
   });
 });

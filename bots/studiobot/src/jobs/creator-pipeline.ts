@@ -122,10 +122,13 @@ export function remindersDraft(findings: readonly PipelineFinding[]): CreatorRem
 /** Run the pipeline check once. */
 export async function runCreatorPipeline(context: BotContext & JobRunInfo, settings = creatorPipelineSettings.load({}), now = new Date()) {
   const { findings, postsRecorded } = await findPipelineIssues(context, localDay(now, settings.FLEET_TZ), settings);
+  // The fingerprint is of who is behind and why, not of the day counts in the text.
+  const stable = findings.map((finding) => ({ collab_id: finding.collab_id, issues: finding.issues, due_date: finding.due_date, fee: finding.fee }));
+  const items = findings;
   const outcome = await reportFindings(context, {
-    findings,
+    findings: stable,
     noun: 'late or unready collaboration',
-    message: (items) => ({
+    message: () => ({
       title: `Creator pipeline: ${items.filter((item) => item.late).length} late, ${items.filter((item) => !item.late).length} not ready`,
       text: [
         ...items.map((item) => `• @${item.creator} (${item.collab_id}, ${item.brand}, $${item.fee}): ${item.detail}`),
@@ -155,7 +158,7 @@ export async function runCreatorPipeline(context: BotContext & JobRunInfo, setti
       action: sendCreatorReminders,
       title: `Send ${findings.length} creator reminder${findings.length === 1 ? '' : 's'}`,
       draft: remindersDraft(findings),
-      requestKey: `creator-pipeline:${fingerprintOf(findings)}`,
+      requestKey: `creator-pipeline:${fingerprintOf(stable)}`,
       ...(firstSignal === undefined ? {} : { signalId: firstSignal }),
     });
     approvalId = approval.id;

@@ -1,11 +1,23 @@
 import { z } from 'zod';
-import { defineJob, envInteger, envList, envSettings, envNumber, jobOutcome, labelOffline, reportFindings, type BotContext, type JobRunInfo } from '@jbot/core';
+import {
+  defineJob,
+  envInteger,
+  envList,
+  envSettings,
+  envNumber,
+  jobOutcome,
+  labelOffline,
+  LlmOutputError,
+  reportFindings,
+  type BotContext,
+  type JobRunInfo,
+} from '@jbot/core';
 import type { CreatorProfile } from '@jbot/connectors';
 import { sendCreatorOutreach, type CreatorOutreachDraft } from '../actions/send-creator-outreach.js';
 import { listCollaborations } from '../brain/creator-book.js';
 import { BRANDS, bestBrandFor, brandOf } from '../brands.js';
 import { termsIn } from '../text-rules.js';
-import { DEFAULT_BRAND_SAFETY_TERMS } from './ugc-harvest.js';
+import { DEFAULT_BRAND_SAFETY_TERMS, TEMPLATE_LABEL } from './ugc-harvest.js';
 
 const DAY_MS = 86_400_000;
 
@@ -146,21 +158,38 @@ export async function draftOutreach(
   top: readonly ShortlistedCreator[],
   profiles: readonly CreatorProfile[],
 ): Promise<CreatorOutreachDraft> {
-  const result = await context.llm.structured({
-    tier: 'fast',
-    system: SYSTEM,
-    prompt: `Write the fit note and first DM for each of these ${top.length} creators (same usernames). The brand each one is for is given in its label.`,
-    data: top.map((creator) => {
-      const profile = profiles.find((candidate) => candidate.username === creator.username);
-      return {
-        label: `@${creator.username} for ${brandOf(creator.brand).name}`,
-        text: [`bio: ${profile?.biography ?? ''}`, ...(profile?.media.slice(0, 5).map((media) => `caption: ${media.caption}`) ?? [])].join('\n'),
-      };
-    }),
-    schema: outreachSchema,
-    maxTokens: 300 + top.length * 180,
-    offline: () => ({ creators: top.map((creator) => ({ username: creator.username, ...templateOutreach(creator) })) }),
-  });
+  let failure: unknown = null;
+  const result = await context.llm
+    .structured({
+      tier: 'fast',
+      system: SYSTEM,
+      prompt: `Write the fit note and first DM for each of these ${top.length} creators (same usernames). The brand each one is for is given in its label.`,
+      data: top.map((creator) => {
+        const profile = profiles.find((candidate) => candidate.username === creator.username);
+        return {
+          label: `@${creator.username} for ${brandOf(creator.brand).name}`,
+          text: [`bio: ${profile?.biography ?? ''}`, ...(profile?.media.slice(0, 5).map((media) => `caption: ${media.caption}`) ?? [])].join('\n'),
+        };
+      }),
+      schema: outreachSchema,
+      maxTokens: 300 + top.length * 180,
+      offline: () => ({ creators: top.map((creator) => ({ username: creator.username, ...templateOutreach(creator) })) }),
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof LlmOutputError)) throw error;
+      failure = error;
+      return null;
+    });
+  if (result === null) {
+    // An answer that will not parse after the repair: labelled templates, not a lost shortlist.
+    context.log.warn({ err: failure }, 'influencer-discovery: the model returned no usable drafts; using the labelled templates');
+    return {
+      messages: top.map((creator) => {
+        const template = templateOutreach(creator);
+        return { recipient: creator.username, brand: creator.brand, fit_note: template.fit_note, body: `${TEMPLATE_LABEL}\n${template.message}` };
+      }),
+    };
+  }
   return {
     messages: top.map((creator) => {
       const drafted = result.value.creators.find((entry) => entry.username === creator.username) ?? {

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { defineJob, envInteger, envList, envSettings, jobOutcome, labelOffline, reportFindings, type BotContext, type JobRunInfo } from '@jbot/core';
+import {
+  defineJob,
+  envInteger,
+  envList,
+  envSettings,
+  jobOutcome,
+  labelOffline,
+  LlmOutputError,
+  reportFindings,
+  type BotContext,
+  type JobRunInfo,
+} from '@jbot/core';
 import type { TaggedMedia } from '@jbot/connectors';
 import { requestUgcRights, type UgcRightsDraft } from '../actions/request-ugc-rights.js';
 import { grantRights, listRights, type RightsAsset } from '../brain/creator-book.js';
@@ -58,6 +69,9 @@ const GENERIC_NAME_WORDS = new Set([
   'cinnamon',
   'rosehip',
 ]);
+
+/** The first line of a draft the model's answer could not provide. */
+export const TEMPLATE_LABEL = "[template — the model's draft was unusable]";
 
 /** How a licensor says yes to a rights request. */
 export const GRANT_REPLY = /#\s*yes\s*harbor\s*pine\b/i;
@@ -207,18 +221,31 @@ export async function draftRightsRequests(
   posts: readonly StrongUgc[],
   captions: ReadonlyMap<string, string>,
 ): Promise<{ bodies: Map<string, string>; offline: boolean }> {
-  const result = await context.llm.structured({
-    tier: 'fast',
-    system: SYSTEM,
-    prompt: `Draft one rights-request reply for each of these ${posts.length} posts (same media_id).`,
-    data: posts.map((post) => ({
-      label: `post ${post.media_id} by @${post.username} for ${brandOf(post.brand).name}`,
-      text: captions.get(post.media_id) ?? '',
-    })),
-    schema: requestSchema,
-    maxTokens: 200 + posts.length * 120,
-    offline: () => ({ requests: posts.map((post) => ({ media_id: post.media_id, body: templateRightsRequest(post) })) }),
-  });
+  let failure: unknown = null;
+  const result = await context.llm
+    .structured({
+      tier: 'fast',
+      system: SYSTEM,
+      prompt: `Draft one rights-request reply for each of these ${posts.length} posts (same media_id).`,
+      data: posts.map((post) => ({
+        label: `post ${post.media_id} by @${post.username} for ${brandOf(post.brand).name}`,
+        text: captions.get(post.media_id) ?? '',
+      })),
+      schema: requestSchema,
+      maxTokens: 200 + posts.length * 120,
+      offline: () => ({ requests: posts.map((post) => ({ media_id: post.media_id, body: templateRightsRequest(post) })) }),
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof LlmOutputError)) throw error;
+      failure = error;
+      return null;
+    });
+  if (result === null) {
+    // An answer that will not parse after the repair: the requests go out as labelled templates
+    // rather than losing the morning's harvest; the warning says why (and the call is on the ledger).
+    context.log.warn({ err: failure }, 'ugc-harvest: the model returned no usable drafts; using the labelled templates');
+    return { bodies: new Map(posts.map((post) => [post.media_id, `${TEMPLATE_LABEL}\n${templateRightsRequest(post)}`])), offline: false };
+  }
   const bodies = new Map<string, string>();
   for (const post of posts) {
     const drafted = result.value.requests.find((request) => request.media_id === post.media_id)?.body ?? templateRightsRequest(post);
