@@ -57,6 +57,7 @@ export {
 
 // Bot runtime config for tests
 export { testBotConfig } from './test-bot-config.js';
+export { startTcpForwarder, type TcpForwarder } from './tcp-forwarder.js';
 
 // Fake Instagram Graph API for studiobot's creators connector (business discovery, tags, mentions, messages)
 export {
