@@ -11,6 +11,7 @@ import { createHubSpotCrmConnector } from './crm/hubspot-crm-connector.js';
 import { createSampleCrmConnector } from './crm/sample-crm-connector.js';
 import type { FreightConnector } from './freight/freight-connector.js';
 import { createSampleFreightConnector } from './freight/sample-freight-connector.js';
+import { callerOf, logConnectorSet } from './connector-call-log.js';
 
 /** Every connector a bot may use, one per domain. */
 export interface Connectors {
@@ -44,7 +45,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
   const { db } = options;
   // Every live call is bounded by the configured timeout and the run's abort signal.
   const limits = { timeoutMs: config.timeoutMs, ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }) };
-  return {
+  const connectors: Connectors = {
     crm:
       config.hubspot === undefined
         ? createSampleCrmConnector(db)
@@ -59,6 +60,9 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
-    forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal }),
+    forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };
+  // Every connector's calls, live and sample alike, land in connector_calls (sysbot's
+  // connector-health reads them), attributed to the run whose logger this is.
+  return logConnectorSet(connectors, { db, caller: callerOf(options.log), ...(options.log === undefined ? {} : { log: options.log }) });
 }
