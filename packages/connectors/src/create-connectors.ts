@@ -12,9 +12,10 @@ import { createSampleCrmConnector } from './crm/sample-crm-connector.js';
 import type { FreightConnector } from './freight/freight-connector.js';
 import { createSampleFreightConnector } from './freight/sample-freight-connector.js';
 import { callerOf, logConnectorSet } from './connector-call-log.js';
+import { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
 
 /** Every connector a bot may use, one per domain. */
-export interface Connectors {
+export interface Connectors extends FleetOpsConnectors {
   crm: CrmConnector;
   freight: FreightConnector;
   commerce: CommerceConnector;
@@ -59,6 +60,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     freight: createSampleFreightConnector(db),
     commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
+    ...createFleetOpsConnectors(db, config),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };

@@ -30,6 +30,19 @@ export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } f
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
 export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';
 
+export type {
+  CredentialStatus,
+  CredentialsConnector,
+  BackupObject,
+  RestoreTest,
+  BackupsConnector,
+  FleetLogLine,
+  FleetLogsConnector,
+  LlmCostLine,
+  LlmCostBucket,
+  LlmBillingConnector,
+} from './fleet/fleet-ops-connectors.js';
+
 // Implementations (for tests and explicit wiring)
 export { createSampleCrmConnector } from './crm/sample-crm-connector.js';
 export {
@@ -45,6 +58,29 @@ export { createSampleCommerceConnector } from './commerce/sample-commerce-connec
 export { probeShopify, createShopifyCommerceConnector, type ShopifyCommerceOptions } from './commerce/shopify-commerce-connector.js';
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
+export { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
+export {
+  createSampleCredentialsConnector,
+  createSampleBackupsConnector,
+  createSampleFleetLogsConnector,
+  createSampleLlmBillingConnector,
+  SAMPLE_ANTHROPIC_PRICES,
+} from './fleet/sample-fleet-ops.js';
+export {
+  createDirectoryBackupsConnector,
+  createFileFleetLogsConnector,
+  createTlsCredentialsConnector,
+  tlsEndpoints,
+  RESTORE_TEST_LOG,
+  type TlsEndpoint,
+} from './fleet/local-fleet-ops.js';
+export {
+  fetchAnthropicCostReport,
+  createAnthropicBillingConnector,
+  AnthropicAdminError,
+  type AnthropicAdminOptions,
+  type AnthropicCostReportPage,
+} from './fleet/anthropic-admin-client.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';
 
 // Sample company

@@ -54,6 +54,7 @@ export {
   type FakeModelReply,
   type CacheOutcome,
 } from './fake-anthropic/index.js';
+export { startFakeAnthropicAdmin, type FakeAnthropicAdmin, type FakeAnthropicAdminOptions, type FakeCostLine } from './fake-anthropic/index.js';
 
 // Bot runtime config for tests
 export { testBotConfig } from './test-bot-config.js';

@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import os from 'node:os';
+
+/** Where a host's vital signs are read from (HOST_DISK_PATH, HOST_MEMINFO_PATH, HOST_LOADAVG_PATH). */
+export interface HostMetricsPaths {
+  /** The filesystem whose fullness counts (the brain's and the logs' disk); default "/". */
+  diskPath?: string;
+  /** A Linux /proc/meminfo-format file; default /proc/meminfo (os.freemem where it does not exist). */
+  meminfoPath?: string;
+  /** A /proc/loadavg-format file; default /proc/loadavg (os.loadavg where it does not exist). */
+  loadavgPath?: string;
+}
+
+/** One reading of the machine, carried in every heartbeat's detail as `host`. */
+export interface HostMetrics {
+  disk_used_pct: number;
+  disk_free_bytes: number;
+  mem_used_pct: number;
+  load1: number;
+  cpus: number;
+}
+
+/** Reads the machine; an interface so a test plants a full disk or short memory through real files, not stubs. */
+export interface HostMetricsReader {
+  read(): HostMetrics;
+}
+
+const round = (value: number) => Math.round(value * 10) / 10;
+
+function readIfExists(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+// MemAvailable counts reclaimable cache, as `free` does; MemFree alone would call every busy Linux box full.
+function memoryUsedShare(meminfo: string | null): number {
+  if (meminfo === null) return 1 - os.freemem() / os.totalmem();
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(meminfo)?.[1] ?? Number.NaN);
+  const total = field('MemTotal');
+  const available = Number.isNaN(field('MemAvailable')) ? field('MemFree') : field('MemAvailable');
+  if (!(total > 0) || Number.isNaN(available)) throw new Error('meminfo has no MemTotal/MemAvailable lines (HOST_MEMINFO_PATH)');
+  return 1 - available / total;
+}
+
+/** The reader over the given paths (defaults: "/", /proc/meminfo, /proc/loadavg). */
+export function createHostMetricsReader(paths: HostMetricsPaths = {}): HostMetricsReader {
+  const diskPath = paths.diskPath ?? '/';
+  const meminfoPath = paths.meminfoPath ?? '/proc/meminfo';
+  const loadavgPath = paths.loadavgPath ?? '/proc/loadavg';
+  return {
+    read() {
+      const disk = fs.statfsSync(diskPath);
+      const total = disk.blocks * disk.bsize;
+      // bavail: what an unprivileged process may still write (the root reserve does not help a bot).
+      const free = disk.bavail * disk.bsize;
+      const loadavg = readIfExists(loadavgPath);
+      const load1 = loadavg === null ? (os.loadavg()[0] ?? 0) : Number(loadavg.trim().split(/\s+/)[0]);
+      return {
+        disk_used_pct: total === 0 ? 0 : round(100 * (1 - free / total)),
+        disk_free_bytes: free,
+        mem_used_pct: round(100 * memoryUsedShare(readIfExists(meminfoPath))),
+        load1: Number.isFinite(load1) ? load1 : 0,
+        cpus: os.availableParallelism(),
+      };
+    },
+  };
+}
