@@ -73,7 +73,8 @@ export async function runCredentialExpiry(context: BotContext & JobRunInfo, conf
     );
   }
   const outcome = await reportFindings(context, {
-    findings: findings.map((finding) => [finding.credential.connector, finding.credential.credential, finding.severity, finding.daysLeft]),
+    // Not the days left: a token a day closer is the same finding (the severity moving is a new one).
+    findings: findings.map((finding) => [finding.credential.connector, finding.credential.credential, finding.severity, finding.reason]),
     noun: 'credential to renew',
     message: () => ({
       kind: 'report',
