@@ -52,7 +52,10 @@ export async function answerFleetOpsSignal(signal: Record<string, unknown>, _ins
   if (type === backupMissing.type) {
     const payload = backupMissing.schema.parse(signal['payload']);
     const [newest] = await context.connectors.backups.listBackups();
-    const now = newest === undefined ? 'still no backup found' : `newest now ${newest.name} at ${newest.createdAt.slice(0, 16)}Z, ${(newest.sizeBytes / 1048576).toFixed(1)} MB`;
+    const now =
+      newest === undefined
+        ? 'still no backup found'
+        : `newest now ${newest.name} at ${newest.createdAt.slice(0, 16)}Z, ${(newest.sizeBytes / 1048576).toFixed(1)} MB`;
     return `backups: ${payload.detail ?? payload.problems.join(', ')}. Now: ${now}. What to do: check the nightly pg_dump timer (systemctl status jbot-backup.timer) and its log; run a restore test after the next dump.`;
   }
   if (type === hostUnhealthy.type) {

@@ -54,7 +54,12 @@ describe('sysbot backup-check', () => {
 
   it('is declared daily at 04:00, catching up once, with 26 h / 50% / 8 days as defaults', () => {
     expect(sysbot.jobs?.find((job) => job.id === 'backup-check')).toMatchObject({ schedule: '0 4 * * *', missed: 'once', overlap: 'skip' });
-    expect(backupCheckSettings.load({})).toEqual({ BACKUP_MAX_AGE_HOURS: 26, BACKUP_MIN_SIZE_SHARE: 0.5, BACKUP_MEDIAN_DAYS: 7, BACKUP_RESTORE_TEST_MAX_DAYS: 8 });
+    expect(backupCheckSettings.load({})).toEqual({
+      BACKUP_MAX_AGE_HOURS: 26,
+      BACKUP_MIN_SIZE_SHARE: 0.5,
+      BACKUP_MEDIAN_DAYS: 7,
+      BACKUP_RESTORE_TEST_MAX_DAYS: 8,
+    });
   });
 
   it("the sample company's nightly dumps and restore test are healthy: one 'nothing to report' line on a manual run", async () => {

@@ -35,7 +35,12 @@ describe('sysbot connector-health', () => {
   });
 
   it('is declared on sysbot every 15 minutes with the catalogue thresholds as defaults', () => {
-    expect(sysbot.jobs?.find((job) => job.id === 'connector-health')).toMatchObject({ schedule: '*/15 * * * *', timeoutMs: 60_000, overlap: 'skip', missed: 'skip' });
+    expect(sysbot.jobs?.find((job) => job.id === 'connector-health')).toMatchObject({
+      schedule: '*/15 * * * *',
+      timeoutMs: 60_000,
+      overlap: 'skip',
+      missed: 'skip',
+    });
     expect(connectorHealthSettings.load({})).toMatchObject({
       CONNECTOR_HEALTH_ERROR_RATE: 0.2,
       CONNECTOR_HEALTH_MIN_CALLS: 10,
@@ -62,7 +67,9 @@ describe('sysbot connector-health', () => {
 
     // The operator asks: the finding, the connector's calls now, and what to do.
     const answer = await answerOperator(replyTo(signal?.id ?? ''), sysbotContext(db));
-    expect(answer).toMatch(/^email \(klaviyo\) rate_limit: under 10% .* Last 15 min: \d+ calls, 0 refused, 0 failed, lowest rate-limit headroom 0%\. What to do: spread the jobs/);
+    expect(answer).toMatch(
+      /^email \(klaviyo\) rate_limit: under 10% .* Last 15 min: \d+ calls, 0 refused, 0 failed, lowest rate-limit headroom 0%\. What to do: spread the jobs/,
+    );
   });
 
   it('a 401 is an alert, 5xx on ≥ 20% of ≥ 10 calls is an alert, a latency jump is info; a healthy company has none', async () => {
@@ -97,7 +104,8 @@ describe('sysbot connector-health', () => {
       await record('ads', 'meta', true, null, 9000);
       const broken = await runSysbotJob(healthyDb, connectorHealth, { scheduledFor: new Date(now.getTime() + 1000) });
       expect(broken.detail['problems']).toEqual(['ads latency info', 'commerce auth alert', 'crm errors alert']);
-      const raised = await healthySql`select severity::text, payload->>'kind' as kind from bot_signals where signal_type = 'connector_degraded' order by payload->>'connector'`;
+      const raised =
+        await healthySql`select severity::text, payload->>'kind' as kind from bot_signals where signal_type = 'connector_degraded' order by payload->>'connector'`;
       expect(raised.map((row) => [row['kind'], row['severity']])).toEqual([
         ['latency', 'info'],
         ['auth', 'alert'],

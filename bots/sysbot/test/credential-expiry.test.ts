@@ -86,7 +86,9 @@ describe('sysbot credential-expiry', () => {
     const key = path.join(directory, 'key.pem');
     const certificate = path.join(directory, 'cert.pem');
     // A certificate valid for 5 more days, as a host about to lapse would present.
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', certificate, '-days', '5', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', certificate, '-days', '5', '-subj', '/CN=localhost'], {
+      stdio: 'ignore',
+    });
     const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(certificate) }, (_request, response) => response.end('ok'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;

@@ -18,7 +18,10 @@ const MINUTE_MS = 60_000;
 function plantMeminfo(directory: string, usedPct: number): string {
   const file = path.join(directory, `meminfo-${usedPct}`);
   const total = 8_000_000;
-  fs.writeFileSync(file, `MemTotal:       ${total} kB\nMemFree:        ${Math.round(total * 0.01)} kB\nMemAvailable:   ${Math.round((total * (100 - usedPct)) / 100)} kB\nBuffers:          1024 kB\n`);
+  fs.writeFileSync(
+    file,
+    `MemTotal:       ${total} kB\nMemFree:        ${Math.round(total * 0.01)} kB\nMemAvailable:   ${Math.round((total * (100 - usedPct)) / 100)} kB\nBuffers:          1024 kB\n`,
+  );
   return file;
 }
 
@@ -108,7 +111,9 @@ describe('sysbot host-health', () => {
     expect(third.detail['problems']).toEqual(['vps-2 disk warning', 'vps-2 memory alert', 'vps-healthy disk warning']);
     const memory = (await signals()).find((signal) => signal.payload['check'] === 'memory');
     expect(memory).toMatchObject({ severity: 'alert', payload: { host: 'vps-2', check: 'memory', value: 95, threshold: 90 } });
-    expect(await answerOperator(replyTo(memory?.id ?? ''), sysbotContext(db))).toMatch(/^vps-2 memory: memory at or above 95% used for 10 min\. What to do: see which process/);
+    expect(await answerOperator(replyTo(memory?.id ?? ''), sysbotContext(db))).toMatch(
+      /^vps-2 memory: memory at or above 95% used for 10 min\. What to do: see which process/,
+    );
     // Persisting: the same problems on the next tick raise nothing new.
     const before = (await signals()).length;
     for (const beat of beats) await beat.beat();

@@ -36,9 +36,28 @@ describe('sysbot llm-invoice-reconcile', () => {
     anthropic = await startFakeAnthropicAdmin({
       pageDays: 10,
       costs: Array.from({ length: 28 }, (_, index) => [
-        { day: dayOf(index + 1).toISOString().slice(0, 10), model: 'claude-haiku-5-5', usd: 0.1 },
-        { day: dayOf(index + 1).toISOString().slice(0, 10), model: 'claude-haiku-5-5', tokenType: 'output_tokens', usd: 0.1 },
-        { day: dayOf(index + 1).toISOString().slice(0, 10), model: 'claude-sonnet-5-5', usd: 2 },
+        {
+          day: dayOf(index + 1)
+            .toISOString()
+            .slice(0, 10),
+          model: 'claude-haiku-5-5',
+          usd: 0.1,
+        },
+        {
+          day: dayOf(index + 1)
+            .toISOString()
+            .slice(0, 10),
+          model: 'claude-haiku-5-5',
+          tokenType: 'output_tokens',
+          usd: 0.1,
+        },
+        {
+          day: dayOf(index + 1)
+            .toISOString()
+            .slice(0, 10),
+          model: 'claude-sonnet-5-5',
+          usd: 2,
+        },
       ]).flat(),
     });
   });
@@ -62,9 +81,21 @@ describe('sysbot llm-invoice-reconcile', () => {
     expect(anthropic.requests.every((request) => request.apiKey === anthropic.adminApiKey && request.version === '2023-06-01')).toBe(true);
     expect(anthropic.requests[0]?.path).toContain('group_by%5B%5D=description');
     expect(buckets[0]?.lines).toEqual([
-      { model: 'claude-haiku-5-5', description: 'claude-haiku-5-5 uncached_input_tokens', costType: 'tokens', tokenType: 'uncached_input_tokens', amountUsd: 0.1 },
+      {
+        model: 'claude-haiku-5-5',
+        description: 'claude-haiku-5-5 uncached_input_tokens',
+        costType: 'tokens',
+        tokenType: 'uncached_input_tokens',
+        amountUsd: 0.1,
+      },
       { model: 'claude-haiku-5-5', description: 'claude-haiku-5-5 output_tokens', costType: 'tokens', tokenType: 'output_tokens', amountUsd: 0.1 },
-      { model: 'claude-sonnet-5-5', description: 'claude-sonnet-5-5 uncached_input_tokens', costType: 'tokens', tokenType: 'uncached_input_tokens', amountUsd: 2 },
+      {
+        model: 'claude-sonnet-5-5',
+        description: 'claude-sonnet-5-5 uncached_input_tokens',
+        costType: 'tokens',
+        tokenType: 'uncached_input_tokens',
+        amountUsd: 2,
+      },
     ]);
     const refused = fetchAnthropicCostReport({ adminApiKey: 'sk-ant-api03-not-admin', baseUrl: anthropic.url, timeoutMs: 5000 }, { from: MONTH_START, to });
     await expect(refused).rejects.toBeInstanceOf(AnthropicAdminError);
@@ -95,7 +126,9 @@ describe('sysbot llm-invoice-reconcile', () => {
     const [post] = await sql`select text from channel_messages where bot = 'sysbot' and text like '%LLM bill%'`;
     expect(post?.['text']).toContain('claude-sonnet-5-5: ours $28.00, Anthropic $56.00 (-28.00)');
     expect(post?.['text']).not.toContain('claude-haiku-5-5: ours');
-    expect(await answerOperator(replyTo(String(signal?.['id'])), sysbotContext(db))).toMatch(/The largest gap is claude-sonnet-5-5: ours \$28\.00, Anthropic \$56\.00; set LLM_PRICES/);
+    expect(await answerOperator(replyTo(String(signal?.['id'])), sysbotContext(db))).toMatch(
+      /The largest gap is claude-sonnet-5-5: ours \$28\.00, Anthropic \$56\.00; set LLM_PRICES/,
+    );
   });
 
   it('sample: the same tokens priced by the sample bill agree within 5% for haiku-only use; nothing to report', async () => {

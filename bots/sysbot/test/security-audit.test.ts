@@ -37,7 +37,11 @@ describe('sysbot security-audit', () => {
 
   it('is declared daily at 05:00, catching up once, with 3 refusals a sender as the default', () => {
     expect(sysbot.jobs?.find((job) => job.id === 'security-audit')).toMatchObject({ schedule: '0 5 * * *', missed: 'once' });
-    expect(securityAuditSettings.load({})).toMatchObject({ SECURITY_AUDIT_REFUSALS_PER_SENDER: 3, SECURITY_AUDIT_LOOKBACK_HOURS: 24, SECURITY_AUDIT_DEPENDENCIES: false });
+    expect(securityAuditSettings.load({})).toMatchObject({
+      SECURITY_AUDIT_REFUSALS_PER_SENDER: 3,
+      SECURITY_AUDIT_LOOKBACK_HOURS: 24,
+      SECURITY_AUDIT_DEPENDENCIES: false,
+    });
   });
 
   it("finds the sample company's canary secret (critical) and not its two refusals (under 3), without repeating the secret", async () => {
@@ -51,7 +55,9 @@ describe('sysbot security-audit', () => {
     // Neither the post nor the signal nor the job's outcome carries the secret itself.
     const everything = JSON.stringify([raised, await sql`select text from channel_messages`, await sql`select outcome, result from cron_runs`]);
     expect(everything).not.toContain(CANARY);
-    expect(await answerOperator(replyTo(String(raised[0]?.['id'])), sysbotContext(db))).toMatch(/^security secret_in_logs: canary found .* What to do: rotate the secret now/);
+    expect(await answerOperator(replyTo(String(raised[0]?.['id'])), sysbotContext(db))).toMatch(
+      /^security secret_in_logs: canary found .* What to do: rotate the secret now/,
+    );
   });
 
   it('live log files (FLEET_LOG_PATHS): a sender refused 3 times is a warning, a leaked key critical; clean files report nothing', async () => {
@@ -67,7 +73,14 @@ describe('sysbot security-audit', () => {
 
     const noisy = path.join(directory, 'noisy.log');
     const refused = (minutesAgo: number) =>
-      JSON.stringify({ level: 40, time: now - minutesAgo * 60_000, channel: 'telegram', chatId: 555, fromId: 555, msg: 'ignored an update from a chat that is not an operator chat (TELEGRAM_OPERATOR_CHAT_IDS)' });
+      JSON.stringify({
+        level: 40,
+        time: now - minutesAgo * 60_000,
+        channel: 'telegram',
+        chatId: 555,
+        fromId: 555,
+        msg: 'ignored an update from a chat that is not an operator chat (TELEGRAM_OPERATOR_CHAT_IDS)',
+      });
     const old = JSON.stringify({ level: 40, time: now - 30 * 3_600_000, fromId: 555, msg: 'ignored an update from a chat that is not an operator chat' });
     fs.writeFileSync(noisy, [old, refused(30), refused(20), refused(10), 'plain line with sk-ant-api03-abcdefghijklmnopqrstuvwxyz012345 in it', ''].join('\n'));
     const result = await runSysbotJob(db, securityAudit, { scheduledFor: new Date(now), connectorsEnv: { FLEET_LOG_PATHS: `${noisy},${clean}` } });

@@ -101,7 +101,10 @@ export function logConnectorCalls<Connector extends object>(name: string, connec
       });
     } catch (logError) {
       // The call's own result stands; a lost log line is reported, not thrown into the job.
-      options.log?.warn({ err: logError, connector: name, operation }, 'could not record a connector call in connector_calls; connector-health will not see it');
+      options.log?.warn(
+        { err: logError, connector: name, operation },
+        'could not record a connector call in connector_calls; connector-health will not see it',
+      );
     }
   };
   return new Proxy(connector, {

@@ -8,7 +8,14 @@ export { connectorsExtension } from './connectors-extension.js';
 export { loadConnectorsConfig, connectorsEnvShape, type ConnectorsConfig } from './connectors-config.js';
 export { loadSampleCompany, type SampleCompanyLoadResult } from './sample/load-sample-company.js';
 export { ConnectorError, SideEffectInFlightError } from './connector-error.js';
-export { logConnectorCalls, logConnectorSet, noteRateLimitRemaining, callerOf, type ConnectorCallCaller, type ConnectorCallLogOptions } from './connector-call-log.js';
+export {
+  logConnectorCalls,
+  logConnectorSet,
+  noteRateLimitRemaining,
+  callerOf,
+  type ConnectorCallCaller,
+  type ConnectorCallLogOptions,
+} from './connector-call-log.js';
 export { callVendor, VendorTimeoutError, VendorCallAbortedError, DEFAULT_VENDOR_TIMEOUT_MS, type VendorCallLimits } from './vendor-call.js';
 
 // Domain interfaces

@@ -3,7 +3,14 @@ import pino from 'pino';
 import postgres from 'postgres';
 import { createPostgresDb, type Db } from '@jbot/core';
 import { freshDatabase, startFakeHubSpot, type FakeHubSpot, type TestDatabase } from '@jbot/testkit';
-import { createConnectors, hubspotObjectsFromSample, loadSampleCompany, logConnectorSet, noteRateLimitRemaining, readSampleCompanyData } from '@jbot/connectors';
+import {
+  createConnectors,
+  hubspotObjectsFromSample,
+  loadSampleCompany,
+  logConnectorSet,
+  noteRateLimitRemaining,
+  readSampleCompanyData,
+} from '@jbot/connectors';
 
 const silent = pino({ level: 'silent' });
 

@@ -39,7 +39,12 @@ export function judgeBackups(backups: readonly BackupObject[], restoreTests: rea
   const newest = sorted[0] ?? null;
   const windowStart = now.getTime() - config.BACKUP_MEDIAN_DAYS * 24 * HOUR_MS;
   // The median of the others in the window, so one tiny newest dump does not drag its own yardstick down.
-  const medianBytes = median(sorted.slice(1).filter((backup) => Date.parse(backup.createdAt) >= windowStart).map((backup) => backup.sizeBytes));
+  const medianBytes = median(
+    sorted
+      .slice(1)
+      .filter((backup) => Date.parse(backup.createdAt) >= windowStart)
+      .map((backup) => backup.sizeBytes),
+  );
   const restoreTest = [...restoreTests].sort((left, right) => right.testedAt.localeCompare(left.testedAt))[0] ?? null;
   const verdict: BackupVerdict = { problems: [], newest, medianBytes, restoreTest, lines: [] };
   if (newest === null) {
@@ -53,7 +58,9 @@ export function judgeBackups(backups: readonly BackupObject[], restoreTests: rea
     }
     if (medianBytes !== null && newest.sizeBytes < config.BACKUP_MIN_SIZE_SHARE * medianBytes) {
       verdict.problems.push('small');
-      verdict.lines.push(`newest backup ${newest.name} is ${megabytes(newest.sizeBytes)}, under ${Math.round(config.BACKUP_MIN_SIZE_SHARE * 100)}% of the ${config.BACKUP_MEDIAN_DAYS}-day median ${megabytes(medianBytes)}`);
+      verdict.lines.push(
+        `newest backup ${newest.name} is ${megabytes(newest.sizeBytes)}, under ${Math.round(config.BACKUP_MIN_SIZE_SHARE * 100)}% of the ${config.BACKUP_MEDIAN_DAYS}-day median ${megabytes(medianBytes)}`,
+      );
     }
   }
   if (restoreTest === null || now.getTime() - Date.parse(restoreTest.testedAt) > config.BACKUP_RESTORE_TEST_MAX_DAYS * 24 * HOUR_MS) {
@@ -65,7 +72,9 @@ export function judgeBackups(backups: readonly BackupObject[], restoreTests: rea
     );
   } else if (!restoreTest.ok) {
     verdict.problems.push('restore_failed');
-    verdict.lines.push(`the restore test of ${restoreTest.backupName} on ${restoreTest.testedAt.slice(0, 10)} failed${restoreTest.detail === null ? '' : `: ${restoreTest.detail}`}`);
+    verdict.lines.push(
+      `the restore test of ${restoreTest.backupName} on ${restoreTest.testedAt.slice(0, 10)} failed${restoreTest.detail === null ? '' : `: ${restoreTest.detail}`}`,
+    );
   }
   return verdict;
 }
@@ -91,7 +100,12 @@ export async function runBackupCheck(context: BotContext & JobRunInfo, config: B
   const outcome = await reportFindings(context, {
     findings: verdict.problems,
     noun: 'backup problem',
-    message: () => ({ kind: 'report', title: `Backups: ${verdict.problems.length} problem${verdict.problems.length === 1 ? '' : 's'}`, text: verdict.lines.join('\n'), severity: 'alert' }),
+    message: () => ({
+      kind: 'report',
+      title: `Backups: ${verdict.problems.length} problem${verdict.problems.length === 1 ? '' : 's'}`,
+      text: verdict.lines.join('\n'),
+      severity: 'alert',
+    }),
     nothingLine:
       verdict.newest === null
         ? 'no backups'

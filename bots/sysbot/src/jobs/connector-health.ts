@@ -146,7 +146,11 @@ export async function runConnectorHealth(context: BotContext & JobRunInfo, confi
       kind: 'report',
       title: `Connector health: ${findings.length} problem${findings.length === 1 ? '' : 's'}`,
       text: findings.map(connectorFindingLine).join('\n'),
-      severity: findings.some((finding) => finding.severity === 'alert') ? 'alert' : findings.some((finding) => finding.severity === 'warning') ? 'warning' : 'info',
+      severity: findings.some((finding) => finding.severity === 'alert')
+        ? 'alert'
+        : findings.some((finding) => finding.severity === 'warning')
+          ? 'warning'
+          : 'info',
     }),
     nothingLine: `${summaries.length} connector${summaries.length === 1 ? '' : 's'}, ${calls} calls in the last ${config.CONNECTOR_HEALTH_WINDOW_MINUTES} min: no auth failures, errors under ${Math.round(config.CONNECTOR_HEALTH_ERROR_RATE * 100)}%, rate limits with headroom.`,
   });

@@ -84,7 +84,10 @@ export async function runCredentialExpiry(context: BotContext & JobRunInfo, conf
     }),
     nothingLine: `${credentials.length} credentials checked (${context.connectors.credentials.source}); none expires within ${config.CREDENTIAL_EXPIRY_WARN_DAYS} days and no probe was refused.`,
   });
-  return { ...outcome, detail: { ...outcome.detail, checked: credentials.length, expiring: findings.map((finding) => `${finding.credential.connector} ${finding.severity}`) } };
+  return {
+    ...outcome,
+    detail: { ...outcome.detail, checked: credentials.length, expiring: findings.map((finding) => `${finding.credential.connector} ${finding.severity}`) },
+  };
 }
 
 /** sysbot's credential-expiry: daily at 06:00, tokens, authorisations and certificates that will expire. */

@@ -45,7 +45,8 @@ export function reconcile(
   config: LlmInvoiceReconcileConfig,
 ): Reconciliation {
   const models = new Map<string, { ours: number; anthropic: number }>();
-  for (const row of ours) models.set(row.model, { ours: (models.get(row.model)?.ours ?? 0) + Number(row.cost_usd), anthropic: models.get(row.model)?.anthropic ?? 0 });
+  for (const row of ours)
+    models.set(row.model, { ours: (models.get(row.model)?.ours ?? 0) + Number(row.cost_usd), anthropic: models.get(row.model)?.anthropic ?? 0 });
   for (const bucket of bill)
     for (const line of bucket.lines) {
       // Anthropic bills some lines to no model (web search, code execution): they stay visible as their own row.
@@ -53,12 +54,18 @@ export function reconcile(
       models.set(model, { ours: models.get(model)?.ours ?? 0, anthropic: (models.get(model)?.anthropic ?? 0) + line.amountUsd });
     }
   const byModel = [...models.entries()]
-    .map(([model, costs]) => ({ model, ours_usd: cents(costs.ours), anthropic_usd: cents(costs.anthropic), difference_usd: cents(costs.ours - costs.anthropic) }))
+    .map(([model, costs]) => ({
+      model,
+      ours_usd: cents(costs.ours),
+      anthropic_usd: cents(costs.anthropic),
+      difference_usd: cents(costs.ours - costs.anthropic),
+    }))
     .sort((left, right) => Math.abs(right.difference_usd) - Math.abs(left.difference_usd));
   const oursUsd = cents([...models.values()].reduce((sum, costs) => sum + costs.ours, 0));
   const anthropicUsd = cents([...models.values()].reduce((sum, costs) => sum + costs.anthropic, 0));
   const difference = Math.abs(oursUsd - anthropicUsd);
-  const mismatch = difference > config.LLM_RECONCILE_MAX_USD || (difference >= 0.01 && difference > config.LLM_RECONCILE_MAX_SHARE * Math.max(oursUsd, anthropicUsd));
+  const mismatch =
+    difference > config.LLM_RECONCILE_MAX_USD || (difference >= 0.01 && difference > config.LLM_RECONCILE_MAX_SHARE * Math.max(oursUsd, anthropicUsd));
   return { month, oursUsd, anthropicUsd, byModel, mismatch };
 }
 
@@ -76,7 +83,10 @@ export async function runLlmInvoiceReconcile(context: BotContext & JobRunInfo, c
     );
   const lines = result.byModel
     .filter((row) => Math.abs(row.difference_usd) >= 0.01)
-    .map((row) => `${row.model}: ours $${row.ours_usd.toFixed(2)}, Anthropic $${row.anthropic_usd.toFixed(2)} (${row.difference_usd > 0 ? '+' : ''}${row.difference_usd.toFixed(2)})`);
+    .map(
+      (row) =>
+        `${row.model}: ours $${row.ours_usd.toFixed(2)}, Anthropic $${row.anthropic_usd.toFixed(2)} (${row.difference_usd > 0 ? '+' : ''}${row.difference_usd.toFixed(2)})`,
+    );
   const outcome = await reportFindings(context, {
     findings: result.mismatch ? [[month, result.oursUsd, result.anthropicUsd]] : [],
     noun: 'cost mismatch',

@@ -102,7 +102,9 @@ export function auditLogLines(lines: readonly FleetLogLine[], config: SecurityAu
 
 /** `pnpm audit --json` advisories of high or critical severity, as findings (one per advisory). */
 export function auditAdvisories(report: unknown): SecurityFinding[] {
-  const advisories = (report as { advisories?: Record<string, { module_name?: string; severity?: string; title?: string; url?: string; id?: number }> } | null)?.advisories ?? {};
+  const advisories =
+    (report as { advisories?: Record<string, { module_name?: string; severity?: string; title?: string; url?: string; id?: number }> } | null)?.advisories ??
+    {};
   return Object.values(advisories)
     .filter((advisory) => advisory.severity === 'high' || advisory.severity === 'critical')
     .map((advisory) => ({

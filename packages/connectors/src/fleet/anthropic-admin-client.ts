@@ -67,7 +67,8 @@ export async function fetchAnthropicCostReport(options: AnthropicAdminOptions, r
       const text = await response.text();
       if (!response.ok) throw new AnthropicAdminError(response.status, text);
       const parsed = costReportPage.safeParse(JSON.parse(text));
-      if (!parsed.success) throw new ConnectorError('anthropic_admin_shape', `Anthropic cost_report answered an unexpected shape: ${parsed.error.message.slice(0, 200)}`);
+      if (!parsed.success)
+        throw new ConnectorError('anthropic_admin_shape', `Anthropic cost_report answered an unexpected shape: ${parsed.error.message.slice(0, 200)}`);
       return parsed.data;
     });
     for (const bucket of body.data) {

@@ -1,7 +1,15 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import tls from 'node:tls';
-import type { BackupObject, BackupsConnector, CredentialStatus, CredentialsConnector, FleetLogLine, FleetLogsConnector, RestoreTest } from './fleet-ops-connectors.js';
+import type {
+  BackupObject,
+  BackupsConnector,
+  CredentialStatus,
+  CredentialsConnector,
+  FleetLogLine,
+  FleetLogsConnector,
+  RestoreTest,
+} from './fleet-ops-connectors.js';
 
 // The live adapters that read this machine: a pg_dump directory, log files, TLS endpoints.
 

@@ -15,16 +15,14 @@ export function createSampleCredentialsConnector(db: Db): CredentialsConnector {
     source: 'sample',
     async listCredentials() {
       const rows = await db.rpc('sample_fleet_credentials');
-      return rows.map(
-        (row): CredentialStatus => ({
-          connector: String(row['connector']),
-          credential: String(row['credential']),
-          kind: String(row['kind']) as CredentialStatus['kind'],
-          expiresAt: instant(row['expires_at']),
-          probeStatus: numberOrNull(row['probe_status']),
-          checkedAt: instant(row['checked_at']) ?? new Date().toISOString(),
-        }),
-      );
+      return rows.map((row): CredentialStatus => ({
+        connector: String(row['connector']),
+        credential: String(row['credential']),
+        kind: String(row['kind']) as CredentialStatus['kind'],
+        expiresAt: instant(row['expires_at']),
+        probeStatus: numberOrNull(row['probe_status']),
+        checkedAt: instant(row['checked_at']) ?? new Date().toISOString(),
+      }));
     },
   };
 }
@@ -85,7 +83,7 @@ export function createSampleLlmBillingConnector(db: Db, prices = SAMPLE_ANTHROPI
     source: 'sample',
     async costReport({ from, to }) {
       const buckets: LlmCostBucket[] = [];
-      for (let start = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate())); start < to; ) {
+      for (let start = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate())); start < to;) {
         const end = new Date(start.getTime() + 86_400_000);
         const rows = await db.rpc('llm_usage_by_model', { p_from: start.toISOString(), p_to: end.toISOString() });
         buckets.push({
