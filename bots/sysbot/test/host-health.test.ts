@@ -85,7 +85,9 @@ describe('sysbot host-health', () => {
     const metrics = (row?.['detail'] as { host_metrics: Record<string, number> }).host_metrics;
     expect(metrics['mem_used_pct']).toBe(40);
     const disk = fs.statfsSync(directory);
-    expect(metrics['disk_used_pct']).toBeCloseTo(100 * (1 - disk.bavail / disk.blocks), 0);
+    // df's Use%: used over used + available.
+    const used = disk.blocks - disk.bfree;
+    expect(metrics['disk_used_pct']).toBeCloseTo((100 * used) / (used + disk.bavail), 0);
     expect(metrics['cpus']).toBe(os.availableParallelism());
     expect(typeof (row?.['detail'] as { clock_skew_ms: unknown }).clock_skew_ms).toBe('number');
   });

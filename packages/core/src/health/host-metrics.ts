@@ -54,13 +54,15 @@ export function createHostMetricsReader(paths: HostMetricsPaths = {}): HostMetri
   return {
     read() {
       const disk = fs.statfsSync(diskPath);
-      const total = disk.blocks * disk.bsize;
-      // bavail: what an unprivileged process may still write (the root reserve does not help a bot).
+      // As df reports Use%: used over what is usable (used + available to unprivileged writers),
+      // so the root reserve counts as neither, and a bot sees full when it can no longer write.
+      const used = (disk.blocks - disk.bfree) * disk.bsize;
       const free = disk.bavail * disk.bsize;
+      const total = used + free;
       const loadavg = readIfExists(loadavgPath);
       const load1 = loadavg === null ? (os.loadavg()[0] ?? 0) : Number(loadavg.trim().split(/\s+/)[0]);
       return {
-        disk_used_pct: total === 0 ? 0 : round(100 * (1 - free / total)),
+        disk_used_pct: total === 0 ? 0 : round((100 * used) / total),
         disk_free_bytes: free,
         mem_used_pct: round(100 * memoryUsedShare(readIfExists(meminfoPath))),
         load1: Number.isFinite(load1) ? load1 : 0,
