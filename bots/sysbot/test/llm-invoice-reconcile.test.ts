@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { createPostgresDb, type Db } from '@jbot/core';
-import { AnthropicAdminError, fetchAnthropicCostReport, loadSampleCompany } from '@jbot/connectors';
+import { AnthropicAdminError, fetchAnthropicCostReport, loadSampleCompany, probeAnthropicAdmin } from '@jbot/connectors';
 import { freshDatabase, startFakeAnthropicAdmin, type FakeAnthropicAdmin, type TestDatabase } from '@jbot/testkit';
 import { sysbot } from '../src/bot.js';
 import { llmInvoiceReconcile, llmInvoiceReconcileSettings, previousMonth } from '../src/jobs/llm-invoice-reconcile.js';
@@ -101,6 +101,11 @@ describe('sysbot llm-invoice-reconcile', () => {
     await expect(refused).rejects.toBeInstanceOf(AnthropicAdminError);
     await expect(refused).rejects.toThrow(/ANTHROPIC_ADMIN_API_KEY must be an admin key/);
     await expect(refused).rejects.not.toThrow(/not-admin/);
+  });
+
+  it('fleet doctor probes the admin key with one day of the report: valid, or the HTTP status of a refused key', async () => {
+    expect(await probeAnthropicAdmin({ adminApiKey: anthropic.adminApiKey, baseUrl: anthropic.url, timeoutMs: 5000 })).toMatchObject({ ok: true });
+    expect(await probeAnthropicAdmin({ adminApiKey: 'sk-ant-admin01-revoked', baseUrl: anthropic.url, timeoutMs: 5000 })).toEqual({ ok: false, status: 401 });
   });
 
   it("live: last month's $33.60 against Anthropic's $61.60 is llm_cost_mismatch with sonnet as the gap", async () => {

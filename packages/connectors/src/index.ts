@@ -83,6 +83,7 @@ export {
 } from './fleet/local-fleet-ops.js';
 export {
   fetchAnthropicCostReport,
+  probeAnthropicAdmin,
   createAnthropicBillingConnector,
   AnthropicAdminError,
   type AnthropicAdminOptions,

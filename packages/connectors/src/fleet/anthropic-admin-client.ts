@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { probeFailure, type ServiceProbe } from '@jbot/core';
 import { callVendor, type VendorCallLimits } from '../vendor-call.js';
 import { ConnectorError } from '../connector-error.js';
 import type { LlmBillingConnector, LlmCostBucket } from './fleet-ops-connectors.js';
@@ -94,4 +95,15 @@ export async function fetchAnthropicCostReport(options: AnthropicAdminOptions, r
 /** The live bill: Anthropic's cost report with the organisation's admin key. */
 export function createAnthropicBillingConnector(options: AnthropicAdminOptions): LlmBillingConnector {
   return { source: 'anthropic', costReport: (range) => fetchAnthropicCostReport(options, range) };
+}
+
+/** `fleet doctor`: one day of the cost report with the admin key (cheap, read-only). */
+export async function probeAnthropicAdmin(options: AnthropicAdminOptions): Promise<ServiceProbe> {
+  const to = new Date();
+  try {
+    const buckets = await fetchAnthropicCostReport({ ...options, maxPages: 1 }, { from: new Date(to.getTime() - 86_400_000), to });
+    return { ok: true, detail: `cost report readable, ${buckets.length} day bucket${buckets.length === 1 ? '' : 's'}` };
+  } catch (error) {
+    return probeFailure(error);
+  }
 }
