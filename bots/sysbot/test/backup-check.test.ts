@@ -96,6 +96,11 @@ describe('sysbot backup-check', () => {
     );
   });
 
+  it('a tick on a simulated clock 8 days ahead (bench day) still judges the backups against the real clock', async () => {
+    const result = await runSysbotJob(db, backupCheck, { scheduledFor: new Date(Date.now() + 8 * 24 * HOUR_MS), simulatedTick: true });
+    expect(result.outcome).toBe('nothing to report');
+  });
+
   it('an empty directory is missing backups and a missing restore test', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'backups-'));
     directories.push(empty);

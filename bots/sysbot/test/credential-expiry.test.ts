@@ -58,6 +58,11 @@ describe('sysbot credential-expiry', () => {
     expect(await sql`select 1 from bot_signals where signal_type = 'credential_expiring'`).toHaveLength(1);
   });
 
+  it('a tick on a simulated clock 8 days ahead (bench day) still counts days left from the real clock', async () => {
+    const result = await runSysbotJob(db, credentialExpiry, { scheduledFor: new Date(Date.now() + 8 * DAY_MS), simulatedTick: true });
+    expect(result.detail).toMatchObject({ expiring: ['meta warning'] });
+  });
+
   it('2 days left or a refused probe is an alert; a company with every credential far from expiry has none', async () => {
     const other = await freshDatabase();
     const otherDb = createPostgresDb({ url: other.url, poolMax: 2 });

@@ -19,8 +19,9 @@ export interface JobRunResult {
 export async function runSysbotJob(
   db: Db,
   job: JobDefinition,
-  options: { scheduledFor: Date; env?: Record<string, string>; manual?: boolean; connectorsEnv?: Record<string, string> },
+  options: { scheduledFor: Date; env?: Record<string, string>; manual?: boolean; connectorsEnv?: Record<string, string>; simulatedTick?: boolean },
 ): Promise<JobRunResult> {
+  if (options.simulatedTick === true) return runUnclaimed(db, job, options);
   const [claim] = await db.rpc<{ run_id: string; claimed: boolean; reason: string }>('claim_cron_run', {
     p_bot: 'sysbot',
     p_job: job.id,
@@ -52,6 +53,33 @@ export async function runSysbotJob(
   await db.rpc('record_cron_run_result', { p_run_id: runId, p_result: {}, p_outcome: result.outcome, p_fingerprint: result.fingerprint });
   await db.rpc('finish_cron_run', { p_run_id: runId, p_status: 'succeeded' });
   return result;
+}
+
+// A tick the brain would not let this clock claim (ahead of it, as bench day's simulated clock runs): run without a cron_runs row.
+async function runUnclaimed(
+  db: Db,
+  job: JobDefinition,
+  options: { scheduledFor: Date; env?: Record<string, string>; connectorsEnv?: Record<string, string> },
+): Promise<JobRunResult> {
+  const runId = crypto.randomUUID();
+  const context = buildBotServices(sysbot, {
+    db,
+    log: silent,
+    host: 'vps-1',
+    extensions: { connectors: createConnectors({ db, env: options.connectorsEnv ?? {} }) },
+  }).context(new AbortController().signal, silent, { job: job.id, runId });
+  const settings = (job as unknown as { settings?: { load(env: Record<string, string>): unknown } }).settings;
+  return (await (job.run as (context: unknown) => Promise<unknown>)({
+    ...context,
+    config: settings?.load(options.env ?? {}) ?? {},
+    job: job.id,
+    runId,
+    scheduledFor: options.scheduledFor,
+    attempt: 1,
+    manual: false,
+    idempotencyKey: runId,
+    lastRun: async () => null,
+  })) as JobRunResult;
 }
 
 /** sysbot's context for a handler or reply (connectors on the sample company). */

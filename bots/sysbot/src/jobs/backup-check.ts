@@ -81,7 +81,9 @@ export function judgeBackups(backups: readonly BackupObject[], restoreTests: rea
 
 /** Run the check once: backup_missing (once a day) when anything is wrong, a post when the verdict changed. */
 export async function runBackupCheck(context: BotContext & JobRunInfo, config: BackupCheckConfig) {
-  const now = context.scheduledFor;
+  // The data (calls, expiries, dumps, log lines) is stamped by the wall clock; the tick may be a
+  // catch-up or a simulated clock (bench day), so "now" is the real one and the tick names the day.
+  const now = new Date();
   const { backups } = context.connectors;
   const verdict = judgeBackups(await backups.listBackups(), await backups.listRestoreTests(), now, config);
   const [firstProblem, ...otherProblems] = verdict.problems;
@@ -95,7 +97,11 @@ export async function runBackupCheck(context: BotContext & JobRunInfo, config: B
         problems: [firstProblem, ...otherProblems],
         detail: verdict.lines.join('; '),
       },
-      { severity: 'alert', dedupeKey: `backup_missing:${verdict.problems.join(',')}:${now.toISOString().slice(0, 10)}`, dedupeWindowMs: 86_400_000 },
+      {
+        severity: 'alert',
+        dedupeKey: `backup_missing:${verdict.problems.join(',')}:${context.scheduledFor.toISOString().slice(0, 10)}`,
+        dedupeWindowMs: 86_400_000,
+      },
     );
   const outcome = await reportFindings(context, {
     findings: verdict.problems,

@@ -106,7 +106,9 @@ export function connectorFindingLine(finding: ConnectorFinding): string {
 
 /** Run the check once: signal each problem (once a day per connector and kind), post on change, prune old calls. */
 export async function runConnectorHealth(context: BotContext & JobRunInfo, config: ConnectorHealthConfig) {
-  const now = context.scheduledFor;
+  // The data (calls, expiries, dumps, log lines) is stamped by the wall clock; the tick may be a
+  // catch-up or a simulated clock (bench day), so "now" is the real one and the tick names the day.
+  const now = new Date();
   const summaries = await context.db.rpc<ConnectorSummary>('connector_call_summary', {
     p_now: now.toISOString(),
     p_window_minutes: config.CONNECTOR_HEALTH_WINDOW_MINUTES,
@@ -115,7 +117,7 @@ export async function runConnectorHealth(context: BotContext & JobRunInfo, confi
     p_baseline_days: config.CONNECTOR_HEALTH_BASELINE_DAYS,
   });
   const findings = findConnectorProblems(summaries, config);
-  const day = now.toISOString().slice(0, 10);
+  const day = context.scheduledFor.toISOString().slice(0, 10);
   for (const finding of findings) {
     await context.signals.emit(
       'connector_degraded',

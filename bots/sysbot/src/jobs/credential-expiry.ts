@@ -25,7 +25,8 @@ const DAY_MS = 86_400_000;
 export function findExpiringCredentials(credentials: readonly CredentialStatus[], now: Date, config: CredentialExpiryConfig): CredentialFinding[] {
   const findings: CredentialFinding[] = [];
   for (const credential of credentials) {
-    const daysLeft = credential.expiresAt === null ? null : Math.floor((Date.parse(credential.expiresAt) - now.getTime()) / DAY_MS);
+    // Rounded up: 8.9 days left "expires in 9 days", and ≤ 14 means within 14 days.
+    const daysLeft = credential.expiresAt === null ? null : Math.ceil((Date.parse(credential.expiresAt) - now.getTime()) / DAY_MS);
     if (credential.probeStatus === 401 || credential.probeStatus === 403) {
       findings.push({ credential, severity: 'alert', daysLeft, reason: 'refused' });
     } else if (daysLeft !== null && daysLeft < 0) {
@@ -51,10 +52,12 @@ export function credentialLine(finding: CredentialFinding): string {
 
 /** Run the check once: one signal per credential and severity per day, a post when the list changed. */
 export async function runCredentialExpiry(context: BotContext & JobRunInfo, config: CredentialExpiryConfig) {
-  const now = context.scheduledFor;
+  // The data (calls, expiries, dumps, log lines) is stamped by the wall clock; the tick may be a
+  // catch-up or a simulated clock (bench day), so "now" is the real one and the tick names the day.
+  const now = new Date();
   const credentials = await context.connectors.credentials.listCredentials();
   const findings = findExpiringCredentials(credentials, now, config);
-  const day = now.toISOString().slice(0, 10);
+  const day = context.scheduledFor.toISOString().slice(0, 10);
   for (const finding of findings) {
     await context.signals.emit(
       'credential_expiring',

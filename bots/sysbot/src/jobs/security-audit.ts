@@ -133,11 +133,13 @@ async function pnpmAudit(): Promise<unknown> {
 
 /** Run the review once: a signal per finding (secrets critical, once a day; an advisory once a month), a post on change. */
 export async function runSecurityAudit(context: BotContext & JobRunInfo, config: SecurityAuditConfig) {
-  const now = context.scheduledFor;
+  // The data (calls, expiries, dumps, log lines) is stamped by the wall clock; the tick may be a
+  // catch-up or a simulated clock (bench day), so "now" is the real one and the tick names the day.
+  const now = new Date();
   const lines = await context.connectors.fleetLogs.readLines(new Date(now.getTime() - config.SECURITY_AUDIT_LOOKBACK_HOURS * 3_600_000));
   const findings = auditLogLines(lines, config);
   if (config.SECURITY_AUDIT_DEPENDENCIES) findings.push(...auditAdvisories(await pnpmAudit()));
-  const day = now.toISOString().slice(0, 10);
+  const day = context.scheduledFor.toISOString().slice(0, 10);
   for (const finding of findings) {
     // A known advisory is raised once a month, not every morning.
     const [key, windowMs] =
