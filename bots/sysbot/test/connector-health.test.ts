@@ -72,6 +72,13 @@ describe('sysbot connector-health', () => {
     );
   });
 
+  it('a burst that persists across midnight (UTC) is still one signal', async () => {
+    const midnight = new Date(Date.UTC(loadedAt.getUTCFullYear(), loadedAt.getUTCMonth(), loadedAt.getUTCDate() + 1));
+    for (const offset of [-60_000, 60_000])
+      await runSysbotJob(db, connectorHealth, { scheduledFor: new Date(midnight.getTime() + offset), simulatedTick: true });
+    expect(await signals()).toHaveLength(1);
+  });
+
   it('a 401 is an alert, 5xx on ≥ 20% of ≥ 10 calls is an alert, a latency jump is info; a healthy company has none', async () => {
     const healthy = await freshDatabase();
     const healthyDb = createPostgresDb({ url: healthy.url, poolMax: 2 });

@@ -106,8 +106,7 @@ export function connectorFindingLine(finding: ConnectorFinding): string {
 
 /** Run the check once: signal each problem (once a day per connector and kind), post on change, prune old calls. */
 export async function runConnectorHealth(context: BotContext & JobRunInfo, config: ConnectorHealthConfig) {
-  // The data (calls, expiries, dumps, log lines) is stamped by the wall clock; the tick may be a
-  // catch-up or a simulated clock (bench day), so "now" is the real one and the tick names the day.
+  // The calls are stamped by the wall clock; the tick may be late or on a simulated clock (bench day), so "now" is the real one.
   const now = new Date();
   const summaries = await context.db.rpc<ConnectorSummary>('connector_call_summary', {
     p_now: now.toISOString(),
@@ -117,7 +116,6 @@ export async function runConnectorHealth(context: BotContext & JobRunInfo, confi
     p_baseline_days: config.CONNECTOR_HEALTH_BASELINE_DAYS,
   });
   const findings = findConnectorProblems(summaries, config);
-  const day = context.scheduledFor.toISOString().slice(0, 10);
   for (const finding of findings) {
     await context.signals.emit(
       'connector_degraded',
@@ -133,7 +131,8 @@ export async function runConnectorHealth(context: BotContext & JobRunInfo, confi
       },
       {
         severity: finding.severity,
-        dedupeKey: `connector_degraded:${finding.connector}:${finding.source}:${finding.kind}:${day}`,
+        // No day in the key: a problem that persists past midnight (UTC or local) is one signal per 24 h.
+        dedupeKey: `connector_degraded:${finding.connector}:${finding.source}:${finding.kind}`,
         dedupeWindowMs: 86_400_000,
       },
     );

@@ -115,7 +115,6 @@ export async function runHostHealth(context: BotContext & JobRunInfo, config: Ho
     p_rss_days: config.HOST_HEALTH_RSS_DAYS,
   });
   const findings = findHostProblems(samples, config);
-  const day = now.toISOString().slice(0, 10);
   for (const finding of findings) {
     await context.signals.emit(
       'host_unhealthy',
@@ -129,7 +128,8 @@ export async function runHostHealth(context: BotContext & JobRunInfo, config: Ho
       },
       {
         severity: finding.severity,
-        dedupeKey: `host_unhealthy:${finding.host}:${finding.check}:${finding.bot ?? ''}:${finding.severity}:${day}`,
+        // No day in the key: a problem that persists past midnight (UTC or local) is one signal per 24 h.
+        dedupeKey: `host_unhealthy:${finding.host}:${finding.check}:${finding.bot ?? ''}:${finding.severity}`,
         dedupeWindowMs: 86_400_000,
       },
     );
