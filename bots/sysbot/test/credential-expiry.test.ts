@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { createPostgresDb, type Db } from '@jbot/core';
 import { loadSampleCompany, readSampleCompanyData } from '@jbot/connectors';
-import { freshDatabase, type TestDatabase } from '@jbot/testkit';
+import { freshDatabase, startFakeHubSpot, startFakeMetaGraph, type TestDatabase } from '@jbot/testkit';
 import { sysbot } from '../src/bot.js';
 import { credentialExpiry, credentialExpirySettings } from '../src/jobs/credential-expiry.js';
 import { answerOperator } from '../src/operator-replies.js';
@@ -108,6 +108,37 @@ describe('sysbot credential-expiry', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
       fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it("live vendors: Meta's debug_token says the token ends in 2 days (alert), a HubSpot token that is refused (alert); the sample table is not read", async () => {
+    const meta = await startFakeMetaGraph({
+      accessToken: 'EAAfaketoken',
+      expiresAt: 0, // a system-user token that never expires …
+      dataAccessExpiresAt: Math.round(Date.now() / 1000) + 2 * 86_400 + 3600, // … but whose data access ends in 2 days
+    });
+    const hubspot = await startFakeHubSpot({ accessToken: 'pat-na1-right' });
+    try {
+      const result = await runSysbotJob(db, credentialExpiry, {
+        scheduledFor: new Date(Date.now() - 5),
+        connectorsEnv: {
+          META_ACCESS_TOKEN: 'EAAfaketoken',
+          META_AD_ACCOUNT_ID: 'act_1',
+          META_API_BASE: meta.url,
+          HUBSPOT_ACCESS_TOKEN: 'pat-na1-wrong',
+          HUBSPOT_API_BASE: hubspot.url,
+        },
+      });
+      expect(result.detail).toMatchObject({ checked: 2, expiring: ['hubspot alert', 'meta alert'] });
+      expect(meta.requests.some((request) => /^\/v\d+\.\d+\/debug_token$/.test(request))).toBe(true);
+      const raised = await sql`select payload from bot_signals where signal_type = 'credential_expiring' and payload->>'credential' like '%(%_TOKEN)'`;
+      expect(raised.map((row) => [row['payload'].connector, row['payload'].days_left, row['payload'].probe_status]).sort()).toEqual([
+        ['hubspot', null, 401],
+        ['meta', 3, 200],
+      ]);
+    } finally {
+      await meta.close();
+      await hubspot.close();
     }
   });
 });

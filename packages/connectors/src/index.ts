@@ -81,6 +81,7 @@ export {
   RESTORE_TEST_LOG,
   type TlsEndpoint,
 } from './fleet/local-fleet-ops.js';
+export { createVendorCredentialsConnector } from './fleet/vendor-credentials.js';
 export {
   fetchAnthropicCostReport,
   probeAnthropicAdmin,

@@ -123,9 +123,15 @@ async function checkFleetOpsSources(config: ConnectorsConfig): Promise<CheckResu
     );
   if (fleetOps.backupDirectory === undefined)
     results.push(skip('BACKUP_DIRECTORY', 'not set: backup-check reads the sample backups (object storage / Supabase backups have no adapter yet)'));
+  const liveVendors = config.hubspot !== undefined || config.shopify !== undefined || config.meta !== undefined;
   if (fleetOps.tlsHosts === undefined)
     results.push(
-      skip('CREDENTIAL_TLS_HOSTS', "not set: credential-expiry reads the sample company's credential table (vendor token probes have no live adapter yet)"),
+      skip(
+        'CREDENTIAL_TLS_HOSTS',
+        liveVendors
+          ? "not set: credential-expiry probes the live vendors' tokens and checks no TLS certificate"
+          : "not set: credential-expiry reads the sample company's credential table",
+      ),
     );
   if (fleetOps.logPaths === undefined) results.push(skip('FLEET_LOG_PATHS', "not set: security-audit scans the sample company's log lines"));
   return results;

@@ -2,7 +2,8 @@ import type { Db } from '@jbot/core';
 import type { ConnectorsConfig } from '../connectors-config.js';
 import { createAnthropicBillingConnector } from './anthropic-admin-client.js';
 import type { BackupsConnector, CredentialsConnector, FleetLogsConnector, LlmBillingConnector } from './fleet-ops-connectors.js';
-import { createDirectoryBackupsConnector, createFileFleetLogsConnector, createTlsCredentialsConnector, tlsEndpoints } from './local-fleet-ops.js';
+import { createDirectoryBackupsConnector, createFileFleetLogsConnector, tlsEndpoints } from './local-fleet-ops.js';
+import { createVendorCredentialsConnector } from './vendor-credentials.js';
 import {
   createSampleBackupsConnector,
   createSampleCredentialsConnector,
@@ -18,14 +19,18 @@ export interface FleetOpsConnectors {
   llmBilling: LlmBillingConnector;
 }
 
-/** Live where configured (CREDENTIAL_TLS_HOSTS, BACKUP_DIRECTORY, FLEET_LOG_PATHS, ANTHROPIC_ADMIN_API_KEY), the sample company otherwise. */
+/**
+ * Live where configured, the sample company otherwise: credentials once any live vendor
+ * (HubSpot, Shopify, Meta) or CREDENTIAL_TLS_HOSTS is set; BACKUP_DIRECTORY; FLEET_LOG_PATHS;
+ * ANTHROPIC_ADMIN_API_KEY.
+ */
 export function createFleetOpsConnectors(db: Db, config: ConnectorsConfig): FleetOpsConnectors {
   const fleetOps = config.fleetOps ?? {};
   return {
     credentials:
-      fleetOps.tlsHosts === undefined
+      fleetOps.tlsHosts === undefined && config.hubspot === undefined && config.shopify === undefined && config.meta === undefined
         ? createSampleCredentialsConnector(db)
-        : createTlsCredentialsConnector(tlsEndpoints(fleetOps.tlsHosts), { timeoutMs: Math.min(config.timeoutMs, 10_000) }),
+        : createVendorCredentialsConnector(config, tlsEndpoints(fleetOps.tlsHosts ?? [])),
     backups: fleetOps.backupDirectory === undefined ? createSampleBackupsConnector(db) : createDirectoryBackupsConnector(fleetOps.backupDirectory),
     fleetLogs: fleetOps.logPaths === undefined ? createSampleFleetLogsConnector(db) : createFileFleetLogsConnector(fleetOps.logPaths),
     llmBilling:
