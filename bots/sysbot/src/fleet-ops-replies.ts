@@ -15,6 +15,7 @@ const HOST_ADVICE: Record<string, string> = {
   disk: 'free space: journalctl --vacuum-time=7d, prune old pg_dump files and .data logs, or grow the volume',
   memory: 'see which process holds it (ps aux --sort=-rss | head); restart the largest bot with systemctl restart jbot@<bot>',
   bot_rss: 'restart that bot (systemctl restart jbot@<bot>) and watch whether it grows again: growth that returns is a leak to report',
+  unit_failed: 'read its journal (journalctl -u jbot@<bot> -n 50), fix the cause, then systemctl restart jbot@<bot>',
   clock_skew: 'turn NTP on (timedatectl set-ntp true) or restart chrony; leases and schedules use the brain clock',
 };
 

@@ -135,11 +135,11 @@ export const backupMissing = defineSignalType({
 /** A VPS is in trouble (host-health): disk, memory, a bot's memory, clock skew. */
 export const hostUnhealthy = defineSignalType({
   type: 'host_unhealthy',
-  description: 'A host is low on disk or memory, a bot grew far past its usual memory, or the host clock drifted',
+  description: 'A host is low on disk or memory, a bot grew far past its usual memory, a jbot@ unit failed, or the host clock drifted',
   defaultSeverity: 'alert',
   schema: z.object({
     host: z.string(),
-    check: z.enum(['disk', 'memory', 'bot_rss', 'clock_skew']),
+    check: z.enum(['disk', 'memory', 'bot_rss', 'clock_skew', 'unit_failed']),
     value: z.number(),
     threshold: z.number(),
     bot: z.string().optional(),

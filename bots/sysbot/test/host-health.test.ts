@@ -149,4 +149,38 @@ describe('sysbot host-health', () => {
       ['bot_rss', 'contentbot', 360],
     ]);
   });
+
+  it("a failed jbot@ unit that the host's other bots report (systemctl list-units) is an alert naming the bot", async () => {
+    await sql`delete from bot_signals`;
+    // systemctl as this host answers it: salesbot's unit failed, the others run.
+    const systemctl = path.join(directory, 'systemctl');
+    fs.writeFileSync(
+      systemctl,
+      [
+        '#!/bin/sh',
+        'echo "jbot@jbot.service      loaded active running JBOT Fleet bot jbot"',
+        'echo "jbot@salesbot.service  loaded failed failed  JBOT Fleet bot salesbot"',
+        'echo "jbot@sysbot.service    loaded active running JBOT Fleet bot sysbot"',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const beat = await startHeartbeat({
+      db,
+      bot: 'sysbot',
+      host: 'vps-4',
+      version: '0.1.0',
+      intervalMs: 600_000,
+      log: silent,
+      hostMetrics: createHostMetricsReader({ diskPath: directory, meminfoPath: plantMeminfo(directory, 30), systemdUnits: true, systemctlPath: systemctl }),
+    });
+    beats.push(beat);
+    const result = await runSysbotJob(db, hostHealth, { scheduledFor: new Date(Date.now() - 2 * MINUTE_MS) });
+    expect((result.detail['problems'] as string[]).filter((problem) => problem.startsWith('vps-4'))).toEqual(['vps-4 unit_failed alert']);
+    const [raised] = (await signals()).filter((signal) => signal.payload['host'] === 'vps-4');
+    expect(raised).toMatchObject({ severity: 'alert', payload: { check: 'unit_failed', bot: 'salesbot' } });
+    expect(await answerOperator(replyTo(raised?.id ?? ''), sysbotContext(db))).toMatch(
+      /jbot@salesbot\.service failed \(failed\).* What to do: read its journal/,
+    );
+  });
 });

@@ -34,10 +34,19 @@ export interface HostSample {
   rss_samples: number;
 }
 
+/** One jbot@ unit as host_unit_states reports it. */
+export interface HostUnit {
+  [column: string]: unknown;
+  host: string;
+  unit: string;
+  active: string;
+  sub: string;
+}
+
 /** One host problem. */
 export interface HostFinding {
   host: string;
-  check: 'disk' | 'memory' | 'bot_rss' | 'clock_skew';
+  check: 'disk' | 'memory' | 'bot_rss' | 'clock_skew' | 'unit_failed';
   severity: Severity;
   value: number;
   threshold: number;
@@ -45,9 +54,19 @@ export interface HostFinding {
   detail: string;
 }
 
-/** The rules, pure: disk ≥ 85% (alert ≥ 95%), memory ≥ 90% for 10 min, a bot's RSS > 2 × its median, |skew| > 1 s. */
-export function findHostProblems(samples: readonly HostSample[], config: HostHealthConfig): HostFinding[] {
+/** The rules, pure: disk ≥ 85% (alert ≥ 95%), memory ≥ 90% for 10 min, a bot's RSS > 2 × its median, a jbot@ unit failed, |skew| > 1 s. */
+export function findHostProblems(samples: readonly HostSample[], config: HostHealthConfig, units: readonly HostUnit[] = []): HostFinding[] {
   const findings: HostFinding[] = [];
+  for (const unit of units.filter((candidate) => candidate.active === 'failed'))
+    findings.push({
+      host: unit.host,
+      check: 'unit_failed',
+      severity: 'alert',
+      value: 1,
+      threshold: 0,
+      bot: /^jbot@(.+)\.service$/.exec(unit.unit)?.[1] ?? unit.unit,
+      detail: `${unit.unit} failed (${unit.sub}): journalctl -u ${unit.unit} -n 50 shows why`,
+    });
   const hosts = new Map<string, HostSample[]>();
   for (const sample of samples) hosts.set(sample.host, [...(hosts.get(sample.host) ?? []), sample]);
   for (const [host, rows] of hosts) {
@@ -114,7 +133,8 @@ export async function runHostHealth(context: BotContext & JobRunInfo, config: Ho
     p_memory_minutes: config.HOST_HEALTH_MEMORY_MINUTES,
     p_rss_days: config.HOST_HEALTH_RSS_DAYS,
   });
-  const findings = findHostProblems(samples, config);
+  const units = await context.db.rpc<HostUnit>('host_unit_states', {});
+  const findings = findHostProblems(samples, config, units);
   for (const finding of findings) {
     await context.signals.emit(
       'host_unhealthy',

@@ -39,6 +39,8 @@ export const coreEnvShape = {
   HOST_DISK_PATH: optionalString,
   HOST_MEMINFO_PATH: optionalString,
   HOST_LOADAVG_PATH: optionalString,
+  HOST_SYSTEMD_UNITS: envBoolean(false),
+  HOST_SYSTEMCTL_PATH: optionalString,
   SHUTDOWN_GRACE_MS: envInteger(10_000, 100, 120_000),
 } as const;
 
@@ -108,6 +110,8 @@ export function loadCoreConfig(env: Env = process.env): CoreConfig {
       ...(raw.HOST_DISK_PATH === undefined ? {} : { diskPath: raw.HOST_DISK_PATH }),
       ...(raw.HOST_MEMINFO_PATH === undefined ? {} : { meminfoPath: raw.HOST_MEMINFO_PATH }),
       ...(raw.HOST_LOADAVG_PATH === undefined ? {} : { loadavgPath: raw.HOST_LOADAVG_PATH }),
+      systemdUnits: raw.HOST_SYSTEMD_UNITS,
+      ...(raw.HOST_SYSTEMCTL_PATH === undefined ? {} : { systemctlPath: raw.HOST_SYSTEMCTL_PATH }),
     },
   };
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 
@@ -9,6 +10,17 @@ export interface HostMetricsPaths {
   meminfoPath?: string;
   /** A /proc/loadavg-format file; default /proc/loadavg (os.loadavg where it does not exist). */
   loadavgPath?: string;
+  /** Report the fleet's systemd units (`systemctl list-units 'jbot@*'`), on the VPSes (HOST_SYSTEMD_UNITS). */
+  systemdUnits?: boolean;
+  /** The systemctl to run (HOST_SYSTEMCTL_PATH); default "systemctl" on PATH. */
+  systemctlPath?: string;
+}
+
+/** One jbot@ unit's state as systemd reports it. */
+export interface HostUnitState {
+  unit: string;
+  active: string;
+  sub: string;
 }
 
 /** One reading of the machine, carried in every heartbeat's detail as `host`. */
@@ -18,6 +30,8 @@ export interface HostMetrics {
   mem_used_pct: number;
   load1: number;
   cpus: number;
+  /** The jbot@ units and their state, where systemdUnits is on. */
+  units?: HostUnitState[];
 }
 
 /** Reads the machine; an interface so a test plants a full disk or short memory through real files, not stubs. */
@@ -46,11 +60,33 @@ function memoryUsedShare(meminfo: string | null): number {
   return 1 - available / total;
 }
 
+// systemctl list-units --plain --no-legend: "jbot@salesbot.service loaded failed failed JBOT salesbot".
+function parseUnits(text: string): HostUnitState[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields.length >= 4 && fields[0]?.startsWith('jbot@') === true)
+    .map((fields) => ({ unit: fields[0] ?? '', active: fields[2] ?? '', sub: fields[3] ?? '' }));
+}
+
+// Units change rarely and systemctl is a process: each reader asks at most once a minute.
+const UNITS_TTL_MS = 60_000;
+
 /** The reader over the given paths (defaults: "/", /proc/meminfo, /proc/loadavg). */
 export function createHostMetricsReader(paths: HostMetricsPaths = {}): HostMetricsReader {
   const diskPath = paths.diskPath ?? '/';
   const meminfoPath = paths.meminfoPath ?? '/proc/meminfo';
   const loadavgPath = paths.loadavgPath ?? '/proc/loadavg';
+  let units: { at: number; states: HostUnitState[] } | undefined;
+  const readUnits = (): HostUnitState[] => {
+    if (units !== undefined && Date.now() - units.at < UNITS_TTL_MS) return units.states;
+    const output = execFileSync(paths.systemctlPath ?? 'systemctl', ['list-units', 'jbot@*', '--all', '--plain', '--no-legend', '--no-pager'], {
+      encoding: 'utf8',
+      timeout: 5000,
+    });
+    units = { at: Date.now(), states: parseUnits(output) };
+    return units.states;
+  };
   return {
     read() {
       const disk = fs.statfsSync(diskPath);
@@ -67,6 +103,7 @@ export function createHostMetricsReader(paths: HostMetricsPaths = {}): HostMetri
         mem_used_pct: round(100 * memoryUsedShare(readIfExists(meminfoPath))),
         load1: Number.isFinite(load1) ? load1 : 0,
         cpus: os.availableParallelism(),
+        ...(paths.systemdUnits === true ? { units: readUnits() } : {}),
       };
     },
   };
