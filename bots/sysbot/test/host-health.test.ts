@@ -92,6 +92,17 @@ describe('sysbot host-health', () => {
     expect(typeof (row?.['detail'] as { clock_skew_ms: unknown }).clock_skew_ms).toBe('number');
   });
 
+  it('a systemctl that cannot run costs the unit states, not the disk and memory readings', () => {
+    const reading = createHostMetricsReader({
+      diskPath: directory,
+      meminfoPath: plantMeminfo(directory, 40),
+      systemdUnits: true,
+      systemctlPath: path.join(directory, 'no-such-systemctl'),
+    }).read();
+    expect(reading).toMatchObject({ mem_used_pct: 40, units_error: expect.stringContaining('ENOENT') });
+    expect(reading.units).toBeUndefined();
+  });
+
   it('a healthy host is not reported; a host at 95% memory for 10 minutes and over the disk limit is', async () => {
     const start = Date.now() - 30 * MINUTE_MS;
     const healthy = await runSysbotJob(db, hostHealth, { scheduledFor: new Date(start), manual: true });

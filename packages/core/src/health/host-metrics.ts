@@ -32,6 +32,8 @@ export interface HostMetrics {
   cpus: number;
   /** The jbot@ units and their state, where systemdUnits is on. */
   units?: HostUnitState[];
+  /** Why the units could not be read (systemctl missing or failing); the other readings stand. */
+  units_error?: string;
 }
 
 /** Reads the machine; an interface so a test plants a full disk or short memory through real files, not stubs. */
@@ -87,6 +89,14 @@ export function createHostMetricsReader(paths: HostMetricsPaths = {}): HostMetri
     units = { at: Date.now(), states: parseUnits(output) };
     return units.states;
   };
+  // A systemctl that fails (not installed, no D-Bus) costs the units, not the disk and memory readings.
+  const unitsOrError = (): { units: HostUnitState[] } | { units_error: string } => {
+    try {
+      return { units: readUnits() };
+    } catch (error) {
+      return { units_error: error instanceof Error ? error.message.slice(0, 200) : String(error) };
+    }
+  };
   return {
     read() {
       const disk = fs.statfsSync(diskPath);
@@ -103,7 +113,7 @@ export function createHostMetricsReader(paths: HostMetricsPaths = {}): HostMetri
         mem_used_pct: round(100 * memoryUsedShare(readIfExists(meminfoPath))),
         load1: Number.isFinite(load1) ? load1 : 0,
         cpus: os.availableParallelism(),
-        ...(paths.systemdUnits === true ? { units: readUnits() } : {}),
+        ...(paths.systemdUnits === true ? unitsOrError() : {}),
       };
     },
   };
