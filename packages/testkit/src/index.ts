@@ -58,6 +58,7 @@ export { startFakeAnthropicAdmin, type FakeAnthropicAdmin, type FakeAnthropicAdm
 
 // Bot runtime config for tests
 export { testBotConfig } from './test-bot-config.js';
+export { startTcpForwarder, type TcpForwarder } from './tcp-forwarder.js';
 
 // Fake Meta Graph API (debug_token, for sysbot's credential-expiry)
 export { startFakeMetaGraph, type FakeMetaGraph, type FakeMetaToken } from './fake-meta-graph.js';
