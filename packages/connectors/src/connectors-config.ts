@@ -18,6 +18,12 @@ export const connectorsEnvShape = {
   EASYPOST_API_BASE: optionalHttpUrl,
   CONNECTOR_SIDE_EFFECT_LEASE_SECONDS: envInteger(60, 1, 3600),
   CONNECTOR_TIMEOUT_MS: envInteger(30_000, 100, 600_000),
+  // sysbot's view of the fleet's operations (sample company where unset).
+  ANTHROPIC_ADMIN_API_KEY: optionalString,
+  ANTHROPIC_ADMIN_BASE_URL: optionalHttpUrl,
+  BACKUP_DIRECTORY: optionalString,
+  FLEET_LOG_PATHS: envList,
+  CREDENTIAL_TLS_HOSTS: envList,
 };
 
 /** Parsed connector configuration. */
@@ -32,6 +38,8 @@ export interface ConnectorsConfig {
   sideEffectLeaseSeconds: number;
   /** Each vendor call's timeout (CONNECTOR_TIMEOUT_MS). */
   timeoutMs: number;
+  /** Live sources for sysbot's fleet checks; each unset one reads the sample company. */
+  fleetOps?: { anthropicAdmin?: { adminApiKey: string; baseUrl: string }; backupDirectory?: string; logPaths?: string[]; tlsHosts?: string[] };
 }
 
 /** Parse the connector env; a half-configured vendor (token without store or account) is an error naming the missing variable. */
@@ -94,5 +102,13 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
       : { easypost: { apiKey: parsed.EASYPOST_API_KEY, ...(parsed.EASYPOST_API_BASE === undefined ? {} : { apiBase: parsed.EASYPOST_API_BASE }) } }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,
     timeoutMs: parsed.CONNECTOR_TIMEOUT_MS,
+    fleetOps: {
+      ...(parsed.ANTHROPIC_ADMIN_API_KEY === undefined
+        ? {}
+        : { anthropicAdmin: { adminApiKey: parsed.ANTHROPIC_ADMIN_API_KEY, baseUrl: parsed.ANTHROPIC_ADMIN_BASE_URL ?? 'https://api.anthropic.com' } }),
+      ...(parsed.BACKUP_DIRECTORY === undefined ? {} : { backupDirectory: parsed.BACKUP_DIRECTORY }),
+      ...(parsed.FLEET_LOG_PATHS.length === 0 ? {} : { logPaths: parsed.FLEET_LOG_PATHS }),
+      ...(parsed.CREDENTIAL_TLS_HOSTS.length === 0 ? {} : { tlsHosts: parsed.CREDENTIAL_TLS_HOSTS }),
+    },
   };
 }

@@ -17,9 +17,11 @@ import { createSampleCreatorsConnector } from './creators/sample-creators-connec
 import type { SeedingShipmentsConnector } from './seeding/seeding-connector.js';
 import { createEasyPostSeedingConnector } from './seeding/easypost-seeding-connector.js';
 import { createSampleSeedingConnector } from './seeding/sample-seeding-connector.js';
+import { callerOf, logConnectorSet } from './connector-call-log.js';
+import { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
 
 /** Every connector a bot may use, one per domain. */
-export interface Connectors {
+export interface Connectors extends FleetOpsConnectors {
   crm: CrmConnector;
   freight: FreightConnector;
   commerce: CommerceConnector;
@@ -54,7 +56,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
   const { db } = options;
   // Every live call is bounded by the configured timeout and the run's abort signal.
   const limits = { timeoutMs: config.timeoutMs, ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }) };
-  return {
+  const connectors: Connectors = {
     crm:
       config.hubspot === undefined
         ? createSampleCrmConnector(db)
@@ -70,7 +72,11 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
     creators: config.instagram === undefined ? createSampleCreatorsConnector(db) : createMetaCreatorsConnector({ ...config.instagram, ...limits, db }),
     seeding: config.easypost === undefined ? createSampleSeedingConnector(db) : createEasyPostSeedingConnector({ ...config.easypost, ...limits }),
+    ...createFleetOpsConnectors(db, config),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
-    forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal }),
+    forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };
+  // Every connector's calls, live and sample alike, land in connector_calls (sysbot's
+  // connector-health reads them), attributed to the run whose logger this is.
+  return logConnectorSet(connectors, { db, caller: callerOf(options.log), ...(options.log === undefined ? {} : { log: options.log }) });
 }

@@ -8,6 +8,14 @@ export { connectorsExtension } from './connectors-extension.js';
 export { loadConnectorsConfig, connectorsEnvShape, type ConnectorsConfig } from './connectors-config.js';
 export { loadSampleCompany, type SampleCompanyLoadResult } from './sample/load-sample-company.js';
 export { ConnectorError, SideEffectInFlightError } from './connector-error.js';
+export {
+  logConnectorCalls,
+  logConnectorSet,
+  noteRateLimitRemaining,
+  callerOf,
+  type ConnectorCallCaller,
+  type ConnectorCallLogOptions,
+} from './connector-call-log.js';
 export { callVendor, VendorTimeoutError, VendorCallAbortedError, DEFAULT_VENDOR_TIMEOUT_MS, type VendorCallLimits } from './vendor-call.js';
 
 // Domain interfaces
@@ -42,6 +50,19 @@ export type {
 } from './creators/creators-connector.js';
 export type { SeedingShipmentsConnector, SeedingTracker } from './seeding/seeding-connector.js';
 
+export type {
+  CredentialStatus,
+  CredentialsConnector,
+  BackupObject,
+  RestoreTest,
+  BackupsConnector,
+  FleetLogLine,
+  FleetLogsConnector,
+  LlmCostLine,
+  LlmCostBucket,
+  LlmBillingConnector,
+} from './fleet/fleet-ops-connectors.js';
+
 // Implementations (for tests and explicit wiring)
 export { createSampleCrmConnector } from './crm/sample-crm-connector.js';
 export {
@@ -57,6 +78,31 @@ export { createSampleCommerceConnector } from './commerce/sample-commerce-connec
 export { probeShopify, createShopifyCommerceConnector, type ShopifyCommerceOptions } from './commerce/shopify-commerce-connector.js';
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
+export { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
+export {
+  createSampleCredentialsConnector,
+  createSampleBackupsConnector,
+  createSampleFleetLogsConnector,
+  createSampleLlmBillingConnector,
+  SAMPLE_ANTHROPIC_PRICES,
+} from './fleet/sample-fleet-ops.js';
+export {
+  createDirectoryBackupsConnector,
+  createFileFleetLogsConnector,
+  createTlsCredentialsConnector,
+  tlsEndpoints,
+  RESTORE_TEST_LOG,
+  type TlsEndpoint,
+} from './fleet/local-fleet-ops.js';
+export { createVendorCredentialsConnector } from './fleet/vendor-credentials.js';
+export {
+  fetchAnthropicCostReport,
+  probeAnthropicAdmin,
+  createAnthropicBillingConnector,
+  AnthropicAdminError,
+  type AnthropicAdminOptions,
+  type AnthropicCostReportPage,
+} from './fleet/anthropic-admin-client.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';
 export { createSampleCreatorsConnector } from './creators/sample-creators-connector.js';
 export { probeMetaCreators, createMetaCreatorsConnector, type MetaCreatorsOptions } from './creators/meta-creators-connector.js';

@@ -57,6 +57,7 @@ export { FleetError } from './errors/fleet-error.js';
 export { retryAfterOf, whenAborted, type RetryLater } from './errors/retry-later.js';
 export { DeadlineExceededError } from './errors/deadline-error.js';
 export { probeFailure, type ServiceProbe } from './health/service-probe.js';
+export { createHostMetricsReader, type HostMetricsReader, type HostMetrics, type HostMetricsPaths, type HostUnitState } from './health/host-metrics.js';
 
 // The brain
 export type { Db, Listener, Row } from './db/db.js';

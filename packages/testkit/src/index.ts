@@ -54,6 +54,7 @@ export {
   type FakeModelReply,
   type CacheOutcome,
 } from './fake-anthropic/index.js';
+export { startFakeAnthropicAdmin, type FakeAnthropicAdmin, type FakeAnthropicAdminOptions, type FakeCostLine } from './fake-anthropic/index.js';
 
 // Bot runtime config for tests
 export { testBotConfig } from './test-bot-config.js';
@@ -72,3 +73,5 @@ export {
 
 // Fake EasyPost Tracker API (seeding parcels)
 export { startFakeEasyPostSeeding, type FakeEasyPostSeeding, type FakeEasyPostTracker } from './fake-easypost-seeding/index.js';
+// Fake Meta Graph API (debug_token, for sysbot's credential-expiry)
+export { startFakeMetaGraph, type FakeMetaGraph, type FakeMetaToken } from './fake-meta-graph.js';

@@ -1,5 +1,5 @@
 import { probeAnthropic, type LlmConfig, type ServiceProbe } from '@jbot/core';
-import { probeEasyPost, probeHubSpot, probeMetaAds, probeMetaCreators, probeShopify, type ConnectorsConfig } from '@jbot/connectors';
+import { probeAnthropicAdmin, probeEasyPost, probeHubSpot, probeMetaAds, probeMetaCreators, probeShopify, type ConnectorsConfig } from '@jbot/connectors';
 import { probeDiscord, probeTelegram, type TelegramConfig } from '@jbot/channels';
 import { fail, pass, skip, type CheckResult } from './doctor-check.js';
 
@@ -131,5 +131,38 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
       ),
     );
   }
+  results.push(...(await checkFleetOpsSources(config)));
+  return results;
+}
+
+/** sysbot's live sources for its fleet checks: the Anthropic admin key probed; the rest say what reads the sample company. */
+async function checkFleetOpsSources(config: ConnectorsConfig): Promise<CheckResult[]> {
+  const fleetOps = config.fleetOps ?? {};
+  const results: CheckResult[] = [];
+  if (fleetOps.anthropicAdmin === undefined)
+    results.push(skip('ANTHROPIC_ADMIN_API_KEY', "not set: llm-invoice-reconcile compares against the sample company's bill"));
+  else
+    results.push(
+      checked(
+        'ANTHROPIC_ADMIN_API_KEY',
+        await probeAnthropicAdmin({ ...fleetOps.anthropicAdmin, timeoutMs: Math.min(config.timeoutMs, 15_000) }),
+        new URL(fleetOps.anthropicAdmin.baseUrl).origin,
+        'create an admin key (Console → Settings → Admin keys, sk-ant-admin…) and put it in ANTHROPIC_ADMIN_API_KEY',
+        'ANTHROPIC_ADMIN_BASE_URL',
+      ),
+    );
+  if (fleetOps.backupDirectory === undefined)
+    results.push(skip('BACKUP_DIRECTORY', 'not set: backup-check reads the sample backups (object storage / Supabase backups have no adapter yet)'));
+  const liveVendors = config.hubspot !== undefined || config.shopify !== undefined || config.meta !== undefined;
+  if (fleetOps.tlsHosts === undefined)
+    results.push(
+      skip(
+        'CREDENTIAL_TLS_HOSTS',
+        liveVendors
+          ? "not set: credential-expiry probes the live vendors' tokens and checks no TLS certificate"
+          : "not set: credential-expiry reads the sample company's credential table",
+      ),
+    );
+  if (fleetOps.logPaths === undefined) results.push(skip('FLEET_LOG_PATHS', "not set: security-audit scans the sample company's log lines"));
   return results;
 }
