@@ -1,4 +1,4 @@
-import { envInteger, optionalHttpUrl, optionalString, parseEnv, type Env } from '@jbot/core';
+import { envBoolean, envInteger, optionalHttpUrl, optionalString, parseEnv, type Env } from '@jbot/core';
 
 /** Connector settings from the environment: a vendor goes live when its credentials are set. */
 export const connectorsEnvShape = {
@@ -11,6 +11,16 @@ export const connectorsEnvShape = {
   META_ACCESS_TOKEN: optionalString,
   META_AD_ACCOUNT_ID: optionalString,
   META_API_BASE: optionalHttpUrl,
+  AMAZON_SP_API_CLIENT_ID: optionalString,
+  AMAZON_SP_API_CLIENT_SECRET: optionalString,
+  AMAZON_SP_API_REFRESH_TOKEN: optionalString,
+  AMAZON_SP_API_SELLER_ID: optionalString,
+  AMAZON_SP_API_MARKETPLACE_ID: optionalString,
+  AMAZON_SP_API_BASE: optionalHttpUrl,
+  AMAZON_LWA_TOKEN_URL: optionalHttpUrl,
+  AMAZON_SP_API_RATE_LIMITER: envBoolean(true),
+  STORE_URL: optionalHttpUrl,
+  SITE_CRAWL_DELAY_MS: envInteger(1000, 0, 60_000),
   CONNECTOR_SIDE_EFFECT_LEASE_SECONDS: envInteger(60, 1, 3600),
   CONNECTOR_TIMEOUT_MS: envInteger(30_000, 100, 600_000),
 };
@@ -20,6 +30,18 @@ export interface ConnectorsConfig {
   hubspot?: { accessToken: string; basePath: string };
   shopify?: { storeDomain: string; accessToken: string; apiVersion: string; apiBase?: string };
   meta?: { accessToken: string; adAccountId: string; apiBase?: string };
+  amazon?: {
+    clientId: string;
+    clientSecret: string;
+    refreshToken: string;
+    sellerId: string;
+    marketplaceId: string;
+    apiBase: string;
+    tokenUrl: string;
+    rateLimiter: boolean;
+  };
+  /** Our own store, crawled by site-crawl-audit (STORE_URL); unset: the sample store's pages. */
+  store?: { url: string; crawlDelayMs: number };
   sideEffectLeaseSeconds: number;
   /** Each vendor call's timeout (CONNECTOR_TIMEOUT_MS). */
   timeoutMs: number;
@@ -37,6 +59,12 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
     }
     if (config.META_ACCESS_TOKEN !== undefined && config.META_AD_ACCOUNT_ID === undefined) {
       problems.push({ variable: 'META_AD_ACCOUNT_ID', message: 'is required with META_ACCESS_TOKEN: set it to the ad account id (act_…)' });
+    }
+    const amazon = ['AMAZON_SP_API_CLIENT_ID', 'AMAZON_SP_API_CLIENT_SECRET', 'AMAZON_SP_API_REFRESH_TOKEN', 'AMAZON_SP_API_SELLER_ID'] as const;
+    const amazonSet = amazon.filter((name) => config[name] !== undefined);
+    if (amazonSet.length > 0 && amazonSet.length < amazon.length) {
+      for (const name of amazon.filter((variable) => config[variable] === undefined))
+        problems.push({ variable: name, message: `is required with ${amazonSet.join(', ')}: set all four Amazon SP-API variables, or none for the sample marketplace` });
     }
     return problems;
   });
@@ -63,6 +91,24 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
             ...(parsed.META_API_BASE === undefined ? {} : { apiBase: parsed.META_API_BASE }),
           },
         }),
+    ...(parsed.AMAZON_SP_API_CLIENT_ID === undefined ||
+    parsed.AMAZON_SP_API_CLIENT_SECRET === undefined ||
+    parsed.AMAZON_SP_API_REFRESH_TOKEN === undefined ||
+    parsed.AMAZON_SP_API_SELLER_ID === undefined
+      ? {}
+      : {
+          amazon: {
+            clientId: parsed.AMAZON_SP_API_CLIENT_ID,
+            clientSecret: parsed.AMAZON_SP_API_CLIENT_SECRET,
+            refreshToken: parsed.AMAZON_SP_API_REFRESH_TOKEN,
+            sellerId: parsed.AMAZON_SP_API_SELLER_ID,
+            marketplaceId: parsed.AMAZON_SP_API_MARKETPLACE_ID ?? 'ATVPDKIKX0DER',
+            apiBase: (parsed.AMAZON_SP_API_BASE ?? 'https://sellingpartnerapi-na.amazon.com').replace(/\/+$/, ''),
+            tokenUrl: parsed.AMAZON_LWA_TOKEN_URL ?? 'https://api.amazon.com/auth/o2/token',
+            rateLimiter: parsed.AMAZON_SP_API_RATE_LIMITER,
+          },
+        }),
+    ...(parsed.STORE_URL === undefined ? {} : { store: { url: parsed.STORE_URL, crawlDelayMs: parsed.SITE_CRAWL_DELAY_MS } }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,
     timeoutMs: parsed.CONNECTOR_TIMEOUT_MS,
   };

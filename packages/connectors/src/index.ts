@@ -24,10 +24,26 @@ export {
   type UpdateDealResult,
   type CreateTaskInput,
   type CreateTaskResult,
+  type SellerAccount,
 } from './crm/crm-connector.js';
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
 export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';
+export type {
+  MarketplaceConnector,
+  AmazonListing,
+  ListingIssue,
+  CatalogPage,
+  CompetitiveSummary,
+  ListingPatch,
+  PatchListingInput,
+  PatchListingResult,
+  ReviewTopic,
+  ItemReviewTopics,
+} from './marketplace/marketplace-connector.js';
+export type { SearchConnector, SearchAnalyticsRow, FieldVitals, IndexStatus } from './search/search-connector.js';
+export type { SiteConnector, CrawledPage, CrawledLink, CrawlOptions } from './site/site-connector.js';
+export type { StorefrontConnector, ProductContent, StoreReview, UpdatePageSeoInput, PublishProductCopyInput } from './storefront/storefront-connector.js';
 
 // Implementations (for tests and explicit wiring)
 export { createSampleCrmConnector } from './crm/sample-crm-connector.js';
@@ -44,6 +60,13 @@ export { createSampleCommerceConnector } from './commerce/sample-commerce-connec
 export { probeShopify, createShopifyCommerceConnector, type ShopifyCommerceOptions } from './commerce/shopify-commerce-connector.js';
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
+export { createSampleMarketplaceConnector, SAMPLE_SELLER_ID } from './marketplace/sample-marketplace-connector.js';
+export { createAmazonMarketplaceConnector, probeAmazonSpApi, type AmazonSpApiOptions } from './marketplace/amazon-marketplace-connector.js';
+export { createLwaTokenSource, type LwaCredentials } from './marketplace/lwa-token.js';
+export { createSampleSearchConnector } from './search/sample-search-connector.js';
+export { createSampleSiteConnector } from './site/sample-site-connector.js';
+export { createHttpSiteCrawler, CRAWLER_USER_AGENT, type HttpSiteCrawlerOptions } from './site/http-site-crawler.js';
+export { createSampleStorefrontConnector } from './storefront/sample-storefront-connector.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';
 
 // Sample company
