@@ -221,7 +221,7 @@ declare
 begin
   truncate sample_amazon_listing_issues, content_master, sample_amazon_catalog, sample_amazon_offers, amazon_featured_offer_checks,
     sample_amazon_listing_patches, sample_wholesale_sellers, sample_amazon_review_topics, sample_amazon_ratings, sample_store_reviews,
-    sample_gsc_daily, sample_cwv, site_vitals_checks, sample_site_pages, sample_product_content, sample_content_updates;
+    sample_gsc_daily, sample_cwv, site_vitals_checks, sample_site_pages, sample_product_content, sample_content_updates, content_copy_queue;
 
   -- Listings: a steady 30-day sale count per ASIN (the suppressed one sold before it went dark).
   update sample_amazon_listings l
@@ -257,13 +257,13 @@ begin
     from sample_amazon_listings l
     join sample_products p on p.sku = l.sku;
 
+  -- The detail page shows the title Amazon has (the master's planted title breaks the rules on our side only).
   insert into sample_amazon_catalog (asin, sku, title, bullets, brand, main_image)
-  select m.asin, m.sku, m.title, m.bullets, m.brand,
+  select m.asin, m.sku, (select l.title from sample_amazon_listings l where l.sku = m.sku), m.bullets, m.brand,
          -- The suppressed listing has lost its main image.
          case when exists (select 1 from sample_amazon_listing_issues i where i.sku = m.sku and 'main_product_image_locator' = any (i.attributes)) then null
               else m.main_image end
     from content_master m;
-  -- The master's planted title breaks the title rules on our side only; Amazon shows what was submitted.
   update sample_amazon_catalog c
      set bullets = jsonb_set(c.bullets, array[(d ->> 'index')], to_jsonb(d ->> 'value')),
          contributors = c.contributors || jsonb_build_object('bullets', d ->> 'contributor')

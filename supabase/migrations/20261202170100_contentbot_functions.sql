@@ -134,7 +134,7 @@ $$;
 
 -- Search Analytics rows for dimensions [page, query] over [p_start, p_end]; position weighted by impressions.
 create function sample_gsc_query(p_start date, p_end date)
-returns table (page text, query text, clicks integer, impressions integer, ctr numeric, position numeric)
+returns table (page text, query text, clicks integer, impressions integer, ctr numeric, avg_position numeric)
 language sql stable as $$
   select g.page, g.query, sum(g.clicks)::integer, sum(g.impressions)::integer,
          round(sum(g.clicks)::numeric / nullif(sum(g.impressions), 0), 4),
@@ -269,4 +269,53 @@ create function sample_store_reviews(p_since timestamptz)
 returns table (review_id bigint, sku text, rating integer, title text, body text, created_at timestamptz)
 language sql stable as $$
   select r.id, r.sku, r.rating, r.title, r.body, r.created_at from sample_store_reviews r where r.created_at >= p_since order by r.created_at desc, r.id;
+$$;
+
+-- An approved change to our master copy (a fixed title, new bullets), recorded with who approved it.
+create function content_master_update(p_sku text, p_title text default null, p_bullets jsonb default null, p_approved_by text default 'approval')
+returns table (updated boolean)
+language sql as $$
+  update content_master m
+     set title = coalesce(p_title, m.title), bullets = coalesce(p_bullets, m.bullets), approved_at = now(), approved_by = p_approved_by
+   where m.sku = p_sku
+  returning true;
+$$;
+
+-- product-copy-gaps' queue: SKUs another signal or the operator asked copy work for (a review
+-- topic, a striking-distance query, "fix the copy"). Brain-owned; one open entry per SKU and reason.
+create table content_copy_queue (
+  sku text not null,
+  reason text not null,
+  source text not null,
+  queued_at timestamptz not null default now(),
+  primary key (sku, reason)
+);
+
+create function enqueue_copy_work(p_sku text, p_reason text, p_source text)
+returns table (queued boolean)
+language sql as $$
+  insert into content_copy_queue (sku, reason, source) values (p_sku, p_reason, p_source)
+  on conflict (sku, reason) do update set queued_at = now(), source = excluded.source
+  returning true;
+$$;
+
+-- The open queue, oldest first (entries older than p_max_age fall out: the trigger has gone stale).
+create function list_copy_queue(p_max_age interval default interval '21 days')
+returns table (sku text, reason text, source text, queued_at timestamptz)
+language sql stable as $$
+  select q.sku, q.reason, q.source, q.queued_at from content_copy_queue q where q.queued_at > now() - p_max_age order by q.queued_at, q.sku;
+$$;
+
+-- Copy for a SKU was published: its queue entries are done.
+create function clear_copy_queue(p_sku text)
+returns table (cleared integer)
+language sql as $$
+  with gone as (delete from content_copy_queue q where q.sku = p_sku returning 1) select count(*)::integer from gone;
+$$;
+
+-- A URL's latest vitals checks, newest first (the operator's "why is it slow?").
+create function list_site_vitals_checks(p_url text, p_limit integer default 8)
+returns table (day date, lcp_ms integer, inp_ms integer, cls numeric)
+language sql stable as $$
+  select v.day, v.lcp_ms, v.inp_ms, v.cls from site_vitals_checks v where v.url = p_url order by v.day desc limit p_limit;
 $$;

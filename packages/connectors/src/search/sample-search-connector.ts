@@ -19,7 +19,7 @@ export function createSampleSearchConnector(db: Db): SearchConnector {
         clicks: Number(row['clicks']),
         impressions: Number(row['impressions']),
         ctr: Number(row['ctr'] ?? 0),
-        position: Number(row['position'] ?? 0),
+        position: Number(row['avg_position'] ?? 0),
       }));
     },
     async inspectUrls(urls) {
