@@ -72,6 +72,12 @@ begin
   update sample_amazon_listings l set status = 'Active'
    where l.sku = p_sku and l.status <> 'Active'
      and not exists (select 1 from sample_amazon_listing_issues i where i.sku = p_sku and 'LISTING_SUPPRESSED' = any (i.enforcements));
+  -- Back on sale: from now on our offer is the featured one again.
+  if found then
+    insert into sample_amazon_offers (asin, observed_at, featured_seller_id, featured_price, our_price, competitive_price, lowest_price)
+    select l.asin, now(), 'A2HPGOODS0CO1', l.price, l.price, round(l.price * 1.03, 2), l.price from sample_amazon_listings l where l.sku = p_sku
+    on conflict do nothing;
+  end if;
   return query select 'sample-' || md5(p_idempotency_key), true, 'ACCEPTED'::text;
 end;
 $$;
