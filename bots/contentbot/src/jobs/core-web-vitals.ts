@@ -86,7 +86,7 @@ export async function runCoreWebVitals(context: BotContext & JobRunInfo, config:
   const history = new Map(
     rows.map((row) => [
       String(row['url']),
-      { median7d: row['median_7d'] === null || row['median_7d'] === undefined ? null : Number(row['median_7d']), wasGood: row['was_good'] === null ? null : row['was_good'] === true },
+      { median7d: row['median_lcp_7d'] === null || row['median_lcp_7d'] === undefined ? null : Number(row['median_lcp_7d']), wasGood: row['was_good'] === null ? null : row['was_good'] === true },
     ]),
   );
   const findings = findVitalsProblems(vitals, history, config);
