@@ -57,3 +57,15 @@ export {
 
 // Bot runtime config for tests
 export { testBotConfig } from './test-bot-config.js';
+
+// Fake Amazon SP-API with LWA (connectors)
+export {
+  startFakeSpApi,
+  type FakeSpApi,
+  type FakeSpApiOptions,
+  type FakeSpApiSeed,
+  type FakeSpListing,
+  type FakeSpCatalogItem,
+  type FakeSpOffer,
+  type FakeSpReviewTopics,
+} from './fake-sp-api/fake-sp-api-server.js';
