@@ -12,7 +12,8 @@ const WORK_ON_IT = /\b(fix|draft|rewrite|copy|update|patch|improve|queue)\b/i;
  * product-copy-gaps, which drafts it first on its next run.
  */
 export async function answerOperator(instruction: OperatorInstruction, context: BotContext): Promise<string> {
-  if (instruction.signalId === null) return 'reply to one of my alerts (a suppressed listing, a lost Buy Box, a search or speed drop, a review topic) and I will explain it or act on it';
+  if (instruction.signalId === null)
+    return 'reply to one of my alerts (a suppressed listing, a lost Buy Box, a search or speed drop, a review topic) and I will explain it or act on it';
   const [signal] = await context.db.rpc('get_signal', { p_signal_id: instruction.signalId });
   if (signal === undefined) return `signal ${instruction.signalId} is no longer in the brain; nothing to act on`;
   const type = signal['signal_type'];
@@ -64,7 +65,8 @@ async function answerSeo(payload: ReturnType<typeof seoRegression.schema.parse>,
   const why = `${payload.url}: clicks ${payload.clicks_prev_7d} → ${payload.clicks_7d}, position ${payload.position_change > 0 ? '+' : ''}${payload.position_change}. Worst queries: ${worst || 'none recorded'}.`;
   if (!WORK_ON_IT.test(instruction.text)) return `${why} Reply "fix the copy" and product-copy-gaps drafts this page first.`;
   const product = (await context.connectors.storefront.listProductContent()).find((candidate) => `/products/${candidate.handle}` === payload.url);
-  if (product === undefined) return `${why} It is not a product page, so product-copy-gaps cannot draft it; update the page's intro copy for these queries by hand.`;
+  if (product === undefined)
+    return `${why} It is not a product page, so product-copy-gaps cannot draft it; update the page's intro copy for these queries by hand.`;
   await context.db.rpc('enqueue_copy_work', { p_sku: product.sku, p_reason: `search drop on ${payload.url}`, p_source: `operator:${instruction.senderId}` });
   return `${why} Queued ${product.sku} for product-copy-gaps: its next run drafts new copy for approval first.`;
 }
@@ -77,7 +79,11 @@ async function answerSpeed(payload: ReturnType<typeof siteSpeedRegression.schema
   return `${payload.url} (${payload.template}) ${payload.metric.toUpperCase()} p75 ${payload.p75} against ${payload.threshold}. Last checks: ${trail || 'none'}. A jump on one day usually follows a theme or app change that day: check what was installed or edited then.`;
 }
 
-async function answerReviews(payload: ReturnType<typeof reviewTopicAlert.schema.parse>, instruction: OperatorInstruction, context: BotContext): Promise<string> {
+async function answerReviews(
+  payload: ReturnType<typeof reviewTopicAlert.schema.parse>,
+  instruction: OperatorInstruction,
+  context: BotContext,
+): Promise<string> {
   const topics = await context.connectors.marketplace.getReviewTopics(payload.asin);
   const negatives = topics.current
     .filter((topic) => topic.sentiment === 'negative')
@@ -86,7 +92,12 @@ async function answerReviews(payload: ReturnType<typeof reviewTopicAlert.schema.
     .map((topic) => `${topic.topic} ${topic.share}%${topic.topic in topics.priorShare ? ` (was ${topics.priorShare[topic.topic]}%)` : ' (new)'}`)
     .join('; ');
   const why = `${payload.sku}: ${payload.topic === null ? `rating ${payload.rating_change}` : `"${payload.topic}" at ${payload.share}% (+${payload.change_pts} pts)`}. Top complaints now: ${negatives || 'none'}.`;
-  if (!WORK_ON_IT.test(instruction.text)) return `${why} Reply "fix the copy" to queue ${payload.sku} for product-copy-gaps (expectation-setting copy); opsbot takes quality and damage up with the supplier.`;
-  await context.db.rpc('enqueue_copy_work', { p_sku: payload.sku, p_reason: `review topic ${payload.topic ?? 'rating drop'}`, p_source: `operator:${instruction.senderId}` });
+  if (!WORK_ON_IT.test(instruction.text))
+    return `${why} Reply "fix the copy" to queue ${payload.sku} for product-copy-gaps (expectation-setting copy); opsbot takes quality and damage up with the supplier.`;
+  await context.db.rpc('enqueue_copy_work', {
+    p_sku: payload.sku,
+    p_reason: `review topic ${payload.topic ?? 'rating drop'}`,
+    p_source: `operator:${instruction.senderId}`,
+  });
   return `${why} Queued ${payload.sku} for product-copy-gaps: its next run drafts copy that sets expectations, for approval.`;
 }

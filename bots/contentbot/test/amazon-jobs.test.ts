@@ -44,7 +44,8 @@ describe('contentbot Amazon jobs on the sample company', () => {
     await db?.close();
     await database?.drop();
   });
-  const signals = (type: string) => sql<SignalRow[]>`select signal_type, severity, payload from bot_signals where source_bot = 'contentbot' and signal_type = ${type} order by created_at`;
+  const signals = (type: string) =>
+    sql<SignalRow[]>`select signal_type, severity, payload from bot_signals where source_bot = 'contentbot' and signal_type = ${type} order by created_at`;
   const posts = (like: string) => sql<Array<{ text: string }>>`select text from channel_messages where bot = 'contentbot' and text like ${like}`;
 
   it('declares the catalogue schedules', () => {
@@ -70,10 +71,14 @@ describe('contentbot Amazon jobs on the sample company', () => {
     const approvals = await Promise.all(((first.detail?.['approvalIds'] as string[]) ?? []).map((id) => getApproval(db, id)));
     const kc110 = approvals.find((approval) => (approval?.draft as { sku: string }).sku === 'KC-110');
     expect((kc110?.draft as { patches: unknown[] }).patches).toEqual([
-      { op: 'replace', path: '/attributes/main_product_image_locator', value: [{ media_location: 'https://m.media-amazon.com/images/I/KC110-main.jpg', marketplace_id: 'ATVPDKIKX0DER' }] },
+      {
+        op: 'replace',
+        path: '/attributes/main_product_image_locator',
+        value: [{ media_location: 'https://m.media-amazon.com/images/I/KC110-main.jpg', marketplace_id: 'ATVPDKIKX0DER' }],
+      },
     ]);
     const title = approvals.find((approval) => (approval?.draft as { sku: string }).sku === 'TH-103');
-    const fixed = ((title?.draft as { patches: Array<{ value: Array<{ value: string }> }> }).patches[0]?.value[0]?.value ?? '');
+    const fixed = (title?.draft as { patches: Array<{ value: Array<{ value: string }> }> }).patches[0]?.value[0]?.value ?? '';
     expect(fixed).not.toMatch(/[!$?_{}^¬¦]/);
     expect((await posts('%Amazon listing health: 3 listings need attention%')).length).toBe(1);
 

@@ -22,11 +22,22 @@ async function seedFromSample(connectors: Connectors): Promise<FakeSpApiSeed> {
       productType: listing.productType,
       itemName: listing.title,
       status: listing.statuses,
-      issues: listing.issues.map((issue) => ({ code: issue.code, message: issue.message, severity: issue.severity, attributeNames: issue.attributeNames, enforcements: issue.enforcements })),
+      issues: listing.issues.map((issue) => ({
+        code: issue.code,
+        message: issue.message,
+        severity: issue.severity,
+        attributeNames: issue.attributeNames,
+        enforcements: issue.enforcements,
+      })),
       price: listing.price,
     })),
     catalog: catalog.map((page) => ({ asin: page.asin, itemName: page.title, brand: page.brand, bullets: page.bullets, mainImage: page.mainImage })),
-    offers: offers.map((offer) => ({ asin: offer.asin, featured: offer.featuredOffer, competitivePrice: offer.competitivePrice, lowestPrice: offer.lowestPrice })),
+    offers: offers.map((offer) => ({
+      asin: offer.asin,
+      featured: offer.featuredOffer,
+      competitivePrice: offer.competitivePrice,
+      lowestPrice: offer.lowestPrice,
+    })),
     reviews: reviews.map((item) => ({
       asin: item.asin,
       topics: item.current.map((topic) => ({ ...topic, priorShare: item.priorShare[topic.topic] ?? null })),
@@ -47,7 +58,14 @@ describe('Amazon SP-API live connector at the fake SP-API (LWA included)', () =>
     await loadSampleCompany(db);
     fake = await startFakeSpApi({ seed: await seedFromSample(createConnectors({ db, env: {} })), pageSize: 7 });
     hubspot = await startFakeHubSpot({
-      seed: { objects: { companies: [{ id: '90412014', properties: { name: 'Copper Kettle Provisions', amazon_seller_id: 'A3CPRKTL0PROV' } }, { id: '90412000', properties: { name: 'Whole Harvest Market' } }] } },
+      seed: {
+        objects: {
+          companies: [
+            { id: '90412014', properties: { name: 'Copper Kettle Provisions', amazon_seller_id: 'A3CPRKTL0PROV' } },
+            { id: '90412000', properties: { name: 'Whole Harvest Market' } },
+          ],
+        },
+      },
     });
     env = {
       AMAZON_SP_API_CLIENT_ID: fake.clientId,
@@ -71,7 +89,9 @@ describe('Amazon SP-API live connector at the fake SP-API (LWA included)', () =>
     const sample = createConnectors({ db, env: {} });
     expect(live.marketplace.source).toBe('amazon');
     const listings = await live.marketplace.listListings();
-    expect(listings.map((listing) => ({ ...listing, unitsSold30d: null }))).toEqual((await sample.marketplace.listListings()).map((listing) => ({ ...listing, unitsSold30d: null })));
+    expect(listings.map((listing) => ({ ...listing, unitsSold30d: null }))).toEqual(
+      (await sample.marketplace.listListings()).map((listing) => ({ ...listing, unitsSold30d: null })),
+    );
     // 30 listings, 7 a page: five pages, one token.
     expect(fake.requests.filter((request) => request.path.startsWith('/listings/')).length).toBe(5);
     expect(fake.tokensIssued()).toBe(1);
@@ -80,7 +100,11 @@ describe('Amazon SP-API live connector at the fake SP-API (LWA included)', () =>
     const byAsin = (left: { asin: string }, right: { asin: string }) => left.asin.localeCompare(right.asin);
     expect(summaries.sort(byAsin)).toEqual((await sample.marketplace.getCompetitiveSummaries(asins)).sort(byAsin));
     // 30 ASINs: two batches (≤ 20 each).
-    expect(fake.requests.filter((request) => request.path.includes('competitiveSummary')).map((request) => (request.body as { requests: unknown[] }).requests.length)).toEqual([20, 10]);
+    expect(
+      fake.requests
+        .filter((request) => request.path.includes('competitiveSummary'))
+        .map((request) => (request.body as { requests: unknown[] }).requests.length),
+    ).toEqual([20, 10]);
     const dw101 = listings.find((listing) => listing.sku === 'DW-101')?.asin ?? '';
     const topics = await live.marketplace.getReviewTopics(dw101);
     expect(topics.current.find((topic) => topic.topic === 'wax tunnelling')).toMatchObject({ share: 14, sentiment: 'negative' });
@@ -94,7 +118,9 @@ describe('Amazon SP-API live connector at the fake SP-API (LWA included)', () =>
     const offers = await runContentJob(db, amazonOfferWatch, { runId: 'live-offers', connectors: live });
     expect(offers.outcome).toBe('2 Buy Box problems, posted');
     const raw = postgres(database.url, { max: 1, onnotice: () => {} });
-    const lost = await raw<Array<{ payload: Record<string, unknown> }>>`select payload from bot_signals where signal_type = 'buy_box_lost' and payload->>'sku' = 'KC-103'`;
+    const lost = await raw<
+      Array<{ payload: Record<string, unknown> }>
+    >`select payload from bot_signals where signal_type = 'buy_box_lost' and payload->>'sku' = 'KC-103'`;
     expect(lost[0]?.payload).toMatchObject({ wholesale_account_id: '90412014', wholesale_account: 'Copper Kettle Provisions', below_map: true });
     await raw.end();
     const drift = await runContentJob(db, amazonListingDrift, { runId: 'live-drift', connectors: live });
@@ -109,7 +135,13 @@ describe('Amazon SP-API live connector at the fake SP-API (LWA included)', () =>
     const input = {
       sku: 'KC-110',
       productType: 'GROCERY',
-      patches: [{ op: 'replace' as const, path: '/attributes/main_product_image_locator', value: [{ media_location: 'https://example.com/kc110.jpg', marketplace_id: 'ATVPDKIKX0DER' }] }],
+      patches: [
+        {
+          op: 'replace' as const,
+          path: '/attributes/main_product_image_locator',
+          value: [{ media_location: 'https://example.com/kc110.jpg', marketplace_id: 'ATVPDKIKX0DER' }],
+        },
+      ],
       idempotencyKey: 'approval:live-patch:patch:KC-110',
     };
     fake.failNext({ method: 'PATCH', path: /\/listings\/2021-08-01\/items\//, status: 429 });

@@ -22,10 +22,14 @@ export async function runContentJob(
   options: { runId: string; manual?: boolean; last?: JobRunOutcome | null; env?: Record<string, string>; connectors?: Connectors; scheduledFor?: Date },
 ): Promise<JobRunOutcome> {
   const connectors = options.connectors ?? createConnectors({ db, env: {} });
-  const context = buildBotServices(contentbot, { db, log: silent, host: 'test-host', extensions: { connectors } }).context(new AbortController().signal, silent, {
-    job: job.id,
-    runId: options.runId,
-  });
+  const context = buildBotServices(contentbot, { db, log: silent, host: 'test-host', extensions: { connectors } }).context(
+    new AbortController().signal,
+    silent,
+    {
+      job: job.id,
+      runId: options.runId,
+    },
+  );
   const last = options.last ?? null;
   const settings = job.settings?.load(options.env ?? {}) ?? {};
   return (await job.run({
@@ -39,6 +43,14 @@ export async function runContentJob(
     manual: options.manual ?? false,
     idempotencyKey: options.runId,
     lastRun: async () =>
-      last === null ? null : ({ runId: 'previous', scheduledFor: '', result: last.detail ?? null, outcome: last.outcome, fingerprint: last.fingerprint ?? null } satisfies LastRun),
+      last === null
+        ? null
+        : ({
+            runId: 'previous',
+            scheduledFor: '',
+            result: last.detail ?? null,
+            outcome: last.outcome,
+            fingerprint: last.fingerprint ?? null,
+          } satisfies LastRun),
   } as never)) as JobRunOutcome;
 }

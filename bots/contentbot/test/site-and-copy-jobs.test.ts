@@ -38,7 +38,9 @@ describe('contentbot search, site, speed, copy and review jobs on the sample com
     await database?.drop();
   });
   const signals = (type: string) =>
-    sql<Array<{ severity: string; payload: Record<string, unknown> }>>`select severity, payload from bot_signals where source_bot = 'contentbot' and signal_type = ${type} order by created_at`;
+    sql<
+      Array<{ severity: string; payload: Record<string, unknown> }>
+    >`select severity, payload from bot_signals where source_bot = 'contentbot' and signal_type = ${type} order by created_at`;
   const posts = (like: string) => sql<Array<{ text: string }>>`select text from channel_messages where bot = 'contentbot' and text like ${like}`;
   const executionContext = (approvalId: string) => ({
     ...buildBotServices(contentbot, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent),
@@ -50,7 +52,9 @@ describe('contentbot search, site, speed, copy and review jobs on the sample com
   it('seo-rank-watch: /collections/soy-candles down 40% with position +2.6 (seo_regression) and one striking-distance query', async () => {
     const first = await runContentJob(db, seoRankWatch, { runId: 'seo-1' });
     expect(first.detail?.['regressions']).toEqual(['/collections/soy-candles']);
-    expect(first.detail?.['striking']).toEqual([expect.objectContaining({ url: '/products/dw-106', query: 'campfire candle tin', position: 11.4, impressions: 315 })]);
+    expect(first.detail?.['striking']).toEqual([
+      expect.objectContaining({ url: '/products/dw-106', query: 'campfire candle tin', position: 11.4, impressions: 315 }),
+    ]);
     const regression = await signals('seo_regression');
     expect(regression).toHaveLength(1);
     const payload = regression[0]?.payload as { clicks_7d: number; clicks_prev_7d: number; position_change: number };
@@ -65,7 +69,9 @@ describe('contentbot search, site, speed, copy and review jobs on the sample com
     const first = await runContentJob(db, siteCrawlAudit, { runId: 'crawl-1' });
     expect(first.detail?.['crawled']).toBe(120);
     const text = (await posts('%Site audit:%'))[0]?.text ?? '';
-    expect(text.split('\n').find((line) => line.startsWith('broken_link'))).toBe('broken_link 1 · description_missing 6 · image_alt_missing 8 · not_indexed 2 · title_duplicate 3');
+    expect(text.split('\n').find((line) => line.startsWith('broken_link'))).toBe(
+      'broken_link 1 · description_missing 6 · image_alt_missing 8 · not_indexed 2 · title_duplicate 3',
+    );
     expect(text).toContain('/blogs/journal/holiday-gift-guide broken_link: links to /products/dw-108-discontinued (HTTP 404)');
     const approval = await getApproval(db, String(first.detail?.['approvalId']));
     const draft = updateProductSeo.draft.parse(approval?.draft);
@@ -89,7 +95,9 @@ describe('contentbot search, site, speed, copy and review jobs on the sample com
     const first = await runContentJob(db, coreWebVitals, { runId: 'cwv-1' });
     expect(first.detail?.['findings']).toEqual(['/products/dw-101 lcp fail']);
     const slow = await signals('site_speed_regression');
-    expect(slow).toEqual([{ severity: 'warning', payload: expect.objectContaining({ url: '/products/dw-101', metric: 'lcp', p75: 3400, threshold: 2500, median_7d: 2100 }) }]);
+    expect(slow).toEqual([
+      { severity: 'warning', payload: expect.objectContaining({ url: '/products/dw-101', metric: 'lcp', p75: 3400, threshold: 2500, median_7d: 2100 }) },
+    ]);
     const again = await runContentJob(db, coreWebVitals, { runId: 'cwv-2', last: first });
     expect(again.outcome).toContain('unchanged since the last run');
     expect(await signals('site_speed_regression')).toHaveLength(1);

@@ -14,9 +14,21 @@ const page = (title: string | null, description: string | null, body: string) =>
 const product = (sku: string, price: boolean) =>
   `<script type="application/ld+json">${JSON.stringify({ '@context': 'https://schema.org', '@type': 'Product', sku, name: sku, offers: { '@type': 'Offer', ...(price ? { price: '30.24' } : {}), availability: 'https://schema.org/InStock' } })}</script>`;
 const PAGES: Record<string, string> = {
-  '/': page('Harbor & Pine | Small-Batch Goods', 'Granola, skincare, candles and coffee from Portland.', '<h1>Home</h1><a href="/products/dw-101">Candle</a><a href="/products/kc-101">Granola</a><a href="/cart">Cart</a><a href="https://elsewhere.example/">Other site</a>'),
-  '/products/dw-101': page('Cedar Candle | Harbor & Pine', null, `<h1>Cedar Candle</h1><img src="/cdn/dw-101.jpg"><a href="/products/gone">Old</a><a href="/old-path">Moved</a>${product('DW-101', true)}`),
-  '/products/kc-101': page('Maple Granola | Harbor & Pine', 'Maple pecan granola, small batch.', `<h1>Maple Granola</h1><img src="/cdn/kc-101.jpg" alt="Maple granola bag"><a href="/">Home</a>${product('KC-101', false)}`),
+  '/': page(
+    'Harbor & Pine | Small-Batch Goods',
+    'Granola, skincare, candles and coffee from Portland.',
+    '<h1>Home</h1><a href="/products/dw-101">Candle</a><a href="/products/kc-101">Granola</a><a href="/cart">Cart</a><a href="https://elsewhere.example/">Other site</a>',
+  ),
+  '/products/dw-101': page(
+    'Cedar Candle | Harbor & Pine',
+    null,
+    `<h1>Cedar Candle</h1><img src="/cdn/dw-101.jpg"><a href="/products/gone">Old</a><a href="/old-path">Moved</a>${product('DW-101', true)}`,
+  ),
+  '/products/kc-101': page(
+    'Maple Granola | Harbor & Pine',
+    'Maple pecan granola, small batch.',
+    `<h1>Maple Granola</h1><img src="/cdn/kc-101.jpg" alt="Maple granola bag"><a href="/">Home</a>${product('KC-101', false)}`,
+  ),
   '/new-path': page('New Path | Harbor & Pine', 'Where the old path went.', '<h1>New</h1>'),
 };
 
@@ -76,7 +88,13 @@ describe('the polite crawler of our own store', () => {
     });
     const pages = await crawler.crawl({ maxPages: 50 });
     // Internal links are crawled too (the redirect under its linked path, the missing page as its 404).
-    expect(pages.map((crawled) => [crawled.url, crawled.status]).sort()).toEqual([['/', 200], ['/old-path', 200], ['/products/dw-101', 200], ['/products/gone', 404], ['/products/kc-101', 200]]);
+    expect(pages.map((crawled) => [crawled.url, crawled.status]).sort()).toEqual([
+      ['/', 200],
+      ['/old-path', 200],
+      ['/products/dw-101', 200],
+      ['/products/gone', 404],
+      ['/products/kc-101', 200],
+    ]);
     expect(log.some((entry) => entry.path === '/cart')).toBe(false);
     expect(log.every((entry) => entry.agent === CRAWLER_USER_AGENT)).toBe(true);
     expect(Math.max(...log.map((entry) => entry.active))).toBe(1);

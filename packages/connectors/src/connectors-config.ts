@@ -64,7 +64,10 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
     const amazonSet = amazon.filter((name) => config[name] !== undefined);
     if (amazonSet.length > 0 && amazonSet.length < amazon.length) {
       for (const name of amazon.filter((variable) => config[variable] === undefined))
-        problems.push({ variable: name, message: `is required with ${amazonSet.join(', ')}: set all four Amazon SP-API variables, or none for the sample marketplace` });
+        problems.push({
+          variable: name,
+          message: `is required with ${amazonSet.join(', ')}: set all four Amazon SP-API variables, or none for the sample marketplace`,
+        });
     }
     return problems;
   });

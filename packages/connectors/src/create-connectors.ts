@@ -76,10 +76,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     freight: createSampleFreightConnector(db),
     commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
-    marketplace:
-      config.amazon === undefined
-        ? createSampleMarketplaceConnector(db)
-        : createAmazonMarketplaceConnector({ ...config.amazon, ...limits, db }),
+    marketplace: config.amazon === undefined ? createSampleMarketplaceConnector(db) : createAmazonMarketplaceConnector({ ...config.amazon, ...limits, db }),
     search: createSampleSearchConnector(db),
     site:
       config.store === undefined

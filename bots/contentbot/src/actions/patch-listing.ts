@@ -45,7 +45,10 @@ export const patchListing = defineAction({
     const title = draft.patches.find((patch) => patch.path === '/attributes/item_name')?.value?.[0] as { value?: unknown } | undefined;
     if (typeof title?.value === 'string')
       await context.db.rpc('content_master_update', { p_sku: draft.sku, p_title: title.value, p_approved_by: `approval:${context.approvalId}` });
-    context.log.info({ sku: draft.sku, submissionId: result.submissionId, status: result.status, appliedNow: result.applied }, `listing patch for ${draft.sku}`);
+    context.log.info(
+      { sku: draft.sku, submissionId: result.submissionId, status: result.status, appliedNow: result.applied },
+      `listing patch for ${draft.sku}`,
+    );
     const where = marketplace.source === 'amazon' ? 'Amazon' : 'the sample marketplace';
     return {
       summary: `${result.applied ? 'patched' : 'already patched'} ${draft.sku} on ${where} (${draft.patches.map((patch) => patch.path.replace('/attributes/', '')).join(', ')}): ${result.status}`,

@@ -42,6 +42,9 @@ export const updateProductSeo = defineAction({
       pages.push({ url: page.url, applied_now: result.applied });
     }
     const fresh = pages.filter((page) => page.applied_now).length;
-    return { summary: `updated SEO on ${fresh} page${fresh === 1 ? '' : 's'}${fresh === pages.length ? '' : ` (${pages.length - fresh} already updated)`}`, pages };
+    return {
+      summary: `updated SEO on ${fresh} page${fresh === 1 ? '' : 's'}${fresh === pages.length ? '' : ` (${pages.length - fresh} already updated)`}`,
+      pages,
+    };
   },
 });

@@ -72,7 +72,11 @@ function revertPatch(finding: DriftFinding, copy: MasterCopy, marketplaceId: str
     case 'title':
       return { op: 'replace', path: '/attributes/item_name', value: text(copy.title) };
     case 'bullets':
-      return { op: 'replace', path: '/attributes/bullet_point', value: copy.bullets.map((bullet) => ({ value: bullet, language_tag: 'en_US', marketplace_id: marketplaceId })) };
+      return {
+        op: 'replace',
+        path: '/attributes/bullet_point',
+        value: copy.bullets.map((bullet) => ({ value: bullet, language_tag: 'en_US', marketplace_id: marketplaceId })),
+      };
     case 'brand':
       return { op: 'replace', path: '/attributes/brand', value: text(copy.brand) };
     case 'main_image':
@@ -113,7 +117,10 @@ export async function runAmazonListingDrift(context: BotContext & JobRunInfo, co
         sku,
         asin: listing.asin,
         product_type: listing.productType,
-        reasons: drifted.map((finding) => `${finding.field} changed${finding.contributor === null ? '' : ` by ${finding.contributor}`}: "${short(finding.live)}" (ours: "${short(finding.ours)}")`),
+        reasons: drifted.map(
+          (finding) =>
+            `${finding.field} changed${finding.contributor === null ? '' : ` by ${finding.contributor}`}: "${short(finding.live)}" (ours: "${short(finding.ours)}")`,
+        ),
         patches,
       },
       requestKey: `listing-drift:${sku}:${fingerprintOf(drifted.map((finding) => [finding.field, finding.live]))}`,
@@ -126,9 +133,17 @@ export async function runAmazonListingDrift(context: BotContext & JobRunInfo, co
       'bot_note',
       {
         text: `${plural(bySku.size, 'Amazon detail page')} drifted from our copy (${findings.map((finding) => `${finding.sku} ${finding.field}`).join(', ')}); revert asked`,
-        detail: { kind: 'amazon_listing_drift', drifts: findings.map((finding) => ({ sku: finding.sku, asin: finding.asin, field: finding.field, contributor: finding.contributor })), approval_ids: approvalIds },
+        detail: {
+          kind: 'amazon_listing_drift',
+          drifts: findings.map((finding) => ({ sku: finding.sku, asin: finding.asin, field: finding.field, contributor: finding.contributor })),
+          approval_ids: approvalIds,
+        },
       },
-      { severity: serious.length > 0 ? 'warning' : 'info', dedupeKey: `amazon_listing_drift:${fingerprintOf(findings.map((finding) => [finding.sku, finding.field, finding.live]))}`, dedupeWindowMs: 86_400_000 },
+      {
+        severity: serious.length > 0 ? 'warning' : 'info',
+        dedupeKey: `amazon_listing_drift:${fingerprintOf(findings.map((finding) => [finding.sku, finding.field, finding.live]))}`,
+        dedupeWindowMs: 86_400_000,
+      },
     );
   const outcome = await reportFindings(context, {
     findings: findings.map((finding) => [finding.sku, finding.field, finding.live]),
@@ -138,7 +153,10 @@ export async function runAmazonListingDrift(context: BotContext & JobRunInfo, co
       severity: serious.length > 0 ? 'warning' : 'info',
       title: `Amazon listing drift: ${plural(bySku.size, 'page')} changed without us`,
       text: findings
-        .map((finding) => `• ${finding.sku} ${finding.field}${finding.contributor === null ? '' : ` (by ${finding.contributor})`}\n   − ours: ${short(finding.ours)}\n   + live: ${short(finding.live)}`)
+        .map(
+          (finding) =>
+            `• ${finding.sku} ${finding.field}${finding.contributor === null ? '' : ` (by ${finding.contributor})`}\n   − ours: ${short(finding.ours)}\n   + live: ${short(finding.live)}`,
+        )
         .join('\n'),
     }),
     nothingLine: `All ${pages.length} detail pages match our approved copy (title, bullets, brand, main image, price).`,

@@ -61,7 +61,11 @@ export function titleProblems(title: string, config: AmazonListingHealthConfig):
  * enforcement suppresses the listing, its search or an attribute; a master title Amazon's title
  * policy rejects. Ordered off-sale first, then by SKU.
  */
-export function findListingProblems(listings: readonly AmazonListing[], master: ReadonlyMap<string, MasterCopy>, config: AmazonListingHealthConfig): ListingProblem[] {
+export function findListingProblems(
+  listings: readonly AmazonListing[],
+  master: ReadonlyMap<string, MasterCopy>,
+  config: AmazonListingHealthConfig,
+): ListingProblem[] {
   const problems: ListingProblem[] = [];
   for (const listing of listings) {
     const selling = listing.unitsSold30d === null || listing.unitsSold30d >= config.AMAZON_LISTING_MIN_UNITS_30D;
@@ -106,7 +110,9 @@ export function findListingProblems(listings: readonly AmazonListing[], master: 
         offSale: false,
       });
   }
-  return problems.sort((left, right) => Number(right.offSale) - Number(left.offSale) || left.sku.localeCompare(right.sku) || left.code.localeCompare(right.code));
+  return problems.sort(
+    (left, right) => Number(right.offSale) - Number(left.offSale) || left.sku.localeCompare(right.sku) || left.code.localeCompare(right.code),
+  );
 }
 
 /** What the model proposes: text for the failing attributes only. */
@@ -131,7 +137,10 @@ function masterValue(attribute: string, copy: MasterCopy | undefined, marketplac
 /** The offline fix: a title cleaned by rule, a safety or other attribute from the category's standard text. */
 export function templateFix(sku: string, attribute: string, copy: MasterCopy | undefined, config: AmazonListingHealthConfig): string {
   if (attribute === 'item_name') {
-    const cleaned = (copy?.title ?? sku).replace(/[!$?_{}^¬¦]+/g, ' ').replace(/\s+/g, ' ').trim();
+    const cleaned = (copy?.title ?? sku)
+      .replace(/[!$?_{}^¬¦]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     const seen = new Map<string, number>();
     const words = cleaned.split(' ').filter((word) => {
       const key = word.toLowerCase();
@@ -141,7 +150,8 @@ export function templateFix(sku: string, attribute: string, copy: MasterCopy | u
     });
     return words.join(' ').slice(0, config.AMAZON_TITLE_MAX_CHARS);
   }
-  if (attribute === 'safety_warning') return 'For external use only. Avoid contact with eyes. Stop use and ask a doctor if rash occurs. Keep out of reach of children.';
+  if (attribute === 'safety_warning')
+    return 'For external use only. Avoid contact with eyes. Stop use and ask a doctor if rash occurs. Keep out of reach of children.';
   return `${copy?.title ?? sku}: see product page for ${attribute.replace(/_/g, ' ')}`;
 }
 
@@ -176,16 +186,26 @@ export async function runAmazonListingHealth(context: BotContext & JobRunInfo, c
     else approvalIds.set(sku, existing.id);
   }
   const modelAttributes = pending.flatMap(([sku, found]) =>
-    found.flatMap((problem) => problem.attributes.filter((attribute) => masterValue(attribute, master.get(sku), 'x') === null).map((attribute) => ({ sku, attribute, problem }))),
+    found.flatMap((problem) =>
+      problem.attributes.filter((attribute) => masterValue(attribute, master.get(sku), 'x') === null).map((attribute) => ({ sku, attribute, problem })),
+    ),
   );
-  const modelInput = modelAttributes.map((item) => ({ sku: item.sku, attribute: item.attribute, detail: item.problem.detail, title: master.get(item.sku)?.title ?? null }));
+  const modelInput = modelAttributes.map((item) => ({
+    sku: item.sku,
+    attribute: item.attribute,
+    detail: item.problem.detail,
+    title: master.get(item.sku)?.title ?? null,
+  }));
   let modelCalled = false;
   const drafted = new Map<string, { value: string; offline: boolean }>();
   if (modelInput.length > 0) {
     // ⟳: only SKUs with no approval under their failing set's key get here, so an unchanged set makes no call.
     modelCalled = true;
     const facts = modelInput
-      .map((item) => `sku ${item.sku}: attribute ${item.attribute}; problem: ${item.detail}; master title: ${item.title ?? 'none'}; brand: ${master.get(item.sku)?.brand ?? '?'}`)
+      .map(
+        (item) =>
+          `sku ${item.sku}: attribute ${item.attribute}; problem: ${item.detail}; master title: ${item.title ?? 'none'}; brand: ${master.get(item.sku)?.brand ?? '?'}`,
+      )
       .join('\n');
     const answer = await context.llm.structured({
       tier: 'fast',
@@ -195,7 +215,13 @@ export async function runAmazonListingHealth(context: BotContext & JobRunInfo, c
       data: [{ label: 'failing listing attributes', text: facts }],
       schema: fixTextSchema,
       maxTokens: 800,
-      offline: () => ({ fixes: modelInput.map((item) => ({ sku: item.sku, attribute: item.attribute, value: templateFix(item.sku, item.attribute, master.get(item.sku), config) })) }),
+      offline: () => ({
+        fixes: modelInput.map((item) => ({
+          sku: item.sku,
+          attribute: item.attribute,
+          value: templateFix(item.sku, item.attribute, master.get(item.sku), config),
+        })),
+      }),
     });
     for (const fix of answer.value.fixes) drafted.set(`${fix.sku}:${fix.attribute}`, { value: fix.value, offline: answer.offline });
   }
@@ -209,7 +235,11 @@ export async function runAmazonListingHealth(context: BotContext & JobRunInfo, c
       const fromMaster = masterValue(attribute, copy, 'ATVPDKIKX0DER');
       if (fromMaster !== null) return { op: 'replace' as const, path: `/attributes/${attribute}`, value: fromMaster };
       const text = drafted.get(`${sku}:${attribute}`) ?? { value: templateFix(sku, attribute, copy, config), offline: true };
-      return { op: 'replace' as const, path: `/attributes/${attribute}`, value: [{ value: text.value, language_tag: 'en_US', marketplace_id: 'ATVPDKIKX0DER' }] };
+      return {
+        op: 'replace' as const,
+        path: `/attributes/${attribute}`,
+        value: [{ value: text.value, language_tag: 'en_US', marketplace_id: 'ATVPDKIKX0DER' }],
+      };
     });
     const offline = attributes.some((attribute) => drafted.get(`${sku}:${attribute}`)?.offline === true);
     const { approval } = await context.approvals.request({
@@ -229,7 +259,12 @@ export async function runAmazonListingHealth(context: BotContext & JobRunInfo, c
       {
         asin: offSale[0]?.asin ?? '',
         sku,
-        issues: offSale.map((problem) => ({ code: problem.code, message: problem.detail, severity: problem.kind === 'issue' ? 'ERROR' : 'STATUS', enforcement: problem.enforcement })),
+        issues: offSale.map((problem) => ({
+          code: problem.code,
+          message: problem.detail,
+          severity: problem.kind === 'issue' ? 'ERROR' : 'STATUS',
+          enforcement: problem.enforcement,
+        })),
         statuses: listings.find((listing) => listing.sku === sku)?.statuses ?? [],
         approval_id: approvalIds.get(sku) ?? null,
       },
@@ -268,9 +303,12 @@ export const amazonListingHealth = defineJob({
   settings: amazonListingHealthSettings,
   async run(context) {
     const { outcome, result } = await runAmazonListingHealth(context, context.config);
-    return jobOutcome(`${outcome.outcome}${result.approvalIds.length === 0 ? '' : `; ${plural(result.approvalIds.length, 'patch_listing')} open`}${result.modelCalled ? '' : '; model not called'}`, {
-      ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
-      detail: { ...outcome.detail, approvalIds: result.approvalIds, problems: result.problems.map((problem) => `${problem.sku} ${problem.code}`) },
-    });
+    return jobOutcome(
+      `${outcome.outcome}${result.approvalIds.length === 0 ? '' : `; ${plural(result.approvalIds.length, 'patch_listing')} open`}${result.modelCalled ? '' : '; model not called'}`,
+      {
+        ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
+        detail: { ...outcome.detail, approvalIds: result.approvalIds, problems: result.problems.map((problem) => `${problem.sku} ${problem.code}`) },
+      },
+    );
   },
 });

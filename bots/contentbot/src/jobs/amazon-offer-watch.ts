@@ -74,7 +74,10 @@ const money = (value: number | null) => (value === null ? '?' : `$${value.toFixe
 function findingLine(finding: OfferFinding): string {
   if (finding.kind === 'no_featured_offer')
     return `• ${finding.sku} (${finding.asin}): no featured offer for ${finding.consecutiveChecks} checks — our ${money(finding.ourPrice)} vs Competitive Price ${money(finding.competitivePrice)}`;
-  const who = finding.wholesaleAccount === null ? `seller ${finding.winnerSellerId}` : `our wholesale account **${finding.wholesaleAccount.accountName}** (${finding.winnerSellerId})`;
+  const who =
+    finding.wholesaleAccount === null
+      ? `seller ${finding.winnerSellerId}`
+      : `our wholesale account **${finding.wholesaleAccount.accountName}** (${finding.winnerSellerId})`;
   const map = finding.belowMap ? ` — **below MAP ${money(finding.mapPrice)}**` : '';
   return `• ${finding.sku} (${finding.asin}): Buy Box held by ${who} at ${money(finding.winnerPrice)} vs our ${money(finding.ourPrice)}${map} (${finding.consecutiveChecks} checks)`;
 }
@@ -97,7 +100,13 @@ export async function runAmazonOfferWatch(context: BotContext & JobRunInfo, conf
   }));
   const recorded = await context.db.rpc('record_featured_offer_checks', { p_checks: checks, p_checked_at: context.scheduledFor.toISOString() });
   const streaks = new Map(recorded.map((row) => [String(row['asin']), Number(row['consecutive_not_ours'])]));
-  const winners = [...new Set(summaries.flatMap((summary) => (summary.featuredOffer === null || summary.featuredOffer.sellerId === marketplace.sellerId ? [] : [summary.featuredOffer.sellerId])))];
+  const winners = [
+    ...new Set(
+      summaries.flatMap((summary) =>
+        summary.featuredOffer === null || summary.featuredOffer.sellerId === marketplace.sellerId ? [] : [summary.featuredOffer.sellerId],
+      ),
+    ),
+  ];
   const [master, accounts] = await Promise.all([readMasterCopy(context.db), crm.findAccountsBySellerId(winners)]);
   const findings = findOfferProblems({
     summaries,

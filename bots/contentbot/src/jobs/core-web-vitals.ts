@@ -49,7 +49,15 @@ export function findVitalsProblems(vitals: readonly FieldVitals[], history: Read
     ];
     for (const [metric, value, threshold] of checks) {
       if (value === null || value <= threshold) continue;
-      findings.push({ url: page.url, template: page.template, metric, p75: value, threshold, kind: failKind, median7d: metric === 'lcp' ? past.median7d : null });
+      findings.push({
+        url: page.url,
+        template: page.template,
+        metric,
+        p75: value,
+        threshold,
+        kind: failKind,
+        median7d: metric === 'lcp' ? past.median7d : null,
+      });
     }
     const lcpFailed = findings.some((finding) => finding.url === page.url && finding.metric === 'lcp');
     if (!lcpFailed && page.lcpMs !== null && past.median7d !== null && page.lcpMs >= past.median7d * (1 + config.CWV_LCP_REGRESSION))
@@ -86,7 +94,10 @@ export async function runCoreWebVitals(context: BotContext & JobRunInfo, config:
   const history = new Map(
     rows.map((row) => [
       String(row['url']),
-      { median7d: row['median_lcp_7d'] === null || row['median_lcp_7d'] === undefined ? null : Number(row['median_lcp_7d']), wasGood: row['was_good'] === null ? null : row['was_good'] === true },
+      {
+        median7d: row['median_lcp_7d'] === null || row['median_lcp_7d'] === undefined ? null : Number(row['median_lcp_7d']),
+        wasGood: row['was_good'] === null ? null : row['was_good'] === true,
+      },
     ]),
   );
   const findings = findVitalsProblems(vitals, history, config);
@@ -112,7 +123,15 @@ export async function runCoreWebVitals(context: BotContext & JobRunInfo, config:
     for (const finding of findings)
       await context.signals.emit(
         siteSpeedRegression.type,
-        { url: finding.url, template: finding.template, metric: finding.metric, p75: finding.p75, threshold: finding.threshold, median_7d: finding.median7d, kind: finding.kind },
+        {
+          url: finding.url,
+          template: finding.template,
+          metric: finding.metric,
+          p75: finding.p75,
+          threshold: finding.threshold,
+          median_7d: finding.median7d,
+          kind: finding.kind,
+        },
         { severity: 'warning', dedupeKey: `site_speed_regression:${finding.url}:${finding.metric}:${finding.kind}`, dedupeWindowMs: 86_400_000 },
       );
   return { outcome, findings };

@@ -68,12 +68,14 @@ export function findCopyGaps(
   const listingOf = new Map(listings.map((listing) => [listing.sku, listing]));
   for (const product of products) {
     const words = wordsOf(product.descriptionHtml);
-    if (words < config.COPY_MIN_DESCRIPTION_WORDS) gaps.push({ sku: product.sku, kind: 'thin_description', detail: `description has ${words} words (min ${config.COPY_MIN_DESCRIPTION_WORDS})` });
+    if (words < config.COPY_MIN_DESCRIPTION_WORDS)
+      gaps.push({ sku: product.sku, kind: 'thin_description', detail: `description has ${words} words (min ${config.COPY_MIN_DESCRIPTION_WORDS})` });
     const copy = master.get(product.sku);
     if (copy !== undefined && copy.bullets.length < config.COPY_MIN_BULLETS)
       gaps.push({ sku: product.sku, kind: 'few_bullets', detail: `Amazon listing has ${copy.bullets.length} bullets (min ${config.COPY_MIN_BULLETS})` });
     for (const fact of REQUIRED_FACTS[product.sku.slice(0, 2)] ?? [])
-      if ((product.metafields[fact] ?? '').trim() === '') gaps.push({ sku: product.sku, kind: 'missing_fact', detail: `no ${fact.replace('_', ' ')} on the product page` });
+      if ((product.metafields[fact] ?? '').trim() === '')
+        gaps.push({ sku: product.sku, kind: 'missing_fact', detail: `no ${fact.replace('_', ' ')} on the product page` });
     const listing = listingOf.get(product.sku);
     const storeSize = sizeOf(product.size ?? product.title);
     const amazonSize = listing === undefined ? null : sizeOf(listing.title);
@@ -118,7 +120,12 @@ export function templateCopy(product: ProductContent, copy: MasterCopy | undefin
     'It ships in recyclable, plastic-free packaging and is backed by our 30-day happiness guarantee: if it is not right, we make it right.',
   ];
   const paragraphs = [body.join(' '), body.slice(1).join(' '), `Questions about ${product.title}? Our team answers every message, usually the same day.`];
-  const bullets = [...(copy?.bullets ?? []), 'Packed the same week it is made, so it arrives fresh', 'Recyclable, plastic-free packaging', 'Backed by our 30-day happiness guarantee'];
+  const bullets = [
+    ...(copy?.bullets ?? []),
+    'Packed the same week it is made, so it arrives fresh',
+    'Recyclable, plastic-free packaging',
+    'Backed by our 30-day happiness guarantee',
+  ];
   return { description_html: paragraphs.map((paragraph) => `<p>${paragraph}</p>`).join(''), bullets: [...new Set(bullets)].slice(0, 5) };
 }
 
@@ -127,7 +134,9 @@ async function readTriggers(context: BotContext, products: readonly ProductConte
   const queued = await context.db.rpc('list_copy_queue');
   const triggers: CopyTrigger[] = queued.map((row) => ({ sku: String(row['sku']), reason: `${String(row['reason'])} (${String(row['source'])})` }));
   const seo = await readLastRun(context.db, context.bot, 'seo-rank-watch');
-  const striking = ((seo?.result as { striking?: Array<{ url: string; query: string }> } | null)?.striking ?? []).filter((item) => item.url.startsWith('/products/'));
+  const striking = ((seo?.result as { striking?: Array<{ url: string; query: string }> } | null)?.striking ?? []).filter((item) =>
+    item.url.startsWith('/products/'),
+  );
   for (const item of striking) {
     const product = products.find((candidate) => `/products/${candidate.handle}` === item.url);
     if (product !== undefined) triggers.push({ sku: product.sku, reason: `striking-distance query "${item.query}"` });
@@ -141,7 +150,11 @@ async function readTriggers(context: BotContext, products: readonly ProductConte
  * approval, keyed by the SKU's facts and triggers so unchanged input is never drafted twice.
  */
 export async function runProductCopyGaps(context: BotContext & JobRunInfo, config: ProductCopyGapsConfig) {
-  const [products, listings, master] = await Promise.all([context.connectors.storefront.listProductContent(), context.connectors.marketplace.listListings(), readMasterCopy(context.db)]);
+  const [products, listings, master] = await Promise.all([
+    context.connectors.storefront.listProductContent(),
+    context.connectors.marketplace.listListings(),
+    readMasterCopy(context.db),
+  ]);
   const gaps = findCopyGaps(products, listings, master, config);
   const triggers = await readTriggers(context, products);
   const chosen = chooseDraftSkus(gaps, triggers, config.COPY_DRAFTS_PER_DAY);
@@ -168,7 +181,14 @@ export async function runProductCopyGaps(context: BotContext & JobRunInfo, confi
       prompt: `Write new copy for ${product.title}. Gaps to close: ${skuGaps.map((gap) => gap.detail).join('; ')}.`,
       // The current copy and the queries come from outside (the store, search users): fenced as data.
       data: [
-        { label: 'product facts', text: [`title: ${product.title}`, `size: ${product.size ?? 'unknown'}`, ...Object.entries(product.metafields).map(([key, value]) => `${key}: ${value}`)].join('\n') },
+        {
+          label: 'product facts',
+          text: [
+            `title: ${product.title}`,
+            `size: ${product.size ?? 'unknown'}`,
+            ...Object.entries(product.metafields).map(([key, value]) => `${key}: ${value}`),
+          ].join('\n'),
+        },
         { label: 'current description', text: product.descriptionHtml },
         { label: 'current Amazon bullets', text: (copy?.bullets ?? []).join('\n') },
         ...(skuTriggers.length === 0 ? [] : [{ label: 'why now', text: skuTriggers.map((trigger) => trigger.reason).join('\n') }]),
@@ -185,7 +205,10 @@ export async function runProductCopyGaps(context: BotContext & JobRunInfo, confi
     };
     const { approval } = await context.approvals.request({
       action: publishProductCopy,
-      title: labelOffline(`Publish new copy for ${sku} ${product.title}${listing === undefined ? '' : ' (Shopify + Amazon)'}`, answer.offline).replace('\n', ' '),
+      title: labelOffline(`Publish new copy for ${sku} ${product.title}${listing === undefined ? '' : ' (Shopify + Amazon)'}`, answer.offline).replace(
+        '\n',
+        ' ',
+      ),
       draft,
       requestKey,
     });
@@ -199,7 +222,10 @@ export async function runProductCopyGaps(context: BotContext & JobRunInfo, confi
       severity: 'info',
       title: `Product copy: ${plural(new Set(gaps.map((gap) => gap.sku)).size, 'SKU')} with gaps; drafts for ${chosen.join(', ') || 'none'} today`,
       text: [
-        ...gaps.map((gap) => `• ${gap.sku} ${gap.kind}: ${gap.detail}${DRAFTABLE.has(gap.kind) ? '' : ' — needs the real fact from the packaging or formula (not drafted)'}`),
+        ...gaps.map(
+          (gap) =>
+            `• ${gap.sku} ${gap.kind}: ${gap.detail}${DRAFTABLE.has(gap.kind) ? '' : ' — needs the real fact from the packaging or formula (not drafted)'}`,
+        ),
         ...(triggers.length === 0 ? [] : ['', `Queued first: ${triggers.map((trigger) => `${trigger.sku} (${trigger.reason})`).join('; ')}`]),
       ].join('\n'),
     }),

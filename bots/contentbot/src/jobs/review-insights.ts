@@ -42,10 +42,19 @@ export function findReviewShifts(items: ReadonlyArray<ItemReviewTopics & { sku: 
       const base = { asin: item.asin, sku: item.sku, topic: topic.topic, share: topic.share, ratingChange: null };
       if (prior === undefined) {
         if (top.has(topic.topic)) findings.push({ ...base, kind: 'new_top_topic', changePts: round(topic.share) });
-      } else if (topic.share - prior >= config.REVIEW_TOPIC_RISE_POINTS) findings.push({ ...base, kind: 'topic_rising', changePts: round(topic.share - prior) });
+      } else if (topic.share - prior >= config.REVIEW_TOPIC_RISE_POINTS)
+        findings.push({ ...base, kind: 'topic_rising', changePts: round(topic.share - prior) });
     }
     if (item.ratingNow !== null && item.rating30dAgo !== null && item.rating30dAgo - item.ratingNow >= config.REVIEW_RATING_DROP)
-      findings.push({ asin: item.asin, sku: item.sku, kind: 'rating_drop', topic: null, share: null, changePts: null, ratingChange: round(item.ratingNow - item.rating30dAgo, 2) });
+      findings.push({
+        asin: item.asin,
+        sku: item.sku,
+        kind: 'rating_drop',
+        topic: null,
+        share: null,
+        changePts: null,
+        ratingChange: round(item.ratingNow - item.rating30dAgo, 2),
+      });
   }
   return findings.sort((left, right) => left.sku.localeCompare(right.sku) || left.kind.localeCompare(right.kind));
 }
@@ -94,7 +103,10 @@ export async function runReviewInsights(context: BotContext & JobRunInfo, config
     system: SYSTEM,
     prompt: 'Summarise this week’s review topic shifts per brand.',
     data: [
-      { label: 'topic shifts (Amazon Customer Feedback)', text: findings.length === 0 ? 'no topic shifts over the thresholds' : findings.map(findingLine).join('\n') },
+      {
+        label: 'topic shifts (Amazon Customer Feedback)',
+        text: findings.length === 0 ? 'no topic shifts over the thresholds' : findings.map(findingLine).join('\n'),
+      },
       ...reviews.map((review) => ({ label: `store review ${review.id} (${review.sku}, ${review.rating}★)`, text: `${review.title}\n${review.body}` })),
     ],
     maxTokens: 600,
@@ -112,13 +124,18 @@ export async function runReviewInsights(context: BotContext & JobRunInfo, config
       text: [
         ...findings.map((finding) => `• ${findingLine(finding)}`),
         ...(findings.length === 0
-          ? [`No complaint topic rose ${config.REVIEW_TOPIC_RISE_POINTS} points or entered the top ${config.REVIEW_TOP_NEGATIVE_TOPICS}, and no rating fell ${config.REVIEW_RATING_DROP} stars, across ${listings.length} ASINs.`]
+          ? [
+              `No complaint topic rose ${config.REVIEW_TOPIC_RISE_POINTS} points or entered the top ${config.REVIEW_TOP_NEGATIVE_TOPICS}, and no rating fell ${config.REVIEW_RATING_DROP} stars, across ${listings.length} ASINs.`,
+            ]
           : []),
         '',
         labelOffline(summary.value, summary.offline),
       ].join('\n'),
     });
-    outcome = jobOutcome(findings.length === 0 ? NOTHING_TO_REPORT : `${plural(findings.length, 'review shift')}, posted`, { fingerprint, detail: { findings: findings.length, posted: true } });
+    outcome = jobOutcome(findings.length === 0 ? NOTHING_TO_REPORT : `${plural(findings.length, 'review shift')}, posted`, {
+      fingerprint,
+      detail: { findings: findings.length, posted: true },
+    });
   }
   return { outcome, findings, reviews: reviews.length };
 }
@@ -127,7 +144,8 @@ export async function runReviewInsights(context: BotContext & JobRunInfo, config
 export const reviewInsights = defineJob({
   id: 'review-insights',
   schedule: '0 6 * * 1',
-  description: 'Monday: review topics per ASIN (Customer Feedback) and store reviews; rising or new complaint topics, falling ratings → review_topic_alert, weekly summary',
+  description:
+    'Monday: review topics per ASIN (Customer Feedback) and store reviews; rising or new complaint topics, falling ratings → review_topic_alert, weekly summary',
   timeoutMs: 900_000,
   // Weekly: a missed Monday catches up once.
   missed: 'once',

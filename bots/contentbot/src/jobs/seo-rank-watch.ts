@@ -82,7 +82,14 @@ export function findSearchMovement(current: readonly SearchAnalyticsRow[], previ
         position: round(row.position),
       }))
       .sort((left, right) => left.clicks_7d - left.clicks_prev_7d - (right.clicks_7d - right.clicks_prev_7d));
-    regressions.push({ url, clicks: latest.clicks, previousClicks: baseline.clicks, position: round(position(latest)), previousPosition: round(position(baseline)), queries });
+    regressions.push({
+      url,
+      clicks: latest.clicks,
+      previousClicks: baseline.clicks,
+      position: round(position(latest)),
+      previousPosition: round(position(baseline)),
+      queries,
+    });
   }
   const striking: StrikingQuery[] = current
     .filter(
@@ -106,7 +113,12 @@ export async function runSeoRankWatch(context: BotContext & JobRunInfo, config: 
   const { search } = context.connectors;
   const last = await search.lastCompleteDay();
   if (last === null) {
-    const outcome = await reportFindings(context, { findings: [], noun: 'search change', message: () => '', nothingLine: 'Search Console has no data for the site yet.' });
+    const outcome = await reportFindings(context, {
+      findings: [],
+      noun: 'search change',
+      message: () => '',
+      nothingLine: 'Search Console has no data for the site yet.',
+    });
     return { outcome, regressions: [] as PageRegression[], striking: [] as StrikingQuery[], window: null };
   }
   const window = { startDate: addDays(last, -6), endDate: last };
@@ -135,13 +147,16 @@ export async function runSeoRankWatch(context: BotContext & JobRunInfo, config: 
     message: () => ({
       kind: 'report',
       severity: regressions.length > 0 ? 'warning' : 'info',
-      title: `Organic search ${window.startDate} – ${window.endDate}: ${plural(regressions.length, 'page')} losing clicks, ${plural(striking.length, 'striking-distance query', )}`,
+      title: `Organic search ${window.startDate} – ${window.endDate}: ${plural(regressions.length, 'page')} losing clicks, ${plural(striking.length, 'striking-distance query')}`,
       text: [
         ...regressions.map(
           (regression) =>
             `• **${regression.url}** clicks ${regression.previousClicks} → ${regression.clicks} (${Math.round((regression.clicks / regression.previousClicks - 1) * 100)}%), position ${regression.previousPosition} → ${regression.position}; worst query "${regression.queries[0]?.query ?? '?'}"`,
         ),
-        ...striking.map((item) => `• striking distance: "${item.query}" on ${item.url} at position ${item.position}, ${item.impressions} impressions, CTR ${(item.ctr * 100).toFixed(1)}% → queued for product-copy-gaps`),
+        ...striking.map(
+          (item) =>
+            `• striking distance: "${item.query}" on ${item.url} at position ${item.position}, ${item.impressions} impressions, CTR ${(item.ctr * 100).toFixed(1)}% → queued for product-copy-gaps`,
+        ),
       ].join('\n'),
     }),
     nothingLine: `No page lost ≥ ${Math.round(config.SEO_REGRESSION_CLICK_DROP * 100)}% of its clicks in ${window.startDate} – ${window.endDate}, and no query sits at positions ${config.SEO_STRIKING_MIN_POSITION}–${config.SEO_STRIKING_MAX_POSITION} with a low CTR.`,
@@ -153,7 +168,8 @@ export async function runSeoRankWatch(context: BotContext & JobRunInfo, config: 
 export const seoRankWatch = defineJob({
   id: 'seo-rank-watch',
   schedule: '0 6 * * *',
-  description: 'Search Console week over week: pages losing ≥ 30% of clicks and ≥ 2 positions → seo_regression; striking-distance queries for product-copy-gaps',
+  description:
+    'Search Console week over week: pages losing ≥ 30% of clicks and ≥ 2 positions → seo_regression; striking-distance queries for product-copy-gaps',
   timeoutMs: 300_000,
   // A daily report: a missed morning catches up once.
   missed: 'once',

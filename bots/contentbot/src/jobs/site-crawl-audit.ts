@@ -39,7 +39,14 @@ export interface SiteDefect {
 }
 
 // Defects a SEO-field update fixes (the rest need a developer or a redirect).
-const FIXABLE: ReadonlySet<SiteDefectKind> = new Set(['title_missing', 'title_duplicate', 'title_too_long', 'description_missing', 'description_too_long', 'image_alt_missing']);
+const FIXABLE: ReadonlySet<SiteDefectKind> = new Set([
+  'title_missing',
+  'title_duplicate',
+  'title_too_long',
+  'description_missing',
+  'description_too_long',
+  'image_alt_missing',
+]);
 
 const isProductPage = (page: CrawledPage) => page.productSku !== null || page.url.startsWith('/products/');
 
@@ -57,7 +64,8 @@ function productSchemaGaps(page: CrawledPage): string[] {
 export function findSiteDefects(pages: readonly CrawledPage[], inspections: readonly IndexStatus[], config: SiteCrawlAuditConfig): SiteDefect[] {
   const defects: SiteDefect[] = [];
   const titles = new Map<string, string[]>();
-  for (const page of pages) if (page.status === 200 && page.title !== null) titles.set(page.title.toLowerCase(), [...(titles.get(page.title.toLowerCase()) ?? []), page.url]);
+  for (const page of pages)
+    if (page.status === 200 && page.title !== null) titles.set(page.title.toLowerCase(), [...(titles.get(page.title.toLowerCase()) ?? []), page.url]);
   for (const page of pages) {
     const add = (kind: SiteDefectKind, detail: string) => defects.push({ url: page.url, kind, detail });
     if (page.status !== 200) continue;
@@ -69,7 +77,8 @@ export function findSiteDefects(pages: readonly CrawledPage[], inspections: read
     else {
       const same = titles.get(page.title.toLowerCase()) ?? [];
       if (same.length > 1) add('title_duplicate', `title "${page.title}" also on ${same.filter((url) => url !== page.url).join(', ')}`);
-      if (page.title.length > config.SITE_TITLE_MAX_CHARS) add('title_too_long', `title is ${page.title.length} characters (max ${config.SITE_TITLE_MAX_CHARS})`);
+      if (page.title.length > config.SITE_TITLE_MAX_CHARS)
+        add('title_too_long', `title is ${page.title.length} characters (max ${config.SITE_TITLE_MAX_CHARS})`);
     }
     if (page.metaDescription === null) add('description_missing', 'no meta description');
     else if (page.metaDescription.length > config.SITE_DESCRIPTION_MAX_CHARS)
@@ -116,11 +125,18 @@ const SYSTEM = [
 ].join(' ');
 
 /** The offline rewrite: fields built from the page's own heading. */
-export function templateRewrite(page: CrawledPage, kinds: ReadonlySet<SiteDefectKind>, config: SiteCrawlAuditConfig): z.infer<typeof rewriteSchema>['pages'][number] {
+export function templateRewrite(
+  page: CrawledPage,
+  kinds: ReadonlySet<SiteDefectKind>,
+  config: SiteCrawlAuditConfig,
+): z.infer<typeof rewriteSchema>['pages'][number] {
   const subject = page.h1 ?? page.url.split('/').pop() ?? 'Harbor & Pine';
   const suffix = page.productSku === null ? '' : ` (${page.productSku})`;
   const title = `${subject}${suffix}`.slice(0, config.SITE_TITLE_MAX_CHARS - 16) + ' | Harbor & Pine';
-  const description = `${subject} from Harbor & Pine Goods Co.: small-batch goods made in Portland, Oregon, shipped plastic-free.`.slice(0, config.SITE_DESCRIPTION_MAX_CHARS);
+  const description = `${subject} from Harbor & Pine Goods Co.: small-batch goods made in Portland, Oregon, shipped plastic-free.`.slice(
+    0,
+    config.SITE_DESCRIPTION_MAX_CHARS,
+  );
   const alts = Object.fromEntries(page.images.filter((image) => (image.alt ?? '').trim() === '').map((image) => [image.src, subject]));
   return {
     url: page.url,
@@ -168,7 +184,10 @@ export async function runSiteCrawlAudit(context: BotContext & JobRunInfo, config
             `h1: ${page.h1 ?? ''}`,
             `current title: ${page.title ?? ''}`,
             `current description: ${page.metaDescription ?? ''}`,
-            `images without alt: ${page.images.filter((image) => (image.alt ?? '').trim() === '').map((image) => image.src).join(', ')}`,
+            `images without alt: ${page.images
+              .filter((image) => (image.alt ?? '').trim() === '')
+              .map((image) => image.src)
+              .join(', ')}`,
           ].join('\n'),
         })),
         schema: rewriteSchema,
@@ -221,7 +240,8 @@ export async function runSiteCrawlAudit(context: BotContext & JobRunInfo, config
 export const siteCrawlAudit = defineJob({
   id: 'site-crawl-audit',
   schedule: '0 3 * * *',
-  description: 'Nightly crawl of our store: broken links, redirect chains, titles, descriptions, alt text, Product JSON-LD, index status → fix list, update_product_seo',
+  description:
+    'Nightly crawl of our store: broken links, redirect chains, titles, descriptions, alt text, Product JSON-LD, index status → fix list, update_product_seo',
   timeoutMs: 1_800_000,
   // A nightly audit: a missed night catches up once.
   missed: 'once',

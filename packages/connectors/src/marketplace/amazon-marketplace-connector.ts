@@ -61,7 +61,7 @@ async function loadSpApis(options: AmazonSpApiOptions): Promise<SpApis> {
   // Amazon's SDK loads every API module (~0.8 s): only on the first live call of a process.
   const sdk = (await import('@amazon-sp-api-release/amazon-sp-api-sdk-js')) as unknown as SdkModule;
   const clients: SdkApiClient[] = [];
-  const api = <Api,>(moduleName: string, className: string): Api => {
+  const api = <Api>(moduleName: string, className: string): Api => {
     const module = sdk[moduleName];
     const ApiClient = module?.['ApiClient'];
     const ApiClass = module?.[className];
@@ -103,17 +103,15 @@ function listingOf(item: Json, marketplaceId: string): AmazonListing {
     productType: String(summary['productType'] ?? 'PRODUCT'),
     title: String(summary['itemName'] ?? ''),
     statuses: Array.isArray(summary['status']) ? (summary['status'] as unknown[]).map(String) : [],
-    issues: issues.map(
-      (issue): ListingIssue => ({
-        code: String(issue['code']),
-        message: String(issue['message']),
-        severity: String(issue['severity']) as ListingIssue['severity'],
-        enforcements: Array.isArray((issue['enforcements'] as Json | undefined)?.['actions'])
-          ? ((issue['enforcements'] as Json)['actions'] as Json[]).map((action) => String(action['action']))
-          : [],
-        attributeNames: Array.isArray(issue['attributeNames']) ? (issue['attributeNames'] as unknown[]).map(String) : [],
-      }),
-    ),
+    issues: issues.map((issue): ListingIssue => ({
+      code: String(issue['code']),
+      message: String(issue['message']),
+      severity: String(issue['severity']) as ListingIssue['severity'],
+      enforcements: Array.isArray((issue['enforcements'] as Json | undefined)?.['actions'])
+        ? ((issue['enforcements'] as Json)['actions'] as Json[]).map((action) => String(action['action']))
+        : [],
+      attributeNames: Array.isArray(issue['attributeNames']) ? (issue['attributeNames'] as unknown[]).map(String) : [],
+    })),
     price: offer === undefined ? null : amount(offer['price']),
     // Sales per ASIN are the Sales API's (getOrderMetrics per ASIN, one call each); not read here,
     // so every listing counts as selling and a suppression is never dismissed for lack of sales.
@@ -181,10 +179,14 @@ function spApiError(operation: string, error: unknown): ConnectorError {
   const first = body?.errors?.[0];
   const detail = first === undefined ? (error instanceof Error ? error.message : String(error)) : `${first.code ?? ''} ${first.message ?? ''}`.trim();
   const hint = status === 401 || status === 403 ? ' (check the LWA credentials and the app’s SP-API roles)' : status === 429 ? ' (throttled: retry later)' : '';
-  const failure = new ConnectorError('amazon_request_failed', `Amazon SP-API ${operation} failed${status === undefined ? '' : ` (HTTP ${status})`}: ${detail}${hint}`, {
-    facts: { operation, status: status ?? null, code: first?.code ?? null },
-    cause: error,
-  });
+  const failure = new ConnectorError(
+    'amazon_request_failed',
+    `Amazon SP-API ${operation} failed${status === undefined ? '' : ` (HTTP ${status})`}: ${detail}${hint}`,
+    {
+      facts: { operation, status: status ?? null, code: first?.code ?? null },
+      cause: error,
+    },
+  );
   if (status === 429 || (status !== undefined && status >= 500)) Object.assign(failure, { retryAfterMs: 5000 });
   return failure;
 }
@@ -210,7 +212,7 @@ export function createAmazonMarketplaceConnector(options: AmazonSpApiOptions): M
   const token = createLwaTokenSource(options, limits);
   let apisPromise: Promise<SpApis> | undefined;
   const marketplaceIds = [options.marketplaceId];
-  const call = async <Result,>(operation: string, run: (apis: SpApis) => Promise<Result>): Promise<Result> => {
+  const call = async <Result>(operation: string, run: (apis: SpApis) => Promise<Result>): Promise<Result> => {
     try {
       const apis = await (apisPromise ??= loadSpApis(options));
       const accessToken = await token();

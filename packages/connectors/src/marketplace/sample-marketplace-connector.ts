@@ -23,26 +23,22 @@ export function createSampleMarketplaceConnector(db: Db, options: { now?: () => 
     sellerId: SAMPLE_SELLER_ID,
     async listListings() {
       const rows = await db.rpc('sample_amazon_listing_status');
-      return rows.map(
-        (row): AmazonListing => ({
-          sku: String(row['sku']),
-          asin: String(row['asin']),
-          productType: String(row['product_type']),
-          title: String(row['title']),
-          statuses: statusesOf(String(row['status'])),
-          issues: jsonArray<Record<string, unknown>>(row['issues']).map(
-            (issue): ListingIssue => ({
-              code: String(issue['code']),
-              message: String(issue['message']),
-              severity: String(issue['severity']) as ListingIssue['severity'],
-              enforcements: jsonArray<string>(issue['enforcements']),
-              attributeNames: jsonArray<string>(issue['attributes']),
-            }),
-          ),
-          price: numberOrNull(row['price']),
-          unitsSold30d: numberOrNull(row['units_30d']),
-        }),
-      );
+      return rows.map((row): AmazonListing => ({
+        sku: String(row['sku']),
+        asin: String(row['asin']),
+        productType: String(row['product_type']),
+        title: String(row['title']),
+        statuses: statusesOf(String(row['status'])),
+        issues: jsonArray<Record<string, unknown>>(row['issues']).map((issue): ListingIssue => ({
+          code: String(issue['code']),
+          message: String(issue['message']),
+          severity: String(issue['severity']) as ListingIssue['severity'],
+          enforcements: jsonArray<string>(issue['enforcements']),
+          attributeNames: jsonArray<string>(issue['attributes']),
+        })),
+        price: numberOrNull(row['price']),
+        unitsSold30d: numberOrNull(row['units_30d']),
+      }));
     },
     async getCatalogPages(asins) {
       const rows = await db.rpc('sample_amazon_catalog_pages', { p_asins: [...asins] });

@@ -24,7 +24,11 @@ export function createSampleSearchConnector(db: Db): SearchConnector {
     },
     async inspectUrls(urls) {
       const rows = await db.rpc('sample_url_inspection', { p_urls: [...urls] });
-      return rows.map((row) => ({ url: String(row['url']), indexed: row['indexed'] === true, googleCanonical: row['google_canonical'] === null ? null : String(row['google_canonical']) }));
+      return rows.map((row) => ({
+        url: String(row['url']),
+        indexed: row['indexed'] === true,
+        googleCanonical: row['google_canonical'] === null ? null : String(row['google_canonical']),
+      }));
     },
     async fieldVitals() {
       const rows = await db.rpc('sample_cwv_current');

@@ -180,5 +180,17 @@ export function createHttpSiteCrawler(options: HttpSiteCrawlerOptions): SiteConn
 }
 
 function emptyPage(url: string, status: number, updatedAt: string | null): CrawledPage {
-  return { url: new URL(url).pathname, status, title: null, metaDescription: null, h1: null, images: [], links: [], jsonLd: [], canonical: null, productSku: null, updatedAt };
+  return {
+    url: new URL(url).pathname,
+    status,
+    title: null,
+    metaDescription: null,
+    h1: null,
+    images: [],
+    links: [],
+    jsonLd: [],
+    canonical: null,
+    productSku: null,
+    updatedAt,
+  };
 }

@@ -117,7 +117,9 @@ export async function startFakeSpApi(options: FakeSpApiOptions): Promise<FakeSpA
       severity: issue.severity,
       attributeNames: issue.attributeNames,
       categories: ['MISSING_ATTRIBUTE'],
-      ...(issue.enforcements.length === 0 ? {} : { enforcements: { actions: issue.enforcements.map((action) => ({ action })), exemption: { status: 'NOT_EXEMPT' } } }),
+      ...(issue.enforcements.length === 0
+        ? {}
+        : { enforcements: { actions: issue.enforcements.map((action) => ({ action })), exemption: { status: 'NOT_EXEMPT' } } }),
     })),
     offers: listing.price === null ? [] : [{ marketplaceId, offerType: 'B2C', price: money(listing.price) }],
   });
@@ -126,10 +128,12 @@ export async function startFakeSpApi(options: FakeSpApiOptions): Promise<FakeSpA
     const path = url.pathname;
     if (method === 'POST' && path === '/auth/o2/token') {
       const form = new URLSearchParams(typeof body === 'string' ? body : '');
-      if (form.get('grant_type') !== 'refresh_token') return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant_type must be refresh_token' } };
+      if (form.get('grant_type') !== 'refresh_token')
+        return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant_type must be refresh_token' } };
       if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret)
         return { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed' } };
-      if (form.get('refresh_token') !== refreshToken) return { status: 400, body: { error: 'invalid_grant', error_description: 'The request has an invalid grant parameter : refresh_token' } };
+      if (form.get('refresh_token') !== refreshToken)
+        return { status: 400, body: { error: 'invalid_grant', error_description: 'The request has an invalid grant parameter : refresh_token' } };
       const token = `Atza|fake-${tokens.size + 1}`;
       tokens.add(token);
       return { status: 200, body: { access_token: token, refresh_token: refreshToken, token_type: 'bearer', expires_in: 3600 } };
@@ -140,12 +144,20 @@ export async function startFakeSpApi(options: FakeSpApiOptions): Promise<FakeSpA
 
     const search = /^\/listings\/2021-08-01\/items\/([^/]+)$/.exec(path);
     if (method === 'GET' && search !== null) {
-      if (decodeURIComponent(search[1] ?? '') !== seed.sellerId) return { status: 403, body: spError('Unauthorized', 'The seller id does not match the token') };
+      if (decodeURIComponent(search[1] ?? '') !== seed.sellerId)
+        return { status: 403, body: spError('Unauthorized', 'The seller id does not match the token') };
       const start = Number(url.searchParams.get('pageToken') ?? 0);
       const size = Math.min(Number(url.searchParams.get('pageSize') ?? pageSize), pageSize);
       const page = seed.listings.slice(start, start + size);
       const next = start + size < seed.listings.length ? String(start + size) : undefined;
-      return { status: 200, body: { numberOfResults: seed.listings.length, ...(next === undefined ? {} : { pagination: { nextToken: next } }), items: page.map((listing) => listingWire(listing, marketplaceId)) } };
+      return {
+        status: 200,
+        body: {
+          numberOfResults: seed.listings.length,
+          ...(next === undefined ? {} : { pagination: { nextToken: next } }),
+          items: page.map((listing) => listingWire(listing, marketplaceId)),
+        },
+      };
     }
     const item = /^\/listings\/2021-08-01\/items\/([^/]+)\/([^/]+)$/.exec(path);
     if (method === 'PATCH' && item !== null) {
@@ -189,7 +201,8 @@ export async function startFakeSpApi(options: FakeSpApiOptions): Promise<FakeSpA
           responses: batch.map((request) => {
             const asin = String(request['asin']);
             const offer = seed.offers.find((candidate) => candidate.asin === asin);
-            if (offer === undefined) return { status: { statusCode: 404, reasonPhrase: 'Not Found' }, body: spError('NOT_FOUND', `ASIN ${asin} not found`), request };
+            if (offer === undefined)
+              return { status: { statusCode: 404, reasonPhrase: 'Not Found' }, body: spError('NOT_FOUND', `ASIN ${asin} not found`), request };
             return {
               status: { statusCode: 200, reasonPhrase: 'OK' },
               body: {
@@ -217,7 +230,12 @@ export async function startFakeSpApi(options: FakeSpApiOptions): Promise<FakeSpA
                 lowestPricedOffers:
                   offer.lowestPrice === null
                     ? []
-                    : [{ lowestPricedOffersInput: { itemCondition: 'New', offerType: 'Consumer' }, offers: [{ listingPrice: money(offer.lowestPrice), sellerId: 'ANY', condition: 'New', fulfillmentType: 'AFN' }] }],
+                    : [
+                        {
+                          lowestPricedOffersInput: { itemCondition: 'New', offerType: 'Consumer' },
+                          offers: [{ listingPrice: money(offer.lowestPrice), sellerId: 'ANY', condition: 'New', fulfillmentType: 'AFN' }],
+                        },
+                      ],
               },
               request,
             };
@@ -235,7 +253,11 @@ export async function startFakeSpApi(options: FakeSpApiOptions): Promise<FakeSpA
         const render = (sentiment: 'positive' | 'negative') =>
           topics
             .filter((topic) => topic.sentiment === sentiment)
-            .map((topic) => ({ topic: topic.topic, asinMetrics: { numberOfMentions: topic.mentions, occurrencePercentage: topic.share, starRatingImpact: topic.starImpact }, reviewSnippets: [] }));
+            .map((topic) => ({
+              topic: topic.topic,
+              asinMetrics: { numberOfMentions: topic.mentions, occurrencePercentage: topic.share, starRatingImpact: topic.starImpact },
+              reviewSnippets: [],
+            }));
         return { status: 200, body: { ...frame, topics: { positiveTopics: render('positive'), negativeTopics: render('negative') } } };
       }
       const trend = (sentiment: 'positive' | 'negative') =>
@@ -244,7 +266,14 @@ export async function startFakeSpApi(options: FakeSpApiOptions): Promise<FakeSpA
           .map((topic) => ({
             topic: topic.topic,
             trendMetrics: [
-              ...(topic.priorShare === null ? [] : [{ dateRange: { startDate: '2026-09-01T00:00:00Z', endDate: '2026-09-30T23:59:59Z' }, asinMetrics: { occurrencePercentage: topic.priorShare } }]),
+              ...(topic.priorShare === null
+                ? []
+                : [
+                    {
+                      dateRange: { startDate: '2026-09-01T00:00:00Z', endDate: '2026-09-30T23:59:59Z' },
+                      asinMetrics: { occurrencePercentage: topic.priorShare },
+                    },
+                  ]),
               { dateRange, asinMetrics: { occurrencePercentage: topic.share } },
             ],
           }));
