@@ -89,10 +89,14 @@ export function findCopyGaps(
 // the real fact from the formula or the packaging, so it goes to a person, never to the model.
 const DRAFTABLE: ReadonlySet<CopyGapKind> = new Set(['thin_description', 'few_bullets']);
 
-/** Which SKUs get drafts today: triggered ones first, then by SKU, at most the daily number. */
+/**
+ * Which SKUs get drafts today: triggered ones first (a striking-distance query, a review topic or
+ * the operator asked for new copy, gaps or not), then those with draftable gaps, by SKU, at most
+ * the daily number.
+ */
 export function chooseDraftSkus(gaps: readonly CopyGap[], triggers: readonly CopyTrigger[], limit: number): string[] {
-  const draftable = [...new Set(gaps.filter((gap) => DRAFTABLE.has(gap.kind)).map((gap) => gap.sku))];
   const triggered = new Set(triggers.map((trigger) => trigger.sku));
+  const draftable = [...new Set([...triggered, ...gaps.filter((gap) => DRAFTABLE.has(gap.kind)).map((gap) => gap.sku)])];
   return draftable.sort((left, right) => Number(triggered.has(right)) - Number(triggered.has(left)) || left.localeCompare(right)).slice(0, limit);
 }
 
