@@ -1,5 +1,5 @@
 import { probeAnthropic, type LlmConfig, type ServiceProbe } from '@jbot/core';
-import { probeHubSpot, probeMetaAds, probeShopify, type ConnectorsConfig } from '@jbot/connectors';
+import { probeAmazonSpApi, probeHubSpot, probeMetaAds, probeShopify, type ConnectorsConfig } from '@jbot/connectors';
 import { probeDiscord, probeTelegram, type TelegramConfig } from '@jbot/channels';
 import { fail, pass, skip, type CheckResult } from './doctor-check.js';
 
@@ -98,6 +98,17 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
         new URL(config.meta.apiBase ?? 'https://graph.facebook.com').origin,
         'use a system user token with ads_read/ads_management for META_AD_ACCOUNT_ID (Business Settings → System users)',
         'META_API_BASE',
+      ),
+    );
+  }
+  if (config.amazon !== undefined) {
+    results.push(
+      checked(
+        'AMAZON_SP_API_REFRESH_TOKEN',
+        await probeAmazonSpApi({ ...config.amazon, timeoutMs: config.timeoutMs }),
+        new URL(config.amazon.apiBase).origin,
+        "use the app's LWA client id and secret and the seller's refresh token (Seller Central → Apps and Services → Develop Apps), with the Product Listing, Pricing and Selling Partner Insights roles",
+        'AMAZON_SP_API_BASE / AMAZON_LWA_TOKEN_URL',
       ),
     );
   }
