@@ -64,27 +64,33 @@ create table sample_amazon_offers (
 
 -- The featured-offer checks amazon-offer-watch made (brain-owned, live or sample): "lost" needs
 -- two consecutive checks, so each run records what it saw.
+-- No unique key on (asin, checked_at): history is moved in time as a whole (bench day ages the
+-- brain a day), which a unique key would trip over row by row; the recording function replaces a
+-- repeated check itself.
 create table amazon_featured_offer_checks (
+  id bigint generated always as identity primary key,
   asin text not null,
   checked_at timestamptz not null,
   featured_seller_id text,
   featured_price numeric(10, 2),
-  ours boolean not null,
-  primary key (asin, checked_at)
+  ours boolean not null
 );
+create index amazon_featured_offer_checks_asin on amazon_featured_offer_checks (asin, checked_at);
 
 -- Site vitals checks (core-web-vitals): one row per URL and day, live or sample, so a
 -- regression is measured against the page's own recent history.
+-- No unique key on (day, url), for the same reason as amazon_featured_offer_checks.
 create table site_vitals_checks (
+  id bigint generated always as identity primary key,
   day date not null,
   url text not null,
   template text not null,
   lcp_ms integer,
   inp_ms integer,
   cls numeric(5, 3),
-  checked_at timestamptz not null default now(),
-  primary key (day, url)
+  checked_at timestamptz not null default now()
 );
+create index site_vitals_checks_url on site_vitals_checks (url, day);
 
 -- Listing patches an approval applied (patchListingsItem), once per idempotency key.
 create table sample_amazon_listing_patches (

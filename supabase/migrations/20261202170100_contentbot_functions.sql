@@ -118,11 +118,14 @@ create function record_featured_offer_checks(p_checks jsonb, p_checked_at timest
 returns table (asin text, consecutive_not_ours integer, checks integer)
 language plpgsql as $$
 begin
+  -- Two recorders at once (a manual run beside a tick) take turns, so a replaced check is never doubled.
+  perform pg_advisory_xact_lock(hashtext('record_featured_offer_checks'));
+  -- A check repeated at the same time (a retried run) replaces the first.
+  delete from amazon_featured_offer_checks k
+   where k.checked_at = p_checked_at and k.asin in (select c.asin from jsonb_to_recordset(p_checks) as c(asin text));
   insert into amazon_featured_offer_checks (asin, checked_at, featured_seller_id, featured_price, ours)
   select c.asin, p_checked_at, c.featured_seller_id, c.featured_price, c.ours
-    from jsonb_to_recordset(p_checks) as c(asin text, featured_seller_id text, featured_price numeric, ours boolean)
-  on conflict on constraint amazon_featured_offer_checks_pkey do update
-    set featured_seller_id = excluded.featured_seller_id, featured_price = excluded.featured_price, ours = excluded.ours;
+    from jsonb_to_recordset(p_checks) as c(asin text, featured_seller_id text, featured_price numeric, ours boolean);
   -- Keep two weeks: enough for any streak the job asks about.
   delete from amazon_featured_offer_checks k where k.checked_at < p_checked_at - interval '14 days';
   return query
@@ -167,11 +170,12 @@ create function record_site_vitals_checks(p_day date, p_checks jsonb, p_lcp_good
 returns table (url text, median_lcp_7d numeric, previous_checks integer, was_good boolean)
 language plpgsql as $$
 begin
+  perform pg_advisory_xact_lock(hashtext('record_site_vitals_checks'));
+  -- A day checked again (a rerun, a catch-up) replaces that day's check.
+  delete from site_vitals_checks v where v.day = p_day and v.url in (select c.url from jsonb_to_recordset(p_checks) as c(url text));
   insert into site_vitals_checks (day, url, template, lcp_ms, inp_ms, cls)
   select p_day, c.url, c.template, c.lcp_ms, c.inp_ms, c.cls
-    from jsonb_to_recordset(p_checks) as c(url text, template text, lcp_ms integer, inp_ms integer, cls numeric)
-  on conflict on constraint site_vitals_checks_pkey do update
-    set lcp_ms = excluded.lcp_ms, inp_ms = excluded.inp_ms, cls = excluded.cls, checked_at = now();
+    from jsonb_to_recordset(p_checks) as c(url text, template text, lcp_ms integer, inp_ms integer, cls numeric);
   delete from site_vitals_checks v where v.day < p_day - 90;
   return query
     select c.url,

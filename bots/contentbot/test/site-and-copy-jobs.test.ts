@@ -103,6 +103,16 @@ describe('contentbot search, site, speed, copy and review jobs on the sample com
     expect(await signals('site_speed_regression')).toHaveLength(1);
   });
 
+  it('the checks history can be moved in time as a whole (bench day ages the brain a day), and recording goes on', async () => {
+    // A unique (day, url) key failed this row by row: duplicate key on the first row moved.
+    await sql`update site_vitals_checks set day = day - 1`;
+    await sql`update amazon_featured_offer_checks set checked_at = checked_at - interval '1 day'`;
+    const after = await runContentJob(db, coreWebVitals, { runId: 'cwv-3' });
+    expect(after.detail?.['findings']).toEqual(['/products/dw-101 lcp fail']);
+    const [row] = await sql<Array<{ checks: number }>>`select count(*)::int as checks from site_vitals_checks where url = '/products/dw-101' and day = current_date`;
+    expect(row?.checks).toBe(1);
+  });
+
   it('review-insights: "wax tunnelling" rising on DW-101 (review_topic_alert), with the store reviews fenced for the summary', async () => {
     const first = await runContentJob(db, reviewInsights, { runId: 'reviews-1' });
     expect(first.detail?.['shifts']).toEqual([{ sku: 'DW-101', kind: 'topic_rising', topic: 'wax tunnelling' }]);

@@ -13,6 +13,7 @@ import type { FreightConnector } from './freight/freight-connector.js';
 import { createAmazonMarketplaceConnector } from './marketplace/amazon-marketplace-connector.js';
 import type { MarketplaceConnector } from './marketplace/marketplace-connector.js';
 import { createSampleMarketplaceConnector } from './marketplace/sample-marketplace-connector.js';
+import { createGoogleSearchConnector } from './search/google-search-connector.js';
 import { createSampleSearchConnector } from './search/sample-search-connector.js';
 import type { SearchConnector } from './search/search-connector.js';
 import { createHttpSiteCrawler } from './site/http-site-crawler.js';
@@ -30,7 +31,7 @@ export interface Connectors {
   ads: AdsConnector;
   /** Amazon SP-API: listings, detail pages, featured offers, review topics. */
   marketplace: MarketplaceConnector;
-  /** Search Console and PageSpeed Insights (sample only so far). */
+  /** Search Console and PageSpeed Insights. */
   search: SearchConnector;
   /** A polite crawl of our own store. */
   site: SiteConnector;
@@ -77,7 +78,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
     marketplace: config.amazon === undefined ? createSampleMarketplaceConnector(db) : createAmazonMarketplaceConnector({ ...config.amazon, ...limits, db }),
-    search: createSampleSearchConnector(db),
+    search: config.google === undefined ? createSampleSearchConnector(db) : createGoogleSearchConnector({ ...config.google, ...limits }),
     site:
       config.store === undefined
         ? createSampleSiteConnector(db)

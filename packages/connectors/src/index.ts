@@ -64,6 +64,7 @@ export { createSampleMarketplaceConnector, SAMPLE_SELLER_ID } from './marketplac
 export { createAmazonMarketplaceConnector, probeAmazonSpApi, type AmazonSpApiOptions } from './marketplace/amazon-marketplace-connector.js';
 export { createLwaTokenSource, type LwaCredentials } from './marketplace/lwa-token.js';
 export { createSampleSearchConnector } from './search/sample-search-connector.js';
+export { createGoogleSearchConnector, type GoogleSearchOptions } from './search/google-search-connector.js';
 export { createSampleSiteConnector } from './site/sample-site-connector.js';
 export { createHttpSiteCrawler, CRAWLER_USER_AGENT, type HttpSiteCrawlerOptions } from './site/http-site-crawler.js';
 export { createSampleStorefrontConnector } from './storefront/sample-storefront-connector.js';
