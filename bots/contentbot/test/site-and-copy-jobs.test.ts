@@ -109,7 +109,9 @@ describe('contentbot search, site, speed, copy and review jobs on the sample com
     await sql`update amazon_featured_offer_checks set checked_at = checked_at - interval '1 day'`;
     const after = await runContentJob(db, coreWebVitals, { runId: 'cwv-3' });
     expect(after.detail?.['findings']).toEqual(['/products/dw-101 lcp fail']);
-    const [row] = await sql<Array<{ checks: number }>>`select count(*)::int as checks from site_vitals_checks where url = '/products/dw-101' and day = current_date`;
+    const [row] = await sql<
+      Array<{ checks: number }>
+    >`select count(*)::int as checks from site_vitals_checks where url = '/products/dw-101' and day = current_date`;
     expect(row?.checks).toBe(1);
   });
 

@@ -95,7 +95,10 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
         problems.push({ variable: name, message: `is required with ${googleSet.join(', ')}: set all four Search Console variables, or none for the sample` });
     }
     if (googleSet.length === google.length && config.STORE_URL === undefined && !/^https?:\/\//.test(config.GOOGLE_SEARCH_CONSOLE_SITE ?? ''))
-      problems.push({ variable: 'STORE_URL', message: 'is required with a domain Search Console property (sc-domain:…): set it to the store origin, e.g. https://harborandpine.com' });
+      problems.push({
+        variable: 'STORE_URL',
+        message: 'is required with a domain Search Console property (sc-domain:…): set it to the store origin, e.g. https://harborandpine.com',
+      });
     return problems;
   });
   return {

@@ -69,3 +69,6 @@ export {
   type FakeSpOffer,
   type FakeSpReviewTopics,
 } from './fake-sp-api/fake-sp-api-server.js';
+
+// Fake Google Search Console + PageSpeed Insights with OAuth (connectors)
+export { startFakeGoogleSearch, type FakeGoogleSearch, type FakeGoogleSearchSeed, type FakeGscRow } from './fake-google/fake-google-search-server.js';

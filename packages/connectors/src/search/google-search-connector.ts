@@ -46,8 +46,13 @@ function googleError(operation: string, error: unknown): ConnectorError {
   if (error instanceof ConnectorError) return error;
   const status = (error as { status?: number; response?: { status?: number } }).response?.status ?? (error as { status?: number }).status;
   const message = error instanceof Error ? error.message : String(error);
-  const hint =
-    status === 401 || status === 403 ? ' (check GOOGLE_OAUTH_* and that the account can read GOOGLE_SEARCH_CONSOLE_SITE)' : status === 429 ? ' (quota: retry later)' : '';
+  // A refused token exchange comes back as a 400 invalid_grant / invalid_client from the OAuth endpoint.
+  const auth = status === 401 || status === 403 || /invalid_grant|invalid_client|unauthorized_client/i.test(message);
+  const hint = auth
+    ? ' (check GOOGLE_OAUTH_CLIENT_ID, GOOGLE_OAUTH_CLIENT_SECRET, GOOGLE_OAUTH_REFRESH_TOKEN and that the account can read GOOGLE_SEARCH_CONSOLE_SITE)'
+    : status === 429
+      ? ' (quota: retry later)'
+      : '';
   return new ConnectorError('google_request_failed', `Google ${operation} failed${status === undefined ? '' : ` (HTTP ${status})`}: ${message}${hint}`, {
     facts: { operation, status: status ?? null },
     cause: error,
