@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { buildBotServices, createPostgresDb, getApproval, type Db } from '@jbot/core';
+import { buildBotServices, createPostgresDb, getApproval, loadLlmConfig, type Db } from '@jbot/core';
 import { createConnectors, loadSampleCompany, readSampleCompanyData, type SampleCompanyData } from '@jbot/connectors';
-import { freshDatabase, type TestDatabase } from '@jbot/testkit';
+import { freshDatabase, startFakeAnthropic, type FakeAnthropic, type TestDatabase } from '@jbot/testkit';
 import { contentbot } from '../src/bot.js';
 import { amazonListingDrift, amazonListingHealth, amazonOfferWatch, patchListing } from '../src/index.js';
 import { runContentJob } from './job-harness.js';
@@ -186,5 +186,36 @@ describe('contentbot Amazon jobs on the sample company', () => {
       await healthyDb.close();
       await healthy.drop();
     }
+  });
+});
+
+describe('contentbot drafts when the model answers with unusable JSON', () => {
+  let database: TestDatabase;
+  let db: Db;
+  let anthropic: FakeAnthropic;
+  beforeAll(async () => {
+    database = await freshDatabase();
+    db = createPostgresDb({ url: database.url, poolMax: 4 });
+    await loadSampleCompany(db);
+    // The fake's default answer to a nested schema is prose: not the JSON asked for.
+    anthropic = await startFakeAnthropic();
+  });
+  afterAll(async () => {
+    await anthropic?.close();
+    await db?.close();
+    await database?.drop();
+  });
+
+  it('falls back to the labelled template draft, asks the approval, and calls the model no more on the next run', async () => {
+    const llm = loadLlmConfig({ ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.url });
+    const first = await runContentJob(db, amazonListingHealth, { runId: 'model-1', llm });
+    expect(first.outcome).toBe('4 listing problems, posted; 3 patch_listings open');
+    const titles = await Promise.all(((first.detail?.['approvalIds'] as string[]) ?? []).map(async (id) => (await getApproval(db, id))?.title));
+    expect(titles).toContain("[template draft — the model's answer was unusable] Patch Amazon listing SM-105 (safety_warning)");
+    const calls = anthropic.requests.length;
+    expect(calls).toBeGreaterThan(0);
+    const again = await runContentJob(db, amazonListingHealth, { runId: 'model-2', llm, last: first });
+    expect(again.outcome).toContain('model not called');
+    expect(anthropic.requests.length).toBe(calls);
   });
 });

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { buildBotServices, type Db, type JobDefinition, type LastRun } from '@jbot/core';
+import { buildBotServices, type Db, type JobDefinition, type LastRun, type LlmConfig } from '@jbot/core';
 import { createConnectors, type Connectors } from '@jbot/connectors';
 import { contentbot } from '../src/bot.js';
 
@@ -19,17 +19,28 @@ export interface JobRunOutcome {
 export async function runContentJob(
   db: Db,
   job: JobDefinition,
-  options: { runId: string; manual?: boolean; last?: JobRunOutcome | null; env?: Record<string, string>; connectors?: Connectors; scheduledFor?: Date },
+  options: {
+    runId: string;
+    manual?: boolean;
+    last?: JobRunOutcome | null;
+    env?: Record<string, string>;
+    connectors?: Connectors;
+    scheduledFor?: Date;
+    /** The model (default: none, the offline drafter). */
+    llm?: LlmConfig;
+  },
 ): Promise<JobRunOutcome> {
   const connectors = options.connectors ?? createConnectors({ db, env: {} });
-  const context = buildBotServices(contentbot, { db, log: silent, host: 'test-host', extensions: { connectors } }).context(
-    new AbortController().signal,
-    silent,
-    {
-      job: job.id,
-      runId: options.runId,
-    },
-  );
+  const context = buildBotServices(contentbot, {
+    db,
+    log: silent,
+    host: 'test-host',
+    extensions: { connectors },
+    ...(options.llm === undefined ? {} : { llm: options.llm }),
+  }).context(new AbortController().signal, silent, {
+    job: job.id,
+    runId: options.runId,
+  });
   const last = options.last ?? null;
   const settings = job.settings?.load(options.env ?? {}) ?? {};
   return (await job.run({

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { defineJob, envInteger, envSettings, fingerprintOf, jobOutcome, labelOffline, reportFindings } from '@jbot/core';
+import { defineJob, envInteger, envSettings, fingerprintOf, jobOutcome, reportFindings } from '@jbot/core';
 import type { BotContext, JobRunInfo, SettingsOf } from '@jbot/core';
 import type { AmazonListing } from '@jbot/connectors';
 import { patchListing, type PatchListingDraft } from '../actions/patch-listing.js';
 import { plural } from '../company-day.js';
 import { readMasterCopy, type MasterCopy } from '../master-copy.js';
+import { draftWithModel, labelDraft } from '../model-draft.js';
 import { amazonListingSuppressed } from '../signals.js';
 
 /** The job's settings: Amazon's title rules (catalogue defaults) and the units that make a listing "selling". */
@@ -197,7 +198,7 @@ export async function runAmazonListingHealth(context: BotContext & JobRunInfo, c
     title: master.get(item.sku)?.title ?? null,
   }));
   let modelCalled = false;
-  const drafted = new Map<string, { value: string; offline: boolean }>();
+  const drafted = new Map<string, { value: string; offline: boolean; fallback: boolean }>();
   if (modelInput.length > 0) {
     // ⟳: only SKUs with no approval under their failing set's key get here, so an unchanged set makes no call.
     modelCalled = true;
@@ -207,7 +208,7 @@ export async function runAmazonListingHealth(context: BotContext & JobRunInfo, c
           `sku ${item.sku}: attribute ${item.attribute}; problem: ${item.detail}; master title: ${item.title ?? 'none'}; brand: ${master.get(item.sku)?.brand ?? '?'}`,
       )
       .join('\n');
-    const answer = await context.llm.structured({
+    const answer = await draftWithModel(context, {
       tier: 'fast',
       system: SYSTEM,
       prompt: 'Propose the value for each failing attribute below.',
@@ -223,7 +224,7 @@ export async function runAmazonListingHealth(context: BotContext & JobRunInfo, c
         })),
       }),
     });
-    for (const fix of answer.value.fixes) drafted.set(`${fix.sku}:${fix.attribute}`, { value: fix.value, offline: answer.offline });
+    for (const fix of answer.value.fixes) drafted.set(`${fix.sku}:${fix.attribute}`, { value: fix.value, offline: answer.offline, fallback: answer.fallback });
   }
 
   for (const [sku, found] of pending) {
@@ -234,7 +235,7 @@ export async function runAmazonListingHealth(context: BotContext & JobRunInfo, c
     const patches: PatchListingDraft['patches'] = attributes.map((attribute) => {
       const fromMaster = masterValue(attribute, copy, 'ATVPDKIKX0DER');
       if (fromMaster !== null) return { op: 'replace' as const, path: `/attributes/${attribute}`, value: fromMaster };
-      const text = drafted.get(`${sku}:${attribute}`) ?? { value: templateFix(sku, attribute, copy, config), offline: true };
+      const text = drafted.get(`${sku}:${attribute}`) ?? { value: templateFix(sku, attribute, copy, config), offline: true, fallback: false };
       return {
         op: 'replace' as const,
         path: `/attributes/${attribute}`,
@@ -242,9 +243,10 @@ export async function runAmazonListingHealth(context: BotContext & JobRunInfo, c
       };
     });
     const offline = attributes.some((attribute) => drafted.get(`${sku}:${attribute}`)?.offline === true);
+    const fallback = attributes.some((attribute) => drafted.get(`${sku}:${attribute}`)?.fallback === true);
     const { approval } = await context.approvals.request({
       action: patchListing,
-      title: labelOffline(`Patch Amazon listing ${sku} (${attributes.join(', ')})`, offline).replace('\n', ' '),
+      title: labelDraft(`Patch Amazon listing ${sku} (${attributes.join(', ')})`, { offline, fallback }),
       draft: { sku, asin: listing.asin, product_type: listing.productType, reasons: found.map((problem) => `${problem.code}: ${problem.detail}`), patches },
       requestKey: requestKeyOf(sku, found),
     });

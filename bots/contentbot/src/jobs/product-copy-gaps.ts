@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { defineJob, envInteger, envSettings, fingerprintOf, jobOutcome, labelOffline, readLastRun, reportFindings } from '@jbot/core';
+import { defineJob, envInteger, envSettings, fingerprintOf, jobOutcome, readLastRun, reportFindings } from '@jbot/core';
 import type { BotContext, JobRunInfo, SettingsOf } from '@jbot/core';
 import type { AmazonListing, ProductContent } from '@jbot/connectors';
 import { publishProductCopy, type PublishProductCopyDraft } from '../actions/publish-product-copy.js';
 import { plural } from '../company-day.js';
 import { readMasterCopy, type MasterCopy } from '../master-copy.js';
+import { draftWithModel, labelDraft } from '../model-draft.js';
 
 /** The job's settings (catalogue defaults). */
 export const productCopyGapsSettings = envSettings({
@@ -179,7 +180,7 @@ export async function runProductCopyGaps(context: BotContext & JobRunInfo, confi
       continue;
     }
     modelCalls += 1;
-    const answer = await context.llm.structured({
+    const answer = await draftWithModel(context, {
       tier: 'smart',
       system: SYSTEM,
       prompt: `Write new copy for ${product.title}. Gaps to close: ${skuGaps.map((gap) => gap.detail).join('; ')}.`,
@@ -209,10 +210,7 @@ export async function runProductCopyGaps(context: BotContext & JobRunInfo, confi
     };
     const { approval } = await context.approvals.request({
       action: publishProductCopy,
-      title: labelOffline(`Publish new copy for ${sku} ${product.title}${listing === undefined ? '' : ' (Shopify + Amazon)'}`, answer.offline).replace(
-        '\n',
-        ' ',
-      ),
+      title: labelDraft(`Publish new copy for ${sku} ${product.title}${listing === undefined ? '' : ' (Shopify + Amazon)'}`, answer),
       draft,
       requestKey,
     });

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { defineJob, envInteger, envSettings, fingerprintOf, jobOutcome, labelOffline, reportFindings } from '@jbot/core';
+import { defineJob, envInteger, envSettings, fingerprintOf, jobOutcome, reportFindings } from '@jbot/core';
 import type { BotContext, JobRunInfo, SettingsOf } from '@jbot/core';
 import type { CrawledPage, IndexStatus } from '@jbot/connectors';
 import { updateProductSeo, type UpdateProductSeoDraft } from '../actions/update-product-seo.js';
 import { plural } from '../company-day.js';
+import { draftWithModel, labelDraft } from '../model-draft.js';
 
 /** The job's settings (catalogue defaults). */
 export const siteCrawlAuditSettings = envSettings({
@@ -172,7 +173,7 @@ export async function runSiteCrawlAudit(context: BotContext & JobRunInfo, config
     else {
       const subjects = tonight.flatMap((url) => pages.filter((page) => page.url === url));
       modelCalled = true;
-      const answer = await context.llm.structured({
+      const answer = await draftWithModel(context, {
         tier: 'fast',
         system: SYSTEM,
         prompt: 'Write the missing or broken SEO fields for each page below.',
@@ -208,7 +209,7 @@ export async function runSiteCrawlAudit(context: BotContext & JobRunInfo, config
       if (draft.pages.length > 0) {
         const { approval } = await context.approvals.request({
           action: updateProductSeo,
-          title: labelOffline(`Update SEO fields on ${plural(draft.pages.length, 'page')}`, answer.offline).replace('\n', ' '),
+          title: labelDraft(`Update SEO fields on ${plural(draft.pages.length, 'page')}`, answer),
           draft,
           requestKey,
         });
