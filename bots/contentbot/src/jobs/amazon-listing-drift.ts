@@ -27,7 +27,7 @@ export interface DriftFinding {
   contributor: string | null;
 }
 
-// Case, spacing and typographic quotes are not changes anyone made on purpose.
+/** A field's text for comparison: case, spacing and typographic quotes are not changes anyone made on purpose. */
 export function normalise(text: string): string {
   return text.normalize('NFKC').replace(/[‘’]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ').trim().toLowerCase();
 }
