@@ -57,6 +57,7 @@ export {
 
 // Bot runtime config for tests
 export { testBotConfig } from './test-bot-config.js';
+export { startTcpForwarder, type TcpForwarder } from './tcp-forwarder.js';
 
 // Fake Amazon SP-API with LWA (connectors)
 export {
