@@ -11,6 +11,7 @@ import { reviewInsights } from './jobs/review-insights.js';
 import { seoRankWatch } from './jobs/seo-rank-watch.js';
 import { siteCrawlAudit } from './jobs/site-crawl-audit.js';
 import { answerOperator } from './operator-replies.js';
+import { queueReviewCopy } from './queue-review-copy.js';
 import { signalTypes } from './signals.js';
 
 /** contentbot — SEO, product copy and Amazon listings: listing health, Buy Box, drift, search, site, speed, copy, reviews. */
@@ -20,5 +21,7 @@ export const contentbot = defineBot({
   signalTypes,
   // The operator's reply to a contentbot escalation: explain it with a fresh read, or queue the copy work.
   onInstruction: answerOperator,
+  // A rising complaint topic queues the SKU's copy for product-copy-gaps.
+  on: { review_topic_alert: queueReviewCopy },
   actions: [patchListing, updateProductSeo, publishProductCopy],
 });

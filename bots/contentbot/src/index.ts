@@ -1,6 +1,7 @@
 export { contentbot } from './bot.js';
 export * from './signals.js';
 export { answerOperator } from './operator-replies.js';
+export { queueReviewCopy } from './queue-review-copy.js';
 export { patchListing, type PatchListingDraft, type PatchListingActionResult } from './actions/patch-listing.js';
 export { updateProductSeo, type UpdateProductSeoDraft, type UpdateProductSeoResult } from './actions/update-product-seo.js';
 export { publishProductCopy, type PublishProductCopyDraft, type PublishProductCopyResult } from './actions/publish-product-copy.js';

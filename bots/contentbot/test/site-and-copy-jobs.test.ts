@@ -5,7 +5,17 @@ import { buildBotServices, createPostgresDb, getApproval, type Db } from '@jbot/
 import { createConnectors, loadSampleCompany, readSampleCompanyData, type SampleCompanyData } from '@jbot/connectors';
 import { freshDatabase, type TestDatabase } from '@jbot/testkit';
 import { contentbot } from '../src/bot.js';
-import { coreWebVitals, productCopyGaps, publishProductCopy, reviewInsights, seoRankWatch, siteCrawlAudit, updateProductSeo } from '../src/index.js';
+import {
+  coreWebVitals,
+  productCopyGaps,
+  publishProductCopy,
+  queueReviewCopy,
+  reviewInsights,
+  reviewTopicAlert,
+  seoRankWatch,
+  siteCrawlAudit,
+  updateProductSeo,
+} from '../src/index.js';
 import { runContentJob } from './job-harness.js';
 
 const silent = pino({ level: 'silent' });
@@ -123,6 +133,21 @@ describe('contentbot search, site, speed, copy and review jobs on the sample com
     ]);
     const text = (await posts('%Reviews this week%'))[0]?.text ?? '';
     expect(text).toContain('DW-101: "wax tunnelling" up 10 pts to 14% of reviews');
+  });
+
+  it('the review_topic_alert handler queues the SKU for product-copy-gaps, once however often it is delivered', async () => {
+    const [row] = await sql<
+      Array<{ id: string; payload: Record<string, unknown> }>
+    >`select id, payload from bot_signals where signal_type = 'review_topic_alert'`;
+    const context = {
+      ...buildBotServices(contentbot, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent),
+      connectors: createConnectors({ db, env: {} }),
+    };
+    const signal = { id: row?.id ?? '', type: 'review_topic_alert', payload: reviewTopicAlert.schema.parse(row?.payload) };
+    await queueReviewCopy(signal as never, context as never);
+    await queueReviewCopy(signal as never, context as never);
+    expect(await db.rpc('list_copy_queue')).toEqual([expect.objectContaining({ sku: 'DW-101', reason: 'review topic wax tunnelling' })]);
+    await sql`delete from content_copy_queue`;
   });
 
   it('product-copy-gaps: 8 thin, 2 missing INCI, 1 size mismatch; 3 drafts, striking-distance DW-106 first; publishing changes the store once', async () => {
