@@ -10,6 +10,17 @@ import type { CrmConnector } from './crm/crm-connector.js';
 import { createHubSpotCrmConnector } from './crm/hubspot-crm-connector.js';
 import { createSampleCrmConnector } from './crm/sample-crm-connector.js';
 import type { FreightConnector } from './freight/freight-connector.js';
+import { createAmazonMarketplaceConnector } from './marketplace/amazon-marketplace-connector.js';
+import type { MarketplaceConnector } from './marketplace/marketplace-connector.js';
+import { createSampleMarketplaceConnector } from './marketplace/sample-marketplace-connector.js';
+import { createGoogleSearchConnector } from './search/google-search-connector.js';
+import { createSampleSearchConnector } from './search/sample-search-connector.js';
+import type { SearchConnector } from './search/search-connector.js';
+import { createHttpSiteCrawler } from './site/http-site-crawler.js';
+import { createSampleSiteConnector } from './site/sample-site-connector.js';
+import type { SiteConnector } from './site/site-connector.js';
+import { createSampleStorefrontConnector } from './storefront/sample-storefront-connector.js';
+import type { StorefrontConnector } from './storefront/storefront-connector.js';
 import { createSampleFreightConnector } from './freight/sample-freight-connector.js';
 import type { CreatorsConnector } from './creators/creators-connector.js';
 import { createMetaCreatorsConnector } from './creators/meta-creators-connector.js';
@@ -30,6 +41,14 @@ export interface Connectors extends FleetOpsConnectors {
   creators: CreatorsConnector;
   /** Seeding parcels to creators (EasyPost trackers). */
   seeding: SeedingShipmentsConnector;
+  /** Amazon SP-API: listings, detail pages, featured offers, review topics. */
+  marketplace: MarketplaceConnector;
+  /** Search Console and PageSpeed Insights. */
+  search: SearchConnector;
+  /** A polite crawl of our own store. */
+  site: SiteConnector;
+  /** The store's product copy, SEO fields and reviews (sample only so far). */
+  storefront: StorefrontConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -73,6 +92,13 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     creators: config.instagram === undefined ? createSampleCreatorsConnector(db) : createMetaCreatorsConnector({ ...config.instagram, ...limits, db }),
     seeding: config.easypost === undefined ? createSampleSeedingConnector(db) : createEasyPostSeedingConnector({ ...config.easypost, ...limits }),
     ...createFleetOpsConnectors(db, config),
+    marketplace: config.amazon === undefined ? createSampleMarketplaceConnector(db) : createAmazonMarketplaceConnector({ ...config.amazon, ...limits, db }),
+    search: config.google === undefined ? createSampleSearchConnector(db) : createGoogleSearchConnector({ ...config.google, ...limits }),
+    site:
+      config.store === undefined
+        ? createSampleSiteConnector(db)
+        : createHttpSiteCrawler({ storeUrl: config.store.url, delayMs: config.store.crawlDelayMs, ...limits }),
+    storefront: createSampleStorefrontConnector(db),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };

@@ -32,6 +32,7 @@ export {
   type UpdateDealResult,
   type CreateTaskInput,
   type CreateTaskResult,
+  type SellerAccount,
 } from './crm/crm-connector.js';
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
@@ -62,6 +63,21 @@ export type {
   LlmCostBucket,
   LlmBillingConnector,
 } from './fleet/fleet-ops-connectors.js';
+export type {
+  MarketplaceConnector,
+  AmazonListing,
+  ListingIssue,
+  CatalogPage,
+  CompetitiveSummary,
+  ListingPatch,
+  PatchListingInput,
+  PatchListingResult,
+  ReviewTopic,
+  ItemReviewTopics,
+} from './marketplace/marketplace-connector.js';
+export type { SearchConnector, SearchAnalyticsRow, FieldVitals, IndexStatus } from './search/search-connector.js';
+export type { SiteConnector, CrawledPage, CrawledLink, CrawlOptions } from './site/site-connector.js';
+export type { StorefrontConnector, ProductContent, StoreReview, UpdatePageSeoInput, PublishProductCopyInput } from './storefront/storefront-connector.js';
 
 // Implementations (for tests and explicit wiring)
 export { createSampleCrmConnector } from './crm/sample-crm-connector.js';
@@ -103,6 +119,14 @@ export {
   type AnthropicAdminOptions,
   type AnthropicCostReportPage,
 } from './fleet/anthropic-admin-client.js';
+export { createSampleMarketplaceConnector, SAMPLE_SELLER_ID } from './marketplace/sample-marketplace-connector.js';
+export { createAmazonMarketplaceConnector, probeAmazonSpApi, type AmazonSpApiOptions } from './marketplace/amazon-marketplace-connector.js';
+export { createLwaTokenSource, type LwaCredentials } from './marketplace/lwa-token.js';
+export { createSampleSearchConnector } from './search/sample-search-connector.js';
+export { createGoogleSearchConnector, type GoogleSearchOptions } from './search/google-search-connector.js';
+export { createSampleSiteConnector } from './site/sample-site-connector.js';
+export { createHttpSiteCrawler, CRAWLER_USER_AGENT, type HttpSiteCrawlerOptions } from './site/http-site-crawler.js';
+export { createSampleStorefrontConnector } from './storefront/sample-storefront-connector.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';
 export { createSampleCreatorsConnector } from './creators/sample-creators-connector.js';
 export { probeMetaCreators, createMetaCreatorsConnector, type MetaCreatorsOptions } from './creators/meta-creators-connector.js';

@@ -75,3 +75,17 @@ export {
 export { startFakeEasyPostSeeding, type FakeEasyPostSeeding, type FakeEasyPostTracker } from './fake-easypost-seeding/index.js';
 // Fake Meta Graph API (debug_token, for sysbot's credential-expiry)
 export { startFakeMetaGraph, type FakeMetaGraph, type FakeMetaToken } from './fake-meta-graph.js';
+// Fake Amazon SP-API with LWA (connectors)
+export {
+  startFakeSpApi,
+  type FakeSpApi,
+  type FakeSpApiOptions,
+  type FakeSpApiSeed,
+  type FakeSpListing,
+  type FakeSpCatalogItem,
+  type FakeSpOffer,
+  type FakeSpReviewTopics,
+} from './fake-sp-api/fake-sp-api-server.js';
+
+// Fake Google Search Console + PageSpeed Insights with OAuth (connectors)
+export { startFakeGoogleSearch, type FakeGoogleSearch, type FakeGoogleSearchSeed, type FakeGscRow } from './fake-google/fake-google-search-server.js';

@@ -1,5 +1,5 @@
 import { probeAnthropic, type LlmConfig, type ServiceProbe } from '@jbot/core';
-import { probeAnthropicAdmin, probeEasyPost, probeHubSpot, probeMetaAds, probeMetaCreators, probeShopify, type ConnectorsConfig } from '@jbot/connectors';
+import { probeAmazonSpApi, probeAnthropicAdmin, probeEasyPost, probeHubSpot, probeMetaAds, probeMetaCreators, probeShopify, type ConnectorsConfig } from '@jbot/connectors';
 import { probeDiscord, probeTelegram, type TelegramConfig } from '@jbot/channels';
 import { fail, pass, skip, type CheckResult } from './doctor-check.js';
 
@@ -128,6 +128,17 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
         new URL(config.easypost.apiBase ?? 'https://api.easypost.com').origin,
         'use a production API key (EasyPost → Account → API Keys)',
         'EASYPOST_API_BASE',
+      ),
+    );
+  }
+  if (config.amazon !== undefined) {
+    results.push(
+      checked(
+        'AMAZON_SP_API_REFRESH_TOKEN',
+        await probeAmazonSpApi({ ...config.amazon, timeoutMs: config.timeoutMs }),
+        new URL(config.amazon.apiBase).origin,
+        "use the app's LWA client id and secret and the seller's refresh token (Seller Central → Apps and Services → Develop Apps), with the Product Listing, Pricing and Selling Partner Insights roles",
+        'AMAZON_SP_API_BASE / AMAZON_LWA_TOKEN_URL',
       ),
     );
   }
