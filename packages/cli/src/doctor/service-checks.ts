@@ -1,5 +1,14 @@
 import { probeAnthropic, type LlmConfig, type ServiceProbe } from '@jbot/core';
-import { probeAmazonSpApi, probeAnthropicAdmin, probeEasyPost, probeHubSpot, probeMetaAds, probeMetaCreators, probeShopify, type ConnectorsConfig } from '@jbot/connectors';
+import {
+  probeAmazonSpApi,
+  probeAnthropicAdmin,
+  probeEasyPost,
+  probeHubSpot,
+  probeMetaAds,
+  probeMetaCreators,
+  probeShopify,
+  type ConnectorsConfig,
+} from '@jbot/connectors';
 import { probeDiscord, probeTelegram, type TelegramConfig } from '@jbot/channels';
 import { fail, pass, skip, type CheckResult } from './doctor-check.js';
 
