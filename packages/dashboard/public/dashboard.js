@@ -75,6 +75,15 @@
     });
   }
 
+  // A refresh that brings the same HTML swaps nothing: no flicker, and a button being clicked stays put.
+  document.addEventListener('htmx:beforeSwap', function (event) {
+    var target = event.detail.target;
+    if (!target || !target.classList || !target.classList.contains('panel-body')) return;
+    var text = event.detail.serverResponse;
+    if (target.fleetLastResponse === text) event.detail.shouldSwap = false;
+    target.fleetLastResponse = text;
+  });
+
   document.addEventListener('htmx:afterSwap', function (event) {
     drawCharts(event.target);
   });
