@@ -33,7 +33,12 @@
 
   document.addEventListener('htmx:sseMessage', function (event) {
     if (!paused || !event.detail) return;
-    unseen.add(event.detail.type + ':' + event.detail.data);
+    // One event carries every id that changed in its window, space-separated.
+    String(event.detail.data || '')
+      .split(' ')
+      .forEach(function (id) {
+        if (id !== '' && id !== '-') unseen.add(event.detail.type + ':' + id);
+      });
     showCount();
   });
 
