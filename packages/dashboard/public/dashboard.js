@@ -72,7 +72,13 @@
         scales: { x: { time: true } },
         series: [{}].concat(
           series.labels.map(function (label, index) {
-            return { label: label, stroke: COLORS[index % COLORS.length], value: function (u, v) { return v == null ? '' : '$' + v.toFixed(4); } };
+            return {
+              label: label,
+              stroke: COLORS[index % COLORS.length],
+              value: function (u, v) {
+                return v == null ? '' : '$' + v.toFixed(4);
+              },
+            };
           }),
         ),
       };

@@ -19,7 +19,12 @@ export function dashboardDecider(config: Pick<DashboardConfig, 'operatorName'>):
  * the CLI, recorded as decided via the dashboard. The answer is the approval as it now stands plus
  * a notice: who decided when this click was not first, or that it expired.
  */
-export async function decideFromDashboard(db: Db, config: DashboardConfig, approvalId: string, decision: 'approved' | 'rejected'): Promise<{ status: 200 | 404; body: Html }> {
+export async function decideFromDashboard(
+  db: Db,
+  config: DashboardConfig,
+  approvalId: string,
+  decision: 'approved' | 'rejected',
+): Promise<{ status: 200 | 404; body: Html }> {
   if (!isApprovalId(approvalId)) return { status: 404, body: notice(`No approval ${approvalId}.`, 'refused') };
   const result = await decideApproval(db, { approvalId, decision, decidedBy: dashboardDecider(config), decidedVia: 'dashboard' });
   if (result.approval === null) return { status: 404, body: notice(`No approval ${approvalId}.`, 'refused') };
@@ -27,7 +32,11 @@ export async function decideFromDashboard(db: Db, config: DashboardConfig, appro
     ? `${decision === 'approved' ? 'Approved' : 'Rejected'}: ${result.approval.title} (${result.approval.bot} ${decision === 'approved' ? 'will execute it' : 'will not act'}).`
     : `Nothing changed: ${result.reason}.`;
   const outcome = result.decided ? 'done' : 'refused';
-  return { status: 200, body: html`${approvalArticle(result.approval, { config }, text)}<div id="notice" hx-swap-oob="true" role="status" class="${outcome}" data-outcome="${outcome}">${text}</div>` };
+  return {
+    status: 200,
+    body: html`${approvalArticle(result.approval, { config }, text)}
+      <div id="notice" hx-swap-oob="true" role="status" class="${outcome}" data-outcome="${outcome}">${text}</div>`,
+  };
 }
 
 /** A reply typed on the page: lands exactly like `fleet reply` (stored linked to the signal, routed to the bot that raised it). */
@@ -35,7 +44,10 @@ export async function replyFromDashboard(db: Db, config: DashboardConfig, signal
   if (text.trim().length > 4000) return notice('The reply is longer than 4000 characters; shorten it.', 'refused');
   const reply = await replyToSignal(db, { signalId, text, channel: 'local', senderId: `dashboard:${config.operatorName}` });
   if (!reply.replied) return notice(`Nothing sent: ${reply.reason}.`, 'refused');
-  return notice(`Sent to ${reply.to} as an instruction on ${reply.signalType} ${shortId(signalId)} (operator message ${shortId(reply.operatorMessageId)}).`, 'done');
+  return notice(
+    `Sent to ${reply.to} as an instruction on ${reply.signalType} ${shortId(signalId)} (operator message ${shortId(reply.operatorMessageId)}).`,
+    'done',
+  );
 }
 
 /**
@@ -47,7 +59,11 @@ export async function runNowFromDashboard(db: Db, config: DashboardConfig, bot: 
   const beats = await db.rpc<{ bot: string; detail: { schedules?: { id: string }[] } }>('fleet_heartbeats');
   const known = beats.some((beat) => beat.bot === bot && (beat.detail.schedules ?? []).some((schedule) => schedule.id === job));
   if (!known) return notice(`${bot}/${job} is not a job any running bot declares.`, 'refused');
-  const [request] = await db.rpc<{ run_id: string; created: boolean }>('request_manual_run_once', { p_bot: bot, p_job: job, p_requested_by: `dashboard:${config.operatorName}` });
+  const [request] = await db.rpc<{ run_id: string; created: boolean }>('request_manual_run_once', {
+    p_bot: bot,
+    p_job: job,
+    p_requested_by: `dashboard:${config.operatorName}`,
+  });
   if (request === undefined) return notice(`The brain did not record the request for ${bot}/${job}.`, 'refused');
   return request.created
     ? notice(`Requested ${bot}/${job} (run ${shortId(request.run_id)}); ${bot} picks it up within a few seconds.`, 'done')

@@ -42,7 +42,8 @@ export function loadDashboardConfig(env: Env = process.env): DashboardConfig {
   const raw = parseEnv(dashboardEnvShape, env, (parsed) => {
     const problems = [];
     const host = parsed.DASHBOARD_HOST ?? '127.0.0.1';
-    if (host !== 'localhost' && net.isIP(host) === 0) problems.push({ variable: 'DASHBOARD_HOST', message: `expected an IP address to bind (127.0.0.1, 0.0.0.0, ::), got "${host}"` });
+    if (host !== 'localhost' && net.isIP(host) === 0)
+      problems.push({ variable: 'DASHBOARD_HOST', message: `expected an IP address to bind (127.0.0.1, 0.0.0.0, ::), got "${host}"` });
     else if (!isLoopbackAddress(host) && parsed.DASHBOARD_TOKEN === undefined)
       problems.push({
         variable: 'DASHBOARD_TOKEN',

@@ -58,16 +58,22 @@ export function createDashboardApp(options: DashboardOptions, hints: LiveHints):
     return context.html(notice(`Something failed: ${error.message}`, 'refused'), 500);
   });
 
-  app.get('/', async (context) => context.body(String(await dashboardPage(PANELS, panelContext(context.req.url), { listening: hints.listening, brain: options.brainKind })), 200, HTML));
+  app.get('/', async (context) =>
+    context.body(String(await dashboardPage(PANELS, panelContext(context.req.url), { listening: hints.listening, brain: options.brainKind })), 200, HTML),
+  );
   app.get('/panels/:id', async (context) => {
     const panel = PANELS.find((candidate) => candidate.id === context.req.param('id'));
     if (panel === undefined) return context.text('no such panel', 404);
     return context.body(String(await panel.body(panelContext(context.req.url))), 200, HTML);
   });
   app.get('/events', (context) =>
-    streamSSE(context, (stream) => pumpHints(stream, (onHint) => hints.subscribe(onHint)), async (error) => {
-      log.warn({ err: error }, 'a live-update stream failed');
-    }),
+    streamSSE(
+      context,
+      (stream) => pumpHints(stream, (onHint) => hints.subscribe(onHint)),
+      async (error) => {
+        log.warn({ err: error }, 'a live-update stream failed');
+      },
+    ),
   );
   app.get('/assets/:name', (context) => {
     const asset = assets.get(context.req.param('name'));
@@ -78,7 +84,9 @@ export function createDashboardApp(options: DashboardOptions, hints: LiveHints):
 
   // Actions answer htmx with a fragment; a plain form post (no JavaScript) goes back to the page.
   const answer = (context: { req: { header(name: string): string | undefined } }, body: string, status = 200) =>
-    context.req.header('hx-request') === 'true' ? new Response(body, { status, headers: HTML }) : new Response(null, { status: 303, headers: { location: '/' } });
+    context.req.header('hx-request') === 'true'
+      ? new Response(body, { status, headers: HTML })
+      : new Response(null, { status: 303, headers: { location: '/' } });
 
   app.post('/actions/approvals/:id/:decision', async (context) => {
     const decision = context.req.param('decision');

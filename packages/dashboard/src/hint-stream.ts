@@ -32,7 +32,11 @@ export async function pumpHints(stream: SSEStreamingApi, subscribe: (onHint: (hi
     if (timers.has(hint.topic)) return;
     const wait = WINDOW_MS - (Date.now() - (lastSent.get(hint.topic) ?? 0));
     if (wait <= 0) flush(hint.topic);
-    else timers.set(hint.topic, setTimeout(() => flush(hint.topic), wait));
+    else
+      timers.set(
+        hint.topic,
+        setTimeout(() => flush(hint.topic), wait),
+      );
   });
   stream.onAbort(() => {
     unsubscribe();

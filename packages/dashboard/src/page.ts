@@ -13,7 +13,17 @@ export async function panelSection(panel: Panel, context: PanelContext): Promise
       <h2>${panel.title}</h2>
       ${filters ?? ''}
     </header>
-    <div class="panel-body" id="${panel.id}-body" hx-get="/panels/${panel.id}" hx-trigger="${triggers}" hx-include="#${panel.id}-filters" hx-sync="this:queue last" hx-swap="innerHTML">${body}</div>
+    <div
+      class="panel-body"
+      id="${panel.id}-body"
+      hx-get="/panels/${panel.id}"
+      hx-trigger="${triggers}"
+      hx-include="#${panel.id}-filters"
+      hx-sync="this:queue last"
+      hx-swap="innerHTML"
+    >
+      ${body}
+    </div>
   </section>`;
 }
 

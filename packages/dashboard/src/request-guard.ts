@@ -59,7 +59,9 @@ export function requestGuard(config: DashboardConfig): MiddlewareHandler {
       const token = config.token;
       const authorised =
         token !== undefined &&
-        ((bearer !== undefined && sameSecret(bearer, token)) || (cookie !== undefined && sameSecret(cookie, sha256(token))) || (offered !== null && sameSecret(offered, token)));
+        ((bearer !== undefined && sameSecret(bearer, token)) ||
+          (cookie !== undefined && sameSecret(cookie, sha256(token))) ||
+          (offered !== null && sameSecret(offered, token)));
       if (!authorised) return refuse(401, 'This dashboard needs its token from a non-loopback address: open it once as /?token=<DASHBOARD_TOKEN>.');
       if (offered !== null && token !== undefined && context.req.method === 'GET') {
         // Trade the token in the address bar for a cookie, and drop it from the URL (history, screenshots).
@@ -79,7 +81,8 @@ export function requestGuard(config: DashboardConfig): MiddlewareHandler {
       } catch {
         originHost = undefined;
       }
-      if (originHost === undefined || originHost !== host?.toLowerCase()) return refuse(403, `Refused: a change must come from this dashboard's own page (Origin ${origin ?? 'missing'}).`);
+      if (originHost === undefined || originHost !== host?.toLowerCase())
+        return refuse(403, `Refused: a change must come from this dashboard's own page (Origin ${origin ?? 'missing'}).`);
       if (context.req.header('sec-fetch-site') === 'cross-site') return refuse(403, 'Refused: a cross-site request cannot change anything.');
     }
     await next();

@@ -38,7 +38,22 @@ export async function runDashboardProcess(env: NodeJS.ProcessEnv = process.env):
     process.exitCode = 1;
     return;
   }
-  const dashboard = await startDashboard({ db: brain.db, config, env, log, heartbeatIntervalMs: core.heartbeatIntervalMs, brainKind: core.brain.kind });
+  let dashboard;
+  try {
+    dashboard = await startDashboard({ db: brain.db, config, env, log, heartbeatIntervalMs: core.heartbeatIntervalMs, brainKind: core.brain.kind });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // A port in use or an address this host does not have: restarting would only repeat it.
+    if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+      const variable = code === 'EADDRNOTAVAIL' ? 'DASHBOARD_HOST' : 'DASHBOARD_PORT';
+      process.stderr.write(
+        `dashboard: cannot listen on ${config.host}:${config.port} (${code}): set ${variable} to ${variable === 'DASHBOARD_PORT' ? 'a free port (another fleet may hold this one)' : 'an address of this host'}\n`,
+      );
+      await brain.db.close();
+      process.exit(EXIT_CONFIG);
+    }
+    throw error;
+  }
   log.info({ url: dashboard.url, readOnly: config.readOnly, listening: dashboard.hints.listening }, `dashboard: ${dashboard.url}`);
   notifySystemdReady(env);
   let stopping = false;

@@ -29,7 +29,9 @@ export function loadStaticAssets(): Map<string, Asset> {
     try {
       body = fs.readFileSync(file);
     } catch (error) {
-      throw new Error(`dashboard asset ${name} is missing at ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}): run pnpm install`, { cause: error });
+      throw new Error(`dashboard asset ${name} is missing at ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}): run pnpm install`, {
+        cause: error,
+      });
     }
     assets.set(name, { body, contentType: name.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8' });
   }

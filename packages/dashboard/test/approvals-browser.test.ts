@@ -6,7 +6,16 @@ import type { Browser, Page } from 'playwright-core';
 import { createChannel } from '@jbot/channels';
 import { createPostgresDb, defineAction, defineBot, getApproval, startBot, type Approval, type BotContext, type Db, type RunningBot } from '@jbot/core';
 import { createJbot } from '@jbot/jbot';
-import { freshDatabase, startFakeDiscord, startTelegramEmulator, testBotConfig, waitFor, type FakeDiscord, type TelegramEmulator, type TestDatabase } from '@jbot/testkit';
+import {
+  freshDatabase,
+  startFakeDiscord,
+  startTelegramEmulator,
+  testBotConfig,
+  waitFor,
+  type FakeDiscord,
+  type TelegramEmulator,
+  type TestDatabase,
+} from '@jbot/testkit';
 import type { RunningDashboard } from '../src/index.js';
 import { chromiumAvailable, launchChromium, outputDirectory, screenshotPanel, startTestDashboard } from './dashboard-harness.js';
 
@@ -64,7 +73,8 @@ describe.skipIf(!chromiumAvailable())('approvals on the dashboard, in a real bro
   };
   const article = (page: Page, approval: Approval) => page.locator(`#approval-${approval.id}`);
   const pause = (page: Page) => page.locator('#pause').click();
-  const telegramLine = (title: string) => waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes(title)), { what: `the Telegram line for "${title}"` });
+  const telegramLine = (title: string) =>
+    waitFor(() => emulator.botMessages(OPERATOR).find((message) => message.text.includes(title)), { what: `the Telegram line for "${title}"` });
 
   // A tap is checked against the dispatcher's record of the line, written just after Telegram accepted it.
   const recorded = (messageId: number) =>
@@ -120,20 +130,20 @@ describe.skipIf(!chromiumAvailable())('approvals on the dashboard, in a real bro
     await screenshotPanel(first, screenshots, 'approvals-pending', 'approvals');
 
     // Two tabs at once, and a double click in the first: three POSTs racing for one decision.
-    await Promise.all([
-      first.locator(`#approval-${approval.id} button.approve`).dblclick(),
-      second.locator(`#approval-${approval.id} button.approve`).click(),
-    ]);
+    await Promise.all([first.locator(`#approval-${approval.id} button.approve`).dblclick(), second.locator(`#approval-${approval.id} button.approve`).click()]);
     const notices = async () => [await first.locator('#notice').innerText(), await second.locator('#notice').innerText()];
     await expect.poll(async () => (await notices()).every((text) => text !== ''), WAIT).toBe(true);
     const texts = await notices();
     expect(texts.filter((text) => text.startsWith('Approved: Send 2 follow-up emails'))).toHaveLength(1);
     expect(texts.filter((text) => text.startsWith('Nothing changed: already approved by operator via the dashboard'))).toHaveLength(1);
 
-    const executed = await waitFor(async () => {
-      const current = await getApproval(db, approval.id);
-      return current?.status === 'executed' ? current : undefined;
-    }, { what: 'the approval executed' });
+    const executed = await waitFor(
+      async () => {
+        const current = await getApproval(db, approval.id);
+        return current?.status === 'executed' ? current : undefined;
+      },
+      { what: 'the approval executed' },
+    );
     expect(executed).toMatchObject({ decidedBy: 'operator via the dashboard', decidedVia: 'dashboard' });
     expect(executions.get(approval.id)).toBe(1);
 
@@ -146,22 +156,32 @@ describe.skipIf(!chromiumAvailable())('approvals on the dashboard, in a real bro
 
     // Discord's message and Telegram's line are edited to show who decided.
     const [posted] = await db.rpc<{ external_message_id: string }>('approval_messages', { p_approval_id: approval.id });
-    await waitFor(() => {
-      const status = ((discord.message(posted?.external_message_id ?? '')?.embeds[0]?.['fields'] as { name: string; value: string }[] | undefined) ?? []).find(
-        (field) => field.name === 'Status',
-      )?.value;
-      return status?.includes('Approved by operator via the dashboard') && status.includes('done') ? status : undefined;
-    }, { what: 'the Discord message edited with the decision' });
+    await waitFor(
+      () => {
+        const status = (
+          (discord.message(posted?.external_message_id ?? '')?.embeds[0]?.['fields'] as { name: string; value: string }[] | undefined) ?? []
+        ).find((field) => field.name === 'Status')?.value;
+        return status?.includes('Approved by operator via the dashboard') && status.includes('done') ? status : undefined;
+      },
+      { what: 'the Discord message edited with the decision' },
+    );
     // jbot edits a Telegram line when it is tapped (it does not watch decisions made elsewhere):
     // the operator's late tap there changes nothing, says who decided, and the line then shows it.
     const tap = await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:a`, { userId: OPERATOR });
-    const answer = await waitFor(() => emulator.callbackAnswers().find((candidate) => candidate.callbackQueryId === tap.callbackQueryId)?.text, { what: 'the tap answered' });
+    const answer = await waitFor(() => emulator.callbackAnswers().find((candidate) => candidate.callbackQueryId === tap.callbackQueryId)?.text, {
+      what: 'the tap answered',
+    });
     expect(answer).toBe('Already approved by operator via the dashboard');
     await waitFor(
       () =>
         emulator
           .botMessages(OPERATOR)
-          .find((message) => message.messageId === line.messageId && message.text.includes('Approved by operator via the dashboard') && (message.inlineKeyboard ?? []).length === 0),
+          .find(
+            (message) =>
+              message.messageId === line.messageId &&
+              message.text.includes('Approved by operator via the dashboard') &&
+              (message.inlineKeyboard ?? []).length === 0,
+          ),
       { what: 'the Telegram line edited with the decision' },
     );
     expect(executions.get(approval.id)).toBe(1);
@@ -197,7 +217,9 @@ describe.skipIf(!chromiumAvailable())('approvals on the dashboard, in a real bro
     const page = await openPage();
     await expect.poll(() => article(page, approval).locator('button.approve').count(), WAIT).toBe(1);
     await pause(page);
-    await waitFor(async () => (await sql`select 1 from approvals where id = ${approval.id} and expires_at <= clock_timestamp()`).length === 1, { what: 'the approval to expire' });
+    await waitFor(async () => (await sql`select 1 from approvals where id = ${approval.id} and expires_at <= clock_timestamp()`).length === 1, {
+      what: 'the approval to expire',
+    });
     await page.locator(`#approval-${approval.id} button.approve`).click();
     await expect.poll(() => page.locator('#notice').innerText(), WAIT).toMatch(/^Nothing changed: this approval expired at .+; nothing was done\.$/);
     expect(executions.get(approval.id)).toBeUndefined();

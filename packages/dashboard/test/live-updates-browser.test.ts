@@ -10,6 +10,17 @@ const screenshots = outputDirectory(import.meta.filename);
 const WAIT = { timeout: 10_000, interval: 25 };
 const APPLICATION = 'jbot-dashboard-live-test';
 
+// What the page callbacks touch; they run in Chromium, so these types only describe, never import.
+interface PageGlobals {
+  hinted: string[];
+  injected?: string;
+  document: {
+    addEventListener(type: string, listener: (event: { detail: { type: string; data: unknown } }) => void): void;
+    querySelectorAll(selector: string): { length: number };
+    getElementById(id: string): { dataset: Record<string, string | undefined> } | null;
+  };
+}
+
 // Live updates: one LISTEN connection in the dashboard, hints over SSE, the page refetching what
 // it shows; the poll brings what a lost hint would have. Speed is measured by `pnpm bench dashboard`.
 describe.skipIf(!chromiumAvailable())('live updates on the dashboard, in a real browser', () => {
@@ -22,7 +33,7 @@ describe.skipIf(!chromiumAvailable())('live updates on the dashboard, in a real 
   let opsbot: SignalEmitter;
 
   const signalRows = (id: string) => page.locator(`#signals-body tr.signal[data-id="${id}"]`).count();
-  const hinted = () => page.evaluate(() => (window as unknown as { hinted: string[] }).hinted);
+  const hinted = () => page.evaluate(() => (globalThis as unknown as PageGlobals).hinted);
 
   beforeAll(async () => {
     database = await freshDatabase();
@@ -34,15 +45,12 @@ describe.skipIf(!chromiumAvailable())('live updates on the dashboard, in a real 
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     // Record every hint the page receives over SSE, before htmx's own handlers run.
     await page.addInitScript(() => {
-      const record = window as unknown as { hinted: string[] };
+      const record = globalThis as unknown as PageGlobals;
       record.hinted = [];
-      document.addEventListener('htmx:sseMessage', (event) => {
-        const detail = (event as CustomEvent<MessageEvent>).detail;
-        record.hinted.push(`${detail.type}:${String(detail.data)}`);
-      });
+      record.document.addEventListener('htmx:sseMessage', (event) => record.hinted.push(`${event.detail.type}:${String(event.detail.data)}`));
     });
     await page.goto(dashboard.url);
-    await page.waitForFunction(() => document.getElementById('live-state')?.dataset['connected'] === 'true');
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getElementById('live-state')?.dataset['connected'] === 'true');
   });
   afterAll(async () => {
     await browser?.close();
@@ -57,14 +65,21 @@ describe.skipIf(!chromiumAvailable())('live updates on the dashboard, in a real 
     const signal = await opsbot.emit('bot_note', { text: `Freight check done ${script}` });
     await expect.poll(() => signalRows(signal.id), WAIT).toBe(1);
     expect((await hinted()).some((entry) => entry.startsWith('signals:') && entry.includes(signal.id))).toBe(true);
-    expect(await page.locator(`#signals-body tr.signal[data-id="${signal.id}"] .payload`).innerText()).toContain('<script>window.injected = \\"post\\"</script><img src=');
+    expect(await page.locator(`#signals-body tr.signal[data-id="${signal.id}"] .payload`).innerText()).toContain(
+      '<script>window.injected = \\"post\\"</script><img src=',
+    );
 
-    const postId = await recordChannelMessage(db, { channel: 'local', target: '#ops-bot', bot: 'opsbot', message: { title: 'Freight watch', text: `SHKGH0525145 is 21 days late ${script}` } });
+    const postId = await recordChannelMessage(db, {
+      channel: 'local',
+      target: '#ops-bot',
+      bot: 'opsbot',
+      message: { title: 'Freight watch', text: `SHKGH0525145 is 21 days late ${script}` },
+    });
     const post = page.locator(`#floor-body .post[data-id="${postId}"]`);
     await expect.poll(() => post.count(), WAIT).toBe(1);
     expect((await hinted()).some((entry) => entry.startsWith('posts:') && entry.includes(postId))).toBe(true);
     expect(await post.locator('.text').innerText()).toContain(script);
-    expect(await page.evaluate(() => (window as unknown as { injected?: string }).injected)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).injected)).toBeUndefined();
     expect(await page.locator('#floor-body script, #signals-body script, #floor-body img').count()).toBe(0);
     await screenshotPanel(page, screenshots, 'signals', 'signals');
     await screenshotPanel(page, screenshots, 'work-floor', 'floor');
@@ -84,13 +99,17 @@ describe.skipIf(!chromiumAvailable())('live updates on the dashboard, in a real 
   });
 
   it('after the LISTEN connection is terminated the next signal still appears, once, with no duplicates on reconnect', async () => {
-    const terminated = await sql`select pg_terminate_backend(pid) as done from pg_stat_activity where application_name = ${APPLICATION} and query ilike 'listen%'`;
+    const terminated =
+      await sql`select pg_terminate_backend(pid) as done from pg_stat_activity where application_name = ${APPLICATION} and query ilike 'listen%'`;
     expect(terminated.length).toBeGreaterThanOrEqual(1);
     const after = await opsbot.emit('bot_note', { text: 'after the LISTEN connection dropped' });
     await expect.poll(() => signalRows(after.id), WAIT).toBe(1);
     // Several refreshes later (poll and any re-listened hints), still one row per signal.
     const all = await sql<{ id: string }[]>`select id::text from bot_signals`;
-    await page.waitForFunction((count) => document.querySelectorAll('#signals-body tr.signal').length === count, all.length);
+    await page.waitForFunction(
+      (count) => (globalThis as unknown as PageGlobals).document.querySelectorAll('#signals-body tr.signal').length === count,
+      all.length,
+    );
     const shown = await page.locator('#signals-body tr.signal').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-id')));
     expect(new Set(shown).size).toBe(shown.length);
     expect(new Set(shown)).toEqual(new Set(all.map((row) => row.id)));

@@ -43,6 +43,9 @@ export interface Supervisor {
   kill(): Promise<void>;
 }
 
+/** The supervised child that serves the dashboard rather than running a bot. */
+export const DASHBOARD_PROCESS = 'dashboard';
+
 // Exit code of a bot whose configuration is invalid: restarting would only repeat the error.
 const EXIT_CONFIG = 78;
 
@@ -55,6 +58,9 @@ const EXIT_CONFIG = 78;
 export function botCommand(bot: string, bundles?: ReadonlyMap<string, string>): { command: string; args: string[] } {
   const bundle = bundles?.get(bot);
   if (bundle !== undefined) return { command: process.execPath, args: ['--enable-source-maps', '--max-semi-space-size=2', bundle] };
+  // The dashboard is supervised like a bot but has its own entry (packages/dashboard).
+  if (bot === DASHBOARD_PROCESS)
+    return { command: process.execPath, args: ['--import', 'tsx', path.join(repositoryRoot, 'packages', 'dashboard', 'src', 'main.ts')] };
   return { command: process.execPath, args: ['--import', 'tsx', path.join(repositoryRoot, 'packages', 'fleet', 'src', 'main.ts'), bot] };
 }
 

@@ -15,8 +15,7 @@ export interface ReplyToSignalInput {
 
 /** What the reply did. */
 export type ReplyToSignalResult =
-  | { replied: true; operatorMessageId: string; to: string; signalType: string; instructionSignalId: string | null }
-  | { replied: false; reason: string };
+  { replied: true; operatorMessageId: string; to: string; signalType: string; instructionSignalId: string | null } | { replied: false; reason: string };
 
 /**
  * Store a reply like a Telegram reply — linked to the signal it answers — and route it to the bot

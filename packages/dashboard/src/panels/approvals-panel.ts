@@ -14,19 +14,35 @@ export function approvalArticle(approval: Approval, context: Pick<PanelContext, 
       <code title="${approval.id}">${shortId(approval.id)}</code>
     </header>
     <pre class="draft">${JSON.stringify(approval.draft, null, 2)}</pre>
-    <p class="status-line">${approval.status === 'pending' ? (expired ? `expired at ${approval.expiresAt}; nothing will be done` : `expires ${approval.expiresAt}`) : statusLine(approval)}</p>
+    <p class="status-line">
+      ${approval.status === 'pending' ? (expired ? `expired at ${approval.expiresAt}; nothing will be done` : `expires ${approval.expiresAt}`) : statusLine(approval)}
+    </p>
     <p class="requested muted">requested ${timeCell(approval.requestedAt)} · ${approval.action}</p>
     ${notice === undefined ? '' : html`<p class="notice" role="status">${notice}</p>`}
-    ${decidable
-      ? html`<div class="decide">
-          <form method="post" action="/actions/approvals/${approval.id}/approve" hx-post="/actions/approvals/${approval.id}/approve" hx-target="#approval-${approval.id}" hx-swap="outerHTML">
-            <button type="submit" class="approve" data-action="approve">Approve</button>
-          </form>
-          <form method="post" action="/actions/approvals/${approval.id}/reject" hx-post="/actions/approvals/${approval.id}/reject" hx-target="#approval-${approval.id}" hx-swap="outerHTML">
-            <button type="submit" class="reject" data-action="reject">Reject</button>
-          </form>
-        </div>`
-      : ''}
+    ${
+      decidable
+        ? html`<div class="decide">
+            <form
+              method="post"
+              action="/actions/approvals/${approval.id}/approve"
+              hx-post="/actions/approvals/${approval.id}/approve"
+              hx-target="#approval-${approval.id}"
+              hx-swap="outerHTML"
+            >
+              <button type="submit" class="approve" data-action="approve">Approve</button>
+            </form>
+            <form
+              method="post"
+              action="/actions/approvals/${approval.id}/reject"
+              hx-post="/actions/approvals/${approval.id}/reject"
+              hx-target="#approval-${approval.id}"
+              hx-swap="outerHTML"
+            >
+              <button type="submit" class="reject" data-action="reject">Reject</button>
+            </form>
+          </div>`
+        : ''
+    }
   </article>`;
 }
 
@@ -40,7 +56,7 @@ export const approvalsPanel: Panel = {
     const decided = recent.filter((approval) => approval.status !== 'pending').slice(0, 15);
     if (pending.length === 0 && decided.length === 0) return html`<p class="empty">No approvals yet.</p>`;
     return html`<p class="counts">${pending.length} pending</p>
-      ${[...pending].reverse().map((approval) => approvalArticle(approval, context))}
-      ${decided.length === 0 ? '' : html`<h3>Decided</h3>`} ${decided.map((approval) => approvalArticle(approval, context))}`;
+      ${[...pending].reverse().map((approval) => approvalArticle(approval, context))} ${decided.length === 0 ? '' : html`<h3>Decided</h3>`}
+      ${decided.map((approval) => approvalArticle(approval, context))}`;
   },
 };

@@ -14,7 +14,11 @@ interface CostRow {
   cost_usd: number;
 }
 
-const PERIODS = { '24h': { ms: 86_400_000, bucket: 'hour' }, '7d': { ms: 7 * 86_400_000, bucket: 'hour' }, '30d': { ms: 30 * 86_400_000, bucket: 'day' } } as const;
+const PERIODS = {
+  '24h': { ms: 86_400_000, bucket: 'hour' },
+  '7d': { ms: 7 * 86_400_000, bucket: 'hour' },
+  '30d': { ms: 30 * 86_400_000, bucket: 'day' },
+} as const;
 const GROUPINGS = ['bot', 'job', 'model'] as const;
 
 /** The chart's data as uPlot takes it: x (epoch seconds per bucket) and one y array per group, 0 where it spent nothing. */
@@ -80,7 +84,10 @@ export const costsPanel: Panel = {
     const calls = rows.reduce((sum, row) => sum + row.calls, 0);
     const todayTotal = today.reduce((sum, row) => sum + row.cost_usd, 0);
     const switchedOff = context.llm.killSwitch ? 'off (LLM_KILL_SWITCH=true)' : setting[0]?.value?.enabled === true ? 'off (`fleet llm on` resumes)' : 'on';
-    const chart = costSeries(series, rows.map((row) => row.grp));
+    const chart = costSeries(
+      series,
+      rows.map((row) => row.grp),
+    );
     return html`<p class="kill-switch" data-state="${switchedOff === 'on' ? 'on' : 'off'}">
         Model calls: <strong>${switchedOff}</strong> · today ${dollars(todayTotal)} of ${dollars(context.llm.fleetDailyUsd)} fleet cap
       </p>
@@ -108,9 +115,11 @@ export const costsPanel: Panel = {
                 <td>${row.cache_write_tokens}</td>
                 <td>${row.cache_read_tokens}</td>
                 <td>${dollars(row.cost_usd)}</td>
-                ${by === 'bot'
-                  ? html`<td>${dollars(today.find((spend) => spend.bot === row.grp)?.cost_usd ?? 0)} / ${dollars(botBudgetUsd(context.llm, row.grp))}</td>`
-                  : ''}
+                ${
+                  by === 'bot'
+                    ? html`<td>${dollars(today.find((spend) => spend.bot === row.grp)?.cost_usd ?? 0)} / ${dollars(botBudgetUsd(context.llm, row.grp))}</td>`
+                    : ''
+                }
               </tr>`,
           )}
         </tbody>

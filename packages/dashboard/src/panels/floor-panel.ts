@@ -27,7 +27,9 @@ export const floorPanel: Panel = {
       ${rows.map(
         (row) =>
           html`<li class="post" data-id="${row.message_id}" data-bot="${row.bot}">
-            <div class="meta">${timeCell(row.created_at)} <strong>${row.bot}</strong> → ${row.channel} ${row.target} ${row.status === 'sent' ? '' : badge(row.status)}</div>
+            <div class="meta">
+              ${timeCell(row.created_at)} <strong>${row.bot}</strong> → ${row.channel} ${row.target} ${row.status === 'sent' ? '' : badge(row.status)}
+            </div>
             <div class="text">${row.text}</div>
           </li>`,
       )}

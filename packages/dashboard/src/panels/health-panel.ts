@@ -38,7 +38,8 @@ export const healthPanel: Panel = {
             <div class="name"><strong>${beat.bot}</strong> <span class="muted">@${beat.host}</span></div>
             <div>${badge(state)} heartbeat ${formatAge(beat.seconds_since_seen)} ago</div>
             <div class="muted">
-              ${beat.detail.rss_mb === undefined ? '' : `${beat.detail.rss_mb} MB · `}release ${beat.version} · ${restarts} restart${restarts === 1 ? '' : 's'} in 24 h · pid ${beat.pid}
+              ${beat.detail.rss_mb === undefined ? '' : `${beat.detail.rss_mb} MB · `}release ${beat.version} · ${restarts} restart${restarts === 1 ? '' : 's'}
+              in 24 h · pid ${beat.pid}
             </div>
             ${channel === undefined ? '' : html`<div>channel ${channel.kind ?? ''}: ${channel.live === false ? badge('down') : badge(channel.status ?? 'live')}</div>`}
           </div>`;

@@ -42,30 +42,49 @@ export const inboxPanel: Panel = {
         ${escalations.map(
           (row) =>
             html`<li class="escalation severity-${row.severity}" data-id="${row.signal_id}" data-state="${row.state}">
-              <div class="meta">${timeCell(row.created_at)} ${badge(row.state)} <strong>${row.source_bot}</strong> ${row.signal_type} <code>${shortId(row.signal_id)}</code></div>
+              <div class="meta">
+                ${timeCell(row.created_at)} ${badge(row.state)} <strong>${row.source_bot}</strong> ${row.signal_type} <code>${shortId(row.signal_id)}</code>
+              </div>
               <div class="line">${row.line}</div>
               ${row.replies.map(
                 (reply) =>
-                  html`<div class="reply" data-id="${reply.id}">↳ ${timeCell(reply.at)} <em>${reply.sender}</em> (${reply.channel}): <span class="text">${reply.text}</span> ${badge(reply.status)}</div>`,
+                  html`<div class="reply" data-id="${reply.id}">
+                    ↳ ${timeCell(reply.at)} <em>${reply.sender}</em> (${reply.channel}): <span class="text">${reply.text}</span> ${badge(reply.status)}
+                  </div>`,
               )}
-              ${context.config.readOnly
-                ? ''
-                : html`<form class="reply-form" method="post" action="/actions/reply" hx-post="/actions/reply" hx-target="#notice" hx-swap="outerHTML" hx-on::after-request="if (event.detail.successful) this.reset()">
-                    <input type="hidden" name="signal_id" value="${row.signal_id}" />
-                    <input type="text" name="text" required maxlength="4000" placeholder="reply to ${row.source_bot}…" aria-label="reply" />
-                    <button type="submit">Reply</button>
-                  </form>`}
+              ${
+                context.config.readOnly
+                  ? ''
+                  : html`<form
+                      class="reply-form"
+                      method="post"
+                      action="/actions/reply"
+                      hx-post="/actions/reply"
+                      hx-target="#notice"
+                      hx-swap="outerHTML"
+                      hx-on::after-request="if (event.detail.successful) this.reset()"
+                    >
+                      <input type="hidden" name="signal_id" value="${row.signal_id}" />
+                      <input type="text" name="text" required maxlength="4000" placeholder="reply to ${row.source_bot}…" aria-label="reply" />
+                      <button type="submit">Reply</button>
+                    </form>`
+              }
             </li>`,
         )}
       </ol>
-      ${unlinked.length === 0
-        ? ''
-        : html`<h3>Other messages from the operator</h3>
-            <ol class="operator-messages">
-              ${unlinked.map(
-                (message) =>
-                  html`<li data-id="${message.operator_message_id}">${timeCell(message.created_at)} <em>${message.sender_id}</em> (${message.channel}): <span class="text">${message.text}</span> ${badge(message.status)}</li>`,
-              )}
-            </ol>`}`;
+      ${
+        unlinked.length === 0
+          ? ''
+          : html`<h3>Other messages from the operator</h3>
+              <ol class="operator-messages">
+                ${unlinked.map(
+                  (message) =>
+                    html`<li data-id="${message.operator_message_id}">
+                      ${timeCell(message.created_at)} <em>${message.sender_id}</em> (${message.channel}):
+                      <span class="text">${message.text}</span> ${badge(message.status)}
+                    </li>`,
+                )}
+              </ol>`
+      }`;
   },
 };

@@ -81,14 +81,18 @@ async function jobsTable(context: PanelContext): Promise<Html> {
             <td>${job.bot}/${job.id}</td>
             <td><code>${job.schedule}</code> ${job.tz}</td>
             <td>${next === '' ? '?' : timeCell(next)}</td>
-            <td>${previous === undefined ? html`<span class="muted">never ran</span>` : html`${badge(previous.status)} ${timeCell(previous.scheduled_for)}`}</td>
             <td>
-              ${context.config.readOnly
-                ? ''
-                : html`<form method="post" action="/actions/run" hx-post="/actions/run" hx-target="#notice" hx-swap="outerHTML" hx-disabled-elt="find button">
-                    <input type="hidden" name="bot" value="${job.bot}" /><input type="hidden" name="job" value="${job.id}" />
-                    <button type="submit" class="run-now" ${job.live ? '' : 'disabled title="the bot is not running"'}>Run now</button>
-                  </form>`}
+              ${previous === undefined ? html`<span class="muted">never ran</span>` : html`${badge(previous.status)} ${timeCell(previous.scheduled_for)}`}
+            </td>
+            <td>
+              ${
+                context.config.readOnly
+                  ? ''
+                  : html`<form method="post" action="/actions/run" hx-post="/actions/run" hx-target="#notice" hx-swap="outerHTML" hx-disabled-elt="find button">
+                      <input type="hidden" name="bot" value="${job.bot}" /><input type="hidden" name="job" value="${job.id}" />
+                      <button type="submit" class="run-now" ${job.live ? '' : 'disabled title="the bot is not running"'}>Run now</button>
+                    </form>`
+              }
             </td>
           </tr>`;
         })}
@@ -118,33 +122,46 @@ export const runsPanel: Panel = {
     </form>`;
   },
   async body(context) {
-    const runs = await context.db.rpc<RunRow>('list_cron_runs_by_status', { p_statuses: statusesFrom(context.query), p_bot: botFilter(context.query), p_limit: 50 });
+    const runs = await context.db.rpc<RunRow>('list_cron_runs_by_status', {
+      p_statuses: statusesFrom(context.query),
+      p_bot: botFilter(context.query),
+      p_limit: 50,
+    });
     return html`${await jobsTable(context)}
       <h3>Runs</h3>
-      ${runs.length === 0
-        ? html`<p class="empty">No runs${statusesFrom(context.query) === null ? '' : ' with this status'}.</p>`
-        : html`<table class="runs">
-            <thead>
-              <tr>
-                <th>scheduled for</th>
-                <th>job</th>
-                <th>status</th>
-                <th>host</th>
-                <th>error</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${runs.map(
-                (run) =>
-                  html`<tr class="run ${(PROBLEM_STATUSES as readonly string[]).includes(run.status) ? 'problem' : ''}" data-id="${run.run_id}" data-status="${run.status}" data-job="${run.bot}/${run.job}">
-                    <td>${timeCell(run.scheduled_for)} <code title="${run.run_id}">${shortId(run.run_id)}</code></td>
-                    <td>${run.bot}/${run.job}${run.manual ? html` <span class="muted">manual${run.requested_by === null ? '' : ` by ${run.requested_by}`}</span>` : ''}</td>
-                    <td>${badge(run.status)}</td>
-                    <td>${run.host ?? ''}</td>
-                    <td class="error">${run.error ?? ''}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`}`;
+      ${
+        runs.length === 0
+          ? html`<p class="empty">No runs${statusesFrom(context.query) === null ? '' : ' with this status'}.</p>`
+          : html`<table class="runs">
+              <thead>
+                <tr>
+                  <th>scheduled for</th>
+                  <th>job</th>
+                  <th>status</th>
+                  <th>host</th>
+                  <th>error</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${runs.map(
+                  (run) =>
+                    html`<tr
+                      class="run ${(PROBLEM_STATUSES as readonly string[]).includes(run.status) ? 'problem' : ''}"
+                      data-id="${run.run_id}"
+                      data-status="${run.status}"
+                      data-job="${run.bot}/${run.job}"
+                    >
+                      <td>${timeCell(run.scheduled_for)} <code title="${run.run_id}">${shortId(run.run_id)}</code></td>
+                      <td>
+                        ${run.bot}/${run.job}${run.manual ? html` <span class="muted">manual${run.requested_by === null ? '' : ` by ${run.requested_by}`}</span>` : ''}
+                      </td>
+                      <td>${badge(run.status)}</td>
+                      <td>${run.host ?? ''}</td>
+                      <td class="error">${run.error ?? ''}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+      }`;
   },
 };

@@ -45,14 +45,20 @@ export const signalsPanel: Panel = {
               <td>${badge(row.severity)}</td>
               <td><code class="payload">${JSON.stringify(row.payload)}</code></td>
               <td class="deliveries">
-                ${row.receipts.length === 0
-                  ? html`<span class="muted">no consumer</span>`
-                  : row.receipts.map(
-                      (receipt) =>
-                        html`<span class="delivery" data-consumer="${receipt.consumer}" data-status="${receipt.status}" title="${receipt.error ?? `${receipt.attempts} attempt(s)`}"
-                          >${receipt.consumer} ${badge(receipt.status)}</span
-                        > `,
-                    )}
+                ${
+                  row.receipts.length === 0
+                    ? html`<span class="muted">no consumer</span>`
+                    : row.receipts.map(
+                        (receipt) =>
+                          html`<span
+                            class="delivery"
+                            data-consumer="${receipt.consumer}"
+                            data-status="${receipt.status}"
+                            title="${receipt.error ?? `${receipt.attempts} attempt(s)`}"
+                            >${receipt.consumer} ${badge(receipt.status)}</span
+                          > `,
+                      )
+                }
               </td>
             </tr>`,
         )}
