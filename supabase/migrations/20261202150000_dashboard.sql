@@ -112,17 +112,19 @@ language sql stable as $$
    limit p_limit;
 $$;
 
--- "Run now" from a page: a second click (or a second tab) while the first request is still waiting
--- or running returns that run instead of asking for another, so one intent makes one manual run.
--- The advisory lock serialises two requests for the same job from two dashboard processes.
-create function request_manual_run_once(p_bot text, p_job text, p_requested_by text default 'dashboard')
+-- "Run now" from a page: a second click (or a second tab) while the first request still waits or
+-- runs, or within p_within_seconds of it (a quick job may already be done), returns that run
+-- instead of asking for another, so one intent makes one manual run. The advisory lock serialises
+-- two requests for the same job, from one dashboard process or two.
+create function request_manual_run_once(p_bot text, p_job text, p_requested_by text default 'dashboard', p_within_seconds integer default 5)
 returns table (run_id uuid, scheduled_for timestamptz, created boolean)
 language plpgsql as $$
 declare v_id uuid; v_at timestamptz;
 begin
   perform pg_advisory_xact_lock(hashtext('request_manual_run_once'), hashtext(p_bot || '/' || p_job));
   select r.id, r.scheduled_for into v_id, v_at from cron_runs r
-   where r.bot = p_bot and r.job = p_job and r.manual and r.status in ('requested', 'running')
+   where r.bot = p_bot and r.job = p_job and r.manual
+     and (r.status in ('requested', 'running') or r.scheduled_for > clock_timestamp() - make_interval(secs => p_within_seconds))
    order by r.scheduled_for desc limit 1;
   if v_id is not null then
     return query select v_id, v_at, false;

@@ -53,7 +53,7 @@ export async function replyFromDashboard(db: Db, config: DashboardConfig, signal
 /**
  * "Run now": one manual run request, claimed by the running bot like any tick. Only a job a bot
  * declares in its heartbeat can be asked for, and a click while the last request still waits or
- * runs returns that run (request_manual_run_once), so a double click makes one run.
+ * runs, or seconds after it, returns that run (request_manual_run_once), so a double click makes one run.
  */
 export async function runNowFromDashboard(db: Db, config: DashboardConfig, bot: string, job: string): Promise<Html> {
   const beats = await db.rpc<{ bot: string; detail: { schedules?: { id: string }[] } }>('fleet_heartbeats');
@@ -67,5 +67,5 @@ export async function runNowFromDashboard(db: Db, config: DashboardConfig, bot: 
   if (request === undefined) return notice(`The brain did not record the request for ${bot}/${job}.`, 'refused');
   return request.created
     ? notice(`Requested ${bot}/${job} (run ${shortId(request.run_id)}); ${bot} picks it up within a few seconds.`, 'done')
-    : notice(`${bot}/${job} already has a manual run waiting or running (run ${shortId(request.run_id)}); not asked again.`, 'refused');
+    : notice(`${bot}/${job} was just asked for (run ${shortId(request.run_id)}, still waiting, running or finished seconds ago); not asked again.`, 'refused');
 }

@@ -37,5 +37,12 @@ export async function screenshotPanel(page: Page, directory: string, name: strin
 /** Start a dashboard in this process on a free loopback port, polling fast so a test waits little. */
 export async function startTestDashboard(db: Db, env: Record<string, string> = {}): Promise<RunningDashboard> {
   const config = loadDashboardConfig({ DASHBOARD_PORT: '0', DASHBOARD_POLL_MS: '1000', ...env });
-  return startDashboard({ db, config, env, log: pino({ level: 'silent' }), heartbeatIntervalMs: 1000, brainKind: 'postgres' });
+  return startDashboard({
+    db,
+    config,
+    env,
+    log: pino({ level: 'silent' }),
+    heartbeatIntervalMs: Number(env['HEARTBEAT_INTERVAL_MS'] ?? 10_000),
+    brainKind: 'postgres',
+  });
 }
