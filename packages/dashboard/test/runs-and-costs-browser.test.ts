@@ -159,15 +159,13 @@ describe.skipIf(!chromiumAvailable())('cron runs and costs on the dashboard, in 
       }));
       await page.locator('#costs-filters select[name="by"]').selectOption(by);
       await expect.poll(() => page.locator('#costs-body table.costs').getAttribute('data-by'), WAIT).toBe(by);
-      const shown = await page
-        .locator('#costs-body tr.cost')
-        .evaluateAll((rows) =>
-          rows.map((row) => ({
-            group: row.getAttribute('data-group'),
-            calls: Number(row.getAttribute('data-calls')),
-            cost: Number(row.getAttribute('data-cost')),
-          })),
-        );
+      const shown = await page.locator('#costs-body tr.cost').evaluateAll((rows) =>
+        rows.map((row) => ({
+          group: row.getAttribute('data-group'),
+          calls: Number(row.getAttribute('data-calls')),
+          cost: Number(row.getAttribute('data-cost')),
+        })),
+      );
       expect(shown).toEqual(expected);
       const series = await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelector('#costs-body .cost-chart')?.fleetSeries);
       expect(series?.labels).toEqual(expected.map((row) => row.group));
