@@ -80,7 +80,7 @@ export function createDashboardApp(options: DashboardOptions, hints: LiveHints):
     if (asset === undefined) return context.text('not found', 404);
     return context.body(new Uint8Array(asset.body), 200, { 'content-type': asset.contentType, 'cache-control': 'public, max-age=3600' });
   });
-  app.get('/healthz', (context) => context.json({ ok: true, listening: hints.listening, pages: hints.subscriberCount }));
+  app.get('/healthz', (context) => context.json({ ok: true, pid: process.pid, listening: hints.listening, pages: hints.subscriberCount }));
 
   // Actions answer htmx with a fragment; a plain form post (no JavaScript) goes back to the page.
   const answer = (context: { req: { header(name: string): string | undefined } }, body: string, status = 200) =>

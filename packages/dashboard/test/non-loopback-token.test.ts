@@ -27,7 +27,10 @@ function namespacesAvailable(): boolean {
 const run = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
 
 /** A request from inside the namespace (node's fetch), returning status, location and body; async, as the dashboard answers from this process. */
-async function fromNamespace(url: string, headers: Record<string, string> = {}): Promise<{ status: number; location: string | null; cookie: string | null; body: string }> {
+async function fromNamespace(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; location: string | null; cookie: string | null; body: string }> {
   const script = `fetch(${JSON.stringify(url)}, { redirect: 'manual', headers: ${JSON.stringify(headers)} }).then(async (r) => console.log(JSON.stringify({ status: r.status, location: r.headers.get('location'), cookie: r.headers.get('set-cookie'), body: await r.text() })), (e) => { console.error(String(e)); process.exit(2); })`;
   const { stdout } = await promisify(execFile)('ip', ['netns', 'exec', NAMESPACE, process.execPath, '-e', script], { encoding: 'utf8', timeout: 30_000 });
   return JSON.parse(stdout) as { status: number; location: string | null; cookie: string | null; body: string };
