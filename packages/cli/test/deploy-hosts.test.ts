@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repositoryRoot } from '@jbot/core';
-import { HostsFileError, hostBots, loadHostsFile, parseHostsFile } from '../src/deploy/hosts-file.js';
+import { HostsFileError, hostBots, hostUnits, loadHostsFile, parseHostsFile } from '../src/deploy/hosts-file.js';
+import { restartCommand } from '../src/deploy/deploy-plan.js';
 
 const problemsOf = (document: unknown): string[] => {
   try {
@@ -44,6 +45,22 @@ describe('hosts file', () => {
       'mktgbot',
       'opsbot',
       'shipbot',
+    ]);
+  });
+
+  it('places the dashboard where the hosts file says: one more jbot@ unit there, none elsewhere', () => {
+    const hosts = loadHostsFile(path.join(repositoryRoot, 'deploy', 'hosts.example.json')).hosts;
+    const vps1 = hosts.get('vps-1') ?? expect.fail('vps-1');
+    const vps2 = hosts.get('vps-2') ?? expect.fail('vps-2');
+    expect([vps1.dashboard, vps2.dashboard]).toEqual([true, false]);
+    expect(hostUnits(vps1)).toEqual([...hostBots(vps1), 'dashboard']);
+    expect(hostUnits(vps2)).toEqual(hostBots(vps2));
+    expect(restartCommand(vps1)).toContain(
+      'systemctl restart jbot@jbot.service jbot@salesbot.service jbot@mktgbot.service jbot@opsbot.service jbot@shipbot.service jbot@sysbot.service jbot@dashboard.service\n',
+    );
+    expect(restartCommand(vps2)).not.toContain('jbot@dashboard');
+    expect(problemsOf({ hosts: { 'vps-1': { ssh: { host: 'a.example.com' }, bots: ['salesbot'], dashboard: 'yes' } } })).toEqual([
+      expect.stringMatching(/^hosts\.vps-1\.dashboard: /),
     ]);
   });
 
