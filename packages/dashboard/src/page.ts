@@ -38,10 +38,10 @@ export async function dashboardPage(panels: readonly Panel[], context: PanelCont
         <title>JBOT Fleet</title>
         <link rel="stylesheet" href="/assets/uPlot.min.css" />
         <link rel="stylesheet" href="/assets/dashboard.css" />
-        <script src="/assets/htmx.min.js"></script>
-        <script src="/assets/sse.js"></script>
-        <script src="/assets/uPlot.iife.min.js"></script>
-        <script src="/assets/dashboard.js"></script>
+        <script defer src="/assets/htmx.min.js"></script>
+        <script defer src="/assets/sse.js"></script>
+        <script defer src="/assets/uPlot.iife.min.js"></script>
+        <script defer src="/assets/dashboard.js"></script>
       </head>
       <body hx-ext="sse" sse-connect="/events" data-topics="${HINT_TOPICS.join(' ')}" data-read-only="${String(context.config.readOnly)}">
         <header class="top">
