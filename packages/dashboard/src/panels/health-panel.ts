@@ -1,5 +1,5 @@
 import { html } from 'hono/html';
-import { badge, formatAge } from '../html-format.js';
+import { badge, formatAge, timeCell } from '../html-format.js';
 import type { Panel } from './panel.js';
 
 interface HeartbeatRow {
@@ -10,7 +10,33 @@ interface HeartbeatRow {
   version: string;
   status: string;
   seconds_since_seen: number;
-  detail: { rss_mb?: number; channel?: { kind?: string; live?: boolean; status?: string } };
+  // `channels`: each operator-channel connection's liveness (Discord gateway, Telegram polling), where the bot reports it.
+  detail: { rss_mb?: number; channels?: unknown };
+}
+
+interface ChannelReading {
+  channel: string;
+  state: string;
+  lastReceivedAt: string | null;
+  lastError: string | null;
+}
+
+// A heartbeat is written by whichever release a bot runs: read its channel readings defensively.
+function channelsOf(value: unknown): ChannelReading[] {
+  // Keyed by connection ({ discord: …, telegram: … }); a list is read the same way.
+  const entries: unknown[] = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? Object.values(value) : [];
+  return entries.flatMap((entry: unknown) => {
+    const reading = entry as Partial<Record<keyof ChannelReading, unknown>> | null;
+    if (reading === null || typeof reading.channel !== 'string' || typeof reading.state !== 'string') return [];
+    return [
+      {
+        channel: reading.channel,
+        state: reading.state,
+        lastReceivedAt: typeof reading.lastReceivedAt === 'string' ? reading.lastReceivedAt : null,
+        lastError: typeof reading.lastError === 'string' ? reading.lastError : null,
+      },
+    ];
+  });
 }
 
 /** Fleet health: a tile per bot and host with heartbeat age, RSS, release and restarts; stale when its heartbeat is late. */
@@ -33,7 +59,7 @@ export const healthPanel: Panel = {
           const stale = beat.status === 'running' && beat.seconds_since_seen > context.staleAfterSeconds;
           const state = stale ? 'stale' : beat.status;
           const restarts = Math.max(0, (startsOf.get(`${beat.bot}@${beat.host}`) ?? 1) - 1);
-          const channel = beat.detail.channel;
+          const channels = channelsOf(beat.detail.channels);
           return html`<div class="tile state-${state}" data-bot="${beat.bot}" data-host="${beat.host}" data-state="${state}">
             <div class="name"><strong>${beat.bot}</strong> <span class="muted">@${beat.host}</span></div>
             <div>${badge(state)} heartbeat ${formatAge(beat.seconds_since_seen)} ago</div>
@@ -41,7 +67,13 @@ export const healthPanel: Panel = {
               ${beat.detail.rss_mb === undefined ? '' : `${beat.detail.rss_mb} MB · `}release ${beat.version} · ${restarts} restart${restarts === 1 ? '' : 's'}
               in 24 h · pid ${beat.pid}
             </div>
-            ${channel === undefined ? '' : html`<div>channel ${channel.kind ?? ''}: ${channel.live === false ? badge('down') : badge(channel.status ?? 'live')}</div>`}
+            ${channels.map(
+              (channel) =>
+                html`<div class="channel" data-channel="${channel.channel}" title="${channel.lastError ?? ''}">
+                  ${channel.channel}
+                  ${badge(channel.state)}${channel.lastReceivedAt === null ? '' : html` <span class="muted">last received ${timeCell(channel.lastReceivedAt)}</span>`}
+                </div>`,
+            )}
           </div>`;
         })}
       </div>`;
