@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { repositoryRoot } from '@jbot/core';
 import { HostsFileError, hostBots, hostUnits, loadHostsFile, parseHostsFile } from '../src/deploy/hosts-file.js';
 import { restartCommand } from '../src/deploy/deploy-plan.js';
+import { renderUnits } from '../src/deploy/render-units.js';
 
 const problemsOf = (document: unknown): string[] => {
   try {
@@ -59,6 +60,10 @@ describe('hosts file', () => {
       'systemctl restart jbot@jbot.service jbot@salesbot.service jbot@mktgbot.service jbot@opsbot.service jbot@shipbot.service jbot@sysbot.service jbot@dashboard.service\n',
     );
     expect(restartCommand(vps2)).not.toContain('jbot@dashboard');
+    expect(renderUnits(vps1).units.find((unit) => unit.name === 'jbot@dashboard.service.d/dashboard.conf')?.text).toContain(
+      'ExecStart=\nExecStart=/usr/bin/node --enable-source-maps --max-semi-space-size=2 --lite-mode /opt/jbot/current/.data/build/dashboard.mjs\n',
+    );
+    expect(renderUnits(vps2).units.map((unit) => unit.name)).not.toContain('jbot@dashboard.service.d/dashboard.conf');
     expect(problemsOf({ hosts: { 'vps-1': { ssh: { host: 'a.example.com' }, bots: ['salesbot'], dashboard: 'yes' } } })).toEqual([
       expect.stringMatching(/^hosts\.vps-1\.dashboard: /),
     ]);
