@@ -1,4 +1,4 @@
-import { envInteger, optionalHttpUrl, optionalString, parseEnv, type Env } from '@jbot/core';
+import { envInteger, envList, optionalHttpUrl, optionalString, parseEnv, type Env } from '@jbot/core';
 
 /** Connector settings from the environment: a vendor goes live when its credentials are set. */
 export const connectorsEnvShape = {
@@ -11,6 +11,11 @@ export const connectorsEnvShape = {
   META_ACCESS_TOKEN: optionalString,
   META_AD_ACCOUNT_ID: optionalString,
   META_API_BASE: optionalHttpUrl,
+  // studiobot's creators connector: the brands' Instagram business accounts, BRAND=ig-user-id pairs.
+  META_IG_ACCOUNTS: envList,
+  META_CREATOR_WATCHLIST: envList,
+  EASYPOST_API_KEY: optionalString,
+  EASYPOST_API_BASE: optionalHttpUrl,
   CONNECTOR_SIDE_EFFECT_LEASE_SECONDS: envInteger(60, 1, 3600),
   CONNECTOR_TIMEOUT_MS: envInteger(30_000, 100, 600_000),
 };
@@ -20,6 +25,10 @@ export interface ConnectorsConfig {
   hubspot?: { accessToken: string; basePath: string };
   shopify?: { storeDomain: string; accessToken: string; apiVersion: string; apiBase?: string };
   meta?: { accessToken: string; adAccountId: string; apiBase?: string };
+  /** Instagram for creators and UGC: live when META_ACCESS_TOKEN and META_IG_ACCOUNTS are set. */
+  instagram?: { accessToken: string; igAccounts: Record<string, string>; watchlist: string[]; apiBase?: string };
+  /** EasyPost for seeding parcels: live when EASYPOST_API_KEY is set. */
+  easypost?: { apiKey: string; apiBase?: string };
   sideEffectLeaseSeconds: number;
   /** Each vendor call's timeout (CONNECTOR_TIMEOUT_MS). */
   timeoutMs: number;
@@ -37,6 +46,13 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
     }
     if (config.META_ACCESS_TOKEN !== undefined && config.META_AD_ACCOUNT_ID === undefined) {
       problems.push({ variable: 'META_AD_ACCOUNT_ID', message: 'is required with META_ACCESS_TOKEN: set it to the ad account id (act_…)' });
+    }
+    for (const pair of config.META_IG_ACCOUNTS) {
+      if (!/^[A-Za-z0-9_]+=\d+$/.test(pair))
+        problems.push({ variable: 'META_IG_ACCOUNTS', message: `has "${pair}": write BRAND=ig-user-id pairs, e.g. DW=17841400000000000` });
+    }
+    if (config.META_IG_ACCOUNTS.length > 0 && config.META_ACCESS_TOKEN === undefined) {
+      problems.push({ variable: 'META_ACCESS_TOKEN', message: 'is required with META_IG_ACCOUNTS (the token that reads the brands’ Instagram accounts)' });
     }
     return problems;
   });
@@ -63,6 +79,19 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
             ...(parsed.META_API_BASE === undefined ? {} : { apiBase: parsed.META_API_BASE }),
           },
         }),
+    ...(parsed.META_ACCESS_TOKEN === undefined || parsed.META_IG_ACCOUNTS.length === 0
+      ? {}
+      : {
+          instagram: {
+            accessToken: parsed.META_ACCESS_TOKEN,
+            igAccounts: Object.fromEntries(parsed.META_IG_ACCOUNTS.map((pair) => pair.split('=') as [string, string])),
+            watchlist: parsed.META_CREATOR_WATCHLIST,
+            ...(parsed.META_API_BASE === undefined ? {} : { apiBase: parsed.META_API_BASE }),
+          },
+        }),
+    ...(parsed.EASYPOST_API_KEY === undefined
+      ? {}
+      : { easypost: { apiKey: parsed.EASYPOST_API_KEY, ...(parsed.EASYPOST_API_BASE === undefined ? {} : { apiBase: parsed.EASYPOST_API_BASE }) } }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,
     timeoutMs: parsed.CONNECTOR_TIMEOUT_MS,
   };

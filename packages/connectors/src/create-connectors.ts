@@ -11,6 +11,12 @@ import { createHubSpotCrmConnector } from './crm/hubspot-crm-connector.js';
 import { createSampleCrmConnector } from './crm/sample-crm-connector.js';
 import type { FreightConnector } from './freight/freight-connector.js';
 import { createSampleFreightConnector } from './freight/sample-freight-connector.js';
+import type { CreatorsConnector } from './creators/creators-connector.js';
+import { createMetaCreatorsConnector } from './creators/meta-creators-connector.js';
+import { createSampleCreatorsConnector } from './creators/sample-creators-connector.js';
+import type { SeedingShipmentsConnector } from './seeding/seeding-connector.js';
+import { createEasyPostSeedingConnector } from './seeding/easypost-seeding-connector.js';
+import { createSampleSeedingConnector } from './seeding/sample-seeding-connector.js';
 
 /** Every connector a bot may use, one per domain. */
 export interface Connectors {
@@ -18,6 +24,10 @@ export interface Connectors {
   freight: FreightConnector;
   commerce: CommerceConnector;
   ads: AdsConnector;
+  /** Creators and UGC on Instagram (studiobot). */
+  creators: CreatorsConnector;
+  /** Seeding parcels to creators (EasyPost trackers). */
+  seeding: SeedingShipmentsConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -58,6 +68,8 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     freight: createSampleFreightConnector(db),
     commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
+    creators: config.instagram === undefined ? createSampleCreatorsConnector(db) : createMetaCreatorsConnector({ ...config.instagram, ...limits, db }),
+    seeding: config.easypost === undefined ? createSampleSeedingConnector(db) : createEasyPostSeedingConnector({ ...config.easypost, ...limits }),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal }),
   };

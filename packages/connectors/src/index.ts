@@ -28,6 +28,19 @@ export {
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
 export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';
+export type {
+  CreatorsConnector,
+  CreatorProfile,
+  CreatorMedia,
+  CreatorPost,
+  TaggedMedia,
+  RightsReply,
+  CreatorAttribution,
+  AssetUse,
+  CreatorMessageInput,
+  CreatorMessageResult,
+} from './creators/creators-connector.js';
+export type { SeedingShipmentsConnector, SeedingTracker } from './seeding/seeding-connector.js';
 
 // Implementations (for tests and explicit wiring)
 export { createSampleCrmConnector } from './crm/sample-crm-connector.js';
@@ -45,6 +58,10 @@ export { probeShopify, createShopifyCommerceConnector, type ShopifyCommerceOptio
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';
+export { createSampleCreatorsConnector } from './creators/sample-creators-connector.js';
+export { probeMetaCreators, createMetaCreatorsConnector, type MetaCreatorsOptions } from './creators/meta-creators-connector.js';
+export { createSampleSeedingConnector } from './seeding/sample-seeding-connector.js';
+export { probeEasyPost, createEasyPostSeedingConnector, type EasyPostSeedingOptions } from './seeding/easypost-seeding-connector.js';
 
 // Sample company
 export { readSampleCompanyData, sampleDataDirectory, SAMPLE_DATA_FILES, type SampleCompanyData } from './sample/sample-company-data.js';

@@ -90,6 +90,8 @@ export {
   signalDetailMessage,
   withDetailPosts,
   splitText,
+  ChannelLiveness,
+  ChannelHealthBoard,
 } from './channels/index.js';
 export type {
   Channel,
@@ -102,6 +104,8 @@ export type {
   ApprovalClick,
   ApprovalClickOutcome,
   OutboundRecord,
+  ChannelHealth,
+  LivenessClock,
   LocalRecordingChannelOptions,
   SignalDetailInput,
 } from './channels/index.js';

@@ -58,3 +58,17 @@ export {
 // Bot runtime config for tests
 export { testBotConfig } from './test-bot-config.js';
 export { startTcpForwarder, type TcpForwarder } from './tcp-forwarder.js';
+
+// Fake Instagram Graph API for studiobot's creators connector (business discovery, tags, mentions, messages)
+export {
+  startFakeMetaGraphCreators,
+  type FakeMetaGraphCreators,
+  type FakeMetaGraphCreatorsSeed,
+  type FakeIgMedia,
+  type FakeIgCreator,
+  type FakeGraphWrite,
+  type FakeGraphFault,
+} from './fake-meta-graph-creators/index.js';
+
+// Fake EasyPost Tracker API (seeding parcels)
+export { startFakeEasyPostSeeding, type FakeEasyPostSeeding, type FakeEasyPostTracker } from './fake-easypost-seeding/index.js';

@@ -1,5 +1,5 @@
 import { probeAnthropic, type LlmConfig, type ServiceProbe } from '@jbot/core';
-import { probeHubSpot, probeMetaAds, probeShopify, type ConnectorsConfig } from '@jbot/connectors';
+import { probeEasyPost, probeHubSpot, probeMetaAds, probeMetaCreators, probeShopify, type ConnectorsConfig } from '@jbot/connectors';
 import { probeDiscord, probeTelegram, type TelegramConfig } from '@jbot/channels';
 import { fail, pass, skip, type CheckResult } from './doctor-check.js';
 
@@ -98,6 +98,36 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
         new URL(config.meta.apiBase ?? 'https://graph.facebook.com').origin,
         'use a system user token with ads_read/ads_management for META_AD_ACCOUNT_ID (Business Settings → System users)',
         'META_API_BASE',
+      ),
+    );
+  }
+  // studiobot: creators on Instagram and seeding parcels on EasyPost. Attribution (creator-roi) and
+  // where assets run (ugc-rights-expiry) have only the sample adapter yet: said here, not hidden.
+  if (config.instagram !== undefined) {
+    results.push(
+      checked(
+        'META_IG_ACCOUNTS',
+        await probeMetaCreators(config.instagram),
+        new URL(config.instagram.apiBase ?? 'https://graph.facebook.com').origin,
+        'use a token with instagram_basic, instagram_manage_comments and instagram_manage_messages for each BRAND=ig-user-id',
+        'META_API_BASE',
+      ),
+    );
+    results.push(
+      skip(
+        'creators attribution / asset usage',
+        'sample adapter only: creator-roi and ugc-rights-expiry run on the sample company until Shopify/GA4 and Meta ad assets are wired',
+      ),
+    );
+  }
+  if (config.easypost !== undefined) {
+    results.push(
+      checked(
+        'EASYPOST_API_KEY',
+        await probeEasyPost(config.easypost),
+        new URL(config.easypost.apiBase ?? 'https://api.easypost.com').origin,
+        'use a production API key (EasyPost → Account → API Keys)',
+        'EASYPOST_API_BASE',
       ),
     );
   }
