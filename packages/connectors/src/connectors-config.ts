@@ -11,6 +11,9 @@ export const connectorsEnvShape = {
   META_ACCESS_TOKEN: optionalString,
   META_AD_ACCOUNT_ID: optionalString,
   META_API_BASE: optionalHttpUrl,
+  META_PAGE_ID: optionalString,
+  META_IG_USER_ID: optionalString,
+  META_SOCIAL_API_BASE: optionalHttpUrl,
   CONNECTOR_SIDE_EFFECT_LEASE_SECONDS: envInteger(60, 1, 3600),
   CONNECTOR_TIMEOUT_MS: envInteger(30_000, 100, 600_000),
 };
@@ -19,11 +22,15 @@ export const connectorsEnvShape = {
 export interface ConnectorsConfig {
   hubspot?: { accessToken: string; basePath: string };
   shopify?: { storeDomain: string; accessToken: string; apiVersion: string; apiBase?: string };
-  meta?: { accessToken: string; adAccountId: string; apiBase?: string };
+  meta?: { accessToken: string; adAccountId: string; apiBase?: string; pageId?: string };
+  /** Instagram / Facebook organic: live when META_ACCESS_TOKEN and an IG user or Page id are set. */
+  metaSocial?: { accessToken: string; igUserId?: string; pageId?: string; apiBase?: string };
   sideEffectLeaseSeconds: number;
   /** Each vendor call's timeout (CONNECTOR_TIMEOUT_MS). */
   timeoutMs: number;
 }
+
+const socialBase = (base: string | undefined): { apiBase?: string } => (base === undefined ? {} : { apiBase: base });
 
 /** Parse the connector env; a half-configured vendor (token without store or account) is an error naming the missing variable. */
 export function loadConnectorsConfig(env: Env): ConnectorsConfig {
@@ -61,6 +68,18 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
             accessToken: parsed.META_ACCESS_TOKEN,
             adAccountId: parsed.META_AD_ACCOUNT_ID,
             ...(parsed.META_API_BASE === undefined ? {} : { apiBase: parsed.META_API_BASE }),
+            ...(parsed.META_PAGE_ID === undefined ? {} : { pageId: parsed.META_PAGE_ID }),
+          },
+        }),
+    ...(parsed.META_ACCESS_TOKEN === undefined || (parsed.META_IG_USER_ID === undefined && parsed.META_PAGE_ID === undefined)
+      ? {}
+      : {
+          metaSocial: {
+            accessToken: parsed.META_ACCESS_TOKEN,
+            ...(parsed.META_IG_USER_ID === undefined ? {} : { igUserId: parsed.META_IG_USER_ID }),
+            ...(parsed.META_PAGE_ID === undefined ? {} : { pageId: parsed.META_PAGE_ID }),
+            // Each client has its own base (tests point ads and organic at different fakes).
+            ...socialBase(parsed.META_SOCIAL_API_BASE ?? parsed.META_API_BASE),
           },
         }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,

@@ -11,6 +11,9 @@ import { createHubSpotCrmConnector } from './crm/hubspot-crm-connector.js';
 import { createSampleCrmConnector } from './crm/sample-crm-connector.js';
 import type { FreightConnector } from './freight/freight-connector.js';
 import { createSampleFreightConnector } from './freight/sample-freight-connector.js';
+import { createMetaSocialConnector } from './social/meta-social-connector.js';
+import { createSampleSocialConnector, routeSocialByPlatform } from './social/sample-social-connector.js';
+import type { SocialConnector } from './social/social-connector.js';
 
 /** Every connector a bot may use, one per domain. */
 export interface Connectors {
@@ -18,6 +21,8 @@ export interface Connectors {
   freight: FreightConnector;
   commerce: CommerceConnector;
   ads: AdsConnector;
+  /** Organic social (Instagram and Facebook live on Meta when configured; TikTok and Pinterest on the sample company). */
+  social: SocialConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -58,6 +63,10 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     freight: createSampleFreightConnector(db),
     commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
+    social:
+      config.metaSocial === undefined
+        ? createSampleSocialConnector(db)
+        : routeSocialByPlatform(createMetaSocialConnector({ ...config.metaSocial, ...limits, db }), createSampleSocialConnector(db)),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal }),
   };

@@ -28,6 +28,33 @@ export {
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
 export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';
+export type {
+  AdSet,
+  CreativeAd,
+  AdDailyInsight,
+  CreativeTest,
+  CreativeAsset,
+  BrandGuideline,
+  SetAdStatusInput,
+  SetAdStatusResult,
+  CreateAdInput,
+  CreateAdResult,
+} from './ads/ad-creative.js';
+export {
+  SOCIAL_PLATFORMS,
+  type SocialConnector,
+  type SocialPlatform,
+  type SocialPost,
+  type SocialInboxItem,
+  type SocialLaunch,
+  type ContentPillar,
+  type PublishPostInput,
+  type PublishPostResult,
+  type SocialReplyInput,
+  type SocialReplyResult,
+  type HideCommentInput,
+  type HideCommentResult,
+} from './social/social-connector.js';
 
 // Implementations (for tests and explicit wiring)
 export { createSampleCrmConnector } from './crm/sample-crm-connector.js';
@@ -44,6 +71,8 @@ export { createSampleCommerceConnector } from './commerce/sample-commerce-connec
 export { probeShopify, createShopifyCommerceConnector, type ShopifyCommerceOptions } from './commerce/shopify-commerce-connector.js';
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
+export { createSampleSocialConnector, routeSocialByPlatform } from './social/sample-social-connector.js';
+export { probeMetaSocial, createMetaSocialConnector, type MetaSocialOptions } from './social/meta-social-connector.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';
 
 // Sample company
