@@ -641,3 +641,10 @@ language sql stable as $$
   select t.item_id, t.platform, t.kind, t.category, t.negative, t.by_model, t.reply_draft, t.triaged_at from social_inbox_triage t
    where t.item_id = any (p_item_ids) order by t.item_id;
 $$;
+
+-- Commerce: the live price of each SKU (creative-compliance compares prices quoted in ad copy).
+create function sample_commerce_prices()
+returns table (sku text, price numeric)
+language sql stable as $$
+  select p.sku, p.price from sample_products p order by p.sku;
+$$;
