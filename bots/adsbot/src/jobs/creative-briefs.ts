@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineJob, envInteger, envSettings, jobOutcome, type BotContext, type JobRunInfo } from '@jbot/core';
+import { defineJob, envInteger, envSettings, jobOutcome, listApprovals, type BotContext, type JobRunInfo } from '@jbot/core';
 import type { AdSet, CreativeAd } from '@jbot/connectors';
 import { createAdDrafts, type CreateAdDraftsDraft } from '../actions/create-ad-drafts.js';
 import { unlessModelInputUnchanged } from '../model-input.js';
@@ -121,9 +121,15 @@ export async function findBriefSubjects(context: BotContext, settings: CreativeB
     if (healthy >= settings.ADS_BRIEFS_MIN_HEALTHY_CREATIVES) continue;
     subjectOf(adSet, adsOfSet).reasons.push(`${healthy} healthy active creative${healthy === 1 ? '' : 's'} (under ${settings.ADS_BRIEFS_MIN_HEALTHY_CREATIVES})`);
   }
+  // An ad set whose drafts wait for a decision is briefed already: no second brief until it is decided.
+  const waiting = new Set(
+    (await listApprovals(context.db, { bot: context.bot, status: 'pending', limit: 200 }))
+      .filter((approval) => approval.action === createAdDrafts.name)
+      .map((approval) => String((approval.draft as { ad_set_id?: unknown }).ad_set_id)),
+  );
   const rank = (subject: BriefSubject) => (subject.reasons.some((reason) => reason.startsWith('fatigue')) ? 0 : subject.reasons.some((reason) => reason.startsWith('launch')) ? 1 : 2);
   return [...subjects.values()]
-    .filter((subject) => subject.reasons.length > 0)
+    .filter((subject) => subject.reasons.length > 0 && !waiting.has(subject.ad_set_id))
     .sort((left, right) => rank(left) - rank(right) || left.healthy_creatives - right.healthy_creatives || left.ad_set_id.localeCompare(right.ad_set_id))
     .slice(0, settings.ADS_BRIEFS_MAX_PER_DAY);
 }
