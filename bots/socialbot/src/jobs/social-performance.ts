@@ -108,7 +108,7 @@ export async function runSocialPerformance(context: BotContext & JobRunInfo, set
   const { yesterday, performance, learnings } = await measureSocialPerformance(context, settings, now);
   const outcome = await reportFindings(context, {
     findings: performance,
-    noun: 'post measured',
+    noun: 'post',
     message: (findings) => ({
       title: `Social performance ${yesterday}: ${findings.length} post${findings.length === 1 ? '' : 's'}`,
       text: [
