@@ -77,6 +77,7 @@ export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-eff
 
 // Sample company
 export { readSampleCompanyData, sampleDataDirectory, SAMPLE_DATA_FILES, type SampleCompanyData } from './sample/sample-company-data.js';
+export { metaGraphObjectsFromSample, type MetaGraphSampleObjects } from './ads/meta-graph-sample-objects.js';
 export { hubspotObjectsFromSample, type HubSpotSampleObjects, type HubSpotObjectSeed } from './crm/hubspot-sample-objects.js';
 
 // Shared analysis over connector data
