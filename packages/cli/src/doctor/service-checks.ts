@@ -1,5 +1,5 @@
 import { probeAnthropic, type LlmConfig, type ServiceProbe } from '@jbot/core';
-import { probeHubSpot, probeMetaAds, probeShopify, type ConnectorsConfig } from '@jbot/connectors';
+import { probeHubSpot, probeMetaAds, probeMetaSocial, probeShopify, type ConnectorsConfig } from '@jbot/connectors';
 import { probeDiscord, probeTelegram, type TelegramConfig } from '@jbot/channels';
 import { fail, pass, skip, type CheckResult } from './doctor-check.js';
 
@@ -101,5 +101,19 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
       ),
     );
   }
+  if (config.metaSocial === undefined) results.push(skip('META_IG_USER_ID', 'not set: socialbot uses the sample Instagram and Facebook accounts'));
+  else {
+    results.push(
+      checked(
+        'META_IG_USER_ID / META_PAGE_ID',
+        await probeMetaSocial(config.metaSocial),
+        new URL(config.metaSocial.apiBase ?? 'https://graph.facebook.com').origin,
+        'use a token with instagram_basic, instagram_manage_comments, instagram_content_publish, pages_manage_posts and pages_read_engagement',
+        'META_SOCIAL_API_BASE',
+      ),
+    );
+  }
+  // Catalogue §10: TikTok and Pinterest organic have a sample adapter only in this round.
+  results.push(skip('TikTok / Pinterest organic', 'sample adapter only: socialbot reads and writes the sample company for these platforms'));
   return results;
 }
