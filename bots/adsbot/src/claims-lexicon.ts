@@ -23,7 +23,8 @@ const NEEDS_SUBSTANTIATION: ReadonlyArray<{ claim: string; pattern: RegExp; bran
 ];
 
 /** Efficacy or comparative language the lexicon cannot settle: the model reads these. */
-export const UNSETTLED_PATTERN = /\b(clears?|heals?|eliminates?|erases?|reverses?|prevents?|repairs?|fixes|better than|#1|number one|guaranteed?|in \d+ days)\b/i;
+export const UNSETTLED_PATTERN =
+  /\b(clears?|heals?|eliminates?|erases?|reverses?|prevents?|repairs?|fixes|better than|#1|number one|guaranteed?|in \d+ days)\b/i;
 
 /** The lexicon's verdict on one ad's copy: the hard rules it breaks. */
 export function lexiconHits(ad: CreativeAd, guideline: BrandGuideline | undefined, livePrice: number | undefined): ClaimHit[] {
@@ -62,10 +63,11 @@ export function unsettledExcerpt(ad: CreativeAd): string | null {
 /** A compliant version of the copy: sentences with flagged words dropped, prices set to the live price. */
 export function compliantCopy(body: string, hits: readonly ClaimHit[], livePrice: number | undefined): string {
   let text = body;
-  if (livePrice !== undefined) text = text.replace(/\$(\d+(?:\.\d{1,2})?)/g, (whole, amount: string, offset: number) => {
-    const before = text.slice(Math.max(0, offset - 12), offset);
-    return /\b(over|above|orders?)\s*$/i.test(before) || Number(amount) === livePrice ? whole : `$${livePrice}`;
-  });
+  if (livePrice !== undefined)
+    text = text.replace(/\$(\d+(?:\.\d{1,2})?)/g, (whole, amount: string, offset: number) => {
+      const before = text.slice(Math.max(0, offset - 12), offset);
+      return /\b(over|above|orders?)\s*$/i.test(before) || Number(amount) === livePrice ? whole : `$${livePrice}`;
+    });
   const flagged = hits.filter((hit) => !hit.rule.startsWith('price') && !hit.rule.startsWith('creator')).map((hit) => hit.excerpt.toLowerCase());
   const sentences = text.split(/(?<=[.!?])\s+/).filter((sentence) => !flagged.some((excerpt) => sentence.toLowerCase().includes(excerpt)));
   return sentences.join(' ').trim();

@@ -29,7 +29,11 @@ export async function answerOperator(instruction: OperatorInstruction, context: 
         p_detail: payload,
         p_signal_id: instruction.signalId,
       });
-      const [run] = await context.db.rpc<{ run_id: string }>('request_manual_run', { p_bot: context.bot, p_job: 'creative-briefs', p_requested_by: `operator:${instruction.senderId}` });
+      const [run] = await context.db.rpc<{ run_id: string }>('request_manual_run', {
+        p_bot: context.bot,
+        p_job: 'creative-briefs',
+        p_requested_by: `operator:${instruction.senderId}`,
+      });
       return `briefing new creative for ${name}'s ad set now (creative-briefs run ${run?.run_id ?? 'queued'}); the drafts come as a create_ad_drafts approval`;
     }
     if (ROTATE.test(instruction.text)) {
@@ -44,7 +48,9 @@ export async function answerOperator(instruction: OperatorInstruction, context: 
     const payload = adClaimsRisk.schema.parse(signal['payload']);
     if (FIX.test(instruction.text)) {
       const fix = (await pending('fix_ad_copy'))[0];
-      return fix === undefined ? 'no copy fix is pending; the next creative-compliance run (11:30) drafts one' : `approve "${fix.title}" (approval ${fix.id.slice(0, 8)}) to replace the ad with a compliant version`;
+      return fix === undefined
+        ? 'no copy fix is pending; the next creative-compliance run (11:30) drafts one'
+        : `approve "${fix.title}" (approval ${fix.id.slice(0, 8)}) to replace the ad with a compliant version`;
     }
     return `${payload.ad_name ?? payload.ad_id} is live with "${payload.excerpt}": ${payload.rule}. Reply "fix" for the pending compliant version.`;
   }

@@ -35,7 +35,14 @@ describe('adsbot creative-briefs and the creative chain (ad fatigue → UGC → 
     sql = postgres(database.url, { max: 2, onnotice: () => {} });
     await loadSampleCompany(db);
     connectors = createConnectors({ db, env: {} });
-    bot = await startBot(adsbot, { db, config: testBotConfig(), log: silent, registry: fleetRegistry(), extensions: { connectors }, approvals: { pollMs: 200 } });
+    bot = await startBot(adsbot, {
+      db,
+      config: testBotConfig(),
+      log: silent,
+      registry: fleetRegistry(),
+      extensions: { connectors },
+      approvals: { pollMs: 200 },
+    });
   });
   afterAll(async () => {
     await bot?.stop();
@@ -48,12 +55,15 @@ describe('adsbot creative-briefs and the creative chain (ad fatigue → UGC → 
     expect(creativeBriefs.schedule).toBe('0 10 * * 1-5');
   });
 
-  it('briefs the thin Coastal Fog ad set on its fatigue trigger with studiobot\'s cleared UGC, and drafts the ads PAUSED once approved', async () => {
+  it("briefs the thin Coastal Fog ad set on its fatigue trigger with studiobot's cleared UGC, and drafts the ads PAUSED once approved", async () => {
     await runJob(adsbot, creativeFatigue, db, { runId: 'chain-fatigue' });
     await waitFor(async () => ((await db.rpc('list_open_ad_brief_triggers')).length > 0 ? true : null), { what: 'the fatigue trigger', timeoutMs: 30_000 });
     const studiobot = createSignalEmitter({ db, registry: fleetRegistry(), bot: 'studiobot' });
     await studiobot.emit('ugc_available', UGC);
-    await waitFor(async () => ((await db.rpc('list_ugc_assets', { p_bot: 'adsbot' })).length > 0 ? true : null), { what: 'the UGC in the library', timeoutMs: 30_000 });
+    await waitFor(async () => ((await db.rpc('list_ugc_assets', { p_bot: 'adsbot' })).length > 0 ? true : null), {
+      what: 'the UGC in the library',
+      timeoutMs: 30_000,
+    });
 
     const first = await runJob(adsbot, creativeBriefs, db, { runId: 'briefs-1' });
     expect(first.outcome).toBe('1 brief(s) posted; create_ad_drafts asked');
@@ -74,10 +84,13 @@ describe('adsbot creative-briefs and the creative chain (ad fatigue → UGC → 
 
     const before = (await db.rpc('sample_ads_list_ads')).length;
     await decideApproval(db, { approvalId, decision: 'approved', decidedBy: 'ana', decidedVia: 'local' });
-    const done = await waitFor(async () => {
-      const current = await getApproval(db, approvalId);
-      return current?.status === 'executed' || current?.status === 'failed' ? current : null;
-    }, { what: 'create_ad_drafts to execute', timeoutMs: 30_000 });
+    const done = await waitFor(
+      async () => {
+        const current = await getApproval(db, approvalId);
+        return current?.status === 'executed' || current?.status === 'failed' ? current : null;
+      },
+      { what: 'create_ad_drafts to execute', timeoutMs: 30_000 },
+    );
     expect({ status: done.status, error: done.error }).toEqual({ status: 'executed', error: null });
     const ads = await db.rpc('sample_ads_list_ads');
     const drafted = ads.filter((ad) => ad['asset_id'] === UGC.asset_id);
@@ -89,10 +102,13 @@ describe('adsbot creative-briefs and the creative chain (ad fatigue → UGC → 
   it('ignores UGC not cleared for paid ads', async () => {
     const studiobot = createSignalEmitter({ db, registry: fleetRegistry(), bot: 'studiobot' });
     const { id } = await studiobot.emit('ugc_available', { ...UGC, asset_id: 'UGC-ORGANIC-ONLY', rights_scope: ['organic'], replaces_ad_id: undefined });
-    await waitFor(async () => {
-      const [receipt] = await sql<Array<{ status: string }>>`select status from signal_receipts where signal_id = ${id} and consumer_bot = 'adsbot'`;
-      return receipt?.status === 'handled' ? true : null;
-    }, { what: 'the organic-only UGC to be handled', timeoutMs: 30_000 });
+    await waitFor(
+      async () => {
+        const [receipt] = await sql<Array<{ status: string }>>`select status from signal_receipts where signal_id = ${id} and consumer_bot = 'adsbot'`;
+        return receipt?.status === 'handled' ? true : null;
+      },
+      { what: 'the organic-only UGC to be handled', timeoutMs: 30_000 },
+    );
     expect((await db.rpc('list_ugc_assets', { p_bot: 'adsbot' })).map((asset) => asset['asset_id'])).not.toContain('UGC-ORGANIC-ONLY');
   });
 
@@ -100,11 +116,24 @@ describe('adsbot creative-briefs and the creative chain (ad fatigue → UGC → 
     const studiobot = createSignalEmitter({ db, registry: fleetRegistry(), bot: 'studiobot' });
     // LIB-006 backs a live ad in the sample account.
     const live = (await connectors.ads.listAds()).find((ad) => ad.status === 'ACTIVE' && ad.assetId !== null);
-    await studiobot.emit('ugc_rights_expiring', { asset_id: live?.assetId ?? '', licensor: '@someone', expires_at: new Date(Date.now() - 86_400_000).toISOString(), in_use: [{ kind: 'meta_ad', id: live?.id ?? '' }] });
-    const approval = await waitFor(async () => (await sql<Array<{ draft: { rotations: Array<{ pause_ad_id: string }> } }>>`select draft from approvals where action = 'rotate_creatives' and title like 'Pause%'`)[0] ?? null, {
-      what: 'a rotation for the expiring asset',
-      timeoutMs: 30_000,
+    await studiobot.emit('ugc_rights_expiring', {
+      asset_id: live?.assetId ?? '',
+      licensor: '@someone',
+      expires_at: new Date(Date.now() - 86_400_000).toISOString(),
+      in_use: [{ kind: 'meta_ad', id: live?.id ?? '' }],
     });
+    const approval = await waitFor(
+      async () =>
+        (
+          await sql<
+            Array<{ draft: { rotations: Array<{ pause_ad_id: string }> } }>
+          >`select draft from approvals where action = 'rotate_creatives' and title like 'Pause%'`
+        )[0] ?? null,
+      {
+        what: 'a rotation for the expiring asset',
+        timeoutMs: 30_000,
+      },
+    );
     expect(approval.draft.rotations.map((rotation) => rotation.pause_ad_id)).toContain(live?.id);
   });
 });

@@ -44,7 +44,9 @@ describe('adsbot creative-compliance', () => {
     expect(creativeCompliance.schedule).toBe('30 11 * * *');
     const first = await runJob(adsbot, creativeCompliance, db, { runId: 'compliance-1' });
     expect(first.outcome).toBe('3 ad copy issues, posted; fix_ad_copy asked');
-    const post = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'adsbot' and text like '%Creative compliance%' or text like '%clears acne%'`;
+    const post = await sql<
+      Array<{ text: string }>
+    >`select text from channel_messages where bot = 'adsbot' and text like '%Creative compliance%' or text like '%clears acne%'`;
     expect(post.length).toBeGreaterThan(0);
     const approval = await getApproval(db, String(first.detail['approvalId']));
     const fixes = (approval?.draft as { fixes: Array<{ ad: string; rules: string[]; body: string; live: boolean }> }).fixes;
@@ -59,7 +61,10 @@ describe('adsbot creative-compliance', () => {
 
     // Unchanged open copy: no model call, the earlier verdict stands.
     const calls = await sql`select 1 from llm_usage where bot = 'adsbot'`;
-    const again = await runJob(adsbot, creativeCompliance, db, { runId: 'compliance-2', last: { fingerprint: first.fingerprint ?? null, result: first.detail } });
+    const again = await runJob(adsbot, creativeCompliance, db, {
+      runId: 'compliance-2',
+      last: { fingerprint: first.fingerprint ?? null, result: first.detail },
+    });
     expect(again.outcome).toContain('model skipped');
     expect(again.detail['approvalId']).toBe(first.detail['approvalId']);
     expect(await sql`select 1 from llm_usage where bot = 'adsbot'`).toHaveLength(calls.length);

@@ -80,9 +80,13 @@ describe('adsbot creative-fatigue', () => {
   it('posts the finding, raises ad_fatigue (alert: ≥ 20% of spend and CPM +35%) and asks rotate_creatives once', async () => {
     const first = await runJob(adsbot, creativeFatigue, db, { runId: 'fatigue-1' });
     expect(first.outcome).toBe('1 fatigued ad, posted; rotate_creatives asked');
-    const posts = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'adsbot' and text like '%Coastal Fog — fog rolling in%frequency 4.2%'`;
+    const posts = await sql<
+      Array<{ text: string }>
+    >`select text from channel_messages where bot = 'adsbot' and text like '%Coastal Fog — fog rolling in%frequency 4.2%'`;
     expect(posts).toHaveLength(1);
-    const signals = await sql<Array<{ severity: string; payload: Record<string, unknown> }>>`select severity, payload from bot_signals where signal_type = 'ad_fatigue'`;
+    const signals = await sql<
+      Array<{ severity: string; payload: Record<string, unknown> }>
+    >`select severity, payload from bot_signals where signal_type = 'ad_fatigue'`;
     expect(signals).toHaveLength(1);
     expect(signals[0]?.severity).toBe('alert');
     expect(signals[0]?.payload).toMatchObject({ platform: 'meta', ad_id: COASTAL_FOG, ad_set_id: '23860000000001', frequency_7d: 4.2 });
@@ -98,13 +102,23 @@ describe('adsbot creative-fatigue', () => {
   it('approving pauses Coastal Fog and activates the queued creative, once across a re-execution', async () => {
     const [row] = await sql<Array<{ id: string }>>`select id from approvals where action = 'rotate_creatives'`;
     const approvalId = row?.id ?? '';
-    const bot = await startBot(adsbot, { db, config: testBotConfig(), log: silent, registry: fleetRegistry(), extensions: { connectors: createConnectors({ db, env: {} }) }, approvals: { pollMs: 200 } });
+    const bot = await startBot(adsbot, {
+      db,
+      config: testBotConfig(),
+      log: silent,
+      registry: fleetRegistry(),
+      extensions: { connectors: createConnectors({ db, env: {} }) },
+      approvals: { pollMs: 200 },
+    });
     try {
       await decideApproval(db, { approvalId, decision: 'approved', decidedBy: 'ana', decidedVia: 'local' });
-      const done = await waitFor(async () => {
-        const approval = await getApproval(db, approvalId);
-        return approval?.status === 'executed' || approval?.status === 'failed' ? approval : null;
-      }, { what: 'rotate_creatives to execute', timeoutMs: 30_000 });
+      const done = await waitFor(
+        async () => {
+          const approval = await getApproval(db, approvalId);
+          return approval?.status === 'executed' || approval?.status === 'failed' ? approval : null;
+        },
+        { what: 'rotate_creatives to execute', timeoutMs: 30_000 },
+      );
       expect({ status: done.status, error: done.error }).toEqual({ status: 'executed', error: null });
     } finally {
       await bot.stop();
@@ -114,7 +128,11 @@ describe('adsbot creative-fatigue', () => {
     expect(ads.find((ad) => ad['ad_id'] === QUEUED_COASTAL_FOG)).toMatchObject({ status: 'ACTIVE', queued: false });
     const approval = await getApproval(db, approvalId);
     const context = buildBotServices(adsbot, { db, log: silent, host: 'test-host', registry: fleetRegistry() }).context(new AbortController().signal, silent);
-    const rerun = await rotateCreatives.execute(rotateCreatives.draft.parse(approval?.draft), { ...context, connectors: createConnectors({ db, env: {} }), approvalId, idempotencyKey: `approval:${approvalId}` }, approval as never);
+    const rerun = await rotateCreatives.execute(
+      rotateCreatives.draft.parse(approval?.draft),
+      { ...context, connectors: createConnectors({ db, env: {} }), approvalId, idempotencyKey: `approval:${approvalId}` },
+      approval as never,
+    );
     expect(rerun.changes.some((change) => change.changed)).toBe(false);
     expect(await db.rpc('sample_ads_list_changes')).toHaveLength(2);
   });

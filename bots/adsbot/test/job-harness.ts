@@ -14,7 +14,13 @@ export async function runJob(
   bot: BotDefinition,
   job: JobDefinition,
   db: Db,
-  options: { runId: string; manual?: boolean; last?: { fingerprint?: string | null; result?: unknown; scheduledFor?: string } | null; connectors?: Connectors; env?: Record<string, string> },
+  options: {
+    runId: string;
+    manual?: boolean;
+    last?: { fingerprint?: string | null; result?: unknown; scheduledFor?: string } | null;
+    connectors?: Connectors;
+    env?: Record<string, string>;
+  },
 ): Promise<{ outcome: string; fingerprint?: string; detail: Record<string, unknown> }> {
   const context = buildBotServices(bot, { db, log: silent, host: 'test-host', registry: fleetRegistry() }).context(new AbortController().signal, silent, {
     job: job.id,
@@ -34,6 +40,12 @@ export async function runJob(
     lastRun: async () =>
       last === null
         ? null
-        : ({ runId: 'earlier', scheduledFor: last.scheduledFor ?? new Date(Date.now() - 86_400_000).toISOString(), result: last.result ?? null, outcome: null, fingerprint: last.fingerprint ?? null } as never),
+        : ({
+            runId: 'earlier',
+            scheduledFor: last.scheduledFor ?? new Date(Date.now() - 86_400_000).toISOString(),
+            result: last.result ?? null,
+            outcome: null,
+            fingerprint: last.fingerprint ?? null,
+          } as never),
   })) as { outcome: string; fingerprint?: string; detail: Record<string, unknown> };
 }

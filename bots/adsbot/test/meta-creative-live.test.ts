@@ -22,7 +22,10 @@ describe('adsbot on the live Meta Ads connector (fake Graph API)', () => {
     await loadSampleCompany(db);
     const objects = metaGraphObjectsFromSample(readSampleCompanyData());
     graph = await startFakeMetaGraph(objects);
-    live = createConnectors({ db, env: { META_ACCESS_TOKEN: graph.accessToken, META_AD_ACCOUNT_ID: objects.adAccountId, META_API_BASE: graph.url, META_PAGE_ID: '100000000000001' } });
+    live = createConnectors({
+      db,
+      env: { META_ACCESS_TOKEN: graph.accessToken, META_AD_ACCOUNT_ID: objects.adAccountId, META_API_BASE: graph.url, META_PAGE_ID: '100000000000001' },
+    });
   });
   afterAll(async () => {
     await graph?.close();
@@ -47,7 +50,10 @@ describe('adsbot on the live Meta Ads connector (fake Graph API)', () => {
   });
 
   it('rotates through POST /{ad-id} status once per ad, across a re-execution', async () => {
-    const draft = rotateCreatives.draft.parse({ reason: 'creative fatigue', rotations: [{ pause_ad_id: COASTAL_FOG, pause_ad: 'Coastal Fog', activate_ad_id: QUEUED_COASTAL_FOG, activate_ad: 'queued' }] });
+    const draft = rotateCreatives.draft.parse({
+      reason: 'creative fatigue',
+      rotations: [{ pause_ad_id: COASTAL_FOG, pause_ad: 'Coastal Fog', activate_ad_id: QUEUED_COASTAL_FOG, activate_ad: 'queued' }],
+    });
     await rotateCreatives.execute(draft, execution('rotate-1'), {} as never);
     await rotateCreatives.execute(draft, execution('rotate-1'), {} as never);
     const statusWrites = graph.writes.filter((write) => write.body['status'] !== undefined && !write.path.endsWith('/ads'));
@@ -61,7 +67,18 @@ describe('adsbot on the live Meta Ads connector (fake Graph API)', () => {
     const draft = createAdDrafts.draft.parse({
       ad_set_id: '23860000000001',
       brief: 'UGC for Coastal Fog',
-      ads: [{ name: 'DW | social-proof 1 (UGC)', title: 'Loved on rainy days', body: 'A customer’s Coastal Fog evening.', format: 'ugc_video', hook: 'social-proof', asset_id: 'UGC-IG-1', ugc: false, sku: 'DW-104' }],
+      ads: [
+        {
+          name: 'DW | social-proof 1 (UGC)',
+          title: 'Loved on rainy days',
+          body: 'A customer’s Coastal Fog evening.',
+          format: 'ugc_video',
+          hook: 'social-proof',
+          asset_id: 'UGC-IG-1',
+          ugc: false,
+          sku: 'DW-104',
+        },
+      ],
     });
     graph.failNext({ method: 'POST', path: /\/ads$/, afterApply: true });
     await expect(createAdDrafts.execute(draft, execution('drafts-1'), {} as never)).rejects.toThrow(/Meta ad create failed/);

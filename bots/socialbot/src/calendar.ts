@@ -73,7 +73,9 @@ export async function readCalendar(context: Pick<BotContext, 'db'>, from: string
 }
 
 /** Days of cover per SKU (available ÷ daily velocity, summed over locations), and SKUs socialbot holds (stockout_risk). */
-export async function coverBySku(context: Pick<BotContext, 'db'> & { connectors: Pick<Connectors, 'commerce'> }): Promise<{ cover: Map<string, number>; held: Set<string> }> {
+export async function coverBySku(
+  context: Pick<BotContext, 'db'> & { connectors: Pick<Connectors, 'commerce'> },
+): Promise<{ cover: Map<string, number>; held: Set<string> }> {
   const [levels, holds] = await Promise.all([context.connectors.commerce.listInventory(), context.db.rpc('list_social_sku_holds')]);
   const totals = new Map<string, { available: number; velocity: number }>();
   for (const level of levels) {

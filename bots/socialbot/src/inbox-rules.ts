@@ -9,7 +9,8 @@ const SPAM = /\b(follow for follow|f4f|dm me|make \$\d+|free followers|cheap[- ]
 const ORDER = /(#\d{5,}|where is my order|where'?s my order|still waiting on (my )?order|arrived (damaged|broken)|package arrived broken|order #)/i;
 const QUESTION = /(\?\s*$|\b(burn time|vegan|gluten|ship to|refills?|safe for|wholesale|caffeinated|discount code|in stock|what time do you ship)\b)/i;
 const PRAISE = /\b(love|loved|obsessed|best|favou?rite|gorgeous|go-to|cozy|thank you)\b|😍/i;
-const NEGATIVE = /\b(disappointed|not worth|terrible|awful|smells? like burnt|wax smell|headache|returned mine|overpowering|something changed|weird|broken|damaged|refund)\b/i;
+const NEGATIVE =
+  /\b(disappointed|not worth|terrible|awful|smells? like burnt|wax smell|headache|returned mine|overpowering|something changed|weird|broken|damaged|refund)\b/i;
 
 // The complaint a pile-on shares, by the first of these its comments mention most.
 const THEMES = ['wax smell', 'burnt', 'headache', 'broken', 'damaged', 'late', 'price'];

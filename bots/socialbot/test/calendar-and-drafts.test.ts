@@ -16,9 +16,22 @@ function healthyVariant(): SampleCompanyData {
     if (entry['id'] === 'CC-902') entry['sku'] = 'DW-101';
   }
   let n = 0;
-  for (const [platform, missing] of [['instagram', 2], ['pinterest', 4]] as const)
+  for (const [platform, missing] of [
+    ['instagram', 2],
+    ['pinterest', 4],
+  ] as const)
     for (let index = 0; index < missing; index += 1)
-      social.calendar.push({ id: `CC-H${(n += 1)}`, title: 'DW gift set', brand: 'DW', platform, in_days: 8 + index, owner: 'socialbot', status: 'approved', sku: 'DW-102', pillar: 'offer' });
+      social.calendar.push({
+        id: `CC-H${(n += 1)}`,
+        title: 'DW gift set',
+        brand: 'DW',
+        platform,
+        in_days: 8 + index,
+        owner: 'socialbot',
+        status: 'approved',
+        sku: 'DW-102',
+        pillar: 'offer',
+      });
   return data;
 }
 
@@ -68,31 +81,67 @@ describe('socialbot calendar-gaps and post-drafts', () => {
   it('posts the calendar and raises calendar_gap as warnings (a launch week), once a day', async () => {
     const first = await runJob(socialbot, calendarGapsJob, db, { runId: 'calendar-1' });
     expect(first.outcome).toBe('4 calendar issues, posted');
-    const gaps = await sql<Array<{ severity: string; payload: Record<string, unknown> }>>`select severity, payload from bot_signals where signal_type = 'calendar_gap' order by payload ->> 'platform'`;
+    const gaps = await sql<
+      Array<{ severity: string; payload: Record<string, unknown> }>
+    >`select severity, payload from bot_signals where signal_type = 'calendar_gap' order by payload ->> 'platform'`;
     expect(gaps.map((gap) => [gap.severity, gap.payload['platform'], gap.payload['launch']])).toEqual([
       ['warning', 'instagram', 'Holiday gift-set push'],
       ['warning', 'pinterest', 'Holiday gift-set push'],
     ]);
-    expect(await sql`select 1 from channel_messages where bot = 'socialbot' and text like '%DW instagram, week of%2/4%Holiday gift-set push week%'`).toHaveLength(1);
+    expect(
+      await sql`select 1 from channel_messages where bot = 'socialbot' and text like '%DW instagram, week of%2/4%Holiday gift-set push week%'`,
+    ).toHaveLength(1);
     await runJob(socialbot, calendarGapsJob, db, { runId: 'calendar-2', last: { fingerprint: first.fingerprint ?? null } });
     expect(await sql`select 1 from bot_signals where signal_type = 'calendar_gap'`).toHaveLength(2);
   });
 
   it('drafts the missing posts inside T+3..T+7 on SKUs in stock (never the held one), with cleared UGC, and schedules them once approved', async () => {
     expect(postDrafts.schedule).toBe('0 10 * * 1-5');
-    const bot = await startBot(socialbot, { db, config: testBotConfig(), log: silent, registry: fleetRegistry(), extensions: { connectors: createConnectors({ db, env: {} }) }, approvals: { pollMs: 200 } });
+    const bot = await startBot(socialbot, {
+      db,
+      config: testBotConfig(),
+      log: silent,
+      registry: fleetRegistry(),
+      extensions: { connectors: createConnectors({ db, env: {} }) },
+      approvals: { pollMs: 200 },
+    });
     try {
       // shipbot's stockout_risk and studiobot's ugc_available, in their catalogued shapes.
       const shipbot = createSignalEmitter({ db, registry: fleetRegistry(), bot: 'shipbot' });
-      await shipbot.emit('stockout_risk', { sku: 'DW-101', location: 'PDX-1', available: 40, days_of_cover: 2.5, stockout_date: '2026-12-04', next_inbound_eta: null, channels: ['dtc'] });
-      const studiobot = createSignalEmitter({ db, registry: fleetRegistry(), bot: 'studiobot' });
-      await studiobot.emit('ugc_available', { asset_id: 'UGC-DW-7', brand: 'DW', platform: 'instagram', permalink: 'https://cdn.example.com/ugc/dw-7.jpg', rights_scope: ['organic'], expires_at: new Date(Date.now() + 90 * 86_400_000).toISOString() });
-      await waitFor(async () => ((await db.rpc('list_social_sku_holds')).length > 0 && (await db.rpc('list_ugc_assets', { p_bot: 'socialbot' })).length > 0 ? true : null), {
-        what: 'the hold and the UGC',
-        timeoutMs: 30_000,
+      await shipbot.emit('stockout_risk', {
+        sku: 'DW-101',
+        location: 'PDX-1',
+        available: 40,
+        days_of_cover: 2.5,
+        stockout_date: '2026-12-04',
+        next_inbound_eta: null,
+        channels: ['dtc'],
       });
+      const studiobot = createSignalEmitter({ db, registry: fleetRegistry(), bot: 'studiobot' });
+      await studiobot.emit('ugc_available', {
+        asset_id: 'UGC-DW-7',
+        brand: 'DW',
+        platform: 'instagram',
+        permalink: 'https://cdn.example.com/ugc/dw-7.jpg',
+        rights_scope: ['organic'],
+        expires_at: new Date(Date.now() + 90 * 86_400_000).toISOString(),
+      });
+      await waitFor(
+        async () => ((await db.rpc('list_social_sku_holds')).length > 0 && (await db.rpc('list_ugc_assets', { p_bot: 'socialbot' })).length > 0 ? true : null),
+        {
+          what: 'the hold and the UGC',
+          timeoutMs: 30_000,
+        },
+      );
       const slots = await findPostSlots({ ...context(), bot: 'socialbot' }, postDraftsSettings.load({}));
-      expect(slots.map((slot) => [slot.brand, slot.platform]).sort()).toEqual([['DW', 'instagram'], ['DW', 'instagram'], ['DW', 'pinterest'], ['DW', 'pinterest'], ['DW', 'pinterest'], ['DW', 'pinterest']]);
+      expect(slots.map((slot) => [slot.brand, slot.platform]).sort()).toEqual([
+        ['DW', 'instagram'],
+        ['DW', 'instagram'],
+        ['DW', 'pinterest'],
+        ['DW', 'pinterest'],
+        ['DW', 'pinterest'],
+        ['DW', 'pinterest'],
+      ]);
       expect(slots.some((slot) => slot.sku === 'DW-101' || slot.sku === 'DW-104' || slot.sku === 'DW-109')).toBe(false);
       expect(slots[0]?.ugc?.asset_id).toBe('UGC-DW-7');
 
@@ -103,10 +152,13 @@ describe('socialbot calendar-gaps and post-drafts', () => {
       expect((await runJob(socialbot, postDrafts, db, { runId: 'drafts-2', last: { result: first.detail } })).outcome).toBe('nothing to report');
 
       await decideApproval(db, { approvalId, decision: 'approved', decidedBy: 'ana', decidedVia: 'local' });
-      const done = await waitFor(async () => {
-        const approval = await getApproval(db, approvalId);
-        return approval?.status === 'executed' || approval?.status === 'failed' ? approval : null;
-      }, { what: 'schedule_social_posts to execute', timeoutMs: 30_000 });
+      const done = await waitFor(
+        async () => {
+          const approval = await getApproval(db, approvalId);
+          return approval?.status === 'executed' || approval?.status === 'failed' ? approval : null;
+        },
+        { what: 'schedule_social_posts to execute', timeoutMs: 30_000 },
+      );
       expect({ status: done.status, error: done.error }).toEqual({ status: 'executed', error: null });
     } finally {
       await bot.stop();

@@ -14,7 +14,8 @@ function healthyVariant(): SampleCompanyData {
   const data = structuredClone(readSampleCompanyData());
   const social = data.social as { comments: Array<Record<string, unknown>> };
   let spread = 0;
-  for (const comment of social.comments) if (String(comment['text']).includes('wax smell') || String(comment['text']).includes('burnt wax')) comment['minutes_ago'] = 300 + (spread += 550);
+  for (const comment of social.comments)
+    if (String(comment['text']).includes('wax smell') || String(comment['text']).includes('burnt wax')) comment['minutes_ago'] = 300 + (spread += 550);
   return data;
 }
 
@@ -38,18 +39,29 @@ describe('socialbot community-inbox', () => {
   it('is a half-hourly watch from 08:00 to 21:30 that skips missed ticks', () => {
     expect(communityInbox.schedule).toBe('*/30 8-21 * * *');
     expect(communityInbox.missed).toBe('skip');
-    expect(communityInboxSettings.load({})).toMatchObject({ SOCIAL_SPIKE_NEGATIVE_COUNT: 5, SOCIAL_SPIKE_WINDOW_MINUTES: 60, SOCIAL_SPIKE_BASELINE_MULTIPLE: 3 });
+    expect(communityInboxSettings.load({})).toMatchObject({
+      SOCIAL_SPIKE_NEGATIVE_COUNT: 5,
+      SOCIAL_SPIKE_WINDOW_MINUTES: 60,
+      SOCIAL_SPIKE_BASELINE_MULTIPLE: 3,
+    });
   });
 
   it('finds the 7 wax-smell complaints on the Driftwood reel as one alert, drafts replies and a hide for spam, and calls nothing on a rerun', async () => {
     const first = await runJob(socialbot, communityInbox, db, { runId: 'inbox-1' });
     expect(first.outcome).toContain('1 sentiment spike(s)');
-    const spikes = await sql<Array<{ severity: string; payload: Record<string, unknown> }>>`select severity, payload from bot_signals where signal_type = 'social_sentiment_spike'`;
+    const spikes = await sql<
+      Array<{ severity: string; payload: Record<string, unknown> }>
+    >`select severity, payload from bot_signals where signal_type = 'social_sentiment_spike'`;
     expect(spikes).toHaveLength(1);
-    expect(spikes[0]).toMatchObject({ severity: 'alert', payload: { platform: 'instagram', post_id: REEL, negative_count: 7, window_minutes: 60, theme: 'wax smell' } });
+    expect(spikes[0]).toMatchObject({
+      severity: 'alert',
+      payload: { platform: 'instagram', post_id: REEL, negative_count: 7, window_minutes: 60, theme: 'wax smell' },
+    });
     expect((spikes[0]?.payload['sample_comments'] as string[]).length).toBe(5);
 
-    const triage = await sql<Array<{ category: string; count: number }>>`select category, count(*)::int as count from social_inbox_triage group by category order by category`;
+    const triage = await sql<
+      Array<{ category: string; count: number }>
+    >`select category, count(*)::int as count from social_inbox_triage group by category order by category`;
     expect(triage.reduce((sum, row) => sum + row.count, 0)).toBe(130);
     const hide = await getApproval(db, String(first.detail['hideApprovalId']));
     const hidden = (hide?.draft as { comments: Array<{ quoted: string }> }).comments;
@@ -57,7 +69,9 @@ describe('socialbot community-inbox', () => {
     expect(hidden.every((comment) => /follow|\$500|followers|crypto/i.test(comment.quoted))).toBe(true);
     const replies = await getApproval(db, String(first.detail['replyApprovalId']));
     const drafted = (replies?.draft as { replies: Array<{ quoted: string; text: string }> }).replies;
-    expect(drafted.find((reply) => reply.quoted.includes('#48222'))?.text).toBe('Order #48222 is being packed now and ships within one business day. Thanks for your patience!');
+    expect(drafted.find((reply) => reply.quoted.includes('#48222'))?.text).toBe(
+      'Order #48222 is being packed now and ships within one business day. Thanks for your patience!',
+    );
     expect(drafted.find((reply) => reply.quoted.includes('#48211'))?.text).toContain('replacement');
     expect(drafted.find((reply) => /burn time/i.test(reply.quoted))?.text).toContain('50 hours');
     expect(await sql`select 1 from channel_messages where bot = 'socialbot' and text like '%7 negative comments in 60 min%SP-091%'`).toHaveLength(1);
@@ -84,18 +98,31 @@ describe('socialbot community-inbox', () => {
   });
 
   it('hides each spam comment and sends each reply once, across a re-execution', async () => {
-    const context = buildBotServices(socialbot, { db, log: silent, host: 'test-host', registry: fleetRegistry() }).context(new AbortController().signal, silent);
+    const context = buildBotServices(socialbot, { db, log: silent, host: 'test-host', registry: fleetRegistry() }).context(
+      new AbortController().signal,
+      silent,
+    );
     for (const action of [hideComments, sendSocialReplies] as const) {
       const [row] = await sql<Array<{ id: string }>>`select id from approvals where action = ${action.name}`;
       const approval = await getApproval(db, row?.id ?? '');
       const execution = { ...context, connectors: createConnectors({ db, env: {} }), approvalId: row?.id ?? '', idempotencyKey: `approval:${row?.id ?? ''}` };
-      await (action.execute as (draft: unknown, context: unknown, approval: unknown) => Promise<unknown>)(action.draft.parse(approval?.draft), execution, approval);
-      await (action.execute as (draft: unknown, context: unknown, approval: unknown) => Promise<unknown>)(action.draft.parse(approval?.draft), execution, approval);
+      await (action.execute as (draft: unknown, context: unknown, approval: unknown) => Promise<unknown>)(
+        action.draft.parse(approval?.draft),
+        execution,
+        approval,
+      );
+      await (action.execute as (draft: unknown, context: unknown, approval: unknown) => Promise<unknown>)(
+        action.draft.parse(approval?.draft),
+        execution,
+        approval,
+      );
     }
     const comments = await db.rpc('sample_social_comments');
     expect(comments.filter((comment) => comment['hidden'] === true)).toHaveLength(7);
     const actions = await db.rpc('sample_social_actions');
-    const replies = await sql<Array<{ n: number }>>`select count(*)::int as n from approvals a, jsonb_array_elements(a.draft -> 'replies') r where a.action = 'send_social_replies'`;
+    const replies = await sql<
+      Array<{ n: number }>
+    >`select count(*)::int as n from approvals a, jsonb_array_elements(a.draft -> 'replies') r where a.action = 'send_social_replies'`;
     expect(actions.filter((action) => action['action'] === 'reply')).toHaveLength(replies[0]?.n ?? -1);
     expect(actions.filter((action) => action['action'] === 'hide')).toHaveLength(7);
   });

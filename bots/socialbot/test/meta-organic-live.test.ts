@@ -84,7 +84,16 @@ describe('socialbot on the live Meta organic connector (fake Graph API)', () => 
   it('sends a reply once even when the first answer is lost after the reply landed (the ledger looks before it repeats)', async () => {
     const comment = Object.values(graph.seed.mediaComments).flat()[1];
     const draft = sendSocialReplies.draft.parse({
-      replies: [{ item_id: String(comment?.['id']), kind: 'comment', platform: 'instagram', author_id: null, quoted: String(comment?.['text']), text: 'Thank you so much!' }],
+      replies: [
+        {
+          item_id: String(comment?.['id']),
+          kind: 'comment',
+          platform: 'instagram',
+          author_id: null,
+          quoted: String(comment?.['text']),
+          text: 'Thank you so much!',
+        },
+      ],
     });
     graph.failNext({ method: 'POST', path: /\/replies$/, afterApply: true });
     await expect(sendSocialReplies.execute(draft, execution('reply-1'), {} as never)).rejects.toThrow(/Meta comment reply failed/);
@@ -97,8 +106,34 @@ describe('socialbot on the live Meta organic connector (fake Graph API)', () => 
     const slot = new Date(Date.now() + 3 * 86_400_000);
     const draft = scheduleSocialPosts.draft.parse({
       posts: [
-        { platform: 'instagram', brand: 'DW', publish_at: slot.toISOString(), day: slot.toISOString().slice(0, 10), title: 'Gift set', caption: 'Three candles, one gift.', hashtags: ['#driftwood'], alt_text: 'Three candles on a table', sku: 'DW-102', pillar: 'offer', ugc_asset_id: null, media_url: 'https://cdn.example.com/dw-102.jpg' },
-        { platform: 'facebook', brand: 'DW', publish_at: slot.toISOString(), day: slot.toISOString().slice(0, 10), title: 'Gift set', caption: 'Three candles, one gift.', hashtags: [], alt_text: 'Three candles', sku: 'DW-102', pillar: 'offer', ugc_asset_id: null, media_url: null },
+        {
+          platform: 'instagram',
+          brand: 'DW',
+          publish_at: slot.toISOString(),
+          day: slot.toISOString().slice(0, 10),
+          title: 'Gift set',
+          caption: 'Three candles, one gift.',
+          hashtags: ['#driftwood'],
+          alt_text: 'Three candles on a table',
+          sku: 'DW-102',
+          pillar: 'offer',
+          ugc_asset_id: null,
+          media_url: 'https://cdn.example.com/dw-102.jpg',
+        },
+        {
+          platform: 'facebook',
+          brand: 'DW',
+          publish_at: slot.toISOString(),
+          day: slot.toISOString().slice(0, 10),
+          title: 'Gift set',
+          caption: 'Three candles, one gift.',
+          hashtags: [],
+          alt_text: 'Three candles',
+          sku: 'DW-102',
+          pillar: 'offer',
+          ugc_asset_id: null,
+          media_url: null,
+        },
       ],
     });
     await scheduleSocialPosts.execute(draft, execution('publish-1'), {} as never);
@@ -109,6 +144,9 @@ describe('socialbot on the live Meta organic connector (fake Graph API)', () => 
     const feed = graph.writes.filter((write) => write.path.endsWith('/100000000000001/feed'));
     expect(feed).toHaveLength(1);
     expect(feed[0]?.body).toMatchObject({ published: false, scheduled_publish_time: Math.floor(slot.getTime() / 1000) });
-    expect(graph.writes.find((write) => write.path.endsWith('/media'))?.body).toMatchObject({ image_url: 'https://cdn.example.com/dw-102.jpg', alt_text: 'Three candles on a table' });
+    expect(graph.writes.find((write) => write.path.endsWith('/media'))?.body).toMatchObject({
+      image_url: 'https://cdn.example.com/dw-102.jpg',
+      alt_text: 'Three candles on a table',
+    });
   });
 });

@@ -46,7 +46,9 @@ describe('socialbot social-performance', () => {
   it('posts, records learnings and leaves one bot_note (social_performance) for the digest', async () => {
     const first = await runJob(socialbot, socialPerformance, db, { runId: 'performance-1' });
     expect(first.outcome).toBe('8 posts, posted');
-    const notes = await sql<Array<{ payload: { detail: Record<string, unknown> } }>>`select payload from bot_signals where signal_type = 'bot_note' and source_bot = 'socialbot'`;
+    const notes = await sql<
+      Array<{ payload: { detail: Record<string, unknown> } }>
+    >`select payload from bot_signals where signal_type = 'bot_note' and source_bot = 'socialbot'`;
     expect(notes).toHaveLength(1);
     expect(notes[0]?.payload.detail).toMatchObject({ kind: 'social_performance', posts: 8, top: ['SP-001'] });
     expect(notes[0]?.payload.detail['bottom']).toContain('SP-002');

@@ -18,7 +18,14 @@ export {
 } from './fake-hubspot/index.js';
 
 // Fake Meta Graph API (ad-level creative, Instagram and Facebook organic)
-export { startFakeMetaGraph, type FakeMetaGraph, type FakeMetaGraphSeed, type FakeMetaGraphWrite, type FakeMetaGraphFault, type GraphObject } from './fake-meta-graph/index.js';
+export {
+  startFakeMetaGraph,
+  type FakeMetaGraph,
+  type FakeMetaGraphSeed,
+  type FakeMetaGraphWrite,
+  type FakeMetaGraphFault,
+  type GraphObject,
+} from './fake-meta-graph/index.js';
 
 // A proxy that holds requests (a vendor that never answers; a kill that lands mid-call)
 export { startHoldingProxy, type HoldingProxy, type HeldRequest, type HoldRule } from './holding-proxy.js';

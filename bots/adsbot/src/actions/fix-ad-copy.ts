@@ -48,10 +48,19 @@ export const fixAdCopy = defineAction({
         ...(fix.sku === null ? {} : { sku: fix.sku }),
         idempotencyKey: `${key}:create`,
       });
-      if (fix.live) await ads.setAdStatus({ adId: created.adId, status: 'ACTIVE', idempotencyKey: `${key}:activate`, reason: `compliant version of ${fix.ad_id}` });
-      const paused = await ads.setAdStatus({ adId: fix.ad_id, status: 'PAUSED', idempotencyKey: `${key}:pause`, reason: `copy fixed: ${fix.rules.join('; ')}` });
+      if (fix.live)
+        await ads.setAdStatus({ adId: created.adId, status: 'ACTIVE', idempotencyKey: `${key}:activate`, reason: `compliant version of ${fix.ad_id}` });
+      const paused = await ads.setAdStatus({
+        adId: fix.ad_id,
+        status: 'PAUSED',
+        idempotencyKey: `${key}:pause`,
+        reason: `copy fixed: ${fix.rules.join('; ')}`,
+      });
       results.push({ ad_id: fix.ad_id, new_ad_id: created.adId, created: created.created, paused: paused.changed });
     }
-    return { summary: `${results.filter((result) => result.created).length} compliant ad version(s) created, ${results.filter((result) => result.paused).length} old ad(s) paused`, results };
+    return {
+      summary: `${results.filter((result) => result.created).length} compliant ad version(s) created, ${results.filter((result) => result.paused).length} old ad(s) paused`,
+      results,
+    };
   },
 });

@@ -47,7 +47,12 @@ export const rotateCreatives = defineAction({
         });
         changes.push({ ad_id: activated.adId, status: activated.status, changed: activated.changed });
       }
-      const paused = await ads.setAdStatus({ adId: rotation.pause_ad_id, status: 'PAUSED', idempotencyKey: `${context.idempotencyKey}:pause:${rotation.pause_ad_id}`, reason });
+      const paused = await ads.setAdStatus({
+        adId: rotation.pause_ad_id,
+        status: 'PAUSED',
+        idempotencyKey: `${context.idempotencyKey}:pause:${rotation.pause_ad_id}`,
+        reason,
+      });
       changes.push({ ad_id: paused.adId, status: paused.status, changed: paused.changed });
     }
     const changed = changes.filter((change) => change.changed).length;

@@ -48,7 +48,10 @@ const briefSchema = z.object({
       angle: z.string().min(1),
       hook: z.string().min(1),
       format: z.string().min(1),
-      variants: z.array(z.object({ title: z.string().min(1), body: z.string().min(1) })).min(1).max(3),
+      variants: z
+        .array(z.object({ title: z.string().min(1), body: z.string().min(1) }))
+        .min(1)
+        .max(3),
     }),
   ),
 });
@@ -90,7 +93,10 @@ export async function findBriefSubjects(context: BotContext, settings: CreativeB
       ugc: ugc
         .filter((asset) => asset['brand'] === adSet.brand && asset['used_at'] === null)
         .map((asset) => ({ asset_id: String(asset['asset_id']), permalink: asset['permalink'] === null ? null : String(asset['permalink']) })),
-      library: library.filter((asset) => asset.brand === adSet.brand).slice(0, 4).map((asset) => ({ asset_id: asset.id, format: asset.format, name: asset.name })),
+      library: library
+        .filter((asset) => asset.brand === adSet.brand)
+        .slice(0, 4)
+        .map((asset) => ({ asset_id: asset.id, format: asset.format, name: asset.name })),
     };
     subjects.set(adSet.id, subject);
     return subject;
@@ -119,7 +125,9 @@ export async function findBriefSubjects(context: BotContext, settings: CreativeB
     const adsOfSet = adsOf(adSet.id);
     const healthy = adsOfSet.filter((ad) => ad.status === 'ACTIVE' && !fatigued.has(ad.id)).length;
     if (healthy >= settings.ADS_BRIEFS_MIN_HEALTHY_CREATIVES) continue;
-    subjectOf(adSet, adsOfSet).reasons.push(`${healthy} healthy active creative${healthy === 1 ? '' : 's'} (under ${settings.ADS_BRIEFS_MIN_HEALTHY_CREATIVES})`);
+    subjectOf(adSet, adsOfSet).reasons.push(
+      `${healthy} healthy active creative${healthy === 1 ? '' : 's'} (under ${settings.ADS_BRIEFS_MIN_HEALTHY_CREATIVES})`,
+    );
   }
   // An ad set whose drafts wait for a decision is briefed already: no second brief until it is decided.
   const waiting = new Set(
@@ -127,7 +135,8 @@ export async function findBriefSubjects(context: BotContext, settings: CreativeB
       .filter((approval) => approval.action === createAdDrafts.name)
       .map((approval) => String((approval.draft as { ad_set_id?: unknown }).ad_set_id)),
   );
-  const rank = (subject: BriefSubject) => (subject.reasons.some((reason) => reason.startsWith('fatigue')) ? 0 : subject.reasons.some((reason) => reason.startsWith('launch')) ? 1 : 2);
+  const rank = (subject: BriefSubject) =>
+    subject.reasons.some((reason) => reason.startsWith('fatigue')) ? 0 : subject.reasons.some((reason) => reason.startsWith('launch')) ? 1 : 2;
   return [...subjects.values()]
     .filter((subject) => subject.reasons.length > 0 && !waiting.has(subject.ad_set_id))
     .sort((left, right) => rank(left) - rank(right) || left.healthy_creatives - right.healthy_creatives || left.ad_set_id.localeCompare(right.ad_set_id))
@@ -160,7 +169,12 @@ function offlineBriefs(subjects: readonly BriefSubject[], winners: readonly stri
 export async function runCreativeBriefs(context: BotContext & JobRunInfo, settings: CreativeBriefsSettings, now = new Date()) {
   const subjects = await findBriefSubjects(context, settings, now);
   if (subjects.length === 0) {
-    if (context.manual) await context.channel.post({ title: `${context.job}: nothing to report`, text: 'Every ad set has 3 healthy creatives and no open trigger.', kind: 'note' });
+    if (context.manual)
+      await context.channel.post({
+        title: `${context.job}: nothing to report`,
+        text: 'Every ad set has 3 healthy creatives and no open trigger.',
+        kind: 'note',
+      });
     return { subjects, approvals: [] as string[], modelSkipped: false, modelInput: null as string | null, offline: false };
   }
   const winners = await winningTags(context);
@@ -173,14 +187,18 @@ export async function runCreativeBriefs(context: BotContext & JobRunInfo, settin
       prompt: [
         `Winning tags from tests: ${winners.length === 0 ? 'none yet' : winners.join(', ')}.`,
         ...guidelines.map((guideline) => `Brand ${guideline.brand} voice: ${guideline.voice}`),
-        ...subjects.map((subject) => `Ad set ${subject.ad_set_id} "${subject.ad_set}" (brand ${subject.brand ?? '?'}, SKU ${subject.sku ?? '?'}): ${subject.reasons.join('; ')}. ${subject.ugc.length} rights-cleared UGC asset(s), library: ${subject.library.map((asset) => asset.format).join(', ')}.`),
+        ...subjects.map(
+          (subject) =>
+            `Ad set ${subject.ad_set_id} "${subject.ad_set}" (brand ${subject.brand ?? '?'}, SKU ${subject.sku ?? '?'}): ${subject.reasons.join('; ')}. ${subject.ugc.length} rights-cleared UGC asset(s), library: ${subject.library.map((asset) => asset.format).join(', ')}.`,
+        ),
       ].join('\n'),
       schema: briefSchema,
       maxTokens: 1500,
       offline: () => offlineBriefs(subjects, winners),
     }),
   );
-  if (drafted.skipped) return { subjects, approvals: (drafted.earlier['approvals'] ?? []) as string[], modelSkipped: true, modelInput: drafted.modelInput, offline: false };
+  if (drafted.skipped)
+    return { subjects, approvals: (drafted.earlier['approvals'] ?? []) as string[], modelSkipped: true, modelInput: drafted.modelInput, offline: false };
   const approvals: string[] = [];
   const lines: string[] = [];
   for (const brief of drafted.value.value.briefs) {
@@ -229,7 +247,8 @@ export async function runCreativeBriefs(context: BotContext & JobRunInfo, settin
 export const creativeBriefs = defineJob({
   id: 'creative-briefs',
   schedule: '0 10 * * 1-5',
-  description: 'Briefs where the pipeline is thin (new fatigue, ad sets under 3 healthy creatives, launches ≤ 14 days without ads), ≤ 2 a day, smart tier ⟳ → create_ad_drafts',
+  description:
+    'Briefs where the pipeline is thin (new fatigue, ad sets under 3 healthy creatives, launches ≤ 14 days without ads), ≤ 2 a day, smart tier ⟳ → create_ad_drafts',
   timeoutMs: 300_000,
   missed: 'once',
   settings: creativeBriefsSettings,
@@ -241,6 +260,8 @@ export const creativeBriefs = defineJob({
         : result.modelSkipped
           ? `${result.subjects.length} ad set(s) need creative, unchanged since the last run (model skipped)`
           : `${result.approvals.length} brief(s) posted; create_ad_drafts asked`;
-    return jobOutcome(outcome, { detail: { subjects: result.subjects.map((subject) => subject.ad_set_id), approvals: result.approvals, modelInput: result.modelInput } });
+    return jobOutcome(outcome, {
+      detail: { subjects: result.subjects.map((subject) => subject.ad_set_id), approvals: result.approvals, modelInput: result.modelInput },
+    });
   },
 });

@@ -1,4 +1,15 @@
-import { defineJob, envInteger, envNumber, envSettings, fingerprintOf, jobOutcome, reportFindings, type BotContext, type JobRunInfo, type Severity } from '@jbot/core';
+import {
+  defineJob,
+  envInteger,
+  envNumber,
+  envSettings,
+  fingerprintOf,
+  jobOutcome,
+  reportFindings,
+  type BotContext,
+  type JobRunInfo,
+  type Severity,
+} from '@jbot/core';
 import type { AdDailyInsight, Connectors, CreativeAd } from '@jbot/connectors';
 import { rotateCreatives, type RotateCreativesDraft } from '../actions/rotate-creatives.js';
 
@@ -132,7 +143,12 @@ export function fatigueMessage(report: FatigueReport): string {
     (ad) =>
       `• **${ad.ad}** (${ad.audience}): frequency ${ad.frequency_7d} in 7 days, link CTR ${ad.ctr_recent_pct}% vs ${ad.ctr_first_week_pct}% in its first week (−${ad.ctr_drop_pct}%), CPM ${ad.cpm_change_pct >= 0 ? '+' : ''}${ad.cpm_change_pct}%, ${money(ad.spend_7d)} in 7 days → ${ad.replacement === null ? 'no queued creative: brief needed' : `rotate to "${ad.replacement}"`}`,
   );
-  return [...lines, '', `Fatigued ads carry ${report.spend_share_pct}% of the last 7 days' spend (${money(report.total_spend_7d)}).`, 'Approve to pause them and activate the queued creatives.'].join('\n');
+  return [
+    ...lines,
+    '',
+    `Fatigued ads carry ${report.spend_share_pct}% of the last 7 days' spend (${money(report.total_spend_7d)}).`,
+    'Approve to pause them and activate the queued creatives.',
+  ].join('\n');
 }
 
 /** What a run did. */
@@ -148,7 +164,11 @@ export async function runCreativeFatigue(context: BotContext & JobRunInfo, setti
   const outcome = await reportFindings(context, {
     findings: report.fatigued,
     noun: 'fatigued ad',
-    message: (findings) => ({ title: `Creative fatigue: ${findings.length} ad${findings.length === 1 ? '' : 's'} worn out`, text: fatigueMessage(report), kind: 'note' }),
+    message: (findings) => ({
+      title: `Creative fatigue: ${findings.length} ad${findings.length === 1 ? '' : 's'} worn out`,
+      text: fatigueMessage(report),
+      kind: 'note',
+    }),
     nothingLine: 'No active ad is over its frequency ceiling with a decayed CTR.',
   });
   const day = now.toISOString().slice(0, 10);
@@ -193,7 +213,8 @@ export async function runCreativeFatigue(context: BotContext & JobRunInfo, setti
 export const creativeFatigue = defineJob({
   id: 'creative-fatigue',
   schedule: '30 7 * * *',
-  description: 'Ads with 7-day frequency over 3.5 (prospecting) / 6 (retargeting), link CTR ≤ 80% of the first week for 3 days, ≥ $50/day → ad_fatigue, rotate_creatives',
+  description:
+    'Ads with 7-day frequency over 3.5 (prospecting) / 6 (retargeting), link CTR ≤ 80% of the first week for 3 days, ≥ $50/day → ad_fatigue, rotate_creatives',
   timeoutMs: 120_000,
   // A daily report: a missed morning catches up once.
   missed: 'once',

@@ -90,7 +90,14 @@ export async function readCreativeTests(connectors: Pick<Connectors, 'ads'>, set
     const daysLive = Math.floor((now.getTime() - new Date(test.startedAt).getTime()) / DAY_MS);
     const arms = test.adIds.flatMap((adId) => {
       const ad = ads.find((candidate) => candidate.id === adId);
-      return ad === undefined ? [] : [armOf(ad, insights.filter((row) => row.adId === adId))];
+      return ad === undefined
+        ? []
+        : [
+            armOf(
+              ad,
+              insights.filter((row) => row.adId === adId),
+            ),
+          ];
     });
     const purchases = arms.reduce((sum, arm) => sum + arm.purchases, 0);
     if (daysLive < settings.ADS_TEST_MIN_DAYS || purchases < settings.ADS_TEST_MIN_PURCHASES) continue;
@@ -107,7 +114,11 @@ export async function readCreativeTests(connectors: Pick<Connectors, 'ads'>, set
     const pause: TestReadout['pause'] = [];
     for (const arm of arms) {
       if (arm.purchases === 0 && arm.spend >= settings.ADS_TEST_ZERO_PURCHASE_CPA_MULTIPLE * test.targetCpa)
-        pause.push({ ad_id: arm.ad_id, ad: arm.ad, why: `no purchase after $${arm.spend} (≥ ${settings.ADS_TEST_ZERO_PURCHASE_CPA_MULTIPLE} × target CPA $${test.targetCpa})` });
+        pause.push({
+          ad_id: arm.ad_id,
+          ad: arm.ad,
+          why: `no purchase after $${arm.spend} (≥ ${settings.ADS_TEST_ZERO_PURCHASE_CPA_MULTIPLE} × target CPA $${test.targetCpa})`,
+        });
       else if (winner !== null && arm.ad_id !== winner.ad_id && arm.purchases > 0)
         pause.push({ ad_id: arm.ad_id, ad: arm.ad, why: `CPA $${arm.cpa} vs the winner's $${winner.cpa}` });
     }
@@ -123,7 +134,9 @@ export async function readCreativeTests(connectors: Pick<Connectors, 'ads'>, set
       cpa_gain_pct: gain,
       pause,
       hook_problems: arms.flatMap((arm) =>
-        arm.hook_rate_pct !== null && arm.hook_rate_pct < settings.ADS_TEST_MIN_HOOK_RATE_PCT ? [{ ad_id: arm.ad_id, ad: arm.ad, hook_rate_pct: arm.hook_rate_pct }] : [],
+        arm.hook_rate_pct !== null && arm.hook_rate_pct < settings.ADS_TEST_MIN_HOOK_RATE_PCT
+          ? [{ ad_id: arm.ad_id, ad: arm.ad, hook_rate_pct: arm.hook_rate_pct }]
+          : [],
       ),
       arms,
     });
@@ -155,7 +168,10 @@ async function recordLearnings(context: BotContext, readouts: readonly TestReado
   for (const readout of readouts) {
     for (const arm of readout.arms) {
       const verdict = readout.winner_ad_id === arm.ad_id ? 'won' : readout.pause.some((ad) => ad.ad_id === arm.ad_id) ? 'lost' : 'even';
-      for (const [kind, value] of [['hook', arm.hook], ['format', arm.format]] as const) {
+      for (const [kind, value] of [
+        ['hook', arm.hook],
+        ['format', arm.format],
+      ] as const) {
         if (value === null) continue;
         await context.db.rpc('record_creative_learning', {
           p_bot: context.bot,
@@ -213,7 +229,8 @@ export async function runCreativeTestReadout(context: BotContext & JobRunInfo, s
 export const creativeTestReadout = defineJob({
   id: 'creative-test-readout',
   schedule: '0 9 * * *',
-  description: 'Creative tests live ≥ 7 days with ≥ 30 purchases: winner at ≥ 20% better CPA and p < 0.1, hook rate < 20%, zero-purchase losers → apply_creative_test_result',
+  description:
+    'Creative tests live ≥ 7 days with ≥ 30 purchases: winner at ≥ 20% better CPA and p < 0.1, hook rate < 20%, zero-purchase losers → apply_creative_test_result',
   timeoutMs: 120_000,
   missed: 'once',
   settings: creativeTestSettings,

@@ -56,7 +56,10 @@ export const hideComments = defineAction({
     const results = [];
     for (const comment of comments) {
       results.push(
-        await context.connectors.social.hideComment({ item: { id: comment.item_id, platform: comment.platform }, idempotencyKey: `${context.idempotencyKey}:hide:${comment.item_id}` }),
+        await context.connectors.social.hideComment({
+          item: { id: comment.item_id, platform: comment.platform },
+          idempotencyKey: `${context.idempotencyKey}:hide:${comment.item_id}`,
+        }),
       );
     }
     const changed = results.filter((result) => result.changed).length;

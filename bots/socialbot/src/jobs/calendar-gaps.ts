@@ -37,7 +37,12 @@ function launchIn(launches: readonly SocialLaunch[], brand: string, from: string
 }
 
 /** Count each brand × platform × 7-day window of the next 14 days against its cadence. */
-export function calendarGaps(entries: readonly CalendarEntry[], launches: readonly SocialLaunch[], settings: CadenceSettings, today: string): CalendarGapFinding[] {
+export function calendarGaps(
+  entries: readonly CalendarEntry[],
+  launches: readonly SocialLaunch[],
+  settings: CadenceSettings,
+  today: string,
+): CalendarGapFinding[] {
   const gaps: CalendarGapFinding[] = [];
   for (const start of [0, 7]) {
     const from = addDays(today, start);
@@ -46,7 +51,9 @@ export function calendarGaps(entries: readonly CalendarEntry[], launches: readon
       for (const platform of SOCIAL_PLATFORMS) {
         const target = cadenceOf(settings, platform);
         if (target === 0) continue;
-        const scheduled = entries.filter((entry) => entry.brand === brand && entry.platform === platform && entry.day >= from && entry.day <= to && entry.status !== 'cancelled').length;
+        const scheduled = entries.filter(
+          (entry) => entry.brand === brand && entry.platform === platform && entry.day >= from && entry.day <= to && entry.status !== 'cancelled',
+        ).length;
         if (scheduled >= target) continue;
         gaps.push({ brand, platform, week: from, scheduled, target, launch: launchIn(launches, brand, from, to)?.name ?? null });
       }
@@ -56,7 +63,11 @@ export function calendarGaps(entries: readonly CalendarEntry[], launches: readon
 }
 
 /** The whole check, deterministically: gaps, drafts due in ≤ 48 h not approved, posts on SKUs short of cover. */
-export async function findCalendarIssues(context: Pick<BotContext, 'db' | 'connectors'>, settings: CalendarGapsSettings, now = new Date()): Promise<CalendarFindings> {
+export async function findCalendarIssues(
+  context: Pick<BotContext, 'db' | 'connectors'>,
+  settings: CalendarGapsSettings,
+  now = new Date(),
+): Promise<CalendarFindings> {
   const today = localDay(now, settings.FLEET_TZ);
   const [entries, launches, stock] = await Promise.all([
     readCalendar(context, today, addDays(today, 13)),
@@ -74,7 +85,17 @@ export async function findCalendarIssues(context: Pick<BotContext, 'db' | 'conne
       if (entry.sku === null) return [];
       const cover = stock.cover.get(entry.sku);
       const short = stock.held.has(entry.sku) || (cover !== undefined && cover < settings.SOCIAL_MIN_COVER_DAYS);
-      return short ? [{ id: entry.id, title: entry.title, sku: entry.sku, day: entry.day, days_of_cover: cover === undefined || !Number.isFinite(cover) ? null : Math.round(cover * 10) / 10 }] : [];
+      return short
+        ? [
+            {
+              id: entry.id,
+              title: entry.title,
+              sku: entry.sku,
+              day: entry.day,
+              days_of_cover: cover === undefined || !Number.isFinite(cover) ? null : Math.round(cover * 10) / 10,
+            },
+          ]
+        : [];
     }),
   };
 }
@@ -84,7 +105,8 @@ export function calendarMessage(findings: CalendarFindings): string {
   const lines: string[] = [];
   if (findings.gaps.length > 0) {
     lines.push('**Under cadence (next 14 days)**');
-    for (const gap of findings.gaps) lines.push(`• ${gap.brand} ${gap.platform}, week of ${gap.week}: ${gap.scheduled}/${gap.target}${gap.launch === null ? '' : ` — ${gap.launch} week`}`);
+    for (const gap of findings.gaps)
+      lines.push(`• ${gap.brand} ${gap.platform}, week of ${gap.week}: ${gap.scheduled}/${gap.target}${gap.launch === null ? '' : ` — ${gap.launch} week`}`);
   }
   if (findings.unapproved.length > 0) {
     lines.push('', '**Due within 48 h, not approved**');
@@ -92,7 +114,8 @@ export function calendarMessage(findings: CalendarFindings): string {
   }
   if (findings.lowCover.length > 0) {
     lines.push('', '**Posts on SKUs about to run out**');
-    for (const entry of findings.lowCover) lines.push(`• ${entry.day} "${entry.title}": ${entry.sku} has ${entry.days_of_cover ?? '?'} days of cover — swap the product or move the post`);
+    for (const entry of findings.lowCover)
+      lines.push(`• ${entry.day} "${entry.title}": ${entry.sku} has ${entry.days_of_cover ?? '?'} days of cover — swap the product or move the post`);
   }
   return lines.join('\n').trim();
 }
@@ -100,11 +123,19 @@ export function calendarMessage(findings: CalendarFindings): string {
 /** Run calendar-gaps once: post on change, one calendar_gap per gap (warning in a launch week), once a day. */
 export async function runCalendarGaps(context: BotContext & JobRunInfo, settings: CalendarGapsSettings, now = new Date()) {
   const findings = await findCalendarIssues(context, settings, now);
-  const all = [...findings.gaps.map((gap) => ({ kind: 'gap', ...gap })), ...findings.unapproved.map((entry) => ({ kind: 'unapproved', ...entry })), ...findings.lowCover.map((entry) => ({ kind: 'low_cover', ...entry }))];
+  const all = [
+    ...findings.gaps.map((gap) => ({ kind: 'gap', ...gap })),
+    ...findings.unapproved.map((entry) => ({ kind: 'unapproved', ...entry })),
+    ...findings.lowCover.map((entry) => ({ kind: 'low_cover', ...entry })),
+  ];
   const outcome = await reportFindings(context, {
     findings: all,
     noun: 'calendar issue',
-    message: () => ({ title: `Social calendar: ${all.length} issue${all.length === 1 ? '' : 's'} in the next 14 days`, text: calendarMessage(findings), kind: 'note' }),
+    message: () => ({
+      title: `Social calendar: ${all.length} issue${all.length === 1 ? '' : 's'} in the next 14 days`,
+      text: calendarMessage(findings),
+      kind: 'note',
+    }),
     nothingLine: 'Every brand and platform is at cadence for the next 14 days; nothing due is unapproved; no post features a SKU short of stock.',
   });
   const day = now.toISOString().slice(0, 10);
@@ -112,7 +143,14 @@ export async function runCalendarGaps(context: BotContext & JobRunInfo, settings
   for (const gap of findings.gaps) {
     const emitted = await context.signals.emit(
       'calendar_gap',
-      { brand: gap.brand, platform: gap.platform, week: gap.week, scheduled: gap.scheduled, target: gap.target, ...(gap.launch === null ? {} : { launch: gap.launch }) },
+      {
+        brand: gap.brand,
+        platform: gap.platform,
+        week: gap.week,
+        scheduled: gap.scheduled,
+        target: gap.target,
+        ...(gap.launch === null ? {} : { launch: gap.launch }),
+      },
       { severity: gap.launch === null ? 'info' : 'warning', dedupeKey: `calendar_gap:${gap.brand}:${gap.platform}:${gap.week}:${day}`, dedupeWindowMs: DAY_MS },
     );
     if (!emitted.deduplicated) signals += 1;
@@ -124,12 +162,16 @@ export async function runCalendarGaps(context: BotContext & JobRunInfo, settings
 export const calendarGapsJob = defineJob({
   id: 'calendar-gaps',
   schedule: '0 8 * * *',
-  description: 'Next 14 days per brand × platform vs cadence (IG 4, TikTok 5, Pinterest 10, Facebook 3 a week), drafts due ≤ 48 h unapproved, posts on SKUs < 7 days of cover → calendar_gap',
+  description:
+    'Next 14 days per brand × platform vs cadence (IG 4, TikTok 5, Pinterest 10, Facebook 3 a week), drafts due ≤ 48 h unapproved, posts on SKUs < 7 days of cover → calendar_gap',
   timeoutMs: 120_000,
   missed: 'once',
   settings: calendarGapsSettings,
   async run(context) {
     const { outcome, signals } = await runCalendarGaps(context, context.config as CalendarGapsSettings);
-    return jobOutcome(outcome.outcome, { ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }), detail: { ...outcome.detail, signals } });
+    return jobOutcome(outcome.outcome, {
+      ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
+      detail: { ...outcome.detail, signals },
+    });
   },
 });

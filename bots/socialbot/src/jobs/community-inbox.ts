@@ -58,7 +58,8 @@ const SYSTEM = [
 function orderReply(item: SocialInboxItem, orders: readonly Order[]): string {
   const number = orderNumberIn(item.text);
   const order = number === null ? undefined : orders.find((candidate) => candidate.id === number);
-  if (/damaged|broken/i.test(item.text)) return `We're so sorry it arrived damaged! Please DM us your order number and a photo — we'll send a replacement right away.`;
+  if (/damaged|broken/i.test(item.text))
+    return `We're so sorry it arrived damaged! Please DM us your order number and a photo — we'll send a replacement right away.`;
   if (order === undefined) return `Sorry for the wait! Please DM us your order number and we'll check on it right away.`;
   return order.fulfillmentStatus === 'fulfilled'
     ? `Order ${order.id} has shipped — the tracking link is in your shipping email. DM us if it doesn't show up.`
@@ -72,9 +73,7 @@ function orderReply(item: SocialInboxItem, orders: readonly Order[]): string {
  */
 export async function triageInbox(context: BotContext & JobRunInfo, settings: CommunityInboxSettings, now = new Date()) {
   const items = await context.connectors.social.listInbox({ since: new Date(now.getTime() - settings.SOCIAL_INBOX_LOOKBACK_HOURS * 60 * MINUTE_MS) });
-  const known = new Map(
-    (await context.db.rpc('list_social_triage', { p_item_ids: items.map((item) => item.id) })).map((row) => [String(row['item_id']), row]),
-  );
+  const known = new Map((await context.db.rpc('list_social_triage', { p_item_ids: items.map((item) => item.id) })).map((row) => [String(row['item_id']), row]));
   const fresh = items.filter((item) => !known.has(item.id) && !item.hidden);
   const needsOrders = fresh.some((item) => classifyByRules(item).category === 'order');
   const orders = needsOrders ? await context.connectors.commerce.listOrders({ since: new Date(now.getTime() - 30 * 24 * 60 * MINUTE_MS) }) : [];
@@ -105,7 +104,13 @@ export async function triageInbox(context: BotContext & JobRunInfo, settings: Co
     });
     for (const item of open) {
       const verdict = answer.value.items.find((candidate) => candidate.id === item.id);
-      triaged.push({ item, category: verdict?.category ?? 'other', negative: verdict?.negative ?? false, byModel: true, reply: answer.offline ? null : (verdict?.reply ?? null) });
+      triaged.push({
+        item,
+        category: verdict?.category ?? 'other',
+        negative: verdict?.negative ?? false,
+        byModel: true,
+        reply: answer.offline ? null : (verdict?.reply ?? null),
+      });
     }
   }
   await context.db.rpc('record_social_triage', {
@@ -128,18 +133,25 @@ export async function triageInbox(context: BotContext & JobRunInfo, settings: Co
 }
 
 /** Posts with ≥ 5 negative comments in the last 60 minutes, or ≥ 3 × their hourly negative baseline (and ≥ 3). */
-export function findSpikes(items: readonly SocialInboxItem[], negatives: ReadonlySet<string>, settings: CommunityInboxSettings, now = new Date()): SentimentSpike[] {
+export function findSpikes(
+  items: readonly SocialInboxItem[],
+  negatives: ReadonlySet<string>,
+  settings: CommunityInboxSettings,
+  now = new Date(),
+): SentimentSpike[] {
   const windowStart = now.getTime() - settings.SOCIAL_SPIKE_WINDOW_MINUTES * MINUTE_MS;
   const lookbackHours = settings.SOCIAL_INBOX_LOOKBACK_HOURS;
   const byPost = new Map<string, SocialInboxItem[]>();
-  for (const item of items) if (item.kind === 'comment' && item.postId !== null && negatives.has(item.id)) byPost.set(item.postId, [...(byPost.get(item.postId) ?? []), item]);
+  for (const item of items)
+    if (item.kind === 'comment' && item.postId !== null && negatives.has(item.id)) byPost.set(item.postId, [...(byPost.get(item.postId) ?? []), item]);
   const spikes: SentimentSpike[] = [];
   for (const [postId, negative] of byPost) {
     const recent = negative.filter((item) => new Date(item.createdAt).getTime() >= windowStart);
     const before = negative.length - recent.length;
     const baselinePerWindow = (before / Math.max(1, lookbackHours)) * (settings.SOCIAL_SPIKE_WINDOW_MINUTES / 60);
     const spike =
-      recent.length >= settings.SOCIAL_SPIKE_NEGATIVE_COUNT || (recent.length >= 3 && baselinePerWindow > 0 && recent.length >= settings.SOCIAL_SPIKE_BASELINE_MULTIPLE * baselinePerWindow);
+      recent.length >= settings.SOCIAL_SPIKE_NEGATIVE_COUNT ||
+      (recent.length >= 3 && baselinePerWindow > 0 && recent.length >= settings.SOCIAL_SPIKE_BASELINE_MULTIPLE * baselinePerWindow);
     if (!spike) continue;
     const texts = recent.map((item) => item.text);
     const theme = themeOf(texts);
@@ -162,29 +174,54 @@ export async function runCommunityInbox(context: BotContext & JobRunInfo, settin
   const replies = triaged.filter((entry) => entry.reply !== null && !entry.item.replied);
   const spam = triaged.filter((entry) => entry.category === 'spam' && entry.item.kind === 'comment');
   const orders = triaged.filter((entry) => entry.category === 'order');
-  const counts = Object.fromEntries(['spam', 'order', 'question', 'complaint', 'praise', 'other'].map((category) => [category, triaged.filter((entry) => entry.category === category).length]));
+  const counts = Object.fromEntries(
+    ['spam', 'order', 'question', 'complaint', 'praise', 'other'].map((category) => [category, triaged.filter((entry) => entry.category === category).length]),
+  );
   const outcome = await reportFindings(context, {
-    findings: [...spikes.map((spike) => ({ spike: spike.post_id, count: spike.negative_count })), ...triaged.filter((entry) => entry.category !== 'praise').map((entry) => ({ id: entry.item.id, category: entry.category }))],
+    findings: [
+      ...spikes.map((spike) => ({ spike: spike.post_id, count: spike.negative_count })),
+      ...triaged.filter((entry) => entry.category !== 'praise').map((entry) => ({ id: entry.item.id, category: entry.category })),
+    ],
     noun: 'inbox item',
     message: () => ({
-      title: `Community inbox: ${triaged.length} new (${Object.entries(counts).filter(([, count]) => count > 0).map(([category, count]) => `${count} ${category}`).join(', ')})`,
+      title: `Community inbox: ${triaged.length} new (${Object.entries(counts)
+        .filter(([, count]) => count > 0)
+        .map(([category, count]) => `${count} ${category}`)
+        .join(', ')})`,
       text: [
-        ...spikes.map((spike) => `🚨 **${spike.negative_count} negative comments in ${spike.window_minutes} min on ${spike.platform} post ${spike.post_id}**${spike.theme === undefined ? '' : ` — "${spike.theme}"`}: ${spike.sample_comments.map((text) => `“${text.slice(0, 80)}”`).join(' · ')}`),
-        ...orders.map((entry) => `• order problem (${entry.item.platform} ${entry.item.kind} from ${entry.item.author}): “${entry.item.text.slice(0, 120)}” → support case`),
+        ...spikes.map(
+          (spike) =>
+            `🚨 **${spike.negative_count} negative comments in ${spike.window_minutes} min on ${spike.platform} post ${spike.post_id}**${spike.theme === undefined ? '' : ` — "${spike.theme}"`}: ${spike.sample_comments.map((text) => `“${text.slice(0, 80)}”`).join(' · ')}`,
+        ),
+        ...orders.map(
+          (entry) => `• order problem (${entry.item.platform} ${entry.item.kind} from ${entry.item.author}): “${entry.item.text.slice(0, 120)}” → support case`,
+        ),
         replies.length === 0 ? '' : `${replies.length} repl${replies.length === 1 ? 'y' : 'ies'} drafted; ${spam.length} spam comment(s) to hide.`,
-      ].filter((line) => line !== '').join('\n'),
+      ]
+        .filter((line) => line !== '')
+        .join('\n'),
       kind: 'note',
     }),
     nothingLine: 'No new comments or DMs since the last run.',
   });
   const hourKey = now.toISOString().slice(0, 13);
   for (const spike of spikes) {
-    await context.signals.emit('social_sentiment_spike', spike, { dedupeKey: `social_sentiment_spike:${spike.post_id}:${hourKey}`, dedupeWindowMs: settings.SOCIAL_SPIKE_WINDOW_MINUTES * MINUTE_MS });
+    await context.signals.emit('social_sentiment_spike', spike, {
+      dedupeKey: `social_sentiment_spike:${spike.post_id}:${hourKey}`,
+      dedupeWindowMs: settings.SOCIAL_SPIKE_WINDOW_MINUTES * MINUTE_MS,
+    });
   }
   let replyApprovalId: string | null = null;
   if (replies.length > 0) {
     const draft: SendSocialRepliesDraft = {
-      replies: replies.map((entry) => ({ item_id: entry.item.id, kind: entry.item.kind, platform: entry.item.platform, author_id: entry.item.authorId, quoted: entry.item.text.slice(0, 200), text: entry.reply ?? '' })),
+      replies: replies.map((entry) => ({
+        item_id: entry.item.id,
+        kind: entry.item.kind,
+        platform: entry.item.platform,
+        author_id: entry.item.authorId,
+        quoted: entry.item.text.slice(0, 200),
+        text: entry.reply ?? '',
+      })),
     };
     const { approval } = await context.approvals.request({
       action: sendSocialReplies,
@@ -196,7 +233,9 @@ export async function runCommunityInbox(context: BotContext & JobRunInfo, settin
   }
   let hideApprovalId: string | null = null;
   if (spam.length > 0) {
-    const draft: HideCommentsDraft = { comments: spam.map((entry) => ({ item_id: entry.item.id, platform: entry.item.platform, quoted: entry.item.text.slice(0, 200), reason: 'spam pattern' })) };
+    const draft: HideCommentsDraft = {
+      comments: spam.map((entry) => ({ item_id: entry.item.id, platform: entry.item.platform, quoted: entry.item.text.slice(0, 200), reason: 'spam pattern' })),
+    };
     const { approval } = await context.approvals.request({
       action: hideComments,
       title: `Hide ${spam.length} spam comment${spam.length === 1 ? '' : 's'}`,
@@ -212,7 +251,8 @@ export async function runCommunityInbox(context: BotContext & JobRunInfo, settin
 export const communityInbox = defineJob({
   id: 'community-inbox',
   schedule: '*/30 8-21 * * *',
-  description: 'Comments and DMs: spam → hide_comments, order problems and questions → send_social_replies, ≥ 5 negative in 60 min → social_sentiment_spike; the model only for new items rules leave open',
+  description:
+    'Comments and DMs: spam → hide_comments, order problems and questions → send_social_replies, ≥ 5 negative in 60 min → social_sentiment_spike; the model only for new items rules leave open',
   timeoutMs: 240_000,
   // A minute-level watch: a missed half hour is covered by the next run's look-back.
   missed: 'skip',
@@ -221,9 +261,12 @@ export const communityInbox = defineJob({
   settings: communityInboxSettings,
   async run(context) {
     const result = await runCommunityInbox(context, context.config);
-    return jobOutcome(`${result.outcome.outcome}${result.spikes.length === 0 ? '' : `; ${result.spikes.length} sentiment spike(s)`}${result.modelCalled ? '' : '; no model call'}`, {
-      ...(result.outcome.fingerprint === undefined ? {} : { fingerprint: result.outcome.fingerprint }),
-      detail: { ...result.outcome.detail, spikes: result.spikes.length, replyApprovalId: result.replyApprovalId, hideApprovalId: result.hideApprovalId },
-    });
+    return jobOutcome(
+      `${result.outcome.outcome}${result.spikes.length === 0 ? '' : `; ${result.spikes.length} sentiment spike(s)`}${result.modelCalled ? '' : '; no model call'}`,
+      {
+        ...(result.outcome.fingerprint === undefined ? {} : { fingerprint: result.outcome.fingerprint }),
+        detail: { ...result.outcome.detail, spikes: result.spikes.length, replyApprovalId: result.replyApprovalId, hideApprovalId: result.hideApprovalId },
+      },
+    );
   },
 });

@@ -30,7 +30,15 @@ export interface PostSlot {
 }
 
 const captionsSchema = z.object({
-  posts: z.array(z.object({ index: z.number().int().nonnegative(), title: z.string().min(1), caption: z.string().min(1), hashtags: z.array(z.string()).max(10), alt_text: z.string().min(1) })),
+  posts: z.array(
+    z.object({
+      index: z.number().int().nonnegative(),
+      title: z.string().min(1),
+      caption: z.string().min(1),
+      hashtags: z.array(z.string()).max(10),
+      alt_text: z.string().min(1),
+    }),
+  ),
 });
 
 const SYSTEM = [
@@ -52,7 +60,11 @@ function slotInstant(day: string, hour: number, zone: string): string {
  * T+3..T+7 gets its missing posts on the least-planned days of the overlap, each on one of the
  * brand's SKUs with enough cover (never one under stockout_risk), with cleared UGC when there is.
  */
-export async function findPostSlots(context: Pick<BotContext, 'db' | 'connectors' | 'bot'>, settings: PostDraftsSettings, now = new Date()): Promise<PostSlot[]> {
+export async function findPostSlots(
+  context: Pick<BotContext, 'db' | 'connectors' | 'bot'>,
+  settings: PostDraftsSettings,
+  now = new Date(),
+): Promise<PostSlot[]> {
   const today = localDay(now, settings.FLEET_TZ);
   const [calendar, launches, stock, pillars, ugcRows, pending] = await Promise.all([
     readCalendar(context, today, addDays(today, 13)),
@@ -65,17 +77,19 @@ export async function findPostSlots(context: Pick<BotContext, 'db' | 'connectors
   // Posts drafted and waiting for a decision count as planned: the same gap is not drafted twice.
   const waiting: CalendarEntry[] = pending
     .filter((approval) => approval.action === scheduleSocialPosts.name)
-    .flatMap((approval) => ((approval.draft as ScheduleSocialPostsDraft).posts ?? []).map((post, index) => ({
-      id: `${approval.id}:${index}`,
-      title: post.title,
-      brand: post.brand,
-      platform: post.platform,
-      day: post.day,
-      owner: 'socialbot',
-      status: 'pending_approval',
-      sku: post.sku,
-      pillar: post.pillar,
-    })));
+    .flatMap((approval) =>
+      ((approval.draft as ScheduleSocialPostsDraft).posts ?? []).map((post, index) => ({
+        id: `${approval.id}:${index}`,
+        title: post.title,
+        brand: post.brand,
+        platform: post.platform,
+        day: post.day,
+        owner: 'socialbot',
+        status: 'pending_approval',
+        sku: post.sku,
+        pillar: post.pillar,
+      })),
+    );
   const entries = [...calendar, ...waiting];
   const from = addDays(today, settings.SOCIAL_DRAFT_FROM_DAYS);
   const to = addDays(today, settings.SOCIAL_DRAFT_TO_DAYS);
@@ -119,7 +133,8 @@ async function performanceNotes(context: BotContext): Promise<string[]> {
 export async function runPostDrafts(context: BotContext & JobRunInfo, settings: PostDraftsSettings, now = new Date()) {
   const slots = await findPostSlots(context, settings, now);
   if (slots.length === 0) {
-    if (context.manual) await context.channel.post({ title: `${context.job}: nothing to report`, text: 'The calendar is at cadence for T+3..T+7.', kind: 'note' });
+    if (context.manual)
+      await context.channel.post({ title: `${context.job}: nothing to report`, text: 'The calendar is at cadence for T+3..T+7.', kind: 'note' });
     return { slots, approvalId: null as string | null, modelSkipped: false, modelInput: null as string | null };
   }
   const notes = await performanceNotes(context);
@@ -129,7 +144,10 @@ export async function runPostDrafts(context: BotContext & JobRunInfo, settings: 
       system: SYSTEM,
       prompt: [
         `What performed lately: ${notes.length === 0 ? 'no learnings yet' : notes.join(', ')}.`,
-        ...slots.map((slot, index) => `${index}. ${slot.brand} ${slot.platform} on ${slot.day}, pillar ${slot.pillar}, product ${slot.sku ?? 'brand-level'}${slot.ugc === null ? '' : ', featuring a customer photo (UGC)'}`),
+        ...slots.map(
+          (slot, index) =>
+            `${index}. ${slot.brand} ${slot.platform} on ${slot.day}, pillar ${slot.pillar}, product ${slot.sku ?? 'brand-level'}${slot.ugc === null ? '' : ', featuring a customer photo (UGC)'}`,
+        ),
       ].join('\n'),
       schema: captionsSchema,
       maxTokens: 200 + slots.length * 120,
@@ -144,7 +162,8 @@ export async function runPostDrafts(context: BotContext & JobRunInfo, settings: 
       }),
     }),
   );
-  if (drafted.skipped) return { slots, approvalId: (drafted.earlier['approvalId'] ?? null) as string | null, modelSkipped: true, modelInput: drafted.modelInput };
+  if (drafted.skipped)
+    return { slots, approvalId: (drafted.earlier['approvalId'] ?? null) as string | null, modelSkipped: true, modelInput: drafted.modelInput };
   const draft: ScheduleSocialPostsDraft = {
     posts: slots.map((slot, index) => {
       const text = drafted.value.value.posts.find((post) => post.index === index);
@@ -177,13 +196,19 @@ export async function runPostDrafts(context: BotContext & JobRunInfo, settings: 
 export const postDrafts = defineJob({
   id: 'post-drafts',
   schedule: '0 10 * * 1-5',
-  description: 'Captions, hashtags and alt text for calendar gaps T+3..T+7 on SKUs with cover and cleared UGC (one batched fast call, ⟳) → schedule_social_posts',
+  description:
+    'Captions, hashtags and alt text for calendar gaps T+3..T+7 on SKUs with cover and cleared UGC (one batched fast call, ⟳) → schedule_social_posts',
   timeoutMs: 180_000,
   missed: 'once',
   settings: postDraftsSettings,
   async run(context) {
     const result = await runPostDrafts(context, context.config as PostDraftsSettings);
-    const outcome = result.slots.length === 0 ? 'nothing to report' : result.modelSkipped ? `${result.slots.length} slot(s), unchanged since the last run (model skipped)` : `${result.slots.length} post(s) drafted; schedule_social_posts asked`;
+    const outcome =
+      result.slots.length === 0
+        ? 'nothing to report'
+        : result.modelSkipped
+          ? `${result.slots.length} slot(s), unchanged since the last run (model skipped)`
+          : `${result.slots.length} post(s) drafted; schedule_social_posts asked`;
     return jobOutcome(outcome, { detail: { slots: result.slots.length, approvalId: result.approvalId, modelInput: result.modelInput } });
   },
 });

@@ -55,7 +55,8 @@ export async function measureSocialPerformance(context: Pick<BotContext, 'connec
   const yesterday = addDays(localDay(now, settings.FLEET_TZ), -1);
   const posts = await context.connectors.social.listPosts({ since: new Date(now.getTime() - 90 * 86_400_000) });
   const dayOf = (post: SocialPost) => localDay(new Date(post.publishedAt), settings.FLEET_TZ);
-  const hourOf = (post: SocialPost) => Number(new Intl.DateTimeFormat('en-US', { timeZone: settings.FLEET_TZ, hour: 'numeric', hourCycle: 'h23' }).format(new Date(post.publishedAt)));
+  const hourOf = (post: SocialPost) =>
+    Number(new Intl.DateTimeFormat('en-US', { timeZone: settings.FLEET_TZ, hour: 'numeric', hourCycle: 'h23' }).format(new Date(post.publishedAt)));
   const performance: PostPerformance[] = [];
   const learnings: TagLearning[] = [];
   for (const platform of [...new Set(posts.map((post) => post.platform))].sort()) {
@@ -95,7 +96,14 @@ export async function measureSocialPerformance(context: Pick<BotContext, 'connec
         const groupMedian = quantile(groupRates, 0.5);
         // Within ±10% of the platform median teaches nothing.
         if (Math.abs(groupMedian - median) < median * 0.1) continue;
-        learnings.push({ tag_kind: kind, tag_value: value, platform, verdict: groupMedian > median ? 'above' : 'below', median_pct: round(groupMedian), n: groupRates.length });
+        learnings.push({
+          tag_kind: kind,
+          tag_value: value,
+          platform,
+          verdict: groupMedian > median ? 'above' : 'below',
+          median_pct: round(groupMedian),
+          n: groupRates.length,
+        });
       }
     }
   }
@@ -112,9 +120,19 @@ export async function runSocialPerformance(context: BotContext & JobRunInfo, set
     message: (findings) => ({
       title: `Social performance ${yesterday}: ${findings.length} post${findings.length === 1 ? '' : 's'}`,
       text: [
-        ...findings.map((post) => `• ${post.decile === 'top' ? '🏆 ' : post.decile === 'bottom' ? '⚠️ ' : ''}${post.platform} ${post.post_id} (${post.brand ?? '—'}, ${post.format}): ${post.engagement_rate_pct}% vs median ${post.median_pct}% (×${post.index})`),
+        ...findings.map(
+          (post) =>
+            `• ${post.decile === 'top' ? '🏆 ' : post.decile === 'bottom' ? '⚠️ ' : ''}${post.platform} ${post.post_id} (${post.brand ?? '—'}, ${post.format}): ${post.engagement_rate_pct}% vs median ${post.median_pct}% (×${post.index})`,
+        ),
         '',
-        learnings.length === 0 ? 'No tag with 5+ posts stands out yet.' : `What winners share: ${learnings.filter((learning) => learning.verdict === 'above').map((learning) => `${learning.platform} ${learning.tag_kind} ${learning.tag_value} (${learning.median_pct}%, n=${learning.n})`).join('; ') || 'nothing above the median yet'}.`,
+        learnings.length === 0
+          ? 'No tag with 5+ posts stands out yet.'
+          : `What winners share: ${
+              learnings
+                .filter((learning) => learning.verdict === 'above')
+                .map((learning) => `${learning.platform} ${learning.tag_kind} ${learning.tag_value} (${learning.median_pct}%, n=${learning.n})`)
+                .join('; ') || 'nothing above the median yet'
+            }.`,
       ].join('\n'),
       kind: 'note',
     }),
@@ -138,7 +156,13 @@ export async function runSocialPerformance(context: BotContext & JobRunInfo, set
       'bot_note',
       {
         text: `Organic ${yesterday}: ${performance.length} posts; best ${best?.platform} ${best?.post_id} ×${best?.index}, weakest ${worst?.platform} ${worst?.post_id} ×${worst?.index} of median`,
-        detail: { kind: 'social_performance', day: yesterday, posts: performance.length, top: performance.filter((post) => post.decile === 'top').map((post) => post.post_id), bottom: performance.filter((post) => post.decile === 'bottom').map((post) => post.post_id) },
+        detail: {
+          kind: 'social_performance',
+          day: yesterday,
+          posts: performance.length,
+          top: performance.filter((post) => post.decile === 'top').map((post) => post.post_id),
+          bottom: performance.filter((post) => post.decile === 'bottom').map((post) => post.post_id),
+        },
       },
       { dedupeKey: `social_performance:${yesterday}`, dedupeWindowMs: 86_400_000 },
     );
@@ -150,12 +174,16 @@ export async function runSocialPerformance(context: BotContext & JobRunInfo, set
 export const socialPerformance = defineJob({
   id: 'social-performance',
   schedule: '0 9 * * *',
-  description: "Yesterday's organic posts vs each platform's trailing-30-post median engagement rate, top/bottom decile, tag learnings (n ≥ 5) → bot_note social_performance",
+  description:
+    "Yesterday's organic posts vs each platform's trailing-30-post median engagement rate, top/bottom decile, tag learnings (n ≥ 5) → bot_note social_performance",
   timeoutMs: 120_000,
   missed: 'once',
   settings: socialPerformanceSettings,
   async run(context) {
     const { outcome, learnings } = await runSocialPerformance(context, context.config);
-    return jobOutcome(outcome.outcome, { ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }), detail: { ...outcome.detail, learnings: learnings.length } });
+    return jobOutcome(outcome.outcome, {
+      ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
+      detail: { ...outcome.detail, learnings: learnings.length },
+    });
   },
 });

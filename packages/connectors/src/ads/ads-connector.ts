@@ -1,4 +1,15 @@
-import type { AdDailyInsight, AdSet, BrandGuideline, CreateAdInput, CreateAdResult, CreativeAd, CreativeAsset, CreativeTest, SetAdStatusInput, SetAdStatusResult } from './ad-creative.js';
+import type {
+  AdDailyInsight,
+  AdSet,
+  BrandGuideline,
+  CreateAdInput,
+  CreateAdResult,
+  CreativeAd,
+  CreativeAsset,
+  CreativeTest,
+  SetAdStatusInput,
+  SetAdStatusResult,
+} from './ad-creative.js';
 
 /** An ad campaign and the SKUs it promotes. */
 export interface AdCampaign {

@@ -49,7 +49,10 @@ export function metaAdCreative(options: {
   /** The Facebook Page new creatives are published as (META_PAGE_ID). */
   pageId?: string;
   now?: () => Date;
-}): Pick<AdsConnector, 'listAdSets' | 'listAds' | 'listAdInsights' | 'listCreativeTests' | 'listCreativeAssets' | 'listBrandGuidelines' | 'setAdStatus' | 'createAd'> {
+}): Pick<
+  AdsConnector,
+  'listAdSets' | 'listAds' | 'listAdInsights' | 'listCreativeTests' | 'listCreativeAssets' | 'listBrandGuidelines' | 'setAdStatus' | 'createAd'
+> {
   const { call, account, ledger } = options;
   const now = options.now ?? (() => new Date());
   const adSetRows = () => allPages(call, [account, 'adsets'], { fields: 'id,name,campaign_id,status,daily_budget,adlabels', limit: 200 }, 'ad sets list');
@@ -63,7 +66,7 @@ export function metaAdCreative(options: {
           name: String(row['name']),
           audience: /retarget/i.test(String(row['name'])) || names.includes('retargeting') ? 'retargeting' : 'prospecting',
           dailyBudget: numberOf(row['daily_budget']) / 100,
-          brand: labelValue(names, 'brand') ?? (String(row['name']).match(/^([A-Z]{2})\s*\|/)?.[1] ?? null),
+          brand: labelValue(names, 'brand') ?? String(row['name']).match(/^([A-Z]{2})\s*\|/)?.[1] ?? null,
           status: String(row['status'] ?? 'ACTIVE'),
         };
       });
@@ -73,7 +76,8 @@ export function metaAdCreative(options: {
         call,
         [account, 'ads'],
         {
-          fields: 'id,name,adset_id,campaign_id,status,created_time,updated_time,adlabels,creative{id,body,title,image_hash,video_id,branded_content_sponsor_page_id}',
+          fields:
+            'id,name,adset_id,campaign_id,status,created_time,updated_time,adlabels,creative{id,body,title,image_hash,video_id,branded_content_sponsor_page_id}',
           limit: 200,
         },
         'ads list',
@@ -114,7 +118,12 @@ export function metaAdCreative(options: {
         'ad insights',
       );
       // Frequency over a window is not the mean of daily frequencies: one call for the last 7 days.
-      const week = await allPages(call, [account, 'insights'], { level: 'ad', date_preset: 'last_7d', fields: 'ad_id,frequency', limit: 500 }, 'ad frequency (7 days)');
+      const week = await allPages(
+        call,
+        [account, 'insights'],
+        { level: 'ad', date_preset: 'last_7d', fields: 'ad_id,frequency', limit: 500 },
+        'ad frequency (7 days)',
+      );
       const weekly = new Map(week.map((row) => [String(row['ad_id']), numberOf(row['frequency'])]));
       const weekStart = new Date(now().getTime() - 7 * 86_400_000).toISOString().slice(0, 10);
       return daily.map((row): AdDailyInsight => {
@@ -187,7 +196,12 @@ export function metaAdCreative(options: {
         request: { adSetId: input.adSetId, name: input.name },
         // An earlier attempt may have created it: Meta ads carry our key as a label.
         lookup: async () => {
-          const found = await call('GET', [account, 'ads'], { fields: 'id,adlabels', filtering: [{ field: 'adlabels', operator: 'ANY', value: [`key:${input.idempotencyKey}`] }] }, 'ad lookup');
+          const found = await call(
+            'GET',
+            [account, 'ads'],
+            { fields: 'id,adlabels', filtering: [{ field: 'adlabels', operator: 'ANY', value: [`key:${input.idempotencyKey}`] }] },
+            'ad lookup',
+          );
           const row = ((found['data'] ?? []) as GraphRow[])[0];
           return row === undefined ? null : { adId: String(row['id']), created: true };
         },

@@ -28,7 +28,8 @@ const list = (value: unknown): Row[] => (Array.isArray(value) ? (value as Row[])
 export function metaGraphObjectsFromSample(data: SampleCompanyData, now = new Date()): MetaGraphSampleObjects {
   const creative = data.ads_creative;
   const social = data.social;
-  const day = (daysAgo: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - daysAgo * 86_400_000).toISOString().slice(0, 10);
+  const day = (daysAgo: number) =>
+    new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - daysAgo * 86_400_000).toISOString().slice(0, 10);
   const at = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000).toISOString();
   const adSets = list(creative['ad_sets']).map((set) => ({
     id: set['id'],
@@ -79,23 +80,49 @@ export function metaGraphObjectsFromSample(data: SampleCompanyData, now = new Da
     video_thruplay_watched_actions: [{ action_type: 'video_view', value: String(row['thruplays']) }],
   }));
   const weeklyFrequency: Record<string, number> = {};
-  for (const row of [...insights].sort((left, right) => Number(right['days_ago']) - Number(left['days_ago']))) weeklyFrequency[String(row['ad_id'])] = Number(row['frequency_7d']);
+  for (const row of [...insights].sort((left, right) => Number(right['days_ago']) - Number(left['days_ago'])))
+    weeklyFrequency[String(row['ad_id'])] = Number(row['frequency_7d']);
   const posts = list(social['posts']);
   const published = (post: Row) => new Date(Date.parse(`${day(Number(post['days_ago']))}T00:00:00Z`) + Number(post['hour']) * 3_600_000).toISOString();
-  const media = posts.filter((post) => post['platform'] === 'instagram').map((post) => ({
-    id: post['id'],
-    caption: post['caption'],
-    media_type: post['format'] === 'carousel' ? 'CAROUSEL_ALBUM' : post['format'] === 'reel' ? 'VIDEO' : 'IMAGE',
-    media_product_type: post['format'] === 'reel' ? 'REELS' : 'FEED',
-    permalink: post['permalink'],
-    timestamp: published(post),
-  }));
+  const media = posts
+    .filter((post) => post['platform'] === 'instagram')
+    .map((post) => ({
+      id: post['id'],
+      caption: post['caption'],
+      media_type: post['format'] === 'carousel' ? 'CAROUSEL_ALBUM' : post['format'] === 'reel' ? 'VIDEO' : 'IMAGE',
+      media_product_type: post['format'] === 'reel' ? 'REELS' : 'FEED',
+      permalink: post['permalink'],
+      timestamp: published(post),
+    }));
   const mediaInsights = Object.fromEntries(
-    posts.filter((post) => post['platform'] === 'instagram').map((post) => [String(post['id']), { reach: Number(post['reach']), saved: Number(post['saves']), shares: Number(post['shares']), total_interactions: Number(post['interactions']), views: Number(post['views']) }]),
+    posts
+      .filter((post) => post['platform'] === 'instagram')
+      .map((post) => [
+        String(post['id']),
+        {
+          reach: Number(post['reach']),
+          saved: Number(post['saves']),
+          shares: Number(post['shares']),
+          total_interactions: Number(post['interactions']),
+          views: Number(post['views']),
+        },
+      ]),
   );
-  const pagePosts = posts.filter((post) => post['platform'] === 'facebook').map((post) => ({ id: post['id'], message: post['caption'], created_time: published(post), permalink_url: post['permalink'] }));
+  const pagePosts = posts
+    .filter((post) => post['platform'] === 'facebook')
+    .map((post) => ({ id: post['id'], message: post['caption'], created_time: published(post), permalink_url: post['permalink'] }));
   const postInsights = Object.fromEntries(
-    posts.filter((post) => post['platform'] === 'facebook').map((post) => [String(post['id']), { post_impressions_unique: Number(post['reach']), post_impressions: Number(post['views']), post_reactions_by_type_total: { like: Number(post['interactions']) }, post_clicks: 0 }]),
+    posts
+      .filter((post) => post['platform'] === 'facebook')
+      .map((post) => [
+        String(post['id']),
+        {
+          post_impressions_unique: Number(post['reach']),
+          post_impressions: Number(post['views']),
+          post_reactions_by_type_total: { like: Number(post['interactions']) },
+          post_clicks: 0,
+        },
+      ]),
   );
   const comments = list(social['comments']);
   const mediaComments: Record<string, Row[]> = {};
@@ -105,12 +132,52 @@ export function metaGraphObjectsFromSample(data: SampleCompanyData, now = new Da
     const created = at(Number(comment['minutes_ago']));
     if (comment['kind'] === 'dm') {
       const platform = comment['platform'] === 'instagram' ? 'instagram' : 'messenger';
-      conversations[platform]?.push({ id: `t_${String(comment['id'])}`, updated_time: created, messages: { data: [{ id: comment['id'], message: comment['text'], created_time: created, from: { id: `u_${String(comment['author'])}`, username: comment['author'], name: comment['author'] } }] } });
+      conversations[platform]?.push({
+        id: `t_${String(comment['id'])}`,
+        updated_time: created,
+        messages: {
+          data: [
+            {
+              id: comment['id'],
+              message: comment['text'],
+              created_time: created,
+              from: { id: `u_${String(comment['author'])}`, username: comment['author'], name: comment['author'] },
+            },
+          ],
+        },
+      });
     } else if (comment['platform'] === 'instagram') {
-      (mediaComments[String(comment['post_id'])] ??= []).push({ id: comment['id'], text: comment['text'], timestamp: created, username: comment['author'], hidden: false, from: { id: `u_${String(comment['author'])}`, username: comment['author'] } });
+      (mediaComments[String(comment['post_id'])] ??= []).push({
+        id: comment['id'],
+        text: comment['text'],
+        timestamp: created,
+        username: comment['author'],
+        hidden: false,
+        from: { id: `u_${String(comment['author'])}`, username: comment['author'] },
+      });
     } else if (comment['platform'] === 'facebook') {
-      (postComments[String(comment['post_id'])] ??= []).push({ id: comment['id'], message: comment['text'], created_time: created, from: { id: `u_${String(comment['author'])}`, name: comment['author'] }, is_hidden: false, comment_count: 0 });
+      (postComments[String(comment['post_id'])] ??= []).push({
+        id: comment['id'],
+        message: comment['text'],
+        created_time: created,
+        from: { id: `u_${String(comment['author'])}`, name: comment['author'] },
+        is_hidden: false,
+        comment_count: 0,
+      });
     }
   }
-  return { adAccountId: String(data.meta_ads['ad_account_id'] ?? 'act_100'), adSets, ads, adInsights, weeklyFrequency, media, mediaInsights, mediaComments, pagePosts, postInsights, postComments, conversations };
+  return {
+    adAccountId: String(data.meta_ads['ad_account_id'] ?? 'act_100'),
+    adSets,
+    ads,
+    adInsights,
+    weeklyFrequency,
+    media,
+    mediaInsights,
+    mediaComments,
+    pagePosts,
+    postInsights,
+    postComments,
+    conversations,
+  };
 }

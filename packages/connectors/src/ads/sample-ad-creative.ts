@@ -9,62 +9,59 @@ const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(
 /** The creative half of the sample Meta account: ad sets, ads, ad-level insights, tests, library; writes through keyed SQL functions. */
 export function sampleAdCreative(
   db: Db,
-): Pick<AdsConnector, 'listAdSets' | 'listAds' | 'listAdInsights' | 'listCreativeTests' | 'listCreativeAssets' | 'listBrandGuidelines' | 'setAdStatus' | 'createAd'> {
+): Pick<
+  AdsConnector,
+  'listAdSets' | 'listAds' | 'listAdInsights' | 'listCreativeTests' | 'listCreativeAssets' | 'listBrandGuidelines' | 'setAdStatus' | 'createAd'
+> {
   return {
     async listAdSets() {
-      return (await db.rpc('sample_ads_list_ad_sets')).map(
-        (row): AdSet => ({
-          id: String(row['ad_set_id']),
-          campaignId: String(row['campaign_id']),
-          name: String(row['name']),
-          audience: row['audience'] === 'retargeting' ? 'retargeting' : 'prospecting',
-          dailyBudget: numberOrNull(row['daily_budget']) ?? 0,
-          brand: text(row['brand']),
-          status: String(row['status']),
-        }),
-      );
+      return (await db.rpc('sample_ads_list_ad_sets')).map((row): AdSet => ({
+        id: String(row['ad_set_id']),
+        campaignId: String(row['campaign_id']),
+        name: String(row['name']),
+        audience: row['audience'] === 'retargeting' ? 'retargeting' : 'prospecting',
+        dailyBudget: numberOrNull(row['daily_budget']) ?? 0,
+        brand: text(row['brand']),
+        status: String(row['status']),
+      }));
     },
     async listAds() {
-      return (await db.rpc('sample_ads_list_ads')).map(
-        (row): CreativeAd => ({
-          id: String(row['ad_id']),
-          adSetId: String(row['ad_set_id']),
-          campaignId: String(row['campaign_id']),
-          name: String(row['name']),
-          status: String(row['status']) as CreativeAd['status'],
-          queued: row['queued'] === true,
-          format: String(row['format']),
-          hook: text(row['hook']),
-          creator: text(row['creator']),
-          paidPartnershipLabel: row['paid_partnership_label'] === true,
-          assetId: text(row['asset_id']),
-          brand: text(row['brand']),
-          sku: text(row['sku']),
-          body: String(row['body']),
-          title: text(row['title']),
-          description: text(row['description']),
-          createdAt: instant(row['created_at']) ?? '',
-          updatedAt: instant(row['updated_at']) ?? '',
-        }),
-      );
+      return (await db.rpc('sample_ads_list_ads')).map((row): CreativeAd => ({
+        id: String(row['ad_id']),
+        adSetId: String(row['ad_set_id']),
+        campaignId: String(row['campaign_id']),
+        name: String(row['name']),
+        status: String(row['status']) as CreativeAd['status'],
+        queued: row['queued'] === true,
+        format: String(row['format']),
+        hook: text(row['hook']),
+        creator: text(row['creator']),
+        paidPartnershipLabel: row['paid_partnership_label'] === true,
+        assetId: text(row['asset_id']),
+        brand: text(row['brand']),
+        sku: text(row['sku']),
+        body: String(row['body']),
+        title: text(row['title']),
+        description: text(row['description']),
+        createdAt: instant(row['created_at']) ?? '',
+        updatedAt: instant(row['updated_at']) ?? '',
+      }));
     },
     async listAdInsights(options = {}) {
       const since = options.since ?? new Date(Date.now() - 28 * 86_400_000);
       const rows = await db.rpc('sample_ads_ad_insights', { p_since: since.toISOString().slice(0, 10) });
-      return rows.map(
-        (row): AdDailyInsight => ({
-          adId: String(row['ad_id']),
-          day: day(row['day']),
-          impressions: Number(row['impressions']),
-          reach: Number(row['reach']),
-          frequency7d: numberOrNull(row['frequency_7d']) ?? 0,
-          linkClicks: Number(row['link_clicks']),
-          spend: numberOrNull(row['spend']) ?? 0,
-          purchases: Number(row['purchases']),
-          video3sViews: Number(row['video_3s_views']),
-          thruplays: Number(row['thruplays']),
-        }),
-      );
+      return rows.map((row): AdDailyInsight => ({
+        adId: String(row['ad_id']),
+        day: day(row['day']),
+        impressions: Number(row['impressions']),
+        reach: Number(row['reach']),
+        frequency7d: numberOrNull(row['frequency_7d']) ?? 0,
+        linkClicks: Number(row['link_clicks']),
+        spend: numberOrNull(row['spend']) ?? 0,
+        purchases: Number(row['purchases']),
+        video3sViews: Number(row['video_3s_views']),
+        thruplays: Number(row['thruplays']),
+      }));
     },
     async listCreativeTests() {
       return (await db.rpc('sample_ads_creative_tests')).map((row) => ({

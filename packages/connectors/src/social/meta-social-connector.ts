@@ -24,7 +24,14 @@ export interface MetaSocialOptions {
 
 /** The slice of facebook-nodejs-business-sdk's FacebookAdsApi used here (the SDK ships no types). */
 interface GraphApi {
-  call(method: string, path: string[], params?: Record<string, unknown>, files?: Record<string, unknown>, multipart?: boolean, urlOverride?: string): Promise<Record<string, unknown>>;
+  call(
+    method: string,
+    path: string[],
+    params?: Record<string, unknown>,
+    files?: Record<string, unknown>,
+    multipart?: boolean,
+    urlOverride?: string,
+  ): Promise<Record<string, unknown>>;
 }
 
 type GraphRow = Record<string, unknown>;
@@ -102,7 +109,9 @@ export function createMetaSocialConnector(options: MetaSocialOptions): SocialCon
       : list([options.pageId, 'posts'], { fields: 'id,message,created_time,permalink_url', since: unix(since) }, 'Page posts list');
 
   const insightValue = (response: GraphRow, name: string) =>
-    numberOf(((response['data'] ?? []) as Array<{ name: string; values?: Array<{ value: unknown }> }>).find((metric) => metric.name === name)?.values?.[0]?.value);
+    numberOf(
+      ((response['data'] ?? []) as Array<{ name: string; values?: Array<{ value: unknown }> }>).find((metric) => metric.name === name)?.values?.[0]?.value,
+    );
 
   return {
     source: 'meta',
@@ -139,7 +148,8 @@ export function createMetaSocialConnector(options: MetaSocialOptions): SocialCon
         const reactions = ((insights['data'] ?? []) as Array<{ name: string; values?: Array<{ value: unknown }> }>).find(
           (metric) => metric.name === 'post_reactions_by_type_total',
         )?.values?.[0]?.value;
-        const reactionCount = typeof reactions === 'object' && reactions !== null ? Object.values(reactions).reduce<number>((sum, value) => sum + numberOf(value), 0) : 0;
+        const reactionCount =
+          typeof reactions === 'object' && reactions !== null ? Object.values(reactions).reduce<number>((sum, value) => sum + numberOf(value), 0) : 0;
         posts.push({
           id: String(post['id']),
           platform: 'facebook',
@@ -183,7 +193,11 @@ export function createMetaSocialConnector(options: MetaSocialOptions): SocialCon
         }
       }
       for (const post of await pagePosts(mediaSince)) {
-        for (const comment of await list([String(post['id']), 'comments'], { fields: 'id,message,created_time,from,is_hidden,comment_count' }, 'Page comments')) {
+        for (const comment of await list(
+          [String(post['id']), 'comments'],
+          { fields: 'id,message,created_time,from,is_hidden,comment_count' },
+          'Page comments',
+        )) {
           const at = new Date(String(comment['created_time']));
           if (at < since) continue;
           const from = (comment['from'] ?? {}) as { id?: string; name?: string };
@@ -245,7 +259,12 @@ export function createMetaSocialConnector(options: MetaSocialOptions): SocialCon
             if (options.igUserId === undefined) throw new ConnectorError('meta_not_configured', 'Instagram publishing needs META_IG_USER_ID', { facts: {} });
             if (input.mediaUrl === undefined)
               throw new ConnectorError('meta_media_missing', 'Instagram content publishing needs a public image URL for the post (mediaUrl)', { facts: {} });
-            const container = await call('POST', [options.igUserId, 'media'], { image_url: input.mediaUrl, caption: input.caption, alt_text: input.altText }, 'IG media container');
+            const container = await call(
+              'POST',
+              [options.igUserId, 'media'],
+              { image_url: input.mediaUrl, caption: input.caption, alt_text: input.altText },
+              'IG media container',
+            );
             const media = await call('POST', [options.igUserId, 'media_publish'], { creation_id: String(container['id']) }, 'IG media publish');
             return { postId: String(media['id']), published: true };
           }

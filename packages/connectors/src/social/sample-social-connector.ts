@@ -11,41 +11,37 @@ export function createSampleSocialConnector(db: Db): SocialConnector {
     source: 'sample',
     async listPosts(options = {}) {
       const since = options.since ?? new Date(Date.now() - 30 * DAY_MS);
-      return (await db.rpc('sample_social_posts', { p_since: since.toISOString() })).map(
-        (row): SocialPost => ({
-          id: String(row['post_id']),
-          platform: String(row['platform']) as SocialPlatform,
-          brand: text(row['brand']),
-          format: String(row['format']),
-          pillar: text(row['pillar']),
-          hook: text(row['hook']),
-          publishedAt: instant(row['published_at']) ?? '',
-          caption: String(row['caption']),
-          permalink: text(row['permalink']),
-          reach: Number(row['reach']),
-          interactions: Number(row['interactions']),
-          saves: Number(row['saves']),
-          shares: Number(row['shares']),
-          views: Number(row['views']),
-        }),
-      );
+      return (await db.rpc('sample_social_posts', { p_since: since.toISOString() })).map((row): SocialPost => ({
+        id: String(row['post_id']),
+        platform: String(row['platform']) as SocialPlatform,
+        brand: text(row['brand']),
+        format: String(row['format']),
+        pillar: text(row['pillar']),
+        hook: text(row['hook']),
+        publishedAt: instant(row['published_at']) ?? '',
+        caption: String(row['caption']),
+        permalink: text(row['permalink']),
+        reach: Number(row['reach']),
+        interactions: Number(row['interactions']),
+        saves: Number(row['saves']),
+        shares: Number(row['shares']),
+        views: Number(row['views']),
+      }));
     },
     async listInbox(options = {}) {
       const since = options.since ?? new Date(Date.now() - 3 * DAY_MS);
-      return (await db.rpc('sample_social_comments', { p_since: since.toISOString() })).map(
-        (row): SocialInboxItem => ({
-          id: String(row['item_id']),
-          kind: row['kind'] === 'dm' ? 'dm' : 'comment',
-          platform: String(row['platform']) as SocialPlatform,
-          postId: text(row['post_id']),
-          author: String(row['author']),
-          authorId: String(row['author']),
-          text: String(row['text']),
-          createdAt: instant(row['created_at']) ?? '',
-          hidden: row['hidden'] === true,
-          replied: row['reply_text'] !== null && row['reply_text'] !== undefined,
-        }),
-      );
+      return (await db.rpc('sample_social_comments', { p_since: since.toISOString() })).map((row): SocialInboxItem => ({
+        id: String(row['item_id']),
+        kind: row['kind'] === 'dm' ? 'dm' : 'comment',
+        platform: String(row['platform']) as SocialPlatform,
+        postId: text(row['post_id']),
+        author: String(row['author']),
+        authorId: String(row['author']),
+        text: String(row['text']),
+        createdAt: instant(row['created_at']) ?? '',
+        hidden: row['hidden'] === true,
+        replied: row['reply_text'] !== null && row['reply_text'] !== undefined,
+      }));
     },
     async listLaunches() {
       return (await db.rpc('sample_social_launches')).map((row) => ({

@@ -142,47 +142,100 @@ export async function startFakeMetaGraph(seed: FakeMetaGraphSeed = {}, options: 
     const [id, edge] = segments;
     const fields = query['fields'];
     if (id === state.adAccountId) {
-      if (edge === 'adsets') return page(state.adSets.map((row) => pick(row, fields)), query);
+      if (edge === 'adsets')
+        return page(
+          state.adSets.map((row) => pick(row, fields)),
+          query,
+        );
       if (edge === 'ads') {
         const filtering = query['filtering'] === undefined ? [] : (JSON.parse(query['filtering']) as Array<{ field: string; value: string[] }>);
         const labelled = filtering.find((filter) => filter.field === 'adlabels');
-        const rows = labelled === undefined ? state.ads : state.ads.filter((ad) => ((ad['adlabels'] as Array<{ name: string }> | undefined) ?? []).some((label) => labelled.value.includes(label.name)));
-        return page(rows.map((row) => pick(row, fields)), query);
+        const rows =
+          labelled === undefined
+            ? state.ads
+            : state.ads.filter((ad) => ((ad['adlabels'] as Array<{ name: string }> | undefined) ?? []).some((label) => labelled.value.includes(label.name)));
+        return page(
+          rows.map((row) => pick(row, fields)),
+          query,
+        );
       }
-      if (edge === 'adimages') return page(state.adImages.map((row) => pick(row, fields)), query);
+      if (edge === 'adimages')
+        return page(
+          state.adImages.map((row) => pick(row, fields)),
+          query,
+        );
       if (edge === 'insights') {
         if (query['level'] !== 'ad') throw new GraphError(400, 'This fake serves level=ad insights only');
-        if (query['date_preset'] === 'last_7d') return page(Object.entries(state.weeklyFrequency).map(([adId, frequency]) => ({ ad_id: adId, frequency: String(frequency) })), query);
+        if (query['date_preset'] === 'last_7d')
+          return page(
+            Object.entries(state.weeklyFrequency).map(([adId, frequency]) => ({ ad_id: adId, frequency: String(frequency) })),
+            query,
+          );
         const range = query['time_range'] === undefined ? undefined : (JSON.parse(query['time_range']) as { since: string; until: string });
-        const rows = state.adInsights.filter((row) => range === undefined || (String(row['date_start']) >= range.since && String(row['date_start']) <= range.until));
-        return page(rows.map((row) => pick(row, fields)), query);
+        const rows = state.adInsights.filter(
+          (row) => range === undefined || (String(row['date_start']) >= range.since && String(row['date_start']) <= range.until),
+        );
+        return page(
+          rows.map((row) => pick(row, fields)),
+          query,
+        );
       }
     }
     if (id === state.igUserId) {
       if (edge === undefined) return { id, username: 'harborandpine' };
-      if (edge === 'media') return page(since(state.media, 'timestamp', query).map((row) => pick(row, fields)), query);
+      if (edge === 'media')
+        return page(
+          since(state.media, 'timestamp', query).map((row) => pick(row, fields)),
+          query,
+        );
     }
     if (id === state.pageId) {
       if (edge === undefined) return { id, name: 'Harbor & Pine' };
-      if (edge === 'posts') return page(since(state.pagePosts, 'created_time', query).map((row) => pick(row, fields)), query);
+      if (edge === 'posts')
+        return page(
+          since(state.pagePosts, 'created_time', query).map((row) => pick(row, fields)),
+          query,
+        );
       if (edge === 'conversations') return page(state.conversations[query['platform'] ?? 'messenger'] ?? [], query);
     }
     const media = state.media.find((row) => row['id'] === id);
     if (media !== undefined && edge === 'insights') {
       const values = state.mediaInsights[String(id)] ?? {};
-      return { data: String(query['metric'] ?? '').split(',').map((name) => ({ name, period: 'lifetime', values: [{ value: values[name] ?? 0 }], id: `${id}/insights/${name}/lifetime` })) };
+      return {
+        data: String(query['metric'] ?? '')
+          .split(',')
+          .map((name) => ({ name, period: 'lifetime', values: [{ value: values[name] ?? 0 }], id: `${id}/insights/${name}/lifetime` })),
+      };
     }
-    if (media !== undefined && edge === 'comments') return page((state.mediaComments[String(id)] ?? []).filter((comment) => comment['parent_id'] === undefined).map((row) => pick(row, fields)), query);
+    if (media !== undefined && edge === 'comments')
+      return page(
+        (state.mediaComments[String(id)] ?? []).filter((comment) => comment['parent_id'] === undefined).map((row) => pick(row, fields)),
+        query,
+      );
     const post = state.pagePosts.find((row) => row['id'] === id);
     if (post !== undefined && edge === 'insights') {
       const values = state.postInsights[String(id)] ?? {};
-      return { data: String(query['metric'] ?? '').split(',').map((name) => ({ name, period: 'lifetime', values: [{ value: values[name] ?? 0 }] })) };
+      return {
+        data: String(query['metric'] ?? '')
+          .split(',')
+          .map((name) => ({ name, period: 'lifetime', values: [{ value: values[name] ?? 0 }] })),
+      };
     }
-    if (post !== undefined && edge === 'comments') return page((state.postComments[String(id)] ?? []).map((row) => pick(row, fields)), query);
+    if (post !== undefined && edge === 'comments')
+      return page(
+        (state.postComments[String(id)] ?? []).map((row) => pick(row, fields)),
+        query,
+      );
     const comment = allComments().find((entry) => entry.comment['id'] === id);
     if (comment !== undefined && (edge === 'replies' || edge === 'comments'))
-      return page(((comment.comment['replies'] as { data?: GraphObject[] } | undefined)?.data ?? []).map((row) => pick(row, fields)), query);
-    throw new GraphError(400, `Unsupported get request. Object with ID '${id ?? ''}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`);
+      return page(
+        ((comment.comment['replies'] as { data?: GraphObject[] } | undefined)?.data ?? []).map((row) => pick(row, fields)),
+        query,
+      );
+    throw new GraphError(
+      400,
+      `Unsupported get request. Object with ID '${id ?? ''}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+    );
   }
 
   function post(segments: string[], body: Record<string, unknown>): GraphObject {
@@ -193,16 +246,32 @@ export async function startFakeMetaGraph(seed: FakeMetaGraphSeed = {}, options: 
     }
     if (id === state.adAccountId && edge === 'ads') {
       if (body['adset_id'] === undefined || body['creative'] === undefined) throw new GraphError(400, '(#100) adset_id and creative are required');
-      const ad = { id: newId(), name: body['name'], adset_id: body['adset_id'], status: body['status'] ?? 'PAUSED', adlabels: body['adlabels'], creative: body['creative'], created_time: new Date().toISOString() };
+      const ad = {
+        id: newId(),
+        name: body['name'],
+        adset_id: body['adset_id'],
+        status: body['status'] ?? 'PAUSED',
+        adlabels: body['adlabels'],
+        creative: body['creative'],
+        created_time: new Date().toISOString(),
+      };
       state.ads.push(ad);
       return { id: ad.id };
     }
     if (id === state.igUserId && edge === 'media') {
-      if (typeof body['image_url'] !== 'string' && typeof body['video_url'] !== 'string') throw new GraphError(400, '(#100) The parameter image_url is required');
+      if (typeof body['image_url'] !== 'string' && typeof body['video_url'] !== 'string')
+        throw new GraphError(400, '(#100) The parameter image_url is required');
       return { id: `container-${newId()}` };
     }
     if (id === state.igUserId && edge === 'media_publish') {
-      const media = { id: newId(), caption: '', media_type: 'IMAGE', media_product_type: 'FEED', timestamp: new Date().toISOString(), creation_id: body['creation_id'] };
+      const media = {
+        id: newId(),
+        caption: '',
+        media_type: 'IMAGE',
+        media_product_type: 'FEED',
+        timestamp: new Date().toISOString(),
+        creation_id: body['creation_id'],
+      };
       state.media.push(media);
       return { id: media.id };
     }
@@ -219,7 +288,8 @@ export async function startFakeMetaGraph(seed: FakeMetaGraphSeed = {}, options: 
     }
     if (comment !== undefined && edge === undefined) {
       if (comment.platform === 'instagram' && body['hide'] !== undefined) comment.comment['hidden'] = body['hide'] === true || body['hide'] === 'true';
-      else if (comment.platform === 'facebook' && body['is_hidden'] !== undefined) comment.comment['is_hidden'] = body['is_hidden'] === true || body['is_hidden'] === 'true';
+      else if (comment.platform === 'facebook' && body['is_hidden'] !== undefined)
+        comment.comment['is_hidden'] = body['is_hidden'] === true || body['is_hidden'] === 'true';
       else throw new GraphError(400, `(#100) Param ${comment.platform === 'instagram' ? 'hide' : 'is_hidden'} is required`);
       return { success: true };
     }
@@ -236,7 +306,11 @@ export async function startFakeMetaGraph(seed: FakeMetaGraphSeed = {}, options: 
     const url = new URL(request.url ?? '/', 'http://localhost');
     const text = await readRequestText(request);
     let body: Record<string, unknown> = {};
-    if (text !== '') body = request.headers['content-type']?.includes('json') === true ? (JSON.parse(text) as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(text));
+    if (text !== '')
+      body =
+        request.headers['content-type']?.includes('json') === true
+          ? (JSON.parse(text) as Record<string, unknown>)
+          : Object.fromEntries(new URLSearchParams(text));
     const query = Object.fromEntries(url.searchParams);
     const method = request.method ?? 'GET';
     requests.push({ method, path: url.pathname, query, body });
@@ -247,19 +321,23 @@ export async function startFakeMetaGraph(seed: FakeMetaGraphSeed = {}, options: 
     try {
       const match = /^\/v\d+\.\d+\/(.+)$/.exec(url.pathname);
       if (match === null) throw new GraphError(400, 'Unknown path components: the version (v24.0) is required');
-      if ((query['access_token'] ?? body['access_token']) !== accessToken) throw new GraphError(400, 'Invalid OAuth access token - Cannot parse access token', 190, 'OAuthException');
+      if ((query['access_token'] ?? body['access_token']) !== accessToken)
+        throw new GraphError(400, 'Invalid OAuth access token - Cannot parse access token', 190, 'OAuthException');
       const segments = (match[1] ?? '').split('/').map(decodeURIComponent);
       const faultIndex = faults.findIndex((fault) => fault.method === method && fault.path.test(url.pathname));
       const fault = faultIndex === -1 ? undefined : faults.splice(faultIndex, 1)[0];
-      if (fault !== undefined && fault.afterApply !== true) throw new GraphError(fault.status ?? 500, 'An unexpected error has occurred. Please retry your request later.', 2, 'OAuthException');
+      if (fault !== undefined && fault.afterApply !== true)
+        throw new GraphError(fault.status ?? 500, 'An unexpected error has occurred. Please retry your request later.', 2, 'OAuthException');
       if (method === 'GET') return answer(200, get(segments, query));
       if (method !== 'POST') throw new GraphError(400, `Unsupported method ${method}`);
       const result = post(segments, body);
       writes.push({ method, path: url.pathname, body });
-      if (fault !== undefined) throw new GraphError(fault.status ?? 500, 'An unexpected error has occurred. Please retry your request later.', 2, 'OAuthException');
+      if (fault !== undefined)
+        throw new GraphError(fault.status ?? 500, 'An unexpected error has occurred. Please retry your request later.', 2, 'OAuthException');
       return answer(200, result);
     } catch (error) {
-      if (error instanceof GraphError) return answer(error.status, { error: { message: error.message, type: error.type, code: error.code, fbtrace_id: 'FakeTrace' } });
+      if (error instanceof GraphError)
+        return answer(error.status, { error: { message: error.message, type: error.type, code: error.code, fbtrace_id: 'FakeTrace' } });
       return answer(500, { error: { message: String(error), type: 'FakeError', code: 1 } });
     }
   });
