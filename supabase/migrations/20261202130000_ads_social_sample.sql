@@ -151,8 +151,10 @@ alter table sample_content_calendar
 
 -- Brain tables the two bots own ---------------------------------------------------------------
 
--- The content calendar socialbot plans against (seeded from sample_content_calendar on load;
--- posts socialbot schedules are added once per approval key).
+-- The posts socialbot scheduled (an executed schedule_social_posts), once per approval key. The
+-- calendar socialbot plans against is these plus the company's own calendar (on the sample
+-- company, sample_content_calendar): content_calendar_list reads both, so reloading the sample
+-- company never touches what socialbot scheduled, and brain history ages apart from it.
 create table content_calendar (
   id text primary key,
   title text not null,
@@ -165,7 +167,7 @@ create table content_calendar (
   pillar text,
   caption text,
   idempotency_key text unique,
-  source text not null default 'sample',
+  source text not null default 'socialbot',
   updated_at timestamptz not null default now()
 );
 
@@ -240,8 +242,6 @@ begin
     truncate sample_ad_daily, sample_ads, sample_ad_sets, sample_ad_changes, sample_creative_tests, sample_creative_library,
       sample_brand_guidelines, sample_social_posts, sample_social_comments, sample_social_actions, sample_social_launches,
       sample_content_pillars;
-    delete from content_calendar;
-    delete from social_inbox_triage;
 
     insert into sample_ad_sets (id, campaign_id, name, audience, daily_budget, brand, status, updated_at)
     select s.id, s.campaign_id, s.name, s.audience, s.daily_budget, s.brand, coalesce(s.status, 'ACTIVE'), p_now
@@ -290,8 +290,6 @@ begin
     select e.id, e.title, e.brand, e.platform, v_today + e.in_days, e.owner, e.status, e.sku, e.pillar
       from jsonb_to_recordset(p_data #> '{social,calendar}') as e(id text, title text, brand text, platform text, in_days integer, owner text,
            status text, sku text, pillar text);
-    insert into content_calendar (id, title, brand, platform, scheduled_for, owner, status, sku, pillar, source)
-    select e.id, e.title, e.brand, e.platform, e.scheduled_for, e.owner, e.status, e.sku, e.pillar, 'sample' from sample_content_calendar e;
   end if;
   return query select v_result.loaded, v_result.loaded_at, v_result.deals, v_result.shipments, v_result.campaigns, v_result.orders;
 end;
@@ -514,8 +512,13 @@ create function content_calendar_list(p_from date, p_to date)
 returns table (entry_id text, title text, brand text, platform text, scheduled_for date, owner text, status text, sku text, pillar text,
                caption text, source text)
 language sql stable as $$
-  select e.id, e.title, e.brand, e.platform, e.scheduled_for, e.owner, e.status, e.sku, e.pillar, e.caption, e.source
-    from content_calendar e where e.scheduled_for between p_from and p_to order by e.scheduled_for, e.id;
+  select * from (
+    select e.id, e.title, e.brand, e.platform, e.scheduled_for, e.owner, e.status, e.sku, e.pillar, null::text, 'sample'::text
+      from sample_content_calendar e where e.scheduled_for between p_from and p_to
+    union all
+    select e.id, e.title, e.brand, e.platform, e.scheduled_for, e.owner, e.status, e.sku, e.pillar, e.caption, e.source
+      from content_calendar e where e.scheduled_for between p_from and p_to) entries
+   order by 5, 1;
 $$;
 
 -- A post socialbot scheduled (an executed schedule_social_posts), once per key.

@@ -54,7 +54,7 @@ describe('adsbot creative-compliance', () => {
     expect(fixes.find((fix) => fix.ad === PRICE)?.rules).toEqual(['price in copy $24 ≠ live price $28']);
     expect(fixes.find((fix) => fix.ad === PRICE)?.body).toContain('$28');
     expect(fixes.find((fix) => fix.ad === CREATOR)?.rules).toEqual(['creator ad without the paid-partnership label']);
-    expect(fixes.find((fix) => fix.ad === ACNE)).toMatchObject({ live: true, rules: ['efficacy claim to review (offline)'] });
+    expect(fixes.find((fix) => fix.ad === ACNE)).toMatchObject({ live: true, rules: ['efficacy claim to review (no model verdict)'] });
     const risks = await sql<Array<{ payload: Record<string, unknown> }>>`select payload from bot_signals where signal_type = 'ad_claims_risk'`;
     expect(risks.map((risk) => risk.payload['ad_name'])).toEqual([ACNE]);
     expect(String(risks[0]?.payload['excerpt'])).toContain('clears acne in 7 days');

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
-import { buildBotServices, createPostgresDb, getApproval, type Db } from '@jbot/core';
+import { buildBotServices, createPostgresDb, getApproval, loadLlmConfig, type Db } from '@jbot/core';
 import { createConnectors, loadSampleCompany, readSampleCompanyData, type SampleCompanyData } from '@jbot/connectors';
-import { freshDatabase, type TestDatabase } from '@jbot/testkit';
+import { freshDatabase, startFakeAnthropic, type TestDatabase } from '@jbot/testkit';
 import { socialbot } from '../src/bot.js';
 import { communityInbox, communityInboxSettings, hideComments, sendSocialReplies } from '../src/index.js';
 import { fleetRegistry, runJob, silent } from './job-harness.js';
@@ -125,5 +125,29 @@ describe('socialbot community-inbox', () => {
     >`select count(*)::int as n from approvals a, jsonb_array_elements(a.draft -> 'replies') r where a.action = 'send_social_replies'`;
     expect(actions.filter((action) => action['action'] === 'reply')).toHaveLength(replies[0]?.n ?? -1);
     expect(actions.filter((action) => action['action'] === 'hide')).toHaveLength(7);
+  });
+});
+
+describe('socialbot community-inbox when the model answers unusable JSON', () => {
+  it('triages the open items as "other" instead of failing, and does not call the model again on the same items', async () => {
+    const database = await freshDatabase();
+    const db = createPostgresDb({ url: database.url, poolMax: 4 });
+    // A fake whose every answer is prose: the structured call fails its one repair.
+    const anthropic = await startFakeAnthropic({});
+    try {
+      await loadSampleCompany(db);
+      const llm = loadLlmConfig({ ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.url });
+      const first = await runJob(socialbot, communityInbox, db, { runId: 'junk-1', llm });
+      expect(first.detail['spikes']).toBe(1);
+      const calls = anthropic.usages.length;
+      expect(calls).toBe(2);
+      const second = await runJob(socialbot, communityInbox, db, { runId: 'junk-2', llm, last: { fingerprint: first.fingerprint ?? null } });
+      expect(second.outcome).toContain('no model call');
+      expect(anthropic.usages.length).toBe(calls);
+    } finally {
+      await anthropic.close();
+      await db.close();
+      await database.drop();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { buildBotServices, catalogSignalTypes, SignalRegistry, type BotDefinition, type Db, type JobDefinition } from '@jbot/core';
+import { buildBotServices, catalogSignalTypes, SignalRegistry, type BotDefinition, type Db, type JobDefinition, type LlmConfig } from '@jbot/core';
 import { createConnectors, type Connectors } from '@jbot/connectors';
 import { fleetSignalTypes } from '@jbot/fleet';
 
@@ -20,9 +20,17 @@ export async function runJob(
     last?: { fingerprint?: string | null; result?: unknown; scheduledFor?: string } | null;
     connectors?: Connectors;
     env?: Record<string, string>;
+    /** A model to call (a fake Anthropic); default the offline drafter. */
+    llm?: LlmConfig;
   },
 ): Promise<{ outcome: string; fingerprint?: string; detail: Record<string, unknown> }> {
-  const context = buildBotServices(bot, { db, log: silent, host: 'test-host', registry: fleetRegistry() }).context(new AbortController().signal, silent, {
+  const context = buildBotServices(bot, {
+    db,
+    log: silent,
+    host: 'test-host',
+    registry: fleetRegistry(),
+    ...(options.llm === undefined ? {} : { llm: options.llm }),
+  }).context(new AbortController().signal, silent, {
     job: job.id,
     runId: options.runId,
   });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineJob, envInteger, envSettings, jobOutcome, listApprovals, type BotContext, type JobRunInfo } from '@jbot/core';
 import type { AdSet, CreativeAd } from '@jbot/connectors';
 import { createAdDrafts, type CreateAdDraftsDraft } from '../actions/create-ad-drafts.js';
-import { unlessModelInputUnchanged } from '../model-input.js';
+import { structuredOrTemplate, unlessModelInputUnchanged } from '../model-input.js';
 import { creativeFatigueSettings, findFatiguedAds } from './creative-fatigue.js';
 
 /** Thresholds: how few healthy creatives make an ad set thin, and how many briefs a day at most. */
@@ -181,7 +181,7 @@ export async function runCreativeBriefs(context: BotContext & JobRunInfo, settin
   const guidelines = await context.connectors.ads.listBrandGuidelines();
   const input = { subjects, winners, guidelines };
   const drafted = await unlessModelInputUnchanged(context, input, () =>
-    context.llm.structured({
+    structuredOrTemplate(context, {
       tier: 'smart',
       system: SYSTEM,
       prompt: [

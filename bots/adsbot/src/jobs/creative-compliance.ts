@@ -3,7 +3,7 @@ import { defineJob, envInteger, envSettings, fingerprintOf, jobOutcome, reportFi
 import type { CreativeAd } from '@jbot/connectors';
 import { fixAdCopy, type FixAdCopyDraft } from '../actions/fix-ad-copy.js';
 import { compliantCopy, lexiconHits, unsettledExcerpt, type ClaimHit } from '../claims-lexicon.js';
-import { unlessModelInputUnchanged } from '../model-input.js';
+import { structuredOrTemplate, unlessModelInputUnchanged } from '../model-input.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -68,7 +68,7 @@ export async function checkAdClaims(context: BotContext & JobRunInfo, settings: 
   let modelInput: string | null = null;
   if (open.length > 0) {
     const judged = await unlessModelInputUnchanged(context, input, async () =>
-      context.llm.structured({
+      structuredOrTemplate(context, {
         tier: 'fast',
         system: SYSTEM,
         prompt: `Judge the copy of ${open.length} ad(s): ${open.map(({ ad }) => ad.id).join(', ')}.`,
@@ -77,7 +77,7 @@ export async function checkAdClaims(context: BotContext & JobRunInfo, settings: 
         maxTokens: 600,
         // No model: hold the open copy for a person rather than let it run unchecked.
         offline: () => ({
-          verdicts: open.map(({ ad }) => ({ ad_id: ad.id, risky: true, rule: 'efficacy claim to review (offline)', why: 'no model to judge it' })),
+          verdicts: open.map(({ ad }) => ({ ad_id: ad.id, risky: true, rule: 'efficacy claim to review (no model verdict)', why: 'no usable model answer' })),
         }),
       }),
     );

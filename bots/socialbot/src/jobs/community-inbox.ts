@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineJob, envInteger, envNumber, envSettings, fingerprintOf, jobOutcome, reportFindings, type BotContext, type JobRunInfo } from '@jbot/core';
 import type { Order, SocialInboxItem } from '@jbot/connectors';
 import { hideComments, sendSocialReplies, type HideCommentsDraft, type SendSocialRepliesDraft } from '../actions/send-social-replies.js';
+import { structuredOrTemplate } from '../model-input.js';
 import { classifyByRules, faqAnswer, orderNumberIn, themeOf, type InboxCategory } from '../inbox-rules.js';
 
 const MINUTE_MS = 60_000;
@@ -92,7 +93,7 @@ export async function triageInbox(context: BotContext & JobRunInfo, settings: Co
   let modelCalled = false;
   if (open.length > 0) {
     modelCalled = true;
-    const answer = await context.llm.structured({
+    const answer = await structuredOrTemplate(context, {
       tier: 'fast',
       system: SYSTEM,
       prompt: `Triage these ${open.length} item(s) by id: ${open.map((item) => item.id).join(', ')}.`,

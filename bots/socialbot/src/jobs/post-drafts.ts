@@ -3,7 +3,7 @@ import { defineJob, envInteger, envSettings, jobOutcome, listApprovals, timeZone
 import type { SocialPlatform } from '@jbot/connectors';
 import { scheduleSocialPosts, type ScheduleSocialPostsDraft } from '../actions/schedule-social-posts.js';
 import { addDays, cadenceShape, coverBySku, localDay, readCalendar, type CadenceSettings, type CalendarEntry } from '../calendar.js';
-import { unlessModelInputUnchanged } from '../model-input.js';
+import { structuredOrTemplate, unlessModelInputUnchanged } from '../model-input.js';
 import { calendarGaps } from './calendar-gaps.js';
 
 /** post-drafts' settings: the cadence, the drafting window (T+3..T+7) and the posting hour. */
@@ -139,7 +139,7 @@ export async function runPostDrafts(context: BotContext & JobRunInfo, settings: 
   }
   const notes = await performanceNotes(context);
   const drafted = await unlessModelInputUnchanged(context, { slots, notes }, () =>
-    context.llm.structured({
+    structuredOrTemplate(context, {
       tier: 'fast',
       system: SYSTEM,
       prompt: [
