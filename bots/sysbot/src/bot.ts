@@ -1,6 +1,7 @@
 import { defineBot } from '@jbot/core';
 import { postFleetEvent } from './fleet-events.js';
 import { approvalAudit } from './jobs/approval-audit.js';
+import { channelLiveness } from './jobs/channel-liveness.js';
 import { costWatchdog } from './jobs/cost-watchdog.js';
 import { cronGapWatch } from './jobs/cron-gap-watch.js';
 import { dbHealth } from './jobs/db-health.js';
@@ -12,7 +13,7 @@ import { signalTypes } from './signals.js';
 /** sysbot — fleet monitor and cost watchdog: heartbeats, failing and missed jobs, LLM spend against budget. */
 export const sysbot = defineBot({
   name: 'sysbot',
-  jobs: [fleetMonitor, costWatchdog, cronGapWatch, approvalAudit, llmUsageAnomaly, dbHealth],
+  jobs: [fleetMonitor, costWatchdog, cronGapWatch, approvalAudit, llmUsageAnomaly, dbHealth, channelLiveness],
   signalTypes,
   // The fleet's own health, one line per event on #sys-bot.
   // The operator's reply to a sysbot escalation: explain the finding, or act on it ("run it").

@@ -87,8 +87,28 @@ export const brainDegraded = defineSignalType({
   }),
 });
 
+/**
+ * An operator channel is dead (channel-liveness): Telegram not receiving, a Discord gateway away,
+ * or lines not going out. Critical; jbot routes it through the other channel.
+ */
+export const channelDown = defineSignalType({
+  type: 'channel_down',
+  description: 'An operator channel is not receiving or not delivering (Telegram polling, Discord gateway, outbound lines)',
+  defaultSeverity: 'critical',
+  schema: z.object({
+    channel: z.enum(['telegram', 'discord']),
+    since: z.string(),
+    check: z.enum(['receiving', 'pending_unprocessed', 'probe', 'gateway', 'rest_5xx', 'outbound']),
+    detail: z.string(),
+    // Every check that fired (the first names the outage).
+    checks: z.array(z.string()).optional(),
+    bots: z.array(z.string()).optional(),
+    hosts: z.array(z.string()).optional(),
+  }),
+});
+
 /** Every type sysbot introduces. */
-export const signalTypes = [botUnhealthy, jobStale, approvalExecutionIssue, llmAnomaly, brainDegraded];
+export const signalTypes = [botUnhealthy, jobStale, approvalExecutionIssue, llmAnomaly, brainDegraded, channelDown];
 
 declare module '@jbot/core' {
   interface SignalPayloads {
@@ -97,5 +117,6 @@ declare module '@jbot/core' {
     approval_execution_issue: z.output<typeof approvalExecutionIssue.schema>;
     llm_anomaly: z.output<typeof llmAnomaly.schema>;
     brain_degraded: z.output<typeof brainDegraded.schema>;
+    channel_down: z.output<typeof channelDown.schema>;
   }
 }

@@ -129,6 +129,8 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     // The jobs with their resolved schedules, so the fleet's watchers (sysbot's cron-gap-watch) know
     // what each bot owes without loading its code.
     detail: () => ({
+      // Each channel connection's liveness (sysbot's channel-liveness and `fleet status` read it).
+      channels: services.channelHealth.snapshot(),
       subscriptions: [...handlers.keys()],
       jobs: settings.jobs.map((job) => job.id),
       schedules: settings.jobs.map((job) => ({
