@@ -101,8 +101,10 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
       ),
     );
   }
-  if (config.metaSocial === undefined) results.push(skip('META_IG_USER_ID', 'not set: socialbot uses the sample Instagram and Facebook accounts'));
-  else {
+  // Like Meta Ads, organic is silent when Meta is not configured at all.
+  if (config.metaSocial === undefined) {
+    if (config.meta !== undefined) results.push(skip('META_IG_USER_ID', 'not set: socialbot uses the sample Instagram and Facebook accounts'));
+  } else {
     results.push(
       checked(
         'META_IG_USER_ID / META_PAGE_ID',
@@ -112,8 +114,8 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
         'META_SOCIAL_API_BASE',
       ),
     );
+    // Catalogue §10: TikTok and Pinterest organic have a sample adapter only in this round.
+    results.push(skip('TikTok / Pinterest organic', 'sample adapter only: socialbot reads and writes the sample company for these platforms'));
   }
-  // Catalogue §10: TikTok and Pinterest organic have a sample adapter only in this round.
-  results.push(skip('TikTok / Pinterest organic', 'sample adapter only: socialbot reads and writes the sample company for these platforms'));
   return results;
 }
