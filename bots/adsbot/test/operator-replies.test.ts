@@ -38,7 +38,17 @@ describe('operator replies to adsbot escalations', () => {
 
   it('ad fatigue: explained with its numbers, and "brief" asks creative-briefs to run now', async () => {
     const adsSignals = createSignalEmitter({ db, registry: fleetRegistry(), bot: 'adsbot' });
-    const { id } = await adsSignals.emit('ad_fatigue', { platform: 'meta', ad_id: '23860000000101', ad_set_id: '23860000000001', frequency_7d: 4.2, ctr_drop_pct: 32, cpm_change_pct: 35, spend_7d: 1225, ad_name: 'Coastal Fog — fog rolling in (video)', brand: 'DW' });
+    const { id } = await adsSignals.emit('ad_fatigue', {
+      platform: 'meta',
+      ad_id: '23860000000101',
+      ad_set_id: '23860000000001',
+      frequency_7d: 4.2,
+      ctr_drop_pct: 32,
+      cpm_change_pct: 35,
+      spend_7d: 1225,
+      ad_name: 'Coastal Fog — fog rolling in (video)',
+      brand: 'DW',
+    });
     const context = contextOf(adsbot);
     expect(await answerOperator(instruction('why?', id), context)).toMatch(/frequency 4.2, link CTR down 32%/);
     expect(await answerOperator(instruction('brief new creative', id), context)).toMatch(/creative-briefs run/);

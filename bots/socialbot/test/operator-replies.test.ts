@@ -40,7 +40,9 @@ describe('operator replies to socialbot escalations', () => {
     await runJob(socialbot, communityInbox, db, { runId: 'replies-inbox' });
     const [spike] = await db.rpc('list_signals', { p_signal_type: 'social_sentiment_spike', p_limit: 1 });
     const signalId = String(spike?.['signal_id'] ?? spike?.['id']);
-    expect(await answerOperator(instruction('what happened?', signalId), contextOf(socialbot))).toMatch(/7 negative comments in 60 min on instagram post SP-091, most about "wax smell"/);
+    expect(await answerOperator(instruction('what happened?', signalId), contextOf(socialbot))).toMatch(
+      /7 negative comments in 60 min on instagram post SP-091, most about "wax smell"/,
+    );
     const answer = await answerOperator(instruction('reply to them please', signalId), contextOf(socialbot));
     expect(answer).toMatch(/^drafted 7 apology replies on SP-091/);
     const again = await answerOperator(instruction('reply', signalId), contextOf(socialbot));
