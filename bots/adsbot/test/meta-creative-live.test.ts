@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBotServices, createPostgresDb, type Db } from '@jbot/core';
 import { createConnectors, loadSampleCompany, metaGraphObjectsFromSample, readSampleCompanyData, type Connectors } from '@jbot/connectors';
-import { freshDatabase, startFakeMetaGraph, type FakeMetaGraph, type TestDatabase } from '@jbot/testkit';
+import { freshDatabase, startFakeGraphApi, type FakeGraphApi, type TestDatabase } from '@jbot/testkit';
 import { adsbot } from '../src/bot.js';
 import { createAdDrafts, creativeFatigueSettings, creativeTestSettings, findFatiguedAds, readCreativeTests, rotateCreatives } from '../src/index.js';
 import { fleetRegistry, silent } from './job-harness.js';
@@ -13,7 +13,7 @@ const QUEUED_COASTAL_FOG = '23860000000104';
 describe('adsbot on the live Meta Ads connector (fake Graph API)', () => {
   let database: TestDatabase;
   let db: Db;
-  let graph: FakeMetaGraph;
+  let graph: FakeGraphApi;
   let live: Connectors;
 
   beforeAll(async () => {
@@ -21,7 +21,7 @@ describe('adsbot on the live Meta Ads connector (fake Graph API)', () => {
     db = createPostgresDb({ url: database.url, poolMax: 6 });
     await loadSampleCompany(db);
     const objects = metaGraphObjectsFromSample(readSampleCompanyData());
-    graph = await startFakeMetaGraph(objects);
+    graph = await startFakeGraphApi(objects);
     live = createConnectors({
       db,
       env: { META_ACCESS_TOKEN: graph.accessToken, META_AD_ACCOUNT_ID: objects.adAccountId, META_API_BASE: graph.url, META_PAGE_ID: '100000000000001' },

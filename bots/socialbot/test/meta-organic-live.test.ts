@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBotServices, createPostgresDb, type Db } from '@jbot/core';
 import { createConnectors, loadSampleCompany, metaGraphObjectsFromSample, readSampleCompanyData, type Connectors } from '@jbot/connectors';
-import { freshDatabase, startFakeMetaGraph, type FakeMetaGraph, type TestDatabase } from '@jbot/testkit';
+import { freshDatabase, startFakeGraphApi, type FakeGraphApi, type TestDatabase } from '@jbot/testkit';
 import { socialbot } from '../src/bot.js';
 import { communityInbox, hideComments, scheduleSocialPosts, sendSocialReplies } from '../src/index.js';
 import { fleetRegistry, runJob, silent } from './job-harness.js';
@@ -11,8 +11,8 @@ import { fleetRegistry, runJob, silent } from './job-harness.js';
 describe('socialbot on the live Meta organic connector (fake Graph API)', () => {
   let database: TestDatabase;
   let db: Db;
-  let graph: FakeMetaGraph;
-  let adsGraph: FakeMetaGraph;
+  let graph: FakeGraphApi;
+  let adsGraph: FakeGraphApi;
   let live: Connectors;
 
   beforeAll(async () => {
@@ -20,8 +20,8 @@ describe('socialbot on the live Meta organic connector (fake Graph API)', () => 
     db = createPostgresDb({ url: database.url, poolMax: 6 });
     await loadSampleCompany(db);
     const objects = metaGraphObjectsFromSample(readSampleCompanyData());
-    graph = await startFakeMetaGraph({ ...objects, igUserId: '17841400000000001', pageId: '100000000000001' });
-    adsGraph = await startFakeMetaGraph({ adAccountId: objects.adAccountId });
+    graph = await startFakeGraphApi({ ...objects, igUserId: '17841400000000001', pageId: '100000000000001' });
+    adsGraph = await startFakeGraphApi({ adAccountId: objects.adAccountId });
     live = createConnectors({
       db,
       env: {

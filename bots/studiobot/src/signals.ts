@@ -25,6 +25,33 @@ export const ugcAvailable = defineSignalType({
   }),
 });
 
+/** A creator collaboration past its dates (warning when the fee is $1k or more). */
+export const creatorDeliverableLate = defineSignalType({
+  type: 'creator_deliverable_late',
+  description: 'A creator has not posted what was agreed in time',
+  defaultSeverity: 'info',
+  schema: z.object({
+    creator: z.string().min(1),
+    collab_id: z.string().min(1),
+    due_date: z.iso.date().nullable(),
+    fee: z.number().nonnegative(),
+    reason: z.string().optional(),
+  }),
+});
+
+/** A live sponsored post breaking the rules: no disclosure on a paid post (→ jbot), wrong code, claims, missing tag. */
+export const creatorComplianceIssue = defineSignalType({
+  type: 'creator_compliance_issue',
+  description: 'A live sponsored creator post is missing its FTC disclosure',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    creator: z.string().min(1),
+    post_url: z.string().min(1),
+    issue: z.string().min(1),
+    collab_id: z.string().optional(),
+  }),
+});
+
 /** A rights-held asset in use whose licence ends within 14 days (warning) or has ended (alert). */
 export const ugcRightsExpiring = defineSignalType({
   type: 'ugc_rights_expiring',
@@ -39,11 +66,13 @@ export const ugcRightsExpiring = defineSignalType({
 });
 
 /** Every type studiobot introduces. */
-export const signalTypes = [ugcAvailable, ugcRightsExpiring];
+export const signalTypes = [ugcAvailable, creatorDeliverableLate, creatorComplianceIssue, ugcRightsExpiring];
 
 declare module '@jbot/core' {
   interface SignalPayloads {
     ugc_available: z.output<typeof ugcAvailable.schema>;
+    creator_deliverable_late: z.output<typeof creatorDeliverableLate.schema>;
+    creator_compliance_issue: z.output<typeof creatorComplianceIssue.schema>;
     ugc_rights_expiring: z.output<typeof ugcRightsExpiring.schema>;
   }
 }

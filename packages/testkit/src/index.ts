@@ -17,15 +17,15 @@ export {
   type FakeHubSpotSideEffect,
 } from './fake-hubspot/index.js';
 
-// Fake Meta Graph API (ad-level creative, Instagram and Facebook organic)
+// Fake Meta Graph API for adsbot and socialbot (ad-level creative, Instagram and Facebook organic)
 export {
-  startFakeMetaGraph,
-  type FakeMetaGraph,
-  type FakeMetaGraphSeed,
-  type FakeMetaGraphWrite,
-  type FakeMetaGraphFault,
+  startFakeGraphApi,
+  type FakeGraphApi,
+  type FakeGraphApiSeed,
+  type FakeGraphApiWrite,
+  type FakeGraphApiFault,
   type GraphObject,
-} from './fake-meta-graph/index.js';
+} from './fake-graph-api/index.js';
 
 // A proxy that holds requests (a vendor that never answers; a kill that lands mid-call)
 export { startHoldingProxy, type HoldingProxy, type HeldRequest, type HoldRule } from './holding-proxy.js';
@@ -64,7 +64,38 @@ export {
   type FakeModelReply,
   type CacheOutcome,
 } from './fake-anthropic/index.js';
+export { startFakeAnthropicAdmin, type FakeAnthropicAdmin, type FakeAnthropicAdminOptions, type FakeCostLine } from './fake-anthropic/index.js';
 
 // Bot runtime config for tests
 export { testBotConfig } from './test-bot-config.js';
 export { startTcpForwarder, type TcpForwarder } from './tcp-forwarder.js';
+
+// Fake Instagram Graph API for studiobot's creators connector (business discovery, tags, mentions, messages)
+export {
+  startFakeMetaGraphCreators,
+  type FakeMetaGraphCreators,
+  type FakeMetaGraphCreatorsSeed,
+  type FakeIgMedia,
+  type FakeIgCreator,
+  type FakeGraphWrite,
+  type FakeGraphFault,
+} from './fake-meta-graph-creators/index.js';
+
+// Fake EasyPost Tracker API (seeding parcels)
+export { startFakeEasyPostSeeding, type FakeEasyPostSeeding, type FakeEasyPostTracker } from './fake-easypost-seeding/index.js';
+// Fake Meta Graph API (debug_token, for sysbot's credential-expiry)
+export { startFakeMetaGraph, type FakeMetaGraph, type FakeMetaToken } from './fake-meta-graph.js';
+// Fake Amazon SP-API with LWA (connectors)
+export {
+  startFakeSpApi,
+  type FakeSpApi,
+  type FakeSpApiOptions,
+  type FakeSpApiSeed,
+  type FakeSpListing,
+  type FakeSpCatalogItem,
+  type FakeSpOffer,
+  type FakeSpReviewTopics,
+} from './fake-sp-api/fake-sp-api-server.js';
+
+// Fake Google Search Console + PageSpeed Insights with OAuth (connectors)
+export { startFakeGoogleSearch, type FakeGoogleSearch, type FakeGoogleSearchSeed, type FakeGscRow } from './fake-google/fake-google-search-server.js';

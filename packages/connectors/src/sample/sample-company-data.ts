@@ -14,6 +14,9 @@ export const SAMPLE_DATA_FILES = {
   content_calendar: 'content-calendar.json',
   ads_creative: 'ads-creative.json',
   social: 'social.json',
+  creators: 'creators.json',
+  fleet: 'fleet.json',
+  contentbot: 'contentbot.json',
 } as const;
 
 /** The sample company's data as one object, one key per file. */

@@ -6,7 +6,7 @@ import { readRequestText } from '../http-body.js';
 export type GraphObject = Record<string, unknown>;
 
 /** What the fake serves: the ad account's creative side and the Instagram account and Page's organic side. */
-export interface FakeMetaGraphSeed {
+export interface FakeGraphApiSeed {
   adAccountId?: string;
   igUserId?: string;
   pageId?: string;
@@ -32,14 +32,14 @@ export interface FakeMetaGraphSeed {
 }
 
 /** A write the fake applied, in order. */
-export interface FakeMetaGraphWrite {
+export interface FakeGraphApiWrite {
   method: string;
   path: string;
   body: Record<string, unknown>;
 }
 
 /** A fault to inject into the next matching request. */
-export interface FakeMetaGraphFault {
+export interface FakeGraphApiFault {
   method: string;
   path: RegExp;
   status?: number;
@@ -48,14 +48,14 @@ export interface FakeMetaGraphFault {
 }
 
 /** A local HTTP server speaking the slice of the Graph API (v24.0) the Meta connectors use. */
-export interface FakeMetaGraph {
+export interface FakeGraphApi {
   /** Point META_API_BASE / META_SOCIAL_API_BASE here. */
   url: string;
   accessToken: string;
   requests: Array<{ method: string; path: string; query: Record<string, string>; body: Record<string, unknown> }>;
-  writes: FakeMetaGraphWrite[];
-  seed: Required<FakeMetaGraphSeed>;
-  failNext(fault: FakeMetaGraphFault): void;
+  writes: FakeGraphApiWrite[];
+  seed: Required<FakeGraphApiSeed>;
+  failNext(fault: FakeGraphApiFault): void;
   close(): Promise<void>;
 }
 
@@ -104,9 +104,9 @@ function pick(object: GraphObject, fields: string | undefined): GraphObject {
 const unix = (value: unknown) => (value === undefined ? undefined : Number(value) * 1000);
 
 /** Start the fake Graph API on a free loopback port. */
-export async function startFakeMetaGraph(seed: FakeMetaGraphSeed = {}, options: { accessToken?: string; port?: number } = {}): Promise<FakeMetaGraph> {
+export async function startFakeGraphApi(seed: FakeGraphApiSeed = {}, options: { accessToken?: string; port?: number } = {}): Promise<FakeGraphApi> {
   const accessToken = options.accessToken ?? 'fake-meta-token';
-  const state: Required<FakeMetaGraphSeed> = {
+  const state: Required<FakeGraphApiSeed> = {
     adAccountId: seed.adAccountId ?? 'act_100',
     igUserId: seed.igUserId ?? '17841400000000001',
     pageId: seed.pageId ?? '100000000000001',
@@ -123,9 +123,9 @@ export async function startFakeMetaGraph(seed: FakeMetaGraphSeed = {}, options: 
     postComments: structuredClone(seed.postComments ?? {}),
     conversations: structuredClone(seed.conversations ?? {}),
   };
-  const requests: FakeMetaGraph['requests'] = [];
-  const writes: FakeMetaGraphWrite[] = [];
-  const faults: FakeMetaGraphFault[] = [];
+  const requests: FakeGraphApi['requests'] = [];
+  const writes: FakeGraphApiWrite[] = [];
+  const faults: FakeGraphApiFault[] = [];
   let nextId = 900_000;
   const newId = () => String((nextId += 1));
 

@@ -1,8 +1,0 @@
-export {
-  startFakeMetaGraph,
-  type FakeMetaGraph,
-  type FakeMetaGraphSeed,
-  type FakeMetaGraphWrite,
-  type FakeMetaGraphFault,
-  type GraphObject,
-} from './fake-meta-graph-server.js';
