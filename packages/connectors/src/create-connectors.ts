@@ -22,6 +22,9 @@ import type { SiteConnector } from './site/site-connector.js';
 import { createSampleStorefrontConnector } from './storefront/sample-storefront-connector.js';
 import type { StorefrontConnector } from './storefront/storefront-connector.js';
 import { createSampleFreightConnector } from './freight/sample-freight-connector.js';
+import { createMetaSocialConnector } from './social/meta-social-connector.js';
+import { createSampleSocialConnector, routeSocialByPlatform } from './social/sample-social-connector.js';
+import type { SocialConnector } from './social/social-connector.js';
 import type { CreatorsConnector } from './creators/creators-connector.js';
 import { createMetaCreatorsConnector } from './creators/meta-creators-connector.js';
 import { createSampleCreatorsConnector } from './creators/sample-creators-connector.js';
@@ -37,6 +40,8 @@ export interface Connectors extends FleetOpsConnectors {
   freight: FreightConnector;
   commerce: CommerceConnector;
   ads: AdsConnector;
+  /** Organic social (Instagram and Facebook live on Meta when configured; TikTok and Pinterest on the sample company). */
+  social: SocialConnector;
   /** Creators and UGC on Instagram (studiobot). */
   creators: CreatorsConnector;
   /** Seeding parcels to creators (EasyPost trackers). */
@@ -89,6 +94,10 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     freight: createSampleFreightConnector(db),
     commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
+    social:
+      config.metaSocial === undefined
+        ? createSampleSocialConnector(db)
+        : routeSocialByPlatform(createMetaSocialConnector({ ...config.metaSocial, ...limits, db }), createSampleSocialConnector(db)),
     creators: config.instagram === undefined ? createSampleCreatorsConnector(db) : createMetaCreatorsConnector({ ...config.instagram, ...limits, db }),
     seeding: config.easypost === undefined ? createSampleSeedingConnector(db) : createEasyPostSeedingConnector({ ...config.easypost, ...limits }),
     ...createFleetOpsConnectors(db, config),

@@ -38,6 +38,33 @@ export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } f
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
 export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';
 export type {
+  AdSet,
+  CreativeAd,
+  AdDailyInsight,
+  CreativeTest,
+  CreativeAsset,
+  BrandGuideline,
+  SetAdStatusInput,
+  SetAdStatusResult,
+  CreateAdInput,
+  CreateAdResult,
+} from './ads/ad-creative.js';
+export {
+  SOCIAL_PLATFORMS,
+  type SocialConnector,
+  type SocialPlatform,
+  type SocialPost,
+  type SocialInboxItem,
+  type SocialLaunch,
+  type ContentPillar,
+  type PublishPostInput,
+  type PublishPostResult,
+  type SocialReplyInput,
+  type SocialReplyResult,
+  type HideCommentInput,
+  type HideCommentResult,
+} from './social/social-connector.js';
+export type {
   CreatorsConnector,
   CreatorProfile,
   CreatorMedia,
@@ -94,6 +121,8 @@ export { createSampleCommerceConnector } from './commerce/sample-commerce-connec
 export { probeShopify, createShopifyCommerceConnector, type ShopifyCommerceOptions } from './commerce/shopify-commerce-connector.js';
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
+export { createSampleSocialConnector, routeSocialByPlatform } from './social/sample-social-connector.js';
+export { probeMetaSocial, createMetaSocialConnector, type MetaSocialOptions } from './social/meta-social-connector.js';
 export { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
 export {
   createSampleCredentialsConnector,
@@ -135,6 +164,7 @@ export { probeEasyPost, createEasyPostSeedingConnector, type EasyPostSeedingOpti
 
 // Sample company
 export { readSampleCompanyData, sampleDataDirectory, SAMPLE_DATA_FILES, type SampleCompanyData } from './sample/sample-company-data.js';
+export { metaGraphObjectsFromSample, type MetaGraphSampleObjects } from './ads/meta-graph-sample-objects.js';
 export { hubspotObjectsFromSample, type HubSpotSampleObjects, type HubSpotObjectSeed } from './crm/hubspot-sample-objects.js';
 
 // Shared analysis over connector data

@@ -17,6 +17,16 @@ export {
   type FakeHubSpotSideEffect,
 } from './fake-hubspot/index.js';
 
+// Fake Meta Graph API for adsbot and socialbot (ad-level creative, Instagram and Facebook organic)
+export {
+  startFakeGraphApi,
+  type FakeGraphApi,
+  type FakeGraphApiSeed,
+  type FakeGraphApiWrite,
+  type FakeGraphApiFault,
+  type GraphObject,
+} from './fake-graph-api/index.js';
+
 // A proxy that holds requests (a vendor that never answers; a kill that lands mid-call)
 export { startHoldingProxy, type HoldingProxy, type HeldRequest, type HoldRule } from './holding-proxy.js';
 

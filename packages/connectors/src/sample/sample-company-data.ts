@@ -12,6 +12,8 @@ export const SAMPLE_DATA_FILES = {
   klaviyo: 'klaviyo.json',
   amazon: 'amazon.json',
   content_calendar: 'content-calendar.json',
+  ads_creative: 'ads-creative.json',
+  social: 'social.json',
   creators: 'creators.json',
   fleet: 'fleet.json',
   contentbot: 'contentbot.json',
