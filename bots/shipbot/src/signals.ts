@@ -1,6 +1,88 @@
-// The signal types shipbot introduces: none yet. Declare each with defineSignalType, list it in
-// `signalTypes`, and add its payload to SignalPayloads (see bots/salesbot/src/signals.ts).
-import type { SignalType } from '@jbot/core';
+import { z } from 'zod';
+import { defineSignalType } from '@jbot/core';
+
+// The signal types shipbot introduces, in the shapes catalogue §4 names: mktgbot's ad pauses,
+// salesbot's buyer notices and opsbot's expedites are built against exactly these payloads.
+// Pure declarations (zod only), registered in every bot process through the fleet roster.
+
+const day = z.iso.date();
+
+/** A SKU at a location runs out before its next inbound lands, or has under 21 days of cover (inventory-cover). */
+export const stockoutRisk = defineSignalType({
+  type: 'stockout_risk',
+  description: 'A SKU at a location runs out before its next inbound lands, or has less than the cover threshold',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    sku: z.string().min(1),
+    location: z.string().min(1),
+    available: z.number().int(),
+    days_of_cover: z.number().nonnegative(),
+    stockout_date: day,
+    next_inbound_eta: day.nullable(),
+    channels: z.array(z.string().min(1)),
+  }),
+});
+
+/** A SKU that was at risk is back to at least the cover threshold (inventory-cover). */
+export const backInStock = defineSignalType({
+  type: 'back_in_stock',
+  description: 'A SKU that was at risk of running out has enough cover again',
+  defaultSeverity: 'info',
+  schema: z.object({ sku: z.string().min(1), days_of_cover: z.number().nonnegative() }),
+});
+
+/** A SKU's inventory position fell below its reorder point (reorder-points). */
+export const reorderNeeded = defineSignalType({
+  type: 'reorder_needed',
+  description: 'A SKU fell below its reorder point: order enough for the lead time plus eight weeks',
+  defaultSeverity: 'info',
+  schema: z.object({
+    sku: z.string().min(1),
+    supplier_id: z.string().min(1),
+    position: z.number().int(),
+    reorder_point: z.number().int().nonnegative(),
+    suggested_qty: z.number().int().positive(),
+    moq: z.number().int().positive(),
+    need_by: day,
+  }),
+});
+
+/** A warehouse missed its same-day, backlog or mis-ship target yesterday (fulfillment-sla). */
+export const fulfilmentSlaMiss = defineSignalType({
+  type: 'fulfilment_sla_miss',
+  description: 'A warehouse shipped too few orders the same day, left a backlog, or mis-shipped',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    day,
+    location: z.string().min(1),
+    same_day_rate: z.number().min(0).max(1),
+    backlog_orders: z.number().int().nonnegative(),
+    mis_ship_rate: z.number().min(0).max(1),
+  }),
+});
+
+/** Orders that should have shipped and have not (late-orders). */
+export const lateOrders = defineSignalType({
+  type: 'late_orders',
+  description: 'Orders past their ship promise: DTC past two business days or its promised date, wholesale past its window',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    channel: z.enum(['dtc', 'wholesale', 'all']),
+    count: z.number().int().positive(),
+    orders: z.array(z.object({ id: z.string().min(1), age_hours: z.number().nonnegative(), promised: day.nullable() })),
+    wholesale_pos: z.array(z.string().min(1)),
+  }),
+});
 
 /** Every type shipbot introduces. */
-export const signalTypes: SignalType[] = [];
+export const signalTypes = [stockoutRisk, backInStock, reorderNeeded, fulfilmentSlaMiss, lateOrders];
+
+declare module '@jbot/core' {
+  interface SignalPayloads {
+    stockout_risk: z.output<typeof stockoutRisk.schema>;
+    back_in_stock: z.output<typeof backInStock.schema>;
+    reorder_needed: z.output<typeof reorderNeeded.schema>;
+    fulfilment_sla_miss: z.output<typeof fulfilmentSlaMiss.schema>;
+    late_orders: z.output<typeof lateOrders.schema>;
+  }
+}

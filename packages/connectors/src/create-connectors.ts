@@ -11,6 +11,16 @@ import { createHubSpotCrmConnector } from './crm/hubspot-crm-connector.js';
 import { createSampleCrmConnector } from './crm/sample-crm-connector.js';
 import type { FreightConnector } from './freight/freight-connector.js';
 import { createSampleFreightConnector } from './freight/sample-freight-connector.js';
+import type { FulfilmentConnector } from './fulfilment/fulfilment-connector.js';
+import type { ParcelConnector } from './fulfilment/parcel-connector.js';
+import type { SupplyConnector } from './fulfilment/supply-connector.js';
+import type { WarehouseConnector } from './fulfilment/warehouse-connector.js';
+import {
+  createSampleFulfilmentConnector,
+  createSampleParcelConnector,
+  createSampleSupplyConnector,
+  createSampleWarehouseConnector,
+} from './fulfilment/sample-fulfilment-connector.js';
 
 /** Every connector a bot may use, one per domain. */
 export interface Connectors {
@@ -18,6 +28,14 @@ export interface Connectors {
   freight: FreightConnector;
   commerce: CommerceConnector;
   ads: AdsConnector;
+  /** The store's fulfilment side (stock by location, order risk, holds): Shopify or the sample store. */
+  fulfilment: FulfilmentConnector;
+  /** Open purchase orders and supplier lead times (sample only). */
+  supply: SupplyConnector;
+  /** The 3PL's files (shipment confirmations). */
+  warehouse: WarehouseConnector;
+  /** The parcel carrier (address checks). */
+  parcel: ParcelConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -58,6 +76,10 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     freight: createSampleFreightConnector(db),
     commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
+    fulfilment: createSampleFulfilmentConnector(db),
+    supply: createSampleSupplyConnector(db),
+    warehouse: createSampleWarehouseConnector(db),
+    parcel: createSampleParcelConnector(db),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal }),
   };

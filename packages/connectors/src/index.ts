@@ -27,6 +27,10 @@ export {
 } from './crm/crm-connector.js';
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
+export type { FulfilmentConnector, StockLevel, OrderRiskCase, RiskFact, HoldOrderInput, HoldOrderResult } from './fulfilment/fulfilment-connector.js';
+export type { SupplyConnector, PurchaseOrderLine, SupplyFacts } from './fulfilment/supply-connector.js';
+export type { WarehouseConnector, ShipmentConfirmation } from './fulfilment/warehouse-connector.js';
+export type { ParcelConnector, AddressToVerify, AddressVerification } from './fulfilment/parcel-connector.js';
 export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';
 
 // Implementations (for tests and explicit wiring)
@@ -42,6 +46,12 @@ export { createSampleFreightConnector } from './freight/sample-freight-connector
 export { parseShipmentCsv, type ShipmentCsvRow } from './freight/shipment-csv.js';
 export { createSampleCommerceConnector } from './commerce/sample-commerce-connector.js';
 export { probeShopify, createShopifyCommerceConnector, type ShopifyCommerceOptions } from './commerce/shopify-commerce-connector.js';
+export {
+  createSampleFulfilmentConnector,
+  createSampleSupplyConnector,
+  createSampleWarehouseConnector,
+  createSampleParcelConnector,
+} from './fulfilment/sample-fulfilment-connector.js';
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';

@@ -1,0 +1,284 @@
+-- shipbot's catalogue jobs on the sample company: the second warehouse's stock (RNO-2), open
+-- purchase orders and supplier lead times (inventory-cover, reorder-points), order risk and
+-- address checks (order-holds), 3PL shipment confirmations (fulfillment-sla), and the ledger of
+-- holds and cancellations an approved `hold_or_cancel_order` writes (once per idempotency key).
+-- Data comes from packages/connectors/sample-data/shipbot.json; the loader wraps the one before.
+
+-- Open purchase orders: stock on order that has not shipped as freight yet.
+create table sample_purchase_orders (
+  id text primary key,
+  supplier_id text not null,
+  sku text not null,
+  quantity integer not null check (quantity > 0),
+  location text not null,
+  ordered_at timestamptz not null,
+  eta date not null,
+  status text not null default 'open' check (status in ('open', 'received', 'cancelled'))
+);
+
+-- Replenishment facts per SKU: who supplies it, lead time mean and deviation, MOQ, demand σ, ABC class.
+create table sample_supply (
+  sku text primary key,
+  supplier_id text not null,
+  lead_time_days numeric(6, 1) not null,
+  lead_time_sd_days numeric(6, 1) not null,
+  moq integer not null,
+  demand_sd numeric(10, 2) not null,
+  abc_class text not null check (abc_class in ('A', 'B', 'C'))
+);
+
+-- Shopify's order risk assessment and the facts order-holds reads beside it.
+create table sample_order_risk (
+  order_id text primary key,
+  risk_level text not null check (risk_level in ('LOW', 'MEDIUM', 'HIGH', 'NONE', 'PENDING')),
+  facts jsonb not null default '[]'::jsonb,
+  billing_country text not null,
+  shipping_country text not null,
+  customer_orders integer not null,
+  ship_address1 text,
+  ship_zip text
+);
+
+-- EasyPost-shaped address verification results; an order without a row verifies.
+create table sample_address_verifications (
+  order_id text primary key,
+  verified boolean not null,
+  errors jsonb not null default '[]'::jsonb
+);
+
+-- The 3PL/WMS shipment confirmations file, one row per order shipped (or not yet).
+create table sample_shipment_confirmations (
+  order_ref text primary key,
+  location text not null,
+  ordered_at timestamptz not null,
+  shipped_at timestamptz,
+  mis_ship boolean not null default false
+);
+
+-- Holds and cancellations executed by approval, once per idempotency key.
+create table sample_order_holds (
+  id bigint generated always as identity primary key,
+  idempotency_key text not null unique,
+  order_id text not null,
+  kind text not null check (kind in ('hold', 'cancel')),
+  reason text not null,
+  created_at timestamptz not null default now()
+);
+
+alter function sample_company_load(jsonb, boolean, timestamptz) rename to sample_company_load_before_shipbot_jobs;
+
+create function sample_company_load(p_data jsonb, p_reset boolean default false, p_now timestamptz default now())
+returns table (loaded boolean, loaded_at timestamptz, deals integer, shipments integer, campaigns integer, orders integer)
+language plpgsql as $$
+declare
+  v_result record;
+  v_today date := (p_now at time zone 'UTC')::date;
+  -- The company's own zone decides what "yesterday" and "before the 14:00 cutoff" mean.
+  v_zone text := coalesce(p_data #>> '{company,time_zone}', 'America/Los_Angeles');
+  v_local_today date := (p_now at time zone coalesce(p_data #>> '{company,time_zone}', 'America/Los_Angeles'))::date;
+  v_orders integer;
+begin
+  select * into v_result from sample_company_load_before_shipbot_jobs(p_data, p_reset, p_now);
+  if v_result.loaded then
+    delete from sample_purchase_orders;
+    delete from sample_supply;
+    delete from sample_order_risk;
+    delete from sample_address_verifications;
+    delete from sample_shipment_confirmations;
+    delete from sample_order_holds;
+
+    insert into sample_inventory (sku, location, on_hand, daily_velocity)
+    select i.sku, i.location, i.on_hand, i.daily_velocity
+      from jsonb_to_recordset(coalesce(p_data #> '{shipbot,inventory}', '[]'::jsonb)) as i(sku text, location text, on_hand integer, daily_velocity numeric);
+
+    insert into sample_orders (id, channel, account_id, customer_name, customer_email, ship_city, ship_province, created_at, financial_status, fulfillment_status, backordered, promised_ship_date, lines)
+    select o.id, o.channel, o.account_id, o.customer_name, o.customer_email, o.ship_city, o.ship_province,
+           p_now - make_interval(hours => o.created_hours_ago), o.financial_status, o.fulfillment_status, coalesce(o.backordered, false),
+           case when o.promised_ship_in_days is not null then v_today + o.promised_ship_in_days end, o.lines
+      from jsonb_to_recordset(coalesce(p_data #> '{shipbot,orders}', '[]'::jsonb)) as o(id text, channel text, account_id text, customer_name text,
+           customer_email text, ship_city text, ship_province text, created_hours_ago integer, financial_status text, fulfillment_status text,
+           backordered boolean, promised_ship_in_days integer, lines jsonb);
+
+    insert into sample_purchase_orders (id, supplier_id, sku, quantity, location, ordered_at, eta, status)
+    select p.id, p.supplier_id, p.sku, p.quantity, p.location, p_now - make_interval(days => p.ordered_days_ago), v_today + p.eta_in_days, coalesce(p.status, 'open')
+      from jsonb_to_recordset(coalesce(p_data #> '{shipbot,purchase_orders}', '[]'::jsonb)) as p(id text, supplier_id text, sku text, quantity integer,
+           location text, ordered_days_ago integer, eta_in_days integer, status text);
+
+    insert into sample_supply (sku, supplier_id, lead_time_days, lead_time_sd_days, moq, demand_sd, abc_class)
+    select s.sku, s.supplier_id, s.lead_time_days, s.lead_time_sd_days, s.moq, s.demand_sd, s.abc_class
+      from jsonb_to_recordset(coalesce(p_data #> '{shipbot,supply}', '[]'::jsonb)) as s(sku text, supplier_id text, lead_time_days numeric,
+           lead_time_sd_days numeric, moq integer, demand_sd numeric, abc_class text);
+
+    insert into sample_order_risk (order_id, risk_level, facts, billing_country, shipping_country, customer_orders, ship_address1, ship_zip)
+    select r.order_id, r.risk_level, coalesce(r.facts, '[]'::jsonb), r.billing_country, r.shipping_country, r.customer_orders, r.ship_address1, r.ship_zip
+      from jsonb_to_recordset(coalesce(p_data #> '{shipbot,order_risk}', '[]'::jsonb)) as r(order_id text, risk_level text, facts jsonb,
+           billing_country text, shipping_country text, customer_orders integer, ship_address1 text, ship_zip text);
+
+    insert into sample_address_verifications (order_id, verified, errors)
+    select a.order_id, a.verified, coalesce(a.errors, '[]'::jsonb)
+      from jsonb_to_recordset(coalesce(p_data #> '{shipbot,address_verifications}', '[]'::jsonb)) as a(order_id text, verified boolean, errors jsonb);
+
+    -- Local day minus the offset, plus minutes after local midnight, in the company's zone.
+    insert into sample_shipment_confirmations (order_ref, location, ordered_at, shipped_at, mis_ship)
+    select c.order_ref, c.location,
+           ((v_local_today - c.ordered_days_ago) + make_interval(mins => c.ordered_minute)) at time zone v_zone,
+           case when c.shipped_days_ago is not null then ((v_local_today - c.shipped_days_ago) + make_interval(mins => c.shipped_minute)) at time zone v_zone end,
+           coalesce(c.mis_ship, false)
+      from jsonb_to_recordset(coalesce(p_data #> '{shipbot,shipment_confirmations}', '[]'::jsonb)) as c(order_ref text, location text,
+           ordered_days_ago integer, ordered_minute integer, shipped_days_ago integer, shipped_minute integer, mis_ship boolean);
+  end if;
+  select count(*)::integer into v_orders from sample_orders;
+  return query select v_result.loaded, v_result.loaded_at, v_result.deals, v_result.shipments, v_result.campaigns, v_orders;
+end;
+$$;
+
+-- The location open orders ship from: the company's first warehouse (the Portland DC).
+create function sample_primary_location()
+returns text
+language sql stable as $$
+  select coalesce((select m.data #>> '{warehouses,0,id}' from sample_company_meta m limit 1), 'PDX-1');
+$$;
+
+-- Inventory per SKU and location, as before, with open orders committed at the location that
+-- ships them (the primary DC) instead of at every location a SKU is stocked.
+create or replace function sample_commerce_inventory()
+returns table (sku text, name text, brand text, brand_name text, location text, on_hand integer, committed integer, available integer, daily_velocity numeric)
+language sql stable as $$
+  with committed as (
+    select l.sku, sum(l.quantity)::integer as quantity
+      from sample_orders o, jsonb_to_recordset(o.lines) as l(sku text, quantity integer)
+     where o.fulfillment_status not in ('fulfilled', 'cancelled')
+     group by l.sku),
+  levels as (
+    select i.*, case when i.location = sample_primary_location() then coalesce(c.quantity, 0) else 0 end as held
+      from sample_inventory i left join committed c on c.sku = i.sku)
+  select v.sku, p.name, p.brand, p.brand_name, v.location, v.on_hand, v.held, v.on_hand - v.held, v.daily_velocity
+    from levels v join sample_products p on p.sku = v.sku
+   order by v.sku, v.location;
+$$;
+
+-- Orders as before; a cancelled order is no longer open.
+create or replace function sample_commerce_list_orders(p_since timestamptz default null, p_open_only boolean default false)
+returns table (order_id text, channel text, account_id text, customer_name text, customer_email text, ship_city text, ship_province text,
+               created_at timestamptz, financial_status text, fulfillment_status text, backordered boolean, promised_ship_date date, lines jsonb)
+language sql stable as $$
+  select o.id, o.channel, o.account_id, o.customer_name, o.customer_email, o.ship_city, o.ship_province, o.created_at,
+         o.financial_status, o.fulfillment_status, o.backordered, o.promised_ship_date, o.lines
+    from sample_orders o
+   where (p_since is null or o.created_at >= p_since) and (not p_open_only or o.fulfillment_status not in ('fulfilled', 'cancelled'))
+   order by o.created_at;
+$$;
+
+-- Shopify-shaped inventory levels: quantities by name per SKU and location. `committed` is DTC
+-- orders ready to ship (Shopify commits stock when an order is placed); wholesale POs awaiting
+-- their ship window are `reserved` (wholesale-allocation weighs them); `incoming` is open POs
+-- to the location.
+create function sample_fulfilment_inventory_levels()
+returns table (sku text, name text, brand_name text, price numeric, location text, on_hand integer, committed integer, reserved integer,
+               available integer, incoming integer, daily_velocity numeric)
+language sql stable as $$
+  with open_lines as (
+    select o.channel, o.backordered, l.sku, l.quantity
+      from sample_orders o, jsonb_to_recordset(o.lines) as l(sku text, quantity integer)
+     where o.fulfillment_status not in ('fulfilled', 'cancelled')),
+  demand as (
+    select l.sku,
+           coalesce(sum(l.quantity) filter (where l.channel = 'dtc' and not l.backordered), 0)::integer as committed,
+           coalesce(sum(l.quantity) filter (where l.channel = 'wholesale'), 0)::integer as reserved
+      from open_lines l group by l.sku),
+  incoming as (
+    select po.sku, po.location, sum(po.quantity)::integer as quantity from sample_purchase_orders po where po.status = 'open' group by po.sku, po.location)
+  select i.sku, p.name, p.brand_name, p.price, i.location, i.on_hand,
+         case when i.location = sample_primary_location() then coalesce(d.committed, 0) else 0 end,
+         case when i.location = sample_primary_location() then coalesce(d.reserved, 0) else 0 end,
+         i.on_hand - case when i.location = sample_primary_location() then coalesce(d.committed, 0) else 0 end,
+         coalesce(n.quantity, 0), i.daily_velocity
+    from sample_inventory i
+    join sample_products p on p.sku = i.sku
+    left join demand d on d.sku = i.sku
+    left join incoming n on n.sku = i.sku and n.location = i.location
+   order by i.sku, i.location;
+$$;
+
+-- Open purchase orders (not yet shipped as freight).
+create function sample_fulfilment_purchase_orders()
+returns table (po_id text, supplier_id text, sku text, quantity integer, location text, ordered_at timestamptz, eta date)
+language sql stable as $$
+  select po.id, po.supplier_id, po.sku, po.quantity, po.location, po.ordered_at, po.eta from sample_purchase_orders po where po.status = 'open' order by po.eta, po.id;
+$$;
+
+-- Replenishment facts per SKU.
+create function sample_fulfilment_supply()
+returns table (sku text, supplier_id text, lead_time_days numeric, lead_time_sd_days numeric, moq integer, demand_sd numeric, abc_class text)
+language sql stable as $$
+  select s.sku, s.supplier_id, s.lead_time_days, s.lead_time_sd_days, s.moq, s.demand_sd, s.abc_class from sample_supply s order by s.sku;
+$$;
+
+-- Unfulfilled DTC orders since a time, with their risk assessment and the latest hold, if any.
+create function sample_fulfilment_order_risk(p_since timestamptz default null)
+returns table (order_id text, created_at timestamptz, customer_name text, customer_email text, total numeric, risk_level text, facts jsonb,
+               billing_country text, shipping_country text, customer_orders integer, ship_address1 text, ship_city text, ship_province text,
+               ship_zip text, fulfillment_status text)
+language sql stable as $$
+  select o.id, o.created_at, o.customer_name, o.customer_email,
+         (select coalesce(sum(l.quantity * l.price), 0) from jsonb_to_recordset(o.lines) as l(quantity integer, price numeric)),
+         coalesce(r.risk_level, 'LOW'), coalesce(r.facts, '[]'::jsonb), coalesce(r.billing_country, 'US'), coalesce(r.shipping_country, 'US'),
+         coalesce(r.customer_orders, 2), r.ship_address1, o.ship_city, o.ship_province, r.ship_zip, o.fulfillment_status
+    from sample_orders o left join sample_order_risk r on r.order_id = o.id
+   where o.channel = 'dtc' and o.fulfillment_status = 'unfulfilled' and (p_since is null or o.created_at >= p_since)
+   order by o.created_at;
+$$;
+
+-- The address check for an order (EasyPost verify): unverifiable when a row says so.
+create function sample_fulfilment_verify_address(p_order_id text)
+returns table (verified boolean, errors jsonb)
+language sql stable as $$
+  select coalesce(a.verified, true), coalesce(a.errors, '[]'::jsonb)
+    from (select p_order_id as order_id) q left join sample_address_verifications a on a.order_id = q.order_id;
+$$;
+
+-- Shipment confirmations from the WMS file, orders placed since a time.
+create function sample_fulfilment_shipment_confirmations(p_since timestamptz default null)
+returns table (order_ref text, location text, ordered_at timestamptz, shipped_at timestamptz, mis_ship boolean)
+language sql stable as $$
+  select c.order_ref, c.location, c.ordered_at, c.shipped_at, c.mis_ship from sample_shipment_confirmations c
+   where p_since is null or c.ordered_at >= p_since order by c.ordered_at;
+$$;
+
+-- Hold (fulfilment on hold) or cancel (refunded) an open order, once per idempotency key. A
+-- repeat returns the first row with applied = false; an order already shipped cannot be held.
+create function sample_fulfilment_hold_order(p_idempotency_key text, p_order_id text, p_kind text, p_reason text)
+returns table (hold_id bigint, applied boolean, fulfillment_status text)
+language plpgsql as $$
+declare
+  v_id bigint;
+  v_status text;
+begin
+  select o.fulfillment_status into v_status from sample_orders o where o.id = p_order_id for update;
+  if not found then
+    raise exception 'sample order % does not exist', p_order_id using errcode = 'no_data_found';
+  end if;
+  insert into sample_order_holds (idempotency_key, order_id, kind, reason) values (p_idempotency_key, p_order_id, p_kind, p_reason)
+  on conflict (idempotency_key) do nothing returning id into v_id;
+  if v_id is null then
+    return query select h.id, false, v_status from sample_order_holds h where h.idempotency_key = p_idempotency_key;
+    return;
+  end if;
+  if v_status = 'fulfilled' then
+    raise exception 'sample order % has already shipped; it cannot be held', p_order_id using errcode = 'check_violation';
+  end if;
+  update sample_orders o
+     set fulfillment_status = case when p_kind = 'cancel' then 'cancelled' else 'on_hold' end,
+         financial_status = case when p_kind = 'cancel' then 'refunded' else o.financial_status end
+   where o.id = p_order_id
+  returning o.fulfillment_status into v_status;
+  return query select v_id, true, v_status;
+end;
+$$;
+
+-- Holds and cancellations applied (newest first), for the CLI and tests.
+create function sample_fulfilment_list_holds()
+returns table (hold_id bigint, idempotency_key text, order_id text, kind text, reason text, created_at timestamptz)
+language sql stable as $$
+  select h.id, h.idempotency_key, h.order_id, h.kind, h.reason, h.created_at from sample_order_holds h order by h.id desc;
+$$;
