@@ -1,12 +1,14 @@
 import { defineBot } from '@jbot/core';
 import { inventoryCover } from './jobs/inventory-cover.js';
+import { lateOrdersJob } from './jobs/late-orders.js';
+import { reorderPoints } from './jobs/reorder-points.js';
 import { postFulfilmentForecast } from './post-forecast.js';
 import { signalTypes } from './signals.js';
 
 /** shipbot — fulfilment: inventory, late orders and the fulfilment forecast. */
 export const shipbot = defineBot({
   name: 'shipbot',
-  jobs: [inventoryCover],
+  jobs: [inventoryCover, reorderPoints, lateOrdersJob],
   signalTypes,
   // The freight cascade: a late shipment → the updated fulfilment forecast on #ship-bot.
   on: { freight_delay: postFulfilmentForecast },

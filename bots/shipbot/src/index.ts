@@ -10,3 +10,5 @@ export {
   type CoverReport,
 } from './jobs/inventory-cover.js';
 export { localDay, addDays, businessHoursBetween, zonedInstant } from './company-day.js';
+export { reorderPoints, reorderPointsSettings, findReorderCases, runReorderPoints, type ReorderPointsConfig } from './jobs/reorder-points.js';
+export { lateOrdersJob, lateOrdersSettings, findLateOrders, lateOrdersNow, runLateOrders, type LateOrder, type LateOrdersConfig } from './jobs/late-orders.js';
