@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { createPostgresDb, type Db } from '@jbot/core';
-import { createConnectors, loadSampleCompany, readSampleCompanyData, type SampleCompanyData } from '@jbot/connectors';
-import { freshDatabase, type TestDatabase } from '@jbot/testkit';
+import { createConnectors, loadSampleCompany, readSampleCompanyData, shopifyObjectsFromSample, type SampleCompanyData } from '@jbot/connectors';
+import { freshDatabase, startFakeShopify, type TestDatabase } from '@jbot/testkit';
 import { inventoryCover, inventoryCoverSettings, projectInventoryCover, stockoutRisk, shipbot } from '../src/index.js';
 import { REFERENCE_NOW, runShipbotJob, ZONE } from './job-harness.js';
 
@@ -63,6 +63,23 @@ describe('shipbot inventory-cover', () => {
     expect(cover['SM-110']).toBeGreaterThanOrEqual(6.5);
     expect(cover['SM-110']).toBeLessThan(8);
     expect(report.atRisk.every((risk) => risk.nextInboundSource === 'SHKGH0525145')).toBe(true);
+  });
+
+  it('finds the same SKUs through the live Shopify adapter at the fake Admin API', async () => {
+    const shopify = await startFakeShopify({ seed: shopifyObjectsFromSample(readSampleCompanyData(), REFERENCE_NOW) });
+    try {
+      const live = createConnectors({
+        db,
+        env: { SHOPIFY_STORE_DOMAIN: shopify.storeDomain, SHOPIFY_ADMIN_ACCESS_TOKEN: shopify.accessToken, SHOPIFY_API_BASE: shopify.url },
+      });
+      expect(live.fulfilment.source).toBe('shopify');
+      // Seeded at the reference instant like the sample load; the adapter's 28-day window (from the wall clock) covers it.
+      const report = await projectInventoryCover(live, config(), REFERENCE_NOW);
+      expect(report.projections).toHaveLength(76);
+      expect(report.atRisk.map((risk) => [risk.sku, risk.location, risk.severity])).toEqual(PLANTED);
+    } finally {
+      await shopify.close();
+    }
   });
 
   it('finds nothing when the container is on time', async () => {

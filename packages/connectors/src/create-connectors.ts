@@ -21,6 +21,7 @@ import {
   createSampleSupplyConnector,
   createSampleWarehouseConnector,
 } from './fulfilment/sample-fulfilment-connector.js';
+import { createShopifyFulfilmentConnector } from './fulfilment/shopify-fulfilment-connector.js';
 
 /** Every connector a bot may use, one per domain. */
 export interface Connectors {
@@ -76,7 +77,10 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     freight: createSampleFreightConnector(db),
     commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
-    fulfilment: createSampleFulfilmentConnector(db),
+    fulfilment:
+      config.shopify === undefined
+        ? createSampleFulfilmentConnector(db)
+        : createShopifyFulfilmentConnector({ ...config.shopify, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
     supply: createSampleSupplyConnector(db),
     warehouse: createSampleWarehouseConnector(db),
     parcel: createSampleParcelConnector(db),

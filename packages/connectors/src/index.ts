@@ -52,6 +52,13 @@ export {
   createSampleWarehouseConnector,
   createSampleParcelConnector,
 } from './fulfilment/sample-fulfilment-connector.js';
+export { createShopifyFulfilmentConnector, type ShopifyFulfilmentOptions } from './fulfilment/shopify-fulfilment-connector.js';
+export {
+  shopifyObjectsFromSample,
+  type ShopifySampleObjects,
+  type ShopifyOrderSeed,
+  type ShopifyInventoryItemSeed,
+} from './fulfilment/shopify-sample-objects.js';
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';

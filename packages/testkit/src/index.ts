@@ -17,6 +17,22 @@ export {
   type FakeHubSpotSideEffect,
 } from './fake-hubspot/index.js';
 
+// Fake Shopify Admin GraphQL (connectors: commerce and fulfilment)
+export {
+  startFakeShopify,
+  FakeShopifyStore,
+  rootFields,
+  type FakeShopify,
+  type FakeShopifyOptions,
+  type FakeShopifyFault,
+  type FakeShopifySeed,
+  type FakeShopifyOrder,
+  type FakeShopifyInventoryItem,
+  type FakeShopifyFulfillmentOrder,
+  type FakeShopifySideEffect,
+  type ShopifyMoneyBag,
+} from './fake-shopify/index.js';
+
 // A proxy that holds requests (a vendor that never answers; a kill that lands mid-call)
 export { startHoldingProxy, type HoldingProxy, type HeldRequest, type HoldRule } from './holding-proxy.js';
 
