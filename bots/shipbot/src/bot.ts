@@ -1,4 +1,5 @@
 import { defineBot } from '@jbot/core';
+import { fulfillmentSla } from './jobs/fulfillment-sla.js';
 import { inventoryCover } from './jobs/inventory-cover.js';
 import { lateOrdersJob } from './jobs/late-orders.js';
 import { reorderPoints } from './jobs/reorder-points.js';
@@ -8,7 +9,7 @@ import { signalTypes } from './signals.js';
 /** shipbot — fulfilment: inventory, late orders and the fulfilment forecast. */
 export const shipbot = defineBot({
   name: 'shipbot',
-  jobs: [inventoryCover, reorderPoints, lateOrdersJob],
+  jobs: [inventoryCover, reorderPoints, lateOrdersJob, fulfillmentSla],
   signalTypes,
   // The freight cascade: a late shipment → the updated fulfilment forecast on #ship-bot.
   on: { freight_delay: postFulfilmentForecast },

@@ -1,8 +1,17 @@
 const DAY_MS = 86_400_000;
 
+// Building an Intl formatter costs far more than using one: one per zone, kept.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The date (YYYY-MM-DD) of an instant in the company's zone. */
 export function localDay(instant: Date, zone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  let format = dayFormats.get(zone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(zone, format);
+  }
+  return format.format(instant);
 }
 
 /** A YYYY-MM-DD plus some days. */
@@ -19,8 +28,9 @@ export function daysBetween(from: string, to: string): number {
 export function zonedInstant(day: string, minutes: number, zone: string): Date {
   const guess = new Date(Date.parse(`${day}T00:00:00Z`) + minutes * 60_000);
   // The zone's offset at the guess, applied once and checked once more (DST edges move it).
-  const offset = (at: Date) => {
-    const parts = new Intl.DateTimeFormat('en-US', {
+  let format = clockFormats.get(zone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', {
       timeZone: zone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -29,7 +39,12 @@ export function zonedInstant(day: string, minutes: number, zone: string): Date {
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
-    }).formatToParts(at);
+    });
+    clockFormats.set(zone, format);
+  }
+  const clock = format;
+  const offset = (at: Date) => {
+    const parts = clock.formatToParts(at);
     const value = (type: string) => Number(parts.find((part) => part.type === type)?.value);
     return Date.UTC(value('year'), value('month') - 1, value('day'), value('hour'), value('minute'), value('second')) - at.getTime();
   };

@@ -12,3 +12,11 @@ export {
 export { localDay, addDays, businessHoursBetween, zonedInstant } from './company-day.js';
 export { reorderPoints, reorderPointsSettings, findReorderCases, runReorderPoints, type ReorderPointsConfig } from './jobs/reorder-points.js';
 export { lateOrdersJob, lateOrdersSettings, findLateOrders, lateOrdersNow, runLateOrders, type LateOrder, type LateOrdersConfig } from './jobs/late-orders.js';
+export {
+  fulfillmentSla,
+  fulfillmentSlaSettings,
+  scoreFulfilment,
+  runFulfillmentSla,
+  type FulfillmentSlaConfig,
+  type SlaScore,
+} from './jobs/fulfillment-sla.js';
