@@ -1,7 +1,7 @@
 -- shipbot's catalogue jobs on the sample company: the second warehouse's stock (RNO-2), open
 -- purchase orders and supplier lead times (inventory-cover, reorder-points), order risk and
 -- address checks (order-holds), 3PL shipment confirmations (fulfillment-sla), and the ledger of
--- holds and cancellations an approved `hold_or_cancel_order` writes (once per idempotency key).
+-- holds, cancellations and customer notices approvals write (once per idempotency key).
 -- Data comes from packages/connectors/sample-data/shipbot.json; the loader wraps the one before.
 
 -- Open purchase orders: stock on order that has not shipped as freight yet.
@@ -65,6 +65,19 @@ create table sample_order_holds (
   created_at timestamptz not null default now()
 );
 
+-- Customer notices shipbot sends after an approval (an address to correct, a new ship date, a
+-- parcel in trouble): the sample store's outbox, one row per idempotency key.
+create table sample_customer_notices (
+  id bigint generated always as identity primary key,
+  idempotency_key text not null unique,
+  order_id text not null,
+  to_email text not null,
+  subject text not null,
+  body text not null,
+  kind text not null,
+  created_at timestamptz not null default now()
+);
+
 alter function sample_company_load(jsonb, boolean, timestamptz) rename to sample_company_load_before_shipbot_jobs;
 
 create function sample_company_load(p_data jsonb, p_reset boolean default false, p_now timestamptz default now())
@@ -86,6 +99,7 @@ begin
     delete from sample_address_verifications;
     delete from sample_shipment_confirmations;
     delete from sample_order_holds;
+    delete from sample_customer_notices;
 
     insert into sample_inventory (sku, location, on_hand, daily_velocity)
     select i.sku, i.location, i.on_hand, i.daily_velocity
@@ -281,4 +295,33 @@ create function sample_fulfilment_list_holds()
 returns table (hold_id bigint, idempotency_key text, order_id text, kind text, reason text, created_at timestamptz)
 language sql stable as $$
   select h.id, h.idempotency_key, h.order_id, h.kind, h.reason, h.created_at from sample_order_holds h order by h.id desc;
+$$;
+
+-- Record a notice once per key; a repeat returns the first with created = false.
+create function sample_fulfilment_send_customer_notice(p_idempotency_key text, p_order_id text, p_to text, p_subject text, p_body text, p_kind text)
+returns table (notice_id bigint, created boolean)
+language plpgsql as $$
+declare
+  v_id bigint;
+begin
+  if not exists (select 1 from sample_orders o where o.id = p_order_id) then
+    raise exception 'sample order % does not exist', p_order_id using errcode = 'no_data_found';
+  end if;
+  insert into sample_customer_notices (idempotency_key, order_id, to_email, subject, body, kind)
+  values (p_idempotency_key, p_order_id, p_to, p_subject, p_body, p_kind)
+  on conflict (idempotency_key) do nothing returning id into v_id;
+  if v_id is not null then
+    return query select v_id, true;
+  else
+    return query select n.id, false from sample_customer_notices n where n.idempotency_key = p_idempotency_key;
+  end if;
+end;
+$$;
+
+-- Notices sent (newest first), for the CLI and tests.
+create function sample_fulfilment_list_customer_notices(p_order_id text default null)
+returns table (notice_id bigint, idempotency_key text, order_id text, to_email text, subject text, body text, kind text, created_at timestamptz)
+language sql stable as $$
+  select n.id, n.idempotency_key, n.order_id, n.to_email, n.subject, n.body, n.kind, n.created_at from sample_customer_notices n
+   where p_order_id is null or n.order_id = p_order_id order by n.id desc;
 $$;

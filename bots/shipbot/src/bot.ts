@@ -2,6 +2,8 @@ import { defineBot } from '@jbot/core';
 import { fulfillmentSla } from './jobs/fulfillment-sla.js';
 import { inventoryCover } from './jobs/inventory-cover.js';
 import { lateOrdersJob } from './jobs/late-orders.js';
+import { orderHolds } from './jobs/order-holds.js';
+import { holdOrCancelOrder } from './holds/hold-or-cancel-order.js';
 import { reorderPoints } from './jobs/reorder-points.js';
 import { postFulfilmentForecast } from './post-forecast.js';
 import { signalTypes } from './signals.js';
@@ -9,8 +11,9 @@ import { signalTypes } from './signals.js';
 /** shipbot — fulfilment: inventory, late orders and the fulfilment forecast. */
 export const shipbot = defineBot({
   name: 'shipbot',
-  jobs: [inventoryCover, reorderPoints, lateOrdersJob, fulfillmentSla],
+  jobs: [inventoryCover, reorderPoints, lateOrdersJob, fulfillmentSla, orderHolds],
   signalTypes,
   // The freight cascade: a late shipment → the updated fulfilment forecast on #ship-bot.
   on: { freight_delay: postFulfilmentForecast },
+  actions: [holdOrCancelOrder],
 });

@@ -20,3 +20,5 @@ export {
   type FulfillmentSlaConfig,
   type SlaScore,
 } from './jobs/fulfillment-sla.js';
+export { orderHolds, orderHoldsSettings, findHoldCases, runOrderHolds, type HoldCase, type OrderHoldsConfig } from './jobs/order-holds.js';
+export { holdOrCancelOrder, type HoldOrCancelDraft, type HoldOrCancelResult } from './holds/hold-or-cancel-order.js';

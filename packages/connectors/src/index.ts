@@ -27,7 +27,7 @@ export {
 } from './crm/crm-connector.js';
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
-export type { FulfilmentConnector, StockLevel, OrderRiskCase, RiskFact, HoldOrderInput, HoldOrderResult } from './fulfilment/fulfilment-connector.js';
+export type { FulfilmentConnector, StockLevel, OrderRiskCase, RiskFact, HoldOrderInput, HoldOrderResult, CustomerNoticeInput } from './fulfilment/fulfilment-connector.js';
 export type { SupplyConnector, PurchaseOrderLine, SupplyFacts } from './fulfilment/supply-connector.js';
 export type { WarehouseConnector, ShipmentConfirmation } from './fulfilment/warehouse-connector.js';
 export type { ParcelConnector, AddressToVerify, AddressVerification } from './fulfilment/parcel-connector.js';

@@ -62,6 +62,16 @@ export interface HoldOrderResult {
   status: string;
 }
 
+/** A message to the customer of an order (address to correct, new ship date, parcel in trouble). */
+export interface CustomerNoticeInput {
+  orderId: string;
+  to: string;
+  subject: string;
+  body: string;
+  kind: string;
+  idempotencyKey: string;
+}
+
 /** The store's fulfilment side: stock by location and quantity name, order risk, holds. */
 export interface FulfilmentConnector {
   readonly source: 'sample' | 'shopify';
@@ -69,4 +79,9 @@ export interface FulfilmentConnector {
   /** Unfulfilled DTC orders placed since `since` (all open ones without it), with their risk. */
   listOrderRisk(since?: Date): Promise<OrderRiskCase[]>;
   holdOrder(input: HoldOrderInput): Promise<HoldOrderResult>;
+  /**
+   * Send a customer notice once per key; null when this store cannot send mail itself (Shopify's
+   * Admin API has no customer email: the caller says so and the notice goes out by hand).
+   */
+  sendCustomerNotice(input: CustomerNoticeInput): Promise<{ noticeId: string; created: boolean } | null>;
 }

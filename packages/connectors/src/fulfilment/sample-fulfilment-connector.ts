@@ -58,6 +58,17 @@ export function createSampleFulfilmentConnector(db: Db): FulfilmentConnector {
       });
       return { orderId: input.orderId, kind: input.kind, applied: row?.['applied'] === true, status: String(row?.['fulfillment_status'] ?? '') };
     },
+    async sendCustomerNotice(input) {
+      const [row] = await db.rpc('sample_fulfilment_send_customer_notice', {
+        p_idempotency_key: input.idempotencyKey,
+        p_order_id: input.orderId,
+        p_to: input.to,
+        p_subject: input.subject,
+        p_body: input.body,
+        p_kind: input.kind,
+      });
+      return { noticeId: String(row?.['notice_id'] ?? ''), created: row?.['created'] === true };
+    },
   };
 }
 

@@ -285,5 +285,7 @@ export function createShopifyFulfilmentConnector(options: ShopifyFulfilmentOptio
       });
       return { ...result, applied: performed };
     },
+    // The Admin API sends no customer mail (only its own order notifications).
+    sendCustomerNotice: async () => null,
   };
 }
