@@ -5,15 +5,20 @@ import { lateOrdersJob } from './jobs/late-orders.js';
 import { orderHolds } from './jobs/order-holds.js';
 import { holdOrCancelOrder } from './holds/hold-or-cancel-order.js';
 import { reorderPoints } from './jobs/reorder-points.js';
+import { answerOperator } from './answer-operator.js';
 import { postFulfilmentForecast } from './post-forecast.js';
+import { shipbotSettings } from './shipbot-settings.js';
 import { signalTypes } from './signals.js';
 
 /** shipbot — fulfilment: inventory, late orders and the fulfilment forecast. */
 export const shipbot = defineBot({
   name: 'shipbot',
+  settings: shipbotSettings,
   jobs: [inventoryCover, reorderPoints, lateOrdersJob, fulfillmentSla, orderHolds],
   signalTypes,
   // The freight cascade: a late shipment → the updated fulfilment forecast on #ship-bot.
   on: { freight_delay: postFulfilmentForecast },
+  // The operator's reply to a finding: where it stands now, or a drafted cancellation.
+  onInstruction: answerOperator,
   actions: [holdOrCancelOrder],
 });

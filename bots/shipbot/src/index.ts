@@ -22,3 +22,5 @@ export {
 } from './jobs/fulfillment-sla.js';
 export { orderHolds, orderHoldsSettings, findHoldCases, runOrderHolds, type HoldCase, type OrderHoldsConfig } from './jobs/order-holds.js';
 export { holdOrCancelOrder, type HoldOrCancelDraft, type HoldOrCancelResult } from './holds/hold-or-cancel-order.js';
+export { answerOperator } from './answer-operator.js';
+export { shipbotSettings, type ShipbotConfig } from './shipbot-settings.js';
