@@ -65,6 +65,31 @@ create table sample_order_holds (
   created_at timestamptz not null default now()
 );
 
+-- EasyPost-shaped shipments (labels) with their trackers: what the label cost, what the
+-- customer paid for shipping, and where the parcel is.
+create table sample_parcel_shipments (
+  id text primary key,
+  tracker_id text not null unique,
+  order_id text not null,
+  customer_name text not null,
+  customer_email text not null,
+  tracking_code text not null,
+  carrier text not null,
+  service text not null,
+  -- The service the customer paid for: ground or expedited.
+  paid_service text not null,
+  rate numeric(10, 2) not null,
+  -- [{type, amount}]
+  fees jsonb not null default '[]'::jsonb,
+  shipping_charged numeric(10, 2) not null,
+  order_total numeric(10, 2) not null,
+  created_at timestamptz not null,
+  status text not null,
+  status_detail text,
+  est_delivery_date date,
+  last_scan_at timestamptz
+);
+
 -- Customer notices shipbot sends after an approval (an address to correct, a new ship date, a
 -- parcel in trouble): the sample store's outbox, one row per idempotency key.
 create table sample_customer_notices (
@@ -100,6 +125,7 @@ begin
     delete from sample_shipment_confirmations;
     delete from sample_order_holds;
     delete from sample_customer_notices;
+    delete from sample_parcel_shipments;
 
     insert into sample_inventory (sku, location, on_hand, daily_velocity)
     select i.sku, i.location, i.on_hand, i.daily_velocity
@@ -131,6 +157,17 @@ begin
     insert into sample_address_verifications (order_id, verified, errors)
     select a.order_id, a.verified, coalesce(a.errors, '[]'::jsonb)
       from jsonb_to_recordset(coalesce(p_data #> '{shipbot,address_verifications}', '[]'::jsonb)) as a(order_id text, verified boolean, errors jsonb);
+
+    insert into sample_parcel_shipments (id, tracker_id, order_id, customer_name, customer_email, tracking_code, carrier, service, paid_service, rate, fees,
+                                         shipping_charged, order_total, created_at, status, status_detail, est_delivery_date, last_scan_at)
+    select p.id, p.tracker_id, p.order_id, p.customer_name, p.customer_email, p.tracking_code, p.carrier, p.service, p.paid_service, p.rate,
+           coalesce(p.fees, '[]'::jsonb), p.shipping_charged, p.order_total, p_now - make_interval(hours => p.created_hours_ago), p.status, p.status_detail,
+           case when p.est_delivery_in_days is not null then v_today + p.est_delivery_in_days end,
+           case when p.last_scan_hours_ago is not null then p_now - make_interval(hours => p.last_scan_hours_ago) end
+      from jsonb_to_recordset(coalesce(p_data #> '{shipbot,parcel_shipments}', '[]'::jsonb)) as p(id text, tracker_id text, order_id text,
+           customer_name text, customer_email text, tracking_code text, carrier text, service text, paid_service text, rate numeric, fees jsonb,
+           shipping_charged numeric, order_total numeric, created_hours_ago integer, status text, status_detail text, est_delivery_in_days integer,
+           last_scan_hours_ago integer);
 
     -- Local day minus the offset, plus minutes after local midnight, in the company's zone.
     insert into sample_shipment_confirmations (order_ref, location, ordered_at, shipped_at, mis_ship)
@@ -304,9 +341,7 @@ language plpgsql as $$
 declare
   v_id bigint;
 begin
-  if not exists (select 1 from sample_orders o where o.id = p_order_id) then
-    raise exception 'sample order % does not exist', p_order_id using errcode = 'no_data_found';
-  end if;
+  -- No check against sample_orders: a parcel's order may be older than the week of orders kept there.
   insert into sample_customer_notices (idempotency_key, order_id, to_email, subject, body, kind)
   values (p_idempotency_key, p_order_id, p_to, p_subject, p_body, p_kind)
   on conflict (idempotency_key) do nothing returning id into v_id;
@@ -324,4 +359,15 @@ returns table (notice_id bigint, idempotency_key text, order_id text, to_email t
 language sql stable as $$
   select n.id, n.idempotency_key, n.order_id, n.to_email, n.subject, n.body, n.kind, n.created_at from sample_customer_notices n
    where p_order_id is null or n.order_id = p_order_id order by n.id desc;
+$$;
+
+-- Parcel shipments (labels and trackers) created since a time, newest first.
+create function sample_parcel_list_shipments(p_since timestamptz default null)
+returns table (shipment_id text, tracker_id text, order_id text, customer_name text, customer_email text, tracking_code text, carrier text, service text,
+               paid_service text, rate numeric, fees jsonb, shipping_charged numeric, order_total numeric, created_at timestamptz, status text,
+               status_detail text, est_delivery_date date, last_scan_at timestamptz)
+language sql stable as $$
+  select p.id, p.tracker_id, p.order_id, p.customer_name, p.customer_email, p.tracking_code, p.carrier, p.service, p.paid_service, p.rate, p.fees,
+         p.shipping_charged, p.order_total, p.created_at, p.status, p.status_detail, p.est_delivery_date, p.last_scan_at
+    from sample_parcel_shipments p where p_since is null or p.created_at >= p_since order by p.created_at desc;
 $$;

@@ -1,9 +1,11 @@
 import { defineBot } from '@jbot/core';
+import { carrierExceptions } from './jobs/carrier-exceptions.js';
 import { fulfillmentSla } from './jobs/fulfillment-sla.js';
 import { inventoryCover } from './jobs/inventory-cover.js';
 import { lateOrdersJob } from './jobs/late-orders.js';
 import { orderHolds } from './jobs/order-holds.js';
 import { holdOrCancelOrder } from './holds/hold-or-cancel-order.js';
+import { sendCarrierExceptionNotices } from './notices/send-carrier-exception-notices.js';
 import { reorderPoints } from './jobs/reorder-points.js';
 import { answerOperator } from './answer-operator.js';
 import { postFulfilmentForecast } from './post-forecast.js';
@@ -14,11 +16,11 @@ import { signalTypes } from './signals.js';
 export const shipbot = defineBot({
   name: 'shipbot',
   settings: shipbotSettings,
-  jobs: [inventoryCover, reorderPoints, lateOrdersJob, fulfillmentSla, orderHolds],
+  jobs: [inventoryCover, reorderPoints, lateOrdersJob, fulfillmentSla, orderHolds, carrierExceptions],
   signalTypes,
   // The freight cascade: a late shipment → the updated fulfilment forecast on #ship-bot.
   on: { freight_delay: postFulfilmentForecast },
   // The operator's reply to a finding: where it stands now, or a drafted cancellation.
   onInstruction: answerOperator,
-  actions: [holdOrCancelOrder],
+  actions: [holdOrCancelOrder, sendCarrierExceptionNotices],
 });

@@ -1,6 +1,6 @@
 export { shipbot } from './bot.js';
 export { postFulfilmentForecast, forecastMessage } from './post-forecast.js';
-export { stockoutRisk, backInStock, reorderNeeded, fulfilmentSlaMiss, lateOrders, signalTypes } from './signals.js';
+export { stockoutRisk, backInStock, reorderNeeded, fulfilmentSlaMiss, lateOrders, carrierException, signalTypes } from './signals.js';
 export {
   inventoryCover,
   inventoryCoverSettings,
@@ -24,3 +24,13 @@ export { orderHolds, orderHoldsSettings, findHoldCases, runOrderHolds, type Hold
 export { holdOrCancelOrder, type HoldOrCancelDraft, type HoldOrCancelResult } from './holds/hold-or-cancel-order.js';
 export { answerOperator } from './answer-operator.js';
 export { shipbotSettings, type ShipbotConfig } from './shipbot-settings.js';
+export {
+  carrierExceptions,
+  carrierExceptionsSettings,
+  findTroubles,
+  parcelsInTrouble,
+  runCarrierExceptions,
+  type ParcelTrouble,
+  type CarrierExceptionsConfig,
+} from './jobs/carrier-exceptions.js';
+export { sendCarrierExceptionNotices, type CarrierNoticesDraft, type CarrierNoticesResult } from './notices/send-carrier-exception-notices.js';

@@ -74,8 +74,19 @@ export const lateOrders = defineSignalType({
   }),
 });
 
+/** Parcels in trouble after they shipped: exceptions, returns to sender, no scan for days (carrier-exceptions). */
+export const carrierException = defineSignalType({
+  type: 'carrier_exception',
+  description: 'Parcels in trouble after they shipped: carrier exceptions, returns to sender, stalled or late',
+  defaultSeverity: 'info',
+  schema: z.object({
+    count: z.number().int().positive(),
+    trackers: z.array(z.object({ id: z.string().min(1), order_id: z.string().min(1), status: z.string().min(1), detail: z.string() })),
+  }),
+});
+
 /** Every type shipbot introduces. */
-export const signalTypes = [stockoutRisk, backInStock, reorderNeeded, fulfilmentSlaMiss, lateOrders];
+export const signalTypes = [stockoutRisk, backInStock, reorderNeeded, fulfilmentSlaMiss, lateOrders, carrierException];
 
 declare module '@jbot/core' {
   interface SignalPayloads {
@@ -84,5 +95,6 @@ declare module '@jbot/core' {
     reorder_needed: z.output<typeof reorderNeeded.schema>;
     fulfilment_sla_miss: z.output<typeof fulfilmentSlaMiss.schema>;
     late_orders: z.output<typeof lateOrders.schema>;
+    carrier_exception: z.output<typeof carrierException.schema>;
   }
 }

@@ -22,6 +22,7 @@ import {
   createSampleWarehouseConnector,
 } from './fulfilment/sample-fulfilment-connector.js';
 import { createShopifyFulfilmentConnector } from './fulfilment/shopify-fulfilment-connector.js';
+import { createEasyPostParcelConnector } from './fulfilment/easypost-parcel-connector.js';
 
 /** Every connector a bot may use, one per domain. */
 export interface Connectors {
@@ -83,7 +84,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
         : createShopifyFulfilmentConnector({ ...config.shopify, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
     supply: createSampleSupplyConnector(db),
     warehouse: createSampleWarehouseConnector(db),
-    parcel: createSampleParcelConnector(db),
+    parcel: config.easypost === undefined ? createSampleParcelConnector(db) : createEasyPostParcelConnector({ ...config.easypost, ...limits }),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal }),
   };

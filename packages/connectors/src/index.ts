@@ -27,10 +27,18 @@ export {
 } from './crm/crm-connector.js';
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
-export type { FulfilmentConnector, StockLevel, OrderRiskCase, RiskFact, HoldOrderInput, HoldOrderResult, CustomerNoticeInput } from './fulfilment/fulfilment-connector.js';
+export type {
+  FulfilmentConnector,
+  StockLevel,
+  OrderRiskCase,
+  RiskFact,
+  HoldOrderInput,
+  HoldOrderResult,
+  CustomerNoticeInput,
+} from './fulfilment/fulfilment-connector.js';
 export type { SupplyConnector, PurchaseOrderLine, SupplyFacts } from './fulfilment/supply-connector.js';
 export type { WarehouseConnector, ShipmentConfirmation } from './fulfilment/warehouse-connector.js';
-export type { ParcelConnector, AddressToVerify, AddressVerification } from './fulfilment/parcel-connector.js';
+export type { ParcelConnector, AddressToVerify, AddressVerification, ParcelShipment } from './fulfilment/parcel-connector.js';
 export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';
 
 // Implementations (for tests and explicit wiring)
@@ -52,6 +60,8 @@ export {
   createSampleWarehouseConnector,
   createSampleParcelConnector,
 } from './fulfilment/sample-fulfilment-connector.js';
+export { createEasyPostParcelConnector, type EasyPostParcelOptions } from './fulfilment/easypost-parcel-connector.js';
+export { easypostShipmentsFromSample, type EasyPostShipmentSeed } from './fulfilment/easypost-sample-objects.js';
 export { createShopifyFulfilmentConnector, type ShopifyFulfilmentOptions } from './fulfilment/shopify-fulfilment-connector.js';
 export {
   shopifyObjectsFromSample,

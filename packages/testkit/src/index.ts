@@ -33,6 +33,16 @@ export {
   type ShopifyMoneyBag,
 } from './fake-shopify/index.js';
 
+// Fake EasyPost v2 (connectors: parcel)
+export {
+  startFakeEasyPost,
+  type FakeEasyPost,
+  type FakeEasyPostOptions,
+  type FakeEasyPostShipment,
+  type FakeEasyPostTracker,
+  type FakeEasyPostUndeliverable,
+} from './fake-easypost/index.js';
+
 // A proxy that holds requests (a vendor that never answers; a kill that lands mid-call)
 export { startHoldingProxy, type HoldingProxy, type HeldRequest, type HoldRule } from './holding-proxy.js';
 

@@ -1,6 +1,6 @@
 import type { Db } from '@jbot/core';
 import { day, instant, jsonArray, numberOrNull, text } from '../sample/row-values.js';
-import type { AddressVerification, ParcelConnector } from './parcel-connector.js';
+import type { AddressVerification, ParcelConnector, ParcelShipment } from './parcel-connector.js';
 import type { FulfilmentConnector, OrderRiskCase, RiskFact } from './fulfilment-connector.js';
 import type { SupplyConnector } from './supply-connector.js';
 import type { WarehouseConnector } from './warehouse-connector.js';
@@ -134,6 +134,29 @@ export function createSampleParcelConnector(db: Db): ParcelConnector {
           message: String(error.message),
         })),
       };
+    },
+    async listShipments(since) {
+      const rows = await db.rpc('sample_parcel_list_shipments', { p_since: since.toISOString() });
+      return rows.map((row): ParcelShipment => ({
+        shipmentId: String(row['shipment_id']),
+        trackerId: String(row['tracker_id']),
+        orderId: String(row['order_id']),
+        customerName: String(row['customer_name']),
+        customerEmail: String(row['customer_email']),
+        trackingCode: String(row['tracking_code']),
+        carrier: String(row['carrier']),
+        service: String(row['service']),
+        paidService: row['paid_service'] === 'expedited' ? 'expedited' : 'ground',
+        rate: Number(row['rate']),
+        fees: jsonArray<{ type: string; amount: number }>(row['fees']).map((fee) => ({ type: String(fee.type), amount: Number(fee.amount) })),
+        shippingCharged: Number(row['shipping_charged']),
+        orderTotal: Number(row['order_total']),
+        createdAt: instant(row['created_at']) ?? '',
+        status: String(row['status']),
+        statusDetail: text(row['status_detail']),
+        estDeliveryDate: row['est_delivery_date'] === null ? null : day(row['est_delivery_date']),
+        lastScanAt: instant(row['last_scan_at']),
+      }));
     },
   };
 }
