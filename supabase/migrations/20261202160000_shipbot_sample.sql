@@ -90,6 +90,45 @@ create table sample_parcel_shipments (
   last_scan_at timestamptz
 );
 
+-- The 3PL's inventory by lot (best-by dates) and its on-hand snapshot file.
+create table sample_lots (
+  sku text not null,
+  lot text not null,
+  location text not null,
+  qty integer not null,
+  expiry date not null,
+  primary key (sku, lot, location)
+);
+create table sample_wms_snapshot (
+  sku text not null,
+  location text not null,
+  on_hand integer not null,
+  primary key (sku, location)
+);
+
+-- Corrections applied to the store's stock by approval (set_inventory_quantities), once per key.
+create table sample_inventory_adjustments (
+  id bigint generated always as identity primary key,
+  idempotency_key text not null unique,
+  sku text not null,
+  location text not null,
+  previous_available integer not null,
+  available integer not null,
+  reason text not null,
+  created_at timestamptz not null default now()
+);
+
+-- Donation order files sent to the 3PL by approval (schedule_donation), once per key.
+create table sample_donation_files (
+  id bigint generated always as identity primary key,
+  idempotency_key text not null unique,
+  file_name text not null,
+  partner text not null,
+  -- [{sku, lot, location, qty}]
+  lines jsonb not null,
+  created_at timestamptz not null default now()
+);
+
 -- Customer notices shipbot sends after an approval (an address to correct, a new ship date, a
 -- parcel in trouble): the sample store's outbox, one row per idempotency key.
 create table sample_customer_notices (
@@ -126,6 +165,10 @@ begin
     delete from sample_order_holds;
     delete from sample_customer_notices;
     delete from sample_parcel_shipments;
+    delete from sample_lots;
+    delete from sample_wms_snapshot;
+    delete from sample_inventory_adjustments;
+    delete from sample_donation_files;
 
     insert into sample_inventory (sku, location, on_hand, daily_velocity)
     select i.sku, i.location, i.on_hand, i.daily_velocity
@@ -168,6 +211,14 @@ begin
            customer_name text, customer_email text, tracking_code text, carrier text, service text, paid_service text, rate numeric, fees jsonb,
            shipping_charged numeric, order_total numeric, created_hours_ago integer, status text, status_detail text, est_delivery_in_days integer,
            last_scan_hours_ago integer);
+
+    insert into sample_lots (sku, lot, location, qty, expiry)
+    select l.sku, l.lot, l.location, l.qty, v_today + l.expiry_in_days
+      from jsonb_to_recordset(coalesce(p_data #> '{shipbot,lots}', '[]'::jsonb)) as l(sku text, lot text, location text, qty integer, expiry_in_days integer);
+
+    insert into sample_wms_snapshot (sku, location, on_hand)
+    select w.sku, w.location, w.on_hand
+      from jsonb_to_recordset(coalesce(p_data #> '{shipbot,wms_snapshot}', '[]'::jsonb)) as w(sku text, location text, on_hand integer);
 
     -- Local day minus the offset, plus minutes after local midnight, in the company's zone.
     insert into sample_shipment_confirmations (order_ref, location, ordered_at, shipped_at, mis_ship)
@@ -370,4 +421,69 @@ language sql stable as $$
   select p.id, p.tracker_id, p.order_id, p.customer_name, p.customer_email, p.tracking_code, p.carrier, p.service, p.paid_service, p.rate, p.fees,
          p.shipping_charged, p.order_total, p.created_at, p.status, p.status_detail, p.est_delivery_date, p.last_scan_at
     from sample_parcel_shipments p where p_since is null or p.created_at >= p_since order by p.created_at desc;
+$$;
+
+-- The 3PL's lots file.
+create function sample_warehouse_lots()
+returns table (sku text, lot text, location text, qty integer, expiry date)
+language sql stable as $$
+  select l.sku, l.lot, l.location, l.qty, l.expiry from sample_lots l order by l.sku, l.expiry, l.lot;
+$$;
+
+-- The 3PL's on-hand snapshot file.
+create function sample_warehouse_on_hand()
+returns table (sku text, location text, on_hand integer)
+language sql stable as $$
+  select w.sku, w.location, w.on_hand from sample_wms_snapshot w order by w.sku, w.location;
+$$;
+
+-- Set a SKU's available quantity at a location (Shopify inventorySetQuantities, name available),
+-- once per key: on hand moves so that on hand − committed = the new available. A repeat returns
+-- the first adjustment with applied = false.
+create function sample_fulfilment_set_available(p_idempotency_key text, p_sku text, p_location text, p_available integer, p_reason text)
+returns table (adjustment_id bigint, applied boolean, previous_available integer, available integer)
+language plpgsql as $$
+declare
+  v_level record;
+  v_id bigint;
+begin
+  select l.* into v_level from sample_fulfilment_inventory_levels() l where l.sku = p_sku and l.location = p_location;
+  if not found then
+    raise exception 'sample inventory has no % at %', p_sku, p_location using errcode = 'no_data_found';
+  end if;
+  insert into sample_inventory_adjustments (idempotency_key, sku, location, previous_available, available, reason)
+  values (p_idempotency_key, p_sku, p_location, v_level.available, p_available, p_reason)
+  on conflict (idempotency_key) do nothing returning id into v_id;
+  if v_id is null then
+    return query select a.id, false, a.previous_available, a.available from sample_inventory_adjustments a where a.idempotency_key = p_idempotency_key;
+    return;
+  end if;
+  update sample_inventory i set on_hand = i.on_hand + (p_available - v_level.available) where i.sku = p_sku and i.location = p_location;
+  return query select v_id, true, v_level.available, p_available;
+end;
+$$;
+
+-- Drop a donation order file for the 3PL, once per key (the file name carries the key).
+create function sample_warehouse_send_donation(p_idempotency_key text, p_file_name text, p_partner text, p_lines jsonb)
+returns table (file_name text, created boolean)
+language plpgsql as $$
+declare
+  v_id bigint;
+begin
+  insert into sample_donation_files (idempotency_key, file_name, partner, lines) values (p_idempotency_key, p_file_name, p_partner, p_lines)
+  on conflict (idempotency_key) do nothing returning id into v_id;
+  return query select d.file_name, v_id is not null from sample_donation_files d where d.idempotency_key = p_idempotency_key;
+end;
+$$;
+
+-- Donation files and stock corrections (newest first), for the CLI and tests.
+create function sample_warehouse_list_donations()
+returns table (file_name text, partner text, lines jsonb, created_at timestamptz)
+language sql stable as $$
+  select d.file_name, d.partner, d.lines, d.created_at from sample_donation_files d order by d.id desc;
+$$;
+create function sample_fulfilment_list_adjustments()
+returns table (sku text, location text, previous_available integer, available integer, reason text, created_at timestamptz)
+language sql stable as $$
+  select a.sku, a.location, a.previous_available, a.available, a.reason, a.created_at from sample_inventory_adjustments a order by a.id desc;
 $$;

@@ -2,10 +2,14 @@ import { defineBot } from '@jbot/core';
 import { carrierExceptions } from './jobs/carrier-exceptions.js';
 import { fulfillmentSla } from './jobs/fulfillment-sla.js';
 import { inventoryCover } from './jobs/inventory-cover.js';
+import { inventorySyncDrift } from './jobs/inventory-sync-drift.js';
+import { lotExpiryWatch } from './jobs/lot-expiry-watch.js';
 import { lateOrdersJob } from './jobs/late-orders.js';
 import { orderHolds } from './jobs/order-holds.js';
 import { holdOrCancelOrder } from './holds/hold-or-cancel-order.js';
 import { sendCarrierExceptionNotices } from './notices/send-carrier-exception-notices.js';
+import { scheduleDonation } from './stock/schedule-donation.js';
+import { setInventoryQuantities } from './stock/set-inventory-quantities.js';
 import { reorderPoints } from './jobs/reorder-points.js';
 import { answerOperator } from './answer-operator.js';
 import { postFulfilmentForecast } from './post-forecast.js';
@@ -16,11 +20,11 @@ import { signalTypes } from './signals.js';
 export const shipbot = defineBot({
   name: 'shipbot',
   settings: shipbotSettings,
-  jobs: [inventoryCover, reorderPoints, lateOrdersJob, fulfillmentSla, orderHolds, carrierExceptions],
+  jobs: [inventoryCover, reorderPoints, lateOrdersJob, fulfillmentSla, orderHolds, carrierExceptions, lotExpiryWatch, inventorySyncDrift],
   signalTypes,
   // The freight cascade: a late shipment → the updated fulfilment forecast on #ship-bot.
   on: { freight_delay: postFulfilmentForecast },
   // The operator's reply to a finding: where it stands now, or a drafted cancellation.
   onInstruction: answerOperator,
-  actions: [holdOrCancelOrder, sendCarrierExceptionNotices],
+  actions: [holdOrCancelOrder, sendCarrierExceptionNotices, scheduleDonation, setInventoryQuantities],
 });

@@ -1,6 +1,16 @@
 export { shipbot } from './bot.js';
 export { postFulfilmentForecast, forecastMessage } from './post-forecast.js';
-export { stockoutRisk, backInStock, reorderNeeded, fulfilmentSlaMiss, lateOrders, carrierException, signalTypes } from './signals.js';
+export {
+  stockoutRisk,
+  backInStock,
+  reorderNeeded,
+  fulfilmentSlaMiss,
+  lateOrders,
+  carrierException,
+  expiringInventory,
+  inventoryDrift,
+  signalTypes,
+} from './signals.js';
 export {
   inventoryCover,
   inventoryCoverSettings,
@@ -34,3 +44,14 @@ export {
   type CarrierExceptionsConfig,
 } from './jobs/carrier-exceptions.js';
 export { sendCarrierExceptionNotices, type CarrierNoticesDraft, type CarrierNoticesResult } from './notices/send-carrier-exception-notices.js';
+export { lotExpiryWatch, lotExpirySettings, findExpiringLots, runLotExpiryWatch, type LotAtRisk, type LotExpiryConfig } from './jobs/lot-expiry-watch.js';
+export {
+  inventorySyncDrift,
+  inventorySyncDriftSettings,
+  findDrift,
+  runInventorySyncDrift,
+  type Drift,
+  type InventorySyncDriftConfig,
+} from './jobs/inventory-sync-drift.js';
+export { scheduleDonation, type DonationDraft } from './stock/schedule-donation.js';
+export { setInventoryQuantities, type InventoryQuantitiesDraft } from './stock/set-inventory-quantities.js';

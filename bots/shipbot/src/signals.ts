@@ -85,8 +85,30 @@ export const carrierException = defineSignalType({
   }),
 });
 
+/** A lot that will not sell through before its best-by (less the channel's minimum shelf life) (lot-expiry-watch). */
+export const expiringInventory = defineSignalType({
+  type: 'expiring_inventory',
+  description: 'A lot will not sell through before its best-by date, less the minimum shelf life a channel needs',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    sku: z.string().min(1),
+    lot: z.string().min(1),
+    expiry: day,
+    units: z.number().int().positive(),
+    days_to_sell_through: z.number().nonnegative(),
+  }),
+});
+
+/** The store's stock disagrees with the 3PL's on two checks, or the store sells what the 3PL does not have (inventory-sync-drift). */
+export const inventoryDrift = defineSignalType({
+  type: 'inventory_drift',
+  description: "The store's available stock disagrees with the 3PL's on-hand count: the cause of overselling",
+  defaultSeverity: 'warning',
+  schema: z.object({ sku: z.string().min(1), shopify_available: z.number().int(), wms_on_hand: z.number().int(), open_orders: z.number().int().nonnegative() }),
+});
+
 /** Every type shipbot introduces. */
-export const signalTypes = [stockoutRisk, backInStock, reorderNeeded, fulfilmentSlaMiss, lateOrders, carrierException];
+export const signalTypes = [stockoutRisk, backInStock, reorderNeeded, fulfilmentSlaMiss, lateOrders, carrierException, expiringInventory, inventoryDrift];
 
 declare module '@jbot/core' {
   interface SignalPayloads {
@@ -96,5 +118,7 @@ declare module '@jbot/core' {
     fulfilment_sla_miss: z.output<typeof fulfilmentSlaMiss.schema>;
     late_orders: z.output<typeof lateOrders.schema>;
     carrier_exception: z.output<typeof carrierException.schema>;
+    expiring_inventory: z.output<typeof expiringInventory.schema>;
+    inventory_drift: z.output<typeof inventoryDrift.schema>;
   }
 }

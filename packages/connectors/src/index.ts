@@ -37,7 +37,7 @@ export type {
   CustomerNoticeInput,
 } from './fulfilment/fulfilment-connector.js';
 export type { SupplyConnector, PurchaseOrderLine, SupplyFacts } from './fulfilment/supply-connector.js';
-export type { WarehouseConnector, ShipmentConfirmation } from './fulfilment/warehouse-connector.js';
+export type { WarehouseConnector, ShipmentConfirmation, InventoryLot, WarehouseOnHand, DonationOrderInput } from './fulfilment/warehouse-connector.js';
 export type { ParcelConnector, AddressToVerify, AddressVerification, ParcelShipment } from './fulfilment/parcel-connector.js';
 export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';
 

@@ -72,6 +72,17 @@ export interface CustomerNoticeInput {
   idempotencyKey: string;
 }
 
+/** Correct a SKU's available quantity at a location (reason: correction). */
+export interface SetAvailableInput {
+  sku: string;
+  location: string;
+  available: number;
+  /** What the store showed when the correction was drafted: a changed number is not overwritten. */
+  compareAvailable: number;
+  reason: string;
+  idempotencyKey: string;
+}
+
 /** The store's fulfilment side: stock by location and quantity name, order risk, holds. */
 export interface FulfilmentConnector {
   readonly source: 'sample' | 'shopify';
@@ -84,4 +95,6 @@ export interface FulfilmentConnector {
    * Admin API has no customer email: the caller says so and the notice goes out by hand).
    */
   sendCustomerNotice(input: CustomerNoticeInput): Promise<{ noticeId: string; created: boolean } | null>;
+  /** Set available stock once per key; applied = false when an earlier attempt already did. */
+  setAvailable(input: SetAvailableInput): Promise<{ applied: boolean; previous: number; available: number }>;
 }

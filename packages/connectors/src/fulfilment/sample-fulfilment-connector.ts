@@ -69,6 +69,16 @@ export function createSampleFulfilmentConnector(db: Db): FulfilmentConnector {
       });
       return { noticeId: String(row?.['notice_id'] ?? ''), created: row?.['created'] === true };
     },
+    async setAvailable(input) {
+      const [row] = await db.rpc('sample_fulfilment_set_available', {
+        p_idempotency_key: input.idempotencyKey,
+        p_sku: input.sku,
+        p_location: input.location,
+        p_available: input.available,
+        p_reason: input.reason,
+      });
+      return { applied: row?.['applied'] === true, previous: Number(row?.['previous_available']), available: Number(row?.['available']) };
+    },
   };
 }
 
@@ -117,7 +127,35 @@ export function createSampleWarehouseConnector(db: Db): WarehouseConnector {
         misShip: row['mis_ship'] === true,
       }));
     },
+    async listLots() {
+      const rows = await db.rpc('sample_warehouse_lots');
+      return rows.map((row) => ({
+        sku: String(row['sku']),
+        lot: String(row['lot']),
+        location: String(row['location']),
+        qty: Number(row['qty']),
+        expiry: day(row['expiry']),
+      }));
+    },
+    async listOnHand() {
+      const rows = await db.rpc('sample_warehouse_on_hand');
+      return rows.map((row) => ({ sku: String(row['sku']), location: String(row['location']), onHand: Number(row['on_hand']) }));
+    },
+    async sendDonationOrder(input) {
+      const [row] = await db.rpc('sample_warehouse_send_donation', {
+        p_idempotency_key: input.idempotencyKey,
+        p_file_name: donationFileName(input.idempotencyKey),
+        p_partner: input.partner,
+        p_lines: input.lines,
+      });
+      return { fileName: String(row?.['file_name'] ?? ''), created: row?.['created'] === true };
+    },
   };
+}
+
+/** The donation file's name: the key, made safe for a file system, so a repeat finds the same file. */
+export function donationFileName(idempotencyKey: string): string {
+  return `donation_${idempotencyKey.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 100)}.csv`;
 }
 
 /** Address checks against the sample company's recorded carrier answers (every other address verifies). */

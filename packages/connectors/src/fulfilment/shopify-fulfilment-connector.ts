@@ -70,6 +70,26 @@ const CANCEL_MUTATION = `mutation CancelOrder($orderId: ID!, $reason: OrderCance
   }
 }`;
 
+const ITEM_BY_SKU_QUERY = `query InventoryItemBySku($query: String, $after: String) {
+  inventoryItems(first: 5, after: $after, query: $query) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id sku inventoryLevels(first: 50) { nodes { location { id name } quantities(names: ["available"]) { name quantity } } } }
+  }
+}`;
+
+const SET_QUANTITIES_MUTATION = `mutation SetAvailable($input: InventorySetQuantitiesInput!) {
+  inventorySetQuantities(input: $input) {
+    inventoryAdjustmentGroup { reason changes { name delta quantityAfterChange } }
+    userErrors { field message code }
+  }
+}`;
+
+interface ItemNode {
+  id: string;
+  sku: string | null;
+  inventoryLevels: { nodes: Array<{ location: { id: string; name: string }; quantities: Array<{ name: string; quantity: number }> }> };
+}
+
 interface Connection<Node> {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   nodes: Node[];
@@ -287,5 +307,61 @@ export function createShopifyFulfilmentConnector(options: ShopifyFulfilmentOptio
     },
     // The Admin API sends no customer mail (only its own order notifications).
     sendCustomerNotice: async () => null,
+    async setAvailable(input) {
+      const current = async () => {
+        const items = await allNodes<{ inventoryItems: Connection<ItemNode> }, ItemNode>(
+          graphql,
+          ITEM_BY_SKU_QUERY,
+          { query: `sku:'${input.sku}'` },
+          'inventory item',
+          (data) => data.inventoryItems,
+        );
+        const item = items.find((candidate) => candidate.sku === input.sku);
+        const level = item?.inventoryLevels.nodes.find((candidate) => candidate.location.name === input.location);
+        if (item === undefined || level === undefined)
+          throw new ConnectorError('shopify_inventory_not_found', `Shopify has no ${input.sku} stocked at ${input.location}`, {
+            facts: { sku: input.sku, location: input.location },
+          });
+        return { itemId: item.id, locationId: level.location.id, available: level.quantities.find((quantity) => quantity.name === 'available')?.quantity ?? 0 };
+      };
+      const { result, performed } = await ledger.run<{ applied: boolean; previous: number; available: number }>({
+        idempotencyKey: `${input.idempotencyKey}:shopify:set:${input.sku}@${input.location}`,
+        connector: 'shopify',
+        action: 'inventorySetQuantities',
+        request: { sku: input.sku, location: input.location, available: input.available, compareAvailable: input.compareAvailable },
+        // After an uncertain attempt: already at the target means it landed.
+        lookup: async () =>
+          (await current()).available === input.available ? { applied: true, previous: input.compareAvailable, available: input.available } : null,
+        perform: async () => {
+          const level = await current();
+          // compareQuantity: Shopify refuses the write if the number moved since the draft, so a sale in between is never overwritten.
+          const data = await graphql<{ inventorySetQuantities: { userErrors: Array<{ message: string; code: string | null }> } }>(
+            SET_QUANTITIES_MUTATION,
+            {
+              input: {
+                name: 'available',
+                reason: 'correction',
+                referenceDocumentUri: `jbot://shipbot/${encodeURIComponent(input.idempotencyKey)}`,
+                quantities: [
+                  { inventoryItemId: level.itemId, locationId: level.locationId, quantity: input.available, compareQuantity: input.compareAvailable },
+                ],
+              },
+            },
+            'inventorySetQuantities',
+          );
+          const errors = data.inventorySetQuantities.userErrors;
+          if (errors.length > 0)
+            throw new ConnectorError(
+              'shopify_set_quantities_rejected',
+              `Shopify refused to set ${input.sku} at ${input.location}: ${errors.map((error) => error.message).join('; ')}`,
+              {
+                facts: { sku: input.sku, location: input.location, codes: errors.map((error) => error.code) },
+              },
+            );
+          return { applied: true, previous: level.available, available: input.available };
+        },
+      });
+      return { ...result, applied: performed };
+    },
   };
 }

@@ -9,9 +9,37 @@ export interface ShipmentConfirmation {
   misShip: boolean;
 }
 
-/** The 3PL/WMS files: shipment confirmations (more to come: on-hand snapshot, lots, receipts). */
+/** One lot of a SKU at a location, with its best-by date. */
+export interface InventoryLot {
+  sku: string;
+  lot: string;
+  location: string;
+  qty: number;
+  /** YYYY-MM-DD best-by / expiry. */
+  expiry: string;
+}
+
+/** What the 3PL's WMS says is on hand. */
+export interface WarehouseOnHand {
+  sku: string;
+  location: string;
+  onHand: number;
+}
+
+/** A donation order for the 3PL to pick and release. */
+export interface DonationOrderInput {
+  partner: string;
+  lines: Array<{ sku: string; lot: string; location: string; qty: number }>;
+  /** The file carries it in its name, so the same order is never dropped twice. */
+  idempotencyKey: string;
+}
+
+/** The 3PL/WMS files: shipment confirmations, lots, the on-hand snapshot; donation orders out. */
 export interface WarehouseConnector {
   readonly source: 'sample' | 'sftp';
   /** Confirmations for orders placed since `since`. */
   listShipmentConfirmations(since: Date): Promise<ShipmentConfirmation[]>;
+  listLots(): Promise<InventoryLot[]>;
+  listOnHand(): Promise<WarehouseOnHand[]>;
+  sendDonationOrder(input: DonationOrderInput): Promise<{ fileName: string; created: boolean }>;
 }

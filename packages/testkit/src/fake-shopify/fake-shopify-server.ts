@@ -108,8 +108,15 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
           literalFirst(document, 'orders'),
           variables['after'],
         );
-      case 'inventoryItems':
-        return connection(store.inventoryItems, literalFirst(document, 'inventoryItems'), variables['after']);
+      case 'inventoryItems': {
+        const query = typeof variables['query'] === 'string' ? variables['query'] : '';
+        const sku = /^sku:'?([^']+)'?$/.exec(query)?.[1];
+        if (query !== '' && sku === undefined) throw new GraphqlError(`fake Shopify: unsupported inventoryItems query "${query}"`);
+        const items = sku === undefined ? store.inventoryItems : store.inventoryItems.filter((item) => item.sku === sku);
+        return connection(items, literalFirst(document, 'inventoryItems'), variables['after']);
+      }
+      case 'inventorySetQuantities':
+        return setQuantities(variables);
       case 'productVariants':
         return connection(
           store.inventoryItems.map((item) => ({
@@ -171,6 +178,56 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     order.displayFulfillmentStatus = 'ON_HOLD';
     store.sideEffects.push({ mutation: 'fulfillmentOrderHold', target: id, input: hold });
     return { fulfillmentHold: created, fulfillmentOrder: { id: fulfillmentOrder.id, status: fulfillmentOrder.status }, userErrors: [] };
+  }
+
+  function setQuantities(variables: Record<string, unknown>) {
+    const input = (variables['input'] ?? {}) as {
+      name?: string;
+      reason?: string;
+      quantities?: Array<{ inventoryItemId: string; locationId: string; quantity: number; compareQuantity?: number | null }>;
+    };
+    if (input.name !== 'available' && input.name !== 'on_hand')
+      throw new GraphqlError('InventorySetQuantitiesInput.name must be available or on_hand', 'INVALID_VARIABLE');
+    if (input.reason === undefined) throw new GraphqlError('InventorySetQuantitiesInput.reason is required', 'INVALID_VARIABLE');
+    const changes: Array<{ name: string; delta: number; quantityAfterChange: number }> = [];
+    for (const change of input.quantities ?? []) {
+      const item = store.inventoryItems.find((candidate) => candidate.id === change.inventoryItemId);
+      const level = item?.inventoryLevels.nodes.find((candidate) => candidate.location.id === change.locationId);
+      if (level === undefined)
+        return {
+          inventoryAdjustmentGroup: null,
+          userErrors: [
+            { field: ['input', 'quantities'], message: 'The specified inventory item is not stocked at the location.', code: 'ITEM_NOT_STOCKED_AT_LOCATION' },
+          ],
+        };
+      const quantity = (name: string) => level.quantities.find((candidate) => candidate.name === name);
+      const target = quantity(input.name);
+      const current = target?.quantity ?? 0;
+      if (change.compareQuantity !== undefined && change.compareQuantity !== null && change.compareQuantity !== current)
+        return {
+          inventoryAdjustmentGroup: null,
+          userErrors: [
+            {
+              field: ['input', 'quantities', '0', 'compareQuantity'],
+              message: 'The compareQuantity argument no longer matches the persisted quantity.',
+              code: 'COMPARE_QUANTITY_STALE',
+            },
+          ],
+        };
+      const delta = change.quantity - current;
+      // available and on_hand move together (a correction changes what is on the shelf).
+      for (const name of ['available', 'on_hand']) {
+        const entry = quantity(name);
+        if (entry !== undefined) entry.quantity += delta;
+      }
+      changes.push({ name: input.name, delta, quantityAfterChange: change.quantity });
+    }
+    store.sideEffects.push({
+      mutation: 'inventorySetQuantities',
+      target: input.quantities?.[0]?.inventoryItemId ?? '',
+      input: input as Record<string, unknown>,
+    });
+    return { inventoryAdjustmentGroup: { reason: input.reason, changes }, userErrors: [] };
   }
 
   function cancelOrder(variables: Record<string, unknown>) {

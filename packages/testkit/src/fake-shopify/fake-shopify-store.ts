@@ -35,7 +35,7 @@ export interface FakeShopifyInventoryItem {
   id: string;
   sku: string;
   variant: { displayName: string; price: string; product: { vendor: string } };
-  inventoryLevels: { nodes: Array<{ location: { name: string }; quantities: Array<{ name: string; quantity: number }> }> };
+  inventoryLevels: { nodes: Array<{ location: { id?: string; name: string }; quantities: Array<{ name: string; quantity: number }> }> };
 }
 
 /** What the fake starts with. */
@@ -63,6 +63,10 @@ export class FakeShopifyStore {
     this.shopName = seed.shopName ?? 'Fake Shop';
     this.orders = structuredClone(seed.orders ?? []);
     this.inventoryItems = structuredClone(seed.inventoryItems ?? []);
+    // Locations get ids the way Shopify names them, one per location name.
+    const names = [...new Set(this.inventoryItems.flatMap((item) => item.inventoryLevels.nodes.map((level) => level.location.name)))].sort();
+    for (const item of this.inventoryItems)
+      for (const level of item.inventoryLevels.nodes) level.location.id ??= `gid://shopify/Location/${7_000_000 + names.indexOf(level.location.name)}`;
   }
 
   /** The order that owns a fulfilment order. */
