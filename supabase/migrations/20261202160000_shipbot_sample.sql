@@ -129,6 +129,17 @@ create table sample_donation_files (
   created_at timestamptz not null default now()
 );
 
+-- Returns (Shopify returnLineItems: quantity, returnReason, customerNote) per SKU.
+create table sample_returns (
+  return_id text primary key,
+  order_id text not null,
+  sku text not null,
+  quantity integer not null,
+  reason text not null,
+  customer_note text,
+  created_at timestamptz not null
+);
+
 -- Customer notices shipbot sends after an approval (an address to correct, a new ship date, a
 -- parcel in trouble): the sample store's outbox, one row per idempotency key.
 create table sample_customer_notices (
@@ -166,6 +177,7 @@ begin
     delete from sample_customer_notices;
     delete from sample_parcel_shipments;
     delete from sample_lots;
+    delete from sample_returns;
     delete from sample_wms_snapshot;
     delete from sample_inventory_adjustments;
     delete from sample_donation_files;
@@ -215,6 +227,11 @@ begin
     insert into sample_lots (sku, lot, location, qty, expiry)
     select l.sku, l.lot, l.location, l.qty, v_today + l.expiry_in_days
       from jsonb_to_recordset(coalesce(p_data #> '{shipbot,lots}', '[]'::jsonb)) as l(sku text, lot text, location text, qty integer, expiry_in_days integer);
+
+    insert into sample_returns (return_id, order_id, sku, quantity, reason, customer_note, created_at)
+    select r.return_id, r.order_id, r.sku, r.quantity, r.reason, r.customer_note, p_now - make_interval(days => r.created_days_ago)
+      from jsonb_to_recordset(coalesce(p_data #> '{shipbot,returns}', '[]'::jsonb)) as r(return_id text, order_id text, sku text, quantity integer,
+           reason text, customer_note text, created_days_ago integer);
 
     insert into sample_wms_snapshot (sku, location, on_hand)
     select w.sku, w.location, w.on_hand
@@ -486,4 +503,12 @@ create function sample_fulfilment_list_adjustments()
 returns table (sku text, location text, previous_available integer, available integer, reason text, created_at timestamptz)
 language sql stable as $$
   select a.sku, a.location, a.previous_available, a.available, a.reason, a.created_at from sample_inventory_adjustments a order by a.id desc;
+$$;
+
+-- Returns requested since a time.
+create function sample_fulfilment_returns(p_since timestamptz default null)
+returns table (return_id text, order_id text, sku text, quantity integer, reason text, customer_note text, created_at timestamptz)
+language sql stable as $$
+  select r.return_id, r.order_id, r.sku, r.quantity, r.reason, r.customer_note, r.created_at from sample_returns r
+   where p_since is null or r.created_at >= p_since order by r.created_at;
 $$;

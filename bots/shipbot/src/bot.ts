@@ -11,6 +11,7 @@ import { sendCarrierExceptionNotices } from './notices/send-carrier-exception-no
 import { scheduleDonation } from './stock/schedule-donation.js';
 import { setInventoryQuantities } from './stock/set-inventory-quantities.js';
 import { reorderPoints } from './jobs/reorder-points.js';
+import { returnsWatch } from './jobs/returns-watch.js';
 import { answerOperator } from './answer-operator.js';
 import { postFulfilmentForecast } from './post-forecast.js';
 import { shipbotSettings } from './shipbot-settings.js';
@@ -20,7 +21,7 @@ import { signalTypes } from './signals.js';
 export const shipbot = defineBot({
   name: 'shipbot',
   settings: shipbotSettings,
-  jobs: [inventoryCover, reorderPoints, lateOrdersJob, fulfillmentSla, orderHolds, carrierExceptions, lotExpiryWatch, inventorySyncDrift],
+  jobs: [inventoryCover, reorderPoints, lateOrdersJob, fulfillmentSla, orderHolds, carrierExceptions, lotExpiryWatch, inventorySyncDrift, returnsWatch],
   signalTypes,
   // The freight cascade: a late shipment → the updated fulfilment forecast on #ship-bot.
   on: { freight_delay: postFulfilmentForecast },

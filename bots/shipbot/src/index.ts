@@ -9,6 +9,7 @@ export {
   carrierException,
   expiringInventory,
   inventoryDrift,
+  returnRateSpike,
   signalTypes,
 } from './signals.js';
 export {
@@ -55,3 +56,4 @@ export {
 } from './jobs/inventory-sync-drift.js';
 export { scheduleDonation, type DonationDraft } from './stock/schedule-donation.js';
 export { setInventoryQuantities, type InventoryQuantitiesDraft } from './stock/set-inventory-quantities.js';
+export { returnsWatch, returnsWatchSettings, findReturnSpikes, runReturnsWatch, type ReturnSpike, type ReturnsWatchConfig } from './jobs/returns-watch.js';

@@ -107,8 +107,32 @@ export const inventoryDrift = defineSignalType({
   schema: z.object({ sku: z.string().min(1), shopify_available: z.number().int(), wms_on_hand: z.number().int(), open_orders: z.number().int().nonnegative() }),
 });
 
+/** A SKU's returns jumped, or one reason dominates them (returns-watch). */
+export const returnRateSpike = defineSignalType({
+  type: 'return_rate_spike',
+  description: "A SKU's 30-day return rate jumped past its 90-day baseline, or one return reason dominates",
+  defaultSeverity: 'warning',
+  schema: z.object({
+    sku: z.string().min(1),
+    rate_30d: z.number().nonnegative(),
+    baseline_90d: z.number().nonnegative(),
+    top_reason: z.string().min(1),
+    share: z.number().min(0).max(1),
+  }),
+});
+
 /** Every type shipbot introduces. */
-export const signalTypes = [stockoutRisk, backInStock, reorderNeeded, fulfilmentSlaMiss, lateOrders, carrierException, expiringInventory, inventoryDrift];
+export const signalTypes = [
+  stockoutRisk,
+  backInStock,
+  reorderNeeded,
+  fulfilmentSlaMiss,
+  lateOrders,
+  carrierException,
+  expiringInventory,
+  inventoryDrift,
+  returnRateSpike,
+];
 
 declare module '@jbot/core' {
   interface SignalPayloads {
@@ -120,5 +144,6 @@ declare module '@jbot/core' {
     carrier_exception: z.output<typeof carrierException.schema>;
     expiring_inventory: z.output<typeof expiringInventory.schema>;
     inventory_drift: z.output<typeof inventoryDrift.schema>;
+    return_rate_spike: z.output<typeof returnRateSpike.schema>;
   }
 }

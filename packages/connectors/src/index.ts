@@ -35,6 +35,8 @@ export type {
   HoldOrderInput,
   HoldOrderResult,
   CustomerNoticeInput,
+  SetAvailableInput,
+  ReturnLine,
 } from './fulfilment/fulfilment-connector.js';
 export type { SupplyConnector, PurchaseOrderLine, SupplyFacts } from './fulfilment/supply-connector.js';
 export type { WarehouseConnector, ShipmentConfirmation, InventoryLot, WarehouseOnHand, DonationOrderInput } from './fulfilment/warehouse-connector.js';

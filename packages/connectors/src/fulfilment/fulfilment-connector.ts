@@ -83,6 +83,19 @@ export interface SetAvailableInput {
   idempotencyKey: string;
 }
 
+/** One returned line (Shopify returnLineItems). */
+export interface ReturnLine {
+  returnId: string;
+  orderId: string;
+  sku: string;
+  quantity: number;
+  /** Shopify ReturnReason: DEFECTIVE, NOT_AS_DESCRIBED, WRONG_ITEM, SIZE_TOO_SMALL, UNWANTED … */
+  reason: string;
+  /** The customer's own words: untrusted text, shown as data. */
+  customerNote: string | null;
+  createdAt: string;
+}
+
 /** The store's fulfilment side: stock by location and quantity name, order risk, holds. */
 export interface FulfilmentConnector {
   readonly source: 'sample' | 'shopify';
@@ -90,6 +103,8 @@ export interface FulfilmentConnector {
   /** Unfulfilled DTC orders placed since `since` (all open ones without it), with their risk. */
   listOrderRisk(since?: Date): Promise<OrderRiskCase[]>;
   holdOrder(input: HoldOrderInput): Promise<HoldOrderResult>;
+  /** Returned lines requested since `since`. */
+  listReturns(since: Date): Promise<ReturnLine[]>;
   /**
    * Send a customer notice once per key; null when this store cannot send mail itself (Shopify's
    * Admin API has no customer email: the caller says so and the notice goes out by hand).

@@ -58,6 +58,18 @@ export function createSampleFulfilmentConnector(db: Db): FulfilmentConnector {
       });
       return { orderId: input.orderId, kind: input.kind, applied: row?.['applied'] === true, status: String(row?.['fulfillment_status'] ?? '') };
     },
+    async listReturns(since) {
+      const rows = await db.rpc('sample_fulfilment_returns', { p_since: since.toISOString() });
+      return rows.map((row) => ({
+        returnId: String(row['return_id']),
+        orderId: String(row['order_id']),
+        sku: String(row['sku']),
+        quantity: Number(row['quantity']),
+        reason: String(row['reason']),
+        customerNote: text(row['customer_note']),
+        createdAt: instant(row['created_at']) ?? '',
+      }));
+    },
     async sendCustomerNotice(input) {
       const [row] = await db.rpc('sample_fulfilment_send_customer_notice', {
         p_idempotency_key: input.idempotencyKey,

@@ -84,6 +84,39 @@ const SET_QUANTITIES_MUTATION = `mutation SetAvailable($input: InventorySetQuant
   }
 }`;
 
+const RETURNS_QUERY = `query Returns($query: String, $after: String) {
+  orders(first: 50, after: $after, query: $query, sortKey: UPDATED_AT) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      name
+      returns(first: 10) {
+        nodes {
+          id createdAt
+          returnLineItems(first: 50) { nodes { quantity returnReason customerNote ... on ReturnLineItem { fulfillmentLineItem { lineItem { sku } } } } }
+        }
+      }
+    }
+  }
+}`;
+
+interface ReturnsNode {
+  name: string;
+  returns?: {
+    nodes: Array<{
+      id: string;
+      createdAt: string;
+      returnLineItems: {
+        nodes: Array<{
+          quantity: number;
+          returnReason: string;
+          customerNote: string | null;
+          fulfillmentLineItem?: { lineItem: { sku: string | null } | null } | null;
+        }>;
+      };
+    }>;
+  };
+}
+
 interface ItemNode {
   id: string;
   sku: string | null;
@@ -304,6 +337,38 @@ export function createShopifyFulfilmentConnector(options: ShopifyFulfilmentOptio
         perform: () => (input.kind === 'hold' ? applyHold(input, handle) : applyCancel(input)),
       });
       return { ...result, applied: performed };
+    },
+    async listReturns(since) {
+      // A return updates its order, so orders updated since `since` hold every return requested since.
+      const orders = await allNodes<{ orders: Connection<ReturnsNode> }, ReturnsNode>(
+        graphql,
+        RETURNS_QUERY,
+        { query: `updated_at:>='${since.toISOString()}'` },
+        'returns',
+        (data) => data.orders,
+      );
+      return orders.flatMap((order) =>
+        (order.returns?.nodes ?? [])
+          .filter((item) => Date.parse(item.createdAt) >= since.getTime())
+          .flatMap((item) =>
+            item.returnLineItems.nodes.flatMap((line) => {
+              const sku = line.fulfillmentLineItem?.lineItem?.sku ?? null;
+              return sku === null
+                ? []
+                : [
+                    {
+                      returnId: item.id,
+                      orderId: order.name,
+                      sku,
+                      quantity: line.quantity,
+                      reason: line.returnReason,
+                      customerNote: line.customerNote,
+                      createdAt: item.createdAt,
+                    },
+                  ];
+            }),
+          ),
+      );
     },
     // The Admin API sends no customer mail (only its own order notifications).
     sendCustomerNotice: async () => null,

@@ -20,6 +20,16 @@ export interface ShopifyOrderSeed {
   totalPriceSet: MoneyBag;
   lineItems: { nodes: Array<{ sku: string | null; quantity: number; originalUnitPriceSet: MoneyBag }> };
   risk: { assessments: Array<{ riskLevel: string; facts: Array<{ description: string; sentiment: string }> }> };
+  updatedAt?: string;
+  returns?: {
+    nodes: Array<{
+      id: string;
+      createdAt: string;
+      returnLineItems: {
+        nodes: Array<{ quantity: number; returnReason: string; customerNote: string | null; fulfillmentLineItem: { lineItem: { sku: string | null } } }>;
+      };
+    }>;
+  };
   fulfillmentOrders: {
     nodes: Array<{
       id: string;
@@ -191,6 +201,50 @@ export function shopifyObjectsFromSample(data: SampleCompanyData, now: Date): Sh
         { status: 'CLOSED', location },
       );
     }
+  }
+
+  // Returns: on the history order placed two days before (inside the velocity window), or on an
+  // order of their own placed before the window, so they add no units to the selling rate.
+  const sampleReturns =
+    (
+      (data as Partial<SampleCompanyData>).shipbot as
+        | { returns?: Array<{ return_id: string; sku: string; quantity: number; reason: string; customer_note: string | null; created_days_ago: number }> }
+        | undefined
+    )?.returns ?? [];
+  for (const item of sampleReturns) {
+    const createdAt = new Date(now.getTime() - item.created_days_ago * DAY_MS).toISOString();
+    const node = {
+      id: `gid://shopify/Return/${item.return_id.replace(/\D/g, '')}`,
+      createdAt,
+      returnLineItems: {
+        nodes: [{ quantity: item.quantity, returnReason: item.reason, customerNote: item.customer_note, fulfillmentLineItem: { lineItem: { sku: item.sku } } }],
+      },
+    };
+    const placedDaysAgo = item.created_days_ago + 2;
+    let order = placedDaysAgo <= VELOCITY_DAYS ? orders.find((candidate) => candidate.name === `#H${primary}-${placedDaysAgo}`) : undefined;
+    if (order === undefined) {
+      addOrder(
+        {
+          name: `#R${item.return_id}`,
+          createdAt: new Date(now.getTime() - (Math.max(placedDaysAgo, VELOCITY_DAYS) + 1) * DAY_MS).toISOString(),
+          cancelledAt: null,
+          email: null,
+          displayFinancialStatus: 'PAID',
+          displayFulfillmentStatus: 'FULFILLED',
+          customer: null,
+          billingAddress: null,
+          shippingAddress: null,
+          totalPriceSet: money(0),
+          lineItems: { nodes: [] },
+          risk: { assessments: [{ riskLevel: 'LOW', facts: [] }] },
+        },
+        { status: 'CLOSED', location: primary },
+      );
+      order = orders.at(-1);
+    }
+    if (order === undefined) continue;
+    order.returns = { nodes: [...(order.returns?.nodes ?? []), node] };
+    if (order.updatedAt === undefined || order.updatedAt < createdAt) order.updatedAt = createdAt;
   }
 
   // Quantities by name, as the sample's levels compute them: committed = open DTC orders ready to ship, at the DC that ships them.

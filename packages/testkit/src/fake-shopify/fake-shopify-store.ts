@@ -28,6 +28,17 @@ export interface FakeShopifyOrder {
   lineItems: { nodes: Array<{ sku: string | null; quantity: number; originalUnitPriceSet: ShopifyMoneyBag }> };
   risk: { assessments: Array<{ riskLevel: string; facts: Array<{ description: string; sentiment: string }> }> };
   fulfillmentOrders: { nodes: FakeShopifyFulfillmentOrder[] };
+  /** Returns requested on the order; updatedAt moves with them. */
+  returns?: {
+    nodes: Array<{
+      id: string;
+      createdAt: string;
+      returnLineItems: {
+        nodes: Array<{ quantity: number; returnReason: string; customerNote: string | null; fulfillmentLineItem: { lineItem: { sku: string | null } } }>;
+      };
+    }>;
+  };
+  updatedAt?: string;
 }
 
 /** An inventory item with its levels per location, quantities by name. */
@@ -92,8 +103,8 @@ function matchesTerm(order: FakeShopifyOrder, term: string): boolean {
   const match = /^([a-z_]+):(>=|<=|>|<)?'?([^']*)'?$/.exec(term);
   if (match === null) throw new Error(`fake Shopify: unsupported search term "${term}"`);
   const [, field, operator, value = ''] = match;
-  if (field === 'created_at') {
-    const at = Date.parse(order.createdAt);
+  if (field === 'created_at' || field === 'updated_at') {
+    const at = Date.parse(field === 'updated_at' ? (order.updatedAt ?? order.createdAt) : order.createdAt);
     const bound = Date.parse(value);
     if (operator === '>=') return at >= bound;
     if (operator === '>') return at > bound;
