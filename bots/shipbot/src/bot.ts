@@ -12,6 +12,7 @@ import { scheduleDonation } from './stock/schedule-donation.js';
 import { setInventoryQuantities } from './stock/set-inventory-quantities.js';
 import { reorderPoints } from './jobs/reorder-points.js';
 import { returnsWatch } from './jobs/returns-watch.js';
+import { shippingCostWatch } from './jobs/shipping-cost-watch.js';
 import { answerOperator } from './answer-operator.js';
 import { postFulfilmentForecast } from './post-forecast.js';
 import { shipbotSettings } from './shipbot-settings.js';
@@ -21,7 +22,18 @@ import { signalTypes } from './signals.js';
 export const shipbot = defineBot({
   name: 'shipbot',
   settings: shipbotSettings,
-  jobs: [inventoryCover, reorderPoints, lateOrdersJob, fulfillmentSla, orderHolds, carrierExceptions, lotExpiryWatch, inventorySyncDrift, returnsWatch],
+  jobs: [
+    inventoryCover,
+    reorderPoints,
+    lateOrdersJob,
+    fulfillmentSla,
+    orderHolds,
+    carrierExceptions,
+    lotExpiryWatch,
+    inventorySyncDrift,
+    returnsWatch,
+    shippingCostWatch,
+  ],
   signalTypes,
   // The freight cascade: a late shipment → the updated fulfilment forecast on #ship-bot.
   on: { freight_delay: postFulfilmentForecast },

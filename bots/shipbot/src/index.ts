@@ -10,6 +10,7 @@ export {
   expiringInventory,
   inventoryDrift,
   returnRateSpike,
+  shippingCostVariance,
   signalTypes,
 } from './signals.js';
 export {
@@ -57,3 +58,12 @@ export {
 export { scheduleDonation, type DonationDraft } from './stock/schedule-donation.js';
 export { setInventoryQuantities, type InventoryQuantitiesDraft } from './stock/set-inventory-quantities.js';
 export { returnsWatch, returnsWatchSettings, findReturnSpikes, runReturnsWatch, type ReturnSpike, type ReturnsWatchConfig } from './jobs/returns-watch.js';
+export {
+  shippingCostWatch,
+  shippingCostSettings,
+  watchShippingCost,
+  runShippingCostWatch,
+  costReport,
+  type ShippingCostReport,
+  type ShippingCostConfig,
+} from './jobs/shipping-cost-watch.js';

@@ -121,6 +121,19 @@ export const returnRateSpike = defineSignalType({
   }),
 });
 
+/** Postage per order and the orders where shipping lost money (shipping-cost-watch). */
+export const shippingCostVariance = defineSignalType({
+  type: 'shipping_cost_variance',
+  description: 'Postage per order against its baseline, and the orders whose label cost far more than the customer paid',
+  defaultSeverity: 'info',
+  schema: z.object({
+    day,
+    cost_per_order: z.number().nonnegative(),
+    baseline: z.number().nonnegative(),
+    leaks: z.array(z.object({ order_id: z.string().min(1), loss: z.number() })),
+  }),
+});
+
 /** Every type shipbot introduces. */
 export const signalTypes = [
   stockoutRisk,
@@ -132,6 +145,7 @@ export const signalTypes = [
   expiringInventory,
   inventoryDrift,
   returnRateSpike,
+  shippingCostVariance,
 ];
 
 declare module '@jbot/core' {
@@ -145,5 +159,6 @@ declare module '@jbot/core' {
     expiring_inventory: z.output<typeof expiringInventory.schema>;
     inventory_drift: z.output<typeof inventoryDrift.schema>;
     return_rate_spike: z.output<typeof returnRateSpike.schema>;
+    shipping_cost_variance: z.output<typeof shippingCostVariance.schema>;
   }
 }
