@@ -1,4 +1,4 @@
-import { ConfigError, envBoolean, envList, parseEnv, optionalString, timeZone, type Env } from '@jbot/core';
+import { ConfigError, envBoolean, envInteger, envList, parseEnv, optionalString, timeZone, type Env } from '@jbot/core';
 import { loadTelegramConfig, type TelegramConfig } from '@jbot/channels';
 import { parseQuietHours, type RoutingConfig } from './routing.js';
 
@@ -22,6 +22,9 @@ export interface JbotConfig {
   approverIds: string[];
   /** Read the operator's typed lines from stdin (set by `pnpm start` on a terminal; local mode only). */
   operatorStdin: boolean;
+  /** Tell the operator directly once the brain has been unreachable this long (ms), probing every brainProbeMs. */
+  brainOutageAlertMs: number;
+  brainProbeMs: number;
 }
 
 const jbotEnvShape = {
@@ -32,6 +35,8 @@ const jbotEnvShape = {
   TELEGRAM_ROUTES: optionalString,
   TELEGRAM_APPROVER_USER_IDS: envList,
   FLEET_OPERATOR_STDIN: envBoolean(false),
+  JBOT_BRAIN_OUTAGE_ALERT_SECONDS: envInteger(60, 1),
+  JBOT_BRAIN_PROBE_MS: envInteger(5000, 100),
 } as const;
 
 /** The chat id used for escalations when no Telegram token is configured (local mode). */
@@ -86,5 +91,7 @@ export function loadJbotConfig(env: Env = process.env): JbotConfig {
     briefTime,
     digestTime,
     briefLookbackHours: 72,
+    brainOutageAlertMs: raw.JBOT_BRAIN_OUTAGE_ALERT_SECONDS * 1000,
+    brainProbeMs: raw.JBOT_BRAIN_PROBE_MS,
   };
 }

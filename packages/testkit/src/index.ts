@@ -83,3 +83,4 @@ export {
 
 // Bot runtime config for tests
 export { testBotConfig } from './test-bot-config.js';
+export { startTcpForwarder, type TcpForwarder } from './tcp-forwarder.js';
