@@ -512,3 +512,24 @@ language sql stable as $$
   select r.return_id, r.order_id, r.sku, r.quantity, r.reason, r.customer_note, r.created_at from sample_returns r
    where p_since is null or r.created_at >= p_since order by r.created_at;
 $$;
+
+-- The ship date last told to a customer, set once per key when a backorder update is sent.
+create function sample_fulfilment_set_promised_date(p_idempotency_key text, p_order_id text, p_promised date)
+returns table (applied boolean, promised_ship_date date)
+language plpgsql as $$
+begin
+  perform pg_advisory_xact_lock(hashtext('sample_fulfilment_set_promised_date:' || p_idempotency_key));
+  if exists (select 1 from sample_inventory_adjustments a where a.idempotency_key = p_idempotency_key) then
+    return query select false, o.promised_ship_date from sample_orders o where o.id = p_order_id;
+    return;
+  end if;
+  update sample_orders o set promised_ship_date = p_promised where o.id = p_order_id;
+  if not found then
+    raise exception 'sample order % does not exist', p_order_id using errcode = 'no_data_found';
+  end if;
+  -- The adjustments ledger records the key (sku = order, location = 'promise') so a repeat is a no-op.
+  insert into sample_inventory_adjustments (idempotency_key, sku, location, previous_available, available, reason)
+  values (p_idempotency_key, p_order_id, 'promise', 0, 0, 'backorder date ' || p_promised::text);
+  return query select true, p_promised;
+end;
+$$;

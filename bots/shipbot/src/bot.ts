@@ -1,4 +1,5 @@
 import { defineBot } from '@jbot/core';
+import { backorderUpdates } from './jobs/backorder-updates.js';
 import { carrierExceptions } from './jobs/carrier-exceptions.js';
 import { fulfillmentSla } from './jobs/fulfillment-sla.js';
 import { inventoryCover } from './jobs/inventory-cover.js';
@@ -7,6 +8,7 @@ import { lotExpiryWatch } from './jobs/lot-expiry-watch.js';
 import { lateOrdersJob } from './jobs/late-orders.js';
 import { orderHolds } from './jobs/order-holds.js';
 import { holdOrCancelOrder } from './holds/hold-or-cancel-order.js';
+import { sendBackorderUpdates } from './notices/send-backorder-updates.js';
 import { sendCarrierExceptionNotices } from './notices/send-carrier-exception-notices.js';
 import { scheduleDonation } from './stock/schedule-donation.js';
 import { setInventoryQuantities } from './stock/set-inventory-quantities.js';
@@ -33,11 +35,12 @@ export const shipbot = defineBot({
     inventorySyncDrift,
     returnsWatch,
     shippingCostWatch,
+    backorderUpdates,
   ],
   signalTypes,
   // The freight cascade: a late shipment → the updated fulfilment forecast on #ship-bot.
   on: { freight_delay: postFulfilmentForecast },
   // The operator's reply to a finding: where it stands now, or a drafted cancellation.
   onInstruction: answerOperator,
-  actions: [holdOrCancelOrder, sendCarrierExceptionNotices, scheduleDonation, setInventoryQuantities],
+  actions: [holdOrCancelOrder, sendCarrierExceptionNotices, scheduleDonation, setInventoryQuantities, sendBackorderUpdates],
 });

@@ -67,3 +67,12 @@ export {
   type ShippingCostReport,
   type ShippingCostConfig,
 } from './jobs/shipping-cost-watch.js';
+export {
+  backorderUpdates,
+  backorderUpdatesSettings,
+  findBackorderUpdates,
+  runBackorderUpdates,
+  type BackorderUpdate,
+  type BackorderUpdatesConfig,
+} from './jobs/backorder-updates.js';
+export { sendBackorderUpdates, type BackorderUpdatesDraft } from './notices/send-backorder-updates.js';

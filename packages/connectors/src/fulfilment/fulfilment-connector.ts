@@ -110,6 +110,8 @@ export interface FulfilmentConnector {
    * Admin API has no customer email: the caller says so and the notice goes out by hand).
    */
   sendCustomerNotice(input: CustomerNoticeInput): Promise<{ noticeId: string; created: boolean } | null>;
+  /** Record the ship date told to the customer once per key; null when the store keeps no such date. */
+  setPromisedShipDate(input: { orderId: string; date: string; idempotencyKey: string }): Promise<{ applied: boolean } | null>;
   /** Set available stock once per key; applied = false when an earlier attempt already did. */
   setAvailable(input: SetAvailableInput): Promise<{ applied: boolean; previous: number; available: number }>;
 }

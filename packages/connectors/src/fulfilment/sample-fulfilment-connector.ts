@@ -81,6 +81,14 @@ export function createSampleFulfilmentConnector(db: Db): FulfilmentConnector {
       });
       return { noticeId: String(row?.['notice_id'] ?? ''), created: row?.['created'] === true };
     },
+    async setPromisedShipDate(input) {
+      const [row] = await db.rpc('sample_fulfilment_set_promised_date', {
+        p_idempotency_key: input.idempotencyKey,
+        p_order_id: input.orderId,
+        p_promised: input.date,
+      });
+      return { applied: row?.['applied'] === true };
+    },
     async setAvailable(input) {
       const [row] = await db.rpc('sample_fulfilment_set_available', {
         p_idempotency_key: input.idempotencyKey,

@@ -372,6 +372,8 @@ export function createShopifyFulfilmentConnector(options: ShopifyFulfilmentOptio
     },
     // The Admin API sends no customer mail (only its own order notifications).
     sendCustomerNotice: async () => null,
+    // Shopify keeps no promised date on a DTC order; the notice itself is the record.
+    setPromisedShipDate: async () => null,
     async setAvailable(input) {
       const current = async () => {
         const items = await allNodes<{ inventoryItems: Connection<ItemNode> }, ItemNode>(
