@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { buildBotServices, createPostgresDb, getApproval, type Db } from '@jbot/core';
-import { createConnectors, easypostShipmentsFromSample, loadSampleCompany, readSampleCompanyData, type SampleCompanyData } from '@jbot/connectors';
+import {
+  createConnectors,
+  easypostShipmentsFromSample,
+  loadSampleCompany,
+  probeEasyPost,
+  readSampleCompanyData,
+  type SampleCompanyData,
+} from '@jbot/connectors';
 import { freshDatabase, startFakeEasyPost, type TestDatabase } from '@jbot/testkit';
 import { carrierException, carrierExceptions, carrierExceptionsSettings, parcelsInTrouble, sendCarrierExceptionNotices, shipbot } from '../src/index.js';
 import { REFERENCE_NOW, runShipbotJob, silent, ZONE } from './job-harness.js';
@@ -63,6 +70,9 @@ describe('shipbot carrier-exceptions', () => {
       expect(easypost.requests.some((request) => request.query['before_id'] !== undefined)).toBe(true);
       const wrong = createConnectors({ db, env: { EASYPOST_API_KEY: 'EZAKwrong', EASYPOST_API_BASE: easypost.url } });
       await expect(parcelsInTrouble(wrong, config(), REFERENCE_NOW)).rejects.toThrow(/^EasyPost shipments failed: APIKEY.INACTIVE/);
+      // fleet doctor's probe: the key works, or the status says why not.
+      expect(await probeEasyPost({ apiKey: easypost.apiKey, apiBase: easypost.url })).toMatchObject({ ok: true });
+      expect(await probeEasyPost({ apiKey: 'EZAKwrong', apiBase: easypost.url })).toEqual({ ok: false, status: 401 });
     } finally {
       await easypost.close();
     }

@@ -2,6 +2,36 @@ import pino from 'pino';
 import { buildBotServices, type Db, type JobDefinition, type LastRun } from '@jbot/core';
 import { createConnectors, type Connectors } from '@jbot/connectors';
 import { shipbot } from '../src/bot.js';
+import {
+  runBackorderUpdates,
+  runCarrierExceptions,
+  runFulfillmentSla,
+  runInventoryCover,
+  runInventorySyncDrift,
+  runLateOrders,
+  runLotExpiryWatch,
+  runOrderHolds,
+  runReorderPoints,
+  runReturnsWatch,
+  runShippingCostWatch,
+} from '../src/index.js';
+
+type Runner = (context: never, config: never, now: Date) => Promise<unknown>;
+
+// Each job's runner with the world's clock as an argument: the tests run at a fixed instant.
+const RUNNERS: Record<string, Runner> = {
+  'inventory-cover': runInventoryCover as Runner,
+  'reorder-points': runReorderPoints as Runner,
+  'late-orders': runLateOrders as Runner,
+  'fulfillment-sla': runFulfillmentSla as Runner,
+  'order-holds': runOrderHolds as Runner,
+  'carrier-exceptions': runCarrierExceptions as Runner,
+  'lot-expiry-watch': runLotExpiryWatch as Runner,
+  'inventory-sync-drift': runInventorySyncDrift as Runner,
+  'returns-watch': runReturnsWatch as Runner,
+  'shipping-cost-watch': runShippingCostWatch as Runner,
+  'backorder-updates': runBackorderUpdates as Runner,
+};
 
 /** Quiet logs for job tests. */
 export const silent = pino({ level: 'silent' });
@@ -31,17 +61,21 @@ export async function runShipbotJob(
   const runId = options.runId ?? `${job.id}-${Math.random().toString(36).slice(2, 10)}`;
   const context = buildBotServices(shipbot, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent, { job: job.id, runId });
   const last = options.last ?? null;
-  return (await job.run({
+  const now = options.now ?? REFERENCE_NOW;
+  const runContext = {
     ...context,
     connectors: options.connectors ?? createConnectors({ db, env: {} }),
     config: job.settings?.load({ FLEET_TZ: ZONE, ...options.env }) ?? {},
     job: job.id,
     runId,
-    scheduledFor: options.now ?? REFERENCE_NOW,
+    scheduledFor: now,
     attempt: 1,
     manual: options.manual ?? false,
     idempotencyKey: runId,
     lastRun: async (): Promise<LastRun | null> =>
       last === null ? null : { runId: 'previous', scheduledFor: '', result: last, outcome: last.outcome, fingerprint: last.fingerprint ?? null },
-  })) as JobResult;
+  };
+  const runner = RUNNERS[job.id];
+  if (runner === undefined) throw new Error(`no runner for ${job.id}: add it to RUNNERS`);
+  return (await runner(runContext as never, runContext.config as never, now)) as JobResult;
 }

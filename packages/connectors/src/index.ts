@@ -62,7 +62,7 @@ export {
   createSampleWarehouseConnector,
   createSampleParcelConnector,
 } from './fulfilment/sample-fulfilment-connector.js';
-export { createEasyPostParcelConnector, type EasyPostParcelOptions } from './fulfilment/easypost-parcel-connector.js';
+export { createEasyPostParcelConnector, probeEasyPost, type EasyPostParcelOptions } from './fulfilment/easypost-parcel-connector.js';
 export { easypostShipmentsFromSample, type EasyPostShipmentSeed } from './fulfilment/easypost-sample-objects.js';
 export { createShopifyFulfilmentConnector, type ShopifyFulfilmentOptions } from './fulfilment/shopify-fulfilment-connector.js';
 export {

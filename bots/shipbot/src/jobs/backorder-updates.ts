@@ -87,8 +87,9 @@ function email(update: BackorderUpdate): BackorderUpdatesDraft['updates'][number
 }
 
 /** Run backorder-updates once: one `send_backorder_updates` approval for the set of moved dates, posted on change. */
-export async function runBackorderUpdates(context: BotContext & JobRunInfo, config: BackorderUpdatesConfig) {
-  const updates = await findBackorderUpdates(context.connectors, config, context.scheduledFor);
+// `now` is the world's clock (the data is as of now, also on a catch-up run); tests pass a fixed instant.
+export async function runBackorderUpdates(context: BotContext & JobRunInfo, config: BackorderUpdatesConfig, now = new Date()) {
+  const updates = await findBackorderUpdates(context.connectors, config, now);
   let approvalId: string | null = null;
   const emails = updates.filter((update) => update.order.customerEmail !== '').map(email);
   if (emails.length > 0) {

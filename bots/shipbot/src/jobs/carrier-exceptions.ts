@@ -108,8 +108,9 @@ export function troublesMessage(troubles: readonly ParcelTrouble[]) {
  * Run carrier-exceptions once: `carrier_exception` (info; warning at the count threshold) and
  * one `send_carrier_exception_notices` approval for the set, both keyed by the set, posted on change.
  */
-export async function runCarrierExceptions(context: BotContext & JobRunInfo, config: CarrierExceptionsConfig) {
-  const troubles = await parcelsInTrouble(context.connectors, config, context.scheduledFor);
+// `now` is the world's clock (the data is as of now, also on a catch-up run); tests pass a fixed instant.
+export async function runCarrierExceptions(context: BotContext & JobRunInfo, config: CarrierExceptionsConfig, now = new Date()) {
+  const troubles = await parcelsInTrouble(context.connectors, config, now);
   const outcome = await reportFindings(context, {
     findings: troubles.map((trouble) => [trouble.parcel.trackerId, trouble.kind]),
     noun: 'troubled parcel',

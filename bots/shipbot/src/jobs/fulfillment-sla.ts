@@ -120,8 +120,9 @@ export function scorecardMessage(result: Awaited<ReturnType<typeof scoreFulfilme
 }
 
 /** Run fulfillment-sla once: the scorecard for yesterday, `fulfilment_sla_miss` per warehouse that missed. */
-export async function runFulfillmentSla(context: BotContext & JobRunInfo, config: FulfillmentSlaConfig) {
-  const result = await scoreFulfilment(context.connectors, config, context.scheduledFor);
+// `now` is the world's clock (the data is as of now, also on a catch-up run); tests pass a fixed instant.
+export async function runFulfillmentSla(context: BotContext & JobRunInfo, config: FulfillmentSlaConfig, now = new Date()) {
+  const result = await scoreFulfilment(context.connectors, config, now);
   for (const score of result.scores.filter((candidate) => candidate.misses.length > 0)) {
     await context.signals.emit(
       'fulfilment_sla_miss',

@@ -76,8 +76,9 @@ const key = (risk: { sku: string; location: string }) => `${risk.sku}@${risk.loc
  * stockout date), `back_in_stock` for a SKU the last run had at risk that now has the cover,
  * and post the table when the set changed.
  */
-export async function runInventoryCover(context: BotContext & JobRunInfo, config: InventoryCoverConfig) {
-  const report = await projectInventoryCover(context.connectors, config, context.scheduledFor);
+// `now` is the world's clock (the data is as of now, also on a catch-up run); tests pass a fixed instant.
+export async function runInventoryCover(context: BotContext & JobRunInfo, config: InventoryCoverConfig, now = new Date()) {
+  const report = await projectInventoryCover(context.connectors, config, now);
   for (const risk of report.atRisk) {
     await context.signals.emit(
       'stockout_risk',

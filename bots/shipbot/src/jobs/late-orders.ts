@@ -106,8 +106,8 @@ export function lateOrdersMessage(late: readonly LateOrder[]) {
  * channel's dedupe key carries its own set's fingerprint, so a set that persists all day is one
  * signal, not thirteen, and a new DTC order does not repeat the wholesale alert.
  */
-export async function runLateOrders(context: BotContext & JobRunInfo, config: LateOrdersConfig) {
-  const now = context.scheduledFor;
+// `now` is the world's clock (the data is as of now, also on a catch-up run); tests pass a fixed instant.
+export async function runLateOrders(context: BotContext & JobRunInfo, config: LateOrdersConfig, now = new Date()) {
   const late = await lateOrdersNow(context.connectors, now, config);
   const outcome = await reportFindings(context, {
     findings: late.map((order) => [order.id, order.why.startsWith('ship window') || order.why.startsWith('promised') ? order.why : 'overdue']),

@@ -96,8 +96,9 @@ export function lotsMessage(risks: readonly LotAtRisk[]) {
  * Run lot-expiry-watch once: `expiring_inventory` per lot to clear (mktgbot's clearance promo,
  * salesbot's clearance offer), `schedule_donation` for the lots to donate, posted on change.
  */
-export async function runLotExpiryWatch(context: BotContext & JobRunInfo, config: LotExpiryConfig) {
-  const risks = await findExpiringLots(context.connectors, config, context.scheduledFor);
+// `now` is the world's clock (the data is as of now, also on a catch-up run); tests pass a fixed instant.
+export async function runLotExpiryWatch(context: BotContext & JobRunInfo, config: LotExpiryConfig, now = new Date()) {
+  const risks = await findExpiringLots(context.connectors, config, now);
   for (const risk of risks.filter((candidate) => candidate.action === 'clear'))
     await context.signals.emit(
       'expiring_inventory',

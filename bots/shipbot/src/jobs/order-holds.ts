@@ -86,8 +86,9 @@ export function holdsMessage(cases: readonly HoldCase[]) {
  * Run order-holds once: one `hold_or_cancel_order` approval per order to hold (keyed by the
  * order, so a rerun finds the approval already asked), the list posted when it changed.
  */
-export async function runOrderHolds(context: BotContext & JobRunInfo, config: OrderHoldsConfig) {
-  const cases = await findHoldCases(context.connectors, config, context.scheduledFor);
+// `now` is the world's clock (the data is as of now, also on a catch-up run); tests pass a fixed instant.
+export async function runOrderHolds(context: BotContext & JobRunInfo, config: OrderHoldsConfig, now = new Date()) {
+  const cases = await findHoldCases(context.connectors, config, now);
   const asked: string[] = [];
   for (const hold of cases) {
     const { created } = await context.approvals.request({

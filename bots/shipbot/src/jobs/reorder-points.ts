@@ -62,9 +62,10 @@ export function reorderMessage(cases: readonly ReorderCase[]) {
 }
 
 /** Run reorder-points once: `reorder_needed` per SKU (once a day), the list posted when it changed. */
-export async function runReorderPoints(context: BotContext & JobRunInfo, config: ReorderPointsConfig) {
-  const cases = await findReorderCases(context.connectors, config, context.scheduledFor);
-  const today = localDay(context.scheduledFor, config.FLEET_TZ);
+// `now` is the world's clock (the data is as of now, also on a catch-up run); tests pass a fixed instant.
+export async function runReorderPoints(context: BotContext & JobRunInfo, config: ReorderPointsConfig, now = new Date()) {
+  const cases = await findReorderCases(context.connectors, config, now);
+  const today = localDay(now, config.FLEET_TZ);
   for (const item of cases) {
     await context.signals.emit(
       'reorder_needed',

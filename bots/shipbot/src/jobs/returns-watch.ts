@@ -81,8 +81,9 @@ export async function findReturnSpikes(connectors: Pick<Connectors, 'fulfilment'
 }
 
 /** Run returns-watch once: `return_rate_spike` per SKU (once a week per reason), posted on change. */
-export async function runReturnsWatch(context: BotContext & JobRunInfo, config: ReturnsWatchConfig) {
-  const spikes = await findReturnSpikes(context.connectors, config, context.scheduledFor);
+// `now` is the world's clock (the data is as of now, also on a catch-up run); tests pass a fixed instant.
+export async function runReturnsWatch(context: BotContext & JobRunInfo, config: ReturnsWatchConfig, now = new Date()) {
+  const spikes = await findReturnSpikes(context.connectors, config, now);
   for (const spike of spikes)
     await context.signals.emit(
       'return_rate_spike',

@@ -98,8 +98,9 @@ export async function watchShippingCost(connectors: Pick<Connectors, 'parcel'>, 
 }
 
 /** Run shipping-cost-watch once: `shipping_cost_variance` (warning past the per-order rise), the leaks posted on change. */
-export async function runShippingCostWatch(context: BotContext & JobRunInfo, config: ShippingCostConfig) {
-  const report = await watchShippingCost(context.connectors, config, context.scheduledFor);
+// `now` is the world's clock (the data is as of now, also on a catch-up run); tests pass a fixed instant.
+export async function runShippingCostWatch(context: BotContext & JobRunInfo, config: ShippingCostConfig, now = new Date()) {
+  const report = await watchShippingCost(context.connectors, config, now);
   const rising = report.findings.some((finding) => finding.startsWith('postage per order'));
   if (report.leaks.length > 0 || report.findings.length > 0)
     await context.signals.emit(

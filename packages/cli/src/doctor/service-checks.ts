@@ -1,5 +1,5 @@
 import { probeAnthropic, type LlmConfig, type ServiceProbe } from '@jbot/core';
-import { probeHubSpot, probeMetaAds, probeShopify, type ConnectorsConfig } from '@jbot/connectors';
+import { probeEasyPost, probeHubSpot, probeMetaAds, probeShopify, type ConnectorsConfig } from '@jbot/connectors';
 import { probeDiscord, probeTelegram, type TelegramConfig } from '@jbot/channels';
 import { fail, pass, skip, type CheckResult } from './doctor-check.js';
 
@@ -101,5 +101,19 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
       ),
     );
   }
+  if (config.easypost !== undefined) {
+    results.push(
+      checked(
+        'EASYPOST_API_KEY',
+        await probeEasyPost(config.easypost),
+        new URL(config.easypost.apiBase ?? 'https://api.easypost.com').origin,
+        'use a production API key (EasyPost dashboard → API Keys)',
+        'EASYPOST_API_BASE',
+      ),
+    );
+  }
+  // Said plainly (catalogue §10.10): these have no live adapter yet, whatever the env says.
+  results.push(skip('3PL SFTP', 'only the sample adapter exists: shipbot reads the 3PL files from the sample company'));
+  results.push(skip('PURCHASING', 'only the sample adapter exists: open POs and supplier lead times come from the sample company'));
   return results;
 }
