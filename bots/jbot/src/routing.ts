@@ -100,6 +100,8 @@ export function synthesiseLine(signal: Pick<Signal, 'type' | 'sourceBot' | 'payl
       return `${String(payload['bot'])} is unhealthy: ${String(payload['reason'])}.`;
     case 'bot_note':
       return truncate(String(payload['text']), 200);
+    case 'channel_down':
+      return `${payload['channel'] === 'telegram' ? 'Telegram' : 'Discord'} is down (${String(payload['check'])}) since ${String(payload['since'])}: ${truncate(String(payload['detail']), 160)}`;
     default:
       return `${signal.sourceBot}: ${signal.type.replace(/_/g, ' ')}.`;
   }

@@ -10,6 +10,17 @@ import type { CrmConnector } from './crm/crm-connector.js';
 import { createHubSpotCrmConnector } from './crm/hubspot-crm-connector.js';
 import { createSampleCrmConnector } from './crm/sample-crm-connector.js';
 import type { FreightConnector } from './freight/freight-connector.js';
+import { createAmazonMarketplaceConnector } from './marketplace/amazon-marketplace-connector.js';
+import type { MarketplaceConnector } from './marketplace/marketplace-connector.js';
+import { createSampleMarketplaceConnector } from './marketplace/sample-marketplace-connector.js';
+import { createGoogleSearchConnector } from './search/google-search-connector.js';
+import { createSampleSearchConnector } from './search/sample-search-connector.js';
+import type { SearchConnector } from './search/search-connector.js';
+import { createHttpSiteCrawler } from './site/http-site-crawler.js';
+import { createSampleSiteConnector } from './site/sample-site-connector.js';
+import type { SiteConnector } from './site/site-connector.js';
+import { createSampleStorefrontConnector } from './storefront/sample-storefront-connector.js';
+import type { StorefrontConnector } from './storefront/storefront-connector.js';
 import { createSampleFreightConnector } from './freight/sample-freight-connector.js';
 import type { FulfilmentConnector } from './fulfilment/fulfilment-connector.js';
 import type { ParcelConnector } from './fulfilment/parcel-connector.js';
@@ -23,9 +34,17 @@ import {
 } from './fulfilment/sample-fulfilment-connector.js';
 import { createShopifyFulfilmentConnector } from './fulfilment/shopify-fulfilment-connector.js';
 import { createEasyPostParcelConnector } from './fulfilment/easypost-parcel-connector.js';
+import type { CreatorsConnector } from './creators/creators-connector.js';
+import { createMetaCreatorsConnector } from './creators/meta-creators-connector.js';
+import { createSampleCreatorsConnector } from './creators/sample-creators-connector.js';
+import type { SeedingShipmentsConnector } from './seeding/seeding-connector.js';
+import { createEasyPostSeedingConnector } from './seeding/easypost-seeding-connector.js';
+import { createSampleSeedingConnector } from './seeding/sample-seeding-connector.js';
+import { callerOf, logConnectorSet } from './connector-call-log.js';
+import { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
 
 /** Every connector a bot may use, one per domain. */
-export interface Connectors {
+export interface Connectors extends FleetOpsConnectors {
   crm: CrmConnector;
   freight: FreightConnector;
   commerce: CommerceConnector;
@@ -38,6 +57,18 @@ export interface Connectors {
   warehouse: WarehouseConnector;
   /** The parcel carrier (address checks). */
   parcel: ParcelConnector;
+  /** Creators and UGC on Instagram (studiobot). */
+  creators: CreatorsConnector;
+  /** Seeding parcels to creators (EasyPost trackers). */
+  seeding: SeedingShipmentsConnector;
+  /** Amazon SP-API: listings, detail pages, featured offers, review topics. */
+  marketplace: MarketplaceConnector;
+  /** Search Console and PageSpeed Insights. */
+  search: SearchConnector;
+  /** A polite crawl of our own store. */
+  site: SiteConnector;
+  /** The store's product copy, SEO fields and reviews (sample only so far). */
+  storefront: StorefrontConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -64,7 +95,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
   const { db } = options;
   // Every live call is bounded by the configured timeout and the run's abort signal.
   const limits = { timeoutMs: config.timeoutMs, ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }) };
-  return {
+  const connectors: Connectors = {
     crm:
       config.hubspot === undefined
         ? createSampleCrmConnector(db)
@@ -85,7 +116,20 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     supply: createSampleSupplyConnector(db),
     warehouse: createSampleWarehouseConnector(db),
     parcel: config.easypost === undefined ? createSampleParcelConnector(db) : createEasyPostParcelConnector({ ...config.easypost, ...limits }),
+    creators: config.instagram === undefined ? createSampleCreatorsConnector(db) : createMetaCreatorsConnector({ ...config.instagram, ...limits, db }),
+    seeding: config.easypost === undefined ? createSampleSeedingConnector(db) : createEasyPostSeedingConnector({ ...config.easypost, ...limits }),
+    ...createFleetOpsConnectors(db, config),
+    marketplace: config.amazon === undefined ? createSampleMarketplaceConnector(db) : createAmazonMarketplaceConnector({ ...config.amazon, ...limits, db }),
+    search: config.google === undefined ? createSampleSearchConnector(db) : createGoogleSearchConnector({ ...config.google, ...limits }),
+    site:
+      config.store === undefined
+        ? createSampleSiteConnector(db)
+        : createHttpSiteCrawler({ storeUrl: config.store.url, delayMs: config.store.crawlDelayMs, ...limits }),
+    storefront: createSampleStorefrontConnector(db),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
-    forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal }),
+    forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };
+  // Every connector's calls, live and sample alike, land in connector_calls (sysbot's
+  // connector-health reads them), attributed to the run whose logger this is.
+  return logConnectorSet(connectors, { db, caller: callerOf(options.log), ...(options.log === undefined ? {} : { log: options.log }) });
 }

@@ -1,4 +1,3 @@
-import { probeFailure, type ServiceProbe } from '@jbot/core';
 import { ConnectorError } from '../connector-error.js';
 import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
 import type { AddressVerification, ParcelConnector, ParcelShipment } from './parcel-connector.js';
@@ -51,18 +50,6 @@ interface EasyPostApiError {
   code?: string;
   message?: string;
   errors?: Array<{ code?: string; field?: string; message?: string }>;
-}
-
-/** Whether the EasyPost key works: one shipment listed (`fleet doctor`). */
-export async function probeEasyPost(options: EasyPostParcelOptions): Promise<ServiceProbe> {
-  try {
-    const parcel = createEasyPostParcelConnector(options);
-    const shipments = await parcel.listShipments(new Date(Date.now() - 86_400_000));
-    return { ok: true, detail: `${shipments.length} label${shipments.length === 1 ? '' : 's'} in the last day` };
-  } catch (error) {
-    const status = (error as { facts?: { status?: unknown } }).facts?.status;
-    return typeof status === 'number' ? { ok: false, status } : probeFailure(error);
-  }
 }
 
 /**

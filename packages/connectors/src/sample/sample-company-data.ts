@@ -13,6 +13,9 @@ export const SAMPLE_DATA_FILES = {
   amazon: 'amazon.json',
   content_calendar: 'content-calendar.json',
   shipbot: 'shipbot.json',
+  creators: 'creators.json',
+  fleet: 'fleet.json',
+  contentbot: 'contentbot.json',
 } as const;
 
 /** The sample company's data as one object, one key per file. */

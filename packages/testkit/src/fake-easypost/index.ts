@@ -3,6 +3,6 @@ export {
   type FakeEasyPost,
   type FakeEasyPostOptions,
   type FakeEasyPostShipment,
-  type FakeEasyPostTracker,
+  type FakeEasyPostTracker as FakeEasyPostShipmentTracker,
   type FakeEasyPostUndeliverable,
 } from './fake-easypost-server.js';
