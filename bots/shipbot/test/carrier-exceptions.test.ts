@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { buildBotServices, createPostgresDb, getApproval, type Db } from '@jbot/core';
-import {
-  createConnectors,
-  easypostShipmentsFromSample,
-  loadSampleCompany,
-  probeEasyPost,
-  readSampleCompanyData,
-  type SampleCompanyData,
-} from '@jbot/connectors';
+import { createConnectors, easypostShipmentsFromSample, loadSampleCompany, readSampleCompanyData, type SampleCompanyData } from '@jbot/connectors';
 import { freshDatabase, startFakeEasyPost, type TestDatabase } from '@jbot/testkit';
 import { carrierException, carrierExceptions, carrierExceptionsSettings, parcelsInTrouble, sendCarrierExceptionNotices, shipbot } from '../src/index.js';
 import { REFERENCE_NOW, runShipbotJob, silent, ZONE } from './job-harness.js';
