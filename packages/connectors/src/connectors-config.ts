@@ -142,7 +142,7 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
           shopify: {
             storeDomain: parsed.SHOPIFY_STORE_DOMAIN,
             accessToken: parsed.SHOPIFY_ADMIN_ACCESS_TOKEN,
-            apiVersion: parsed.SHOPIFY_API_VERSION ?? '2025-07',
+            apiVersion: parsed.SHOPIFY_API_VERSION ?? '2026-10',
             ...(parsed.SHOPIFY_API_BASE === undefined ? {} : { apiBase: parsed.SHOPIFY_API_BASE }),
           },
         }),

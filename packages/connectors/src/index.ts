@@ -36,6 +36,20 @@ export {
 } from './crm/crm-connector.js';
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
+export type {
+  FulfilmentConnector,
+  StockLevel,
+  OrderRiskCase,
+  RiskFact,
+  HoldOrderInput,
+  HoldOrderResult,
+  CustomerNoticeInput,
+  SetAvailableInput,
+  ReturnLine,
+} from './fulfilment/fulfilment-connector.js';
+export type { SupplyConnector, PurchaseOrderLine, SupplyFacts } from './fulfilment/supply-connector.js';
+export type { WarehouseConnector, ShipmentConfirmation, InventoryLot, WarehouseOnHand, DonationOrderInput } from './fulfilment/warehouse-connector.js';
+export type { ParcelConnector, AddressToVerify, AddressVerification, ParcelShipment } from './fulfilment/parcel-connector.js';
 export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';
 export type {
   AdSet,
@@ -119,6 +133,21 @@ export { createSampleFreightConnector } from './freight/sample-freight-connector
 export { parseShipmentCsv, type ShipmentCsvRow } from './freight/shipment-csv.js';
 export { createSampleCommerceConnector } from './commerce/sample-commerce-connector.js';
 export { probeShopify, createShopifyCommerceConnector, type ShopifyCommerceOptions } from './commerce/shopify-commerce-connector.js';
+export {
+  createSampleFulfilmentConnector,
+  createSampleSupplyConnector,
+  createSampleWarehouseConnector,
+  createSampleParcelConnector,
+} from './fulfilment/sample-fulfilment-connector.js';
+export { createEasyPostParcelConnector, type EasyPostParcelOptions } from './fulfilment/easypost-parcel-connector.js';
+export { easypostShipmentsFromSample, type EasyPostShipmentSeed } from './fulfilment/easypost-sample-objects.js';
+export { createShopifyFulfilmentConnector, type ShopifyFulfilmentOptions } from './fulfilment/shopify-fulfilment-connector.js';
+export {
+  shopifyObjectsFromSample,
+  type ShopifySampleObjects,
+  type ShopifyOrderSeed,
+  type ShopifyInventoryItemSeed,
+} from './fulfilment/shopify-sample-objects.js';
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
 export { createSampleSocialConnector, routeSocialByPlatform } from './social/sample-social-connector.js';

@@ -26,6 +26,31 @@ export {
   type FakeGraphApiFault,
   type GraphObject,
 } from './fake-graph-api/index.js';
+// Fake Shopify Admin GraphQL (connectors: commerce and fulfilment)
+export {
+  startFakeShopify,
+  FakeShopifyStore,
+  rootFields,
+  type FakeShopify,
+  type FakeShopifyOptions,
+  type FakeShopifyFault,
+  type FakeShopifySeed,
+  type FakeShopifyOrder,
+  type FakeShopifyInventoryItem,
+  type FakeShopifyFulfillmentOrder,
+  type FakeShopifySideEffect,
+  type ShopifyMoneyBag,
+} from './fake-shopify/index.js';
+
+// Fake EasyPost v2 (connectors: parcel)
+export {
+  startFakeEasyPost,
+  type FakeEasyPost,
+  type FakeEasyPostOptions,
+  type FakeEasyPostShipment,
+  type FakeEasyPostShipmentTracker,
+  type FakeEasyPostUndeliverable,
+} from './fake-easypost/index.js';
 
 // A proxy that holds requests (a vendor that never answers; a kill that lands mid-call)
 export { startHoldingProxy, type HoldingProxy, type HeldRequest, type HoldRule } from './holding-proxy.js';

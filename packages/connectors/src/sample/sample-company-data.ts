@@ -14,6 +14,7 @@ export const SAMPLE_DATA_FILES = {
   content_calendar: 'content-calendar.json',
   ads_creative: 'ads-creative.json',
   social: 'social.json',
+  shipbot: 'shipbot.json',
   creators: 'creators.json',
   fleet: 'fleet.json',
   contentbot: 'contentbot.json',
