@@ -67,15 +67,15 @@ describe('the creative chain: ad fatigue → UGC shortlist → rights-cleared co
       select id, payload from bot_signals where signal_type = 'ad_fatigue' and source_bot = 'adsbot'`;
     expect(fatigue?.payload.ad_name).toMatch(/Coastal Fog/);
 
-    // studiobot answers with the brand's rights-cleared assets, licensed for ads a month or more.
-    const shortlist = await waitFor(
-      async () => {
-        const rows = await sql<Array<{ payload: { asset_id: string; rights_scope: string[]; expires_at: string; replaces_ad_id?: string } }>>`
-          select payload from bot_signals where signal_type = 'ugc_available' and source_bot = 'studiobot'`;
-        return rows.length > 0 ? rows : null;
-      },
-      { what: "studiobot's UGC shortlist", timeoutMs: 30_000 },
-    );
+    // studiobot answers with the brand's rights-cleared assets, licensed for ads a month or more:
+    // one ugc_available each, then one shortlist post once they are all out.
+    await waitFor(async () => ((await sql`select 1 from channel_messages where bot = 'studiobot' and text like 'UGC shortlist%'`).length > 0 ? true : null), {
+      what: "studiobot's UGC shortlist",
+      timeoutMs: 30_000,
+    });
+    const shortlist = await sql<Array<{ payload: { asset_id: string; rights_scope: string[]; expires_at: string; replaces_ad_id?: string } }>>`
+      select payload from bot_signals where signal_type = 'ugc_available' and source_bot = 'studiobot'`;
+    expect(shortlist.length).toBeGreaterThan(0);
     for (const { payload } of shortlist) {
       expect(payload.replaces_ad_id).toBe(fatigue?.payload.ad_id);
       expect(payload.rights_scope).toContain('meta_ads');
