@@ -6,6 +6,7 @@ import { approvalNudge } from './jobs/approval-nudge.js';
 import { dailyDigest } from './jobs/daily-digest.js';
 import { morningBrief } from './jobs/morning-brief.js';
 import { openLoops } from './jobs/open-loops.js';
+import { salesFlash } from './jobs/sales-flash.js';
 import { llmRouter } from './llm-router.js';
 import type { MessageRouter } from './routing.js';
 import { signalTypes } from './signals.js';
@@ -45,7 +46,7 @@ export function createJbot(options: JbotOptions = {}) {
   return defineBot<JbotConfig>({
     name: 'jbot',
     settings: settingsFrom((env) => loadJbotConfig(options.env ?? env)),
-    jobs: [morningBrief, dailyDigest, approvalNudge, openLoops],
+    jobs: [salesFlash, morningBrief, dailyDigest, approvalNudge, openLoops],
     signalTypes,
     // Every signal of the fleet goes through the routing rules, except approval requests, which
     // are offered with Approve / Reject buttons instead of a line.

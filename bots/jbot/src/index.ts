@@ -18,3 +18,14 @@ export { approvalNudge, approvalNudgeSettings, chooseNudges, runApprovalNudge, t
 export { openLoops, openLoopsSettings, findOpenLoops, runOpenLoops, type OpenLoop } from './jobs/open-loops.js';
 export type { TelegramService } from './telegram-service.js';
 export { llmRouter } from './llm-router.js';
+export {
+  salesFlash,
+  salesFlashSettings,
+  computeSalesFlash,
+  runSalesFlash,
+  flashHeadline,
+  flashMessage,
+  type SalesFlash,
+  type FlashLine,
+} from './jobs/sales-flash.js';
+export { signalTypes, salesFlash as salesFlashSignal, revenuePaceMiss, operatorActionNeeded, disclosureHold, pressMention } from './signals.js';

@@ -10,6 +10,10 @@ import type { CrmConnector } from './crm/crm-connector.js';
 import { createHubSpotCrmConnector } from './crm/hubspot-crm-connector.js';
 import { createSampleCrmConnector } from './crm/sample-crm-connector.js';
 import type { FreightConnector } from './freight/freight-connector.js';
+import type { PublishingConnector } from './publishing/publishing-connector.js';
+import { createSamplePublishingConnector } from './publishing/sample-publishing-connector.js';
+import type { ReportingConnector } from './reporting/reporting-connector.js';
+import { createSampleReportingConnector } from './reporting/sample-reporting-connector.js';
 import { createSampleFreightConnector } from './freight/sample-freight-connector.js';
 
 /** Every connector a bot may use, one per domain. */
@@ -18,6 +22,10 @@ export interface Connectors {
   freight: FreightConnector;
   commerce: CommerceConnector;
   ads: AdsConnector;
+  /** Daily sales by channel, the plan and closed months (sample only yet: no live finance/SP-API adapter). */
+  reporting: ReportingConnector;
+  /** Scheduled campaigns and posts, and the disclosure calendar (sample only yet: no live Klaviyo/social adapter). */
+  publishing: PublishingConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -58,6 +66,8 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     freight: createSampleFreightConnector(db),
     commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
+    reporting: createSampleReportingConnector(db),
+    publishing: createSamplePublishingConnector(db),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal }),
   };

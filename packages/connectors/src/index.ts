@@ -28,6 +28,17 @@ export {
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
 export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';
+export {
+  SALES_CHANNELS,
+  type ReportingConnector,
+  type SalesChannel,
+  type DailySales,
+  type BrandSales,
+  type PlanTarget,
+  type MonthlyKpi,
+  type MonthlyOps,
+} from './reporting/reporting-connector.js';
+export type { PublishingConnector, ScheduledContent, DisclosureEvent } from './publishing/publishing-connector.js';
 
 // Implementations (for tests and explicit wiring)
 export { createSampleCrmConnector } from './crm/sample-crm-connector.js';
@@ -43,6 +54,8 @@ export { parseShipmentCsv, type ShipmentCsvRow } from './freight/shipment-csv.js
 export { createSampleCommerceConnector } from './commerce/sample-commerce-connector.js';
 export { probeShopify, createShopifyCommerceConnector, type ShopifyCommerceOptions } from './commerce/shopify-commerce-connector.js';
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
+export { createSampleReportingConnector } from './reporting/sample-reporting-connector.js';
+export { createSamplePublishingConnector } from './publishing/sample-publishing-connector.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';
 

@@ -12,6 +12,8 @@ export const SAMPLE_DATA_FILES = {
   klaviyo: 'klaviyo.json',
   amazon: 'amazon.json',
   content_calendar: 'content-calendar.json',
+  reporting: 'reporting.json',
+  disclosure: 'disclosure.json',
 } as const;
 
 /** The sample company's data as one object, one key per file. */
