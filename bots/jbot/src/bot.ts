@@ -7,6 +7,8 @@ import { dailyDigest } from './jobs/daily-digest.js';
 import { morningBrief } from './jobs/morning-brief.js';
 import { openLoops } from './jobs/open-loops.js';
 import { salesFlash } from './jobs/sales-flash.js';
+import { monthlyKpiPack } from './jobs/monthly-kpi-pack.js';
+import { shareKpiPack } from './actions/share-kpi-pack.js';
 import { llmRouter } from './llm-router.js';
 import type { MessageRouter } from './routing.js';
 import { signalTypes } from './signals.js';
@@ -46,7 +48,8 @@ export function createJbot(options: JbotOptions = {}) {
   return defineBot<JbotConfig>({
     name: 'jbot',
     settings: settingsFrom((env) => loadJbotConfig(options.env ?? env)),
-    jobs: [salesFlash, morningBrief, dailyDigest, approvalNudge, openLoops],
+    jobs: [salesFlash, morningBrief, dailyDigest, approvalNudge, openLoops, monthlyKpiPack],
+    actions: [shareKpiPack],
     signalTypes,
     // Every signal of the fleet goes through the routing rules, except approval requests, which
     // are offered with Approve / Reject buttons instead of a line.

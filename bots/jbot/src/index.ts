@@ -29,3 +29,15 @@ export {
   type FlashLine,
 } from './jobs/sales-flash.js';
 export { signalTypes, salesFlash as salesFlashSignal, revenuePaceMiss, operatorActionNeeded, disclosureHold, pressMention } from './signals.js';
+export {
+  monthlyKpiPack,
+  kpiPackSettings,
+  computeKpiPack,
+  runKpiPack,
+  kpiPackCsv,
+  kpiPackText,
+  templateCommentary,
+  type KpiPack,
+  type KpiRow,
+} from './jobs/monthly-kpi-pack.js';
+export { shareKpiPack, type ShareKpiPackDraft } from './actions/share-kpi-pack.js';

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { buildBotServices, type Db, type JobDefinition, type LastRun } from '@jbot/core';
+import { buildBotServices, type Db, type JobDefinition, type LastRun, type LlmConfig } from '@jbot/core';
 import { createConnectors, type Connectors } from '@jbot/connectors';
 import { createJbot, loadJbotConfig } from '../src/index.js';
 
@@ -15,6 +15,8 @@ export interface JobRunOptions {
   /** The previous successful run's fingerprint (post on change, skip the model). */
   lastFingerprint?: string | null;
   connectors?: Connectors;
+  /** The model (a fake Anthropic); default the offline drafter. */
+  llm?: LlmConfig;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function runJbotJob<Result = { outcome: string; fingerprint?: strin
 ): Promise<Result> {
   const env = { FLEET_TZ: 'UTC', ...options.env };
   const jbot = createJbot({ env });
-  const services = buildBotServices(jbot, { db: options.db, log: silent, host: 'test-host' });
+  const services = buildBotServices(jbot, { db: options.db, log: silent, host: 'test-host', ...(options.llm === undefined ? {} : { llm: options.llm }) });
   const context = services.context(new AbortController().signal, silent, { job: job.id, runId: options.runId });
   const settings = job.settings?.load(env) ?? {};
   const lastRun: LastRun | null =

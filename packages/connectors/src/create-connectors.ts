@@ -10,6 +10,8 @@ import type { CrmConnector } from './crm/crm-connector.js';
 import { createHubSpotCrmConnector } from './crm/hubspot-crm-connector.js';
 import { createSampleCrmConnector } from './crm/sample-crm-connector.js';
 import type { FreightConnector } from './freight/freight-connector.js';
+import type { MailConnector } from './mail/mail-connector.js';
+import { createSampleMailConnector } from './mail/sample-mail-connector.js';
 import type { PublishingConnector } from './publishing/publishing-connector.js';
 import { createSamplePublishingConnector } from './publishing/sample-publishing-connector.js';
 import type { ReportingConnector } from './reporting/reporting-connector.js';
@@ -26,6 +28,8 @@ export interface Connectors {
   reporting: ReportingConnector;
   /** Scheduled campaigns and posts, and the disclosure calendar (sample only yet: no live Klaviyo/social adapter). */
   publishing: PublishingConnector;
+  /** The operator's mailbox: new inbox headers, approved sends. */
+  mail: MailConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -68,6 +72,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
     reporting: createSampleReportingConnector(db),
     publishing: createSamplePublishingConnector(db),
+    mail: createSampleMailConnector(db),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal }),
   };

@@ -38,6 +38,7 @@ export {
   type MonthlyKpi,
   type MonthlyOps,
 } from './reporting/reporting-connector.js';
+export type { MailConnector, MailHeader, NewMail, SendMailInput, SendMailResult } from './mail/mail-connector.js';
 export type { PublishingConnector, ScheduledContent, DisclosureEvent } from './publishing/publishing-connector.js';
 
 // Implementations (for tests and explicit wiring)
@@ -56,6 +57,7 @@ export { probeShopify, createShopifyCommerceConnector, type ShopifyCommerceOptio
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { createSampleReportingConnector } from './reporting/sample-reporting-connector.js';
 export { createSamplePublishingConnector } from './publishing/sample-publishing-connector.js';
+export { createSampleMailConnector } from './mail/sample-mail-connector.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';
 
