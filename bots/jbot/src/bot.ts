@@ -8,6 +8,7 @@ import { morningBrief } from './jobs/morning-brief.js';
 import { openLoops } from './jobs/open-loops.js';
 import { salesFlash } from './jobs/sales-flash.js';
 import { monthlyKpiPack } from './jobs/monthly-kpi-pack.js';
+import { weeklyOpsReview } from './jobs/weekly-ops-review.js';
 import { shareKpiPack } from './actions/share-kpi-pack.js';
 import { llmRouter } from './llm-router.js';
 import type { MessageRouter } from './routing.js';
@@ -48,7 +49,7 @@ export function createJbot(options: JbotOptions = {}) {
   return defineBot<JbotConfig>({
     name: 'jbot',
     settings: settingsFrom((env) => loadJbotConfig(options.env ?? env)),
-    jobs: [salesFlash, morningBrief, dailyDigest, approvalNudge, openLoops, monthlyKpiPack],
+    jobs: [salesFlash, morningBrief, dailyDigest, approvalNudge, openLoops, weeklyOpsReview, monthlyKpiPack],
     actions: [shareKpiPack],
     signalTypes,
     // Every signal of the fleet goes through the routing rules, except approval requests, which

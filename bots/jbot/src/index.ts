@@ -41,3 +41,14 @@ export {
   type KpiRow,
 } from './jobs/monthly-kpi-pack.js';
 export { shareKpiPack, type ShareKpiPackDraft } from './actions/share-kpi-pack.js';
+export {
+  weeklyOpsReview,
+  weeklyReviewSettings,
+  gatherWeeklyFacts,
+  runWeeklyReview,
+  reviewText,
+  templateReview,
+  type WeeklyFacts,
+  type ReviewDecision,
+  type ReviewKpi,
+} from './jobs/weekly-ops-review.js';
