@@ -10,6 +10,8 @@ import { salesFlash } from './jobs/sales-flash.js';
 import { monthlyKpiPack } from './jobs/monthly-kpi-pack.js';
 import { weeklyOpsReview } from './jobs/weekly-ops-review.js';
 import { shareKpiPack } from './actions/share-kpi-pack.js';
+import { disclosureGuard } from './jobs/disclosure-guard.js';
+import { releaseDisclosureHold } from './actions/release-disclosure-hold.js';
 import { llmRouter } from './llm-router.js';
 import type { MessageRouter } from './routing.js';
 import { signalTypes } from './signals.js';
@@ -49,8 +51,8 @@ export function createJbot(options: JbotOptions = {}) {
   return defineBot<JbotConfig>({
     name: 'jbot',
     settings: settingsFrom((env) => loadJbotConfig(options.env ?? env)),
-    jobs: [salesFlash, morningBrief, dailyDigest, approvalNudge, openLoops, weeklyOpsReview, monthlyKpiPack],
-    actions: [shareKpiPack],
+    jobs: [salesFlash, morningBrief, dailyDigest, approvalNudge, openLoops, disclosureGuard, weeklyOpsReview, monthlyKpiPack],
+    actions: [shareKpiPack, releaseDisclosureHold],
     signalTypes,
     // Every signal of the fleet goes through the routing rules, except approval requests, which
     // are offered with Approve / Reject buttons instead of a line.

@@ -52,3 +52,13 @@ export {
   type ReviewDecision,
   type ReviewKpi,
 } from './jobs/weekly-ops-review.js';
+export {
+  disclosureGuard,
+  disclosureGuardSettings,
+  outwardDrafts,
+  runDisclosureGuard,
+  type OutwardDraft,
+  type DisclosureFinding,
+} from './jobs/disclosure-guard.js';
+export { releaseDisclosureHold, DisclosureApproverError, type ReleaseDisclosureHoldDraft } from './actions/release-disclosure-hold.js';
+export { preFilter, quietPeriods, quietPeriodOn, draftText, type QuietPeriod, type RuleHit } from './disclosure/disclosure-rules.js';

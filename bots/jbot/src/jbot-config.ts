@@ -20,6 +20,8 @@ export interface JbotConfig {
   briefLookbackHours: number;
   /** Telegram user ids allowed to decide approvals with the buttons; empty = anyone in an operator chat. */
   approverIds: string[];
+  /** Who may release a disclosure hold (IR / legal: Discord user ids or decider names); empty = any approver. */
+  disclosureApprovers: string[];
   /** Read the operator's typed lines from stdin (set by `pnpm start` on a terminal; local mode only). */
   operatorStdin: boolean;
 }
@@ -32,6 +34,7 @@ const jbotEnvShape = {
   TELEGRAM_ROUTES: optionalString,
   TELEGRAM_APPROVER_USER_IDS: envList,
   FLEET_OPERATOR_STDIN: envBoolean(false),
+  JBOT_DISCLOSURE_APPROVERS: envList,
 } as const;
 
 /** The chat id used for escalations when no Telegram token is configured (local mode). */
@@ -82,6 +85,7 @@ export function loadJbotConfig(env: Env = process.env): JbotConfig {
     routing: { timeZone: raw.FLEET_TZ, quietHours, operatorChatIds: chats, chatRoutes },
     chats,
     approverIds: raw.TELEGRAM_APPROVER_USER_IDS,
+    disclosureApprovers: raw.JBOT_DISCLOSURE_APPROVERS,
     operatorStdin: raw.FLEET_OPERATOR_STDIN && telegram.token === undefined,
     briefTime,
     digestTime,
