@@ -134,7 +134,7 @@ describe('jbot disclosure-guard', () => {
     await expect(
       releaseDisclosureHold.execute(
         draft,
-        { ...context, config: loadJbotConfig(env), connectors: createConnectors({ db }), approvalId: releaseId, idempotencyKey: 'k' },
+        { ...context, config: { ...loadJbotConfig(env) }, connectors: createConnectors({ db }), approvalId: releaseId, idempotencyKey: 'k' },
         {
           decidedBy: 'ana',
         } as never,

@@ -11,6 +11,12 @@ export const connectorsEnvShape = {
   META_ACCESS_TOKEN: optionalString,
   META_AD_ACCOUNT_ID: optionalString,
   META_API_BASE: optionalHttpUrl,
+  GOOGLE_CLIENT_ID: optionalString,
+  GOOGLE_CLIENT_SECRET: optionalString,
+  GOOGLE_REFRESH_TOKEN: optionalString,
+  GOOGLE_API_BASE: optionalHttpUrl,
+  GOOGLE_OAUTH_TOKEN_URL: optionalHttpUrl,
+  GOOGLE_CALENDAR_ID: optionalString,
   CONNECTOR_SIDE_EFFECT_LEASE_SECONDS: envInteger(60, 1, 3600),
   CONNECTOR_TIMEOUT_MS: envInteger(30_000, 100, 600_000),
 };
@@ -20,6 +26,8 @@ export interface ConnectorsConfig {
   hubspot?: { accessToken: string; basePath: string };
   shopify?: { storeDomain: string; accessToken: string; apiVersion: string; apiBase?: string };
   meta?: { accessToken: string; adAccountId: string; apiBase?: string };
+  /** The operator's Google account (Calendar and Gmail): OAuth client + refresh token. */
+  google?: { clientId: string; clientSecret: string; refreshToken: string; apiBase?: string; tokenUrl?: string; calendarId: string };
   sideEffectLeaseSeconds: number;
   /** Each vendor call's timeout (CONNECTOR_TIMEOUT_MS). */
   timeoutMs: number;
@@ -37,6 +45,19 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
     }
     if (config.META_ACCESS_TOKEN !== undefined && config.META_AD_ACCOUNT_ID === undefined) {
       problems.push({ variable: 'META_AD_ACCOUNT_ID', message: 'is required with META_ACCESS_TOKEN: set it to the ad account id (act_…)' });
+    }
+    const google = [config.GOOGLE_CLIENT_ID, config.GOOGLE_CLIENT_SECRET, config.GOOGLE_REFRESH_TOKEN];
+    if (google.some((value) => value !== undefined) && google.some((value) => value === undefined)) {
+      for (const [variable, value] of [
+        ['GOOGLE_CLIENT_ID', config.GOOGLE_CLIENT_ID],
+        ['GOOGLE_CLIENT_SECRET', config.GOOGLE_CLIENT_SECRET],
+        ['GOOGLE_REFRESH_TOKEN', config.GOOGLE_REFRESH_TOKEN],
+      ] as const)
+        if (value === undefined)
+          problems.push({
+            variable,
+            message: 'is required with the other GOOGLE_ variables (set all three for the live Calendar and Gmail, or none for the sample workspace)',
+          });
     }
     return problems;
   });
@@ -61,6 +82,18 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
             accessToken: parsed.META_ACCESS_TOKEN,
             adAccountId: parsed.META_AD_ACCOUNT_ID,
             ...(parsed.META_API_BASE === undefined ? {} : { apiBase: parsed.META_API_BASE }),
+          },
+        }),
+    ...(parsed.GOOGLE_CLIENT_ID === undefined || parsed.GOOGLE_CLIENT_SECRET === undefined || parsed.GOOGLE_REFRESH_TOKEN === undefined
+      ? {}
+      : {
+          google: {
+            clientId: parsed.GOOGLE_CLIENT_ID,
+            clientSecret: parsed.GOOGLE_CLIENT_SECRET,
+            refreshToken: parsed.GOOGLE_REFRESH_TOKEN,
+            calendarId: parsed.GOOGLE_CALENDAR_ID ?? 'primary',
+            ...(parsed.GOOGLE_API_BASE === undefined ? {} : { apiBase: parsed.GOOGLE_API_BASE }),
+            ...(parsed.GOOGLE_OAUTH_TOKEN_URL === undefined ? {} : { tokenUrl: parsed.GOOGLE_OAUTH_TOKEN_URL }),
           },
         }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,

@@ -10,6 +10,10 @@ import type { CrmConnector } from './crm/crm-connector.js';
 import { createHubSpotCrmConnector } from './crm/hubspot-crm-connector.js';
 import { createSampleCrmConnector } from './crm/sample-crm-connector.js';
 import type { FreightConnector } from './freight/freight-connector.js';
+import type { CalendarConnector } from './calendar/calendar-connector.js';
+import { createGoogleCalendarConnector } from './calendar/google-calendar-connector.js';
+import { createSampleCalendarConnector } from './calendar/sample-calendar-connector.js';
+import { createGmailMailConnector } from './mail/gmail-mail-connector.js';
 import type { MailConnector } from './mail/mail-connector.js';
 import { createSampleMailConnector } from './mail/sample-mail-connector.js';
 import type { PublishingConnector } from './publishing/publishing-connector.js';
@@ -28,8 +32,10 @@ export interface Connectors {
   reporting: ReportingConnector;
   /** Scheduled campaigns and posts, and the disclosure calendar (sample only yet: no live Klaviyo/social adapter). */
   publishing: PublishingConnector;
-  /** The operator's mailbox: new inbox headers, approved sends. */
+  /** The operator's mailbox: new inbox headers, approved sends (Gmail with GOOGLE_* set). */
   mail: MailConnector;
+  /** The operator's calendar (Google Calendar with GOOGLE_* set). */
+  calendar: CalendarConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -56,6 +62,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
   const { db } = options;
   // Every live call is bounded by the configured timeout and the run's abort signal.
   const limits = { timeoutMs: config.timeoutMs, ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }) };
+  const googleLimits = { timeoutMs: config.timeoutMs, ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }) };
   return {
     crm:
       config.hubspot === undefined
@@ -72,7 +79,11 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
     reporting: createSampleReportingConnector(db),
     publishing: createSamplePublishingConnector(db),
-    mail: createSampleMailConnector(db),
+    mail:
+      config.google === undefined
+        ? createSampleMailConnector(db)
+        : createGmailMailConnector({ ...config.google, ...googleLimits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
+    calendar: config.google === undefined ? createSampleCalendarConnector(db) : createGoogleCalendarConnector({ ...config.google, ...googleLimits }),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal }),
   };

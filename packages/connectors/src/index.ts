@@ -38,6 +38,7 @@ export {
   type MonthlyKpi,
   type MonthlyOps,
 } from './reporting/reporting-connector.js';
+export type { CalendarConnector, CalendarEvent, EventAttendee } from './calendar/calendar-connector.js';
 export type { MailConnector, MailHeader, NewMail, SendMailInput, SendMailResult } from './mail/mail-connector.js';
 export type { PublishingConnector, ScheduledContent, DisclosureEvent } from './publishing/publishing-connector.js';
 
@@ -58,6 +59,12 @@ export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { createSampleReportingConnector } from './reporting/sample-reporting-connector.js';
 export { createSamplePublishingConnector } from './publishing/sample-publishing-connector.js';
 export { createSampleMailConnector } from './mail/sample-mail-connector.js';
+export { createSampleCalendarConnector } from './calendar/sample-calendar-connector.js';
+export { createGoogleCalendarConnector } from './calendar/google-calendar-connector.js';
+export { createGmailMailConnector, parseAddress, type GmailOptions } from './mail/gmail-mail-connector.js';
+export { rfc822Message, rawMessage, messageIdFor } from './mail/rfc822-message.js';
+export { GoogleApiError, type GoogleOptions } from './google/google-client.js';
+export { googleWorkspaceFromSample, zonedInstant, type GoogleEventSeed, type GmailMessageSeed } from './google/google-sample-objects.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';
 

@@ -17,6 +17,16 @@ export {
   type FakeHubSpotSideEffect,
 } from './fake-hubspot/index.js';
 
+// Fake Google (OAuth token endpoint, Calendar v3 events, Gmail v1: the official SDKs run against it)
+export {
+  startFakeGoogle,
+  type FakeGoogle,
+  type FakeGoogleOptions,
+  type FakeGoogleRequest,
+  type FakeCalendarEvent,
+  type FakeGmailMessage,
+} from './fake-google/index.js';
+
 // A proxy that holds requests (a vendor that never answers; a kill that lands mid-call)
 export { startHoldingProxy, type HoldingProxy, type HeldRequest, type HoldRule } from './holding-proxy.js';
 

@@ -14,6 +14,8 @@ export const SAMPLE_DATA_FILES = {
   content_calendar: 'content-calendar.json',
   reporting: 'reporting.json',
   disclosure: 'disclosure.json',
+  calendar: 'calendar.json',
+  gmail: 'gmail.json',
 } as const;
 
 /** The sample company's data as one object, one key per file. */
