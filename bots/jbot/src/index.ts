@@ -62,3 +62,13 @@ export {
 } from './jobs/disclosure-guard.js';
 export { releaseDisclosureHold, DisclosureApproverError, type ReleaseDisclosureHoldDraft } from './actions/release-disclosure-hold.js';
 export { preFilter, quietPeriods, quietPeriodOn, draftText, type QuietPeriod, type RuleHit } from './disclosure/disclosure-rules.js';
+export {
+  calendarPrep,
+  calendarPrepSettings,
+  runCalendarPrep,
+  meetingFacts,
+  externalMeetings,
+  dayWindow,
+  templateCards,
+  type MeetingFacts,
+} from './jobs/calendar-prep.js';
