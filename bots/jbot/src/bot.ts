@@ -12,6 +12,7 @@ import { weeklyOpsReview } from './jobs/weekly-ops-review.js';
 import { shareKpiPack } from './actions/share-kpi-pack.js';
 import { disclosureGuard } from './jobs/disclosure-guard.js';
 import { calendarPrep } from './jobs/calendar-prep.js';
+import { inboxTriage } from './jobs/inbox-triage.js';
 import { releaseDisclosureHold } from './actions/release-disclosure-hold.js';
 import { llmRouter } from './llm-router.js';
 import type { MessageRouter } from './routing.js';
@@ -52,7 +53,7 @@ export function createJbot(options: JbotOptions = {}) {
   return defineBot<JbotConfig>({
     name: 'jbot',
     settings: settingsFrom((env) => loadJbotConfig(options.env ?? env)),
-    jobs: [salesFlash, calendarPrep, morningBrief, dailyDigest, approvalNudge, openLoops, disclosureGuard, weeklyOpsReview, monthlyKpiPack],
+    jobs: [salesFlash, calendarPrep, morningBrief, inboxTriage, dailyDigest, approvalNudge, openLoops, disclosureGuard, weeklyOpsReview, monthlyKpiPack],
     actions: [shareKpiPack, releaseDisclosureHold],
     signalTypes,
     // Every signal of the fleet goes through the routing rules, except approval requests, which

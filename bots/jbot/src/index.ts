@@ -72,3 +72,4 @@ export {
   templateCards,
   type MeetingFacts,
 } from './jobs/calendar-prep.js';
+export { inboxTriage, inboxTriageSettings, runInboxTriage, triageByRule, type TriagedMessage, type TriageCategory } from './jobs/inbox-triage.js';

@@ -14,6 +14,8 @@ export interface JobRunOptions {
   manual?: boolean;
   /** The previous successful run's fingerprint (post on change, skip the model). */
   lastFingerprint?: string | null;
+  /** The previous successful run's stored result (a job's cursor). */
+  lastResult?: unknown;
   connectors?: Connectors;
   /** The model (a fake Anthropic); default the offline drafter. */
   llm?: LlmConfig;
@@ -33,9 +35,9 @@ export async function runJbotJob<Result = { outcome: string; fingerprint?: strin
   const context = services.context(new AbortController().signal, silent, { job: job.id, runId: options.runId });
   const settings = job.settings?.load(env) ?? {};
   const lastRun: LastRun | null =
-    options.lastFingerprint === undefined || options.lastFingerprint === null
+    (options.lastFingerprint === undefined || options.lastFingerprint === null) && options.lastResult === undefined
       ? null
-      : { runId: 'previous', scheduledFor: '', result: null, outcome: null, fingerprint: options.lastFingerprint };
+      : { runId: 'previous', scheduledFor: '', result: options.lastResult ?? null, outcome: null, fingerprint: options.lastFingerprint ?? null };
   return (await job.run({
     ...context,
     connectors: options.connectors ?? createConnectors({ db: options.db, env: {} }),

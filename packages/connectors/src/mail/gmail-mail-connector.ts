@@ -56,6 +56,7 @@ export function createGmailMailConnector(options: GmailOptions): MailConnector {
   return {
     source: 'gmail',
     defaultExecList: [],
+    vipDomains: async () => [],
     async listNew(cursor, listOptions) {
       const api = await gmail();
       let ids: string[] = [];

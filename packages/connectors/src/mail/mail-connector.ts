@@ -46,6 +46,8 @@ export interface MailConnector {
   readonly source: 'sample' | 'gmail';
   /** The executive distribution list when none is configured (the sample company's; empty for a live mailbox). */
   readonly defaultExecList: readonly string[];
+  /** VIP domains the mailbox itself knows beyond the CRM's accounts (the sample's auditor and board; none for Gmail). */
+  vipDomains(): Promise<string[]>;
   /** Inbox messages added after `cursor`; with no cursor, those received in the last `initialHours`. */
   listNew(cursor: string | null, options: { initialHours: number }): Promise<NewMail>;
   /** Send once per idempotency key. */

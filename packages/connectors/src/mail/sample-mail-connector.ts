@@ -8,6 +8,10 @@ export function createSampleMailConnector(db: Db): MailConnector {
   return {
     source: 'sample',
     defaultExecList: ['exec-team@harborandpine.com'],
+    async vipDomains() {
+      const [row] = await db.rpc('sample_mailbox_info');
+      return row === undefined ? [] : jsonArray<string>(row['vip_domains']).map((domain) => domain.toLowerCase());
+    },
     async listNew(cursor, options) {
       const rows = await db.rpc('sample_mail_list_new', {
         p_after_history_id: cursor === null ? null : Number(cursor),
