@@ -13,6 +13,8 @@ import { shareKpiPack } from './actions/share-kpi-pack.js';
 import { disclosureGuard } from './jobs/disclosure-guard.js';
 import { calendarPrep } from './jobs/calendar-prep.js';
 import { inboxTriage } from './jobs/inbox-triage.js';
+import { meetingFollowups } from './jobs/meeting-followups.js';
+import { logMeetingAndSendRecap } from './actions/log-meeting-and-send-recap.js';
 import { releaseDisclosureHold } from './actions/release-disclosure-hold.js';
 import { llmRouter } from './llm-router.js';
 import type { MessageRouter } from './routing.js';
@@ -53,8 +55,20 @@ export function createJbot(options: JbotOptions = {}) {
   return defineBot<JbotConfig>({
     name: 'jbot',
     settings: settingsFrom((env) => loadJbotConfig(options.env ?? env)),
-    jobs: [salesFlash, calendarPrep, morningBrief, inboxTriage, dailyDigest, approvalNudge, openLoops, disclosureGuard, weeklyOpsReview, monthlyKpiPack],
-    actions: [shareKpiPack, releaseDisclosureHold],
+    jobs: [
+      salesFlash,
+      calendarPrep,
+      morningBrief,
+      inboxTriage,
+      dailyDigest,
+      approvalNudge,
+      openLoops,
+      meetingFollowups,
+      disclosureGuard,
+      weeklyOpsReview,
+      monthlyKpiPack,
+    ],
+    actions: [shareKpiPack, releaseDisclosureHold, logMeetingAndSendRecap],
     signalTypes,
     // Every signal of the fleet goes through the routing rules, except approval requests, which
     // are offered with Approve / Reject buttons instead of a line.

@@ -73,3 +73,12 @@ export {
   type MeetingFacts,
 } from './jobs/calendar-prep.js';
 export { inboxTriage, inboxTriageSettings, runInboxTriage, triageByRule, type TriagedMessage, type TriageCategory } from './jobs/inbox-triage.js';
+export {
+  meetingFollowups,
+  meetingFollowupsSettings,
+  runMeetingFollowups,
+  meetingsToFollowUp,
+  templateRecap,
+  type FollowUpMeeting,
+} from './jobs/meeting-followups.js';
+export { logMeetingAndSendRecap, type MeetingRecapDraft } from './actions/log-meeting-and-send-recap.js';

@@ -24,6 +24,9 @@ export {
   type UpdateDealResult,
   type CreateTaskInput,
   type CreateTaskResult,
+  type CrmMeeting,
+  type LogMeetingInput,
+  type LogMeetingResult,
 } from './crm/crm-connector.js';
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
