@@ -14,6 +14,7 @@ import { disclosureGuard } from './jobs/disclosure-guard.js';
 import { calendarPrep } from './jobs/calendar-prep.js';
 import { inboxTriage } from './jobs/inbox-triage.js';
 import { meetingFollowups } from './jobs/meeting-followups.js';
+import { newsWatch } from './jobs/news-watch.js';
 import { logMeetingAndSendRecap } from './actions/log-meeting-and-send-recap.js';
 import { releaseDisclosureHold } from './actions/release-disclosure-hold.js';
 import { llmRouter } from './llm-router.js';
@@ -59,6 +60,7 @@ export function createJbot(options: JbotOptions = {}) {
       salesFlash,
       calendarPrep,
       morningBrief,
+      newsWatch,
       inboxTriage,
       dailyDigest,
       approvalNudge,

@@ -82,3 +82,4 @@ export {
   type FollowUpMeeting,
 } from './jobs/meeting-followups.js';
 export { logMeetingAndSendRecap, type MeetingRecapDraft } from './actions/log-meeting-and-send-recap.js';
+export { newsWatch, newsWatchSettings, runNewsWatch, watchItems, titleSimilarity, type WatchedItem } from './jobs/news-watch.js';

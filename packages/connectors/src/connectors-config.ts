@@ -1,4 +1,4 @@
-import { envInteger, optionalHttpUrl, optionalString, parseEnv, type Env } from '@jbot/core';
+import { envInteger, envList, optionalHttpUrl, optionalString, parseEnv, type Env } from '@jbot/core';
 
 /** Connector settings from the environment: a vendor goes live when its credentials are set. */
 export const connectorsEnvShape = {
@@ -17,6 +17,8 @@ export const connectorsEnvShape = {
   GOOGLE_API_BASE: optionalHttpUrl,
   GOOGLE_OAUTH_TOKEN_URL: optionalHttpUrl,
   GOOGLE_CALENDAR_ID: optionalString,
+  NEWS_FEED_URLS: envList,
+  NEWS_USER_AGENT: optionalString,
   CONNECTOR_SIDE_EFFECT_LEASE_SECONDS: envInteger(60, 1, 3600),
   CONNECTOR_TIMEOUT_MS: envInteger(30_000, 100, 600_000),
 };
@@ -27,6 +29,8 @@ export interface ConnectorsConfig {
   shopify?: { storeDomain: string; accessToken: string; apiVersion: string; apiBase?: string };
   meta?: { accessToken: string; adAccountId: string; apiBase?: string };
   /** The operator's Google account (Calendar and Gmail): OAuth client + refresh token. */
+  /** RSS/Atom feeds news-watch reads (Google News queries, SEC EDGAR, PR wires); none = the sample feed. */
+  news?: { feeds: string[]; userAgent: string };
   google?: { clientId: string; clientSecret: string; refreshToken: string; apiBase?: string; tokenUrl?: string; calendarId: string };
   sideEffectLeaseSeconds: number;
   /** Each vendor call's timeout (CONNECTOR_TIMEOUT_MS). */
@@ -46,6 +50,8 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
     if (config.META_ACCESS_TOKEN !== undefined && config.META_AD_ACCOUNT_ID === undefined) {
       problems.push({ variable: 'META_AD_ACCOUNT_ID', message: 'is required with META_ACCESS_TOKEN: set it to the ad account id (act_…)' });
     }
+    for (const feed of config.NEWS_FEED_URLS)
+      if (!/^https?:\/\//.test(feed)) problems.push({ variable: 'NEWS_FEED_URLS', message: `"${feed}" is not an http(s) URL (comma-separated feed URLs)` });
     const google = [config.GOOGLE_CLIENT_ID, config.GOOGLE_CLIENT_SECRET, config.GOOGLE_REFRESH_TOKEN];
     if (google.some((value) => value !== undefined) && google.some((value) => value === undefined)) {
       for (const [variable, value] of [
@@ -94,6 +100,14 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
             calendarId: parsed.GOOGLE_CALENDAR_ID ?? 'primary',
             ...(parsed.GOOGLE_API_BASE === undefined ? {} : { apiBase: parsed.GOOGLE_API_BASE }),
             ...(parsed.GOOGLE_OAUTH_TOKEN_URL === undefined ? {} : { tokenUrl: parsed.GOOGLE_OAUTH_TOKEN_URL }),
+          },
+        }),
+    ...(parsed.NEWS_FEED_URLS.length === 0
+      ? {}
+      : {
+          news: {
+            feeds: parsed.NEWS_FEED_URLS,
+            userAgent: parsed.NEWS_USER_AGENT ?? 'jbot-fleet news-watch (set NEWS_USER_AGENT to "Company ops@company.com")',
           },
         }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,

@@ -16,6 +16,9 @@ import { createSampleCalendarConnector } from './calendar/sample-calendar-connec
 import { createGmailMailConnector } from './mail/gmail-mail-connector.js';
 import type { MailConnector } from './mail/mail-connector.js';
 import { createSampleMailConnector } from './mail/sample-mail-connector.js';
+import type { NewsConnector } from './news/news-connector.js';
+import { createRssNewsConnector } from './news/rss-news-connector.js';
+import { createSampleNewsConnector } from './news/sample-news-connector.js';
 import type { PublishingConnector } from './publishing/publishing-connector.js';
 import { createSamplePublishingConnector } from './publishing/sample-publishing-connector.js';
 import type { ReportingConnector } from './reporting/reporting-connector.js';
@@ -36,6 +39,8 @@ export interface Connectors {
   mail: MailConnector;
   /** The operator's calendar (Google Calendar with GOOGLE_* set). */
   calendar: CalendarConnector;
+  /** News and filings feeds (RSS/Atom from NEWS_FEED_URLS; the sample feed otherwise). */
+  news: NewsConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -83,6 +88,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
       config.google === undefined
         ? createSampleMailConnector(db)
         : createGmailMailConnector({ ...config.google, ...googleLimits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
+    news: config.news === undefined ? createSampleNewsConnector(db) : createRssNewsConnector({ ...config.news, ...googleLimits }),
     calendar: config.google === undefined ? createSampleCalendarConnector(db) : createGoogleCalendarConnector({ ...config.google, ...googleLimits }),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal }),

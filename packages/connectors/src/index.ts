@@ -41,6 +41,7 @@ export {
   type MonthlyKpi,
   type MonthlyOps,
 } from './reporting/reporting-connector.js';
+export type { NewsConnector, NewsItem, NewsRead } from './news/news-connector.js';
 export type { CalendarConnector, CalendarEvent, EventAttendee } from './calendar/calendar-connector.js';
 export type { MailConnector, MailHeader, NewMail, SendMailInput, SendMailResult } from './mail/mail-connector.js';
 export type { PublishingConnector, ScheduledContent, DisclosureEvent } from './publishing/publishing-connector.js';
@@ -62,6 +63,9 @@ export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { createSampleReportingConnector } from './reporting/sample-reporting-connector.js';
 export { createSamplePublishingConnector } from './publishing/sample-publishing-connector.js';
 export { createSampleMailConnector } from './mail/sample-mail-connector.js';
+export { createSampleNewsConnector } from './news/sample-news-connector.js';
+export { createRssNewsConnector, type RssNewsOptions } from './news/rss-news-connector.js';
+export { parseFeedXml } from './news/parse-feed.js';
 export { createSampleCalendarConnector } from './calendar/sample-calendar-connector.js';
 export { createGoogleCalendarConnector } from './calendar/google-calendar-connector.js';
 export { createGmailMailConnector, parseAddress, type GmailOptions } from './mail/gmail-mail-connector.js';

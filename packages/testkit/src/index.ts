@@ -27,6 +27,9 @@ export {
   type FakeGmailMessage,
 } from './fake-google/index.js';
 
+// Fake news and filings feeds (RSS / Atom over HTTP)
+export { startFakeFeedServer, type FakeFeedServer, type FakeFeed } from './fake-feeds/fake-feed-server.js';
+
 // A proxy that holds requests (a vendor that never answers; a kill that lands mid-call)
 export { startHoldingProxy, type HoldingProxy, type HeldRequest, type HoldRule } from './holding-proxy.js';
 
