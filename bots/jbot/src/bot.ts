@@ -18,6 +18,7 @@ import { newsWatch } from './jobs/news-watch.js';
 import { logMeetingAndSendRecap } from './actions/log-meeting-and-send-recap.js';
 import { releaseDisclosureHold } from './actions/release-disclosure-hold.js';
 import { llmRouter } from './llm-router.js';
+import { answerJbotInstruction } from './jbot-instructions.js';
 import type { MessageRouter } from './routing.js';
 import { signalTypes } from './signals.js';
 import { startTelegramService, type TelegramService } from './telegram-service.js';
@@ -76,6 +77,8 @@ export function createJbot(options: JbotOptions = {}) {
     // are offered with Approve / Reject buttons instead of a line.
     onEvery: { except: ['approval_requested'], handle: (signal, context) => escalateSignal(signal, context as never, { config: routed(context), now, wake }) },
     on: { approval_requested: (signal, context) => offerApproval(signal, context as never, { config: routed(context), now, wake }) },
+    // The operator's reply to one of jbot's own lines (pace miss, VIP email, disclosure hold, press).
+    onInstruction: (instruction, context) => answerJbotInstruction(instruction, context),
     async onStart(context) {
       // Free-form messages: Claude picks the bot when a key is set, keywords otherwise.
       telegram = await startTelegramService({

@@ -83,3 +83,4 @@ export {
 } from './jobs/meeting-followups.js';
 export { logMeetingAndSendRecap, type MeetingRecapDraft } from './actions/log-meeting-and-send-recap.js';
 export { newsWatch, newsWatchSettings, runNewsWatch, watchItems, titleSimilarity, type WatchedItem } from './jobs/news-watch.js';
+export { answerJbotInstruction } from './jbot-instructions.js';

@@ -14,6 +14,7 @@ import {
   loadJbotConfig,
   preFilter,
   releaseDisclosureHold,
+  answerJbotInstruction,
 } from '../src/index.js';
 import { runJbotJob } from './jbot-job-harness.js';
 
@@ -118,6 +119,26 @@ describe('jbot disclosure-guard', () => {
     expect(again.outcome).toBe('unchanged, model skipped');
     expect(anthropic.requests).toHaveLength(1);
     expect((await sql`select 1 from approvals where action = 'release_disclosure_hold'`).length).toBe(1);
+  });
+
+  it("the operator's reply to a hold line says what was held, until when, and which approval IR/legal can release it with", async () => {
+    const [hold] = await sql<Array<{ id: string }>>`select id from bot_signals where signal_type = 'disclosure_hold' and payload->>'approval_id' = ${heldId}`;
+    const [release] = await sql<Array<{ id: string }>>`select id from approvals where action = 'release_disclosure_hold'`;
+    const context = buildBotServices(jbot, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent);
+    const answer = await answerJbotInstruction(
+      {
+        text: 'release it',
+        operatorMessageId: 'm1',
+        signalId: hold?.id ?? null,
+        approvalId: null,
+        instructionSignalId: 'i1',
+        channel: 'telegram',
+        senderId: '1',
+      },
+      context,
+    );
+    expect(answer).toContain(`approval ${heldId} is on hold; IR/legal can release it with approval ${release?.id} (release_disclosure_hold, now pending)`);
+    expect(answer).toContain('A reply cannot release it');
   });
 
   it('a held approval, approved, is not claimed by its bot until IR/legal releases it; a release by someone outside the group fails and keeps the hold', async () => {

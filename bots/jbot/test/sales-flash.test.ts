@@ -3,7 +3,9 @@ import postgres from 'postgres';
 import { createPostgresDb, type Db } from '@jbot/core';
 import { loadSampleCompany, readSampleCompanyData, type SampleCompanyData } from '@jbot/connectors';
 import { freshDatabase, type TestDatabase } from '@jbot/testkit';
-import { jbot, queueMorningBrief, salesFlash, salesFlashSettings } from '../src/index.js';
+import pino from 'pino';
+import { buildBotServices } from '@jbot/core';
+import { answerJbotInstruction, jbot, queueMorningBrief, salesFlash, salesFlashSettings } from '../src/index.js';
 import { runJbotJob } from './jbot-job-harness.js';
 
 // The sample company loaded at a fixed instant so "yesterday" (the 14th, UTC) and the month to
@@ -86,6 +88,16 @@ describe('jbot sales-flash', () => {
     expect(again.outcome).toMatch(/unchanged \(not reposted\)$/);
     expect((await sql`select 1 from channel_messages where bot = 'jbot' and text like 'Sales flash Mon%'`).length).toBe(1);
     expect((await sql`select 1 from bot_signals where source_bot = 'jbot'`).length).toBe(2);
+  });
+
+  it("the operator's reply to the pace-miss line explains the gap by channel", async () => {
+    const [miss] = await sql<Array<{ id: string }>>`select id from bot_signals where signal_type = 'revenue_pace_miss'`;
+    const services = buildBotServices(jbot, { db, log: pino({ level: 'silent' }), host: 'test-host' });
+    const answer = await answerJbotInstruction(
+      { text: 'why?', operatorMessageId: 'm1', signalId: miss?.id ?? null, approvalId: null, instructionSignalId: 'i1', channel: 'telegram', senderId: '1' },
+      services.context(new AbortController().signal, pino({ level: 'silent' })),
+    );
+    expect(answer).toMatch(/^2026-12 is at \d+(\.\d)?% of plan to date \(\$[\d,]+ vs \$[\d,]+\)\. Behind: Amazon \d+(\.\d)?% of plan \(\$[\d,]+ behind\)/);
   });
 
   it("the morning brief quotes today's flash headline above the ranked items", async () => {
