@@ -1,4 +1,4 @@
-import { ConfigError, envBoolean, envList, parseEnv, optionalString, timeZone, type Env } from '@jbot/core';
+import { ConfigError, envBoolean, envInteger, envList, parseEnv, optionalString, timeZone, type Env } from '@jbot/core';
 import { loadTelegramConfig, type TelegramConfig } from '@jbot/channels';
 import { parseQuietHours, type RoutingConfig } from './routing.js';
 
@@ -24,6 +24,9 @@ export interface JbotConfig {
   disclosureApprovers: string[];
   /** Read the operator's typed lines from stdin (set by `pnpm start` on a terminal; local mode only). */
   operatorStdin: boolean;
+  /** Tell the operator directly once the brain has been unreachable this long (ms), probing every brainProbeMs. */
+  brainOutageAlertMs: number;
+  brainProbeMs: number;
 }
 
 const jbotEnvShape = {
@@ -34,6 +37,8 @@ const jbotEnvShape = {
   TELEGRAM_ROUTES: optionalString,
   TELEGRAM_APPROVER_USER_IDS: envList,
   FLEET_OPERATOR_STDIN: envBoolean(false),
+  JBOT_BRAIN_OUTAGE_ALERT_SECONDS: envInteger(60, 1),
+  JBOT_BRAIN_PROBE_MS: envInteger(5000, 100),
   JBOT_DISCLOSURE_APPROVERS: envList,
 } as const;
 
@@ -90,5 +95,7 @@ export function loadJbotConfig(env: Env = process.env): JbotConfig {
     briefTime,
     digestTime,
     briefLookbackHours: 72,
+    brainOutageAlertMs: raw.JBOT_BRAIN_OUTAGE_ALERT_SECONDS * 1000,
+    brainProbeMs: raw.JBOT_BRAIN_PROBE_MS,
   };
 }

@@ -2,6 +2,7 @@ import { ServiceLease, type Db, type Logger, type SignalEmitter } from '@jbot/co
 import { createGrammyTransport, createLocalTelegramTransport, TelegramDispatcher, type TelegramTransport, type UndeliveredLine } from '@jbot/channels';
 import { LOCAL_OPERATOR_CHAT, type JbotConfig } from './jbot-config.js';
 import { createOperatorInbox } from './operator-inbox.js';
+import { watchBrainReachability } from './brain-outage-notice.js';
 import type { MessageRouter } from './routing.js';
 
 /** jbot's running Telegram side: the outbox dispatcher and the operator inbox. */
@@ -51,6 +52,8 @@ export async function startTelegramService(options: {
     transport,
     log: log.child({ component: 'telegram-dispatcher' }),
     minIntervalMs: config.telegram.minIntervalMs,
+    // Whatever a payload names, lines go only to the operator's chats (the local console's when offline).
+    operatorChatIds: token === undefined ? [...config.routing.operatorChatIds, LOCAL_OPERATOR_CHAT] : config.routing.operatorChatIds,
     ...(config.telegram.undeliveredAlertMs === undefined ? {} : { undeliveredAlertMs: config.telegram.undeliveredAlertMs }),
     ...(options.outboxClock === undefined ? {} : { clock: options.outboxClock }),
     ...(signals === undefined
@@ -85,11 +88,22 @@ export async function startTelegramService(options: {
     { mode: token === undefined ? 'local' : config.telegram.mode, chats: config.chats.length, receiving: lease.isHolder },
     lease.isHolder ? 'Telegram executive layer up' : 'Telegram executive layer up (standby: another copy receives operator messages)',
   );
+  // While the brain is down the outbox is too: jbot tells the operator itself, once.
+  const brainWatch = watchBrainReachability({
+    db,
+    transport,
+    chatId: config.chats[0] ?? LOCAL_OPERATOR_CHAT,
+    log: log.child({ component: 'brain-watch' }),
+    isHolder: () => lease.isHolder,
+    alertAfterMs: config.brainOutageAlertMs,
+    probeMs: config.brainProbeMs,
+  });
   return {
     transport,
     dispatcher,
     lease,
     async stop() {
+      brainWatch.stop();
       await lease.stop();
       await transport.stop();
       await dispatcher.stop();

@@ -207,11 +207,12 @@ describe('standby: salesbot on two hosts', () => {
       const blockedMs = Date.parse(firstRun?.scheduled_for ?? '') - deadTick;
       // (How long it stayed blocked is printed below as a figure, not asserted: it is a time.)
       expect(blockedMs).toBeGreaterThan(0);
-      expect(
-        afterDead
-          .filter((row) => Date.parse(row.scheduled_for) < Date.parse(firstRun?.scheduled_for ?? ''))
-          .every((row) => row.status === 'skipped' && row.host === 'vps-2'),
-      ).toBe(true);
+      const blocked = afterDead.filter((row) => Date.parse(row.scheduled_for) < Date.parse(firstRun?.scheduled_for ?? ''));
+      // Skipped by vps-2 while the dead run's lease held, or by vps-1 itself for a tick it claimed
+      // (as an overlap) before the kill landed, which a loaded machine makes likely.
+      expect(blocked.map((row) => `${row.status}@${row.host}`)).toEqual(
+        blocked.map((row) => (row.host === 'vps-1' && Date.parse(row.scheduled_for) <= killedAt ? 'skipped@vps-1' : 'skipped@vps-2')),
+      );
       const resumed = afterDead.filter((row) => Date.parse(row.scheduled_for) >= Date.parse(firstRun?.scheduled_for ?? ''));
       expect(resumed.map((row) => `${row.status}@${row.host}`)).toEqual(resumed.map(() => 'succeeded@vps-2'));
       for (let index = 1; index < resumed.length; index += 1)

@@ -63,6 +63,7 @@ export type { Db, Listener, Row } from './db/db.js';
 export { createPostgresDb, rpcStatement, type PostgresDbOptions } from './db/postgres-db.js';
 export { createSupabaseDb, type SupabaseDbOptions } from './db/supabase-db.js';
 export { connectBrain, assertMigrated, type Brain } from './db/connect-brain.js';
+export { connectBrainWithRetry, isTransientBrainError, type BrainRetryOptions } from './db/connect-brain-retry.js';
 export { migrate, listMigrations, migrationsDirectory, type MigrationResult } from './db/migrate.js';
 export { BrainCallError, BrainConnectionError, BrainNoRowError } from './db/brain-error.js';
 export { rpcOne } from './db/rpc-one.js';

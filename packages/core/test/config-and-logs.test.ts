@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createLogger, loadCoreConfig, repositoryRoot, secretValuesFromEnv } from '@jbot/core';
+import { waitFor } from '@jbot/testkit';
 
 describe('config', () => {
   it('defaults to the embedded brain when nothing is configured', () => {
@@ -79,10 +80,30 @@ describe('a bot process with bad input stops with a clear message', () => {
     expect(result.stderr).toMatch(/DATABASE_URL: expected postgres:\/\/user:password@host:5432\/database/);
   });
 
-  it('an unreachable DATABASE_URL exits 1 saying the database is unreachable, without the password', () => {
-    const result = run({ DATABASE_URL: 'postgres://fleet:topsecretpw@127.0.0.1:1/postgres', LOG_PRETTY: 'false' });
-    expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/unreachable/);
-    expect(result.stdout + result.stderr).not.toContain('topsecretpw');
+  it('an unreachable DATABASE_URL is waited for (a failover, a reboot), saying so without the password', async () => {
+    // Nothing listens on port 1: the bot retries with backoff (brain-down-at-boot.test.ts covers the return).
+    const child = spawn(process.execPath, ['--import', 'tsx', main, 'salesbot'], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? '/tmp',
+        DATABASE_URL: 'postgres://fleet:topsecretpw@127.0.0.1:1/postgres',
+        LOG_PRETTY: 'false',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    let exited: number | null | undefined;
+    child.once('exit', (code) => (exited = code));
+    try {
+      await waitFor(() => /retrying in 2 s \(attempt 2\)/.test(output), { what: 'two logged retries', timeoutMs: 30_000 });
+      expect(exited).toBeUndefined();
+      expect(output).toMatch(/the brain is unreachable; retrying in 1 s \(attempt 1\)/);
+      expect(output).toMatch(/ECONNREFUSED/);
+      expect(output).not.toContain('topsecretpw');
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

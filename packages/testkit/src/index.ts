@@ -70,3 +70,4 @@ export {
 
 // Bot runtime config for tests
 export { testBotConfig } from './test-bot-config.js';
+export { startTcpForwarder, type TcpForwarder } from './tcp-forwarder.js';

@@ -59,6 +59,7 @@ export const costWatchdog = defineJob({
           severity: level,
           dedupeKey: level === 'alert' ? `budget_exceeded:${item.scope}:${day}` : `cost-watchdog:${item.scope}:${level}:${day}`,
           dedupeWindowMs: 86_400_000,
+          sharedKey: level === 'alert',
         },
       );
       raised.push(`${item.scope} ${level}`);

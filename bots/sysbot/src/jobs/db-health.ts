@@ -1,5 +1,6 @@
 import { defineJob, envInteger, envNumber, envSettings, reportFindings } from '@jbot/core';
 import type { BotContext, JobRunInfo, Severity, SettingsOf } from '@jbot/core';
+import { brainRetentionShape, pruneBrainIfDue } from './brain-retention.js';
 
 /**
  * db-health's thresholds (catalogue defaults). The plan size defaults to Supabase Pro's included
@@ -15,6 +16,8 @@ export const dbHealthSettings = envSettings({
   DB_HEALTH_MAX_PENDING_MINUTES: envInteger(10, 1, 1440),
   // Dead letters count for this long after they died, then they are history (`fleet signals` still shows them).
   DB_HEALTH_DEAD_LOOKBACK_HOURS: envInteger(24, 1, 720),
+  // Keeping the brain small is part of its health: once a day db-health prunes old history.
+  ...brainRetentionShape,
 });
 
 /** The parsed settings. */
@@ -108,6 +111,7 @@ export function findBrainProblems(health: BrainHealth, config: DbHealthConfig): 
 /** Run the check once: signal each problem (once a day per check and severity), post on change. */
 export async function runDbHealth(context: BotContext & JobRunInfo, config: DbHealthConfig) {
   const now = context.scheduledFor;
+  const retention = await pruneBrainIfDue(context, config);
   const [health] = await context.db.rpc<BrainHealth>('brain_health', {
     p_long_query_seconds: config.DB_HEALTH_LONG_QUERY_SECONDS,
     p_dead_since: new Date(now.getTime() - config.DB_HEALTH_DEAD_LOOKBACK_HOURS * 3600_000).toISOString(),
@@ -143,6 +147,7 @@ export async function runDbHealth(context: BotContext & JobRunInfo, config: DbHe
       sizeMb,
       connections: health.connections,
       pending: health.pending_receipts,
+      ...(retention.ran ? { pruned: retention.deleted, pruneComplete: retention.complete } : {}),
     },
   };
 }
@@ -151,7 +156,7 @@ export async function runDbHealth(context: BotContext & JobRunInfo, config: DbHe
 export const dbHealth = defineJob({
   id: 'db-health',
   schedule: '*/30 * * * *',
-  description: 'Brain size vs plan, connections, long queries, signal backlog and dead letters → brain_degraded',
+  description: 'Brain size vs plan, connections, long queries, signal backlog and dead letters → brain_degraded; prunes old history once a day',
   timeoutMs: 60_000,
   // Half-hourly: a missed tick is covered by the next one.
   overlap: 'skip',

@@ -42,6 +42,12 @@ export interface TelegramDispatcherOptions {
   onUndelivered?: (lines: UndeliveredLine[]) => Promise<void>;
   /** The clock "due" is judged by (tests inject one to run hours of outage); default the database's. */
   clock?: () => Date;
+  /**
+   * The only chats a line may go to (the configured operator chats). A queued line for any other
+   * chat — whatever a signal payload or a bot asked for — is refused (status failed, with the
+   * reason) and never sent. Unset: no restriction (tests of the dispatcher alone).
+   */
+  operatorChatIds?: readonly string[];
 }
 
 /** A line Telegram has not taken for a while; it stays queued and keeps being retried. */
@@ -67,8 +73,8 @@ export interface UndeliveredLine {
  * as long as it takes, and one still undelivered after undeliveredAlertMs is raised once.
  */
 export class TelegramDispatcher {
-  private readonly options: Required<Omit<TelegramDispatcherOptions, 'listen' | 'onUndelivered' | 'clock'>> &
-    Pick<TelegramDispatcherOptions, 'onUndelivered' | 'clock'> & { listen: boolean };
+  private readonly options: Required<Omit<TelegramDispatcherOptions, 'listen' | 'onUndelivered' | 'clock' | 'operatorChatIds'>> &
+    Pick<TelegramDispatcherOptions, 'onUndelivered' | 'clock' | 'operatorChatIds'> & { listen: boolean };
   private readonly loop: WakeLoop;
   // Re-counting has its own loop so a slow edit round never overlaps the next one.
   private readonly recountLoop: WakeLoop;
@@ -117,7 +123,7 @@ export class TelegramDispatcher {
       const rows = await db.rpc<OutboxRow>('claim_telegram_outbox', { p_min_interval_ms: minIntervalMs, ...this.clockArgument() });
       if (rows.length === 0) break;
       const byChat = new Map<string, OutboxRow[]>();
-      for (const row of rows.sort((left, right) => Number(left.outbox_id) - Number(right.outbox_id))) {
+      for (const row of await this.refuseForeignChats(rows)) {
         const list = byChat.get(row.chat_id) ?? [];
         list.push(row);
         byChat.set(row.chat_id, list);
@@ -126,6 +132,25 @@ export class TelegramDispatcher {
     }
     await this.raiseUndelivered();
     await this.scheduleNextDue();
+  }
+
+  /** Refuse (once, visibly) claimed lines for chats that are not operator chats; return the rest in queue order. */
+  private async refuseForeignChats(rows: OutboxRow[]): Promise<OutboxRow[]> {
+    const sorted = [...rows].sort((left, right) => Number(left.outbox_id) - Number(right.outbox_id));
+    const allowed = this.options.operatorChatIds;
+    if (allowed === undefined) return sorted;
+    const foreign = sorted.filter((row) => !allowed.includes(row.chat_id));
+    if (foreign.length === 0) return sorted;
+    const ids = foreign.map((row) => Number(row.outbox_id));
+    await this.options.db.rpc('refuse_telegram_outbox', {
+      p_outbox_ids: ids,
+      p_error: 'not an operator chat (TELEGRAM_OPERATOR_CHAT_IDS); jbot sends only to operator chats',
+    });
+    this.options.log.warn(
+      { outboxIds: ids, chatIds: [...new Set(foreign.map((row) => row.chat_id))], bots: [...new Set(foreign.map((row) => row.bot))] },
+      'refused Telegram lines queued for a chat that is not an operator chat; nothing was sent',
+    );
+    return sorted.filter((row) => allowed.includes(row.chat_id));
   }
 
   /** Sleep until the first paced chat may send again, so a batch goes out right on time. */

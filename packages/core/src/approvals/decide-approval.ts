@@ -51,6 +51,10 @@ export function decisionReason(approval: Approval, decided: boolean): string {
       return `already rejected by ${by}`;
     case 'pending':
       return 'still pending';
+    case 'failed':
+      // Failed before anyone decided: the brain refused it (its draft was rewritten after it was shown).
+      if (approval.decidedBy === null && approval.error !== null) return `not decided: ${approval.error}`;
+      return `already approved by ${by} (failed)`;
     default:
       return `already approved by ${by} (${approval.status})`;
   }

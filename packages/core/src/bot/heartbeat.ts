@@ -16,6 +16,9 @@ export interface Heartbeat {
 
 // Past this the scheduler and leases disagree with other hosts; warn the operator.
 const SKEW_WARNING_MS = 5000;
+// A sample whose round trip took longer than this says nothing about the clocks: the midpoint
+// can be seconds off (a reconnect after a brain outage, a pool queue). It is discarded.
+const SKEW_SAMPLE_MAX_ROUND_TRIP_MS = 1000;
 
 /** Start writing heartbeats every intervalMs; the first beat is written before this resolves. */
 export async function startHeartbeat(options: {
@@ -51,8 +54,8 @@ export async function startHeartbeat(options: {
       p_status: status,
       p_detail: { ...options.detail?.(), ...extra, rss_mb: Math.round(process.memoryUsage.rss() / 1048576) },
     });
-    if (row !== undefined) {
-      const after = Date.now();
+    const after = Date.now();
+    if (row !== undefined && after - before <= SKEW_SAMPLE_MAX_ROUND_TRIP_MS) {
       skewMs = Math.round((before + after) / 2 - Date.parse(row.db_now));
       if (Math.abs(skewMs) > SKEW_WARNING_MS && !skewWarned) {
         skewWarned = true;

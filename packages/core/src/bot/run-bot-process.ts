@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { loadCoreConfig, type CoreConfig } from '../config/core-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { applyEnvFile } from '../config/env-file.js';
-import { connectBrain } from '../db/connect-brain.js';
+import { connectBrainWithRetry } from '../db/connect-brain-retry.js';
 import { createLogger } from '../log/logger.js';
 import { secretValuesFromEnv } from '../log/secret-values.js';
 import { scrubString } from '../log/scrub-secrets.js';
@@ -98,7 +98,14 @@ export async function runBotProcess(definition: BotDefinition, options: RunBotPr
 
   let brain;
   try {
-    brain = await connectBrain(config.brain, { applicationName: definition.name, secrets });
+    // A brain that is down at boot (failover, reboot before the network) is waited for, so the
+    // unit heals itself instead of exhausting systemd's start limit; READY=1 only once connected.
+    brain = await connectBrainWithRetry(config.brain, {
+      log,
+      applicationName: definition.name,
+      secrets,
+      onWait: (attempt, delayMs) => notifySystemdWaiting(env, attempt, delayMs),
+    });
   } catch (error) {
     log.fatal({ err: error }, 'cannot connect to the brain');
     process.exitCode = 1;
@@ -157,6 +164,22 @@ export async function runBotProcess(definition: BotDefinition, options: RunBotPr
   // relays it); a repeat must not fall back to the default action and kill the bot mid-shutdown.
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * While waiting for the brain under systemd: show why in `systemctl status` and push the start
+ * timeout (TimeoutStartSec) past the next attempt, so a long outage is waited out rather than
+ * killed and counted against the start limit.
+ */
+function notifySystemdWaiting(env: NodeJS.ProcessEnv, attempt: number, delayMs: number): void {
+  if (env['NOTIFY_SOCKET'] === undefined) return;
+  const extendUsec = (delayMs + 30_000) * 1000;
+  execFile(
+    'systemd-notify',
+    [`--status=waiting for the brain (attempt ${attempt})`, `EXTEND_TIMEOUT_USEC=${extendUsec}`],
+    { env: { ...process.env, ...env } },
+    () => {},
+  );
 }
 
 /**

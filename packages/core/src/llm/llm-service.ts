@@ -107,7 +107,7 @@ export function createLlmService(options: LlmServiceOptions): LlmService {
         .emit(
           'budget_exceeded',
           { bot, scope, cap_usd: capUsd, spent_usd: spentUsd, day },
-          { dedupeKey: `budget_exceeded:${bot}:${day}`, dedupeWindowMs: 86_400_000 },
+          { dedupeKey: `budget_exceeded:${bot}:${day}`, dedupeWindowMs: 86_400_000, sharedKey: true },
         )
         .catch((error: unknown) => log.error({ err: error }, 'could not raise budget_exceeded'));
       throw new BudgetExceededError({ bot, scope, capUsd, spentUsd, estimateUsd: estimate, day });

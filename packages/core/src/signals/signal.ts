@@ -20,8 +20,14 @@ export interface Signal<Payload = unknown> {
 export interface EmitOptions {
   /** Defaults to the type's defaultSeverity. */
   severity?: Severity;
-  /** Repeats with the same key inside the window collapse into the first signal (its count rises). */
+  /** Repeats with the same key inside the window collapse into the first signal (its count rises). Scoped to this bot and type. */
   dedupeKey?: string;
+  /**
+   * The key is shared with other bots on purpose (the LLM layer's budget refusal and sysbot's
+   * cost watchdog): when any bot already raised this type under this key inside the window,
+   * nothing new is raised (the result is that signal, deduplicated). Needs dedupeKey.
+   */
+  sharedKey?: boolean;
   /** Dedupe window; default one hour. */
   dedupeWindowMs?: number;
   /** After this moment the signal is no longer delivered. */
