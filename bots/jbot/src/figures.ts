@@ -14,3 +14,11 @@ export function percent(value: number): string {
 export function signedPercent(value: number): string {
   return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${percent(Math.abs(value))}`;
 }
+
+/** The sample company's brand names by id, for reports whose sources carry only the id (KC, SM, …). */
+export const BRAND_NAMES: Readonly<Record<string, string>> = {
+  KC: 'Kettle & Crumb',
+  SM: 'Saltmarsh Apothecary',
+  DW: 'Driftwood Candle Co.',
+  TH: 'Trailhead Coffee Roasters',
+};

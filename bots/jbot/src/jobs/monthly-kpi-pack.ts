@@ -15,7 +15,7 @@ import {
 import { SALES_CHANNELS, type MonthlyKpi } from '@jbot/connectors';
 import type { JbotConfig } from '../jbot-config.js';
 import { addMonths, localDay, monthName } from '../calendar-days.js';
-import { money, percent, signedPercent } from '../figures.js';
+import { BRAND_NAMES, money, percent, signedPercent } from '../figures.js';
 import { shareKpiPack, type ShareKpiPackDraft } from '../actions/share-kpi-pack.js';
 
 /** monthly-kpi-pack's settings: the variance that earns a commentary slot (catalogue ±10%) and the exec list. */
@@ -28,7 +28,6 @@ export const kpiPackSettings = envSettings({
 type KpiPackConfig = JbotConfig & SettingsOf<typeof kpiPackSettings>;
 
 const CHANNEL_NAMES: Record<string, string> = { dtc: 'DTC', wholesale: 'Wholesale', amazon: 'Amazon' };
-const BRAND_NAMES: Record<string, string> = { KC: 'Kettle & Crumb', SM: 'Saltmarsh Apothecary', DW: 'Driftwood Candle Co.', TH: 'Trailhead Coffee Roasters' };
 
 /** One metric of the pack with its comparisons (null where the comparison does not exist). */
 export interface KpiRow {

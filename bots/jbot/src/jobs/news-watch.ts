@@ -136,7 +136,7 @@ export async function runNewsWatch(context: Omit<BotContext, 'config'> & JobRunI
     })),
     schema: tagSchema,
     maxTokens: 80 * watched.length + 100,
-    offline: () => ({ items: watched.map((item) => ({ url: item.url, sentiment: 'neutral' as const, summary: `[offline] ${item.title}` })) }),
+    offline: () => ({ items: watched.map((item) => ({ url: item.url, sentiment: 'neutral' as const, summary: 'not summarised (offline drafter)' })) }),
   });
   const tags = new Map(result.value.items.map((item) => [item.url, item]));
   const warnings: string[] = [];

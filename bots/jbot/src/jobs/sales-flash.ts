@@ -13,7 +13,7 @@ import {
 import { SALES_CHANNELS, type DailySales, type SalesChannel } from '@jbot/connectors';
 import type { JbotConfig } from '../jbot-config.js';
 import { addDays, daysInMonth, localDay, monthName, monthStart, weekdayName } from '../calendar-days.js';
-import { money, percent, signedPercent } from '../figures.js';
+import { BRAND_NAMES, money, percent, signedPercent } from '../figures.js';
 
 /** sales-flash's thresholds (catalogue: a channel line flagged below −25% vs last week; pace miss under 90% after day 7). */
 export const salesFlashSettings = envSettings({
@@ -133,7 +133,7 @@ export function flashHeadline(flash: SalesFlash): string {
 }
 
 /** The #jbot table: one line per channel and per brand, flagged lines marked. */
-export function flashMessage(flash: SalesFlash, brandNames: Record<string, string> = {}): { title: string; text: string } {
+export function flashMessage(flash: SalesFlash, brandNames: Readonly<Record<string, string>> = BRAND_NAMES): { title: string; text: string } {
   const row = (name: string, entry: FlashLine, withOrders: boolean) =>
     `${entry.flagged ? '⚠ ' : '• '}${name}: ${money(entry.revenue)}${withOrders ? ` · ${entry.orders} orders · AOV ${money(entry.aov)}` : ''} · ${entry.units} units · ${
       entry.vsLastWeekPct === null ? 'no sales last week' : `${signedPercent(entry.vsLastWeekPct)} vs LW`
