@@ -146,6 +146,28 @@ describe('jbot inbox-triage', () => {
     expect(withVips.detail.action).toBe(6);
   });
 
+  it('a model answering unusable JSON does not fail the triage: the rules stand, the rest is FYI (failed the whole run before)', async () => {
+    const other = await freshDatabase();
+    const otherDb = createPostgresDb({ url: other.url, poolMax: 2 });
+    const broken = await startFakeAnthropic();
+    broken.respondWith(() => ({ text: '{"summary": "not what was asked"}' }));
+    try {
+      await loadSampleCompany(otherDb, { now });
+      const result = await runJbotJob<Triage>(inboxTriage, {
+        db: otherDb,
+        runId: 'triage-broken-model',
+        llm: loadLlmConfig({ ANTHROPIC_API_KEY: broken.apiKey, ANTHROPIC_BASE_URL: broken.url }),
+      });
+      expect(result.detail).toMatchObject({ new: 40, action: 6 });
+      expect(result.detail.raised).toHaveLength(5);
+      expect(broken.requests.length).toBe(2);
+    } finally {
+      await broken.close();
+      await otherDb.close();
+      await other.drop();
+    }
+  });
+
   it('an inbox without VIP asks raises nothing', async () => {
     const other = await freshDatabase();
     const otherDb = createPostgresDb({ url: other.url, poolMax: 2 });

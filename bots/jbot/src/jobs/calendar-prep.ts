@@ -14,6 +14,7 @@ import {
 } from '@jbot/core';
 import { zonedInstant, type CalendarEvent, type Deal, type Order } from '@jbot/connectors';
 import type { JbotConfig } from '../jbot-config.js';
+import { structuredOrTemplate } from '../structured-or-template.js';
 import { addDays, localDay } from '../calendar-days.js';
 import { money } from '../figures.js';
 
@@ -135,7 +136,7 @@ export async function runCalendarPrep(context: Omit<BotContext, 'config'> & JobR
   if (meetings.length === 0) return { day, meetings, fingerprint, sent: false, skipped: false, offline: context.llm.offline };
   const last = await context.lastRun();
   if (last?.fingerprint === fingerprint) return { day, meetings, fingerprint, sent: false, skipped: true, offline: context.llm.offline };
-  const result = await context.llm.structured({
+  const result = await structuredOrTemplate(context, {
     tier: 'fast',
     system: SYSTEM,
     prompt: `Today is ${day}. Write the cards for these ${meetings.length} meetings; each meeting's facts are fenced below with its event id.`,

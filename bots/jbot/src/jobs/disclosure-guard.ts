@@ -15,6 +15,7 @@ import {
   type SettingsOf,
 } from '@jbot/core';
 import type { JbotConfig } from '../jbot-config.js';
+import { structuredOrTemplate } from '../structured-or-template.js';
 import { localDay } from '../calendar-days.js';
 import { draftText, preFilter, quietPeriodOn, quietPeriods, type QuietPeriod, type RuleHit } from '../disclosure/disclosure-rules.js';
 import { releaseDisclosureHold, type ReleaseDisclosureHoldDraft } from '../actions/release-disclosure-hold.js';
@@ -137,7 +138,7 @@ export async function runDisclosureGuard(context: Omit<BotContext, 'config'> & J
   if (last?.fingerprint === fingerprint)
     return { status: 'unchanged' as const, findings: [], fingerprint, checked: drafts.length, skipped: true, offline: context.llm.offline };
 
-  const result = await context.llm.structured({
+  const result = await structuredOrTemplate(context, {
     tier: 'fast',
     system: SYSTEM,
     prompt: `Classify these ${candidates.length} outward drafts; each is fenced below with its key and the pre-filter rules it matched.`,

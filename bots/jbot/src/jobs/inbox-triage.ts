@@ -13,6 +13,7 @@ import {
 } from '@jbot/core';
 import type { MailHeader } from '@jbot/connectors';
 import type { JbotConfig } from '../jbot-config.js';
+import { structuredOrTemplate } from '../structured-or-template.js';
 
 /** inbox-triage's settings: VIP domains and senders beyond the CRM's accounts, and the first run's look-back. */
 export const inboxTriageSettings = envSettings({
@@ -118,7 +119,7 @@ export async function runInboxTriage(context: Omit<BotContext, 'config'> & JobRu
   }
   let offline = context.llm.offline;
   if (open.length > 0) {
-    const result = await context.llm.structured({
+    const result = await structuredOrTemplate(context, {
       tier: 'fast',
       system: SYSTEM,
       prompt: `Classify these ${open.length} emails; each is fenced below with its id.`,

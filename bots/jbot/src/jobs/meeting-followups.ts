@@ -14,6 +14,7 @@ import {
 } from '@jbot/core';
 import type { CalendarEvent, Deal } from '@jbot/connectors';
 import type { JbotConfig } from '../jbot-config.js';
+import { structuredOrTemplate } from '../structured-or-template.js';
 import { localDay } from '../calendar-days.js';
 import { dayWindow, externalMeetings } from './calendar-prep.js';
 import { logMeetingAndSendRecap, type MeetingRecapDraft } from '../actions/log-meeting-and-send-recap.js';
@@ -107,7 +108,7 @@ export async function runMeetingFollowups(context: Omit<BotContext, 'config'> & 
       continue;
     }
     const operator = meeting.event.attendees.find((attendee) => attendee.self);
-    const result = await context.llm.structured({
+    const result = await structuredOrTemplate(context, {
       tier: 'fast',
       system: SYSTEM,
       prompt: `Write the CRM note and the recap email for this meeting with ${meeting.contactName} (${meeting.contactEmail}), signed ${operator?.name ?? 'the COO'}.`,

@@ -14,6 +14,7 @@ import {
 } from '@jbot/core';
 import { SALES_CHANNELS, type MonthlyKpi } from '@jbot/connectors';
 import type { JbotConfig } from '../jbot-config.js';
+import { structuredOrTemplate } from '../structured-or-template.js';
 import { addMonths, localDay, monthName } from '../calendar-days.js';
 import { BRAND_NAMES, money, percent, signedPercent } from '../figures.js';
 import { shareKpiPack, type ShareKpiPackDraft } from '../actions/share-kpi-pack.js';
@@ -206,7 +207,7 @@ export async function runKpiPack(context: Omit<BotContext, 'config'> & JobRunInf
   let comments: Array<{ metric: string; comment: string }> = [];
   let offline = context.llm.offline;
   if (slots.length > 0) {
-    const result = await context.llm.structured({
+    const result = await structuredOrTemplate(context, {
       tier: 'smart',
       system: SYSTEM,
       prompt: `Month: ${monthName(month)}. Write the commentary for these ${slots.length} metrics.\n${slots

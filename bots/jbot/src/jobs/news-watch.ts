@@ -14,6 +14,7 @@ import {
 } from '@jbot/core';
 import type { NewsItem } from '@jbot/connectors';
 import type { JbotConfig } from '../jbot-config.js';
+import { structuredOrTemplate } from '../structured-or-template.js';
 
 const withDefault = (fallback: string[]) => envList.transform((list) => (list.length > 0 ? list : fallback));
 
@@ -126,7 +127,7 @@ export async function runNewsWatch(context: Omit<BotContext, 'config'> & JobRunI
       .at(-1) ?? since.toISOString();
   if (watched.length === 0) return { since, newest, watched, warnings: [] as string[], failures: read.failures, offline: context.llm.offline };
 
-  const result = await context.llm.structured({
+  const result = await structuredOrTemplate(context, {
     tier: 'fast',
     system: SYSTEM,
     prompt: `Tag and summarise these ${watched.length} items; each is fenced below with its url and the entity it names.`,

@@ -12,6 +12,7 @@ import {
   type SettingsOf,
 } from '@jbot/core';
 import type { JbotConfig } from '../jbot-config.js';
+import { structuredOrTemplate } from '../structured-or-template.js';
 import { addDays, daysInMonth, localDay, monthStart } from '../calendar-days.js';
 import { money, percent } from '../figures.js';
 
@@ -240,7 +241,7 @@ export function reviewText(facts: WeeklyFacts, review: z.infer<typeof reviewSche
 export async function runWeeklyReview(context: Omit<BotContext, 'config'> & JobRunInfo, config: WeeklyReviewConfig, now = new Date()) {
   const day = localDay(context.scheduledFor, config.routing.timeZone);
   const facts = await gatherWeeklyFacts(context, day, config, now);
-  const result = await context.llm.structured({
+  const result = await structuredOrTemplate(context, {
     tier: 'smart',
     system: SYSTEM,
     prompt: `The week ${facts.from} to ${facts.to}. Write the review.\nKPIs:\n${facts.kpis.map((kpi) => `- ${kpi.name}: ${kpi.value} (${kpi.note})`).join('\n')}\nWhat broke: ${
