@@ -106,6 +106,18 @@ describe('jbot sales-flash', () => {
     expect(brief?.text).toMatch(/^Good morning — nothing needs you now\.\n📈 Yesterday \$[\d,]+ from \d+ orders/);
   });
 
+  it('a day with no order on any channel is missing data: one line, no pace judged, no signal (bench day raised a false pace miss)', async () => {
+    const before = (await sql`select 1 from bot_signals where source_bot = 'jbot'`).length;
+    const result = await runJbotJob<{ outcome: string; detail: { paceSignal: string | null } }>(salesFlash, {
+      db,
+      runId: 'flash-empty',
+      scheduledFor: new Date('2027-03-15T07:10:00Z'),
+    });
+    expect(result.outcome).toBe('No orders recorded for 2027-03-14, posted');
+    expect(result.detail.paceSignal).toBeNull();
+    expect((await sql`select 1 from bot_signals where source_bot = 'jbot'`).length).toBe(before);
+  });
+
   it('finds nothing to flag on a healthy variant: no channel down, no pace miss', async () => {
     const healthy = await freshDatabase();
     const healthyDb = createPostgresDb({ url: healthy.url, poolMax: 2 });

@@ -121,7 +121,8 @@ export async function computeSalesFlash(context: Pick<BotContext, 'connectors'>,
   const mtdRevenue = round2(pace.reduce((total, channel) => total + channel.mtdRevenue, 0));
   const planToDate = round2(pace.reduce((total, channel) => total + channel.planToDate, 0));
   const mtdPacePct = planToDate > 0 ? round1((mtdRevenue / planToDate) * 100) : null;
-  const paceMiss = mtdPacePct !== null && elapsedDays > config.SALES_FLASH_PACE_AFTER_DAY && mtdPacePct < config.SALES_FLASH_PACE_FLOOR_PCT;
+  // No order on any channel all day is missing data (a connector down, a clock off), not a pace to judge.
+  const paceMiss = total.orders > 0 && mtdPacePct !== null && elapsedDays > config.SALES_FLASH_PACE_AFTER_DAY && mtdPacePct < config.SALES_FLASH_PACE_FLOOR_PCT;
   return { day, lastWeekDay, channels, brands, total, pace, mtdRevenue, planToDate, mtdPacePct, elapsedDays, paceMiss };
 }
 
@@ -168,6 +169,14 @@ export async function runSalesFlash(context: Omit<BotContext, 'config'> & JobRun
   const day = addDays(localDay(context.scheduledFor, config.routing.timeZone), -1);
   const flash = await computeSalesFlash(context, day, config);
   const fingerprint = fingerprintOf({ day, channels: flash.channels, brands: flash.brands, pace: flash.pace });
+  if (flash.total.orders === 0) {
+    await context.channel.post({
+      kind: 'note',
+      title: `Sales flash ${weekdayName(day)} ${day}: no orders recorded on any channel`,
+      text: 'No DTC, wholesale or Amazon order for the day: check the store and marketplace connectors before reading anything into it. No pace judged, no signal.',
+    });
+    return { flash, fingerprint, posted: true, headline: `No orders recorded for ${day}`, paceSignal: null };
+  }
   const last = await context.lastRun();
   const posted = context.manual || last?.fingerprint !== fingerprint;
   if (posted) await context.channel.post({ kind: 'note', ...flashMessage(flash) });
