@@ -1,4 +1,4 @@
-import { defineBot, settingsFrom, type Env } from '@jbot/core';
+import { defineBot, settingsFrom, type Env, type SchedulerClock } from '@jbot/core';
 import { escalateSignal } from './escalate-signal.js';
 import { offerApproval } from './offer-approval.js';
 import { loadJbotConfig, type JbotConfig } from './jbot-config.js';
@@ -38,6 +38,8 @@ export interface JbotOptions {
   operatorInput?: NodeJS.ReadableStream;
   /** The Telegram outbox's clock (tests run hours of outage on it); default the database's. */
   outboxClock?: () => Date;
+  /** The Telegram polling watchdog's clock (tests move it by hand); default the host's. */
+  livenessClock?: SchedulerClock;
 }
 
 /**
@@ -92,10 +94,17 @@ export function createJbot(options: JbotOptions = {}) {
         host: context.host,
         ...(options.outboxClock === undefined ? {} : { outboxClock: options.outboxClock }),
         ...(options.operatorInput === undefined ? {} : { operatorInput: options.operatorInput }),
+        ...(options.livenessClock === undefined ? {} : { livenessClock: options.livenessClock }),
       });
       options.onTelegram?.(telegram);
       const service = telegram;
-      return () => service.stop();
+      // The heartbeat carries the inbox's liveness (sysbot's channel-liveness reads it).
+      const health = service.transport.health?.bind(service.transport);
+      const unreport = health === undefined ? () => {} : context.channelHealth.report('telegram', health);
+      return async () => {
+        unreport();
+        await service.stop();
+      };
     },
   });
 }

@@ -25,6 +25,15 @@ export async function escalateSignal(
   // "Telegram has not delivered …" is for the work floor: on Telegram it would only queue behind
   // the lines it reports (and, undelivered in turn, raise itself again).
   if (signal.sourceBot === 'jbot' && signal.dedupeKey?.startsWith(TELEGRAM_UNDELIVERED_KEY_PREFIX) === true) return;
+  // A dead Telegram is reported through the other channel: sysbot's post on Discord #sys-bot and
+  // this console line. Queued for Telegram it would wait behind the outage it reports.
+  if (signal.type === 'channel_down' && (signal.payload as { channel?: unknown }).channel === 'telegram') {
+    context.log.error(
+      { signalId: signal.id, payload: signal.payload },
+      `CHANNEL DOWN: ${synthesiseLine(signal)} (reported on ${decision.workFloor.channel}, not on Telegram)`,
+    );
+    return;
+  }
   const [result] = await context.db.rpc<{ escalated: boolean; status: string }>('escalate_signal', {
     p_signal_id: signal.id,
     p_line: synthesiseLine(signal),

@@ -114,6 +114,8 @@ export function synthesiseLine(signal: Pick<Signal, 'type' | 'sourceBot' | 'payl
       return `${String(payload['outlet'])} on ${String(payload['entity'])} (${String(payload['sentiment'])}): ${truncate(String(payload['headline']), 100)}`;
     case 'sales_flash':
       return truncate(String(payload['headline']), 200);
+    case 'channel_down':
+      return `${payload['channel'] === 'telegram' ? 'Telegram' : 'Discord'} is down (${String(payload['check'])}) since ${String(payload['since'])}: ${truncate(String(payload['detail']), 160)}`;
     default:
       return `${signal.sourceBot}: ${signal.type.replace(/_/g, ' ')}.`;
   }

@@ -1,4 +1,4 @@
-import { ServiceLease, type Db, type Logger, type SignalEmitter } from '@jbot/core';
+import { ServiceLease, type Db, type Logger, type SchedulerClock, type SignalEmitter } from '@jbot/core';
 import { createGrammyTransport, createLocalTelegramTransport, TelegramDispatcher, type TelegramTransport, type UndeliveredLine } from '@jbot/channels';
 import { LOCAL_OPERATOR_CHAT, type JbotConfig } from './jbot-config.js';
 import { createOperatorInbox } from './operator-inbox.js';
@@ -32,6 +32,8 @@ export async function startTelegramService(options: {
   outboxClock?: () => Date;
   /** The operator's typed lines in local mode (default: stdin when `pnpm start` says a person types there). */
   operatorInput?: NodeJS.ReadableStream;
+  /** The polling watchdog's clock (tests move it by hand); default the host's. */
+  livenessClock?: SchedulerClock;
 }): Promise<TelegramService> {
   const { db, log, config } = options;
   const { token } = config.telegram;
@@ -45,7 +47,7 @@ export async function startTelegramService(options: {
           chatId: LOCAL_OPERATOR_CHAT,
           senderId: `local:${process.env['USER'] ?? 'operator'}`,
         })
-      : await createGrammyTransport({ ...config.telegram, token }, log);
+      : await createGrammyTransport({ ...config.telegram, token }, log, options.livenessClock === undefined ? {} : { clock: options.livenessClock });
   const signals = options.signals;
   const dispatcher = new TelegramDispatcher({
     db,

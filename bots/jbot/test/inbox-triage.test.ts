@@ -127,9 +127,9 @@ describe('jbot inbox-triage', () => {
     const connectors = createConnectors({
       db,
       env: {
-        GOOGLE_CLIENT_ID: google.clientId,
-        GOOGLE_CLIENT_SECRET: google.clientSecret,
-        GOOGLE_REFRESH_TOKEN: google.refreshToken,
+        GOOGLE_WORKSPACE_CLIENT_ID: google.clientId,
+        GOOGLE_WORKSPACE_CLIENT_SECRET: google.clientSecret,
+        GOOGLE_WORKSPACE_REFRESH_TOKEN: google.refreshToken,
         GOOGLE_API_BASE: google.url,
         GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
       },

@@ -2,7 +2,7 @@ export { sysbot } from './bot.js';
 export { costWatchdog, type SpendLine } from './jobs/cost-watchdog.js';
 export { fleetMonitor } from './jobs/fleet-monitor.js';
 export { postFleetEvent, fleetEventLine } from './fleet-events.js';
-export { approvalExecutionIssue, botUnhealthy, brainDegraded, jobStale, llmAnomaly, signalTypes } from './signals.js';
+export { approvalExecutionIssue, botUnhealthy, brainDegraded, channelDown, jobStale, llmAnomaly, signalTypes } from './signals.js';
 export {
   cronGapWatch,
   defineCronGapWatch,
@@ -26,3 +26,14 @@ export {
   type JobHourUsage,
 } from './jobs/llm-usage-anomaly.js';
 export { dbHealth, dbHealthSettings, findBrainProblems, runDbHealth, type BrainHealth, type BrainFinding } from './jobs/db-health.js';
+export {
+  channelLiveness,
+  channelLivenessSettings,
+  channelReadings,
+  findChannelProblems,
+  mergeByChannel,
+  runChannelLiveness,
+  otherChannel,
+  type ChannelProblem,
+  type OutboundBacklog,
+} from './jobs/channel-liveness.js';

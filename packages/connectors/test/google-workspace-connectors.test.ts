@@ -12,9 +12,9 @@ describe('Google Calendar and Gmail connectors', () => {
   let google: FakeGoogle;
   const now = new Date();
   const liveEnv = () => ({
-    GOOGLE_CLIENT_ID: google.clientId,
-    GOOGLE_CLIENT_SECRET: google.clientSecret,
-    GOOGLE_REFRESH_TOKEN: google.refreshToken,
+    GOOGLE_WORKSPACE_CLIENT_ID: google.clientId,
+    GOOGLE_WORKSPACE_CLIENT_SECRET: google.clientSecret,
+    GOOGLE_WORKSPACE_REFRESH_TOKEN: google.refreshToken,
     GOOGLE_API_BASE: google.url,
     GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
   });
@@ -112,14 +112,16 @@ describe('Google Calendar and Gmail connectors', () => {
   });
 
   it('a refused refresh token is a clear error that names the variable, not the secret', async () => {
-    const broken = createConnectors({ db, env: { ...liveEnv(), GOOGLE_REFRESH_TOKEN: '1//revoked-token-value' } });
+    const broken = createConnectors({ db, env: { ...liveEnv(), GOOGLE_WORKSPACE_REFRESH_TOKEN: '1//revoked-token-value' } });
     const error = await broken.calendar.listEvents(today()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GoogleApiError);
-    expect((error as Error).message).toMatch(/GOOGLE_REFRESH_TOKEN was refused/);
+    expect((error as Error).message).toMatch(/GOOGLE_WORKSPACE_REFRESH_TOKEN was refused/);
     expect((error as Error).message).not.toContain('revoked-token-value');
   });
 
   it('a half-configured Google account stops start-up naming the missing variable', () => {
-    expect(() => createConnectors({ db, env: { GOOGLE_CLIENT_ID: 'x' } })).toThrow(/GOOGLE_CLIENT_SECRET[\s\S]*GOOGLE_REFRESH_TOKEN/);
+    expect(() => createConnectors({ db, env: { GOOGLE_WORKSPACE_CLIENT_ID: 'x' } })).toThrow(
+      /GOOGLE_WORKSPACE_CLIENT_SECRET[\s\S]*GOOGLE_WORKSPACE_REFRESH_TOKEN/,
+    );
   });
 });

@@ -57,6 +57,7 @@ export { FleetError } from './errors/fleet-error.js';
 export { retryAfterOf, whenAborted, type RetryLater } from './errors/retry-later.js';
 export { DeadlineExceededError } from './errors/deadline-error.js';
 export { probeFailure, type ServiceProbe } from './health/service-probe.js';
+export { createHostMetricsReader, type HostMetricsReader, type HostMetrics, type HostMetricsPaths, type HostUnitState } from './health/host-metrics.js';
 
 // The brain
 export type { Db, Listener, Row } from './db/db.js';
@@ -87,6 +88,8 @@ export {
   signalDetailMessage,
   withDetailPosts,
   splitText,
+  ChannelLiveness,
+  ChannelHealthBoard,
 } from './channels/index.js';
 export type {
   Channel,
@@ -99,6 +102,8 @@ export type {
   ApprovalClick,
   ApprovalClickOutcome,
   OutboundRecord,
+  ChannelHealth,
+  LivenessClock,
   LocalRecordingChannelOptions,
   SignalDetailInput,
 } from './channels/index.js';

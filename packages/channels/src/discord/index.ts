@@ -4,3 +4,4 @@ export { createDiscordChannel, type DiscordChannelOptions } from './discord-chan
 export { loadDiscordConfig, discordChannelVariable, discordEnvShape, type DiscordConfig } from './discord-config.js';
 export { renderDiscordMessages, approvalCustomId, parseApprovalCustomId, DISCORD_LIMITS, type DiscordMessageBody } from './discord-render.js';
 export { probeDiscord } from './probe-discord.js';
+export { GatewayWatchdog, type GatewayWatchdogSettings } from './gateway-watchdog.js';

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import readline from 'node:readline';
-import type { Logger } from '@jbot/core';
+import { ChannelLiveness, type Logger, type SchedulerClock } from '@jbot/core';
 import type { TelegramConfig } from './telegram-config.js';
+import { PollingWatchdog } from './polling-watchdog.js';
 import { clipText, TELEGRAM_MAX_TEXT } from './fit-message.js';
 import { toTelegramSendError } from './telegram-send-error.js';
 import type {
@@ -19,7 +20,11 @@ import type {
  * allow-listed operator chats are served: an update from any other chat is logged at warn and
  * dropped before any handler, so it is never stored, routed or shown to an LLM.
  */
-export async function createGrammyTransport(config: TelegramConfig & { token: string }, log: Logger): Promise<TelegramTransport> {
+export async function createGrammyTransport(
+  config: TelegramConfig & { token: string },
+  log: Logger,
+  options: { clock?: SchedulerClock } = {},
+): Promise<TelegramTransport> {
   const { Bot, webhookCallback } = await import('grammy');
   const { autoRetry } = await import('@grammyjs/auto-retry');
   const bot = new Bot(config.token, { client: { ...(config.apiRoot === undefined ? {} : { apiRoot: config.apiRoot }), timeoutSeconds: 60 } });
@@ -29,6 +34,37 @@ export async function createGrammyTransport(config: TelegramConfig & { token: st
   bot.api.config.use((previous, method, payload, signal) =>
     method === 'sendMessage' ? previous(method, payload, signal) : quickRetry(previous, method, payload, signal),
   );
+  const clock: SchedulerClock = options.clock ?? {
+    now: Date.now,
+    setTimer: (callback, delayMs) => setTimeout(callback, delayMs).unref(),
+    clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  };
+  const liveness = new ChannelLiveness('telegram', () => clock.now());
+  const stallMs = config.pollStallMs ?? 90_000;
+  // A restart aborts every getUpdates in flight through this controller, grammY's own stop()
+  // confirmation call included (it has no signal of its own and would wait out a hung server).
+  let pollAbort = new AbortController();
+  let handling = 0;
+  // Registered last, so it sees each call's final outcome after the retries above.
+  bot.api.config.use(async (previous, method, payload, signal) => {
+    if (method !== 'getUpdates') {
+      const result = await previous(method, payload, signal);
+      if (method === 'sendMessage' && result.ok) liveness.sent();
+      return result;
+    }
+    const abort = pollAbort;
+    // grammY types its signal with the abort-controller shim; at run time it is Node's own.
+    const combined = signal === undefined ? abort.signal : AbortSignal.any([signal as unknown as AbortSignal, abort.signal]);
+    try {
+      const result = await previous(method, payload, combined as unknown as typeof signal);
+      if (result.ok) liveness.answered();
+      else liveness.failed(`getUpdates ${result.error_code}: ${result.description}`);
+      return result;
+    } catch (error) {
+      if (!combined.aborted) liveness.failed(`getUpdates: ${String(error)}`);
+      throw error;
+    }
+  });
   const operatorChats = new Set(config.operatorChatIds);
   const telegramLog = log.child({ channel: 'telegram' });
   let webhookServer: http.Server | undefined;
@@ -40,6 +76,17 @@ export async function createGrammyTransport(config: TelegramConfig & { token: st
   let registered = false;
   // Registered once: a copy that takes the inbox lease again only restarts receiving.
   const registerHandlers = (handler: TelegramInboundHandler) => {
+    // Every update counts as received (a stranger's too: Telegram is delivering); while one is
+    // handled grammY does not poll, which the watchdog must not take for a stall.
+    bot.use(async (_context, next) => {
+      liveness.received();
+      handling += 1;
+      try {
+        await next();
+      } finally {
+        handling -= 1;
+      }
+    });
     bot.use(async (context, next) => {
       const chatId = context.chat?.id ?? context.callbackQuery?.message?.chat.id;
       if (chatId === undefined || !operatorChats.has(String(chatId))) {
@@ -100,16 +147,56 @@ export async function createGrammyTransport(config: TelegramConfig & { token: st
       await new Promise<void>((resolve) => webhookServer?.listen(port, resolve));
       await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'callback_query'] });
       telegramLog.info({ url, port }, 'Telegram webhook set');
+      // Webhook deliveries have no poller to watch; received/sent and getWebhookInfo still show.
+      liveness.starting();
+      watchdog.start();
       return;
     }
     await bot.init();
+    liveness.starting();
+    startPolling();
+    watchdog.start();
+  };
+  const startPolling = () => {
     polling = bot
       .start({
         allowed_updates: ['message', 'callback_query'],
         onStart: () => telegramLog.info({ username: bot.botInfo.username }, 'Telegram long polling started'),
       })
-      .catch((error: unknown) => telegramLog.error({ err: error }, 'Telegram long polling stopped with an error'));
+      .catch((error: unknown) => {
+        liveness.failed(`long polling stopped: ${String(error)}`);
+        telegramLog.error({ err: error }, 'Telegram long polling stopped with an error; the watchdog restarts it');
+      });
   };
+  const stopPolling = async () => {
+    const abort = pollAbort;
+    const stopping = bot.isRunning() ? bot.stop() : Promise.resolve();
+    abort.abort();
+    await stopping.catch((error: unknown) => telegramLog.debug({ err: error }, 'confirming the update offset on stop failed; updates are de-duplicated by id'));
+    await polling;
+    pollAbort = new AbortController();
+  };
+  const watchdog = new PollingWatchdog(
+    liveness,
+    {
+      isPolling: () => bot.isRunning(),
+      isBusy: () => handling > 0,
+      async restart() {
+        await stopPolling();
+        startPolling();
+      },
+      async webhookInfo() {
+        const info = await bot.api.getWebhookInfo();
+        return { pendingUpdates: info.pending_update_count, lastErrorDate: info.last_error_date ?? null };
+      },
+      async getMe() {
+        await bot.api.getMe();
+      },
+    },
+    clock,
+    { checkMs: Math.round(stallMs / 3), stallMs, downAfterRestarts: config.pollRestartsBeforeDown ?? 2, polling: config.mode !== 'webhook' },
+    telegramLog,
+  );
 
   return {
     channel: 'telegram',
@@ -143,9 +230,12 @@ export async function createGrammyTransport(config: TelegramConfig & { token: st
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
       }
-      if (bot.isRunning()) await bot.stop();
-      await polling;
+      await watchdog.stop();
+      liveness.stopped();
+      await stopPolling();
     },
+    health: () => liveness.snapshot(),
+    settled: () => watchdog.settled(),
   };
 }
 

@@ -15,3 +15,4 @@ export type {
   TelegramSendOptions,
 } from './telegram-transport.js';
 export { probeTelegram } from './probe-telegram.js';
+export { PollingWatchdog, type PollingWatchdogSettings, type PollingWatchdogTarget } from './polling-watchdog.js';

@@ -16,6 +16,8 @@ export const telegramEnvShape = {
   TELEGRAM_MAX_RETRIES: envInteger(3, 0, 10),
   TELEGRAM_MIN_INTERVAL_MS: envInteger(1000, 0, 60_000),
   TELEGRAM_UNDELIVERED_ALERT_SECONDS: envInteger(600, 10, 86_400),
+  TELEGRAM_POLL_STALL_SECONDS: envInteger(90, 35, 3600),
+  TELEGRAM_POLL_RESTARTS_BEFORE_DOWN: envInteger(2, 1, 100),
 } as const;
 
 /** The parsed Telegram configuration. */
@@ -32,6 +34,10 @@ export interface TelegramConfig {
   minIntervalMs: number;
   /** A line Telegram has not taken for this long is raised on the work floor (it keeps retrying); default 10 min. */
   undeliveredAlertMs?: number;
+  /** Long polling with no answered getUpdates this long is restarted (longer than the 30 s long poll; default 90 s). */
+  pollStallMs?: number;
+  /** Restarts that did not help before the inbox reports itself down (default 2). */
+  pollRestartsBeforeDown?: number;
 }
 
 /** Parse the Telegram variables; throws ConfigError naming each bad one. */
@@ -63,5 +69,7 @@ export function loadTelegramConfig(env: Env = process.env): TelegramConfig {
     maxRetries: raw.TELEGRAM_MAX_RETRIES,
     minIntervalMs: raw.TELEGRAM_MIN_INTERVAL_MS,
     undeliveredAlertMs: raw.TELEGRAM_UNDELIVERED_ALERT_SECONDS * 1000,
+    pollStallMs: raw.TELEGRAM_POLL_STALL_SECONDS * 1000,
+    pollRestartsBeforeDown: raw.TELEGRAM_POLL_RESTARTS_BEFORE_DOWN,
   };
 }

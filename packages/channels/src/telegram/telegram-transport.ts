@@ -1,3 +1,5 @@
+import type { ChannelHealth } from '@jbot/core';
+
 /** An inline button under a Telegram message. */
 export interface TelegramButton {
   text: string;
@@ -52,4 +54,8 @@ export interface TelegramTransport {
   /** Start receiving operator input (long polling or webhook). */
   start(handler: TelegramInboundHandler): Promise<void>;
   stop(): Promise<void>;
+  /** When it last received and sent, and whether receiving works (grammY only; the heartbeat carries it). */
+  health?(): ChannelHealth;
+  /** The liveness check in progress, if any (tests wait on it after moving the clock). */
+  settled?(): Promise<void>;
 }

@@ -3,11 +3,12 @@ import { defineCommand } from '../command.js';
 import { formatAge, formatTable } from '../format-table.js';
 import { openBrain } from '../open-brain.js';
 import { llmStatusLine } from './llm.js';
+import { channelHealthTable } from './channel-health-table.js';
 
 /** `fleet status`: every bot's heartbeat, and where the brain is. */
 export const statusCommand = defineCommand({
   name: 'status',
-  summary: 'the fleet at a glance: heartbeats per bot and host',
+  summary: 'the fleet at a glance: heartbeats per bot and host, each channel connection',
   options: {
     wide: { type: 'boolean', description: 'do not cut long cells to fit the terminal' },
     json: { type: 'boolean', description: 'print JSON' },
@@ -39,6 +40,8 @@ export const statusCommand = defineCommand({
       );
       const running = rows.filter((row) => row.status === 'running' && row.seconds_since_seen <= staleAfter).length;
       io.out(`${running} of ${rows.length} bot processes running`);
+      const channels = channelHealthTable(rows, staleAfter, { columns: io.columns, wide: values.wide });
+      if (channels !== null) io.out(`channels:\n${channels}`);
       io.out(await llmStatusLine(session.db, io.env));
       return 0;
     } finally {

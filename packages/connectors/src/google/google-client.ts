@@ -42,9 +42,9 @@ export class GoogleApiError extends ConnectorError {
   constructor(api: string, operation: string, status: number | null, detail: string, cause: unknown) {
     const hint =
       status === 400 && /invalid_grant/.test(detail)
-        ? ': GOOGLE_REFRESH_TOKEN was refused (revoked or expired); authorise the operator account again'
+        ? ': GOOGLE_WORKSPACE_REFRESH_TOKEN was refused (revoked or expired); authorise the operator account again'
         : status === 401 || status === 403
-          ? ': check the OAuth scopes granted to GOOGLE_CLIENT_ID'
+          ? ': check the OAuth scopes granted to GOOGLE_WORKSPACE_CLIENT_ID'
           : '';
     super('google_api_error', `Google ${api} ${operation} failed${status === null ? '' : ` (HTTP ${status})`}: ${detail}${hint}`, {
       facts: { api, operation, status },

@@ -16,6 +16,9 @@ export const SAMPLE_DATA_FILES = {
   disclosure: 'disclosure.json',
   calendar: 'calendar.json',
   gmail: 'gmail.json',
+  creators: 'creators.json',
+  fleet: 'fleet.json',
+  contentbot: 'contentbot.json',
 } as const;
 
 /** The sample company's data as one object, one key per file. */

@@ -5,6 +5,7 @@ import type { Approvals } from '../approvals/approvals-service.js';
 import type { Channel } from '../channels/channel.js';
 import type { Llm } from '../llm/llm.js';
 import type { LastRun } from '../jobs/last-run.js';
+import type { ChannelHealthBoard } from '../channels/channel-health.js';
 
 /** A member of the fleet as the roster lists it: who it is, where it posts, what it is for. */
 export interface FleetMember {
@@ -37,6 +38,8 @@ export interface BotContext {
   fleet: readonly FleetMember[];
   /** The bot's parsed settings (and, in a job run, the job's own on top). */
   config: Readonly<Record<string, unknown>>;
+  /** This process's channel connections as its heartbeat reports them (jbot adds its Telegram inbox). */
+  channelHealth: ChannelHealthBoard;
 }
 
 /** Facts about one run of a job. */

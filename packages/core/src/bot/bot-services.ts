@@ -3,6 +3,7 @@ import type { Db } from '../db/db.js';
 import type { Channel } from '../channels/channel.js';
 import { createLocalRecordingChannel } from '../channels/local-recording-channel.js';
 import { withDetailPosts } from '../channels/signal-detail.js';
+import { ChannelHealthBoard } from '../channels/channel-health.js';
 import { createApprovals, type Approvals } from '../approvals/approvals-service.js';
 import { catalogSignalTypes } from '../signals/signal-catalog.js';
 import { createSignalEmitter, type SignalEmitter } from '../signals/signal-emitter.js';
@@ -43,6 +44,8 @@ export interface BotServices {
   signals: SignalEmitter;
   approvals: Approvals;
   llm: LlmService;
+  /** The process's channel connections (the heartbeat reads it). */
+  channelHealth: ChannelHealthBoard;
   /**
    * A context for one run or delivery: its own abort signal and child logger over the shared
    * services; `run` names the job and run its LLM calls are recorded against.
@@ -81,12 +84,16 @@ export function buildBotServices(definition: Pick<BotDefinition, 'name' | 'chann
     log,
     ...(options.now === undefined ? {} : { now: options.now }),
   });
+  const channelHealth = new ChannelHealthBoard();
+  const workFloorHealth = channel.health?.bind(channel);
+  if (workFloorHealth !== undefined) channelHealth.report(channel.kind, workFloorHealth);
   return {
     registry,
     channel,
     signals,
     approvals,
     llm,
+    channelHealth,
     context: (abortSignal, childLog, run) =>
       ({
         // Extension fields bind to this run where they can (ctx.connectors: this run's abortSignal).
@@ -101,6 +108,7 @@ export function buildBotServices(definition: Pick<BotDefinition, 'name' | 'chann
         channel,
         fleet,
         config,
+        channelHealth,
         llm: llm.forRun({ job: run?.job ?? null, runId: run?.runId ?? null, log: childLog, abortSignal }),
       }) as BotContext,
   };

@@ -1,4 +1,5 @@
 import type { Severity } from '../signals/severity.js';
+import type { ChannelHealth } from './channel-health.js';
 
 /** A button under a message (Approve / Reject). `id` is what comes back when someone clicks. */
 export interface ChannelButton {
@@ -82,4 +83,6 @@ export interface Channel {
   start?(inbound: ChannelInbound): Promise<void>;
   /** Disconnect. */
   close(): Promise<void>;
+  /** How the connection is doing (Discord: gateway and REST); the heartbeat carries it. */
+  health?(): ChannelHealth;
 }

@@ -14,3 +14,4 @@ export { recordChannelMessage, recordChannelMessageEdit, messageText, messageBod
 export { createLocalRecordingChannel, type LocalRecordingChannelOptions } from './local-recording-channel.js';
 export { signalDetailMessage, withDetailPosts, type SignalDetailInput } from './signal-detail.js';
 export { splitText } from './split-text.js';
+export { ChannelLiveness, ChannelHealthBoard, type ChannelHealth, type LivenessClock } from './channel-health.js';

@@ -20,7 +20,11 @@ const OP = { dispatch: 0, heartbeat: 1, identify: 2, resume: 6, invalidSession: 
  */
 export class FakeDiscordGateway {
   readonly sessions = new Set<GatewaySession>();
+  /** Connections accepted since the start (each login or reconnect opens one). */
+  connections = 0;
   private readonly server: WebSocketServer;
+  // While silent, new connections are accepted and then left without HELLO: a gateway that does not answer.
+  private silent = false;
 
   constructor(
     httpServer: http.Server,
@@ -47,6 +51,21 @@ export class FakeDiscordGateway {
     return sent;
   }
 
+  /**
+   * Kill every connection, as when Discord's edge or the network drops them. With `silent`, new
+   * connections get no HELLO until `answer()`: the gateway stays away and clients cannot resume.
+   */
+  kill(options: { silent?: boolean } = {}): void {
+    if (options.silent === true) this.silent = true;
+    for (const session of this.sessions) session.socket.terminate();
+  }
+
+  /** Answer connections again (HELLO on connect); the silent ones already open are dropped so clients reconnect. */
+  answer(): void {
+    this.silent = false;
+    for (const session of this.sessions) if (!session.identified) session.socket.terminate();
+  }
+
   async close(): Promise<void> {
     for (const session of this.sessions) session.socket.terminate();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -55,7 +74,9 @@ export class FakeDiscordGateway {
   private accept(socket: WebSocket): void {
     const session: GatewaySession = { id: randomUUID(), socket, sequence: 0, identified: false };
     this.sessions.add(session);
+    this.connections += 1;
     socket.on('close', () => this.sessions.delete(session));
+    if (this.silent) return;
     socket.on('message', (raw) => {
       let packet: { op: number; d: unknown };
       try {

@@ -33,6 +33,12 @@ export interface FakeDiscord {
   message(messageId: string): FakeDiscordMessage | undefined;
   /** How many gateway sessions are identified. */
   readySessions(): number;
+  /** Kill every gateway connection; `silent`: and leave new ones unanswered until answerGateway(). */
+  killGateway(options?: { silent?: boolean }): void;
+  /** The gateway answers connections again. */
+  answerGateway(): void;
+  /** Gateway connections accepted so far (logins and reconnects). */
+  gatewayConnections(): number;
   /** Click a button: INTERACTION_CREATE goes to every session. Returns the interaction id. */
   click(click: FakeDiscordClick): string;
   /** The bot's answer to an interaction so far. */
@@ -178,6 +184,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     channelMessages: (channelId) => store.channelMessages(channelId),
     message: (messageId) => store.messages.get(messageId),
     readySessions: () => gateway.readyCount,
+    killGateway: (killOptions) => gateway.kill(killOptions),
+    answerGateway: () => gateway.answer(),
+    gatewayConnections: () => gateway.connections,
     click(click) {
       const message = store.messages.get(click.messageId);
       if (message === undefined) throw new Error(`fake Discord: no message ${click.messageId} to click on`);

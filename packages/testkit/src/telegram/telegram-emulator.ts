@@ -36,6 +36,8 @@ export interface EmulatedTelegramFault {
   textMatches?: RegExp;
   /** How many calls fail before the fault is spent; default until clearFaults(). */
   times?: number;
+  /** Do not answer at all (the call hangs until clearFaults() or the client gives up); status is then ignored. */
+  hang?: boolean;
 }
 
 /** The `telegram-test-api` emulator behind a thin front that speaks real Bot API getUpdates. */
@@ -66,8 +68,12 @@ export interface TelegramEmulator {
   fail(fault: EmulatedTelegramFault): void;
   /** Telegram is healthy again: drop every injected fault. */
   clearFaults(): void;
-  /** Calls answered with an injected fault (or refused as too long), oldest first. */
+  /** Calls answered with an injected fault (or refused as too long, or held by a hang), oldest first. */
   failedCalls(): Array<{ method: string; status: number; text: string | null }>;
+  /** Updates waiting for the bot to fetch them (getWebhookInfo's pending_update_count). */
+  pendingUpdateCount(): number;
+  /** getUpdates calls answered (with or without updates) since the start. */
+  answeredPolls(): number;
   close(): Promise<void>;
 }
 
@@ -98,7 +104,7 @@ interface EmulatorServer {
  * grammY would spin; the front implements the real contract (updates stay until confirmed by
  * offset, long poll up to `timeout`) and proxies every other method to the emulator unchanged.
  */
-export async function startTelegramEmulator(options: { token?: string } = {}): Promise<TelegramEmulator> {
+export async function startTelegramEmulator(options: { token?: string; longPollMs?: number } = {}): Promise<TelegramEmulator> {
   const token = options.token ?? '123456:emulator-token';
   const require = createRequire(import.meta.url);
   const TelegramServer = require('telegram-test-api') as new (config: Record<string, unknown>) => EmulatorServer;
@@ -116,6 +122,9 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
   let nextMessageId = 10_000;
   let nextCallbackId = 1;
   let botMessagesSeen = 0;
+  let answeredPolls = 0;
+  // Requests held by a `hang` fault: released (answered as usual) by clearFaults().
+  const held = new Set<() => void>();
   const waiting = new Set<() => void>();
   const wakeWaiting = () => {
     for (const wake of [...waiting]) wake();
@@ -149,7 +158,8 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
 
   async function getUpdates(body: Record<string, unknown>): Promise<unknown> {
     const offset = Number(body['offset'] ?? 0);
-    const timeoutSeconds = Math.min(Number(body['timeout'] ?? 0), 2);
+    // A long poll is held at most longPollMs (default 2 s), so a test on a fast clock sees polls come back quickly.
+    const timeoutSeconds = Math.min(Number(body['timeout'] ?? 0), (options.longPollMs ?? 2000) / 1000);
     const limit = Number(body['limit'] ?? 100);
     // Confirm (drop) everything before the offset, as Telegram does.
     for (const update of server.storage.userMessages.filter((candidate) => candidate.botToken === token && candidate.updateId < offset))
@@ -188,12 +198,6 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
       const raw = Buffer.concat(chunks);
       void (async () => {
         try {
-          if (/\/getUpdates$/.test(request.url ?? '')) {
-            const body = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
-            const result = await getUpdates(body);
-            response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
-            return;
-          }
           const method = /\/([A-Za-z]+)$/.exec(request.url ?? '')?.[1] ?? '';
           const payload =
             raw.length > 0 && (request.headers['content-type'] ?? '').includes('json') ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
@@ -202,14 +206,40 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
             (candidate) =>
               candidate.method === method && candidate.remaining > 0 && (candidate.textMatches === undefined || candidate.textMatches.test(sentText ?? '')),
           );
+          if (fault?.hang === true) {
+            // Telegram (or the network to it) stops answering: hold the call until the fault clears.
+            fault.remaining -= 1;
+            failedCalls.push({ method, status: 0, text: sentText });
+            await new Promise<void>((resolve) => {
+              const release = () => {
+                held.delete(release);
+                resolve();
+              };
+              held.add(release);
+              // The client gave up (a timeout, an abort): nothing to answer.
+              response.once('close', release);
+            });
+            if (response.socket === null || response.socket.destroyed) return;
+          }
+          if (method === 'getUpdates' && (fault === undefined || fault.hang === true)) {
+            const result = await getUpdates(payload);
+            answeredPolls += 1;
+            response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+            return;
+          }
+          if (method === 'getWebhookInfo' && fault === undefined) {
+            const result = { url: '', has_custom_certificate: false, pending_update_count: pendingCount() };
+            response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result }));
+            return;
+          }
           // Telegram refuses a text over 4,096 characters; the upstream emulator accepts anything.
           const refusal =
-            fault ??
+            (fault?.hang === true ? undefined : fault) ??
             (/^(sendMessage|editMessageText)$/.test(method) && sentText !== null && sentText.length > 4096
               ? { status: 400, description: 'Bad Request: message is too long', retryAfterSeconds: undefined }
               : undefined);
           if (refusal !== undefined) {
-            if (fault !== undefined) fault.remaining -= 1;
+            if (fault !== undefined && fault.hang !== true) fault.remaining -= 1;
             failedCalls.push({ method, status: refusal.status, text: sentText });
             const answer = {
               ok: false,
@@ -247,6 +277,7 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
   await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
   const apiRoot = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
 
+  const pendingCount = () => server.storage.userMessages.filter((update) => update.botToken === token).length;
   const push = (update: StoredUpdate) => {
     server.storage.userMessages.push(update);
     wakeWaiting();
@@ -261,10 +292,13 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
     },
     clearFaults() {
       faults.length = 0;
+      for (const release of [...held]) release();
     },
     failedCalls() {
       return [...failedCalls];
     },
+    pendingUpdateCount: () => pendingCount(),
+    answeredPolls: () => answeredPolls,
     async sendText(chatId, text, messageOptions = {}) {
       const updateId = nextUpdateId++;
       const messageId = nextMessageId++;
@@ -342,6 +376,7 @@ export async function startTelegramEmulator(options: { token?: string } = {}): P
     },
     async close() {
       wakeWaiting();
+      for (const release of [...held]) release();
       const closed = new Promise<void>((resolve) => front.close(() => resolve()));
       front.closeAllConnections();
       await closed;
