@@ -1,6 +1,33 @@
-// The signal types mktgbot introduces: none yet. Declare each with defineSignalType, list it in
-// `signalTypes`, and add its payload to SignalPayloads (see bots/salesbot/src/signals.ts).
-import type { SignalType } from '@jbot/core';
+import { z } from 'zod';
+import { defineSignalType } from '@jbot/core';
+
+// The signal types mktgbot introduces. Pure declarations (zod only): every bot process
+// registers them through the fleet roster, and consumers get their payload types from the
+// SignalPayloads augmentation below without depending on mktgbot's code.
+
+/** Something wrong with Klaviyo email/SMS: a stalled or weak flow, a broken form, a send that must not go out. */
+export const klaviyoIssue = defineSignalType({
+  type: 'klaviyo_issue',
+  description: 'Klaviyo flow stalled or underperforming, sign-up form broken, list declining, or a scheduled send blocked by QA',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    kind: z.enum(['flow_stalled', 'flow_underperforming', 'form_broken', 'send_blocked', 'list_decline']),
+    /** The Klaviyo flow, form, list or campaign id. */
+    object_id: z.string().min(1),
+    name: z.string().min(1),
+    metric: z.string().min(1),
+    value: z.union([z.number(), z.string()]),
+    benchmark: z.union([z.number(), z.string()]).nullable(),
+    /** What a person should look at, in words. */
+    detail: z.string().optional(),
+  }),
+});
 
 /** Every type mktgbot introduces. */
-export const signalTypes: SignalType[] = [];
+export const signalTypes = [klaviyoIssue];
+
+declare module '@jbot/core' {
+  interface SignalPayloads {
+    klaviyo_issue: z.output<typeof klaviyoIssue.schema>;
+  }
+}

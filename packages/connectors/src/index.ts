@@ -28,6 +28,13 @@ export {
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
 export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';
+export type {
+  KlaviyoConnector,
+  KlaviyoAudience,
+  KlaviyoCampaignMessage,
+  UnscheduleCampaignInput,
+  UnscheduleCampaignResult,
+} from './klaviyo/klaviyo-connector.js';
 
 // Implementations (for tests and explicit wiring)
 export { createSampleCrmConnector } from './crm/sample-crm-connector.js';
@@ -43,6 +50,7 @@ export { parseShipmentCsv, type ShipmentCsvRow } from './freight/shipment-csv.js
 export { createSampleCommerceConnector } from './commerce/sample-commerce-connector.js';
 export { probeShopify, createShopifyCommerceConnector, type ShopifyCommerceOptions } from './commerce/shopify-commerce-connector.js';
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
+export { createSampleKlaviyoConnector } from './klaviyo/sample-klaviyo-connector.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';
 

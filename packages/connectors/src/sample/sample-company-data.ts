@@ -10,6 +10,7 @@ export const SAMPLE_DATA_FILES = {
   freight: 'freight.json',
   meta_ads: 'meta-ads.json',
   klaviyo: 'klaviyo.json',
+  klaviyo_sends: 'klaviyo-sends.json',
   amazon: 'amazon.json',
   content_calendar: 'content-calendar.json',
 } as const;
