@@ -11,7 +11,8 @@ export async function answerOperator(instruction: OperatorInstruction, context: 
   if (instruction.signalId === null) return 'noted — reply to one of my alerts (a Klaviyo issue) and I will explain it or point you at its approval';
   const [signal] = await context.db.rpc('get_signal', { p_signal_id: instruction.signalId });
   if (signal === undefined) return `I have no signal ${instruction.signalId}`;
-  if (signal['signal_type'] !== klaviyoIssue.type) return `noted — signal ${instruction.signalId} (${String(signal['signal_type'])}) needs nothing more from me`;
+  if (signal['signal_type'] !== klaviyoIssue.type)
+    return `noted — signal ${instruction.signalId} (${String(signal['signal_type'])}) needs nothing more from me`;
   const issue = klaviyoIssue.schema.parse(signal['payload']);
   const facts = `${issue.name} (${issue.object_id}): ${issue.metric} = ${issue.value}${issue.benchmark === null ? '' : ` vs ${issue.benchmark}`}${issue.detail === undefined ? '' : `. ${issue.detail}`}`;
   if (issue.kind !== 'send_blocked') return `${issue.kind.replace(/_/g, ' ')} — ${facts}`;

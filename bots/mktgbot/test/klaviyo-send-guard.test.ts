@@ -14,7 +14,7 @@ import {
   type RunningBot,
 } from '@jbot/core';
 import { createConnectors, loadSampleCompany, readSampleCompanyData, type SampleCompanyData } from '@jbot/connectors';
-import { freshDatabase, testBotConfig, waitFor, type TestDatabase } from '@jbot/testkit';
+import { freshDatabase, startFakeKlaviyo, testBotConfig, waitFor, type TestDatabase } from '@jbot/testkit';
 import { answerOperator, findHeldCampaigns, fixOrUnscheduleCampaign, klaviyoIssue, klaviyoSendGuard, runSendGuard, sendGuardSettings } from '../src/index.js';
 import { mktgbot } from '../src/bot.js';
 
@@ -78,7 +78,12 @@ describe('mktgbot klaviyo-send-guard', () => {
     expect(klaviyoSendGuard.schedule).toBe('0 14 * * *');
     expect(klaviyoSendGuard.missed).toBe('once');
     expect(mktgbot.jobs?.map((job) => job.id)).toContain('klaviyo-send-guard');
-    expect(settings).toMatchObject({ KLAVIYO_SEND_GUARD_WINDOW_HOURS: 24, KLAVIYO_SEND_BLOCK_HOURS: 6, KLAVIYO_SMS_EARLIEST_HOUR: 8, KLAVIYO_SMS_LATEST_HOUR: 21 });
+    expect(settings).toMatchObject({
+      KLAVIYO_SEND_GUARD_WINDOW_HOURS: 24,
+      KLAVIYO_SEND_BLOCK_HOURS: 6,
+      KLAVIYO_SMS_EARLIEST_HOUR: 8,
+      KLAVIYO_SMS_LATEST_HOUR: 21,
+    });
     expect(() => sendGuardSettings.load({ KLAVIYO_SMS_RECIPIENT_ZONES: 'America/Nowhere' })).toThrow(/KLAVIYO_SMS_RECIPIENT_ZONES/);
   });
 
@@ -91,6 +96,42 @@ describe('mktgbot klaviyo-send-guard', () => {
     expect(held[0]?.send_at).toBe('2026-12-02T02:30:00.000Z');
     expect(held[0]?.issues[0]?.detail).toContain('21:30 America/New_York');
     expect(held[1]?.issues[0]?.detail).toMatch(/DW-104 Coastal Fog Candle 14oz, sold out/);
+  });
+
+  it('holds the same two through the live Klaviyo connector at a fake Klaviyo holding the sample campaigns', async () => {
+    const rows = await db.rpc('sample_klaviyo_campaign_messages', { p_status: 'scheduled' });
+    const audiences = (value: unknown) => (value as Array<{ id: string; name: string }>) ?? [];
+    const klaviyo = await startFakeKlaviyo({
+      seed: {
+        campaigns: rows.map((row) => ({
+          id: String(row['campaign_id']),
+          name: String(row['name']),
+          channel: row['channel'] === 'sms' ? 'sms' : 'email',
+          status: 'Scheduled',
+          sendTime: new Date(String(row['send_at'])).toISOString(),
+          subject: row['subject'] === null ? null : String(row['subject']),
+          body: String(row['body'] ?? ''),
+          included: audiences(row['included_audiences']).map((audience) => audience.id),
+          excluded: audiences(row['excluded_audiences']).map((audience) => audience.id),
+        })),
+        lists: [
+          { id: 'UxNwsl', name: 'Newsletter' },
+          { id: 'UxSms1', name: 'SMS Subscribers' },
+        ],
+        segments: [{ id: 'SgUn180', name: 'Unengaged 180d' }],
+      },
+    });
+    try {
+      const connectors = createConnectors({ db, env: { KLAVIYO_API_KEY: klaviyo.apiKey, KLAVIYO_API_BASE: klaviyo.url } });
+      expect(connectors.klaviyo.source).toBe('klaviyo');
+      const held = await findHeldCampaigns(connectors, settings, NOW);
+      expect(held.map((campaign) => [campaign.campaign_id, campaign.issues.map((issue) => issue.rule)])).toEqual([
+        ['01JCMP7011', ['sms_quiet_hours']],
+        ['01JCMP7010', ['link_out_of_stock']],
+      ]);
+    } finally {
+      await klaviyo.close();
+    }
   });
 
   it('holds nothing on a healthy variant of the company', async () => {
@@ -113,7 +154,9 @@ describe('mktgbot klaviyo-send-guard', () => {
       ['01JCMP7010', true],
     ]);
     expect(first.result.signals).toBe(1);
-    const posts = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'mktgbot' and text like '%Klaviyo send guard: 2 scheduled campaigns%'`;
+    const posts = await sql<
+      Array<{ text: string }>
+    >`select text from channel_messages where bot = 'mktgbot' and text like '%Klaviyo send guard: 2 scheduled campaigns%'`;
     expect(posts).toHaveLength(1);
     expect(posts[0]?.text).toContain('sms_quiet_hours');
     const signals = await sql<Array<{ severity: string; payload: { kind: string; object_id: string } }>>`
@@ -136,7 +179,15 @@ describe('mktgbot klaviyo-send-guard', () => {
     const [signal] = await sql<Array<{ id: string }>>`select id from bot_signals where signal_type = 'klaviyo_issue'`;
     const context = buildBotServices(mktgbot, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent);
     const answer = await answerOperator(
-      { text: 'what is wrong with it?', operatorMessageId: 'm1', signalId: signal?.id ?? null, approvalId: null, instructionSignalId: 's1', channel: 'local', senderId: 'op' },
+      {
+        text: 'what is wrong with it?',
+        operatorMessageId: 'm1',
+        signalId: signal?.id ?? null,
+        approvalId: null,
+        instructionSignalId: 's1',
+        channel: 'local',
+        senderId: 'op',
+      },
       { ...context, connectors: createConnectors({ db, env: {} }) },
     );
     const [pending] = await sql<Array<{ id: string }>>`select id from approvals where bot = 'mktgbot' and draft ->> 'campaign_id' = '01JCMP7011'`;

@@ -11,6 +11,8 @@ export const connectorsEnvShape = {
   META_ACCESS_TOKEN: optionalString,
   META_AD_ACCOUNT_ID: optionalString,
   META_API_BASE: optionalHttpUrl,
+  KLAVIYO_API_KEY: optionalString,
+  KLAVIYO_API_BASE: optionalHttpUrl,
   CONNECTOR_SIDE_EFFECT_LEASE_SECONDS: envInteger(60, 1, 3600),
   CONNECTOR_TIMEOUT_MS: envInteger(30_000, 100, 600_000),
 };
@@ -20,6 +22,7 @@ export interface ConnectorsConfig {
   hubspot?: { accessToken: string; basePath: string };
   shopify?: { storeDomain: string; accessToken: string; apiVersion: string; apiBase?: string };
   meta?: { accessToken: string; adAccountId: string; apiBase?: string };
+  klaviyo?: { apiKey: string; apiBase?: string };
   sideEffectLeaseSeconds: number;
   /** Each vendor call's timeout (CONNECTOR_TIMEOUT_MS). */
   timeoutMs: number;
@@ -63,6 +66,9 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
             ...(parsed.META_API_BASE === undefined ? {} : { apiBase: parsed.META_API_BASE }),
           },
         }),
+    ...(parsed.KLAVIYO_API_KEY === undefined
+      ? {}
+      : { klaviyo: { apiKey: parsed.KLAVIYO_API_KEY, ...(parsed.KLAVIYO_API_BASE === undefined ? {} : { apiBase: parsed.KLAVIYO_API_BASE }) } }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,
     timeoutMs: parsed.CONNECTOR_TIMEOUT_MS,
   };

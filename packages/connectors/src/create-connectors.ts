@@ -12,6 +12,7 @@ import { createSampleCrmConnector } from './crm/sample-crm-connector.js';
 import type { FreightConnector } from './freight/freight-connector.js';
 import { createSampleFreightConnector } from './freight/sample-freight-connector.js';
 import type { KlaviyoConnector } from './klaviyo/klaviyo-connector.js';
+import { createKlaviyoConnector } from './klaviyo/klaviyo-live-connector.js';
 import { createSampleKlaviyoConnector } from './klaviyo/sample-klaviyo-connector.js';
 
 /** Every connector a bot may use, one per domain. */
@@ -41,7 +42,7 @@ export interface CreateConnectorsOptions {
 /**
  * Build the connectors: live on the vendor's SDK where its credentials are set
  * (HUBSPOT_ACCESS_TOKEN, SHOPIFY_STORE_DOMAIN + SHOPIFY_ADMIN_ACCESS_TOKEN, META_ACCESS_TOKEN +
- * META_AD_ACCOUNT_ID), the sample company otherwise. Cheap: SDKs load on first call.
+ * META_AD_ACCOUNT_ID, KLAVIYO_API_KEY), the sample company otherwise. Cheap: SDKs load on first call.
  */
 export function createConnectors(options: CreateConnectorsOptions): Connectors {
   const config = options.config ?? loadConnectorsConfig(options.env ?? {});
@@ -62,7 +63,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     freight: createSampleFreightConnector(db),
     commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
-    klaviyo: createSampleKlaviyoConnector(db),
+    klaviyo: config.klaviyo === undefined ? createSampleKlaviyoConnector(db) : createKlaviyoConnector({ ...config.klaviyo, ...limits, db }),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal }),
   };

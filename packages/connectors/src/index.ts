@@ -51,6 +51,7 @@ export { createSampleCommerceConnector } from './commerce/sample-commerce-connec
 export { probeShopify, createShopifyCommerceConnector, type ShopifyCommerceOptions } from './commerce/shopify-commerce-connector.js';
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { createSampleKlaviyoConnector } from './klaviyo/sample-klaviyo-connector.js';
+export { createKlaviyoConnector, type KlaviyoOptions } from './klaviyo/klaviyo-live-connector.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';
 

@@ -8,9 +8,7 @@ const fixOrUnscheduleDraft = z.object({
   channel: z.enum(['email', 'sms']),
   /** When it would have sent (ISO instant). */
   send_at: z.string().nullable(),
-  issues: z
-    .array(z.object({ rule: z.string().min(1), blocking: z.boolean(), detail: z.string() }))
-    .min(1),
+  issues: z.array(z.object({ rule: z.string().min(1), blocking: z.boolean(), detail: z.string() })).min(1),
   note: z.string().optional(),
 });
 

@@ -82,7 +82,8 @@ export function checkCampaign(campaign: KlaviyoCampaignMessage, stock: readonly 
       continue;
     }
     if (!hosts.has(url.hostname.toLowerCase().replace(/^www\./, ''))) continue;
-    if (!url.searchParams.has('utm_source') || !url.searchParams.has('utm_campaign')) add('missing_utm', `${url.origin}${url.pathname} has no utm_source/utm_campaign`);
+    if (!url.searchParams.has('utm_source') || !url.searchParams.has('utm_campaign'))
+      add('missing_utm', `${url.origin}${url.pathname} has no utm_source/utm_campaign`);
     const handle = /^\/products\/([^/?#]+)/.exec(url.pathname)?.[1];
     if (handle === undefined) continue;
     const product = byHandle.get(decodeURIComponent(handle).toLowerCase());
@@ -92,7 +93,8 @@ export function checkCampaign(campaign: KlaviyoCampaignMessage, stock: readonly 
   if (campaign.channel === 'email') {
     const full = campaign.includedAudiences.filter((audience) => options.fullListNames.some((name) => name.toLowerCase() === audience.name.toLowerCase()));
     const excludesUnengaged = campaign.excludedAudiences.some((audience) => /unengaged/i.test(audience.name));
-    if (full.length > 0 && !excludesUnengaged) add('full_list_without_exclusion', `sends to ${full.map((audience) => audience.name).join(', ')} without excluding an unengaged segment`);
+    if (full.length > 0 && !excludesUnengaged)
+      add('full_list_without_exclusion', `sends to ${full.map((audience) => audience.name).join(', ')} without excluding an unengaged segment`);
   }
   if (campaign.channel === 'sms' && campaign.sendAt !== null) {
     const at = new Date(campaign.sendAt);
