@@ -6,3 +6,4 @@ export { klaviyoSendGuard, sendGuardSettings, findHeldCampaigns, runSendGuard, t
 export { fixOrUnscheduleCampaign, type FixOrUnscheduleDraft } from './klaviyo/fix-or-unschedule-campaign.js';
 export { checkCampaign, linksIn, productHandle, type SendIssue, type SendRule } from './klaviyo/send-checks.js';
 export { answerOperator } from './operator-replies.js';
+export { klaviyoFlowHealth, flowHealthSettings, judgeFlows, flowBenchmarkKind, runFlowHealth, type FlowFinding } from './jobs/klaviyo-flow-health.js';

@@ -13,6 +13,7 @@ export const connectorsEnvShape = {
   META_API_BASE: optionalHttpUrl,
   KLAVIYO_API_KEY: optionalString,
   KLAVIYO_API_BASE: optionalHttpUrl,
+  KLAVIYO_CONVERSION_METRIC_ID: optionalString,
   CONNECTOR_SIDE_EFFECT_LEASE_SECONDS: envInteger(60, 1, 3600),
   CONNECTOR_TIMEOUT_MS: envInteger(30_000, 100, 600_000),
 };
@@ -22,7 +23,7 @@ export interface ConnectorsConfig {
   hubspot?: { accessToken: string; basePath: string };
   shopify?: { storeDomain: string; accessToken: string; apiVersion: string; apiBase?: string };
   meta?: { accessToken: string; adAccountId: string; apiBase?: string };
-  klaviyo?: { apiKey: string; apiBase?: string };
+  klaviyo?: { apiKey: string; apiBase?: string; conversionMetricId?: string };
   sideEffectLeaseSeconds: number;
   /** Each vendor call's timeout (CONNECTOR_TIMEOUT_MS). */
   timeoutMs: number;
@@ -68,7 +69,13 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
         }),
     ...(parsed.KLAVIYO_API_KEY === undefined
       ? {}
-      : { klaviyo: { apiKey: parsed.KLAVIYO_API_KEY, ...(parsed.KLAVIYO_API_BASE === undefined ? {} : { apiBase: parsed.KLAVIYO_API_BASE }) } }),
+      : {
+          klaviyo: {
+            apiKey: parsed.KLAVIYO_API_KEY,
+            ...(parsed.KLAVIYO_API_BASE === undefined ? {} : { apiBase: parsed.KLAVIYO_API_BASE }),
+            ...(parsed.KLAVIYO_CONVERSION_METRIC_ID === undefined ? {} : { conversionMetricId: parsed.KLAVIYO_CONVERSION_METRIC_ID }),
+          },
+        }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,
     timeoutMs: parsed.CONNECTOR_TIMEOUT_MS,
   };

@@ -32,6 +32,9 @@ export type {
   KlaviyoConnector,
   KlaviyoAudience,
   KlaviyoCampaignMessage,
+  KlaviyoFlowDay,
+  KlaviyoFlowReport,
+  FlowReportWindow,
   UnscheduleCampaignInput,
   UnscheduleCampaignResult,
 } from './klaviyo/klaviyo-connector.js';

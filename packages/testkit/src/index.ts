@@ -18,7 +18,14 @@ export {
 } from './fake-hubspot/index.js';
 
 // Fake Klaviyo (connectors: JSON:API campaigns, send jobs, lists, segments)
-export { startFakeKlaviyo, type FakeKlaviyo, type FakeKlaviyoCampaign, type FakeKlaviyoFault, type FakeKlaviyoSeed } from './fake-klaviyo/index.js';
+export {
+  startFakeKlaviyo,
+  type FakeKlaviyo,
+  type FakeKlaviyoCampaign,
+  type FakeKlaviyoFault,
+  type FakeKlaviyoFlow,
+  type FakeKlaviyoSeed,
+} from './fake-klaviyo/index.js';
 
 // A proxy that holds requests (a vendor that never answers; a kill that lands mid-call)
 export { startHoldingProxy, type HoldingProxy, type HeldRequest, type HoldRule } from './holding-proxy.js';

@@ -35,11 +35,49 @@ export interface UnscheduleCampaignResult {
   changed: boolean;
 }
 
+/** One day of a flow's sends. */
+export interface KlaviyoFlowDay {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  recipients: number;
+  /** Attributed conversion value (Placed Order). */
+  revenue: number;
+}
+
+/** A flow's performance as Klaviyo's reporting API states it. */
+export interface KlaviyoFlowReport {
+  id: string;
+  name: string;
+  /** live, manual or draft. */
+  status: string;
+  trigger: string | null;
+  /** Daily sends over the requested window, oldest first, every day present (zeros included). */
+  days: KlaviyoFlowDay[];
+  /** The last 30 days of the window: totals and rates (fractions of recipients). */
+  last30: {
+    recipients: number;
+    revenue: number;
+    openRate: number;
+    clickRate: number;
+    conversionRate: number;
+    unsubscribeRate: number;
+    spamComplaintRate: number;
+  };
+}
+
+/** The window of a flow report: `days` whole UTC days ending before `end`. */
+export interface FlowReportWindow {
+  end: Date;
+  days: number;
+}
+
 /** Email and SMS marketing: campaigns, their messages, and changes an approval makes. */
 export interface KlaviyoConnector {
   readonly source: 'sample' | 'klaviyo';
   /** Campaigns of both channels with status scheduled, soonest first. */
   listScheduledCampaigns(): Promise<KlaviyoCampaignMessage[]>;
+  /** Every flow's daily sends and 30-day rates (live: one values and one series report call, within the reporting rate limits). */
+  flowReports(window: FlowReportWindow): Promise<KlaviyoFlowReport[]>;
   /** Send a scheduled campaign back to draft (Klaviyo: cancel the send job). */
   unscheduleCampaign(input: UnscheduleCampaignInput): Promise<UnscheduleCampaignResult>;
 }

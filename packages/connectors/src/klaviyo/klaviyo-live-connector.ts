@@ -2,7 +2,7 @@ import type { Db } from '@jbot/core';
 import { ConnectorError } from '../connector-error.js';
 import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
 import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
-import type { KlaviyoAudience, KlaviyoCampaignMessage, KlaviyoConnector, UnscheduleCampaignResult } from './klaviyo-connector.js';
+import type { KlaviyoAudience, KlaviyoCampaignMessage, KlaviyoConnector, KlaviyoFlowReport, UnscheduleCampaignResult } from './klaviyo-connector.js';
 
 /** What the Klaviyo connector needs. */
 export interface KlaviyoOptions {
@@ -10,6 +10,8 @@ export interface KlaviyoOptions {
   apiKey: string;
   /** Base URL of the API (KLAVIYO_API_BASE); default https://a.klaviyo.com. */
   apiBase?: string;
+  /** The Placed Order metric for conversion statistics (KLAVIYO_CONVERSION_METRIC_ID); looked up by name when unset. */
+  conversionMetricId?: string;
   db: Db;
   timeoutMs?: number;
   abortSignal?: AbortSignal;
@@ -30,6 +32,19 @@ interface Document {
   links?: { next?: string | null };
 }
 
+/** A reporting API answer: one report resource whose results are grouped statistics. */
+interface ReportDocument {
+  data?: {
+    type: string;
+    id?: string;
+    attributes?: {
+      results?: Array<{ groupings?: Record<string, string>; statistics?: Record<string, number | number[] | null> }>;
+      date_times?: string[];
+    };
+  };
+  links?: { next?: string | null };
+}
+
 /** The slice of klaviyo-api used here, typed by what we send; responses are read as raw JSON:API documents. */
 interface KlaviyoSdk {
   campaigns: {
@@ -39,6 +54,18 @@ interface KlaviyoSdk {
     getCampaign(id: string, options?: Record<string, unknown>): Promise<{ response: { data: Document } }>;
   };
   lists: { getLists(options: Record<string, unknown>): Promise<{ response: { data: Document } }> };
+  flows: { getFlows(options: Record<string, unknown>): Promise<{ response: { data: Document } }> };
+  metrics: { getMetrics(options: Record<string, unknown>): Promise<{ response: { data: Document } }> };
+  reporting: {
+    queryFlowValues(
+      query: { data: { type: 'flow-values-report'; attributes: Record<string, unknown> } },
+      options?: Record<string, unknown>,
+    ): Promise<{ response: { data: ReportDocument } }>;
+    queryFlowSeries(
+      query: { data: { type: 'flow-series-report'; attributes: Record<string, unknown> } },
+      options?: Record<string, unknown>,
+    ): Promise<{ response: { data: ReportDocument } }>;
+  };
   segments: { getSegments(options: Record<string, unknown>): Promise<{ response: { data: Document } }> };
 }
 
@@ -46,11 +73,15 @@ interface KlaviyoSdk {
 async function loadKlaviyo(options: Pick<KlaviyoOptions, 'apiKey' | 'apiBase'>): Promise<KlaviyoSdk> {
   const module = (await import('klaviyo-api')) as unknown as Record<string, new (...args: never[]) => { basePath: string }>;
   const sdk = ((module as { default?: unknown }).default ?? module) as typeof module;
-  const { ApiKeySession, CampaignsApi, ListsApi, SegmentsApi } = sdk as unknown as {
+  type Client = new (session: unknown) => { basePath: string };
+  const { ApiKeySession, CampaignsApi, ListsApi, SegmentsApi, FlowsApi, MetricsApi, ReportingApi } = sdk as unknown as {
     ApiKeySession: new (key: string) => unknown;
-    CampaignsApi: new (session: unknown) => { basePath: string };
-    ListsApi: new (session: unknown) => { basePath: string };
-    SegmentsApi: new (session: unknown) => { basePath: string };
+    CampaignsApi: Client;
+    ListsApi: Client;
+    SegmentsApi: Client;
+    FlowsApi: Client;
+    MetricsApi: Client;
+    ReportingApi: Client;
   };
   const session = new ApiKeySession(options.apiKey);
   const point = <Client extends { basePath: string }>(client: Client): Client => {
@@ -61,8 +92,13 @@ async function loadKlaviyo(options: Pick<KlaviyoOptions, 'apiKey' | 'apiBase'>):
     campaigns: point(new CampaignsApi(session)) as unknown as KlaviyoSdk['campaigns'],
     lists: point(new ListsApi(session)) as unknown as KlaviyoSdk['lists'],
     segments: point(new SegmentsApi(session)) as unknown as KlaviyoSdk['segments'],
+    flows: point(new FlowsApi(session)) as unknown as KlaviyoSdk['flows'],
+    metrics: point(new MetricsApi(session)) as unknown as KlaviyoSdk['metrics'],
+    reporting: point(new ReportingApi(session)) as unknown as KlaviyoSdk['reporting'],
   };
 }
+
+const DAY_MS = 86_400_000;
 
 const asArray = (data: Document['data']): Resource[] => (data === undefined ? [] : Array.isArray(data) ? data : [data]);
 const attribute = (resource: Resource | undefined, name: string): unknown => resource?.attributes?.[name];
@@ -149,8 +185,135 @@ export function createKlaviyoConnector(options: KlaviyoOptions): KlaviyoConnecto
     };
   };
 
+  // Every page of a JSON:API listing.
+  const everyPage = async (operation: string, request: (client: KlaviyoSdk, cursor: string | undefined) => Promise<{ response: { data: Document } }>) => {
+    const resources: Resource[] = [];
+    let cursor: string | undefined;
+    do {
+      const page: Document = (await call(operation, (client) => request(client, cursor))).response.data;
+      resources.push(...asArray(page.data));
+      cursor = nextCursor(page);
+    } while (cursor !== undefined);
+    return resources;
+  };
+
+  let metricPromise: Promise<string> | undefined;
+  const conversionMetricId = (): Promise<string> =>
+    (metricPromise ??= (async () => {
+      if (options.conversionMetricId !== undefined) return options.conversionMetricId;
+      const metrics = await everyPage('metrics list', (client, cursor) =>
+        client.metrics.getMetrics({ fieldsMetric: ['name'], ...(cursor === undefined ? {} : { pageCursor: cursor }) }),
+      );
+      const placed = metrics.find((metric) => attribute(metric, 'name') === 'Placed Order');
+      if (placed === undefined)
+        throw new ConnectorError(
+          'klaviyo_no_conversion_metric',
+          'Klaviyo has no "Placed Order" metric: set KLAVIYO_CONVERSION_METRIC_ID to the metric flows convert on',
+          {
+            facts: { operation: 'metrics list' },
+          },
+        );
+      return placed.id;
+    })()).catch((error: unknown) => {
+      metricPromise = undefined;
+      throw error;
+    });
+
   return {
     source: 'klaviyo',
+    async flowReports(window) {
+      const endDay = window.end.toISOString().slice(0, 10);
+      const end = new Date(`${endDay}T00:00:00Z`);
+      const start = new Date(end.getTime() - window.days * DAY_MS);
+      const last30Start = new Date(end.getTime() - 30 * DAY_MS);
+      const metric = await conversionMetricId();
+      const flows = await everyPage('flows list', (client, cursor) =>
+        client.flows.getFlows({ fieldsFlow: ['name', 'status', 'trigger_type'], ...(cursor === undefined ? {} : { pageCursor: cursor }) }),
+      );
+      // The reporting endpoints allow 2 calls a minute and 225 a day: one series and one values call per run, all flows at once.
+      const series = (
+        await call('flow series report', (client) =>
+          client.reporting.queryFlowSeries({
+            data: {
+              type: 'flow-series-report',
+              attributes: {
+                statistics: ['recipients', 'conversion_value'],
+                timeframe: { start: start.toISOString(), end: end.toISOString() },
+                interval: 'daily',
+                conversionMetricId: metric,
+                groupBy: ['flow_id', 'flow_message_id'],
+              },
+            },
+          }),
+        )
+      ).response.data;
+      const values = (
+        await call('flow values report', (client) =>
+          client.reporting.queryFlowValues({
+            data: {
+              type: 'flow-values-report',
+              attributes: {
+                statistics: ['recipients', 'conversion_value', 'open_rate', 'click_rate', 'conversion_rate', 'unsubscribe_rate', 'spam_complaint_rate'],
+                timeframe: { start: last30Start.toISOString(), end: end.toISOString() },
+                conversionMetricId: metric,
+                groupBy: ['flow_id', 'flow_message_id'],
+              },
+            },
+          }),
+        )
+      ).response.data;
+      const dayKeys = Array.from({ length: window.days }, (_, index) => new Date(start.getTime() + index * DAY_MS).toISOString().slice(0, 10));
+      const seriesDays = (series.data?.attributes?.date_times ?? []).map((time) => new Date(time).toISOString().slice(0, 10));
+      const daily = new Map<string, Map<string, { recipients: number; revenue: number }>>();
+      for (const result of series.data?.attributes?.results ?? []) {
+        const flowId = result.groupings?.['flow_id'];
+        if (flowId === undefined) continue;
+        const days = daily.get(flowId) ?? new Map<string, { recipients: number; revenue: number }>();
+        const recipients = result.statistics?.['recipients'];
+        const revenue = result.statistics?.['conversion_value'];
+        seriesDays.forEach((day, index) => {
+          const entry = days.get(day) ?? { recipients: 0, revenue: 0 };
+          entry.recipients += Array.isArray(recipients) ? (recipients[index] ?? 0) : 0;
+          entry.revenue += Array.isArray(revenue) ? (revenue[index] ?? 0) : 0;
+          days.set(day, entry);
+        });
+        daily.set(flowId, days);
+      }
+      // Rates come per message; a flow's rate is its messages' rates weighted by recipients.
+      const totals = new Map<string, { recipients: number; revenue: number; weighted: Record<string, number> }>();
+      const rateNames = ['open_rate', 'click_rate', 'conversion_rate', 'unsubscribe_rate', 'spam_complaint_rate'];
+      for (const result of values.data?.attributes?.results ?? []) {
+        const flowId = result.groupings?.['flow_id'];
+        if (flowId === undefined) continue;
+        const entry = totals.get(flowId) ?? { recipients: 0, revenue: 0, weighted: {} };
+        const recipients = Number(result.statistics?.['recipients'] ?? 0);
+        entry.recipients += recipients;
+        entry.revenue += Number(result.statistics?.['conversion_value'] ?? 0);
+        for (const rate of rateNames) entry.weighted[rate] = (entry.weighted[rate] ?? 0) + Number(result.statistics?.[rate] ?? 0) * recipients;
+        totals.set(flowId, entry);
+      }
+      return flows.map((flow): KlaviyoFlowReport => {
+        const days = daily.get(flow.id);
+        const total = totals.get(flow.id) ?? { recipients: 0, revenue: 0, weighted: {} };
+        const rate = (name: string) => (total.recipients === 0 ? 0 : (total.weighted[name] ?? 0) / total.recipients);
+        return {
+          id: flow.id,
+          name: String(attribute(flow, 'name') ?? flow.id),
+          status: String(attribute(flow, 'status') ?? 'draft').toLowerCase(),
+          trigger: attribute(flow, 'trigger_type') === undefined ? null : String(attribute(flow, 'trigger_type')),
+          days: dayKeys.map((day) => ({ day, recipients: days?.get(day)?.recipients ?? 0, revenue: Math.round((days?.get(day)?.revenue ?? 0) * 100) / 100 })),
+          last30: {
+            recipients: total.recipients,
+            revenue: Math.round(total.revenue * 100) / 100,
+            openRate: rate('open_rate'),
+            clickRate: rate('click_rate'),
+            conversionRate: rate('conversion_rate'),
+            unsubscribeRate: rate('unsubscribe_rate'),
+            spamComplaintRate: rate('spam_complaint_rate'),
+          },
+        };
+      });
+    },
     async listScheduledCampaigns() {
       const names = await audienceNames();
       const audiences = (ids: unknown): KlaviyoAudience[] =>

@@ -11,6 +11,7 @@ export const SAMPLE_DATA_FILES = {
   meta_ads: 'meta-ads.json',
   klaviyo: 'klaviyo.json',
   klaviyo_sends: 'klaviyo-sends.json',
+  klaviyo_flow_daily: 'klaviyo-flow-daily.json',
   amazon: 'amazon.json',
   content_calendar: 'content-calendar.json',
 } as const;

@@ -18,9 +18,23 @@ export interface FakeKlaviyoCampaign {
   excluded: string[];
 }
 
+/** A flow as the fake holds it: one message, its daily sends, and its rates (fractions). */
+export interface FakeKlaviyoFlow {
+  id: string;
+  name: string;
+  /** live, manual, draft. */
+  status: string;
+  triggerType: string;
+  daily: Array<{ day: string; recipients: number; revenue: number }>;
+  rates: { open_rate: number; click_rate: number; conversion_rate: number; unsubscribe_rate: number; spam_complaint_rate: number };
+}
+
 /** What the fake starts with. */
 export interface FakeKlaviyoSeed {
   campaigns?: FakeKlaviyoCampaign[];
+  flows?: FakeKlaviyoFlow[];
+  /** Metrics by name (the reporting API needs the conversion metric's id). */
+  metrics?: Array<{ id: string; name: string }>;
   lists?: Array<{ id: string; name: string }>;
   segments?: Array<{ id: string; name: string }>;
 }
@@ -71,12 +85,18 @@ function equalsFilters(filter: string | null): Map<string, string> {
 }
 
 /** Start the fake Klaviyo on a free loopback port. */
-export async function startFakeKlaviyo(options: { seed?: FakeKlaviyoSeed; apiKey?: string; pageSize?: number } = {}): Promise<FakeKlaviyo> {
+export async function startFakeKlaviyo(
+  options: { seed?: FakeKlaviyoSeed; apiKey?: string; pageSize?: number; reportingPerMinute?: number } = {},
+): Promise<FakeKlaviyo> {
   const apiKey = options.apiKey ?? 'pk_fake_klaviyo_key';
   const pageSize = options.pageSize ?? 100;
   const campaigns = new Map((options.seed?.campaigns ?? []).map((campaign) => [campaign.id, structuredClone(campaign)]));
   const lists = options.seed?.lists ?? [];
   const segments = options.seed?.segments ?? [];
+  const flows = options.seed?.flows ?? [];
+  const metrics = options.seed?.metrics ?? [{ id: 'RESQ6t', name: 'Placed Order' }];
+  // Klaviyo's reporting endpoints: steady 2 per minute each (the burst and daily limits are not modelled).
+  const reportingCalls = new Map<string, number[]>();
   const requests: FakeKlaviyo['requests'] = [];
   const sendJobActions: FakeKlaviyo['sendJobActions'] = [];
   const faults: FakeKlaviyoFault[] = [];
@@ -217,6 +237,100 @@ export async function startFakeKlaviyo(options: { seed?: FakeKlaviyoSeed; apiKey
       campaign.status = action === 'revert' ? 'Draft' : 'Cancelled';
       sendJobActions.push({ campaignId: id, action });
       return { status: 204 };
+    }
+    if (method === 'GET' && path === '/api/flows') {
+      const { slice, links } = paged(flows, url);
+      return {
+        status: 200,
+        document: {
+          data: slice.map((flow) => ({
+            type: 'flow',
+            id: flow.id,
+            attributes: {
+              name: flow.name,
+              status: flow.status,
+              archived: false,
+              trigger_type: flow.triggerType,
+              created: '2025-03-01T00:00:00+00:00',
+              updated: '2026-11-01T00:00:00+00:00',
+            },
+            links: { self: `${base}/api/flows/${flow.id}` },
+          })),
+          links,
+        },
+      };
+    }
+    if (method === 'GET' && path === '/api/metrics') {
+      const { slice, links } = paged(metrics, url);
+      return {
+        status: 200,
+        document: {
+          data: slice.map((metric) => ({
+            type: 'metric',
+            id: metric.id,
+            attributes: { name: metric.name },
+            links: { self: `${base}/api/metrics/${metric.id}` },
+          })),
+          links,
+        },
+      };
+    }
+    if (method === 'POST' && (path === '/api/flow-series-reports' || path === '/api/flow-values-reports')) {
+      const series = path === '/api/flow-series-reports';
+      const now = Date.now();
+      const recent = (reportingCalls.get(path) ?? []).filter((time) => now - time < 60_000);
+      if (recent.length >= (options.reportingPerMinute ?? 2))
+        throw new JsonApiError(429, 'throttled', 'Request was throttled. Expected available in 60 seconds.');
+      reportingCalls.set(path, [...recent, now]);
+      const attributes = (body as { data?: { type?: string; attributes?: Record<string, unknown> } } | undefined)?.data;
+      if (attributes?.type !== (series ? 'flow-series-report' : 'flow-values-report'))
+        throw new JsonApiError(400, 'invalid', 'data.type does not match the endpoint');
+      const request = attributes.attributes ?? {};
+      const statistics = request['statistics'];
+      if (!Array.isArray(statistics) || statistics.length === 0) throw new JsonApiError(400, 'invalid', "'statistics' is required");
+      if (typeof request['conversion_metric_id'] !== 'string' || !metrics.some((metric) => metric.id === request['conversion_metric_id']))
+        throw new JsonApiError(400, 'invalid', "'conversion_metric_id' must be a metric id");
+      const timeframe = request['timeframe'] as { start?: string; end?: string; key?: string } | undefined;
+      if (timeframe?.start === undefined || timeframe.end === undefined)
+        throw new JsonApiError(400, 'invalid', 'this fake answers custom timeframes {start, end} only');
+      const start = timeframe.start.slice(0, 10);
+      const end = timeframe.end.slice(0, 10);
+      if (series && request['interval'] !== 'daily') throw new JsonApiError(400, 'invalid', 'this fake answers daily series only');
+      if (series && (Date.parse(end) - Date.parse(start)) / 86_400_000 > 60)
+        throw new JsonApiError(400, 'invalid', 'If daily is used, the timeframe cannot be longer than 60 days.');
+      const days: string[] = [];
+      for (let time = Date.parse(start); time < Date.parse(end); time += 86_400_000) days.push(new Date(time).toISOString().slice(0, 10));
+      const results = flows.map((flow) => {
+        const byDay = new Map(flow.daily.map((entry) => [entry.day, entry]));
+        const groupings = { flow_id: flow.id, flow_message_id: `${flow.id}-msg1`, send_channel: 'email' };
+        const stat = (name: string, entries: Array<{ recipients: number; revenue: number } | undefined>): number | number[] => {
+          const pick = (entry: { recipients: number; revenue: number } | undefined): number =>
+            name === 'recipients'
+              ? (entry?.recipients ?? 0)
+              : name === 'conversion_value'
+                ? (entry?.revenue ?? 0)
+                : ((flow.rates as Record<string, number>)[name] ?? 0);
+          if (series) return entries.map(pick);
+          const total = entries.reduce<{ recipients: number; revenue: number }>(
+            (sum, entry) => ({ recipients: sum.recipients + (entry?.recipients ?? 0), revenue: sum.revenue + (entry?.revenue ?? 0) }),
+            { recipients: 0, revenue: 0 },
+          );
+          return pick(total);
+        };
+        const entries = days.map((day) => byDay.get(day));
+        return { groupings, statistics: Object.fromEntries(statistics.map((name) => [String(name), stat(String(name), entries)])) };
+      });
+      return {
+        status: 200,
+        document: {
+          data: {
+            type: series ? 'flow-series-report' : 'flow-values-report',
+            id: `fake-report-${requests.length}`,
+            attributes: { results, ...(series ? { date_times: days.map((day) => `${day}T00:00:00+00:00`) } : {}) },
+          },
+          links: { self: url.toString(), next: null, prev: null },
+        },
+      };
     }
     if (method === 'GET' && (path === '/api/lists' || path === '/api/segments')) {
       const type = path === '/api/lists' ? 'list' : 'segment';
