@@ -1,1 +1,15 @@
 export { contentbot } from './bot.js';
+export * from './signals.js';
+export { answerOperator } from './operator-replies.js';
+export { queueReviewCopy } from './queue-review-copy.js';
+export { patchListing, type PatchListingDraft, type PatchListingActionResult } from './actions/patch-listing.js';
+export { updateProductSeo, type UpdateProductSeoDraft, type UpdateProductSeoResult } from './actions/update-product-seo.js';
+export { publishProductCopy, type PublishProductCopyDraft, type PublishProductCopyResult } from './actions/publish-product-copy.js';
+export * from './jobs/amazon-listing-health.js';
+export * from './jobs/amazon-offer-watch.js';
+export * from './jobs/amazon-listing-drift.js';
+export * from './jobs/seo-rank-watch.js';
+export * from './jobs/site-crawl-audit.js';
+export * from './jobs/core-web-vitals.js';
+export * from './jobs/product-copy-gaps.js';
+export * from './jobs/review-insights.js';

@@ -1,1 +1,13 @@
 export { studiobot } from './bot.js';
+export * from './signals.js';
+export * from './actions/index.js';
+export { influencerDiscovery, influencerDiscoverySettings, discoverCreators, runInfluencerDiscovery } from './jobs/influencer-discovery.js';
+export { ugcHarvest, ugcHarvestSettings, findStrongUgc, runUgcHarvest, collectGrants } from './jobs/ugc-harvest.js';
+export { creatorPipeline, creatorPipelineSettings, findPipelineIssues, runCreatorPipeline } from './jobs/creator-pipeline.js';
+export { creatorPostCompliance, creatorPostComplianceSettings, findComplianceIssues, runCreatorPostCompliance } from './jobs/creator-post-compliance.js';
+export { creatorRoi, creatorRoiSettings, creatorLeaderboard, runCreatorRoi } from './jobs/creator-roi.js';
+export { ugcRightsExpiry, ugcRightsExpirySettings, findExpiringRights, runUgcRightsExpiry } from './jobs/ugc-rights-expiry.js';
+export { shortlistUgcForFatigue } from './handlers/shortlist-ugc-for-fatigue.js';
+export { replaceLeakedCode, replacementCode } from './handlers/replace-leaked-code.js';
+export { answerOperator } from './operator-replies.js';
+export { listCollaborations, listRights } from './brain/creator-book.js';

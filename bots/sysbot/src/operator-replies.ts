@@ -1,6 +1,7 @@
 import { getApproval, LLM_KILL_SWITCH_KEY, retryApproval, runOnce, type BotContext, type OperatorInstruction } from '@jbot/core';
 import { approvalExecutionIssue, brainDegraded, channelDown, jobStale, llmAnomaly } from './signals.js';
 import { answerChannelDown } from './channel-down-reply.js';
+import { answerFleetOpsSignal } from './fleet-ops-replies.js';
 
 // "run it", "retry", "re-run now": the operator asks for the stale job to be run now.
 const RERUN = /\b(re-?run|retry|run (it|now|again)|kick)\b/i;
@@ -64,6 +65,8 @@ export async function answerOperator(instruction: OperatorInstruction, context: 
   if (signal['signal_type'] === llmAnomaly.type) return answerLlmAnomaly(llmAnomaly.schema.parse(signal['payload']), instruction, context);
   if (signal['signal_type'] === brainDegraded.type) return answerBrainDegraded(brainDegraded.schema.parse(signal['payload']), context);
   if (signal['signal_type'] === channelDown.type) return answerChannelDown(channelDown.schema.parse(signal['payload']), context);
+  const fleetOpsAnswer = await answerFleetOpsSignal(signal, instruction, context);
+  if (fleetOpsAnswer !== null) return fleetOpsAnswer;
   return `noted — ${String(signal['signal_type'])} (${String(signal['severity'])}): ${JSON.stringify(signal['payload']).slice(0, 400)}`;
 }
 

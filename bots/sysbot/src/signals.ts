@@ -107,8 +107,108 @@ export const channelDown = defineSignalType({
   }),
 });
 
+/** An external API the fleet depends on is failing (connector-health): auth, errors, rate limit, latency. */
+export const connectorDegraded = defineSignalType({
+  type: 'connector_degraded',
+  description: 'A connector is refused (401/403), failing (5xx/timeouts), out of rate limit, or much slower than usual',
+  defaultSeverity: 'alert',
+  schema: z.object({
+    connector: z.string(),
+    kind: z.enum(['auth', 'errors', 'rate_limit', 'latency']),
+    error_rate: z.number().min(0).max(1),
+    since: z.string().nullable(),
+    source: z.string().optional(),
+    calls: z.number().int().nonnegative().optional(),
+    http_status: z.number().int().nullable().optional(),
+    detail: z.string().optional(),
+  }),
+});
+
+/** A token, app authorisation or certificate that expires soon or no longer works (credential-expiry). */
+export const credentialExpiring = defineSignalType({
+  type: 'credential_expiring',
+  description: 'A credential or certificate expires within 14 days (alert within 3 days or when its probe is refused)',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    connector: z.string(),
+    credential: z.string(),
+    expires_at: z.string().nullable(),
+    days_left: z.number().nullable(),
+    probe_status: z.number().int().nullable().optional(),
+  }),
+});
+
+/** Last night's backup is missing, small, or no restore test proves the backups restore (backup-check). */
+export const backupMissing = defineSignalType({
+  type: 'backup_missing',
+  description: 'The newest database backup is too old or too small, or the restore test failed or is too old',
+  defaultSeverity: 'alert',
+  schema: z.object({
+    newest_backup_at: z.string().nullable(),
+    size_bytes: z.number().nullable(),
+    restore_test_at: z.string().nullable(),
+    problems: z.array(z.enum(['missing', 'stale', 'small', 'restore_failed', 'restore_stale'])).min(1),
+    detail: z.string().optional(),
+  }),
+});
+
+/** A VPS is in trouble (host-health): disk, memory, a bot's memory, clock skew. */
+export const hostUnhealthy = defineSignalType({
+  type: 'host_unhealthy',
+  description: 'A host is low on disk or memory, a bot grew far past its usual memory, a jbot@ unit failed, or the host clock drifted',
+  defaultSeverity: 'alert',
+  schema: z.object({
+    host: z.string(),
+    check: z.enum(['disk', 'memory', 'bot_rss', 'clock_skew', 'unit_failed']),
+    value: z.number(),
+    threshold: z.number(),
+    bot: z.string().optional(),
+    detail: z.string().optional(),
+  }),
+});
+
+/** Something the daily security review found (security-audit): refused senders, secrets in logs, advisories. */
+export const securityEvent = defineSignalType({
+  type: 'security_event',
+  description: 'Repeated refused senders or clickers, a secret or canary in the logs, or a vulnerable runtime dependency',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    kind: z.enum(['refused_sender', 'secret_in_logs', 'vulnerable_dependency']),
+    actor: z.string().nullable(),
+    detail: z.string(),
+    count: z.number().int().nonnegative().optional(),
+    locations: z.array(z.string()).optional(),
+  }),
+});
+
+/** The fleet's recorded LLM cost disagrees with Anthropic's bill (llm-invoice-reconcile). */
+export const llmCostMismatch = defineSignalType({
+  type: 'llm_cost_mismatch',
+  description: "Last month's recorded LLM cost differs from Anthropic's cost report by more than 5% or $5",
+  defaultSeverity: 'warning',
+  schema: z.object({
+    month: z.string().regex(/^\d{4}-\d{2}$/),
+    ours_usd: z.number(),
+    anthropic_usd: z.number(),
+    by_model: z.array(z.object({ model: z.string(), ours_usd: z.number(), anthropic_usd: z.number(), difference_usd: z.number() })),
+  }),
+});
+
 /** Every type sysbot introduces. */
-export const signalTypes = [botUnhealthy, jobStale, approvalExecutionIssue, llmAnomaly, brainDegraded, channelDown];
+export const signalTypes = [
+  botUnhealthy,
+  jobStale,
+  approvalExecutionIssue,
+  llmAnomaly,
+  brainDegraded,
+  connectorDegraded,
+  credentialExpiring,
+  backupMissing,
+  hostUnhealthy,
+  securityEvent,
+  llmCostMismatch,
+  channelDown,
+];
 
 declare module '@jbot/core' {
   interface SignalPayloads {
@@ -118,5 +218,11 @@ declare module '@jbot/core' {
     llm_anomaly: z.output<typeof llmAnomaly.schema>;
     brain_degraded: z.output<typeof brainDegraded.schema>;
     channel_down: z.output<typeof channelDown.schema>;
+    connector_degraded: z.output<typeof connectorDegraded.schema>;
+    credential_expiring: z.output<typeof credentialExpiring.schema>;
+    backup_missing: z.output<typeof backupMissing.schema>;
+    host_unhealthy: z.output<typeof hostUnhealthy.schema>;
+    security_event: z.output<typeof securityEvent.schema>;
+    llm_cost_mismatch: z.output<typeof llmCostMismatch.schema>;
   }
 }

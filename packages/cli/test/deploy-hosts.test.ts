@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repositoryRoot } from '@jbot/core';
-import { HostsFileError, hostBots, loadHostsFile, parseHostsFile } from '../src/deploy/hosts-file.js';
+import { HostsFileError, hostBots, hostUnits, loadHostsFile, parseHostsFile } from '../src/deploy/hosts-file.js';
+import { restartCommand } from '../src/deploy/deploy-plan.js';
+import { renderUnits } from '../src/deploy/render-units.js';
 
 const problemsOf = (document: unknown): string[] => {
   try {
@@ -44,6 +46,26 @@ describe('hosts file', () => {
       'mktgbot',
       'opsbot',
       'shipbot',
+    ]);
+  });
+
+  it('places the dashboard where the hosts file says: one more jbot@ unit there, none elsewhere', () => {
+    const hosts = loadHostsFile(path.join(repositoryRoot, 'deploy', 'hosts.example.json')).hosts;
+    const vps1 = hosts.get('vps-1') ?? expect.fail('vps-1');
+    const vps2 = hosts.get('vps-2') ?? expect.fail('vps-2');
+    expect([vps1.dashboard, vps2.dashboard]).toEqual([true, false]);
+    expect(hostUnits(vps1)).toEqual([...hostBots(vps1), 'dashboard']);
+    expect(hostUnits(vps2)).toEqual(hostBots(vps2));
+    expect(restartCommand(vps1)).toContain(
+      'systemctl restart jbot@jbot.service jbot@salesbot.service jbot@mktgbot.service jbot@opsbot.service jbot@shipbot.service jbot@sysbot.service jbot@dashboard.service\n',
+    );
+    expect(restartCommand(vps2)).not.toContain('jbot@dashboard');
+    expect(renderUnits(vps1).units.find((unit) => unit.name === 'jbot@dashboard.service.d/dashboard.conf')?.text).toContain(
+      'ExecStart=\nExecStart=/usr/bin/node --enable-source-maps --max-semi-space-size=2 --lite-mode /opt/jbot/current/.data/build/dashboard.mjs\n',
+    );
+    expect(renderUnits(vps2).units.map((unit) => unit.name)).not.toContain('jbot@dashboard.service.d/dashboard.conf');
+    expect(problemsOf({ hosts: { 'vps-1': { ssh: { host: 'a.example.com' }, bots: ['salesbot'], dashboard: 'yes' } } })).toEqual([
+      expect.stringMatching(/^hosts\.vps-1\.dashboard: /),
     ]);
   });
 

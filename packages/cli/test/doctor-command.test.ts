@@ -94,6 +94,11 @@ describe('fleet doctor', () => {
       expect.stringMatching(/^✓ TELEGRAM_BOT_TOKEN: valid \(@.+\)$/),
       '✓ ANTHROPIC_API_KEY: valid (2 models available)',
       '✓ HUBSPOT_ACCESS_TOKEN: valid (owners readable)',
+      // sysbot's fleet checks read the sample company where their live source is unset, and say so.
+      "– ANTHROPIC_ADMIN_API_KEY: not set: llm-invoice-reconcile compares against the sample company's bill",
+      '– BACKUP_DIRECTORY: not set: backup-check reads the sample backups (object storage / Supabase backups have no adapter yet)',
+      "– CREDENTIAL_TLS_HOSTS: not set: credential-expiry probes the live vendors' tokens and checks no TLS certificate",
+      "– FLEET_LOG_PATHS: not set: security-audit scans the sample company's log lines",
       'all 8 checks passed',
     ]);
   });

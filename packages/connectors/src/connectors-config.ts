@@ -1,4 +1,4 @@
-import { envInteger, optionalHttpUrl, optionalString, parseEnv, type Env } from '@jbot/core';
+import { envBoolean, envInteger, envList, optionalHttpUrl, optionalString, parseEnv, type Env } from '@jbot/core';
 
 /** Connector settings from the environment: a vendor goes live when its credentials are set. */
 export const connectorsEnvShape = {
@@ -14,8 +14,37 @@ export const connectorsEnvShape = {
   KLAVIYO_API_KEY: optionalString,
   KLAVIYO_API_BASE: optionalHttpUrl,
   KLAVIYO_CONVERSION_METRIC_ID: optionalString,
+  // studiobot's creators connector: the brands' Instagram business accounts, BRAND=ig-user-id pairs.
+  META_IG_ACCOUNTS: envList,
+  META_CREATOR_WATCHLIST: envList,
+  EASYPOST_API_KEY: optionalString,
+  EASYPOST_API_BASE: optionalHttpUrl,
+  AMAZON_SP_API_CLIENT_ID: optionalString,
+  AMAZON_SP_API_CLIENT_SECRET: optionalString,
+  AMAZON_SP_API_REFRESH_TOKEN: optionalString,
+  AMAZON_SP_API_SELLER_ID: optionalString,
+  AMAZON_SP_API_MARKETPLACE_ID: optionalString,
+  AMAZON_SP_API_BASE: optionalHttpUrl,
+  AMAZON_LWA_TOKEN_URL: optionalHttpUrl,
+  AMAZON_SP_API_RATE_LIMITER: envBoolean(true),
+  STORE_URL: optionalHttpUrl,
+  GOOGLE_SEARCH_CONSOLE_SITE: optionalString,
+  GOOGLE_OAUTH_CLIENT_ID: optionalString,
+  GOOGLE_OAUTH_CLIENT_SECRET: optionalString,
+  GOOGLE_OAUTH_REFRESH_TOKEN: optionalString,
+  GOOGLE_OAUTH_TOKEN_URL: optionalHttpUrl,
+  GOOGLE_API_BASE: optionalHttpUrl,
+  PAGESPEED_API_KEY: optionalString,
+  PAGESPEED_URLS: optionalString,
+  SITE_CRAWL_DELAY_MS: envInteger(1000, 0, 60_000),
   CONNECTOR_SIDE_EFFECT_LEASE_SECONDS: envInteger(60, 1, 3600),
   CONNECTOR_TIMEOUT_MS: envInteger(30_000, 100, 600_000),
+  // sysbot's view of the fleet's operations (sample company where unset).
+  ANTHROPIC_ADMIN_API_KEY: optionalString,
+  ANTHROPIC_ADMIN_BASE_URL: optionalHttpUrl,
+  BACKUP_DIRECTORY: optionalString,
+  FLEET_LOG_PATHS: envList,
+  CREDENTIAL_TLS_HOSTS: envList,
 };
 
 /** Parsed connector configuration. */
@@ -24,9 +53,38 @@ export interface ConnectorsConfig {
   shopify?: { storeDomain: string; accessToken: string; apiVersion: string; apiBase?: string };
   meta?: { accessToken: string; adAccountId: string; apiBase?: string };
   klaviyo?: { apiKey: string; apiBase?: string; conversionMetricId?: string };
+  /** Instagram for creators and UGC: live when META_ACCESS_TOKEN and META_IG_ACCOUNTS are set. */
+  instagram?: { accessToken: string; igAccounts: Record<string, string>; watchlist: string[]; apiBase?: string };
+  /** EasyPost for seeding parcels: live when EASYPOST_API_KEY is set. */
+  easypost?: { apiKey: string; apiBase?: string };
+  amazon?: {
+    clientId: string;
+    clientSecret: string;
+    refreshToken: string;
+    sellerId: string;
+    marketplaceId: string;
+    apiBase: string;
+    tokenUrl: string;
+    rateLimiter: boolean;
+  };
+  google?: {
+    siteUrl: string;
+    storeOrigin: string;
+    clientId: string;
+    clientSecret: string;
+    refreshToken: string;
+    tokenUrl?: string;
+    apiBase?: string;
+    pageSpeedKey?: string;
+    pageSpeedUrls: string[];
+  };
+  /** Our own store, crawled by site-crawl-audit (STORE_URL); unset: the sample store's pages. */
+  store?: { url: string; crawlDelayMs: number };
   sideEffectLeaseSeconds: number;
   /** Each vendor call's timeout (CONNECTOR_TIMEOUT_MS). */
   timeoutMs: number;
+  /** Live sources for sysbot's fleet checks; each unset one reads the sample company. */
+  fleetOps?: { anthropicAdmin?: { adminApiKey: string; baseUrl: string }; backupDirectory?: string; logPaths?: string[]; tlsHosts?: string[] };
 }
 
 /** Parse the connector env; a half-configured vendor (token without store or account) is an error naming the missing variable. */
@@ -42,6 +100,33 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
     if (config.META_ACCESS_TOKEN !== undefined && config.META_AD_ACCOUNT_ID === undefined) {
       problems.push({ variable: 'META_AD_ACCOUNT_ID', message: 'is required with META_ACCESS_TOKEN: set it to the ad account id (act_…)' });
     }
+    for (const pair of config.META_IG_ACCOUNTS) {
+      if (!/^[A-Za-z0-9_]+=\d+$/.test(pair))
+        problems.push({ variable: 'META_IG_ACCOUNTS', message: `has "${pair}": write BRAND=ig-user-id pairs, e.g. DW=17841400000000000` });
+    }
+    if (config.META_IG_ACCOUNTS.length > 0 && config.META_ACCESS_TOKEN === undefined) {
+      problems.push({ variable: 'META_ACCESS_TOKEN', message: 'is required with META_IG_ACCOUNTS (the token that reads the brands’ Instagram accounts)' });
+    }
+    const amazon = ['AMAZON_SP_API_CLIENT_ID', 'AMAZON_SP_API_CLIENT_SECRET', 'AMAZON_SP_API_REFRESH_TOKEN', 'AMAZON_SP_API_SELLER_ID'] as const;
+    const amazonSet = amazon.filter((name) => config[name] !== undefined);
+    if (amazonSet.length > 0 && amazonSet.length < amazon.length) {
+      for (const name of amazon.filter((variable) => config[variable] === undefined))
+        problems.push({
+          variable: name,
+          message: `is required with ${amazonSet.join(', ')}: set all four Amazon SP-API variables, or none for the sample marketplace`,
+        });
+    }
+    const google = ['GOOGLE_SEARCH_CONSOLE_SITE', 'GOOGLE_OAUTH_CLIENT_ID', 'GOOGLE_OAUTH_CLIENT_SECRET', 'GOOGLE_OAUTH_REFRESH_TOKEN'] as const;
+    const googleSet = google.filter((name) => config[name] !== undefined);
+    if (googleSet.length > 0 && googleSet.length < google.length) {
+      for (const name of google.filter((variable) => config[variable] === undefined))
+        problems.push({ variable: name, message: `is required with ${googleSet.join(', ')}: set all four Search Console variables, or none for the sample` });
+    }
+    if (googleSet.length === google.length && config.STORE_URL === undefined && !/^https?:\/\//.test(config.GOOGLE_SEARCH_CONSOLE_SITE ?? ''))
+      problems.push({
+        variable: 'STORE_URL',
+        message: 'is required with a domain Search Console property (sc-domain:…): set it to the store origin, e.g. https://harborandpine.com',
+      });
     return problems;
   });
   return {
@@ -76,7 +161,67 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
             ...(parsed.KLAVIYO_CONVERSION_METRIC_ID === undefined ? {} : { conversionMetricId: parsed.KLAVIYO_CONVERSION_METRIC_ID }),
           },
         }),
+    ...(parsed.META_ACCESS_TOKEN === undefined || parsed.META_IG_ACCOUNTS.length === 0
+      ? {}
+      : {
+          instagram: {
+            accessToken: parsed.META_ACCESS_TOKEN,
+            igAccounts: Object.fromEntries(parsed.META_IG_ACCOUNTS.map((pair) => pair.split('=') as [string, string])),
+            watchlist: parsed.META_CREATOR_WATCHLIST,
+            ...(parsed.META_API_BASE === undefined ? {} : { apiBase: parsed.META_API_BASE }),
+          },
+        }),
+    ...(parsed.EASYPOST_API_KEY === undefined
+      ? {}
+      : { easypost: { apiKey: parsed.EASYPOST_API_KEY, ...(parsed.EASYPOST_API_BASE === undefined ? {} : { apiBase: parsed.EASYPOST_API_BASE }) } }),
+    ...(parsed.AMAZON_SP_API_CLIENT_ID === undefined ||
+    parsed.AMAZON_SP_API_CLIENT_SECRET === undefined ||
+    parsed.AMAZON_SP_API_REFRESH_TOKEN === undefined ||
+    parsed.AMAZON_SP_API_SELLER_ID === undefined
+      ? {}
+      : {
+          amazon: {
+            clientId: parsed.AMAZON_SP_API_CLIENT_ID,
+            clientSecret: parsed.AMAZON_SP_API_CLIENT_SECRET,
+            refreshToken: parsed.AMAZON_SP_API_REFRESH_TOKEN,
+            sellerId: parsed.AMAZON_SP_API_SELLER_ID,
+            marketplaceId: parsed.AMAZON_SP_API_MARKETPLACE_ID ?? 'ATVPDKIKX0DER',
+            apiBase: (parsed.AMAZON_SP_API_BASE ?? 'https://sellingpartnerapi-na.amazon.com').replace(/\/+$/, ''),
+            tokenUrl: parsed.AMAZON_LWA_TOKEN_URL ?? 'https://api.amazon.com/auth/o2/token',
+            rateLimiter: parsed.AMAZON_SP_API_RATE_LIMITER,
+          },
+        }),
+    ...(parsed.GOOGLE_SEARCH_CONSOLE_SITE === undefined ||
+    parsed.GOOGLE_OAUTH_CLIENT_ID === undefined ||
+    parsed.GOOGLE_OAUTH_CLIENT_SECRET === undefined ||
+    parsed.GOOGLE_OAUTH_REFRESH_TOKEN === undefined
+      ? {}
+      : {
+          google: {
+            siteUrl: parsed.GOOGLE_SEARCH_CONSOLE_SITE,
+            storeOrigin: parsed.STORE_URL ?? parsed.GOOGLE_SEARCH_CONSOLE_SITE,
+            clientId: parsed.GOOGLE_OAUTH_CLIENT_ID,
+            clientSecret: parsed.GOOGLE_OAUTH_CLIENT_SECRET,
+            refreshToken: parsed.GOOGLE_OAUTH_REFRESH_TOKEN,
+            ...(parsed.GOOGLE_OAUTH_TOKEN_URL === undefined ? {} : { tokenUrl: parsed.GOOGLE_OAUTH_TOKEN_URL }),
+            ...(parsed.GOOGLE_API_BASE === undefined ? {} : { apiBase: parsed.GOOGLE_API_BASE }),
+            ...(parsed.PAGESPEED_API_KEY === undefined ? {} : { pageSpeedKey: parsed.PAGESPEED_API_KEY }),
+            pageSpeedUrls: (parsed.PAGESPEED_URLS ?? '/')
+              .split(',')
+              .map((url) => url.trim())
+              .filter((url) => url !== ''),
+          },
+        }),
+    ...(parsed.STORE_URL === undefined ? {} : { store: { url: parsed.STORE_URL, crawlDelayMs: parsed.SITE_CRAWL_DELAY_MS } }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,
     timeoutMs: parsed.CONNECTOR_TIMEOUT_MS,
+    fleetOps: {
+      ...(parsed.ANTHROPIC_ADMIN_API_KEY === undefined
+        ? {}
+        : { anthropicAdmin: { adminApiKey: parsed.ANTHROPIC_ADMIN_API_KEY, baseUrl: parsed.ANTHROPIC_ADMIN_BASE_URL ?? 'https://api.anthropic.com' } }),
+      ...(parsed.BACKUP_DIRECTORY === undefined ? {} : { backupDirectory: parsed.BACKUP_DIRECTORY }),
+      ...(parsed.FLEET_LOG_PATHS.length === 0 ? {} : { logPaths: parsed.FLEET_LOG_PATHS }),
+      ...(parsed.CREDENTIAL_TLS_HOSTS.length === 0 ? {} : { tlsHosts: parsed.CREDENTIAL_TLS_HOSTS }),
+    },
   };
 }

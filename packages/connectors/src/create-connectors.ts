@@ -10,19 +10,50 @@ import type { CrmConnector } from './crm/crm-connector.js';
 import { createHubSpotCrmConnector } from './crm/hubspot-crm-connector.js';
 import { createSampleCrmConnector } from './crm/sample-crm-connector.js';
 import type { FreightConnector } from './freight/freight-connector.js';
+import { createAmazonMarketplaceConnector } from './marketplace/amazon-marketplace-connector.js';
+import type { MarketplaceConnector } from './marketplace/marketplace-connector.js';
+import { createSampleMarketplaceConnector } from './marketplace/sample-marketplace-connector.js';
+import { createGoogleSearchConnector } from './search/google-search-connector.js';
+import { createSampleSearchConnector } from './search/sample-search-connector.js';
+import type { SearchConnector } from './search/search-connector.js';
+import { createHttpSiteCrawler } from './site/http-site-crawler.js';
+import { createSampleSiteConnector } from './site/sample-site-connector.js';
+import type { SiteConnector } from './site/site-connector.js';
+import { createSampleStorefrontConnector } from './storefront/sample-storefront-connector.js';
+import type { StorefrontConnector } from './storefront/storefront-connector.js';
 import { createSampleFreightConnector } from './freight/sample-freight-connector.js';
 import type { KlaviyoConnector } from './klaviyo/klaviyo-connector.js';
 import { createKlaviyoConnector } from './klaviyo/klaviyo-live-connector.js';
 import { createSampleKlaviyoConnector } from './klaviyo/sample-klaviyo-connector.js';
+import type { CreatorsConnector } from './creators/creators-connector.js';
+import { createMetaCreatorsConnector } from './creators/meta-creators-connector.js';
+import { createSampleCreatorsConnector } from './creators/sample-creators-connector.js';
+import type { SeedingShipmentsConnector } from './seeding/seeding-connector.js';
+import { createEasyPostSeedingConnector } from './seeding/easypost-seeding-connector.js';
+import { createSampleSeedingConnector } from './seeding/sample-seeding-connector.js';
+import { callerOf, logConnectorSet } from './connector-call-log.js';
+import { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
 
 /** Every connector a bot may use, one per domain. */
-export interface Connectors {
+export interface Connectors extends FleetOpsConnectors {
   crm: CrmConnector;
   freight: FreightConnector;
   commerce: CommerceConnector;
   ads: AdsConnector;
   /** Email and SMS marketing (Klaviyo). */
   klaviyo: KlaviyoConnector;
+  /** Creators and UGC on Instagram (studiobot). */
+  creators: CreatorsConnector;
+  /** Seeding parcels to creators (EasyPost trackers). */
+  seeding: SeedingShipmentsConnector;
+  /** Amazon SP-API: listings, detail pages, featured offers, review topics. */
+  marketplace: MarketplaceConnector;
+  /** Search Console and PageSpeed Insights. */
+  search: SearchConnector;
+  /** A polite crawl of our own store. */
+  site: SiteConnector;
+  /** The store's product copy, SEO fields and reviews (sample only so far). */
+  storefront: StorefrontConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -49,7 +80,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
   const { db } = options;
   // Every live call is bounded by the configured timeout and the run's abort signal.
   const limits = { timeoutMs: config.timeoutMs, ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }) };
-  return {
+  const connectors: Connectors = {
     crm:
       config.hubspot === undefined
         ? createSampleCrmConnector(db)
@@ -64,7 +95,20 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
     klaviyo: config.klaviyo === undefined ? createSampleKlaviyoConnector(db) : createKlaviyoConnector({ ...config.klaviyo, ...limits, db }),
+    creators: config.instagram === undefined ? createSampleCreatorsConnector(db) : createMetaCreatorsConnector({ ...config.instagram, ...limits, db }),
+    seeding: config.easypost === undefined ? createSampleSeedingConnector(db) : createEasyPostSeedingConnector({ ...config.easypost, ...limits }),
+    ...createFleetOpsConnectors(db, config),
+    marketplace: config.amazon === undefined ? createSampleMarketplaceConnector(db) : createAmazonMarketplaceConnector({ ...config.amazon, ...limits, db }),
+    search: config.google === undefined ? createSampleSearchConnector(db) : createGoogleSearchConnector({ ...config.google, ...limits }),
+    site:
+      config.store === undefined
+        ? createSampleSiteConnector(db)
+        : createHttpSiteCrawler({ storeUrl: config.store.url, delayMs: config.store.crawlDelayMs, ...limits }),
+    storefront: createSampleStorefrontConnector(db),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
-    forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal }),
+    forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };
+  // Every connector's calls, live and sample alike, land in connector_calls (sysbot's
+  // connector-health reads them), attributed to the run whose logger this is.
+  return logConnectorSet(connectors, { db, caller: callerOf(options.log), ...(options.log === undefined ? {} : { log: options.log }) });
 }

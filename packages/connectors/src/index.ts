@@ -8,6 +8,14 @@ export { connectorsExtension } from './connectors-extension.js';
 export { loadConnectorsConfig, connectorsEnvShape, type ConnectorsConfig } from './connectors-config.js';
 export { loadSampleCompany, type SampleCompanyLoadResult } from './sample/load-sample-company.js';
 export { ConnectorError, SideEffectInFlightError } from './connector-error.js';
+export {
+  logConnectorCalls,
+  logConnectorSet,
+  noteRateLimitRemaining,
+  callerOf,
+  type ConnectorCallCaller,
+  type ConnectorCallLogOptions,
+} from './connector-call-log.js';
 export { callVendor, VendorTimeoutError, VendorCallAbortedError, DEFAULT_VENDOR_TIMEOUT_MS, type VendorCallLimits } from './vendor-call.js';
 
 // Domain interfaces
@@ -24,6 +32,7 @@ export {
   type UpdateDealResult,
   type CreateTaskInput,
   type CreateTaskResult,
+  type SellerAccount,
 } from './crm/crm-connector.js';
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
@@ -38,6 +47,47 @@ export type {
   UnscheduleCampaignInput,
   UnscheduleCampaignResult,
 } from './klaviyo/klaviyo-connector.js';
+export type {
+  CreatorsConnector,
+  CreatorProfile,
+  CreatorMedia,
+  CreatorPost,
+  TaggedMedia,
+  RightsReply,
+  CreatorAttribution,
+  AssetUse,
+  CreatorMessageInput,
+  CreatorMessageResult,
+} from './creators/creators-connector.js';
+export type { SeedingShipmentsConnector, SeedingTracker } from './seeding/seeding-connector.js';
+
+export type {
+  CredentialStatus,
+  CredentialsConnector,
+  BackupObject,
+  RestoreTest,
+  BackupsConnector,
+  FleetLogLine,
+  FleetLogsConnector,
+  LlmCostLine,
+  LlmCostBucket,
+  LlmBillingConnector,
+} from './fleet/fleet-ops-connectors.js';
+export type {
+  MarketplaceConnector,
+  AmazonListing,
+  ListingIssue,
+  CatalogPage,
+  CompetitiveSummary,
+  ListingPatch,
+  PatchListingInput,
+  PatchListingResult,
+  ReviewTopic,
+  ItemReviewTopics,
+} from './marketplace/marketplace-connector.js';
+export type { SearchConnector, SearchAnalyticsRow, FieldVitals, IndexStatus } from './search/search-connector.js';
+export type { SiteConnector, CrawledPage, CrawledLink, CrawlOptions } from './site/site-connector.js';
+export type { StorefrontConnector, ProductContent, StoreReview, UpdatePageSeoInput, PublishProductCopyInput } from './storefront/storefront-connector.js';
 
 // Implementations (for tests and explicit wiring)
 export { createSampleCrmConnector } from './crm/sample-crm-connector.js';
@@ -56,7 +106,44 @@ export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { createSampleKlaviyoConnector } from './klaviyo/sample-klaviyo-connector.js';
 export { createKlaviyoConnector, type KlaviyoOptions } from './klaviyo/klaviyo-live-connector.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
+export { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
+export {
+  createSampleCredentialsConnector,
+  createSampleBackupsConnector,
+  createSampleFleetLogsConnector,
+  createSampleLlmBillingConnector,
+  SAMPLE_ANTHROPIC_PRICES,
+} from './fleet/sample-fleet-ops.js';
+export {
+  createDirectoryBackupsConnector,
+  createFileFleetLogsConnector,
+  createTlsCredentialsConnector,
+  tlsEndpoints,
+  RESTORE_TEST_LOG,
+  type TlsEndpoint,
+} from './fleet/local-fleet-ops.js';
+export { createVendorCredentialsConnector } from './fleet/vendor-credentials.js';
+export {
+  fetchAnthropicCostReport,
+  probeAnthropicAdmin,
+  createAnthropicBillingConnector,
+  AnthropicAdminError,
+  type AnthropicAdminOptions,
+  type AnthropicCostReportPage,
+} from './fleet/anthropic-admin-client.js';
+export { createSampleMarketplaceConnector, SAMPLE_SELLER_ID } from './marketplace/sample-marketplace-connector.js';
+export { createAmazonMarketplaceConnector, probeAmazonSpApi, type AmazonSpApiOptions } from './marketplace/amazon-marketplace-connector.js';
+export { createLwaTokenSource, type LwaCredentials } from './marketplace/lwa-token.js';
+export { createSampleSearchConnector } from './search/sample-search-connector.js';
+export { createGoogleSearchConnector, type GoogleSearchOptions } from './search/google-search-connector.js';
+export { createSampleSiteConnector } from './site/sample-site-connector.js';
+export { createHttpSiteCrawler, CRAWLER_USER_AGENT, type HttpSiteCrawlerOptions } from './site/http-site-crawler.js';
+export { createSampleStorefrontConnector } from './storefront/sample-storefront-connector.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';
+export { createSampleCreatorsConnector } from './creators/sample-creators-connector.js';
+export { probeMetaCreators, createMetaCreatorsConnector, type MetaCreatorsOptions } from './creators/meta-creators-connector.js';
+export { createSampleSeedingConnector } from './seeding/sample-seeding-connector.js';
+export { probeEasyPost, createEasyPostSeedingConnector, type EasyPostSeedingOptions } from './seeding/easypost-seeding-connector.js';
 
 // Sample company
 export { readSampleCompanyData, sampleDataDirectory, SAMPLE_DATA_FILES, type SampleCompanyData } from './sample/sample-company-data.js';

@@ -32,6 +32,9 @@ export { releaseVersion } from './bot/release-version.js';
 export { ServiceLease, type ServiceLeaseOptions } from './bot/service-lease.js';
 export { startHeartbeat, readFleetHeartbeats, type Heartbeat, type HeartbeatStatus, type FleetHeartbeat } from './bot/heartbeat.js';
 
+// The operator's replies from outside Telegram (CLI, dashboard)
+export { replyToSignal, type ReplyToSignalInput, type ReplyToSignalResult } from './operator/reply-to-signal.js';
+
 // Signals
 export { defineSignalType, SignalRegistry, type SignalType, type SignalPayloads, type PayloadOf } from './signals/signal-type.js';
 export { catalogSignalTypes, jobFailed, jobMissed, budgetExceeded, botNote, operatorInstruction, approvalRequested } from './signals/signal-catalog.js';
@@ -57,6 +60,7 @@ export { FleetError } from './errors/fleet-error.js';
 export { retryAfterOf, whenAborted, type RetryLater } from './errors/retry-later.js';
 export { DeadlineExceededError } from './errors/deadline-error.js';
 export { probeFailure, type ServiceProbe } from './health/service-probe.js';
+export { createHostMetricsReader, type HostMetricsReader, type HostMetrics, type HostMetricsPaths, type HostUnitState } from './health/host-metrics.js';
 
 // The brain
 export type { Db, Listener, Row } from './db/db.js';

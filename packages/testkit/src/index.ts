@@ -64,7 +64,38 @@ export {
   type FakeModelReply,
   type CacheOutcome,
 } from './fake-anthropic/index.js';
+export { startFakeAnthropicAdmin, type FakeAnthropicAdmin, type FakeAnthropicAdminOptions, type FakeCostLine } from './fake-anthropic/index.js';
 
 // Bot runtime config for tests
 export { testBotConfig } from './test-bot-config.js';
 export { startTcpForwarder, type TcpForwarder } from './tcp-forwarder.js';
+
+// Fake Instagram Graph API for studiobot's creators connector (business discovery, tags, mentions, messages)
+export {
+  startFakeMetaGraphCreators,
+  type FakeMetaGraphCreators,
+  type FakeMetaGraphCreatorsSeed,
+  type FakeIgMedia,
+  type FakeIgCreator,
+  type FakeGraphWrite,
+  type FakeGraphFault,
+} from './fake-meta-graph-creators/index.js';
+
+// Fake EasyPost Tracker API (seeding parcels)
+export { startFakeEasyPostSeeding, type FakeEasyPostSeeding, type FakeEasyPostTracker } from './fake-easypost-seeding/index.js';
+// Fake Meta Graph API (debug_token, for sysbot's credential-expiry)
+export { startFakeMetaGraph, type FakeMetaGraph, type FakeMetaToken } from './fake-meta-graph.js';
+// Fake Amazon SP-API with LWA (connectors)
+export {
+  startFakeSpApi,
+  type FakeSpApi,
+  type FakeSpApiOptions,
+  type FakeSpApiSeed,
+  type FakeSpListing,
+  type FakeSpCatalogItem,
+  type FakeSpOffer,
+  type FakeSpReviewTopics,
+} from './fake-sp-api/fake-sp-api-server.js';
+
+// Fake Google Search Console + PageSpeed Insights with OAuth (connectors)
+export { startFakeGoogleSearch, type FakeGoogleSearch, type FakeGoogleSearchSeed, type FakeGscRow } from './fake-google/fake-google-search-server.js';

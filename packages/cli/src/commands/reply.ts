@@ -1,4 +1,4 @@
-import { rpcOne } from '@jbot/core';
+import { replyToSignal } from '@jbot/core';
 import { defineCommand } from '../command.js';
 import { shortId } from '../format-table.js';
 import { openBrain, requireRunning } from '../open-brain.js';
@@ -38,22 +38,17 @@ export const replyCommand = defineCommand({
         return 1;
       }
       await requireRunning(session, [signal.source_bot]);
-      const received = await rpcOne<{ operator_message_id: string }>(session.db, 'receive_operator_message', {
-        p_channel: 'local',
-        p_sender_id: `cli:${io.env['USER'] ?? 'operator'}`,
-        p_text: text,
-        p_reply_to_signal_id: signalId,
-      });
-      const [routed] = await session.db.rpc<{ routed: boolean; instruction_signal_id: string | null }>('route_operator_message', {
-        p_operator_message_id: received.operator_message_id,
-        p_routed_to: signal.source_bot,
-        p_instruction: { to_bot: signal.source_bot, text, channel: 'local', sender_id: `cli:${io.env['USER'] ?? 'operator'}`, signal_id: signalId },
-      });
-      const result = { operatorMessageId: received.operator_message_id, to: signal.source_bot, instructionSignalId: routed?.instruction_signal_id ?? null };
+      const senderId = `cli:${io.env['USER'] ?? 'operator'}`;
+      const reply = await replyToSignal(session.db, { signalId, text, channel: 'local', senderId });
+      if (!reply.replied) {
+        io.error(`Nothing sent: ${reply.reason}.`);
+        return 1;
+      }
+      const result = { operatorMessageId: reply.operatorMessageId, to: reply.to, instructionSignalId: reply.instructionSignalId };
       if (values.json === true) io.out(JSON.stringify(result));
       else
         io.out(
-          `Sent to ${signal.source_bot} as an instruction on ${signal.signal_type} ${shortId(signalId)} (operator message ${shortId(received.operator_message_id)})${session.config.brain.kind === 'embedded' ? '; its acknowledgement shows in the `pnpm start` terminal' : ''}.`,
+          `Sent to ${signal.source_bot} as an instruction on ${signal.signal_type} ${shortId(signalId)} (operator message ${shortId(reply.operatorMessageId)})${session.config.brain.kind === 'embedded' ? '; its acknowledgement shows in the `pnpm start` terminal' : ''}.`,
         );
       return 0;
     } finally {

@@ -1,12 +1,13 @@
 import { createPostgresDb, ensureEmbeddedPostgres, loadCoreConfig, migrate } from '@jbot/core';
 import { loadSampleCompany } from '@jbot/connectors';
+import { loadDashboardConfig } from '@jbot/dashboard';
 import { defineCommand } from '../command.js';
 import { botsOption } from '../option-values.js';
 import { prettyOutput, supervisorIo } from '../supervisor/console-output.js';
 import { formatLogLine, jsonLogLine } from '../supervisor/log-line.js';
 import { startOperatorConsole } from '../supervisor/operator-console.js';
 import { bundleBots, bundleDirectoryIn } from '../supervisor/bundle-bots.js';
-import { startSupervisor } from '../supervisor/supervisor.js';
+import { DASHBOARD_PROCESS, startSupervisor } from '../supervisor/supervisor.js';
 import { acquireSupervisorLock } from '../supervisor/supervisor-lock.js';
 
 const COLORS = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94, 95, 96];
@@ -23,6 +24,7 @@ export const startCommand = defineCommand({
   options: {
     bots: { type: 'string', value: 'a,b,…', description: 'run only these bots (default: all ten)' },
     'from-source': { type: 'boolean', description: 'run the bots through tsx instead of bundling them first' },
+    'no-dashboard': { type: 'boolean', description: 'do not start the dashboard (http://127.0.0.1:4680 by default)' },
   },
   keepsControls: true, // colours bot names; formatLogLine makes the bots' lines printable
   details:
@@ -56,8 +58,15 @@ export const startCommand = defineCommand({
     } else {
       io.out('  brain: Supabase (SUPABASE_URL); migrations are applied with `supabase db push`');
     }
-    const bundles = values['from-source'] === true ? undefined : await bundleBots(bots, bundleDirectoryIn(config.dataDir));
+    // The dashboard is one more supervised child: its crash or slow query never touches a bot.
+    const dashboard = values['no-dashboard'] === true ? undefined : loadDashboardConfig(io.env);
+    const children = dashboard === undefined ? bots : [...bots, DASHBOARD_PROCESS];
+    const bundles = values['from-source'] === true ? undefined : await bundleBots(children, bundleDirectoryIn(config.dataDir));
     io.out(`  bots: ${bots.join(', ')}${bundles === undefined ? ' (from source via tsx)' : ' (bundled)'}`);
+    if (dashboard !== undefined)
+      io.out(
+        `  dashboard: http://${dashboard.host.includes(':') ? `[${dashboard.host}]` : dashboard.host}:${dashboard.port} (DASHBOARD_PORT; the line "dashboard: …" below confirms it is serving)`,
+      );
     // This terminal is the local Telegram when a person sits at it and no real Telegram is set.
     const operatorConsole = process.stdin.isTTY === true && bots.includes('jbot') && (io.env['TELEGRAM_BOT_TOKEN'] ?? '') === '';
     if (operatorConsole) childEnv['FLEET_OPERATOR_STDIN'] = 'true';
@@ -69,7 +78,7 @@ export const startCommand = defineCommand({
 
     const colored = process.stdout.isTTY === true;
     const supervisor = startSupervisor({
-      bots,
+      bots: children,
       ...(bundles === undefined ? {} : { bundles }),
       env: childEnv,
       ...(operatorConsole ? { inputFor: 'jbot' } : {}),

@@ -1,4 +1,4 @@
-import { hostBots, type HostEntry } from './hosts-file.js';
+import { hostUnits, type HostEntry } from './hosts-file.js';
 import { BACKOFF_MIN_SYSTEMD, renderUnits, type UnitFile } from './render-units.js';
 import { shellQuote } from './shell-quote.js';
 
@@ -58,9 +58,9 @@ export function installUnitsCommand(host: HostEntry): string {
   ].join('\n');
 }
 
-/** Enable exactly this host's bots under the target, disable the ones no longer placed here, restart them all. */
+/** Enable exactly this host's bots (and dashboard) under the target, disable the ones no longer placed here, restart them all. */
 export function restartCommand(host: HostEntry): string {
-  const units = hostBots(host).map(unitName);
+  const units = hostUnits(host).map(unitName);
   const wants = `${host.unitDir}/jbot-fleet.target.wants`;
   return [
     'set -e',
@@ -101,7 +101,7 @@ export function deploySteps(host: HostEntry, release: Release): DeployStep[] {
   }
   steps.push(
     { title: 'switch current', command: `cd ${shellQuote(host.path)} && ln -sfn releases/${release.id} current.next && mv -T current.next current` },
-    { title: `restart ${hostBots(host).join(', ')}`, command: restartCommand(host) },
+    { title: `restart ${hostUnits(host).join(', ')}`, command: restartCommand(host) },
     {
       title: `keep the last ${host.keepReleases} releases`,
       command: `cd ${shellQuote(`${host.path}/releases`)} && current=$(basename "$(readlink ../current)") && ls -1 | sort | head -n -${host.keepReleases} | while read -r old; do [ "$old" = "$current" ] || rm -rf "$old"; done`,
@@ -127,6 +127,6 @@ export function rollbackSteps(host: HostEntry): DeployStep[] {
         'echo "rolled back from $current to $previous"',
       ].join('\n'),
     },
-    { title: `restart ${hostBots(host).join(', ')}`, command: restartCommand(host) },
+    { title: `restart ${hostUnits(host).join(', ')}`, command: restartCommand(host) },
   ];
 }

@@ -49,6 +49,8 @@ const hostSchema = z.strictObject({
   keepReleases: z.number().int().min(2).max(50).default(5),
   bots: z.array(botName).default([]),
   standby: z.array(botName).default([]),
+  /** Serve the dashboard from this host too (jbot@dashboard; it reads the same brain, so more than one host may). */
+  dashboard: z.boolean().default(false),
   /** Per-bot MemoryMax overrides (the unit's default is 256M). */
   memoryMax: z.record(botName, memory).default({}),
 });
@@ -70,6 +72,11 @@ export interface HostsFile {
 /** Every bot a host runs: its own bots, then its standbys. */
 export function hostBots(host: HostEntry): string[] {
   return [...host.bots, ...host.standby];
+}
+
+/** Every jbot@ unit a host runs: its bots, then the dashboard where the hosts file places it. */
+export function hostUnits(host: HostEntry): string[] {
+  return host.dashboard ? [...hostBots(host), 'dashboard'] : hostBots(host);
 }
 
 function issuePath(segments: readonly PropertyKey[]): string {

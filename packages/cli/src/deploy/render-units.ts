@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repositoryRoot } from '@jbot/core';
 import type { HostEntry } from './hosts-file.js';
+import { DASHBOARD_NODE_FLAGS } from '../supervisor/supervisor.js';
 
 /** The unit files in the repository, as written (paths for the defaults /opt/jbot, /etc/jbot/fleet.env, /usr/bin/node). */
 export const systemdDirectory = path.join(repositoryRoot, 'deploy', 'systemd');
@@ -23,9 +24,9 @@ export function renderUnitText(text: string, host: Pick<HostEntry, 'path' | 'env
   return text.replaceAll('/usr/bin/node ', `${host.node} `).replaceAll('/etc/jbot/fleet.env', host.envFile).replaceAll('/opt/jbot/', `${host.path}/`);
 }
 
-/** The unit files for one host: the template unit, the target, and a MemoryMax drop-in per overridden bot. */
+/** The unit files for one host: the template unit, the target, a MemoryMax drop-in per overridden bot, and the dashboard's drop-in where it runs. */
 export function renderUnits(
-  host: Pick<HostEntry, 'path' | 'envFile' | 'node' | 'memoryMax'>,
+  host: Pick<HostEntry, 'path' | 'envFile' | 'node' | 'memoryMax'> & Partial<Pick<HostEntry, 'dashboard'>>,
   directory = systemdDirectory,
 ): { units: UnitFile[]; backoff: UnitFile } {
   const read = (name: string) => fs.readFileSync(path.join(directory, name), 'utf8');
@@ -35,6 +36,13 @@ export function renderUnits(
   ];
   for (const [bot, size] of Object.entries(host.memoryMax)) {
     units.push({ name: `jbot@${bot}.service.d/memory.conf`, text: `# From memoryMax in the hosts file (deploy writes this).\n[Service]\nMemoryMax=${size}\n` });
+  }
+  if (host.dashboard === true) {
+    // Same template unit; only the node flags differ (see DASHBOARD_NODE_FLAGS in the supervisor).
+    units.push({
+      name: 'jbot@dashboard.service.d/dashboard.conf',
+      text: `# The dashboard (deploy writes this where the hosts file says "dashboard": true).\n[Service]\nExecStart=\nExecStart=${host.node} --enable-source-maps --max-semi-space-size=2 ${DASHBOARD_NODE_FLAGS.join(' ')} ${host.path}/current/.data/build/dashboard.mjs\n`,
+    });
   }
   return { units, backoff: { name: BACKOFF_DROP_IN, text: read('backoff/restart-backoff.conf') } };
 }

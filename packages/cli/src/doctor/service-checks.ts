@@ -1,5 +1,14 @@
 import { probeAnthropic, type LlmConfig, type ServiceProbe } from '@jbot/core';
-import { probeHubSpot, probeMetaAds, probeShopify, type ConnectorsConfig } from '@jbot/connectors';
+import {
+  probeAmazonSpApi,
+  probeAnthropicAdmin,
+  probeEasyPost,
+  probeHubSpot,
+  probeMetaAds,
+  probeMetaCreators,
+  probeShopify,
+  type ConnectorsConfig,
+} from '@jbot/connectors';
 import { probeDiscord, probeTelegram, type TelegramConfig } from '@jbot/channels';
 import { fail, pass, skip, type CheckResult } from './doctor-check.js';
 
@@ -101,5 +110,79 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
       ),
     );
   }
+  // studiobot: creators on Instagram and seeding parcels on EasyPost. Attribution (creator-roi) and
+  // where assets run (ugc-rights-expiry) have only the sample adapter yet: said here, not hidden.
+  if (config.instagram !== undefined) {
+    results.push(
+      checked(
+        'META_IG_ACCOUNTS',
+        await probeMetaCreators(config.instagram),
+        new URL(config.instagram.apiBase ?? 'https://graph.facebook.com').origin,
+        'use a token with instagram_basic, instagram_manage_comments and instagram_manage_messages for each BRAND=ig-user-id',
+        'META_API_BASE',
+      ),
+    );
+    results.push(
+      skip(
+        'creators attribution / asset usage',
+        'sample adapter only: creator-roi and ugc-rights-expiry run on the sample company until Shopify/GA4 and Meta ad assets are wired',
+      ),
+    );
+  }
+  if (config.easypost !== undefined) {
+    results.push(
+      checked(
+        'EASYPOST_API_KEY',
+        await probeEasyPost(config.easypost),
+        new URL(config.easypost.apiBase ?? 'https://api.easypost.com').origin,
+        'use a production API key (EasyPost → Account → API Keys)',
+        'EASYPOST_API_BASE',
+      ),
+    );
+  }
+  if (config.amazon !== undefined) {
+    results.push(
+      checked(
+        'AMAZON_SP_API_REFRESH_TOKEN',
+        await probeAmazonSpApi({ ...config.amazon, timeoutMs: config.timeoutMs }),
+        new URL(config.amazon.apiBase).origin,
+        "use the app's LWA client id and secret and the seller's refresh token (Seller Central → Apps and Services → Develop Apps), with the Product Listing, Pricing and Selling Partner Insights roles",
+        'AMAZON_SP_API_BASE / AMAZON_LWA_TOKEN_URL',
+      ),
+    );
+  }
+  results.push(...(await checkFleetOpsSources(config)));
+  return results;
+}
+
+/** sysbot's live sources for its fleet checks: the Anthropic admin key probed; the rest say what reads the sample company. */
+async function checkFleetOpsSources(config: ConnectorsConfig): Promise<CheckResult[]> {
+  const fleetOps = config.fleetOps ?? {};
+  const results: CheckResult[] = [];
+  if (fleetOps.anthropicAdmin === undefined)
+    results.push(skip('ANTHROPIC_ADMIN_API_KEY', "not set: llm-invoice-reconcile compares against the sample company's bill"));
+  else
+    results.push(
+      checked(
+        'ANTHROPIC_ADMIN_API_KEY',
+        await probeAnthropicAdmin({ ...fleetOps.anthropicAdmin, timeoutMs: Math.min(config.timeoutMs, 15_000) }),
+        new URL(fleetOps.anthropicAdmin.baseUrl).origin,
+        'create an admin key (Console → Settings → Admin keys, sk-ant-admin…) and put it in ANTHROPIC_ADMIN_API_KEY',
+        'ANTHROPIC_ADMIN_BASE_URL',
+      ),
+    );
+  if (fleetOps.backupDirectory === undefined)
+    results.push(skip('BACKUP_DIRECTORY', 'not set: backup-check reads the sample backups (object storage / Supabase backups have no adapter yet)'));
+  const liveVendors = config.hubspot !== undefined || config.shopify !== undefined || config.meta !== undefined;
+  if (fleetOps.tlsHosts === undefined)
+    results.push(
+      skip(
+        'CREDENTIAL_TLS_HOSTS',
+        liveVendors
+          ? "not set: credential-expiry probes the live vendors' tokens and checks no TLS certificate"
+          : "not set: credential-expiry reads the sample company's credential table",
+      ),
+    );
+  if (fleetOps.logPaths === undefined) results.push(skip('FLEET_LOG_PATHS', "not set: security-audit scans the sample company's log lines"));
   return results;
 }

@@ -19,7 +19,10 @@ export const bundleDirectory = bundleDirectoryIn(path.join(repositoryRoot, '.dat
 export async function bundleBots(bots: readonly string[], outDirectory = bundleDirectory): Promise<Map<string, string>> {
   const esbuild = await import('esbuild');
   fs.mkdirSync(outDirectory, { recursive: true });
-  const entryPoints = Object.fromEntries(bots.map((bot) => [bot, `fleet-bot:${bot}`]));
+  // The dashboard, when asked for, is bundled beside the bots from its own process entry.
+  const entryPoints = Object.fromEntries(
+    bots.map((bot) => [bot, bot === 'dashboard' ? path.join(repositoryRoot, 'packages', 'dashboard', 'src', 'main.ts') : `fleet-bot:${bot}`]),
+  );
   const fleetSource = path.join(repositoryRoot, 'packages', 'fleet', 'src');
   await esbuild.build({
     entryPoints,

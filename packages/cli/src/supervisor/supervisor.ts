@@ -43,6 +43,15 @@ export interface Supervisor {
   kill(): Promise<void>;
 }
 
+/** The supervised child that serves the dashboard rather than running a bot. */
+export const DASHBOARD_PROCESS = 'dashboard';
+
+/**
+ * The dashboard waits on the brain, not on its own JavaScript: without V8's optimising compilers
+ * (--lite-mode) it idles at ~68 MB instead of ~79 MB, and a page of 100,000 signals renders as fast.
+ */
+export const DASHBOARD_NODE_FLAGS: readonly string[] = ['--lite-mode'];
+
 // Exit code of a bot whose configuration is invalid: restarting would only repeat the error.
 const EXIT_CONFIG = 78;
 
@@ -54,7 +63,14 @@ const EXIT_CONFIG = 78;
  */
 export function botCommand(bot: string, bundles?: ReadonlyMap<string, string>): { command: string; args: string[] } {
   const bundle = bundles?.get(bot);
-  if (bundle !== undefined) return { command: process.execPath, args: ['--enable-source-maps', '--max-semi-space-size=2', bundle] };
+  if (bundle !== undefined)
+    return {
+      command: process.execPath,
+      args: ['--enable-source-maps', '--max-semi-space-size=2', ...(bot === DASHBOARD_PROCESS ? DASHBOARD_NODE_FLAGS : []), bundle],
+    };
+  // The dashboard is supervised like a bot but has its own entry (packages/dashboard).
+  if (bot === DASHBOARD_PROCESS)
+    return { command: process.execPath, args: ['--import', 'tsx', path.join(repositoryRoot, 'packages', 'dashboard', 'src', 'main.ts')] };
   return { command: process.execPath, args: ['--import', 'tsx', path.join(repositoryRoot, 'packages', 'fleet', 'src', 'main.ts'), bot] };
 }
 

@@ -19,7 +19,7 @@ export interface MetaAdsOptions {
 }
 
 /** The slice of facebook-nodejs-business-sdk's FacebookAdsApi used here (the SDK ships no types). */
-interface GraphApi {
+export interface GraphApi {
   call(method: string, path: string[], params?: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
@@ -27,7 +27,7 @@ interface GraphApi {
 const SKU_PATTERN = /\b[A-Z]{2,4}-\d{2,5}\b/g;
 
 /** facebook-nodejs-business-sdk's API object, imported on demand. */
-async function loadGraphApi(options: Pick<MetaAdsOptions, 'accessToken' | 'apiBase'>): Promise<GraphApi> {
+export async function loadGraphApi(options: Pick<MetaAdsOptions, 'accessToken' | 'apiBase'>): Promise<GraphApi> {
   const module = await import('facebook-nodejs-business-sdk');
   const sdk = (module as { default?: unknown }).default ?? module;
   const { FacebookAdsApi } = sdk as { FacebookAdsApi: { init(token: string): GraphApi } };

@@ -45,6 +45,13 @@ export interface DealContact {
   isPrimary: boolean;
 }
 
+/** A wholesale account that sells on Amazon under its own seller id (a MAP case when it takes our Buy Box below MAP). */
+export interface SellerAccount {
+  sellerId: string;
+  accountId: string;
+  accountName: string;
+}
+
 /** An email to log (HubSpot: an email engagement associated with the deal and contact). */
 export interface SendEmailInput {
   dealId: string;
@@ -102,6 +109,8 @@ export interface CrmConnector {
   listDeals(): Promise<Deal[]>;
   listOwners(): Promise<DealOwner[]>;
   listDealContacts(dealId: string): Promise<DealContact[]>;
+  /** Our wholesale accounts selling on Amazon under these seller ids (company property amazon_seller_id). */
+  findAccountsBySellerId(sellerIds: readonly string[]): Promise<SellerAccount[]>;
   /** Exactly once per idempotency key. */
   sendEmail(input: SendEmailInput): Promise<SendEmailResult>;
   /** Exactly once per idempotency key. */

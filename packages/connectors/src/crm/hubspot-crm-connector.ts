@@ -240,6 +240,24 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
         isPrimary: index === 0,
       }));
     },
+    async findAccountsBySellerId(sellerIds) {
+      if (sellerIds.length === 0) return [];
+      const found = await call('company search', { sellerIds: sellerIds.length }, (hubspot, sdk) =>
+        hubspot.crm.companies.searchApi.doSearch(
+          {
+            filterGroups: [{ filters: [{ propertyName: 'amazon_seller_id', operator: 'IN' as never, values: [...sellerIds] }] }],
+            properties: ['name', 'amazon_seller_id'],
+            limit: 100,
+          },
+          sdk,
+        ),
+      );
+      return found.results.map((company) => ({
+        sellerId: company.properties['amazon_seller_id'] ?? '',
+        accountId: company.id,
+        accountName: company.properties['name'] ?? '',
+      }));
+    },
     async sendEmail(input) {
       const toResult = (object: { id: string; properties: Record<string, string | null> }): SendEmailResult => ({
         emailId: object.id,

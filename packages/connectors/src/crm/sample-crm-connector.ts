@@ -70,6 +70,11 @@ export function createSampleCrmConnector(db: Db): CrmConnector {
         isPrimary: row['is_primary'] === true,
       }));
     },
+    async findAccountsBySellerId(sellerIds) {
+      if (sellerIds.length === 0) return [];
+      const rows = await db.rpc('sample_wholesale_accounts_by_seller', { p_seller_ids: [...sellerIds] });
+      return rows.map((row) => ({ sellerId: String(row['seller_id']), accountId: String(row['account_id']), accountName: String(row['account_name']) }));
+    },
     async sendEmail(input) {
       const row = await rpcOne(db, 'sample_crm_send_email', {
         p_idempotency_key: input.idempotencyKey,

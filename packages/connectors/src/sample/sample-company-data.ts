@@ -14,6 +14,9 @@ export const SAMPLE_DATA_FILES = {
   klaviyo_flow_daily: 'klaviyo-flow-daily.json',
   amazon: 'amazon.json',
   content_calendar: 'content-calendar.json',
+  creators: 'creators.json',
+  fleet: 'fleet.json',
+  contentbot: 'contentbot.json',
 } as const;
 
 /** The sample company's data as one object, one key per file. */

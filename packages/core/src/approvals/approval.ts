@@ -19,7 +19,7 @@ export interface Approval {
   requestedAt: string;
   expiresAt: string;
   decidedBy: string | null;
-  /** discord | telegram | local */
+  /** discord | telegram | local | dashboard */
   decidedVia: string | null;
   decidedAt: string | null;
   /** Pass it to every external side effect: a re-run after a crash then repeats nothing. */

@@ -7,7 +7,7 @@ export interface DecideApprovalInput {
   decision: 'approved' | 'rejected';
   /** Who decided, as people will read it: "discord:1234 (ana)", "telegram:5678", "cli:ana". */
   decidedBy: string;
-  /** discord | telegram | local */
+  /** discord | telegram | local | dashboard */
   decidedVia?: string;
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/db.js';
+import type { HostMetricsReader } from '../health/host-metrics.js';
 
 /** Heartbeat status values (bot_heartbeats.status). */
 export type HeartbeatStatus = 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
@@ -29,6 +30,8 @@ export async function startHeartbeat(options: {
   intervalMs: number;
   log: Logger;
   detail?: () => Record<string, unknown>;
+  /** The machine's disk, memory and load, carried in each beat for sysbot's host-health. */
+  hostMetrics?: HostMetricsReader;
 }): Promise<Heartbeat> {
   const startedAt = new Date();
   let skewMs = 0;
@@ -52,7 +55,14 @@ export async function startHeartbeat(options: {
       p_version: options.version,
       p_started_at: startedAt,
       p_status: status,
-      p_detail: { ...options.detail?.(), ...extra, rss_mb: Math.round(process.memoryUsage.rss() / 1048576) },
+      p_detail: {
+        ...options.detail?.(),
+        ...extra,
+        rss_mb: Math.round(process.memoryUsage.rss() / 1048576),
+        // The previous beat's measurement: host clock minus database clock (host-health's skew check).
+        clock_skew_ms: skewMs,
+        ...(options.hostMetrics === undefined ? {} : { host_metrics: readHostMetrics(options.hostMetrics, options.log) }),
+      },
     });
     const after = Date.now();
     if (row !== undefined && after - before <= SKEW_SAMPLE_MAX_ROUND_TRIP_MS) {
@@ -80,6 +90,16 @@ export async function startHeartbeat(options: {
   };
 }
 
+// A host reading that fails (a missing path) is logged, and the beat still goes out.
+function readHostMetrics(reader: HostMetricsReader, log: Logger): unknown {
+  try {
+    return reader.read();
+  } catch (error) {
+    log.warn({ err: error }, 'could not read host metrics (HOST_DISK_PATH / HOST_MEMINFO_PATH / HOST_LOADAVG_PATH); the heartbeat goes without them');
+    return { error: error instanceof Error ? error.message.slice(0, 200) : String(error) };
+  }
+}
+
 /** One bot process placement as fleet_heartbeats reports it. */
 export interface FleetHeartbeat {
   [column: string]: unknown;
@@ -90,7 +110,7 @@ export interface FleetHeartbeat {
   started_at: string;
   last_seen: string;
   status: HeartbeatStatus;
-  detail: { rss_mb?: number; subscriptions?: string[]; jobs?: string[] };
+  detail: { rss_mb?: number; subscriptions?: string[]; jobs?: string[]; clock_skew_ms?: number; host_metrics?: Record<string, unknown> };
   seconds_since_seen: number;
 }
 

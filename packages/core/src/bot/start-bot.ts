@@ -16,11 +16,12 @@ import type { Channel } from '../channels/channel.js';
 import { ApprovalWorker, type ApprovalWorkerOptions } from '../approvals/approval-worker.js';
 import { decideApproval } from '../approvals/decide-approval.js';
 import { retryApproval } from '../approvals/retry-approval.js';
+import { createHostMetricsReader } from '../health/host-metrics.js';
 
 /** What a running bot needs, passed in (never module singletons) so tests can run several bots in one process. */
 export interface StartBotOptions {
   db: Db;
-  config: Pick<CoreConfig, 'hostId' | 'signals' | 'heartbeatIntervalMs' | 'shutdownGraceMs' | 'timeZone' | 'approvalTimeoutMs'> & {
+  config: Pick<CoreConfig, 'hostId' | 'signals' | 'heartbeatIntervalMs' | 'shutdownGraceMs' | 'timeZone' | 'approvalTimeoutMs' | 'hostMetrics'> & {
     scheduler?: Partial<
       Pick<
         import('../scheduler/job-scheduler.js').JobSchedulerOptions,
@@ -126,6 +127,7 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     version: options.version ?? '0.1.0',
     intervalMs: config.heartbeatIntervalMs,
     log,
+    hostMetrics: createHostMetricsReader(config.hostMetrics),
     // The jobs with their resolved schedules, so the fleet's watchers (sysbot's cron-gap-watch) know
     // what each bot owes without loading its code.
     detail: () => ({

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ConfigProblem } from './config-error.js';
 import { repositoryRoot } from './repository-root.js';
 import { envBoolean, envInteger, optionalString, parseEnv, timeZone, type Env } from './env-parsing.js';
+import type { HostMetricsPaths } from '../health/host-metrics.js';
 
 const postgresUrl = optionalString.refine((value) => {
   if (value === undefined) return true;
@@ -35,6 +36,11 @@ export const coreEnvShape = {
   SIGNAL_HANDLER_TIMEOUT_MS: envInteger(300_000, 100, 86_400_000),
   APPROVAL_TIMEOUT_MS: envInteger(600_000, 100, 86_400_000),
   HEARTBEAT_INTERVAL_MS: envInteger(10_000, 500, 600_000),
+  HOST_DISK_PATH: optionalString,
+  HOST_MEMINFO_PATH: optionalString,
+  HOST_LOADAVG_PATH: optionalString,
+  HOST_SYSTEMD_UNITS: envBoolean(false),
+  HOST_SYSTEMCTL_PATH: optionalString,
   SHUTDOWN_GRACE_MS: envInteger(10_000, 100, 120_000),
 } as const;
 
@@ -57,6 +63,8 @@ export interface CoreConfig {
   approvalTimeoutMs?: number;
   heartbeatIntervalMs: number;
   shutdownGraceMs: number;
+  /** Where heartbeats read the machine's disk, memory and load. */
+  hostMetrics?: HostMetricsPaths;
 }
 
 export { repositoryRoot } from './repository-root.js';
@@ -98,5 +106,12 @@ export function loadCoreConfig(env: Env = process.env): CoreConfig {
     approvalTimeoutMs: raw.APPROVAL_TIMEOUT_MS,
     heartbeatIntervalMs: raw.HEARTBEAT_INTERVAL_MS,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    hostMetrics: {
+      ...(raw.HOST_DISK_PATH === undefined ? {} : { diskPath: raw.HOST_DISK_PATH }),
+      ...(raw.HOST_MEMINFO_PATH === undefined ? {} : { meminfoPath: raw.HOST_MEMINFO_PATH }),
+      ...(raw.HOST_LOADAVG_PATH === undefined ? {} : { loadavgPath: raw.HOST_LOADAVG_PATH }),
+      systemdUnits: raw.HOST_SYSTEMD_UNITS,
+      ...(raw.HOST_SYSTEMCTL_PATH === undefined ? {} : { systemctlPath: raw.HOST_SYSTEMCTL_PATH }),
+    },
   };
 }
