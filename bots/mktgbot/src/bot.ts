@@ -1,4 +1,5 @@
 import { defineBot } from '@jbot/core';
+import { klaviyoCampaignRecap } from './jobs/klaviyo-campaign-recap.js';
 import { klaviyoFlowHealth } from './jobs/klaviyo-flow-health.js';
 import { klaviyoSendGuard } from './jobs/klaviyo-send-guard.js';
 import { fixOrUnscheduleCampaign } from './klaviyo/fix-or-unschedule-campaign.js';
@@ -9,7 +10,7 @@ import { signalTypes } from './signals.js';
 /** mktgbot — watches Meta Ads and Klaviyo: spend, fatigue, flows, sends; proposes pauses for products going out of stock. */
 export const mktgbot = defineBot({
   name: 'mktgbot',
-  jobs: [klaviyoFlowHealth, klaviyoSendGuard],
+  jobs: [klaviyoFlowHealth, klaviyoCampaignRecap, klaviyoSendGuard],
   signalTypes,
   // The freight cascade: campaigns promoting SKUs that will run out → a pause proposal (approval).
   on: { freight_delay: proposePauses },

@@ -1,5 +1,5 @@
 import { listApprovals, type BotContext, type OperatorInstruction } from '@jbot/core';
-import { klaviyoIssue } from './signals.js';
+import { deliverabilityRisk, klaviyoIssue } from './signals.js';
 
 /**
  * mktgbot's answer to the operator's reply on one of its escalations. A Klaviyo issue is
@@ -11,6 +11,11 @@ export async function answerOperator(instruction: OperatorInstruction, context: 
   if (instruction.signalId === null) return 'noted — reply to one of my alerts (a Klaviyo issue) and I will explain it or point you at its approval';
   const [signal] = await context.db.rpc('get_signal', { p_signal_id: instruction.signalId });
   if (signal === undefined) return `I have no signal ${instruction.signalId}`;
+  if (signal['signal_type'] === deliverabilityRisk.type) {
+    const risk = deliverabilityRisk.schema.parse(signal['payload']);
+    const pct = (rate: number) => `${(rate * 100).toFixed(2)}%`;
+    return `deliverability risk — ${risk.campaign ?? risk.campaign_id}: spam ${pct(risk.spam_rate)}, bounce ${pct(risk.bounce_rate)}, unsubscribe ${pct(risk.unsubscribe_rate)} of ${risk.recipients} recipients (${(risk.reasons ?? []).join('; ')}). Check the audience it went to (purchased or stale lists) before the next bulk send.`;
+  }
   if (signal['signal_type'] !== klaviyoIssue.type)
     return `noted — signal ${instruction.signalId} (${String(signal['signal_type'])}) needs nothing more from me`;
   const issue = klaviyoIssue.schema.parse(signal['payload']);

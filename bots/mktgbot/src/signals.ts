@@ -23,6 +23,24 @@ export const klaviyoIssue = defineSignalType({
   }),
 });
 
+/** A campaign whose spam complaints, bounces or unsubscribes crossed the bulk-sender guardrails. */
+export const deliverabilityRisk = defineSignalType({
+  type: 'deliverability_risk',
+  description: "A sent campaign's spam complaints, bounces or unsubscribes crossed the Gmail/Yahoo bulk-sender guardrails",
+  defaultSeverity: 'warning',
+  schema: z.object({
+    campaign_id: z.string().min(1),
+    /** Fractions of recipients (0.0034 = 0.34%). */
+    spam_rate: z.number().min(0).max(1),
+    bounce_rate: z.number().min(0).max(1),
+    unsubscribe_rate: z.number().min(0).max(1),
+    recipients: z.number().int().nonnegative(),
+    campaign: z.string().optional(),
+    /** Which guardrails it crossed, in words. */
+    reasons: z.array(z.string()).optional(),
+  }),
+});
+
 /** A discount code redeemed far beyond its audience (catalogue §4; studiobot tells the creator and issues a new code). */
 export const discountLeak = defineSignalType({
   type: 'discount_leak',
@@ -39,11 +57,12 @@ export const discountLeak = defineSignalType({
 });
 
 /** Every type mktgbot introduces. */
-export const signalTypes = [klaviyoIssue, discountLeak];
+export const signalTypes = [klaviyoIssue, deliverabilityRisk, discountLeak];
 
 declare module '@jbot/core' {
   interface SignalPayloads {
     klaviyo_issue: z.output<typeof klaviyoIssue.schema>;
+    deliverability_risk: z.output<typeof deliverabilityRisk.schema>;
     discount_leak: z.output<typeof discountLeak.schema>;
   }
 }

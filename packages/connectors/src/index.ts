@@ -43,6 +43,7 @@ export type {
   KlaviyoCampaignMessage,
   KlaviyoFlowDay,
   KlaviyoFlowReport,
+  KlaviyoSentCampaign,
   FlowReportWindow,
   UnscheduleCampaignInput,
   UnscheduleCampaignResult,

@@ -71,6 +71,22 @@ export interface FlowReportWindow {
   days: number;
 }
 
+/** A sent campaign with the figures of Klaviyo's campaign values report (rates are fractions of recipients). */
+export interface KlaviyoSentCampaign {
+  id: string;
+  name: string;
+  channel: 'email' | 'sms';
+  /** ISO instant it was sent. */
+  sentAt: string;
+  recipients: number;
+  openRate: number | null;
+  clickRate: number | null;
+  revenuePerRecipient: number | null;
+  unsubscribeRate: number | null;
+  spamComplaintRate: number | null;
+  bounceRate: number | null;
+}
+
 /** Email and SMS marketing: campaigns, their messages, and changes an approval makes. */
 export interface KlaviyoConnector {
   readonly source: 'sample' | 'klaviyo';
@@ -78,6 +94,8 @@ export interface KlaviyoConnector {
   listScheduledCampaigns(): Promise<KlaviyoCampaignMessage[]>;
   /** Every flow's daily sends and 30-day rates (live: one values and one series report call, within the reporting rate limits). */
   flowReports(window: FlowReportWindow): Promise<KlaviyoFlowReport[]>;
+  /** The most recent sent campaigns (both channels), newest first, with their figures (live: one campaign values report call). */
+  listSentCampaigns(options: { limit: number }): Promise<KlaviyoSentCampaign[]>;
   /** Send a scheduled campaign back to draft (Klaviyo: cancel the send job). */
   unscheduleCampaign(input: UnscheduleCampaignInput): Promise<UnscheduleCampaignResult>;
 }

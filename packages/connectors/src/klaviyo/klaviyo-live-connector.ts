@@ -57,6 +57,10 @@ interface KlaviyoSdk {
   flows: { getFlows(options: Record<string, unknown>): Promise<{ response: { data: Document } }> };
   metrics: { getMetrics(options: Record<string, unknown>): Promise<{ response: { data: Document } }> };
   reporting: {
+    queryCampaignValues(
+      query: { data: { type: 'campaign-values-report'; attributes: Record<string, unknown> } },
+      options?: Record<string, unknown>,
+    ): Promise<{ response: { data: ReportDocument } }>;
     queryFlowValues(
       query: { data: { type: 'flow-values-report'; attributes: Record<string, unknown> } },
       options?: Record<string, unknown>,
@@ -311,6 +315,70 @@ export function createKlaviyoConnector(options: KlaviyoOptions): KlaviyoConnecto
             unsubscribeRate: rate('unsubscribe_rate'),
             spamComplaintRate: rate('spam_complaint_rate'),
           },
+        };
+      });
+    },
+    async listSentCampaigns(listing) {
+      const sent: Array<{ id: string; name: string; channel: 'email' | 'sms'; sentAt: string }> = [];
+      for (const channel of ['email', 'sms'] as const) {
+        const page: Document = (
+          await call(`${channel} sent campaigns`, (client) =>
+            client.campaigns.getCampaigns(`and(equals(messages.channel,'${channel}'),equals(status,'Sent'))`, {
+              fieldsCampaign: ['name', 'status', 'send_time', 'scheduled_at'],
+              sort: '-scheduled_at',
+              pageSize: Math.min(100, Math.max(1, listing.limit)),
+            }),
+          )
+        ).response.data;
+        for (const campaign of asArray(page.data)) {
+          const sentAt = attribute(campaign, 'send_time') ?? attribute(campaign, 'scheduled_at');
+          if (sentAt === undefined || sentAt === null) continue;
+          sent.push({ id: campaign.id, name: String(attribute(campaign, 'name') ?? campaign.id), channel, sentAt: new Date(String(sentAt)).toISOString() });
+        }
+      }
+      const newest = sent.sort((left, right) => right.sentAt.localeCompare(left.sentAt) || left.id.localeCompare(right.id)).slice(0, listing.limit);
+      if (newest.length === 0) return [];
+      const metric = await conversionMetricId();
+      const oldest = Date.parse(newest[newest.length - 1]?.sentAt ?? new Date().toISOString());
+      // One values report for every campaign at once (the reporting endpoints allow 2 calls a minute).
+      const values = (
+        await call('campaign values report', (client) =>
+          client.reporting.queryCampaignValues({
+            data: {
+              type: 'campaign-values-report',
+              attributes: {
+                statistics: ['recipients', 'open_rate', 'click_rate', 'revenue_per_recipient', 'unsubscribe_rate', 'spam_complaint_rate', 'bounce_rate'],
+                timeframe: { start: new Date(oldest - DAY_MS).toISOString(), end: new Date().toISOString() },
+                conversionMetricId: metric,
+                filter: `contains-any(campaign_id,[${newest.map((campaign) => `"${campaign.id}"`).join(',')}])`,
+              },
+            },
+          }),
+        )
+      ).response.data;
+      const rateNames = ['open_rate', 'click_rate', 'revenue_per_recipient', 'unsubscribe_rate', 'spam_complaint_rate', 'bounce_rate'];
+      const totals = new Map<string, { recipients: number; weighted: Record<string, number> }>();
+      for (const result of values.data?.attributes?.results ?? []) {
+        const campaignId = result.groupings?.['campaign_id'];
+        if (campaignId === undefined) continue;
+        const entry = totals.get(campaignId) ?? { recipients: 0, weighted: {} };
+        const recipients = Number(result.statistics?.['recipients'] ?? 0);
+        entry.recipients += recipients;
+        for (const rate of rateNames) entry.weighted[rate] = (entry.weighted[rate] ?? 0) + Number(result.statistics?.[rate] ?? 0) * recipients;
+        totals.set(campaignId, entry);
+      }
+      return newest.map((campaign) => {
+        const total = totals.get(campaign.id);
+        const rate = (name: string) => (total === undefined || total.recipients === 0 ? null : (total.weighted[name] ?? 0) / total.recipients);
+        return {
+          ...campaign,
+          recipients: total?.recipients ?? 0,
+          openRate: rate('open_rate'),
+          clickRate: rate('click_rate'),
+          revenuePerRecipient: rate('revenue_per_recipient'),
+          unsubscribeRate: rate('unsubscribe_rate'),
+          spamComplaintRate: rate('spam_complaint_rate'),
+          bounceRate: rate('bounce_rate'),
         };
       });
     },

@@ -62,6 +62,26 @@ export function createSampleKlaviyoConnector(db: Db): KlaviyoConnector {
         };
       });
     },
+    async listSentCampaigns(options) {
+      const rows = await db.rpc('sample_klaviyo_sent_campaigns', { p_limit: options.limit });
+      return rows.map((row) => {
+        const recipients = Number(row['recipients'] ?? 0);
+        const revenue = numberOrNull(row['revenue']);
+        return {
+          id: String(row['campaign_id']),
+          name: String(row['name']),
+          channel: row['channel'] === 'sms' ? ('sms' as const) : ('email' as const),
+          sentAt: instant(row['send_at']) ?? '',
+          recipients,
+          openRate: numberOrNull(row['open_rate']),
+          clickRate: numberOrNull(row['click_rate']),
+          revenuePerRecipient: revenue === null || recipients === 0 ? null : Math.round((revenue / recipients) * 100) / 100,
+          unsubscribeRate: numberOrNull(row['unsubscribe_rate']),
+          spamComplaintRate: numberOrNull(row['spam_complaint_rate']),
+          bounceRate: numberOrNull(row['bounce_rate']),
+        };
+      });
+    },
     async unscheduleCampaign(input) {
       const row = await rpcOne(db, 'sample_klaviyo_unschedule_campaign', {
         p_idempotency_key: input.idempotencyKey,

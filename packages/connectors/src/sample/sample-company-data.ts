@@ -12,6 +12,7 @@ export const SAMPLE_DATA_FILES = {
   klaviyo: 'klaviyo.json',
   klaviyo_sends: 'klaviyo-sends.json',
   klaviyo_flow_daily: 'klaviyo-flow-daily.json',
+  klaviyo_campaign_stats: 'klaviyo-campaign-stats.json',
   amazon: 'amazon.json',
   content_calendar: 'content-calendar.json',
   creators: 'creators.json',

@@ -16,6 +16,8 @@ export interface FakeKlaviyoCampaign {
   body: string;
   included: string[];
   excluded: string[];
+  /** A sent campaign's figures, as the campaign values report states them (rates are fractions). */
+  stats?: Record<string, number>;
 }
 
 /** A flow as the fake holds it: one message, its daily sends, and its rates (fractions). */
@@ -175,10 +177,11 @@ export async function startFakeKlaviyo(
   });
   const paged = <Item>(items: Item[], url: URL) => {
     const start = Number(url.searchParams.get('page[cursor]') ?? 0);
-    const slice = items.slice(start, start + pageSize);
+    const size = Math.min(pageSize, Number(url.searchParams.get('page[size]') ?? pageSize));
+    const slice = items.slice(start, start + size);
     const nextUrl = new URL(url.toString());
-    nextUrl.searchParams.set('page[cursor]', String(start + pageSize));
-    return { slice, links: { self: url.toString(), next: start + pageSize < items.length ? nextUrl.toString() : null, prev: null } };
+    nextUrl.searchParams.set('page[cursor]', String(start + size));
+    return { slice, links: { self: url.toString(), next: start + size < items.length ? nextUrl.toString() : null, prev: null } };
   };
   const fieldsOf = (url: URL, type: string) => url.searchParams.get(`fields[${type}]`)?.split(',');
 
@@ -195,6 +198,7 @@ export async function startFakeKlaviyo(
         );
       const status = filters.get('status');
       const matching = [...campaigns.values()].filter((campaign) => campaign.channel === channel && (status === undefined || campaign.status === status));
+      if (url.searchParams.get('sort') === '-scheduled_at') matching.sort((left, right) => (right.sendTime ?? '').localeCompare(left.sendTime ?? ''));
       const { slice, links } = paged(matching, url);
       const include = url.searchParams.get('include')?.split(',') ?? [];
       return {
@@ -272,6 +276,36 @@ export async function startFakeKlaviyo(
             links: { self: `${base}/api/metrics/${metric.id}` },
           })),
           links,
+        },
+      };
+    }
+    if (method === 'POST' && path === '/api/campaign-values-reports') {
+      const now = Date.now();
+      const recent = (reportingCalls.get(path) ?? []).filter((time) => now - time < 60_000);
+      if (recent.length >= (options.reportingPerMinute ?? 2))
+        throw new JsonApiError(429, 'throttled', 'Request was throttled. Expected available in 60 seconds.');
+      reportingCalls.set(path, [...recent, now]);
+      const data = (body as { data?: { type?: string; attributes?: Record<string, unknown> } } | undefined)?.data;
+      if (data?.type !== 'campaign-values-report') throw new JsonApiError(400, 'invalid', 'data.type must be campaign-values-report');
+      const request = data.attributes ?? {};
+      const statistics = request['statistics'];
+      if (!Array.isArray(statistics) || statistics.length === 0) throw new JsonApiError(400, 'invalid', "'statistics' is required");
+      if (typeof request['conversion_metric_id'] !== 'string') throw new JsonApiError(400, 'invalid', "'conversion_metric_id' is required");
+      const ids = /contains-any\(campaign_id,\[([^\]]*)\]\)/
+        .exec(String(request['filter'] ?? ''))?.[1]
+        ?.split(',')
+        .map((id) => id.trim().replace(/^"|"$/g, ''));
+      const results = [...campaigns.values()]
+        .filter((campaign) => campaign.stats !== undefined && (ids === undefined || ids.includes(campaign.id)))
+        .map((campaign) => ({
+          groupings: { campaign_id: campaign.id, campaign_message_id: `${campaign.id}-m1`, send_channel: campaign.channel },
+          statistics: Object.fromEntries(statistics.map((name) => [String(name), campaign.stats?.[String(name)] ?? 0])),
+        }));
+      return {
+        status: 200,
+        document: {
+          data: { type: 'campaign-values-report', id: `fake-report-${requests.length}`, attributes: { results } },
+          links: { self: url.toString(), next: null },
         },
       };
     }
