@@ -23,11 +23,26 @@ export const adFatigue = defineSignalType({
   }),
 });
 
+/** Ad copy that breaks a claims rule (the lexicon, a wrong price, an unlabelled creator ad) on an ad that is already live. */
+export const adClaimsRisk = defineSignalType({
+  type: 'ad_claims_risk',
+  description: 'A live ad whose copy makes a claim the brand cannot substantiate, shows a wrong price or lacks its paid-partnership label',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    ad_id: z.string().min(1),
+    excerpt: z.string().min(1),
+    rule: z.string().min(1),
+    live: z.boolean(),
+    ad_name: z.string().optional(),
+  }),
+});
+
 /** Every type adsbot introduces. */
-export const signalTypes = [adFatigue];
+export const signalTypes = [adFatigue, adClaimsRisk];
 
 declare module '@jbot/core' {
   interface SignalPayloads {
     ad_fatigue: z.output<typeof adFatigue.schema>;
+    ad_claims_risk: z.output<typeof adClaimsRisk.schema>;
   }
 }

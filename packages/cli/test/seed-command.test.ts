@@ -20,7 +20,7 @@ describe('fleet seed', () => {
       env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent' },
     };
     expect(await seedCommand.run([], io)).toBe(0);
-    expect(lines.at(-1)).toMatch(/^sample company loaded: 62 deals, 155 orders, 8 inbound shipments, 12 ad campaigns/);
+    expect(lines.at(-1)).toMatch(/^sample company loaded: 62 deals, 160 orders, 8 inbound shipments, 12 ad campaigns/);
     expect(await seedCommand.run([], io)).toBe(0);
     expect(lines.at(-1)).toMatch(/already loaded/);
     expect(await seedCommand.run(['--reset', '--json'], io)).toBe(0);

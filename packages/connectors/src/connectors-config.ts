@@ -14,6 +14,9 @@ export const connectorsEnvShape = {
   KLAVIYO_API_KEY: optionalString,
   KLAVIYO_API_BASE: optionalHttpUrl,
   KLAVIYO_CONVERSION_METRIC_ID: optionalString,
+  META_PAGE_ID: optionalString,
+  META_IG_USER_ID: optionalString,
+  META_SOCIAL_API_BASE: optionalHttpUrl,
   // studiobot's creators connector: the brands' Instagram business accounts, BRAND=ig-user-id pairs.
   META_IG_ACCOUNTS: envList,
   META_CREATOR_WATCHLIST: envList,
@@ -51,8 +54,10 @@ export const connectorsEnvShape = {
 export interface ConnectorsConfig {
   hubspot?: { accessToken: string; basePath: string };
   shopify?: { storeDomain: string; accessToken: string; apiVersion: string; apiBase?: string };
-  meta?: { accessToken: string; adAccountId: string; apiBase?: string };
   klaviyo?: { apiKey: string; apiBase?: string; conversionMetricId?: string };
+  meta?: { accessToken: string; adAccountId: string; apiBase?: string; pageId?: string };
+  /** Instagram / Facebook organic: live when META_ACCESS_TOKEN and an IG user or Page id are set. */
+  metaSocial?: { accessToken: string; igUserId?: string; pageId?: string; apiBase?: string };
   /** Instagram for creators and UGC: live when META_ACCESS_TOKEN and META_IG_ACCOUNTS are set. */
   instagram?: { accessToken: string; igAccounts: Record<string, string>; watchlist: string[]; apiBase?: string };
   /** EasyPost for seeding parcels: live when EASYPOST_API_KEY is set. */
@@ -86,6 +91,8 @@ export interface ConnectorsConfig {
   /** Live sources for sysbot's fleet checks; each unset one reads the sample company. */
   fleetOps?: { anthropicAdmin?: { adminApiKey: string; baseUrl: string }; backupDirectory?: string; logPaths?: string[]; tlsHosts?: string[] };
 }
+
+const socialBase = (base: string | undefined): { apiBase?: string } => (base === undefined ? {} : { apiBase: base });
 
 /** Parse the connector env; a half-configured vendor (token without store or account) is an error naming the missing variable. */
 export function loadConnectorsConfig(env: Env): ConnectorsConfig {
@@ -139,7 +146,7 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
           shopify: {
             storeDomain: parsed.SHOPIFY_STORE_DOMAIN,
             accessToken: parsed.SHOPIFY_ADMIN_ACCESS_TOKEN,
-            apiVersion: parsed.SHOPIFY_API_VERSION ?? '2025-07',
+            apiVersion: parsed.SHOPIFY_API_VERSION ?? '2026-10',
             ...(parsed.SHOPIFY_API_BASE === undefined ? {} : { apiBase: parsed.SHOPIFY_API_BASE }),
           },
         }),
@@ -150,6 +157,18 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
             accessToken: parsed.META_ACCESS_TOKEN,
             adAccountId: parsed.META_AD_ACCOUNT_ID,
             ...(parsed.META_API_BASE === undefined ? {} : { apiBase: parsed.META_API_BASE }),
+            ...(parsed.META_PAGE_ID === undefined ? {} : { pageId: parsed.META_PAGE_ID }),
+          },
+        }),
+    ...(parsed.META_ACCESS_TOKEN === undefined || (parsed.META_IG_USER_ID === undefined && parsed.META_PAGE_ID === undefined)
+      ? {}
+      : {
+          metaSocial: {
+            accessToken: parsed.META_ACCESS_TOKEN,
+            ...(parsed.META_IG_USER_ID === undefined ? {} : { igUserId: parsed.META_IG_USER_ID }),
+            ...(parsed.META_PAGE_ID === undefined ? {} : { pageId: parsed.META_PAGE_ID }),
+            // Each client has its own base (tests point ads and organic at different fakes).
+            ...socialBase(parsed.META_SOCIAL_API_BASE ?? parsed.META_API_BASE),
           },
         }),
     ...(parsed.KLAVIYO_API_KEY === undefined

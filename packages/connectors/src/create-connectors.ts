@@ -25,6 +25,21 @@ import { createSampleFreightConnector } from './freight/sample-freight-connector
 import type { KlaviyoConnector } from './klaviyo/klaviyo-connector.js';
 import { createKlaviyoConnector } from './klaviyo/klaviyo-live-connector.js';
 import { createSampleKlaviyoConnector } from './klaviyo/sample-klaviyo-connector.js';
+import { createMetaSocialConnector } from './social/meta-social-connector.js';
+import { createSampleSocialConnector, routeSocialByPlatform } from './social/sample-social-connector.js';
+import type { SocialConnector } from './social/social-connector.js';
+import type { FulfilmentConnector } from './fulfilment/fulfilment-connector.js';
+import type { ParcelConnector } from './fulfilment/parcel-connector.js';
+import type { SupplyConnector } from './fulfilment/supply-connector.js';
+import type { WarehouseConnector } from './fulfilment/warehouse-connector.js';
+import {
+  createSampleFulfilmentConnector,
+  createSampleParcelConnector,
+  createSampleSupplyConnector,
+  createSampleWarehouseConnector,
+} from './fulfilment/sample-fulfilment-connector.js';
+import { createShopifyFulfilmentConnector } from './fulfilment/shopify-fulfilment-connector.js';
+import { createEasyPostParcelConnector } from './fulfilment/easypost-parcel-connector.js';
 import type { CreatorsConnector } from './creators/creators-connector.js';
 import { createMetaCreatorsConnector } from './creators/meta-creators-connector.js';
 import { createSampleCreatorsConnector } from './creators/sample-creators-connector.js';
@@ -42,6 +57,16 @@ export interface Connectors extends FleetOpsConnectors {
   ads: AdsConnector;
   /** Email and SMS marketing (Klaviyo). */
   klaviyo: KlaviyoConnector;
+  /** Organic social (Instagram and Facebook live on Meta when configured; TikTok and Pinterest on the sample company). */
+  social: SocialConnector;
+  /** The store's fulfilment side (stock by location, order risk, holds): Shopify or the sample store. */
+  fulfilment: FulfilmentConnector;
+  /** Open purchase orders and supplier lead times (sample only). */
+  supply: SupplyConnector;
+  /** The 3PL's files (shipment confirmations). */
+  warehouse: WarehouseConnector;
+  /** The parcel carrier (address checks). */
+  parcel: ParcelConnector;
   /** Creators and UGC on Instagram (studiobot). */
   creators: CreatorsConnector;
   /** Seeding parcels to creators (EasyPost trackers). */
@@ -95,6 +120,17 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
     klaviyo: config.klaviyo === undefined ? createSampleKlaviyoConnector(db) : createKlaviyoConnector({ ...config.klaviyo, ...limits, db }),
+    social:
+      config.metaSocial === undefined
+        ? createSampleSocialConnector(db)
+        : routeSocialByPlatform(createMetaSocialConnector({ ...config.metaSocial, ...limits, db }), createSampleSocialConnector(db)),
+    fulfilment:
+      config.shopify === undefined
+        ? createSampleFulfilmentConnector(db)
+        : createShopifyFulfilmentConnector({ ...config.shopify, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
+    supply: createSampleSupplyConnector(db),
+    warehouse: createSampleWarehouseConnector(db),
+    parcel: config.easypost === undefined ? createSampleParcelConnector(db) : createEasyPostParcelConnector({ ...config.easypost, ...limits }),
     creators: config.instagram === undefined ? createSampleCreatorsConnector(db) : createMetaCreatorsConnector({ ...config.instagram, ...limits, db }),
     seeding: config.easypost === undefined ? createSampleSeedingConnector(db) : createEasyPostSeedingConnector({ ...config.easypost, ...limits }),
     ...createFleetOpsConnectors(db, config),

@@ -36,6 +36,20 @@ export {
 } from './crm/crm-connector.js';
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
 export type { CommerceConnector, Order, OrderLine, InventoryLevel, ListOrdersOptions } from './commerce/commerce-connector.js';
+export type {
+  FulfilmentConnector,
+  StockLevel,
+  OrderRiskCase,
+  RiskFact,
+  HoldOrderInput,
+  HoldOrderResult,
+  CustomerNoticeInput,
+  SetAvailableInput,
+  ReturnLine,
+} from './fulfilment/fulfilment-connector.js';
+export type { SupplyConnector, PurchaseOrderLine, SupplyFacts } from './fulfilment/supply-connector.js';
+export type { WarehouseConnector, ShipmentConfirmation, InventoryLot, WarehouseOnHand, DonationOrderInput } from './fulfilment/warehouse-connector.js';
+export type { ParcelConnector, AddressToVerify, AddressVerification, ParcelShipment } from './fulfilment/parcel-connector.js';
 export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';
 export type {
   KlaviyoConnector,
@@ -48,6 +62,33 @@ export type {
   UnscheduleCampaignInput,
   UnscheduleCampaignResult,
 } from './klaviyo/klaviyo-connector.js';
+export type {
+  AdSet,
+  CreativeAd,
+  AdDailyInsight,
+  CreativeTest,
+  CreativeAsset,
+  BrandGuideline,
+  SetAdStatusInput,
+  SetAdStatusResult,
+  CreateAdInput,
+  CreateAdResult,
+} from './ads/ad-creative.js';
+export {
+  SOCIAL_PLATFORMS,
+  type SocialConnector,
+  type SocialPlatform,
+  type SocialPost,
+  type SocialInboxItem,
+  type SocialLaunch,
+  type ContentPillar,
+  type PublishPostInput,
+  type PublishPostResult,
+  type SocialReplyInput,
+  type SocialReplyResult,
+  type HideCommentInput,
+  type HideCommentResult,
+} from './social/social-connector.js';
 export type {
   CreatorsConnector,
   CreatorProfile,
@@ -103,10 +144,27 @@ export { createSampleFreightConnector } from './freight/sample-freight-connector
 export { parseShipmentCsv, type ShipmentCsvRow } from './freight/shipment-csv.js';
 export { createSampleCommerceConnector } from './commerce/sample-commerce-connector.js';
 export { probeShopify, createShopifyCommerceConnector, type ShopifyCommerceOptions } from './commerce/shopify-commerce-connector.js';
+export {
+  createSampleFulfilmentConnector,
+  createSampleSupplyConnector,
+  createSampleWarehouseConnector,
+  createSampleParcelConnector,
+} from './fulfilment/sample-fulfilment-connector.js';
+export { createEasyPostParcelConnector, type EasyPostParcelOptions } from './fulfilment/easypost-parcel-connector.js';
+export { easypostShipmentsFromSample, type EasyPostShipmentSeed } from './fulfilment/easypost-sample-objects.js';
+export { createShopifyFulfilmentConnector, type ShopifyFulfilmentOptions } from './fulfilment/shopify-fulfilment-connector.js';
+export {
+  shopifyObjectsFromSample,
+  type ShopifySampleObjects,
+  type ShopifyOrderSeed,
+  type ShopifyInventoryItemSeed,
+} from './fulfilment/shopify-sample-objects.js';
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { createSampleKlaviyoConnector } from './klaviyo/sample-klaviyo-connector.js';
 export { createKlaviyoConnector, type KlaviyoOptions } from './klaviyo/klaviyo-live-connector.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
+export { createSampleSocialConnector, routeSocialByPlatform } from './social/sample-social-connector.js';
+export { probeMetaSocial, createMetaSocialConnector, type MetaSocialOptions } from './social/meta-social-connector.js';
 export { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
 export {
   createSampleCredentialsConnector,
@@ -148,6 +206,7 @@ export { probeEasyPost, createEasyPostSeedingConnector, type EasyPostSeedingOpti
 
 // Sample company
 export { readSampleCompanyData, sampleDataDirectory, SAMPLE_DATA_FILES, type SampleCompanyData } from './sample/sample-company-data.js';
+export { metaGraphObjectsFromSample, type MetaGraphSampleObjects } from './ads/meta-graph-sample-objects.js';
 export { hubspotObjectsFromSample, type HubSpotSampleObjects, type HubSpotObjectSeed } from './crm/hubspot-sample-objects.js';
 
 // Shared analysis over connector data

@@ -133,8 +133,13 @@ describe.skipIf(!chromiumAvailable())('cron runs and costs on the dashboard, in 
     });
     expect([first, second].filter((text) => text.includes('Requested salesbot/pipeline-sync'))).toHaveLength(1);
     expect([first, second].filter((text) => text.includes('was just asked for'))).toHaveLength(1);
+    // Live updates paused first: the request above changes the runs panel, and a refresh that swaps
+    // the row between Playwright finding the button and clicking it would cancel the submit (a
+    // person's click lands on what is on screen; a test's can land on a detached node).
+    await page.locator('#pause').click();
     await job.locator('button.run-now').dblclick();
     await expect.poll(() => page.locator('#notice').innerText(), WAIT).toMatch(/^salesbot\/pipeline-sync was just asked for/);
+    await page.locator('#pause').click();
     await waitFor(async () => (await sql`select 1 from cron_runs where bot = 'salesbot' and job = 'pipeline-sync' and status = 'succeeded'`).length === 1, {
       what: 'the manual run to finish',
     });

@@ -26,6 +26,40 @@ export {
   type FakeKlaviyoFlow,
   type FakeKlaviyoSeed,
 } from './fake-klaviyo/index.js';
+// Fake Meta Graph API for adsbot and socialbot (ad-level creative, Instagram and Facebook organic)
+export {
+  startFakeGraphApi,
+  type FakeGraphApi,
+  type FakeGraphApiSeed,
+  type FakeGraphApiWrite,
+  type FakeGraphApiFault,
+  type GraphObject,
+} from './fake-graph-api/index.js';
+// Fake Shopify Admin GraphQL (connectors: commerce and fulfilment)
+export {
+  startFakeShopify,
+  FakeShopifyStore,
+  rootFields,
+  type FakeShopify,
+  type FakeShopifyOptions,
+  type FakeShopifyFault,
+  type FakeShopifySeed,
+  type FakeShopifyOrder,
+  type FakeShopifyInventoryItem,
+  type FakeShopifyFulfillmentOrder,
+  type FakeShopifySideEffect,
+  type ShopifyMoneyBag,
+} from './fake-shopify/index.js';
+
+// Fake EasyPost v2 (connectors: parcel)
+export {
+  startFakeEasyPost,
+  type FakeEasyPost,
+  type FakeEasyPostOptions,
+  type FakeEasyPostShipment,
+  type FakeEasyPostShipmentTracker,
+  type FakeEasyPostUndeliverable,
+} from './fake-easypost/index.js';
 
 // A proxy that holds requests (a vendor that never answers; a kill that lands mid-call)
 export { startHoldingProxy, type HoldingProxy, type HeldRequest, type HoldRule } from './holding-proxy.js';

@@ -6,6 +6,7 @@ import {
   probeHubSpot,
   probeMetaAds,
   probeMetaCreators,
+  probeMetaSocial,
   probeShopify,
   type ConnectorsConfig,
 } from '@jbot/connectors';
@@ -110,6 +111,22 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
       ),
     );
   }
+  // Like Meta Ads, organic is silent when Meta is not configured at all.
+  if (config.metaSocial === undefined) {
+    if (config.meta !== undefined) results.push(skip('META_IG_USER_ID', 'not set: socialbot uses the sample Instagram and Facebook accounts'));
+  } else {
+    results.push(
+      checked(
+        'META_IG_USER_ID / META_PAGE_ID',
+        await probeMetaSocial(config.metaSocial),
+        new URL(config.metaSocial.apiBase ?? 'https://graph.facebook.com').origin,
+        'use a token with instagram_basic, instagram_manage_comments, instagram_content_publish, pages_manage_posts and pages_read_engagement',
+        'META_SOCIAL_API_BASE',
+      ),
+    );
+    // Catalogue §10: TikTok and Pinterest organic have a sample adapter only in this round.
+    results.push(skip('TikTok / Pinterest organic', 'sample adapter only: socialbot reads and writes the sample company for these platforms'));
+  }
   // studiobot: creators on Instagram and seeding parcels on EasyPost. Attribution (creator-roi) and
   // where assets run (ugc-rights-expiry) have only the sample adapter yet: said here, not hidden.
   if (config.instagram !== undefined) {
@@ -140,6 +157,9 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
       ),
     );
   }
+  // Said plainly (catalogue §10.10): these have no live adapter yet, whatever the env says.
+  results.push(skip('3PL SFTP', 'only the sample adapter exists: shipbot reads the 3PL files from the sample company'));
+  results.push(skip('PURCHASING', 'only the sample adapter exists: open POs and supplier lead times come from the sample company'));
   if (config.amazon !== undefined) {
     results.push(
       checked(

@@ -1,3 +1,16 @@
+import type {
+  AdDailyInsight,
+  AdSet,
+  BrandGuideline,
+  CreateAdInput,
+  CreateAdResult,
+  CreativeAd,
+  CreativeAsset,
+  CreativeTest,
+  SetAdStatusInput,
+  SetAdStatusResult,
+} from './ad-creative.js';
+
 /** An ad campaign and the SKUs it promotes. */
 export interface AdCampaign {
   id: string;
@@ -46,4 +59,20 @@ export interface AdsConnector {
   /** Daily insights since the given day (default: last 7 days). */
   listInsights(options?: { campaignId?: string; since?: Date }): Promise<AdInsight[]>;
   pauseCampaign(input: PauseCampaignInput): Promise<PauseCampaignResult>;
+  /** Ad sets of the account (creative jobs). */
+  listAdSets(): Promise<AdSet[]>;
+  /** Ads with their creative (copy, format, hook, creator). */
+  listAds(): Promise<CreativeAd[]>;
+  /** Ad-level daily insights since the given day (default: last 28 days). */
+  listAdInsights(options?: { since?: Date }): Promise<AdDailyInsight[]>;
+  /** Creative tests (ads of one ad set compared). */
+  listCreativeTests(): Promise<CreativeTest[]>;
+  /** The creative library. */
+  listCreativeAssets(): Promise<CreativeAsset[]>;
+  /** Brand voice and substantiated claims, per brand. */
+  listBrandGuidelines(): Promise<BrandGuideline[]>;
+  /** Pause or activate one ad, once per idempotency key. */
+  setAdStatus(input: SetAdStatusInput): Promise<SetAdStatusResult>;
+  /** Create an ad (creative + ad, PAUSED), once per idempotency key. */
+  createAd(input: CreateAdInput): Promise<CreateAdResult>;
 }

@@ -3,6 +3,7 @@ import { ConnectorError } from '../connector-error.js';
 import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
 import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
 import type { AdCampaign, AdInsight, AdsConnector, PauseCampaignResult } from './ads-connector.js';
+import { metaAdCreative } from './meta-ad-creative.js';
 
 /** Options for the live Meta Ads account. */
 export interface MetaAdsOptions {
@@ -16,6 +17,8 @@ export interface MetaAdsOptions {
   timeoutMs?: number;
   /** The run's abort signal (ctx.abortSignal). */
   abortSignal?: AbortSignal;
+  /** The Facebook Page new ad creatives are published as (META_PAGE_ID). */
+  pageId?: string;
 }
 
 /** The slice of facebook-nodejs-business-sdk's FacebookAdsApi used here (the SDK ships no types). */
@@ -139,5 +142,6 @@ export function createMetaAdsConnector(options: MetaAdsOptions): AdsConnector {
       });
       return { ...result, changed: performed };
     },
+    ...metaAdCreative({ call, account, ledger, db: options.db, ...(options.pageId === undefined ? {} : { pageId: options.pageId }) }),
   };
 }

@@ -2,6 +2,7 @@ import type { Db } from '@jbot/core';
 import { rpcOne } from '@jbot/core';
 import { day, instant, numberOrNull } from '../sample/row-values.js';
 import type { AdCampaign, AdsConnector } from './ads-connector.js';
+import { sampleAdCreative } from './sample-ad-creative.js';
 
 /** Meta-Ads-shaped campaigns over the sample tables; a pause changes the campaign's status in the database. */
 export function createSampleAdsConnector(db: Db): AdsConnector {
@@ -42,5 +43,6 @@ export function createSampleAdsConnector(db: Db): AdsConnector {
       });
       return { campaignId: String(row['campaign_id']), status: String(row['status']), changed: row['changed'] === true };
     },
+    ...sampleAdCreative(db),
   };
 }

@@ -50,4 +50,6 @@ export interface CommerceConnector {
   readonly source: 'sample' | 'shopify';
   listOrders(options?: ListOrdersOptions): Promise<Order[]>;
   listInventory(): Promise<InventoryLevel[]>;
+  /** Each SKU's current selling price (ad copy is checked against it). */
+  listPrices(): Promise<Array<{ sku: string; price: number }>>;
 }

@@ -37,5 +37,8 @@ export function createSampleCommerceConnector(db: Db): CommerceConnector {
         dailyVelocity: numberOrNull(row['daily_velocity']) ?? 0,
       }));
     },
+    async listPrices() {
+      return (await db.rpc('sample_commerce_prices')).map((row) => ({ sku: String(row['sku']), price: numberOrNull(row['price']) ?? 0 }));
+    },
   };
 }

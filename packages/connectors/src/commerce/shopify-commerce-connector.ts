@@ -40,6 +40,17 @@ const INVENTORY_QUERY = `query Inventory($after: String) {
   }
 }`;
 
+const PRICES_QUERY = `query Prices($after: String) {
+  productVariants(first: 250, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { sku price }
+  }
+}`;
+
+interface PricesResponse {
+  productVariants: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ sku: string | null; price: string }> };
+}
+
 interface OrdersResponse {
   orders: {
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
@@ -185,6 +196,16 @@ export function createShopifyCommerceConnector(options: ShopifyCommerceOptions):
         after = data.productVariants.pageInfo.hasNextPage ? data.productVariants.pageInfo.endCursor : null;
       } while (after !== null);
       return levels;
+    },
+    async listPrices() {
+      const prices: Array<{ sku: string; price: number }> = [];
+      let after: string | null = null;
+      do {
+        const data: PricesResponse = await query<PricesResponse>(PRICES_QUERY, { after });
+        for (const node of data.productVariants.nodes) if (node.sku !== null && node.sku !== '') prices.push({ sku: node.sku, price: Number(node.price) });
+        after = data.productVariants.pageInfo.hasNextPage ? data.productVariants.pageInfo.endCursor : null;
+      } while (after !== null);
+      return prices;
     },
   };
 }
