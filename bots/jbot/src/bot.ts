@@ -6,7 +6,19 @@ import { approvalNudge } from './jobs/approval-nudge.js';
 import { dailyDigest } from './jobs/daily-digest.js';
 import { morningBrief } from './jobs/morning-brief.js';
 import { openLoops } from './jobs/open-loops.js';
+import { salesFlash } from './jobs/sales-flash.js';
+import { monthlyKpiPack } from './jobs/monthly-kpi-pack.js';
+import { weeklyOpsReview } from './jobs/weekly-ops-review.js';
+import { shareKpiPack } from './actions/share-kpi-pack.js';
+import { disclosureGuard } from './jobs/disclosure-guard.js';
+import { calendarPrep } from './jobs/calendar-prep.js';
+import { inboxTriage } from './jobs/inbox-triage.js';
+import { meetingFollowups } from './jobs/meeting-followups.js';
+import { newsWatch } from './jobs/news-watch.js';
+import { logMeetingAndSendRecap } from './actions/log-meeting-and-send-recap.js';
+import { releaseDisclosureHold } from './actions/release-disclosure-hold.js';
 import { llmRouter } from './llm-router.js';
+import { answerJbotInstruction } from './jbot-instructions.js';
 import type { MessageRouter } from './routing.js';
 import { signalTypes } from './signals.js';
 import { startTelegramService, type TelegramService } from './telegram-service.js';
@@ -47,12 +59,28 @@ export function createJbot(options: JbotOptions = {}) {
   return defineBot<JbotConfig>({
     name: 'jbot',
     settings: settingsFrom((env) => loadJbotConfig(options.env ?? env)),
-    jobs: [morningBrief, dailyDigest, approvalNudge, openLoops],
+    jobs: [
+      salesFlash,
+      calendarPrep,
+      morningBrief,
+      newsWatch,
+      inboxTriage,
+      dailyDigest,
+      approvalNudge,
+      openLoops,
+      meetingFollowups,
+      disclosureGuard,
+      weeklyOpsReview,
+      monthlyKpiPack,
+    ],
+    actions: [shareKpiPack, releaseDisclosureHold, logMeetingAndSendRecap],
     signalTypes,
     // Every signal of the fleet goes through the routing rules, except approval requests, which
     // are offered with Approve / Reject buttons instead of a line.
     onEvery: { except: ['approval_requested'], handle: (signal, context) => escalateSignal(signal, context as never, { config: routed(context), now, wake }) },
     on: { approval_requested: (signal, context) => offerApproval(signal, context as never, { config: routed(context), now, wake }) },
+    // The operator's reply to one of jbot's own lines (pace miss, VIP email, disclosure hold, press).
+    onInstruction: (instruction, context) => answerJbotInstruction(instruction, context),
     async onStart(context) {
       // Free-form messages: Claude picks the bot when a key is set, keywords otherwise.
       telegram = await startTelegramService({

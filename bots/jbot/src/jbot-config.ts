@@ -20,6 +20,8 @@ export interface JbotConfig {
   briefLookbackHours: number;
   /** Telegram user ids allowed to decide approvals with the buttons; empty = anyone in an operator chat. */
   approverIds: string[];
+  /** Who may release a disclosure hold (IR / legal: Discord user ids or decider names); empty = any approver. */
+  disclosureApprovers: string[];
   /** Read the operator's typed lines from stdin (set by `pnpm start` on a terminal; local mode only). */
   operatorStdin: boolean;
   /** Tell the operator directly once the brain has been unreachable this long (ms), probing every brainProbeMs. */
@@ -37,6 +39,7 @@ const jbotEnvShape = {
   FLEET_OPERATOR_STDIN: envBoolean(false),
   JBOT_BRAIN_OUTAGE_ALERT_SECONDS: envInteger(60, 1),
   JBOT_BRAIN_PROBE_MS: envInteger(5000, 100),
+  JBOT_DISCLOSURE_APPROVERS: envList,
 } as const;
 
 /** The chat id used for escalations when no Telegram token is configured (local mode). */
@@ -87,6 +90,7 @@ export function loadJbotConfig(env: Env = process.env): JbotConfig {
     routing: { timeZone: raw.FLEET_TZ, quietHours, operatorChatIds: chats, chatRoutes },
     chats,
     approverIds: raw.TELEGRAM_APPROVER_USER_IDS,
+    disclosureApprovers: raw.JBOT_DISCLOSURE_APPROVERS,
     operatorStdin: raw.FLEET_OPERATOR_STDIN && telegram.token === undefined,
     briefTime,
     digestTime,

@@ -100,6 +100,20 @@ export function synthesiseLine(signal: Pick<Signal, 'type' | 'sourceBot' | 'payl
       return `${String(payload['bot'])} is unhealthy: ${String(payload['reason'])}.`;
     case 'bot_note':
       return truncate(String(payload['text']), 200);
+    case 'revenue_pace_miss': {
+      const behind = Array.isArray(payload['channels_behind'])
+        ? (payload['channels_behind'] as Array<{ channel?: unknown }>).map((entry) => String(entry.channel))
+        : [];
+      return `${String(payload['month'])} revenue at ${Number(payload['pace_pct']).toFixed(0)}% of plan to date${behind.length === 0 ? '' : ` (behind: ${behind.join(', ')})`}.`;
+    }
+    case 'operator_action_needed':
+      return `${truncate(String(payload['from']).replace(/\s*<[^>]*>$/, ''), 40)} needs you: "${truncate(String(payload['subject']), 80)}" (${String(payload['reason'])}).`;
+    case 'disclosure_hold':
+      return `Quiet period: ${String(payload['bot'])}'s draft held (${String(payload['rule'])}) until ${String(payload['quiet_period_until'])}: "${truncate(String(payload['excerpt']), 80)}"`;
+    case 'press_mention':
+      return `${String(payload['outlet'])} on ${String(payload['entity'])} (${String(payload['sentiment'])}): ${truncate(String(payload['headline']), 100)}`;
+    case 'sales_flash':
+      return truncate(String(payload['headline']), 200);
     case 'channel_down':
       return `${payload['channel'] === 'telegram' ? 'Telegram' : 'Discord'} is down (${String(payload['check'])}) since ${String(payload['since'])}: ${truncate(String(payload['detail']), 160)}`;
     default:

@@ -17,6 +17,12 @@ export const connectorsEnvShape = {
   META_PAGE_ID: optionalString,
   META_IG_USER_ID: optionalString,
   META_SOCIAL_API_BASE: optionalHttpUrl,
+  GOOGLE_WORKSPACE_CLIENT_ID: optionalString,
+  GOOGLE_WORKSPACE_CLIENT_SECRET: optionalString,
+  GOOGLE_WORKSPACE_REFRESH_TOKEN: optionalString,
+  GOOGLE_CALENDAR_ID: optionalString,
+  NEWS_FEED_URLS: envList,
+  NEWS_USER_AGENT: optionalString,
   // studiobot's creators connector: the brands' Instagram business accounts, BRAND=ig-user-id pairs.
   META_IG_ACCOUNTS: envList,
   META_CREATOR_WATCHLIST: envList,
@@ -58,6 +64,10 @@ export interface ConnectorsConfig {
   meta?: { accessToken: string; adAccountId: string; apiBase?: string; pageId?: string };
   /** Instagram / Facebook organic: live when META_ACCESS_TOKEN and an IG user or Page id are set. */
   metaSocial?: { accessToken: string; igUserId?: string; pageId?: string; apiBase?: string };
+  /** RSS/Atom feeds news-watch reads (Google News queries, SEC EDGAR, PR wires); none = the sample feed. */
+  news?: { feeds: string[]; userAgent: string };
+  /** The operator's Google Workspace account (Calendar and Gmail): OAuth client + the operator's refresh token. */
+  workspace?: { clientId: string; clientSecret: string; refreshToken: string; apiBase?: string; tokenUrl?: string; calendarId: string };
   /** Instagram for creators and UGC: live when META_ACCESS_TOKEN and META_IG_ACCOUNTS are set. */
   instagram?: { accessToken: string; igAccounts: Record<string, string>; watchlist: string[]; apiBase?: string };
   /** EasyPost for seeding parcels: live when EASYPOST_API_KEY is set. */
@@ -106,6 +116,21 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
     }
     if (config.META_ACCESS_TOKEN !== undefined && config.META_AD_ACCOUNT_ID === undefined) {
       problems.push({ variable: 'META_AD_ACCOUNT_ID', message: 'is required with META_ACCESS_TOKEN: set it to the ad account id (act_…)' });
+    }
+    for (const feed of config.NEWS_FEED_URLS)
+      if (!/^https?:\/\//.test(feed)) problems.push({ variable: 'NEWS_FEED_URLS', message: `"${feed}" is not an http(s) URL (comma-separated feed URLs)` });
+    const workspace = [config.GOOGLE_WORKSPACE_CLIENT_ID, config.GOOGLE_WORKSPACE_CLIENT_SECRET, config.GOOGLE_WORKSPACE_REFRESH_TOKEN];
+    if (workspace.some((value) => value !== undefined) && workspace.some((value) => value === undefined)) {
+      for (const [variable, value] of [
+        ['GOOGLE_WORKSPACE_CLIENT_ID', config.GOOGLE_WORKSPACE_CLIENT_ID],
+        ['GOOGLE_WORKSPACE_CLIENT_SECRET', config.GOOGLE_WORKSPACE_CLIENT_SECRET],
+        ['GOOGLE_WORKSPACE_REFRESH_TOKEN', config.GOOGLE_WORKSPACE_REFRESH_TOKEN],
+      ] as const)
+        if (value === undefined)
+          problems.push({
+            variable,
+            message: 'is required with the other GOOGLE_WORKSPACE_ variables (set all three for the live Calendar and Gmail, or none for the sample workspace)',
+          });
     }
     for (const pair of config.META_IG_ACCOUNTS) {
       if (!/^[A-Za-z0-9_]+=\d+$/.test(pair))
@@ -178,6 +203,28 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
             apiKey: parsed.KLAVIYO_API_KEY,
             ...(parsed.KLAVIYO_API_BASE === undefined ? {} : { apiBase: parsed.KLAVIYO_API_BASE }),
             ...(parsed.KLAVIYO_CONVERSION_METRIC_ID === undefined ? {} : { conversionMetricId: parsed.KLAVIYO_CONVERSION_METRIC_ID }),
+          },
+        }),
+    ...(parsed.GOOGLE_WORKSPACE_CLIENT_ID === undefined ||
+    parsed.GOOGLE_WORKSPACE_CLIENT_SECRET === undefined ||
+    parsed.GOOGLE_WORKSPACE_REFRESH_TOKEN === undefined
+      ? {}
+      : {
+          workspace: {
+            clientId: parsed.GOOGLE_WORKSPACE_CLIENT_ID,
+            clientSecret: parsed.GOOGLE_WORKSPACE_CLIENT_SECRET,
+            refreshToken: parsed.GOOGLE_WORKSPACE_REFRESH_TOKEN,
+            calendarId: parsed.GOOGLE_CALENDAR_ID ?? 'primary',
+            ...(parsed.GOOGLE_API_BASE === undefined ? {} : { apiBase: parsed.GOOGLE_API_BASE }),
+            ...(parsed.GOOGLE_OAUTH_TOKEN_URL === undefined ? {} : { tokenUrl: parsed.GOOGLE_OAUTH_TOKEN_URL }),
+          },
+        }),
+    ...(parsed.NEWS_FEED_URLS.length === 0
+      ? {}
+      : {
+          news: {
+            feeds: parsed.NEWS_FEED_URLS,
+            userAgent: parsed.NEWS_USER_AGENT ?? 'jbot-fleet news-watch (set NEWS_USER_AGENT to "Company ops@company.com")',
           },
         }),
     ...(parsed.META_ACCESS_TOKEN === undefined || parsed.META_IG_ACCOUNTS.length === 0

@@ -10,6 +10,19 @@ import type { CrmConnector } from './crm/crm-connector.js';
 import { createHubSpotCrmConnector } from './crm/hubspot-crm-connector.js';
 import { createSampleCrmConnector } from './crm/sample-crm-connector.js';
 import type { FreightConnector } from './freight/freight-connector.js';
+import type { CalendarConnector } from './calendar/calendar-connector.js';
+import { createGoogleCalendarConnector } from './calendar/google-calendar-connector.js';
+import { createSampleCalendarConnector } from './calendar/sample-calendar-connector.js';
+import { createGmailMailConnector } from './mail/gmail-mail-connector.js';
+import type { MailConnector } from './mail/mail-connector.js';
+import { createSampleMailConnector } from './mail/sample-mail-connector.js';
+import type { NewsConnector } from './news/news-connector.js';
+import { createRssNewsConnector } from './news/rss-news-connector.js';
+import { createSampleNewsConnector } from './news/sample-news-connector.js';
+import type { PublishingConnector } from './publishing/publishing-connector.js';
+import { createSamplePublishingConnector } from './publishing/sample-publishing-connector.js';
+import type { ReportingConnector } from './reporting/reporting-connector.js';
+import { createSampleReportingConnector } from './reporting/sample-reporting-connector.js';
 import { createAmazonMarketplaceConnector } from './marketplace/amazon-marketplace-connector.js';
 import type { MarketplaceConnector } from './marketplace/marketplace-connector.js';
 import { createSampleMarketplaceConnector } from './marketplace/sample-marketplace-connector.js';
@@ -67,6 +80,16 @@ export interface Connectors extends FleetOpsConnectors {
   warehouse: WarehouseConnector;
   /** The parcel carrier (address checks). */
   parcel: ParcelConnector;
+  /** Daily sales by channel, the plan and closed months (sample only yet: no live finance/SP-API adapter). */
+  reporting: ReportingConnector;
+  /** Scheduled campaigns and posts, and the disclosure calendar (sample only yet: no live Klaviyo/social adapter). */
+  publishing: PublishingConnector;
+  /** The operator's mailbox: new inbox headers, approved sends (Gmail with GOOGLE_WORKSPACE_* set). */
+  mail: MailConnector;
+  /** The operator's calendar (Google Calendar with GOOGLE_WORKSPACE_* set). */
+  calendar: CalendarConnector;
+  /** News and filings feeds (RSS/Atom from NEWS_FEED_URLS; the sample feed otherwise). */
+  news: NewsConnector;
   /** Creators and UGC on Instagram (studiobot). */
   creators: CreatorsConnector;
   /** Seeding parcels to creators (EasyPost trackers). */
@@ -131,6 +154,14 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     supply: createSampleSupplyConnector(db),
     warehouse: createSampleWarehouseConnector(db),
     parcel: config.easypost === undefined ? createSampleParcelConnector(db) : createEasyPostParcelConnector({ ...config.easypost, ...limits }),
+    reporting: createSampleReportingConnector(db),
+    publishing: createSamplePublishingConnector(db),
+    mail:
+      config.workspace === undefined
+        ? createSampleMailConnector(db)
+        : createGmailMailConnector({ ...config.workspace, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
+    news: config.news === undefined ? createSampleNewsConnector(db) : createRssNewsConnector({ ...config.news, ...limits }),
+    calendar: config.workspace === undefined ? createSampleCalendarConnector(db) : createGoogleCalendarConnector({ ...config.workspace, ...limits }),
     creators: config.instagram === undefined ? createSampleCreatorsConnector(db) : createMetaCreatorsConnector({ ...config.instagram, ...limits, db }),
     seeding: config.easypost === undefined ? createSampleSeedingConnector(db) : createEasyPostSeedingConnector({ ...config.easypost, ...limits }),
     ...createFleetOpsConnectors(db, config),

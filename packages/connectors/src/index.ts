@@ -32,6 +32,9 @@ export {
   type UpdateDealResult,
   type CreateTaskInput,
   type CreateTaskResult,
+  type CrmMeeting,
+  type LogMeetingInput,
+  type LogMeetingResult,
   type SellerAccount,
 } from './crm/crm-connector.js';
 export type { FreightConnector, Shipment, ShipmentLine, ShipmentImportResult } from './freight/freight-connector.js';
@@ -51,6 +54,20 @@ export type { SupplyConnector, PurchaseOrderLine, SupplyFacts } from './fulfilme
 export type { WarehouseConnector, ShipmentConfirmation, InventoryLot, WarehouseOnHand, DonationOrderInput } from './fulfilment/warehouse-connector.js';
 export type { ParcelConnector, AddressToVerify, AddressVerification, ParcelShipment } from './fulfilment/parcel-connector.js';
 export type { AdsConnector, AdCampaign, AdInsight, PauseCampaignInput, PauseCampaignResult } from './ads/ads-connector.js';
+export {
+  SALES_CHANNELS,
+  type ReportingConnector,
+  type SalesChannel,
+  type DailySales,
+  type BrandSales,
+  type PlanTarget,
+  type MonthlyKpi,
+  type MonthlyOps,
+} from './reporting/reporting-connector.js';
+export type { NewsConnector, NewsItem, NewsRead } from './news/news-connector.js';
+export type { CalendarConnector, CalendarEvent, EventAttendee } from './calendar/calendar-connector.js';
+export type { MailConnector, MailHeader, NewMail, SendMailInput, SendMailResult } from './mail/mail-connector.js';
+export type { PublishingConnector, ScheduledContent, DisclosureEvent } from './publishing/publishing-connector.js';
 export type {
   KlaviyoConnector,
   KlaviyoAudience,
@@ -162,6 +179,18 @@ export {
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { createSampleKlaviyoConnector } from './klaviyo/sample-klaviyo-connector.js';
 export { createKlaviyoConnector, type KlaviyoOptions } from './klaviyo/klaviyo-live-connector.js';
+export { createSampleReportingConnector } from './reporting/sample-reporting-connector.js';
+export { createSamplePublishingConnector } from './publishing/sample-publishing-connector.js';
+export { createSampleMailConnector } from './mail/sample-mail-connector.js';
+export { createSampleNewsConnector } from './news/sample-news-connector.js';
+export { createRssNewsConnector, type RssNewsOptions } from './news/rss-news-connector.js';
+export { parseFeedXml } from './news/parse-feed.js';
+export { createSampleCalendarConnector } from './calendar/sample-calendar-connector.js';
+export { createGoogleCalendarConnector } from './calendar/google-calendar-connector.js';
+export { createGmailMailConnector, parseAddress, type GmailOptions } from './mail/gmail-mail-connector.js';
+export { rfc822Message, rawMessage, messageIdFor } from './mail/rfc822-message.js';
+export { GoogleApiError, type GoogleOptions } from './google/google-client.js';
+export { googleWorkspaceFromSample, zonedInstant, type GoogleEventSeed, type GmailMessageSeed } from './google/google-sample-objects.js';
 export { probeMetaAds, createMetaAdsConnector, type MetaAdsOptions } from './ads/meta-ads-connector.js';
 export { createSampleSocialConnector, routeSocialByPlatform } from './social/sample-social-connector.js';
 export { probeMetaSocial, createMetaSocialConnector, type MetaSocialOptions } from './social/meta-social-connector.js';

@@ -60,6 +60,18 @@ export {
   type FakeEasyPostShipmentTracker,
   type FakeEasyPostUndeliverable,
 } from './fake-easypost/index.js';
+// Fake Google (OAuth token endpoint, Calendar v3 events, Gmail v1: the official SDKs run against it)
+export {
+  startFakeGoogle,
+  type FakeGoogle,
+  type FakeGoogleOptions,
+  type FakeGoogleRequest,
+  type FakeCalendarEvent,
+  type FakeGmailMessage,
+} from './fake-google/index.js';
+
+// Fake news and filings feeds (RSS / Atom over HTTP)
+export { startFakeFeedServer, type FakeFeedServer, type FakeFeed } from './fake-feeds/fake-feed-server.js';
 
 // A proxy that holds requests (a vendor that never answers; a kill that lands mid-call)
 export { startHoldingProxy, type HoldingProxy, type HeldRequest, type HoldRule } from './holding-proxy.js';

@@ -38,10 +38,13 @@ export async function queueMorningBrief(
     severity: row.severity,
     count: Number(row.repeat_count),
   }));
-  const header =
+  const opening =
     rows.length === 0
       ? `${greeting} — nothing needs you now.`
       : `${greeting} — what needs you now (${rows.length}${total > rows.length ? ` of ${total}` : ''}).${rows.length > 1 ? ' Reply with the number first to answer one:' : ' Reply to answer it:'}`;
+  // Today's sales flash (sales-flash runs at 07:10) is quoted under the opening; it is not an item.
+  const flash = await latestFlashHeadline(db, now);
+  const header = flash === null ? opening : `${opening}\n📈 ${flash}`;
   for (const chat of options.chats) {
     await db.rpc('enqueue_telegram_message', {
       p_chat_id: chat,
@@ -54,6 +57,17 @@ export async function queueMorningBrief(
   }
   if (rows.length > 0) await db.rpc('mark_escalations_briefed', { p_signal_ids: rows.map((row) => row.signal_id) });
   return { items: rows.length, total };
+}
+
+/** The headline of the sales flash emitted in the last 18 hours, if any. */
+async function latestFlashHeadline(db: Db, now: Date): Promise<string | null> {
+  const [flash] = await db.rpc<{ payload: { headline?: unknown } }>('list_signals', {
+    p_limit: 1,
+    p_signal_type: 'sales_flash',
+    p_source_bot: 'jbot',
+    p_since: new Date(now.getTime() - 18 * 3600 * 1000).toISOString(),
+  });
+  return typeof flash?.payload.headline === 'string' ? flash.payload.headline : null;
 }
 
 /** The cron job: the brief at TELEGRAM_BRIEF_TIME in FLEET_TZ (the scheduler's default zone). */

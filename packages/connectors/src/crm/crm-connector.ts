@@ -103,6 +103,33 @@ export interface CreateTaskResult {
   created: boolean;
 }
 
+/** A logged meeting engagement (HubSpot: a meeting associated with contacts and a deal). */
+export interface CrmMeeting {
+  id: string;
+  /** The associated contacts' email addresses (lower case). */
+  contactEmails: string[];
+  title: string;
+  /** When it took place (ISO instant). */
+  startAt: string;
+}
+
+/** A meeting to log on a contact (and its deal), once per key. */
+export interface LogMeetingInput {
+  contactEmail: string;
+  dealId: string | null;
+  title: string;
+  body: string;
+  startAt: string;
+  endAt: string;
+  idempotencyKey: string;
+}
+
+/** What logging did; `created` is false when the key had already been used. */
+export interface LogMeetingResult {
+  meetingId: string;
+  created: boolean;
+}
+
 /** The CRM the sales bots read and, after approval, write. */
 export interface CrmConnector {
   readonly source: 'sample' | 'hubspot';
@@ -117,6 +144,10 @@ export interface CrmConnector {
   updateDeal(input: UpdateDealInput): Promise<UpdateDealResult>;
   /** Exactly once per idempotency key. */
   createTask(input: CreateTaskInput): Promise<CreateTaskResult>;
+  /** Meetings logged since an instant (meeting-followups checks before drafting a recap). */
+  listMeetings(options: { since: Date }): Promise<CrmMeeting[]>;
+  /** Exactly once per idempotency key; the contact must exist in the CRM. */
+  logMeeting(input: LogMeetingInput): Promise<LogMeetingResult>;
 }
 
 /** Stage ids that mean the deal is over. */

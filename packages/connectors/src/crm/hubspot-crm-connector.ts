@@ -8,6 +8,8 @@ import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
 import {
   CLOSED_STAGES,
   type CreateTaskResult,
+  type CrmMeeting,
+  type LogMeetingResult,
   type CrmConnector,
   type Deal,
   type DealOwner,
@@ -42,6 +44,8 @@ export const HUBSPOT_IDEMPOTENCY_PROPERTY = 'jbot_idempotency_key';
 const EMAIL_TO_DEAL = 210;
 const EMAIL_TO_CONTACT = 198;
 const TASK_TO_DEAL = 216;
+const MEETING_TO_CONTACT = 200;
+const MEETING_TO_DEAL = 212;
 
 /** Options for the live HubSpot CRM. */
 export interface HubSpotCrmOptions {
@@ -381,6 +385,104 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
         { dealId: input.dealId, taskId: result.taskId, performed },
         performed ? 'HubSpot task created' : 'HubSpot task already created under this key',
       );
+      return { ...result, created: performed };
+    },
+    async listMeetings(listOptions) {
+      const meetings: CrmMeeting[] = [];
+      let after: string | undefined;
+      do {
+        const cursor = after;
+        const page = await call('meeting search', {}, (hubspot, sdk) =>
+          hubspot.crm.objects.meetings.searchApi.doSearch(
+            {
+              filterGroups: [{ filters: [{ propertyName: 'hs_timestamp', operator: 'GTE' as never, value: listOptions.since.toISOString() }] }],
+              properties: ['hs_meeting_title', 'hs_timestamp'],
+              limit: 100,
+              ...(cursor === undefined ? {} : { after: cursor }),
+            },
+            sdk,
+          ),
+        );
+        for (const object of page.results) {
+          // Search returns no associations: read the meeting's contacts, then their addresses.
+          const meeting = await call('meeting contacts', { meetingId: object.id }, (hubspot, sdk) =>
+            hubspot.crm.objects.meetings.basicApi.getById(object.id, ['hs_meeting_title'], undefined, ['contacts'], undefined, undefined, sdk),
+          );
+          const contactIds = (meeting.associations?.['contacts']?.results ?? []).map((association) => association.id);
+          const emails: string[] = [];
+          for (const contactId of contactIds) {
+            const contact = await call('meeting contacts', { meetingId: object.id }, (hubspot, sdk) =>
+              hubspot.crm.contacts.basicApi.getById(contactId, ['email'], undefined, undefined, undefined, undefined, sdk),
+            );
+            if (contact.properties['email'] != null) emails.push(contact.properties['email'].toLowerCase());
+          }
+          meetings.push({
+            id: object.id,
+            contactEmails: emails,
+            title: object.properties['hs_meeting_title'] ?? '',
+            startAt: object.properties['hs_timestamp'] ?? '',
+          });
+        }
+        after = page.paging?.next?.after;
+      } while (after !== undefined);
+      return meetings;
+    },
+    async logMeeting(input) {
+      const { result, performed } = await ledger.run<LogMeetingResult>({
+        idempotencyKey: input.idempotencyKey,
+        connector: 'hubspot',
+        action: 'meeting.create',
+        request: { contactEmail: input.contactEmail, dealId: input.dealId, title: input.title },
+        lookup: async () => {
+          const found = await call('meeting search', { idempotencyKey: input.idempotencyKey }, (hubspot, sdk) =>
+            hubspot.crm.objects.meetings.searchApi.doSearch(
+              {
+                filterGroups: [{ filters: [{ propertyName: HUBSPOT_IDEMPOTENCY_PROPERTY, operator: 'EQ' as never, value: input.idempotencyKey }] }],
+                properties: [HUBSPOT_IDEMPOTENCY_PROPERTY],
+                limit: 1,
+              },
+              sdk,
+            ),
+          );
+          const first = found.results[0];
+          return first === undefined ? null : { meetingId: first.id, created: true };
+        },
+        perform: async () => {
+          const contacts = await call('contact search', { contactEmail: input.contactEmail }, (hubspot, sdk) =>
+            hubspot.crm.contacts.searchApi.doSearch(
+              { filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ' as never, value: input.contactEmail }] }], properties: ['email'], limit: 1 },
+              sdk,
+            ),
+          );
+          const contactId = contacts.results[0]?.id;
+          if (contactId === undefined)
+            throw new ConnectorError('crm_contact_missing', `HubSpot has no contact with email ${input.contactEmail}: add the contact, then retry`, {
+              facts: { contactEmail: input.contactEmail },
+            });
+          const associations = [{ to: { id: contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: MEETING_TO_CONTACT }] }];
+          if (input.dealId !== null)
+            associations.push({ to: { id: input.dealId }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: MEETING_TO_DEAL }] });
+          const created = await call('meeting create', { contactEmail: input.contactEmail, idempotencyKey: input.idempotencyKey }, (hubspot, sdk) =>
+            hubspot.crm.objects.meetings.basicApi.create(
+              {
+                properties: {
+                  hs_timestamp: input.startAt,
+                  hs_meeting_title: input.title,
+                  hs_meeting_body: input.body,
+                  hs_meeting_start_time: input.startAt,
+                  hs_meeting_end_time: input.endAt,
+                  hs_meeting_outcome: 'COMPLETED',
+                  [HUBSPOT_IDEMPOTENCY_PROPERTY]: input.idempotencyKey,
+                },
+                associations,
+              },
+              sdk,
+            ),
+          );
+          return { meetingId: created.id, created: true };
+        },
+      });
+      options.log?.info({ meetingId: result.meetingId, performed }, performed ? 'HubSpot meeting logged' : 'HubSpot meeting already logged under this key');
       return { ...result, created: performed };
     },
   };

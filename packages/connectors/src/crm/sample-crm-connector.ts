@@ -108,5 +108,26 @@ export function createSampleCrmConnector(db: Db): CrmConnector {
       });
       return { taskId: String(row['task_id']), created: row['created'] === true };
     },
+    async listMeetings(options) {
+      const rows = await db.rpc('sample_crm_list_meetings', { p_since: options.since.toISOString() });
+      return rows.map((row) => ({
+        id: String(row['meeting_id']),
+        contactEmails: [String(row['contact_email']).toLowerCase()],
+        title: String(row['title']),
+        startAt: instant(row['starts_at']) ?? '',
+      }));
+    },
+    async logMeeting(input) {
+      const row = await rpcOne(db, 'sample_crm_log_meeting', {
+        p_idempotency_key: input.idempotencyKey,
+        p_contact_email: input.contactEmail,
+        p_deal_id: input.dealId,
+        p_title: input.title,
+        p_body: input.body,
+        p_starts_at: input.startAt,
+        p_ends_at: input.endAt,
+      });
+      return { meetingId: String(row['meeting_id']), created: row['created'] === true };
+    },
   };
 }

@@ -23,9 +23,17 @@ export interface FakeHubSpotSeed {
 }
 
 // HubSpot's plural object type → the singular used in association type names (deal_to_contact).
-const SINGULAR: Record<string, string> = { deals: 'deal', contacts: 'contact', emails: 'email', companies: 'company', notes: 'note', tasks: 'task' };
+const SINGULAR: Record<string, string> = {
+  deals: 'deal',
+  contacts: 'contact',
+  emails: 'email',
+  companies: 'company',
+  notes: 'note',
+  tasks: 'task',
+  meetings: 'meeting',
+};
 
-/** Association type ids from an email/note/task to other objects, as HubSpot defines them. */
+/** Association type ids from an email/note/task/meeting to other objects, as HubSpot defines them. */
 const ASSOCIATION_TARGETS: Record<number, string> = {
   210: 'deals',
   198: 'contacts',
@@ -35,6 +43,8 @@ const ASSOCIATION_TARGETS: Record<number, string> = {
   216: 'deals',
   204: 'contacts',
   192: 'companies',
+  200: 'contacts',
+  212: 'deals',
 };
 
 /** The fake's in-memory CRM. */

@@ -1,0 +1,8 @@
+export {
+  startFakeGoogle,
+  type FakeGoogle,
+  type FakeGoogleOptions,
+  type FakeGoogleRequest,
+  type FakeCalendarEvent,
+  type FakeGmailMessage,
+} from './fake-google-server.js';
