@@ -11,6 +11,9 @@ export const connectorsEnvShape = {
   META_ACCESS_TOKEN: optionalString,
   META_AD_ACCOUNT_ID: optionalString,
   META_API_BASE: optionalHttpUrl,
+  KLAVIYO_API_KEY: optionalString,
+  KLAVIYO_API_BASE: optionalHttpUrl,
+  KLAVIYO_CONVERSION_METRIC_ID: optionalString,
   META_PAGE_ID: optionalString,
   META_IG_USER_ID: optionalString,
   META_SOCIAL_API_BASE: optionalHttpUrl,
@@ -57,6 +60,7 @@ export const connectorsEnvShape = {
 export interface ConnectorsConfig {
   hubspot?: { accessToken: string; basePath: string };
   shopify?: { storeDomain: string; accessToken: string; apiVersion: string; apiBase?: string };
+  klaviyo?: { apiKey: string; apiBase?: string; conversionMetricId?: string };
   meta?: { accessToken: string; adAccountId: string; apiBase?: string; pageId?: string };
   /** Instagram / Facebook organic: live when META_ACCESS_TOKEN and an IG user or Page id are set. */
   metaSocial?: { accessToken: string; igUserId?: string; pageId?: string; apiBase?: string };
@@ -190,6 +194,15 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
             ...(parsed.META_PAGE_ID === undefined ? {} : { pageId: parsed.META_PAGE_ID }),
             // Each client has its own base (tests point ads and organic at different fakes).
             ...socialBase(parsed.META_SOCIAL_API_BASE ?? parsed.META_API_BASE),
+          },
+        }),
+    ...(parsed.KLAVIYO_API_KEY === undefined
+      ? {}
+      : {
+          klaviyo: {
+            apiKey: parsed.KLAVIYO_API_KEY,
+            ...(parsed.KLAVIYO_API_BASE === undefined ? {} : { apiBase: parsed.KLAVIYO_API_BASE }),
+            ...(parsed.KLAVIYO_CONVERSION_METRIC_ID === undefined ? {} : { conversionMetricId: parsed.KLAVIYO_CONVERSION_METRIC_ID }),
           },
         }),
     ...(parsed.GOOGLE_WORKSPACE_CLIENT_ID === undefined ||

@@ -35,6 +35,9 @@ import type { SiteConnector } from './site/site-connector.js';
 import { createSampleStorefrontConnector } from './storefront/sample-storefront-connector.js';
 import type { StorefrontConnector } from './storefront/storefront-connector.js';
 import { createSampleFreightConnector } from './freight/sample-freight-connector.js';
+import type { KlaviyoConnector } from './klaviyo/klaviyo-connector.js';
+import { createKlaviyoConnector } from './klaviyo/klaviyo-live-connector.js';
+import { createSampleKlaviyoConnector } from './klaviyo/sample-klaviyo-connector.js';
 import { createMetaSocialConnector } from './social/meta-social-connector.js';
 import { createSampleSocialConnector, routeSocialByPlatform } from './social/sample-social-connector.js';
 import type { SocialConnector } from './social/social-connector.js';
@@ -65,6 +68,8 @@ export interface Connectors extends FleetOpsConnectors {
   freight: FreightConnector;
   commerce: CommerceConnector;
   ads: AdsConnector;
+  /** Email and SMS marketing (Klaviyo). */
+  klaviyo: KlaviyoConnector;
   /** Organic social (Instagram and Facebook live on Meta when configured; TikTok and Pinterest on the sample company). */
   social: SocialConnector;
   /** The store's fulfilment side (stock by location, order risk, holds): Shopify or the sample store. */
@@ -116,7 +121,7 @@ export interface CreateConnectorsOptions {
 /**
  * Build the connectors: live on the vendor's SDK where its credentials are set
  * (HUBSPOT_ACCESS_TOKEN, SHOPIFY_STORE_DOMAIN + SHOPIFY_ADMIN_ACCESS_TOKEN, META_ACCESS_TOKEN +
- * META_AD_ACCOUNT_ID), the sample company otherwise. Cheap: SDKs load on first call.
+ * META_AD_ACCOUNT_ID, KLAVIYO_API_KEY), the sample company otherwise. Cheap: SDKs load on first call.
  */
 export function createConnectors(options: CreateConnectorsOptions): Connectors {
   const config = options.config ?? loadConnectorsConfig(options.env ?? {});
@@ -137,6 +142,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     freight: createSampleFreightConnector(db),
     commerce: config.shopify === undefined ? createSampleCommerceConnector(db) : createShopifyCommerceConnector({ ...config.shopify, ...limits }),
     ads: config.meta === undefined ? createSampleAdsConnector(db) : createMetaAdsConnector({ ...config.meta, ...limits, db }),
+    klaviyo: config.klaviyo === undefined ? createSampleKlaviyoConnector(db) : createKlaviyoConnector({ ...config.klaviyo, ...limits, db }),
     social:
       config.metaSocial === undefined
         ? createSampleSocialConnector(db)

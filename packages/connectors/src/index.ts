@@ -69,6 +69,17 @@ export type { CalendarConnector, CalendarEvent, EventAttendee } from './calendar
 export type { MailConnector, MailHeader, NewMail, SendMailInput, SendMailResult } from './mail/mail-connector.js';
 export type { PublishingConnector, ScheduledContent, DisclosureEvent } from './publishing/publishing-connector.js';
 export type {
+  KlaviyoConnector,
+  KlaviyoAudience,
+  KlaviyoCampaignMessage,
+  KlaviyoFlowDay,
+  KlaviyoFlowReport,
+  KlaviyoSentCampaign,
+  FlowReportWindow,
+  UnscheduleCampaignInput,
+  UnscheduleCampaignResult,
+} from './klaviyo/klaviyo-connector.js';
+export type {
   AdSet,
   CreativeAd,
   AdDailyInsight,
@@ -166,6 +177,8 @@ export {
   type ShopifyInventoryItemSeed,
 } from './fulfilment/shopify-sample-objects.js';
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
+export { createSampleKlaviyoConnector } from './klaviyo/sample-klaviyo-connector.js';
+export { createKlaviyoConnector, type KlaviyoOptions } from './klaviyo/klaviyo-live-connector.js';
 export { createSampleReportingConnector } from './reporting/sample-reporting-connector.js';
 export { createSamplePublishingConnector } from './publishing/sample-publishing-connector.js';
 export { createSampleMailConnector } from './mail/sample-mail-connector.js';

@@ -17,6 +17,15 @@ export {
   type FakeHubSpotSideEffect,
 } from './fake-hubspot/index.js';
 
+// Fake Klaviyo (connectors: JSON:API campaigns, send jobs, lists, segments)
+export {
+  startFakeKlaviyo,
+  type FakeKlaviyo,
+  type FakeKlaviyoCampaign,
+  type FakeKlaviyoFault,
+  type FakeKlaviyoFlow,
+  type FakeKlaviyoSeed,
+} from './fake-klaviyo/index.js';
 // Fake Meta Graph API for adsbot and socialbot (ad-level creative, Instagram and Facebook organic)
 export {
   startFakeGraphApi,
