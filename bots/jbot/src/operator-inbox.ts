@@ -235,6 +235,10 @@ async function showDecision(
   const messageId = callback.messageId;
   await renderDecidedMessage(options.db, { chatId: callback.chatId, messageId, approval, decidedHere })
     .then((rendering) => options.edit?.(callback.chatId, messageId, rendering.text, rendering.buttons))
+    // The line now shows this status: the approval-line refresher need not edit it again.
+    .then(() =>
+      options.db.rpc('mark_telegram_approval_line', { p_chat_id: callback.chatId, p_external_message_id: String(messageId), p_status: approval.status }),
+    )
     .catch((error: unknown) => {
       // A repeated late tap re-renders the same text; Telegram refuses that as "not modified".
       if (!String(error).includes('message is not modified')) log.warn({ err: error }, 'could not edit the approval message');

@@ -3,6 +3,7 @@ import { createGrammyTransport, createLocalTelegramTransport, TelegramDispatcher
 import { LOCAL_OPERATOR_CHAT, type JbotConfig } from './jbot-config.js';
 import { createOperatorInbox } from './operator-inbox.js';
 import { watchBrainReachability } from './brain-outage-notice.js';
+import { startApprovalLineRefresher } from './approval-line-refresher.js';
 import type { MessageRouter } from './routing.js';
 
 /** jbot's running Telegram side: the outbox dispatcher and the operator inbox. */
@@ -100,12 +101,15 @@ export async function startTelegramService(options: {
     alertAfterMs: config.brainOutageAlertMs,
     probeMs: config.brainProbeMs,
   });
+  // A decision made elsewhere (Discord, the CLI, the dashboard) shows on the operator's line too.
+  const approvalLines = await startApprovalLineRefresher({ db, transport, log: log.child({ component: 'approval-lines' }), isHolder: () => lease.isHolder });
   return {
     transport,
     dispatcher,
     lease,
     async stop() {
       brainWatch.stop();
+      await approvalLines.stop();
       await lease.stop();
       await transport.stop();
       await dispatcher.stop();

@@ -128,13 +128,17 @@ describe.skipIf(!chromiumAvailable())('approvals on the dashboard, in a real bro
     for (const page of [first, second]) await expect.poll(() => article(page, approval).locator('button.approve').count(), WAIT).toBe(1);
     await screenshotPanel(first, screenshots, 'approvals-pending', 'approvals');
 
-    // Two tabs at once, and a double click in the first: three POSTs racing for one decision.
+    // Two tabs at once, and a double click in the first: three POSTs racing for one decision. Live
+    // updates are paused first: the first decision changes the panel, and a refresh that swaps the
+    // article between Playwright finding a button and clicking it would cancel that click.
+    for (const page of [first, second]) await page.locator('#pause').click();
     await Promise.all([first.locator(`#approval-${approval.id} button.approve`).dblclick(), second.locator(`#approval-${approval.id} button.approve`).click()]);
     const notices = async () => [await first.locator('#notice').innerText(), await second.locator('#notice').innerText()];
     await expect.poll(async () => (await notices()).every((text) => text !== ''), WAIT).toBe(true);
     const texts = await notices();
     expect(texts.filter((text) => text.startsWith('Approved: Send 2 follow-up emails'))).toHaveLength(1);
     expect(texts.filter((text) => text.startsWith('Nothing changed: already approved by operator via the dashboard'))).toHaveLength(1);
+    for (const page of [first, second]) await page.locator('#pause').click();
 
     const executed = await waitFor(
       async () => {
@@ -164,13 +168,7 @@ describe.skipIf(!chromiumAvailable())('approvals on the dashboard, in a real bro
       },
       { what: 'the Discord message edited with the decision' },
     );
-    // jbot edits a Telegram line when it is tapped (it does not watch decisions made elsewhere):
-    // the operator's late tap there changes nothing, says who decided, and the line then shows it.
-    const tap = await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:a`, { userId: OPERATOR });
-    const answer = await waitFor(() => emulator.callbackAnswers().find((candidate) => candidate.callbackQueryId === tap.callbackQueryId)?.text, {
-      what: 'the tap answered',
-    });
-    expect(answer).toBe('Already approved by operator via the dashboard');
+    // jbot edits the operator's Telegram line on its own (no tap needed): who decided, and then done.
     await waitFor(
       () =>
         emulator
@@ -183,6 +181,12 @@ describe.skipIf(!chromiumAvailable())('approvals on the dashboard, in a real bro
           ),
       { what: 'the Telegram line edited with the decision' },
     );
+    // A late tap on it (a stale phone) changes nothing and says who decided.
+    const tap = await emulator.pressButton(OPERATOR, line.messageId, `ap:${approval.id}:a`, { userId: OPERATOR });
+    const answer = await waitFor(() => emulator.callbackAnswers().find((candidate) => candidate.callbackQueryId === tap.callbackQueryId)?.text, {
+      what: 'the tap answered',
+    });
+    expect(answer).toBe('Already approved by operator via the dashboard');
     expect(executions.get(approval.id)).toBe(1);
     for (const page of [first, second]) await page.close();
   });
