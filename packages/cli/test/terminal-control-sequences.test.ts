@@ -1,4 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import pino from 'pino';
@@ -51,11 +53,13 @@ describe('an escape sequence in a deal name', () => {
       ...process.env,
       DATABASE_URL: database.url,
       FLEET_HOST_ID: 'test-host',
+      // Its own data directory: the supervisor lock is per directory, and other tests start fleets too.
+      FLEET_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'jbot-escape-')),
       SIGNAL_POLL_MS: '200',
       HEARTBEAT_INTERVAL_MS: '1000',
       LOG_LEVEL: 'info',
     };
-    supervisor = spawn(process.execPath, ['--import', 'tsx', cli, 'start', '--bots', 'salesbot', '--from-source'], {
+    supervisor = spawn(process.execPath, ['--import', 'tsx', cli, 'start', '--bots', 'salesbot', '--from-source', '--no-dashboard'], {
       cwd: repositoryRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +39,8 @@ describe.skipIf(!chromiumAvailable())('the dashboard under the fleet supervisor'
       env: {
         ...process.env,
         DATABASE_URL: database.url,
+        // Its own data directory: the supervisor lock is per directory, and other tests start fleets too.
+        FLEET_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'jbot-supervised-dashboard-')),
         DASHBOARD_PORT: String(port),
         DASHBOARD_POLL_MS: '500',
         HEARTBEAT_INTERVAL_MS: '1000',
