@@ -214,6 +214,13 @@ export async function duplicateFigures(sql: postgres.Sql) {
   const [posts] = await sql<Array<{ extra: number }>>`
     select coalesce(sum(n - 1), 0)::int as extra from (select count(*) as n from channel_messages
       where approval_id is not null and body->>'kind' = 'approval' and channel <> 'telegram' group by approval_id having count(*) > 1) repeated`;
+  // Which approvals were posted more than once, where: a duplicate is investigated from this, not guessed.
+  const repeatedPosts = await sql<Array<{ approval: string; posts: Array<{ target: string; channel: string; status: string; at: string }> }>>`
+    select a.bot || '/' || a.action || ' ' || left(a.id::text, 8) as approval,
+           jsonb_agg(jsonb_build_object('target', m.target, 'channel', m.channel, 'status', m.status, 'at', m.created_at) order by m.created_at) as posts
+      from channel_messages m join approvals a on a.id = m.approval_id
+     where m.body->>'kind' = 'approval' and m.channel <> 'telegram'
+     group by a.id having count(*) > 1`;
   const effects = Object.values(sideEffects).reduce((sum, value) => sum + value, 0);
-  return { sideEffects, sideEffectsTotal: effects, telegramLines: lines?.extra ?? 0, approvalPosts: posts?.extra ?? 0 };
+  return { sideEffects, sideEffectsTotal: effects, telegramLines: lines?.extra ?? 0, approvalPosts: posts?.extra ?? 0, repeatedPosts };
 }

@@ -223,6 +223,7 @@ export default async function run(argv: string[] = []): Promise<Record<string, u
         sideEffects: duplicatesAfterFirst.sideEffects,
         telegramLines: duplicatesAfterFirst.telegramLines,
         approvalPosts: duplicatesAfterFirst.approvalPosts,
+        repeatedPosts: duplicatesAfterFirst.repeatedPosts,
       },
       failures: first.runs.errors,
       outcomes: first.runs.outcomes,
