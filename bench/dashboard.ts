@@ -29,8 +29,8 @@ async function startDashboardProcess(databaseUrl: string, dataDir: string): Prom
   });
   if (build.status !== 0) throw new Error(`fleet build failed: ${build.stderr}`);
   const port = await freePort();
-  // The flags `pnpm start` and jbot@dashboard run it with (DASHBOARD_NODE_FLAGS: --lite-mode).
-  const child = spawn(process.execPath, ['--enable-source-maps', '--max-semi-space-size=2', '--lite-mode', path.join(dataDir, 'build', 'dashboard.mjs')], {
+  // The flags `pnpm start` and jbot@dashboard run it with (DASHBOARD_NODE_FLAGS adds none).
+  const child = spawn(process.execPath, ['--enable-source-maps', '--max-semi-space-size=2', path.join(dataDir, 'build', 'dashboard.mjs')], {
     env: { ...process.env, DATABASE_URL: databaseUrl, DASHBOARD_PORT: String(port), LOG_PRETTY: 'false', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -61,7 +61,7 @@ describe('hosts file', () => {
     );
     expect(restartCommand(vps2)).not.toContain('jbot@dashboard');
     expect(renderUnits(vps1).units.find((unit) => unit.name === 'jbot@dashboard.service.d/dashboard.conf')?.text).toContain(
-      'ExecStart=\nExecStart=/usr/bin/node --enable-source-maps --max-semi-space-size=2 --lite-mode /opt/jbot/current/.data/build/dashboard.mjs\n',
+      'ExecStart=\nExecStart=/usr/bin/node --enable-source-maps --max-semi-space-size=2 /opt/jbot/current/.data/build/dashboard.mjs\n',
     );
     expect(renderUnits(vps2).units.map((unit) => unit.name)).not.toContain('jbot@dashboard.service.d/dashboard.conf');
     expect(problemsOf({ hosts: { 'vps-1': { ssh: { host: 'a.example.com' }, bots: ['salesbot'], dashboard: 'yes' } } })).toEqual([

@@ -41,7 +41,7 @@ export function renderUnits(
     // Same template unit; only the node flags differ (see DASHBOARD_NODE_FLAGS in the supervisor).
     units.push({
       name: 'jbot@dashboard.service.d/dashboard.conf',
-      text: `# The dashboard (deploy writes this where the hosts file says "dashboard": true).\n[Service]\nExecStart=\nExecStart=${host.node} --enable-source-maps --max-semi-space-size=2 ${DASHBOARD_NODE_FLAGS.join(' ')} ${host.path}/current/.data/build/dashboard.mjs\n`,
+      text: `# The dashboard (deploy writes this where the hosts file says "dashboard": true).\n[Service]\nExecStart=\nExecStart=${[host.node, '--enable-source-maps', '--max-semi-space-size=2', ...DASHBOARD_NODE_FLAGS, `${host.path}/current/.data/build/dashboard.mjs`].join(' ')}\n`,
     });
   }
   return { units, backoff: { name: BACKOFF_DROP_IN, text: read('backoff/restart-backoff.conf') } };

@@ -47,10 +47,11 @@ export interface Supervisor {
 export const DASHBOARD_PROCESS = 'dashboard';
 
 /**
- * The dashboard waits on the brain, not on its own JavaScript: without V8's optimising compilers
- * (--lite-mode) it idles at ~68 MB instead of ~79 MB, and a page of 100,000 signals renders as fast.
+ * Extra node flags for the dashboard. None: V8's --lite-mode saved ~11 MB idle but disables
+ * WebAssembly, which Node's fetch (undici's HTTP parser) needs, so the dashboard logged an
+ * unhandled rejection at every start and could not use the Supabase transport at all.
  */
-export const DASHBOARD_NODE_FLAGS: readonly string[] = ['--lite-mode'];
+export const DASHBOARD_NODE_FLAGS: readonly string[] = [];
 
 // Exit code of a bot whose configuration is invalid: restarting would only repeat the error.
 const EXIT_CONFIG = 78;
