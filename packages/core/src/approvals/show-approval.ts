@@ -3,10 +3,6 @@ import type { Channel, PostedMessage } from '../channels/channel.js';
 import type { Approval } from './approval.js';
 import { approvalMessage } from './render-approval.js';
 
-// A decided approval with no message, requested this recently: its requester's first post is
-// still in flight (a decision can land first); the worker waits for it rather than post a second.
-const FIRST_POST_GRACE_MS = 30_000;
-
 /**
  * Bring an approval's message on the channel up to date: post it if this channel has none yet
  * (the request crashed before posting), otherwise edit it. Showing a status is claimed in the
@@ -23,13 +19,7 @@ export async function showApproval(db: Db, channel: Channel, approval: Approval)
     });
     const existing = messages.find((message) => message.channel === channel.kind && message.target === channel.target);
     const message = approvalMessage(approval);
-    if (existing === undefined) {
-      if (approval.status !== 'pending' && Date.now() - Date.parse(approval.requestedAt) < FIRST_POST_GRACE_MS) {
-        await db.rpc('release_approval_render', { p_approval_id: approval.id, p_status: approval.status });
-        return null;
-      }
-      return await channel.post(message);
-    }
+    if (existing === undefined) return await channel.post(message);
     const posted: PostedMessage = {
       messageId: existing.message_id,
       channel: channel.kind,
