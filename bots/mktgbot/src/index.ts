@@ -8,3 +8,6 @@ export { checkCampaign, linksIn, productHandle, type SendIssue, type SendRule } 
 export { answerOperator } from './operator-replies.js';
 export { klaviyoFlowHealth, flowHealthSettings, judgeFlows, flowBenchmarkKind, runFlowHealth, type FlowFinding } from './jobs/klaviyo-flow-health.js';
 export { klaviyoCampaignRecap, campaignRecapSettings, recapCampaigns, runCampaignRecap, type CampaignRecapLine } from './jobs/klaviyo-campaign-recap.js';
+export { searchSignalTypes, trackingBroken, conversionDrop, feedItemIssue, brandSearchLoss } from './search/search-signals.js';
+export { budgetIncreasesHeld, openTrackingBreaks, TRACKING_RESTORED_KIND, type OpenTrackingBreak } from './search/tracking-hold.js';
+export { trackingHealth, trackingHealthSettings, judgeTracking, judgeUtmCoverage, runTrackingHealth, type TrackingFinding } from './jobs/tracking-health.js';

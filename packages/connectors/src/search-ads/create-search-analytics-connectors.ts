@@ -1,0 +1,43 @@
+import type { Db } from '@jbot/core';
+import type { ConnectorsConfig } from '../connectors-config.js';
+import type { OrderAttributionConnector } from '../commerce/order-attribution-connector.js';
+import { createSampleOrderAttributionConnector } from '../commerce/sample-order-attribution-connector.js';
+import type { ProductFeedsConnector } from '../feeds/product-feeds-connector.js';
+import { createSampleProductFeedsConnector } from '../feeds/sample-product-feeds-connector.js';
+import type { AmazonAdsConnector } from '../retail-ads/amazon-ads-connector.js';
+import { createSampleAmazonAdsConnector } from '../retail-ads/sample-amazon-ads-connector.js';
+import { createSampleWebAnalyticsConnector } from '../web-analytics/sample-web-analytics-connector.js';
+import type { WebAnalyticsConnector } from '../web-analytics/web-analytics-connector.js';
+import type { GoogleAdsConnector } from './google-ads-connector.js';
+import { createSampleGoogleAdsConnector } from './sample-google-ads-connector.js';
+
+/** mktgbot's search, analytics and feed connectors. */
+export interface SearchAnalyticsConnectors {
+  /** GA4: daily purchases and the hourly funnel by device. */
+  analytics: WebAnalyticsConnector;
+  /** Shopify orders' last visit (source, UTM tags). */
+  orderAttribution: OrderAttributionConnector;
+  /** Google Merchant Center (live), Meta and Pinterest catalogs (sample). */
+  feeds: ProductFeedsConnector;
+  /** Google Ads: campaigns, impression share, search terms, keywords, budgets. */
+  googleAds: GoogleAdsConnector;
+  /** Amazon Ads Sponsored Products: keywords, reports, bids, negatives. */
+  amazonAds: AmazonAdsConnector;
+}
+
+/** Build them: live where the vendor's credentials are set, the sample company otherwise. */
+export function createSearchAnalyticsConnectors(
+  db: Db,
+  config: ConnectorsConfig,
+  limits: { timeoutMs: number; abortSignal?: AbortSignal },
+): SearchAnalyticsConnectors {
+  void config;
+  void limits;
+  return {
+    analytics: createSampleWebAnalyticsConnector(db),
+    orderAttribution: createSampleOrderAttributionConnector(db),
+    feeds: createSampleProductFeedsConnector(db),
+    googleAds: createSampleGoogleAdsConnector(db),
+    amazonAds: createSampleAmazonAdsConnector(db),
+  };
+}
