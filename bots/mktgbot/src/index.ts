@@ -11,3 +11,4 @@ export { klaviyoCampaignRecap, campaignRecapSettings, recapCampaigns, runCampaig
 export { searchSignalTypes, trackingBroken, conversionDrop, feedItemIssue, brandSearchLoss } from './search/search-signals.js';
 export { budgetIncreasesHeld, openTrackingBreaks, TRACKING_RESTORED_KIND, type OpenTrackingBreak } from './search/tracking-hold.js';
 export { trackingHealth, trackingHealthSettings, judgeTracking, judgeUtmCoverage, runTrackingHealth, type TrackingFinding } from './jobs/tracking-health.js';
+export { siteConversionWatch, siteConversionSettings, judgeCheckoutRates, judgeOrderGap, runSiteConversionWatch, type ConversionFinding } from './jobs/site-conversion-watch.js';

@@ -1,7 +1,8 @@
+import { siteConversionWatch } from '../jobs/site-conversion-watch.js';
 import { trackingHealth } from '../jobs/tracking-health.js';
 
 /** mktgbot's tracking, site, feed and search jobs (registered in bot.ts). */
-export const searchJobs = [trackingHealth];
+export const searchJobs = [trackingHealth, siteConversionWatch];
 
 /** The approval actions those jobs raise. */
 export const searchActions = [];
