@@ -12,3 +12,4 @@ export { searchSignalTypes, trackingBroken, conversionDrop, feedItemIssue, brand
 export { budgetIncreasesHeld, openTrackingBreaks, TRACKING_RESTORED_KIND, type OpenTrackingBreak } from './search/tracking-hold.js';
 export { trackingHealth, trackingHealthSettings, judgeTracking, judgeUtmCoverage, runTrackingHealth, type TrackingFinding } from './jobs/tracking-health.js';
 export { siteConversionWatch, siteConversionSettings, judgeCheckoutRates, judgeOrderGap, runSiteConversionWatch, type ConversionFinding } from './jobs/site-conversion-watch.js';
+export { productFeedHealth, productFeedSettings, judgeFeeds, runProductFeedHealth, type FeedVerdict, type FeedItemProblem } from './jobs/product-feed-health.js';

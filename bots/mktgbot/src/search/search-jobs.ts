@@ -1,8 +1,9 @@
+import { productFeedHealth } from '../jobs/product-feed-health.js';
 import { siteConversionWatch } from '../jobs/site-conversion-watch.js';
 import { trackingHealth } from '../jobs/tracking-health.js';
 
 /** mktgbot's tracking, site, feed and search jobs (registered in bot.ts). */
-export const searchJobs = [trackingHealth, siteConversionWatch];
+export const searchJobs = [trackingHealth, siteConversionWatch, productFeedHealth];
 
 /** The approval actions those jobs raise. */
 export const searchActions = [];
