@@ -267,7 +267,7 @@ begin
           'holiday', 'set', 'refill', 'sampler', 'bulk', 'subscription', 'vegan', 'gluten free', 'unscented', 'large', 'travel size',
           'handmade', 'reviews', 'brands', 'sale', 'christmas', 'stocking stuffer', 'premium', 'local']) with ordinality as x(modifier, k)
       ) m
-     where (c.position - 1) * 28 + m.k <= coalesce((v_google #>> '{search_terms,generated}')::integer, 111);
+     where (c.position - 1) * 28 + m.k <= coalesce((v_google #>> '{search_terms,generated}')::integer, 110);
     insert into sample_google_search_terms (campaign_id, ad_group_id, term, cost, clicks, conversions, conversions_value)
     select t.campaign_id, t.campaign_id || '01', t.term, t.cost, t.clicks, t.conversions, coalesce(t.conversions_value, 0)
       from jsonb_to_recordset(coalesce(v_google #> '{search_terms,planted}', '[]'))

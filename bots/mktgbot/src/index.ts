@@ -13,3 +13,6 @@ export { budgetIncreasesHeld, openTrackingBreaks, TRACKING_RESTORED_KIND, type O
 export { trackingHealth, trackingHealthSettings, judgeTracking, judgeUtmCoverage, runTrackingHealth, type TrackingFinding } from './jobs/tracking-health.js';
 export { siteConversionWatch, siteConversionSettings, judgeCheckoutRates, judgeOrderGap, runSiteConversionWatch, type ConversionFinding } from './jobs/site-conversion-watch.js';
 export { productFeedHealth, productFeedSettings, judgeFeeds, runProductFeedHealth, type FeedVerdict, type FeedItemProblem } from './jobs/product-feed-health.js';
+export { googleSearchTerms, searchTermsSettings, judgeSearchTerms, runGoogleSearchTerms, type SearchTermProposal } from './jobs/google-search-terms.js';
+export { applyNegativeKeywords, type ApplyNegativeKeywordsDraft, type ApplyNegativeKeywordsResult } from './search/apply-negative-keywords.js';
+export { searchJobs, searchActions } from './search/search-jobs.js';

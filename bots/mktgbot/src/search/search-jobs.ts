@@ -1,9 +1,11 @@
+import { googleSearchTerms } from '../jobs/google-search-terms.js';
 import { productFeedHealth } from '../jobs/product-feed-health.js';
 import { siteConversionWatch } from '../jobs/site-conversion-watch.js';
 import { trackingHealth } from '../jobs/tracking-health.js';
+import { applyNegativeKeywords } from './apply-negative-keywords.js';
 
 /** mktgbot's tracking, site, feed and search jobs (registered in bot.ts). */
-export const searchJobs = [trackingHealth, siteConversionWatch, productFeedHealth];
+export const searchJobs = [trackingHealth, siteConversionWatch, productFeedHealth, googleSearchTerms];
 
 /** The approval actions those jobs raise. */
-export const searchActions = [];
+export const searchActions = [applyNegativeKeywords];
