@@ -291,7 +291,7 @@ begin
            round(((10 + (k * 3) % 19) / (0.20 + (k % 7) * 0.02))::numeric, 2)
       from generate_series(1, coalesce((v_amazon ->> 'generated_keywords')::integer, 35)) as k
       join (select id, row_number() over (order by id) - 1 as position from sample_amazon_ads_campaigns) c on c.position = k % 6
-      join (values (0, 'granola'), (1, 'face serum'), (2, 'soy candle'), (3, 'coffee'), (4, 'candle gift'), (5, 'cereal')) as s(position, stem) on s.position = k % 6;
+      join (values (0, 'granola'), (1, 'granola cereal'), (2, 'whole bean coffee'), (3, 'ground coffee'), (4, 'soy candle'), (5, 'face serum')) as s(position, stem) on s.position = k % 6;
     insert into sample_amazon_ads_keywords (keyword_id, campaign_id, ad_group_id, keyword_text, match_type, bid, cost, clicks, purchases, sales)
     select '4499' || lpad(row_number() over ()::text, 4, '0'), k.campaign_id, k.campaign_id || '1', k.keyword, k.match_type, k.bid, k.cost, k.clicks, k.purchases, k.sales
       from jsonb_to_recordset(coalesce(v_amazon -> 'planted_keywords', '[]'))
@@ -303,7 +303,7 @@ begin
            5 + (n * 5) % 18, 4 + n % 11, 1 + n % 3, round(((5 + (n * 5) % 18) / 0.25)::numeric, 2)
       from generate_series(1, coalesce((v_amazon ->> 'generated_search_terms')::integer, 18)) as n
       join (select id, row_number() over (order by id) - 1 as position from sample_amazon_ads_campaigns) c on c.position = n % 6
-      join (values (0, 'granola'), (1, 'serum'), (2, 'candle'), (3, 'coffee'), (4, 'gift set'), (5, 'cereal')) as s(position, stem) on s.position = n % 6;
+      join (values (0, 'granola'), (1, 'cereal'), (2, 'coffee'), (3, 'espresso'), (4, 'candle'), (5, 'serum')) as s(position, stem) on s.position = n % 6;
     insert into sample_amazon_ads_search_terms (campaign_id, ad_group_id, keyword_id, search_term, cost, clicks, purchases, sales)
     select t.campaign_id, t.campaign_id || '1', null, t.search_term, t.cost, t.clicks, t.purchases, t.sales
       from jsonb_to_recordset(coalesce(v_amazon -> 'planted_search_terms', '[]'))
