@@ -16,3 +16,5 @@ export { productFeedHealth, productFeedSettings, judgeFeeds, runProductFeedHealt
 export { googleSearchTerms, searchTermsSettings, judgeSearchTerms, runGoogleSearchTerms, type SearchTermProposal } from './jobs/google-search-terms.js';
 export { applyNegativeKeywords, type ApplyNegativeKeywordsDraft, type ApplyNegativeKeywordsResult } from './search/apply-negative-keywords.js';
 export { searchJobs, searchActions } from './search/search-jobs.js';
+export { amazonAdsKeywords, amazonKeywordsSettings, judgeAmazonKeywords, runAmazonAdsKeywords, type AmazonKeywordProposals } from './jobs/amazon-ads-keywords.js';
+export { applyAmazonBidChanges, type ApplyAmazonBidChangesDraft, type ApplyAmazonBidChangesResult } from './search/apply-amazon-bid-changes.js';

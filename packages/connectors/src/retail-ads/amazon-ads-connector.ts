@@ -52,6 +52,8 @@ export interface ApplySpChangesResult {
 export interface AmazonAdsConnector {
   readonly source: 'sample' | 'amazon_ads';
   listKeywords(): Promise<SpKeyword[]>;
+  /** Negative keywords already in place (a term negated since the report period spent is not proposed again). */
+  listNegativeKeywords(): Promise<Array<{ campaignId: string; adGroupId: string; keywordText: string; matchType: string }>>;
   /** Keyword figures over the last `days` days (v3 report spTargeting, create → poll → download). */
   targetingReport(range: { days: number; end: Date }): Promise<SpTargetingRow[]>;
   /** Search-term figures over the last `days` days (v3 report spSearchTerm). */

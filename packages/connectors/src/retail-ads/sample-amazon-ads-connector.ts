@@ -19,6 +19,14 @@ export function createSampleAmazonAdsConnector(db: Db): AmazonAdsConnector {
         state: String(row['state']),
       }));
     },
+    async listNegativeKeywords() {
+      return (await db.rpc('sample_amazon_ads_negatives_list')).map((row) => ({
+        campaignId: String(row['campaign_id']),
+        adGroupId: String(row['ad_group_id']),
+        keywordText: String(row['keyword_text']),
+        matchType: String(row['match_type']),
+      }));
+    },
     // The sample holds one 14-day period; `range` is what the live report asks for.
     async targetingReport() {
       return (await keywords()).map((row) => ({
