@@ -53,7 +53,7 @@ export async function approveAndExecute(db: Db, approvalId: string) {
 /** Run an action's executor directly again under the approval's key (what a retry or a second host would do). */
 export async function executeAgain<Draft, Result>(
   db: Db,
-  action: { draft: { parse(value: unknown): Draft }; execute(draft: Draft, context: never, approval: never): Promise<Result> },
+  action: { draft: { parse(value: unknown): Draft }; execute(draft: Draft, context: never, approval: never): Result | Promise<Result> },
   approvalId: string,
 ): Promise<Result> {
   const { getApproval } = await import('@jbot/core');

@@ -5,7 +5,7 @@ import { applyAmazonBidChanges, type ApplyAmazonBidChangesDraft } from '../searc
 /** The job's settings, with the catalogue's thresholds as defaults. */
 export const amazonKeywordsSettings = envSettings({
   /** Target ACOS, percent (catalogue: 35%). */
-  AMAZON_ADS_TARGET_ACOS_PCT: envNumber(35, 1, 100),
+  AMAZON_ADS_TARGET_ACOS_PCT: envNumber(35, 1),
   /** A keyword over target needs at least this spend in the period for a bid cut (catalogue: $30). */
   AMAZON_BID_DOWN_MIN_SPEND: envNumber(30, 0),
   AMAZON_BID_DOWN_PCT: envInteger(15, 1, 90),

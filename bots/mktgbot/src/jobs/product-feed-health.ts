@@ -6,9 +6,9 @@ const DAY_MS = 86_400_000;
 /** The job's settings, with the catalogue's thresholds as defaults. */
 export const productFeedSettings = envSettings({
   /** A feed price further than this from Shopify's is out of sync (catalogue: 1%). */
-  FEED_PRICE_TOLERANCE_PCT: envNumber(1, 0, 100),
+  FEED_PRICE_TOLERANCE_PCT: envNumber(1, 0),
   /** More than this share of a feed in error raises feed_item_issue (catalogue: 5%). */
-  FEED_ERROR_SHARE_PCT: envNumber(5, 0, 100),
+  FEED_ERROR_SHARE_PCT: envNumber(5, 0),
   /** Price and availability mismatches count only on SKUs with at least this much ad spend in 7 days. */
   FEED_MIN_AD_SPEND: envInteger(1, 0, 1_000_000),
 });
