@@ -18,3 +18,5 @@ export { applyNegativeKeywords, type ApplyNegativeKeywordsDraft, type ApplyNegat
 export { searchJobs, searchActions } from './search/search-jobs.js';
 export { amazonAdsKeywords, amazonKeywordsSettings, judgeAmazonKeywords, runAmazonAdsKeywords, type AmazonKeywordProposals } from './jobs/amazon-ads-keywords.js';
 export { applyAmazonBidChanges, type ApplyAmazonBidChangesDraft, type ApplyAmazonBidChangesResult } from './search/apply-amazon-bid-changes.js';
+export { brandSearchShare, brandSearchSettings, judgeBrandSearch, runBrandSearchShare, type BrandSearchFinding } from './jobs/brand-search-share.js';
+export { adjustCampaignBudget, type AdjustCampaignBudgetDraft } from './search/adjust-campaign-budget.js';
