@@ -145,3 +145,15 @@ export {
 
 // Fake Google Search Console + PageSpeed Insights with OAuth (connectors)
 export { startFakeGoogleSearch, type FakeGoogleSearch, type FakeGoogleSearchSeed, type FakeGscRow } from './fake-google/fake-google-search-server.js';
+export {
+  startFakeGoogleMarketing,
+  type FakeGoogleMarketing,
+  type FakeGoogleMarketingSeed,
+  type FakeGa4Day,
+  type FakeGa4Hour,
+  type FakeGoogleAdsCampaign,
+  type FakeGoogleAdsCampaignDay,
+  type FakeGoogleAdsSearchTerm,
+  type FakeGoogleAdsCriterion,
+  type FakeMerchantProduct,
+} from './fake-google-marketing/index.js';

@@ -6,6 +6,7 @@ import type { ProductFeedsConnector } from '../feeds/product-feeds-connector.js'
 import { createSampleProductFeedsConnector } from '../feeds/sample-product-feeds-connector.js';
 import type { AmazonAdsConnector } from '../retail-ads/amazon-ads-connector.js';
 import { createSampleAmazonAdsConnector } from '../retail-ads/sample-amazon-ads-connector.js';
+import { createGa4WebAnalyticsConnector } from '../web-analytics/ga4-web-analytics-connector.js';
 import { createSampleWebAnalyticsConnector } from '../web-analytics/sample-web-analytics-connector.js';
 import type { WebAnalyticsConnector } from '../web-analytics/web-analytics-connector.js';
 import type { GoogleAdsConnector } from './google-ads-connector.js';
@@ -31,10 +32,9 @@ export function createSearchAnalyticsConnectors(
   config: ConnectorsConfig,
   limits: { timeoutMs: number; abortSignal?: AbortSignal },
 ): SearchAnalyticsConnectors {
-  void config;
-  void limits;
+  const live = config.searchAnalytics ?? {};
   return {
-    analytics: createSampleWebAnalyticsConnector(db),
+    analytics: live.ga4 === undefined ? createSampleWebAnalyticsConnector(db) : createGa4WebAnalyticsConnector({ ...live.ga4, ...limits }),
     orderAttribution: createSampleOrderAttributionConnector(db),
     feeds: createSampleProductFeedsConnector(db),
     googleAds: createSampleGoogleAdsConnector(db),
