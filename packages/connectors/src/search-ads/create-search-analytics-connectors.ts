@@ -10,6 +10,7 @@ import { createGa4WebAnalyticsConnector } from '../web-analytics/ga4-web-analyti
 import { createSampleWebAnalyticsConnector } from '../web-analytics/sample-web-analytics-connector.js';
 import type { WebAnalyticsConnector } from '../web-analytics/web-analytics-connector.js';
 import type { GoogleAdsConnector } from './google-ads-connector.js';
+import { createGoogleAdsRestConnector } from './google-ads-rest-connector.js';
 import { createSampleGoogleAdsConnector } from './sample-google-ads-connector.js';
 
 /** mktgbot's search, analytics and feed connectors. */
@@ -37,7 +38,7 @@ export function createSearchAnalyticsConnectors(
     analytics: live.ga4 === undefined ? createSampleWebAnalyticsConnector(db) : createGa4WebAnalyticsConnector({ ...live.ga4, ...limits }),
     orderAttribution: createSampleOrderAttributionConnector(db),
     feeds: createSampleProductFeedsConnector(db),
-    googleAds: createSampleGoogleAdsConnector(db),
+    googleAds: live.googleAds === undefined ? createSampleGoogleAdsConnector(db) : createGoogleAdsRestConnector({ ...live.googleAds, ...limits, db }),
     amazonAds: createSampleAmazonAdsConnector(db),
   };
 }
