@@ -157,3 +157,4 @@ export {
   type FakeGoogleAdsCriterion,
   type FakeMerchantProduct,
 } from './fake-google-marketing/index.js';
+export { startFakeAmazonAds, type FakeAmazonAds, type FakeSpKeyword, type FakeSpSearchTerm, type FakeSpNegativeKeyword } from './fake-amazon-ads/index.js';

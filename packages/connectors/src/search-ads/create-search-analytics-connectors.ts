@@ -5,6 +5,7 @@ import { createSampleOrderAttributionConnector } from '../commerce/sample-order-
 import type { ProductFeedsConnector } from '../feeds/product-feeds-connector.js';
 import { createSampleProductFeedsConnector } from '../feeds/sample-product-feeds-connector.js';
 import type { AmazonAdsConnector } from '../retail-ads/amazon-ads-connector.js';
+import { createAmazonAdsRestConnector } from '../retail-ads/amazon-ads-rest-connector.js';
 import { createSampleAmazonAdsConnector } from '../retail-ads/sample-amazon-ads-connector.js';
 import { createGa4WebAnalyticsConnector } from '../web-analytics/ga4-web-analytics-connector.js';
 import { createSampleWebAnalyticsConnector } from '../web-analytics/sample-web-analytics-connector.js';
@@ -39,6 +40,6 @@ export function createSearchAnalyticsConnectors(
     orderAttribution: createSampleOrderAttributionConnector(db),
     feeds: createSampleProductFeedsConnector(db),
     googleAds: live.googleAds === undefined ? createSampleGoogleAdsConnector(db) : createGoogleAdsRestConnector({ ...live.googleAds, ...limits, db }),
-    amazonAds: createSampleAmazonAdsConnector(db),
+    amazonAds: live.amazonAds === undefined ? createSampleAmazonAdsConnector(db) : createAmazonAdsRestConnector({ ...live.amazonAds, ...limits, db }),
   };
 }

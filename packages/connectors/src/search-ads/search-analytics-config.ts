@@ -1,4 +1,4 @@
-import { optionalHttpUrl, optionalString, parseEnv, type ConfigProblem, type Env } from '@jbot/core';
+import { envInteger, optionalHttpUrl, optionalString, parseEnv, type ConfigProblem, type Env } from '@jbot/core';
 
 /** The env of mktgbot's search, analytics and feed connectors (the Google OAuth trio is shared with Search Console). */
 export const searchAnalyticsEnvShape = {
@@ -16,6 +16,8 @@ export const searchAnalyticsEnvShape = {
   AMAZON_ADS_REFRESH_TOKEN: optionalString,
   AMAZON_ADS_PROFILE_ID: optionalString,
   AMAZON_ADS_API_BASE: optionalHttpUrl,
+  /** Between polls of a v3 report (Amazon's queue). */
+  AMAZON_ADS_REPORT_POLL_MS: envInteger(5_000, 0, 600_000),
 };
 
 const sharedShape = {
@@ -40,7 +42,7 @@ export interface SearchAnalyticsConfig {
   ga4?: { propertyId: string; oauth: GoogleOAuthConfig; apiBase: string };
   googleAds?: { customerId: string; loginCustomerId?: string; developerToken: string; oauth: GoogleOAuthConfig; apiBase: string; apiVersion: string };
   merchant?: { merchantId: string; oauth: GoogleOAuthConfig; apiBase: string };
-  amazonAds?: { clientId: string; clientSecret: string; refreshToken: string; profileId: string; apiBase: string; tokenUrl: string };
+  amazonAds?: { clientId: string; clientSecret: string; refreshToken: string; profileId: string; apiBase: string; tokenUrl: string; pollIntervalMs: number };
 }
 
 const digits = (value: string) => value.replace(/-/g, '');
@@ -113,6 +115,7 @@ export function loadSearchAnalyticsConfig(env: Env): SearchAnalyticsConfig {
             profileId: parsed.AMAZON_ADS_PROFILE_ID,
             apiBase: base(parsed.AMAZON_ADS_API_BASE, 'https://advertising-api.amazon.com'),
             tokenUrl: parsed.AMAZON_LWA_TOKEN_URL ?? 'https://api.amazon.com/auth/o2/token',
+            pollIntervalMs: parsed.AMAZON_ADS_REPORT_POLL_MS,
           },
         }),
   };
