@@ -57,7 +57,8 @@ export function judgeFeeds(
         const codes = item.issues.length === 0 ? [{ code: 'disapproved', detail: 'disapproved without an item-level issue' }] : item.issues;
         for (const issue of codes) add(issue.code, issue.detail);
       }
-      const spends = item.adSpend7d >= settings.FEED_MIN_AD_SPEND;
+      // Unknown spend (Merchant Center) counts as advertised.
+      const spends = item.adSpend7d === null || item.adSpend7d >= settings.FEED_MIN_AD_SPEND;
       const price = store.prices.get(item.sku);
       if (spends && price !== undefined && price > 0 && (Math.abs(item.price - price) / price) * 100 > settings.FEED_PRICE_TOLERANCE_PCT)
         add('price_mismatch', `feed $${item.price.toFixed(2)} vs Shopify $${price.toFixed(2)}`);

@@ -14,8 +14,8 @@ export interface FeedItem {
   status: 'approved' | 'disapproved' | 'pending';
   /** Item-level issues, e.g. {code: 'missing_gtin', detail: 'Limited performance: missing value [gtin]'}. */
   issues: Array<{ code: string; detail: string }>;
-  /** Ad spend on the SKU in the last 7 days (0 when unknown). */
-  adSpend7d: number;
+  /** Ad spend on the SKU in the last 7 days; null when the feed cannot know (Merchant Center): treated as advertised. */
+  adSpend7d: number | null;
 }
 
 /** Product feeds (Google Merchant Center, Meta catalog, Pinterest catalog). */

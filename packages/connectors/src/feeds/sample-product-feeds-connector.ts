@@ -18,7 +18,7 @@ export function createSampleProductFeedsConnector(db: Db): ProductFeedsConnector
           availability: String(row['availability']) as FeedItem['availability'],
           status: String(row['status']) as FeedItem['status'],
           issues: jsonArray<{ code: string; detail: string }>(row['issues']),
-          adSpend7d: numberOrNull(row['ad_spend_7d']) ?? 0,
+          adSpend7d: numberOrNull(row['ad_spend_7d']),
         }),
       );
     },

@@ -101,7 +101,7 @@ export function loadSearchAnalyticsConfig(env: Env): SearchAnalyticsConfig {
         }),
     ...(oauth === undefined || parsed.GOOGLE_MERCHANT_ID === undefined
       ? {}
-      : { merchant: { merchantId: parsed.GOOGLE_MERCHANT_ID, oauth, apiBase: base(parsed.GOOGLE_MERCHANT_API_BASE, 'https://shoppingcontent.googleapis.com') } }),
+      : { merchant: { merchantId: parsed.GOOGLE_MERCHANT_ID, oauth, apiBase: base(parsed.GOOGLE_MERCHANT_API_BASE, 'https://merchantapi.googleapis.com') } }),
     ...(parsed.AMAZON_ADS_CLIENT_ID === undefined ||
     parsed.AMAZON_ADS_CLIENT_SECRET === undefined ||
     parsed.AMAZON_ADS_REFRESH_TOKEN === undefined ||

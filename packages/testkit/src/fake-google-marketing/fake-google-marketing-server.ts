@@ -74,7 +74,7 @@ export interface FakeMerchantProduct {
   availability: 'in stock' | 'out of stock' | 'preorder' | 'backorder';
   /** Destination statuses: approved / disapproved / pending. */
   status: 'approved' | 'disapproved' | 'pending';
-  itemLevelIssues?: Array<{ code: string; description: string; servability: 'disapproved' | 'demoted' | 'unaffected' }>;
+  itemLevelIssues?: Array<{ code: string; description: string; servability: 'disapproved' | 'demoted' | 'unaffected'; attribute?: string }>;
 }
 
 /** What the fake starts with. */
@@ -90,7 +90,7 @@ export interface FakeGoogleMarketingSeed {
   merchant?: { merchantId: string; products: FakeMerchantProduct[] };
 }
 
-/** A local HTTP server speaking Google's OAuth token endpoint, the GA4 Data API, Google Ads REST and the Content API for Shopping. */
+/** A local HTTP server speaking Google's OAuth token endpoint, the GA4 Data API, Google Ads REST and the Merchant API. */
 export interface FakeGoogleMarketing {
   /** Point GA4_API_BASE, GOOGLE_ADS_API_BASE and GOOGLE_MERCHANT_API_BASE here. */
   url: string;
@@ -210,8 +210,8 @@ function googleAdsSearch(state: FakeGoogleMarketing['googleAds'], query: string)
  * v1beta `runReport` (REST JSON, as `@google-analytics/data` sends it in fallback mode); Google
  * Ads REST `googleAds:search` (GAQL on campaign, search_term_view, campaign_criterion,
  * ad_group_criterion) and `campaignCriteria:mutate`, `adGroupCriteria:mutate`,
- * `campaignBudgets:mutate` (the developer-token and login-customer-id headers checked); and the
- * Content API for Shopping v2.1 `products` and `productstatuses` lists.
+ * `campaignBudgets:mutate` (the developer-token header checked); and the Merchant API products
+ * v1 `products.list` with each product's productStatus (REST, enums as numbers).
  */
 export async function startFakeGoogleMarketing(options: { seed: FakeGoogleMarketingSeed; developerToken?: string }): Promise<FakeGoogleMarketing> {
   const clientId = 'fake-marketing-client.apps.googleusercontent.com';
@@ -313,47 +313,52 @@ export async function startFakeGoogleMarketing(options: { seed: FakeGoogleMarket
       }
       return { status: 200, body: mutateCriteria(ads[2] === 'campaignCriteria:mutate' ? 'campaignCriteria' : 'adGroupCriteria', json) };
     }
-    const merchant = /^\/content\/v2\.1\/(\d+)\/(products|productstatuses)$/.exec(path);
+    const merchant = /^\/products\/v1\/accounts\/(\d+)\/products$/.exec(path);
     if (method === 'GET' && merchant !== null) {
       const seed = options.seed.merchant;
-      if (seed === undefined || seed.merchantId !== merchant[1]) return { status: 403, body: googleError(403, 'PERMISSION_DENIED', 'User cannot access account') };
-      const maxResults = Number(url.searchParams.get('maxResults') ?? 25);
+      if (seed === undefined || seed.merchantId !== merchant[1]) return { status: 403, body: googleError(403, 'PERMISSION_DENIED', 'The caller does not have access to the accounts') };
+      // A small page (Google allows up to 1000) so clients must follow nextPageToken.
+      const pageSize = Math.min(Number(url.searchParams.get('pageSize') ?? 25) || 25, 25);
       const start = Number(url.searchParams.get('pageToken') ?? 0) || 0;
-      const page = seed.products.slice(start, start + maxResults);
-      const next = start + maxResults < seed.products.length ? { nextPageToken: String(start + maxResults) } : {};
-      const id = (product: FakeMerchantProduct) => `online:en:US:${product.offerId}`;
-      if (merchant[2] === 'products')
-        return {
-          status: 200,
-          body: {
-            kind: 'content#productsListResponse',
-            resources: page.map((product) => ({
-              kind: 'content#product',
-              id: id(product),
-              offerId: product.offerId,
-              title: product.title,
-              ...(product.gtin === undefined ? {} : { gtin: product.gtin }),
-              price: { value: product.price.toFixed(2), currency: 'USD' },
-              availability: product.availability,
-              channel: 'online',
-              contentLanguage: 'en',
-              targetCountry: 'US',
-            })),
-            ...next,
-          },
-        };
+      const page = seed.products.slice(start, start + pageSize);
+      // REST with enum-encoding=int, as the SDK asks: enums as numbers.
+      const availability = { 'in stock': 1, 'out of stock': 2, preorder: 3, backorder: 5 } as const;
+      const severity = { unaffected: 1, demoted: 2, disapproved: 3 } as const;
       return {
         status: 200,
         body: {
-          kind: 'content#productstatusesListResponse',
-          resources: page.map((product) => ({
-            kind: 'content#productStatus',
-            productId: id(product),
-            title: product.title,
-            destinationStatuses: [{ destination: 'Shopping', status: product.status, approvedCountries: product.status === 'approved' ? ['US'] : [], disapprovedCountries: product.status === 'disapproved' ? ['US'] : [] }],
-            itemLevelIssues: (product.itemLevelIssues ?? []).map((issue) => ({ code: issue.code, servability: issue.servability, description: issue.description, destination: 'Shopping', resolution: 'merchant_action', applicableCountries: ['US'] })),
+          products: page.map((product) => ({
+            name: `accounts/${seed.merchantId}/products/en~US~${product.offerId}`,
+            offerId: product.offerId,
+            contentLanguage: 'en',
+            feedLabel: 'US',
+            productAttributes: {
+              title: product.title,
+              ...(product.gtin === undefined ? {} : { gtins: [product.gtin] }),
+              price: { amountMicros: String(Math.round(product.price * 1e6)), currencyCode: 'USD' },
+              availability: availability[product.availability],
+            },
+            productStatus: {
+              destinationStatuses: [
+                {
+                  reportingContext: 1,
+                  approvedCountries: product.status === 'approved' ? ['US'] : [],
+                  pendingCountries: product.status === 'pending' ? ['US'] : [],
+                  disapprovedCountries: product.status === 'disapproved' ? ['US'] : [],
+                },
+              ],
+              itemLevelIssues: (product.itemLevelIssues ?? []).map((issue) => ({
+                code: issue.code,
+                severity: severity[issue.servability],
+                resolution: 'merchant_action',
+                ...(issue.attribute === undefined ? {} : { attribute: issue.attribute }),
+                reportingContext: 1,
+                description: issue.description,
+                applicableCountries: ['US'],
+              })),
+            },
           })),
-          ...next,
+          ...(start + pageSize < seed.products.length ? { nextPageToken: String(start + pageSize) } : {}),
         },
       };
     }
