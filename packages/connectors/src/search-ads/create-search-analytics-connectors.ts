@@ -2,6 +2,7 @@ import type { Db } from '@jbot/core';
 import type { ConnectorsConfig } from '../connectors-config.js';
 import type { OrderAttributionConnector } from '../commerce/order-attribution-connector.js';
 import { createSampleOrderAttributionConnector } from '../commerce/sample-order-attribution-connector.js';
+import { createShopifyOrderAttributionConnector } from '../commerce/shopify-order-attribution-connector.js';
 import type { ProductFeedsConnector } from '../feeds/product-feeds-connector.js';
 import { createMerchantProductFeedsConnector } from '../feeds/merchant-product-feeds-connector.js';
 import { createSampleProductFeedsConnector } from '../feeds/sample-product-feeds-connector.js';
@@ -38,7 +39,7 @@ export function createSearchAnalyticsConnectors(
   const live = config.searchAnalytics ?? {};
   return {
     analytics: live.ga4 === undefined ? createSampleWebAnalyticsConnector(db) : createGa4WebAnalyticsConnector({ ...live.ga4, ...limits }),
-    orderAttribution: createSampleOrderAttributionConnector(db),
+    orderAttribution: config.shopify === undefined ? createSampleOrderAttributionConnector(db) : createShopifyOrderAttributionConnector({ ...config.shopify, ...limits }),
     feeds: live.merchant === undefined ? createSampleProductFeedsConnector(db) : createMerchantProductFeedsConnector({ ...live.merchant, ...limits }),
     googleAds: live.googleAds === undefined ? createSampleGoogleAdsConnector(db) : createGoogleAdsRestConnector({ ...live.googleAds, ...limits, db }),
     amazonAds: live.amazonAds === undefined ? createSampleAmazonAdsConnector(db) : createAmazonAdsRestConnector({ ...live.amazonAds, ...limits, db }),
