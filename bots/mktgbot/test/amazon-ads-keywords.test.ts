@@ -68,7 +68,11 @@ describe('mktgbot amazon-ads-keywords', () => {
     ]);
     expect(first.outcome.outcome).toBe('7 SP changes, posted');
     expect(first.approval?.created).toBe(true);
-    const again = await runAmazonAdsKeywords(searchJobContext(db, 'amazon-ads-keywords', 'amazon-2', NOW, { lastFingerprint: first.outcome.fingerprint ?? null }), settings, NOW);
+    const again = await runAmazonAdsKeywords(
+      searchJobContext(db, 'amazon-ads-keywords', 'amazon-2', NOW, { lastFingerprint: first.outcome.fingerprint ?? null }),
+      settings,
+      NOW,
+    );
     expect(again.outcome.outcome).toBe('7 SP changes, unchanged since the last run (not reposted)');
     expect(again.approval).toEqual({ id: first.approval?.id, created: false });
     expect((await sql`select 1 from approvals where bot = 'mktgbot'`).length).toBe(1);
@@ -81,7 +85,9 @@ describe('mktgbot amazon-ads-keywords', () => {
     expect({ status: done.status, error: done.error }).toEqual({ status: 'executed', error: null });
     expect(done.result).toMatchObject({ bids_applied: 5, negatives_applied: 2, skipped: 0 });
     expect(await executeAgain(db, applyAmazonBidChanges, row?.id ?? '')).toMatchObject({ bids_applied: 0, negatives_applied: 0, skipped: 7 });
-    const bids = await sql<Array<{ keyword_text: string; bid: string }>>`select keyword_text, bid::text from sample_amazon_ads_keywords where keyword_id like '4499%' order by keyword_id`;
+    const bids = await sql<
+      Array<{ keyword_text: string; bid: string }>
+    >`select keyword_text, bid::text from sample_amazon_ads_keywords where keyword_id like '4499%' order by keyword_id`;
     expect(bids.map((keyword) => [keyword.keyword_text, keyword.bid])).toEqual([
       ['luxury soy candle', '1.57'],
       ['vitamin c serum', '1.79'],
@@ -89,10 +95,9 @@ describe('mktgbot amazon-ads-keywords', () => {
       ['maple pecan granola', '0.99'],
       ['trailhead coffee', '0.83'],
     ]);
-    expect((await sql`select keyword_text, match_type from sample_amazon_ads_negatives order by keyword_text`).map((negative) => negative['keyword_text'])).toEqual([
-      'candle warmer lamp',
-      'keto cereal',
-    ]);
+    expect(
+      (await sql`select keyword_text, match_type from sample_amazon_ads_negatives order by keyword_text`).map((negative) => negative['keyword_text']),
+    ).toEqual(['candle warmer lamp', 'keto cereal']);
     // The sample's report period is fixed, so the cut keywords still read over target: the
     // negatives are gone from the proposals and the bids are proposed from their new values.
     const after = await runAmazonAdsKeywords(searchJobContext(db, 'amazon-ads-keywords', 'amazon-3', NOW, { manual: true }), settings, NOW);

@@ -18,13 +18,32 @@ describe('Amazon Ads live adapter at the transport (v3 reports, SP keywords, LWA
     db = createPostgresDb({ url: database.url, poolMax: 3 });
     await loadSampleCompany(db, { now: LOADED_AT });
     const sample = createConnectors({ db, env: {} }).amazonAds;
-    const [keywords, targeting, terms] = await Promise.all([sample.listKeywords(), sample.targetingReport({ days: 14, end: NOW }), sample.searchTermReport({ days: 14, end: NOW })]);
+    const [keywords, targeting, terms] = await Promise.all([
+      sample.listKeywords(),
+      sample.targetingReport({ days: 14, end: NOW }),
+      sample.searchTermReport({ days: 14, end: NOW }),
+    ]);
     amazon = await startFakeAmazonAds({
       keywords: keywords.map((keyword) => {
         const row = targeting.find((candidate) => candidate.keywordId === keyword.keywordId);
-        return { ...keyword, state: 'ENABLED' as const, cost: row?.cost ?? 0, clicks: row?.clicks ?? 0, purchases14d: row?.purchases ?? 0, sales14d: row?.sales ?? 0 };
+        return {
+          ...keyword,
+          state: 'ENABLED' as const,
+          cost: row?.cost ?? 0,
+          clicks: row?.clicks ?? 0,
+          purchases14d: row?.purchases ?? 0,
+          sales14d: row?.sales ?? 0,
+        };
       }),
-      searchTerms: terms.map((term) => ({ campaignId: term.campaignId, adGroupId: term.adGroupId, searchTerm: term.searchTerm, cost: term.cost, clicks: term.clicks, purchases14d: term.purchases, sales14d: term.sales })),
+      searchTerms: terms.map((term) => ({
+        campaignId: term.campaignId,
+        adGroupId: term.adGroupId,
+        searchTerm: term.searchTerm,
+        cost: term.cost,
+        clicks: term.clicks,
+        purchases14d: term.purchases,
+        sales14d: term.sales,
+      })),
     });
     env = {
       AMAZON_ADS_CLIENT_ID: amazon.clientId,
@@ -51,7 +70,12 @@ describe('Amazon Ads live adapter at the transport (v3 reports, SP keywords, LWA
   it('reads both 14-day reports (create → poll → download gzip JSON) and finds what the sample finds', async () => {
     const amazonAds = createConnectors({ db, env }).amazonAds;
     const range = { days: 14, end: NOW };
-    const [keywords, negatives, targeting, terms] = await Promise.all([amazonAds.listKeywords(), amazonAds.listNegativeKeywords(), amazonAds.targetingReport(range), amazonAds.searchTermReport(range)]);
+    const [keywords, negatives, targeting, terms] = await Promise.all([
+      amazonAds.listKeywords(),
+      amazonAds.listNegativeKeywords(),
+      amazonAds.targetingReport(range),
+      amazonAds.searchTermReport(range),
+    ]);
     const proposals = judgeAmazonKeywords(keywords, targeting, terms, amazonKeywordsSettings.load({}), negatives);
     expect(proposals.bids.map((bid) => [bid.keyword_id.startsWith('4499'), bid.reason])).toEqual([
       [true, 'bid_down'],
@@ -62,8 +86,15 @@ describe('Amazon Ads live adapter at the transport (v3 reports, SP keywords, LWA
     ]);
     expect(proposals.negatives.map((negative) => negative.search_term)).toEqual(['candle warmer lamp', 'keto cereal']);
     const created = amazon.requests.filter((request) => request.path === '/reporting/reports' && request.method === 'POST');
-    expect(created.map((request) => (request.body as { configuration: { reportTypeId: string } }).configuration.reportTypeId).sort()).toEqual(['spSearchTerm', 'spTargeting']);
-    expect(created[0]?.body).toMatchObject({ startDate: '2026-11-17', endDate: '2026-11-30', configuration: { adProduct: 'SPONSORED_PRODUCTS', timeUnit: 'SUMMARY', format: 'GZIP_JSON' } });
+    expect(created.map((request) => (request.body as { configuration: { reportTypeId: string } }).configuration.reportTypeId).sort()).toEqual([
+      'spSearchTerm',
+      'spTargeting',
+    ]);
+    expect(created[0]?.body).toMatchObject({
+      startDate: '2026-11-17',
+      endDate: '2026-11-30',
+      configuration: { adProduct: 'SPONSORED_PRODUCTS', timeUnit: 'SUMMARY', format: 'GZIP_JSON' },
+    });
     expect(amazon.requests.filter((request) => request.path.startsWith('/reporting/reports/')).length).toBe(4);
     expect(amazon.requests.filter((request) => request.path === '/auth/o2/token')).toHaveLength(1);
   });

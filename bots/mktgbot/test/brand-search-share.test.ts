@@ -45,7 +45,12 @@ describe('mktgbot brand-search-share', () => {
     expect(brandSearchShare.schedule).toBe('20 8 * * *');
     expect(brandSearchShare.missed).toBe('once');
     expect(mktgbot.jobs?.map((job) => job.id)).toContain('brand-search-share');
-    expect(brandSearchSettings.load({})).toMatchObject({ BRAND_IS_MIN_PCT: 90, BRAND_BUDGET_LOST_MAX_PCT: 5, BRAND_TOP_IS_DROP_POINTS: 15, BRAND_BUDGET_STEP_PCT: 25 });
+    expect(brandSearchSettings.load({})).toMatchObject({
+      BRAND_IS_MIN_PCT: 90,
+      BRAND_BUDGET_LOST_MAX_PCT: 5,
+      BRAND_TOP_IS_DROP_POINTS: 15,
+      BRAND_BUDGET_STEP_PCT: 25,
+    });
     expect(() => brandSearchSettings.load({ BRAND_IS_MIN_PCT: '101' })).toThrow(/BRAND_IS_MIN_PCT/);
   });
 
@@ -56,7 +61,9 @@ describe('mktgbot brand-search-share', () => {
       { severity: 'alert' },
     );
     const run = await runBrandSearchShare(searchJobContext(db, 'brand-search-share', 'brand-1', NOW), settings, NOW);
-    expect(run.findings.map((finding) => [finding.campaign_id, finding.impression_share, finding.lost_budget, finding.budget_limited])).toEqual([[TRAILHEAD, 0.82, 0.12, true]]);
+    expect(run.findings.map((finding) => [finding.campaign_id, finding.impression_share, finding.lost_budget, finding.budget_limited])).toEqual([
+      [TRAILHEAD, 0.82, 0.12, true],
+    ]);
     expect(run.approvals).toEqual([]);
     expect(run.held).toMatch(/conversion tracking is broken on ga4/);
     expect(run.signals).toBe(1);
@@ -79,7 +86,9 @@ describe('mktgbot brand-search-share', () => {
     const again = await runBrandSearchShare(searchJobContext(db, 'brand-search-share', 'brand-3', NOW), settings, NOW);
     expect(again.approvals.map((entry) => entry.created)).toEqual([false]);
     const [loss] = await sql<Array<{ id: string }>>`select id from bot_signals where signal_type = 'brand_search_loss'`;
-    expect(await reply(loss?.id ?? null, 'what now?')).toMatch(/^brand search — TH \| Search Brand \| Trailhead Coffee: impression share 82\.0%.*Approve [0-9a-f-]+ /);
+    expect(await reply(loss?.id ?? null, 'what now?')).toMatch(
+      /^brand search — TH \| Search Brand \| Trailhead Coffee: impression share 82\.0%.*Approve [0-9a-f-]+ /,
+    );
     expect((await sql`select 1 from llm_usage where bot = 'mktgbot'`).length).toBe(0);
   });
 

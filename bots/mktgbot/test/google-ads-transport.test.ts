@@ -28,7 +28,13 @@ describe('Google Ads live adapter at the transport (REST googleAds:search / :mut
       seed: {
         googleAds: {
           customerId: '4821937705',
-          campaigns: campaigns.map((campaign) => ({ id: campaign.id, name: campaign.name, status: campaign.status, budgetId: `9${campaign.id}`, amountMicros: campaign.dailyBudget * 1e6 })),
+          campaigns: campaigns.map((campaign) => ({
+            id: campaign.id,
+            name: campaign.name,
+            status: campaign.status,
+            budgetId: `9${campaign.id}`,
+            amountMicros: campaign.dailyBudget * 1e6,
+          })),
           days: days.map((day) => ({
             campaignId: day.campaignId,
             date: day.day,
@@ -98,10 +104,18 @@ describe('Google Ads live adapter at the transport (REST googleAds:search / :mut
     expect(terms).toHaveLength(120);
     const proposals = judgeSearchTerms(terms, keywords, campaigns, searchTermsSettings.load({}));
     expect(proposals.filter((item) => item.kind === 'negative')).toHaveLength(6);
-    expect(proposals.filter((item) => item.kind === 'add').map((item) => item.term)).toEqual(['soy candle gift set', 'organic granola clusters', 'whole bean coffee subscription']);
-    expect(judgeBrandSearch(campaigns, days, '2026-11-30', brandSearchSettings.load({})).map((finding) => [finding.campaign_id, finding.impression_share])).toEqual([['1710000004', 0.82]]);
+    expect(proposals.filter((item) => item.kind === 'add').map((item) => item.term)).toEqual([
+      'soy candle gift set',
+      'organic granola clusters',
+      'whole bean coffee subscription',
+    ]);
+    expect(
+      judgeBrandSearch(campaigns, days, '2026-11-30', brandSearchSettings.load({})).map((finding) => [finding.campaign_id, finding.impression_share]),
+    ).toEqual([['1710000004', 0.82]]);
     const searches = google.requests.filter((request) => request.path === '/v22/customers/4821937705/googleAds:search');
-    expect(searches.some((request) => String((request.body as { query: string }).query).includes('FROM search_term_view WHERE segments.date DURING LAST_14_DAYS'))).toBe(true);
+    expect(
+      searches.some((request) => String((request.body as { query: string }).query).includes('FROM search_term_view WHERE segments.date DURING LAST_14_DAYS')),
+    ).toBe(true);
     expect(searches.some((request) => (request.body as { pageToken?: string }).pageToken === '50')).toBe(true);
     expect(searches.every((request) => request.headers['developer-token'] === google.developerToken)).toBe(true);
   });
@@ -113,12 +127,16 @@ describe('Google Ads live adapter at the transport (REST googleAds:search / :mut
       { campaignId: '1710000007', adGroupId: '171000000701', text: 'soy candle gift set', matchType: 'EXACT' as const, negative: false },
     ];
     google.failNext('adGroupCriteria:mutate', 503, true);
-    await expect(googleAds.applyKeywords({ idempotencyKey: 'approval:gads-1:keywords', items })).rejects.toThrow(/Google Ads mutate adGroupCriteria failed \(HTTP 503\)/);
+    await expect(googleAds.applyKeywords({ idempotencyKey: 'approval:gads-1:keywords', items })).rejects.toThrow(
+      /Google Ads mutate adGroupCriteria failed \(HTTP 503\)/,
+    );
     const mutatesAfterFailure = google.googleAds.mutates;
     expect(await googleAds.applyKeywords({ idempotencyKey: 'approval:gads-1:keywords', items })).toEqual({ applied: 0, skipped: 2 });
     expect(google.googleAds.mutates).toBe(mutatesAfterFailure);
     expect(await googleAds.applyKeywords({ idempotencyKey: 'approval:gads-1:keywords', items })).toEqual({ applied: 0, skipped: 2 });
-    expect(google.googleAds.criteria.filter((criterion) => criterion.text === 'free candle samples' || criterion.text === 'soy candle gift set')).toHaveLength(2);
+    expect(google.googleAds.criteria.filter((criterion) => criterion.text === 'free candle samples' || criterion.text === 'soy candle gift set')).toHaveLength(
+      2,
+    );
     const negative = google.googleAds.criteria.find((criterion) => criterion.text === 'free candle samples');
     expect(negative).toMatchObject({ negative: true, matchType: 'EXACT', campaignId: '1710000007' });
     expect(negative?.adGroupId).toBeUndefined();
@@ -131,10 +149,14 @@ describe('Google Ads live adapter at the transport (REST googleAds:search / :mut
       dailyBudget: 75,
       changed: true,
     });
-    expect(await googleAds.setCampaignBudget({ idempotencyKey: 'approval:gads-2:budget', campaignId: '1710000004', dailyBudget: 75 })).toMatchObject({ changed: false });
+    expect(await googleAds.setCampaignBudget({ idempotencyKey: 'approval:gads-2:budget', campaignId: '1710000004', dailyBudget: 75 })).toMatchObject({
+      changed: false,
+    });
     expect(google.googleAds.campaigns.find((campaign) => campaign.id === '1710000004')?.amountMicros).toBe(75_000_000);
     const budgetCalls = google.requests.filter((request) => request.path.endsWith('campaignBudgets:mutate'));
     expect(budgetCalls).toHaveLength(1);
-    expect(budgetCalls[0]?.body).toEqual({ operations: [{ update: { resourceName: 'customers/4821937705/campaignBudgets/91710000004', amountMicros: '75000000' }, updateMask: 'amount_micros' }] });
+    expect(budgetCalls[0]?.body).toEqual({
+      operations: [{ update: { resourceName: 'customers/4821937705/campaignBudgets/91710000004', amountMicros: '75000000' }, updateMask: 'amount_micros' }],
+    });
   });
 });

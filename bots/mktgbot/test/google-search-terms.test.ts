@@ -57,7 +57,11 @@ describe('mktgbot google-search-terms', () => {
       'diy granola recipe',
       'how to clean candle jar',
     ]);
-    expect(proposals.filter((item) => item.kind === 'add').map((item) => item.term)).toEqual(['soy candle gift set', 'organic granola clusters', 'whole bean coffee subscription']);
+    expect(proposals.filter((item) => item.kind === 'add').map((item) => item.term)).toEqual([
+      'soy candle gift set',
+      'organic granola clusters',
+      'whole bean coffee subscription',
+    ]);
     expect(proposals.map((item) => item.term)).not.toContain('driftwood candle co reviews');
   });
 
@@ -65,7 +69,10 @@ describe('mktgbot google-search-terms', () => {
     const first = await runGoogleSearchTerms(searchJobContext(db, 'google-search-terms', 'terms-1', NOW), settings);
     expect(first.outcome.outcome).toBe('9 keyword changes, posted');
     expect(first.approval?.created).toBe(true);
-    const again = await runGoogleSearchTerms(searchJobContext(db, 'google-search-terms', 'terms-2', NOW, { lastFingerprint: first.outcome.fingerprint ?? null }), settings);
+    const again = await runGoogleSearchTerms(
+      searchJobContext(db, 'google-search-terms', 'terms-2', NOW, { lastFingerprint: first.outcome.fingerprint ?? null }),
+      settings,
+    );
     expect(again.outcome.outcome).toBe('9 keyword changes, unchanged since the last run (not reposted)');
     expect(again.approval).toEqual({ id: first.approval?.id, created: false });
     const approvals = await sql<Array<{ action: string; title: string }>>`select action, title from approvals where bot = 'mktgbot'`;
@@ -80,9 +87,15 @@ describe('mktgbot google-search-terms', () => {
     expect((done.result as { applied: number }).applied).toBe(9);
     const rerun = await executeAgain(db, applyNegativeKeywords, row?.id ?? '');
     expect(rerun).toMatchObject({ applied: 0, skipped: 9 });
-    const added = await sql<Array<{ text: string; negative: boolean }>>`select text, negative from sample_google_keywords where idempotency_key is not null order by negative desc, text`;
+    const added = await sql<
+      Array<{ text: string; negative: boolean }>
+    >`select text, negative from sample_google_keywords where idempotency_key is not null order by negative desc, text`;
     expect(added.filter((keyword) => keyword.negative)).toHaveLength(6);
-    expect(added.filter((keyword) => !keyword.negative).map((keyword) => keyword.text)).toEqual(['organic granola clusters', 'soy candle gift set', 'whole bean coffee subscription']);
+    expect(added.filter((keyword) => !keyword.negative).map((keyword) => keyword.text)).toEqual([
+      'organic granola clusters',
+      'soy candle gift set',
+      'whole bean coffee subscription',
+    ]);
     const after = await runGoogleSearchTerms(searchJobContext(db, 'google-search-terms', 'terms-3', NOW, { manual: true }), settings);
     expect(after.proposals).toEqual([]);
   });

@@ -29,7 +29,12 @@ describe('Google Merchant live adapter at the transport (@google-shopping/produc
             price: item.price,
             availability: item.availability === 'in_stock' ? 'in stock' : 'out of stock',
             status: item.status,
-            itemLevelIssues: item.issues.map((issue) => ({ code: 'item_missing_required_attribute', description: issue.detail, servability: 'disapproved' as const, attribute: 'gtin' })),
+            itemLevelIssues: item.issues.map((issue) => ({
+              code: 'item_missing_required_attribute',
+              description: issue.detail,
+              servability: 'disapproved' as const,
+              attribute: 'gtin',
+            })),
           })),
         },
       },
@@ -54,14 +59,23 @@ describe('Google Merchant live adapter at the transport (@google-shopping/produc
     expect(feeds.source).toBe('merchant');
     const items = await feeds.listItems();
     expect(items).toHaveLength(40);
-    expect(items.find((item) => item.sku === 'KC-104')).toMatchObject({ status: 'disapproved', gtin: null, issues: [{ code: 'missing_gtin' }], availability: 'in_stock' });
+    expect(items.find((item) => item.sku === 'KC-104')).toMatchObject({
+      status: 'disapproved',
+      gtin: null,
+      issues: [{ code: 'missing_gtin' }],
+      availability: 'in_stock',
+    });
     expect(items.find((item) => item.sku === 'KC-101')).toMatchObject({ status: 'approved', price: 9.5, adSpend7d: null });
     const commerce = createConnectors({ db, env: {} }).commerce;
     const prices = new Map((await commerce.listPrices()).map((price) => [price.sku, price.price]));
     const onHand = new Map<string, number>();
     for (const level of await commerce.listInventory()) onHand.set(level.sku, (onHand.get(level.sku) ?? 0) + level.onHand);
     const [verdict] = judgeFeeds(items, { prices, onHand }, productFeedSettings.load({}));
-    expect(verdict?.problems.map((problem) => `${problem.sku}:${problem.issue}`)).toEqual(['KC-104:missing_gtin', 'SM-107:missing_gtin', 'TH-106:missing_gtin']);
+    expect(verdict?.problems.map((problem) => `${problem.sku}:${problem.issue}`)).toEqual([
+      'KC-104:missing_gtin',
+      'SM-107:missing_gtin',
+      'TH-106:missing_gtin',
+    ]);
     expect(verdict?.raise).toBe(true);
     const calls = google.requests.filter((request) => request.path === '/products/v1/accounts/5550001234/products');
     expect(calls.length).toBeGreaterThanOrEqual(2);

@@ -44,7 +44,9 @@ describe('mktgbot product-feed-health', () => {
 
   it('finds the missing GTINs (Google, 7.5% → warning), the Meta price mismatch and the Pinterest image policy item, and nothing else', async () => {
     const first = await runProductFeedHealth(searchJobContext(db, 'product-feed-health', 'feeds-1', NOW), settings, NOW);
-    expect(first.verdicts.map((verdict) => [verdict.feed, verdict.items, verdict.problems.map((problem) => `${problem.sku}:${problem.issue}`), verdict.raise])).toEqual([
+    expect(
+      first.verdicts.map((verdict) => [verdict.feed, verdict.items, verdict.problems.map((problem) => `${problem.sku}:${problem.issue}`), verdict.raise]),
+    ).toEqual([
       ['google', 40, ['KC-104:missing_gtin', 'SM-107:missing_gtin', 'TH-106:missing_gtin'], true],
       ['meta', 40, ['DW-102:price_mismatch'], false],
       ['pinterest', 40, ['SM-103:image_policy'], false],
@@ -53,7 +55,9 @@ describe('mktgbot product-feed-health', () => {
     expect(first.signals).toBe(1);
     const signals = await sql<Array<{ severity: string; payload: { feed: string; error_share: number; items: unknown[] } }>>`
       select severity, payload from bot_signals where signal_type = 'feed_item_issue'`;
-    expect(signals.map((signal) => [signal.severity, signal.payload.feed, signal.payload.error_share, signal.payload.items.length])).toEqual([['warning', 'google', 0.075, 3]]);
+    expect(signals.map((signal) => [signal.severity, signal.payload.feed, signal.payload.error_share, signal.payload.items.length])).toEqual([
+      ['warning', 'google', 0.075, 3],
+    ]);
     const again = await runProductFeedHealth(
       searchJobContext(db, 'product-feed-health', 'feeds-2', NOW, { lastFingerprint: first.outcome.fingerprint ?? null }),
       settings,

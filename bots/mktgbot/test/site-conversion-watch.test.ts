@@ -52,7 +52,9 @@ describe('mktgbot site-conversion-watch', () => {
     const end = new Date('2026-12-01T20:00:00Z'); // 12:00 PT
     const lastWeek = (hoursBefore: number, count: number) =>
       Array.from({ length: count }, (_, index) => new Date(end.getTime() - 7 * 86_400_000 - hoursBefore * 3_600_000 + index * 60_000));
-    expect(judgeOrderGap([...lastWeek(1, 9), new Date(end.getTime() - 3 * 3_600_000)], end, settings).map((finding) => [finding.rule, finding.severity])).toEqual([['no_orders', 'alert']]);
+    expect(
+      judgeOrderGap([...lastWeek(1, 9), new Date(end.getTime() - 3 * 3_600_000)], end, settings).map((finding) => [finding.rule, finding.severity]),
+    ).toEqual([['no_orders', 'alert']]);
     expect(judgeOrderGap([...lastWeek(1, 5), ...lastWeek(3, 5)], end, settings).map((finding) => [finding.rule, finding.severity])).toEqual([
       ['no_orders_daytime', 'critical'],
     ]);
@@ -86,7 +88,15 @@ describe('mktgbot site-conversion-watch', () => {
   it("answers the operator's reply to the drop with its figures and what to check", async () => {
     const [signal] = await sql<Array<{ id: string }>>`select id from bot_signals where signal_type = 'conversion_drop'`;
     const answer = await answerOperator(
-      { text: 'what happened?', operatorMessageId: 'm1', signalId: signal?.id ?? null, approvalId: null, instructionSignalId: 's1', channel: 'local', senderId: 'op' },
+      {
+        text: 'what happened?',
+        operatorMessageId: 'm1',
+        signalId: signal?.id ?? null,
+        approvalId: null,
+        instructionSignalId: 's1',
+        channel: 'local',
+        senderId: 'op',
+      },
       searchJobContext(db, 'reply', 'reply-1', NOW),
     );
     expect(answer).toMatch(/^conversion drop — mobile checkout→purchase \d+\.\d% vs \d+\.\d% .*2026-12-01 10:00–12:00/);

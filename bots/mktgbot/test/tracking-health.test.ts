@@ -39,7 +39,12 @@ describe('mktgbot tracking-health', () => {
     expect(trackingHealth.schedule).toBe('0 9 * * *');
     expect(trackingHealth.missed).toBe('once');
     expect(mktgbot.jobs?.map((job) => job.id)).toContain('tracking-health');
-    expect(trackingHealthSettings.load({})).toMatchObject({ TRACKING_DROP_PCT: 40, TRACKING_MEDIAN_DAYS: 14, TRACKING_SHOPIFY_BAND_PCT: 20, TRACKING_UTM_MIN_PCT: 80 });
+    expect(trackingHealthSettings.load({})).toMatchObject({
+      TRACKING_DROP_PCT: 40,
+      TRACKING_MEDIAN_DAYS: 14,
+      TRACKING_SHOPIFY_BAND_PCT: 20,
+      TRACKING_UTM_MIN_PCT: 80,
+    });
     expect(() => trackingHealthSettings.load({ TRACKING_DROP_PCT: 'lots' })).toThrow(/TRACKING_DROP_PCT/);
   });
 
@@ -73,7 +78,11 @@ describe('mktgbot tracking-health', () => {
     expect(posts[0]?.text).toMatch(/proposes no budget increases while tracking is broken/);
     expect(await budgetIncreasesHeld(db, NOW)).toMatchObject({ held: true, breaks: [{ platform: 'ga4' }] });
 
-    const again = await runTrackingHealth(searchJobContext(db, 'tracking-health', 'tracking-2', NOW, { lastFingerprint: first.outcome.fingerprint ?? null }), settings, NOW);
+    const again = await runTrackingHealth(
+      searchJobContext(db, 'tracking-health', 'tracking-2', NOW, { lastFingerprint: first.outcome.fingerprint ?? null }),
+      settings,
+      NOW,
+    );
     expect(again.outcome.outcome).toBe('1 tracking problem, unchanged since the last run (not reposted)');
     expect(again.result.signals).toBe(0);
     expect((await sql`select 1 from bot_signals where signal_type = 'tracking_broken'`).length).toBe(1);

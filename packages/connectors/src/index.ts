@@ -258,4 +258,11 @@ export type {
   SetCampaignBudgetInput,
   SetCampaignBudgetResult,
 } from './search-ads/google-ads-connector.js';
-export type { AmazonAdsConnector, SpKeyword, SpTargetingRow, SpSearchTermRow, ApplySpChangesInput, ApplySpChangesResult } from './retail-ads/amazon-ads-connector.js';
+export type {
+  AmazonAdsConnector,
+  SpKeyword,
+  SpTargetingRow,
+  SpSearchTermRow,
+  ApplySpChangesInput,
+  ApplySpChangesResult,
+} from './retail-ads/amazon-ads-connector.js';

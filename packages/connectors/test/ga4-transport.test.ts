@@ -5,7 +5,14 @@ import { freshDatabase, startFakeGoogleMarketing, type FakeGoogleMarketing, type
 
 // GA4 hours in the property's zone (Los Angeles): 2026-12-01 10:00 and 11:00 PT = 18:00 and 19:00 UTC.
 const HOURS = ['2026120109', '2026120110', '2026120111', '2026120112'].flatMap((dateHour) =>
-  ['desktop', 'mobile'].map((deviceCategory) => ({ dateHour, deviceCategory, sessions: 150, addToCarts: 14, checkouts: 6, ecommercePurchases: deviceCategory === 'mobile' ? 1 : 4 })),
+  ['desktop', 'mobile'].map((deviceCategory) => ({
+    dateHour,
+    deviceCategory,
+    sessions: 150,
+    addToCarts: 14,
+    checkouts: 6,
+    ecommercePurchases: deviceCategory === 'mobile' ? 1 : 4,
+  })),
 );
 
 describe('GA4 live adapter at the transport (@google-analytics/data, REST fallback)', () => {

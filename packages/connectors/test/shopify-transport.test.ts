@@ -184,7 +184,14 @@ describe('Shopify live adapters at the transport', () => {
     orders.forEach((order, index) => {
       order.customerJourneySummary =
         index % 3 === 0
-          ? { ready: true, lastVisit: { source: 'facebook', sourceType: 'AD', utmParameters: index === 0 ? null : { source: 'facebook', medium: 'paid', campaign: 'always-on' } } }
+          ? {
+              ready: true,
+              lastVisit: {
+                source: 'facebook',
+                sourceType: 'AD',
+                utmParameters: index === 0 ? null : { source: 'facebook', medium: 'paid', campaign: 'always-on' },
+              },
+            }
           : { ready: true, lastVisit: { source: 'google', sourceType: 'SEO', utmParameters: null } };
     });
     expect(live.orderAttribution.source).toBe('shopify');

@@ -74,7 +74,13 @@ export function judgeAmazonKeywords(
         row.clicks >= settings.AMAZON_NEGATIVE_MIN_CLICKS &&
         !ours.has(`${row.campaignId}:${row.searchTerm.toLowerCase()}`),
     )
-    .map((row) => ({ campaign_id: row.campaignId, ad_group_id: row.adGroupId, search_term: row.searchTerm.toLowerCase(), cost: cents(row.cost), clicks: row.clicks }));
+    .map((row) => ({
+      campaign_id: row.campaignId,
+      ad_group_id: row.adGroupId,
+      search_term: row.searchTerm.toLowerCase(),
+      cost: cents(row.cost),
+      clicks: row.clicks,
+    }));
   return {
     bids: bids.sort((left, right) => left.reason.localeCompare(right.reason) || right.cost - left.cost),
     negatives: negatives.sort((left, right) => right.cost - left.cost),
@@ -86,8 +92,11 @@ export function amazonKeywordsMessage(proposals: AmazonKeywordProposals, targetP
   const lines: string[] = [];
   const acos = (value: number | null) => (value === null ? 'no sales' : `ACOS ${(value * 100).toFixed(0)}%`);
   for (const bid of proposals.bids)
-    lines.push(`• ${bid.reason === 'bid_down' ? '⬇️' : '⬆️'} ${bid.keyword}: ${acos(bid.acos)} on $${bid.cost.toFixed(2)} (target ${targetPct}%) → bid $${bid.current_bid.toFixed(2)} → $${bid.new_bid.toFixed(2)}`);
-  for (const negative of proposals.negatives) lines.push(`• 🚫 "${negative.search_term}": $${negative.cost.toFixed(2)}, ${negative.clicks} clicks, 0 orders → negative exact`);
+    lines.push(
+      `• ${bid.reason === 'bid_down' ? '⬇️' : '⬆️'} ${bid.keyword}: ${acos(bid.acos)} on $${bid.cost.toFixed(2)} (target ${targetPct}%) → bid $${bid.current_bid.toFixed(2)} → $${bid.new_bid.toFixed(2)}`,
+    );
+  for (const negative of proposals.negatives)
+    lines.push(`• 🚫 "${negative.search_term}": $${negative.cost.toFixed(2)}, ${negative.clicks} clicks, 0 orders → negative exact`);
   lines.push('', 'Approve apply_amazon_bid_changes to apply them in Amazon Ads.');
   return lines.join('\n');
 }
@@ -107,7 +116,10 @@ export async function runAmazonAdsKeywords(
     amazonAds.searchTermReport(range),
   ]);
   const proposals = judgeAmazonKeywords(keywords, targeting, searchTerms, settings, negated);
-  const findings = [...proposals.bids.map((bid) => ['bid', bid.keyword_id, bid.new_bid]), ...proposals.negatives.map((negative) => ['negative', negative.campaign_id, negative.search_term])];
+  const findings = [
+    ...proposals.bids.map((bid) => ['bid', bid.keyword_id, bid.new_bid]),
+    ...proposals.negatives.map((negative) => ['negative', negative.campaign_id, negative.search_term]),
+  ];
   const outcome = await reportFindings(context, {
     findings,
     noun: 'SP change',
@@ -119,7 +131,10 @@ export async function runAmazonAdsKeywords(
     nothingLine: `${targeting.length} keywords and ${searchTerms.length} search terms over ${settings.AMAZON_ADS_REPORT_DAYS} days: every bid fits the ${settings.AMAZON_ADS_TARGET_ACOS_PCT}% ACOS target and no term wastes spend.`,
   });
   if (findings.length === 0) return { outcome, proposals, approval: null };
-  const draft: ApplyAmazonBidChangesDraft = { ...proposals, note: 'Bids are set on the keywords; negatives are negative exact in the ad group the term came from.' };
+  const draft: ApplyAmazonBidChangesDraft = {
+    ...proposals,
+    note: 'Bids are set on the keywords; negatives are negative exact in the ad group the term came from.',
+  };
   const { approval, created } = await context.approvals.request({
     action: applyAmazonBidChanges,
     title: `Amazon Ads: ${proposals.bids.length} bid change(s), ${proposals.negatives.length} negative keyword(s)`,

@@ -58,7 +58,8 @@ export function judgeBrandSearch(
     const ofCampaign = new Map(days.filter((day) => day.campaignId === campaign.id).map((day) => [day.day, day]));
     const last = ofCampaign.get(yesterday);
     const before = ofCampaign.get(addDays(yesterday, -1));
-    if (last?.impressionShare === null || last?.impressionShare === undefined || before?.impressionShare === null || before?.impressionShare === undefined) continue;
+    if (last?.impressionShare === null || last?.impressionShare === undefined || before?.impressionShare === null || before?.impressionShare === undefined)
+      continue;
     const lowShare = [last, before].every((day) => (day.impressionShare ?? 1) * 100 < settings.BRAND_IS_MIN_PCT);
     const budgetLost = [last, before].every((day) => (day.budgetLostImpressionShare ?? 0) * 100 > settings.BRAND_BUDGET_LOST_MAX_PCT);
     const earlierTop = Array.from({ length: 7 }, (_, index) => ofCampaign.get(addDays(yesterday, -2 - index))?.topImpressionShare).filter(
@@ -171,7 +172,8 @@ export async function runBrandSearchShare(
 export const brandSearchShare = defineJob({
   id: 'brand-search-share',
   schedule: '20 8 * * *',
-  description: 'Branded search impression share and what loses it (budget, rank, conquesting) → brand_search_loss (warning); adjust_campaign_budget +25% when budget-limited',
+  description:
+    'Branded search impression share and what loses it (budget, rank, conquesting) → brand_search_loss (warning); adjust_campaign_budget +25% when budget-limited',
   timeoutMs: 120_000,
   // A daily report: a missed morning catches up once.
   missed: 'once',

@@ -1,4 +1,15 @@
-import { defineJob, envInteger, envList, envNumber, envSettings, fingerprintOf, jobOutcome, reportFindings, type BotContext, type JobRunInfo } from '@jbot/core';
+import {
+  defineJob,
+  envInteger,
+  envList,
+  envNumber,
+  envSettings,
+  fingerprintOf,
+  jobOutcome,
+  reportFindings,
+  type BotContext,
+  type JobRunInfo,
+} from '@jbot/core';
 import type { GoogleAdsCampaign, GoogleAdsKeyword, GoogleAdsSearchTerm } from '@jbot/connectors';
 import { applyNegativeKeywords, type ApplyNegativeKeywordsDraft } from '../search/apply-negative-keywords.js';
 
@@ -59,7 +70,13 @@ export function judgeSearchTerms(
       conversions: term.conversions,
     };
     const isBrand = brand.some((word) => normal(term.term).includes(word));
-    if (term.cost >= settings.GOOGLE_NEGATIVE_MIN_COST && term.conversions === 0 && term.clicks >= settings.GOOGLE_NEGATIVE_MIN_CLICKS && !isBrand && !has(term.campaignId, term.term, true))
+    if (
+      term.cost >= settings.GOOGLE_NEGATIVE_MIN_COST &&
+      term.conversions === 0 &&
+      term.clicks >= settings.GOOGLE_NEGATIVE_MIN_CLICKS &&
+      !isBrand &&
+      !has(term.campaignId, term.term, true)
+    )
       proposals.push({ kind: 'negative', ...base });
     else if (
       term.conversions >= settings.GOOGLE_ADD_MIN_CONVERSIONS &&
@@ -82,7 +99,8 @@ export function searchTermsMessage(proposals: readonly SearchTermProposal[]): st
   }
   if (additions.length > 0) {
     lines.push(`**New keywords** (converting, not yet keywords):`);
-    for (const item of additions) lines.push(`• "${item.term}" — ${item.campaign}: ${item.conversions} conversions at $${(item.cost / item.conversions).toFixed(2)} CPA`);
+    for (const item of additions)
+      lines.push(`• "${item.term}" — ${item.campaign}: ${item.conversions} conversions at $${(item.cost / item.conversions).toFixed(2)} CPA`);
   }
   lines.push('', 'Approve apply_negative_keywords to add them in Google Ads.');
   return lines.join('\n');
@@ -113,7 +131,14 @@ export async function runGoogleSearchTerms(
   const draft: ApplyNegativeKeywordsDraft = {
     negatives: proposals
       .filter((item) => item.kind === 'negative')
-      .map((item) => ({ campaign_id: item.campaign_id, campaign: item.campaign, term: item.term, cost: item.cost, clicks: item.clicks, conversions: item.conversions })),
+      .map((item) => ({
+        campaign_id: item.campaign_id,
+        campaign: item.campaign,
+        term: item.term,
+        cost: item.cost,
+        clicks: item.clicks,
+        conversions: item.conversions,
+      })),
     additions: proposals
       .filter((item) => item.kind === 'add')
       .map((item) => ({

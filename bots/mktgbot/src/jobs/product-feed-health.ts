@@ -65,8 +65,7 @@ export function judgeFeeds(
       const units = store.onHand.get(item.sku);
       if (spends && units !== undefined) {
         const feedInStock = item.availability === 'in_stock';
-        if (feedInStock !== units > 0)
-          add('availability_mismatch', `feed says ${item.availability.replace('_', ' ')}, Shopify has ${units} on hand`);
+        if (feedInStock !== units > 0) add('availability_mismatch', `feed says ${item.availability.replace('_', ' ')}, Shopify has ${units} on hand`);
       }
     }
     const errorShare = feedItems.length === 0 ? 0 : erroring.size / feedItems.length;
@@ -78,7 +77,9 @@ export function judgeFeeds(
 export function feedHealthMessage(verdicts: readonly FeedVerdict[]): string {
   const lines: string[] = [];
   for (const verdict of verdicts.filter((candidate) => candidate.problems.length > 0)) {
-    lines.push(`**${verdict.feed}** — ${verdict.problems.length} issue(s), ${(verdict.errorShare * 100).toFixed(1)}% of ${verdict.items} items${verdict.raise ? ' ⚠️' : ''}`);
+    lines.push(
+      `**${verdict.feed}** — ${verdict.problems.length} issue(s), ${(verdict.errorShare * 100).toFixed(1)}% of ${verdict.items} items${verdict.raise ? ' ⚠️' : ''}`,
+    );
     for (const problem of verdict.problems) lines.push(`• ${problem.sku} ${problem.issue.replace(/_/g, ' ')}: ${problem.detail}`);
   }
   return lines.join('\n');

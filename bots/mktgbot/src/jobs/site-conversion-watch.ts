@@ -80,15 +80,12 @@ export function judgeCheckoutRates(
 }
 
 /** The order-count rules: none in the window when last week's same hours had enough → alert; none for the daytime span → critical. */
-export function judgeOrderGap(
-  orderTimes: readonly Date[],
-  windowEnd: Date,
-  settings: SiteConversionSettings,
-): ConversionFinding[] {
+export function judgeOrderGap(orderTimes: readonly Date[], windowEnd: Date, settings: SiteConversionSettings): ConversionFinding[] {
   const count = (from: number, to: number) => orderTimes.filter((time) => time.getTime() >= from && time.getTime() < to).length;
   const end = windowEnd.getTime();
   const zone = settings.FLEET_TZ;
-  const label = (hours: number) => `${localDay(new Date(end - hours * HOUR_MS), zone)} ${localClock(new Date(end - hours * HOUR_MS), zone)}–${localClock(windowEnd, zone)}`;
+  const label = (hours: number) =>
+    `${localDay(new Date(end - hours * HOUR_MS), zone)} ${localClock(new Date(end - hours * HOUR_MS), zone)}–${localClock(windowEnd, zone)}`;
   const criticalHours = settings.SITE_NO_ORDERS_CRITICAL_HOURS;
   const daytime = Array.from({ length: criticalHours }, (_, index) => localHour(new Date(end - (index + 1) * HOUR_MS), zone)).every(
     (hour) => hour >= settings.SITE_DAYTIME_START_HOUR && hour < settings.SITE_DAYTIME_END_HOUR,

@@ -148,9 +148,30 @@ export async function runTrackingHealth(
     (row) => row.orders,
   );
   const sources: Array<[string, Map<string, number>]> = [
-    ['ga4', byDay(ga4, (row) => row.day, (row) => row.purchases)],
-    ['meta', byDay(meta, (row) => row.day, (row) => row.purchases)],
-    ['google_ads', byDay(google, (row) => row.day, (row) => row.conversions)],
+    [
+      'ga4',
+      byDay(
+        ga4,
+        (row) => row.day,
+        (row) => row.purchases,
+      ),
+    ],
+    [
+      'meta',
+      byDay(
+        meta,
+        (row) => row.day,
+        (row) => row.purchases,
+      ),
+    ],
+    [
+      'google_ads',
+      byDay(
+        google,
+        (row) => row.day,
+        (row) => row.conversions,
+      ),
+    ],
   ];
   const findings: TrackingFinding[] = [];
   for (const [platform, counts] of sources) {
@@ -201,7 +222,10 @@ export async function runTrackingHealth(
     if (!judged) continue;
     await context.signals.emit(
       'bot_note',
-      { text: `Tracking on ${open.platform} is healthy again (${day}); budget proposals resume`, detail: { kind: TRACKING_RESTORED_KIND, platform: open.platform, day } },
+      {
+        text: `Tracking on ${open.platform} is healthy again (${day}); budget proposals resume`,
+        detail: { kind: TRACKING_RESTORED_KIND, platform: open.platform, day },
+      },
       { dedupeKey: `tracking_restored:${open.platform}:${day}`, dedupeWindowMs: DAY_MS },
     );
     restored.push(open.platform);
@@ -221,7 +245,10 @@ export const trackingHealth = defineJob({
   settings: trackingHealthSettings,
   async run(context) {
     const { outcome, result } = await runTrackingHealth(context, context.config);
-    const extra = [result.signals === 0 ? '' : `${result.signals} tracking_broken raised`, result.restored.length === 0 ? '' : `restored: ${result.restored.join(', ')}`]
+    const extra = [
+      result.signals === 0 ? '' : `${result.signals} tracking_broken raised`,
+      result.restored.length === 0 ? '' : `restored: ${result.restored.join(', ')}`,
+    ]
       .filter((part) => part !== '')
       .join('; ');
     return jobOutcome(`${outcome.outcome}${extra === '' ? '' : `; ${extra}`}`, {

@@ -5,7 +5,14 @@ import { defineAction } from '@jbot/core';
 const applyNegativeKeywordsDraft = z
   .object({
     negatives: z.array(
-      z.object({ campaign_id: z.string().min(1), campaign: z.string(), term: z.string().min(1), cost: z.number(), clicks: z.number().int(), conversions: z.number() }),
+      z.object({
+        campaign_id: z.string().min(1),
+        campaign: z.string(),
+        term: z.string().min(1),
+        cost: z.number(),
+        clicks: z.number().int(),
+        conversions: z.number(),
+      }),
     ),
     additions: z.array(
       z.object({
@@ -19,7 +26,9 @@ const applyNegativeKeywordsDraft = z
     ),
     note: z.string().optional(),
   })
-  .refine((draft) => draft.negatives.length + draft.additions.length > 0, { message: 'an apply_negative_keywords draft needs at least one negative or addition' });
+  .refine((draft) => draft.negatives.length + draft.additions.length > 0, {
+    message: 'an apply_negative_keywords draft needs at least one negative or addition',
+  });
 
 /** The approval draft: search terms to exclude (negative exact) and to add as keywords (exact). */
 export type ApplyNegativeKeywordsDraft = z.input<typeof applyNegativeKeywordsDraft>;

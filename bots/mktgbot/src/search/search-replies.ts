@@ -26,7 +26,11 @@ export async function answerSearchSignal(signal: Row, instruction: OperatorInstr
         { dedupeKey: `tracking_restored:${broken.platform}:operator:${instruction.operatorMessageId}` },
       );
       const still = await openTrackingBreaks(context.db);
-      await context.channel.post({ title: `Tracking on ${broken.platform} marked fixed`, text: `By the operator (${instruction.channel}). Budget increases ${still.length === 0 ? 'may be proposed again' : `stay held: still broken on ${still.map((item) => item.platform).join(', ')}`}.`, kind: 'note' });
+      await context.channel.post({
+        title: `Tracking on ${broken.platform} marked fixed`,
+        text: `By the operator (${instruction.channel}). Budget increases ${still.length === 0 ? 'may be proposed again' : `stay held: still broken on ${still.map((item) => item.platform).join(', ')}`}.`,
+        kind: 'note',
+      });
       return `noted — ${broken.platform} tracking marked fixed; ${still.length === 0 ? 'budget increases may be proposed again' : `budget increases stay held (still broken: ${still.map((item) => item.platform).join(', ')})`}. Tomorrow's tracking-health run checks it against Shopify again.`;
     }
     return `tracking broken — ${broken.detail ?? `${broken.platform}: ratio ${broken.ratio_now} vs median ${broken.ratio_median} for ${broken.shopify_orders} Shopify orders`}. Budget increases are held while it is open; reply "fixed" once the tag is back.`;
@@ -47,7 +51,10 @@ export async function answerSearchSignal(signal: Row, instruction: OperatorInstr
     const pending = (await listApprovals(context.db, { status: 'pending', bot: 'mktgbot', limit: 200 })).find(
       (approval) => approval.action === 'adjust_campaign_budget' && (approval.draft as { campaign_id?: unknown }).campaign_id === loss.campaign_id,
     );
-    const next = pending === undefined ? 'No budget change is pending for it (rank, not budget, or tracking is broken).' : `Approve ${pending.id} ("${pending.title}") to raise its budget.`;
+    const next =
+      pending === undefined
+        ? 'No budget change is pending for it (rank, not budget, or tracking is broken).'
+        : `Approve ${pending.id} ("${pending.title}") to raise its budget.`;
     return `brand search — ${loss.campaign ?? loss.campaign_id}: impression share ${pct(loss.impression_share)}, lost to budget ${pct(loss.lost_budget)}, to rank ${pct(loss.lost_rank)}, top-of-page ${loss.top_is_change >= 0 ? '+' : ''}${loss.top_is_change} points (${(loss.reasons ?? []).join('; ')}). ${next}`;
   }
   return null;

@@ -23,7 +23,11 @@ interface OrderVisitsResponse {
       createdAt: string;
       customerJourneySummary: {
         ready: boolean;
-        lastVisit: { source: string | null; sourceType: string | null; utmParameters: { source: string | null; medium: string | null; campaign: string | null } | null } | null;
+        lastVisit: {
+          source: string | null;
+          sourceType: string | null;
+          utmParameters: { source: string | null; medium: string | null; campaign: string | null } | null;
+        } | null;
       } | null;
     }>;
   };

@@ -32,9 +32,13 @@ const NEGATIVE_TYPE = 'application/vnd.spNegativeKeyword.v3+json';
 /** An Amazon Ads call failed: names the operation and status, never a token. */
 export class AmazonAdsError extends ConnectorError {
   constructor(operation: string, status: number | null, detail: string) {
-    super('amazon_ads_error', `Amazon Ads ${operation} failed${status === null ? '' : ` (HTTP ${status})`}: ${detail}${status === 401 ? ': check AMAZON_ADS_CLIENT_ID / AMAZON_ADS_REFRESH_TOKEN' : status === 403 ? ': check AMAZON_ADS_PROFILE_ID' : ''}`, {
-      facts: { operation, status },
-    });
+    super(
+      'amazon_ads_error',
+      `Amazon Ads ${operation} failed${status === null ? '' : ` (HTTP ${status})`}: ${detail}${status === 401 ? ': check AMAZON_ADS_CLIENT_ID / AMAZON_ADS_REFRESH_TOKEN' : status === 403 ? ': check AMAZON_ADS_PROFILE_ID' : ''}`,
+      {
+        facts: { operation, status },
+      },
+    );
   }
 }
 
@@ -46,7 +50,10 @@ export class AmazonAdsError extends ConnectorError {
  */
 export function createAmazonAdsRestConnector(options: AmazonAdsRestOptions): AmazonAdsConnector {
   const limits = { timeoutMs: options.timeoutMs ?? DEFAULT_VENDOR_TIMEOUT_MS, ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }) };
-  const token = createLwaTokenSource({ clientId: options.clientId, clientSecret: options.clientSecret, refreshToken: options.refreshToken, tokenUrl: options.tokenUrl }, limits);
+  const token = createLwaTokenSource(
+    { clientId: options.clientId, clientSecret: options.clientSecret, refreshToken: options.refreshToken, tokenUrl: options.tokenUrl },
+    limits,
+  );
   const ledger = createSideEffectLedger(options.db, options.abortSignal === undefined ? {} : { signal: options.abortSignal });
   const pollIntervalMs = options.pollIntervalMs ?? 5_000;
   const maxPolls = options.maxPolls ?? 100;
@@ -124,7 +131,13 @@ export function createAmazonAdsRestConnector(options: AmazonAdsRestOptions): Ama
     const keywords: SpKeyword[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await call('list SP keywords', 'POST', '/sp/keywords/list', { stateFilter: { include: ['ENABLED', 'PAUSED'] }, maxResults: 100, ...(nextToken === undefined ? {} : { nextToken }) }, KEYWORD_TYPE);
+      const page = await call(
+        'list SP keywords',
+        'POST',
+        '/sp/keywords/list',
+        { stateFilter: { include: ['ENABLED', 'PAUSED'] }, maxResults: 100, ...(nextToken === undefined ? {} : { nextToken }) },
+        KEYWORD_TYPE,
+      );
       for (const keyword of (page.json['keywords'] as Json[] | undefined) ?? [])
         keywords.push({
           keywordId: String(keyword['keywordId']),
@@ -155,7 +168,17 @@ export function createAmazonAdsRestConnector(options: AmazonAdsRestOptions): Ama
     listKeywords,
     listNegativeKeywords,
     async targetingReport(range): Promise<SpTargetingRow[]> {
-      const rows = await report('spTargeting', range, ['keywordId', 'keyword', 'matchType', 'campaignId', 'adGroupId', 'cost', 'clicks', 'purchases14d', 'sales14d']);
+      const rows = await report('spTargeting', range, [
+        'keywordId',
+        'keyword',
+        'matchType',
+        'campaignId',
+        'adGroupId',
+        'cost',
+        'clicks',
+        'purchases14d',
+        'sales14d',
+      ]);
       return rows
         .filter((row) => row['keywordId'] !== null && row['keywordId'] !== undefined)
         .map((row) => ({
@@ -186,11 +209,20 @@ export function createAmazonAdsRestConnector(options: AmazonAdsRestOptions): Ama
     async applyChanges(input): Promise<ApplySpChangesResult> {
       // What is already in place counts as applied: the bid already at its target, the negative already there.
       const pending = async () => {
-        const [keywords, negatives] = await Promise.all([input.bids.length === 0 ? [] : listKeywords(), input.negatives.length === 0 ? [] : listNegativeKeywords()]);
+        const [keywords, negatives] = await Promise.all([
+          input.bids.length === 0 ? [] : listKeywords(),
+          input.negatives.length === 0 ? [] : listNegativeKeywords(),
+        ]);
         return {
           bids: input.bids.filter((bid) => Math.abs((keywords.find((keyword) => keyword.keywordId === bid.keywordId)?.bid ?? -1) - bid.bid) >= 0.005),
           negatives: input.negatives.filter(
-            (negative) => !negatives.some((existing) => existing.adGroupId === negative.adGroupId && existing.keywordText.toLowerCase() === negative.keywordText.toLowerCase() && existing.matchType === 'NEGATIVE_EXACT'),
+            (negative) =>
+              !negatives.some(
+                (existing) =>
+                  existing.adGroupId === negative.adGroupId &&
+                  existing.keywordText.toLowerCase() === negative.keywordText.toLowerCase() &&
+                  existing.matchType === 'NEGATIVE_EXACT',
+              ),
           ),
         };
       };
@@ -209,23 +241,43 @@ export function createAmazonAdsRestConnector(options: AmazonAdsRestOptions): Ama
           let bidsApplied = 0;
           let negativesApplied = 0;
           if (left.bids.length > 0) {
-            const answer = await call('update SP keyword bids', 'PUT', '/sp/keywords', { keywords: left.bids.map((bid) => ({ keywordId: bid.keywordId, bid: bid.bid })) }, KEYWORD_TYPE);
-            const outcome = answer.json['keywords'] as { success?: unknown[]; error?: Array<{ index: number; errors?: Array<{ errorValue?: { message?: string } }> }> } | undefined;
+            const answer = await call(
+              'update SP keyword bids',
+              'PUT',
+              '/sp/keywords',
+              { keywords: left.bids.map((bid) => ({ keywordId: bid.keywordId, bid: bid.bid })) },
+              KEYWORD_TYPE,
+            );
+            const outcome = answer.json['keywords'] as
+              { success?: unknown[]; error?: Array<{ index: number; errors?: Array<{ errorValue?: { message?: string } }> }> } | undefined;
             bidsApplied = outcome?.success?.length ?? 0;
             if ((outcome?.error?.length ?? 0) > 0)
-              throw new AmazonAdsError('update SP keyword bids', answer.status, outcome?.error?.map((item) => item.errors?.[0]?.errorValue?.message ?? 'error').join('; ') ?? 'partial failure');
+              throw new AmazonAdsError(
+                'update SP keyword bids',
+                answer.status,
+                outcome?.error?.map((item) => item.errors?.[0]?.errorValue?.message ?? 'error').join('; ') ?? 'partial failure',
+              );
           }
           if (left.negatives.length > 0) {
             const answer = await call(
               'create SP negative keywords',
               'POST',
               '/sp/negativeKeywords',
-              { negativeKeywords: left.negatives.map((negative) => ({ campaignId: negative.campaignId, adGroupId: negative.adGroupId, keywordText: negative.keywordText, matchType: 'NEGATIVE_EXACT', state: 'ENABLED' })) },
+              {
+                negativeKeywords: left.negatives.map((negative) => ({
+                  campaignId: negative.campaignId,
+                  adGroupId: negative.adGroupId,
+                  keywordText: negative.keywordText,
+                  matchType: 'NEGATIVE_EXACT',
+                  state: 'ENABLED',
+                })),
+              },
               NEGATIVE_TYPE,
             );
             const outcome = answer.json['negativeKeywords'] as { success?: unknown[]; error?: unknown[] } | undefined;
             negativesApplied = outcome?.success?.length ?? 0;
-            if ((outcome?.error?.length ?? 0) > 0) throw new AmazonAdsError('create SP negative keywords', answer.status, `${outcome?.error?.length} of ${left.negatives.length} refused`);
+            if ((outcome?.error?.length ?? 0) > 0)
+              throw new AmazonAdsError('create SP negative keywords', answer.status, `${outcome?.error?.length} of ${left.negatives.length} refused`);
           }
           return { bidsApplied, negativesApplied, skipped: total - bidsApplied - negativesApplied };
         },

@@ -39,7 +39,8 @@ export function createSearchAnalyticsConnectors(
   const live = config.searchAnalytics ?? {};
   return {
     analytics: live.ga4 === undefined ? createSampleWebAnalyticsConnector(db) : createGa4WebAnalyticsConnector({ ...live.ga4, ...limits }),
-    orderAttribution: config.shopify === undefined ? createSampleOrderAttributionConnector(db) : createShopifyOrderAttributionConnector({ ...config.shopify, ...limits }),
+    orderAttribution:
+      config.shopify === undefined ? createSampleOrderAttributionConnector(db) : createShopifyOrderAttributionConnector({ ...config.shopify, ...limits }),
     feeds: live.merchant === undefined ? createSampleProductFeedsConnector(db) : createMerchantProductFeedsConnector({ ...live.merchant, ...limits }),
     googleAds: live.googleAds === undefined ? createSampleGoogleAdsConnector(db) : createGoogleAdsRestConnector({ ...live.googleAds, ...limits, db }),
     amazonAds: live.amazonAds === undefined ? createSampleAmazonAdsConnector(db) : createAmazonAdsRestConnector({ ...live.amazonAds, ...limits, db }),

@@ -193,27 +193,47 @@ export function createGoogleAdsRestConnector(options: GoogleAdsRestOptions): Goo
         // After an uncertain attempt: whatever is now in the account counts as done.
         lookup: async () => {
           const existing = await listKeywords();
-          const present = input.items.filter((item) => existing.some((keyword) => keyword.campaignId === item.campaignId && keyword.negative === item.negative && keyword.text.toLowerCase() === item.text.toLowerCase()));
+          const present = input.items.filter((item) =>
+            existing.some(
+              (keyword) =>
+                keyword.campaignId === item.campaignId && keyword.negative === item.negative && keyword.text.toLowerCase() === item.text.toLowerCase(),
+            ),
+          );
           return present.length === input.items.length ? { applied: 0, skipped: present.length } : null;
         },
         perform: async () => {
           const existing = await listKeywords();
           const missing = input.items.filter(
-            (item) => !existing.some((keyword) => keyword.campaignId === item.campaignId && keyword.negative === item.negative && keyword.text.toLowerCase() === item.text.toLowerCase()),
+            (item) =>
+              !existing.some(
+                (keyword) =>
+                  keyword.campaignId === item.campaignId && keyword.negative === item.negative && keyword.text.toLowerCase() === item.text.toLowerCase(),
+              ),
           );
           const negatives = missing.filter((item) => item.negative);
           const additions = missing.filter((item) => !item.negative);
           if (negatives.length > 0)
             await post('mutate campaignCriteria', 'campaignCriteria:mutate', {
               operations: negatives.map((item) => ({
-                create: { campaign: `customers/${options.customerId}/campaigns/${item.campaignId}`, negative: true, keyword: { text: item.text, matchType: item.matchType } },
+                create: {
+                  campaign: `customers/${options.customerId}/campaigns/${item.campaignId}`,
+                  negative: true,
+                  keyword: { text: item.text, matchType: item.matchType },
+                },
               })),
             });
           if (additions.length > 0)
             await post('mutate adGroupCriteria', 'adGroupCriteria:mutate', {
               operations: additions.map((item) => {
-                if (item.adGroupId === undefined) throw new GoogleApiError('Ads', 'mutate adGroupCriteria', null, `keyword "${item.text}" has no ad group to go in`, null);
-                return { create: { adGroup: `customers/${options.customerId}/adGroups/${item.adGroupId}`, status: 'ENABLED', keyword: { text: item.text, matchType: item.matchType } } };
+                if (item.adGroupId === undefined)
+                  throw new GoogleApiError('Ads', 'mutate adGroupCriteria', null, `keyword "${item.text}" has no ad group to go in`, null);
+                return {
+                  create: {
+                    adGroup: `customers/${options.customerId}/adGroups/${item.adGroupId}`,
+                    status: 'ENABLED',
+                    keyword: { text: item.text, matchType: item.matchType },
+                  },
+                };
               }),
             });
           return { applied: missing.length, skipped: input.items.length - missing.length };
@@ -225,7 +245,13 @@ export function createGoogleAdsRestConnector(options: GoogleAdsRestOptions): Goo
     async setCampaignBudget(input): Promise<SetCampaignBudgetResult> {
       const campaign = (await listCampaigns()).find((candidate) => candidate.id === input.campaignId);
       if (campaign?.budgetResourceName === undefined)
-        throw new GoogleApiError('Ads', 'mutate campaignBudgets', 404, `campaign ${input.campaignId} (or its budget) was not found in customer ${options.customerId}`, null);
+        throw new GoogleApiError(
+          'Ads',
+          'mutate campaignBudgets',
+          404,
+          `campaign ${input.campaignId} (or its budget) was not found in customer ${options.customerId}`,
+          null,
+        );
       const amountMicros = String(Math.round(input.dailyBudget * 1_000_000));
       const { result, performed } = await ledger.run<SetCampaignBudgetResult>({
         idempotencyKey: input.idempotencyKey,
@@ -234,7 +260,9 @@ export function createGoogleAdsRestConnector(options: GoogleAdsRestOptions): Goo
         request: { campaignId: input.campaignId, amountMicros },
         lookup: async () => {
           const now = (await listCampaigns()).find((candidate) => candidate.id === input.campaignId);
-          return now !== undefined && Math.abs(now.dailyBudget - input.dailyBudget) < 0.005 ? { campaignId: input.campaignId, dailyBudget: now.dailyBudget, changed: true } : null;
+          return now !== undefined && Math.abs(now.dailyBudget - input.dailyBudget) < 0.005
+            ? { campaignId: input.campaignId, dailyBudget: now.dailyBudget, changed: true }
+            : null;
         },
         perform: async () => {
           await post('mutate campaignBudgets', 'campaignBudgets:mutate', {

@@ -8,14 +8,12 @@ export function createSampleGoogleAdsConnector(db: Db): GoogleAdsConnector {
   return {
     source: 'sample',
     async listCampaigns() {
-      return (await db.rpc('sample_google_campaigns_list')).map(
-        (row): GoogleAdsCampaign => ({
-          id: String(row['campaign_id']),
-          name: String(row['name']),
-          status: String(row['status']) as GoogleAdsCampaign['status'],
-          dailyBudget: numberOrNull(row['daily_budget']) ?? 0,
-        }),
-      );
+      return (await db.rpc('sample_google_campaigns_list')).map((row): GoogleAdsCampaign => ({
+        id: String(row['campaign_id']),
+        name: String(row['name']),
+        status: String(row['status']) as GoogleAdsCampaign['status'],
+        dailyBudget: numberOrNull(row['daily_budget']) ?? 0,
+      }));
     },
     async campaignMetrics(range) {
       return (await db.rpc('sample_google_campaign_metrics', { p_from: range.from, p_to: range.to })).map((row) => ({
@@ -43,14 +41,12 @@ export function createSampleGoogleAdsConnector(db: Db): GoogleAdsConnector {
       }));
     },
     async listKeywords() {
-      return (await db.rpc('sample_google_keywords_list')).map(
-        (row): GoogleAdsKeyword => ({
-          campaignId: String(row['campaign_id']),
-          text: String(row['text']),
-          matchType: String(row['match_type']) as GoogleAdsKeyword['matchType'],
-          negative: row['negative'] === true,
-        }),
-      );
+      return (await db.rpc('sample_google_keywords_list')).map((row): GoogleAdsKeyword => ({
+        campaignId: String(row['campaign_id']),
+        text: String(row['text']),
+        matchType: String(row['match_type']) as GoogleAdsKeyword['matchType'],
+        negative: row['negative'] === true,
+      }));
     },
     async applyKeywords(input) {
       const row = await rpcOne(db, 'sample_google_apply_keywords', {

@@ -51,20 +51,25 @@ const digits = (value: string) => value.replace(/-/g, '');
 export function loadSearchAnalyticsConfig(env: Env): SearchAnalyticsConfig {
   const parsed = parseEnv(sharedShape, env, (config) => {
     const problems: ConfigProblem[] = [];
-    const oauthSet = config.GOOGLE_OAUTH_CLIENT_ID !== undefined && config.GOOGLE_OAUTH_CLIENT_SECRET !== undefined && config.GOOGLE_OAUTH_REFRESH_TOKEN !== undefined;
+    const oauthSet =
+      config.GOOGLE_OAUTH_CLIENT_ID !== undefined && config.GOOGLE_OAUTH_CLIENT_SECRET !== undefined && config.GOOGLE_OAUTH_REFRESH_TOKEN !== undefined;
     for (const [variable, value] of [
       ['GA4_PROPERTY_ID', config.GA4_PROPERTY_ID],
       ['GOOGLE_ADS_CUSTOMER_ID', config.GOOGLE_ADS_CUSTOMER_ID],
       ['GOOGLE_MERCHANT_ID', config.GOOGLE_MERCHANT_ID],
     ] as const)
       if (value !== undefined && !oauthSet)
-        problems.push({ variable, message: 'needs GOOGLE_OAUTH_CLIENT_ID, GOOGLE_OAUTH_CLIENT_SECRET and GOOGLE_OAUTH_REFRESH_TOKEN (the operator account that reads it)' });
+        problems.push({
+          variable,
+          message: 'needs GOOGLE_OAUTH_CLIENT_ID, GOOGLE_OAUTH_CLIENT_SECRET and GOOGLE_OAUTH_REFRESH_TOKEN (the operator account that reads it)',
+        });
     if (config.GA4_PROPERTY_ID !== undefined && !/^\d+$/.test(config.GA4_PROPERTY_ID))
       problems.push({ variable: 'GA4_PROPERTY_ID', message: `"${config.GA4_PROPERTY_ID}" is not a GA4 property id (digits only, e.g. 312345678)` });
     if (config.GOOGLE_ADS_CUSTOMER_ID !== undefined) {
       if (!/^\d{10}$/.test(digits(config.GOOGLE_ADS_CUSTOMER_ID)))
         problems.push({ variable: 'GOOGLE_ADS_CUSTOMER_ID', message: 'is a 10-digit customer id (123-456-7890)' });
-      if (config.GOOGLE_ADS_DEVELOPER_TOKEN === undefined) problems.push({ variable: 'GOOGLE_ADS_DEVELOPER_TOKEN', message: 'is required with GOOGLE_ADS_CUSTOMER_ID' });
+      if (config.GOOGLE_ADS_DEVELOPER_TOKEN === undefined)
+        problems.push({ variable: 'GOOGLE_ADS_DEVELOPER_TOKEN', message: 'is required with GOOGLE_ADS_CUSTOMER_ID' });
     }
     const amazon = ['AMAZON_ADS_CLIENT_ID', 'AMAZON_ADS_CLIENT_SECRET', 'AMAZON_ADS_REFRESH_TOKEN', 'AMAZON_ADS_PROFILE_ID'] as const;
     const amazonSet = amazon.filter((name) => config[name] !== undefined);

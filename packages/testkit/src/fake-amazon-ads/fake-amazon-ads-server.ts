@@ -86,7 +86,8 @@ export async function startFakeAmazonAds(options: { keywords: FakeSpKeyword[]; s
     if (method === 'POST' && path === '/auth/o2/token') {
       const form = new URLSearchParams(String(body['_raw'] ?? ''));
       if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) return { status: 401, body: { error: 'invalid_client' } };
-      if (form.get('refresh_token') !== refreshToken) return { status: 400, body: { error: 'invalid_grant', error_description: 'The request has an invalid grant parameter : refresh_token' } };
+      if (form.get('refresh_token') !== refreshToken)
+        return { status: 400, body: { error: 'invalid_grant', error_description: 'The request has an invalid grant parameter : refresh_token' } };
       const token = `Atza|fake-ads-${tokens.size + 1}`;
       tokens.add(token);
       return { status: 200, body: { access_token: token, token_type: 'bearer', expires_in: 3600 } };
@@ -97,9 +98,12 @@ export async function startFakeAmazonAds(options: { keywords: FakeSpKeyword[]; s
       return report === undefined ? { status: 404, body: { message: 'NoSuchKey' } } : { status: 200, body: report.rows, gzip: true };
     }
     const bearer = /^Bearer (.+)$/.exec(String(headers['authorization'] ?? ''))?.[1];
-    if (bearer === undefined || !tokens.has(bearer)) return { status: 401, body: { code: 'UNAUTHORIZED', details: 'Not authorized to access this advertiser' } };
-    if (headers['amazon-advertising-api-clientid'] !== clientId) return { status: 400, body: { code: 'INVALID_ARGUMENT', details: 'Amazon-Advertising-API-ClientId is missing or wrong' } };
-    if (headers['amazon-advertising-api-scope'] !== profileId) return { status: 403, body: { code: 'UNAUTHORIZED', details: `Invalid scope: profile ${String(headers['amazon-advertising-api-scope'])}` } };
+    if (bearer === undefined || !tokens.has(bearer))
+      return { status: 401, body: { code: 'UNAUTHORIZED', details: 'Not authorized to access this advertiser' } };
+    if (headers['amazon-advertising-api-clientid'] !== clientId)
+      return { status: 400, body: { code: 'INVALID_ARGUMENT', details: 'Amazon-Advertising-API-ClientId is missing or wrong' } };
+    if (headers['amazon-advertising-api-scope'] !== profileId)
+      return { status: 403, body: { code: 'UNAUTHORIZED', details: `Invalid scope: profile ${String(headers['amazon-advertising-api-scope'])}` } };
     const mediaType = String(headers['content-type'] ?? '');
     if (method === 'POST' && path === '/reporting/reports') {
       if (!mediaType.startsWith('application/vnd.createasyncreportrequest.v3+json')) return { status: 415, body: { code: 'UNSUPPORTED_MEDIA_TYPE' } };
@@ -107,7 +111,8 @@ export async function startFakeAmazonAds(options: { keywords: FakeSpKeyword[]; s
       if (configuration.adProduct !== 'SPONSORED_PRODUCTS' || configuration.format !== 'GZIP_JSON')
         return { status: 400, body: { code: 'INVALID_ARGUMENT', detail: 'adProduct SPONSORED_PRODUCTS and format GZIP_JSON expected' } };
       const columns = configuration.columns ?? [];
-      const pick = (row: Record<string, unknown>) => Object.fromEntries(columns.map((column) => [column, row[column === 'keyword' ? 'keywordText' : column] ?? null]));
+      const pick = (row: Record<string, unknown>) =>
+        Object.fromEntries(columns.map((column) => [column, row[column === 'keyword' ? 'keywordText' : column] ?? null]));
       let rows: Json[];
       if (configuration.reportTypeId === 'spTargeting') rows = keywords.map((keyword) => pick(keyword as unknown as Record<string, unknown>));
       else if (configuration.reportTypeId === 'spSearchTerm') rows = options.searchTerms.map((term) => pick(term as unknown as Record<string, unknown>));
@@ -131,8 +136,21 @@ export async function startFakeAmazonAds(options: { keywords: FakeSpKeyword[]; s
       if (!mediaType.startsWith('application/vnd.spKeyword.v3+json')) return { status: 415, body: { code: 'UNSUPPORTED_MEDIA_TYPE' } };
       const start = Number(body['nextToken'] ?? 0) || 0;
       const size = Number(body['maxResults'] ?? 100);
-      const page = keywords.slice(start, start + size).map(({ keywordId, campaignId, adGroupId, keywordText, matchType, bid, state }) => ({ keywordId, campaignId, adGroupId, keywordText, matchType, bid, state }));
-      return { status: 200, body: { keywords: page, totalResults: keywords.length, ...(start + size < keywords.length ? { nextToken: String(start + size) } : {}) } };
+      const page = keywords
+        .slice(start, start + size)
+        .map(({ keywordId, campaignId, adGroupId, keywordText, matchType, bid, state }) => ({
+          keywordId,
+          campaignId,
+          adGroupId,
+          keywordText,
+          matchType,
+          bid,
+          state,
+        }));
+      return {
+        status: 200,
+        body: { keywords: page, totalResults: keywords.length, ...(start + size < keywords.length ? { nextToken: String(start + size) } : {}) },
+      };
     }
     if (method === 'PUT' && path === '/sp/keywords') {
       if (!mediaType.startsWith('application/vnd.spKeyword.v3+json')) return { status: 415, body: { code: 'UNSUPPORTED_MEDIA_TYPE' } };
@@ -140,7 +158,8 @@ export async function startFakeAmazonAds(options: { keywords: FakeSpKeyword[]; s
       const error: Json[] = [];
       for (const [index, update] of ((body['keywords'] as Array<{ keywordId: string; bid?: number }> | undefined) ?? []).entries()) {
         const keyword = keywords.find((candidate) => candidate.keywordId === update.keywordId);
-        if (keyword === undefined || update.bid === undefined || update.bid < 0.02) error.push({ index, errors: [{ errorType: 'INVALID_ARGUMENT', errorValue: { message: 'keyword not found or bid under 0.02' } }] });
+        if (keyword === undefined || update.bid === undefined || update.bid < 0.02)
+          error.push({ index, errors: [{ errorType: 'INVALID_ARGUMENT', errorValue: { message: 'keyword not found or bid under 0.02' } }] });
         else {
           keyword.bid = update.bid;
           success.push({ index, keywordId: keyword.keywordId });
@@ -156,7 +175,11 @@ export async function startFakeAmazonAds(options: { keywords: FakeSpKeyword[]; s
       const success: Json[] = [];
       const error: Json[] = [];
       for (const [index, item] of ((body['negativeKeywords'] as Array<Omit<FakeSpNegativeKeyword, 'keywordId'>> | undefined) ?? []).entries()) {
-        if (negatives.some((negative) => negative.adGroupId === item.adGroupId && negative.keywordText === item.keywordText && negative.matchType === item.matchType))
+        if (
+          negatives.some(
+            (negative) => negative.adGroupId === item.adGroupId && negative.keywordText === item.keywordText && negative.matchType === item.matchType,
+          )
+        )
           error.push({ index, errors: [{ errorType: 'DUPLICATE_VALUE_ERROR', errorValue: { message: 'duplicate negative keyword' } }] });
         else {
           sequence += 1;

@@ -154,7 +154,13 @@ function googleAdsSearch(state: FakeGoogleMarketing['googleAds'], query: string)
   const resource = (id: string) => `customers/${state.customerId}/campaigns/${id}`;
   if (from === 'campaign' && between === null)
     return state.campaigns.map((campaign) => ({
-      campaign: { resourceName: resource(campaign.id), id: campaign.id, name: campaign.name, status: campaign.status, campaignBudget: `customers/${state.customerId}/campaignBudgets/${campaign.budgetId}` },
+      campaign: {
+        resourceName: resource(campaign.id),
+        id: campaign.id,
+        name: campaign.name,
+        status: campaign.status,
+        campaignBudget: `customers/${state.customerId}/campaignBudgets/${campaign.budgetId}`,
+      },
       campaignBudget: { resourceName: `customers/${state.customerId}/campaignBudgets/${campaign.budgetId}`, amountMicros: String(campaign.amountMicros) },
     }));
   if (from === 'campaign')
@@ -181,7 +187,10 @@ function googleAdsSearch(state: FakeGoogleMarketing['googleAds'], query: string)
   if (from === 'search_term_view') {
     if (!/DURING\s+LAST_14_DAYS/i.test(query)) throw Object.assign(new Error('the fake serves search_term_view DURING LAST_14_DAYS only'), { status: 400 });
     return (state.searchTerms ?? []).map((term) => ({
-      searchTermView: { resourceName: `customers/${state.customerId}/searchTermViews/${term.campaignId}~${term.adGroupId}~${Buffer.from(term.searchTerm).toString('base64url')}`, searchTerm: term.searchTerm },
+      searchTermView: {
+        resourceName: `customers/${state.customerId}/searchTermViews/${term.campaignId}~${term.adGroupId}~${Buffer.from(term.searchTerm).toString('base64url')}`,
+        searchTerm: term.searchTerm,
+      },
       campaign: { resourceName: resource(term.campaignId), id: term.campaignId },
       adGroup: { resourceName: `customers/${state.customerId}/adGroups/${term.adGroupId}`, id: term.adGroupId },
       metrics: { costMicros: String(term.costMicros), clicks: String(term.clicks), conversions: term.conversions, conversionsValue: term.conversionsValue },
@@ -191,14 +200,22 @@ function googleAdsSearch(state: FakeGoogleMarketing['googleAds'], query: string)
     return state.criteria
       .filter((criterion) => criterion.adGroupId === undefined)
       .map((criterion) => ({
-        campaignCriterion: { resourceName: criterion.resourceName, negative: criterion.negative, keyword: { text: criterion.text, matchType: criterion.matchType } },
+        campaignCriterion: {
+          resourceName: criterion.resourceName,
+          negative: criterion.negative,
+          keyword: { text: criterion.text, matchType: criterion.matchType },
+        },
         campaign: { resourceName: resource(criterion.campaignId), id: criterion.campaignId },
       }));
   if (from === 'ad_group_criterion')
     return state.criteria
       .filter((criterion) => criterion.adGroupId !== undefined)
       .map((criterion) => ({
-        adGroupCriterion: { resourceName: criterion.resourceName, negative: criterion.negative, keyword: { text: criterion.text, matchType: criterion.matchType } },
+        adGroupCriterion: {
+          resourceName: criterion.resourceName,
+          negative: criterion.negative,
+          keyword: { text: criterion.text, matchType: criterion.matchType },
+        },
         campaign: { resourceName: resource(criterion.campaignId), id: criterion.campaignId },
         adGroup: { resourceName: `customers/${state.customerId}/adGroups/${criterion.adGroupId}`, id: criterion.adGroupId },
       }));
@@ -240,7 +257,8 @@ export async function startFakeGoogleMarketing(options: { seed: FakeGoogleMarket
       const campaignId = /campaigns\/(\d+)/.exec(String(create['campaign'] ?? ''))?.[1];
       const adGroupId = /adGroups\/(\d+)/.exec(String(create['adGroup'] ?? ''))?.[1];
       const owner = kind === 'campaignCriteria' ? campaignId : adGroupId;
-      if (owner === undefined || keyword.text === undefined) throw Object.assign(new Error(`${kind} create needs ${kind === 'campaignCriteria' ? 'campaign' : 'adGroup'} and keyword.text`), { status: 400 });
+      if (owner === undefined || keyword.text === undefined)
+        throw Object.assign(new Error(`${kind} create needs ${kind === 'campaignCriteria' ? 'campaign' : 'adGroup'} and keyword.text`), { status: 400 });
       const duplicate = googleAds.criteria.find(
         (criterion) =>
           criterion.text === keyword.text &&
@@ -248,7 +266,8 @@ export async function startFakeGoogleMarketing(options: { seed: FakeGoogleMarket
           criterion.negative === (create['negative'] === true) &&
           (kind === 'campaignCriteria' ? criterion.adGroupId === undefined && criterion.campaignId === campaignId : criterion.adGroupId === adGroupId),
       );
-      if (duplicate !== undefined) throw Object.assign(new Error(`DUPLICATE_CRITERION: "${keyword.text}" already exists`), { status: 400, reason: 'DUPLICATE_CRITERION' });
+      if (duplicate !== undefined)
+        throw Object.assign(new Error(`DUPLICATE_CRITERION: "${keyword.text}" already exists`), { status: 400, reason: 'DUPLICATE_CRITERION' });
       criterionSequence += 1;
       const resourceName =
         kind === 'campaignCriteria'
@@ -274,30 +293,40 @@ export async function startFakeGoogleMarketing(options: { seed: FakeGoogleMarket
     if (method === 'POST' && path === '/token') {
       const form = new URLSearchParams(typeof body === 'string' ? body : '');
       if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) return { status: 401, body: { error: 'invalid_client' } };
-      if (form.get('refresh_token') !== refreshToken) return { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } };
+      if (form.get('refresh_token') !== refreshToken)
+        return { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } };
       const token = `ya29.fake-marketing-${tokens.size + 1}`;
       tokens.add(token);
       return { status: 200, body: { access_token: token, expires_in: 3599, token_type: 'Bearer' } };
     }
     const bearer = /^Bearer (.+)$/.exec(String(headers['authorization'] ?? ''))?.[1];
-    if (bearer === undefined || !tokens.has(bearer)) return { status: 401, body: googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.') };
+    if (bearer === undefined || !tokens.has(bearer))
+      return { status: 401, body: googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.') };
     const json = (typeof body === 'object' && body !== null ? body : {}) as Json;
     const ga4 = /^\/v1beta\/properties\/(\d+):runReport$/.exec(path);
     if (method === 'POST' && ga4 !== null) {
       const seed = options.seed.ga4;
-      if (seed === undefined || seed.propertyId !== ga4[1]) return { status: 403, body: googleError(403, 'PERMISSION_DENIED', `User does not have sufficient permissions for this property.`) };
+      if (seed === undefined || seed.propertyId !== ga4[1])
+        return { status: 403, body: googleError(403, 'PERMISSION_DENIED', `User does not have sufficient permissions for this property.`) };
       return { status: 200, body: ga4Report(seed, json) };
     }
     const ads = /^\/v\d+\/customers\/(\d+)\/(googleAds:search|campaignCriteria:mutate|adGroupCriteria:mutate|campaignBudgets:mutate)$/.exec(path);
     if (method === 'POST' && ads !== null) {
       if (headers['developer-token'] !== developerToken) return { status: 401, body: googleError(401, 'UNAUTHENTICATED', 'The developer token is not valid.') };
-      if (ads[1] !== googleAds.customerId) return { status: 403, body: googleError(403, 'PERMISSION_DENIED', "The caller does not have permission (USER_PERMISSION_DENIED): check login-customer-id.") };
+      if (ads[1] !== googleAds.customerId)
+        return {
+          status: 403,
+          body: googleError(403, 'PERMISSION_DENIED', 'The caller does not have permission (USER_PERMISSION_DENIED): check login-customer-id.'),
+        };
       if (ads[2] === 'googleAds:search') {
         const rows = googleAdsSearch(googleAds, String(json['query'] ?? ''));
         const pageSize = 50;
         const start = Number(json['pageToken'] ?? 0) || 0;
         const page = rows.slice(start, start + pageSize);
-        return { status: 200, body: { results: page, ...(start + pageSize < rows.length ? { nextPageToken: String(start + pageSize) } : {}), fieldMask: 'fake' } };
+        return {
+          status: 200,
+          body: { results: page, ...(start + pageSize < rows.length ? { nextPageToken: String(start + pageSize) } : {}), fieldMask: 'fake' },
+        };
       }
       if (ads[2] === 'campaignBudgets:mutate') {
         const operations = (json['operations'] as Array<{ update?: { resourceName?: string; amountMicros?: string } }> | undefined) ?? [];
@@ -316,7 +345,8 @@ export async function startFakeGoogleMarketing(options: { seed: FakeGoogleMarket
     const merchant = /^\/products\/v1\/accounts\/(\d+)\/products$/.exec(path);
     if (method === 'GET' && merchant !== null) {
       const seed = options.seed.merchant;
-      if (seed === undefined || seed.merchantId !== merchant[1]) return { status: 403, body: googleError(403, 'PERMISSION_DENIED', 'The caller does not have access to the accounts') };
+      if (seed === undefined || seed.merchantId !== merchant[1])
+        return { status: 403, body: googleError(403, 'PERMISSION_DENIED', 'The caller does not have access to the accounts') };
       // A small page (Google allows up to 1000) so clients must follow nextPageToken.
       const pageSize = Math.min(Number(url.searchParams.get('pageSize') ?? 25) || 25, 25);
       const start = Number(url.searchParams.get('pageToken') ?? 0) || 0;
@@ -376,7 +406,8 @@ export async function startFakeGoogleMarketing(options: { seed: FakeGoogleMarket
       const fault = faultIndex === -1 ? undefined : faults.splice(faultIndex, 1)[0];
       let result: { status: number; body: unknown };
       try {
-        if (fault !== undefined && !fault.afterApply) result = { status: fault.status, body: googleError(fault.status, 'UNAVAILABLE', 'The service is currently unavailable.') };
+        if (fault !== undefined && !fault.afterApply)
+          result = { status: fault.status, body: googleError(fault.status, 'UNAVAILABLE', 'The service is currently unavailable.') };
         else {
           result = route(request.method ?? 'GET', url, body, request.headers);
           if (fault !== undefined) result = { status: fault.status, body: googleError(fault.status, 'UNAVAILABLE', 'The service is currently unavailable.') };

@@ -42,7 +42,11 @@ export interface FakeShopifyOrder {
   /** The customer's journey: the last visit before the order, with its source and UTM tags (tracking-health). */
   customerJourneySummary?: {
     ready: boolean;
-    lastVisit: { source: string | null; sourceType: string | null; utmParameters: { source: string | null; medium: string | null; campaign: string | null } | null } | null;
+    lastVisit: {
+      source: string | null;
+      sourceType: string | null;
+      utmParameters: { source: string | null; medium: string | null; campaign: string | null } | null;
+    } | null;
   } | null;
 }
 
