@@ -52,6 +52,7 @@ describe('mktgbot brand-search-share', () => {
       BRAND_BUDGET_STEP_PCT: 25,
     });
     expect(() => brandSearchSettings.load({ BRAND_IS_MIN_PCT: '101' })).toThrow(/BRAND_IS_MIN_PCT/);
+    expect(() => brandSearchSettings.load({ GOOGLE_ADS_BRAND_CAMPAIGN_PATTERN: 'brand(' })).toThrow(/GOOGLE_ADS_BRAND_CAMPAIGN_PATTERN/);
   });
 
   it('while tracking_broken is open: finds Trailhead at 82% IS, raises brand_search_loss, and proposes no budget increase', async () => {

@@ -9,8 +9,18 @@ const DAY_MS = 86_400_000;
 /** The job's settings, with the catalogue's thresholds as defaults. */
 export const brandSearchSettings = envSettings({
   FLEET_TZ: timeZone('UTC'),
-  /** Brand campaigns: names matching this (case-insensitive regular expression). */
-  GOOGLE_ADS_BRAND_CAMPAIGN_PATTERN: optionalString,
+  /** Brand campaigns: names matching this (case-insensitive regular expression; default "brand"). */
+  GOOGLE_ADS_BRAND_CAMPAIGN_PATTERN: optionalString.refine(
+    (pattern) => {
+      try {
+        new RegExp(pattern ?? 'brand', 'i');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'is not a valid regular expression (e.g. "brand|branded")' },
+  ),
   /** Impression share below this two days running is a loss (catalogue: 90%). */
   BRAND_IS_MIN_PCT: envInteger(90, 1, 100),
   /** Impression share lost to budget above this two days running is a loss (catalogue: 5%). */
