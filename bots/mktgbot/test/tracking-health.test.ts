@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { createPostgresDb, type Db } from '@jbot/core';
-import { loadSampleCompany, readSampleCompanyData, type SampleCompanyData } from '@jbot/connectors';
-import { freshDatabase, type TestDatabase } from '@jbot/testkit';
+import { createConnectors, loadSampleCompany, readSampleCompanyData, shopifyObjectsFromSample, type SampleCompanyData } from '@jbot/connectors';
+import { freshDatabase, startFakeGoogleMarketing, startFakeShopify, type TestDatabase } from '@jbot/testkit';
 import { budgetIncreasesHeld, judgeTracking, judgeUtmCoverage, runTrackingHealth, trackingHealth, trackingHealthSettings } from '../src/index.js';
 import { mktgbot } from '../src/bot.js';
 import { searchJobContext } from './search-test-context.js';
@@ -109,6 +109,47 @@ describe('mktgbot tracking-health', () => {
     } finally {
       await healthyDb.close();
       await healthy.drop();
+    }
+  });
+  it("holds the platforms to the live store's orders: with Shopify and GA4 live, a Shopify day half as busy is a slow day, not a broken tag", async () => {
+    const sample = createConnectors({ db, env: {} });
+    const ga4Days = await sample.analytics.dailyPurchases({ from: '2026-11-01', to: '2026-11-30' });
+    const google = await startFakeGoogleMarketing({
+      seed: {
+        ga4: {
+          propertyId: '312345678',
+          timeZone: 'America/Los_Angeles',
+          days: ga4Days.map((entry) => ({ date: entry.day, ecommercePurchases: entry.purchases, purchaseRevenue: entry.revenue })),
+        },
+      },
+    });
+    const seed = shopifyObjectsFromSample(readSampleCompanyData(), LOADED_AT);
+    // The live store took half of yesterday's orders the sample company shows.
+    const yesterday = seed.orders.filter((order) => order.createdAt >= '2026-11-30T08:00:00Z' && order.createdAt < '2026-12-01T08:00:00Z');
+    const dropped = new Set(yesterday.filter((_, index) => index % 2 === 0).map((order) => order.id));
+    const shopify = await startFakeShopify({ seed: { ...seed, orders: seed.orders.filter((order) => !dropped.has(order.id)) } });
+    try {
+      const connectors = createConnectors({
+        db,
+        env: {
+          SHOPIFY_STORE_DOMAIN: shopify.storeDomain,
+          SHOPIFY_ADMIN_ACCESS_TOKEN: shopify.accessToken,
+          SHOPIFY_API_BASE: shopify.url,
+          GA4_PROPERTY_ID: '312345678',
+          GA4_API_BASE: google.url,
+          GOOGLE_OAUTH_CLIENT_ID: google.clientId,
+          GOOGLE_OAUTH_CLIENT_SECRET: google.clientSecret,
+          GOOGLE_OAUTH_REFRESH_TOKEN: google.refreshToken,
+          GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
+        },
+      });
+      const run = await runTrackingHealth(searchJobContext(db, 'tracking-health', 'tracking-live', NOW, { connectors, manual: true }), settings, NOW);
+      expect(dropped.size).toBeGreaterThan(5);
+      expect(run.result.findings.map((finding) => finding.platform)).not.toContain('ga4');
+      expect(shopify.requests.some((request) => request.fields.includes('orders'))).toBe(true);
+    } finally {
+      await shopify.close();
+      await google.close();
     }
   });
 });

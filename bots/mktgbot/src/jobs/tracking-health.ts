@@ -120,7 +120,8 @@ export interface TrackingHealthResult {
 }
 
 /**
- * Run the check once for yesterday (FLEET_TZ): Shopify's DTC orders per day against GA4's
+ * Run the check once for yesterday (FLEET_TZ): Shopify's DTC orders per day (the commerce
+ * connector, live on Shopify when configured) against GA4's
  * purchases, Meta's reported purchases and Google Ads conversions, and the UTM coverage of
  * yesterday's paid orders. Posts on change, raises one `tracking_broken` alert per source per
  * day, and clears an open break (a `tracking_restored` note) when its source is healthy again.
@@ -135,17 +136,18 @@ export async function runTrackingHealth(
   const day = addDays(today, -1);
   const from = addDays(day, -settings.TRACKING_MEDIAN_DAYS);
   const { connectors } = context;
-  const [sales, ga4, meta, google, visits] = await Promise.all([
-    connectors.reporting.dailySales({ from, to: day, timeZone: zone }),
+  // Shopify's own orders (the store's DTC orders, grouped by local day) are the truth the platforms are held to.
+  const [orders, ga4, meta, google, visits] = await Promise.all([
+    connectors.commerce.listOrders({ since: startOfLocalDay(from, zone) }),
     connectors.analytics.dailyPurchases({ from, to: day }),
     connectors.ads.listInsights({ since: startOfLocalDay(from, zone) }),
     connectors.googleAds.campaignMetrics({ from, to: day }),
     connectors.orderAttribution.listOrderVisits({ from: startOfLocalDay(day, zone), to: startOfLocalDay(today, zone) }),
   ]);
   const shopify = byDay(
-    sales.filter((row) => row.channel === 'dtc'),
-    (row) => row.day,
-    (row) => row.orders,
+    orders.filter((order) => order.channel === 'dtc' && order.financialStatus !== 'voided' && localDay(new Date(order.createdAt), zone) <= day),
+    (order) => localDay(new Date(order.createdAt), zone),
+    () => 1,
   );
   const sources: Array<[string, Map<string, number>]> = [
     [
