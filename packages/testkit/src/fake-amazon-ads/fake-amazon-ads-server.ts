@@ -136,17 +136,15 @@ export async function startFakeAmazonAds(options: { keywords: FakeSpKeyword[]; s
       if (!mediaType.startsWith('application/vnd.spKeyword.v3+json')) return { status: 415, body: { code: 'UNSUPPORTED_MEDIA_TYPE' } };
       const start = Number(body['nextToken'] ?? 0) || 0;
       const size = Number(body['maxResults'] ?? 100);
-      const page = keywords
-        .slice(start, start + size)
-        .map(({ keywordId, campaignId, adGroupId, keywordText, matchType, bid, state }) => ({
-          keywordId,
-          campaignId,
-          adGroupId,
-          keywordText,
-          matchType,
-          bid,
-          state,
-        }));
+      const page = keywords.slice(start, start + size).map(({ keywordId, campaignId, adGroupId, keywordText, matchType, bid, state }) => ({
+        keywordId,
+        campaignId,
+        adGroupId,
+        keywordText,
+        matchType,
+        bid,
+        state,
+      }));
       return {
         status: 200,
         body: { keywords: page, totalResults: keywords.length, ...(start + size < keywords.length ? { nextToken: String(start + size) } : {}) },
