@@ -155,7 +155,8 @@ export const amazonAdsKeywords = defineJob({
   missed: 'once',
   settings: amazonKeywordsSettings,
   async run(context) {
-    const { outcome, approval } = await runAmazonAdsKeywords(context, context.config);
+    // The tick's own time: a catch-up run judges the day (or hours) it was scheduled for.
+    const { outcome, approval } = await runAmazonAdsKeywords(context, context.config, context.scheduledFor);
     const asked = approval === null ? '' : `; apply_amazon_bid_changes ${approval.created ? 'asked' : 'already asked'} (${approval.id})`;
     return jobOutcome(`${outcome.outcome}${asked}`, {
       ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),

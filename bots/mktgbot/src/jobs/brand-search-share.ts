@@ -189,7 +189,8 @@ export const brandSearchShare = defineJob({
   missed: 'once',
   settings: brandSearchSettings,
   async run(context) {
-    const { outcome, signals, approvals, held } = await runBrandSearchShare(context, context.config);
+    // The tick's own time: a catch-up run judges the day (or hours) it was scheduled for.
+    const { outcome, signals, approvals, held } = await runBrandSearchShare(context, context.config, context.scheduledFor);
     const parts = [
       signals === 0 ? '' : `${signals} brand_search_loss raised`,
       approvals.length === 0 ? '' : `adjust_campaign_budget asked for ${approvals.filter((approval) => approval.created).length}`,

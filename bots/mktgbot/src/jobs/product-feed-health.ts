@@ -142,7 +142,8 @@ export const productFeedHealth = defineJob({
   missed: 'once',
   settings: productFeedSettings,
   async run(context) {
-    const { outcome, signals } = await runProductFeedHealth(context, context.config);
+    // The tick's own time: a catch-up run judges the day (or hours) it was scheduled for.
+    const { outcome, signals } = await runProductFeedHealth(context, context.config, context.scheduledFor);
     return jobOutcome(`${outcome.outcome}${signals === 0 ? '' : `; ${signals} feed_item_issue raised`}`, {
       ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
       detail: { ...outcome.detail, signals },

@@ -198,7 +198,8 @@ export const siteConversionWatch = defineJob({
   missed: 'skip',
   settings: siteConversionSettings,
   async run(context) {
-    const { outcome, signals } = await runSiteConversionWatch(context, context.config);
+    // The tick's own time: a catch-up run judges the day (or hours) it was scheduled for.
+    const { outcome, signals } = await runSiteConversionWatch(context, context.config, context.scheduledFor);
     return jobOutcome(`${outcome.outcome}${signals === 0 ? '' : `; ${signals} conversion_drop raised`}`, {
       ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
       detail: { ...outcome.detail, signals },

@@ -219,7 +219,8 @@ export async function runTrackingHealth(
   const broken = new Set(findings.map((finding) => finding.platform));
   const restored: string[] = [];
   for (const open of await openTrackingBreaks(context.db, now)) {
-    if (broken.has(open.platform)) continue;
+    // A catch-up run for an earlier day says nothing about a break found on a later one.
+    if (broken.has(open.platform) || (open.day !== null && open.day > day)) continue;
     const judged = open.platform === 'utm' || sources.some(([platform, counts]) => platform === open.platform && counts.has(day));
     if (!judged) continue;
     await context.signals.emit(
@@ -246,7 +247,8 @@ export const trackingHealth = defineJob({
   missed: 'once',
   settings: trackingHealthSettings,
   async run(context) {
-    const { outcome, result } = await runTrackingHealth(context, context.config);
+    // The tick's own time: a catch-up run judges the day (or hours) it was scheduled for.
+    const { outcome, result } = await runTrackingHealth(context, context.config, context.scheduledFor);
     const extra = [
       result.signals === 0 ? '' : `${result.signals} tracking_broken raised`,
       result.restored.length === 0 ? '' : `restored: ${result.restored.join(', ')}`,

@@ -7,6 +7,8 @@ export interface OpenTrackingBreak {
   signalId: string;
   platform: string;
   createdAt: string;
+  /** The day judged broken (YYYY-MM-DD), when the signal names one. */
+  day: string | null;
 }
 
 /** The bot_note kind that clears a break (tracking-health finding the platform healthy again, or the operator saying it is fixed). */
@@ -33,12 +35,18 @@ export async function openTrackingBreaks(db: Db, now = new Date(), holdDays = 3)
   }
   const open = new Map<string, OpenTrackingBreak>();
   for (const signal of breaks) {
-    const platform = String((signal['payload'] as { platform?: unknown } | null)?.platform ?? 'unknown');
+    const payload = signal['payload'] as { platform?: unknown; day?: unknown } | null;
+    const platform = String(payload?.platform ?? 'unknown');
     const at = new Date(String(signal['created_at'])).getTime();
     if (at <= Math.max(restoredAt.get(platform) ?? 0, restoredAt.get('all') ?? 0)) continue;
     const known = open.get(platform);
     if (known === undefined || new Date(known.createdAt).getTime() < at)
-      open.set(platform, { signalId: String(signal['signal_id']), platform, createdAt: new Date(at).toISOString() });
+      open.set(platform, {
+        signalId: String(signal['signal_id']),
+        platform,
+        createdAt: new Date(at).toISOString(),
+        day: typeof payload?.day === 'string' ? payload.day : null,
+      });
   }
   return [...open.values()].sort((left, right) => left.platform.localeCompare(right.platform));
 }
