@@ -123,4 +123,10 @@ describe('Amazon Ads live adapter at the transport (v3 reports, SP keywords, LWA
     expect((error as Error).message).toMatch(/Amazon Ads LWA token exchange failed.*AMAZON_ADS_CLIENT_ID/);
     expect((error as Error).message).not.toContain('Atzr|revoked');
   });
+  it('retries a read on 429 (the keyword list), never a write', async () => {
+    const before = amazon.requests.length;
+    amazon.failNext('/sp/keywords/list', 429);
+    expect((await createConnectors({ db, env }).amazonAds.listKeywords()).length).toBeGreaterThan(30);
+    expect(amazon.requests.slice(before).filter((request) => request.path === '/sp/keywords/list')).toHaveLength(2);
+  });
 });

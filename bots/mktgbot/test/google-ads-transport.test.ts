@@ -159,4 +159,10 @@ describe('Google Ads live adapter at the transport (REST googleAds:search / :mut
       operations: [{ update: { resourceName: 'customers/4821937705/campaignBudgets/91710000004', amountMicros: '75000000' }, updateMask: 'amount_micros' }],
     });
   });
+  it('retries a read on 503 (GAQL search), never a write', async () => {
+    const before = google.requests.length;
+    google.failNext('googleAds:search', 503);
+    expect((await createConnectors({ db, env }).googleAds.listCampaigns()).map((campaign) => campaign.id)).toContain('1710000004');
+    expect(google.requests.slice(before).filter((request) => request.path.endsWith('googleAds:search'))).toHaveLength(2);
+  });
 });

@@ -3,6 +3,7 @@ import type { Db } from '@jbot/core';
 import { ConnectorError } from '../connector-error.js';
 import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
 import { createLwaTokenSource } from '../marketplace/lwa-token.js';
+import { retryRead } from '../search-ads/retry-read.js';
 import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
 import type { AmazonAdsConnector, ApplySpChangesResult, SpKeyword, SpSearchTermRow, SpTargetingRow } from './amazon-ads-connector.js';
 
@@ -58,7 +59,15 @@ export function createAmazonAdsRestConnector(options: AmazonAdsRestOptions): Ama
   const pollIntervalMs = options.pollIntervalMs ?? 5_000;
   const maxPolls = options.maxPolls ?? 100;
 
+  // Reads (lists, report create and polls) are retried on 429/5xx; writes go through the ledger.
   async function call(operation: string, method: string, path: string, body?: Json, contentType = 'application/json'): Promise<{ status: number; json: Json }> {
+    const read = method === 'GET' || path.endsWith('/list') || path === '/reporting/reports';
+    return read
+      ? retryRead(() => once(operation, method, path, body, contentType), limits.signal === undefined ? {} : { signal: limits.signal })
+      : once(operation, method, path, body, contentType);
+  }
+
+  async function once(operation: string, method: string, path: string, body: Json | undefined, contentType: string): Promise<{ status: number; json: Json }> {
     let access: string;
     try {
       access = await token();

@@ -11,6 +11,7 @@ import type {
   GoogleAdsSearchTerm,
   SetCampaignBudgetResult,
 } from './google-ads-connector.js';
+import { retryRead } from './retry-read.js';
 import type { GoogleOAuthConfig } from './search-analytics-config.js';
 
 /** How to reach the Google Ads account. */
@@ -86,7 +87,10 @@ export function createGoogleAdsRestConnector(options: GoogleAdsRestOptions): Goo
     const rows: Json[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await post(operation, 'googleAds:search', { query, ...(pageToken === undefined ? {} : { pageToken }) });
+      const token = pageToken;
+      const page = await retryRead(() => post(operation, 'googleAds:search', { query, ...(token === undefined ? {} : { pageToken: token }) }), {
+        ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }),
+      });
       rows.push(...((page['results'] as Json[] | undefined) ?? []));
       pageToken = page['nextPageToken'] as string | undefined;
     } while (pageToken !== undefined);
