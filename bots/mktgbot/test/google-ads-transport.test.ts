@@ -112,7 +112,7 @@ describe('Google Ads live adapter at the transport (REST googleAds:search / :mut
     expect(
       judgeBrandSearch(campaigns, days, '2026-11-30', brandSearchSettings.load({})).map((finding) => [finding.campaign_id, finding.impression_share]),
     ).toEqual([['1710000004', 0.82]]);
-    const searches = google.requests.filter((request) => request.path === '/v22/customers/4821937705/googleAds:search');
+    const searches = google.requests.filter((request) => request.path === '/v23/customers/4821937705/googleAds:search');
     expect(
       searches.some((request) => String((request.body as { query: string }).query).includes('FROM search_term_view WHERE segments.date DURING LAST_14_DAYS')),
     ).toBe(true);

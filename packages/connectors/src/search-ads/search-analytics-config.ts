@@ -101,7 +101,8 @@ export function loadSearchAnalyticsConfig(env: Env): SearchAnalyticsConfig {
             developerToken: parsed.GOOGLE_ADS_DEVELOPER_TOKEN,
             oauth,
             apiBase: base(parsed.GOOGLE_ADS_API_BASE, 'https://googleads.googleapis.com'),
-            apiVersion: parsed.GOOGLE_ADS_API_VERSION ?? 'v22',
+            // Google sunsets a version about a year after release: set GOOGLE_ADS_API_VERSION to move on without a release.
+            apiVersion: parsed.GOOGLE_ADS_API_VERSION ?? 'v23',
           },
         }),
     ...(oauth === undefined || parsed.GOOGLE_MERCHANT_ID === undefined
