@@ -25,6 +25,7 @@ export const SAMPLE_DATA_FILES = {
   creators: 'creators.json',
   fleet: 'fleet.json',
   contentbot: 'contentbot.json',
+  hubspot_activity: 'hubspot-activity.json',
 } as const;
 
 /** The sample company's data as one object, one key per file. */
