@@ -1,0 +1,12 @@
+// The public surface of salesbot's activity jobs (re-exported by index.ts in one line).
+export { activityJobs, activityActions } from './activity-jobs.js';
+export * from './leads/index.js';
+export * from './sales-days.js';
+export {
+  inboundLeadRouter,
+  inboundLeadRouterSettings,
+  leadRouterMessage,
+  runInboundLeadRouter,
+  type InboundLeadRouterResult,
+  type RoutedLead,
+} from './jobs/inbound-lead-router.js';

@@ -1,0 +1,12 @@
+import type { ActionDefinition, JobDefinition } from '@jbot/core';
+import { inboundLeadRouter } from './jobs/inbound-lead-router.js';
+import { assignLeadAndReply } from './leads/assign-lead-and-reply.js';
+
+// salesbot's selling-activity jobs (leads, rep activity, tasks, pricing, late-stage deals) and the
+// actions they ask for, listed once here so bot.ts takes them in one line.
+
+/** The activity jobs, in the catalogue's order. */
+export const activityJobs: JobDefinition[] = [inboundLeadRouter];
+
+/** The approval actions the activity jobs ask for. */
+export const activityActions: ActionDefinition[] = [assignLeadAndReply];
