@@ -10,3 +10,4 @@ export {
   type InboundLeadRouterResult,
   type RoutedLead,
 } from './jobs/inbound-lead-router.js';
+export { repActivity, repActivitySettings, findRepActivity, repActivityMessage, runRepActivity, type RepActivityRow } from './jobs/rep-activity.js';

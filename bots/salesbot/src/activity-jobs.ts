@@ -1,12 +1,13 @@
 import type { ActionDefinition, JobDefinition } from '@jbot/core';
 import { inboundLeadRouter } from './jobs/inbound-lead-router.js';
+import { repActivity } from './jobs/rep-activity.js';
 import { assignLeadAndReply } from './leads/assign-lead-and-reply.js';
 
 // salesbot's selling-activity jobs (leads, rep activity, tasks, pricing, late-stage deals) and the
 // actions they ask for, listed once here so bot.ts takes them in one line.
 
 /** The activity jobs, in the catalogue's order. */
-export const activityJobs: JobDefinition[] = [inboundLeadRouter];
+export const activityJobs: JobDefinition[] = [inboundLeadRouter, repActivity];
 
 /** The approval actions the activity jobs ask for. */
 export const activityActions: ActionDefinition[] = [assignLeadAndReply];
