@@ -11,3 +11,13 @@ export {
   type RoutedLead,
 } from './jobs/inbound-lead-router.js';
 export { repActivity, repActivitySettings, findRepActivity, repActivityMessage, runRepActivity, type RepActivityRow } from './jobs/rep-activity.js';
+export {
+  overdueTasks,
+  overdueTasksSettings,
+  businessDaysOverdue,
+  findOverdueTasks,
+  overdueTasksMessage,
+  runOverdueTasks,
+  LATE_STAGES,
+  type OverdueTask,
+} from './jobs/overdue-tasks.js';

@@ -50,7 +50,9 @@ describe('salesbot rep-activity', () => {
 
   it('counts the same through the live HubSpot connector (calls, emails, meetings search) at the fake', async () => {
     expect(table(await findRepActivity({ connectors: liveConnectors(db, hubspot) }, new Date(), settings))).toEqual(PLANTED);
-    const searched = hubspot.requests.filter((request) => /\/crm\/v3\/objects\/(calls|emails|meetings)\/search$/.test(request.path)).map((request) => request.path);
+    const searched = hubspot.requests
+      .filter((request) => /\/crm\/v3\/objects\/(calls|emails|meetings)\/search$/.test(request.path))
+      .map((request) => request.path);
     expect(new Set(searched)).toEqual(new Set(['/crm/v3/objects/calls/search', '/crm/v3/objects/emails/search', '/crm/v3/objects/meetings/search']));
   });
 
