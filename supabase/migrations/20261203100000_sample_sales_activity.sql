@@ -95,6 +95,15 @@ create table sample_quotes (
   expires_on date not null
 );
 
+-- Vendor setup of a newly won account (HubSpot: company properties of the onboarding checklist).
+create table sample_account_onboarding (
+  account_id text primary key,
+  credit_application boolean not null default false,
+  resale_certificate boolean not null default false,
+  item_setup boolean not null default false,
+  first_po boolean not null default false
+);
+
 alter function sample_company_load(jsonb, boolean, timestamptz) rename to sample_company_load_before_sales_a;
 
 create function sample_company_load(p_data jsonb, p_reset boolean default false, p_now timestamptz default now())
@@ -107,7 +116,11 @@ declare
 begin
   select * into v_result from sample_company_load_before_sales_a(p_data, p_reset, p_now);
   if v_result.loaded then
-    truncate sample_territories, sample_lead_assignments, sample_engagements, sample_line_items, sample_quotes;
+    truncate sample_territories, sample_lead_assignments, sample_engagements, sample_line_items, sample_quotes, sample_account_onboarding;
+    insert into sample_account_onboarding (account_id, credit_application, resale_certificate, item_setup, first_po)
+    select o.account_id, o.credit_application, o.resale_certificate, o.item_setup, o.first_po
+      from jsonb_to_recordset(coalesce(v_data -> 'onboarding', '[]'))
+             as o(account_id text, credit_application boolean, resale_certificate boolean, item_setup boolean, first_po boolean);
     delete from sample_leads;
     insert into sample_territories (state, segment, team)
     select t.state, t.segment, t.team from jsonb_to_recordset(coalesce(v_data -> 'territories', '[]')) as t(state text, segment text, team text);
@@ -244,3 +257,13 @@ $$;
 create function sample_crm_list_products()
 returns table (sku text, name text, wholesale_price numeric, unit_cost numeric)
 language sql stable as $$ select p.sku, p.name, p.wholesale_price, p.unit_cost from sample_products p order by p.sku; $$;
+
+-- The account behind each deal with its onboarding checklist (account-onboarding); an account
+-- without a checklist row has every item open.
+create function sample_crm_list_account_onboarding(p_deal_ids text[])
+returns table (deal_id text, account_id text, account_name text, credit_application boolean, resale_certificate boolean, item_setup boolean, first_po boolean)
+language sql stable as $$
+  select d.id, a.id, a.name, coalesce(o.credit_application, false), coalesce(o.resale_certificate, false), coalesce(o.item_setup, false), coalesce(o.first_po, false)
+    from sample_deals d join sample_accounts a on a.id = d.account_id left join sample_account_onboarding o on o.account_id = a.id
+   where d.id = any (p_deal_ids) order by d.id;
+$$;

@@ -21,3 +21,14 @@ export {
   LATE_STAGES,
   type OverdueTask,
 } from './jobs/overdue-tasks.js';
+export {
+  accountOnboarding,
+  accountOnboardingSettings,
+  findOnboarding,
+  onboardingMessage,
+  runAccountOnboarding,
+  type AccountOnboardingResult,
+  type OnboardingFinding,
+} from './jobs/account-onboarding.js';
+export { sendOnboardingPack, type OnboardingPackDraft, type SendOnboardingPackResult } from './onboarding/send-onboarding-pack.js';
+export { dealClosedWon } from './signals.js';

@@ -2,13 +2,15 @@ import type { ActionDefinition, JobDefinition } from '@jbot/core';
 import { inboundLeadRouter } from './jobs/inbound-lead-router.js';
 import { repActivity } from './jobs/rep-activity.js';
 import { overdueTasks } from './jobs/overdue-tasks.js';
+import { accountOnboarding } from './jobs/account-onboarding.js';
+import { sendOnboardingPack } from './onboarding/send-onboarding-pack.js';
 import { assignLeadAndReply } from './leads/assign-lead-and-reply.js';
 
 // salesbot's selling-activity jobs (leads, rep activity, tasks, pricing, late-stage deals) and the
 // actions they ask for, listed once here so bot.ts takes them in one line.
 
 /** The activity jobs, in the catalogue's order. */
-export const activityJobs: JobDefinition[] = [inboundLeadRouter, repActivity, overdueTasks];
+export const activityJobs: JobDefinition[] = [inboundLeadRouter, repActivity, overdueTasks, accountOnboarding];
 
 /** The approval actions the activity jobs ask for. */
-export const activityActions: ActionDefinition[] = [assignLeadAndReply];
+export const activityActions: ActionDefinition[] = [assignLeadAndReply, sendOnboardingPack];

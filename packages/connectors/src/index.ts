@@ -255,6 +255,9 @@ export type {
   AssignLeadResult,
   LeadEmailInput,
   LeadEmailResult,
+  AccountOnboarding,
+  OnboardingItem,
 } from './crm/crm-activity.js';
+export { ONBOARDING_ITEMS } from './crm/crm-activity.js';
 export { HUBSPOT_LEAD_PROPERTIES, WHOLESALE_FORM_EVENT } from './crm/hubspot-crm-activity.js';
 export { hubspotActivityFromSample, weekdayBefore, type HubSpotActivitySeed } from './crm/hubspot-activity-sample-objects.js';

@@ -128,6 +128,20 @@ export interface LeadEmailResult {
   created: boolean;
 }
 
+/** The vendor-setup checklist of a newly won wholesale account (HubSpot company properties `onboarding_*`). */
+export const ONBOARDING_ITEMS = ['credit_application', 'resale_certificate', 'item_setup', 'first_po'] as const;
+
+/** One checklist item. */
+export type OnboardingItem = (typeof ONBOARDING_ITEMS)[number];
+
+/** The account a deal was won with, and which checklist items are done. */
+export interface AccountOnboarding {
+  dealId: string;
+  accountId: string;
+  account: string;
+  done: Record<OnboardingItem, boolean>;
+}
+
 /** The activity half of the CRM, read by the sales jobs; writes exactly once per key. */
 export interface CrmActivity {
   /** Calls, emails and meetings with hs_timestamp in [since, until). */
@@ -144,6 +158,8 @@ export interface CrmActivity {
   /** The territory table (empty when the CRM keeps none: leads then go round-robin to every owner). */
   listTerritories(): Promise<CrmTerritory[]>;
   listOwnerTeams(): Promise<CrmOwnerTeam[]>;
+  /** The company of each deal with its onboarding checklist. */
+  listAccountOnboarding(dealIds: readonly string[]): Promise<AccountOnboarding[]>;
   /** Exactly once per idempotency key. */
   assignLead(input: AssignLeadInput): Promise<AssignLeadResult>;
   /** Exactly once per idempotency key. */

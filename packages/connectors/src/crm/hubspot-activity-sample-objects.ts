@@ -9,6 +9,7 @@ export interface HubSpotActivitySeed {
 }
 
 interface ActivityData {
+  onboarding: Array<{ account_id: string; credit_application: boolean; resale_certificate: boolean; item_setup: boolean; first_po: boolean }>;
   leads: Array<{
     id: string;
     first_name: string;
@@ -62,7 +63,13 @@ const at = (day: Date, hours: number, minutes = 0) => new Date(day.getTime() + h
  */
 export function hubspotActivityFromSample(data: SampleCompanyData, now: Date, base: HubSpotSampleObjects): HubSpotActivitySeed {
   const activity = data.hubspot_activity as unknown as ActivityData;
-  const hubspot = data.hubspot as { owners: Array<{ id: string; team?: string }> };
+  const hubspot = data.hubspot as {
+    owners: Array<{ id: string; team?: string }>;
+    accounts: Array<{ id: string; name: string; domain: string; state: string; segment: string }>;
+    deals: Array<{ id: string; account_id: string }>;
+  };
+  const accountOf = new Map(hubspot.deals.map((deal) => [deal.id, deal.account_id]));
+  const onboarding = new Map(activity.onboarding.map((row) => [row.account_id, row]));
   const company = data.company as { products: Array<{ sku: string; name: string; wholesale_price: number; unit_cost: number }> };
   const teams = new Map(hubspot.owners.map((owner) => [owner.id, owner.team]));
   const engagements: Record<'calls' | 'emails' | 'meetings', HubSpotObjectSeed[]> = { calls: [], emails: [], meetings: [] };
@@ -109,7 +116,30 @@ export function hubspotActivityFromSample(data: SampleCompanyData, now: Date, ba
       return { ...owner, teams: team === undefined ? [] : [{ id: `team-${team.toLowerCase().replace(/\W+/g, '-')}`, name: team, primary: true }] };
     }),
     objects: {
-      deals: base.deals.map((deal) => ({ ...deal, associations: { ...deal.associations, line_items: lineItemsByDeal.get(deal.id) ?? [] } })),
+      deals: base.deals.map((deal) => ({
+        ...deal,
+        associations: { ...deal.associations, line_items: lineItemsByDeal.get(deal.id) ?? [], companies: [accountOf.get(deal.id) ?? ''] },
+      })),
+      companies: hubspot.accounts.map((account) => {
+        const checklist = onboarding.get(account.id);
+        return {
+          id: account.id,
+          properties: {
+            name: account.name,
+            domain: account.domain,
+            state: account.state,
+            segment: account.segment,
+            ...(checklist === undefined
+              ? {}
+              : {
+                  onboarding_credit_application: String(checklist.credit_application),
+                  onboarding_resale_certificate: String(checklist.resale_certificate),
+                  onboarding_item_setup: String(checklist.item_setup),
+                  onboarding_first_po: String(checklist.first_po),
+                }),
+          },
+        };
+      }),
       contacts: [
         ...base.contacts.map((contact) => ({ ...contact, properties: { ...contact.properties, lifecyclestage: 'customer' } })),
         ...activity.leads.map((lead) => ({

@@ -1,7 +1,16 @@
 import type { Client } from '@hubspot/api-client';
 import type { Logger } from '@jbot/core';
 import type { SideEffectLedger } from '../ledger/side-effect-ledger.js';
-import type { AssignLeadResult, CrmActivity, CrmEngagement, CrmLead, CrmLineItem, LeadEmailResult } from './crm-activity.js';
+import {
+  ONBOARDING_ITEMS,
+  type AccountOnboarding,
+  type AssignLeadResult,
+  type CrmActivity,
+  type CrmEngagement,
+  type CrmLead,
+  type CrmLineItem,
+  type LeadEmailResult,
+} from './crm-activity.js';
 
 /** One HubSpot call under the connector's timeout and abort signal (hubspot-crm-connector's `call`). */
 export type HubSpotCall = <Result>(
@@ -295,6 +304,31 @@ export function createHubSpotCrmActivity(options: { call: HubSpotCall; ledger: S
         after = page.paging?.next?.after;
       } while (after !== undefined);
       return teams;
+    },
+    async listAccountOnboarding(dealIds) {
+      if (dealIds.length === 0) return [];
+      const companies = await associated('deals', 'companies', dealIds);
+      const companyIds = [...new Set([...companies.values()].flatMap((ids) => ids.slice(0, 1)))];
+      const byId = new Map<string, HubSpotObject>();
+      for (const chunk of chunks(companyIds, BATCH)) {
+        const batch = await call('companies read', { count: chunk.length }, (hubspot, sdk) =>
+          hubspot.crm.companies.batchApi.read(
+            { inputs: chunk.map((id) => ({ id })), properties: ['name', ...ONBOARDING_ITEMS.map((item) => `onboarding_${item}`)], propertiesWithHistory: [] },
+            false,
+            sdk,
+          ),
+        );
+        for (const company of batch.results as HubSpotObject[]) byId.set(company.id, company);
+      }
+      return dealIds.flatMap((dealId): AccountOnboarding[] => {
+        const company = byId.get(companies.get(dealId)?.[0] ?? '');
+        if (company === undefined) return [];
+        // A checklist box is a HubSpot single checkbox: "true" when ticked.
+        const done = Object.fromEntries(
+          ONBOARDING_ITEMS.map((item) => [item, property(company, `onboarding_${item}`) === 'true']),
+        ) as AccountOnboarding['done'];
+        return [{ dealId, accountId: company.id, account: property(company, 'name') ?? `Company ${company.id}`, done }];
+      });
     },
     async assignLead(input) {
       const { result, performed } = await ledger.run<AssignLeadResult>({

@@ -92,6 +92,21 @@ export function createSampleCrmActivity(db: Db): CrmActivity {
       const rows = await db.rpc('sample_crm_owner_teams');
       return rows.map((row) => ({ ownerId: String(row['owner_id']), team: text(row['team']) }));
     },
+    async listAccountOnboarding(dealIds) {
+      if (dealIds.length === 0) return [];
+      const rows = await db.rpc('sample_crm_list_account_onboarding', { p_deal_ids: [...dealIds] });
+      return rows.map((row) => ({
+        dealId: String(row['deal_id']),
+        accountId: String(row['account_id']),
+        account: String(row['account_name']),
+        done: {
+          credit_application: row['credit_application'] === true,
+          resale_certificate: row['resale_certificate'] === true,
+          item_setup: row['item_setup'] === true,
+          first_po: row['first_po'] === true,
+        },
+      }));
+    },
     async assignLead(input) {
       const row = await rpcOne(db, 'sample_crm_assign_lead', { p_idempotency_key: input.idempotencyKey, p_lead_id: input.leadId, p_owner_id: input.ownerId });
       return { leadId: String(row['lead_id']), ownerId: String(row['owner_id']), applied: row['applied'] === true };
