@@ -77,7 +77,7 @@ describe('salesbot rep-activity', () => {
     const first = await runSalesJob(db, repActivity, { runId: 'rep-1' });
     expect(first.outcome).toBe('4 active reps, posted; bot_note to the sales manager');
     const [post] = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'salesbot' and text like '%touches a day%'`;
-    expect(post?.text).toMatch(/Tom Lindqvist\s+2\s+2\s+1\s+5\s+33%  ⚠ low 2 days/);
+    expect(post?.text).toMatch(/Tom Lindqvist\s+2\s+2\s+1\s+5\s+33% {2}⚠ low 2 days/);
     expect(post?.text).toContain('Sales manager: Tom Lindqvist (6 then 5) under half the target two weekdays running.');
     const [note] = await sql<Array<{ signal_type: string; severity: string; payload: { detail: { kind: string; reps: Array<{ owner: string }> } } }>>`
       select signal_type, severity, payload from bot_signals where id = ${String(first.detail['noteId'])}`;
