@@ -104,6 +104,29 @@ create table sample_account_onboarding (
   first_po boolean not null default false
 );
 
+-- Target retailers not yet selling us (HubSpot: companies flagged hs_is_target_account) with their buyer.
+create table sample_prospects (
+  id text primary key,
+  name text not null,
+  domain text not null,
+  state text not null,
+  segment text not null,
+  store_count integer not null,
+  buyer_first_name text not null,
+  buyer_last_name text not null,
+  buyer_email text not null,
+  buyer_title text,
+  last_contacted_at timestamptz,
+  open_deal boolean not null default false,
+  suppressed boolean not null default false
+);
+
+-- What a rep may say about each brand (the outreach drafts' cached system prompt).
+create table sample_brand_facts (
+  brand text not null,
+  fact text not null
+);
+
 alter function sample_company_load(jsonb, boolean, timestamptz) rename to sample_company_load_before_sales_a;
 
 create function sample_company_load(p_data jsonb, p_reset boolean default false, p_now timestamptz default now())
@@ -116,7 +139,18 @@ declare
 begin
   select * into v_result from sample_company_load_before_sales_a(p_data, p_reset, p_now);
   if v_result.loaded then
-    truncate sample_territories, sample_lead_assignments, sample_engagements, sample_line_items, sample_quotes, sample_account_onboarding;
+    truncate sample_territories, sample_lead_assignments, sample_engagements, sample_line_items, sample_quotes, sample_account_onboarding,
+      sample_prospects, sample_brand_facts;
+    insert into sample_prospects (id, name, domain, state, segment, store_count, buyer_first_name, buyer_last_name, buyer_email, buyer_title,
+                                  last_contacted_at, open_deal, suppressed)
+    select x.id, x.name, x.domain, x.state, x.segment, x.store_count, x.buyer_first_name, x.buyer_last_name, x.buyer_email, x.buyer_title,
+           case when x.last_contacted_days_ago is null then null else p_now - make_interval(days => x.last_contacted_days_ago) end,
+           coalesce(x.open_deal, false), coalesce(x.suppressed, false)
+      from jsonb_to_recordset(coalesce(v_data -> 'prospects', '[]')) as x(
+             id text, name text, domain text, state text, segment text, store_count integer, buyer_first_name text, buyer_last_name text,
+             buyer_email text, buyer_title text, last_contacted_days_ago integer, open_deal boolean, suppressed boolean);
+    insert into sample_brand_facts (brand, fact)
+    select f.brand, f.fact from jsonb_to_recordset(coalesce(v_data -> 'brand_facts', '[]')) as f(brand text, fact text);
     insert into sample_account_onboarding (account_id, credit_application, resale_certificate, item_setup, first_po)
     select o.account_id, o.credit_application, o.resale_certificate, o.item_setup, o.first_po
       from jsonb_to_recordset(coalesce(v_data -> 'onboarding', '[]'))
@@ -266,4 +300,43 @@ language sql stable as $$
   select d.id, a.id, a.name, coalesce(o.credit_application, false), coalesce(o.resale_certificate, false), coalesce(o.item_setup, false), coalesce(o.first_po, false)
     from sample_deals d join sample_accounts a on a.id = d.account_id left join sample_account_onboarding o on o.account_id = a.id
    where d.id = any (p_deal_ids) order by d.id;
+$$;
+
+-- Target retailers with their buyer (prospect-outreach).
+create function sample_crm_list_prospects()
+returns table (prospect_id text, name text, domain text, state text, segment text, store_count integer, buyer_first_name text,
+               buyer_last_name text, buyer_email text, last_contacted_at timestamptz, open_deal boolean, suppressed boolean)
+language sql stable as $$
+  select p.id, p.name, p.domain, p.state, p.segment, p.store_count, p.buyer_first_name, p.buyer_last_name, p.buyer_email,
+         p.last_contacted_at, p.open_deal, p.suppressed
+    from sample_prospects p order by p.id;
+$$;
+
+-- Brand facts, in load order.
+create function sample_list_brand_facts()
+returns table (brand text, fact text)
+language sql stable as $$ select f.brand, f.fact from sample_brand_facts f order by f.brand, f.fact; $$;
+
+-- Log an intro email to a prospect's buyer once per key, and mark the company contacted (HubSpot
+-- recomputes notes_last_contacted the same way).
+create function sample_crm_log_prospect_email(p_idempotency_key text, p_prospect_id text, p_owner_id text, p_to text, p_subject text, p_body text)
+returns table (engagement_id bigint, created boolean)
+language plpgsql as $$
+declare
+  v_id bigint;
+begin
+  if not exists (select 1 from sample_prospects p where p.id = p_prospect_id) then
+    raise exception 'sample prospect % does not exist', p_prospect_id using errcode = 'no_data_found';
+  end if;
+  insert into sample_engagements (idempotency_key, type, direction, owner_id, contact_email, subject, body, occurred_at)
+  values (p_idempotency_key, 'EMAIL', 'EMAIL', p_owner_id, lower(p_to), p_subject, p_body, now())
+  on conflict (idempotency_key) do nothing
+  returning id into v_id;
+  if v_id is not null then
+    update sample_prospects p set last_contacted_at = now() where p.id = p_prospect_id;
+    return query select v_id, true;
+  else
+    return query select e.id, false from sample_engagements e where e.idempotency_key = p_idempotency_key;
+  end if;
+end;
 $$;

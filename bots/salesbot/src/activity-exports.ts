@@ -32,3 +32,5 @@ export {
 } from './jobs/account-onboarding.js';
 export { sendOnboardingPack, type OnboardingPackDraft, type SendOnboardingPackResult } from './onboarding/send-onboarding-pack.js';
 export { dealClosedWon } from './signals.js';
+export * from './outreach/index.js';
+export { prospectOutreach, prospectOutreachSettings, outreachMessage, runProspectOutreach, type ProspectOutreachResult } from './jobs/prospect-outreach.js';

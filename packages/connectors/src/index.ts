@@ -257,6 +257,9 @@ export type {
   LeadEmailResult,
   AccountOnboarding,
   OnboardingItem,
+  CrmProspect,
+  BrandFact,
+  ProspectEmailInput,
 } from './crm/crm-activity.js';
 export { ONBOARDING_ITEMS } from './crm/crm-activity.js';
 export { HUBSPOT_LEAD_PROPERTIES, WHOLESALE_FORM_EVENT } from './crm/hubspot-crm-activity.js';

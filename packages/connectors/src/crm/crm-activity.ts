@@ -142,6 +142,39 @@ export interface AccountOnboarding {
   done: Record<OnboardingItem, boolean>;
 }
 
+/** A target retailer that does not buy from us yet, with its buyer. */
+export interface CrmProspect {
+  id: string;
+  name: string;
+  domain: string;
+  state: string;
+  segment: string;
+  storeCount: number;
+  /** When anyone last reached out (HubSpot `notes_last_contacted`); null when never. */
+  lastContactedAt: string | null;
+  hasOpenDeal: boolean;
+  /** On the suppression list: never cold-emailed. */
+  suppressed: boolean;
+  buyer: { contactId: string | null; firstName: string; lastName: string; email: string } | null;
+}
+
+/** A fact a rep may state about a brand. */
+export interface BrandFact {
+  brand: string;
+  fact: string;
+}
+
+/** An intro email to a prospect's buyer, sent from and logged for the rep, once per key. */
+export interface ProspectEmailInput {
+  prospectId: string;
+  contactId: string | null;
+  ownerId: string;
+  to: string;
+  subject: string;
+  body: string;
+  idempotencyKey: string;
+}
+
 /** The activity half of the CRM, read by the sales jobs; writes exactly once per key. */
 export interface CrmActivity {
   /** Calls, emails and meetings with hs_timestamp in [since, until). */
@@ -160,6 +193,12 @@ export interface CrmActivity {
   listOwnerTeams(): Promise<CrmOwnerTeam[]>;
   /** The company of each deal with its onboarding checklist. */
   listAccountOnboarding(dealIds: readonly string[]): Promise<AccountOnboarding[]>;
+  /** Target retailers with their buyer. */
+  listProspects(): Promise<CrmProspect[]>;
+  /** The brand facts outreach may use (kept in the brain with the company's content, whatever the CRM). */
+  listBrandFacts(): Promise<BrandFact[]>;
+  /** Exactly once per idempotency key; marks the company contacted. */
+  sendProspectEmail(input: ProspectEmailInput): Promise<LeadEmailResult>;
   /** Exactly once per idempotency key. */
   assignLead(input: AssignLeadInput): Promise<AssignLeadResult>;
   /** Exactly once per idempotency key. */

@@ -9,6 +9,20 @@ export interface HubSpotActivitySeed {
 }
 
 interface ActivityData {
+  prospects: Array<{
+    id: string;
+    name: string;
+    domain: string;
+    state: string;
+    segment: string;
+    store_count: number;
+    buyer_first_name: string;
+    buyer_last_name: string;
+    buyer_email: string;
+    last_contacted_days_ago: number | null;
+    open_deal: boolean;
+    suppressed: boolean;
+  }>;
   onboarding: Array<{ account_id: string; credit_application: boolean; resale_certificate: boolean; item_setup: boolean; first_po: boolean }>;
   leads: Array<{
     id: string;
@@ -120,27 +134,50 @@ export function hubspotActivityFromSample(data: SampleCompanyData, now: Date, ba
         ...deal,
         associations: { ...deal.associations, line_items: lineItemsByDeal.get(deal.id) ?? [], companies: [accountOf.get(deal.id) ?? ''] },
       })),
-      companies: hubspot.accounts.map((account) => {
-        const checklist = onboarding.get(account.id);
-        return {
-          id: account.id,
+      companies: [
+        ...activity.prospects.map((prospect) => ({
+          id: prospect.id,
           properties: {
-            name: account.name,
-            domain: account.domain,
-            state: account.state,
-            segment: account.segment,
-            ...(checklist === undefined
+            name: prospect.name,
+            domain: prospect.domain,
+            state: prospect.state,
+            wholesale_segment: prospect.segment,
+            store_count: String(prospect.store_count),
+            hs_is_target_account: 'true',
+            hs_num_open_deals: prospect.open_deal ? '1' : '0',
+            jbot_outreach_suppressed: String(prospect.suppressed),
+            ...(prospect.last_contacted_days_ago === null
               ? {}
-              : {
-                  onboarding_credit_application: String(checklist.credit_application),
-                  onboarding_resale_certificate: String(checklist.resale_certificate),
-                  onboarding_item_setup: String(checklist.item_setup),
-                  onboarding_first_po: String(checklist.first_po),
-                }),
+              : { notes_last_contacted: new Date(now.getTime() - prospect.last_contacted_days_ago * DAY_MS).toISOString() }),
           },
-        };
-      }),
+          associations: { contacts: [`${prospect.id}1`] },
+        })),
+        ...hubspot.accounts.map((account) => {
+          const checklist = onboarding.get(account.id);
+          return {
+            id: account.id,
+            properties: {
+              name: account.name,
+              domain: account.domain,
+              state: account.state,
+              segment: account.segment,
+              ...(checklist === undefined
+                ? {}
+                : {
+                    onboarding_credit_application: String(checklist.credit_application),
+                    onboarding_resale_certificate: String(checklist.resale_certificate),
+                    onboarding_item_setup: String(checklist.item_setup),
+                    onboarding_first_po: String(checklist.first_po),
+                  }),
+            },
+          };
+        }),
+      ],
       contacts: [
+        ...activity.prospects.map((prospect) => ({
+          id: `${prospect.id}1`,
+          properties: { firstname: prospect.buyer_first_name, lastname: prospect.buyer_last_name, email: prospect.buyer_email, company: prospect.name },
+        })),
         ...base.contacts.map((contact) => ({ ...contact, properties: { ...contact.properties, lifecyclestage: 'customer' } })),
         ...activity.leads.map((lead) => ({
           id: lead.id,

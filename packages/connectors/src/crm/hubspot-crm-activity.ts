@@ -1,9 +1,11 @@
 import type { Client } from '@hubspot/api-client';
-import type { Logger } from '@jbot/core';
+import type { Db, Logger } from '@jbot/core';
+import { listBrandFacts } from './sample-crm-activity.js';
 import type { SideEffectLedger } from '../ledger/side-effect-ledger.js';
 import {
   ONBOARDING_ITEMS,
   type AccountOnboarding,
+  type CrmProspect,
   type AssignLeadResult,
   type CrmActivity,
   type CrmEngagement,
@@ -38,8 +40,9 @@ export const HUBSPOT_LEAD_PROPERTIES = [
 /** The wholesale inquiry form, as HubSpot names the conversion it records on the contact. */
 export const WHOLESALE_FORM_EVENT = 'Wholesale inquiry';
 
-// HubSpot-defined association type id: email → contact.
+// HubSpot-defined association type ids: email → contact, email → company.
 const EMAIL_TO_CONTACT = 198;
+const EMAIL_TO_COMPANY = 186;
 const IDEMPOTENCY_PROPERTY = 'jbot_idempotency_key';
 const BATCH = 100;
 
@@ -62,7 +65,7 @@ const property = (object: HubSpotObject, name: string): string | null => {
  * associations v4 for what belongs to which deal, products for the price list, owners for teams.
  * The two writes (owner on a contact, a logged email) go through the side-effect ledger.
  */
-export function createHubSpotCrmActivity(options: { call: HubSpotCall; ledger: SideEffectLedger; log?: Logger }): CrmActivity {
+export function createHubSpotCrmActivity(options: { call: HubSpotCall; ledger: SideEffectLedger; db: Db; log?: Logger }): CrmActivity {
   const { call, ledger } = options;
 
   // Every page of one CRM search (HubSpot caps a page at 100 and a search at 10,000 results).
@@ -329,6 +332,97 @@ export function createHubSpotCrmActivity(options: { call: HubSpotCall; ledger: S
         ) as AccountOnboarding['done'];
         return [{ dealId, accountId: company.id, account: property(company, 'name') ?? `Company ${company.id}`, done }];
       });
+    },
+    async listProspects() {
+      const companies = await searchAll(
+        'companies',
+        [{ propertyName: 'hs_is_target_account', operator: 'EQ', value: 'true' }],
+        ['name', 'domain', 'state', 'wholesale_segment', 'store_count', 'notes_last_contacted', 'hs_num_open_deals', 'jbot_outreach_suppressed'],
+      );
+      const buyers =
+        companies.length === 0
+          ? new Map<string, string[]>()
+          : await associated(
+              'companies',
+              'contacts',
+              companies.map((company) => company.id),
+            );
+      const contactIds = [...new Set([...buyers.values()].flatMap((ids) => ids.slice(0, 1)))];
+      const contacts = new Map<string, HubSpotObject>();
+      for (const chunk of chunks(contactIds, BATCH)) {
+        const batch = await call('contacts read', { count: chunk.length }, (hubspot, sdk) =>
+          hubspot.crm.contacts.batchApi.read(
+            { inputs: chunk.map((id) => ({ id })), properties: ['firstname', 'lastname', 'email'], propertiesWithHistory: [] },
+            false,
+            sdk,
+          ),
+        );
+        for (const contact of batch.results as HubSpotObject[]) contacts.set(contact.id, contact);
+      }
+      return companies.map((company): CrmProspect => {
+        const contact = contacts.get(buyers.get(company.id)?.[0] ?? '');
+        const email = contact === undefined ? null : property(contact, 'email');
+        return {
+          id: company.id,
+          name: property(company, 'name') ?? `Company ${company.id}`,
+          domain: property(company, 'domain') ?? '',
+          state: (property(company, 'state') ?? '').toUpperCase(),
+          segment: (property(company, 'wholesale_segment') ?? '').toLowerCase(),
+          storeCount: Number(property(company, 'store_count') ?? 0) || 0,
+          lastContactedAt: property(company, 'notes_last_contacted'),
+          hasOpenDeal: Number(property(company, 'hs_num_open_deals') ?? 0) > 0,
+          suppressed: property(company, 'jbot_outreach_suppressed') === 'true',
+          buyer:
+            contact === undefined || email === null
+              ? null
+              : { contactId: contact.id, firstName: property(contact, 'firstname') ?? '', lastName: property(contact, 'lastname') ?? '', email },
+        };
+      });
+    },
+    // Brand facts are the company's own content, kept in the brain whatever the CRM.
+    listBrandFacts: () => listBrandFacts(options.db),
+    async sendProspectEmail(input) {
+      const { result, performed } = await ledger.run<LeadEmailResult>({
+        idempotencyKey: input.idempotencyKey,
+        connector: 'hubspot',
+        action: 'email.create',
+        request: { prospectId: input.prospectId, to: input.to, subject: input.subject },
+        lookup: async () => {
+          const found = await firstBySearch('emails', input.idempotencyKey);
+          return found === null ? null : { emailId: found.id, created: true };
+        },
+        perform: async () => {
+          const associations = [
+            { to: { id: input.prospectId }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: EMAIL_TO_COMPANY }] },
+          ];
+          if (input.contactId !== null)
+            associations.push({
+              to: { id: input.contactId },
+              types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: EMAIL_TO_CONTACT }],
+            });
+          const created = await call('email create', { prospectId: input.prospectId, idempotencyKey: input.idempotencyKey }, (hubspot, sdk) =>
+            hubspot.crm.objects.emails.basicApi.create(
+              {
+                properties: {
+                  hs_timestamp: new Date().toISOString(),
+                  hs_email_direction: 'EMAIL',
+                  hs_email_status: 'SENT',
+                  hs_email_subject: input.subject,
+                  hs_email_text: input.body,
+                  hs_email_to_email: input.to,
+                  hs_email_headers: JSON.stringify({ to: [{ email: input.to }] }),
+                  hubspot_owner_id: input.ownerId,
+                  [IDEMPOTENCY_PROPERTY]: input.idempotencyKey,
+                },
+                associations,
+              },
+              sdk,
+            ),
+          );
+          return { emailId: created.id, created: true };
+        },
+      });
+      return { ...result, created: performed };
     },
     async assignLead(input) {
       const { result, performed } = await ledger.run<AssignLeadResult>({

@@ -486,6 +486,6 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
       options.log?.info({ meetingId: result.meetingId, performed }, performed ? 'HubSpot meeting logged' : 'HubSpot meeting already logged under this key');
       return { ...result, created: performed };
     },
-    ...createHubSpotCrmActivity({ call, ledger, ...(options.log === undefined ? {} : { log: options.log }) }),
+    ...createHubSpotCrmActivity({ call, ledger, db: options.db, ...(options.log === undefined ? {} : { log: options.log }) }),
   };
 }

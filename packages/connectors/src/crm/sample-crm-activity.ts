@@ -2,6 +2,11 @@ import { rpcOne, type Db } from '@jbot/core';
 import { day, instant, numberOrNull, text } from '../sample/row-values.js';
 import type { CrmActivity, CrmEngagement } from './crm-activity.js';
 
+/** Brand facts from the brain (the company's own content, read the same way whatever the CRM). */
+export async function listBrandFacts(db: Db): Promise<Array<{ brand: string; fact: string }>> {
+  return (await db.rpc('sample_list_brand_facts')).map((row) => ({ brand: String(row['brand']), fact: String(row['fact']) }));
+}
+
 const ENGAGEMENT_TYPES: Record<string, CrmEngagement['type']> = { CALL: 'call', EMAIL: 'email', MEETING: 'meeting' };
 
 /**
@@ -106,6 +111,33 @@ export function createSampleCrmActivity(db: Db): CrmActivity {
           first_po: row['first_po'] === true,
         },
       }));
+    },
+    async listProspects() {
+      const rows = await db.rpc('sample_crm_list_prospects');
+      return rows.map((row) => ({
+        id: String(row['prospect_id']),
+        name: String(row['name']),
+        domain: String(row['domain']),
+        state: String(row['state']),
+        segment: String(row['segment']),
+        storeCount: Number(row['store_count']),
+        lastContactedAt: instant(row['last_contacted_at']),
+        hasOpenDeal: row['open_deal'] === true,
+        suppressed: row['suppressed'] === true,
+        buyer: { contactId: null, firstName: String(row['buyer_first_name']), lastName: String(row['buyer_last_name']), email: String(row['buyer_email']) },
+      }));
+    },
+    listBrandFacts: () => listBrandFacts(db),
+    async sendProspectEmail(input) {
+      const row = await rpcOne(db, 'sample_crm_log_prospect_email', {
+        p_idempotency_key: input.idempotencyKey,
+        p_prospect_id: input.prospectId,
+        p_owner_id: input.ownerId,
+        p_to: input.to,
+        p_subject: input.subject,
+        p_body: input.body,
+      });
+      return { emailId: String(row['engagement_id']), created: row['created'] === true };
     },
     async assignLead(input) {
       const row = await rpcOne(db, 'sample_crm_assign_lead', { p_idempotency_key: input.idempotencyKey, p_lead_id: input.leadId, p_owner_id: input.ownerId });

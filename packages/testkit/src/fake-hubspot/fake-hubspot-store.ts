@@ -103,6 +103,8 @@ export class FakeHubSpotStore {
           (other.associations[type] ??= []).push(object.id);
           // HubSpot recomputes "Last Activity Date" when an engagement is logged against a record.
           if (type === 'emails' || type === 'notes' || type === 'calls' || type === 'meetings') other.properties['notes_last_updated'] = now;
+          // …and "Last Contacted" for a logged sales email, call or meeting.
+          if (type === 'emails' || type === 'calls' || type === 'meetings') other.properties['notes_last_contacted'] = now;
         }
       }
     }
