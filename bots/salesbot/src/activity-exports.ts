@@ -34,3 +34,5 @@ export { sendOnboardingPack, type OnboardingPackDraft, type SendOnboardingPackRe
 export { dealClosedWon } from './signals.js';
 export * from './outreach/index.js';
 export { prospectOutreach, prospectOutreachSettings, outreachMessage, runProspectOutreach, type ProspectOutreachResult } from './jobs/prospect-outreach.js';
+export * from './quotes/index.js';
+export { quoteExpiry, quoteExpirySettings, findQuoteFollowUps, quoteExpiryMessage, runQuoteExpiry, type QuoteFinding } from './jobs/quote-expiry.js';

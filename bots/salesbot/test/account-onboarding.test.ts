@@ -82,7 +82,7 @@ describe('salesbot account-onboarding', () => {
 
   it('raises deal_closed_won once with the opening-order SKUs, posts the tracker and asks for the welcome pack once', async () => {
     const first = await runSalesJob(db, accountOnboarding, { runId: 'onboarding-1' });
-    expect(first.outcome).toBe('1 account in onboarding, posted; deal_closed_won ×1');
+    expect(first.outcome).toBe('1 onboarding account, posted; deal_closed_won ×1');
     const [signal] = await sql<Array<{ signal_type: string; severity: string; payload: unknown }>>`
       select signal_type, severity, payload from bot_signals where id = ${(first.detail['signals'] as string[])[0] ?? ''}`;
     expect(signal).toMatchObject({ signal_type: 'deal_closed_won', severity: 'info' });
@@ -95,7 +95,7 @@ describe('salesbot account-onboarding', () => {
     expect(approval).toMatchObject({ action: 'send_onboarding_pack', status: 'pending', title: 'Send the welcome pack to Northbound Outfitters' });
 
     const again = await runSalesJob(db, accountOnboarding, { runId: 'onboarding-2', lastFingerprint: first.fingerprint ?? null });
-    expect(again.outcome).toBe('1 account in onboarding, unchanged since the last run (not reposted); deal_closed_won ×1');
+    expect(again.outcome).toBe('1 onboarding account, unchanged since the last run (not reposted); deal_closed_won ×1');
     expect(again.detail['signals']).toEqual(first.detail['signals']);
     expect(again.detail['approvals']).toEqual(first.detail['approvals']);
     expect(await sql`select 1 from bot_signals where signal_type = 'deal_closed_won'`).toHaveLength(1);

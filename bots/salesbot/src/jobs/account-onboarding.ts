@@ -214,7 +214,7 @@ export async function runAccountOnboarding(
   }
   const outcome = await reportFindings(context, {
     findings: findings.map((finding) => [finding.deal_id, finding.milestone_days, finding.open_items]),
-    noun: 'account in onboarding',
+    noun: 'onboarding account',
     message: () => ({
       title: `Account onboarding: ${findings.length} won account${findings.length === 1 ? '' : 's'} to set up`,
       text: onboardingMessage(findings),
