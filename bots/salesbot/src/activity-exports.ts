@@ -31,8 +31,17 @@ export {
   type OnboardingFinding,
 } from './jobs/account-onboarding.js';
 export { sendOnboardingPack, type OnboardingPackDraft, type SendOnboardingPackResult } from './onboarding/send-onboarding-pack.js';
-export { dealClosedWon } from './signals.js';
+export { dealClosedWon, marginException } from './signals.js';
 export * from './outreach/index.js';
 export { prospectOutreach, prospectOutreachSettings, outreachMessage, runProspectOutreach, type ProspectOutreachResult } from './jobs/prospect-outreach.js';
 export * from './quotes/index.js';
 export { quoteExpiry, quoteExpirySettings, findQuoteFollowUps, quoteExpiryMessage, runQuoteExpiry, type QuoteFinding } from './jobs/quote-expiry.js';
+export * from './pricing/index.js';
+export {
+  discountGuard,
+  discountGuardSettings,
+  findPricingExceptions,
+  discountGuardMessage,
+  runDiscountGuard,
+  type PricingException,
+} from './jobs/discount-guard.js';

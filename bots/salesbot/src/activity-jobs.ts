@@ -8,13 +8,15 @@ import { prospectOutreach } from './jobs/prospect-outreach.js';
 import { sendOutreach } from './outreach/send-outreach.js';
 import { quoteExpiry } from './jobs/quote-expiry.js';
 import { sendQuoteFollowUps } from './quotes/send-quote-followups.js';
+import { discountGuard } from './jobs/discount-guard.js';
+import { approveDealPricing } from './pricing/approve-deal-pricing.js';
 import { assignLeadAndReply } from './leads/assign-lead-and-reply.js';
 
 // salesbot's selling-activity jobs (leads, rep activity, tasks, pricing, late-stage deals) and the
 // actions they ask for, listed once here so bot.ts takes them in one line.
 
 /** The activity jobs, in the catalogue's order. */
-export const activityJobs: JobDefinition[] = [inboundLeadRouter, repActivity, overdueTasks, accountOnboarding, prospectOutreach, quoteExpiry];
+export const activityJobs: JobDefinition[] = [inboundLeadRouter, repActivity, overdueTasks, accountOnboarding, prospectOutreach, quoteExpiry, discountGuard];
 
 /** The approval actions the activity jobs ask for. */
-export const activityActions: ActionDefinition[] = [assignLeadAndReply, sendOnboardingPack, sendOutreach, sendQuoteFollowUps];
+export const activityActions: ActionDefinition[] = [assignLeadAndReply, sendOnboardingPack, sendOutreach, sendQuoteFollowUps, approveDealPricing];

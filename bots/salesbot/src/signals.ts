@@ -60,3 +60,26 @@ declare module '@jbot/core' {
     deal_closed_won: z.output<typeof dealClosedWon.schema>;
   }
 }
+
+/** A large deal priced below the margin floor: finance signs off before the quote goes out (discount-guard). */
+export const marginException = defineSignalType({
+  type: 'margin_exception',
+  description: 'A deal of $20k or more is priced below the wholesale margin floor',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    deal_id: z.string().min(1),
+    deal: z.string().optional(),
+    amount: z.number().nonnegative(),
+    min_margin_pct: z.number().nullable(),
+    lines: z.array(z.object({ sku: z.string().min(1), price: z.number(), discount_pct: z.number() })).min(1),
+    tier: z.enum(['finance', 'cfo']).optional(),
+  }),
+});
+
+(signalTypes as SignalType[]).push(marginException);
+
+declare module '@jbot/core' {
+  interface SignalPayloads {
+    margin_exception: z.output<typeof marginException.schema>;
+  }
+}

@@ -1,7 +1,6 @@
 import { defineJob, envInteger, envSettings, jobOutcome, reportFindings, timeZone, type BotContext, type JobRunInfo } from '@jbot/core';
 import { localDay } from './deal-hygiene.js';
 import { businessDaysOverdue } from './overdue-tasks.js';
-import { addDays } from '../sales-days.js';
 import { draftQuoteFollowUp } from '../quotes/quote-follow-up-draft.js';
 import { sendQuoteFollowUps, type QuoteFollowUpDraft } from '../quotes/send-quote-followups.js';
 
