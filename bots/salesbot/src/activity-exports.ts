@@ -31,7 +31,7 @@ export {
   type OnboardingFinding,
 } from './jobs/account-onboarding.js';
 export { sendOnboardingPack, type OnboardingPackDraft, type SendOnboardingPackResult } from './onboarding/send-onboarding-pack.js';
-export { dealClosedWon, marginException } from './signals.js';
+export { dealClosedWon, marginException, commitAtRisk } from './signals.js';
 export * from './outreach/index.js';
 export { prospectOutreach, prospectOutreachSettings, outreachMessage, runProspectOutreach, type ProspectOutreachResult } from './jobs/prospect-outreach.js';
 export * from './quotes/index.js';
@@ -45,3 +45,4 @@ export {
   runDiscountGuard,
   type PricingException,
 } from './jobs/discount-guard.js';
+export { commitRisk, commitRiskSettings, findCommitRisk, commitRiskMessage, runCommitRisk, type CommitRisk, type CommitRiskDeal } from './jobs/commit-risk.js';

@@ -10,13 +10,23 @@ import { quoteExpiry } from './jobs/quote-expiry.js';
 import { sendQuoteFollowUps } from './quotes/send-quote-followups.js';
 import { discountGuard } from './jobs/discount-guard.js';
 import { approveDealPricing } from './pricing/approve-deal-pricing.js';
+import { commitRisk } from './jobs/commit-risk.js';
 import { assignLeadAndReply } from './leads/assign-lead-and-reply.js';
 
 // salesbot's selling-activity jobs (leads, rep activity, tasks, pricing, late-stage deals) and the
 // actions they ask for, listed once here so bot.ts takes them in one line.
 
 /** The activity jobs, in the catalogue's order. */
-export const activityJobs: JobDefinition[] = [inboundLeadRouter, repActivity, overdueTasks, accountOnboarding, prospectOutreach, quoteExpiry, discountGuard];
+export const activityJobs: JobDefinition[] = [
+  inboundLeadRouter,
+  repActivity,
+  overdueTasks,
+  accountOnboarding,
+  prospectOutreach,
+  quoteExpiry,
+  discountGuard,
+  commitRisk,
+];
 
 /** The approval actions the activity jobs ask for. */
 export const activityActions: ActionDefinition[] = [assignLeadAndReply, sendOnboardingPack, sendOutreach, sendQuoteFollowUps, approveDealPricing];

@@ -83,3 +83,34 @@ declare module '@jbot/core' {
     margin_exception: z.output<typeof marginException.schema>;
   }
 }
+
+/** Late-stage deals going quiet before the stale line (commit-risk): warning when they are a fifth of the commit. */
+export const commitAtRisk = defineSignalType({
+  type: 'commit_at_risk',
+  description: 'Late-stage deals going quiet inside the commit window',
+  defaultSeverity: 'info',
+  schema: z.object({
+    deals: z
+      .array(
+        z.object({
+          deal_id: z.string().min(1),
+          name: z.string().optional(),
+          owner: z.string().optional(),
+          stage: z.string().min(1),
+          idle_days: z.number().int().nonnegative(),
+          amount: z.number().nonnegative(),
+        }),
+      )
+      .min(1),
+    at_risk_amount: z.number().nonnegative(),
+    commit_amount: z.number().nonnegative(),
+  }),
+});
+
+(signalTypes as SignalType[]).push(commitAtRisk);
+
+declare module '@jbot/core' {
+  interface SignalPayloads {
+    commit_at_risk: z.output<typeof commitAtRisk.schema>;
+  }
+}
