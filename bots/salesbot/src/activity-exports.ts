@@ -46,3 +46,4 @@ export {
   type PricingException,
 } from './jobs/discount-guard.js';
 export { commitRisk, commitRiskSettings, findCommitRisk, commitRiskMessage, runCommitRisk, type CommitRisk, type CommitRiskDeal } from './jobs/commit-risk.js';
+export * from './replies/index.js';
