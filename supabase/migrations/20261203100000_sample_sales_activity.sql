@@ -173,6 +173,9 @@ begin
       from jsonb_to_recordset(coalesce(v_data -> 'activity_days', '[]')) as a(owner_id text, weekdays_ago integer, calls integer, emails integer, meetings integer)
       cross join lateral (values ('CALL', a.calls), ('EMAIL', a.emails), ('MEETING', a.meetings)) as k(type, count)
       cross join lateral generate_series(1, k.count) as n;
+    -- Follow-ups salesbot sent earlier (send_followups marked their deals re-engaged) and buyers' replies.
+    update sample_deals d set properties = d.properties || jsonb_build_object('jbot_status', 're-engaged')
+     where d.id in (select jsonb_array_elements_text(coalesce(v_data -> 'reengaged_deals', '[]')));
     insert into sample_engagements (type, direction, owner_id, deal_id, contact_email, subject, occurred_at)
     select e.type, e.direction, e.owner_id, e.deal_id, e.contact_email, e.subject,
            sample_weekday_before(v_today, e.weekdays_ago) + time '18:30'
@@ -194,12 +197,20 @@ begin
 end;
 $$;
 
--- Engagements in [p_since, p_until), oldest first (rep-activity counts them; quote-expiry reads replies).
+-- Engagements in [p_since, p_until), oldest first (rep-activity counts them; quote-expiry and
+-- followup-replies read replies): the logged calls/emails/meetings plus the emails the fleet sent
+-- through the CRM (sample_emails: follow-ups, notices, packs), as HubSpot lists them all as emails.
 create function sample_crm_list_engagements(p_since timestamptz, p_until timestamptz)
-returns table (engagement_id bigint, type text, direction text, owner_id text, deal_id text, lead_id text, contact_email text, subject text, occurred_at timestamptz)
+returns table (engagement_id text, type text, direction text, owner_id text, deal_id text, lead_id text, contact_email text, subject text, occurred_at timestamptz)
 language sql stable as $$
-  select e.id, e.type, e.direction, e.owner_id, e.deal_id, e.lead_id, e.contact_email, e.subject, e.occurred_at
-    from sample_engagements e where e.occurred_at >= p_since and e.occurred_at < p_until order by e.occurred_at, e.id;
+  select * from (
+    select e.id::text, e.type, e.direction, e.owner_id, e.deal_id, e.lead_id, e.contact_email, e.subject, e.occurred_at
+      from sample_engagements e where e.occurred_at >= p_since and e.occurred_at < p_until
+    union all
+    select 'email-' || m.id, 'EMAIL', 'EMAIL', d.owner_id, m.deal_id, null, lower(m.to_email), m.subject, m.sent_at
+      from sample_emails m join sample_deals d on d.id = m.deal_id where m.sent_at >= p_since and m.sent_at < p_until
+  ) as all_engagements
+  order by 9, 1;
 $$;
 
 -- Tasks not completed, with their deal's stage, oldest due first (overdue-tasks).

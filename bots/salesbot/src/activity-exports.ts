@@ -47,3 +47,12 @@ export {
 } from './jobs/discount-guard.js';
 export { commitRisk, commitRiskSettings, findCommitRisk, commitRiskMessage, runCommitRisk, type CommitRisk, type CommitRiskDeal } from './jobs/commit-risk.js';
 export * from './replies/index.js';
+export { markDealsReplied, type MarkRepliedDraft, type MarkDealsRepliedResult } from './followups/mark-deals-replied.js';
+export {
+  followupReplies,
+  followupRepliesSettings,
+  findFollowUpStates,
+  followupRepliesMessage,
+  runFollowupReplies,
+  type FollowUpState,
+} from './jobs/followup-replies.js';

@@ -11,6 +11,8 @@ import { sendQuoteFollowUps } from './quotes/send-quote-followups.js';
 import { discountGuard } from './jobs/discount-guard.js';
 import { approveDealPricing } from './pricing/approve-deal-pricing.js';
 import { commitRisk } from './jobs/commit-risk.js';
+import { followupReplies } from './jobs/followup-replies.js';
+import { markDealsReplied } from './followups/mark-deals-replied.js';
 import { assignLeadAndReply } from './leads/assign-lead-and-reply.js';
 
 // salesbot's selling-activity jobs (leads, rep activity, tasks, pricing, late-stage deals) and the
@@ -25,8 +27,16 @@ export const activityJobs: JobDefinition[] = [
   prospectOutreach,
   quoteExpiry,
   discountGuard,
+  followupReplies,
   commitRisk,
 ];
 
 /** The approval actions the activity jobs ask for. */
-export const activityActions: ActionDefinition[] = [assignLeadAndReply, sendOnboardingPack, sendOutreach, sendQuoteFollowUps, approveDealPricing];
+export const activityActions: ActionDefinition[] = [
+  assignLeadAndReply,
+  sendOnboardingPack,
+  sendOutreach,
+  sendQuoteFollowUps,
+  approveDealPricing,
+  markDealsReplied,
+];

@@ -9,6 +9,7 @@ export interface HubSpotActivitySeed {
 }
 
 interface ActivityData {
+  reengaged_deals: string[];
   prospects: Array<{
     id: string;
     name: string;
@@ -117,7 +118,7 @@ export function hubspotActivityFromSample(data: SampleCompanyData, now: Date, ba
         hubspot_owner_id: email.owner_id,
         hs_email_subject: email.subject,
         hs_email_direction: email.direction,
-        hs_email_from_email: email.contact_email,
+        [email.direction === 'INCOMING_EMAIL' ? 'hs_email_from_email' : 'hs_email_to_email']: email.contact_email,
       },
       associations: { deals: [email.deal_id] },
     });
@@ -132,6 +133,7 @@ export function hubspotActivityFromSample(data: SampleCompanyData, now: Date, ba
     objects: {
       deals: base.deals.map((deal) => ({
         ...deal,
+        properties: activity.reengaged_deals.includes(deal.id) ? { ...deal.properties, jbot_status: 're-engaged' } : deal.properties,
         associations: { ...deal.associations, line_items: lineItemsByDeal.get(deal.id) ?? [], companies: [accountOf.get(deal.id) ?? ''] },
       })),
       companies: [
