@@ -278,7 +278,11 @@ begin
        and p.proowner = (select oid from pg_roles where rolname = current_user)
        and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
   loop
-    if v_function.is_trigger then continue; end if;
+    -- A trigger function cannot be called directly; it runs as its table's writer (the owner).
+    if v_function.is_trigger then
+      execute format('revoke all on function %s from %s', v_function.signature, v_public_roles);
+      continue;
+    end if;
     if v_function.provolatile <> 'i' then
       if not v_function.prosecdef then execute format('alter function %s security definer', v_function.signature); end if;
       if v_function.proconfig is null or not exists (select 1 from unnest(v_function.proconfig) c where c like 'search_path=%') then
