@@ -61,3 +61,42 @@ export function localRoleEnv(ownerUrl: string, passwords: ReadonlyMap<string, st
     return env;
   };
 }
+
+/**
+ * A role's password on a deployed brain: derived from FLEET_ROLE_SECRET, so every host computes
+ * the same one and a deploy to the second server cannot lock out the first's copy of a bot.
+ */
+export function derivedRolePassword(roleSecret: string, role: string): string {
+  return crypto.createHmac('sha256', roleSecret).update(`fleet-role-password:${role}`).digest('base64url');
+}
+
+/** An HS256 JWT for PostgREST: `role` is the database role each call runs as, `bot` the bot the SQL functions check it against. */
+export function signRoleJwt(jwtSecret: string, role: string, bot?: string): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const head = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ role, ...(bot === undefined ? {} : { bot }), iss: 'jbot-fleet', iat: Math.floor(Date.now() / 1000) })}`;
+  return `${head}.${crypto.createHmac('sha256', jwtSecret).update(head).digest('base64url')}`;
+}
+
+/** The variables `fleet roles` owns in a process's env file; every other line is left as it was. */
+export const MANAGED_VARIABLES = ['DATABASE_URL', 'CHANNELS_DATABASE_URL', 'SUPABASE_URL', 'SUPABASE_ANON_KEY', 'SUPABASE_BOT_TOKEN', 'SUPABASE_CHANNELS_TOKEN'];
+
+/** Rewrite the managed variables of an env file (created mode 0600 if missing), keeping the rest. */
+export function writeManagedEnv(file: string, values: Readonly<Record<string, string>>): void {
+  let kept: string[] = [];
+  try {
+    kept = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => !MANAGED_VARIABLES.some((name) => new RegExp(`^\\s*(export\\s+)?${name}=`).test(line)) && line !== MANAGED_HEADER);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  while (kept.length > 0 && kept[kept.length - 1] === '') kept.pop();
+  const managed = Object.entries(values).map(([name, value]) => `${name}=${value}`);
+  const text = `${[...kept, ...(kept.length > 0 ? [''] : []), MANAGED_HEADER, ...managed].join('\n')}\n`;
+  const temporary = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(temporary, text, { mode: 0o600 });
+  fs.renameSync(temporary, file);
+}
+
+const MANAGED_HEADER = '# brain access for this process only (written by `fleet roles`; other lines are yours)';
