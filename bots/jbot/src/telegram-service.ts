@@ -72,7 +72,10 @@ export async function startTelegramService(options: {
   // The brain queues Telegram lines from a bot's role only for registered operator chats; the
   // registration comes from this configuration, through the channel handlers' role.
   await (options.decisionsDb ?? db).rpc('register_operator_chats', { p_chat_ids: operatorChats }).catch((error: unknown) => {
-    log.error({ err: error }, 'could not register the operator chats (set CHANNELS_DATABASE_URL to the fleet_channels role): lines from bot roles will be refused');
+    log.error(
+      { err: error },
+      'could not register the operator chats (set CHANNELS_DATABASE_URL to the fleet_channels role): lines from bot roles will be refused',
+    );
   });
   await dispatcher.start();
   const inbox = createOperatorInbox({

@@ -39,7 +39,8 @@ export async function ensureLocalRolePasswords(dataDir: string, ownerUrl: string
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file} is unreadable (${(error as Error).message}): delete it and start again`);
   }
   const passwords = new Map<string, string>();
-  for (const role of roles) passwords.set(role, typeof stored[role] === 'string' && stored[role] !== '' ? stored[role] : crypto.randomBytes(24).toString('base64url'));
+  for (const role of roles)
+    passwords.set(role, typeof stored[role] === 'string' && stored[role] !== '' ? stored[role] : crypto.randomBytes(24).toString('base64url'));
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(Object.fromEntries(passwords), null, 2)}\n`, { mode: 0o600 });
   fs.chmodSync(file, 0o600);
@@ -78,7 +79,14 @@ export function signRoleJwt(jwtSecret: string, role: string, bot?: string): stri
 }
 
 /** The variables `fleet roles` owns in a process's env file; every other line is left as it was. */
-export const MANAGED_VARIABLES = ['DATABASE_URL', 'CHANNELS_DATABASE_URL', 'SUPABASE_URL', 'SUPABASE_ANON_KEY', 'SUPABASE_BOT_TOKEN', 'SUPABASE_CHANNELS_TOKEN'];
+export const MANAGED_VARIABLES = [
+  'DATABASE_URL',
+  'CHANNELS_DATABASE_URL',
+  'SUPABASE_URL',
+  'SUPABASE_ANON_KEY',
+  'SUPABASE_BOT_TOKEN',
+  'SUPABASE_CHANNELS_TOKEN',
+];
 
 /** Rewrite the managed variables of an env file (created mode 0600 if missing), keeping the rest. */
 export function writeManagedEnv(file: string, values: Readonly<Record<string, string>>): void {

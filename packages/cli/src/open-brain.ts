@@ -88,7 +88,10 @@ export async function openBrain(env: NodeJS.ProcessEnv, options: { needs?: 'brai
   if (config.brain.kind === 'embedded' && brain.databaseUrl !== undefined && operatorUrl(config.dataDir, brain.databaseUrl) !== brain.databaseUrl) {
     // The local fleet's CLI speaks as the operator's role, like the dashboard (the owner only migrates).
     await brain.db.close();
-    const db = withSecretsScrubbed(createPostgresDb({ url: operatorUrl(config.dataDir, brain.databaseUrl), poolMax: 4, applicationName: 'fleet-cli' }), secrets);
+    const db = withSecretsScrubbed(
+      createPostgresDb({ url: operatorUrl(config.dataDir, brain.databaseUrl), poolMax: 4, applicationName: 'fleet-cli' }),
+      secrets,
+    );
     return session(db, brain.databaseUrl, () => db.close());
   }
   return session(brain.db, brain.databaseUrl, () => brain.db.close());

@@ -125,7 +125,9 @@ describe('fleet deploy', () => {
     expect(commands[3]).toMatch(/-ge 254 \]; then\n.*restart-backoff\.conf[\s\S]*\nsystemctl daemon-reload'$/);
     expect(commands[4]).toBe(`${ssh} 'cd ${dir} && set -a && . ${env} && set +a && pnpm fleet migrate'`);
     // Each bot's own brain login, written into its own env file.
-    expect(commands[5]).toBe(`${ssh} 'cd ${dir} && set -a && . ${env} && set +a && pnpm fleet roles --env-dir ${remote('etc', 'jbot')} --bots salesbot,opsbot,sysbot'`);
+    expect(commands[5]).toBe(
+      `${ssh} 'cd ${dir} && set -a && . ${env} && set +a && pnpm fleet roles --env-dir ${remote('etc', 'jbot')} --bots salesbot,opsbot,sysbot'`,
+    );
     expect(commands[6]).toBe(`${ssh} 'cd ${opt} && ln -sfn releases/${id} current.next && mv -T current.next current'`);
     expect(commands[7]).toBe(
       `${ssh} 'set -e\nsystemctl enable jbot-fleet.target jbot@salesbot.service jbot@opsbot.service jbot@sysbot.service\n` +

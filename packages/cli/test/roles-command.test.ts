@@ -34,7 +34,9 @@ describe('fleet roles', () => {
   });
 
   it("writes each bot's own role login into its env file, keeps the bot's other secrets, and the login is that bot", async () => {
-    fs.writeFileSync(path.join(directory, 'salesbot.env'), 'HUBSPOT_ACCESS_TOKEN=pat-na1-salesbot-only\nDATABASE_URL=postgres://postgres:owner@x/y\n', { mode: 0o600 });
+    fs.writeFileSync(path.join(directory, 'salesbot.env'), 'HUBSPOT_ACCESS_TOKEN=pat-na1-salesbot-only\nDATABASE_URL=postgres://postgres:owner@x/y\n', {
+      mode: 0o600,
+    });
     const result = await run(['--env-dir', directory, '--bots', 'salesbot,opsbot,dashboard'], { DATABASE_URL: database.url, FLEET_ROLE_SECRET: ROLE_SECRET });
     expect(result.code, result.text).toBe(0);
     expect(fs.readdirSync(directory).sort()).toEqual(['dashboard.env', 'opsbot.env', 'salesbot.env']);
@@ -51,7 +53,12 @@ describe('fleet roles', () => {
 
     const db = createPostgresDb({ url: salesbot['DATABASE_URL'] ?? '', poolMax: 1 });
     try {
-      const [row] = await db.rpc<{ signal_id: string }>('emit_signal', { p_source_bot: 'salesbot', p_signal_type: 'test_ping', p_severity: 'info', p_payload: {} });
+      const [row] = await db.rpc<{ signal_id: string }>('emit_signal', {
+        p_source_bot: 'salesbot',
+        p_signal_type: 'test_ping',
+        p_severity: 'info',
+        p_payload: {},
+      });
       expect(row?.signal_id).toBeDefined();
       await expect(db.rpc('emit_signal', { p_source_bot: 'opsbot', p_signal_type: 'test_ping', p_severity: 'info', p_payload: {} })).rejects.toThrow(
         /salesbot may not write bot_signals rows as opsbot/,
@@ -83,11 +90,19 @@ describe('fleet roles', () => {
       expect(result.code, result.text).toBe(0);
       const env = parseEnvFile(fs.readFileSync(path.join(supabaseDir, 'salesbot.env'), 'utf8'));
       expect(env['SUPABASE_SERVICE_ROLE_KEY']).toBeUndefined();
-      const db = createSupabaseDb({ url: env['SUPABASE_URL'] ?? '', serviceRoleKey: env['SUPABASE_ANON_KEY'] ?? '', accessToken: env['SUPABASE_BOT_TOKEN'] ?? '' });
+      const db = createSupabaseDb({
+        url: env['SUPABASE_URL'] ?? '',
+        serviceRoleKey: env['SUPABASE_ANON_KEY'] ?? '',
+        accessToken: env['SUPABASE_BOT_TOKEN'] ?? '',
+      });
       await expect(db.rpc('emit_signal', { p_source_bot: 'opsbot', p_signal_type: 'test_ping', p_severity: 'info', p_payload: {} })).rejects.toThrow(
         /salesbot may not write bot_signals rows as opsbot/,
       );
-      const channels = createSupabaseDb({ url: env['SUPABASE_URL'] ?? '', serviceRoleKey: env['SUPABASE_ANON_KEY'] ?? '', accessToken: env['SUPABASE_CHANNELS_TOKEN'] ?? '' });
+      const channels = createSupabaseDb({
+        url: env['SUPABASE_URL'] ?? '',
+        serviceRoleKey: env['SUPABASE_ANON_KEY'] ?? '',
+        accessToken: env['SUPABASE_CHANNELS_TOKEN'] ?? '',
+      });
       expect(await channels.rpc('register_operator_chats', { p_chat_ids: ['99'] })).toHaveLength(1);
       await Promise.all([db.close(), channels.close()]);
     } finally {

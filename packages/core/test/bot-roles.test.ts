@@ -114,12 +114,21 @@ for (const transport of transports) {
       const [role] = await rawQuery(database, 'select decided_role from approvals where id = $1', [approvalId]);
       expect(role?.['decided_role']).toBe('fleet_channels');
       // The owning bot claims and finishes it (opsbot cannot claim salesbot's approval).
-      const [claimed] = await salesbot.rpc<{ approval_id: string }>('claim_approval_execution', { p_bot: 'salesbot', p_worker: 'w1', p_approval_id: approvalId });
+      const [claimed] = await salesbot.rpc<{ approval_id: string }>('claim_approval_execution', {
+        p_bot: 'salesbot',
+        p_worker: 'w1',
+        p_approval_id: approvalId,
+      });
       expect(claimed?.approval_id).toBe(approvalId);
       const [finished] = await salesbot.rpc<{ status: string }>('finish_approval_execution', { p_approval_id: approvalId, p_worker: 'w1', p_succeeded: true });
       expect(finished?.status).toBe('executed');
 
-      const [second] = await salesbot.rpc<{ approval_id: string }>('request_approval', { p_bot: 'salesbot', p_action: 'send_email', p_title: 'two', p_draft: {} });
+      const [second] = await salesbot.rpc<{ approval_id: string }>('request_approval', {
+        p_bot: 'salesbot',
+        p_action: 'send_email',
+        p_title: 'two',
+        p_draft: {},
+      });
       const [byOperator] = await as('fleet_operator').rpc<{ decided: boolean }>('decide_approval', {
         p_approval_id: second?.approval_id,
         p_decision: 'rejected',
@@ -207,7 +216,10 @@ describe('the schema stays locked down whatever migrations add', () => {
           and has_table_privilege(r.oid, c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE, SELECT')`,
     );
     expect(writable).toEqual([]);
-    const withoutRls = await rawQuery(database, `select relname from pg_class where relnamespace = 'public'::regnamespace and relkind in ('r', 'p') and not relrowsecurity`);
+    const withoutRls = await rawQuery(
+      database,
+      `select relname from pg_class where relnamespace = 'public'::regnamespace and relkind in ('r', 'p') and not relrowsecurity`,
+    );
     expect(withoutRls).toEqual([]);
     const invoker = await rawQuery(
       database,
@@ -240,7 +252,10 @@ describe('the schema stays locked down whatever migrations add', () => {
     try {
       const result = await migrate(database.url, { directory });
       expect(result.applied).toEqual(['20261203179999_later_helper']);
-      const [table] = await rawQuery(database, `select relrowsecurity, has_table_privilege('fleet_salesbot', 'sample_later', 'INSERT') as insert from pg_class where relname = 'sample_later'`);
+      const [table] = await rawQuery(
+        database,
+        `select relrowsecurity, has_table_privilege('fleet_salesbot', 'sample_later', 'INSERT') as insert from pg_class where relname = 'sample_later'`,
+      );
       expect(table).toEqual({ relrowsecurity: true, insert: false });
       const url = new URL(database.url);
       url.username = 'fleet_salesbot';

@@ -20,7 +20,7 @@ export const rolesCommand = defineCommand({
     bots: { type: 'string', value: 'a,b,…', description: 'the processes on this host (bots, and "dashboard"); default all ten bots' },
   },
   details:
-    'Needs the owner\'s DATABASE_URL and FLEET_ROLE_SECRET (32+ characters, the same on every host) in the environment (deploy sources migrate.env). With SUPABASE_JWT_SECRET, SUPABASE_URL and SUPABASE_ANON_KEY set, it writes per-bot JWTs for the supabase transport instead of passwords.',
+    "Needs the owner's DATABASE_URL and FLEET_ROLE_SECRET (32+ characters, the same on every host) in the environment (deploy sources migrate.env). With SUPABASE_JWT_SECRET, SUPABASE_URL and SUPABASE_ANON_KEY set, it writes per-bot JWTs for the supabase transport instead of passwords.",
   async run({ values }, io) {
     const requested = values.bots === undefined ? undefined : values.bots.split(',').map((name) => name.trim());
     const botNames = requested?.filter((name) => name !== DASHBOARD_PROCESS && name !== '');
@@ -32,7 +32,8 @@ export const rolesCommand = defineCommand({
     if (jwtSecret !== undefined && jwtSecret !== '') {
       const url = io.env['SUPABASE_URL'];
       const anonKey = io.env['SUPABASE_ANON_KEY'];
-      if (url === undefined || anonKey === undefined) throw new UsageError('SUPABASE_JWT_SECRET needs SUPABASE_URL and SUPABASE_ANON_KEY beside it (Project Settings → API)');
+      if (url === undefined || anonKey === undefined)
+        throw new UsageError('SUPABASE_JWT_SECRET needs SUPABASE_URL and SUPABASE_ANON_KEY beside it (Project Settings → API)');
       for (const name of processes) {
         const role = brainRoleOf(name);
         writeManagedEnv(path.join(directory, `${name}.env`), {

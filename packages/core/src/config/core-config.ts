@@ -86,7 +86,7 @@ export function loadCoreConfig(env: Env = process.env): CoreConfig {
       problems.push({
         variable: 'SUPABASE_SERVICE_ROLE_KEY',
         message:
-          "is required when SUPABASE_URL is set (Project Settings → API → service_role key), unless this is a bot: then SUPABASE_BOT_TOKEN (its JWT, `pnpm fleet roles`) and SUPABASE_ANON_KEY",
+          'is required when SUPABASE_URL is set (Project Settings → API → service_role key), unless this is a bot: then SUPABASE_BOT_TOKEN (its JWT, `pnpm fleet roles`) and SUPABASE_ANON_KEY',
       });
     }
     if (parsed.SUPABASE_BOT_TOKEN !== undefined && parsed.SUPABASE_ANON_KEY === undefined && parsed.SUPABASE_SERVICE_ROLE_KEY === undefined) {
