@@ -14,10 +14,14 @@ export function brainRoleOf(processName: string): string {
   return processName === DASHBOARD_PROCESS ? OPERATOR_ROLE : `fleet_${processName}`;
 }
 
-/** A role's login: the owner's URL with the role's name and password in it. */
+/**
+ * A role's login: the owner's URL with the role's name and password in it. Supabase's pooler names
+ * the project in the user (`postgres.<ref>`); the role keeps that suffix (`fleet_salesbot.<ref>`).
+ */
 export function roleUrl(ownerUrl: string, role: string, password: string): string {
   const url = new URL(ownerUrl);
-  url.username = role;
+  const project = /^[^.]+(\.[a-z0-9]+)$/.exec(decodeURIComponent(url.username))?.[1] ?? '';
+  url.username = `${role}${project}`;
   url.password = password;
   return url.toString();
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDb, createSupabaseDb, parseEnvFile } from '@jbot/core';
 import { freshDatabase, startRpcTestServer, type TestDatabase } from '@jbot/testkit';
 import { rolesCommand } from '../src/commands/roles.js';
+import { roleUrl } from '../src/brain-roles.js';
 
 const ROLE_SECRET = 'a-fleet-role-secret-of-at-least-32-characters';
 
@@ -70,6 +71,15 @@ describe('fleet roles', () => {
     const before = fs.readFileSync(path.join(directory, 'opsbot.env'), 'utf8');
     expect((await run(['--env-dir', directory, '--bots', 'opsbot'], { DATABASE_URL: database.url, FLEET_ROLE_SECRET: ROLE_SECRET })).code).toBe(0);
     expect(fs.readFileSync(path.join(directory, 'opsbot.env'), 'utf8')).toBe(before);
+  });
+
+  it("keeps the Supabase pooler's project suffix in the role's user name", () => {
+    expect(roleUrl('postgres://postgres.abcdefgh:owner@aws-0-eu-west-1.pooler.supabase.com:5432/postgres', 'fleet_opsbot', 'p4ss')).toBe(
+      'postgres://fleet_opsbot.abcdefgh:p4ss@aws-0-eu-west-1.pooler.supabase.com:5432/postgres',
+    );
+    expect(roleUrl('postgres://postgres:owner@db.abcdefgh.supabase.co:5432/postgres', 'fleet_opsbot', 'p4ss')).toBe(
+      'postgres://fleet_opsbot:p4ss@db.abcdefgh.supabase.co:5432/postgres',
+    );
   });
 
   it('refuses a short FLEET_ROLE_SECRET, saying what to set', async () => {
