@@ -60,8 +60,8 @@ insert into fleet_operator_functions (name_pattern, audience, why) values
   ('fleet\_ensure\_bot\_role', 'owner', 'run by migrations'),
   ('fleet\_set\_role\_password', 'owner', 'a role''s password is set by whoever holds the owner''s');
 
--- The chats jbot may write to on Telegram, registered from TELEGRAM_OPERATOR_CHAT_IDS by the
--- local start and `fleet migrate` (owner) or a channel handler (fleet_channels), never by a bot.
+-- The chats a bot may queue Telegram lines for: jbot's TELEGRAM_OPERATOR_CHAT_IDS (and the local
+-- console's stand-in), registered at its start through the channel handlers' role, never a bot's.
 create table fleet_operator_chats (
   chat_id text primary key,
   registered_by text not null default current_user,
