@@ -28,11 +28,27 @@ export const staleDeals = defineSignalType({
   }),
 });
 
+/** A wholesale deal was won (account-onboarding): shipbot reserves the opening order, opsbot bumps PO planning. */
+export const dealClosedWon = defineSignalType({
+  type: 'deal_closed_won',
+  description: 'A wholesale deal closed won: its opening order reserves stock and adds demand to PO planning',
+  defaultSeverity: 'info',
+  schema: z.object({
+    deal_id: z.string().min(1),
+    account_id: z.string().min(1),
+    account: z.string().min(1),
+    amount: z.number().nonnegative(),
+    skus: z.array(z.object({ sku: z.string().min(1), qty: z.number().int().positive() })),
+    first_ship_date: z.iso.date().nullable(),
+  }),
+});
+
 /** Every type salesbot introduces. */
-export const signalTypes = [staleDeals];
+export const signalTypes = [staleDeals, dealClosedWon];
 
 declare module '@jbot/core' {
   interface SignalPayloads {
     stale_deals: z.output<typeof staleDeals.schema>;
+    deal_closed_won: z.output<typeof dealClosedWon.schema>;
   }
 }
