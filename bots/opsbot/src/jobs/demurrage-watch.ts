@@ -147,7 +147,7 @@ export async function runDemurrageWatch(context: BotContext & JobRunInfo, config
   const cases = findDemurrageCases(await context.connectors.containers.listContainers(), today, config);
   const outcome = await reportFindings(context, {
     findings: cases,
-    noun: 'container near its LFD',
+    noun: 'demurrage risk',
     message: (findings) => ({
       kind: 'note',
       title: `Demurrage watch: ${plural(findings.length, 'container')} near the last free day`,

@@ -99,7 +99,7 @@ export async function runReceivingReconcile(context: BotContext & JobRunInfo, co
   const supplierById = new Map(suppliers.map((supplier) => [supplier.id, supplier]));
   const outcome = await reportFindings(context, {
     findings,
-    noun: 'arrival that does not reconcile',
+    noun: 'receiving issue',
     message: (all) => ({
       kind: 'note',
       title: `Receiving: ${plural(all.length, 'arrival')} off the packing list`,
