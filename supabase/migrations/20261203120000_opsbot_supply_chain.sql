@@ -180,13 +180,13 @@ begin
       from jsonb_to_recordset(coalesce(p_data #> '{opsbot,supplier_profiles}', '[]'::jsonb))
            as s(supplier_id text, email text, language text, currency text, port text, keywords jsonb, lane text);
 
-    insert into sample_po_register (id, supplier_id, currency, lines, sent_at, acknowledged_at, ready_date_original, ready_date_confirmed, booked, note)
+    insert into sample_po_register (id, supplier_id, currency, lines, sent_at, acknowledged_at, ready_date_original, ready_date_confirmed, booked, note, status)
     select p.id, p.supplier_id, p.currency, p.lines, p_now - make_interval(days => p.sent_days_ago),
            case when p.acknowledged_days_ago is not null then p_now - make_interval(days => p.acknowledged_days_ago) end,
-           v_today + p.ready_in_days_original, v_today + p.ready_in_days_confirmed, coalesce(p.booked, false), p.note
+           v_today + p.ready_in_days_original, v_today + p.ready_in_days_confirmed, coalesce(p.booked, false), p.note, coalesce(p.status, 'open')
       from jsonb_to_recordset(coalesce(p_data #> '{opsbot,purchase_orders}', '[]'::jsonb))
            as p(id text, supplier_id text, currency text, lines jsonb, sent_days_ago integer, acknowledged_days_ago integer,
-                ready_in_days_original integer, ready_in_days_confirmed integer, booked boolean, note text);
+                ready_in_days_original integer, ready_in_days_confirmed integer, booked boolean, note text, status text);
 
     insert into sample_containers (container, shipment_id, supplier_id, po_ids, terminal, port, status, discharged_at, last_free_day, holds, trucker)
     select c.container, c.shipment_id, c.supplier_id, coalesce(c.po_ids, '[]'::jsonb), c.terminal, c.port, c.status,

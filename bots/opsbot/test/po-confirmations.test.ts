@@ -31,7 +31,7 @@ describe('opsbot po-confirmations on the sample company', () => {
   it('finds the 2 unacknowledged POs, the Ningbo packaging slip of 9 days and a ready PO with no booking; a PO sent yesterday is not chased', async () => {
     const { procurement } = createConnectors({ db, env: {} });
     const [orders, suppliers] = await Promise.all([procurement.listPurchaseOrders(), procurement.listSuppliers()]);
-    expect(orders).toHaveLength(21);
+    expect(orders.filter((order) => order.status === 'open')).toHaveLength(21);
     expect(new Set(orders.map((order) => order.supplierId)).size).toBe(8);
     const findings = findPoFindings(orders, suppliers, '2026-12-09', config, ZONE);
     expect(findings.map((finding) => [finding.kind, finding.po_id, finding.days])).toEqual([
