@@ -1,4 +1,4 @@
-import { getApproval, type ContextWith, type OperatorInstruction } from '@jbot/core';
+import { listApprovals, type ContextWith, type OperatorInstruction } from '@jbot/core';
 import { bookDrayage } from './actions/book-drayage.js';
 import { requestExpedite } from './actions/request-expedite.js';
 import { sendSupplierChasers } from './actions/send-supplier-chasers.js';
@@ -78,16 +78,15 @@ async function answerDemurrage(instruction: OperatorInstruction, context: Contex
   const lfd = container.lastFreeDay ?? payload.last_free_day;
   const state = `${container.number} at ${container.terminal}: ${container.status}, LFD ${lfd} (${daysBetween(today, lfd)} days)${container.holds.length === 0 ? '' : `, ${container.holds.join(' + ')} hold`}, pickup ${container.appointmentAt === null ? 'not booked' : `booked ${container.appointmentAt}`}`;
   if (container.status === 'picked_up' || container.status === 'returned') return `${state}: it has left the terminal, no demurrage risk now`;
-  const [approval] = (await context.db.rpc('list_approvals', { p_bot: 'opsbot', p_status: null, p_limit: 200 })).filter(
-    (row) => row['action'] === bookDrayage.name && (row['draft'] as { container?: string } | null)?.container === container.number,
+  const [approval] = (await listApprovals(context.db, { bot: 'opsbot', limit: 200 })).filter(
+    (candidate) => candidate.action === bookDrayage.name && (candidate.draft as { container?: string } | null)?.container === container.number,
   );
   if (container.holds.length > 0) return `${state}. It cannot be picked up until the hold clears: ask the customs broker for the release; each day past the LFD costs about $${payload.est_cost_per_day}.`;
   if (BOOK.test(instruction.text)) {
     if (approval === undefined) return `${state}. demurrage-watch asks the drayage booking on its next run; no request is open yet`;
-    const current = await getApproval(context.db, String(approval['id']));
-    return `${state}. The drayage request is ${current?.status ?? 'unknown'} (${String(approval['id']).slice(0, 8)}): ${current?.status === 'pending' ? 'approve it in #ops-bot and the trucker is emailed once' : current?.status === 'executed' ? 'the trucker has it' : 'see fleet approvals'}`;
+    return `${state}. The drayage request is ${approval.status} (${approval.id.slice(0, 8)}): ${approval.status === 'pending' ? 'approve it in #ops-bot and the trucker is emailed once' : approval.status === 'executed' ? 'the trucker has it' : 'see fleet approvals'}`;
   }
-  return `${state}; about $${payload.est_cost_per_day}/day after the LFD. ${approval === undefined ? '' : `Drayage request ${String(approval['id']).slice(0, 8)} is ${String(approval['status'])}. `}Reply "book" to see or push the booking.`;
+  return `${state}; about $${payload.est_cost_per_day}/day after the LFD. ${approval === undefined ? '' : `Drayage request ${approval.id.slice(0, 8)} is ${approval.status}. `}Reply "book" to see or push the booking.`;
 }
 
 async function answerPoSlip(instruction: OperatorInstruction, context: Context, payload: ReturnType<typeof poSlip.schema.parse>): Promise<string> {
@@ -138,9 +137,8 @@ async function answerVendorRisk(_instruction: OperatorInstruction, context: Cont
 
 async function answerReceiving(_instruction: OperatorInstruction, context: Context, payload: ReturnType<typeof receivingDiscrepancy.schema.parse>): Promise<string> {
   const lines = payload.lines.map((line) => `${line.sku} ${line.received}/${line.expected}${line.damaged > 0 ? `, ${line.damaged} damaged` : ''}`).join('; ');
-  const claims = (await context.db.rpc('list_approvals', { p_bot: 'opsbot', p_status: null, p_limit: 200 })).filter(
-    (row) => row['action'] === 'send_vendor_claim' && String(row['title']).includes(payload.shipment_id),
+  const [claim] = (await listApprovals(context.db, { bot: 'opsbot', limit: 200 })).filter(
+    (candidate) => candidate.action === 'send_vendor_claim' && (candidate.draft as { reference?: string } | null)?.reference?.startsWith(`${payload.shipment_id} /`) === true,
   );
-  const claim = claims[0];
-  return `${payload.shipment_id} (${payload.po_id}): ${lines}. ${claim === undefined ? 'No claim drafted yet: receiving-reconcile drafts it on its next run.' : `Claim ${String(claim['id']).slice(0, 8)} "${String(claim['title'])}" is ${String(claim['status'])}${String(claim['status']) === 'pending' ? ': approve it in #ops-bot to send it' : ''}.`} shipbot corrects the available stock.`;
+  return `${payload.shipment_id} (${payload.po_id}): ${lines}. ${claim === undefined ? 'No claim drafted yet: receiving-reconcile drafts it on its next run.' : `Claim ${claim.id.slice(0, 8)} "${claim.title}" is ${claim.status}${claim.status === 'pending' ? ': approve it in #ops-bot to send it' : ''}.`} shipbot corrects the available stock.`;
 }
