@@ -145,3 +145,6 @@ export {
 
 // Fake Google Search Console + PageSpeed Insights with OAuth (connectors)
 export { startFakeGoogleSearch, type FakeGoogleSearch, type FakeGoogleSearchSeed, type FakeGscRow } from './fake-google/fake-google-search-server.js';
+// Fake Terminal49 (containers, JSON:API) and ECB Data Portal (reference rates, CSV) for opsbot's connectors
+export { startFakeTerminal49, type FakeTerminal49, type FakeTerminal49Container } from './fake-terminal49/index.js';
+export { startFakeEcb, type FakeEcb } from './fake-ecb/index.js';
