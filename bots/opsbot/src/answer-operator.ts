@@ -38,7 +38,8 @@ export async function answerOperator(instruction: OperatorInstruction, context: 
     [receivingDiscrepancy.type]: { parse: (payload) => receivingDiscrepancy.schema.parse(payload), answer: answerReceiving as Answer },
   };
   const handler = answers[type];
-  if (handler === undefined) return `noted — ${type} (${String(signal['severity'])}) is not one of my findings; ${JSON.stringify(signal['payload']).slice(0, 300)}`;
+  if (handler === undefined)
+    return `noted — ${type} (${String(signal['severity'])}) is not one of my findings; ${JSON.stringify(signal['payload']).slice(0, 300)}`;
   return handler.answer(instruction, context, handler.parse(signal['payload']) as never, instruction.signalId);
 }
 
@@ -48,9 +49,11 @@ async function answerFreightDelay(instruction: OperatorInstruction, context: Con
   const now = `${shipment.id} ${shipment.status}${shipment.statusNote === null ? '' : ` (${shipment.statusNote})`}: expected ${shipment.expectedEta} against promised ${shipment.promisedEta}, ${shipment.delayDays} days late (was ${payload.delay_days} when raised)`;
   if (shipment.arrivedAt !== null) return `${now}; it has arrived (${shipment.arrivedAt.slice(0, 10)}), receiving-reconcile checks it against the packing list`;
   const skus = shipment.lines.map((line) => `${line.sku} × ${line.quantity}`).join(', ');
-  if (!EXPEDITE.test(instruction.text)) return `${now}. On board: ${skus}. Reply "expedite" and I draft a priority request to ${shipment.supplierName ?? 'the supplier'} for approval.`;
+  if (!EXPEDITE.test(instruction.text))
+    return `${now}. On board: ${skus}. Reply "expedite" and I draft a priority request to ${shipment.supplierName ?? 'the supplier'} for approval.`;
   const supplier = (await context.connectors.procurement.listSuppliers()).find((candidate) => candidate.id === shipment.supplierId);
-  if (supplier === undefined) return `${now}; no supplier contact for ${shipment.supplierId ?? 'this shipment'} in the register, so there is nobody to send an expedite request to`;
+  if (supplier === undefined)
+    return `${now}; no supplier contact for ${shipment.supplierId ?? 'this shipment'} in the register, so there is nobody to send an expedite request to`;
   const first = shipment.lines[0];
   const { approval, created } = await context.approvals.request({
     action: requestExpedite,
@@ -81,7 +84,8 @@ async function answerDemurrage(instruction: OperatorInstruction, context: Contex
   const [approval] = (await listApprovals(context.db, { bot: 'opsbot', limit: 200 })).filter(
     (candidate) => candidate.action === bookDrayage.name && (candidate.draft as { container?: string } | null)?.container === container.number,
   );
-  if (container.holds.length > 0) return `${state}. It cannot be picked up until the hold clears: ask the customs broker for the release; each day past the LFD costs about $${payload.est_cost_per_day}.`;
+  if (container.holds.length > 0)
+    return `${state}. It cannot be picked up until the hold clears: ask the customs broker for the release; each day past the LFD costs about $${payload.est_cost_per_day}.`;
   if (BOOK.test(instruction.text)) {
     if (approval === undefined) return `${state}. demurrage-watch asks the drayage booking on its next run; no request is open yet`;
     return `${state}. The drayage request is ${approval.status} (${approval.id.slice(0, 8)}): ${approval.status === 'pending' ? 'approve it in #ops-bot and the trucker is emailed once' : approval.status === 'executed' ? 'the trucker has it' : 'see fleet approvals'}`;
@@ -96,7 +100,8 @@ async function answerPoSlip(instruction: OperatorInstruction, context: Context, 
   if (order === undefined) return `${payload.po_id} is no longer in the PO register`;
   const supplier = suppliers.find((candidate) => candidate.id === order.supplierId);
   const state = `${order.id} (${payload.supplier}): ready ${order.readyDateConfirmed ?? '?'} (first planned ${order.readyDateOriginal ?? '?'}), ${order.booked ? 'booked with the forwarder' : 'not booked yet'}; ${order.lines.map((line) => `${line.sku} × ${line.quantity}`).join(', ')}${order.note === null ? '' : `. Supplier's note: "${order.note.slice(0, 200)}"`}`;
-  if (!CHASE.test(instruction.text) || supplier === undefined) return `${state}. shipbot re-projects the stockouts on the new date. Reply "chase" to draft a note asking ${payload.supplier} to recover the date.`;
+  if (!CHASE.test(instruction.text) || supplier === undefined)
+    return `${state}. shipbot re-projects the stockouts on the new date. Reply "chase" to draft a note asking ${payload.supplier} to recover the date.`;
   const { approval, created } = await context.approvals.request({
     action: sendSupplierChasers,
     title: `Ask ${supplier.name} to recover ${order.id}'s ready date`,
@@ -119,7 +124,9 @@ async function answerPoSlip(instruction: OperatorInstruction, context: Context, 
 }
 
 async function answerVendorRisk(_instruction: OperatorInstruction, context: Context, payload: ReturnType<typeof vendorRisk.schema.parse>): Promise<string> {
-  const orders = (await context.connectors.procurement.listPurchaseOrders()).filter((order) => order.supplierId === payload.supplier_id && order.status === 'open');
+  const orders = (await context.connectors.procurement.listPurchaseOrders()).filter(
+    (order) => order.supplierId === payload.supplier_id && order.status === 'open',
+  );
   const affected = orders.filter((order) => payload.affected_pos.includes(order.id));
   const next: Record<typeof payload.kind, string> = {
     news: 'ask the supplier whether the factory and its port are working, and watch the ready dates',
@@ -135,10 +142,16 @@ async function answerVendorRisk(_instruction: OperatorInstruction, context: Cont
   }. Next: ${next[payload.kind]}.`;
 }
 
-async function answerReceiving(_instruction: OperatorInstruction, context: Context, payload: ReturnType<typeof receivingDiscrepancy.schema.parse>): Promise<string> {
+async function answerReceiving(
+  _instruction: OperatorInstruction,
+  context: Context,
+  payload: ReturnType<typeof receivingDiscrepancy.schema.parse>,
+): Promise<string> {
   const lines = payload.lines.map((line) => `${line.sku} ${line.received}/${line.expected}${line.damaged > 0 ? `, ${line.damaged} damaged` : ''}`).join('; ');
   const [claim] = (await listApprovals(context.db, { bot: 'opsbot', limit: 200 })).filter(
-    (candidate) => candidate.action === 'send_vendor_claim' && (candidate.draft as { reference?: string } | null)?.reference?.startsWith(`${payload.shipment_id} /`) === true,
+    (candidate) =>
+      candidate.action === 'send_vendor_claim' &&
+      (candidate.draft as { reference?: string } | null)?.reference?.startsWith(`${payload.shipment_id} /`) === true,
   );
   return `${payload.shipment_id} (${payload.po_id}): ${lines}. ${claim === undefined ? 'No claim drafted yet: receiving-reconcile drafts it on its next run.' : `Claim ${claim.id.slice(0, 8)} "${claim.title}" is ${claim.status}${claim.status === 'pending' ? ': approve it in #ops-bot to send it' : ''}.`} shipbot corrects the available stock.`;
 }

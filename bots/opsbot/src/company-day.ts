@@ -36,7 +36,9 @@ export function businessDaysBetween(from: string, to: string): number {
 /** "Name <email>" → its parts (a bare address is its own name). */
 export function parseMailbox(mailbox: string): { name: string; email: string } {
   const match = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(mailbox);
-  return match === null ? { name: mailbox.trim(), email: mailbox.trim() } : { name: match[1] === '' ? (match[2] ?? '') : (match[1] ?? ''), email: match[2] ?? '' };
+  return match === null
+    ? { name: mailbox.trim(), email: mailbox.trim() }
+    : { name: match[1] === '' ? (match[2] ?? '') : (match[1] ?? ''), email: match[2] ?? '' };
 }
 
 /** "1 container" / "2 containers". */

@@ -3,7 +3,14 @@ export { freightWatch, freightWatchSettings, findLateShipments, freightDelayPayl
 export { freightDelay, demurrageRisk, poSlip, vendorRisk, receivingDiscrepancy, signalTypes } from './signals.js';
 export { demurrageWatch, demurrageWatchSettings, findDemurrageCases, runDemurrageWatch, demurrageCost, type DemurrageCase } from './jobs/demurrage-watch.js';
 export { poConfirmations, poConfirmationsSettings, findPoFindings, runPoConfirmations, type PoFinding } from './jobs/po-confirmations.js';
-export { receivingReconcile, receivingReconcileSettings, findReceivingFindings, runReceivingReconcile, claimValue, type ReceivingFinding } from './jobs/receiving-reconcile.js';
+export {
+  receivingReconcile,
+  receivingReconcileSettings,
+  findReceivingFindings,
+  runReceivingReconcile,
+  claimValue,
+  type ReceivingFinding,
+} from './jobs/receiving-reconcile.js';
 export { vendorIntel, vendorIntelSettings, runVendorIntel, newsRisks, fxRisks, holidayRisks, rateRisks, type VendorRiskFinding } from './jobs/vendor-intel.js';
 export { vendorScorecard, vendorScorecardSettings, runVendorScorecard, scoreSuppliers, leadTimeStats, type Scorecard } from './jobs/vendor-scorecard.js';
 export { bookDrayage } from './actions/book-drayage.js';

@@ -68,7 +68,9 @@ describe('opsbot demurrage-watch on the sample company', () => {
     const posts = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'opsbot' and text like '%no pickup appointment%'`;
     expect(posts).toHaveLength(1);
     expect(posts[0]?.text).toContain('MSKU 481230-7 (SHKGH0524410) at Long Beach Container Terminal (LBCT), Long Beach: LFD 2026-12-10 (tomorrow)');
-    const approvals = await sql<Array<{ id: string; draft: { container: string; trucker: string } }>>`select id, draft from approvals where action = 'book_drayage'`;
+    const approvals = await sql<
+      Array<{ id: string; draft: { container: string; trucker: string } }>
+    >`select id, draft from approvals where action = 'book_drayage'`;
     expect(approvals.map((approval) => approval.draft.container)).toEqual(['MSKU 481230-7']);
     expect(again.result.approvals).toEqual([{ container: 'MSKU 481230-7', approvalId: approvals[0]?.id, created: false }]);
   });
@@ -78,7 +80,11 @@ describe('opsbot demurrage-watch on the sample company', () => {
     const approval = await getApproval(db, row?.id ?? '');
     const context = buildBotServices(opsbot, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent);
     const execute = () =>
-      bookDrayage.execute(bookDrayage.draft.parse(approval?.draft), { ...context, connectors: createConnectors({ db, env: {} }), approvalId: row?.id ?? '', idempotencyKey: `approval:${row?.id ?? ''}` }, approval as never);
+      bookDrayage.execute(
+        bookDrayage.draft.parse(approval?.draft),
+        { ...context, connectors: createConnectors({ db, env: {} }), approvalId: row?.id ?? '', idempotencyKey: `approval:${row?.id ?? ''}` },
+        approval as never,
+      );
     const first = await execute();
     expect(first).toMatchObject({ sent_now: true, appointment_recorded: true });
     expect(first.summary).toBe('asked Harbor Drayage LLC to pick up MSKU 481230-7 at Long Beach Container Terminal (LBCT) before its LFD 2026-12-10');

@@ -42,7 +42,11 @@ describe('opsbot po-confirmations on the sample company', () => {
     ]);
     expect(findings.some((finding) => finding.po_id === 'PO-4121')).toBe(false);
     // A slip under the threshold is not one.
-    expect(findPoFindings(orders, suppliers, '2026-12-09', poConfirmationsSettings.load({ FLEET_TZ: ZONE, PO_SLIP_DAYS: '10' }), ZONE).some((finding) => finding.kind === 'slipped')).toBe(false);
+    expect(
+      findPoFindings(orders, suppliers, '2026-12-09', poConfirmationsSettings.load({ FLEET_TZ: ZONE, PO_SLIP_DAYS: '10' }), ZONE).some(
+        (finding) => finding.kind === 'slipped',
+      ),
+    ).toBe(false);
   });
 
   it('raises po_slip once, posts, and asks chasers in Portuguese and Spanish once; an unchanged set makes no model call', async () => {
@@ -68,7 +72,11 @@ describe('opsbot po-confirmations on the sample company', () => {
       ['SUP-SP-07', 'pt', 'export@serraalta.com.br', ['PO-4116']],
       ['SUP-HU-06', 'es', 'exportaciones@cafehuila.co', ['PO-4119']],
     ]);
-    const stored = { outcome: first.outcome.outcome, fingerprint: first.outcome.fingerprint ?? '', detail: { ...first.outcome.detail, modelInput: first.result.modelInput } };
+    const stored = {
+      outcome: first.outcome.outcome,
+      fingerprint: first.outcome.fingerprint ?? '',
+      detail: { ...first.outcome.detail, modelInput: first.result.modelInput },
+    };
     const again = await runPoConfirmations(runContext(db, poConfirmations, { last: stored }), config, REFERENCE_NOW);
     expect(again.result).toMatchObject({ slips: 0, modelSkipped: true, approvalId: null });
     expect(again.outcome.outcome).toContain('not reposted');
@@ -80,7 +88,11 @@ describe('opsbot po-confirmations on the sample company', () => {
     const decided = await getApproval(db, approval?.id ?? '');
     const context = buildBotServices(opsbot, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent);
     const execute = () =>
-      sendSupplierChasers.execute(sendSupplierChasers.draft.parse(decided?.draft), { ...context, connectors: createConnectors({ db, env: {} }), approvalId: approval?.id ?? '', idempotencyKey: `approval:${approval?.id ?? ''}` }, decided as never);
+      sendSupplierChasers.execute(
+        sendSupplierChasers.draft.parse(decided?.draft),
+        { ...context, connectors: createConnectors({ db, env: {} }), approvalId: approval?.id ?? '', idempotencyKey: `approval:${approval?.id ?? ''}` },
+        decided as never,
+      );
     expect((await execute()).summary).toBe('sent 2 supplier chasers');
     expect((await execute()).summary).toBe('sent 0 supplier chasers (2 already sent)');
     const sent = await db.rpc('sample_procurement_list_messages', { p_kind: 'chaser' });

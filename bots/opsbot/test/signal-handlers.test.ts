@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
-import { buildBotServices, catalogSignalTypes, createPostgresDb, decideApproval, defineBot, getApproval, SignalRegistry, startBot, type Db, type RunningBot } from '@jbot/core';
+import {
+  buildBotServices,
+  catalogSignalTypes,
+  createPostgresDb,
+  decideApproval,
+  defineBot,
+  getApproval,
+  SignalRegistry,
+  startBot,
+  type Db,
+  type RunningBot,
+} from '@jbot/core';
 import { createConnectors, loadSampleCompany } from '@jbot/connectors';
 import { fleetSignalTypes } from '@jbot/fleet';
 import { freshDatabase, testBotConfig, waitFor, type TestDatabase } from '@jbot/testkit';
@@ -15,12 +26,18 @@ describe("opsbot's handlers: reorder → PO, stockout → expedite, defects → 
   let bot: RunningBot;
   const registry = () => new SignalRegistry([...catalogSignalTypes, ...fleetSignalTypes]);
   const emitAs = (name: string) => buildBotServices(defineBot({ name }), { db, log: silent, host: 'test-host', registry: registry() }).signals;
-  const approvalsOf = (action: string) => sql<Array<{ id: string; title: string; draft: Record<string, unknown> }>>`select id, title, draft from approvals where action = ${action} order by requested_at`;
+  const approvalsOf = (action: string) =>
+    sql<
+      Array<{ id: string; title: string; draft: Record<string, unknown> }>
+    >`select id, title, draft from approvals where action = ${action} order by requested_at`;
   const handled = (signalId: string) =>
-    waitFor(async () => (await sql`select 1 from signal_receipts where signal_id = ${signalId} and consumer_bot = 'opsbot' and status = 'handled'`).length === 1, {
-      what: `opsbot to handle ${signalId}`,
-      timeoutMs: 30_000,
-    });
+    waitFor(
+      async () => (await sql`select 1 from signal_receipts where signal_id = ${signalId} and consumer_bot = 'opsbot' and status = 'handled'`).length === 1,
+      {
+        what: `opsbot to handle ${signalId}`,
+        timeoutMs: 30_000,
+      },
+    );
 
   beforeAll(async () => {
     database = await freshDatabase();
@@ -73,7 +90,15 @@ describe("opsbot's handlers: reorder → PO, stockout → expedite, defects → 
 
   it('stockout_risk at alert with the late container landing after the stockout → request_expedite; a warning, or inbound in time, asks nothing', async () => {
     const shipbot = emitAs('shipbot');
-    const base = { sku: 'DW-104', location: 'PDX-1', available: 93, days_of_cover: 4.2, stockout_date: '2026-12-05', next_inbound_eta: '2026-12-15', channels: ['dtc', 'wholesale'] };
+    const base = {
+      sku: 'DW-104',
+      location: 'PDX-1',
+      available: 93,
+      days_of_cover: 4.2,
+      stockout_date: '2026-12-05',
+      next_inbound_eta: '2026-12-15',
+      channels: ['dtc', 'wholesale'],
+    };
     const ignored = [
       await shipbot.emit('stockout_risk', { ...base, sku: 'KC-101' }, { severity: 'warning' }),
       await shipbot.emit('stockout_risk', { ...base, sku: 'SM-110', next_inbound_eta: '2026-12-04' }, { severity: 'alert' }),
@@ -93,8 +118,22 @@ describe("opsbot's handlers: reorder → PO, stockout → expedite, defects → 
     const signals = [
       await shipbot.emit('return_rate_spike', { sku: 'DW-109', rate_30d: 0.082, baseline_90d: 0.021, top_reason: 'DEFECTIVE', share: 0.64 }),
       await shipbot.emit('return_rate_spike', { sku: 'SM-103', rate_30d: 0.06, baseline_90d: 0.02, top_reason: 'NOT_AS_DESCRIBED', share: 0.5 }),
-      await contentbot.emit('review_topic_alert', { asin: 'B0DW101TUN', sku: 'DW-101', topic: 'wax tunnelling', share: 0.18, change_pts: 7, rating_change: -0.2 }),
-      await contentbot.emit('review_topic_alert', { asin: 'B0DW103SCN', sku: 'DW-103', topic: 'scent too strong', share: 0.2, change_pts: 6, rating_change: null }),
+      await contentbot.emit('review_topic_alert', {
+        asin: 'B0DW101TUN',
+        sku: 'DW-101',
+        topic: 'wax tunnelling',
+        share: 0.18,
+        change_pts: 7,
+        rating_change: -0.2,
+      }),
+      await contentbot.emit('review_topic_alert', {
+        asin: 'B0DW103SCN',
+        sku: 'DW-103',
+        topic: 'scent too strong',
+        share: 0.2,
+        change_pts: 6,
+        rating_change: null,
+      }),
     ];
     for (const signal of signals) await handled(signal.id);
     const claims = await approvalsOf('send_vendor_claim');
@@ -102,12 +141,25 @@ describe("opsbot's handlers: reorder → PO, stockout → expedite, defects → 
       ['DW-109 quality', 'quality', 'export@lumin-fragrance.cn'],
       ['DW-101 quality', 'quality', 'export@lumin-fragrance.cn'],
     ]);
-    expect(claims[0]?.draft['evidence']).toEqual(['30-day return rate 8.2% against a 90-day baseline of 2.1%', 'top return reason "DEFECTIVE" (64% of returns)']);
+    expect(claims[0]?.draft['evidence']).toEqual([
+      '30-day return rate 8.2% against a 90-day baseline of 2.1%',
+      'top return reason "DEFECTIVE" (64% of returns)',
+    ]);
   });
 
   it('deal_closed_won adds the opening order to PO planning once per deal and SKU, naming the open POs', async () => {
     const salesbot = emitAs('salesbot');
-    const payload = { deal_id: 'D-1088', account_id: 'A-204', account: 'Cascade Market Co-op', amount: 18400, skus: [{ sku: 'TH-102', qty: 240 }, { sku: 'KC-105', qty: 120 }], first_ship_date: '2026-12-15' };
+    const payload = {
+      deal_id: 'D-1088',
+      account_id: 'A-204',
+      account: 'Cascade Market Co-op',
+      amount: 18400,
+      skus: [
+        { sku: 'TH-102', qty: 240 },
+        { sku: 'KC-105', qty: 120 },
+      ],
+      first_ship_date: '2026-12-15',
+    };
     const first = await salesbot.emit('deal_closed_won', payload);
     await handled(first.id);
     const again = await salesbot.emit('deal_closed_won', payload, { dedupeKey: 'redelivered' });

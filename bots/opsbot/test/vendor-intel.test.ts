@@ -48,7 +48,11 @@ describe('opsbot vendor-intel on the sample company', () => {
     expect(holiday?.affected_pos).toEqual(['PO-4105', 'PO-4108']);
     expect(run).toMatchObject({ warnings: 4, emitted: 5, posted: true });
     const signals = await db.rpc('list_signals', { p_signal_type: 'vendor_risk' });
-    expect(signals.map((signal) => [(signal['payload'] as { kind: string }).kind, (signal['payload'] as { supplier_id: string }).supplier_id, signal['severity']]).sort()).toEqual([
+    expect(
+      signals
+        .map((signal) => [(signal['payload'] as { kind: string }).kind, (signal['payload'] as { supplier_id: string }).supplier_id, signal['severity']])
+        .sort(),
+    ).toEqual([
       ['fx', 'SUP-SP-07', 'warning'],
       ['holiday', 'SUP-HCM-03', 'warning'],
       ['news', 'SUP-SZ-01', 'warning'],

@@ -50,7 +50,11 @@ describe('opsbot vendor-scorecard on the sample company', () => {
     expect(stats.length).toBe(run.result.stats);
     expect(stats.find((stat) => stat.supplierId === 'SUP-HU-06' && stat.sku === 'TH-106')).toMatchObject({ meanDays: 58, samples: 1 });
     const signals = await db.rpc('list_signals', { p_signal_type: 'vendor_risk' });
-    expect(signals.map((signal) => [(signal['payload'] as { supplier_id: string }).supplier_id, (signal['payload'] as { kind: string }).kind, signal['severity']]).sort()).toEqual([
+    expect(
+      signals
+        .map((signal) => [(signal['payload'] as { supplier_id: string }).supplier_id, (signal['payload'] as { kind: string }).kind, signal['severity']])
+        .sort(),
+    ).toEqual([
       ['SUP-HU-06', 'scorecard', 'warning'],
       ['SUP-SZ-01', 'scorecard', 'warning'],
     ]);
@@ -65,7 +69,11 @@ describe('opsbot vendor-scorecard on the sample company', () => {
     const decided = await getApproval(db, approval?.id ?? '');
     const context = buildBotServices(opsbot, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent);
     const execute = () =>
-      sendScorecards.execute(sendScorecards.draft.parse(decided?.draft), { ...context, connectors: createConnectors({ db, env: {} }), approvalId: approval?.id ?? '', idempotencyKey: `approval:${approval?.id ?? ''}` }, decided as never);
+      sendScorecards.execute(
+        sendScorecards.draft.parse(decided?.draft),
+        { ...context, connectors: createConnectors({ db, env: {} }), approvalId: approval?.id ?? '', idempotencyKey: `approval:${approval?.id ?? ''}` },
+        decided as never,
+      );
     expect((await execute()).summary).toBe('sent 8 2026-12 scorecards');
     expect((await execute()).summary).toBe('sent 0 2026-12 scorecards (8 already sent)');
     expect(await db.rpc('sample_procurement_list_messages', { p_kind: 'scorecard' })).toHaveLength(8);

@@ -175,7 +175,10 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
     for (const feed of config.OPS_NEWS_FEED_URLS)
       if (!/^https?:\/\//.test(feed)) problems.push({ variable: 'OPS_NEWS_FEED_URLS', message: `"${feed}" is not an http(s) URL (comma-separated feed URLs)` });
     if (config.TERMINAL49_API_KEY !== undefined && config.OPS_DRAYAGE_TRUCKER === undefined)
-      problems.push({ variable: 'OPS_DRAYAGE_TRUCKER', message: 'is required with TERMINAL49_API_KEY: the drayage company that picks containers up, as "Name <email>"' });
+      problems.push({
+        variable: 'OPS_DRAYAGE_TRUCKER',
+        message: 'is required with TERMINAL49_API_KEY: the drayage company that picks containers up, as "Name <email>"',
+      });
     return problems;
   });
   return {

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, createPostgresDb, type Db } from '@jbot/core';
-import { freshDatabase, startFakeEcb, startFakeTerminal49, type FakeEcb, type FakeTerminal49, type FakeTerminal49Container, type TestDatabase } from '@jbot/testkit';
+import {
+  freshDatabase,
+  startFakeEcb,
+  startFakeTerminal49,
+  type FakeEcb,
+  type FakeTerminal49,
+  type FakeTerminal49Container,
+  type TestDatabase,
+} from '@jbot/testkit';
 import { createConnectors, loadConnectorsConfig, parseEcbCsv, perUsdSeries, Terminal49Error } from '../src/index.js';
 
 const KEY = 't49-test-key-0f3a9c';
@@ -14,7 +22,12 @@ const box = (index: number, overrides: Partial<FakeTerminal49Container> = {}): F
   available_for_pickup: true,
   pod_discharged_at: '2026-12-06T14:12:00Z',
   holds_at_pod_terminal: [{ name: 'customs', status: 'released', description: null }],
-  shipment: { id: `s-${index}`, bill_of_lading_number: `SHKGH05244${String(index).padStart(2, '0')}`, ref_numbers: ['PO-4098', 'HP-ops'], port_of_discharge_name: 'Long Beach' },
+  shipment: {
+    id: `s-${index}`,
+    bill_of_lading_number: `SHKGH05244${String(index).padStart(2, '0')}`,
+    ref_numbers: ['PO-4098', 'HP-ops'],
+    port_of_discharge_name: 'Long Beach',
+  },
   terminal: { id: 't-lbct', name: 'Long Beach Container Terminal (LBCT)' },
   ...overrides,
 });
@@ -30,7 +43,14 @@ describe('opsbot live connectors at the transport: Terminal49 (JSON:API) and the
     db = createPostgresDb({ url: database.url, poolMax: 2 });
     const containers = [
       ...Array.from({ length: 101 }, (_, index) => box(index)),
-      box(200, { current_status: 'grounded', available_for_pickup: false, holds_at_pod_terminal: [{ name: 'CUSTOMS', status: 'hold', description: 'CBP exam' }, { name: 'freight', status: 'released', description: null }] }),
+      box(200, {
+        current_status: 'grounded',
+        available_for_pickup: false,
+        holds_at_pod_terminal: [
+          { name: 'CUSTOMS', status: 'hold', description: 'CBP exam' },
+          { name: 'freight', status: 'released', description: null },
+        ],
+      }),
       box(201, { current_status: 'on_ship', pickup_lfd: null, pod_discharged_at: null, available_for_pickup: null }),
     ];
     terminal49 = await startFakeTerminal49({ apiKey: KEY, containers });
@@ -78,11 +98,16 @@ describe('opsbot live connectors at the transport: Terminal49 (JSON:API) and the
     expect(containers.find((container) => container.number === 'MSKU 481430-7')).toMatchObject({ status: 'discharged', holds: ['customs'] });
     expect(containers.find((container) => container.number === 'MSKU 481431-7')).toMatchObject({ status: 'on_vessel', lastFreeDay: null });
     // Terminal49 learns the appointment from the terminal: a requested pickup is not recorded there.
-    expect(await connectors.containers.recordPickupRequest({ idempotencyKey: 'k', container: 'MSKU 481230-7', appointmentAt: '2026-12-10T16:00:00Z', trucker: 'x' })).toEqual({ recorded: false });
+    expect(
+      await connectors.containers.recordPickupRequest({ idempotencyKey: 'k', container: 'MSKU 481230-7', appointmentAt: '2026-12-10T16:00:00Z', trucker: 'x' }),
+    ).toEqual({ recorded: false });
   });
 
   it('a wrong key is a clear error naming the variable, without the key', async () => {
-    const connectors = createConnectors({ db, env: { TERMINAL49_API_KEY: 'wrong-key-123', TERMINAL49_API_BASE: terminal49.url, OPS_DRAYAGE_TRUCKER: 'T <t@example.com>' } });
+    const connectors = createConnectors({
+      db,
+      env: { TERMINAL49_API_KEY: 'wrong-key-123', TERMINAL49_API_BASE: terminal49.url, OPS_DRAYAGE_TRUCKER: 'T <t@example.com>' },
+    });
     const error = await connectors.containers.listContainers().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Terminal49Error);
     expect((error as Error).message).toBe('Terminal49 GET /containers answered HTTP 401: Invalid or missing API key (check TERMINAL49_API_KEY)');

@@ -4,7 +4,9 @@ import { defineAction } from '@jbot/core';
 const scorecardsDraft = z.object({
   month: z.string().regex(/^\d{4}-\d{2}$/),
   scorecards: z
-    .array(z.object({ supplier_id: z.string().min(1), supplier: z.string().min(1), to: z.string().email(), subject: z.string().min(1), body: z.string().min(1) }))
+    .array(
+      z.object({ supplier_id: z.string().min(1), supplier: z.string().min(1), to: z.string().email(), subject: z.string().min(1), body: z.string().min(1) }),
+    )
     .min(1),
 });
 
@@ -36,6 +38,9 @@ export const sendScorecards = defineAction({
       sent.push({ supplier_id: card.supplier_id, message_id: result.messageId, sent_now: result.created });
     }
     const fresh = sent.filter((item) => item.sent_now).length;
-    return { summary: `sent ${fresh} ${month} scorecard${fresh === 1 ? '' : 's'}${fresh === sent.length ? '' : ` (${sent.length - fresh} already sent)`}`, sent };
+    return {
+      summary: `sent ${fresh} ${month} scorecard${fresh === 1 ? '' : 's'}${fresh === sent.length ? '' : ` (${sent.length - fresh} already sent)`}`,
+      sent,
+    };
   },
 });

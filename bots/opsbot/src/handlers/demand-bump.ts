@@ -23,7 +23,9 @@ export const bumpDemandOnWin: SignalHandlerOf<'deal_closed_won', BotContext> = a
     });
     if (bump.created) added += 1;
     const onOrder = open.reduce((sum, order) => sum + order.lines.filter((line) => line.sku === item.sku).reduce((total, line) => total + line.quantity, 0), 0);
-    lines.push(`• ${item.sku} +${item.qty}${open.length === 0 ? ': no open PO — reorder-points counts it tomorrow' : `: ${onOrder} on order (${open.map((order) => order.id).join(', ')})`}`);
+    lines.push(
+      `• ${item.sku} +${item.qty}${open.length === 0 ? ': no open PO — reorder-points counts it tomorrow' : `: ${onOrder} on order (${open.map((order) => order.id).join(', ')})`}`,
+    );
   }
   if (added > 0)
     await context.channel.post({

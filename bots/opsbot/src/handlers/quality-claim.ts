@@ -23,7 +23,11 @@ export async function draftQualityClaim(
   const supplierId = supply.find((fact) => fact.sku === facts.sku)?.supplierId;
   const supplier = suppliers.find((candidate) => candidate.id === supplierId);
   if (supplier === undefined) {
-    await context.channel.post({ kind: 'note', title: `Quality ${facts.sku}: no supplier on record`, text: `${facts.source} on ${facts.sku}, but no supplier supplies it in the register: nothing claimed.` });
+    await context.channel.post({
+      kind: 'note',
+      title: `Quality ${facts.sku}: no supplier on record`,
+      text: `${facts.source} on ${facts.sku}, but no supplier supplies it in the register: nothing claimed.`,
+    });
     return null;
   }
   const raised = new Date(signal.createdAt);

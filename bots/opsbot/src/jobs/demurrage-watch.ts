@@ -1,5 +1,5 @@
 import { defineJob, envInteger, envSettings, jobOutcome, reportFindings, timeZone, type BotContext, type JobRunInfo } from '@jbot/core';
-import type { Connectors, Container } from '@jbot/connectors';
+import type { Container } from '@jbot/connectors';
 import { bookDrayage, type DrayageDraft } from '../actions/book-drayage.js';
 import { addDays, daysBetween, localDay, plural } from '../company-day.js';
 

@@ -36,7 +36,13 @@ const skusOf = (order: RegisteredPurchaseOrder) => order.lines.map((line) => ({ 
  * acknowledgement; confirmed ready date PO_SLIP_DAYS or more after the original; the ready date
  * passed with no forwarder booking.
  */
-export function findPoFindings(orders: readonly RegisteredPurchaseOrder[], suppliers: readonly Supplier[], today: string, config: PoConfirmationsConfig, zone: string): PoFinding[] {
+export function findPoFindings(
+  orders: readonly RegisteredPurchaseOrder[],
+  suppliers: readonly Supplier[],
+  today: string,
+  config: PoConfirmationsConfig,
+  zone: string,
+): PoFinding[] {
   const names = new Map(suppliers.map((supplier) => [supplier.id, supplier.name]));
   const findings: PoFinding[] = [];
   for (const order of orders) {
@@ -45,7 +51,8 @@ export function findPoFindings(orders: readonly RegisteredPurchaseOrder[], suppl
     const base = { po_id: order.id, supplier_id: order.supplierId, supplier, skus: skusOf(order) };
     if (order.acknowledgedAt === null) {
       const age = businessDaysBetween(localDay(new Date(order.sentAt), zone), today);
-      if (age >= config.PO_ACK_BUSINESS_DAYS) findings.push({ ...base, kind: 'unacknowledged', days: age, detail: `sent ${age} business days ago, not acknowledged` });
+      if (age >= config.PO_ACK_BUSINESS_DAYS)
+        findings.push({ ...base, kind: 'unacknowledged', days: age, detail: `sent ${age} business days ago, not acknowledged` });
       continue;
     }
     if (order.readyDateOriginal !== null && order.readyDateConfirmed !== null) {
@@ -62,7 +69,12 @@ export function findPoFindings(orders: readonly RegisteredPurchaseOrder[], suppl
     }
     const ready = order.readyDateConfirmed ?? order.readyDateOriginal;
     if (ready !== null && ready < today && !order.booked)
-      findings.push({ ...base, kind: 'ready_unbooked', days: daysBetween(ready, today), detail: `ready since ${ready} (${daysBetween(ready, today)} days) with no forwarder booking` });
+      findings.push({
+        ...base,
+        kind: 'ready_unbooked',
+        days: daysBetween(ready, today),
+        detail: `ready since ${ready} (${daysBetween(ready, today)} days) with no forwarder booking`,
+      });
   }
   const order = { slipped: 0, unacknowledged: 1, ready_unbooked: 2 } as const;
   return findings.sort((left, right) => order[left.kind] - order[right.kind] || left.po_id.localeCompare(right.po_id));
@@ -76,13 +88,21 @@ export function poMessage(findings: readonly PoFinding[]): string {
   for (const kind of ['slipped', 'unacknowledged', 'ready_unbooked'] as const) {
     const group = findings.filter((finding) => finding.kind === kind);
     if (group.length === 0) continue;
-    lines.push(`**${LABEL[kind]}**`, ...group.map((finding) => `• ${finding.po_id} ${finding.supplier} (${finding.skus.map((sku) => `${sku.sku} × ${sku.qty}`).join(', ')}): ${finding.detail}`));
+    lines.push(
+      `**${LABEL[kind]}**`,
+      ...group.map(
+        (finding) => `• ${finding.po_id} ${finding.supplier} (${finding.skus.map((sku) => `${sku.sku} × ${sku.qty}`).join(', ')}): ${finding.detail}`,
+      ),
+    );
   }
-  if (findings.some((finding) => finding.kind === 'unacknowledged')) lines.push('', 'Approve to send the chasers below in each supplier’s language (send_supplier_chasers).');
+  if (findings.some((finding) => finding.kind === 'unacknowledged'))
+    lines.push('', 'Approve to send the chasers below in each supplier’s language (send_supplier_chasers).');
   return lines.join('\n');
 }
 
-const chaserSchema = z.object({ chasers: z.array(z.object({ supplier_id: z.string(), subject: z.string().min(3).max(200), body: z.string().min(20).max(2000) })) });
+const chaserSchema = z.object({
+  chasers: z.array(z.object({ supplier_id: z.string(), subject: z.string().min(3).max(200), body: z.string().min(20).max(2000) })),
+});
 
 const SYSTEM = [
   "You write short, courteous purchase-order chasers from a US consumer-goods company's purchasing team to its overseas suppliers.",
@@ -94,7 +114,9 @@ const SYSTEM = [
 const GREETING: Record<string, string> = { zh: '您好', vi: 'Xin chào', pt: 'Olá', es: 'Hola', fr: 'Bonjour', de: 'Guten Tag', en: 'Hello' };
 
 function templateChaser(supplier: Supplier, findings: readonly PoFinding[]) {
-  const list = findings.map((finding) => `- ${finding.po_id}: ${finding.skus.map((sku) => `${sku.sku} × ${sku.qty}`).join(', ')} (${finding.detail})`).join('\n');
+  const list = findings
+    .map((finding) => `- ${finding.po_id}: ${finding.skus.map((sku) => `${sku.sku} × ${sku.qty}`).join(', ')} (${finding.detail})`)
+    .join('\n');
   return {
     supplier_id: supplier.id,
     subject: `PO acknowledgement needed: ${findings.map((finding) => finding.po_id).join(', ')}`,
@@ -137,7 +159,11 @@ export async function runPoConfirmations(context: BotContext & JobRunInfo, confi
   const bySupplier = new Map<string, PoFinding[]>();
   for (const finding of unacknowledged) bySupplier.set(finding.supplier_id, [...(bySupplier.get(finding.supplier_id) ?? []), finding]);
   const supplierById = new Map(suppliers.map((supplier) => [supplier.id, supplier]));
-  const input = [...bySupplier].map(([supplierId, group]) => ({ supplierId, language: supplierById.get(supplierId)?.language ?? 'en', pos: group.map((finding) => [finding.po_id, finding.skus]) }));
+  const input = [...bySupplier].map(([supplierId, group]) => ({
+    supplierId,
+    language: supplierById.get(supplierId)?.language ?? 'en',
+    pos: group.map((finding) => [finding.po_id, finding.skus]),
+  }));
   let approvalId: string | null = null;
   let modelSkipped = false;
   let offline = false;
@@ -152,7 +178,10 @@ export async function runPoConfirmations(context: BotContext & JobRunInfo, confi
         tier: 'fast',
         system: SYSTEM,
         prompt: `Write one chaser per supplier:\n${targets
-          .map(({ supplier, group }) => `supplier_id ${supplier.id} (${supplier.name}, language ${supplier.language}): ${group.map((finding) => `${finding.po_id} [${finding.skus.map((sku) => `${sku.sku} × ${sku.qty}`).join(', ')}] sent ${finding.days} business days ago`).join('; ')}`)
+          .map(
+            ({ supplier, group }) =>
+              `supplier_id ${supplier.id} (${supplier.name}, language ${supplier.language}): ${group.map((finding) => `${finding.po_id} [${finding.skus.map((sku) => `${sku.sku} × ${sku.qty}`).join(', ')}] sent ${finding.days} business days ago`).join('; ')}`,
+          )
           .join('\n')}`,
         schema: chaserSchema,
         maxTokens: 400 * targets.length + 100,
@@ -169,7 +198,15 @@ export async function runPoConfirmations(context: BotContext & JobRunInfo, confi
         const supplier = supplierById.get(supplierId);
         if (supplier === undefined) continue;
         const text = bodies.get(supplierId) ?? templateChaser(supplier, group);
-        chasers.push({ supplier_id: supplierId, supplier: supplier.name, to: supplier.email, language: supplier.language, po_ids: group.map((finding) => finding.po_id), subject: text.subject, body: text.body });
+        chasers.push({
+          supplier_id: supplierId,
+          supplier: supplier.name,
+          to: supplier.email,
+          language: supplier.language,
+          po_ids: group.map((finding) => finding.po_id),
+          subject: text.subject,
+          body: text.body,
+        });
       }
       if (chasers.length > 0) {
         const { approval } = await context.approvals.request({

@@ -33,7 +33,12 @@ export interface ReceivingFinding {
  * at least RECEIVING_VARIANCE_UNITS units, or any damaged units; an arrival whose receipt is still
  * not posted RECEIVING_POST_DAYS days later.
  */
-export function findReceivingFindings(receipts: readonly Receipt[], orders: readonly RegisteredPurchaseOrder[], now: Date, config: ReceivingReconcileConfig): ReceivingFinding[] {
+export function findReceivingFindings(
+  receipts: readonly Receipt[],
+  orders: readonly RegisteredPurchaseOrder[],
+  now: Date,
+  config: ReceivingReconcileConfig,
+): ReceivingFinding[] {
   const costs = new Map(orders.flatMap((order) => order.lines.map((line) => [`${order.id}:${line.sku}`, line.unitCost] as const)));
   const findings: ReceivingFinding[] = [];
   for (const receipt of receipts) {
@@ -41,12 +46,24 @@ export function findReceivingFindings(receipts: readonly Receipt[], orders: read
     if (ageDays > config.RECEIVING_LOOKBACK_DAYS) continue;
     if (receipt.postedAt === null) {
       if (ageDays >= config.RECEIVING_POST_DAYS)
-        findings.push({ shipment_id: receipt.shipmentId, po_id: receipt.poId, supplier_id: receipt.supplierId, kind: 'receipt_late', lines: [], detail: `arrived ${Math.floor(ageDays)} days ago, no receipt posted by the 3PL` });
+        findings.push({
+          shipment_id: receipt.shipmentId,
+          po_id: receipt.poId,
+          supplier_id: receipt.supplierId,
+          kind: 'receipt_late',
+          lines: [],
+          detail: `arrived ${Math.floor(ageDays)} days ago, no receipt posted by the 3PL`,
+        });
       continue;
     }
     const off = receipt.lines.filter((line) => {
       const variance = Math.abs(line.received - line.expected);
-      return variance >= config.RECEIVING_VARIANCE_UNITS || (line.expected > 0 && (variance / line.expected) * 100 > config.RECEIVING_VARIANCE_PCT) || line.damaged > 0 || line.damageCode !== null;
+      return (
+        variance >= config.RECEIVING_VARIANCE_UNITS ||
+        (line.expected > 0 && (variance / line.expected) * 100 > config.RECEIVING_VARIANCE_PCT) ||
+        line.damaged > 0 ||
+        line.damageCode !== null
+      );
     });
     if (off.length === 0) continue;
     findings.push({
@@ -54,7 +71,15 @@ export function findReceivingFindings(receipts: readonly Receipt[], orders: read
       po_id: receipt.poId,
       supplier_id: receipt.supplierId,
       kind: 'discrepancy',
-      lines: off.map((line) => ({ sku: line.sku, expected: line.expected, received: line.received, damaged: line.damaged, damage_code: line.damageCode, note: line.note, unit_cost: costs.get(`${receipt.poId}:${line.sku}`) ?? 0 })),
+      lines: off.map((line) => ({
+        sku: line.sku,
+        expected: line.expected,
+        received: line.received,
+        damaged: line.damaged,
+        damage_code: line.damageCode,
+        note: line.note,
+        unit_cost: costs.get(`${receipt.poId}:${line.sku}`) ?? 0,
+      })),
       detail: off
         .map((line) => {
           const variance = line.received - line.expected;
@@ -104,7 +129,10 @@ export async function runReceivingReconcile(context: BotContext & JobRunInfo, co
       kind: 'note',
       title: `Receiving: ${plural(all.length, 'arrival')} off the packing list`,
       text: [
-        ...all.map((finding) => `• ${finding.shipment_id} (${finding.po_id}, ${supplierById.get(finding.supplier_id)?.name ?? finding.supplier_id}): ${finding.detail}${finding.kind === 'discrepancy' ? ` — claim $${claimValue(finding).toFixed(2)}` : ''}`),
+        ...all.map(
+          (finding) =>
+            `• ${finding.shipment_id} (${finding.po_id}, ${supplierById.get(finding.supplier_id)?.name ?? finding.supplier_id}): ${finding.detail}${finding.kind === 'discrepancy' ? ` — claim $${claimValue(finding).toFixed(2)}` : ''}`,
+        ),
         '',
         'Approve a claim to send it to the supplier (send_vendor_claim); shipbot corrects available stock.',
       ].join('\n'),
@@ -116,7 +144,11 @@ export async function runReceivingReconcile(context: BotContext & JobRunInfo, co
   for (const finding of discrepancies) {
     const signal = await context.signals.emit(
       'receiving_discrepancy',
-      { shipment_id: finding.shipment_id, po_id: finding.po_id, lines: finding.lines.map((line) => ({ sku: line.sku, expected: line.expected, received: line.received, damaged: line.damaged })) },
+      {
+        shipment_id: finding.shipment_id,
+        po_id: finding.po_id,
+        lines: finding.lines.map((line) => ({ sku: line.sku, expected: line.expected, received: line.received, damaged: line.damaged })),
+      },
       { dedupeKey: `receiving_discrepancy:${finding.shipment_id}`, dedupeWindowMs: 30 * 86_400_000 },
     );
     if (!signal.deduplicated) emitted += 1;
@@ -190,4 +222,3 @@ export const receivingReconcile = defineJob({
     });
   },
 });
-

@@ -1,6 +1,26 @@
 import { z } from 'zod';
-import { defineJob, envInteger, envList, envNumber, envSettings, jobOutcome, NOTHING_TO_REPORT, fingerprintOf, timeZone, type BotContext, type JobRunInfo } from '@jbot/core';
-import { perUsdSeries, type FreightRate, type NewsItem, type ReferenceRate, type RegisteredPurchaseOrder, type Supplier, type SupplierHoliday } from '@jbot/connectors';
+import {
+  defineJob,
+  envInteger,
+  envList,
+  envNumber,
+  envSettings,
+  jobOutcome,
+  NOTHING_TO_REPORT,
+  fingerprintOf,
+  timeZone,
+  type BotContext,
+  type JobRunInfo,
+} from '@jbot/core';
+import {
+  perUsdSeries,
+  type FreightRate,
+  type NewsItem,
+  type ReferenceRate,
+  type RegisteredPurchaseOrder,
+  type Supplier,
+  type SupplierHoliday,
+} from '@jbot/connectors';
 import { addDays, daysBetween, localDay, plural } from '../company-day.js';
 import { structuredOrTemplate } from '../model-input.js';
 
@@ -14,7 +34,26 @@ export const vendorIntelSettings = envSettings({
   VENDOR_HOLIDAY_DAYS: envInteger(21, 1, 120),
   VENDOR_RATE_SPIKE_PCT: envNumber(15),
   // Words that make a news item about a supplier's city or port a risk.
-  VENDOR_NEWS_KEYWORDS: withDefault(['typhoon', 'cyclone', 'storm', 'flood', 'earthquake', 'strike', 'walkout', 'congestion', 'closure', 'closed', 'suspend', 'shutdown', 'fire', 'explosion', 'lockdown', 'protest', 'blackout', 'power cut']),
+  VENDOR_NEWS_KEYWORDS: withDefault([
+    'typhoon',
+    'cyclone',
+    'storm',
+    'flood',
+    'earthquake',
+    'strike',
+    'walkout',
+    'congestion',
+    'closure',
+    'closed',
+    'suspend',
+    'shutdown',
+    'fire',
+    'explosion',
+    'lockdown',
+    'protest',
+    'blackout',
+    'power cut',
+  ]),
   VENDOR_NEWS_INITIAL_HOURS: envInteger(72, 1, 24 * 14),
   FLEET_TZ: timeZone('UTC'),
 });
@@ -35,12 +74,18 @@ export interface VendorRiskFinding {
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const openOrders = (orders: readonly RegisteredPurchaseOrder[], supplierId: string) => orders.filter((order) => order.status === 'open' && order.supplierId === supplierId);
+const openOrders = (orders: readonly RegisteredPurchaseOrder[], supplierId: string) =>
+  orders.filter((order) => order.status === 'open' && order.supplierId === supplierId);
 const readyOf = (order: RegisteredPurchaseOrder) => order.readyDateConfirmed ?? order.readyDateOriginal;
 const valueOf = (order: RegisteredPurchaseOrder) => order.lines.reduce((sum, line) => sum + line.quantity * line.unitCost, 0);
 
 /** News items that name a supplier's city or port together with a risk word; each supplier's open POs are affected. */
-export function newsRisks(items: readonly NewsItem[], suppliers: readonly Supplier[], orders: readonly RegisteredPurchaseOrder[], keywords: readonly string[]): VendorRiskFinding[] {
+export function newsRisks(
+  items: readonly NewsItem[],
+  suppliers: readonly Supplier[],
+  orders: readonly RegisteredPurchaseOrder[],
+  keywords: readonly string[],
+): VendorRiskFinding[] {
   const risk = new RegExp(`\\b(${keywords.map(escape).join('|')})`, 'i');
   const found: VendorRiskFinding[] = [];
   for (const item of items) {
@@ -64,7 +109,13 @@ export function newsRisks(items: readonly NewsItem[], suppliers: readonly Suppli
 }
 
 /** Currencies with at least the minimum open PO value that moved at least the threshold against USD over the window. */
-export function fxRisks(rates: readonly ReferenceRate[], suppliers: readonly Supplier[], orders: readonly RegisteredPurchaseOrder[], today: string, config: VendorIntelConfig): VendorRiskFinding[] {
+export function fxRisks(
+  rates: readonly ReferenceRate[],
+  suppliers: readonly Supplier[],
+  orders: readonly RegisteredPurchaseOrder[],
+  today: string,
+  config: VendorIntelConfig,
+): VendorRiskFinding[] {
   const found: VendorRiskFinding[] = [];
   for (const currency of [...new Set(suppliers.map((supplier) => supplier.currency))].filter((code) => code !== 'USD').sort()) {
     const exposed = suppliers.filter((supplier) => supplier.currency === currency);
@@ -95,11 +146,19 @@ export function fxRisks(rates: readonly ReferenceRate[], suppliers: readonly Sup
 }
 
 /** Holidays closing a supplier within VENDOR_HOLIDAY_DAYS of an open PO's (future) ready date. */
-export function holidayRisks(holidays: readonly SupplierHoliday[], suppliers: readonly Supplier[], orders: readonly RegisteredPurchaseOrder[], today: string, config: VendorIntelConfig): VendorRiskFinding[] {
+export function holidayRisks(
+  holidays: readonly SupplierHoliday[],
+  suppliers: readonly Supplier[],
+  orders: readonly RegisteredPurchaseOrder[],
+  today: string,
+  config: VendorIntelConfig,
+): VendorRiskFinding[] {
   const found: VendorRiskFinding[] = [];
   for (const holiday of holidays) {
     if (holiday.endsOn < today) continue;
-    for (const supplier of suppliers.filter((candidate) => (holiday.supplierId === null ? candidate.country === holiday.country : candidate.id === holiday.supplierId))) {
+    for (const supplier of suppliers.filter((candidate) =>
+      holiday.supplierId === null ? candidate.country === holiday.country : candidate.id === holiday.supplierId,
+    )) {
       const affected = openOrders(orders, supplier.id).filter((order) => {
         const ready = readyOf(order);
         return ready !== null && ready >= today && Math.abs(daysBetween(ready, holiday.startsOn)) <= config.VENDOR_HOLIDAY_DAYS;
@@ -119,7 +178,12 @@ export function holidayRisks(holidays: readonly SupplierHoliday[], suppliers: re
 }
 
 /** Lanes whose latest weekly rate rose at least VENDOR_RATE_SPIKE_PCT over the week before; unbooked POs on the lane are affected. */
-export function rateRisks(rates: readonly FreightRate[], suppliers: readonly Supplier[], orders: readonly RegisteredPurchaseOrder[], config: VendorIntelConfig): VendorRiskFinding[] {
+export function rateRisks(
+  rates: readonly FreightRate[],
+  suppliers: readonly Supplier[],
+  orders: readonly RegisteredPurchaseOrder[],
+  config: VendorIntelConfig,
+): VendorRiskFinding[] {
   const found: VendorRiskFinding[] = [];
   for (const lane of [...new Set(rates.map((rate) => rate.lane))].sort()) {
     const weeks = rates.filter((rate) => rate.lane === lane).sort((left, right) => left.weekStart.localeCompare(right.weekStart));
@@ -181,9 +245,15 @@ export async function runVendorIntel(context: BotContext & JobRunInfo, config: V
     ...holidayRisks(holidays, suppliers, orders, today, config),
     ...rateRisks(freightRates, suppliers, orders, config),
   ];
-  const newest = news.items.map((item) => item.publishedAt).sort().at(-1) ?? since.toISOString();
+  const newest =
+    news.items
+      .map((item) => item.publishedAt)
+      .sort()
+      .at(-1) ?? since.toISOString();
   // Only new items reach the model; a morning without new news makes no call.
-  const newsItems = [...new Map(newsFound.map((finding) => [finding.url ?? '', news.items.find((item) => item.url === finding.url)])).values()].filter((item): item is NewsItem => item !== undefined);
+  const newsItems = [...new Map(newsFound.map((finding) => [finding.url ?? '', news.items.find((item) => item.url === finding.url)])).values()].filter(
+    (item): item is NewsItem => item !== undefined,
+  );
   let offline = context.llm.offline;
   const summaries = new Map<string, string>();
   if (newsItems.length > 0) {
@@ -192,7 +262,10 @@ export async function runVendorIntel(context: BotContext & JobRunInfo, config: V
       system: SYSTEM,
       prompt: `Summarise these ${newsItems.length} items for the suppliers named with each.`,
       data: newsItems.map((item) => ({
-        label: `${item.url} (suppliers: ${newsFound.filter((finding) => finding.url === item.url).map((finding) => finding.supplier).join(', ')})`,
+        label: `${item.url} (suppliers: ${newsFound
+          .filter((finding) => finding.url === item.url)
+          .map((finding) => finding.supplier)
+          .join(', ')})`,
         text: `outlet: ${item.outlet}\nheadline: ${item.title}\n${item.snippet}`,
       })),
       schema: summarySchema,
@@ -230,9 +303,22 @@ export async function runVendorIntel(context: BotContext & JobRunInfo, config: V
       ].join('\n'),
     });
   } else if (findings.length === 0 && context.manual) {
-    await context.channel.post({ kind: 'note', title: 'vendor-intel: nothing to report', text: 'No supplier-side news, FX move, holiday or rate spike touches open POs.' });
+    await context.channel.post({
+      kind: 'note',
+      title: 'vendor-intel: nothing to report',
+      text: 'No supplier-side news, FX move, holiday or rate spike touches open POs.',
+    });
   }
-  return { findings, warnings, emitted, newest, fingerprint, posted: (findings.length > 0 && changed) || (findings.length === 0 && context.manual), offline, missing: rates.missing };
+  return {
+    findings,
+    warnings,
+    emitted,
+    newest,
+    fingerprint,
+    posted: (findings.length > 0 && changed) || (findings.length === 0 && context.manual),
+    offline,
+    missing: rates.missing,
+  };
 }
 
 /** opsbot's vendor radar: weekdays 08:00 (FLEET_TZ). */
@@ -249,6 +335,9 @@ export const vendorIntel = defineJob({
       result.findings.length === 0
         ? NOTHING_TO_REPORT
         : `${plural(result.findings.length, 'supplier risk')}, ${result.warnings} warning${result.warnings === 1 ? '' : 's'}${result.posted ? ', posted' : ', unchanged (not reposted)'}${result.offline ? ' (offline drafter)' : ''}`;
-    return jobOutcome(outcome, { fingerprint: result.fingerprint, detail: { newest: result.newest, findings: result.findings.length, warnings: result.warnings, posted: result.posted } });
+    return jobOutcome(outcome, {
+      fingerprint: result.fingerprint,
+      detail: { newest: result.newest, findings: result.findings.length, warnings: result.warnings, posted: result.posted },
+    });
   },
 });

@@ -34,7 +34,8 @@ export interface Scorecard {
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
-const sd = (values: readonly number[]) => (values.length < 2 ? 0 : Math.sqrt(values.reduce((sum, value) => sum + (value - mean(values)) ** 2, 0) / (values.length - 1)));
+const sd = (values: readonly number[]) =>
+  values.length < 2 ? 0 : Math.sqrt(values.reduce((sum, value) => sum + (value - mean(values)) ** 2, 0) / (values.length - 1));
 const leadTime = (order: ClosedPurchaseOrder) => daysBetween(order.orderedAt.slice(0, 10), order.readyOn);
 
 /** Score each supplier with closed POs in the window; the catalogue's rule marks the risks. */
@@ -49,7 +50,9 @@ export function scoreSuppliers(history: readonly ClosedPurchaseOrder[], supplier
     const leads = orders.map(leadTime);
     const bySku = new Map<string, ClosedPurchaseOrder[]>();
     for (const order of orders) bySku.set(order.sku, [...(bySku.get(order.sku) ?? []), order]);
-    const changes = [...bySku.values()].filter((group) => group.length > 1).map((group) => ((group.at(-1)?.unitCost ?? 0) / (group[0]?.unitCost ?? 1) - 1) * 100);
+    const changes = [...bySku.values()]
+      .filter((group) => group.length > 1)
+      .map((group) => ((group.at(-1)?.unitCost ?? 0) / (group[0]?.unitCost ?? 1) - 1) * 100);
     const card: Scorecard = {
       supplier_id: supplier.id,
       supplier: supplier.name,
@@ -65,10 +68,14 @@ export function scoreSuppliers(history: readonly ClosedPurchaseOrder[], supplier
     };
     if (card.otif_pct < config.VENDOR_OTIF_MIN_PCT) card.risks.push(`OTIF ${card.otif_pct}% < ${config.VENDOR_OTIF_MIN_PCT}%`);
     if (card.lead_time_mean > 0 && (card.lead_time_sd / card.lead_time_mean) * 100 > config.VENDOR_LEAD_TIME_CV_MAX_PCT)
-      card.risks.push(`lead time σ ${card.lead_time_sd} d is ${Math.round((card.lead_time_sd / card.lead_time_mean) * 100)}% of its ${card.lead_time_mean} d mean`);
+      card.risks.push(
+        `lead time σ ${card.lead_time_sd} d is ${Math.round((card.lead_time_sd / card.lead_time_mean) * 100)}% of its ${card.lead_time_mean} d mean`,
+      );
     cards.push(card);
   }
-  return cards.sort((left, right) => right.risks.length - left.risks.length || left.otif_pct - right.otif_pct || left.supplier_id.localeCompare(right.supplier_id));
+  return cards.sort(
+    (left, right) => right.risks.length - left.risks.length || left.otif_pct - right.otif_pct || left.supplier_id.localeCompare(right.supplier_id),
+  );
 }
 
 /** Lead time μ/σ per supplier-SKU (what shipbot's safety stock reads). */
@@ -77,11 +84,19 @@ export function leadTimeStats(history: readonly ClosedPurchaseOrder[]): LeadTime
   for (const order of history) groups.set(`${order.supplierId}\u0000${order.sku}`, [...(groups.get(`${order.supplierId}\u0000${order.sku}`) ?? []), order]);
   return [...groups.values()].map((group) => {
     const leads = group.map(leadTime);
-    return { supplierId: group[0]?.supplierId ?? '', sku: group[0]?.sku ?? '', meanDays: round1(mean(leads)), sdDays: round1(sd(leads)), samples: leads.length };
+    return {
+      supplierId: group[0]?.supplierId ?? '',
+      sku: group[0]?.sku ?? '',
+      meanDays: round1(mean(leads)),
+      sdDays: round1(sd(leads)),
+      samples: leads.length,
+    };
   });
 }
 
-const commentarySchema = z.object({ suppliers: z.array(z.object({ supplier_id: z.string(), commentary: z.string().min(10).max(1200), negotiation_points: z.array(z.string().min(3)).max(5) })) });
+const commentarySchema = z.object({
+  suppliers: z.array(z.object({ supplier_id: z.string(), commentary: z.string().min(10).max(1200), negotiation_points: z.array(z.string().min(3)).max(5) })),
+});
 
 const SYSTEM = [
   "You are a consumer-goods company's head of purchasing writing the monthly supplier scorecard.",
@@ -102,7 +117,10 @@ export async function runVendorScorecard(context: BotContext & JobRunInfo, confi
   const today = localDay(now, config.FLEET_TZ);
   const month = today.slice(0, 7);
   const { procurement } = context.connectors;
-  const [history, suppliers] = await Promise.all([procurement.listPurchaseOrderHistory(addDays(today, -config.VENDOR_SCORECARD_WINDOW_DAYS)), procurement.listSuppliers()]);
+  const [history, suppliers] = await Promise.all([
+    procurement.listPurchaseOrderHistory(addDays(today, -config.VENDOR_SCORECARD_WINDOW_DAYS)),
+    procurement.listSuppliers(),
+  ]);
   const cards = scoreSuppliers(history, suppliers, config);
   const stats = leadTimeStats(history);
   await procurement.recordLeadTimes(stats);
@@ -147,7 +165,13 @@ export async function runVendorScorecard(context: BotContext & JobRunInfo, confi
   for (const card of cards.filter((candidate) => candidate.risks.length > 0)) {
     const signal = await context.signals.emit(
       'vendor_risk',
-      { supplier_id: card.supplier_id, supplier: card.supplier, kind: 'scorecard', detail: `${month}: ${card.risks.join('; ')} — ${cardLine(card)}`, affected_pos: [] },
+      {
+        supplier_id: card.supplier_id,
+        supplier: card.supplier,
+        kind: 'scorecard',
+        detail: `${month}: ${card.risks.join('; ')} — ${cardLine(card)}`,
+        affected_pos: [],
+      },
       { severity: 'warning', dedupeKey: `vendor_risk:scorecard:${card.supplier_id}:${month}`, dedupeWindowMs: 31 * 86_400_000 },
     );
     if (!signal.deduplicated) emitted += 1;
@@ -192,9 +216,12 @@ export const vendorScorecard = defineJob({
   settings: vendorScorecardSettings,
   async run(context) {
     const { outcome, result } = await runVendorScorecard(context, context.config);
-    return jobOutcome(`${outcome.outcome}; ${plural(result.emitted, 'vendor_risk')}, lead times for ${result.stats} supplier-SKUs${result.approvalId === null ? '' : '; send_scorecards asked'}`, {
-      ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
-      detail: { ...outcome.detail, approvalId: result.approvalId },
-    });
+    return jobOutcome(
+      `${outcome.outcome}; ${plural(result.emitted, 'vendor_risk')}, lead times for ${result.stats} supplier-SKUs${result.approvalId === null ? '' : '; send_scorecards asked'}`,
+      {
+        ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
+        detail: { ...outcome.detail, approvalId: result.approvalId },
+      },
+    );
   },
 });

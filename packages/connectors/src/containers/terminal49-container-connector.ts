@@ -132,7 +132,8 @@ export function createTerminal49ContainerConnector(options: Terminal49Options): 
       for (let page = 0; url !== null && page < MAX_PAGES; page += 1) {
         const document: Document = await get(url);
         const included = new Map((document.included ?? []).map((resource) => [`${resource.type}:${resource.id}`, resource]));
-        for (const resource of document.data ?? []) if (resource.type === 'container') containers.push(containerFromTerminal49(resource, included, options.trucker));
+        for (const resource of document.data ?? [])
+          if (resource.type === 'container') containers.push(containerFromTerminal49(resource, included, options.trucker));
         const next = document.links?.next ?? null;
         url = next === null ? null : new URL(next, `${base}/`).toString();
       }

@@ -45,8 +45,7 @@ export function createEcbFxConnector(options: EcbFxOptions = {}): FxConnector {
     source: 'ecb',
     async listReferenceRates(currencies, since) {
       const wanted = [...new Set([...currencies.filter((currency) => currency !== 'EUR'), 'USD'])].sort();
-      for (const currency of wanted)
-        if (!/^[A-Z]{3}$/.test(currency)) throw new EcbRatesError(`"${currency}" is not an ISO 4217 currency code`, { currency });
+      for (const currency of wanted) if (!/^[A-Z]{3}$/.test(currency)) throw new EcbRatesError(`"${currency}" is not an ISO 4217 currency code`, { currency });
       const url = `${base}/data/EXR/D.${wanted.join('+')}.EUR.SP00.A?startPeriod=${encodeURIComponent(since)}&format=csvdata`;
       const csv = await callVendor('ECB', 'reference rates', limits, async (signal) => {
         const response = await fetch(url, { signal, headers: { accept: 'text/csv' } });

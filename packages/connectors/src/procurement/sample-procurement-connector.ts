@@ -25,25 +25,23 @@ export function createSampleProcurementConnector(db: Db): ProcurementConnector {
     },
     async listPurchaseOrders() {
       const rows = await db.rpc('sample_procurement_purchase_orders');
-      return rows.map(
-        (row): RegisteredPurchaseOrder => ({
-          id: String(row['po_id']),
-          supplierId: String(row['supplier_id']),
-          currency: String(row['currency']),
-          lines: jsonArray<Record<string, unknown>>(row['lines']).map((line) => ({
-            sku: String(line['sku']),
-            quantity: Number(line['quantity']),
-            unitCost: Number(line['unit_cost'] ?? line['unitCost'] ?? 0),
-          })),
-          sentAt: instant(row['sent_at']) ?? '',
-          acknowledgedAt: instant(row['acknowledged_at']),
-          readyDateOriginal: dayOrNull(row['ready_date_original']),
-          readyDateConfirmed: dayOrNull(row['ready_date_confirmed']),
-          booked: row['booked'] === true,
-          note: text(row['note']),
-          status: String(row['status']) as RegisteredPurchaseOrder['status'],
-        }),
-      );
+      return rows.map((row): RegisteredPurchaseOrder => ({
+        id: String(row['po_id']),
+        supplierId: String(row['supplier_id']),
+        currency: String(row['currency']),
+        lines: jsonArray<Record<string, unknown>>(row['lines']).map((line) => ({
+          sku: String(line['sku']),
+          quantity: Number(line['quantity']),
+          unitCost: Number(line['unit_cost'] ?? line['unitCost'] ?? 0),
+        })),
+        sentAt: instant(row['sent_at']) ?? '',
+        acknowledgedAt: instant(row['acknowledged_at']),
+        readyDateOriginal: dayOrNull(row['ready_date_original']),
+        readyDateConfirmed: dayOrNull(row['ready_date_confirmed']),
+        booked: row['booked'] === true,
+        note: text(row['note']),
+        status: String(row['status']) as RegisteredPurchaseOrder['status'],
+      }));
     },
     async listReceipts() {
       const rows = await db.rpc('sample_procurement_receipts');
@@ -118,19 +116,17 @@ export function createSampleProcurementConnector(db: Db): ProcurementConnector {
     },
     async listMessages(kind) {
       const rows = await db.rpc('sample_procurement_list_messages', { p_kind: kind ?? null });
-      return rows.map(
-        (row): SentSupplierMessage => ({
-          messageId: String(row['message_id']),
-          idempotencyKey: String(row['idempotency_key']),
-          supplierId: text(row['supplier_id']),
-          kind: String(row['kind']) as SupplierMessage['kind'],
-          to: String(row['to_address']),
-          subject: String(row['subject']),
-          body: String(row['body']),
-          refs: (row['refs'] ?? {}) as Record<string, unknown>,
-          createdAt: instant(row['created_at']) ?? '',
-        }),
-      );
+      return rows.map((row): SentSupplierMessage => ({
+        messageId: String(row['message_id']),
+        idempotencyKey: String(row['idempotency_key']),
+        supplierId: text(row['supplier_id']),
+        kind: String(row['kind']) as SupplierMessage['kind'],
+        to: String(row['to_address']),
+        subject: String(row['subject']),
+        body: String(row['body']),
+        refs: (row['refs'] ?? {}) as Record<string, unknown>,
+        createdAt: instant(row['created_at']) ?? '',
+      }));
     },
     async recordLeadTimes(stats) {
       const [row] = await db.rpc('sample_procurement_record_lead_times', {
@@ -173,4 +169,3 @@ export function createSampleProcurementConnector(db: Db): ProcurementConnector {
     },
   };
 }
-

@@ -59,7 +59,9 @@ export async function startFakeTerminal49(options: { apiKey: string; containers:
             },
           }))
         : []),
-      ...(include.includes('pod_terminal') ? page.map((container) => ({ id: container.terminal.id, type: 'terminal', attributes: { name: container.terminal.name } })) : []),
+      ...(include.includes('pod_terminal')
+        ? page.map((container) => ({ id: container.terminal.id, type: 'terminal', attributes: { name: container.terminal.name } }))
+        : []),
     ];
     const next = number * size < options.containers.length ? `/v2/containers?include=${include.join(',')}&page[size]=${size}&page[number]=${number + 1}` : null;
     send(200, {
