@@ -145,6 +145,9 @@ export {
 
 // Fake Google Search Console + PageSpeed Insights with OAuth (connectors)
 export { startFakeGoogleSearch, type FakeGoogleSearch, type FakeGoogleSearchSeed, type FakeGscRow } from './fake-google/fake-google-search-server.js';
+
+// Run one job once as the scheduler would (every bot's job tests)
+export { runJobOnce, type JobRunResult, type LastRunFixture, type RunJobOnceOptions } from './run-job-once.js';
 // Fake Terminal49 (containers, JSON:API) and ECB Data Portal (reference rates, CSV) for opsbot's connectors
 export { startFakeTerminal49, type FakeTerminal49, type FakeTerminal49Container } from './fake-terminal49/index.js';
 export { startFakeEcb, type FakeEcb } from './fake-ecb/index.js';
