@@ -108,7 +108,7 @@ describe("opsbot's handlers: reorder → PO, stockout → expedite, defects → 
     for (const signal of [...ignored, alert, otherLocation]) await handled(signal.id);
     const approvals = await approvalsOf('request_expedite');
     expect(approvals.map((approval) => [approval.title, approval.draft['to'], approval.draft['target']])).toEqual([
-      ['Expedite DW-104 (SHKGH0525145): out 2026-12-05 at PDX-1, 4.2 d of cover', 'export@lumin-fragrance.cn', { kind: 'shipment', id: 'SHKGH0525145' }],
+      ['Expedite DW-104 (SHKGH0525145): runs out 2026-12-05, 4.2 d of cover', 'export@lumin-fragrance.cn', { kind: 'shipment', id: 'SHKGH0525145' }],
     ]);
   });
 
@@ -136,7 +136,10 @@ describe("opsbot's handlers: reorder → PO, stockout → expedite, defects → 
       }),
     ];
     for (const signal of signals) await handled(signal.id);
-    const claims = await approvalsOf('send_vendor_claim');
+    // Handlers run concurrently: compare in a fixed order.
+    const claims = (await approvalsOf('send_vendor_claim')).sort((left, right) =>
+      String(right.draft['reference']).localeCompare(String(left.draft['reference'])),
+    );
     expect(claims.map((claim) => [claim.draft['reference'], claim.draft['kind'], claim.draft['to']])).toEqual([
       ['DW-109 quality', 'quality', 'export@lumin-fragrance.cn'],
       ['DW-101 quality', 'quality', 'export@lumin-fragrance.cn'],

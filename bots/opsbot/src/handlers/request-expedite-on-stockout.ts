@@ -36,7 +36,8 @@ export const expediteOnStockout: SignalHandlerOf<'stockout_risk', BotContext> = 
       : `please ask the carrier for priority discharge and the fastest inland leg for ${target.id}, which carries ${target.quantity} units of ${payload.sku}`;
   const { approval, created } = await context.approvals.request({
     action: requestExpedite,
-    title: `Expedite ${payload.sku} (${target.id}): out ${payload.stockout_date} at ${payload.location}, ${payload.days_of_cover} d of cover`,
+    // One request per SKU whichever location raised it first: the title names no location.
+    title: `Expedite ${payload.sku} (${target.id}): runs out ${payload.stockout_date}, ${payload.days_of_cover} d of cover`,
     draft: {
       sku: payload.sku,
       supplier_id: supplier.id,
