@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { buildBotServices, createPostgresDb, getApproval, type Db } from '@jbot/core';
 import { createConnectors, loadSampleCompany, type Container } from '@jbot/connectors';
-import { freshDatabase, type TestDatabase } from '@jbot/testkit';
+import { freshDatabase, startFakeTerminal49, type TestDatabase } from '@jbot/testkit';
 import { bookDrayage, demurrageWatch, demurrageWatchSettings, findDemurrageCases, opsbot, runDemurrageWatch } from '../src/index.js';
 import { REFERENCE_NOW, runContext, silent, ZONE } from './job-harness.js';
 
@@ -94,5 +94,49 @@ describe('opsbot demurrage-watch on the sample company', () => {
     expect(messages.map((message) => message['to_address'])).toEqual(['dispatch@harbordrayage.example']);
     const after = findDemurrageCases(await createConnectors({ db, env: {} }).containers.listContainers(), '2026-12-09', config);
     expect(after.map((found) => found.container)).toEqual(['ONEU 603302-4']);
+  });
+
+  it('reads the containers from Terminal49 when TERMINAL49_API_KEY is set: the same rule on the vendor feed', async () => {
+    const terminal49 = await startFakeTerminal49({
+      apiKey: 'k-49',
+      containers: [
+        {
+          id: 'c-1',
+          number: 'TGHU 100200-3',
+          current_status: 'available',
+          pickup_lfd: '2026-12-11T00:00:00-08:00',
+          pickup_appointment_at: null,
+          available_for_pickup: true,
+          pod_discharged_at: '2026-12-07T10:00:00Z',
+          holds_at_pod_terminal: [],
+          shipment: { id: 's-1', bill_of_lading_number: 'MEDUNB112233', ref_numbers: ['PO-4111'], port_of_discharge_name: 'Long Beach' },
+          terminal: { id: 't-1', name: 'Pier T (TTI)' },
+        },
+        {
+          id: 'c-2',
+          number: 'TGHU 100201-9',
+          current_status: 'available',
+          pickup_lfd: '2026-12-10T00:00:00-08:00',
+          pickup_appointment_at: '2026-12-10T18:00:00Z',
+          available_for_pickup: true,
+          pod_discharged_at: '2026-12-07T10:00:00Z',
+          holds_at_pod_terminal: [],
+          shipment: { id: 's-2', bill_of_lading_number: 'MEDUNB112234', ref_numbers: [], port_of_discharge_name: 'Long Beach' },
+          terminal: { id: 't-1', name: 'Pier T (TTI)' },
+        },
+      ],
+    });
+    try {
+      const connectors = createConnectors({
+        db,
+        env: { TERMINAL49_API_KEY: 'k-49', TERMINAL49_API_BASE: terminal49.url, OPS_DRAYAGE_TRUCKER: 'Harbor Drayage LLC <dispatch@harbordrayage.example>' },
+      });
+      const cases = findDemurrageCases(await connectors.containers.listContainers(), '2026-12-09', config);
+      expect(cases.map((found) => [found.container, found.shipment_id, found.terminal, found.days_to_lfd, found.reason])).toEqual([
+        ['TGHU 100200-3', 'MEDUNB112233', 'Pier T (TTI)', 2, 'no_appointment'],
+      ]);
+    } finally {
+      await terminal49.close();
+    }
   });
 });
