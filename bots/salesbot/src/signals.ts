@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineSignalType } from '@jbot/core';
+import { defineSignalType, type SignalType } from '@jbot/core';
 
 // The signal types salesbot introduces. Pure declarations (zod only): every bot process
 // registers them through the fleet roster, and consumers get their payload types from the
@@ -28,27 +28,35 @@ export const staleDeals = defineSignalType({
   }),
 });
 
-/** A wholesale deal was won (account-onboarding): shipbot reserves the opening order, opsbot bumps PO planning. */
+/** Every type salesbot introduces. */
+export const signalTypes = [staleDeals];
+
+declare module '@jbot/core' {
+  interface SignalPayloads {
+    stale_deals: z.output<typeof staleDeals.schema>;
+  }
+}
+
+/** A wholesale deal just won: shipbot reserves the opening order, opsbot bumps demand (account-onboarding). */
 export const dealClosedWon = defineSignalType({
   type: 'deal_closed_won',
-  description: 'A wholesale deal closed won: its opening order reserves stock and adds demand to PO planning',
+  description: 'A wholesale deal was won: reserve the opening order and plan the demand',
   defaultSeverity: 'info',
   schema: z.object({
     deal_id: z.string().min(1),
     account_id: z.string().min(1),
     account: z.string().min(1),
-    amount: z.number().nonnegative(),
+    amount: z.number().nonnegative().nullable(),
     skus: z.array(z.object({ sku: z.string().min(1), qty: z.number().int().positive() })),
-    first_ship_date: z.iso.date().nullable(),
+    first_ship_date: z.iso.date(),
   }),
 });
 
-/** Every type salesbot introduces. */
-export const signalTypes = [staleDeals, dealClosedWon];
+// salesbot's activity jobs' types join the list (typed wide so each keeps its own schema).
+(signalTypes as SignalType[]).push(dealClosedWon);
 
 declare module '@jbot/core' {
   interface SignalPayloads {
-    stale_deals: z.output<typeof staleDeals.schema>;
     deal_closed_won: z.output<typeof dealClosedWon.schema>;
   }
 }

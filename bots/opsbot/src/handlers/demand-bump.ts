@@ -31,6 +31,6 @@ export const bumpDemandOnWin: SignalHandlerOf<'deal_closed_won', BotContext> = a
     await context.channel.post({
       kind: 'note',
       title: `PO planning: ${payload.account} won (${payload.deal_id}), opening order added`,
-      text: [`First ship ${payload.first_ship_date ?? 'not set'}; $${payload.amount.toLocaleString('en-US')}.`, ...lines].join('\n'),
+      text: [`First ship ${payload.first_ship_date}${payload.amount === null ? '' : `; $${payload.amount.toLocaleString('en-US')}`}.`, ...lines].join('\n'),
     });
 };
