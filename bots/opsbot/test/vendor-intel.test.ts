@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { createPostgresDb, type Db } from '@jbot/core';
-import { loadSampleCompany } from '@jbot/connectors';
-import { freshDatabase, type TestDatabase } from '@jbot/testkit';
+import { createConnectors, loadSampleCompany } from '@jbot/connectors';
+import { freshDatabase, startFakeFeedServer, type TestDatabase } from '@jbot/testkit';
 import { runVendorIntel, vendorIntel, vendorIntelSettings } from '../src/index.js';
 import { runContext, ZONE } from './job-harness.js';
 
@@ -78,5 +78,28 @@ describe('opsbot vendor-intel on the sample company', () => {
     const calm = vendorIntelSettings.load({ FLEET_TZ: ZONE, VENDOR_FX_MOVE_PCT: '10', VENDOR_HOLIDAY_DAYS: '5', VENDOR_RATE_SPIKE_PCT: '30' });
     const run = await runVendorIntel(runContext(db, vendorIntel, { now, last: { outcome: 'x', detail: { newest: now.toISOString() } } }), calm, now);
     expect(run.findings).toEqual([]);
+  });
+
+  it('reads supplier-side news from live RSS feeds (OPS_NEWS_FEED_URLS) through the same rule', async () => {
+    const published = new Date(now.getTime() - 3_600_000).toUTCString();
+    const feeds = await startFakeFeedServer({
+      '/ports.xml': {
+        body: `<?xml version="1.0"?><rss version="2.0"><channel><title>Port advisories</title><item><title>Dockworkers strike closes Santos container terminals</title><link>https://example.org/santos-strike</link><pubDate>${published}</pubDate><description>Terminals at the Port of Santos stopped work.</description></item><item><title>Santos FC wins the cup</title><link>https://example.org/santos-fc</link><pubDate>${published}</pubDate><description>Football.</description></item></channel></rss>`,
+      },
+    });
+    try {
+      const connectors = createConnectors({
+        db,
+        env: { OPS_NEWS_FEED_URLS: feeds.feedUrl('/ports.xml'), NEWS_USER_AGENT: 'Harbor & Pine ops@harborandpine.example' },
+      });
+      const run = await runVendorIntel(runContext(db, vendorIntel, { now, connectors }), config, now);
+      const news = run.findings.filter((finding) => finding.kind === 'news');
+      expect(news.map((finding) => [finding.supplier_id, finding.url, finding.affected_pos])).toEqual([
+        ['SUP-SP-07', 'https://example.org/santos-strike', ['PO-4115', 'PO-4116']],
+      ]);
+      expect(feeds.requests.map((request) => request.userAgent)).toEqual(['Harbor & Pine ops@harborandpine.example']);
+    } finally {
+      await feeds.close();
+    }
   });
 });
