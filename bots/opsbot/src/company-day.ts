@@ -2,6 +2,7 @@ const DAY_MS = 86_400_000;
 
 // Building an Intl formatter costs far more than using one: one per zone, kept.
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The date (YYYY-MM-DD) of an instant in the company's zone: last free days and ready dates are local days. */
 export function localDay(instant: Date, zone: string): string {
@@ -11,6 +12,34 @@ export function localDay(instant: Date, zone: string): string {
     dayFormats.set(zone, format);
   }
   return format.format(instant);
+}
+
+/** The instant a local wall-clock time (YYYY-MM-DD, minutes after midnight) is in a zone: a pickup "at 08:00" is the terminal's morning. */
+export function zonedInstant(day: string, minutes: number, zone: string): Date {
+  const guess = new Date(Date.parse(`${day}T00:00:00Z`) + minutes * 60_000);
+  let format = clockFormats.get(zone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    clockFormats.set(zone, format);
+  }
+  const clock = format;
+  // The zone's offset at the guess, applied once and checked once more (DST edges move it).
+  const offset = (at: Date) => {
+    const parts = clock.formatToParts(at);
+    const value = (type: string) => Number(parts.find((part) => part.type === type)?.value);
+    return Date.UTC(value('year'), value('month') - 1, value('day'), value('hour'), value('minute'), value('second')) - at.getTime();
+  };
+  const first = new Date(guess.getTime() - offset(guess));
+  return new Date(guess.getTime() - offset(first));
 }
 
 /** A YYYY-MM-DD plus some days. */

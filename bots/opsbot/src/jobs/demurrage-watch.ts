@@ -1,7 +1,7 @@
 import { defineJob, envInteger, envSettings, jobOutcome, reportFindings, timeZone, type BotContext, type JobRunInfo } from '@jbot/core';
 import type { Container } from '@jbot/connectors';
 import { bookDrayage, type DrayageDraft } from '../actions/book-drayage.js';
-import { addDays, daysBetween, localDay, plural } from '../company-day.js';
+import { addDays, daysBetween, localDay, plural, zonedInstant } from '../company-day.js';
 
 const DAY_MS = 86_400_000;
 
@@ -104,9 +104,9 @@ export function demurrageMessage(cases: readonly DemurrageCase[]): string {
 }
 
 function drayageDraft(found: DemurrageCase, now: Date, zone: string): DrayageDraft {
-  // Ask for the earliest slot: tomorrow morning, or today when the LFD is today.
+  // Ask for the earliest slot: 08:00 tomorrow in the company's zone, or today when the LFD is today.
   const pickupDay = found.days_to_lfd <= 0 ? localDay(now, zone) : addDays(localDay(now, zone), 1);
-  const pickupAt = new Date(Date.parse(`${pickupDay}T16:00:00Z`)).toISOString();
+  const pickupAt = zonedInstant(pickupDay, 8 * 60, zone).toISOString();
   return {
     container: found.container,
     shipment_id: found.shipment_id,
