@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { buildBotServices, type BotContext, type Db, type JobDefinition, type JobRunInfo, type LastRun } from '@jbot/core';
+import { buildBotServices, type BotContext, type Db, type JobDefinition, type JobRunInfo, type LastRun, type LlmConfig } from '@jbot/core';
 import { createConnectors, type Connectors } from '@jbot/connectors';
 import { opsbot } from '../src/bot.js';
 
@@ -23,10 +23,14 @@ export interface StoredRun {
 export function runContext(
   db: Db,
   job: JobDefinition,
-  options: { env?: Record<string, string>; now?: Date; manual?: boolean; last?: StoredRun | null; connectors?: Connectors } = {},
+  options: { env?: Record<string, string>; now?: Date; manual?: boolean; last?: StoredRun | null; connectors?: Connectors; llm?: LlmConfig } = {},
 ): BotContext & JobRunInfo & { config: never } {
   const runId = `${job.id}-${Math.random().toString(36).slice(2, 10)}`;
-  const context = buildBotServices(opsbot, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent, { job: job.id, runId });
+  const context = buildBotServices(opsbot, { db, log: silent, host: 'test-host', ...(options.llm === undefined ? {} : { llm: options.llm }) }).context(
+    new AbortController().signal,
+    silent,
+    { job: job.id, runId },
+  );
   const last = options.last ?? null;
   const now = options.now ?? REFERENCE_NOW;
   return {

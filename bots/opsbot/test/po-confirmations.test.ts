@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
-import { buildBotServices, createPostgresDb, getApproval, type Db } from '@jbot/core';
+import { buildBotServices, createPostgresDb, getApproval, loadLlmConfig, type Db } from '@jbot/core';
 import { createConnectors, loadSampleCompany } from '@jbot/connectors';
-import { freshDatabase, type TestDatabase } from '@jbot/testkit';
+import { freshDatabase, startFakeAnthropic, type TestDatabase } from '@jbot/testkit';
 import { findPoFindings, opsbot, poConfirmations, poConfirmationsSettings, runPoConfirmations, sendSupplierChasers } from '../src/index.js';
 import { REFERENCE_NOW, runContext, silent, ZONE } from './job-harness.js';
 
@@ -98,5 +98,54 @@ describe('opsbot po-confirmations on the sample company', () => {
     const sent = await db.rpc('sample_procurement_list_messages', { p_kind: 'chaser' });
     expect(sent.map((message) => message['to_address'])).toEqual(['export@serraalta.com.br', 'exportaciones@cafehuila.co']);
     expect(String(sent[0]?.['body'])).toMatch(/^Olá,/);
+  });
+
+  it('with a model: one fast-tier call writes the chasers in Portuguese and Spanish, priced in llm_usage; the same set again makes no call', async () => {
+    // A company of its own: the template chasers asked above would stand for the same PO set here.
+    const own = await freshDatabase();
+    const ownDb = createPostgresDb({ url: own.url, poolMax: 2 });
+    const ownSql = postgres(own.url, { max: 1, onnotice: () => {} });
+    await loadSampleCompany(ownDb, { now: REFERENCE_NOW });
+    const anthropic = await startFakeAnthropic();
+    anthropic.respondWith(() => ({
+      text: JSON.stringify({
+        chasers: [
+          {
+            supplier_id: 'SUP-SP-07',
+            subject: 'Confirmação do pedido PO-4116',
+            body: 'Olá, ainda não recebemos a confirmação do pedido PO-4116 (TH-104 × 1500). Por favor confirme a data de prontidão. Harbor & Pine purchasing',
+          },
+          {
+            supplier_id: 'SUP-HU-06',
+            subject: 'Confirmación de la orden PO-4119',
+            body: 'Hola, aún no hemos recibido la confirmación de la orden PO-4119 (TH-110 × 300). Por favor confirme la fecha. Harbor & Pine purchasing',
+          },
+        ],
+      }),
+    }));
+    try {
+      const llm = loadLlmConfig({ ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.url });
+      const first = await runPoConfirmations(runContext(ownDb, poConfirmations, { llm }), config, REFERENCE_NOW);
+      expect(first.result).toMatchObject({ modelSkipped: false, offline: false });
+      expect(anthropic.requests).toHaveLength(1);
+      expect(anthropic.requests[0]?.model).toBe(llm.models.fast);
+      expect(JSON.stringify(anthropic.requests[0]?.messages)).toContain('PO-4116 [TH-104 × 1500]');
+      const [approval] = await ownSql<Array<{ title: string; draft: { chasers: Array<{ subject: string; language: string }> } }>>`
+        select title, draft from approvals where action = 'send_supplier_chasers'`;
+      expect(approval?.title).toBe('Chase 2 unacknowledged POs at 2 suppliers');
+      expect(approval?.draft.chasers.map((chaser) => [chaser.language, chaser.subject])).toEqual([
+        ['pt', 'Confirmação do pedido PO-4116'],
+        ['es', 'Confirmación de la orden PO-4119'],
+      ]);
+      expect(await ownSql`select cost_usd from llm_usage where bot = 'opsbot' and job = 'po-confirmations'`).toHaveLength(1);
+      const stored = { outcome: first.outcome.outcome, detail: { modelInput: first.result.modelInput } };
+      await runPoConfirmations(runContext(ownDb, poConfirmations, { llm, last: stored }), config, REFERENCE_NOW);
+      expect(anthropic.requests).toHaveLength(1);
+    } finally {
+      await anthropic.close();
+      await ownSql.end();
+      await ownDb.close();
+      await own.drop();
+    }
   });
 });
