@@ -1,4 +1,5 @@
 import { envBoolean, envInteger, envList, optionalHttpUrl, optionalString, parseEnv, type Env } from '@jbot/core';
+import { loadSearchAnalyticsConfig, searchAnalyticsEnvShape, type SearchAnalyticsConfig } from './search-ads/search-analytics-config.js';
 
 /** Connector settings from the environment: a vendor goes live when its credentials are set. */
 export const connectorsEnvShape = {
@@ -54,6 +55,7 @@ export const connectorsEnvShape = {
   BACKUP_DIRECTORY: optionalString,
   FLEET_LOG_PATHS: envList,
   CREDENTIAL_TLS_HOSTS: envList,
+<<<<<<< HEAD
   // opsbot: containers on Terminal49 (sample terminal where unset), ECB reference rates, supplier-side news feeds.
   TERMINAL49_API_KEY: optionalString,
   TERMINAL49_API_BASE: optionalHttpUrl,
@@ -61,6 +63,10 @@ export const connectorsEnvShape = {
   ECB_FX_LIVE: envBoolean(false),
   ECB_API_BASE: optionalHttpUrl,
   OPS_NEWS_FEED_URLS: envList,
+=======
+  // mktgbot's GA4, Google Ads, Merchant Center and Amazon Ads.
+  ...searchAnalyticsEnvShape,
+>>>>>>> main
 };
 
 /** Parsed connector configuration. */
@@ -106,12 +112,17 @@ export interface ConnectorsConfig {
   /** Each vendor call's timeout (CONNECTOR_TIMEOUT_MS). */
   timeoutMs: number;
   /** Live sources for sysbot's fleet checks; each unset one reads the sample company. */
+<<<<<<< HEAD
   /** opsbot's container tracking on Terminal49 (TERMINAL49_API_KEY); unset: the sample terminal. */
   terminal49?: { apiKey: string; apiBase?: string; trucker: string };
   /** The ECB's daily reference rates, live (ECB_FX_LIVE=true); otherwise the sample company's rates. */
   ecb?: { apiBase?: string };
   /** Port and carrier advisories and supplier-city news feeds (OPS_NEWS_FEED_URLS); none = the sample ops feed. */
   supplierNews?: { feeds: string[]; userAgent: string };
+=======
+  /** GA4, Google Ads, Merchant Center and Amazon Ads (mktgbot); each vendor live when its credentials are set. */
+  searchAnalytics?: SearchAnalyticsConfig;
+>>>>>>> main
   fleetOps?: { anthropicAdmin?: { adminApiKey: string; baseUrl: string }; backupDirectory?: string; logPaths?: string[]; tlsHosts?: string[] };
 }
 
@@ -163,7 +174,9 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
     }
     const google = ['GOOGLE_SEARCH_CONSOLE_SITE', 'GOOGLE_OAUTH_CLIENT_ID', 'GOOGLE_OAUTH_CLIENT_SECRET', 'GOOGLE_OAUTH_REFRESH_TOKEN'] as const;
     const googleSet = google.filter((name) => config[name] !== undefined);
-    if (googleSet.length > 0 && googleSet.length < google.length) {
+    // The OAuth trio alone is complete too: GA4, Google Ads and Merchant Center share it (search-analytics-config).
+    const oauthOnly = googleSet.length === 3 && config.GOOGLE_SEARCH_CONSOLE_SITE === undefined;
+    if (googleSet.length > 0 && googleSet.length < google.length && !oauthOnly) {
       for (const name of google.filter((variable) => config[variable] === undefined))
         problems.push({ variable: name, message: `is required with ${googleSet.join(', ')}: set all four Search Console variables, or none for the sample` });
     }
@@ -319,6 +332,7 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
         }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,
     timeoutMs: parsed.CONNECTOR_TIMEOUT_MS,
+    searchAnalytics: loadSearchAnalyticsConfig(env),
     fleetOps: {
       ...(parsed.ANTHROPIC_ADMIN_API_KEY === undefined
         ? {}

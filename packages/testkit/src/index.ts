@@ -148,6 +148,21 @@ export { startFakeGoogleSearch, type FakeGoogleSearch, type FakeGoogleSearchSeed
 
 // Run one job once as the scheduler would (every bot's job tests)
 export { runJobOnce, type JobRunResult, type LastRunFixture, type RunJobOnceOptions } from './run-job-once.js';
+
+// Fake Google marketing APIs (GA4, Google Ads REST, Merchant API) and Amazon Ads (mktgbot)
+export {
+  startFakeGoogleMarketing,
+  type FakeGoogleMarketing,
+  type FakeGoogleMarketingSeed,
+  type FakeGa4Day,
+  type FakeGa4Hour,
+  type FakeGoogleAdsCampaign,
+  type FakeGoogleAdsCampaignDay,
+  type FakeGoogleAdsSearchTerm,
+  type FakeGoogleAdsCriterion,
+  type FakeMerchantProduct,
+} from './fake-google-marketing/index.js';
+export { startFakeAmazonAds, type FakeAmazonAds, type FakeSpKeyword, type FakeSpSearchTerm, type FakeSpNegativeKeyword } from './fake-amazon-ads/index.js';
 // Fake Terminal49 (containers, JSON:API) and ECB Data Portal (reference rates, CSV) for opsbot's connectors
 export { startFakeTerminal49, type FakeTerminal49, type FakeTerminal49Container } from './fake-terminal49/index.js';
 export { startFakeEcb, type FakeEcb } from './fake-ecb/index.js';
