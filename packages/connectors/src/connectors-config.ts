@@ -55,7 +55,8 @@ export const connectorsEnvShape = {
   BACKUP_DIRECTORY: optionalString,
   FLEET_LOG_PATHS: envList,
   CREDENTIAL_TLS_HOSTS: envList,
-<<<<<<< HEAD
+  // mktgbot's GA4, Google Ads, Merchant Center and Amazon Ads.
+  ...searchAnalyticsEnvShape,
   // opsbot: containers on Terminal49 (sample terminal where unset), ECB reference rates, supplier-side news feeds.
   TERMINAL49_API_KEY: optionalString,
   TERMINAL49_API_BASE: optionalHttpUrl,
@@ -63,10 +64,6 @@ export const connectorsEnvShape = {
   ECB_FX_LIVE: envBoolean(false),
   ECB_API_BASE: optionalHttpUrl,
   OPS_NEWS_FEED_URLS: envList,
-=======
-  // mktgbot's GA4, Google Ads, Merchant Center and Amazon Ads.
-  ...searchAnalyticsEnvShape,
->>>>>>> main
 };
 
 /** Parsed connector configuration. */
@@ -111,18 +108,15 @@ export interface ConnectorsConfig {
   sideEffectLeaseSeconds: number;
   /** Each vendor call's timeout (CONNECTOR_TIMEOUT_MS). */
   timeoutMs: number;
-  /** Live sources for sysbot's fleet checks; each unset one reads the sample company. */
-<<<<<<< HEAD
+  /** GA4, Google Ads, Merchant Center and Amazon Ads (mktgbot); each vendor live when its credentials are set. */
+  searchAnalytics?: SearchAnalyticsConfig;
   /** opsbot's container tracking on Terminal49 (TERMINAL49_API_KEY); unset: the sample terminal. */
   terminal49?: { apiKey: string; apiBase?: string; trucker: string };
   /** The ECB's daily reference rates, live (ECB_FX_LIVE=true); otherwise the sample company's rates. */
   ecb?: { apiBase?: string };
   /** Port and carrier advisories and supplier-city news feeds (OPS_NEWS_FEED_URLS); none = the sample ops feed. */
   supplierNews?: { feeds: string[]; userAgent: string };
-=======
-  /** GA4, Google Ads, Merchant Center and Amazon Ads (mktgbot); each vendor live when its credentials are set. */
-  searchAnalytics?: SearchAnalyticsConfig;
->>>>>>> main
+  /** Live sources for sysbot's fleet checks; each unset one reads the sample company. */
   fleetOps?: { anthropicAdmin?: { adminApiKey: string; baseUrl: string }; backupDirectory?: string; logPaths?: string[]; tlsHosts?: string[] };
 }
 

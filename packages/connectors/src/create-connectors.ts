@@ -63,7 +63,7 @@ import { createEasyPostSeedingConnector } from './seeding/easypost-seeding-conne
 import { createSampleSeedingConnector } from './seeding/sample-seeding-connector.js';
 import { callerOf, logConnectorSet } from './connector-call-log.js';
 import { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
-<<<<<<< HEAD
+import { createSearchAnalyticsConnectors, type SearchAnalyticsConnectors } from './search-ads/create-search-analytics-connectors.js';
 import type { ProcurementConnector } from './procurement/procurement-connector.js';
 import { createSampleProcurementConnector } from './procurement/sample-procurement-connector.js';
 import type { ContainerConnector } from './containers/container-connector.js';
@@ -72,9 +72,6 @@ import { createTerminal49ContainerConnector } from './containers/terminal49-cont
 import type { FxConnector } from './fx/fx-connector.js';
 import { createEcbFxConnector } from './fx/ecb-fx-connector.js';
 import { createSampleFxConnector } from './fx/sample-fx-connector.js';
-=======
-import { createSearchAnalyticsConnectors, type SearchAnalyticsConnectors } from './search-ads/create-search-analytics-connectors.js';
->>>>>>> main
 
 /** Every connector a bot may use, one per domain. */
 export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnectors {
@@ -194,7 +191,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
         ? createSampleSiteConnector(db)
         : createHttpSiteCrawler({ storeUrl: config.store.url, delayMs: config.store.crawlDelayMs, ...limits }),
     storefront: createSampleStorefrontConnector(db),
-<<<<<<< HEAD
+    ...createSearchAnalyticsConnectors(db, config, limits),
     procurement: createSampleProcurementConnector(db),
     containers: config.terminal49 === undefined ? createSampleContainerConnector(db) : createTerminal49ContainerConnector({ ...config.terminal49, ...limits }),
     fx: config.ecb === undefined ? createSampleFxConnector(db) : createEcbFxConnector({ ...config.ecb, ...limits }),
@@ -202,9 +199,6 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
       config.supplierNews === undefined
         ? createSampleNewsConnector(db, { file: path.join(sampleDataDirectory(), 'ops-news-feed.xml') })
         : createRssNewsConnector({ ...config.supplierNews, ...limits }),
-=======
-    ...createSearchAnalyticsConnectors(db, config, limits),
->>>>>>> main
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };

@@ -25,11 +25,8 @@ export const SAMPLE_DATA_FILES = {
   creators: 'creators.json',
   fleet: 'fleet.json',
   contentbot: 'contentbot.json',
-<<<<<<< HEAD
-  opsbot: 'opsbot.json',
-=======
   mktg_search: 'mktg-search.json',
->>>>>>> main
+  opsbot: 'opsbot.json',
 } as const;
 
 /** The sample company's data as one object, one key per file. */
