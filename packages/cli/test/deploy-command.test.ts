@@ -173,7 +173,9 @@ describe('fleet deploy', () => {
     ]);
     expect(result.stdout).toMatch(/✓ salesbot\s+pid \d+, heartbeat after/);
     expect(result.stdout).toContain('vps-1: 3 of 3 bots running');
-  });
+    // A whole deploy (install, migrations, three bots' heartbeats) through spawnSync: give it the
+    // command's own 120 s cap rather than the suite's 60 s.
+  }, 150_000);
 
   it('a second deploy is a new release; --rollback flips current back and restarts; a third rollback has nowhere to go', async () => {
     // Release ids have one-second resolution.
