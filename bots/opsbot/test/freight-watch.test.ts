@@ -25,7 +25,14 @@ describe('opsbot freight-watch', () => {
     buildBotServices(opsbot, { db, log, host: 'test', extensions: { connectors: createConnectors({ db }) } }).context(new AbortController().signal, log);
 
   it('is declared on opsbot every 30 minutes', () => {
-    expect(opsbot.jobs?.map((job) => job.id)).toEqual(['freight-watch']);
+    expect(opsbot.jobs?.map((job) => job.id)).toEqual([
+      'freight-watch',
+      'demurrage-watch',
+      'po-confirmations',
+      'vendor-intel',
+      'receiving-reconcile',
+      'vendor-scorecard',
+    ]);
     expect(freightWatch.schedule).toBe('*/30 * * * *');
   });
 

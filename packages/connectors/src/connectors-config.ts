@@ -57,6 +57,13 @@ export const connectorsEnvShape = {
   CREDENTIAL_TLS_HOSTS: envList,
   // mktgbot's GA4, Google Ads, Merchant Center and Amazon Ads.
   ...searchAnalyticsEnvShape,
+  // opsbot: containers on Terminal49 (sample terminal where unset), ECB reference rates, supplier-side news feeds.
+  TERMINAL49_API_KEY: optionalString,
+  TERMINAL49_API_BASE: optionalHttpUrl,
+  OPS_DRAYAGE_TRUCKER: optionalString,
+  ECB_FX_LIVE: envBoolean(false),
+  ECB_API_BASE: optionalHttpUrl,
+  OPS_NEWS_FEED_URLS: envList,
 };
 
 /** Parsed connector configuration. */
@@ -101,9 +108,15 @@ export interface ConnectorsConfig {
   sideEffectLeaseSeconds: number;
   /** Each vendor call's timeout (CONNECTOR_TIMEOUT_MS). */
   timeoutMs: number;
-  /** Live sources for sysbot's fleet checks; each unset one reads the sample company. */
   /** GA4, Google Ads, Merchant Center and Amazon Ads (mktgbot); each vendor live when its credentials are set. */
   searchAnalytics?: SearchAnalyticsConfig;
+  /** opsbot's container tracking on Terminal49 (TERMINAL49_API_KEY); unset: the sample terminal. */
+  terminal49?: { apiKey: string; apiBase?: string; trucker: string };
+  /** The ECB's daily reference rates, live (ECB_FX_LIVE=true); otherwise the sample company's rates. */
+  ecb?: { apiBase?: string };
+  /** Port and carrier advisories and supplier-city news feeds (OPS_NEWS_FEED_URLS); none = the sample ops feed. */
+  supplierNews?: { feeds: string[]; userAgent: string };
+  /** Live sources for sysbot's fleet checks; each unset one reads the sample company. */
   fleetOps?: { anthropicAdmin?: { adminApiKey: string; baseUrl: string }; backupDirectory?: string; logPaths?: string[]; tlsHosts?: string[] };
 }
 
@@ -165,6 +178,13 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
       problems.push({
         variable: 'STORE_URL',
         message: 'is required with a domain Search Console property (sc-domain:…): set it to the store origin, e.g. https://harborandpine.com',
+      });
+    for (const feed of config.OPS_NEWS_FEED_URLS)
+      if (!/^https?:\/\//.test(feed)) problems.push({ variable: 'OPS_NEWS_FEED_URLS', message: `"${feed}" is not an http(s) URL (comma-separated feed URLs)` });
+    if (config.TERMINAL49_API_KEY !== undefined && config.OPS_DRAYAGE_TRUCKER === undefined)
+      problems.push({
+        variable: 'OPS_DRAYAGE_TRUCKER',
+        message: 'is required with TERMINAL49_API_KEY: the drayage company that picks containers up, as "Name <email>"',
       });
     return problems;
   });
@@ -286,6 +306,24 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
           },
         }),
     ...(parsed.STORE_URL === undefined ? {} : { store: { url: parsed.STORE_URL, crawlDelayMs: parsed.SITE_CRAWL_DELAY_MS } }),
+    ...(parsed.TERMINAL49_API_KEY === undefined || parsed.OPS_DRAYAGE_TRUCKER === undefined
+      ? {}
+      : {
+          terminal49: {
+            apiKey: parsed.TERMINAL49_API_KEY,
+            trucker: parsed.OPS_DRAYAGE_TRUCKER,
+            ...(parsed.TERMINAL49_API_BASE === undefined ? {} : { apiBase: parsed.TERMINAL49_API_BASE }),
+          },
+        }),
+    ...(parsed.ECB_FX_LIVE ? { ecb: parsed.ECB_API_BASE === undefined ? {} : { apiBase: parsed.ECB_API_BASE } } : {}),
+    ...(parsed.OPS_NEWS_FEED_URLS.length === 0
+      ? {}
+      : {
+          supplierNews: {
+            feeds: parsed.OPS_NEWS_FEED_URLS,
+            userAgent: parsed.NEWS_USER_AGENT ?? 'jbot-fleet vendor-intel (set NEWS_USER_AGENT to "Company ops@company.com")',
+          },
+        }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,
     timeoutMs: parsed.CONNECTOR_TIMEOUT_MS,
     searchAnalytics: loadSearchAnalyticsConfig(env),

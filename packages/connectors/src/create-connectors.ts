@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Db, Env, Logger, RunBinding } from '@jbot/core';
 import type { AdsConnector } from './ads/ads-connector.js';
 import { createMetaAdsConnector } from './ads/meta-ads-connector.js';
@@ -19,6 +20,7 @@ import { createSampleMailConnector } from './mail/sample-mail-connector.js';
 import type { NewsConnector } from './news/news-connector.js';
 import { createRssNewsConnector } from './news/rss-news-connector.js';
 import { createSampleNewsConnector } from './news/sample-news-connector.js';
+import { sampleDataDirectory } from './sample/sample-company-data.js';
 import type { PublishingConnector } from './publishing/publishing-connector.js';
 import { createSamplePublishingConnector } from './publishing/sample-publishing-connector.js';
 import type { ReportingConnector } from './reporting/reporting-connector.js';
@@ -62,6 +64,14 @@ import { createSampleSeedingConnector } from './seeding/sample-seeding-connector
 import { callerOf, logConnectorSet } from './connector-call-log.js';
 import { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
 import { createSearchAnalyticsConnectors, type SearchAnalyticsConnectors } from './search-ads/create-search-analytics-connectors.js';
+import type { ProcurementConnector } from './procurement/procurement-connector.js';
+import { createSampleProcurementConnector } from './procurement/sample-procurement-connector.js';
+import type { ContainerConnector } from './containers/container-connector.js';
+import { createSampleContainerConnector } from './containers/sample-container-connector.js';
+import { createTerminal49ContainerConnector } from './containers/terminal49-container-connector.js';
+import type { FxConnector } from './fx/fx-connector.js';
+import { createEcbFxConnector } from './fx/ecb-fx-connector.js';
+import { createSampleFxConnector } from './fx/sample-fx-connector.js';
 
 /** Every connector a bot may use, one per domain. */
 export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnectors {
@@ -103,6 +113,14 @@ export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnector
   site: SiteConnector;
   /** The store's product copy, SEO fields and reviews (sample only so far). */
   storefront: StorefrontConnector;
+  /** Purchasing: PO register, acknowledgements, receipts, supplier messages (sample only yet). */
+  procurement: ProcurementConnector;
+  /** Containers at the port: last free days, holds, appointments (Terminal49 with TERMINAL49_API_KEY). */
+  containers: ContainerConnector;
+  /** ECB euro reference rates (live with ECB_FX_LIVE=true). */
+  fx: FxConnector;
+  /** Port, carrier and supplier-city news (OPS_NEWS_FEED_URLS; the sample ops feed otherwise). */
+  supplierNews: NewsConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -174,6 +192,13 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
         : createHttpSiteCrawler({ storeUrl: config.store.url, delayMs: config.store.crawlDelayMs, ...limits }),
     storefront: createSampleStorefrontConnector(db),
     ...createSearchAnalyticsConnectors(db, config, limits),
+    procurement: createSampleProcurementConnector(db),
+    containers: config.terminal49 === undefined ? createSampleContainerConnector(db) : createTerminal49ContainerConnector({ ...config.terminal49, ...limits }),
+    fx: config.ecb === undefined ? createSampleFxConnector(db) : createEcbFxConnector({ ...config.ecb, ...limits }),
+    supplierNews:
+      config.supplierNews === undefined
+        ? createSampleNewsConnector(db, { file: path.join(sampleDataDirectory(), 'ops-news-feed.xml') })
+        : createRssNewsConnector({ ...config.supplierNews, ...limits }),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };

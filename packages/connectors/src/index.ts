@@ -289,3 +289,30 @@ export type {
   ApplySpChangesInput,
   ApplySpChangesResult,
 } from './retail-ads/amazon-ads-connector.js';
+// opsbot: purchasing, containers, FX
+export type {
+  ProcurementConnector,
+  Supplier,
+  RegisteredPurchaseOrder,
+  PurchaseOrderRegisterLine,
+  Receipt,
+  ClosedPurchaseOrder,
+  SupplierHoliday,
+  FreightRate,
+  SupplierMessage,
+  SentSupplierMessage,
+  LeadTimeStat,
+  DemandBump,
+} from './procurement/procurement-connector.js';
+export { createSampleProcurementConnector } from './procurement/sample-procurement-connector.js';
+export type { Container, ContainerConnector, ContainerStatus } from './containers/container-connector.js';
+export { createSampleContainerConnector } from './containers/sample-container-connector.js';
+export {
+  createTerminal49ContainerConnector,
+  containerFromTerminal49,
+  Terminal49Error,
+  type Terminal49Options,
+} from './containers/terminal49-container-connector.js';
+export { perUsdSeries, type FxConnector, type ReferenceRate, type ReferenceRatesRead } from './fx/fx-connector.js';
+export { createSampleFxConnector } from './fx/sample-fx-connector.js';
+export { createEcbFxConnector, parseEcbCsv, EcbRatesError, type EcbFxOptions } from './fx/ecb-fx-connector.js';

@@ -164,3 +164,6 @@ export {
   type FakeMerchantProduct,
 } from './fake-google-marketing/index.js';
 export { startFakeAmazonAds, type FakeAmazonAds, type FakeSpKeyword, type FakeSpSearchTerm, type FakeSpNegativeKeyword } from './fake-amazon-ads/index.js';
+// Fake Terminal49 (containers, JSON:API) and ECB Data Portal (reference rates, CSV) for opsbot's connectors
+export { startFakeTerminal49, type FakeTerminal49, type FakeTerminal49Container } from './fake-terminal49/index.js';
+export { startFakeEcb, type FakeEcb } from './fake-ecb/index.js';

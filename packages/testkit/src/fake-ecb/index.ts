@@ -1,0 +1,1 @@
+export { startFakeEcb, type FakeEcb } from './fake-ecb-server.js';
