@@ -26,6 +26,11 @@ import { createSampleReportingConnector } from './reporting/sample-reporting-con
 import { createAmazonMarketplaceConnector } from './marketplace/amazon-marketplace-connector.js';
 import type { MarketplaceConnector } from './marketplace/marketplace-connector.js';
 import { createSampleMarketplaceConnector } from './marketplace/sample-marketplace-connector.js';
+import type { FbaConnector } from './marketplace/fba-connector.js';
+import { createSampleFbaConnector } from './marketplace/sample-fba-connector.js';
+import { createAmazonFbaConnector } from './marketplace/amazon-fba-connector.js';
+import type { WholesaleOrdersConnector } from './fulfilment/wholesale-orders-connector.js';
+import { createSampleWholesaleOrdersConnector } from './fulfilment/sample-wholesale-orders-connector.js';
 import { createGoogleSearchConnector } from './search/google-search-connector.js';
 import { createSampleSearchConnector } from './search/sample-search-connector.js';
 import type { SearchConnector } from './search/search-connector.js';
@@ -102,6 +107,10 @@ export interface Connectors extends FleetOpsConnectors {
   site: SiteConnector;
   /** The store's product copy, SEO fields and reviews (sample only so far). */
   storefront: StorefrontConnector;
+  /** Amazon FBA: inventory, planning/stranded/storage reports, inbound shipments and plans. */
+  fba: FbaConnector;
+  /** Open wholesale POs with ship windows (sample only yet). */
+  wholesale: WholesaleOrdersConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -172,6 +181,8 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
         ? createSampleSiteConnector(db)
         : createHttpSiteCrawler({ storeUrl: config.store.url, delayMs: config.store.crawlDelayMs, ...limits }),
     storefront: createSampleStorefrontConnector(db),
+    fba: config.amazon === undefined ? createSampleFbaConnector(db) : createAmazonFbaConnector({ ...config.amazon, ...limits, db }),
+    wholesale: createSampleWholesaleOrdersConnector(db),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };
