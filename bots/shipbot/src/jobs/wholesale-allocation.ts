@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   defineJob,
   envInteger,
@@ -13,6 +14,7 @@ import {
 import type { Connectors, WholesaleOrder } from '@jbot/connectors';
 import { applyAllocation } from '../allocation/apply-allocation.js';
 import { addDays, daysBetween, localDay } from '../company-day.js';
+import { inboundFrom } from '../cover/project-cover.js';
 
 /** wholesale-allocation's rules (catalogue defaults). */
 export const wholesaleAllocationSettings = envSettings({
@@ -20,6 +22,9 @@ export const wholesaleAllocationSettings = envSettings({
   SHIP_ALLOC_HORIZON_DAYS: envInteger(10, 1, 90),
   /** Safety stock held back for DTC, in days of its sales. */
   SHIP_ALLOC_SAFETY_DAYS: envInteger(7, 0, 90),
+  /** Days from dock to shelf, and where freight is received (as inventory-cover reads them): when the rest can follow. */
+  SHIP_RECEIVING_DAYS: envInteger(2, 0, 30),
+  SHIP_FREIGHT_LOCATION: z.string().min(1).default('PDX-1'),
   FLEET_TZ: timeZone('UTC'),
 });
 
@@ -32,7 +37,7 @@ export interface AllocationShortfall {
   lines: Array<{ sku: string; ordered: number; allocatable: number; atp: number }>;
   /** The retailer's fine if shipped short, in dollars. */
   fine: number;
-  /** When the rest can follow: the earliest open PO landing for a short SKU, if any. */
+  /** When the rest can follow: the latest first restock (freight or PO) among the short SKUs; null when one has nothing inbound. */
   backorderShipDate: string | null;
 }
 
@@ -44,17 +49,19 @@ const TIER_ORDER = { A: 0, B: 1, C: 2 } as const;
  * fine, then the earlier window; any line short of its quantity is a shortfall.
  */
 export async function allocateWholesale(
-  connectors: Pick<Connectors, 'wholesale' | 'fulfilment' | 'supply'>,
+  connectors: Pick<Connectors, 'wholesale' | 'fulfilment' | 'supply' | 'freight'>,
   config: WholesaleAllocationConfig,
   now: Date,
 ): Promise<{ considered: WholesaleOrder[]; shortfalls: AllocationShortfall[] }> {
   const today = localDay(now, config.FLEET_TZ);
   const horizon = addDays(today, config.SHIP_ALLOC_HORIZON_DAYS);
-  const [orders, levels, purchaseOrders] = await Promise.all([
+  const [orders, levels, purchaseOrders, shipments] = await Promise.all([
     connectors.wholesale.listOpenWholesaleOrders(),
     connectors.fulfilment.listStockLevels(),
     connectors.supply.listOpenPurchaseOrders(),
+    connectors.freight.listShipments(),
   ]);
+  const inbound = inboundFrom(shipments, purchaseOrders, config.SHIP_FREIGHT_LOCATION, config.SHIP_RECEIVING_DAYS, today);
   const stock = new Map<string, { available: number; velocity: number }>();
   for (const level of levels) {
     const entry = stock.get(level.sku) ?? { available: 0, velocity: 0 };
@@ -83,8 +90,10 @@ export async function allocateWholesale(
     });
     const short = lines.filter((line) => line.allocatable < line.ordered);
     if (short.length === 0) continue;
-    const landings = purchaseOrders.filter((po) => short.some((line) => line.sku === po.sku)).map((po) => po.eta).sort();
-    shortfalls.push({ order, lines, fine: Math.round(order.shortFinePct * value(order)) / 100, backorderShipDate: landings[0] ?? null });
+    // The rest ships together once every short SKU has restocked: the latest of their first restocks.
+    const restocks = short.map((line) => inbound.find((item) => item.sku === line.sku)?.restockDate ?? null);
+    const backorderShipDate = restocks.includes(null) ? null : ([...(restocks as string[])].sort().at(-1) ?? null);
+    shortfalls.push({ order, lines, fine: Math.round(order.shortFinePct * value(order)) / 100, backorderShipDate });
   }
   return { considered, shortfalls };
 }
