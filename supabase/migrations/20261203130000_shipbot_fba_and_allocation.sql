@@ -191,11 +191,11 @@ language sql as $$
   returning id, ipi, capacity_limit_cuft, entered_by, entered_at;
 $$;
 
--- The latest IPI and capacity limit the operator entered (none: empty).
+-- The IPI and capacity limit the operator entered last (none: empty).
 create function fba_capacity_input_latest()
 returns table (ipi integer, capacity_limit_cuft numeric, entered_by text, entered_at timestamptz)
 language sql stable as $$
-  select c.ipi, c.capacity_limit_cuft, c.entered_by, c.entered_at from fba_capacity_inputs c order by c.entered_at desc, c.id desc limit 1;
+  select c.ipi, c.capacity_limit_cuft, c.entered_by, c.entered_at from fba_capacity_inputs c order by c.id desc limit 1;
 $$;
 
 -- Open wholesale orders with their ship window (the promised date is its last day) and account tier.
