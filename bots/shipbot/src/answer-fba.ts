@@ -13,8 +13,14 @@ const CAPACITY_ENTRY = /\bipi\D{0,3}(\d{2,4})\b(?:.*?\b(?:capacity|limit)\D{0,3}
  * records this week's figures and re-runs the review; otherwise where the finding stands now.
  * Null when the signal is not one of these.
  */
-export async function answerFbaFinding(type: string, payload: unknown, text: string, context: ContextWith<ShipbotConfig>): Promise<string | null> {
-  const now = new Date();
+// `now` is the world's clock (tests pass a fixed instant).
+export async function answerFbaFinding(
+  type: string,
+  payload: unknown,
+  text: string,
+  context: ContextWith<ShipbotConfig>,
+  now = new Date(),
+): Promise<string | null> {
   if (type === fbaCapacityRisk.type) {
     const entry = CAPACITY_ENTRY.exec(text);
     if (entry !== null) {
@@ -39,8 +45,10 @@ export async function answerFbaFinding(type: string, payload: unknown, text: str
   }
   if (type === allocationShortfall.type) {
     const was = allocationShortfall.schema.parse(payload);
-    const { shortfalls } = await allocateWholesale(context.connectors, context.config.allocation, now);
+    const { considered, shortfalls } = await allocateWholesale(context.connectors, context.config.allocation, now);
     const current = shortfalls.find((shortfall) => shortfall.order.orderId === was.order_id);
+    if (!considered.some((order) => order.orderId === was.order_id))
+      return `${was.order_id} is no longer open within the next ${context.config.allocation.SHIP_ALLOC_HORIZON_DAYS} days (shipped, cancelled or its window moved): nothing to allocate`;
     return current === undefined
       ? `${was.order_id} is covered in full now (stock arrived or the order changed)`
       : `${was.order_id} ${current.order.customerName}, window ${current.order.windowStart}…${current.order.windowEnd}: ${current.lines

@@ -38,6 +38,7 @@ export {
 export { orderHolds, orderHoldsSettings, findHoldCases, runOrderHolds, type HoldCase, type OrderHoldsConfig } from './jobs/order-holds.js';
 export { holdOrCancelOrder, type HoldOrCancelDraft, type HoldOrCancelResult } from './holds/hold-or-cancel-order.js';
 export { answerOperator } from './answer-operator.js';
+export { answerFbaFinding } from './answer-fba.js';
 export { shipbotSettings, type ShipbotConfig } from './shipbot-settings.js';
 export {
   carrierExceptions,

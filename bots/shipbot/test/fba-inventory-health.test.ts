@@ -3,7 +3,16 @@ import postgres from 'postgres';
 import { buildBotServices, createPostgresDb, getApproval, type Db } from '@jbot/core';
 import { createConnectors, loadSampleCompany, readSampleCompanyData, type SampleCompanyData } from '@jbot/connectors';
 import { freshDatabase, type TestDatabase } from '@jbot/testkit';
-import { checkFbaInventory, createFbaInboundPlan, fbaInventoryHealth, fbaInventoryHealthSettings, fbaStranded, shipbot } from '../src/index.js';
+import {
+  answerFbaFinding,
+  checkFbaInventory,
+  createFbaInboundPlan,
+  fbaInventoryHealth,
+  fbaInventoryHealthSettings,
+  fbaStranded,
+  shipbot,
+  shipbotSettings,
+} from '../src/index.js';
 import { REFERENCE_NOW, runShipbotJob, silent, ZONE } from './job-harness.js';
 
 type Rows = Array<Record<string, unknown>>;
@@ -101,5 +110,12 @@ describe('shipbot fba-inventory-health', () => {
     expect((await createFbaInboundPlan.execute(draft, execution, approval as never)).summary).toMatch(/^created FBA inbound plan wf[0-9a-f]{8}-[0-9a-f]{4}: 452 units of SM-104/);
     expect((await createFbaInboundPlan.execute(draft, execution, approval as never)).summary).toMatch(/^already created/);
     expect(await db.rpc('sample_fba_list_inbound_plans')).toHaveLength(1);
+
+    // The operator's reply on the stranded units says where they stand and who fixes the listing.
+    const [stranded] = await sql<Array<{ payload: unknown }>>`select payload from bot_signals where signal_type = 'fba_stranded'`;
+    const handlerContext = { ...context, connectors: createConnectors({ db, env: {} }), config: shipbotSettings.load({ FLEET_TZ: ZONE }) };
+    expect(await answerFbaFinding('fba_stranded', stranded?.payload, 'why?', handlerContext, REFERENCE_NOW)).toBe(
+      'KC-110 (B0XXXXHBK7): 140 units still stranded since 2026-12-03 — Listing suppressed: missing main image. contentbot drafts the listing fix (patch_listing); once it is live the units sell again',
+    );
   });
 });
