@@ -36,6 +36,8 @@ export const connectorsEnvShape = {
   AMAZON_SP_API_BASE: optionalHttpUrl,
   AMAZON_LWA_TOKEN_URL: optionalHttpUrl,
   AMAZON_SP_API_RATE_LIMITER: envBoolean(true),
+  /** Between two polls of a requested SP-API report (FBA planning, stranded, storage fees). */
+  AMAZON_SP_API_REPORT_POLL_MS: envInteger(15_000, 10, 600_000),
   STORE_URL: optionalHttpUrl,
   GOOGLE_SEARCH_CONSOLE_SITE: optionalString,
   GOOGLE_OAUTH_CLIENT_ID: optionalString,
@@ -81,6 +83,7 @@ export interface ConnectorsConfig {
     apiBase: string;
     tokenUrl: string;
     rateLimiter: boolean;
+    reportPollMs: number;
   };
   google?: {
     siteUrl: string;
@@ -255,6 +258,7 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
             apiBase: (parsed.AMAZON_SP_API_BASE ?? 'https://sellingpartnerapi-na.amazon.com').replace(/\/+$/, ''),
             tokenUrl: parsed.AMAZON_LWA_TOKEN_URL ?? 'https://api.amazon.com/auth/o2/token',
             rateLimiter: parsed.AMAZON_SP_API_RATE_LIMITER,
+            reportPollMs: parsed.AMAZON_SP_API_REPORT_POLL_MS,
           },
         }),
     ...(parsed.GOOGLE_SEARCH_CONSOLE_SITE === undefined ||

@@ -142,6 +142,7 @@ export {
   type FakeSpOffer,
   type FakeSpReviewTopics,
 } from './fake-sp-api/fake-sp-api-server.js';
+export { type FakeSpFbaSeed, type FakeFbaInventory, type FakeInboundPlan, type FakeInboundShipment } from './fake-sp-api/fake-sp-api-fba.js';
 
 // Fake Google Search Console + PageSpeed Insights with OAuth (connectors)
 export { startFakeGoogleSearch, type FakeGoogleSearch, type FakeGoogleSearchSeed, type FakeGscRow } from './fake-google/fake-google-search-server.js';

@@ -214,10 +214,12 @@ export function createAmazonFbaConnector(options: AmazonFbaOptions): FbaConnecto
           // Shipped and received quantities per SKU are v0's, keyed by the confirmation id (FBA15…).
           if (LIVE_STATUSES_WITH_UNITS.has(status) && typeof confirmationId === 'string' && confirmationId !== '') {
             const answer = await call('getShipmentItemsByShipmentId', (apis) => apis.inboundV0.getShipmentItemsByShipmentId(confirmationId, {}));
-            items = list(((answer['payload'] ?? {}) as Json)['ItemData']).map((item) => ({
-              sku: String(item['SellerSKU']),
-              shipped: number(item['QuantityShipped']),
-              received: number(item['QuantityReceived']),
+            // The wire says ItemData / SellerSKU / QuantityShipped; the SDK's models hand them back camelCased.
+            const payload = (answer['payload'] ?? {}) as Json;
+            items = list(payload['itemData'] ?? payload['ItemData']).map((item) => ({
+              sku: String(item['sellerSKU'] ?? item['SellerSKU']),
+              shipped: number(item['quantityShipped'] ?? item['QuantityShipped']),
+              received: number(item['quantityReceived'] ?? item['QuantityReceived']),
             }));
           }
           const window = ((shipment['dates'] ?? {}) as Json)['readyToShipWindow'] as Json | undefined;
