@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { envBoolean, envInteger, envList, optionalHttpUrl, optionalString, parseEnv, type Env } from '@jbot/core';
 
 /** Connector settings from the environment: a vendor goes live when its credentials are set. */
@@ -56,6 +57,15 @@ export const connectorsEnvShape = {
   BACKUP_DIRECTORY: optionalString,
   FLEET_LOG_PATHS: envList,
   CREDENTIAL_TLS_HOSTS: envList,
+  // The 3PL's SFTP drop box (shipbot's warehouse files); unset: the sample company's WMS tables.
+  WMS_SFTP_HOST: optionalString,
+  WMS_SFTP_PORT: envInteger(22, 1, 65_535),
+  WMS_SFTP_USERNAME: optionalString,
+  WMS_SFTP_PASSWORD: optionalString,
+  WMS_SFTP_PRIVATE_KEY_PATH: optionalString,
+  WMS_SFTP_HOST_KEY_SHA256: optionalString,
+  WMS_SFTP_OUTBOUND_DIR: optionalString,
+  WMS_SFTP_INBOUND_DIR: optionalString,
 };
 
 /** Parsed connector configuration. */
@@ -101,6 +111,17 @@ export interface ConnectorsConfig {
   sideEffectLeaseSeconds: number;
   /** Each vendor call's timeout (CONNECTOR_TIMEOUT_MS). */
   timeoutMs: number;
+  /** The 3PL's SFTP drop box: live when WMS_SFTP_HOST is set. */
+  warehouseSftp?: {
+    host: string;
+    port: number;
+    username: string;
+    password?: string;
+    privateKey?: string;
+    hostKeySha256: string;
+    outboundDir: string;
+    inboundDir: string;
+  };
   /** Live sources for sysbot's fleet checks; each unset one reads the sample company. */
   fleetOps?: { anthropicAdmin?: { adminApiKey: string; baseUrl: string }; backupDirectory?: string; logPaths?: string[]; tlsHosts?: string[] };
 }
@@ -162,6 +183,18 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
         variable: 'STORE_URL',
         message: 'is required with a domain Search Console property (sc-domain:…): set it to the store origin, e.g. https://harborandpine.com',
       });
+    if (config.WMS_SFTP_HOST !== undefined) {
+      if (config.WMS_SFTP_USERNAME === undefined) problems.push({ variable: 'WMS_SFTP_USERNAME', message: 'is required with WMS_SFTP_HOST: the login the 3PL gave us' });
+      if (config.WMS_SFTP_PASSWORD === undefined && config.WMS_SFTP_PRIVATE_KEY_PATH === undefined)
+        problems.push({ variable: 'WMS_SFTP_PASSWORD', message: 'or WMS_SFTP_PRIVATE_KEY_PATH is required with WMS_SFTP_HOST' });
+      if (config.WMS_SFTP_PRIVATE_KEY_PATH !== undefined && !fs.existsSync(config.WMS_SFTP_PRIVATE_KEY_PATH))
+        problems.push({ variable: 'WMS_SFTP_PRIVATE_KEY_PATH', message: `names no readable file (${config.WMS_SFTP_PRIVATE_KEY_PATH})` });
+      if (config.WMS_SFTP_HOST_KEY_SHA256 === undefined)
+        problems.push({
+          variable: 'WMS_SFTP_HOST_KEY_SHA256',
+          message: 'is required with WMS_SFTP_HOST: pin the server key (ssh-keyscan <host> | ssh-keygen -lf -, the SHA256:… part), so nobody else can pose as the 3PL',
+        });
+    }
     return problems;
   });
   return {
@@ -283,6 +316,20 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
           },
         }),
     ...(parsed.STORE_URL === undefined ? {} : { store: { url: parsed.STORE_URL, crawlDelayMs: parsed.SITE_CRAWL_DELAY_MS } }),
+    ...(parsed.WMS_SFTP_HOST === undefined || parsed.WMS_SFTP_USERNAME === undefined || parsed.WMS_SFTP_HOST_KEY_SHA256 === undefined
+      ? {}
+      : {
+          warehouseSftp: {
+            host: parsed.WMS_SFTP_HOST,
+            port: parsed.WMS_SFTP_PORT,
+            username: parsed.WMS_SFTP_USERNAME,
+            ...(parsed.WMS_SFTP_PASSWORD === undefined ? {} : { password: parsed.WMS_SFTP_PASSWORD }),
+            ...(parsed.WMS_SFTP_PRIVATE_KEY_PATH === undefined ? {} : { privateKey: fs.readFileSync(parsed.WMS_SFTP_PRIVATE_KEY_PATH, 'utf8') }),
+            hostKeySha256: parsed.WMS_SFTP_HOST_KEY_SHA256,
+            outboundDir: parsed.WMS_SFTP_OUTBOUND_DIR ?? '/outbound',
+            inboundDir: parsed.WMS_SFTP_INBOUND_DIR ?? '/inbound',
+          },
+        }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,
     timeoutMs: parsed.CONNECTOR_TIMEOUT_MS,
     fleetOps: {

@@ -31,6 +31,7 @@ import { createSampleFbaConnector } from './marketplace/sample-fba-connector.js'
 import { createAmazonFbaConnector } from './marketplace/amazon-fba-connector.js';
 import type { WholesaleOrdersConnector } from './fulfilment/wholesale-orders-connector.js';
 import { createSampleWholesaleOrdersConnector } from './fulfilment/sample-wholesale-orders-connector.js';
+import { createSftpWarehouseConnector } from './fulfilment/sftp-warehouse-connector.js';
 import { createGoogleSearchConnector } from './search/google-search-connector.js';
 import { createSampleSearchConnector } from './search/sample-search-connector.js';
 import type { SearchConnector } from './search/search-connector.js';
@@ -81,7 +82,7 @@ export interface Connectors extends FleetOpsConnectors {
   fulfilment: FulfilmentConnector;
   /** Open purchase orders and supplier lead times (sample only). */
   supply: SupplyConnector;
-  /** The 3PL's files (shipment confirmations). */
+  /** The 3PL's files (shipment confirmations, lots, on-hand; donation orders out): SFTP with WMS_SFTP_HOST set. */
   warehouse: WarehouseConnector;
   /** The parcel carrier (address checks). */
   parcel: ParcelConnector;
@@ -161,7 +162,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
         ? createSampleFulfilmentConnector(db)
         : createShopifyFulfilmentConnector({ ...config.shopify, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
     supply: createSampleSupplyConnector(db),
-    warehouse: createSampleWarehouseConnector(db),
+    warehouse: config.warehouseSftp === undefined ? createSampleWarehouseConnector(db) : createSftpWarehouseConnector({ ...config.warehouseSftp, ...limits }),
     parcel: config.easypost === undefined ? createSampleParcelConnector(db) : createEasyPostParcelConnector({ ...config.easypost, ...limits }),
     reporting: createSampleReportingConnector(db),
     publishing: createSamplePublishingConnector(db),
