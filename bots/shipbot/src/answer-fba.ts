@@ -54,7 +54,9 @@ export async function answerFbaFinding(
       : `${was.order_id} ${current.order.customerName}, window ${current.order.windowStart}…${current.order.windowEnd}: ${current.lines
           .filter((line) => line.allocatable < line.ordered)
           .map((line) => `${line.sku} ${line.allocatable}/${line.ordered} (ATP ${line.atp})`)
-          .join(', ')}. Approve apply_allocation to ship what we have${current.backorderShipDate === null ? '' : `, the rest after ${current.backorderShipDate}`}; salesbot drafts the buyer notice`;
+          .join(
+            ', ',
+          )}. Approve apply_allocation to ship what we have${current.backorderShipDate === null ? '' : `, the rest after ${current.backorderShipDate}`}; salesbot drafts the buyer notice`;
   }
   return null;
 }

@@ -52,5 +52,13 @@ export const shipbot = defineBot({
   on: { freight_delay: postFulfilmentForecast },
   // The operator's reply to a finding: where it stands now, or a drafted cancellation.
   onInstruction: answerOperator,
-  actions: [holdOrCancelOrder, sendCarrierExceptionNotices, scheduleDonation, setInventoryQuantities, sendBackorderUpdates, createFbaInboundPlan, applyAllocation],
+  actions: [
+    holdOrCancelOrder,
+    sendCarrierExceptionNotices,
+    scheduleDonation,
+    setInventoryQuantities,
+    sendBackorderUpdates,
+    createFbaInboundPlan,
+    applyAllocation,
+  ],
 });

@@ -56,7 +56,7 @@ describe('shipbot fba-inbound-watch', () => {
   });
 
   it('finds nothing when that shipment was received in full, and a shipment 12 days in transit as stuck', async () => {
-    expect(await discrepanciesOn(variant((shipments) => shipments[0]!.items[0]!.received = 600))).toEqual([]);
+    expect(await discrepanciesOn(variant((shipments) => (shipments[0]!.items[0]!.received = 600)))).toEqual([]);
     const stuck = await discrepanciesOn(
       variant((shipments) => {
         shipments[0]!.items[0]!.received = 600;
@@ -71,10 +71,28 @@ describe('shipbot fba-inbound-watch', () => {
     expect(first.outcome).toBe('1 inbound shipment to reconcile, posted');
     const posts = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'shipbot' and text like 'FBA inbound:%'`;
     expect(posts).toHaveLength(1);
-    expect(posts[0]?.text).toMatch(/FBA17HPG0001 .*closed 36 units short \(564\/600\): SM-101 564\/600 \(−36\)\. Request reconciliation; attach the packing list[\s\S]*☐ Task: open the case in Seller Central/);
-    const notes = await sql<Array<{ severity: string; payload: { detail: Record<string, unknown> } }>>`select severity, payload from bot_signals where signal_type = 'bot_note'`;
+    expect(posts[0]?.text).toMatch(
+      /FBA17HPG0001 .*closed 36 units short \(564\/600\): SM-101 564\/600 \(−36\)\. Request reconciliation; attach the packing list[\s\S]*☐ Task: open the case in Seller Central/,
+    );
+    const notes = await sql<
+      Array<{ severity: string; payload: { detail: Record<string, unknown> } }>
+    >`select severity, payload from bot_signals where signal_type = 'bot_note'`;
     expect(notes.map((note) => [note.severity, note.payload.detail])).toEqual([
-      ['info', { kind: 'fba_inbound_discrepancy', shipments: [{ shipment_id: 'FBA17HPG0001', problem: 'short', shipped: 600, received: 564, lines: [{ sku: 'SM-101', shipped: 600, received: 564, missing: 36 }] }] }],
+      [
+        'info',
+        {
+          kind: 'fba_inbound_discrepancy',
+          shipments: [
+            {
+              shipment_id: 'FBA17HPG0001',
+              problem: 'short',
+              shipped: 600,
+              received: 564,
+              lines: [{ sku: 'SM-101', shipped: 600, received: 564, missing: 36 }],
+            },
+          ],
+        },
+      ],
     ]);
     const again = await runShipbotJob(db, fbaInboundWatch, { last: first });
     expect(again.detail.posted).toBe(false);

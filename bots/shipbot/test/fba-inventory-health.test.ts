@@ -60,8 +60,12 @@ describe('shipbot fba-inventory-health', () => {
     expect(report.lowSupply.map((item) => [item.row.sku, item.row.shortTermDaysOfSupply, item.row.longTermDaysOfSupply, item.replenish])).toEqual([
       ['SM-104', 18.9, 20.8, 452],
     ]);
-    expect(report.stranded).toEqual([{ sku: 'KC-110', asin: 'B0XXXXHBK7', reason: 'Listing suppressed: missing main image', units: 140, dateStranded: '2026-12-03' }]);
-    expect(report.aged.map((item) => [item.row.sku, item.row.agedOver180, item.storagePerUnitUntilSold, item.unitMargin])).toEqual([['DW-106', 220, 9.6, 5.18]]);
+    expect(report.stranded).toEqual([
+      { sku: 'KC-110', asin: 'B0XXXXHBK7', reason: 'Listing suppressed: missing main image', units: 140, dateStranded: '2026-12-03' },
+    ]);
+    expect(report.aged.map((item) => [item.row.sku, item.row.agedOver180, item.storagePerUnitUntilSold, item.unitMargin])).toEqual([
+      ['DW-106', 220, 9.6, 5.18],
+    ]);
   });
 
   it('finds nothing on the healthy variant', async () => {
@@ -91,9 +95,13 @@ describe('shipbot fba-inventory-health', () => {
     expect(signals.map((signal) => [signal.severity, fbaStranded.schema.parse(signal.payload)])).toEqual([
       ['warning', { sku: 'KC-110', asin: 'B0XXXXHBK7', units: 140, reason: 'Listing suppressed: missing main image' }],
     ]);
-    const posts = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'shipbot' and text like '%FBA inventory health%' order by id`;
+    const posts = await sql<
+      Array<{ text: string }>
+    >`select text from channel_messages where bot = 'shipbot' and text like '%FBA inventory health%' order by id`;
     expect(posts).toHaveLength(1);
-    expect(posts[0]?.text).toMatch(/SM-104 .*18\.9 \/ 20\.8 days of supply.*send 452[\s\S]*KC-110 .*140 units stranded[\s\S]*DW-106: 220 units aged > 180 d.*removal \(Seller Central task/);
+    expect(posts[0]?.text).toMatch(
+      /SM-104 .*18\.9 \/ 20\.8 days of supply.*send 452[\s\S]*KC-110 .*140 units stranded[\s\S]*DW-106: 220 units aged > 180 d.*removal \(Seller Central task/,
+    );
 
     const again = await runShipbotJob(db, fbaInventoryHealth, { last: first });
     expect(again.detail.posted).toBe(false);
@@ -107,7 +115,9 @@ describe('shipbot fba-inventory-health', () => {
     const context = buildBotServices(shipbot, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent);
     const execution = { ...context, connectors: createConnectors({ db, env: {} }), approvalId, idempotencyKey: `approval:${approvalId}` };
     const draft = createFbaInboundPlan.draft.parse(approval?.draft);
-    expect((await createFbaInboundPlan.execute(draft, execution, approval as never)).summary).toMatch(/^created FBA inbound plan wf[0-9a-f]{8}-[0-9a-f]{4}: 452 units of SM-104/);
+    expect((await createFbaInboundPlan.execute(draft, execution, approval as never)).summary).toMatch(
+      /^created FBA inbound plan wf[0-9a-f]{8}-[0-9a-f]{4}: 452 units of SM-104/,
+    );
     expect((await createFbaInboundPlan.execute(draft, execution, approval as never)).summary).toMatch(/^already created/);
     expect(await db.rpc('sample_fba_list_inbound_plans')).toHaveLength(1);
 

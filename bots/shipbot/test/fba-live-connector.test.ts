@@ -49,7 +49,9 @@ describe('Amazon FBA live connector at the fake SP-API (LWA, reports, inbound)',
     database = await freshDatabase();
     db = createPostgresDb({ url: database.url, poolMax: 6 });
     await loadSampleCompany(db, { now: REFERENCE_NOW });
-    fake = await startFakeSpApi({ seed: { sellerId: 'A2HPGOODS0CO1', listings: [], catalog: [], offers: [], fba: await fbaSeedFromSample(db, createConnectors({ db, env: {} })) } });
+    fake = await startFakeSpApi({
+      seed: { sellerId: 'A2HPGOODS0CO1', listings: [], catalog: [], offers: [], fba: await fbaSeedFromSample(db, createConnectors({ db, env: {} })) },
+    });
     env = {
       AMAZON_SP_API_CLIENT_ID: fake.clientId,
       AMAZON_SP_API_CLIENT_SECRET: fake.clientSecret,
@@ -73,13 +75,24 @@ describe('Amazon FBA live connector at the fake SP-API (LWA, reports, inbound)',
     expect(live.fba.source).toBe('amazon');
     expect(await live.fba.listInventorySummaries()).toEqual(await sample.fba.listInventorySummaries());
     // 12 SKUs, 5 a page: three pages.
-    expect(fake.requests.filter((request) => request.path === '/fba/inventory/v1/summaries').map((request) => request.query['nextToken'] ?? '')).toEqual(['', '5', '10']);
-    expect(fake.requests.find((request) => request.path === '/fba/inventory/v1/summaries')?.query).toMatchObject({ granularityType: 'Marketplace', details: 'true' });
+    expect(fake.requests.filter((request) => request.path === '/fba/inventory/v1/summaries').map((request) => request.query['nextToken'] ?? '')).toEqual([
+      '',
+      '5',
+      '10',
+    ]);
+    expect(fake.requests.find((request) => request.path === '/fba/inventory/v1/summaries')?.query).toMatchObject({
+      granularityType: 'Marketplace',
+      details: 'true',
+    });
     expect(await live.fba.getPlanningReport()).toEqual(await sample.fba.getPlanningReport());
     expect(await live.fba.getStrandedReport()).toEqual(await sample.fba.getStrandedReport());
     expect(await live.fba.getStorageFeeReport()).toEqual(await sample.fba.getStorageFeeReport());
     // Each report: one createReport, three getReport polls (two IN_PROGRESS, DONE), one document, one download.
-    expect(fake.requests.filter((request) => request.method === 'POST' && request.path === '/reports/2021-06-30/reports').map((request) => (request.body as { reportType: string }).reportType)).toEqual(REPORTS);
+    expect(
+      fake.requests
+        .filter((request) => request.method === 'POST' && request.path === '/reports/2021-06-30/reports')
+        .map((request) => (request.body as { reportType: string }).reportType),
+    ).toEqual(REPORTS);
     expect(fake.requests.filter((request) => /^\/reports\/2021-06-30\/reports\/\d+$/.test(request.path))).toHaveLength(9);
     expect(fake.requests.filter((request) => request.path.startsWith('/report-documents-download/'))).toHaveLength(3);
     expect(fake.tokensIssued()).toBe(1);
@@ -105,7 +118,9 @@ describe('Amazon FBA live connector at the fake SP-API (LWA, reports, inbound)',
     const context = buildBotServices(shipbot, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent);
     const execution = { ...context, connectors: live, approvalId, idempotencyKey: `approval:${approvalId}` };
     const draft = createFbaInboundPlan.draft.parse(approval?.draft);
-    expect((await createFbaInboundPlan.execute(draft, execution, approval as never)).summary).toMatch(/^created FBA inbound plan wf00000001-fake: 452 units of SM-104/);
+    expect((await createFbaInboundPlan.execute(draft, execution, approval as never)).summary).toMatch(
+      /^created FBA inbound plan wf00000001-fake: 452 units of SM-104/,
+    );
     expect((await createFbaInboundPlan.execute(draft, execution, approval as never)).summary).toMatch(/^already created FBA inbound plan wf00000001-fake/);
     expect(fake.createdInboundPlans.map((plan) => [plan.status, plan.items])).toEqual([['ACTIVE', [{ msku: 'SM-104', quantity: 452 }]]]);
     expect(fake.createdInboundPlans[0]?.name).toBe(`Replenish 2026-12-09 [jbot ${`approval:${approvalId}`.slice(-24)}]`);
@@ -113,15 +128,21 @@ describe('Amazon FBA live connector at the fake SP-API (LWA, reports, inbound)',
 
   it('a throttled call, a bad refresh token and a report Amazon cancels are clear errors', async () => {
     fake.failNext({ method: 'GET', path: /^\/fba\/inventory\/v1\/summaries$/, status: 429 });
-    const error = await createConnectors({ db, env }).fba.listInventorySummaries().catch((caught: unknown) => caught);
+    const error = await createConnectors({ db, env })
+      .fba.listInventorySummaries()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectorError);
     expect((error as Error).message).toMatch(/^Amazon SP-API getInventorySummaries failed \(HTTP 429\).*throttled: retry later/);
 
-    const badToken = await createConnectors({ db, env: { ...env, AMAZON_SP_API_REFRESH_TOKEN: 'Atzr|revoked' } }).fba.getPlanningReport().catch((caught: unknown) => caught);
+    const badToken = await createConnectors({ db, env: { ...env, AMAZON_SP_API_REFRESH_TOKEN: 'Atzr|revoked' } })
+      .fba.getPlanningReport()
+      .catch((caught: unknown) => caught);
     expect((badToken as Error).message).toMatch(/Amazon LWA token exchange failed \(HTTP 400, invalid_grant\)/);
     expect((badToken as Error).message).not.toContain('revoked');
 
-    const noStorage = await startFakeSpApi({ seed: { sellerId: 'A2HPGOODS0CO1', listings: [], catalog: [], offers: [], fba: { inventory: [], reports: {}, plans: [] } } });
+    const noStorage = await startFakeSpApi({
+      seed: { sellerId: 'A2HPGOODS0CO1', listings: [], catalog: [], offers: [], fba: { inventory: [], reports: {}, plans: [] } },
+    });
     try {
       const cancelled = await createConnectors({
         db,
@@ -136,7 +157,9 @@ describe('Amazon FBA live connector at the fake SP-API (LWA, reports, inbound)',
   });
 
   it('a report line with a missing field is an error naming the line, not a shifted row', () => {
-    expect(parseTabSeparatedReport('sku\tasin\tavailable\nSM-104\tB0X\t208\n', 'GET_FBA_INVENTORY_PLANNING_DATA')).toEqual([{ sku: 'SM-104', asin: 'B0X', available: '208' }]);
+    expect(parseTabSeparatedReport('sku\tasin\tavailable\nSM-104\tB0X\t208\n', 'GET_FBA_INVENTORY_PLANNING_DATA')).toEqual([
+      { sku: 'SM-104', asin: 'B0X', available: '208' },
+    ]);
     expect(() => parseTabSeparatedReport('sku\tasin\tavailable\nSM-104\t208\n', 'GET_FBA_INVENTORY_PLANNING_DATA')).toThrow(
       'Amazon report GET_FBA_INVENTORY_PLANNING_DATA line 2 has 2 fields, the header 3: report not read',
     );

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDb, type Db } from '@jbot/core';
-import { ConnectorError, createConnectors, createSftpWarehouseConnector, loadSampleCompany, WarehouseFileError, type SftpWarehouseOptions } from '@jbot/connectors';
+import {
+  ConnectorError,
+  createConnectors,
+  createSftpWarehouseConnector,
+  loadSampleCompany,
+  WarehouseFileError,
+  type SftpWarehouseOptions,
+} from '@jbot/connectors';
 import { freshDatabase, startFakeSftp, type FakeSftp, type TestDatabase } from '@jbot/testkit';
 import { inventorySyncDrift, lotExpiryWatch, fulfillmentSla } from '../src/index.js';
 import { REFERENCE_NOW, runShipbotJob } from './job-harness.js';
@@ -15,14 +22,29 @@ async function dropSampleFiles(db: Db, sftp: FakeSftp) {
   const confirmations = await sample.listShipmentConfirmations(since);
   sftp.writeFile(
     '/outbound/shipment_confirmations_20261209T0600.csv',
-    csv('Order Ref,Warehouse,Ordered At,Shipped At,Mis Ship', confirmations.map((row) => [row.orderRef, row.location, row.orderedAt, row.shippedAt ?? '', row.misShip ? 'Y' : 'N'])),
+    csv(
+      'Order Ref,Warehouse,Ordered At,Shipped At,Mis Ship',
+      confirmations.map((row) => [row.orderRef, row.location, row.orderedAt, row.shippedAt ?? '', row.misShip ? 'Y' : 'N']),
+    ),
   );
   const lots = await sample.listLots();
   // An older lot snapshot the newer one replaces.
   sftp.writeFile('/outbound/inventory_by_lot_20261208T0600.csv', csv('sku,lot,warehouse,qty,expiry', [['KC-101', 'OLD', 'PDX-1', 1, '2027-01-01']]));
-  sftp.writeFile('/outbound/inventory_by_lot_20261209T0600.csv', csv('sku,lot,warehouse,qty,expiry', lots.map((lot) => [lot.sku, lot.lot, lot.location, lot.qty, lot.expiry])));
+  sftp.writeFile(
+    '/outbound/inventory_by_lot_20261209T0600.csv',
+    csv(
+      'sku,lot,warehouse,qty,expiry',
+      lots.map((lot) => [lot.sku, lot.lot, lot.location, lot.qty, lot.expiry]),
+    ),
+  );
   const onHand = await sample.listOnHand();
-  sftp.writeFile('/outbound/on_hand_20261209T0600.csv', csv('SKU,Warehouse,On Hand', onHand.map((row) => [row.sku, row.location, row.onHand])));
+  sftp.writeFile(
+    '/outbound/on_hand_20261209T0600.csv',
+    csv(
+      'SKU,Warehouse,On Hand',
+      onHand.map((row) => [row.sku, row.location, row.onHand]),
+    ),
+  );
   return { since, confirmations, lots, onHand };
 }
 

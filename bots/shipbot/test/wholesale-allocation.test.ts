@@ -52,10 +52,28 @@ describe('shipbot wholesale-allocation', () => {
   it('weighs the 6 open wholesale POs due within 10 days (WO-7702 at 12 days waits) and finds DW-101 short, with the planted stockouts', async () => {
     const { considered, shortfalls } = await allocateWholesale(createConnectors({ db, env: {} }), config(), REFERENCE_NOW);
     expect(considered.map((order) => order.orderId)).toEqual(['WO-7715', 'WO-7722', 'WO-7694', 'WO-7708', 'WO-7731', 'WO-7719']);
-    expect(shortfalls.map((shortfall) => [shortfall.order.orderId, shortfall.lines.filter((line) => line.allocatable < line.ordered).map((line) => [line.sku, line.allocatable, line.ordered])])).toEqual([
+    expect(
+      shortfalls.map((shortfall) => [
+        shortfall.order.orderId,
+        shortfall.lines.filter((line) => line.allocatable < line.ordered).map((line) => [line.sku, line.allocatable, line.ordered]),
+      ]),
+    ).toEqual([
       ['WO-7715', [['SM-110', 0, 60]]],
-      ['WO-7722', [['DW-101', 3, 48], ['DW-104', 0, 72], ['DW-109', 0, 36]]],
-      ['WO-7719', [['DW-104', 0, 48], ['SM-110', 0, 24]]],
+      [
+        'WO-7722',
+        [
+          ['DW-101', 3, 48],
+          ['DW-104', 0, 72],
+          ['DW-109', 0, 36],
+        ],
+      ],
+      [
+        'WO-7719',
+        [
+          ['DW-104', 0, 48],
+          ['SM-110', 0, 24],
+        ],
+      ],
     ]);
     // DW-101: 180 on hand at 16 a day, 4 days to the window's end + 7 days of safety stock leaves 3.
     expect(shortfalls[1]?.lines[0]).toEqual({ sku: 'DW-101', ordered: 48, allocatable: 3, atp: 3 });
@@ -78,7 +96,9 @@ describe('shipbot wholesale-allocation', () => {
   it('raises allocation_shortfall per short order in the catalogued shape, asks apply_allocation, which edits the order once; a reply explains', async () => {
     const first = await runShipbotJob(db, wholesaleAllocation);
     expect(first.outcome).toBe('3 wholesale orders short, posted');
-    const signals = await sql<Array<{ id: string; severity: string; payload: unknown }>>`select id, severity, payload from bot_signals where signal_type = 'allocation_shortfall' order by created_at`;
+    const signals = await sql<
+      Array<{ id: string; severity: string; payload: unknown }>
+    >`select id, severity, payload from bot_signals where signal_type = 'allocation_shortfall' order by created_at`;
     const harborLights = signals.map((signal) => allocationShortfall.schema.parse(signal.payload)).find((payload) => payload.order_id === 'WO-7722');
     expect(signals.map((signal) => signal.severity)).toEqual(['warning', 'warning', 'warning']);
     expect(harborLights).toEqual({
@@ -93,7 +113,9 @@ describe('shipbot wholesale-allocation', () => {
     });
     const posts = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'shipbot' and text like 'Wholesale allocation:%'`;
     expect(posts).toHaveLength(1);
-    expect(posts[0]?.text).toMatch(/WO-7722 Harbor Lights Gifts \(tier A, window 2026-12-09…2026-12-13\): DW-101 3\/48 \(ATP 3\), DW-104 0\/72 \(ATP -149\), DW-109 0\/36 \(ATP -96\); short-ship fine ≈ \$105\.48/);
+    expect(posts[0]?.text).toMatch(
+      /WO-7722 Harbor Lights Gifts \(tier A, window 2026-12-09…2026-12-13\): DW-101 3\/48 \(ATP 3\), DW-104 0\/72 \(ATP -149\), DW-109 0\/36 \(ATP -96\); short-ship fine ≈ \$105\.48/,
+    );
     const again = await runShipbotJob(db, wholesaleAllocation, { last: first });
     expect([again.detail.posted, again.detail['approvalIds']]).toEqual([false, first.detail['approvalIds']]);
 
@@ -104,11 +126,17 @@ describe('shipbot wholesale-allocation', () => {
     const context = buildBotServices(shipbot, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent);
     const execution = { ...context, connectors: createConnectors({ db, env: {} }), approvalId, idempotencyKey: `approval:${approvalId}` };
     const draft = applyAllocation.draft.parse(approval?.draft);
-    expect((await applyAllocation.execute(draft, execution, approval as never)).summary).toMatch(/^allocated WO-7722 \(Harbor Lights Gifts\): DW-101 3\/48, DW-104 0\/72, DW-109 0\/36; the rest ships \d{4}-\d{2}-\d{2}$/);
+    expect((await applyAllocation.execute(draft, execution, approval as never)).summary).toMatch(
+      /^allocated WO-7722 \(Harbor Lights Gifts\): DW-101 3\/48, DW-104 0\/72, DW-109 0\/36; the rest ships \d{4}-\d{2}-\d{2}$/,
+    );
     expect((await applyAllocation.execute(draft, execution, approval as never)).summary).toMatch(/^already allocated WO-7722/);
     expect(await db.rpc('sample_wholesale_list_allocations')).toHaveLength(1);
     const [order] = await sql<Array<{ lines: Array<{ sku: string; quantity: number }> }>>`select lines from sample_orders where id = 'WO-7722'`;
-    expect(order?.lines.map((line) => [line.sku, line.quantity])).toEqual([['DW-101', 3], ['DW-104', 0], ['DW-109', 0]]);
+    expect(order?.lines.map((line) => [line.sku, line.quantity])).toEqual([
+      ['DW-101', 3],
+      ['DW-104', 0],
+      ['DW-109', 0],
+    ]);
 
     const handlerContext = { ...context, connectors: createConnectors({ db, env: {} }), config: shipbotSettings.load({ FLEET_TZ: ZONE }) };
     const signalFor = (orderId: string) => signals.find((signal) => (signal.payload as { order_id: string }).order_id === orderId)!;

@@ -184,7 +184,8 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
         message: 'is required with a domain Search Console property (sc-domain:…): set it to the store origin, e.g. https://harborandpine.com',
       });
     if (config.WMS_SFTP_HOST !== undefined) {
-      if (config.WMS_SFTP_USERNAME === undefined) problems.push({ variable: 'WMS_SFTP_USERNAME', message: 'is required with WMS_SFTP_HOST: the login the 3PL gave us' });
+      if (config.WMS_SFTP_USERNAME === undefined)
+        problems.push({ variable: 'WMS_SFTP_USERNAME', message: 'is required with WMS_SFTP_HOST: the login the 3PL gave us' });
       if (config.WMS_SFTP_PASSWORD === undefined && config.WMS_SFTP_PRIVATE_KEY_PATH === undefined)
         problems.push({ variable: 'WMS_SFTP_PASSWORD', message: 'or WMS_SFTP_PRIVATE_KEY_PATH is required with WMS_SFTP_HOST' });
       if (config.WMS_SFTP_PRIVATE_KEY_PATH !== undefined && !fs.existsSync(config.WMS_SFTP_PRIVATE_KEY_PATH))
@@ -192,7 +193,8 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
       if (config.WMS_SFTP_HOST_KEY_SHA256 === undefined)
         problems.push({
           variable: 'WMS_SFTP_HOST_KEY_SHA256',
-          message: 'is required with WMS_SFTP_HOST: pin the server key (ssh-keyscan <host> | ssh-keygen -lf -, the SHA256:… part), so nobody else can pose as the 3PL',
+          message:
+            'is required with WMS_SFTP_HOST: pin the server key (ssh-keyscan <host> | ssh-keygen -lf -, the SHA256:… part), so nobody else can pose as the 3PL',
         });
     }
     return problems;

@@ -65,7 +65,10 @@ export async function reviewFbaCapacity(connectors: Pick<Connectors, 'fba'>, con
   const available = planning.reduce((sum, row) => sum + row.available, 0);
   const excess = planning.reduce((sum, row) => sum + row.estimatedExcessQuantity, 0);
   const shipped90 = planning.reduce((sum, row) => sum + row.unitsShippedT90, 0);
-  const usedCubicFeet = round(storage.reduce((sum, row) => sum + row.volumeCubicFeet, 0), 2);
+  const usedCubicFeet = round(
+    storage.reduce((sum, row) => sum + row.volumeCubicFeet, 0),
+    2,
+  );
   const excessPct = available === 0 ? 0 : round((excess / available) * 100);
   const sellThrough = available === 0 ? 0 : round(shipped90 / available, 2);
   const ipi = inputsStale || inputs === null ? null : inputs.ipi;
@@ -77,8 +80,10 @@ export async function reviewFbaCapacity(connectors: Pick<Connectors, 'fba'>, con
     severity = 'alert';
   } else if (ipi !== null && ipi < config.SHIP_FBA_IPI_WARNING) breaches.push(`IPI ${ipi} < ${config.SHIP_FBA_IPI_WARNING}`);
   if (excessPct > config.SHIP_FBA_EXCESS_PCT) breaches.push(`excess ${excessPct}% of units > ${config.SHIP_FBA_EXCESS_PCT}%`);
-  if (planning.length > 0 && sellThrough < config.SHIP_FBA_MIN_SELL_THROUGH) breaches.push(`90-day sell-through ${sellThrough} < ${config.SHIP_FBA_MIN_SELL_THROUGH}`);
-  if (capacityUsedPct !== null && capacityUsedPct > config.SHIP_FBA_CAPACITY_PCT) breaches.push(`capacity ${capacityUsedPct}% used > ${config.SHIP_FBA_CAPACITY_PCT}%`);
+  if (planning.length > 0 && sellThrough < config.SHIP_FBA_MIN_SELL_THROUGH)
+    breaches.push(`90-day sell-through ${sellThrough} < ${config.SHIP_FBA_MIN_SELL_THROUGH}`);
+  if (capacityUsedPct !== null && capacityUsedPct > config.SHIP_FBA_CAPACITY_PCT)
+    breaches.push(`capacity ${capacityUsedPct}% used > ${config.SHIP_FBA_CAPACITY_PCT}%`);
   if (severity === null && breaches.length > 0) severity = 'warning';
   const strandedUnits = new Map(stranded.map((row) => [row.sku, row.units]));
   const excessSkus = planning
@@ -97,9 +102,12 @@ export function capacityMessage(review: CapacityReview) {
     `sell-through ${review.sellThrough}`,
   ].join(' · ');
   const lines = [figures, ...review.breaches.map((breach) => `• ⚠️ ${breach}`)];
-  if (review.inputsStale) lines.push('• ✏️ Enter this week\'s IPI and capacity limit (Seller Central → Inventory → Performance): reply "IPI <score> capacity <ft³>"');
+  if (review.inputsStale)
+    lines.push('• ✏️ Enter this week\'s IPI and capacity limit (Seller Central → Inventory → Performance): reply "IPI <score> capacity <ft³>"');
   if (review.excessSkus.length > 0 && review.breaches.length > 0)
-    lines.push(`☐ Task (Seller Central → Manage Excess Inventory): ${review.excessSkus.map((item) => `${item.sku} ${item.excess} excess${item.agedOver180 > 0 ? `, ${item.agedOver180} aged > 180 d` : ''}${item.stranded > 0 ? `, ${item.stranded} stranded` : ''}`).join('; ')}`);
+    lines.push(
+      `☐ Task (Seller Central → Manage Excess Inventory): ${review.excessSkus.map((item) => `${item.sku} ${item.excess} excess${item.agedOver180 > 0 ? `, ${item.agedOver180} aged > 180 d` : ''}${item.stranded > 0 ? `, ${item.stranded} stranded` : ''}`).join('; ')}`,
+    );
   return {
     kind: 'report',
     title: `FBA capacity review: ${review.breaches.length === 0 ? 'within limits' : review.breaches.length === 1 ? '1 risk' : `${review.breaches.length} risks`}`,
@@ -126,7 +134,14 @@ export async function runFbaCapacityReview(context: BotContext & JobRunInfo, con
   });
   return jobOutcome(outcome.outcome, {
     ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
-    detail: { ...outcome.detail, ipi: review.ipi, capacityUsedPct: review.capacityUsedPct, excessPct: review.excessPct, sellThrough: review.sellThrough, breaches: review.breaches },
+    detail: {
+      ...outcome.detail,
+      ipi: review.ipi,
+      capacityUsedPct: review.capacityUsedPct,
+      excessPct: review.excessPct,
+      sellThrough: review.sellThrough,
+      breaches: review.breaches,
+    },
   });
 }
 

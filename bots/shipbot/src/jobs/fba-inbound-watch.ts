@@ -45,7 +45,12 @@ export async function findInboundDiscrepancies(connectors: Pick<Connectors, 'fba
     const shipped = shipment.items.reduce((sum, item) => sum + item.shipped, 0);
     const received = shipment.items.reduce((sum, item) => sum + item.received, 0);
     const daysSinceShipped = shipment.shippedAt === null ? null : Math.floor((now.getTime() - Date.parse(shipment.shippedAt)) / 86_400_000);
-    if (IN_TRANSIT.has(shipment.status) && !ARRIVED.has(shipment.status) && daysSinceShipped !== null && daysSinceShipped > config.SHIP_FBA_INBOUND_STUCK_DAYS) {
+    if (
+      IN_TRANSIT.has(shipment.status) &&
+      !ARRIVED.has(shipment.status) &&
+      daysSinceShipped !== null &&
+      daysSinceShipped > config.SHIP_FBA_INBOUND_STUCK_DAYS
+    ) {
       found.push({ shipment, kind: 'stuck', daysSinceShipped, shipped, received, shortLines: [] });
       continue;
     }
@@ -85,7 +90,10 @@ export async function runFbaInboundWatch(context: BotContext & JobRunInfo, confi
       'bot_note',
       {
         text: `${found.length} FBA inbound shipment${found.length === 1 ? '' : 's'} to reconcile: ${found
-          .map((item) => `${item.shipment.shipmentId} ${item.kind === 'short' ? `${item.shipped - item.received} units short` : `stuck ${item.daysSinceShipped} d`}`)
+          .map(
+            (item) =>
+              `${item.shipment.shipmentId} ${item.kind === 'short' ? `${item.shipped - item.received} units short` : `stuck ${item.daysSinceShipped} d`}`,
+          )
           .join('; ')}`,
         detail: {
           kind: 'fba_inbound_discrepancy',
@@ -106,7 +114,9 @@ export async function runFbaInboundWatch(context: BotContext & JobRunInfo, confi
     message: () => ({
       kind: 'report',
       title: `FBA inbound: ${found.length} shipment${found.length === 1 ? '' : 's'} to reconcile`,
-      text: found.map((item) => `• ${casePacket(item)}\n  ☐ Task: open the case in Seller Central → Help → Fulfillment by Amazon → Inbound shipment problems.`).join('\n'),
+      text: found
+        .map((item) => `• ${casePacket(item)}\n  ☐ Task: open the case in Seller Central → Help → Fulfillment by Amazon → Inbound shipment problems.`)
+        .join('\n'),
       severity: 'info' as const,
     }),
     nothingLine: 'Every FBA inbound shipment is moving or received in full.',
@@ -121,7 +131,8 @@ export async function runFbaInboundWatch(context: BotContext & JobRunInfo, confi
 export const fbaInboundWatch = defineJob({
   id: 'fba-inbound-watch',
   schedule: '0 9 * * *',
-  description: 'FBA inbound shipments stuck in transit (> 10 days) or closed short (> 2%) → reconciliation-case packet and task; bot_note fba_inbound_discrepancy',
+  description:
+    'FBA inbound shipments stuck in transit (> 10 days) or closed short (> 2%) → reconciliation-case packet and task; bot_note fba_inbound_discrepancy',
   timeoutMs: 300_000,
   missed: 'once',
   settings: fbaInboundWatchSettings,

@@ -63,7 +63,11 @@ export interface FbaHealthReport {
  * units → fba_stranded; units aged over 180 days whose storage until sold exceeds their margin →
  * removal. A planning report whose row count swings ±50% from the last good run is partial.
  */
-export async function checkFbaInventory(connectors: Pick<Connectors, 'fba'>, config: FbaInventoryHealthConfig, lastPlanningRows: number | null): Promise<FbaHealthReport> {
+export async function checkFbaInventory(
+  connectors: Pick<Connectors, 'fba'>,
+  config: FbaInventoryHealthConfig,
+  lastPlanningRows: number | null,
+): Promise<FbaHealthReport> {
   const [planning, stranded, summaries] = await Promise.all([
     connectors.fba.getPlanningReport(),
     connectors.fba.getStrandedReport(),
@@ -89,7 +93,12 @@ export async function checkFbaInventory(connectors: Pick<Connectors, 'fba'>, con
         const storagePerUnitUntilSold = (row.estimatedStorageCostNextMonth / row.available) * monthsToSell;
         const unitMargin = row.yourPrice * config.SHIP_FBA_MARGIN_SHARE;
         if (storagePerUnitUntilSold > unitMargin)
-          aged.push({ row, monthsToSell: Math.round(monthsToSell * 10) / 10, storagePerUnitUntilSold: Math.round(storagePerUnitUntilSold * 100) / 100, unitMargin: Math.round(unitMargin * 100) / 100 });
+          aged.push({
+            row,
+            monthsToSell: Math.round(monthsToSell * 10) / 10,
+            storagePerUnitUntilSold: Math.round(storagePerUnitUntilSold * 100) / 100,
+            unitMargin: Math.round(unitMargin * 100) / 100,
+          });
       }
     }
   }
@@ -100,7 +109,9 @@ export async function checkFbaInventory(connectors: Pick<Connectors, 'fba'>, con
 export function fbaHealthMessage(report: FbaHealthReport) {
   const lines: string[] = [];
   if (report.partial !== null)
-    lines.push(`⚠️ planning report partial (${report.partial.rows} rows, ${report.partial.lastRows} last good run): low-supply and aged checks withheld until it settles`);
+    lines.push(
+      `⚠️ planning report partial (${report.partial.rows} rows, ${report.partial.lastRows} last good run): low-supply and aged checks withheld until it settles`,
+    );
   for (const item of report.lowSupply)
     lines.push(
       `• 📉 ${item.row.sku} ${item.row.productName}: ${item.row.shortTermDaysOfSupply} / ${item.row.longTermDaysOfSupply} days of supply (30/90-day) — low-inventory fee; ${item.row.available} available, ${item.inbound} inbound → send ${item.replenish}`,
@@ -186,7 +197,8 @@ export async function runFbaInventoryHealth(context: BotContext & JobRunInfo, co
 export const fbaInventoryHealth = defineJob({
   id: 'fba-inventory-health',
   schedule: '30 6 * * *',
-  description: 'Amazon FBA stock: low-inventory-fee risk (< 28 days on both views) → create_fba_inbound_plan, stranded units → fba_stranded, aged stock to remove',
+  description:
+    'Amazon FBA stock: low-inventory-fee risk (< 28 days on both views) → create_fba_inbound_plan, stranded units → fba_stranded, aged stock to remove',
   timeoutMs: 900_000,
   missed: 'once',
   settings: fbaInventoryHealthSettings,

@@ -113,10 +113,15 @@ export async function runWholesaleAllocation(context: BotContext & JobRunInfo, c
       {
         order_id: order.orderId,
         account_id: order.accountId,
-        lines: shortfall.lines.filter((line) => line.allocatable < line.ordered).map((line) => ({ sku: line.sku, ordered: line.ordered, allocatable: line.allocatable })),
+        lines: shortfall.lines
+          .filter((line) => line.allocatable < line.ordered)
+          .map((line) => ({ sku: line.sku, ordered: line.ordered, allocatable: line.allocatable })),
         ship_window: { start: order.windowStart, end: order.windowEnd },
       },
-      { dedupeKey: `allocation_shortfall:${order.orderId}:${fingerprintOf(shortfall.lines.map((line) => [line.sku, line.allocatable]))}`, dedupeWindowMs: 86_400_000 },
+      {
+        dedupeKey: `allocation_shortfall:${order.orderId}:${fingerprintOf(shortfall.lines.map((line) => [line.sku, line.allocatable]))}`,
+        dedupeWindowMs: 86_400_000,
+      },
     );
     const { approval } = await context.approvals.request({
       action: applyAllocation,
@@ -146,7 +151,9 @@ export async function runWholesaleAllocation(context: BotContext & JobRunInfo, c
             `• ${shortfall.order.orderId} ${shortfall.order.customerName} (tier ${shortfall.order.tier}, window ${shortfall.order.windowStart}…${shortfall.order.windowEnd}): ${shortfall.lines
               .filter((line) => line.allocatable < line.ordered)
               .map((line) => `${line.sku} ${line.allocatable}/${line.ordered} (ATP ${line.atp})`)
-              .join(', ')}${shortfall.fine > 0 ? `; short-ship fine ≈ $${shortfall.fine.toFixed(2)}` : ''}${shortfall.backorderShipDate === null ? '' : `; rest after ${shortfall.backorderShipDate}`}`,
+              .join(
+                ', ',
+              )}${shortfall.fine > 0 ? `; short-ship fine ≈ $${shortfall.fine.toFixed(2)}` : ''}${shortfall.backorderShipDate === null ? '' : `; rest after ${shortfall.backorderShipDate}`}`,
         )
         .join('\n'),
       severity: 'warning' as const,
@@ -163,7 +170,8 @@ export async function runWholesaleAllocation(context: BotContext & JobRunInfo, c
 export const wholesaleAllocation = defineJob({
   id: 'wholesale-allocation',
   schedule: '0 10 * * 1-5',
-  description: 'Open wholesale POs shipping in the next 10 days vs ATP after DTC demand and safety stock → allocation_shortfall and apply_allocation by account tier',
+  description:
+    'Open wholesale POs shipping in the next 10 days vs ATP after DTC demand and safety stock → allocation_shortfall and apply_allocation by account tier',
   timeoutMs: 180_000,
   missed: 'once',
   settings: wholesaleAllocationSettings,

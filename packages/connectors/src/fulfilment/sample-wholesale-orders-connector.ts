@@ -12,23 +12,21 @@ export function createSampleWholesaleOrdersConnector(db: Db): WholesaleOrdersCon
     source: 'sample',
     async listOpenWholesaleOrders() {
       const rows = await db.rpc('sample_wholesale_open_orders');
-      return rows.map(
-        (row): WholesaleOrder => ({
-          orderId: String(row['order_id']),
-          accountId: text(row['account_id']),
-          customerName: String(row['customer_name']),
-          customerEmail: String(row['customer_email']),
-          windowStart: day(row['window_start']),
-          windowEnd: day(row['window_end']),
-          tier: String(row['tier']) as WholesaleOrder['tier'],
-          shortFinePct: Number(row['short_fine_pct']),
-          lines: jsonArray<Record<string, unknown>>(row['lines']).map((line) => ({
-            sku: String(line['sku']),
-            quantity: Number(line['quantity']),
-            price: Number(line['price']),
-          })),
-        }),
-      );
+      return rows.map((row): WholesaleOrder => ({
+        orderId: String(row['order_id']),
+        accountId: text(row['account_id']),
+        customerName: String(row['customer_name']),
+        customerEmail: String(row['customer_email']),
+        windowStart: day(row['window_start']),
+        windowEnd: day(row['window_end']),
+        tier: String(row['tier']) as WholesaleOrder['tier'],
+        shortFinePct: Number(row['short_fine_pct']),
+        lines: jsonArray<Record<string, unknown>>(row['lines']).map((line) => ({
+          sku: String(line['sku']),
+          quantity: Number(line['quantity']),
+          price: Number(line['price']),
+        })),
+      }));
     },
     async applyAllocation(input) {
       const row = await rpcOne(db, 'sample_wholesale_apply_allocation', {

@@ -5,7 +5,7 @@ import { ConnectorError } from '../connector-error.js';
 import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
 import { donationFileName } from './sample-fulfilment-connector.js';
 import type { WarehouseConnector } from './warehouse-connector.js';
-import { donationOrderCsv, parseInventoryLots, parseOnHand, parseShipmentConfirmations, WarehouseFileError } from './warehouse-csv.js';
+import { donationOrderCsv, parseInventoryLots, parseOnHand, parseShipmentConfirmations } from './warehouse-csv.js';
 
 /** The 3PL's SFTP drop box: where its WMS leaves files, where we leave ours, and how we log in. */
 export interface SftpWarehouseOptions {
@@ -163,6 +163,7 @@ export async function probeSftpWarehouse(options: SftpWarehouseOptions): Promise
     const onHand = await createSftpWarehouseConnector(options).listOnHand();
     return { ok: true, detail: `${options.host}: on-hand snapshot with ${onHand.length} rows` };
   } catch (error) {
-    return probeFailure(error);
+    // SFTP has no HTTP status: the connector's message (host key, login, missing file) is the answer.
+    return error instanceof ConnectorError ? { ok: false, unreachable: error.message } : probeFailure(error);
   }
 }

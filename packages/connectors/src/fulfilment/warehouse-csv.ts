@@ -74,10 +74,14 @@ function rows<Row>(fileName: string, csv: string, schema: z.ZodType<Row>): Row[]
     if (!result.success) {
       const issue = result.error.issues[0];
       const column = String(issue?.path[0] ?? '');
-      throw new WarehouseFileError(fileName, `row ${rowNumber}: ${column} ${issue?.message ?? 'is invalid'}${column in record ? ` ("${record[column] ?? ''}")` : ''}`, {
-        row: rowNumber,
-        column,
-      });
+      throw new WarehouseFileError(
+        fileName,
+        `row ${rowNumber}: ${column} ${issue?.message ?? 'is invalid'}${column in record ? ` ("${record[column] ?? ''}")` : ''}`,
+        {
+          row: rowNumber,
+          column,
+        },
+      );
     }
     return result.data;
   });
@@ -111,8 +115,9 @@ function field(value: string | number): string {
 
 /** A donation order as the CSV the 3PL picks from (one line per lot). */
 export function donationOrderCsv(input: Pick<DonationOrderInput, 'partner' | 'lines'>): string {
-  return [
-    'partner,sku,lot,warehouse,qty',
-    ...input.lines.map((line) => [input.partner, line.sku, line.lot, line.location, line.qty].map(field).join(',')),
-  ].join('\r\n') + '\r\n';
+  return (
+    ['partner,sku,lot,warehouse,qty', ...input.lines.map((line) => [input.partner, line.sku, line.lot, line.location, line.qty].map(field).join(','))].join(
+      '\r\n',
+    ) + '\r\n'
+  );
 }

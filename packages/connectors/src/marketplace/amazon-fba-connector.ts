@@ -108,10 +108,14 @@ export function createAmazonFbaConnector(options: AmazonFbaOptions): FbaConnecto
   const pause = (ms: number) =>
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, ms);
-      options.abortSignal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(new ConnectorError('amazon_report_aborted', 'the run was aborted while waiting for an Amazon report', { facts: {} }));
-      }, { once: true });
+      options.abortSignal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(new ConnectorError('amazon_report_aborted', 'the run was aborted while waiting for an Amazon report', { facts: {} }));
+        },
+        { once: true },
+      );
     });
 
   const report = async (reportType: string): Promise<ReportRecord[]> => {
@@ -150,7 +154,13 @@ export function createAmazonFbaConnector(options: AmazonFbaOptions): FbaConnecto
     let paginationToken: string | undefined;
     for (let page = 0; page < MAX_PLAN_PAGES; page += 1) {
       const answer = await call('listInboundPlans', (apis) =>
-        apis.inbound.listInboundPlans({ status, pageSize: 30, sortBy: 'LAST_UPDATED_TIME', sortOrder: 'DESC', ...(paginationToken === undefined ? {} : { paginationToken }) }),
+        apis.inbound.listInboundPlans({
+          status,
+          pageSize: 30,
+          sortBy: 'LAST_UPDATED_TIME',
+          sortOrder: 'DESC',
+          ...(paginationToken === undefined ? {} : { paginationToken }),
+        }),
       );
       plans.push(...list(answer['inboundPlans']));
       const next = (answer['pagination'] as Json | undefined)?.['nextToken'];
@@ -167,7 +177,10 @@ export function createAmazonFbaConnector(options: AmazonFbaOptions): FbaConnecto
       let nextToken: string | undefined;
       do {
         const answer = await call('getInventorySummaries', (apis) =>
-          apis.inventory.getInventorySummaries('Marketplace', options.marketplaceId, marketplaceIds, { details: true, ...(nextToken === undefined ? {} : { nextToken }) }),
+          apis.inventory.getInventorySummaries('Marketplace', options.marketplaceId, marketplaceIds, {
+            details: true,
+            ...(nextToken === undefined ? {} : { nextToken }),
+          }),
         );
         const payload = (answer['payload'] ?? {}) as Json;
         for (const item of list(payload['inventorySummaries'])) {

@@ -75,7 +75,10 @@ export function storageRowOf(record: ReportRecord): FbaStorageRow {
  * never a silently shifted row.
  */
 export function parseTabSeparatedReport(textBody: string, report: string): ReportRecord[] {
-  const lines = textBody.replace(/^\uFEFF/, '').split(/\r?\n/).filter((line) => line.trim() !== '');
+  const lines = textBody
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
   const header = lines[0]?.split('\t').map((name) => name.trim());
   if (header === undefined) return [];
   return lines.slice(1).map((line, index) => {

@@ -50,21 +50,19 @@ export function createSampleFbaConnector(db: Db): FbaConnector {
     },
     async listInboundShipments() {
       const rows = await db.rpc('sample_fba_inbound_shipments');
-      return rows.map(
-        (row): FbaInboundShipment => ({
-          shipmentId: String(row['shipment_id']),
-          name: String(row['name']),
-          inboundPlanId: String(row['inbound_plan_id']),
-          status: String(row['status']),
-          destination: String(row['destination']),
-          shippedAt: instant(row['shipped_at']),
-          items: jsonArray<Record<string, unknown>>(row['items']).map((item) => ({
-            sku: String(item['sku']),
-            shipped: numberOrNull(item['shipped']) ?? 0,
-            received: numberOrNull(item['received']) ?? 0,
-          })),
-        }),
-      );
+      return rows.map((row): FbaInboundShipment => ({
+        shipmentId: String(row['shipment_id']),
+        name: String(row['name']),
+        inboundPlanId: String(row['inbound_plan_id']),
+        status: String(row['status']),
+        destination: String(row['destination']),
+        shippedAt: instant(row['shipped_at']),
+        items: jsonArray<Record<string, unknown>>(row['items']).map((item) => ({
+          sku: String(item['sku']),
+          shipped: numberOrNull(item['shipped']) ?? 0,
+          received: numberOrNull(item['received']) ?? 0,
+        })),
+      }));
     },
     async createInboundPlan(input) {
       const row = await rpcOne(db, 'sample_fba_create_inbound_plan', { p_idempotency_key: input.idempotencyKey, p_items: input.items });

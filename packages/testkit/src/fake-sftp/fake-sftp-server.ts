@@ -164,13 +164,21 @@ export async function startFakeSftp(options: FakeSftpOptions = {}): Promise<Fake
                 if (open.sent) return sftp.status(reqid, STATUS_CODE.EOF);
                 open.sent = true;
                 const names = [
-                  ...[...directories].filter((directory) => directory !== open.path && path.dirname(directory) === open.path).map((directory) => ({ name: path.basename(directory), attrs: dirAttrs() })),
-                  ...[...files].filter(([filePath]) => path.dirname(filePath) === open.path).map(([filePath, entry]) => ({ name: path.basename(filePath), attrs: fileAttrs(entry) })),
+                  ...[...directories]
+                    .filter((directory) => directory !== open.path && path.dirname(directory) === open.path)
+                    .map((directory) => ({ name: path.basename(directory), attrs: dirAttrs() })),
+                  ...[...files]
+                    .filter(([filePath]) => path.dirname(filePath) === open.path)
+                    .map(([filePath, entry]) => ({ name: path.basename(filePath), attrs: fileAttrs(entry) })),
                 ];
                 if (names.length === 0) return sftp.status(reqid, STATUS_CODE.EOF);
                 sftp.name(
                   reqid,
-                  names.map((item) => ({ filename: item.name, longname: `${item.attrs.mode & 0o040000 ? 'd' : '-'}rw-r--r-- 1 3pl 3pl ${item.attrs.size} Dec  1 06:00 ${item.name}`, attrs: item.attrs })),
+                  names.map((item) => ({
+                    filename: item.name,
+                    longname: `${item.attrs.mode & 0o040000 ? 'd' : '-'}rw-r--r-- 1 3pl 3pl ${item.attrs.size} Dec  1 06:00 ${item.name}`,
+                    attrs: item.attrs,
+                  })),
                 );
               })
               .on('RENAME', (reqid, from, to) => {

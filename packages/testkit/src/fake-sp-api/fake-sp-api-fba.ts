@@ -116,7 +116,12 @@ export function createFakeFbaRoutes(seed: FakeSpFbaSeed, baseUrl: () => string) 
                       inboundWorkingQuantity: item.inboundWorking,
                       inboundShippedQuantity: item.inboundShipped,
                       inboundReceivingQuantity: item.inboundReceiving,
-                      reservedQuantity: { totalReservedQuantity: item.reserved, pendingCustomerOrderQuantity: item.reserved, pendingTransshipmentQuantity: 0, fcProcessingQuantity: 0 },
+                      reservedQuantity: {
+                        totalReservedQuantity: item.reserved,
+                        pendingCustomerOrderQuantity: item.reserved,
+                        pendingTransshipmentQuantity: 0,
+                        fcProcessingQuantity: 0,
+                      },
                       researchingQuantity: { totalResearchingQuantity: 0, researchingQuantityBreakdown: [] },
                       unfulfillableQuantity: { totalUnfulfillableQuantity: item.unfulfillable, customerDamagedQuantity: item.unfulfillable },
                     },
@@ -144,7 +149,8 @@ export function createFakeFbaRoutes(seed: FakeSpFbaSeed, baseUrl: () => string) 
       if (report === undefined) return { status: 404, body: spError('NotFound', `report ${reportId} not found`) };
       report.polls += 1;
       const frame = { reportId, reportType: report.reportType, marketplaceIds: ['ATVPDKIKX0DER'], createdTime: '2026-12-01T06:00:00Z' };
-      if (report.polls <= (seed.pollsBeforeDone ?? 1)) return { status: 200, body: { ...frame, processingStatus: 'IN_PROGRESS', processingStartTime: '2026-12-01T06:00:01Z' } };
+      if (report.polls <= (seed.pollsBeforeDone ?? 1))
+        return { status: 200, body: { ...frame, processingStatus: 'IN_PROGRESS', processingStartTime: '2026-12-01T06:00:01Z' } };
       const rows = seed.reports[report.reportType];
       if (rows === undefined) return { status: 200, body: { ...frame, processingStatus: 'CANCELLED' } };
       if (report.documentId === null) {
