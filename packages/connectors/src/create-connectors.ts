@@ -32,6 +32,7 @@ import { createAmazonFbaConnector } from './marketplace/amazon-fba-connector.js'
 import type { WholesaleOrdersConnector } from './fulfilment/wholesale-orders-connector.js';
 import { createSampleWholesaleOrdersConnector } from './fulfilment/sample-wholesale-orders-connector.js';
 import { createSftpWarehouseConnector } from './fulfilment/sftp-warehouse-connector.js';
+import { createShopifyWholesaleOrdersConnector } from './fulfilment/shopify-wholesale-orders-connector.js';
 import { createGoogleSearchConnector } from './search/google-search-connector.js';
 import { createSampleSearchConnector } from './search/sample-search-connector.js';
 import type { SearchConnector } from './search/search-connector.js';
@@ -110,7 +111,7 @@ export interface Connectors extends FleetOpsConnectors {
   storefront: StorefrontConnector;
   /** Amazon FBA: inventory, planning/stranded/storage reports, inbound shipments and plans. */
   fba: FbaConnector;
-  /** Open wholesale POs with ship windows (sample only yet). */
+  /** Open wholesale POs with ship windows: Shopify B2B orders tagged wholesale, or the sample's. */
   wholesale: WholesaleOrdersConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
@@ -183,7 +184,10 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
         : createHttpSiteCrawler({ storeUrl: config.store.url, delayMs: config.store.crawlDelayMs, ...limits }),
     storefront: createSampleStorefrontConnector(db),
     fba: config.amazon === undefined ? createSampleFbaConnector(db) : createAmazonFbaConnector({ ...config.amazon, ...limits, db }),
-    wholesale: createSampleWholesaleOrdersConnector(db),
+    wholesale:
+      config.shopify === undefined
+        ? createSampleWholesaleOrdersConnector(db)
+        : createShopifyWholesaleOrdersConnector({ ...config.shopify, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };

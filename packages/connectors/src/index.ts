@@ -237,6 +237,7 @@ export { createAmazonFbaConnector, type AmazonFbaOptions } from './marketplace/a
 export { parseTabSeparatedReport } from './marketplace/fba-report-rows.js';
 export type { WholesaleOrdersConnector, WholesaleOrder, ApplyAllocationInput } from './fulfilment/wholesale-orders-connector.js';
 export { createSampleWholesaleOrdersConnector } from './fulfilment/sample-wholesale-orders-connector.js';
+export { createShopifyWholesaleOrdersConnector, type ShopifyWholesaleOptions } from './fulfilment/shopify-wholesale-orders-connector.js';
 export { createSftpWarehouseConnector, probeSftpWarehouse, hostKeyFingerprint, type SftpWarehouseOptions } from './fulfilment/sftp-warehouse-connector.js';
 export { WarehouseFileError, parseShipmentConfirmations, parseInventoryLots, parseOnHand, donationOrderCsv } from './fulfilment/warehouse-csv.js';
 export { createSampleSearchConnector } from './search/sample-search-connector.js';

@@ -3,6 +3,7 @@ import { defineAction } from '@jbot/core';
 
 const allocationDraft = z.object({
   order_id: z.string().min(1),
+  vendor_id: z.string().min(1),
   customer: z.string().min(1),
   lines: z.array(z.object({ sku: z.string().min(1), ordered: z.number().int().positive(), allocate: z.number().int().nonnegative() })).min(1),
   backorder_ship_date: z.iso.date().nullable(),
@@ -21,6 +22,7 @@ export const applyAllocation = defineAction({
   async execute(draft, context) {
     const result = await context.connectors.wholesale.applyAllocation({
       orderId: draft.order_id,
+      vendorId: draft.vendor_id,
       lines: draft.lines,
       backorderShipDate: draft.backorder_ship_date,
       idempotencyKey: context.idempotencyKey,

@@ -131,6 +131,7 @@ export async function runWholesaleAllocation(context: BotContext & JobRunInfo, c
         .join(', ')}`,
       draft: {
         order_id: order.orderId,
+        vendor_id: order.vendorId,
         customer: order.customerName,
         lines: shortfall.lines.map((line) => ({ sku: line.sku, ordered: line.ordered, allocate: line.allocatable })),
         backorder_ship_date: shortfall.backorderShipDate,

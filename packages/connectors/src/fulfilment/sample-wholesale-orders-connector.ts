@@ -14,6 +14,7 @@ export function createSampleWholesaleOrdersConnector(db: Db): WholesaleOrdersCon
       const rows = await db.rpc('sample_wholesale_open_orders');
       return rows.map((row): WholesaleOrder => ({
         orderId: String(row['order_id']),
+        vendorId: String(row['order_id']),
         accountId: text(row['account_id']),
         customerName: String(row['customer_name']),
         customerEmail: String(row['customer_email']),

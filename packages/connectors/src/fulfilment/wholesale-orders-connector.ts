@@ -1,6 +1,9 @@
 /** An open wholesale purchase order with its ship window and the account's allocation tier. */
 export interface WholesaleOrder {
+  /** The PO's name as the buyer knows it (WO-7722). */
   orderId: string;
+  /** The store's own id for it (a Shopify order gid), used to edit it. */
+  vendorId: string;
   accountId: string | null;
   customerName: string;
   customerEmail: string;
@@ -17,6 +20,7 @@ export interface WholesaleOrder {
 /** Edit a wholesale order to the allocated quantities once. */
 export interface ApplyAllocationInput {
   orderId: string;
+  vendorId: string;
   lines: Array<{ sku: string; ordered: number; allocate: number }>;
   /** When the rest ships (YYYY-MM-DD), if it follows later. */
   backorderShipDate: string | null;
