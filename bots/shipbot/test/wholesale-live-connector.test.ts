@@ -82,6 +82,15 @@ describe('wholesale orders live on Shopify (B2B orders, order editing) at the fa
     ).toBeDefined();
   });
 
+  it("wholesale POs in the store do not count as DTC sales: the live 28-day velocity stays the sample's", async () => {
+    const velocity = async (connectors: Connectors) =>
+      Object.fromEntries((await connectors.fulfilment.listStockLevels()).map((level) => [`${level.sku}@${level.location}`, level.dailyVelocity]));
+    const liveVelocity = await velocity(live);
+    expect(liveVelocity['DW-101@PDX-1']).toBe(16);
+    // The fake's history orders reproduce the sample's rates to the cent (rounding).
+    for (const [key, rate] of Object.entries(await velocity(sample))) expect(Math.abs((liveVelocity[key] ?? 0) - (rate ?? 0)), key).toBeLessThan(0.05);
+  });
+
   it('allocates the same way live, and apply_allocation edits the Shopify order once, also when the commit answer was lost', async () => {
     // Stock and velocity from the sample store, the POs from Shopify: the allocation is the wholesale adapter's.
     const connectors = { ...sample, wholesale: live.wholesale };

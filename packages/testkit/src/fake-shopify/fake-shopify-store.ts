@@ -106,6 +106,8 @@ export class FakeShopifyStore {
 }
 
 function matchesTerm(order: FakeShopifyOrder, term: string): boolean {
+  // Shopify's search negates a term with a leading '-'.
+  if (term.startsWith('-')) return !matchesTerm(order, term.slice(1));
   const match = /^([a-z_]+):(>=|<=|>|<)?'?([^']*)'?$/.exec(term);
   if (match === null) throw new Error(`fake Shopify: unsupported search term "${term}"`);
   const [, field, operator, value = ''] = match;
