@@ -128,4 +128,17 @@ describe('shipbot fba-inventory-health', () => {
       'KC-110 (B0XXXXHBK7): 140 units still stranded since 2026-12-03 — Listing suppressed: missing main image. contentbot drafts the listing fix (patch_listing); once it is live the units sell again',
     );
   });
+
+  it('a run after a good one of 30 planning rows withholds the planning findings and says so; the run after it is not baselined on the partial one', async () => {
+    const partial = await runShipbotJob(db, fbaInventoryHealth, {
+      last: { outcome: '3 FBA findings, posted', detail: { findings: 3, posted: true, planningRows: 30, partial: false } },
+    });
+    expect([partial.detail['partial'], partial.detail['lowSupply'], partial.detail['removal'], partial.detail['stranded']]).toEqual([true, [], [], ['KC-110']]);
+    const posts = await sql<
+      Array<{ text: string }>
+    >`select text from channel_messages where bot = 'shipbot' and text like '%planning report partial (12 rows, 30 last good run)%'`;
+    expect(posts).toHaveLength(1);
+    const next = await runShipbotJob(db, fbaInventoryHealth, { last: partial });
+    expect([next.detail['partial'], next.detail['lowSupply']]).toEqual([false, ['SM-104']]);
+  });
 });
