@@ -120,6 +120,16 @@ describe('3PL files over SFTP: the live adapter at a real SFTP server (ssh2 Serv
     expect(sftp.readFile('/inbound/donation_approval_0b7c.csv')).toBe('partner,sku,lot,warehouse,qty\r\n"Oregon Food Bank, NE",TH-105,TH2418A,PDX-1,40\r\n');
   });
 
+  it('two hosts sending the same donation order at once drop one file', async () => {
+    const order = { partner: 'Oregon Food Bank', lines: [{ sku: 'KC-106', lot: 'KC2407A', location: 'PDX-1', qty: 307 }], idempotencyKey: 'approval:race' };
+    const results = await Promise.all([
+      createSftpWarehouseConnector(options).sendDonationOrder(order),
+      createSftpWarehouseConnector(options).sendDonationOrder(order),
+    ]);
+    expect(results.map((result) => result.created).sort()).toEqual([false, true]);
+    expect(sftp.listDir('/inbound').filter((name) => name.includes('race'))).toEqual(['donation_approval_race.csv']);
+  });
+
   it('a malformed CSV is a clear error naming the file, row and column, and the file stays on the server', async () => {
     const broken = 'sku,warehouse,on_hand\nKC-101,PDX-1,846\nKC-102,PDX-1,eight\n';
     sftp.writeFile('/outbound/on_hand_20261209T1200.csv', broken);

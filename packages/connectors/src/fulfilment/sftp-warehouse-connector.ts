@@ -33,6 +33,7 @@ interface SftpClient {
   exists(remotePath: string): Promise<false | string>;
   put(input: Buffer, remotePath: string): Promise<string>;
   rename(from: string, to: string): Promise<string>;
+  delete(remotePath: string, notFoundOK?: boolean): Promise<string>;
   end(): Promise<boolean>;
 }
 
@@ -147,8 +148,11 @@ export function createSftpWarehouseConnector(options: SftpWarehouseOptions): War
         try {
           await client.rename(partial, target);
         } catch (error) {
-          // Another host renamed the same order into place first: it is there once.
-          if ((await client.exists(target)) !== false) return { fileName, created: false };
+          // Another host renamed the same order into place first: it is there once; our partial copy goes.
+          if ((await client.exists(target)) !== false) {
+            await client.delete(partial, true).catch(() => undefined);
+            return { fileName, created: false };
+          }
           throw error;
         }
         return { fileName, created: true };
