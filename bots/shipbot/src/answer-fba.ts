@@ -24,6 +24,8 @@ export async function answerFbaFinding(
   if (type === fbaCapacityRisk.type) {
     const entry = CAPACITY_ENTRY.exec(text);
     if (entry !== null) {
+      const ipi = Number(entry[1]);
+      if (ipi > 1000) return `IPI ${ipi} is not a score Amazon gives (0–1000): reply "IPI <score> capacity <ft³>" with this week's figures`;
       const previous = await context.connectors.fba.getCapacityInputs();
       const limit = entry[2] === undefined ? previous?.capacityLimitCubicFeet : Number(entry[2]);
       if (limit === undefined) return 'give the capacity limit too: "IPI <score> capacity <ft³>"';

@@ -19,23 +19,44 @@ async function fbaSeedFromSample(db: Db, connectors: Connectors): Promise<FakeSp
     reports,
     pollsBeforeDone: 2,
     inventoryPageSize: 5,
-    plans: shipments.map((shipment, index) => ({
-      inboundPlanId: shipment.inboundPlanId,
-      name: shipment.name,
-      status: 'SHIPPED',
-      createdAt: '2026-11-01T00:00:00Z',
-      shipments: [
-        {
-          shipmentId: `sh0000000${index + 1}`,
-          confirmationId: shipment.shipmentId,
-          name: shipment.name,
-          status: shipment.status,
-          warehouseId: shipment.destination,
-          readyToShipAt: shipment.shippedAt ?? '2026-11-01T00:00:00Z',
-          items: shipment.items.map((item) => ({ ...item, fnsku: `X-${item.sku}` })),
-        },
-      ],
-    })),
+    plans: [
+      ...shipments.map((shipment, index) => ({
+        inboundPlanId: shipment.inboundPlanId,
+        name: shipment.name,
+        status: 'SHIPPED' as const,
+        // Touched just now (the live adapter reads plans updated in the last 60 days, by the wall clock).
+        createdAt: new Date().toISOString(),
+        shipments: [
+          {
+            shipmentId: `sh0000000${index + 1}`,
+            confirmationId: shipment.shipmentId,
+            name: shipment.name,
+            status: shipment.status,
+            warehouseId: shipment.destination,
+            readyToShipAt: shipment.shippedAt ?? '2026-11-01T00:00:00Z',
+            items: shipment.items.map((item) => ({ ...item, fnsku: `X-${item.sku}` })),
+          },
+        ],
+      })),
+      // Last touched 200 days ago, closed short long since: not read again.
+      {
+        inboundPlanId: 'wf-old-plan',
+        name: 'Spring restock',
+        status: 'SHIPPED' as const,
+        createdAt: new Date(Date.now() - 200 * 86_400_000).toISOString(),
+        shipments: [
+          {
+            shipmentId: 'sh-old',
+            confirmationId: 'FBA16OLD0001',
+            name: 'Spring restock',
+            status: 'CLOSED',
+            warehouseId: 'ONT8',
+            readyToShipAt: new Date(Date.now() - 230 * 86_400_000).toISOString(),
+            items: [{ sku: 'DW-102', fnsku: 'X-DW-102', shipped: 100, received: 50 }],
+          },
+        ],
+      },
+    ],
   };
 }
 
@@ -61,6 +82,15 @@ describe('Amazon FBA live connector at the fake SP-API (LWA, reports, inbound)',
       AMAZON_LWA_TOKEN_URL: fake.tokenUrl,
       AMAZON_SP_API_RATE_LIMITER: 'false',
       AMAZON_SP_API_REPORT_POLL_MS: '10',
+      AMAZON_FBA_SHIP_FROM: JSON.stringify({
+        name: 'Harbor & Pine Goods Co.',
+        addressLine1: '2200 NW Front Ave',
+        city: 'Portland',
+        stateOrProvinceCode: 'OR',
+        postalCode: '97209',
+        countryCode: 'US',
+        phoneNumber: '5035550100',
+      }),
     };
   });
   afterAll(async () => {
@@ -102,6 +132,7 @@ describe('Amazon FBA live connector at the fake SP-API (LWA, reports, inbound)',
     const live = await createConnectors({ db, env }).fba.listInboundShipments();
     const sample = await createConnectors({ db, env: {} }).fba.listInboundShipments();
     expect(live).toEqual(sample);
+    expect(fake.requests.some((request) => request.path.includes('wf-old-plan'))).toBe(false);
   });
 
   it('the FBA jobs find the same planted cases live; create_fba_inbound_plan creates one plan at Amazon however often it runs', async () => {
@@ -123,6 +154,19 @@ describe('Amazon FBA live connector at the fake SP-API (LWA, reports, inbound)',
     );
     expect((await createFbaInboundPlan.execute(draft, execution, approval as never)).summary).toMatch(/^already created FBA inbound plan wf00000001-fake/);
     expect(fake.createdInboundPlans.map((plan) => [plan.status, plan.items])).toEqual([['ACTIVE', [{ msku: 'SM-104', quantity: 452 }]]]);
+    expect(fake.requests.find((request) => request.method === 'POST' && request.path === '/inbound/fba/2024-03-20/inboundPlans')?.body).toMatchObject({
+      destinationMarketplaces: ['ATVPDKIKX0DER'],
+      sourceAddress: { addressLine1: '2200 NW Front Ave', postalCode: '97209' },
+    });
+    // Without a ship-from address a live plan cannot be made: said, not sent half-empty.
+    const { AMAZON_FBA_SHIP_FROM: _shipFrom, ...withoutShipFrom } = env;
+    const noAddress = await createConnectors({ db, env: withoutShipFrom })
+      .fba.createInboundPlan({ name: 'x', items: [{ sku: 'SM-104', quantity: 1 }], idempotencyKey: 'approval:no-address' })
+      .catch((caught: unknown) => caught);
+    expect((noAddress as Error).message).toMatch(/^Amazon createInboundPlan needs the ship-from address: set AMAZON_FBA_SHIP_FROM/);
+    expect(() => createConnectors({ db, env: { ...env, AMAZON_FBA_SHIP_FROM: '{"name":"x"}' } })).toThrow(
+      /AMAZON_FBA_SHIP_FROM.*missing or not text: addressLine1/,
+    );
     expect(fake.createdInboundPlans[0]?.name).toBe(`Replenish 2026-12-09 [jbot ${`approval:${approvalId}`.slice(-24)}]`);
   });
 

@@ -39,6 +39,8 @@ export const connectorsEnvShape = {
   AMAZON_SP_API_RATE_LIMITER: envBoolean(true),
   /** Between two polls of a requested SP-API report (FBA planning, stranded, storage fees). */
   AMAZON_SP_API_REPORT_POLL_MS: envInteger(15_000, 10, 600_000),
+  /** Where FBA inbound plans ship from (createInboundPlan's sourceAddress), as JSON. */
+  AMAZON_FBA_SHIP_FROM: optionalString,
   STORE_URL: optionalHttpUrl,
   GOOGLE_SEARCH_CONSOLE_SITE: optionalString,
   GOOGLE_OAUTH_CLIENT_ID: optionalString,
@@ -94,6 +96,8 @@ export interface ConnectorsConfig {
     tokenUrl: string;
     rateLimiter: boolean;
     reportPollMs: number;
+    /** AMAZON_FBA_SHIP_FROM: createInboundPlan's sourceAddress; unset, a plan cannot be created live. */
+    sourceAddress?: Record<string, string>;
   };
   google?: {
     siteUrl: string;
@@ -183,6 +187,21 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
         variable: 'STORE_URL',
         message: 'is required with a domain Search Console property (sc-domain:…): set it to the store origin, e.g. https://harborandpine.com',
       });
+    if (config.AMAZON_FBA_SHIP_FROM !== undefined) {
+      let address: unknown;
+      try {
+        address = JSON.parse(config.AMAZON_FBA_SHIP_FROM);
+      } catch {
+        address = null;
+      }
+      const fields = ['name', 'addressLine1', 'city', 'stateOrProvinceCode', 'postalCode', 'countryCode', 'phoneNumber'];
+      const missing = fields.filter((field) => typeof (address as Record<string, unknown> | null)?.[field] !== 'string');
+      if (missing.length > 0)
+        problems.push({
+          variable: 'AMAZON_FBA_SHIP_FROM',
+          message: `must be a JSON address with ${fields.join(', ')} (missing or not text: ${missing.join(', ')})`,
+        });
+    }
     if (config.WMS_SFTP_HOST !== undefined) {
       if (config.WMS_SFTP_USERNAME === undefined)
         problems.push({ variable: 'WMS_SFTP_USERNAME', message: 'is required with WMS_SFTP_HOST: the login the 3PL gave us' });
@@ -294,6 +313,7 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
             tokenUrl: parsed.AMAZON_LWA_TOKEN_URL ?? 'https://api.amazon.com/auth/o2/token',
             rateLimiter: parsed.AMAZON_SP_API_RATE_LIMITER,
             reportPollMs: parsed.AMAZON_SP_API_REPORT_POLL_MS,
+            ...(parsed.AMAZON_FBA_SHIP_FROM === undefined ? {} : { sourceAddress: JSON.parse(parsed.AMAZON_FBA_SHIP_FROM) as Record<string, string> }),
           },
         }),
     ...(parsed.GOOGLE_SEARCH_CONSOLE_SITE === undefined ||

@@ -114,7 +114,7 @@ export function fbaHealthMessage(report: FbaHealthReport) {
     );
   for (const item of report.lowSupply)
     lines.push(
-      `• 📉 ${item.row.sku} ${item.row.productName}: ${item.row.shortTermDaysOfSupply} / ${item.row.longTermDaysOfSupply} days of supply (30/90-day) — low-inventory fee; ${item.row.available} available, ${item.inbound} inbound → send ${item.replenish}`,
+      `• 📉 ${item.row.sku} ${item.row.productName}: ${item.row.shortTermDaysOfSupply} / ${item.row.longTermDaysOfSupply} days of supply (30/90-day) — low-inventory fee; ${item.row.available} available, ${item.inbound} inbound → ${item.replenish > 0 ? `send ${item.replenish}` : 'what is inbound covers it'}`,
     );
   for (const row of report.stranded) lines.push(`• 🧊 ${row.sku} (${row.asin}): ${row.units} units stranded since ${row.dateStranded ?? '?'} — ${row.reason}`);
   for (const item of report.aged)

@@ -44,6 +44,8 @@ interface FbaApis {
 
 // Plans shipped or closed in the last few months are what the inbound watch needs; more pages than this is a runaway.
 const MAX_PLAN_PAGES = 10;
+// A plan untouched this long has nothing in transit or being received any more.
+const PLAN_RECENT_MS = 60 * 86_400_000;
 // Ship dates are not in the API: a shipment's ready-to-ship window start is the closest it records.
 const LIVE_STATUSES_WITH_UNITS = new Set(['SHIPPED', 'IN_TRANSIT', 'DELIVERED', 'CHECKED_IN', 'RECEIVING', 'CLOSED']);
 
@@ -149,7 +151,8 @@ export function createAmazonFbaConnector(options: AmazonFbaOptions): FbaConnecto
     }
   };
 
-  const listPlans = async (status: string): Promise<Json[]> => {
+  // Newest first; with `updatedSince`, plans last touched before it are left out and paging stops at the first one.
+  const listPlans = async (status: string, updatedSince?: number): Promise<Json[]> => {
     const plans: Json[] = [];
     let paginationToken: string | undefined;
     for (let page = 0; page < MAX_PLAN_PAGES; page += 1) {
@@ -162,10 +165,12 @@ export function createAmazonFbaConnector(options: AmazonFbaOptions): FbaConnecto
           ...(paginationToken === undefined ? {} : { paginationToken }),
         }),
       );
-      plans.push(...list(answer['inboundPlans']));
+      const onPage = list(answer['inboundPlans']);
+      const recent = updatedSince === undefined ? onPage : onPage.filter((plan) => Date.parse(isoOrNull(plan['lastUpdatedAt']) ?? '') >= updatedSince);
+      plans.push(...recent);
       const next = (answer['pagination'] as Json | undefined)?.['nextToken'];
       paginationToken = typeof next === 'string' && next !== '' ? next : undefined;
-      if (paginationToken === undefined) break;
+      if (paginationToken === undefined || recent.length < onPage.length) break;
     }
     return plans;
   };
@@ -215,7 +220,7 @@ export function createAmazonFbaConnector(options: AmazonFbaOptions): FbaConnecto
     },
     async listInboundShipments() {
       const shipments: FbaInboundShipment[] = [];
-      for (const summary of await listPlans('SHIPPED')) {
+      for (const summary of await listPlans('SHIPPED', Date.now() - PLAN_RECENT_MS)) {
         const planId = String(summary['inboundPlanId']);
         const plan = await call('getInboundPlan', (apis) => apis.inbound.getInboundPlan(planId));
         for (const entry of list(plan['shipments'])) {
@@ -263,11 +268,18 @@ export function createAmazonFbaConnector(options: AmazonFbaOptions): FbaConnecto
           return found === undefined ? null : { inboundPlanId: String(found['inboundPlanId']), created: true };
         },
         perform: async () => {
+          if (options.sourceAddress === undefined)
+            throw new ConnectorError(
+              'amazon_fba_ship_from_missing',
+              'Amazon createInboundPlan needs the ship-from address: set AMAZON_FBA_SHIP_FROM to a JSON address (name, addressLine1, city, stateOrProvinceCode, postalCode, countryCode, phoneNumber)',
+              { facts: {} },
+            );
+          const sourceAddress = options.sourceAddress;
           const answer = await call('createInboundPlan', (apis) =>
             apis.inbound.createInboundPlan({
               name,
               destinationMarketplaces: marketplaceIds,
-              sourceAddress: options.sourceAddress ?? {},
+              sourceAddress,
               items: input.items.map((item) => ({ msku: item.sku, quantity: item.quantity, labelOwner: 'SELLER', prepOwner: 'SELLER' })),
             }),
           );

@@ -33,6 +33,8 @@ export interface FakeInboundPlan {
   name: string;
   status: 'ACTIVE' | 'SHIPPED' | 'VOIDED' | 'ERRORED';
   createdAt: string;
+  /** Default: createdAt. listInboundPlans sorts on it (sortBy LAST_UPDATED_TIME). */
+  lastUpdatedAt?: string;
   shipments: FakeInboundShipment[];
   items?: Array<{ msku: string; quantity: number }>;
 }
@@ -168,7 +170,10 @@ export function createFakeFbaRoutes(seed: FakeSpFbaSeed, baseUrl: () => string) 
 
     if (method === 'GET' && path === '/inbound/fba/2024-03-20/inboundPlans') {
       const status = url.searchParams.get('status');
+      const updated = (plan: FakeInboundPlan) => plan.lastUpdatedAt ?? plan.createdAt;
       const matching = [...seed.plans, ...created].filter((plan) => status === null || plan.status === status);
+      if (url.searchParams.get('sortBy') === 'LAST_UPDATED_TIME')
+        matching.sort((left, right) => (url.searchParams.get('sortOrder') === 'ASC' ? 1 : -1) * updated(left).localeCompare(updated(right)));
       const size = Number(url.searchParams.get('pageSize') ?? 10);
       const start = Number(url.searchParams.get('paginationToken') ?? 0);
       const next = start + size < matching.length ? String(start + size) : undefined;
@@ -180,7 +185,7 @@ export function createFakeFbaRoutes(seed: FakeSpFbaSeed, baseUrl: () => string) 
             name: plan.name,
             status: plan.status,
             createdAt: plan.createdAt,
-            lastUpdatedAt: plan.createdAt,
+            lastUpdatedAt: updated(plan),
             marketplaceIds: ['ATVPDKIKX0DER'],
             sourceAddress: { name: 'Harbor & Pine', addressLine1: '1 Dock St', city: 'Portland', countryCode: 'US' },
           })),
@@ -191,7 +196,13 @@ export function createFakeFbaRoutes(seed: FakeSpFbaSeed, baseUrl: () => string) 
     if (method === 'POST' && path === '/inbound/fba/2024-03-20/inboundPlans') {
       const request = (body ?? {}) as Json;
       const items = Array.isArray(request['items']) ? (request['items'] as Json[]) : [];
-      if (items.length === 0 || !Array.isArray(request['destinationMarketplaces']) || typeof request['sourceAddress'] !== 'object')
+      const source = (request['sourceAddress'] ?? {}) as Json;
+      if (
+        items.length === 0 ||
+        !Array.isArray(request['destinationMarketplaces']) ||
+        typeof source['addressLine1'] !== 'string' ||
+        typeof source['countryCode'] !== 'string'
+      )
         return { status: 400, body: spError('InvalidInput', 'destinationMarketplaces, items and sourceAddress are required') };
       const plan: FakeInboundPlan = {
         inboundPlanId: `wf${String(created.length + 1).padStart(8, '0')}-fake`,
