@@ -148,3 +148,6 @@ export { startFakeSftp, type FakeSftp, type FakeSftpOptions } from './fake-sftp/
 
 // Fake Google Search Console + PageSpeed Insights with OAuth (connectors)
 export { startFakeGoogleSearch, type FakeGoogleSearch, type FakeGoogleSearchSeed, type FakeGscRow } from './fake-google/fake-google-search-server.js';
+
+// Run one job once as the scheduler would (every bot's job tests)
+export { runJobOnce, type JobRunResult, type LastRunFixture, type RunJobOnceOptions } from './run-job-once.js';
