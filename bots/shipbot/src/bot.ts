@@ -21,6 +21,7 @@ import { fbaCapacityReview } from './jobs/fba-capacity-review.js';
 import { wholesaleAllocation } from './jobs/wholesale-allocation.js';
 import { createFbaInboundPlan } from './fba/create-fba-inbound-plan.js';
 import { applyAllocation } from './allocation/apply-allocation.js';
+import { linkStrandedUnits } from './fba/link-stranded-units.js';
 import { answerOperator } from './answer-operator.js';
 import { postFulfilmentForecast } from './post-forecast.js';
 import { shipbotSettings } from './shipbot-settings.js';
@@ -48,8 +49,9 @@ export const shipbot = defineBot({
     fbaCapacityReview,
   ],
   signalTypes,
-  // The freight cascade: a late shipment → the updated fulfilment forecast on #ship-bot.
-  on: { freight_delay: postFulfilmentForecast },
+  // The freight cascade: a late shipment → the updated fulfilment forecast on #ship-bot;
+  // contentbot's suppressed listing → the FBA units it strands.
+  on: { freight_delay: postFulfilmentForecast, amazon_listing_suppressed: linkStrandedUnits },
   // The operator's reply to a finding: where it stands now, or a drafted cancellation.
   onInstruction: answerOperator,
   actions: [

@@ -114,3 +114,4 @@ export {
   type WholesaleAllocationConfig,
 } from './jobs/wholesale-allocation.js';
 export { applyAllocation, type AllocationDraft } from './allocation/apply-allocation.js';
+export { linkStrandedUnits, suppressedStockMessage, type SuppressedStock } from './fba/link-stranded-units.js';
