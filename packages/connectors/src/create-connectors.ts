@@ -68,9 +68,10 @@ import { createEasyPostSeedingConnector } from './seeding/easypost-seeding-conne
 import { createSampleSeedingConnector } from './seeding/sample-seeding-connector.js';
 import { callerOf, logConnectorSet } from './connector-call-log.js';
 import { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
+import { createSearchAnalyticsConnectors, type SearchAnalyticsConnectors } from './search-ads/create-search-analytics-connectors.js';
 
 /** Every connector a bot may use, one per domain. */
-export interface Connectors extends FleetOpsConnectors {
+export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnectors {
   crm: CrmConnector;
   freight: FreightConnector;
   commerce: CommerceConnector;
@@ -188,6 +189,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
       config.shopify === undefined
         ? createSampleWholesaleOrdersConnector(db)
         : createShopifyWholesaleOrdersConnector({ ...config.shopify, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
+    ...createSearchAnalyticsConnectors(db, config, limits),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };
