@@ -27,6 +27,7 @@ export const SAMPLE_DATA_FILES = {
   contentbot: 'contentbot.json',
   shipbot_fba: 'shipbot-fba.json',
   mktg_search: 'mktg-search.json',
+  hubspot_activity: 'hubspot-activity.json',
 } as const;
 
 /** The sample company's data as one object, one key per file. */
