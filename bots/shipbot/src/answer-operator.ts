@@ -1,4 +1,5 @@
 import type { ContextWith, OperatorInstruction } from '@jbot/core';
+import { answerFbaFinding } from './answer-fba.js';
 import { holdOrCancelOrder } from './holds/hold-or-cancel-order.js';
 import { scoreFulfilment } from './jobs/fulfillment-sla.js';
 import { projectInventoryCover } from './jobs/inventory-cover.js';
@@ -62,6 +63,8 @@ export async function answerOperator(instruction: OperatorInstruction, context: 
       ? `${payload.sku} is back above its reorder point (a PO or freight counts now)`
       : `${payload.sku}: position ${current.position} (on hand ${current.onHand} + on order ${current.onOrder} − committed ${current.committed}) < ROP ${current.reorderPoint} = ${current.dailyDemand}/day × ${current.leadTimeDays} d + ${current.safetyStock} safety stock; order ${current.suggestedQty} (MOQ ${current.moq}) from ${current.supplierId} to land by ${current.needBy}. opsbot drafts the PO`;
   }
+  const fba = await answerFbaFinding(type, signal['payload'], instruction.text, context);
+  if (fba !== null) return fba;
   return `noted — ${type} (${String(signal['severity'])}) is not one of my findings; ${JSON.stringify(signal['payload']).slice(0, 300)}`;
 }
 

@@ -15,6 +15,13 @@ import { setInventoryQuantities } from './stock/set-inventory-quantities.js';
 import { reorderPoints } from './jobs/reorder-points.js';
 import { returnsWatch } from './jobs/returns-watch.js';
 import { shippingCostWatch } from './jobs/shipping-cost-watch.js';
+import { fbaInventoryHealth } from './jobs/fba-inventory-health.js';
+import { fbaInboundWatch } from './jobs/fba-inbound-watch.js';
+import { fbaCapacityReview } from './jobs/fba-capacity-review.js';
+import { wholesaleAllocation } from './jobs/wholesale-allocation.js';
+import { createFbaInboundPlan } from './fba/create-fba-inbound-plan.js';
+import { applyAllocation } from './allocation/apply-allocation.js';
+import { linkStrandedUnits } from './fba/link-stranded-units.js';
 import { answerOperator } from './answer-operator.js';
 import { postFulfilmentForecast } from './post-forecast.js';
 import { shipbotSettings } from './shipbot-settings.js';
@@ -36,11 +43,24 @@ export const shipbot = defineBot({
     returnsWatch,
     shippingCostWatch,
     backorderUpdates,
+    fbaInventoryHealth,
+    fbaInboundWatch,
+    wholesaleAllocation,
+    fbaCapacityReview,
   ],
   signalTypes,
-  // The freight cascade: a late shipment → the updated fulfilment forecast on #ship-bot.
-  on: { freight_delay: postFulfilmentForecast },
+  // The freight cascade: a late shipment → the updated fulfilment forecast on #ship-bot;
+  // contentbot's suppressed listing → the FBA units it strands.
+  on: { freight_delay: postFulfilmentForecast, amazon_listing_suppressed: linkStrandedUnits },
   // The operator's reply to a finding: where it stands now, or a drafted cancellation.
   onInstruction: answerOperator,
-  actions: [holdOrCancelOrder, sendCarrierExceptionNotices, scheduleDonation, setInventoryQuantities, sendBackorderUpdates],
+  actions: [
+    holdOrCancelOrder,
+    sendCarrierExceptionNotices,
+    scheduleDonation,
+    setInventoryQuantities,
+    sendBackorderUpdates,
+    createFbaInboundPlan,
+    applyAllocation,
+  ],
 });

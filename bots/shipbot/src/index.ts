@@ -11,6 +11,9 @@ export {
   inventoryDrift,
   returnRateSpike,
   shippingCostVariance,
+  fbaStranded,
+  allocationShortfall,
+  fbaCapacityRisk,
   signalTypes,
 } from './signals.js';
 export {
@@ -35,6 +38,7 @@ export {
 export { orderHolds, orderHoldsSettings, findHoldCases, runOrderHolds, type HoldCase, type OrderHoldsConfig } from './jobs/order-holds.js';
 export { holdOrCancelOrder, type HoldOrCancelDraft, type HoldOrCancelResult } from './holds/hold-or-cancel-order.js';
 export { answerOperator } from './answer-operator.js';
+export { answerFbaFinding } from './answer-fba.js';
 export { shipbotSettings, type ShipbotConfig } from './shipbot-settings.js';
 export {
   carrierExceptions,
@@ -76,3 +80,38 @@ export {
   type BackorderUpdatesConfig,
 } from './jobs/backorder-updates.js';
 export { sendBackorderUpdates, type BackorderUpdatesDraft } from './notices/send-backorder-updates.js';
+export {
+  fbaInventoryHealth,
+  fbaInventoryHealthSettings,
+  checkFbaInventory,
+  runFbaInventoryHealth,
+  type FbaHealthReport,
+  type FbaInventoryHealthConfig,
+} from './jobs/fba-inventory-health.js';
+export { createFbaInboundPlan, type InboundPlanDraft } from './fba/create-fba-inbound-plan.js';
+export {
+  fbaInboundWatch,
+  fbaInboundWatchSettings,
+  findInboundDiscrepancies,
+  runFbaInboundWatch,
+  type InboundDiscrepancy,
+  type FbaInboundWatchConfig,
+} from './jobs/fba-inbound-watch.js';
+export {
+  fbaCapacityReview,
+  fbaCapacityReviewSettings,
+  reviewFbaCapacity,
+  runFbaCapacityReview,
+  type CapacityReview,
+  type FbaCapacityReviewConfig,
+} from './jobs/fba-capacity-review.js';
+export {
+  wholesaleAllocation,
+  wholesaleAllocationSettings,
+  allocateWholesale,
+  runWholesaleAllocation,
+  type AllocationShortfall,
+  type WholesaleAllocationConfig,
+} from './jobs/wholesale-allocation.js';
+export { applyAllocation, type AllocationDraft } from './allocation/apply-allocation.js';
+export { linkStrandedUnits, suppressedStockMessage, type SuppressedStock } from './fba/link-stranded-units.js';

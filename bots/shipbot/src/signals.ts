@@ -134,6 +134,40 @@ export const shippingCostVariance = defineSignalType({
   }),
 });
 
+/** Units stranded in FBA: in Amazon's warehouses with no sellable offer (fba-inventory-health). */
+export const fbaStranded = defineSignalType({
+  type: 'fba_stranded',
+  description: 'Units in Amazon FBA with no sellable offer: the listing needs fixing before they sell or incur removal',
+  defaultSeverity: 'warning',
+  schema: z.object({ sku: z.string().min(1), asin: z.string().min(1), units: z.number().int().positive(), reason: z.string().min(1) }),
+});
+
+/** Open wholesale POs in their ship window that stock cannot fully cover after DTC demand (wholesale-allocation). */
+export const allocationShortfall = defineSignalType({
+  type: 'allocation_shortfall',
+  description: 'A wholesale order due to ship soon cannot be filled in full after DTC demand and safety stock',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    order_id: z.string().min(1),
+    account_id: z.string().min(1).nullable(),
+    lines: z.array(z.object({ sku: z.string().min(1), ordered: z.number().int().positive(), allocatable: z.number().int().nonnegative() })).min(1),
+    ship_window: z.object({ start: day, end: day }),
+  }),
+});
+
+/** Amazon's inventory performance inputs put the storage limit at risk (fba-capacity-review). */
+export const fbaCapacityRisk = defineSignalType({
+  type: 'fba_capacity_risk',
+  description: "The week's IPI, excess, sell-through or capacity use puts Amazon's storage limits at risk",
+  defaultSeverity: 'warning',
+  schema: z.object({
+    ipi: z.number().int().nullable(),
+    capacity_used_pct: z.number().nonnegative().nullable(),
+    excess_pct: z.number().nonnegative(),
+    sell_through: z.number().nonnegative(),
+  }),
+});
+
 /** Every type shipbot introduces. */
 export const signalTypes = [
   stockoutRisk,
@@ -146,6 +180,9 @@ export const signalTypes = [
   inventoryDrift,
   returnRateSpike,
   shippingCostVariance,
+  fbaStranded,
+  allocationShortfall,
+  fbaCapacityRisk,
 ];
 
 declare module '@jbot/core' {
@@ -160,5 +197,8 @@ declare module '@jbot/core' {
     inventory_drift: z.output<typeof inventoryDrift.schema>;
     return_rate_spike: z.output<typeof returnRateSpike.schema>;
     shipping_cost_variance: z.output<typeof shippingCostVariance.schema>;
+    fba_stranded: z.output<typeof fbaStranded.schema>;
+    allocation_shortfall: z.output<typeof allocationShortfall.schema>;
+    fba_capacity_risk: z.output<typeof fbaCapacityRisk.schema>;
   }
 }

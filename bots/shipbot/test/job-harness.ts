@@ -14,6 +14,10 @@ import {
   runReorderPoints,
   runReturnsWatch,
   runShippingCostWatch,
+  runFbaInventoryHealth,
+  runFbaInboundWatch,
+  runFbaCapacityReview,
+  runWholesaleAllocation,
 } from '../src/index.js';
 
 type Runner = (context: never, config: never, now: Date) => Promise<unknown>;
@@ -31,6 +35,10 @@ const RUNNERS: Record<string, Runner> = {
   'returns-watch': runReturnsWatch as Runner,
   'shipping-cost-watch': runShippingCostWatch as Runner,
   'backorder-updates': runBackorderUpdates as Runner,
+  'fba-inventory-health': runFbaInventoryHealth as Runner,
+  'fba-inbound-watch': runFbaInboundWatch as Runner,
+  'fba-capacity-review': runFbaCapacityReview as Runner,
+  'wholesale-allocation': runWholesaleAllocation as Runner,
 };
 
 /** Quiet logs for job tests. */

@@ -1,11 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { freightDelay } from '@jbot/opsbot/signals';
-import { buildBotServices, catalogSignalTypes, createPostgresDb, decideApproval, getApproval, SignalRegistry, startBot, type Db } from '@jbot/core';
+import { z } from 'zod';
+import {
+  buildBotServices,
+  catalogSignalTypes,
+  createPostgresDb,
+  decideApproval,
+  defineSignalType,
+  getApproval,
+  SignalRegistry,
+  startBot,
+  type Db,
+} from '@jbot/core';
 import { createConnectors, loadSampleCompany, readSampleCompanyData, shopifyObjectsFromSample, type SampleCompanyData } from '@jbot/connectors';
 import { freshDatabase, startFakeShopify, testBotConfig, waitFor, type TestDatabase } from '@jbot/testkit';
 import { findHoldCases, holdOrCancelOrder, orderHolds, orderHoldsSettings, shipbot, signalTypes } from '../src/index.js';
 import { REFERENCE_NOW, runShipbotJob, silent } from './job-harness.js';
+
+// shipbot subscribes to contentbot's amazon_listing_suppressed; a fleet process registers it from the
+// roster, this test's registry from a stand-in of the same name (its payload is not read here).
+const amazonListingSuppressedStandIn = defineSignalType({
+  type: 'amazon_listing_suppressed',
+  description: "contentbot's suppressed listing (stand-in for the roster's definition)",
+  defaultSeverity: 'alert',
+  schema: z.record(z.string(), z.unknown()),
+});
 
 // The same company where the three risky orders came from known customers at real addresses.
 function healthyVariant(): SampleCompanyData {
@@ -98,7 +118,7 @@ describe('shipbot order-holds', () => {
       db,
       config: testBotConfig(),
       log: silent,
-      registry: new SignalRegistry([...catalogSignalTypes, ...signalTypes, freightDelay]),
+      registry: new SignalRegistry([...catalogSignalTypes, ...signalTypes, freightDelay, amazonListingSuppressedStandIn]),
       extensions: { connectors: createConnectors({ db, env: {} }) },
       approvals: { pollMs: 200 },
     });

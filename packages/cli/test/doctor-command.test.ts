@@ -94,8 +94,8 @@ describe('fleet doctor', () => {
       expect.stringMatching(/^✓ TELEGRAM_BOT_TOKEN: valid \(@.+\)$/),
       '✓ ANTHROPIC_API_KEY: valid (2 models available)',
       '✓ HUBSPOT_ACCESS_TOKEN: valid (owners readable)',
-      // No live adapter yet: said plainly, not a failure.
-      '– 3PL SFTP: only the sample adapter exists: shipbot reads the 3PL files from the sample company',
+      // Not configured, or no live adapter yet: said plainly, not a failure.
+      '– WMS_SFTP_HOST: not set: shipbot reads the 3PL files from the sample company',
       '– PURCHASING: only the sample adapter exists: open POs and supplier lead times come from the sample company',
       // sysbot's fleet checks read the sample company where their live source is unset, and say so.
       "– ANTHROPIC_ADMIN_API_KEY: not set: llm-invoice-reconcile compares against the sample company's bill",

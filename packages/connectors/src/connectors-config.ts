@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { envBoolean, envInteger, envList, optionalHttpUrl, optionalString, parseEnv, type Env } from '@jbot/core';
 import { loadSearchAnalyticsConfig, searchAnalyticsEnvShape, type SearchAnalyticsConfig } from './search-ads/search-analytics-config.js';
 
@@ -37,6 +38,10 @@ export const connectorsEnvShape = {
   AMAZON_SP_API_BASE: optionalHttpUrl,
   AMAZON_LWA_TOKEN_URL: optionalHttpUrl,
   AMAZON_SP_API_RATE_LIMITER: envBoolean(true),
+  /** Between two polls of a requested SP-API report (FBA planning, stranded, storage fees). */
+  AMAZON_SP_API_REPORT_POLL_MS: envInteger(15_000, 10, 600_000),
+  /** Where FBA inbound plans ship from (createInboundPlan's sourceAddress), as JSON. */
+  AMAZON_FBA_SHIP_FROM: optionalString,
   STORE_URL: optionalHttpUrl,
   GOOGLE_SEARCH_CONSOLE_SITE: optionalString,
   GOOGLE_OAUTH_CLIENT_ID: optionalString,
@@ -55,6 +60,15 @@ export const connectorsEnvShape = {
   BACKUP_DIRECTORY: optionalString,
   FLEET_LOG_PATHS: envList,
   CREDENTIAL_TLS_HOSTS: envList,
+  // The 3PL's SFTP drop box (shipbot's warehouse files); unset: the sample company's WMS tables.
+  WMS_SFTP_HOST: optionalString,
+  WMS_SFTP_PORT: envInteger(22, 1, 65_535),
+  WMS_SFTP_USERNAME: optionalString,
+  WMS_SFTP_PASSWORD: optionalString,
+  WMS_SFTP_PRIVATE_KEY_PATH: optionalString,
+  WMS_SFTP_HOST_KEY_SHA256: optionalString,
+  WMS_SFTP_OUTBOUND_DIR: optionalString,
+  WMS_SFTP_INBOUND_DIR: optionalString,
   // mktgbot's GA4, Google Ads, Merchant Center and Amazon Ads.
   ...searchAnalyticsEnvShape,
   // opsbot: containers on Terminal49 (sample terminal where unset), ECB reference rates, supplier-side news feeds.
@@ -91,6 +105,9 @@ export interface ConnectorsConfig {
     apiBase: string;
     tokenUrl: string;
     rateLimiter: boolean;
+    reportPollMs: number;
+    /** AMAZON_FBA_SHIP_FROM: createInboundPlan's sourceAddress; unset, a plan cannot be created live. */
+    sourceAddress?: Record<string, string>;
   };
   google?: {
     siteUrl: string;
@@ -108,6 +125,17 @@ export interface ConnectorsConfig {
   sideEffectLeaseSeconds: number;
   /** Each vendor call's timeout (CONNECTOR_TIMEOUT_MS). */
   timeoutMs: number;
+  /** The 3PL's SFTP drop box: live when WMS_SFTP_HOST is set. */
+  warehouseSftp?: {
+    host: string;
+    port: number;
+    username: string;
+    password?: string;
+    privateKey?: string;
+    hostKeySha256: string;
+    outboundDir: string;
+    inboundDir: string;
+  };
   /** GA4, Google Ads, Merchant Center and Amazon Ads (mktgbot); each vendor live when its credentials are set. */
   searchAnalytics?: SearchAnalyticsConfig;
   /** opsbot's container tracking on Terminal49 (TERMINAL49_API_KEY); unset: the sample terminal. */
@@ -186,6 +214,35 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
         variable: 'OPS_DRAYAGE_TRUCKER',
         message: 'is required with TERMINAL49_API_KEY: the drayage company that picks containers up, as "Name <email>"',
       });
+    if (config.AMAZON_FBA_SHIP_FROM !== undefined) {
+      let address: unknown;
+      try {
+        address = JSON.parse(config.AMAZON_FBA_SHIP_FROM);
+      } catch {
+        address = null;
+      }
+      const fields = ['name', 'addressLine1', 'city', 'stateOrProvinceCode', 'postalCode', 'countryCode', 'phoneNumber'];
+      const missing = fields.filter((field) => typeof (address as Record<string, unknown> | null)?.[field] !== 'string');
+      if (missing.length > 0)
+        problems.push({
+          variable: 'AMAZON_FBA_SHIP_FROM',
+          message: `must be a JSON address with ${fields.join(', ')} (missing or not text: ${missing.join(', ')})`,
+        });
+    }
+    if (config.WMS_SFTP_HOST !== undefined) {
+      if (config.WMS_SFTP_USERNAME === undefined)
+        problems.push({ variable: 'WMS_SFTP_USERNAME', message: 'is required with WMS_SFTP_HOST: the login the 3PL gave us' });
+      if (config.WMS_SFTP_PASSWORD === undefined && config.WMS_SFTP_PRIVATE_KEY_PATH === undefined)
+        problems.push({ variable: 'WMS_SFTP_PASSWORD', message: 'or WMS_SFTP_PRIVATE_KEY_PATH is required with WMS_SFTP_HOST' });
+      if (config.WMS_SFTP_PRIVATE_KEY_PATH !== undefined && !fs.existsSync(config.WMS_SFTP_PRIVATE_KEY_PATH))
+        problems.push({ variable: 'WMS_SFTP_PRIVATE_KEY_PATH', message: `names no readable file (${config.WMS_SFTP_PRIVATE_KEY_PATH})` });
+      if (config.WMS_SFTP_HOST_KEY_SHA256 === undefined)
+        problems.push({
+          variable: 'WMS_SFTP_HOST_KEY_SHA256',
+          message:
+            'is required with WMS_SFTP_HOST: pin the server key (ssh-keyscan <host> | ssh-keygen -lf -, the SHA256:… part), so nobody else can pose as the 3PL',
+        });
+    }
     return problems;
   });
   return {
@@ -282,6 +339,8 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
             apiBase: (parsed.AMAZON_SP_API_BASE ?? 'https://sellingpartnerapi-na.amazon.com').replace(/\/+$/, ''),
             tokenUrl: parsed.AMAZON_LWA_TOKEN_URL ?? 'https://api.amazon.com/auth/o2/token',
             rateLimiter: parsed.AMAZON_SP_API_RATE_LIMITER,
+            reportPollMs: parsed.AMAZON_SP_API_REPORT_POLL_MS,
+            ...(parsed.AMAZON_FBA_SHIP_FROM === undefined ? {} : { sourceAddress: JSON.parse(parsed.AMAZON_FBA_SHIP_FROM) as Record<string, string> }),
           },
         }),
     ...(parsed.GOOGLE_SEARCH_CONSOLE_SITE === undefined ||
@@ -322,6 +381,20 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
           supplierNews: {
             feeds: parsed.OPS_NEWS_FEED_URLS,
             userAgent: parsed.NEWS_USER_AGENT ?? 'jbot-fleet vendor-intel (set NEWS_USER_AGENT to "Company ops@company.com")',
+          },
+        }),
+    ...(parsed.WMS_SFTP_HOST === undefined || parsed.WMS_SFTP_USERNAME === undefined || parsed.WMS_SFTP_HOST_KEY_SHA256 === undefined
+      ? {}
+      : {
+          warehouseSftp: {
+            host: parsed.WMS_SFTP_HOST,
+            port: parsed.WMS_SFTP_PORT,
+            username: parsed.WMS_SFTP_USERNAME,
+            ...(parsed.WMS_SFTP_PASSWORD === undefined ? {} : { password: parsed.WMS_SFTP_PASSWORD }),
+            ...(parsed.WMS_SFTP_PRIVATE_KEY_PATH === undefined ? {} : { privateKey: fs.readFileSync(parsed.WMS_SFTP_PRIVATE_KEY_PATH, 'utf8') }),
+            hostKeySha256: parsed.WMS_SFTP_HOST_KEY_SHA256,
+            outboundDir: parsed.WMS_SFTP_OUTBOUND_DIR ?? '/outbound',
+            inboundDir: parsed.WMS_SFTP_INBOUND_DIR ?? '/inbound',
           },
         }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,

@@ -28,6 +28,13 @@ import { createSampleReportingConnector } from './reporting/sample-reporting-con
 import { createAmazonMarketplaceConnector } from './marketplace/amazon-marketplace-connector.js';
 import type { MarketplaceConnector } from './marketplace/marketplace-connector.js';
 import { createSampleMarketplaceConnector } from './marketplace/sample-marketplace-connector.js';
+import type { FbaConnector } from './marketplace/fba-connector.js';
+import { createSampleFbaConnector } from './marketplace/sample-fba-connector.js';
+import { createAmazonFbaConnector } from './marketplace/amazon-fba-connector.js';
+import type { WholesaleOrdersConnector } from './fulfilment/wholesale-orders-connector.js';
+import { createSampleWholesaleOrdersConnector } from './fulfilment/sample-wholesale-orders-connector.js';
+import { createSftpWarehouseConnector } from './fulfilment/sftp-warehouse-connector.js';
+import { createShopifyWholesaleOrdersConnector } from './fulfilment/shopify-wholesale-orders-connector.js';
 import { createGoogleSearchConnector } from './search/google-search-connector.js';
 import { createSampleSearchConnector } from './search/sample-search-connector.js';
 import type { SearchConnector } from './search/search-connector.js';
@@ -87,7 +94,7 @@ export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnector
   fulfilment: FulfilmentConnector;
   /** Open purchase orders and supplier lead times (sample only). */
   supply: SupplyConnector;
-  /** The 3PL's files (shipment confirmations). */
+  /** The 3PL's files (shipment confirmations, lots, on-hand; donation orders out): SFTP with WMS_SFTP_HOST set. */
   warehouse: WarehouseConnector;
   /** The parcel carrier (address checks). */
   parcel: ParcelConnector;
@@ -121,6 +128,10 @@ export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnector
   fx: FxConnector;
   /** Port, carrier and supplier-city news (OPS_NEWS_FEED_URLS; the sample ops feed otherwise). */
   supplierNews: NewsConnector;
+  /** Amazon FBA: inventory, planning/stranded/storage reports, inbound shipments and plans. */
+  fba: FbaConnector;
+  /** Open wholesale POs with ship windows: Shopify B2B orders tagged wholesale, or the sample's. */
+  wholesale: WholesaleOrdersConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -171,7 +182,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
         ? createSampleFulfilmentConnector(db)
         : createShopifyFulfilmentConnector({ ...config.shopify, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
     supply: createSampleSupplyConnector(db),
-    warehouse: createSampleWarehouseConnector(db),
+    warehouse: config.warehouseSftp === undefined ? createSampleWarehouseConnector(db) : createSftpWarehouseConnector({ ...config.warehouseSftp, ...limits }),
     parcel: config.easypost === undefined ? createSampleParcelConnector(db) : createEasyPostParcelConnector({ ...config.easypost, ...limits }),
     reporting: createSampleReportingConnector(db),
     publishing: createSamplePublishingConnector(db),
@@ -191,6 +202,11 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
         ? createSampleSiteConnector(db)
         : createHttpSiteCrawler({ storeUrl: config.store.url, delayMs: config.store.crawlDelayMs, ...limits }),
     storefront: createSampleStorefrontConnector(db),
+    fba: config.amazon === undefined ? createSampleFbaConnector(db) : createAmazonFbaConnector({ ...config.amazon, ...limits, db }),
+    wholesale:
+      config.shopify === undefined
+        ? createSampleWholesaleOrdersConnector(db)
+        : createShopifyWholesaleOrdersConnector({ ...config.shopify, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
     ...createSearchAnalyticsConnectors(db, config, limits),
     procurement: createSampleProcurementConnector(db),
     containers: config.terminal49 === undefined ? createSampleContainerConnector(db) : createTerminal49ContainerConnector({ ...config.terminal49, ...limits }),

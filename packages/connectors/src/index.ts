@@ -222,6 +222,24 @@ export {
 export { createSampleMarketplaceConnector, SAMPLE_SELLER_ID } from './marketplace/sample-marketplace-connector.js';
 export { createAmazonMarketplaceConnector, probeAmazonSpApi, type AmazonSpApiOptions } from './marketplace/amazon-marketplace-connector.js';
 export { createLwaTokenSource, type LwaCredentials } from './marketplace/lwa-token.js';
+export type {
+  FbaConnector,
+  FbaInventorySummary,
+  FbaPlanningRow,
+  FbaStrandedRow,
+  FbaStorageRow,
+  FbaInboundShipment,
+  FbaCapacityInputs,
+  CreateInboundPlanInput,
+} from './marketplace/fba-connector.js';
+export { createSampleFbaConnector } from './marketplace/sample-fba-connector.js';
+export { createAmazonFbaConnector, type AmazonFbaOptions } from './marketplace/amazon-fba-connector.js';
+export { parseTabSeparatedReport } from './marketplace/fba-report-rows.js';
+export type { WholesaleOrdersConnector, WholesaleOrder, ApplyAllocationInput } from './fulfilment/wholesale-orders-connector.js';
+export { createSampleWholesaleOrdersConnector } from './fulfilment/sample-wholesale-orders-connector.js';
+export { createShopifyWholesaleOrdersConnector, type ShopifyWholesaleOptions } from './fulfilment/shopify-wholesale-orders-connector.js';
+export { createSftpWarehouseConnector, probeSftpWarehouse, hostKeyFingerprint, type SftpWarehouseOptions } from './fulfilment/sftp-warehouse-connector.js';
+export { WarehouseFileError, parseShipmentConfirmations, parseInventoryLots, parseOnHand, donationOrderCsv } from './fulfilment/warehouse-csv.js';
 export { createSampleSearchConnector } from './search/sample-search-connector.js';
 export { createGoogleSearchConnector, type GoogleSearchOptions } from './search/google-search-connector.js';
 export { createSampleSiteConnector } from './site/sample-site-connector.js';

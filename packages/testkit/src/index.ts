@@ -143,6 +143,9 @@ export {
   type FakeSpOffer,
   type FakeSpReviewTopics,
 } from './fake-sp-api/fake-sp-api-server.js';
+export { type FakeSpFbaSeed, type FakeFbaInventory, type FakeInboundPlan, type FakeInboundShipment } from './fake-sp-api/fake-sp-api-fba.js';
+// A real SFTP server in process (ssh2's Server), the 3PL's file drop (connectors)
+export { startFakeSftp, type FakeSftp, type FakeSftpOptions } from './fake-sftp/fake-sftp-server.js';
 
 // Fake Google Search Console + PageSpeed Insights with OAuth (connectors)
 export { startFakeGoogleSearch, type FakeGoogleSearch, type FakeGoogleSearchSeed, type FakeGscRow } from './fake-google/fake-google-search-server.js';

@@ -8,6 +8,7 @@ import {
   probeMetaCreators,
   probeMetaSocial,
   probeShopify,
+  probeSftpWarehouse,
   type ConnectorsConfig,
 } from '@jbot/connectors';
 import { probeDiscord, probeTelegram, type TelegramConfig } from '@jbot/channels';
@@ -159,7 +160,13 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
     );
   }
   // Said plainly (catalogue §10.10): these have no live adapter yet, whatever the env says.
-  results.push(skip('3PL SFTP', 'only the sample adapter exists: shipbot reads the 3PL files from the sample company'));
+  if (config.warehouseSftp === undefined) results.push(skip('WMS_SFTP_HOST', 'not set: shipbot reads the 3PL files from the sample company'));
+  else {
+    const probe = await probeSftpWarehouse({ ...config.warehouseSftp, timeoutMs: config.timeoutMs });
+    results.push(
+      probe.ok ? pass('WMS_SFTP_HOST', `valid (${probe.detail})`) : fail('WMS_SFTP_HOST', 'unreachable' in probe ? probe.unreachable : `HTTP ${probe.status}`),
+    );
+  }
   results.push(skip('PURCHASING', 'only the sample adapter exists: open POs and supplier lead times come from the sample company'));
   if (config.amazon !== undefined) {
     results.push(

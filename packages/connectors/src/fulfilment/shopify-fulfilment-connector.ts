@@ -185,7 +185,8 @@ export function createShopifyFulfilmentConnector(options: ShopifyFulfilmentOptio
     const orders = await allNodes<{ orders: Connection<SalesNode> }, SalesNode>(
       graphql,
       SALES_QUERY,
-      { query: `created_at:>='${since}'` },
+      // Wholesale POs (B2B orders tagged wholesale) are not the selling rate: wholesale-allocation weighs them against it.
+      { query: `created_at:>='${since}' -tag:wholesale` },
       'sales history',
       (data) => data.orders,
     );

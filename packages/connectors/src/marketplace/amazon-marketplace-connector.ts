@@ -171,8 +171,8 @@ function topicsOf(list: unknown, sentiment: ReviewTopic['sentiment']): ReviewTop
   });
 }
 
-// superagent errors carry the HTTP status and SP-API's {errors:[{code,message}]} body.
-function spApiError(operation: string, error: unknown): ConnectorError {
+/** An SP-API failure as a ConnectorError: superagent errors carry the HTTP status and SP-API's {errors:[{code,message}]} body. */
+export function spApiError(operation: string, error: unknown): ConnectorError {
   if (error instanceof ConnectorError) return error;
   const status = (error as { status?: number }).status;
   const body = (error as { response?: { body?: { errors?: Array<{ code?: string; message?: string }> } } }).response?.body;

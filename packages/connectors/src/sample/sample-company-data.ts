@@ -25,6 +25,7 @@ export const SAMPLE_DATA_FILES = {
   creators: 'creators.json',
   fleet: 'fleet.json',
   contentbot: 'contentbot.json',
+  shipbot_fba: 'shipbot-fba.json',
   mktg_search: 'mktg-search.json',
   hubspot_activity: 'hubspot-activity.json',
   opsbot: 'opsbot.json',

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readRequestText } from '../http-body.js';
 import { FakeShopifyStore, type FakeShopifyOrder, type FakeShopifySeed, type FakeShopifySideEffect } from './fake-shopify-store.js';
+import { createFakeOrderEditing } from './fake-shopify-order-edit.js';
 
 /** A fault to inject into the next request whose GraphQL root field matches. */
 export interface FakeShopifyFault {
@@ -97,6 +98,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   const store = new FakeShopifyStore(options.seed);
   const requests: FakeShopify['requests'] = [];
   const faults: FakeShopifyFault[] = [];
+  const orderEdit = createFakeOrderEditing(store);
 
   function resolveField(field: string, document: string, variables: Record<string, unknown>): unknown {
     switch (field) {
@@ -137,6 +139,10 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
         return holdFulfillmentOrder(variables);
       case 'orderCancel':
         return cancelOrder(variables);
+      case 'orderEditBegin':
+      case 'orderEditSetQuantity':
+      case 'orderEditCommit':
+        return orderEdit(field, variables);
       default:
         throw new GraphqlError(`Field '${field}' doesn't exist on type 'QueryRoot' (fake Shopify)`, 'undefinedField');
     }

@@ -25,7 +25,13 @@ export interface FakeShopifyOrder {
   billingAddress: { countryCodeV2: string } | null;
   shippingAddress: { address1: string | null; city: string | null; provinceCode: string | null; zip: string | null; countryCodeV2: string } | null;
   totalPriceSet: ShopifyMoneyBag;
-  lineItems: { nodes: Array<{ sku: string | null; quantity: number; originalUnitPriceSet: ShopifyMoneyBag }> };
+  lineItems: {
+    nodes: Array<{ sku: string | null; quantity: number; originalUnitPriceSet: ShopifyMoneyBag; id?: string; currentQuantity?: number }>;
+  };
+  /** B2B: the order's tags, custom attributes (ship window) and the buying company. */
+  tags?: string[];
+  customAttributes?: Array<{ key: string; value: string | null }>;
+  purchasingEntity?: { company: { id: string; name: string; externalId: string | null } } | null;
   risk: { assessments: Array<{ riskLevel: string; facts: Array<{ description: string; sentiment: string }> }> };
   fulfillmentOrders: { nodes: FakeShopifyFulfillmentOrder[] };
   /** Returns requested on the order; updatedAt moves with them. */
@@ -109,6 +115,8 @@ export class FakeShopifyStore {
 }
 
 function matchesTerm(order: FakeShopifyOrder, term: string): boolean {
+  // Shopify's search negates a term with a leading '-'.
+  if (term.startsWith('-')) return !matchesTerm(order, term.slice(1));
   const match = /^([a-z_]+):(>=|<=|>|<)?'?([^']*)'?$/.exec(term);
   if (match === null) throw new Error(`fake Shopify: unsupported search term "${term}"`);
   const [, field, operator, value = ''] = match;
@@ -129,5 +137,6 @@ function matchesTerm(order: FakeShopifyOrder, term: string): boolean {
   }
   if (field === 'status') return value === 'open' ? order.cancelledAt === null : value === 'cancelled' ? order.cancelledAt !== null : true;
   if (field === 'name') return order.name === value;
+  if (field === 'tag') return (order.tags ?? []).includes(value);
   throw new Error(`fake Shopify: unsupported search field "${field}"`);
 }

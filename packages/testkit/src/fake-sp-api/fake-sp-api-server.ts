@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readRequestText } from '../http-body.js';
+import { createFakeFbaRoutes, type FakeInboundPlan, type FakeSpFbaSeed } from './fake-sp-api-fba.js';
 
 /** One listing as the fake holds it; rendered in Listings Items 2021-08-01's wire format. */
 export interface FakeSpListing {
@@ -43,6 +44,8 @@ export interface FakeSpApiSeed {
   catalog: FakeSpCatalogItem[];
   offers: FakeSpOffer[];
   reviews?: FakeSpReviewTopics[];
+  /** FBA stock, report rows and inbound plans (shipbot's FBA jobs). */
+  fba?: FakeSpFbaSeed;
 }
 
 /** A local HTTP server speaking the slice of SP-API (and LWA) the live connector uses. */
@@ -62,6 +65,8 @@ export interface FakeSpApi {
   tokensIssued(): number;
   /** Answer the next request matching `path` with this HTTP status (e.g. 429). */
   failNext(fault: { method: string; path: RegExp; status: number }): void;
+  /** Inbound plans created through createInboundPlan, in order. */
+  createdInboundPlans: FakeInboundPlan[];
   close(): Promise<void>;
 }
 
@@ -96,6 +101,8 @@ export async function startFakeSpApi(options: FakeSpApiOptions): Promise<FakeSpA
   const requests: FakeSpApi['requests'] = [];
   const patches: FakeSpApi['patches'] = [];
   const faults: Array<{ method: string; path: RegExp; status: number }> = [];
+  let baseUrl = '';
+  const fba = createFakeFbaRoutes(seed.fba ?? { inventory: [], reports: {}, plans: [] }, () => baseUrl);
 
   const listingWire = (listing: FakeSpListing, marketplaceId: string): Json => ({
     sku: listing.sku,
@@ -291,10 +298,17 @@ export async function startFakeSpApi(options: FakeSpApiOptions): Promise<FakeSpA
       const body: unknown = raw === '' ? undefined : isForm ? raw : (JSON.parse(raw) as unknown);
       requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: isForm ? '[form]' : body });
       const faultIndex = faults.findIndex((fault) => fault.method === method && fault.path.test(url.pathname));
+      const token = request.headers['x-amz-access-token'];
+      const fbaAnswer = faultIndex >= 0 ? null : fba.route(method, url, body, typeof token === 'string' && tokens.has(token));
+      if (fbaAnswer !== null && 'raw' in fbaAnswer) {
+        response.writeHead(fbaAnswer.status, { 'content-type': fbaAnswer.contentType });
+        response.end(fbaAnswer.raw);
+        return;
+      }
       const answer =
         faultIndex >= 0
           ? { status: faults.splice(faultIndex, 1)[0]?.status ?? 500, body: spError('QuotaExceeded', 'You exceeded your quota for the requested resource.') }
-          : await route(method, url, body, request.headers);
+          : (fbaAnswer ?? (await route(method, url, body, request.headers)));
       response.writeHead(answer.status, { 'content-type': 'application/json', 'x-amzn-RequestId': `fake-${requests.length}` });
       response.end(JSON.stringify(answer.body));
     })().catch((error: unknown) => {
@@ -304,6 +318,7 @@ export async function startFakeSpApi(options: FakeSpApiOptions): Promise<FakeSpA
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = url;
   return {
     url,
     tokenUrl: `${url}/auth/o2/token`,
@@ -314,6 +329,7 @@ export async function startFakeSpApi(options: FakeSpApiOptions): Promise<FakeSpA
     patches,
     tokensIssued: () => tokens.size,
     failNext: (fault) => faults.push(fault),
+    createdInboundPlans: fba.createdPlans,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
