@@ -61,6 +61,9 @@ import { createEasyPostSeedingConnector } from './seeding/easypost-seeding-conne
 import { createSampleSeedingConnector } from './seeding/sample-seeding-connector.js';
 import { callerOf, logConnectorSet } from './connector-call-log.js';
 import { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
+import { combineAdPlatforms, type PaidMediaConnector } from './paid-media/paid-media-connector.js';
+import { createMetaPaidMedia } from './paid-media/meta-paid-media.js';
+import { createSamplePaidMedia } from './paid-media/sample-paid-media.js';
 
 /** Every connector a bot may use, one per domain. */
 export interface Connectors extends FleetOpsConnectors {
@@ -102,6 +105,8 @@ export interface Connectors extends FleetOpsConnectors {
   site: SiteConnector;
   /** The store's product copy, SEO fields and reviews (sample only so far). */
   storefront: StorefrontConnector;
+  /** Paid media on five platforms (Meta live with META_ACCESS_TOKEN + META_AD_ACCOUNT_ID; Google Ads, TikTok, Pinterest, Amazon Ads on the sample company). */
+  paidMedia: PaidMediaConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -172,10 +177,18 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
         ? createSampleSiteConnector(db)
         : createHttpSiteCrawler({ storeUrl: config.store.url, delayMs: config.store.crawlDelayMs, ...limits }),
     storefront: createSampleStorefrontConnector(db),
+    paidMedia: paidMediaFor(db, config, limits),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };
   // Every connector's calls, live and sample alike, land in connector_calls (sysbot's
   // connector-health reads them), attributed to the run whose logger this is.
   return logConnectorSet(connectors, { db, caller: callerOf(options.log), ...(options.log === undefined ? {} : { log: options.log }) });
+}
+
+// Meta live when configured; the other platforms (and Meta otherwise) on the sample company.
+function paidMediaFor(db: Db, config: ConnectorsConfig, limits: { timeoutMs: number; abortSignal?: AbortSignal }): PaidMediaConnector {
+  const sample = createSamplePaidMedia(db);
+  const meta = config.meta === undefined ? sample : createMetaPaidMedia({ ...config.meta, ...limits, db });
+  return combineAdPlatforms({ meta, google: sample, tiktok: sample, pinterest: sample, amazon: sample });
 }

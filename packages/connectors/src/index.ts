@@ -241,3 +241,25 @@ export { hubspotObjectsFromSample, type HubSpotSampleObjects, type HubSpotObject
 // Shared analysis over connector data
 export { projectStockouts, restockDateFor, RECEIVING_DAYS, dayNumber, dayString, type StockRunway } from './analysis/project-stockouts.js';
 export { forecastFulfilment, type FulfilmentForecast, type AffectedOrder, type FreightDelayInput } from './analysis/forecast-fulfilment.js';
+// Paid media across Meta, Google Ads, TikTok, Pinterest and Amazon Ads (mktgbot)
+export {
+  AD_PLATFORMS,
+  combineAdPlatforms,
+  type AdPlatform,
+  type AdPlatformAdapter,
+  type AdAccountStatus,
+  type AdReview,
+  type CampaignDay,
+  type CampaignFunnel,
+  type CampaignPatch,
+  type IntradaySpend,
+  type PaidCampaign,
+  type PaidMediaConnector,
+  type SetBudgetInput,
+  type SetBudgetResult,
+  type SetSpendCapInput,
+  type SetSpendCapResult,
+} from './paid-media/paid-media-connector.js';
+export { createSamplePaidMedia, localHour, normaliseAdAccountStatus } from './paid-media/sample-paid-media.js';
+export { createMetaPaidMedia, funnelFromName } from './paid-media/meta-paid-media.js';
+export { createMetaGraphSession, type MetaGraphSession } from './ads/meta-ads-connector.js';
