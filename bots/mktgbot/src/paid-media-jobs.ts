@@ -1,0 +1,11 @@
+import { paidMediaDaily } from './jobs/paid-media-daily.js';
+import { adjustCampaignBudget } from './paid-media/adjust-campaign-budget.js';
+
+// mktgbot's paid-media jobs and the approval actions they ask for, listed here so bot.ts
+// takes them in one line each (other mktgbot job families are declared beside it).
+
+/** The paid-media cron jobs (catalogue: paid-media-daily, spend-pacing, ad-account-health, campaign-config-audit…). */
+export const paidMediaJobs = [paidMediaDaily];
+
+/** The approval actions those jobs ask for. */
+export const paidMediaActions = [adjustCampaignBudget];

@@ -1,0 +1,68 @@
+import { listApprovals, type BotContext } from '@jbot/core';
+import { adAccountIssue, adConfigIssue, adSpendAnomaly, roasBelowFloor } from './paid-media-signals.js';
+
+const usd = (value: number) => `$${value.toFixed(2)}`;
+
+// Which approval each paid-media signal leads to, and how to find it by its draft.
+const APPROVAL_FOR: Record<string, { action: string; key: 'campaign_id' | 'account_id' }> = {
+  roas_below_floor: { action: 'adjust_campaign_budget', key: 'campaign_id' },
+  ad_spend_anomaly: { action: 'adjust_campaign_budget', key: 'campaign_id' },
+  ad_config_issue: { action: 'fix_campaign_config', key: 'campaign_id' },
+  ad_account_issue: { action: 'raise_spend_cap', key: 'account_id' },
+};
+
+/** The facts of a paid-media signal in one line, or null when the signal is not one of them. */
+function factsOf(type: string, payload: unknown): { facts: string; objectId: string } | null {
+  if (type === roasBelowFloor.type) {
+    const flag = roasBelowFloor.schema.parse(payload);
+    return {
+      objectId: flag.campaign_id,
+      facts: `${flag.platform} "${flag.campaign}" returned ROAS ${flag.roas_3d.toFixed(2)} on ${usd(flag.spend_3d)} over 3 days against a floor of ${flag.floor.toFixed(1)}${flag.cpa_3d === null || flag.cpa_3d === undefined ? '' : ` (CPA ${usd(flag.cpa_3d)})`}`,
+    };
+  }
+  if (type === adSpendAnomaly.type) {
+    const anomaly = adSpendAnomaly.schema.parse(payload);
+    return {
+      objectId: anomaly.campaign_id,
+      facts: `${anomaly.platform} "${anomaly.campaign ?? anomaly.campaign_id}" ${anomaly.kind.replace(/_/g, ' ')}: ${usd(anomaly.spend_today)} spent today against ${usd(anomaly.expected_to_date)} expected by now${anomaly.daily_budget === undefined ? '' : ` (budget ${usd(anomaly.daily_budget)}/day)`}`,
+    };
+  }
+  if (type === adConfigIssue.type) {
+    const issue = adConfigIssue.schema.parse(payload);
+    return {
+      objectId: issue.campaign_id,
+      facts: `${issue.platform} "${issue.campaign ?? issue.campaign_id}": ${issue.issues.map((item) => `${item.rule.replace(/_/g, ' ')} (${String(item.value)})`).join('; ')}`,
+    };
+  }
+  if (type === adAccountIssue.type) {
+    const issue = adAccountIssue.schema.parse(payload);
+    return { objectId: issue.account_id, facts: `${issue.platform} account ${issue.account_id} — ${issue.kind.replace(/_/g, ' ')}: ${issue.detail}` };
+  }
+  return null;
+}
+
+/**
+ * mktgbot's answer to the operator's reply on a paid-media escalation: the figures behind it and
+ * the pending approval that fixes it (a free-text reply is not an approval: the decision stays
+ * with the allow-listed approvers), also noted on #mktg-bot. Null for other signal types.
+ */
+export async function answerPaidMediaSignal(signal: Record<string, unknown>, context: BotContext): Promise<string | null> {
+  const type = String(signal['signal_type']);
+  const described = factsOf(type, signal['payload']);
+  if (described === null) return null;
+  const wanted = APPROVAL_FOR[type];
+  const pending =
+    wanted === undefined
+      ? undefined
+      : (await listApprovals(context.db, { status: 'pending', bot: 'mktgbot', limit: 200 })).find(
+          (approval) => approval.action === wanted.action && (approval.draft as Record<string, unknown>)[wanted.key] === described.objectId,
+        );
+  const next =
+    pending !== undefined
+      ? `Approve ${pending.id} ("${pending.title}") to apply the fix, or reject it to leave things as they are.`
+      : type === adAccountIssue.type
+        ? 'This one is fixed on the platform (replace the ad, settle the payment, appeal the restriction); adsbot drafts a compliant replacement for a disapproved ad.'
+        : 'No fix is pending for it (already decided or not proposed); `fleet run mktgbot/<job>` re-checks.';
+  await context.channel.post({ title: `Operator asked about ${type}`, text: `${described.facts}\n${next}`, kind: 'note' });
+  return `${described.facts}. ${next}`;
+}
