@@ -111,17 +111,17 @@ begin
                                        end_at, excludes_purchasers, promo, updated_at)
     select c.platform, c.id, c.name, c.brand, c.funnel, c.status, c.daily_budget, c.previous_daily_budget, c.url_tags, c.pixel_id,
            case when c.end_days is null then null else p_now + make_interval(days => c.end_days) end,
-           c.excludes_purchasers, coalesce(c.promo, false), p_now - make_interval(days => c.updated_days_ago)
+           c.excludes_purchasers, coalesce(c.promo, false), p_now - c.updated_days_ago * interval '1 day'
       from jsonb_to_recordset(coalesce(p_data #> '{paid_media,campaigns}', '[]')) as c(
              platform text, id text, name text, brand text, funnel text, status text, daily_budget numeric, previous_daily_budget numeric,
-             url_tags text, pixel_id text, end_days integer, excludes_purchasers boolean, promo boolean, updated_days_ago integer);
+             url_tags text, pixel_id text, end_days integer, excludes_purchasers boolean, promo boolean, updated_days_ago numeric);
     insert into sample_meta_campaign_config (campaign_id, funnel, previous_daily_budget, url_tags, pixel_id, end_at, excludes_purchasers, promo, updated_at)
     select c.id, c.funnel, c.previous_daily_budget, c.url_tags, c.pixel_id,
            case when c.end_days is null then null else p_now + make_interval(days => c.end_days) end,
-           c.excludes_purchasers, coalesce(c.promo, false), p_now - make_interval(days => c.updated_days_ago)
+           c.excludes_purchasers, coalesce(c.promo, false), p_now - c.updated_days_ago * interval '1 day'
       from jsonb_to_recordset(coalesce(p_data #> '{paid_media,meta_config}', '[]')) as c(
              id text, funnel text, previous_daily_budget numeric, url_tags text, pixel_id text, end_days integer,
-             excludes_purchasers boolean, promo boolean, updated_days_ago integer)
+             excludes_purchasers boolean, promo boolean, updated_days_ago numeric)
      where exists (select 1 from sample_ad_campaigns a where a.id = c.id);
     insert into sample_paid_daily (platform, campaign_id, day, spend, revenue, purchases, impressions, clicks)
     select d.platform, d.campaign_id, v_today - d.days_ago, d.spend, d.revenue, d.purchases, d.impressions, d.clicks

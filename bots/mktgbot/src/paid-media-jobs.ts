@@ -1,11 +1,13 @@
+import { campaignConfigAudit } from './jobs/campaign-config-audit.js';
 import { paidMediaDaily } from './jobs/paid-media-daily.js';
 import { adjustCampaignBudget } from './paid-media/adjust-campaign-budget.js';
+import { fixCampaignConfig } from './paid-media/fix-campaign-config.js';
 
 // mktgbot's paid-media jobs and the approval actions they ask for, listed here so bot.ts
 // takes them in one line each (other mktgbot job families are declared beside it).
 
 /** The paid-media cron jobs (catalogue: paid-media-daily, spend-pacing, ad-account-health, campaign-config-audit…). */
-export const paidMediaJobs = [paidMediaDaily];
+export const paidMediaJobs = [paidMediaDaily, campaignConfigAudit];
 
 /** The approval actions those jobs ask for. */
-export const paidMediaActions = [adjustCampaignBudget];
+export const paidMediaActions = [adjustCampaignBudget, fixCampaignConfig];
