@@ -145,3 +145,12 @@ export {
 
 // Fake Google Search Console + PageSpeed Insights with OAuth (connectors)
 export { startFakeGoogleSearch, type FakeGoogleSearch, type FakeGoogleSearchSeed, type FakeGscRow } from './fake-google/fake-google-search-server.js';
+// Fake Meta Marketing API (campaigns, campaign insights, account status, spend cap, ad review) for mktgbot's paid media
+export {
+  startFakeMetaMarketing,
+  type FakeMetaMarketing,
+  type FakeMetaMarketingSeed,
+  type FakeMetaMarketingWrite,
+  type FakeMetaMarketingFault,
+  type MarketingObject,
+} from './fake-meta-marketing/index.js';
