@@ -1,5 +1,6 @@
 import { campaignConfigAudit } from './jobs/campaign-config-audit.js';
 import { paidMediaDaily } from './jobs/paid-media-daily.js';
+import { spendPacing } from './jobs/spend-pacing.js';
 import { adjustCampaignBudget } from './paid-media/adjust-campaign-budget.js';
 import { fixCampaignConfig } from './paid-media/fix-campaign-config.js';
 
@@ -7,7 +8,7 @@ import { fixCampaignConfig } from './paid-media/fix-campaign-config.js';
 // takes them in one line each (other mktgbot job families are declared beside it).
 
 /** The paid-media cron jobs (catalogue: paid-media-daily, spend-pacing, ad-account-health, campaign-config-audit…). */
-export const paidMediaJobs = [paidMediaDaily, campaignConfigAudit];
+export const paidMediaJobs = [paidMediaDaily, spendPacing, campaignConfigAudit];
 
 /** The approval actions those jobs ask for. */
 export const paidMediaActions = [adjustCampaignBudget, fixCampaignConfig];
