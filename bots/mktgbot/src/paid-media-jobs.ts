@@ -1,14 +1,16 @@
+import { adAccountHealth } from './jobs/ad-account-health.js';
 import { campaignConfigAudit } from './jobs/campaign-config-audit.js';
 import { paidMediaDaily } from './jobs/paid-media-daily.js';
 import { spendPacing } from './jobs/spend-pacing.js';
 import { adjustCampaignBudget } from './paid-media/adjust-campaign-budget.js';
 import { fixCampaignConfig } from './paid-media/fix-campaign-config.js';
+import { raiseSpendCap } from './paid-media/raise-spend-cap.js';
 
 // mktgbot's paid-media jobs and the approval actions they ask for, listed here so bot.ts
 // takes them in one line each (other mktgbot job families are declared beside it).
 
 /** The paid-media cron jobs (catalogue: paid-media-daily, spend-pacing, ad-account-health, campaign-config-audit…). */
-export const paidMediaJobs = [paidMediaDaily, spendPacing, campaignConfigAudit];
+export const paidMediaJobs = [paidMediaDaily, spendPacing, adAccountHealth, campaignConfigAudit];
 
 /** The approval actions those jobs ask for. */
-export const paidMediaActions = [adjustCampaignBudget, fixCampaignConfig];
+export const paidMediaActions = [adjustCampaignBudget, fixCampaignConfig, raiseSpendCap];

@@ -12,10 +12,11 @@ const APPROVAL_FOR: Record<string, { action: string; key: 'campaign_id' | 'accou
 };
 
 /** The facts of a paid-media signal in one line, or null when the signal is not one of them. */
-function factsOf(type: string, payload: unknown): { facts: string; objectId: string } | null {
+function factsOf(type: string, payload: unknown): { facts: string; objectId: string; fixable: boolean } | null {
   if (type === roasBelowFloor.type) {
     const flag = roasBelowFloor.schema.parse(payload);
     return {
+      fixable: true,
       objectId: flag.campaign_id,
       facts: `${flag.platform} "${flag.campaign}" returned ROAS ${flag.roas_3d.toFixed(2)} on ${usd(flag.spend_3d)} over 3 days against a floor of ${flag.floor.toFixed(1)}${flag.cpa_3d === null || flag.cpa_3d === undefined ? '' : ` (CPA ${usd(flag.cpa_3d)})`}`,
     };
@@ -23,6 +24,7 @@ function factsOf(type: string, payload: unknown): { facts: string; objectId: str
   if (type === adSpendAnomaly.type) {
     const anomaly = adSpendAnomaly.schema.parse(payload);
     return {
+      fixable: anomaly.kind !== 'no_delivery',
       objectId: anomaly.campaign_id,
       facts: `${anomaly.platform} "${anomaly.campaign ?? anomaly.campaign_id}" ${anomaly.kind.replace(/_/g, ' ')}: ${usd(anomaly.spend_today)} spent today against ${usd(anomaly.expected_to_date)} expected by now${anomaly.daily_budget === undefined ? '' : ` (budget ${usd(anomaly.daily_budget)}/day)`}`,
     };
@@ -30,13 +32,19 @@ function factsOf(type: string, payload: unknown): { facts: string; objectId: str
   if (type === adConfigIssue.type) {
     const issue = adConfigIssue.schema.parse(payload);
     return {
+      fixable: true,
       objectId: issue.campaign_id,
       facts: `${issue.platform} "${issue.campaign ?? issue.campaign_id}": ${issue.issues.map((item) => `${item.rule.replace(/_/g, ' ')} (${String(item.value)})`).join('; ')}`,
     };
   }
   if (type === adAccountIssue.type) {
     const issue = adAccountIssue.schema.parse(payload);
-    return { objectId: issue.account_id, facts: `${issue.platform} account ${issue.account_id} — ${issue.kind.replace(/_/g, ' ')}: ${issue.detail}` };
+    // Only a spend cap has an approval here; a disapproval, payment or restriction is fixed on the platform.
+    return {
+      fixable: issue.kind === 'spend_cap',
+      objectId: issue.account_id,
+      facts: `${issue.platform} account ${issue.account_id} — ${issue.kind.replace(/_/g, ' ')}: ${issue.detail}`,
+    };
   }
   return null;
 }
@@ -52,7 +60,7 @@ export async function answerPaidMediaSignal(signal: Record<string, unknown>, con
   if (described === null) return null;
   const wanted = APPROVAL_FOR[type];
   const pending =
-    wanted === undefined
+    wanted === undefined || !described.fixable
       ? undefined
       : (await listApprovals(context.db, { status: 'pending', bot: 'mktgbot', limit: 200 })).find(
           (approval) => approval.action === wanted.action && (approval.draft as Record<string, unknown>)[wanted.key] === described.objectId,
@@ -60,9 +68,11 @@ export async function answerPaidMediaSignal(signal: Record<string, unknown>, con
   const next =
     pending !== undefined
       ? `Approve ${pending.id} ("${pending.title}") to apply the fix, or reject it to leave things as they are.`
-      : type === adAccountIssue.type
-        ? 'This one is fixed on the platform (replace the ad, settle the payment, appeal the restriction); adsbot drafts a compliant replacement for a disapproved ad.'
-        : 'No fix is pending for it (already decided or not proposed); `fleet run mktgbot/<job>` re-checks.';
+      : type === adSpendAnomaly.type && !described.fixable
+        ? 'A budget change does not fix a campaign that is not delivering: check its ads in review, audience, bid cap and billing on the platform; spend-pacing re-checks every hour.'
+        : type === adAccountIssue.type
+          ? 'This one is fixed on the platform (replace the ad, settle the payment, appeal the restriction); adsbot drafts a compliant replacement for a disapproved ad.'
+          : 'No fix is pending for it (already decided or not proposed); `fleet run mktgbot/<job>` re-checks.';
   await context.channel.post({ title: `Operator asked about ${type}`, text: `${described.facts}\n${next}`, kind: 'note' });
-  return `${described.facts}. ${next}`;
+  return `${described.facts.replace(/\.$/, '')}. ${next}`;
 }
