@@ -17,7 +17,9 @@ export const paidMediaDaily = defineSignalType({
     revenue: z.number().nonnegative(),
     /** Shopify revenue ÷ total ad spend; null with no spend. */
     mer: z.number().nonnegative().nullable(),
-    by_platform: z.array(z.object({ platform, spend: z.number().nonnegative(), roas: z.number().nonnegative().nullable(), cpa: z.number().nonnegative().nullable() })),
+    by_platform: z.array(
+      z.object({ platform, spend: z.number().nonnegative(), roas: z.number().nonnegative().nullable(), cpa: z.number().nonnegative().nullable() }),
+    ),
   }),
 });
 
@@ -35,7 +37,10 @@ export const roasBelowFloor = defineSignalType({
     spend_3d: z.number().nonnegative(),
     cpa_3d: z.number().nonnegative().nullable().optional(),
     /** roas (under the floor every day) and/or cpa (over the ceiling). */
-    rules: z.array(z.enum(['roas', 'cpa'])).min(1).optional(),
+    rules: z
+      .array(z.enum(['roas', 'cpa']))
+      .min(1)
+      .optional(),
   }),
 });
 

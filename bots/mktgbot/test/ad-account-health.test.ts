@@ -84,7 +84,9 @@ describe('mktgbot ad-account-health', () => {
     ]);
     expect(result.problems[1]?.detail).toContain('Unsubstantiated health claim');
     expect(result.problems[0]?.cap).toEqual({ current: 60_000, spent: 55_200, proposed: 71_000 });
-    const signals = await sql<Array<{ severity: string; payload: { kind: string } }>>`select severity, payload from bot_signals where signal_type = 'ad_account_issue' order by payload ->> 'kind'`;
+    const signals = await sql<
+      Array<{ severity: string; payload: { kind: string } }>
+    >`select severity, payload from bot_signals where signal_type = 'ad_account_issue' order by payload ->> 'kind'`;
     expect(signals.map((row) => [row.severity, row.payload.kind])).toEqual([
       ['alert', 'disapproved'],
       ['alert', 'spend_cap'],
@@ -108,7 +110,9 @@ describe('mktgbot ad-account-health', () => {
     const [meta] = (await createConnectors({ db, env: {} }).paidMedia.accountStatus()).filter((row) => row.platform === 'meta');
     expect(meta?.spendCap).toBe(71_000);
     // The disapproved ad's answer points at the fix on the platform (adsbot drafts the replacement).
-    const [disapproved] = await sql<Array<{ id: string }>>`select id from bot_signals where signal_type = 'ad_account_issue' and payload ->> 'kind' = 'disapproved'`;
+    const [disapproved] = await sql<
+      Array<{ id: string }>
+    >`select id from bot_signals where signal_type = 'ad_account_issue' and payload ->> 'kind' = 'disapproved'`;
     const why = await answerOperator(
       { text: '?', operatorMessageId: 'm2', signalId: disapproved?.id ?? null, approvalId: null, instructionSignalId: 's2', channel: 'local', senderId: 'op' },
       jobContext(db, 'reply', 'reply-2', NOW),

@@ -111,7 +111,11 @@ describe('mktgbot campaign-config-audit', () => {
       ['warning', TIDEPOOL_META],
     ]);
     expect(result.approvals.map((approval) => approval.created)).toEqual([true, true]);
-    const again = await runCampaignConfigAudit(jobContext(db, 'campaign-config-audit', 'cca-2', NOW, { fingerprint: result.outcome.fingerprint ?? '' }), settings, NOW);
+    const again = await runCampaignConfigAudit(
+      jobContext(db, 'campaign-config-audit', 'cca-2', NOW, { fingerprint: result.outcome.fingerprint ?? '' }),
+      settings,
+      NOW,
+    );
     expect(again.outcome.outcome).toBe('2 misconfigured campaigns, unchanged since the last run (not reposted)');
     expect(again.signals).toBe(0);
     expect(again.approvals.map((approval) => approval.created)).toEqual([false, false]);
@@ -121,7 +125,15 @@ describe('mktgbot campaign-config-audit', () => {
   it("answers the operator's reply to the budget alert with the issue and the pending fix", async () => {
     const [signal] = await sql<Array<{ id: string }>>`select id from bot_signals where signal_type = 'ad_config_issue' and severity = 'alert'`;
     const answer = await answerOperator(
-      { text: 'what happened?', operatorMessageId: 'm1', signalId: signal?.id ?? null, approvalId: null, instructionSignalId: 's1', channel: 'local', senderId: 'op' },
+      {
+        text: 'what happened?',
+        operatorMessageId: 'm1',
+        signalId: signal?.id ?? null,
+        approvalId: null,
+        instructionSignalId: 's1',
+        channel: 'local',
+        senderId: 'op',
+      },
       jobContext(db, 'reply', 'reply-1', NOW),
     );
     expect(answer).toMatch(/^tiktok "SM \| Prospecting \| Gift Set Spark Ads": budget over cap \(2500\)\. Approve /);

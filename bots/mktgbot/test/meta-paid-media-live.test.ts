@@ -40,7 +40,13 @@ describe('mktgbot paid media on the live Meta adapter (fake Marketing API)', () 
     const reviews = (await sample.adReviews()).filter((row) => row.platform === 'meta');
     graph = await startFakeMetaMarketing({
       adAccountId: account?.accountId ?? 'act_1',
-      account: { name: account?.name, account_status: 1, disable_reason: 0, spend_cap: cents(account?.spendCap ?? null), amount_spent: cents(account?.amountSpent ?? null) },
+      account: {
+        name: account?.name,
+        account_status: 1,
+        disable_reason: 0,
+        spend_cap: cents(account?.spendCap ?? null),
+        amount_spent: cents(account?.amountSpent ?? null),
+      },
       campaigns: campaigns.map((row) => ({
         id: row.id,
         name: row.name,
@@ -48,7 +54,15 @@ describe('mktgbot paid media on the live Meta adapter (fake Marketing API)', () 
         objective: row.objective,
         daily_budget: cents(row.dailyBudget),
         updated_time: (row.updatedAt ?? '').replace('Z', '+0000'),
-        adsets: { data: [{ id: `${row.id}1`, promoted_object: { pixel_id: row.pixelId }, targeting: { excluded_custom_audiences: row.excludesPurchasers === true ? [{ id: '23850000000001', name: 'Purchasers 180d' }] : [] } }] },
+        adsets: {
+          data: [
+            {
+              id: `${row.id}1`,
+              promoted_object: { pixel_id: row.pixelId },
+              targeting: { excluded_custom_audiences: row.excludesPurchasers === true ? [{ id: '23850000000001', name: 'Purchasers 180d' }] : [] },
+            },
+          ],
+        },
         ads: { data: [{ id: `${row.id}2`, creative: { id: `${row.id}3`, url_tags: row.urlTags } }] },
       })),
       campaignInsights: days.map((row) => ({
@@ -61,7 +75,12 @@ describe('mktgbot paid media on the live Meta adapter (fake Marketing API)', () 
         actions: [{ action_type: 'purchase', value: String(row.purchases) }],
         action_values: [{ action_type: 'purchase', value: row.revenue.toFixed(2) }],
       })),
-      todayInsights: today.map((row) => ({ campaign_id: row.campaignId, spend: row.spendToDate.toFixed(2), date_start: '2026-12-01', date_stop: '2026-12-01' })),
+      todayInsights: today.map((row) => ({
+        campaign_id: row.campaignId,
+        spend: row.spendToDate.toFixed(2),
+        date_start: '2026-12-01',
+        date_stop: '2026-12-01',
+      })),
       ads: [
         ...reviews.map((row) => ({
           id: row.adId,
@@ -103,7 +122,14 @@ describe('mktgbot paid media on the live Meta adapter (fake Marketing API)', () 
     ]);
     // Meta keeps url_tags on the (immutable) creative: the approved fix says so instead of pretending.
     const meta = found[1];
-    const draft = fixCampaignConfig.draft.parse({ platform: 'meta', campaign_id: TIDEPOOL, campaign: meta?.campaign, issues: meta?.issues, patch: meta?.patch, manual: [] });
+    const draft = fixCampaignConfig.draft.parse({
+      platform: 'meta',
+      campaign_id: TIDEPOOL,
+      campaign: meta?.campaign,
+      issues: meta?.issues,
+      patch: meta?.patch,
+      manual: [],
+    });
     await expect(fixCampaignConfig.execute(draft, executionContext(db, 'fix-1', live), {} as never)).rejects.toThrow(/url_tags on the ad creative/);
   });
 
@@ -112,7 +138,13 @@ describe('mktgbot paid media on the live Meta adapter (fake Marketing API)', () 
     expect(spend.filter((row) => row.platform === 'meta')).toHaveLength(12);
     expect(graph.requests.some((request) => request.query['date_preset'] === 'today')).toBe(true);
     const campaigns = await live.paidMedia.listCampaigns();
-    const findings = judgePacing(campaigns, new Map(spend.map((row) => [`${row.platform}:${row.campaignId}`, row.spendToDate])), new Map(), 7.1, spendPacingSettings.load({}));
+    const findings = judgePacing(
+      campaigns,
+      new Map(spend.map((row) => [`${row.platform}:${row.campaignId}`, row.spendToDate])),
+      new Map(),
+      7.1,
+      spendPacingSettings.load({}),
+    );
     expect(findings.filter((row) => row.platform === 'meta')).toEqual([]);
   });
 

@@ -84,13 +84,39 @@ describe('mktgbot paid-media-daily', () => {
 
   it('applies the rules: every day under the floor at real spend, retargeting held to 3.0, CPA over 1.5 × target', () => {
     const found = findLosingCampaigns(
-      [campaign('under', 'prospecting'), campaign('one-good-day', 'prospecting'), campaign('small', 'prospecting'), campaign('retarget', 'retargeting'), campaign('cpa', 'prospecting')],
       [
-        ...days('under', [[120, 130, 4], [120, 140, 4], [120, 150, 4]]),
-        ...days('one-good-day', [[120, 130, 4], [120, 300, 8], [120, 150, 4]]),
-        ...days('small', [[60, 30, 1], [60, 30, 1], [60, 30, 1]]),
-        ...days('retarget', [[150, 400, 10], [150, 420, 10], [150, 410, 10]]),
-        ...days('cpa', [[150, 400, 1], [150, 420, 1], [150, 410, 1]]),
+        campaign('under', 'prospecting'),
+        campaign('one-good-day', 'prospecting'),
+        campaign('small', 'prospecting'),
+        campaign('retarget', 'retargeting'),
+        campaign('cpa', 'prospecting'),
+      ],
+      [
+        ...days('under', [
+          [120, 130, 4],
+          [120, 140, 4],
+          [120, 150, 4],
+        ]),
+        ...days('one-good-day', [
+          [120, 130, 4],
+          [120, 300, 8],
+          [120, 150, 4],
+        ]),
+        ...days('small', [
+          [60, 30, 1],
+          [60, 30, 1],
+          [60, 30, 1],
+        ]),
+        ...days('retarget', [
+          [150, 400, 10],
+          [150, 420, 10],
+          [150, 410, 10],
+        ]),
+        ...days('cpa', [
+          [150, 400, 1],
+          [150, 420, 1],
+          [150, 410, 1],
+        ]),
       ],
       '2026-11-30',
       settings,
@@ -128,8 +154,13 @@ describe('mktgbot paid-media-daily', () => {
     expect(signals[1]?.payload).toMatchObject({ platform: 'meta', campaign_id: COASTAL_FOG, roas_3d: 1.1, floor: 1.5 });
     expect((signals[0]?.payload['by_platform'] as unknown[]).length).toBe(5);
     expect(result.approvals).toHaveLength(1);
-    const [approval] = await sql<Array<{ id: string; action: string; draft: Record<string, unknown> }>>`select id, action, draft from approvals where bot = 'mktgbot'`;
-    expect(approval).toMatchObject({ action: 'adjust_campaign_budget', draft: { platform: 'meta', campaign_id: COASTAL_FOG, current_daily_budget: 180, new_daily_budget: 144 } });
+    const [approval] = await sql<
+      Array<{ id: string; action: string; draft: Record<string, unknown> }>
+    >`select id, action, draft from approvals where bot = 'mktgbot'`;
+    expect(approval).toMatchObject({
+      action: 'adjust_campaign_budget',
+      draft: { platform: 'meta', campaign_id: COASTAL_FOG, current_daily_budget: 180, new_daily_budget: 144 },
+    });
     // The offline drafter stood in: a model call was made (priced at 0) because a campaign is flagged.
     expect(result.narrative.called).toBe(true);
   });
@@ -138,7 +169,10 @@ describe('mktgbot paid-media-daily', () => {
     const first = await runPaidMediaDaily(jobContext(db, 'paid-media-daily', 'pmd-2', NOW), settings, NOW);
     const before = await sql`select 1 from llm_usage where bot = 'mktgbot'`;
     const again = await runPaidMediaDaily(
-      jobContext(db, 'paid-media-daily', 'pmd-3', NOW, { fingerprint: first.outcome.fingerprint ?? '', result: { modelInput: first.modelInput, narrative: first.narrative.text } }),
+      jobContext(db, 'paid-media-daily', 'pmd-3', NOW, {
+        fingerprint: first.outcome.fingerprint ?? '',
+        result: { modelInput: first.modelInput, narrative: first.narrative.text },
+      }),
       settings,
       NOW,
     );

@@ -17,7 +17,8 @@ const AMAZON_WHOLE_BEAN = '3120000003';
 function healthyVariant(): SampleCompanyData {
   const data = structuredClone(readSampleCompanyData());
   const intraday = (data.paid_media as { intraday: Array<{ campaign_id: string; hourly_spend: number[] }> }).intraday;
-  for (const row of intraday) if (row.campaign_id === TIKTOK_COASTAL || row.campaign_id === AMAZON_WHOLE_BEAN) row.hourly_spend = row.hourly_spend.map((value) => value / 1.9);
+  for (const row of intraday)
+    if (row.campaign_id === TIKTOK_COASTAL || row.campaign_id === AMAZON_WHOLE_BEAN) row.hourly_spend = row.hourly_spend.map((value) => value / 1.9);
   return data;
 }
 
@@ -60,13 +61,25 @@ describe('mktgbot spend-pacing', () => {
     expect(spendPacing.schedule).toBe('5 8-22 * * *');
     expect([spendPacing.missed, spendPacing.overlap]).toEqual(['skip', 'skip']);
     expect(mktgbot.jobs?.map((job) => job.id)).toContain('spend-pacing');
-    expect(settings).toMatchObject({ PAID_PACING_OVERSPEND_FACTOR: 1.3, PAID_PACING_ALERT_OVER_USD: 500, PAID_NO_DELIVERY_HOUR: 11, PAID_OUT_OF_BUDGET_PCT: 90, PAID_OUT_OF_BUDGET_BEFORE_HOUR: 18 });
+    expect(settings).toMatchObject({
+      PAID_PACING_OVERSPEND_FACTOR: 1.3,
+      PAID_PACING_ALERT_OVER_USD: 500,
+      PAID_NO_DELIVERY_HOUR: 11,
+      PAID_OUT_OF_BUDGET_PCT: 90,
+      PAID_OUT_OF_BUDGET_BEFORE_HOUR: 18,
+    });
     expect(() => spendPacingSettings.load({ PAID_PACING_CURVE: '1,2,3' })).toThrow(/PAID_PACING_CURVE/);
     expect(curveShare(settings.PAID_PACING_CURVE, 24)).toBe(1);
   });
 
   it('applies the rules: overspend ≥ $500 over pace alerts, a top campaign at $0 after 11:00 alerts, Amazon nearly spent and profitable is out of budget', () => {
-    const campaigns = [campaign('big', 'meta', 2000), campaign('small', 'tiktok', 100), campaign('dark', 'google', 900), campaign('sp', 'amazon', 100), campaign('sp-poor', 'amazon', 100)];
+    const campaigns = [
+      campaign('big', 'meta', 2000),
+      campaign('small', 'tiktok', 100),
+      campaign('dark', 'google', 900),
+      campaign('sp', 'amazon', 100),
+      campaign('sp-poor', 'amazon', 100),
+    ];
     const spend = new Map([
       ['meta:big', 1800],
       ['tiktok:small', 90],
@@ -95,9 +108,13 @@ describe('mktgbot spend-pacing', () => {
     ]);
     expect(result.findings[0]?.alert).toBe(false); // $73 over pace: posted and proposed, under the $500 alert line
     expect(result.outcome.outcome).toBe('2 pacing issues, posted');
-    const signals = await sql<Array<{ severity: string; payload: { kind: string; campaign_id: string } }>>`select severity, payload from bot_signals where signal_type = 'ad_spend_anomaly'`;
+    const signals = await sql<
+      Array<{ severity: string; payload: { kind: string; campaign_id: string } }>
+    >`select severity, payload from bot_signals where signal_type = 'ad_spend_anomaly'`;
     expect(signals.map((row) => [row.severity, row.payload.kind, row.payload.campaign_id])).toEqual([['alert', 'out_of_budget', AMAZON_WHOLE_BEAN]]);
-    const approvals = await sql<Array<{ draft: { campaign_id: string; new_daily_budget: number } }>>`select draft from approvals where action = 'adjust_campaign_budget' order by requested_at`;
+    const approvals = await sql<
+      Array<{ draft: { campaign_id: string; new_daily_budget: number } }>
+    >`select draft from approvals where action = 'adjust_campaign_budget' order by requested_at`;
     expect(approvals.map((row) => [row.draft.campaign_id, row.draft.new_daily_budget])).toEqual([
       [TIKTOK_COASTAL, 120],
       [AMAZON_WHOLE_BEAN, 100],

@@ -33,9 +33,29 @@ describe('Meta Ads live adapter at the transport (fake Marketing API)', () => {
     fake = await startFakeMetaMarketing({
       adAccountId: 'act_100',
       account: { name: 'Harbor & Pine', account_status: 1, disable_reason: 0, spend_cap: '6000000', amount_spent: '5520000' },
-      campaigns: Array.from({ length: 30 }, (_, index) => campaign(`1202100000${String(index).padStart(5, '0')}`, `DW | Prospecting | Candle ${index} [DW-1${String(index).padStart(2, '0')}]`, 15_000 + index * 100)),
+      campaigns: Array.from({ length: 30 }, (_, index) =>
+        campaign(
+          `1202100000${String(index).padStart(5, '0')}`,
+          `DW | Prospecting | Candle ${index} [DW-1${String(index).padStart(2, '0')}]`,
+          15_000 + index * 100,
+        ),
+      ),
       campaignInsights: [
-        { campaign_id: '120210000000000', date_start: '2026-11-30', date_stop: '2026-11-30', impressions: '20000', reach: '9000', frequency: '2.2', clicks: '300', ctr: '1.5', spend: '166.42', actions: [{ action_type: 'purchase', value: '2' }, { action_type: 'link_click', value: '280' }] },
+        {
+          campaign_id: '120210000000000',
+          date_start: '2026-11-30',
+          date_stop: '2026-11-30',
+          impressions: '20000',
+          reach: '9000',
+          frequency: '2.2',
+          clicks: '300',
+          ctr: '1.5',
+          spend: '166.42',
+          actions: [
+            { action_type: 'purchase', value: '2' },
+            { action_type: 'link_click', value: '280' },
+          ],
+        },
       ],
     });
     other = await startFakeMetaMarketing({ adAccountId: 'act_200', campaigns: [campaign('99', 'KC | Prospecting | Other account', 5_000)] });
@@ -76,7 +96,9 @@ describe('Meta Ads live adapter at the transport (fake Marketing API)', () => {
   it('pauses a campaign once per idempotency key, even when the answer to the write is lost', async () => {
     const ads = createConnectors({ db, env: { META_ACCESS_TOKEN: fake.accessToken, META_AD_ACCOUNT_ID: 'act_100', META_API_BASE: fake.url } }).ads;
     fake.failNext({ method: 'POST', path: /\/120210000000002$/, status: 500, afterApply: true });
-    await expect(ads.pauseCampaign({ campaignId: '120210000000002', idempotencyKey: 'approval:pause-1:pause:120210000000002' })).rejects.toThrow(/Meta campaign pause failed/);
+    await expect(ads.pauseCampaign({ campaignId: '120210000000002', idempotencyKey: 'approval:pause-1:pause:120210000000002' })).rejects.toThrow(
+      /Meta campaign pause failed/,
+    );
     const retried = await ads.pauseCampaign({ campaignId: '120210000000002', idempotencyKey: 'approval:pause-1:pause:120210000000002' });
     const again = await ads.pauseCampaign({ campaignId: '120210000000002', idempotencyKey: 'approval:pause-1:pause:120210000000002' });
     expect(retried).toMatchObject({ status: 'PAUSED', changed: true });

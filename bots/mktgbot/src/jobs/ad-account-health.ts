@@ -37,9 +37,19 @@ export function findAccountProblems(accounts: readonly AdAccountStatus[], review
   for (const account of accounts) {
     const base = { platform: account.platform, account_id: account.accountId, account: account.name };
     if (account.paymentFailed || account.status === 'unsettled')
-      problems.push({ ...base, kind: 'payment', ad_ids: [], detail: `payment failed (account ${account.rawStatus}): every campaign stops until the balance is settled` });
+      problems.push({
+        ...base,
+        kind: 'payment',
+        ad_ids: [],
+        detail: `payment failed (account ${account.rawStatus}): every campaign stops until the balance is settled`,
+      });
     else if (account.status !== 'active')
-      problems.push({ ...base, kind: 'restricted', ad_ids: [], detail: `account ${account.rawStatus}${account.disableReason === null ? '' : ` (${account.disableReason})`}: ads are not delivering` });
+      problems.push({
+        ...base,
+        kind: 'restricted',
+        ad_ids: [],
+        detail: `account ${account.rawStatus}${account.disableReason === null ? '' : ` (${account.disableReason})`}: ads are not delivering`,
+      });
     if (account.spendCap !== null && account.amountSpent !== null && account.amountSpent / account.spendCap >= settings.PAID_SPEND_CAP_ALERT_PCT / 100) {
       const proposed = Math.ceil((account.amountSpent + (account.spendCap * settings.PAID_SPEND_CAP_RAISE_PCT) / 100) / 1000) * 1000;
       problems.push({
@@ -50,14 +60,25 @@ export function findAccountProblems(accounts: readonly AdAccountStatus[], review
         cap: { current: account.spendCap, spent: account.amountSpent, proposed },
       });
     }
-    const rejected = reviews.filter((review) => review.platform === account.platform && review.adSetActive && /DISAPPROVED|WITH_ISSUES/i.test(review.effectiveStatus));
+    const rejected = reviews.filter(
+      (review) => review.platform === account.platform && review.adSetActive && /DISAPPROVED|WITH_ISSUES/i.test(review.effectiveStatus),
+    );
     if (rejected.length > 0)
       problems.push({
         ...base,
         kind: 'disapproved',
         ad_ids: rejected.map((review) => review.adId),
         detail: rejected
-          .map((review) => `"${review.name}" ${review.effectiveStatus.toLowerCase().replace(/_/g, ' ')}${Object.keys(review.feedback).length === 0 ? '' : ` — ${Object.entries(review.feedback).map(([policy, text]) => `${policy}: ${text}`).join('; ')}`}`)
+          .map(
+            (review) =>
+              `"${review.name}" ${review.effectiveStatus.toLowerCase().replace(/_/g, ' ')}${
+                Object.keys(review.feedback).length === 0
+                  ? ''
+                  : ` — ${Object.entries(review.feedback)
+                      .map(([policy, text]) => `${policy}: ${text}`)
+                      .join('; ')}`
+              }`,
+          )
           .join(' · '),
       });
   }
@@ -69,7 +90,12 @@ export async function runAdAccountHealth(
   context: BotContext & JobRunInfo,
   settings = adAccountHealthSettings.load({}),
   now = new Date(),
-): Promise<{ outcome: Awaited<ReturnType<typeof reportFindings>>; problems: AccountProblem[]; approvals: Array<{ account_id: string; approval_id: string; created: boolean }>; signals: number }> {
+): Promise<{
+  outcome: Awaited<ReturnType<typeof reportFindings>>;
+  problems: AccountProblem[];
+  approvals: Array<{ account_id: string; approval_id: string; created: boolean }>;
+  signals: number;
+}> {
   const { paidMedia } = context.connectors;
   const [accounts, reviews] = await Promise.all([paidMedia.accountStatus(), paidMedia.adReviews()]);
   const problems = findAccountProblems(accounts, reviews, settings);
@@ -78,7 +104,12 @@ export async function runAdAccountHealth(
     noun: 'account issue',
     message: () => ({
       title: `Ad accounts: ${problems.length} issue${problems.length === 1 ? '' : 's'} stopping or about to stop ads`,
-      text: problems.map((problem) => `• ${problem.kind === 'disapproved' ? '🚫' : problem.kind === 'spend_cap' ? '📈' : '⛔'} ${problem.platform} ${problem.account}: ${problem.detail}`).join('\n'),
+      text: problems
+        .map(
+          (problem) =>
+            `• ${problem.kind === 'disapproved' ? '🚫' : problem.kind === 'spend_cap' ? '📈' : '⛔'} ${problem.platform} ${problem.account}: ${problem.detail}`,
+        )
+        .join('\n'),
       kind: 'note',
     }),
     nothingLine: `${accounts.length} ad accounts active, no disapproved ads in delivering ad sets, every spend cap under ${settings.PAID_SPEND_CAP_ALERT_PCT}%.`,
@@ -120,7 +151,8 @@ export async function runAdAccountHealth(
 export const adAccountHealth = defineJob({
   id: 'ad-account-health',
   schedule: '20 */2 * * *',
-  description: 'Platform-side problems that stop ads: disapproved ads in delivering ad sets, payment failures, restrictions, spend caps ≥ 90% used → ad_account_issue (alert) → adsbot, jbot; raise_spend_cap',
+  description:
+    'Platform-side problems that stop ads: disapproved ads in delivering ad sets, payment failures, restrictions, spend caps ≥ 90% used → ad_account_issue (alert) → adsbot, jbot; raise_spend_cap',
   timeoutMs: 120_000,
   // A two-hourly watch: a missed check is superseded by the next.
   missed: 'skip',

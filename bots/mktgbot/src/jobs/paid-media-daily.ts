@@ -1,4 +1,15 @@
-import { defineJob, envInteger, envNumber, envSettings, fingerprintOf, jobOutcome, reportFindings, timeZone, type BotContext, type JobRunInfo } from '@jbot/core';
+import {
+  defineJob,
+  envInteger,
+  envNumber,
+  envSettings,
+  fingerprintOf,
+  jobOutcome,
+  reportFindings,
+  timeZone,
+  type BotContext,
+  type JobRunInfo,
+} from '@jbot/core';
 import { AD_PLATFORMS, type AdPlatform, type CampaignDay, type PaidCampaign } from '@jbot/connectors';
 import { adjustCampaignBudget } from '../paid-media/adjust-campaign-budget.js';
 import { localDay, ratio, shiftDay, usd } from '../paid-media/local-day.js';
@@ -19,7 +30,7 @@ export const paidMediaDailySettings = envSettings({
   PAID_CPA_MULTIPLE: envNumber(1.5, 1),
   PAID_MER_TARGET: envNumber(3.0, 0),
   /** The narrative is skipped when nothing is flagged and MER moved less than this. */
-  PAID_MER_CHANGE_PCT: envNumber(5, 0, 100),
+  PAID_MER_CHANGE_PCT: envNumber(5, 0),
   /** The proposed budget cut for a flagged campaign. */
   PAID_BUDGET_CUT_PCT: envInteger(20, 1, 90),
 });
@@ -71,7 +82,12 @@ const round = (value: number, places = 2) => Math.round(value * 10 ** places) / 
  * (1.5 prospecting and search, 3.0 retargeting) → roas; over the same days CPA above 1.5 × the
  * target → cpa. Pure, so the rules are tested without a database.
  */
-export function findLosingCampaigns(campaigns: readonly PaidCampaign[], days: readonly CampaignDay[], lastDay: string, settings: PaidMediaDailySettings): LosingCampaign[] {
+export function findLosingCampaigns(
+  campaigns: readonly PaidCampaign[],
+  days: readonly CampaignDay[],
+  lastDay: string,
+  settings: PaidMediaDailySettings,
+): LosingCampaign[] {
   const window = Array.from({ length: settings.PAID_ROAS_DAYS }, (_, index) => shiftDay(lastDay, index));
   const flagged: LosingCampaign[] = [];
   for (const campaign of campaigns) {
@@ -148,7 +164,8 @@ export async function buildPaidMediaReport(context: Pick<BotContext, 'connectors
 /** The #mktg-bot table: one row per platform, MER against target, then the flagged campaigns. */
 export function paidMediaMessage(report: PaidMediaReport, settings: PaidMediaDailySettings, narrative: string | null): string {
   const rows = report.platforms.map(
-    (row) => `| ${row.platform}${row.source === 'sample' ? ' (sample)' : ''} | ${usd(row.spend)} | ${usd(row.revenue)} | ${ratio(row.roas)} | ${usd(row.cpa)} |`,
+    (row) =>
+      `| ${row.platform}${row.source === 'sample' ? ' (sample)' : ''} | ${usd(row.spend)} | ${usd(row.revenue)} | ${ratio(row.roas)} | ${usd(row.cpa)} |`,
   );
   const merLine = `MER ${ratio(report.mer)} (Shopify DTC ${usd(report.shopifyRevenue)} ÷ ad spend ${usd(report.spend)}) vs target ${settings.PAID_MER_TARGET.toFixed(1)}${report.mer !== null && report.mer < settings.PAID_MER_TARGET ? ' — below target' : ''}; day before ${ratio(report.merDayBefore)}`;
   const flagged = report.flagged.map(
@@ -167,7 +184,7 @@ export function paidMediaMessage(report: PaidMediaReport, settings: PaidMediaDai
 }
 
 const NARRATIVE_SYSTEM =
-  'You write the three-line morning note on paid media for a consumer-goods company\'s marketing team. Line 1: the day in one sentence (spend, MER vs target). Line 2: what is losing money and the proposed action. Line 3: one thing to watch. Plain text, no greetings, figures as given, never invent numbers.';
+  "You write the three-line morning note on paid media for a consumer-goods company's marketing team. Line 1: the day in one sentence (spend, MER vs target). Line 2: what is losing money and the proposed action. Line 3: one thing to watch. Plain text, no greetings, figures as given, never invent numbers.";
 
 /** Whether the day warrants a narrative (catalogue: skipped when nothing is flagged and MER is within ±5% of the day before). */
 export function needsNarrative(report: PaidMediaReport, settings: PaidMediaDailySettings): boolean {
@@ -180,7 +197,9 @@ function templateNarrative(report: PaidMediaReport): string {
   const worst = report.flagged[0];
   return [
     `${report.day}: ${usd(report.spend)} ad spend across ${report.platforms.filter((row) => row.spend > 0).length} platforms, MER ${ratio(report.mer)}.`,
-    worst === undefined ? 'No campaign is losing money by the floors.' : `${worst.campaign} (${worst.platform}) at ROAS ${worst.roas_3d.toFixed(2)} for three days: budget cut proposed.`,
+    worst === undefined
+      ? 'No campaign is losing money by the floors.'
+      : `${worst.campaign} (${worst.platform}) at ROAS ${worst.roas_3d.toFixed(2)} for three days: budget cut proposed.`,
     `Platform-reported revenue ${usd(report.revenue)}.`,
   ].join('\n');
 }
@@ -190,7 +209,14 @@ export async function runPaidMediaDaily(
   context: BotContext & JobRunInfo,
   settings = paidMediaDailySettings.load({}),
   now = new Date(),
-): Promise<{ outcome: Awaited<ReturnType<typeof reportFindings>>; report: PaidMediaReport; narrative: { called: boolean; text: string | null }; modelInput: string | null; approvals: Array<{ campaign_id: string; approval_id: string; created: boolean }>; signals: number }> {
+): Promise<{
+  outcome: Awaited<ReturnType<typeof reportFindings>>;
+  report: PaidMediaReport;
+  narrative: { called: boolean; text: string | null };
+  modelInput: string | null;
+  approvals: Array<{ campaign_id: string; approval_id: string; created: boolean }>;
+  signals: number;
+}> {
   const report = await buildPaidMediaReport(context, settings, now);
   // ⟳: the model's input is fingerprinted; the same input as the last run reuses its narrative.
   let narrative: { called: boolean; text: string | null } = { called: false, text: null };
@@ -281,7 +307,8 @@ export async function runPaidMediaDaily(
 export const paidMediaDaily = defineJob({
   id: 'paid-media-daily',
   schedule: '0 7 * * *',
-  description: "Yesterday across the five ad platforms: spend, revenue, ROAS, CPA, MER → paid_media_daily (info); campaigns under their ROAS floor → roas_below_floor + adjust_campaign_budget",
+  description:
+    'Yesterday across the five ad platforms: spend, revenue, ROAS, CPA, MER → paid_media_daily (info); campaigns under their ROAS floor → roas_below_floor + adjust_campaign_budget',
   timeoutMs: 300_000,
   // A daily report: a missed morning catches up once.
   missed: 'once',
@@ -289,9 +316,21 @@ export const paidMediaDaily = defineJob({
   async run(context) {
     const { outcome, report, narrative, modelInput, approvals, signals } = await runPaidMediaDaily(context, context.config);
     const fresh = approvals.filter((approval) => approval.created).length;
-    return jobOutcome(`${outcome.outcome}${approvals.length === 0 ? '' : `; adjust_campaign_budget asked for ${fresh} (${approvals.length - fresh} already asked)`}`, {
-      ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
-      detail: { ...outcome.detail, day: report.day, flagged: report.flagged.length, signals, approvals, modelInput, narrative: narrative.text, modelCalled: narrative.called },
-    });
+    return jobOutcome(
+      `${outcome.outcome}${approvals.length === 0 ? '' : `; adjust_campaign_budget asked for ${fresh} (${approvals.length - fresh} already asked)`}`,
+      {
+        ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
+        detail: {
+          ...outcome.detail,
+          day: report.day,
+          flagged: report.flagged.length,
+          signals,
+          approvals,
+          modelInput,
+          narrative: narrative.text,
+          modelCalled: narrative.called,
+        },
+      },
+    );
   },
 });

@@ -102,14 +102,27 @@ export function judgePacing(
     if (today === undefined) continue;
     const expected = round(campaign.dailyBudget * share);
     const roas = roas7d.get(key) ?? null;
-    const base = { platform: campaign.platform, campaign_id: campaign.id, campaign: campaign.name, daily_budget: campaign.dailyBudget, spend_today: today, expected_to_date: expected, roas_7d: roas };
+    const base = {
+      platform: campaign.platform,
+      campaign_id: campaign.id,
+      campaign: campaign.name,
+      daily_budget: campaign.dailyBudget,
+      spend_today: today,
+      expected_to_date: expected,
+      roas_7d: roas,
+    };
     if (
       campaign.platform === 'amazon' &&
       hour < settings.PAID_OUT_OF_BUDGET_BEFORE_HOUR &&
       today >= (campaign.dailyBudget * settings.PAID_OUT_OF_BUDGET_PCT) / 100
     ) {
       if (roas !== null && roas >= settings.PAID_AMAZON_ROAS_TARGET)
-        findings.push({ ...base, kind: 'out_of_budget', alert: true, proposed_budget: Math.round(campaign.dailyBudget * (1 + settings.PAID_PACING_RAISE_PCT / 100)) });
+        findings.push({
+          ...base,
+          kind: 'out_of_budget',
+          alert: true,
+          proposed_budget: Math.round(campaign.dailyBudget * (1 + settings.PAID_PACING_RAISE_PCT / 100)),
+        });
       continue;
     }
     if (expected >= settings.PAID_PACING_MIN_EXPECTED_USD && today > expected * settings.PAID_PACING_OVERSPEND_FACTOR) {
@@ -121,7 +134,8 @@ export function judgePacing(
       });
       continue;
     }
-    if (hour >= settings.PAID_NO_DELIVERY_HOUR && today === 0) findings.push({ ...base, kind: 'no_delivery', alert: topByBudget.has(key), proposed_budget: null });
+    if (hour >= settings.PAID_NO_DELIVERY_HOUR && today === 0)
+      findings.push({ ...base, kind: 'no_delivery', alert: topByBudget.has(key), proposed_budget: null });
   }
   const order = { overspend: 0, out_of_budget: 1, no_delivery: 2 };
   return findings.sort((left, right) => order[left.kind] - order[right.kind] || right.spend_today - left.spend_today);
@@ -132,7 +146,12 @@ export async function runSpendPacing(
   context: BotContext & JobRunInfo,
   settings = spendPacingSettings.load({}),
   now = new Date(),
-): Promise<{ outcome: Awaited<ReturnType<typeof reportFindings>>; findings: PacingFinding[]; approvals: Array<{ campaign_id: string; approval_id: string; created: boolean }>; signals: number }> {
+): Promise<{
+  outcome: Awaited<ReturnType<typeof reportFindings>>;
+  findings: PacingFinding[];
+  approvals: Array<{ campaign_id: string; approval_id: string; created: boolean }>;
+  signals: number;
+}> {
   const { paidMedia } = context.connectors;
   const today = localDay(now, settings.FLEET_TZ);
   const [campaigns, spendRows, history] = await Promise.all([
@@ -217,7 +236,8 @@ export async function runSpendPacing(
 export const spendPacing = defineJob({
   id: 'spend-pacing',
   schedule: '5 8-22 * * *',
-  description: 'Intraday pacing: overspend against the hourly curve, campaigns not delivering, Amazon out of budget while profitable → ad_spend_anomaly (alert) + adjust_campaign_budget',
+  description:
+    'Intraday pacing: overspend against the hourly curve, campaigns not delivering, Amazon out of budget while profitable → ad_spend_anomaly (alert) + adjust_campaign_budget',
   timeoutMs: 120_000,
   // An hourly watch: a missed hour is superseded by the next; overlapping runs are skipped.
   missed: 'skip',
@@ -226,9 +246,12 @@ export const spendPacing = defineJob({
   async run(context) {
     const { outcome, findings, approvals, signals } = await runSpendPacing(context, context.config);
     const fresh = approvals.filter((approval) => approval.created).length;
-    return jobOutcome(`${outcome.outcome}${approvals.length === 0 ? '' : `; adjust_campaign_budget asked for ${fresh} (${approvals.length - fresh} already asked)`}`, {
-      ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
-      detail: { ...outcome.detail, kinds: findings.map((finding) => finding.kind), approvals, signals },
-    });
+    return jobOutcome(
+      `${outcome.outcome}${approvals.length === 0 ? '' : `; adjust_campaign_budget asked for ${fresh} (${approvals.length - fresh} already asked)`}`,
+      {
+        ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
+        detail: { ...outcome.detail, kinds: findings.map((finding) => finding.kind), approvals, signals },
+      },
+    );
   },
 });

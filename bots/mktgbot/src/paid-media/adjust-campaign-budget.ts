@@ -35,7 +35,10 @@ export const adjustCampaignBudget = defineAction({
       idempotencyKey: `${context.idempotencyKey}:budget:${draft.platform}:${draft.campaign_id}`,
       reason: `approval ${approval.id}: ${draft.reason}`,
     });
-    context.log.info({ platform: draft.platform, campaignId: draft.campaign_id, dailyBudget: result.dailyBudget, changed: result.changed }, 'campaign budget set');
+    context.log.info(
+      { platform: draft.platform, campaignId: draft.campaign_id, dailyBudget: result.dailyBudget, changed: result.changed },
+      'campaign budget set',
+    );
     return {
       summary: result.changed
         ? `${draft.platform} "${draft.campaign}" daily budget $${(result.previousDailyBudget ?? draft.current_daily_budget).toFixed(2)} → $${result.dailyBudget.toFixed(2)}`

@@ -11,7 +11,8 @@ export function shiftDay(day: string, days: number): string {
 }
 
 /** Dollars with cents, or "—" for null. */
-export const usd = (value: number | null): string => (value === null ? '—' : `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+export const usd = (value: number | null): string =>
+  value === null ? '—' : `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /** A ratio with two decimals, or "—". */
 export const ratio = (value: number | null): string => (value === null ? '—' : value.toFixed(2));

@@ -25,7 +25,10 @@ export const raiseSpendCap = defineAction({
       spendCap: draft.new_spend_cap,
       idempotencyKey: `${context.idempotencyKey}:spend-cap:${draft.platform}:${draft.account_id}`,
     });
-    context.log.info({ platform: draft.platform, accountId: result.accountId, spendCap: result.spendCap, changed: result.changed, approvalId: approval.id }, 'spend cap set');
+    context.log.info(
+      { platform: draft.platform, accountId: result.accountId, spendCap: result.spendCap, changed: result.changed, approvalId: approval.id },
+      'spend cap set',
+    );
     return {
       summary: result.changed
         ? `${draft.account} spend cap $${(result.previousSpendCap ?? draft.current_spend_cap).toFixed(2)} → $${result.spendCap.toFixed(2)}`

@@ -47,7 +47,14 @@ export async function loadGraphApi(options: Pick<MetaAdsOptions, 'accessToken' |
 
 // The SDK's FacebookAdsApi.call signature (it ships Flow types only).
 interface SdkApi {
-  call(method: string, path: string[], params: Record<string, unknown>, files: Record<string, unknown>, multipart: boolean, urlOverride: string): Promise<Record<string, unknown>>;
+  call(
+    method: string,
+    path: string[],
+    params: Record<string, unknown>,
+    files: Record<string, unknown>,
+    multipart: boolean,
+    urlOverride: string,
+  ): Promise<Record<string, unknown>>;
 }
 
 /** Whether the token can read the ad account: its name (`fleet doctor`). */

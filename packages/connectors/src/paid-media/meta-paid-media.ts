@@ -10,9 +10,30 @@ const fromMinor = (value: unknown): number | null => (value === undefined || val
 const actionValue = (row: GraphRow, field: string, type: string): number =>
   numberOf(((row[field] ?? []) as Array<{ action_type: string; value: string }>).find((action) => action.action_type === type)?.value);
 // Meta's account_status codes (AdAccount reference): 1 ACTIVE, 2 DISABLED, 3 UNSETTLED, 7 PENDING_RISK_REVIEW, 101 CLOSED…
-const ACCOUNT_STATUS: Record<string, string> = { '1': 'ACTIVE', '2': 'DISABLED', '3': 'UNSETTLED', '7': 'PENDING_RISK_REVIEW', '8': 'PENDING_SETTLEMENT', '9': 'IN_GRACE_PERIOD', '100': 'PENDING_CLOSURE', '101': 'CLOSED', '201': 'ANY_ACTIVE', '202': 'ANY_CLOSED' };
+const ACCOUNT_STATUS: Record<string, string> = {
+  '1': 'ACTIVE',
+  '2': 'DISABLED',
+  '3': 'UNSETTLED',
+  '7': 'PENDING_RISK_REVIEW',
+  '8': 'PENDING_SETTLEMENT',
+  '9': 'IN_GRACE_PERIOD',
+  '100': 'PENDING_CLOSURE',
+  '101': 'CLOSED',
+  '201': 'ANY_ACTIVE',
+  '202': 'ANY_CLOSED',
+};
 // disable_reason codes: 0 NONE, 1 ADS_INTEGRITY_POLICY, 2 ADS_IP_REVIEW, 3 RISK_PAYMENT, 4 GRAY_ACCOUNT_SHUT_DOWN…
-const DISABLE_REASON: Record<string, string> = { '1': 'ADS_INTEGRITY_POLICY', '2': 'ADS_IP_REVIEW', '3': 'RISK_PAYMENT', '4': 'GRAY_ACCOUNT_SHUT_DOWN', '5': 'ADS_AFC_REVIEW', '6': 'BUSINESS_INTEGRITY_RAR', '7': 'PERMANENT_CLOSE', '8': 'UNUSED_RESELLER_ACCOUNT', '9': 'UNUSED_ACCOUNT' };
+const DISABLE_REASON: Record<string, string> = {
+  '1': 'ADS_INTEGRITY_POLICY',
+  '2': 'ADS_IP_REVIEW',
+  '3': 'RISK_PAYMENT',
+  '4': 'GRAY_ACCOUNT_SHUT_DOWN',
+  '5': 'ADS_AFC_REVIEW',
+  '6': 'BUSINESS_INTEGRITY_RAR',
+  '7': 'PERMANENT_CLOSE',
+  '8': 'UNUSED_RESELLER_ACCOUNT',
+  '9': 'UNUSED_ACCOUNT',
+};
 
 /** The funnel from our naming convention (BRAND | Objective | Theme). */
 export function funnelFromName(name: string, objective: string | null): CampaignFunnel {
@@ -48,7 +69,8 @@ export function createMetaPaidMedia(options: MetaAdsOptions): AdPlatformAdapter 
   const session = createMetaGraphSession(options);
   const { account, call, ledger } = session;
   const onlyMeta = (platform: string) => {
-    if (platform !== 'meta') throw new ConnectorError('paid_media_wrong_platform', `the Meta adapter was asked to change a ${platform} campaign`, { facts: { platform } });
+    if (platform !== 'meta')
+      throw new ConnectorError('paid_media_wrong_platform', `the Meta adapter was asked to change a ${platform} campaign`, { facts: { platform } });
   };
   return {
     source: 'live',
@@ -71,7 +93,9 @@ export function createMetaPaidMedia(options: MetaAdsOptions): AdPlatformAdapter 
         // Ads of one campaign usually share url_tags; one ad without UTM is enough to lose attribution.
         const tags = nested(row, 'ads').map((ad) => String((ad['creative'] as GraphRow | undefined)?.['url_tags'] ?? ''));
         const urlTags = tags.find((value) => !/utm_source=/.test(value) || !/utm_campaign=/.test(value)) ?? tags[0] ?? null;
-        const exclusions = adSets.map((set) => ((set['targeting'] as GraphRow | undefined)?.['excluded_custom_audiences'] as unknown[] | undefined)?.length ?? 0);
+        const exclusions = adSets.map(
+          (set) => ((set['targeting'] as GraphRow | undefined)?.['excluded_custom_audiences'] as unknown[] | undefined)?.length ?? 0,
+        );
         const labels = ((row['adlabels'] as Array<{ name?: string }> | undefined) ?? []).map((label) => String(label.name ?? ''));
         return {
           platform: 'meta',
@@ -85,7 +109,11 @@ export function createMetaPaidMedia(options: MetaAdsOptions): AdPlatformAdapter 
           // The budget before the last edit lives in the account's activity log, which this adapter does not read.
           previousDailyBudget: null,
           urlTags: urlTags === '' ? null : urlTags,
-          pixelId: adSets.map((set) => (set['promoted_object'] as GraphRow | undefined)?.['pixel_id']).find((id) => id !== undefined)?.toString() ?? null,
+          pixelId:
+            adSets
+              .map((set) => (set['promoted_object'] as GraphRow | undefined)?.['pixel_id'])
+              .find((id) => id !== undefined)
+              ?.toString() ?? null,
           endAt: row['stop_time'] === undefined ? null : new Date(String(row['stop_time'])).toISOString(),
           excludesPurchasers: funnel !== 'prospecting' || adSets.length === 0 ? null : exclusions.every((count) => count > 0),
           promo: labels.includes('promo'),
@@ -106,22 +134,25 @@ export function createMetaPaidMedia(options: MetaAdsOptions): AdPlatformAdapter 
         },
         'campaign insights',
       );
-      return rows.map(
-        (row): CampaignDay => ({
-          platform: 'meta',
-          campaignId: String(row['campaign_id']),
-          day: String(row['date_start']),
-          spend: numberOf(row['spend']),
-          revenue: actionValue(row, 'action_values', 'purchase'),
-          purchases: actionValue(row, 'actions', 'purchase'),
-          impressions: numberOf(row['impressions']),
-          clicks: numberOf(row['clicks']),
-        }),
-      );
+      return rows.map((row): CampaignDay => ({
+        platform: 'meta',
+        campaignId: String(row['campaign_id']),
+        day: String(row['date_start']),
+        spend: numberOf(row['spend']),
+        revenue: actionValue(row, 'action_values', 'purchase'),
+        purchases: actionValue(row, 'actions', 'purchase'),
+        impressions: numberOf(row['impressions']),
+        clicks: numberOf(row['clicks']),
+      }));
     },
     async todaySpend() {
       // date_preset=today is the ad account's own day, which is the company's.
-      const rows = await allPages(session, [account, 'insights'], { level: 'campaign', date_preset: 'today', fields: 'campaign_id,spend', limit: 500 }, 'today insights');
+      const rows = await allPages(
+        session,
+        [account, 'insights'],
+        { level: 'campaign', date_preset: 'today', fields: 'campaign_id,spend', limit: 500 },
+        'today insights',
+      );
       return rows.map((row) => ({ platform: 'meta' as const, campaignId: String(row['campaign_id']), spendToDate: numberOf(row['spend']) }));
     },
     async accountStatus() {
@@ -182,7 +213,10 @@ export function createMetaPaidMedia(options: MetaAdsOptions): AdPlatformAdapter 
         action: 'campaign.daily_budget',
         request: { campaignId: input.campaignId, dailyBudget: input.dailyBudget, ...(input.reason === undefined ? {} : { reason: input.reason }) },
         // After an uncertain attempt: the budget already at the target means the change landed.
-        lookup: async () => ((await current()) === input.dailyBudget ? { campaignId: input.campaignId, previousDailyBudget: null, dailyBudget: input.dailyBudget, changed: true } : null),
+        lookup: async () =>
+          (await current()) === input.dailyBudget
+            ? { campaignId: input.campaignId, previousDailyBudget: null, dailyBudget: input.dailyBudget, changed: true }
+            : null,
         perform: async () => {
           const previous = await current();
           await call('POST', [input.campaignId], { daily_budget: cents }, 'campaign budget update');
@@ -222,7 +256,8 @@ export function createMetaPaidMedia(options: MetaAdsOptions): AdPlatformAdapter 
         connector: 'meta',
         action: 'account.spend_cap',
         request: { account, spendCap: input.spendCap },
-        lookup: async () => ((await read()) === input.spendCap ? { accountId: account, previousSpendCap: null, spendCap: input.spendCap, changed: true } : null),
+        lookup: async () =>
+          (await read()) === input.spendCap ? { accountId: account, previousSpendCap: null, spendCap: input.spendCap, changed: true } : null,
         perform: async () => {
           const previous = await read();
           // Written in the account currency's major unit (AdAccount update `spend_cap`); read back in minor units.

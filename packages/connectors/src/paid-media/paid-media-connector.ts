@@ -138,7 +138,12 @@ export interface AdPlatformAdapter {
   /** Ads the platform's review rejected or flagged. */
   adReviews(): Promise<AdReview[]>;
   setCampaignBudget(input: SetBudgetInput): Promise<SetBudgetResult>;
-  patchCampaign(input: { platform: AdPlatform; campaignId: string; patch: CampaignPatch; idempotencyKey: string }): Promise<{ campaignId: string; changed: boolean }>;
+  patchCampaign(input: {
+    platform: AdPlatform;
+    campaignId: string;
+    patch: CampaignPatch;
+    idempotencyKey: string;
+  }): Promise<{ campaignId: string; changed: boolean }>;
   setSpendCap(input: SetSpendCapInput): Promise<SetSpendCapResult>;
 }
 

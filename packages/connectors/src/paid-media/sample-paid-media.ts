@@ -30,25 +30,23 @@ export function createSamplePaidMedia(db: Db): AdPlatformAdapter {
     source: 'sample',
     async listCampaigns() {
       const rows = await db.rpc('sample_paid_list_campaigns');
-      return rows.map(
-        (row): PaidCampaign => ({
-          platform: String(row['platform']) as AdPlatform,
-          id: String(row['campaign_id']),
-          name: String(row['name']),
-          brand: text(row['brand']),
-          funnel: String(row['funnel']) as CampaignFunnel,
-          status: String(row['status']) as PaidCampaign['status'],
-          objective: text(row['objective']),
-          dailyBudget: numberOrNull(row['daily_budget']) ?? 0,
-          previousDailyBudget: numberOrNull(row['previous_daily_budget']),
-          urlTags: text(row['url_tags']),
-          pixelId: text(row['pixel_id']),
-          endAt: instant(row['end_at']),
-          excludesPurchasers: row['excludes_purchasers'] === null || row['excludes_purchasers'] === undefined ? null : row['excludes_purchasers'] === true,
-          promo: row['promo'] === true,
-          updatedAt: instant(row['updated_at']),
-        }),
-      );
+      return rows.map((row): PaidCampaign => ({
+        platform: String(row['platform']) as AdPlatform,
+        id: String(row['campaign_id']),
+        name: String(row['name']),
+        brand: text(row['brand']),
+        funnel: String(row['funnel']) as CampaignFunnel,
+        status: String(row['status']) as PaidCampaign['status'],
+        objective: text(row['objective']),
+        dailyBudget: numberOrNull(row['daily_budget']) ?? 0,
+        previousDailyBudget: numberOrNull(row['previous_daily_budget']),
+        urlTags: text(row['url_tags']),
+        pixelId: text(row['pixel_id']),
+        endAt: instant(row['end_at']),
+        excludesPurchasers: row['excludes_purchasers'] === null || row['excludes_purchasers'] === undefined ? null : row['excludes_purchasers'] === true,
+        promo: row['promo'] === true,
+        updatedAt: instant(row['updated_at']),
+      }));
     },
     async dailyMetrics(range) {
       const rows = await db.rpc('sample_paid_daily_metrics', { p_from: range.from, p_to: range.to });
@@ -136,7 +134,11 @@ export function createSamplePaidMedia(db: Db): AdPlatformAdapter {
       return { campaignId: String(row['campaign_id']), changed: row['changed'] === true };
     },
     async setSpendCap(input) {
-      const row = await rpcOne(db, 'sample_paid_set_spend_cap', { p_idempotency_key: input.idempotencyKey, p_platform: input.platform, p_spend_cap: input.spendCap });
+      const row = await rpcOne(db, 'sample_paid_set_spend_cap', {
+        p_idempotency_key: input.idempotencyKey,
+        p_platform: input.platform,
+        p_spend_cap: input.spendCap,
+      });
       return {
         accountId: String(row['account_id']),
         previousSpendCap: numberOrNull(row['previous_spend_cap']),

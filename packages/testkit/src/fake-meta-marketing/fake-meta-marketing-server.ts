@@ -115,7 +115,8 @@ export async function startFakeMetaMarketing(seed: FakeMetaMarketingSeed = {}, o
           query,
         );
       if (edge === 'ads') {
-        const filtering = query['filtering'] === undefined ? [] : (JSON.parse(query['filtering']) as Array<{ field: string; operator: string; value: string[] }>);
+        const filtering =
+          query['filtering'] === undefined ? [] : (JSON.parse(query['filtering']) as Array<{ field: string; operator: string; value: string[] }>);
         const byStatus = filtering.find((filter) => filter.field === 'effective_status');
         const rows = byStatus === undefined ? state.ads : state.ads.filter((ad) => byStatus.value.includes(String(ad['effective_status'])));
         return page(
@@ -171,12 +172,14 @@ export async function startFakeMetaMarketing(seed: FakeMetaMarketingSeed = {}, o
     const campaign = state.campaigns.find((row) => row['id'] === id);
     if (campaign !== undefined && edge === undefined) {
       if (body['status'] !== undefined) {
-        if (!['ACTIVE', 'PAUSED', 'ARCHIVED'].includes(String(body['status']))) throw new GraphError(400, '(#100) status must be one of ACTIVE, PAUSED, ARCHIVED');
+        if (!['ACTIVE', 'PAUSED', 'ARCHIVED'].includes(String(body['status'])))
+          throw new GraphError(400, '(#100) status must be one of ACTIVE, PAUSED, ARCHIVED');
         campaign['status'] = body['status'];
       }
       if (body['daily_budget'] !== undefined) {
         const cents = Number(body['daily_budget']);
-        if (!Number.isInteger(cents) || cents < 100) throw new GraphError(400, '(#1885272) The daily budget must be an integer in the currency minor unit of at least 100');
+        if (!Number.isInteger(cents) || cents < 100)
+          throw new GraphError(400, '(#1885272) The daily budget must be an integer in the currency minor unit of at least 100');
         campaign['daily_budget'] = String(cents);
       }
       if (body['stop_time'] !== undefined) campaign['stop_time'] = String(body['stop_time']);
@@ -191,7 +194,10 @@ export async function startFakeMetaMarketing(seed: FakeMetaMarketingSeed = {}, o
     const text = await readRequestText(request);
     let body: Record<string, unknown> = {};
     if (text !== '')
-      body = request.headers['content-type']?.includes('json') === true ? (JSON.parse(text) as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(text));
+      body =
+        request.headers['content-type']?.includes('json') === true
+          ? (JSON.parse(text) as Record<string, unknown>)
+          : Object.fromEntries(new URLSearchParams(text));
     const query = Object.fromEntries(url.searchParams);
     const method = request.method ?? 'GET';
     requests.push({ method, path: url.pathname, query, body });
@@ -213,10 +219,12 @@ export async function startFakeMetaMarketing(seed: FakeMetaMarketingSeed = {}, o
       if (method !== 'POST') throw new GraphError(400, `Unsupported method ${method}`);
       const result = post(segments, body);
       writes.push({ path: url.pathname, body });
-      if (fault !== undefined) throw new GraphError(fault.status ?? 500, 'An unexpected error has occurred. Please retry your request later.', 2, 'OAuthException');
+      if (fault !== undefined)
+        throw new GraphError(fault.status ?? 500, 'An unexpected error has occurred. Please retry your request later.', 2, 'OAuthException');
       return answer(200, result);
     } catch (error) {
-      if (error instanceof GraphError) return answer(error.status, { error: { message: error.message, type: error.type, code: error.code, fbtrace_id: 'FakeTrace' } });
+      if (error instanceof GraphError)
+        return answer(error.status, { error: { message: error.message, type: error.type, code: error.code, fbtrace_id: 'FakeTrace' } });
       return answer(500, { error: { message: String(error), type: 'FakeError', code: 1 } });
     }
   });
