@@ -78,6 +78,15 @@ create table sample_paid_ad_reviews (
   primary key (platform, ad_id)
 );
 
+-- The marketing plan: each month's budget per platform × brand (budget-vs-plan-mtd).
+create table sample_marketing_plan (
+  month date not null check (extract(day from month) = 1),
+  platform text not null check (platform in ('meta', 'google', 'tiktok', 'pinterest', 'amazon')),
+  brand text not null,
+  budget numeric(12, 2) not null check (budget >= 0),
+  primary key (month, platform, brand)
+);
+
 -- What approvals changed: one row per idempotency key (budget, config patch, spend cap).
 create table sample_paid_changes (
   idempotency_key text primary key,
@@ -107,6 +116,7 @@ begin
     delete from sample_paid_accounts;
     delete from sample_paid_ad_reviews;
     delete from sample_paid_changes;
+    delete from sample_marketing_plan;
     insert into sample_paid_campaigns (platform, id, name, brand, funnel, status, daily_budget, previous_daily_budget, url_tags, pixel_id,
                                        end_at, excludes_purchasers, promo, updated_at)
     select c.platform, c.id, c.name, c.brand, c.funnel, c.status, c.daily_budget, c.previous_daily_budget, c.url_tags, c.pixel_id,
@@ -143,9 +153,29 @@ begin
     insert into sample_paid_ad_reviews (platform, ad_id, effective_status, review_feedback)
     select r.platform, r.ad_id, r.effective_status, coalesce(r.review_feedback, '{}'::jsonb)
       from jsonb_to_recordset(coalesce(p_data #> '{paid_media,ad_reviews}', '[]')) as r(platform text, ad_id text, effective_status text, review_feedback jsonb);
+    -- The plan for last month and this one (relative to the load, so the 1st and mid-month both
+    -- have a month to judge): the planned daily budgets of each platform × brand (the budget
+    -- before an edit where one was made) × the month's days × the file's plan factor.
+    insert into sample_marketing_plan (month, platform, brand, budget)
+    select m.month, b.platform, b.brand,
+           round(b.daily * extract(day from (m.month + interval '1 month' - interval '1 day')) * coalesce(f.factor, 1), 2)
+      from (select distinct date_trunc('month', d)::date as month from (values (v_today - 1), (v_today)) as days(d)) m
+     cross join (
+             select 'meta' as platform, coalesce(c.brand, 'HP') as brand, sum(c.daily_budget) as daily from sample_ad_campaigns c group by 2
+             union all
+             select p.platform, coalesce(p.brand, 'HP'), sum(coalesce(p.previous_daily_budget, p.daily_budget)) from sample_paid_campaigns p group by 1, 2) b
+      left join jsonb_to_recordset(coalesce(p_data #> '{paid_media,plan_factors}', '[]')) as f(platform text, brand text, factor numeric)
+             on f.platform = b.platform and f.brand = b.brand;
   end if;
   return query select v_result.loaded, v_result.loaded_at, v_result.deals, v_result.shipments, v_result.campaigns, v_result.orders;
 end;
+$$;
+
+-- The plan rows for the months whose first day is in [p_from, p_to].
+create function sample_marketing_plan_list(p_from date, p_to date)
+returns table (month date, platform text, brand text, budget numeric)
+language sql stable as $$
+  select p.month, p.platform, p.brand, p.budget from sample_marketing_plan p where p.month between p_from and p_to order by 1, 2, 3;
 $$;
 
 -- Every platform's campaigns: Meta's from sample_ad_campaigns (status, budget) with its config, the rest whole.

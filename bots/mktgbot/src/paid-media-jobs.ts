@@ -1,4 +1,5 @@
 import { adAccountHealth } from './jobs/ad-account-health.js';
+import { budgetVsPlanMtd } from './jobs/budget-vs-plan-mtd.js';
 import { campaignConfigAudit } from './jobs/campaign-config-audit.js';
 import { paidMediaDaily } from './jobs/paid-media-daily.js';
 import { spendPacing } from './jobs/spend-pacing.js';
@@ -10,7 +11,7 @@ import { raiseSpendCap } from './paid-media/raise-spend-cap.js';
 // takes them in one line each (other mktgbot job families are declared beside it).
 
 /** The paid-media cron jobs (catalogue: paid-media-daily, spend-pacing, ad-account-health, campaign-config-audit…). */
-export const paidMediaJobs = [paidMediaDaily, spendPacing, adAccountHealth, campaignConfigAudit];
+export const paidMediaJobs = [paidMediaDaily, spendPacing, adAccountHealth, campaignConfigAudit, budgetVsPlanMtd];
 
 /** The approval actions those jobs ask for. */
 export const paidMediaActions = [adjustCampaignBudget, fixCampaignConfig, raiseSpendCap];

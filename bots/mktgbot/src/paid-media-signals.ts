@@ -87,8 +87,25 @@ export const adConfigIssue = defineSignalType({
   }),
 });
 
+/** A platform's projected month-end spend off the marketing plan (over: warning; well under after day 10: info). */
+export const mktgBudgetVariance = defineSignalType({
+  type: 'mktg_budget_variance',
+  description: "A platform's projected month-end marketing spend is off the monthly plan",
+  defaultSeverity: 'warning',
+  schema: z.object({
+    /** First day of the month, YYYY-MM-DD. */
+    month: z.iso.date(),
+    platform,
+    plan: z.number().nonnegative(),
+    projected: z.number().nonnegative(),
+    /** (projected − plan) ÷ plan, in percent. */
+    variance_pct: z.number(),
+    mtd: z.number().nonnegative().optional(),
+  }),
+});
+
 /** Every paid-media signal type mktgbot raises. */
-export const paidMediaSignalTypes = [paidMediaDaily, roasBelowFloor, adSpendAnomaly, adAccountIssue, adConfigIssue];
+export const paidMediaSignalTypes = [paidMediaDaily, roasBelowFloor, adSpendAnomaly, adAccountIssue, adConfigIssue, mktgBudgetVariance];
 
 declare module '@jbot/core' {
   interface SignalPayloads {
@@ -97,5 +114,6 @@ declare module '@jbot/core' {
     ad_spend_anomaly: z.output<typeof adSpendAnomaly.schema>;
     ad_account_issue: z.output<typeof adAccountIssue.schema>;
     ad_config_issue: z.output<typeof adConfigIssue.schema>;
+    mktg_budget_variance: z.output<typeof mktgBudgetVariance.schema>;
   }
 }

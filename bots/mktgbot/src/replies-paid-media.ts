@@ -1,5 +1,5 @@
 import { listApprovals, type BotContext } from '@jbot/core';
-import { adAccountIssue, adConfigIssue, adSpendAnomaly, roasBelowFloor } from './paid-media-signals.js';
+import { adAccountIssue, adConfigIssue, adSpendAnomaly, mktgBudgetVariance, roasBelowFloor } from './paid-media-signals.js';
 
 const usd = (value: number) => `$${value.toFixed(2)}`;
 
@@ -46,7 +46,24 @@ function factsOf(type: string, payload: unknown): { facts: string; objectId: str
       facts: `${issue.platform} account ${issue.account_id} — ${issue.kind.replace(/_/g, ' ')}: ${issue.detail}`,
     };
   }
+  if (type === mktgBudgetVariance.type) {
+    const variance = mktgBudgetVariance.schema.parse(payload);
+    return {
+      fixable: false,
+      objectId: variance.platform,
+      facts: `${variance.platform} ${variance.month.slice(0, 7)}: projected ${usd(variance.projected)} against a plan of ${usd(variance.plan)} (${variance.variance_pct > 0 ? '+' : ''}${variance.variance_pct.toFixed(1)}%${variance.mtd === undefined ? '' : `, ${usd(variance.mtd)} spent so far`})`,
+    };
+  }
   return null;
+}
+
+// What the rest of the month's daily spend must change by to land on plan.
+function landOnPlan(variance: { plan: number; projected: number; mtd?: number | undefined }): string {
+  const spent = variance.mtd ?? 0;
+  const remaining = variance.projected - spent;
+  if (remaining <= 0) return 'The month is closed: the variance stands; set next month’s plan or budgets accordingly.';
+  const change = Math.round(((variance.plan - spent) / remaining - 1) * 100);
+  return `To land on plan, ${change < 0 ? `cut the rest of the month's daily spend on it by about ${-change}%` : `raise it by about ${change}%`} (paid-media-daily and spend-pacing propose per-campaign budget changes as approvals).`;
 }
 
 /**
@@ -68,11 +85,13 @@ export async function answerPaidMediaSignal(signal: Record<string, unknown>, con
   const next =
     pending !== undefined
       ? `Approve ${pending.id} ("${pending.title}") to apply the fix, or reject it to leave things as they are.`
-      : type === adSpendAnomaly.type && !described.fixable
-        ? 'A budget change does not fix a campaign that is not delivering: check its ads in review, audience, bid cap and billing on the platform; spend-pacing re-checks every hour.'
-        : type === adAccountIssue.type
-          ? 'This one is fixed on the platform (replace the ad, settle the payment, appeal the restriction); adsbot drafts a compliant replacement for a disapproved ad.'
-          : 'No fix is pending for it (already decided or not proposed); `fleet run mktgbot/<job>` re-checks.';
+      : type === mktgBudgetVariance.type
+        ? landOnPlan(mktgBudgetVariance.schema.parse(signal['payload']))
+        : type === adSpendAnomaly.type && !described.fixable
+          ? 'A budget change does not fix a campaign that is not delivering: check its ads in review, audience, bid cap and billing on the platform; spend-pacing re-checks every hour.'
+          : type === adAccountIssue.type
+            ? 'This one is fixed on the platform (replace the ad, settle the payment, appeal the restriction); adsbot drafts a compliant replacement for a disapproved ad.'
+            : 'No fix is pending for it (already decided or not proposed); `fleet run mktgbot/<job>` re-checks.';
   await context.channel.post({ title: `Operator asked about ${type}`, text: `${described.facts}\n${next}`, kind: 'note' });
   return `${described.facts.replace(/\.$/, '')}. ${next}`;
 }

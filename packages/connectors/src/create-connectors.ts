@@ -190,5 +190,6 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
 function paidMediaFor(db: Db, config: ConnectorsConfig, limits: { timeoutMs: number; abortSignal?: AbortSignal }): PaidMediaConnector {
   const sample = createSamplePaidMedia(db);
   const meta = config.meta === undefined ? sample : createMetaPaidMedia({ ...config.meta, ...limits, db });
-  return combineAdPlatforms({ meta, google: sample, tiktok: sample, pinterest: sample, amazon: sample });
+  // The plan is the company's own (the brain's table), whichever adapters read the platforms.
+  return combineAdPlatforms({ meta, google: sample, tiktok: sample, pinterest: sample, amazon: sample }, sample);
 }

@@ -253,6 +253,8 @@ export {
   type CampaignFunnel,
   type CampaignPatch,
   type IntradaySpend,
+  type MarketingPlanBudget,
+  type MarketingPlanSource,
   type PaidCampaign,
   type PaidMediaConnector,
   type SetBudgetInput,

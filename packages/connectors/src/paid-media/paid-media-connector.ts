@@ -147,14 +147,29 @@ export interface AdPlatformAdapter {
   setSpendCap(input: SetSpendCapInput): Promise<SetSpendCapResult>;
 }
 
+/** One month's marketing budget for one platform × brand. */
+export interface MarketingPlanBudget {
+  /** First day of the month, YYYY-MM-DD. */
+  month: string;
+  platform: AdPlatform;
+  brand: string;
+  budget: number;
+}
+
+/** Where the marketing plan lives (the brain's plan table; the sample company's plan). */
+export interface MarketingPlanSource {
+  /** Plan rows for the months whose first day is in [fromMonth, toMonth]. */
+  marketingPlan(range: { fromMonth: string; toMonth: string }): Promise<MarketingPlanBudget[]>;
+}
+
 /** Paid media across the five platforms: reads merge every platform, writes go to the campaign's own. */
-export interface PaidMediaConnector extends Omit<AdPlatformAdapter, 'source'> {
+export interface PaidMediaConnector extends Omit<AdPlatformAdapter, 'source'>, MarketingPlanSource {
   /** Which adapter serves each platform (sample or live), for posts that say what they read. */
   readonly sources: Record<AdPlatform, 'sample' | 'live'>;
 }
 
 /** Route paid media to one adapter per platform (reads run in parallel and are merged in platform order). */
-export function combineAdPlatforms(adapters: Record<AdPlatform, AdPlatformAdapter>): PaidMediaConnector {
+export function combineAdPlatforms(adapters: Record<AdPlatform, AdPlatformAdapter>, plan: MarketingPlanSource): PaidMediaConnector {
   const all = AD_PLATFORMS.map((platform) => adapters[platform]);
   // The sample adapter serves several platforms from one table set: read each adapter once and
   // keep only the rows of the platforms routed to it (a live Meta adapter replaces the sample's Meta rows).
@@ -174,5 +189,6 @@ export function combineAdPlatforms(adapters: Record<AdPlatform, AdPlatformAdapte
     setCampaignBudget: (input) => owner(input.platform).setCampaignBudget(input),
     patchCampaign: (input) => owner(input.platform).patchCampaign(input),
     setSpendCap: (input) => owner(input.platform).setSpendCap(input),
+    marketingPlan: (range) => plan.marketingPlan(range),
   };
 }

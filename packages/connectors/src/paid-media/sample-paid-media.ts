@@ -1,6 +1,6 @@
 import { rpcOne, type Db } from '@jbot/core';
 import { day, instant, numberOrNull, stringRecord, text } from '../sample/row-values.js';
-import type { AdAccountStatus, AdPlatform, AdPlatformAdapter, CampaignFunnel, PaidCampaign } from './paid-media-connector.js';
+import type { AdAccountStatus, AdPlatform, AdPlatformAdapter, CampaignFunnel, MarketingPlanSource, PaidCampaign } from './paid-media-connector.js';
 
 /** The hour of the day (fractional) at `now` in `timeZone`. */
 export function localHour(now: Date, timeZone: string): number {
@@ -25,9 +25,18 @@ export function normaliseAdAccountStatus(raw: string): AdAccountStatus['status']
  * Google Ads, TikTok, Pinterest and Amazon Ads from paid-media.json). Writes go through SQL
  * functions keyed by the approval's idempotency key, so an approved change lands once.
  */
-export function createSamplePaidMedia(db: Db): AdPlatformAdapter {
+export function createSamplePaidMedia(db: Db): AdPlatformAdapter & MarketingPlanSource {
   return {
     source: 'sample',
+    async marketingPlan(range) {
+      const rows = await db.rpc('sample_marketing_plan_list', { p_from: range.fromMonth, p_to: range.toMonth });
+      return rows.map((row) => ({
+        month: day(row['month']),
+        platform: String(row['platform']) as AdPlatform,
+        brand: String(row['brand']),
+        budget: numberOrNull(row['budget']) ?? 0,
+      }));
+    },
     async listCampaigns() {
       const rows = await db.rpc('sample_paid_list_campaigns');
       return rows.map((row): PaidCampaign => ({
