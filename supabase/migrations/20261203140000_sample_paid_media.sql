@@ -78,6 +78,16 @@ create table sample_paid_ad_reviews (
   primary key (platform, ad_id)
 );
 
+-- Meta ad sets' learning stage (AdSet learning_stage_info) and 7-day optimisation events.
+create table sample_meta_ad_set_learning (
+  ad_set_id text primary key,
+  -- Meta's learning_stage_info.status: LEARNING, SUCCESS, or FAIL (shown as "Learning limited").
+  status text not null check (status in ('LEARNING', 'SUCCESS', 'FAIL')),
+  last_sig_edit_at timestamptz not null,
+  optimization_goal text not null,
+  events_7d integer not null check (events_7d >= 0)
+);
+
 -- The marketing plan: each month's budget per platform × brand (budget-vs-plan-mtd).
 create table sample_marketing_plan (
   month date not null check (extract(day from month) = 1),
@@ -117,6 +127,12 @@ begin
     delete from sample_paid_ad_reviews;
     delete from sample_paid_changes;
     delete from sample_marketing_plan;
+    delete from sample_meta_ad_set_learning;
+    insert into sample_meta_ad_set_learning (ad_set_id, status, last_sig_edit_at, optimization_goal, events_7d)
+    select l.ad_set_id, l.status, p_now - make_interval(days => l.last_sig_edit_days_ago), l.optimization_goal, l.events_7d
+      from jsonb_to_recordset(coalesce(p_data #> '{paid_media,ad_set_learning}', '[]')) as l(
+             ad_set_id text, status text, last_sig_edit_days_ago integer, optimization_goal text, events_7d integer)
+     where exists (select 1 from sample_ad_sets s where s.id = l.ad_set_id);
     insert into sample_paid_campaigns (platform, id, name, brand, funnel, status, daily_budget, previous_daily_budget, url_tags, pixel_id,
                                        end_at, excludes_purchasers, promo, updated_at)
     select c.platform, c.id, c.name, c.brand, c.funnel, c.status, c.daily_budget, c.previous_daily_budget, c.url_tags, c.pixel_id,
@@ -337,6 +353,46 @@ begin
   values (p_idempotency_key, p_platform, v_account.account_id, 'spend_cap', jsonb_build_object('previous', v_account.spend_cap, 'spend_cap', p_spend_cap));
   update sample_paid_accounts a set spend_cap = p_spend_cap where a.platform = p_platform;
   return query select v_account.account_id, v_account.spend_cap, p_spend_cap, true;
+end;
+$$;
+
+-- Meta ad sets with their learning stage and last 7 days' optimisation events.
+create function sample_paid_ad_set_learning()
+returns table (ad_set_id text, campaign_id text, name text, status text, daily_budget numeric, learning_status text, last_sig_edit_at timestamptz,
+               optimization_goal text, events_7d integer)
+language sql stable as $$
+  select s.id, s.campaign_id, s.name, s.status, s.daily_budget, coalesce(l.status, 'SUCCESS'), l.last_sig_edit_at, coalesce(l.optimization_goal, 'OFFSITE_CONVERSIONS'),
+         coalesce(l.events_7d, 0)
+    from sample_ad_sets s left join sample_meta_ad_set_learning l on l.ad_set_id = s.id
+   order by s.campaign_id, s.id;
+$$;
+
+-- Pause an ad set and/or set its daily budget, once per idempotency key.
+create function sample_paid_update_ad_set(p_idempotency_key text, p_ad_set_id text, p_status text default null, p_daily_budget numeric default null)
+returns table (ad_set_id text, status text, daily_budget numeric, changed boolean)
+language plpgsql as $$
+begin
+  if p_status is not null and p_status not in ('ACTIVE', 'PAUSED') then
+    raise exception 'ad set status must be ACTIVE or PAUSED, got %', p_status using errcode = 'check_violation';
+  end if;
+  if p_daily_budget is not null and p_daily_budget < 1 then
+    raise exception 'daily budget must be at least 1, got %', p_daily_budget using errcode = 'check_violation';
+  end if;
+  if not exists (select 1 from sample_ad_sets s where s.id = p_ad_set_id) then
+    raise exception 'sample ad set % does not exist', p_ad_set_id using errcode = 'no_data_found';
+  end if;
+  if exists (select 1 from sample_paid_changes x where x.idempotency_key = p_idempotency_key) then
+    return query select s.id, s.status, s.daily_budget, false from sample_ad_sets s where s.id = p_ad_set_id;
+    return;
+  end if;
+  insert into sample_paid_changes (idempotency_key, platform, object_id, action, detail)
+  select p_idempotency_key, 'meta', p_ad_set_id, 'ad_set', jsonb_build_object('status', p_status, 'daily_budget', p_daily_budget, 'previous_status', s.status,
+         'previous_daily_budget', s.daily_budget)
+    from sample_ad_sets s where s.id = p_ad_set_id;
+  update sample_ad_sets s
+     set status = coalesce(p_status, s.status), daily_budget = coalesce(p_daily_budget, s.daily_budget), updated_at = now()
+   where s.id = p_ad_set_id;
+  return query select s.id, s.status, s.daily_budget, true from sample_ad_sets s where s.id = p_ad_set_id;
 end;
 $$;
 

@@ -1,9 +1,11 @@
 import { adAccountHealth } from './jobs/ad-account-health.js';
 import { budgetVsPlanMtd } from './jobs/budget-vs-plan-mtd.js';
 import { campaignConfigAudit } from './jobs/campaign-config-audit.js';
+import { metaLearningLimited } from './jobs/meta-learning-limited.js';
 import { paidMediaDaily } from './jobs/paid-media-daily.js';
 import { spendPacing } from './jobs/spend-pacing.js';
 import { adjustCampaignBudget } from './paid-media/adjust-campaign-budget.js';
+import { consolidateAdsets } from './paid-media/consolidate-adsets.js';
 import { fixCampaignConfig } from './paid-media/fix-campaign-config.js';
 import { raiseSpendCap } from './paid-media/raise-spend-cap.js';
 
@@ -11,7 +13,7 @@ import { raiseSpendCap } from './paid-media/raise-spend-cap.js';
 // takes them in one line each (other mktgbot job families are declared beside it).
 
 /** The paid-media cron jobs (catalogue: paid-media-daily, spend-pacing, ad-account-health, campaign-config-audit…). */
-export const paidMediaJobs = [paidMediaDaily, spendPacing, adAccountHealth, campaignConfigAudit, budgetVsPlanMtd];
+export const paidMediaJobs = [paidMediaDaily, spendPacing, adAccountHealth, campaignConfigAudit, budgetVsPlanMtd, metaLearningLimited];
 
 /** The approval actions those jobs ask for. */
-export const paidMediaActions = [adjustCampaignBudget, fixCampaignConfig, raiseSpendCap];
+export const paidMediaActions = [adjustCampaignBudget, fixCampaignConfig, raiseSpendCap, consolidateAdsets];

@@ -7,6 +7,8 @@ import { buildPaidMediaReport, paidMediaDailySettings } from '../src/jobs/paid-m
 import { adAccountHealthSettings, findAccountProblems } from '../src/jobs/ad-account-health.js';
 import { auditCampaigns, campaignConfigAuditSettings } from '../src/jobs/campaign-config-audit.js';
 import { judgePacing, spendPacingSettings } from '../src/jobs/spend-pacing.js';
+import { findConsolidations, learningLimitedSettings } from '../src/jobs/meta-learning-limited.js';
+import { consolidateAdsets } from '../src/paid-media/consolidate-adsets.js';
 import { adjustCampaignBudget } from '../src/paid-media/adjust-campaign-budget.js';
 import { fixCampaignConfig } from '../src/paid-media/fix-campaign-config.js';
 import { raiseSpendCap } from '../src/paid-media/raise-spend-cap.js';
@@ -38,6 +40,7 @@ describe('mktgbot paid media on the live Meta adapter (fake Marketing API)', () 
     const today = (await sample.todaySpend({ now: NOW, timeZone: 'America/Los_Angeles' })).filter((row) => row.platform === 'meta');
     const [account] = (await sample.accountStatus()).filter((row) => row.platform === 'meta');
     const reviews = (await sample.adReviews()).filter((row) => row.platform === 'meta');
+    const learning = await sample.adSetLearning();
     graph = await startFakeMetaMarketing({
       adAccountId: account?.accountId ?? 'act_1',
       account: {
@@ -81,6 +84,19 @@ describe('mktgbot paid media on the live Meta adapter (fake Marketing API)', () 
         date_start: '2026-12-01',
         date_stop: '2026-12-01',
       })),
+      adSets: learning.map((row) => ({
+        id: row.adSetId,
+        campaign_id: row.campaignId,
+        name: row.name,
+        status: row.status,
+        daily_budget: cents(row.dailyBudget),
+        optimization_goal: row.optimizationGoal,
+        learning_stage_info: {
+          status: row.learningStatus,
+          ...(row.lastSignificantEditAt === null ? {} : { last_sig_edit_ts: Math.floor(Date.parse(row.lastSignificantEditAt) / 1000) }),
+        },
+      })),
+      adSetWeek: learning.map((row) => ({ adset_id: row.adSetId, actions: [{ action_type: 'purchase', value: String(row.events7d) }] })),
       ads: [
         ...reviews.map((row) => ({
           id: row.adId,
@@ -172,6 +188,31 @@ describe('mktgbot paid media on the live Meta adapter (fake Marketing API)', () 
     expect(retried.spend_cap).toBe(71_000);
     expect(graph.writes.filter((write) => write.body['spend_cap'] !== undefined)).toHaveLength(1);
     expect(graph.state.account['spend_cap']).toBe('7100000');
+  });
+
+  it('meta-learning-limited reads learning_stage_info and last_7d ad-set insights; the approved merge writes each ad set once', async () => {
+    const { proposals } = findConsolidations(await live.paidMedia.adSetLearning(), learningLimitedSettings.load({}), NOW);
+    expect(proposals.map((proposal) => [proposal.keep.adSetId, proposal.pause.map((set) => set.adSetId), proposal.combined_events_7d])).toEqual([
+      ['23860000000005', ['23860000000012'], 54],
+    ]);
+    const draft = consolidateAdsets.draft.parse({
+      campaign_id: TIDEPOOL,
+      campaign: 'SM | Prospecting | Tidepool Serum',
+      keep: { ad_set_id: '23860000000005', name: 'broad', daily_budget: 110, new_daily_budget: 170 },
+      pause: [{ ad_set_id: '23860000000012', name: 'hooks', daily_budget: 60 }],
+      combined_events_7d: 54,
+      reason: 'learning limited',
+    });
+    await consolidateAdsets.execute(draft, executionContext(db, 'merge-1', live), {} as never);
+    await consolidateAdsets.execute(draft, executionContext(db, 'merge-1', live), {} as never);
+    expect(
+      graph.writes
+        .filter((write) => write.path.endsWith('/23860000000005') || write.path.endsWith('/23860000000012'))
+        .map((write) => [write.path.split('/').at(-1), write.body]),
+    ).toEqual([
+      ['23860000000005', { daily_budget: 17000 }],
+      ['23860000000012', { status: 'PAUSED' }],
+    ]);
   });
 
   it('adjust_campaign_budget writes daily_budget in cents once, across a lost answer and a re-execution', async () => {

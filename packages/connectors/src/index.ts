@@ -249,6 +249,8 @@ export {
   type AdPlatformAdapter,
   type AdAccountStatus,
   type AdReview,
+  type AdSetLearning,
+  type UpdateAdSetInput,
   type CampaignDay,
   type CampaignFunnel,
   type CampaignPatch,

@@ -248,6 +248,62 @@ export function createMetaPaidMedia(options: MetaAdsOptions): AdPlatformAdapter 
       });
       return { campaignId: input.campaignId, changed: performed };
     },
+    async adSetLearning() {
+      const [sets, insights] = await Promise.all([
+        allPages(
+          session,
+          [account, 'adsets'],
+          { fields: 'id,campaign_id,name,status,daily_budget,optimization_goal,learning_stage_info', limit: 200 },
+          'ad sets',
+        ),
+        allPages(session, [account, 'insights'], { level: 'adset', date_preset: 'last_7d', fields: 'adset_id,actions', limit: 500 }, 'ad set insights'),
+      ]);
+      const events = new Map(insights.map((row) => [String(row['adset_id']), actionValue(row, 'actions', 'purchase')]));
+      return sets.map((row) => {
+        const stage = (row['learning_stage_info'] ?? {}) as { status?: string; last_sig_edit_ts?: number };
+        return {
+          platform: 'meta' as const,
+          adSetId: String(row['id']),
+          campaignId: String(row['campaign_id']),
+          name: String(row['name']),
+          status: String(row['status'] ?? 'ACTIVE'),
+          dailyBudget: fromMinor(row['daily_budget']) ?? 0,
+          learningStatus: (stage.status ?? 'SUCCESS') as 'LEARNING' | 'SUCCESS' | 'FAIL',
+          lastSignificantEditAt: stage.last_sig_edit_ts === undefined ? null : new Date(stage.last_sig_edit_ts * 1000).toISOString(),
+          optimizationGoal: String(row['optimization_goal'] ?? ''),
+          events7d: events.get(String(row['id'])) ?? 0,
+        };
+      });
+    },
+    async updateAdSet(input) {
+      onlyMeta(input.platform);
+      const body = {
+        ...(input.status === undefined ? {} : { status: input.status }),
+        ...(input.dailyBudget === undefined ? {} : { daily_budget: Math.round(input.dailyBudget * 100) }),
+      };
+      const read = async () => {
+        const row = await call('GET', [input.adSetId], { fields: 'status,daily_budget' }, 'ad set');
+        return { status: String(row['status']), dailyBudget: fromMinor(row['daily_budget']) };
+      };
+      const { result, performed } = await ledger.run({
+        idempotencyKey: input.idempotencyKey,
+        connector: 'meta',
+        action: 'adset.update',
+        request: { adSetId: input.adSetId, ...body },
+        // After an uncertain attempt: the ad set already as asked means the change landed.
+        lookup: async () => {
+          const now = await read();
+          const landed =
+            (input.status === undefined || now.status === input.status) && (input.dailyBudget === undefined || now.dailyBudget === input.dailyBudget);
+          return landed ? { adSetId: input.adSetId, ...now } : null;
+        },
+        perform: async () => {
+          await call('POST', [input.adSetId], body, 'ad set update');
+          return { adSetId: input.adSetId, status: input.status ?? 'ACTIVE', dailyBudget: input.dailyBudget ?? null };
+        },
+      });
+      return { ...result, changed: performed };
+    },
     async setSpendCap(input) {
       onlyMeta(input.platform);
       const read = async () => fromMinor((await call('GET', [account], { fields: 'spend_cap' }, 'spend cap'))['spend_cap']);

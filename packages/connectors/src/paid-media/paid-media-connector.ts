@@ -126,6 +126,32 @@ export interface SetSpendCapResult {
   changed: boolean;
 }
 
+/** A Meta ad set's learning stage and its last 7 days' optimisation events. */
+export interface AdSetLearning {
+  platform: AdPlatform;
+  adSetId: string;
+  campaignId: string;
+  name: string;
+  status: string;
+  dailyBudget: number;
+  /** Meta learning_stage_info.status: LEARNING, SUCCESS, or FAIL ("Learning limited"). */
+  learningStatus: 'LEARNING' | 'SUCCESS' | 'FAIL';
+  /** The last significant edit (learning restarts there); null when unknown. */
+  lastSignificantEditAt: string | null;
+  optimizationGoal: string;
+  /** Optimisation events (purchases) in the last 7 days. */
+  events7d: number;
+}
+
+/** Pause an ad set and/or set its budget (only ever to execute an approval). */
+export interface UpdateAdSetInput {
+  platform: AdPlatform;
+  adSetId: string;
+  status?: 'ACTIVE' | 'PAUSED';
+  dailyBudget?: number;
+  idempotencyKey: string;
+}
+
 /** One adapter's side of paid media: a live adapter serves its own platform, the sample adapter every platform. */
 export interface AdPlatformAdapter {
   readonly source: 'sample' | 'live';
@@ -145,6 +171,9 @@ export interface AdPlatformAdapter {
     idempotencyKey: string;
   }): Promise<{ campaignId: string; changed: boolean }>;
   setSpendCap(input: SetSpendCapInput): Promise<SetSpendCapResult>;
+  /** Ad sets with their learning stage (Meta; other platforms have none and return []). */
+  adSetLearning(): Promise<AdSetLearning[]>;
+  updateAdSet(input: UpdateAdSetInput): Promise<{ adSetId: string; status: string; dailyBudget: number | null; changed: boolean }>;
 }
 
 /** One month's marketing budget for one platform × brand. */
@@ -189,6 +218,8 @@ export function combineAdPlatforms(adapters: Record<AdPlatform, AdPlatformAdapte
     setCampaignBudget: (input) => owner(input.platform).setCampaignBudget(input),
     patchCampaign: (input) => owner(input.platform).patchCampaign(input),
     setSpendCap: (input) => owner(input.platform).setSpendCap(input),
+    adSetLearning: () => merged((adapter) => adapter.adSetLearning()),
+    updateAdSet: (input) => owner(input.platform).updateAdSet(input),
     marketingPlan: (range) => plan.marketingPlan(range),
   };
 }

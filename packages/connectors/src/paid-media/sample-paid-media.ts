@@ -142,6 +142,35 @@ export function createSamplePaidMedia(db: Db): AdPlatformAdapter & MarketingPlan
       });
       return { campaignId: String(row['campaign_id']), changed: row['changed'] === true };
     },
+    async adSetLearning() {
+      const rows = await db.rpc('sample_paid_ad_set_learning');
+      return rows.map((row) => ({
+        platform: 'meta' as const,
+        adSetId: String(row['ad_set_id']),
+        campaignId: String(row['campaign_id']),
+        name: String(row['name']),
+        status: String(row['status']),
+        dailyBudget: numberOrNull(row['daily_budget']) ?? 0,
+        learningStatus: String(row['learning_status']) as 'LEARNING' | 'SUCCESS' | 'FAIL',
+        lastSignificantEditAt: instant(row['last_sig_edit_at']),
+        optimizationGoal: String(row['optimization_goal']),
+        events7d: Number(row['events_7d'] ?? 0),
+      }));
+    },
+    async updateAdSet(input) {
+      const row = await rpcOne(db, 'sample_paid_update_ad_set', {
+        p_idempotency_key: input.idempotencyKey,
+        p_ad_set_id: input.adSetId,
+        p_status: input.status,
+        p_daily_budget: input.dailyBudget,
+      });
+      return {
+        adSetId: String(row['ad_set_id']),
+        status: String(row['status']),
+        dailyBudget: numberOrNull(row['daily_budget']),
+        changed: row['changed'] === true,
+      };
+    },
     async setSpendCap(input) {
       const row = await rpcOne(db, 'sample_paid_set_spend_cap', {
         p_idempotency_key: input.idempotencyKey,

@@ -5,7 +5,7 @@ import { readRequestText } from '../http-body.js';
 /** A Graph object as Graph returns it (numbers as strings where Graph sends strings). */
 export type MarketingObject = Record<string, unknown>;
 
-/** The ad account the fake serves: the account node, campaigns (with nested adsets/ads), campaign-day insights, today's spend, ads. */
+/** The ad account the fake serves: the account node, campaigns (with nested adsets/ads), campaign-day insights, today's spend, ads, ad sets with their learning stage. */
 export interface FakeMetaMarketingSeed {
   adAccountId?: string;
   /** The account node: name, account_status (number), disable_reason, spend_cap and amount_spent (minor units, strings). */
@@ -18,6 +18,10 @@ export interface FakeMetaMarketingSeed {
   todayInsights?: MarketingObject[];
   /** Ads: id, name, adset_id, campaign_id, effective_status, ad_review_feedback, adset {effective_status}, campaign {effective_status}. */
   ads?: MarketingObject[];
+  /** Ad sets: id, campaign_id, name, status, daily_budget (minor units), optimization_goal, learning_stage_info {status, last_sig_edit_ts}. */
+  adSets?: MarketingObject[];
+  /** level=adset, date_preset=last_7d rows: adset_id, actions. */
+  adSetWeek?: MarketingObject[];
 }
 
 /** A write the fake applied, in order. */
@@ -99,6 +103,8 @@ export async function startFakeMetaMarketing(seed: FakeMetaMarketingSeed = {}, o
     campaignInsights: structuredClone(seed.campaignInsights ?? []),
     todayInsights: structuredClone(seed.todayInsights ?? []),
     ads: structuredClone(seed.ads ?? []),
+    adSets: structuredClone(seed.adSets ?? []),
+    adSetWeek: structuredClone(seed.adSetWeek ?? []),
   };
   const requests: FakeMetaMarketing['requests'] = [];
   const writes: FakeMetaMarketingWrite[] = [];
@@ -124,6 +130,18 @@ export async function startFakeMetaMarketing(seed: FakeMetaMarketingSeed = {}, o
           query,
         );
       }
+      if (edge === 'adsets')
+        return page(
+          state.adSets.map((row) => pick(row, fields)),
+          query,
+        );
+      if (edge === 'insights' && query['level'] === 'adset') {
+        if (query['date_preset'] !== 'last_7d') throw new GraphError(400, 'This fake serves level=adset insights for date_preset=last_7d only');
+        return page(
+          state.adSetWeek.map((row) => pick(row, fields)),
+          query,
+        );
+      }
       if (edge === 'insights') {
         if (query['level'] !== 'campaign') throw new GraphError(400, 'This fake serves level=campaign insights only');
         if (query['date_preset'] === 'today')
@@ -141,6 +159,8 @@ export async function startFakeMetaMarketing(seed: FakeMetaMarketingSeed = {}, o
         );
       }
     }
+    const adSet = state.adSets.find((row) => row['id'] === id);
+    if (adSet !== undefined && edge === undefined) return pick(adSet, fields);
     const campaign = state.campaigns.find((row) => row['id'] === id);
     if (campaign !== undefined && edge === undefined) return pick(campaign, fields);
     if (campaign !== undefined && edge === 'insights') {
@@ -167,6 +187,20 @@ export async function startFakeMetaMarketing(seed: FakeMetaMarketingSeed = {}, o
       // Written in the currency's major unit, read back in minor units (as Graph does).
       if (!Number.isFinite(cap) || cap < 0) throw new GraphError(400, '(#100) Param spend_cap must be a non-negative number');
       state.account['spend_cap'] = String(Math.round(cap * 100));
+      return { success: true };
+    }
+    const adSet = state.adSets.find((row) => row['id'] === id);
+    if (adSet !== undefined && edge === undefined) {
+      if (body['status'] !== undefined) {
+        if (!['ACTIVE', 'PAUSED'].includes(String(body['status']))) throw new GraphError(400, '(#100) status must be one of ACTIVE, PAUSED');
+        adSet['status'] = body['status'];
+      }
+      if (body['daily_budget'] !== undefined) {
+        const cents = Number(body['daily_budget']);
+        if (!Number.isInteger(cents) || cents < 100)
+          throw new GraphError(400, '(#1885272) The daily budget must be an integer in the currency minor unit of at least 100');
+        adSet['daily_budget'] = String(cents);
+      }
       return { success: true };
     }
     const campaign = state.campaigns.find((row) => row['id'] === id);
