@@ -88,6 +88,18 @@ create table sample_meta_ad_set_learning (
   events_7d integer not null check (events_7d >= 0)
 );
 
+-- Where each active ad lands (creative link, landing_page_url, pin link) and the price its text states.
+create table sample_paid_ad_destinations (
+  platform text not null,
+  ad_id text not null,
+  name text not null,
+  campaign_id text not null,
+  sku text,
+  url text not null,
+  stated_price numeric(10, 2),
+  primary key (platform, ad_id)
+);
+
 -- The marketing plan: each month's budget per platform × brand (budget-vs-plan-mtd).
 create table sample_marketing_plan (
   month date not null check (extract(day from month) = 1),
@@ -128,6 +140,11 @@ begin
     delete from sample_paid_changes;
     delete from sample_marketing_plan;
     delete from sample_meta_ad_set_learning;
+    delete from sample_paid_ad_destinations;
+    insert into sample_paid_ad_destinations (platform, ad_id, name, campaign_id, sku, url, stated_price)
+    select d.platform, d.ad_id, d.name, d.campaign_id, d.sku, d.url, d.stated_price
+      from jsonb_to_recordset(coalesce(p_data #> '{paid_media,ad_destinations}', '[]')) as d(
+             platform text, ad_id text, name text, campaign_id text, sku text, url text, stated_price numeric);
     insert into sample_meta_ad_set_learning (ad_set_id, status, last_sig_edit_at, optimization_goal, events_7d)
     select l.ad_set_id, l.status, p_now - make_interval(days => l.last_sig_edit_days_ago), l.optimization_goal, l.events_7d
       from jsonb_to_recordset(coalesce(p_data #> '{paid_media,ad_set_learning}', '[]')) as l(
@@ -394,6 +411,28 @@ begin
    where s.id = p_ad_set_id;
   return query select s.id, s.status, s.daily_budget, true from sample_ad_sets s where s.id = p_ad_set_id;
 end;
+$$;
+
+-- Active ads' destinations, with their campaign's status (Meta from sample_ad_campaigns, the rest from sample_paid_campaigns).
+create function sample_paid_ad_destinations_list()
+returns table (platform text, ad_id text, name text, campaign_id text, campaign_status text, sku text, url text, stated_price numeric)
+language sql stable as $$
+  select d.platform, d.ad_id, d.name, d.campaign_id, coalesce(m.status, p.status, 'ACTIVE'), d.sku, d.url, d.stated_price
+    from sample_paid_ad_destinations d
+    left join sample_ad_campaigns m on d.platform = 'meta' and m.id = d.campaign_id
+    left join sample_paid_campaigns p on p.platform = d.platform and p.id = d.campaign_id
+   order by 1, 4, 2;
+$$;
+
+-- The sample store's answer for a path: 200 for the home page, collections and product handles it has, 404 otherwise.
+create function sample_store_page_status(p_paths text[])
+returns table (path text, status integer, sku text)
+language sql stable as $$
+  select x.path,
+         case when x.path = '/' or x.path like '/collections/%' or c.sku is not null then 200 else 404 end,
+         c.sku
+    from unnest(p_paths) as x(path)
+    left join sample_product_content c on x.path = '/products/' || c.handle;
 $$;
 
 -- What approvals changed (tests and the dashboard read it).

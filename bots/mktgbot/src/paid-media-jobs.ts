@@ -1,4 +1,5 @@
 import { adAccountHealth } from './jobs/ad-account-health.js';
+import { adDestinationCheck } from './jobs/ad-destination-check.js';
 import { budgetVsPlanMtd } from './jobs/budget-vs-plan-mtd.js';
 import { campaignConfigAudit } from './jobs/campaign-config-audit.js';
 import { metaLearningLimited } from './jobs/meta-learning-limited.js';
@@ -13,7 +14,7 @@ import { raiseSpendCap } from './paid-media/raise-spend-cap.js';
 // takes them in one line each (other mktgbot job families are declared beside it).
 
 /** The paid-media cron jobs (catalogue: paid-media-daily, spend-pacing, ad-account-health, campaign-config-audit…). */
-export const paidMediaJobs = [paidMediaDaily, spendPacing, adAccountHealth, campaignConfigAudit, budgetVsPlanMtd, metaLearningLimited];
+export const paidMediaJobs = [paidMediaDaily, spendPacing, adAccountHealth, campaignConfigAudit, budgetVsPlanMtd, metaLearningLimited, adDestinationCheck];
 
 /** The approval actions those jobs ask for. */
 export const paidMediaActions = [adjustCampaignBudget, fixCampaignConfig, raiseSpendCap, consolidateAdsets];

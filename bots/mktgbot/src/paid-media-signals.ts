@@ -104,8 +104,24 @@ export const mktgBudgetVariance = defineSignalType({
   }),
 });
 
+/** An active ad landing on a broken, removed, sold-out or re-priced page. */
+export const adDestinationBroken = defineSignalType({
+  type: 'ad_destination_broken',
+  description: 'An active ad lands on a page that is broken (4xx), removed, out of stock, or at another price than the ad states',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    platform,
+    ad_id: z.string().min(1),
+    url: z.string().min(1),
+    problem: z.enum(['http_4xx', 'removed', 'out_of_stock', 'price_mismatch']),
+    sku: z.string().nullable(),
+    campaign_id: z.string().optional(),
+    detail: z.string().optional(),
+  }),
+});
+
 /** Every paid-media signal type mktgbot raises. */
-export const paidMediaSignalTypes = [paidMediaDaily, roasBelowFloor, adSpendAnomaly, adAccountIssue, adConfigIssue, mktgBudgetVariance];
+export const paidMediaSignalTypes = [paidMediaDaily, roasBelowFloor, adSpendAnomaly, adAccountIssue, adConfigIssue, mktgBudgetVariance, adDestinationBroken];
 
 declare module '@jbot/core' {
   interface SignalPayloads {
@@ -115,5 +131,6 @@ declare module '@jbot/core' {
     ad_account_issue: z.output<typeof adAccountIssue.schema>;
     ad_config_issue: z.output<typeof adConfigIssue.schema>;
     mktg_budget_variance: z.output<typeof mktgBudgetVariance.schema>;
+    ad_destination_broken: z.output<typeof adDestinationBroken.schema>;
   }
 }

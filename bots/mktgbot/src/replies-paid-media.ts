@@ -1,5 +1,5 @@
 import { listApprovals, type BotContext } from '@jbot/core';
-import { adAccountIssue, adConfigIssue, adSpendAnomaly, mktgBudgetVariance, roasBelowFloor } from './paid-media-signals.js';
+import { adAccountIssue, adConfigIssue, adDestinationBroken, adSpendAnomaly, mktgBudgetVariance, roasBelowFloor } from './paid-media-signals.js';
 
 const usd = (value: number) => `$${value.toFixed(2)}`;
 
@@ -9,6 +9,7 @@ const APPROVAL_FOR: Record<string, { action: string; key: 'campaign_id' | 'accou
   ad_spend_anomaly: { action: 'adjust_campaign_budget', key: 'campaign_id' },
   ad_config_issue: { action: 'fix_campaign_config', key: 'campaign_id' },
   ad_account_issue: { action: 'raise_spend_cap', key: 'account_id' },
+  ad_destination_broken: { action: 'pause_campaigns', key: 'campaign_id' },
 };
 
 /** The facts of a paid-media signal in one line, or null when the signal is not one of them. */
@@ -46,6 +47,14 @@ function factsOf(type: string, payload: unknown): { facts: string; objectId: str
       facts: `${issue.platform} account ${issue.account_id} — ${issue.kind.replace(/_/g, ' ')}: ${issue.detail}`,
     };
   }
+  if (type === adDestinationBroken.type) {
+    const broken = adDestinationBroken.schema.parse(payload);
+    return {
+      fixable: broken.platform === 'meta' && broken.campaign_id !== undefined,
+      objectId: broken.campaign_id ?? broken.ad_id,
+      facts: `${broken.platform} ad ${broken.ad_id} lands on ${broken.url}: ${broken.problem.replace(/_/g, ' ')}${broken.detail === undefined ? '' : ` (${broken.detail})`}`,
+    };
+  }
   if (type === mktgBudgetVariance.type) {
     const variance = mktgBudgetVariance.schema.parse(payload);
     return {
@@ -66,6 +75,13 @@ function landOnPlan(variance: { plan: number; projected: number; mtd?: number | 
   return `To land on plan, ${change < 0 ? `cut the rest of the month's daily spend on it by about ${-change}%` : `raise it by about ${change}%`} (paid-media-daily and spend-pacing propose per-campaign budget changes as approvals).`;
 }
 
+// Whether an approval's draft is about the object: its own id field, or one of its campaigns (pause_campaigns).
+function draftNames(draft: unknown, key: string, id: string): boolean {
+  const record = (draft ?? {}) as Record<string, unknown>;
+  if (record[key] === id) return true;
+  return Array.isArray(record['campaigns']) && (record['campaigns'] as Array<Record<string, unknown>>).some((campaign) => campaign[key] === id);
+}
+
 /**
  * mktgbot's answer to the operator's reply on a paid-media escalation: the figures behind it and
  * the pending approval that fixes it (a free-text reply is not an approval: the decision stays
@@ -80,18 +96,20 @@ export async function answerPaidMediaSignal(signal: Record<string, unknown>, con
     wanted === undefined || !described.fixable
       ? undefined
       : (await listApprovals(context.db, { status: 'pending', bot: 'mktgbot', limit: 200 })).find(
-          (approval) => approval.action === wanted.action && (approval.draft as Record<string, unknown>)[wanted.key] === described.objectId,
+          (approval) => approval.action === wanted.action && draftNames(approval.draft, wanted.key, described.objectId),
         );
   const next =
     pending !== undefined
       ? `Approve ${pending.id} ("${pending.title}") to apply the fix, or reject it to leave things as they are.`
-      : type === mktgBudgetVariance.type
-        ? landOnPlan(mktgBudgetVariance.schema.parse(signal['payload']))
-        : type === adSpendAnomaly.type && !described.fixable
-          ? 'A budget change does not fix a campaign that is not delivering: check its ads in review, audience, bid cap and billing on the platform; spend-pacing re-checks every hour.'
-          : type === adAccountIssue.type
-            ? 'This one is fixed on the platform (replace the ad, settle the payment, appeal the restriction); adsbot drafts a compliant replacement for a disapproved ad.'
-            : 'No fix is pending for it (already decided or not proposed); `fleet run mktgbot/<job>` re-checks.';
+      : type === adDestinationBroken.type
+        ? 'Fix the page (restore the product, restock, correct the price) or pause the ad on its platform; contentbot handles a broken store page.'
+        : type === mktgBudgetVariance.type
+          ? landOnPlan(mktgBudgetVariance.schema.parse(signal['payload']))
+          : type === adSpendAnomaly.type && !described.fixable
+            ? 'A budget change does not fix a campaign that is not delivering: check its ads in review, audience, bid cap and billing on the platform; spend-pacing re-checks every hour.'
+            : type === adAccountIssue.type
+              ? 'This one is fixed on the platform (replace the ad, settle the payment, appeal the restriction); adsbot drafts a compliant replacement for a disapproved ad.'
+              : 'No fix is pending for it (already decided or not proposed); `fleet run mktgbot/<job>` re-checks.';
   await context.channel.post({ title: `Operator asked about ${type}`, text: `${described.facts}\n${next}`, kind: 'note' });
   return `${described.facts.replace(/\.$/, '')}. ${next}`;
 }

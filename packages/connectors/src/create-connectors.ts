@@ -64,6 +64,7 @@ import { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/creat
 import { combineAdPlatforms, type PaidMediaConnector } from './paid-media/paid-media-connector.js';
 import { createMetaPaidMedia } from './paid-media/meta-paid-media.js';
 import { createSamplePaidMedia } from './paid-media/sample-paid-media.js';
+import { createHttpLandingPages, createSampleLandingPages, type LandingPageConnector } from './site/landing-page-connector.js';
 
 /** Every connector a bot may use, one per domain. */
 export interface Connectors extends FleetOpsConnectors {
@@ -107,6 +108,8 @@ export interface Connectors extends FleetOpsConnectors {
   storefront: StorefrontConnector;
   /** Paid media on five platforms (Meta live with META_ACCESS_TOKEN + META_AD_ACCOUNT_ID; Google Ads, TikTok, Pinterest, Amazon Ads on the sample company). */
   paidMedia: PaidMediaConnector;
+  /** Where ads land on our store (STORE_URL over HTTP; the sample store's handles otherwise). */
+  landingPages: LandingPageConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -178,6 +181,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
         : createHttpSiteCrawler({ storeUrl: config.store.url, delayMs: config.store.crawlDelayMs, ...limits }),
     storefront: createSampleStorefrontConnector(db),
     paidMedia: paidMediaFor(db, config, limits),
+    landingPages: config.store === undefined ? createSampleLandingPages(db) : createHttpLandingPages({ storeUrl: config.store.url, ...limits }),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };

@@ -250,6 +250,7 @@ export {
   type AdAccountStatus,
   type AdReview,
   type AdSetLearning,
+  type AdDestination,
   type UpdateAdSetInput,
   type CampaignDay,
   type CampaignFunnel,
@@ -267,3 +268,4 @@ export {
 export { createSamplePaidMedia, localHour, normaliseAdAccountStatus } from './paid-media/sample-paid-media.js';
 export { createMetaPaidMedia, funnelFromName } from './paid-media/meta-paid-media.js';
 export { createMetaGraphSession, type MetaGraphSession } from './ads/meta-ads-connector.js';
+export { createHttpLandingPages, createSampleLandingPages, type LandingCheck, type LandingPageConnector } from './site/landing-page-connector.js';

@@ -154,3 +154,5 @@ export {
   type FakeMetaMarketingFault,
   type MarketingObject,
 } from './fake-meta-marketing/index.js';
+// Fake storefront (ad landing pages: product pages, removed-product redirects, 404s)
+export { startFakeStore, type FakeStore, type FakeStoreRoute } from './fake-store/fake-store-server.js';

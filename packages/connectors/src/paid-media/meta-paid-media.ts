@@ -248,6 +248,45 @@ export function createMetaPaidMedia(options: MetaAdsOptions): AdPlatformAdapter 
       });
       return { campaignId: input.campaignId, changed: performed };
     },
+    async adDestinations() {
+      const rows = await allPages(
+        session,
+        [account, 'ads'],
+        {
+          fields: 'id,name,campaign_id,adlabels,campaign{effective_status},creative{object_story_spec,asset_feed_spec}',
+          filtering: JSON.stringify([{ field: 'effective_status', operator: 'IN', value: ['ACTIVE'] }]),
+          limit: 200,
+        },
+        'ad destinations',
+      );
+      return rows.flatMap((row) => {
+        const creative = (row['creative'] ?? {}) as {
+          object_story_spec?: Record<string, Record<string, unknown>>;
+          asset_feed_spec?: { link_urls?: Array<{ website_url?: string }>; bodies?: Array<{ text?: string }> };
+        };
+        const story = creative.object_story_spec ?? {};
+        const link =
+          (story['link_data']?.['link'] as string | undefined) ??
+          (story['video_data']?.['call_to_action'] as { value?: { link?: string } } | undefined)?.value?.link ??
+          creative.asset_feed_spec?.link_urls?.[0]?.website_url;
+        if (link === undefined) return [];
+        const text = String(story['link_data']?.['message'] ?? story['video_data']?.['message'] ?? creative.asset_feed_spec?.bodies?.[0]?.text ?? '');
+        const price = /\$\s?(\d+(?:\.\d{2})?)/.exec(text)?.[1];
+        const labels = ((row['adlabels'] as Array<{ name?: string }> | undefined) ?? []).map((label) => String(label.name ?? ''));
+        return [
+          {
+            platform: 'meta' as const,
+            adId: String(row['id']),
+            name: String(row['name'] ?? row['id']),
+            campaignId: String(row['campaign_id']),
+            campaignStatus: String((row['campaign'] as GraphRow | undefined)?.['effective_status'] ?? 'ACTIVE'),
+            sku: labels.find((label) => label.startsWith('sku:'))?.slice(4) ?? null,
+            url: link,
+            statedPrice: price === undefined ? null : Number(price),
+          },
+        ];
+      });
+    },
     async adSetLearning() {
       const [sets, insights] = await Promise.all([
         allPages(

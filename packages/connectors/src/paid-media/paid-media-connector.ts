@@ -143,6 +143,20 @@ export interface AdSetLearning {
   events7d: number;
 }
 
+/** Where one active ad sends people, and the price its text states. */
+export interface AdDestination {
+  platform: AdPlatform;
+  adId: string;
+  name: string;
+  campaignId: string;
+  campaignStatus: string;
+  /** The SKU the ad promotes, when known (our ad label / naming). */
+  sku: string | null;
+  url: string;
+  /** A price the ad's copy states ("$24.00"), or null. */
+  statedPrice: number | null;
+}
+
 /** Pause an ad set and/or set its budget (only ever to execute an approval). */
 export interface UpdateAdSetInput {
   platform: AdPlatform;
@@ -171,6 +185,8 @@ export interface AdPlatformAdapter {
     idempotencyKey: string;
   }): Promise<{ campaignId: string; changed: boolean }>;
   setSpendCap(input: SetSpendCapInput): Promise<SetSpendCapResult>;
+  /** Active ads' destinations (final URL, landing page, pin link). */
+  adDestinations(): Promise<AdDestination[]>;
   /** Ad sets with their learning stage (Meta; other platforms have none and return []). */
   adSetLearning(): Promise<AdSetLearning[]>;
   updateAdSet(input: UpdateAdSetInput): Promise<{ adSetId: string; status: string; dailyBudget: number | null; changed: boolean }>;
@@ -219,6 +235,7 @@ export function combineAdPlatforms(adapters: Record<AdPlatform, AdPlatformAdapte
     patchCampaign: (input) => owner(input.platform).patchCampaign(input),
     setSpendCap: (input) => owner(input.platform).setSpendCap(input),
     adSetLearning: () => merged((adapter) => adapter.adSetLearning()),
+    adDestinations: () => merged((adapter) => adapter.adDestinations()),
     updateAdSet: (input) => owner(input.platform).updateAdSet(input),
     marketingPlan: (range) => plan.marketingPlan(range),
   };

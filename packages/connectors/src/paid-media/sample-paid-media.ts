@@ -142,6 +142,19 @@ export function createSamplePaidMedia(db: Db): AdPlatformAdapter & MarketingPlan
       });
       return { campaignId: String(row['campaign_id']), changed: row['changed'] === true };
     },
+    async adDestinations() {
+      const rows = await db.rpc('sample_paid_ad_destinations_list');
+      return rows.map((row) => ({
+        platform: String(row['platform']) as AdPlatform,
+        adId: String(row['ad_id']),
+        name: String(row['name']),
+        campaignId: String(row['campaign_id']),
+        campaignStatus: String(row['campaign_status']),
+        sku: text(row['sku']),
+        url: String(row['url']),
+        statedPrice: numberOrNull(row['stated_price']),
+      }));
+    },
     async adSetLearning() {
       const rows = await db.rpc('sample_paid_ad_set_learning');
       return rows.map((row) => ({
