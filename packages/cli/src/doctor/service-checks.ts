@@ -161,7 +161,10 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
   results.push(skip('3PL SFTP', 'only the sample adapter exists: shipbot reads the 3PL files from the sample company'));
   results.push(skip('PURCHASING', 'only the sample adapter exists: open POs and supplier lead times come from the sample company'));
   results.push(
-    skip('Paid media: Google Ads / TikTok / Pinterest / Amazon Ads', 'sample adapter only: mktgbot reads these four platforms from the sample company (Meta is live with META_ACCESS_TOKEN)'),
+    skip(
+      'Paid media: Google Ads / TikTok / Pinterest / Amazon Ads',
+      'sample adapter only: mktgbot reads these four platforms from the sample company (Meta is live with META_ACCESS_TOKEN)',
+    ),
   );
   if (config.amazon !== undefined) {
     results.push(
