@@ -1,6 +1,7 @@
 import { listApprovals, type BotContext, type OperatorInstruction } from '@jbot/core';
 import { deliverabilityRisk, klaviyoIssue } from './signals.js';
 import { answerPaidMediaSignal } from './replies-paid-media.js';
+import { answerSearchSignal } from './search/search-replies.js';
 
 /**
  * mktgbot's answer to the operator's reply on one of its escalations. A Klaviyo issue is
@@ -14,6 +15,8 @@ export async function answerOperator(instruction: OperatorInstruction, context: 
   if (signal === undefined) return `I have no signal ${instruction.signalId}`;
   const paidMedia = await answerPaidMediaSignal(signal, context);
   if (paidMedia !== null) return paidMedia;
+  const searchAnswer = await answerSearchSignal(signal, instruction, context);
+  if (searchAnswer !== null) return searchAnswer;
   if (signal['signal_type'] === deliverabilityRisk.type) {
     const risk = deliverabilityRisk.schema.parse(signal['payload']);
     const pct = (rate: number) => `${(rate * 100).toFixed(2)}%`;

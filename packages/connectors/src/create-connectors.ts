@@ -63,11 +63,13 @@ import { callerOf, logConnectorSet } from './connector-call-log.js';
 import { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
 import { combineAdPlatforms, type PaidMediaConnector } from './paid-media/paid-media-connector.js';
 import { createMetaPaidMedia } from './paid-media/meta-paid-media.js';
+import { googleAdsPaidMedia } from './paid-media/google-ads-paid-media.js';
 import { createSamplePaidMedia } from './paid-media/sample-paid-media.js';
 import { createHttpLandingPages, createSampleLandingPages, type LandingPageConnector } from './site/landing-page-connector.js';
+import { createSearchAnalyticsConnectors, type SearchAnalyticsConnectors } from './search-ads/create-search-analytics-connectors.js';
 
 /** Every connector a bot may use, one per domain. */
-export interface Connectors extends FleetOpsConnectors {
+export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnectors {
   crm: CrmConnector;
   freight: FreightConnector;
   commerce: CommerceConnector;
@@ -182,6 +184,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
     storefront: createSampleStorefrontConnector(db),
     paidMedia: paidMediaFor(db, config, limits),
     landingPages: config.store === undefined ? createSampleLandingPages(db) : createHttpLandingPages({ storeUrl: config.store.url, ...limits }),
+    ...createSearchAnalyticsConnectors(db, config, limits),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };
@@ -194,6 +197,9 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
 function paidMediaFor(db: Db, config: ConnectorsConfig, limits: { timeoutMs: number; abortSignal?: AbortSignal }): PaidMediaConnector {
   const sample = createSamplePaidMedia(db);
   const meta = config.meta === undefined ? sample : createMetaPaidMedia({ ...config.meta, ...limits, db });
+  // Google through the search jobs' Google Ads connector (one source of truth for Google); Amazon
+  // Ads' connector has no campaign-level report yet, so Amazon stays on the paid-media sample.
+  const google = googleAdsPaidMedia(createSearchAnalyticsConnectors(db, config, limits).googleAds);
   // The plan is the company's own (the brain's table), whichever adapters read the platforms.
-  return combineAdPlatforms({ meta, google: sample, tiktok: sample, pinterest: sample, amazon: sample }, sample);
+  return combineAdPlatforms({ meta, google, tiktok: sample, pinterest: sample, amazon: sample }, sample);
 }

@@ -269,3 +269,28 @@ export { createSamplePaidMedia, localHour, normaliseAdAccountStatus } from './pa
 export { createMetaPaidMedia, funnelFromName } from './paid-media/meta-paid-media.js';
 export { createMetaGraphSession, type MetaGraphSession } from './ads/meta-ads-connector.js';
 export { createHttpLandingPages, createSampleLandingPages, type LandingCheck, type LandingPageConnector } from './site/landing-page-connector.js';
+
+// mktgbot's search, analytics and feed connectors (GA4, Shopify order attribution, product feeds, Google Ads, Amazon Ads)
+export type { SearchAnalyticsConnectors } from './search-ads/create-search-analytics-connectors.js';
+export type { WebAnalyticsConnector, AnalyticsDay, FunnelHour } from './web-analytics/web-analytics-connector.js';
+export type { OrderAttributionConnector, OrderVisit } from './commerce/order-attribution-connector.js';
+export type { ProductFeedsConnector, ProductFeed, FeedItem } from './feeds/product-feeds-connector.js';
+export type {
+  GoogleAdsConnector,
+  GoogleAdsCampaign,
+  GoogleAdsCampaignDay,
+  GoogleAdsSearchTerm,
+  GoogleAdsKeyword,
+  ApplyKeywordsInput,
+  ApplyKeywordsResult,
+  SetCampaignBudgetInput,
+  SetCampaignBudgetResult,
+} from './search-ads/google-ads-connector.js';
+export type {
+  AmazonAdsConnector,
+  SpKeyword,
+  SpTargetingRow,
+  SpSearchTermRow,
+  ApplySpChangesInput,
+  ApplySpChangesResult,
+} from './retail-ads/amazon-ads-connector.js';
