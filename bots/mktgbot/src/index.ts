@@ -39,4 +39,4 @@ export {
 } from './jobs/amazon-ads-keywords.js';
 export { applyAmazonBidChanges, type ApplyAmazonBidChangesDraft, type ApplyAmazonBidChangesResult } from './search/apply-amazon-bid-changes.js';
 export { brandSearchShare, brandSearchSettings, judgeBrandSearch, runBrandSearchShare, type BrandSearchFinding } from './jobs/brand-search-share.js';
-export { adjustCampaignBudget, type AdjustCampaignBudgetDraft } from './search/adjust-campaign-budget.js';
+export { adjustCampaignBudget, type AdjustCampaignBudgetDraft } from './paid-media/adjust-campaign-budget.js';

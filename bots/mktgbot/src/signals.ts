@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineSignalType } from '@jbot/core';
+import { paidMediaSignalTypes } from './paid-media-signals.js';
 
 // The signal types mktgbot introduces. Pure declarations (zod only): every bot process
 // registers them through the fleet roster, and consumers get their payload types from the
@@ -74,7 +75,7 @@ export const launchAtRisk = defineSignalType({
 });
 
 /** Every type mktgbot introduces. */
-export const signalTypes = [klaviyoIssue, deliverabilityRisk, discountLeak, launchAtRisk];
+export const signalTypes = [klaviyoIssue, deliverabilityRisk, discountLeak, launchAtRisk, ...paidMediaSignalTypes];
 
 declare module '@jbot/core' {
   interface SignalPayloads {

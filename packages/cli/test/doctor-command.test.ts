@@ -97,6 +97,7 @@ describe('fleet doctor', () => {
       // Not configured, or no live adapter yet: said plainly, not a failure.
       '– WMS_SFTP_HOST: not set: shipbot reads the 3PL files from the sample company',
       '– PURCHASING: only the sample adapter exists: open POs and supplier lead times come from the sample company',
+      '– Paid media: Google Ads / TikTok / Pinterest / Amazon Ads: sample adapter only: mktgbot reads these four platforms from the sample company (Meta is live with META_ACCESS_TOKEN)',
       // sysbot's fleet checks read the sample company where their live source is unset, and say so.
       "– ANTHROPIC_ADMIN_API_KEY: not set: llm-invoice-reconcile compares against the sample company's bill",
       '– BACKUP_DIRECTORY: not set: backup-check reads the sample backups (object storage / Supabase backups have no adapter yet)',

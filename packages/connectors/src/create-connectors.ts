@@ -70,6 +70,11 @@ import { createEasyPostSeedingConnector } from './seeding/easypost-seeding-conne
 import { createSampleSeedingConnector } from './seeding/sample-seeding-connector.js';
 import { callerOf, logConnectorSet } from './connector-call-log.js';
 import { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
+import { combineAdPlatforms, type PaidMediaConnector } from './paid-media/paid-media-connector.js';
+import { createMetaPaidMedia } from './paid-media/meta-paid-media.js';
+import { googleAdsPaidMedia } from './paid-media/google-ads-paid-media.js';
+import { createSamplePaidMedia } from './paid-media/sample-paid-media.js';
+import { createHttpLandingPages, createSampleLandingPages, type LandingPageConnector } from './site/landing-page-connector.js';
 import { createSearchAnalyticsConnectors, type SearchAnalyticsConnectors } from './search-ads/create-search-analytics-connectors.js';
 import type { ProcurementConnector } from './procurement/procurement-connector.js';
 import { createSampleProcurementConnector } from './procurement/sample-procurement-connector.js';
@@ -132,6 +137,10 @@ export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnector
   fba: FbaConnector;
   /** Open wholesale POs with ship windows: Shopify B2B orders tagged wholesale, or the sample's. */
   wholesale: WholesaleOrdersConnector;
+  /** Paid media on five platforms (Meta live with META_ACCESS_TOKEN + META_AD_ACCOUNT_ID; Google Ads, TikTok, Pinterest, Amazon Ads on the sample company). */
+  paidMedia: PaidMediaConnector;
+  /** Where ads land on our store (STORE_URL over HTTP; the sample store's handles otherwise). */
+  landingPages: LandingPageConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -207,6 +216,8 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
       config.shopify === undefined
         ? createSampleWholesaleOrdersConnector(db)
         : createShopifyWholesaleOrdersConnector({ ...config.shopify, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
+    paidMedia: paidMediaFor(db, config, limits),
+    landingPages: config.store === undefined ? createSampleLandingPages(db) : createHttpLandingPages({ storeUrl: config.store.url, ...limits }),
     ...createSearchAnalyticsConnectors(db, config, limits),
     procurement: createSampleProcurementConnector(db),
     containers: config.terminal49 === undefined ? createSampleContainerConnector(db) : createTerminal49ContainerConnector({ ...config.terminal49, ...limits }),
@@ -221,4 +232,15 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
   // Every connector's calls, live and sample alike, land in connector_calls (sysbot's
   // connector-health reads them), attributed to the run whose logger this is.
   return logConnectorSet(connectors, { db, caller: callerOf(options.log), ...(options.log === undefined ? {} : { log: options.log }) });
+}
+
+// Meta live when configured; the other platforms (and Meta otherwise) on the sample company.
+function paidMediaFor(db: Db, config: ConnectorsConfig, limits: { timeoutMs: number; abortSignal?: AbortSignal }): PaidMediaConnector {
+  const sample = createSamplePaidMedia(db);
+  const meta = config.meta === undefined ? sample : createMetaPaidMedia({ ...config.meta, ...limits, db });
+  // Google through the search jobs' Google Ads connector (one source of truth for Google); Amazon
+  // Ads' connector has no campaign-level report yet, so Amazon stays on the paid-media sample.
+  const google = googleAdsPaidMedia(createSearchAnalyticsConnectors(db, config, limits).googleAds);
+  // The plan is the company's own (the brain's table), whichever adapters read the platforms.
+  return combineAdPlatforms({ meta, google, tiktok: sample, pinterest: sample, amazon: sample }, sample);
 }

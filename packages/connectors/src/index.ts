@@ -282,6 +282,34 @@ export type {
 export { ONBOARDING_ITEMS } from './crm/crm-activity.js';
 export { HUBSPOT_LEAD_PROPERTIES, WHOLESALE_FORM_EVENT } from './crm/hubspot-crm-activity.js';
 export { hubspotActivityFromSample, weekdayBefore, type HubSpotActivitySeed } from './crm/hubspot-activity-sample-objects.js';
+// Paid media across Meta, Google Ads, TikTok, Pinterest and Amazon Ads (mktgbot)
+export {
+  AD_PLATFORMS,
+  combineAdPlatforms,
+  type AdPlatform,
+  type AdPlatformAdapter,
+  type AdAccountStatus,
+  type AdReview,
+  type AdSetLearning,
+  type AdDestination,
+  type UpdateAdSetInput,
+  type CampaignDay,
+  type CampaignFunnel,
+  type CampaignPatch,
+  type IntradaySpend,
+  type MarketingPlanBudget,
+  type MarketingPlanSource,
+  type PaidCampaign,
+  type PaidMediaConnector,
+  type SetBudgetInput,
+  type SetBudgetResult,
+  type SetSpendCapInput,
+  type SetSpendCapResult,
+} from './paid-media/paid-media-connector.js';
+export { createSamplePaidMedia, localHour, normaliseAdAccountStatus } from './paid-media/sample-paid-media.js';
+export { createMetaPaidMedia, funnelFromName } from './paid-media/meta-paid-media.js';
+export { createMetaGraphSession, type MetaGraphSession } from './ads/meta-ads-connector.js';
+export { createHttpLandingPages, createSampleLandingPages, type LandingCheck, type LandingPageConnector } from './site/landing-page-connector.js';
 
 // mktgbot's search, analytics and feed connectors (GA4, Shopify order attribution, product feeds, Google Ads, Amazon Ads)
 export type { SearchAnalyticsConnectors } from './search-ads/create-search-analytics-connectors.js';

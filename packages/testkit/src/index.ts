@@ -149,6 +149,17 @@ export { startFakeSftp, type FakeSftp, type FakeSftpOptions } from './fake-sftp/
 
 // Fake Google Search Console + PageSpeed Insights with OAuth (connectors)
 export { startFakeGoogleSearch, type FakeGoogleSearch, type FakeGoogleSearchSeed, type FakeGscRow } from './fake-google/fake-google-search-server.js';
+// Fake Meta Marketing API (campaigns, campaign insights, account status, spend cap, ad review) for mktgbot's paid media
+export {
+  startFakeMetaMarketing,
+  type FakeMetaMarketing,
+  type FakeMetaMarketingSeed,
+  type FakeMetaMarketingWrite,
+  type FakeMetaMarketingFault,
+  type MarketingObject,
+} from './fake-meta-marketing/index.js';
+// Fake storefront (ad landing pages: product pages, removed-product redirects, 404s)
+export { startFakeStore, type FakeStore, type FakeStoreRoute } from './fake-store/fake-store-server.js';
 
 // Run one job once as the scheduler would (every bot's job tests)
 export { runJobOnce, type JobRunResult, type LastRunFixture, type RunJobOnceOptions } from './run-job-once.js';

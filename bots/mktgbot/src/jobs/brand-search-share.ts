@@ -1,6 +1,6 @@
 import { defineJob, envInteger, envSettings, jobOutcome, optionalString, reportFindings, timeZone, type BotContext, type JobRunInfo } from '@jbot/core';
 import type { GoogleAdsCampaign, GoogleAdsCampaignDay } from '@jbot/connectors';
-import { adjustCampaignBudget, type AdjustCampaignBudgetDraft } from '../search/adjust-campaign-budget.js';
+import { adjustCampaignBudget, type AdjustCampaignBudgetDraft } from '../paid-media/adjust-campaign-budget.js';
 import { addDays, localDay } from '../search/local-time.js';
 import { budgetIncreasesHeld } from '../search/tracking-hold.js';
 

@@ -4,7 +4,6 @@ import { googleSearchTerms } from '../jobs/google-search-terms.js';
 import { productFeedHealth } from '../jobs/product-feed-health.js';
 import { siteConversionWatch } from '../jobs/site-conversion-watch.js';
 import { trackingHealth } from '../jobs/tracking-health.js';
-import { adjustCampaignBudget } from './adjust-campaign-budget.js';
 import { applyAmazonBidChanges } from './apply-amazon-bid-changes.js';
 import { applyNegativeKeywords } from './apply-negative-keywords.js';
 
@@ -12,4 +11,5 @@ import { applyNegativeKeywords } from './apply-negative-keywords.js';
 export const searchJobs = [trackingHealth, siteConversionWatch, productFeedHealth, googleSearchTerms, brandSearchShare, amazonAdsKeywords];
 
 /** The approval actions those jobs raise. */
-export const searchActions = [applyNegativeKeywords, applyAmazonBidChanges, adjustCampaignBudget];
+// adjust_campaign_budget (brand-search-share's too) is one action for every platform: paid-media-jobs.ts lists it.
+export const searchActions = [applyNegativeKeywords, applyAmazonBidChanges];

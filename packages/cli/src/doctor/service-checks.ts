@@ -168,6 +168,12 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
     );
   }
   results.push(skip('PURCHASING', 'only the sample adapter exists: open POs and supplier lead times come from the sample company'));
+  results.push(
+    skip(
+      'Paid media: Google Ads / TikTok / Pinterest / Amazon Ads',
+      'sample adapter only: mktgbot reads these four platforms from the sample company (Meta is live with META_ACCESS_TOKEN)',
+    ),
+  );
   if (config.amazon !== undefined) {
     results.push(
       checked(

@@ -29,14 +29,32 @@ export interface GraphApi {
 // SKUs named in a campaign (our naming convention puts them in the name, e.g. "… [DW-104]").
 const SKU_PATTERN = /\b[A-Z]{2,4}-\d{2,5}\b/g;
 
-/** facebook-nodejs-business-sdk's API object, imported on demand. */
+/**
+ * A client of facebook-nodejs-business-sdk of its own, imported on demand. Its base URL is this
+ * client's (the SDK's per-call url override), not the SDK's process-wide GRAPH getter: two
+ * connectors in one process (a live account and a test's fake, or two ad accounts) each keep their own.
+ */
 export async function loadGraphApi(options: Pick<MetaAdsOptions, 'accessToken' | 'apiBase'>): Promise<GraphApi> {
   const module = await import('facebook-nodejs-business-sdk');
   const sdk = (module as { default?: unknown }).default ?? module;
-  const { FacebookAdsApi } = sdk as { FacebookAdsApi: { init(token: string): GraphApi } };
-  // The SDK reads its host from a static getter; overriding it is the documented-by-source way to point it elsewhere.
-  if (options.apiBase !== undefined) Object.defineProperty(FacebookAdsApi, 'GRAPH', { get: () => options.apiBase, configurable: true });
-  return FacebookAdsApi.init(options.accessToken);
+  const { FacebookAdsApi } = sdk as { FacebookAdsApi: new (token: string, locale?: string, crashLog?: boolean) => SdkApi };
+  // crash_log false: the SDK would otherwise install process-wide crash handlers.
+  const client = new FacebookAdsApi(options.accessToken, 'en_US', false);
+  // Always explicit: an empty override would fall back to the SDK's global GRAPH, which other code may have changed.
+  const base = (options.apiBase ?? 'https://graph.facebook.com').replace(/\/+$/, '');
+  return { call: (method, path, params = {}) => client.call(method, path, params, {}, false, base) };
+}
+
+// The SDK's FacebookAdsApi.call signature (it ships Flow types only).
+interface SdkApi {
+  call(
+    method: string,
+    path: string[],
+    params: Record<string, unknown>,
+    files: Record<string, unknown>,
+    multipart: boolean,
+    urlOverride: string,
+  ): Promise<Record<string, unknown>>;
 }
 
 /** Whether the token can read the ad account: its name (`fleet doctor`). */
@@ -52,11 +70,15 @@ export async function probeMetaAds(options: Pick<MetaAdsOptions, 'accessToken' |
   }
 }
 
-/**
- * Meta Ads through the official facebook-nodejs-business-sdk (loaded on first use). Reads
- * campaigns and daily insights; pauses a campaign when an approved proposal is executed.
- */
-export function createMetaAdsConnector(options: MetaAdsOptions): AdsConnector {
+/** One ad account's Graph session: the account id (act_…), a bounded call, and the side-effect ledger. */
+export interface MetaGraphSession {
+  account: string;
+  call: (method: string, path: string[], params: Record<string, unknown>, operation: string) => Promise<Record<string, unknown>>;
+  ledger: ReturnType<typeof createSideEffectLedger>;
+}
+
+/** The SDK client (loaded on first call), timeouts, abort and error mapping every Meta Ads adapter shares. */
+export function createMetaGraphSession(options: MetaAdsOptions): MetaGraphSession {
   const ledger = createSideEffectLedger(options.db, options.abortSignal === undefined ? {} : { signal: options.abortSignal });
   const limits = { timeoutMs: options.timeoutMs ?? DEFAULT_VENDOR_TIMEOUT_MS, ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }) };
   const account = options.adAccountId.startsWith('act_') ? options.adAccountId : `act_${options.adAccountId}`;
@@ -75,6 +97,16 @@ export function createMetaAdsConnector(options: MetaAdsOptions): AdsConnector {
       });
     }
   };
+
+  return { account, call, ledger };
+}
+
+/**
+ * Meta Ads through the official facebook-nodejs-business-sdk (loaded on first use). Reads
+ * campaigns and daily insights; pauses a campaign when an approved proposal is executed.
+ */
+export function createMetaAdsConnector(options: MetaAdsOptions): AdsConnector {
+  const { call, account, ledger } = createMetaGraphSession(options);
 
   return {
     source: 'meta',

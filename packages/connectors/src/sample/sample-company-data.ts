@@ -26,6 +26,7 @@ export const SAMPLE_DATA_FILES = {
   fleet: 'fleet.json',
   contentbot: 'contentbot.json',
   shipbot_fba: 'shipbot-fba.json',
+  paid_media: 'paid-media.json',
   mktg_search: 'mktg-search.json',
   hubspot_activity: 'hubspot-activity.json',
   opsbot: 'opsbot.json',
