@@ -179,6 +179,16 @@ export {
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { createSampleKlaviyoConnector } from './klaviyo/sample-klaviyo-connector.js';
 export { createKlaviyoConnector, type KlaviyoOptions } from './klaviyo/klaviyo-live-connector.js';
+export {
+  calendarEntryOf,
+  type KlaviyoFormDay,
+  type KlaviyoFormReport,
+  type KlaviyoGrowthDay,
+  type KlaviyoCampaignSummary,
+  type KlaviyoGrowthConnector,
+  type CreateCampaignDraftInput,
+  type CreateCampaignDraftResult,
+} from './klaviyo/klaviyo-growth-connector.js';
 export { createSampleReportingConnector } from './reporting/sample-reporting-connector.js';
 export { createSamplePublishingConnector } from './publishing/sample-publishing-connector.js';
 export { createSampleMailConnector } from './mail/sample-mail-connector.js';

@@ -25,6 +25,8 @@ export {
   type FakeKlaviyoFault,
   type FakeKlaviyoFlow,
   type FakeKlaviyoSeed,
+  type FakeKlaviyoForm,
+  type FakeKlaviyoGrowthSeed,
 } from './fake-klaviyo/index.js';
 // Fake Meta Graph API for adsbot and socialbot (ad-level creative, Instagram and Facebook organic)
 export {
