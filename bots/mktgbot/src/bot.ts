@@ -2,6 +2,7 @@ import { defineBot } from '@jbot/core';
 import { klaviyoCampaignRecap } from './jobs/klaviyo-campaign-recap.js';
 import { klaviyoFlowHealth } from './jobs/klaviyo-flow-health.js';
 import { klaviyoSendGuard } from './jobs/klaviyo-send-guard.js';
+import { klaviyoListGrowth } from './jobs/klaviyo-list-growth.js';
 import { fixOrUnscheduleCampaign } from './klaviyo/fix-or-unschedule-campaign.js';
 import { answerOperator } from './operator-replies.js';
 import { pauseCampaigns, proposePauses } from './propose-pauses.js';
@@ -10,7 +11,7 @@ import { signalTypes } from './signals.js';
 /** mktgbot — watches Meta Ads and Klaviyo: spend, fatigue, flows, sends; proposes pauses for products going out of stock. */
 export const mktgbot = defineBot({
   name: 'mktgbot',
-  jobs: [klaviyoFlowHealth, klaviyoCampaignRecap, klaviyoSendGuard],
+  jobs: [klaviyoFlowHealth, klaviyoCampaignRecap, klaviyoSendGuard, klaviyoListGrowth],
   signalTypes,
   // The freight cascade: campaigns promoting SKUs that will run out → a pause proposal (approval).
   on: { freight_delay: proposePauses },

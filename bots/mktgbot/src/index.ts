@@ -8,3 +8,4 @@ export { checkCampaign, linksIn, productHandle, type SendIssue, type SendRule } 
 export { answerOperator } from './operator-replies.js';
 export { klaviyoFlowHealth, flowHealthSettings, judgeFlows, flowBenchmarkKind, runFlowHealth, type FlowFinding } from './jobs/klaviyo-flow-health.js';
 export { klaviyoCampaignRecap, campaignRecapSettings, recapCampaigns, runCampaignRecap, type CampaignRecapLine } from './jobs/klaviyo-campaign-recap.js';
+export { klaviyoListGrowth, listGrowthSettings, judgeListGrowth, runListGrowth, type ListGrowthFinding, type BrokenForm, type ListDecline } from './jobs/klaviyo-list-growth.js';

@@ -134,9 +134,13 @@ export function createLiveKlaviyoGrowth(dependencies: KlaviyoGrowthDependencies)
       const subscribedId = idOf([SUBSCRIBED]);
       const unsubscribedId = idOf(UNSUBSCRIBED);
       if (subscribedId === undefined || unsubscribedId === undefined)
-        throw new ConnectorError('klaviyo_no_growth_metric', `Klaviyo has no "${SUBSCRIBED}" or "${UNSUBSCRIBED.join('"/"')}" metric: list growth cannot be read`, {
-          facts: { operation: 'metrics list' },
-        });
+        throw new ConnectorError(
+          'klaviyo_no_growth_metric',
+          `Klaviyo has no "${SUBSCRIBED}" or "${UNSUBSCRIBED.join('"/"')}" metric: list growth cannot be read`,
+          {
+            facts: { operation: 'metrics list' },
+          },
+        );
       const daily = async (metricId: string, operation: string): Promise<Map<string, number>> => {
         const answer = (
           await call(operation, (client) =>
@@ -184,13 +188,18 @@ export function createLiveKlaviyoGrowth(dependencies: KlaviyoGrowthDependencies)
                   type: 'campaign',
                   attributes: {
                     name: input.name,
-                    audiences: { included: input.includedAudiences.map((audience) => audience.id), excluded: input.excludedAudiences.map((audience) => audience.id) },
+                    audiences: {
+                      included: input.includedAudiences.map((audience) => audience.id),
+                      excluded: input.excludedAudiences.map((audience) => audience.id),
+                    },
                     ...(input.sendAt === null ? {} : { sendStrategy: { method: 'static', datetime: input.sendAt } }),
                     campaignMessages: {
                       data: [
                         {
                           type: 'campaign-message',
-                          attributes: { definition: { channel: 'email', label: input.name, content: { subject: input.subject, previewText: input.previewText } } },
+                          attributes: {
+                            definition: { channel: 'email', label: input.name, content: { subject: input.subject, previewText: input.previewText } },
+                          },
                         },
                       ],
                     },
@@ -214,7 +223,9 @@ export function createLiveKlaviyoGrowth(dependencies: KlaviyoGrowthDependencies)
             ).response.data.data,
           )[0];
           if (template === undefined)
-            throw new ConnectorError('klaviyo_unexpected_answer', 'Klaviyo answered the template create without a template', { facts: { operation: 'template create' } });
+            throw new ConnectorError('klaviyo_unexpected_answer', 'Klaviyo answered the template create without a template', {
+              facts: { operation: 'template create' },
+            });
           await call('template assign', (client) =>
             client.campaigns.assignTemplateToCampaignMessage({
               data: { type: 'campaign-message', id: messageId, relationships: { template: { data: { type: 'template', id: template.id } } } },

@@ -51,7 +51,13 @@ export function routeKlaviyoGrowth(state: FakeKlaviyoGrowthState, method: string
         data: (state.seed.forms ?? []).map((form) => ({
           type: 'form',
           id: form.id,
-          attributes: { name: form.name, status: form.status, ab_test: false, created_at: '2026-01-10T00:00:00+00:00', updated_at: '2026-11-01T00:00:00+00:00' },
+          attributes: {
+            name: form.name,
+            status: form.status,
+            ab_test: false,
+            created_at: '2026-01-10T00:00:00+00:00',
+            updated_at: '2026-11-01T00:00:00+00:00',
+          },
           links: { self: `${state.base()}/api/forms/${form.id}` },
         })),
         links: { self: url.toString(), next: null, prev: null },
@@ -106,7 +112,10 @@ export function routeKlaviyoGrowth(state: FakeKlaviyoGrowthState, method: string
         data: {
           type: 'metric-aggregate',
           id: `fake-aggregate-${metric.id}`,
-          attributes: { dates: days.map((day) => `${day}T00:00:00+00:00`), data: [{ dimensions: [], measurements: { count: days.map((day) => counts.get(day) ?? 0) } }] },
+          attributes: {
+            dates: days.map((day) => `${day}T00:00:00+00:00`),
+            data: [{ dimensions: [], measurements: { count: days.map((day) => counts.get(day) ?? 0) } }],
+          },
         },
         links: { self: url.toString() },
       },
@@ -120,7 +129,8 @@ export function routeKlaviyoGrowth(state: FakeKlaviyoGrowthState, method: string
     const definition = messages[0]?.attributes?.definition;
     if (typeof attributes['name'] !== 'string' || !Array.isArray(audiences.included) || audiences.included.length === 0)
       state.fail(400, 'invalid', "'name' and 'audiences.included' are required");
-    if (definition?.['channel'] !== 'email' && definition?.['channel'] !== 'sms') state.fail(400, 'invalid', "'campaign-messages' needs one message with a channel");
+    if (definition?.['channel'] !== 'email' && definition?.['channel'] !== 'sms')
+      state.fail(400, 'invalid', "'campaign-messages' needs one message with a channel");
     const id = `01JNEW${String(state.campaigns.size + 1).padStart(4, '0')}`;
     const strategy = attributes['send_strategy'] as { datetime?: string } | undefined;
     const content = (definition['content'] ?? {}) as { subject?: string };
@@ -156,16 +166,23 @@ export function routeKlaviyoGrowth(state: FakeKlaviyoGrowthState, method: string
       state.fail(400, 'invalid', "'name', 'editor_type' CODE and 'html' are required");
     const id = `TPL${state.templates.size + 1}`;
     state.templates.set(id, { id, name: attributes['name'], html: attributes['html'] });
-    return { status: 201, document: { data: { type: 'template', id, attributes: { name: attributes['name'], editor_type: 'CODE', html: attributes['html'] } } } };
+    return {
+      status: 201,
+      document: { data: { type: 'template', id, attributes: { name: attributes['name'], editor_type: 'CODE', html: attributes['html'] } } },
+    };
   }
   if (method === 'POST' && path === '/api/campaign-message-assign-template') {
     const template = (data?.relationships?.['template'] as { data?: { id?: string } } | undefined)?.data?.id;
-    if (data?.type !== 'campaign-message' || data.id === undefined || template === undefined) state.fail(400, 'invalid', 'a campaign-message id and a template relationship are required');
+    if (data?.type !== 'campaign-message' || data.id === undefined || template === undefined)
+      state.fail(400, 'invalid', 'a campaign-message id and a template relationship are required');
     const campaign = state.campaigns.get(data.id.replace(/-m1$/, ''));
     const stored = state.templates.get(template);
     if (campaign === undefined || stored === undefined) state.fail(404, 'not_found', 'campaign message or template not found');
     campaign.body = stored.html;
-    return { status: 200, document: { data: { type: 'campaign-message', id: data.id, relationships: { template: { data: { type: 'template', id: template } } } } } };
+    return {
+      status: 200,
+      document: { data: { type: 'campaign-message', id: data.id, relationships: { template: { data: { type: 'template', id: template } } } } },
+    };
   }
   return undefined;
 }
