@@ -1,6 +1,6 @@
 -- mktgbot's lifecycle-email and promotion jobs on the sample company (mktg-email.json):
 -- Klaviyo sign-up forms (30 days of views and submits; the mobile pop-up broken for 2 days),
--- daily list growth, two more email entries on the marketing calendar, the brand voice guide,
+-- daily list growth, two more email entries on the marketing calendar,
 -- and Shopify-shaped discounts: 4 automatic promotions and 10 codes with their redemptions
 -- (SALTMARSH20 spiking from coupon sites). Approved changes (drafts created, promotions
 -- adjusted, codes disabled or created) happen once per idempotency key and show in the tables.
@@ -25,13 +25,6 @@ create table sample_klaviyo_list_daily (
   subscribed integer not null,
   unsubscribed integer not null,
   primary key (list_id, day)
-);
-
--- The brand voice guide the email drafts are written in (one row per brand; HP = the house voice).
-create table sample_brand_voice (
-  brand text primary key,
-  voice text not null,
-  avoid text
 );
 
 -- A Klaviyo draft made from a calendar entry names the entry it was made for.
@@ -89,7 +82,6 @@ begin
     delete from sample_klaviyo_forms;
     delete from sample_klaviyo_form_daily;
     delete from sample_klaviyo_list_daily;
-    delete from sample_brand_voice;
     delete from sample_shopify_discounts;
     delete from sample_shopify_discount_redemptions;
     delete from sample_shopify_discount_actions;
@@ -117,9 +109,6 @@ begin
     insert into sample_content_calendar (id, title, brand, platform, scheduled_for, owner, status, sku)
     select e.id, e.title, e.brand, 'email', v_today + e.in_days, e.owner, e.status, e.sku
       from jsonb_to_recordset(coalesce(v_data -> 'email_calendar', '[]')) as e(id text, title text, brand text, in_days integer, owner text, status text, sku text);
-
-    insert into sample_brand_voice (brand, voice, avoid)
-    select b.brand, b.voice, b.avoid from jsonb_to_recordset(coalesce(v_data -> 'brand_voice', '[]')) as b(brand text, voice text, avoid text);
 
     insert into sample_shopify_discounts (id, kind, title, code, status, starts_at, ends_at, percent, skus, usage_limit, creator)
     select p.id, 'automatic', p.title, null, case when p.starts_in_days <= 0 then 'ACTIVE' else 'SCHEDULED' end,
@@ -205,12 +194,6 @@ begin
   values (p_idempotency_key, v_id, 'create_draft', 'none', p_calendar_entry_id);
   return query select v_id, 'draft'::text, true;
 end;
-$$;
-
-create function sample_brand_voice_list()
-returns table (brand text, voice text, avoid text)
-language sql stable as $$
-  select b.brand, b.voice, b.avoid from sample_brand_voice b order by b.brand;
 $$;
 
 -- Every discount (automatic and code) with its usage count, soonest-ending first.

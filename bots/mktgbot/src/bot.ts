@@ -3,6 +3,8 @@ import { klaviyoCampaignRecap } from './jobs/klaviyo-campaign-recap.js';
 import { klaviyoFlowHealth } from './jobs/klaviyo-flow-health.js';
 import { klaviyoSendGuard } from './jobs/klaviyo-send-guard.js';
 import { klaviyoListGrowth } from './jobs/klaviyo-list-growth.js';
+import { klaviyoCampaignDrafts } from './jobs/klaviyo-campaign-drafts.js';
+import { createKlaviyoDraft } from './klaviyo/create-klaviyo-draft.js';
 import { fixOrUnscheduleCampaign } from './klaviyo/fix-or-unschedule-campaign.js';
 import { answerOperator } from './operator-replies.js';
 import { pauseCampaigns, proposePauses } from './propose-pauses.js';
@@ -11,11 +13,11 @@ import { signalTypes } from './signals.js';
 /** mktgbot — watches Meta Ads and Klaviyo: spend, fatigue, flows, sends; proposes pauses for products going out of stock. */
 export const mktgbot = defineBot({
   name: 'mktgbot',
-  jobs: [klaviyoFlowHealth, klaviyoCampaignRecap, klaviyoSendGuard, klaviyoListGrowth],
+  jobs: [klaviyoFlowHealth, klaviyoCampaignRecap, klaviyoSendGuard, klaviyoListGrowth, klaviyoCampaignDrafts],
   signalTypes,
   // The freight cascade: campaigns promoting SKUs that will run out → a pause proposal (approval).
   on: { freight_delay: proposePauses },
   // The operator's reply to a Klaviyo escalation: explain it, or hold the campaign it names.
   onInstruction: answerOperator,
-  actions: [pauseCampaigns, fixOrUnscheduleCampaign],
+  actions: [pauseCampaigns, fixOrUnscheduleCampaign, createKlaviyoDraft],
 });

@@ -9,3 +9,5 @@ export { answerOperator } from './operator-replies.js';
 export { klaviyoFlowHealth, flowHealthSettings, judgeFlows, flowBenchmarkKind, runFlowHealth, type FlowFinding } from './jobs/klaviyo-flow-health.js';
 export { klaviyoCampaignRecap, campaignRecapSettings, recapCampaigns, runCampaignRecap, type CampaignRecapLine } from './jobs/klaviyo-campaign-recap.js';
 export { klaviyoListGrowth, listGrowthSettings, judgeListGrowth, runListGrowth, type ListGrowthFinding, type BrokenForm, type ListDecline } from './jobs/klaviyo-list-growth.js';
+export { klaviyoCampaignDrafts, campaignDraftsSettings, findDueEmails, runCampaignDrafts, templateCopy, type DueEmail, type EmailCopy, type CampaignDraftsResult } from './jobs/klaviyo-campaign-drafts.js';
+export { createKlaviyoDraft, draftCampaignName, type CreateKlaviyoDraftDraft } from './klaviyo/create-klaviyo-draft.js';
