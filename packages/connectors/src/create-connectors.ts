@@ -34,6 +34,9 @@ import { createSampleSiteConnector } from './site/sample-site-connector.js';
 import type { SiteConnector } from './site/site-connector.js';
 import { createSampleStorefrontConnector } from './storefront/sample-storefront-connector.js';
 import type { StorefrontConnector } from './storefront/storefront-connector.js';
+import type { DiscountsConnector } from './commerce/discounts-connector.js';
+import { createSampleDiscountsConnector } from './commerce/sample-discounts-connector.js';
+import { createShopifyDiscountsConnector } from './commerce/shopify-discounts-connector.js';
 import { createSampleFreightConnector } from './freight/sample-freight-connector.js';
 import type { KlaviyoConnector } from './klaviyo/klaviyo-connector.js';
 import { createKlaviyoConnector } from './klaviyo/klaviyo-live-connector.js';
@@ -102,6 +105,8 @@ export interface Connectors extends FleetOpsConnectors {
   site: SiteConnector;
   /** The store's product copy, SEO fields and reviews (sample only so far). */
   storefront: StorefrontConnector;
+  /** The store's promotions and discount codes (Shopify discountNodes, orders by code). */
+  discounts: DiscountsConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -172,6 +177,10 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
         ? createSampleSiteConnector(db)
         : createHttpSiteCrawler({ storeUrl: config.store.url, delayMs: config.store.crawlDelayMs, ...limits }),
     storefront: createSampleStorefrontConnector(db),
+    discounts:
+      config.shopify === undefined
+        ? createSampleDiscountsConnector(db)
+        : createShopifyDiscountsConnector({ ...config.shopify, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };

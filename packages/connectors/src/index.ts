@@ -237,6 +237,17 @@ export { createGoogleSearchConnector, type GoogleSearchOptions } from './search/
 export { createSampleSiteConnector } from './site/sample-site-connector.js';
 export { createHttpSiteCrawler, CRAWLER_USER_AGENT, type HttpSiteCrawlerOptions } from './site/http-site-crawler.js';
 export { createSampleStorefrontConnector } from './storefront/sample-storefront-connector.js';
+export type {
+  Discount,
+  CodeRedemption,
+  DiscountsConnector,
+  UpdateDiscountInput,
+  UpdateDiscountResult,
+  CreateDiscountInput,
+  CreateDiscountResult,
+} from './commerce/discounts-connector.js';
+export { createSampleDiscountsConnector } from './commerce/sample-discounts-connector.js';
+export { createShopifyDiscountsConnector, type ShopifyDiscountsOptions } from './commerce/shopify-discounts-connector.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';
 export { createSampleCreatorsConnector } from './creators/sample-creators-connector.js';
 export { probeMetaCreators, createMetaCreatorsConnector, type MetaCreatorsOptions } from './creators/meta-creators-connector.js';

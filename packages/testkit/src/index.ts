@@ -51,6 +51,8 @@ export {
   type FakeShopifyFulfillmentOrder,
   type FakeShopifySideEffect,
   type ShopifyMoneyBag,
+  type FakeShopifyDiscount,
+  type FakeShopifyDiscountChange,
 } from './fake-shopify/index.js';
 
 // Fake EasyPost v2 (connectors: parcel)

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readRequestText } from '../http-body.js';
 import { FakeShopifyStore, type FakeShopifyOrder, type FakeShopifySeed, type FakeShopifySideEffect } from './fake-shopify-store.js';
+import { NOT_A_DISCOUNT_FIELD, resolveDiscountField, type FakeShopifyDiscountChange } from './fake-shopify-discounts.js';
 
 /** A fault to inject into the next request whose GraphQL root field matches. */
 export interface FakeShopifyFault {
@@ -24,6 +25,8 @@ export interface FakeShopify {
   requests: Array<{ path: string; fields: string[]; variables: Record<string, unknown> }>;
   /** Holds and cancellations applied, in order. */
   sideEffects: FakeShopifySideEffect[];
+  /** Discount mutations applied, in order (fake-shopify-discounts.ts). */
+  discountChanges: FakeShopifyDiscountChange[];
   failNext(fault: FakeShopifyFault): void;
   close(): Promise<void>;
 }
@@ -97,6 +100,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   const store = new FakeShopifyStore(options.seed);
   const requests: FakeShopify['requests'] = [];
   const faults: FakeShopifyFault[] = [];
+  const discountChanges: FakeShopifyDiscountChange[] = [];
+  const variantSku = (id: string) => store.inventoryItems.find((item) => item.variant.id === id)?.sku ?? null;
 
   function resolveField(field: string, document: string, variables: Record<string, unknown>): unknown {
     switch (field) {
@@ -137,8 +142,13 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
         return holdFulfillmentOrder(variables);
       case 'orderCancel':
         return cancelOrder(variables);
-      default:
+      default: {
+        const discount = resolveDiscountField({ discounts: store.discounts, changes: discountChanges, variantSku }, field, variables, connection, () =>
+          literalFirst(document, field),
+        );
+        if (discount !== NOT_A_DISCOUNT_FIELD) return discount;
         throw new GraphqlError(`Field '${field}' doesn't exist on type 'QueryRoot' (fake Shopify)`, 'undefinedField');
+      }
     }
   }
 
@@ -292,6 +302,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     store,
     requests,
     sideEffects: store.sideEffects,
+    discountChanges,
     failNext: (fault) => faults.push(fault),
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error)))),
   };

@@ -1,3 +1,5 @@
+import type { FakeShopifyDiscount } from './fake-shopify-discounts.js';
+
 /** Money as the Admin API sends it: a decimal string and a currency. */
 export interface ShopifyMoneyBag {
   shopMoney: { amount: string; currencyCode: string };
@@ -39,13 +41,16 @@ export interface FakeShopifyOrder {
     }>;
   };
   updatedAt?: string;
+  /** Codes the order used, and the visit it came from (discount-code-leak). */
+  discountCodes?: string[];
+  customerJourneySummary?: { lastVisit: { referrerUrl: string | null; landingPage: string | null } | null };
 }
 
 /** An inventory item with its levels per location, quantities by name. */
 export interface FakeShopifyInventoryItem {
   id: string;
   sku: string;
-  variant: { displayName: string; price: string; product: { vendor: string } };
+  variant: { id?: string; displayName: string; price: string; product: { vendor: string } };
   inventoryLevels: { nodes: Array<{ location: { id?: string; name: string }; quantities: Array<{ name: string; quantity: number }> }> };
 }
 
@@ -54,6 +59,8 @@ export interface FakeShopifySeed {
   shopName?: string;
   orders?: FakeShopifyOrder[];
   inventoryItems?: FakeShopifyInventoryItem[];
+  /** Basic discounts (fake-shopify-discounts.ts). */
+  discounts?: FakeShopifyDiscount[];
 }
 
 /** A write the fake applied (a hold, a cancellation), in order. */
@@ -69,11 +76,15 @@ export class FakeShopifyStore {
   readonly orders: FakeShopifyOrder[];
   readonly inventoryItems: FakeShopifyInventoryItem[];
   readonly sideEffects: FakeShopifySideEffect[] = [];
+  readonly discounts: FakeShopifyDiscount[];
 
   constructor(seed: FakeShopifySeed = {}) {
     this.shopName = seed.shopName ?? 'Fake Shop';
     this.orders = structuredClone(seed.orders ?? []);
     this.inventoryItems = structuredClone(seed.inventoryItems ?? []);
+    this.discounts = structuredClone(seed.discounts ?? []);
+    // Variants get ids the way Shopify names them (discounts refer to variants by id).
+    this.inventoryItems.forEach((item, index) => (item.variant.id ??= `gid://shopify/ProductVariant/${8_100_000 + index}`));
     // Locations get ids the way Shopify names them, one per location name.
     const names = [...new Set(this.inventoryItems.flatMap((item) => item.inventoryLevels.nodes.map((level) => level.location.name)))].sort();
     for (const item of this.inventoryItems)
@@ -120,5 +131,6 @@ function matchesTerm(order: FakeShopifyOrder, term: string): boolean {
   }
   if (field === 'status') return value === 'open' ? order.cancelledAt === null : value === 'cancelled' ? order.cancelledAt !== null : true;
   if (field === 'name') return order.name === value;
+  if (field === 'discount_code') return value === '*' ? (order.discountCodes?.length ?? 0) > 0 : (order.discountCodes ?? []).some((code) => code.toLowerCase() === value.toLowerCase());
   throw new Error(`fake Shopify: unsupported search field "${field}"`);
 }
