@@ -273,3 +273,10 @@ begin
   return query select v_id, p_code, case when p_starts_at <= now() then 'ACTIVE' else 'SCHEDULED' end, true;
 end;
 $$;
+
+-- What each SKU costs (the margin floor promo-guard checks promotions against).
+create function sample_product_unit_costs()
+returns table (sku text, unit_cost numeric)
+language sql stable as $$
+  select p.sku, p.unit_cost from sample_products p order by p.sku;
+$$;

@@ -1,7 +1,7 @@
 export { mktgbot } from './bot.js';
 export { findCampaignsPromotingStockouts, type PauseProposal, type DelayedStock } from './campaigns-promoting-stockouts.js';
 export { proposePauses, pauseCampaigns } from './propose-pauses.js';
-export { klaviyoIssue, deliverabilityRisk, signalTypes } from './signals.js';
+export { klaviyoIssue, deliverabilityRisk, promoRisk, signalTypes } from './signals.js';
 export { klaviyoSendGuard, sendGuardSettings, findHeldCampaigns, runSendGuard, type HeldCampaign } from './jobs/klaviyo-send-guard.js';
 export { fixOrUnscheduleCampaign, type FixOrUnscheduleDraft } from './klaviyo/fix-or-unschedule-campaign.js';
 export { checkCampaign, linksIn, productHandle, type SendIssue, type SendRule } from './klaviyo/send-checks.js';
@@ -11,3 +11,5 @@ export { klaviyoCampaignRecap, campaignRecapSettings, recapCampaigns, runCampaig
 export { klaviyoListGrowth, listGrowthSettings, judgeListGrowth, runListGrowth, type ListGrowthFinding, type BrokenForm, type ListDecline } from './jobs/klaviyo-list-growth.js';
 export { klaviyoCampaignDrafts, campaignDraftsSettings, findDueEmails, runCampaignDrafts, templateCopy, type DueEmail, type EmailCopy, type CampaignDraftsResult } from './jobs/klaviyo-campaign-drafts.js';
 export { createKlaviyoDraft, draftCampaignName, type CreateKlaviyoDraftDraft } from './klaviyo/create-klaviyo-draft.js';
+export { promoGuard, promoGuardSettings, findRiskyPromotions, adjustmentFor, runPromoGuard, type RiskyPromotion, type PromoSkuRisk } from './jobs/promo-guard.js';
+export { adjustPromotion, type AdjustPromotionDraft } from './promotions/adjust-promotion.js';

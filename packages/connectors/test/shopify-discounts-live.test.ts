@@ -101,6 +101,13 @@ describe('Shopify discounts live adapter at the transport', () => {
     expect(shopify.requests.at(-1)?.fields).toEqual(['discountNodes']);
   });
 
+  it('reads unit costs from the inventory items (null where the store has none)', async () => {
+    shopify.store.inventoryItems[0]!.unitCost = { amount: '2.66', currencyCode: 'USD' };
+    const costs = await live.listUnitCosts();
+    expect(costs[0]).toEqual({ sku: shopify.store.inventoryItems[0]?.sku, unitCost: 2.66 });
+    expect(costs[1]?.unitCost).toBeNull();
+  });
+
   it('lists the orders that used a code in the window, with the visit referrer', async () => {
     const redemptions = await live.listCodeRedemptions({ since: new Date(NOW.getTime() - 86_400_000), until: new Date(NOW.getTime() + 60_000) });
     expect(redemptions).toEqual([

@@ -79,6 +79,8 @@ export interface DiscountsConnector {
   listDiscounts(): Promise<Discount[]>;
   /** Orders in [since, until) that used a discount code, oldest first. */
   listCodeRedemptions(window: { since: Date; until: Date }): Promise<CodeRedemption[]>;
+  /** What each SKU costs us (Shopify InventoryItem.unitCost); null where the store has none. */
+  listUnitCosts(): Promise<Array<{ sku: string; unitCost: number | null }>>;
   updateDiscount(input: UpdateDiscountInput): Promise<UpdateDiscountResult>;
   createDiscount(input: CreateDiscountInput): Promise<CreateDiscountResult>;
 }

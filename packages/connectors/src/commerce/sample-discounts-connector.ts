@@ -35,6 +35,9 @@ export function createSampleDiscountsConnector(db: Db): DiscountsConnector {
         }),
       );
     },
+    async listUnitCosts() {
+      return (await db.rpc('sample_product_unit_costs')).map((row) => ({ sku: String(row['sku']), unitCost: numberOrNull(row['unit_cost']) }));
+    },
     async updateDiscount(input) {
       const row = await rpcOne(db, 'sample_shopify_update_discount', {
         p_idempotency_key: input.idempotencyKey,

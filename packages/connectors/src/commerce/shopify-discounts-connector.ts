@@ -39,6 +39,10 @@ const VARIANTS_BY_SKU = `query VariantsBySku($query: String!, $after: String) {
   inventoryItems(first: 100, after: $after, query: $query) { pageInfo { hasNextPage endCursor } nodes { sku variant { id } } }
 }`;
 
+const UNIT_COSTS = `query UnitCosts($after: String) {
+  inventoryItems(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { sku unitCost { amount } } }
+}`;
+
 const USER_ERRORS = 'userErrors { field message code }';
 const UPDATE = {
   automatic: `mutation EndAutomatic($id: ID!, $discount: DiscountAutomaticBasicInput!) { discountAutomaticBasicUpdate(id: $id, automaticBasicDiscount: $discount) { automaticDiscountNode { id } ${USER_ERRORS} } }`,
@@ -156,6 +160,13 @@ export function createShopifyDiscountsConnector(options: ShopifyDiscountsOptions
   return {
     source: 'shopify',
     listDiscounts: listAll,
+    async listUnitCosts() {
+      type Item = { sku: string | null; unitCost?: { amount: string } | null };
+      const items = await allNodes<{ inventoryItems: Connection<Item> }, Item>(graphql, UNIT_COSTS, {}, 'unit costs', (data) => data.inventoryItems);
+      return items
+        .filter((item): item is Item & { sku: string } => item.sku !== null && item.sku !== '')
+        .map((item) => ({ sku: item.sku, unitCost: item.unitCost === undefined || item.unitCost === null ? null : Number(item.unitCost.amount) }));
+    },
     async listCodeRedemptions(window) {
       type OrderNode = {
         id: string;

@@ -51,6 +51,8 @@ export interface FakeShopifyInventoryItem {
   id: string;
   sku: string;
   variant: { id?: string; displayName: string; price: string; product: { vendor: string } };
+  /** What the item costs (InventoryItem.unitCost); absent = not set. */
+  unitCost?: { amount: string; currencyCode: string } | null;
   inventoryLevels: { nodes: Array<{ location: { id?: string; name: string }; quantities: Array<{ name: string; quantity: number }> }> };
 }
 
