@@ -88,7 +88,7 @@ describe('mktgbot promo-guard', () => {
       ['Coastal Fog winter sale 20% off', [['DW-104', 'low_cover']]],
     ]);
     expect(risky[0]?.risks[0]?.detail).toBe('TH-101 at 50% off sells for $8.50: after $4.76 unit cost and $2.50 fulfilment the margin is 14.6% (floor 20%)');
-    expect(risky[1]?.risks[0]?.detail).toMatch(/^DW-104 Coastal Fog Candle 14oz: \d\.\d days of cover/);
+    expect(risky[1]?.risks[0]?.detail).toBe('DW-104 Coastal Fog Candle 14oz: sold out (-30 available: orders already wait for stock) for a 9-day promotion + 7 days');
   });
 
   it('finds nothing on a healthy variant, and a price conflict when an email during the promotion states another discount', async () => {

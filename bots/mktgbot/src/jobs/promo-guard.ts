@@ -94,12 +94,16 @@ export async function findRiskyPromotions(
     for (const sku of promotion.skus) {
       const level = stock.get(sku);
       if (level !== undefined && level.velocity > 0) {
-        const cover = level.available / level.velocity;
+        const cover = Math.max(0, level.available) / level.velocity;
         if (cover < neededDays)
           risks.push({
             sku,
             risk: 'low_cover',
-            detail: `${sku} ${level.name}: ${cover.toFixed(1)} days of cover (${level.available} available at ${level.velocity.toFixed(1)}/day) for a ${lengthDays.toFixed(0)}-day promotion + ${settings.PROMO_COVER_BUFFER_DAYS} days`,
+            detail: `${sku} ${level.name}: ${
+              level.available <= 0
+                ? `sold out (${level.available} available: orders already wait for stock)`
+                : `${cover.toFixed(1)} days of cover (${level.available} available at ${level.velocity.toFixed(1)}/day)`
+            } for a ${lengthDays.toFixed(0)}-day promotion + ${settings.PROMO_COVER_BUFFER_DAYS} days`,
           });
       }
       const price = priceOf.get(sku);
@@ -237,7 +241,7 @@ export async function runPromoGuard(
       entry.velocity += level.dailyVelocity;
       totals.set(level.sku, entry);
     }
-    for (const [sku, entry] of totals) if (entry.velocity > 0) cover.set(sku, entry.available / entry.velocity);
+    for (const [sku, entry] of totals) if (entry.velocity > 0) cover.set(sku, Math.max(0, entry.available) / entry.velocity);
   }
   const day = now.toISOString().slice(0, 10);
   const approvals: Array<{ discount_id: string; approval_id: string; created: boolean }> = [];
