@@ -7,6 +7,8 @@ import { klaviyoCampaignDrafts } from './jobs/klaviyo-campaign-drafts.js';
 import { createKlaviyoDraft } from './klaviyo/create-klaviyo-draft.js';
 import { promoGuard } from './jobs/promo-guard.js';
 import { adjustPromotion } from './promotions/adjust-promotion.js';
+import { discountCodeLeak } from './jobs/discount-code-leak.js';
+import { disableDiscountCode } from './promotions/disable-discount-code.js';
 import { fixOrUnscheduleCampaign } from './klaviyo/fix-or-unschedule-campaign.js';
 import { answerOperator } from './operator-replies.js';
 import { pauseCampaigns, proposePauses } from './propose-pauses.js';
@@ -15,11 +17,11 @@ import { signalTypes } from './signals.js';
 /** mktgbot — watches Meta Ads and Klaviyo: spend, fatigue, flows, sends; proposes pauses for products going out of stock. */
 export const mktgbot = defineBot({
   name: 'mktgbot',
-  jobs: [klaviyoFlowHealth, klaviyoCampaignRecap, klaviyoSendGuard, klaviyoListGrowth, klaviyoCampaignDrafts, promoGuard],
+  jobs: [klaviyoFlowHealth, klaviyoCampaignRecap, klaviyoSendGuard, klaviyoListGrowth, klaviyoCampaignDrafts, promoGuard, discountCodeLeak],
   signalTypes,
   // The freight cascade: campaigns promoting SKUs that will run out → a pause proposal (approval).
   on: { freight_delay: proposePauses },
   // The operator's reply to a Klaviyo escalation: explain it, or hold the campaign it names.
   onInstruction: answerOperator,
-  actions: [pauseCampaigns, fixOrUnscheduleCampaign, createKlaviyoDraft, adjustPromotion],
+  actions: [pauseCampaigns, fixOrUnscheduleCampaign, createKlaviyoDraft, adjustPromotion, disableDiscountCode],
 });

@@ -1,7 +1,7 @@
 export { mktgbot } from './bot.js';
 export { findCampaignsPromotingStockouts, type PauseProposal, type DelayedStock } from './campaigns-promoting-stockouts.js';
 export { proposePauses, pauseCampaigns } from './propose-pauses.js';
-export { klaviyoIssue, deliverabilityRisk, promoRisk, signalTypes } from './signals.js';
+export { klaviyoIssue, deliverabilityRisk, promoRisk, discountLeak, launchAtRisk, signalTypes } from './signals.js';
 export { klaviyoSendGuard, sendGuardSettings, findHeldCampaigns, runSendGuard, type HeldCampaign } from './jobs/klaviyo-send-guard.js';
 export { fixOrUnscheduleCampaign, type FixOrUnscheduleDraft } from './klaviyo/fix-or-unschedule-campaign.js';
 export { checkCampaign, linksIn, productHandle, type SendIssue, type SendRule } from './klaviyo/send-checks.js';
@@ -13,3 +13,5 @@ export { klaviyoCampaignDrafts, campaignDraftsSettings, findDueEmails, runCampai
 export { createKlaviyoDraft, draftCampaignName, type CreateKlaviyoDraftDraft } from './klaviyo/create-klaviyo-draft.js';
 export { promoGuard, promoGuardSettings, findRiskyPromotions, adjustmentFor, runPromoGuard, type RiskyPromotion, type PromoSkuRisk } from './jobs/promo-guard.js';
 export { adjustPromotion, type AdjustPromotionDraft } from './promotions/adjust-promotion.js';
+export { discountCodeLeak, discountLeakSettings, judgeCodes, runDiscountLeak, type LeakedCode } from './jobs/discount-code-leak.js';
+export { disableDiscountCode, replacementCode, type DisableDiscountCodeDraft } from './promotions/disable-discount-code.js';
