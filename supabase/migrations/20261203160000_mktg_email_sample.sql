@@ -280,3 +280,28 @@ returns table (sku text, unit_cost numeric)
 language sql stable as $$
   select p.sku, p.unit_cost from sample_products p order by p.sku;
 $$;
+
+-- Set a campaign the fleet paused back to ACTIVE (resume_campaigns), once per idempotency key:
+-- only a PAUSED campaign changes; a repeat returns it as it is with changed = false.
+create function sample_ads_resume_campaign(p_idempotency_key text, p_campaign_id text, p_reason text default null)
+returns table (campaign_id text, status text, changed boolean, updated_at timestamptz)
+language plpgsql as $$
+declare
+  v_changed boolean := false;
+  v_count integer;
+begin
+  if not exists (select 1 from sample_ad_campaigns c where c.id = p_campaign_id) then
+    raise exception 'sample campaign % does not exist', p_campaign_id using errcode = 'no_data_found';
+  end if;
+  insert into sample_ad_actions (idempotency_key, campaign_id, action, reason) values (p_idempotency_key, p_campaign_id, 'resume', p_reason)
+  on conflict (idempotency_key) do nothing;
+  get diagnostics v_count = row_count;
+  if v_count > 0 then
+    update sample_ad_campaigns c set status = 'ACTIVE', paused_reason = null, updated_at = now()
+     where c.id = p_campaign_id and c.status = 'PAUSED';
+    get diagnostics v_count = row_count;
+    v_changed := v_count > 0;
+  end if;
+  return query select c.id, c.status, v_changed, c.updated_at from sample_ad_campaigns c where c.id = p_campaign_id;
+end;
+$$;

@@ -2,26 +2,20 @@ import { defineBot } from '@jbot/core';
 import { klaviyoCampaignRecap } from './jobs/klaviyo-campaign-recap.js';
 import { klaviyoFlowHealth } from './jobs/klaviyo-flow-health.js';
 import { klaviyoSendGuard } from './jobs/klaviyo-send-guard.js';
-import { klaviyoListGrowth } from './jobs/klaviyo-list-growth.js';
-import { klaviyoCampaignDrafts } from './jobs/klaviyo-campaign-drafts.js';
-import { createKlaviyoDraft } from './klaviyo/create-klaviyo-draft.js';
-import { promoGuard } from './jobs/promo-guard.js';
-import { adjustPromotion } from './promotions/adjust-promotion.js';
-import { discountCodeLeak } from './jobs/discount-code-leak.js';
-import { disableDiscountCode } from './promotions/disable-discount-code.js';
 import { fixOrUnscheduleCampaign } from './klaviyo/fix-or-unschedule-campaign.js';
 import { answerOperator } from './operator-replies.js';
 import { pauseCampaigns, proposePauses } from './propose-pauses.js';
 import { signalTypes } from './signals.js';
+import { emailActions, emailJobs, stockHandlers } from './email-jobs.js';
 
 /** mktgbot — watches Meta Ads and Klaviyo: spend, fatigue, flows, sends; proposes pauses for products going out of stock. */
 export const mktgbot = defineBot({
   name: 'mktgbot',
-  jobs: [klaviyoFlowHealth, klaviyoCampaignRecap, klaviyoSendGuard, klaviyoListGrowth, klaviyoCampaignDrafts, promoGuard, discountCodeLeak],
+  jobs: [klaviyoFlowHealth, klaviyoCampaignRecap, klaviyoSendGuard, ...emailJobs],
   signalTypes,
   // The freight cascade: campaigns promoting SKUs that will run out → a pause proposal (approval).
-  on: { freight_delay: proposePauses },
+  on: { freight_delay: proposePauses, ...stockHandlers },
   // The operator's reply to a Klaviyo escalation: explain it, or hold the campaign it names.
   onInstruction: answerOperator,
-  actions: [pauseCampaigns, fixOrUnscheduleCampaign, createKlaviyoDraft, adjustPromotion, disableDiscountCode],
+  actions: [pauseCampaigns, fixOrUnscheduleCampaign, ...emailActions],
 });

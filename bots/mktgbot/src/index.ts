@@ -15,3 +15,5 @@ export { promoGuard, promoGuardSettings, findRiskyPromotions, adjustmentFor, run
 export { adjustPromotion, type AdjustPromotionDraft } from './promotions/adjust-promotion.js';
 export { discountCodeLeak, discountLeakSettings, judgeCodes, runDiscountLeak, type LeakedCode } from './jobs/discount-code-leak.js';
 export { disableDiscountCode, replacementCode, type DisableDiscountCodeDraft } from './promotions/disable-discount-code.js';
+export { proposeClearance, createClearancePromo, clearanceSettings, type ClearanceDraft } from './propose-clearance.js';
+export { proposeResumes, resumeCampaigns, type ResumeDraft } from './propose-resumes.js';
