@@ -2,6 +2,7 @@ import type { JobDefinition } from '@jbot/core';
 import { discountCodeLeak } from './jobs/discount-code-leak.js';
 import { klaviyoCampaignDrafts } from './jobs/klaviyo-campaign-drafts.js';
 import { klaviyoListGrowth } from './jobs/klaviyo-list-growth.js';
+import { launchReadiness } from './jobs/launch-readiness.js';
 import { promoGuard } from './jobs/promo-guard.js';
 import { createKlaviyoDraft } from './klaviyo/create-klaviyo-draft.js';
 import { adjustPromotion } from './promotions/adjust-promotion.js';
@@ -10,7 +11,7 @@ import { createClearancePromo, proposeClearance } from './propose-clearance.js';
 import { proposeResumes, resumeCampaigns } from './propose-resumes.js';
 
 /** mktgbot's lifecycle-email and promotion jobs (Klaviyo list growth and drafts, Shopify promotions and codes). */
-export const emailJobs: JobDefinition[] = [klaviyoListGrowth, klaviyoCampaignDrafts, promoGuard, discountCodeLeak];
+export const emailJobs: JobDefinition[] = [klaviyoListGrowth, klaviyoCampaignDrafts, promoGuard, discountCodeLeak, launchReadiness];
 
 /** The approvals those jobs and the stock handlers ask for. */
 export const emailActions = [createKlaviyoDraft, adjustPromotion, disableDiscountCode, createClearancePromo, resumeCampaigns];

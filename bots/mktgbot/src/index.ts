@@ -17,3 +17,4 @@ export { discountCodeLeak, discountLeakSettings, judgeCodes, runDiscountLeak, ty
 export { disableDiscountCode, replacementCode, type DisableDiscountCodeDraft } from './promotions/disable-discount-code.js';
 export { proposeClearance, createClearancePromo, clearanceSettings, type ClearanceDraft } from './propose-clearance.js';
 export { proposeResumes, resumeCampaigns, type ResumeDraft } from './propose-resumes.js';
+export { launchReadiness, launchReadinessSettings, checkLaunches, runLaunchReadiness, type LaunchCheck } from './jobs/launch-readiness.js';
