@@ -18,3 +18,5 @@ export { disableDiscountCode, replacementCode, type DisableDiscountCodeDraft } f
 export { proposeClearance, createClearancePromo, clearanceSettings, type ClearanceDraft } from './propose-clearance.js';
 export { proposeResumes, resumeCampaigns, type ResumeDraft } from './propose-resumes.js';
 export { launchReadiness, launchReadinessSettings, checkLaunches, runLaunchReadiness, type LaunchCheck } from './jobs/launch-readiness.js';
+export { klaviyoListHygiene, listHygieneSettings, judgeMembers, runListHygiene, type HygieneVerdict } from './jobs/klaviyo-list-hygiene.js';
+export { suppressUnengagedProfiles, type SuppressUnengagedDraft } from './klaviyo/suppress-unengaged-profiles.js';

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { freightDelay } from '@jbot/opsbot/signals';
-import { buildBotServices, catalogSignalTypes, createPostgresDb, decideApproval, getApproval, SignalRegistry, startBot, type Db } from '@jbot/core';
+import { buildBotServices, createPostgresDb, decideApproval, getApproval, startBot, type Db } from '@jbot/core';
 import { createConnectors, loadSampleCompany, readSampleCompanyData, type SampleCompanyData } from '@jbot/connectors';
 import { freshDatabase, testBotConfig, waitFor, type TestDatabase } from '@jbot/testkit';
-import { answerOperator, discountCodeLeak, discountLeakSettings, judgeCodes, replacementCode, runDiscountLeak, signalTypes } from '../src/index.js';
+import { answerOperator, discountCodeLeak, discountLeakSettings, judgeCodes, replacementCode, runDiscountLeak } from '../src/index.js';
 import { mktgbot } from '../src/bot.js';
+import { fleetRegistry } from './fleet-registry.js';
 
 const silent = pino({ level: 'silent' });
 // Loaded at 07:00 PT; the check runs at its catalogue time, 10:00 PT.
@@ -133,7 +133,7 @@ describe('mktgbot discount-code-leak', () => {
       db,
       config: testBotConfig(),
       log: silent,
-      registry: new SignalRegistry([...catalogSignalTypes, ...signalTypes, freightDelay]),
+      registry: fleetRegistry(),
       extensions: { connectors: createConnectors({ db, env: {} }) },
       approvals: { pollMs: 200 },
     });

@@ -1,22 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { freightDelay } from '@jbot/opsbot/signals';
-import {
-  buildBotServices,
-  catalogSignalTypes,
-  createPostgresDb,
-  decideApproval,
-  getApproval,
-  loadLlmConfig,
-  SignalRegistry,
-  startBot,
-  type Db,
-} from '@jbot/core';
+import { buildBotServices, createPostgresDb, decideApproval, getApproval, loadLlmConfig, startBot, type Db } from '@jbot/core';
 import { createConnectors, loadSampleCompany } from '@jbot/connectors';
 import { freshDatabase, startFakeAnthropic, testBotConfig, waitFor, type FakeAnthropic, type TestDatabase } from '@jbot/testkit';
-import { campaignDraftsSettings, findDueEmails, klaviyoCampaignDrafts, runCampaignDrafts, signalTypes } from '../src/index.js';
+import { campaignDraftsSettings, findDueEmails, klaviyoCampaignDrafts, runCampaignDrafts } from '../src/index.js';
 import { mktgbot } from '../src/bot.js';
+import { fleetRegistry } from './fleet-registry.js';
 
 const silent = pino({ level: 'silent' });
 // Loaded at 07:00 PT; the job runs at its catalogue time, 10:30 PT.
@@ -133,7 +123,7 @@ describe('mktgbot klaviyo-campaign-drafts', () => {
       db,
       config: testBotConfig(),
       log: silent,
-      registry: new SignalRegistry([...catalogSignalTypes, ...signalTypes, freightDelay]),
+      registry: fleetRegistry(),
       extensions: { connectors: createConnectors({ db, env: {} }) },
       approvals: { pollMs: 200 },
     });

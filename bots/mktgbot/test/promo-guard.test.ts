@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { freightDelay } from '@jbot/opsbot/signals';
-import { buildBotServices, catalogSignalTypes, createPostgresDb, decideApproval, getApproval, SignalRegistry, startBot, type Db } from '@jbot/core';
+import { buildBotServices, createPostgresDb, decideApproval, getApproval, startBot, type Db } from '@jbot/core';
 import { createConnectors, loadSampleCompany, readSampleCompanyData, type SampleCompanyData } from '@jbot/connectors';
 import { freshDatabase, testBotConfig, waitFor, type TestDatabase } from '@jbot/testkit';
-import { adjustPromotion, answerOperator, findRiskyPromotions, promoGuard, promoGuardSettings, runPromoGuard, signalTypes } from '../src/index.js';
+import { adjustPromotion, answerOperator, findRiskyPromotions, promoGuard, promoGuardSettings, runPromoGuard } from '../src/index.js';
 import { mktgbot } from '../src/bot.js';
+import { fleetRegistry } from './fleet-registry.js';
 
 const silent = pino({ level: 'silent' });
 // Loaded at 07:00 PT; the guard runs at its catalogue time, 11:00 PT.
@@ -88,7 +88,9 @@ describe('mktgbot promo-guard', () => {
       ['Coastal Fog winter sale 20% off', [['DW-104', 'low_cover']]],
     ]);
     expect(risky[0]?.risks[0]?.detail).toBe('TH-101 at 50% off sells for $8.50: after $4.76 unit cost and $2.50 fulfilment the margin is 14.6% (floor 20%)');
-    expect(risky[1]?.risks[0]?.detail).toBe('DW-104 Coastal Fog Candle 14oz: sold out (-30 available: orders already wait for stock) for a 9-day promotion + 7 days');
+    expect(risky[1]?.risks[0]?.detail).toBe(
+      'DW-104 Coastal Fog Candle 14oz: sold out (-30 available: orders already wait for stock) for a 9-day promotion + 7 days',
+    );
   });
 
   it('finds nothing on a healthy variant, and a price conflict when an email during the promotion states another discount', async () => {
@@ -153,7 +155,7 @@ describe('mktgbot promo-guard', () => {
       db,
       config: testBotConfig(),
       log: silent,
-      registry: new SignalRegistry([...catalogSignalTypes, ...signalTypes, freightDelay]),
+      registry: fleetRegistry(),
       extensions: { connectors: createConnectors({ db, env: {} }) },
       approvals: { pollMs: 200 },
     });

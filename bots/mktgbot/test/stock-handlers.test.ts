@@ -1,29 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { fleetSignalTypes } from '@jbot/fleet';
-import {
-  buildBotServices,
-  catalogSignalTypes,
-  createPostgresDb,
-  createSignalEmitter,
-  decideApproval,
-  getApproval,
-  SignalRegistry,
-  startBot,
-  type Db,
-  type RunningBot,
-} from '@jbot/core';
+import { buildBotServices, createPostgresDb, createSignalEmitter, decideApproval, getApproval, startBot, type Db, type RunningBot } from '@jbot/core';
 import { createConnectors, loadSampleCompany } from '@jbot/connectors';
 import { freshDatabase, testBotConfig, waitFor, type TestDatabase } from '@jbot/testkit';
 import { pauseCampaigns } from '../src/index.js';
 import { mktgbot } from '../src/bot.js';
+import { fleetRegistry } from './fleet-registry.js';
 
 const silent = pino({ level: 'silent' });
-const registry = new SignalRegistry([
-  ...catalogSignalTypes,
-  ...fleetSignalTypes.filter((type) => !catalogSignalTypes.some((built) => built.type === type.type)),
-]);
+const registry = fleetRegistry();
 const COASTAL_FOG = '120210000000000';
 
 // mktgbot's answers to shipbot's stock signals, tested with emitted signals of the catalogued shape.

@@ -188,6 +188,9 @@ export {
   type KlaviyoGrowthConnector,
   type CreateCampaignDraftInput,
   type CreateCampaignDraftResult,
+  type KlaviyoSegmentProfile,
+  type SuppressSegmentInput,
+  type SuppressSegmentResult,
 } from './klaviyo/klaviyo-growth-connector.js';
 export { createSampleReportingConnector } from './reporting/sample-reporting-connector.js';
 export { createSamplePublishingConnector } from './publishing/sample-publishing-connector.js';

@@ -59,6 +59,35 @@ export interface CreateCampaignDraftResult {
   created: boolean;
 }
 
+/** A segment member with what list hygiene needs to know about it. */
+export interface KlaviyoSegmentProfile {
+  id: string;
+  email: string | null;
+  /** Last open or click (ISO), when the account states it; null = none known. */
+  lastEngagedAt: string | null;
+  /** Last order (ISO); null = none known. */
+  lastOrderAt: string | null;
+  /** When the profile last entered the sunset (re-permission) flow; null = never. */
+  sunsetFlowAt: string | null;
+}
+
+/** Suppress a segment's members (all but the excluded), once per key; Klaviyo's bulk suppression jobs. */
+export interface SuppressSegmentInput {
+  idempotencyKey: string;
+  segmentId: string;
+  /** Members that must stay (recent buyers, sunset-flow entrants): suppression goes by email when any. */
+  excludeProfileIds: string[];
+}
+
+/** What suppressing did. */
+export interface SuppressSegmentResult {
+  segmentId: string;
+  suppressed: number;
+  /** Bulk jobs started (live) — one for the whole segment, or one per 100 emails. */
+  jobs: number;
+  changed: boolean;
+}
+
 /** Klaviyo list growth, sign-up forms and campaign drafts (mktgbot's klaviyo-list-growth and klaviyo-campaign-drafts). */
 export interface KlaviyoGrowthConnector {
   /** Every sign-up form's daily views and submits over the window (live: one form series report call). */
@@ -69,6 +98,10 @@ export interface KlaviyoGrowthConnector {
   listCampaigns(): Promise<KlaviyoCampaignSummary[]>;
   /** Create an email campaign with its template as a draft, once per idempotency key. */
   createCampaignDraft(input: CreateCampaignDraftInput): Promise<CreateCampaignDraftResult>;
+  /** A segment's members with their engagement, order and sunset-flow dates (every page). */
+  segmentProfiles(segmentId: string): Promise<KlaviyoSegmentProfile[]>;
+  /** Suppress the segment's members except the excluded, once per key. */
+  suppressSegment(input: SuppressSegmentInput): Promise<SuppressSegmentResult>;
 }
 
 /** The calendar entry id a campaign name carries ("[CC-341] Holiday guide" → CC-341), or null. */

@@ -82,7 +82,7 @@ async function loadKlaviyo(options: Pick<KlaviyoOptions, 'apiKey' | 'apiBase'>):
   const module = (await import('klaviyo-api')) as unknown as Record<string, new (...args: never[]) => { basePath: string }>;
   const sdk = ((module as { default?: unknown }).default ?? module) as typeof module;
   type Client = new (session: unknown) => { basePath: string };
-  const { ApiKeySession, CampaignsApi, ListsApi, SegmentsApi, FlowsApi, MetricsApi, ReportingApi, FormsApi, TemplatesApi } = sdk as unknown as {
+  const { ApiKeySession, CampaignsApi, ListsApi, SegmentsApi, FlowsApi, MetricsApi, ReportingApi, FormsApi, TemplatesApi, ProfilesApi } = sdk as unknown as {
     ApiKeySession: new (key: string) => unknown;
     CampaignsApi: Client;
     ListsApi: Client;
@@ -92,6 +92,7 @@ async function loadKlaviyo(options: Pick<KlaviyoOptions, 'apiKey' | 'apiBase'>):
     ReportingApi: Client;
     FormsApi: Client;
     TemplatesApi: Client;
+    ProfilesApi: Client;
   };
   const session = new ApiKeySession(options.apiKey);
   const point = <Client extends { basePath: string }>(client: Client): Client => {
@@ -107,6 +108,7 @@ async function loadKlaviyo(options: Pick<KlaviyoOptions, 'apiKey' | 'apiBase'>):
     reporting: point(new ReportingApi(session)) as unknown as KlaviyoSdk['reporting'],
     forms: point(new FormsApi(session)) as unknown as KlaviyoSdk['forms'],
     templates: point(new TemplatesApi(session)) as unknown as KlaviyoSdk['templates'],
+    profiles: point(new ProfilesApi(session)) as unknown as KlaviyoSdk['profiles'],
   };
 }
 

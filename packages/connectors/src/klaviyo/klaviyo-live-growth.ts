@@ -1,7 +1,13 @@
 import { ConnectorError } from '../connector-error.js';
 import type { SideEffectLedger } from '../ledger/side-effect-ledger.js';
 import type { FlowReportWindow } from './klaviyo-connector.js';
-import type { CreateCampaignDraftResult, KlaviyoCampaignSummary, KlaviyoGrowthConnector } from './klaviyo-growth-connector.js';
+import type {
+  CreateCampaignDraftResult,
+  KlaviyoCampaignSummary,
+  KlaviyoGrowthConnector,
+  KlaviyoSegmentProfile,
+  SuppressSegmentResult,
+} from './klaviyo-growth-connector.js';
 import type { Document, KlaviyoSdk, ReportDocument, Resource } from './klaviyo-live-connector.js';
 
 type Answer<Body> = Promise<{ response: { data: Body } }>;
@@ -15,6 +21,12 @@ export interface KlaviyoGrowthSdk {
   };
   metrics: {
     queryMetricAggregates(query: { data: { type: 'metric-aggregate'; attributes: Record<string, unknown> } }): Answer<MetricAggregateDocument>;
+  };
+  segments: { getProfilesForSegment(id: string, options: Record<string, unknown>): Answer<Document> };
+  profiles: {
+    bulkSuppressProfiles(query: {
+      data: { type: 'profile-suppression-bulk-create-job'; attributes: Record<string, unknown>; relationships?: Record<string, unknown> };
+    }): Answer<Document>;
   };
   campaigns: {
     createCampaign(query: { data: { type: 'campaign'; attributes: Record<string, unknown> } }): Answer<Document>;
@@ -79,6 +91,29 @@ export function createLiveKlaviyoGrowth(dependencies: KlaviyoGrowthDependencies)
       }
     }
     return campaigns;
+  };
+
+  // A segment's members with the profile properties list hygiene reads (set by the store integration or our own flows).
+  const segmentMembers = async (segmentId: string): Promise<KlaviyoSegmentProfile[]> => {
+    const members = await everyPage('segment profiles', (client, cursor) =>
+      client.segments.getProfilesForSegment(segmentId, {
+        fieldsProfile: ['email', 'properties'],
+        pageSize: 100,
+        ...(cursor === undefined ? {} : { pageCursor: cursor }),
+      }),
+    );
+    const date = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : null);
+    return members.map((member) => {
+      const properties = (attribute(member, 'properties') ?? {}) as Record<string, unknown>;
+      const email = attribute(member, 'email');
+      return {
+        id: member.id,
+        email: typeof email === 'string' ? email : null,
+        lastEngagedAt: date(properties['last_engaged_at']),
+        lastOrderAt: date(properties['last_order_at']),
+        sunsetFlowAt: date(properties['sunset_flow_at']),
+      };
+    });
   };
 
   return {
@@ -169,6 +204,52 @@ export function createLiveKlaviyoGrowth(dependencies: KlaviyoGrowthDependencies)
       return days.map((day) => ({ day, subscribed: subscribed.get(day) ?? 0, unsubscribed: unsubscribed.get(day) ?? 0 }));
     },
     listCampaigns,
+    segmentProfiles: (segmentId) => segmentMembers(segmentId),
+    async suppressSegment(input) {
+      const { result, performed } = await ledger.run<SuppressSegmentResult>({
+        idempotencyKey: input.idempotencyKey,
+        connector: 'klaviyo',
+        action: 'profiles.suppress_segment',
+        request: { segmentId: input.segmentId, excluded: input.excludeProfileIds.length },
+        // Suppressing a profile twice is harmless: an uncertain attempt is simply made again.
+        lookup: async () => null,
+        perform: async () => {
+          if (input.excludeProfileIds.length === 0) {
+            // Nobody to keep: one job for the whole segment.
+            await call('suppress segment', (client) =>
+              client.profiles.bulkSuppressProfiles({
+                data: {
+                  type: 'profile-suppression-bulk-create-job',
+                  attributes: { profiles: { data: [] } },
+                  relationships: { segment: { data: { type: 'segment', id: input.segmentId } } },
+                },
+              }),
+            );
+            return { segmentId: input.segmentId, suppressed: (await segmentMembers(input.segmentId)).length, jobs: 1, changed: true };
+          }
+          // Members to keep: suppress the others by email, 100 to a job (the endpoint's limit).
+          const keep = new Set(input.excludeProfileIds);
+          const emails = (await segmentMembers(input.segmentId))
+            .filter((member) => !keep.has(member.id) && member.email !== null)
+            .map((member) => member.email ?? '');
+          let jobs = 0;
+          for (let start = 0; start < emails.length; start += 100) {
+            const chunk = emails.slice(start, start + 100);
+            await call('suppress profiles', (client) =>
+              client.profiles.bulkSuppressProfiles({
+                data: {
+                  type: 'profile-suppression-bulk-create-job',
+                  attributes: { profiles: { data: chunk.map((email) => ({ type: 'profile', attributes: { email } })) } },
+                },
+              }),
+            );
+            jobs += 1;
+          }
+          return { segmentId: input.segmentId, suppressed: emails.length, jobs, changed: true };
+        },
+      });
+      return { ...result, changed: performed && result.changed };
+    },
     async createCampaignDraft(input) {
       const { result, performed } = await ledger.run<CreateCampaignDraftResult>({
         idempotencyKey: input.idempotencyKey,

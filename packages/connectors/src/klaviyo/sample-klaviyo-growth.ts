@@ -47,6 +47,23 @@ export function createSampleKlaviyoGrowth(db: Db): KlaviyoGrowthConnector {
         sendAt: instant(row['send_at']),
       }));
     },
+    async segmentProfiles(segmentId) {
+      return (await db.rpc('sample_klaviyo_segment_profile_list', { p_segment_id: segmentId })).map((row) => ({
+        id: String(row['profile_id']),
+        email: row['email'] === null ? null : String(row['email']),
+        lastEngagedAt: instant(row['last_engaged_at']),
+        lastOrderAt: instant(row['last_order_at']),
+        sunsetFlowAt: instant(row['sunset_flow_at']),
+      }));
+    },
+    async suppressSegment(input) {
+      const row = await rpcOne(db, 'sample_klaviyo_suppress_segment', {
+        p_idempotency_key: input.idempotencyKey,
+        p_segment_id: input.segmentId,
+        p_exclude_profile_ids: input.excludeProfileIds,
+      });
+      return { segmentId: input.segmentId, suppressed: Number(row['suppressed']), jobs: 1, changed: row['changed'] === true };
+    },
     async createCampaignDraft(input) {
       const row = await rpcOne(db, 'sample_klaviyo_create_draft', {
         p_idempotency_key: input.idempotencyKey,

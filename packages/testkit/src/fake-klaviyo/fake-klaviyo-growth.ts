@@ -14,6 +14,14 @@ export interface FakeKlaviyoGrowthSeed {
   forms?: FakeKlaviyoForm[];
   /** Events per UTC day of each growth metric ("Subscribed to List", "Unsubscribed from List"). */
   metricDaily?: Record<string, Array<{ day: string; count: number }>>;
+  /** Segment members by segment id, with their profile properties. */
+  segmentMembers?: Record<string, Array<{ id: string; email: string; properties?: Record<string, unknown> }>>;
+}
+
+/** A profile-suppression bulk job the fake accepted: by segment or by email list. */
+export interface FakeKlaviyoSuppressionJob {
+  segmentId: string | null;
+  emails: string[];
 }
 
 /** What the growth routes share with the rest of the fake. */
@@ -23,6 +31,7 @@ export interface FakeKlaviyoGrowthState {
   seed: FakeKlaviyoGrowthSeed;
   /** Templates created through the API, by id. */
   templates: Map<string, { id: string; name: string; html: string }>;
+  suppressionJobs: FakeKlaviyoSuppressionJob[];
   /** Throws a 429 when a reporting endpoint is over its steady rate. */
   throttle(path: string): void;
   fail(status: number, code: string, message: string): never;
@@ -118,6 +127,38 @@ export function routeKlaviyoGrowth(state: FakeKlaviyoGrowthState, method: string
           },
         },
         links: { self: url.toString() },
+      },
+    };
+  }
+  const members = /^\/api\/segments\/([^/]+)\/profiles$/.exec(path);
+  if (method === 'GET' && members !== null) {
+    const all = state.seed.segmentMembers?.[decodeURIComponent(members[1] ?? '')];
+    if (all === undefined) state.fail(404, 'not_found', `Segment ${members[1]} not found`);
+    const size = Math.min(100, Number(url.searchParams.get('page[size]') ?? 20));
+    const start = Number(url.searchParams.get('page[cursor]') ?? 0);
+    const next = new URL(url.toString());
+    next.searchParams.set('page[cursor]', String(start + size));
+    return {
+      status: 200,
+      document: {
+        data: all
+          .slice(start, start + size)
+          .map((member) => ({ type: 'profile', id: member.id, attributes: { email: member.email, properties: member.properties ?? {} } })),
+        links: { self: url.toString(), next: start + size < all.length ? next.toString() : null, prev: null },
+      },
+    };
+  }
+  if (method === 'POST' && path === '/api/profile-suppression-bulk-create-jobs') {
+    if (data?.type !== 'profile-suppression-bulk-create-job') state.fail(400, 'invalid', 'data.type must be profile-suppression-bulk-create-job');
+    const profiles = ((data.attributes?.['profiles'] ?? {}) as { data?: Array<{ attributes?: { email?: string } }> }).data ?? [];
+    const segment = (data.relationships?.['segment'] as { data?: { id?: string } } | undefined)?.data?.id ?? null;
+    if (profiles.length > 100) state.fail(400, 'invalid', 'A maximum of 100 profiles can be suppressed per job.');
+    if (profiles.length === 0 && segment === null) state.fail(400, 'invalid', 'Provide profiles or a list or segment relationship.');
+    state.suppressionJobs.push({ segmentId: segment, emails: profiles.map((profile) => profile.attributes?.email ?? '') });
+    return {
+      status: 202,
+      document: {
+        data: { type: 'profile-suppression-bulk-create-job', id: `fake-suppression-${state.suppressionJobs.length}`, attributes: { status: 'queued' } },
       },
     };
   }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readRequestText } from '../http-body.js';
-import { routeKlaviyoGrowth, type FakeKlaviyoGrowthSeed } from './fake-klaviyo-growth.js';
+import { routeKlaviyoGrowth, type FakeKlaviyoGrowthSeed, type FakeKlaviyoSuppressionJob } from './fake-klaviyo-growth.js';
 
 /** A campaign as the fake holds it (one message per campaign, as Klaviyo's email and SMS campaigns have). */
 export interface FakeKlaviyoCampaign {
@@ -67,6 +67,8 @@ export interface FakeKlaviyo {
   sendJobActions: Array<{ campaignId: string; action: string }>;
   /** Templates created through the API, by id. */
   templates: Map<string, { id: string; name: string; html: string }>;
+  /** Profile-suppression bulk jobs accepted, in order. */
+  suppressionJobs: FakeKlaviyoSuppressionJob[];
   /** Fail the next request that matches. */
   failNext(fault: FakeKlaviyoFault): void;
   close(): Promise<void>;
@@ -108,6 +110,7 @@ export async function startFakeKlaviyo(
   const sendJobActions: FakeKlaviyo['sendJobActions'] = [];
   const faults: FakeKlaviyoFault[] = [];
   const templates = new Map<string, { id: string; name: string; html: string }>();
+  const suppressionJobs: FakeKlaviyoSuppressionJob[] = [];
   let base = '';
 
   const campaignResource = (campaign: FakeKlaviyoCampaign, fields: string[] | undefined) => {
@@ -386,6 +389,7 @@ export async function startFakeKlaviyo(
         metrics,
         seed: options.seed?.growth ?? {},
         templates,
+        suppressionJobs,
         throttle: (reportPath) => {
           const now = Date.now();
           const recent = (reportingCalls.get(reportPath) ?? []).filter((time) => now - time < 60_000);
@@ -457,6 +461,7 @@ export async function startFakeKlaviyo(
     requests,
     sendJobActions,
     templates,
+    suppressionJobs,
     failNext: (fault) => faults.push(fault),
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error)))),
   };
