@@ -35,6 +35,13 @@ describe('Klaviyo live growth and drafts (klaviyo-api) at the fake Klaviyo', () 
         segments: [{ id: 'SgUn180', name: 'Unengaged 180d' }],
         growth: {
           forms: forms(),
+          segmentMembers: {
+            SgUn180: Array.from({ length: 250 }, (_, index) => ({
+              id: `01P${String(index).padStart(4, '0')}`,
+              email: `subscriber${index}@example.com`,
+              properties: index === 0 ? { last_order_at: '2026-10-01T12:00:00Z', last_engaged_at: '2026-03-01T00:00:00Z' } : {},
+            })),
+          },
           metricDaily: {
             'Subscribed to List': days(30).map((day) => ({ day, count: 240 })),
             'Unsubscribed from List': days(30).map((day, index) => ({ day, count: index === 29 ? 300 : 45 })),
@@ -126,6 +133,28 @@ describe('Klaviyo live growth and drafts (klaviyo-api) at the fake Klaviyo', () 
     const recovered = await live().createCampaignDraft(key);
     expect(recovered.created).toBe(false);
     expect([...klaviyo.campaigns.values()].filter((campaign) => campaign.name === key.name)).toHaveLength(1);
+  });
+
+  it('reads a segment across pages with the dates hygiene needs, and suppresses it once: one segment job, or by email 100 to a job when members are kept', async () => {
+    const members = await live().segmentProfiles('SgUn180');
+    expect(members).toHaveLength(250);
+    expect(members[0]).toEqual({
+      id: '01P0000',
+      email: 'subscriber0@example.com',
+      lastEngagedAt: '2026-03-01T00:00:00.000Z',
+      lastOrderAt: '2026-10-01T12:00:00.000Z',
+      sunsetFlowAt: null,
+    });
+    const whole = await live().suppressSegment({ idempotencyKey: 'approval:h1:suppress:SgUn180', segmentId: 'SgUn180', excludeProfileIds: [] });
+    expect(whole).toMatchObject({ suppressed: 250, jobs: 1, changed: true });
+    expect(klaviyo.suppressionJobs).toEqual([{ segmentId: 'SgUn180', emails: [] }]);
+    const again = await live().suppressSegment({ idempotencyKey: 'approval:h1:suppress:SgUn180', segmentId: 'SgUn180', excludeProfileIds: [] });
+    expect(again.changed).toBe(false);
+    expect(klaviyo.suppressionJobs).toHaveLength(1);
+    const keeping = await live().suppressSegment({ idempotencyKey: 'approval:h2:suppress:SgUn180', segmentId: 'SgUn180', excludeProfileIds: ['01P0000'] });
+    expect(keeping).toMatchObject({ suppressed: 249, jobs: 3 });
+    expect(klaviyo.suppressionJobs.slice(1).map((job) => job.emails.length)).toEqual([100, 100, 49]);
+    expect(klaviyo.suppressionJobs.slice(1).flatMap((job) => job.emails)).not.toContain('subscriber0@example.com');
   });
 
   it('lists every campaign of both channels whatever its status, drafts included', async () => {
