@@ -1,5 +1,6 @@
 import { listApprovals, type BotContext, type OperatorInstruction } from '@jbot/core';
 import { deliverabilityRisk, klaviyoIssue } from './signals.js';
+import { answerSearchSignal } from './search/search-replies.js';
 import { answerPromotionSignal } from './signal-replies.js';
 
 /**
@@ -12,6 +13,8 @@ export async function answerOperator(instruction: OperatorInstruction, context: 
   if (instruction.signalId === null) return 'noted — reply to one of my alerts (a Klaviyo issue) and I will explain it or point you at its approval';
   const [signal] = await context.db.rpc('get_signal', { p_signal_id: instruction.signalId });
   if (signal === undefined) return `I have no signal ${instruction.signalId}`;
+  const searchAnswer = await answerSearchSignal(signal, instruction, context);
+  if (searchAnswer !== null) return searchAnswer;
   const promotionAnswer = await answerPromotionSignal(signal, context);
   if (promotionAnswer !== null) return promotionAnswer;
   if (signal['signal_type'] === deliverabilityRisk.type) {

@@ -23,7 +23,10 @@ function order(id: number, codes: string[], referrerUrl: string | null, daysAgo:
     risk: { assessments: [] },
     fulfillmentOrders: { nodes: [] },
     discountCodes: codes,
-    customerJourneySummary: { lastVisit: { referrerUrl, landingPage: 'https://harborandpine.com/' } },
+    customerJourneySummary: {
+      ready: true,
+      lastVisit: { source: null, sourceType: null, utmParameters: null, referrerUrl, landingPage: 'https://harborandpine.com/' },
+    },
   };
 }
 

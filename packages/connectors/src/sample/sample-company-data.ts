@@ -25,6 +25,7 @@ export const SAMPLE_DATA_FILES = {
   creators: 'creators.json',
   fleet: 'fleet.json',
   contentbot: 'contentbot.json',
+  mktg_search: 'mktg-search.json',
   mktg_email: 'mktg-email.json',
 } as const;
 

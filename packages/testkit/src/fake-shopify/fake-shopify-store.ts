@@ -41,9 +41,19 @@ export interface FakeShopifyOrder {
     }>;
   };
   updatedAt?: string;
-  /** Codes the order used, and the visit it came from (discount-code-leak). */
+  /** Codes the order used (discount-code-leak). */
   discountCodes?: string[];
-  customerJourneySummary?: { lastVisit: { referrerUrl: string | null; landingPage: string | null } | null };
+  /** The customer's journey: the last visit before the order, with its source and UTM tags (tracking-health) and its referrer and landing page (discount-code-leak). */
+  customerJourneySummary?: {
+    ready: boolean;
+    lastVisit: {
+      source: string | null;
+      sourceType: string | null;
+      utmParameters: { source: string | null; medium: string | null; campaign: string | null } | null;
+      referrerUrl?: string | null;
+      landingPage?: string | null;
+    } | null;
+  } | null;
 }
 
 /** An inventory item with its levels per location, quantities by name. */
@@ -133,6 +143,7 @@ function matchesTerm(order: FakeShopifyOrder, term: string): boolean {
   }
   if (field === 'status') return value === 'open' ? order.cancelledAt === null : value === 'cancelled' ? order.cancelledAt !== null : true;
   if (field === 'name') return order.name === value;
-  if (field === 'discount_code') return value === '*' ? (order.discountCodes?.length ?? 0) > 0 : (order.discountCodes ?? []).some((code) => code.toLowerCase() === value.toLowerCase());
+  if (field === 'discount_code')
+    return value === '*' ? (order.discountCodes?.length ?? 0) > 0 : (order.discountCodes ?? []).some((code) => code.toLowerCase() === value.toLowerCase());
   throw new Error(`fake Shopify: unsupported search field "${field}"`);
 }
