@@ -40,10 +40,35 @@ export {
 export { applyAmazonBidChanges, type ApplyAmazonBidChangesDraft, type ApplyAmazonBidChangesResult } from './search/apply-amazon-bid-changes.js';
 export { brandSearchShare, brandSearchSettings, judgeBrandSearch, runBrandSearchShare, type BrandSearchFinding } from './jobs/brand-search-share.js';
 export { adjustCampaignBudget, type AdjustCampaignBudgetDraft } from './search/adjust-campaign-budget.js';
-export { klaviyoListGrowth, listGrowthSettings, judgeListGrowth, runListGrowth, type ListGrowthFinding, type BrokenForm, type ListDecline } from './jobs/klaviyo-list-growth.js';
-export { klaviyoCampaignDrafts, campaignDraftsSettings, findDueEmails, runCampaignDrafts, templateCopy, type DueEmail, type EmailCopy, type CampaignDraftsResult } from './jobs/klaviyo-campaign-drafts.js';
+export {
+  klaviyoListGrowth,
+  listGrowthSettings,
+  judgeListGrowth,
+  runListGrowth,
+  type ListGrowthFinding,
+  type BrokenForm,
+  type ListDecline,
+} from './jobs/klaviyo-list-growth.js';
+export {
+  klaviyoCampaignDrafts,
+  campaignDraftsSettings,
+  findDueEmails,
+  runCampaignDrafts,
+  templateCopy,
+  type DueEmail,
+  type EmailCopy,
+  type CampaignDraftsResult,
+} from './jobs/klaviyo-campaign-drafts.js';
 export { createKlaviyoDraft, draftCampaignName, type CreateKlaviyoDraftDraft } from './klaviyo/create-klaviyo-draft.js';
-export { promoGuard, promoGuardSettings, findRiskyPromotions, adjustmentFor, runPromoGuard, type RiskyPromotion, type PromoSkuRisk } from './jobs/promo-guard.js';
+export {
+  promoGuard,
+  promoGuardSettings,
+  findRiskyPromotions,
+  adjustmentFor,
+  runPromoGuard,
+  type RiskyPromotion,
+  type PromoSkuRisk,
+} from './jobs/promo-guard.js';
 export { adjustPromotion, type AdjustPromotionDraft } from './promotions/adjust-promotion.js';
 export { discountCodeLeak, discountLeakSettings, judgeCodes, runDiscountLeak, type LeakedCode } from './jobs/discount-code-leak.js';
 export { disableDiscountCode, replacementCode, type DisableDiscountCodeDraft } from './promotions/disable-discount-code.js';

@@ -393,7 +393,8 @@ export async function startFakeKlaviyo(
         throttle: (reportPath) => {
           const now = Date.now();
           const recent = (reportingCalls.get(reportPath) ?? []).filter((time) => now - time < 60_000);
-          if (recent.length >= (options.reportingPerMinute ?? 2)) throw new JsonApiError(429, 'throttled', 'Request was throttled. Expected available in 60 seconds.');
+          if (recent.length >= (options.reportingPerMinute ?? 2))
+            throw new JsonApiError(429, 'throttled', 'Request was throttled. Expected available in 60 seconds.');
           reportingCalls.set(reportPath, [...recent, now]);
         },
         fail: (status, code, message) => {
