@@ -5,6 +5,7 @@ import { probeFailure, type Db, type Logger, type ServiceProbe } from '@jbot/cor
 import { ConnectorError } from '../connector-error.js';
 import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
 import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
+import { createHubSpotCrmActivity } from './hubspot-crm-activity.js';
 import {
   CLOSED_STAGES,
   type CreateTaskResult,
@@ -485,5 +486,6 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
       options.log?.info({ meetingId: result.meetingId, performed }, performed ? 'HubSpot meeting logged' : 'HubSpot meeting already logged under this key');
       return { ...result, created: performed };
     },
+    ...createHubSpotCrmActivity({ call, ledger, db: options.db, ...(options.log === undefined ? {} : { log: options.log }) }),
   };
 }

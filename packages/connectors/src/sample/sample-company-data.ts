@@ -26,6 +26,7 @@ export const SAMPLE_DATA_FILES = {
   fleet: 'fleet.json',
   contentbot: 'contentbot.json',
   mktg_search: 'mktg-search.json',
+  hubspot_activity: 'hubspot-activity.json',
   mktg_email: 'mktg-email.json',
 } as const;
 

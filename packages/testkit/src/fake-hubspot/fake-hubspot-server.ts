@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeHubSpotStore, type FakeHubSpotObject, type FakeHubSpotSeed, type FakeHubSpotSideEffect } from './fake-hubspot-store.js';
 import { searchObjects, type SearchFilter } from './fake-hubspot-search.js';
+import { routeBatchReads } from './fake-hubspot-v4.js';
 
 /** A fault to inject into the next matching request. */
 export interface FakeHubSpotFault {
@@ -93,6 +94,8 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
       }));
       return { status: 200, body: page(owners, Number(url.searchParams.get('limit') ?? 100), url.searchParams.get('after')) };
     }
+    const batch = routeBatchReads(store, method, path, body);
+    if (batch !== undefined) return batch;
     const search = /^\/crm\/v3\/objects\/([a-z_]+)\/search$/.exec(path);
     if (method === 'POST' && search !== null) {
       const type = search[1] ?? '';
