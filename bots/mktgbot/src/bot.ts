@@ -9,15 +9,16 @@ import { signalTypes } from './signals.js';
 import { paidMediaActions, paidMediaJobs } from './paid-media-jobs.js';
 import { searchJobs, searchActions } from './search/search-jobs.js';
 import { searchSignalTypes } from './search/search-signals.js';
+import { emailActions, emailJobs, stockHandlers } from './email-jobs.js';
 
 /** mktgbot — watches Meta Ads and Klaviyo: spend, fatigue, flows, sends; proposes pauses for products going out of stock. */
 export const mktgbot = defineBot({
   name: 'mktgbot',
-  jobs: [klaviyoFlowHealth, klaviyoCampaignRecap, klaviyoSendGuard, ...searchJobs, ...paidMediaJobs],
+  jobs: [klaviyoFlowHealth, klaviyoCampaignRecap, klaviyoSendGuard, ...searchJobs, ...paidMediaJobs, ...emailJobs],
   signalTypes: [...signalTypes, ...searchSignalTypes],
   // The freight cascade: campaigns promoting SKUs that will run out → a pause proposal (approval).
-  on: { freight_delay: proposePauses },
+  on: { freight_delay: proposePauses, ...stockHandlers },
   // The operator's reply to a Klaviyo escalation: explain it, or hold the campaign it names.
   onInstruction: answerOperator,
-  actions: [pauseCampaigns, fixOrUnscheduleCampaign, ...searchActions, ...paidMediaActions],
+  actions: [pauseCampaigns, fixOrUnscheduleCampaign, ...searchActions, ...paidMediaActions, ...emailActions],
 });

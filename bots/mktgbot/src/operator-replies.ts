@@ -2,6 +2,7 @@ import { listApprovals, type BotContext, type OperatorInstruction } from '@jbot/
 import { deliverabilityRisk, klaviyoIssue } from './signals.js';
 import { answerPaidMediaSignal } from './replies-paid-media.js';
 import { answerSearchSignal } from './search/search-replies.js';
+import { answerPromotionSignal } from './signal-replies.js';
 
 /**
  * mktgbot's answer to the operator's reply on one of its escalations. A Klaviyo issue is
@@ -17,6 +18,8 @@ export async function answerOperator(instruction: OperatorInstruction, context: 
   if (paidMedia !== null) return paidMedia;
   const searchAnswer = await answerSearchSignal(signal, instruction, context);
   if (searchAnswer !== null) return searchAnswer;
+  const promotionAnswer = await answerPromotionSignal(signal, context);
+  if (promotionAnswer !== null) return promotionAnswer;
   if (signal['signal_type'] === deliverabilityRisk.type) {
     const risk = deliverabilityRisk.schema.parse(signal['payload']);
     const pct = (rate: number) => `${(rate * 100).toFixed(2)}%`;

@@ -74,8 +74,22 @@ export const launchAtRisk = defineSignalType({
   }),
 });
 
+/** A promotion that would sell stock we lack, discount below the margin floor, or disagree with an email (catalogue §4). */
+export const promoRisk = defineSignalType({
+  type: 'promo_risk',
+  description: 'A promotion would sell stock we do not have, discount below the margin floor, or disagrees with a scheduled email',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    discount_id: z.string().min(1),
+    skus: z.array(z.string()).min(1),
+    risk: z.enum(['low_cover', 'below_margin', 'price_conflict']),
+    detail: z.string().min(1),
+    title: z.string().optional(),
+  }),
+});
+
 /** Every type mktgbot introduces. */
-export const signalTypes = [klaviyoIssue, deliverabilityRisk, discountLeak, launchAtRisk, ...paidMediaSignalTypes];
+export const signalTypes = [klaviyoIssue, deliverabilityRisk, discountLeak, launchAtRisk, ...paidMediaSignalTypes, promoRisk];
 
 declare module '@jbot/core' {
   interface SignalPayloads {
@@ -83,5 +97,6 @@ declare module '@jbot/core' {
     deliverability_risk: z.output<typeof deliverabilityRisk.schema>;
     discount_leak: z.output<typeof discountLeak.schema>;
     launch_at_risk: z.output<typeof launchAtRisk.schema>;
+    promo_risk: z.output<typeof promoRisk.schema>;
   }
 }

@@ -1,22 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { freightDelay } from '@jbot/opsbot/signals';
-import {
-  buildBotServices,
-  catalogSignalTypes,
-  createPostgresDb,
-  decideApproval,
-  getApproval,
-  SignalRegistry,
-  startBot,
-  type Db,
-  type RunningBot,
-} from '@jbot/core';
+import { buildBotServices, createPostgresDb, decideApproval, getApproval, startBot, type Db, type RunningBot } from '@jbot/core';
 import { createConnectors, loadSampleCompany, readSampleCompanyData, type SampleCompanyData } from '@jbot/connectors';
 import { freshDatabase, startFakeKlaviyo, testBotConfig, waitFor, type TestDatabase } from '@jbot/testkit';
 import { answerOperator, findHeldCampaigns, fixOrUnscheduleCampaign, klaviyoIssue, klaviyoSendGuard, runSendGuard, sendGuardSettings } from '../src/index.js';
 import { mktgbot } from '../src/bot.js';
+import { fleetRegistry } from './fleet-registry.js';
 
 const silent = pino({ level: 'silent' });
 // The company is loaded at 11:00 PT; the guard runs at its catalogue time, 14:00 PT (22:00 UTC).
@@ -203,7 +193,7 @@ describe('mktgbot klaviyo-send-guard', () => {
       db,
       config: testBotConfig(),
       log: silent,
-      registry: new SignalRegistry([...catalogSignalTypes, klaviyoIssue, freightDelay]),
+      registry: fleetRegistry(),
       extensions: { connectors: createConnectors({ db, env: {} }) },
       approvals: { pollMs: 200 },
     });

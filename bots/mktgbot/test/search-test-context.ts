@@ -29,16 +29,15 @@ export function searchJobContext(
 
 /** Approve an approval and let a running mktgbot execute it; resolves with the final approval. */
 export async function approveAndExecute(db: Db, approvalId: string) {
-  const { catalogSignalTypes, decideApproval, getApproval, SignalRegistry, startBot } = await import('@jbot/core');
-  const { freightDelay } = await import('@jbot/opsbot/signals');
+  const { decideApproval, getApproval, startBot } = await import('@jbot/core');
   const { testBotConfig, waitFor } = await import('@jbot/testkit');
-  const { searchSignalTypes } = await import('../src/search/search-signals.js');
-  const { signalTypes } = await import('../src/signals.js');
+  // mktgbot subscribes to opsbot's and shipbot's signals: register the fleet's types, as a fleet process does.
+  const { fleetRegistry } = await import('./fleet-registry.js');
   const bot = await startBot(mktgbot, {
     db,
     config: testBotConfig(),
     log: silent,
-    registry: new SignalRegistry([...catalogSignalTypes, ...signalTypes, ...searchSignalTypes, freightDelay]),
+    registry: fleetRegistry(),
     extensions: { connectors: createConnectors({ db, env: {} }) },
     approvals: { pollMs: 200 },
   });

@@ -43,6 +43,9 @@ import { createSampleSiteConnector } from './site/sample-site-connector.js';
 import type { SiteConnector } from './site/site-connector.js';
 import { createSampleStorefrontConnector } from './storefront/sample-storefront-connector.js';
 import type { StorefrontConnector } from './storefront/storefront-connector.js';
+import type { DiscountsConnector } from './commerce/discounts-connector.js';
+import { createSampleDiscountsConnector } from './commerce/sample-discounts-connector.js';
+import { createShopifyDiscountsConnector } from './commerce/shopify-discounts-connector.js';
 import { createSampleFreightConnector } from './freight/sample-freight-connector.js';
 import type { KlaviyoConnector } from './klaviyo/klaviyo-connector.js';
 import { createKlaviyoConnector } from './klaviyo/klaviyo-live-connector.js';
@@ -141,6 +144,8 @@ export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnector
   paidMedia: PaidMediaConnector;
   /** Where ads land on our store (STORE_URL over HTTP; the sample store's handles otherwise). */
   landingPages: LandingPageConnector;
+  /** The store's promotions and discount codes (Shopify discountNodes, orders by code). */
+  discounts: DiscountsConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -226,6 +231,10 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
       config.supplierNews === undefined
         ? createSampleNewsConnector(db, { file: path.join(sampleDataDirectory(), 'ops-news-feed.xml') })
         : createRssNewsConnector({ ...config.supplierNews, ...limits }),
+    discounts:
+      config.shopify === undefined
+        ? createSampleDiscountsConnector(db)
+        : createShopifyDiscountsConnector({ ...config.shopify, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };

@@ -179,6 +179,19 @@ export {
 export { createSampleAdsConnector } from './ads/sample-ads-connector.js';
 export { createSampleKlaviyoConnector } from './klaviyo/sample-klaviyo-connector.js';
 export { createKlaviyoConnector, type KlaviyoOptions } from './klaviyo/klaviyo-live-connector.js';
+export {
+  calendarEntryOf,
+  type KlaviyoFormDay,
+  type KlaviyoFormReport,
+  type KlaviyoGrowthDay,
+  type KlaviyoCampaignSummary,
+  type KlaviyoGrowthConnector,
+  type CreateCampaignDraftInput,
+  type CreateCampaignDraftResult,
+  type KlaviyoSegmentProfile,
+  type SuppressSegmentInput,
+  type SuppressSegmentResult,
+} from './klaviyo/klaviyo-growth-connector.js';
 export { createSampleReportingConnector } from './reporting/sample-reporting-connector.js';
 export { createSamplePublishingConnector } from './publishing/sample-publishing-connector.js';
 export { createSampleMailConnector } from './mail/sample-mail-connector.js';
@@ -245,6 +258,17 @@ export { createGoogleSearchConnector, type GoogleSearchOptions } from './search/
 export { createSampleSiteConnector } from './site/sample-site-connector.js';
 export { createHttpSiteCrawler, CRAWLER_USER_AGENT, type HttpSiteCrawlerOptions } from './site/http-site-crawler.js';
 export { createSampleStorefrontConnector } from './storefront/sample-storefront-connector.js';
+export type {
+  Discount,
+  CodeRedemption,
+  DiscountsConnector,
+  UpdateDiscountInput,
+  UpdateDiscountResult,
+  CreateDiscountInput,
+  CreateDiscountResult,
+} from './commerce/discounts-connector.js';
+export { createSampleDiscountsConnector } from './commerce/sample-discounts-connector.js';
+export { createShopifyDiscountsConnector, type ShopifyDiscountsOptions } from './commerce/shopify-discounts-connector.js';
 export { createSideEffectLedger, type SideEffectLedger } from './ledger/side-effect-ledger.js';
 export { createSampleCreatorsConnector } from './creators/sample-creators-connector.js';
 export { probeMetaCreators, createMetaCreatorsConnector, type MetaCreatorsOptions } from './creators/meta-creators-connector.js';

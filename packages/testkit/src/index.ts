@@ -26,6 +26,8 @@ export {
   type FakeKlaviyoFault,
   type FakeKlaviyoFlow,
   type FakeKlaviyoSeed,
+  type FakeKlaviyoForm,
+  type FakeKlaviyoGrowthSeed,
 } from './fake-klaviyo/index.js';
 // Fake Meta Graph API for adsbot and socialbot (ad-level creative, Instagram and Facebook organic)
 export {
@@ -50,6 +52,8 @@ export {
   type FakeShopifyFulfillmentOrder,
   type FakeShopifySideEffect,
   type ShopifyMoneyBag,
+  type FakeShopifyDiscount,
+  type FakeShopifyDiscountChange,
 } from './fake-shopify/index.js';
 
 // Fake EasyPost v2 (connectors: parcel)

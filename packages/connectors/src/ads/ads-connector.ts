@@ -59,6 +59,8 @@ export interface AdsConnector {
   /** Daily insights since the given day (default: last 7 days). */
   listInsights(options?: { campaignId?: string; since?: Date }): Promise<AdInsight[]>;
   pauseCampaign(input: PauseCampaignInput): Promise<PauseCampaignResult>;
+  /** Set a campaign this fleet paused back to ACTIVE, once per key (resume_campaigns). */
+  resumeCampaign(input: PauseCampaignInput): Promise<PauseCampaignResult>;
   /** Ad sets of the account (creative jobs). */
   listAdSets(): Promise<AdSet[]>;
   /** Ads with their creative (copy, format, hook, creator). */

@@ -174,6 +174,20 @@ export function createMetaAdsConnector(options: MetaAdsOptions): AdsConnector {
       });
       return { ...result, changed: performed };
     },
+    async resumeCampaign(input) {
+      const { result, performed } = await ledger.run<PauseCampaignResult>({
+        idempotencyKey: input.idempotencyKey,
+        connector: 'meta',
+        action: 'campaign.resume',
+        request: { campaignId: input.campaignId, ...(input.reason === undefined ? {} : { reason: input.reason }) },
+        lookup: async () => null, // setting ACTIVE again is harmless
+        perform: async () => {
+          await call('POST', [input.campaignId], { status: 'ACTIVE' }, 'campaign resume');
+          return { campaignId: input.campaignId, status: 'ACTIVE', changed: true };
+        },
+      });
+      return { ...result, changed: performed };
+    },
     ...metaAdCreative({ call, account, ledger, db: options.db, ...(options.pageId === undefined ? {} : { pageId: options.pageId }) }),
   };
 }

@@ -43,6 +43,14 @@ export function createSampleAdsConnector(db: Db): AdsConnector {
       });
       return { campaignId: String(row['campaign_id']), status: String(row['status']), changed: row['changed'] === true };
     },
+    async resumeCampaign(input) {
+      const row = await rpcOne(db, 'sample_ads_resume_campaign', {
+        p_idempotency_key: input.idempotencyKey,
+        p_campaign_id: input.campaignId,
+        p_reason: input.reason,
+      });
+      return { campaignId: String(row['campaign_id']), status: String(row['status']), changed: row['changed'] === true };
+    },
     ...sampleAdCreative(db),
   };
 }

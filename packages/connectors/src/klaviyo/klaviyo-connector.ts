@@ -1,3 +1,5 @@
+import type { KlaviyoGrowthConnector } from './klaviyo-growth-connector.js';
+
 /** An audience (list or segment) a campaign sends to or excludes. */
 export interface KlaviyoAudience {
   id: string;
@@ -88,7 +90,7 @@ export interface KlaviyoSentCampaign {
 }
 
 /** Email and SMS marketing: campaigns, their messages, and changes an approval makes. */
-export interface KlaviyoConnector {
+export interface KlaviyoConnector extends KlaviyoGrowthConnector {
   readonly source: 'sample' | 'klaviyo';
   /** Campaigns of both channels with status scheduled, soonest first. */
   listScheduledCampaigns(): Promise<KlaviyoCampaignMessage[]>;

@@ -2,6 +2,7 @@ import type { Db } from '@jbot/core';
 import { ConnectorError } from '../connector-error.js';
 import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
 import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
+import { createLiveKlaviyoGrowth, type KlaviyoGrowthSdk } from './klaviyo-live-growth.js';
 import type { KlaviyoAudience, KlaviyoCampaignMessage, KlaviyoConnector, KlaviyoFlowReport, UnscheduleCampaignResult } from './klaviyo-connector.js';
 
 /** What the Klaviyo connector needs. */
@@ -18,7 +19,7 @@ export interface KlaviyoOptions {
 }
 
 /** A JSON:API resource object as Klaviyo sends it. */
-interface Resource {
+export interface Resource {
   type: string;
   id: string;
   attributes?: Record<string, unknown>;
@@ -26,14 +27,14 @@ interface Resource {
 }
 
 /** A JSON:API document: primary data, included resources, pagination links. */
-interface Document {
+export interface Document {
   data?: Resource | Resource[];
   included?: Resource[];
   links?: { next?: string | null };
 }
 
 /** A reporting API answer: one report resource whose results are grouped statistics. */
-interface ReportDocument {
+export interface ReportDocument {
   data?: {
     type: string;
     id?: string;
@@ -46,7 +47,7 @@ interface ReportDocument {
 }
 
 /** The slice of klaviyo-api used here, typed by what we send; responses are read as raw JSON:API documents. */
-interface KlaviyoSdk {
+interface KlaviyoBaseSdk {
   campaigns: {
     getCampaigns(filter: string, options: Record<string, unknown>): Promise<{ response: { data: Document } }>;
     getMessagesForCampaign(id: string, options: Record<string, unknown>): Promise<{ response: { data: Document } }>;
@@ -73,12 +74,15 @@ interface KlaviyoSdk {
   segments: { getSegments(options: Record<string, unknown>): Promise<{ response: { data: Document } }> };
 }
 
+/** Every klaviyo-api call the connector makes (the growth and drafting ones in klaviyo-live-growth.ts). */
+export type KlaviyoSdk = KlaviyoBaseSdk & KlaviyoGrowthSdk;
+
 /** klaviyo-api's clients, imported on demand, each pointed at the configured base URL (per client, not global). */
 async function loadKlaviyo(options: Pick<KlaviyoOptions, 'apiKey' | 'apiBase'>): Promise<KlaviyoSdk> {
   const module = (await import('klaviyo-api')) as unknown as Record<string, new (...args: never[]) => { basePath: string }>;
   const sdk = ((module as { default?: unknown }).default ?? module) as typeof module;
   type Client = new (session: unknown) => { basePath: string };
-  const { ApiKeySession, CampaignsApi, ListsApi, SegmentsApi, FlowsApi, MetricsApi, ReportingApi } = sdk as unknown as {
+  const { ApiKeySession, CampaignsApi, ListsApi, SegmentsApi, FlowsApi, MetricsApi, ReportingApi, FormsApi, TemplatesApi, ProfilesApi } = sdk as unknown as {
     ApiKeySession: new (key: string) => unknown;
     CampaignsApi: Client;
     ListsApi: Client;
@@ -86,6 +90,9 @@ async function loadKlaviyo(options: Pick<KlaviyoOptions, 'apiKey' | 'apiBase'>):
     FlowsApi: Client;
     MetricsApi: Client;
     ReportingApi: Client;
+    FormsApi: Client;
+    TemplatesApi: Client;
+    ProfilesApi: Client;
   };
   const session = new ApiKeySession(options.apiKey);
   const point = <Client extends { basePath: string }>(client: Client): Client => {
@@ -99,6 +106,9 @@ async function loadKlaviyo(options: Pick<KlaviyoOptions, 'apiKey' | 'apiBase'>):
     flows: point(new FlowsApi(session)) as unknown as KlaviyoSdk['flows'],
     metrics: point(new MetricsApi(session)) as unknown as KlaviyoSdk['metrics'],
     reporting: point(new ReportingApi(session)) as unknown as KlaviyoSdk['reporting'],
+    forms: point(new FormsApi(session)) as unknown as KlaviyoSdk['forms'],
+    templates: point(new TemplatesApi(session)) as unknown as KlaviyoSdk['templates'],
+    profiles: point(new ProfilesApi(session)) as unknown as KlaviyoSdk['profiles'],
   };
 }
 
@@ -225,6 +235,7 @@ export function createKlaviyoConnector(options: KlaviyoOptions): KlaviyoConnecto
 
   return {
     source: 'klaviyo',
+    ...createLiveKlaviyoGrowth({ call, everyPage, ledger }),
     async flowReports(window) {
       const endDay = window.end.toISOString().slice(0, 10);
       const end = new Date(`${endDay}T00:00:00Z`);

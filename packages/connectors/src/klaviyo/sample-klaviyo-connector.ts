@@ -3,6 +3,7 @@ import { rpcOne } from '@jbot/core';
 import { instant, jsonArray, text } from '../sample/row-values.js';
 import type { KlaviyoAudience, KlaviyoCampaignMessage, KlaviyoConnector, KlaviyoFlowReport } from './klaviyo-connector.js';
 import { day as dayOf, numberOrNull } from '../sample/row-values.js';
+import { createSampleKlaviyoGrowth } from './sample-klaviyo-growth.js';
 
 const DAY_MS = 86_400_000;
 
@@ -24,6 +25,7 @@ function campaignFrom(row: Record<string, unknown>): KlaviyoCampaignMessage {
 export function createSampleKlaviyoConnector(db: Db): KlaviyoConnector {
   return {
     source: 'sample',
+    ...createSampleKlaviyoGrowth(db),
     async listScheduledCampaigns() {
       return (await db.rpc('sample_klaviyo_campaign_messages', { p_status: 'scheduled' })).map(campaignFrom);
     },

@@ -30,6 +30,7 @@ export const SAMPLE_DATA_FILES = {
   mktg_search: 'mktg-search.json',
   hubspot_activity: 'hubspot-activity.json',
   opsbot: 'opsbot.json',
+  mktg_email: 'mktg-email.json',
 } as const;
 
 /** The sample company's data as one object, one key per file. */

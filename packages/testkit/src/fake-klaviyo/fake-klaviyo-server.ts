@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readRequestText } from '../http-body.js';
+import { routeKlaviyoGrowth, type FakeKlaviyoGrowthSeed, type FakeKlaviyoSuppressionJob } from './fake-klaviyo-growth.js';
 
 /** A campaign as the fake holds it (one message per campaign, as Klaviyo's email and SMS campaigns have). */
 export interface FakeKlaviyoCampaign {
@@ -39,6 +40,8 @@ export interface FakeKlaviyoSeed {
   metrics?: Array<{ id: string; name: string }>;
   lists?: Array<{ id: string; name: string }>;
   segments?: Array<{ id: string; name: string }>;
+  /** Forms and list growth (fake-klaviyo-growth.ts). */
+  growth?: FakeKlaviyoGrowthSeed;
 }
 
 /** A fault for the next matching request: an HTTP error (429 with Retry-After, 5xx) instead of the answer. */
@@ -62,6 +65,10 @@ export interface FakeKlaviyo {
   requests: Array<{ method: string; path: string; revision: string | undefined; body: unknown }>;
   /** Send-job changes applied, in order. */
   sendJobActions: Array<{ campaignId: string; action: string }>;
+  /** Templates created through the API, by id. */
+  templates: Map<string, { id: string; name: string; html: string }>;
+  /** Profile-suppression bulk jobs accepted, in order. */
+  suppressionJobs: FakeKlaviyoSuppressionJob[];
   /** Fail the next request that matches. */
   failNext(fault: FakeKlaviyoFault): void;
   close(): Promise<void>;
@@ -102,6 +109,8 @@ export async function startFakeKlaviyo(
   const requests: FakeKlaviyo['requests'] = [];
   const sendJobActions: FakeKlaviyo['sendJobActions'] = [];
   const faults: FakeKlaviyoFault[] = [];
+  const templates = new Map<string, { id: string; name: string; html: string }>();
+  const suppressionJobs: FakeKlaviyoSuppressionJob[] = [];
   let base = '';
 
   const campaignResource = (campaign: FakeKlaviyoCampaign, fields: string[] | undefined) => {
@@ -374,6 +383,30 @@ export async function startFakeKlaviyo(
         document: { data: slice.map((item) => ({ type, id: item.id, attributes: { name: item.name }, links: { self: `${base}${path}/${item.id}` } })), links },
       };
     }
+    const growth = routeKlaviyoGrowth(
+      {
+        campaigns,
+        metrics,
+        seed: options.seed?.growth ?? {},
+        templates,
+        suppressionJobs,
+        throttle: (reportPath) => {
+          const now = Date.now();
+          const recent = (reportingCalls.get(reportPath) ?? []).filter((time) => now - time < 60_000);
+          if (recent.length >= (options.reportingPerMinute ?? 2))
+            throw new JsonApiError(429, 'throttled', 'Request was throttled. Expected available in 60 seconds.');
+          reportingCalls.set(reportPath, [...recent, now]);
+        },
+        fail: (status, code, message) => {
+          throw new JsonApiError(status, code, message);
+        },
+        base: () => base,
+      },
+      method,
+      url,
+      body,
+    );
+    if (growth !== undefined) return growth;
     throw new JsonApiError(404, 'not_found', `fake Klaviyo: ${method} ${path} is not implemented`);
   };
 
@@ -428,6 +461,8 @@ export async function startFakeKlaviyo(
     campaigns,
     requests,
     sendJobActions,
+    templates,
+    suppressionJobs,
     failNext: (fault) => faults.push(fault),
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error)))),
   };

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { readRequestText } from '../http-body.js';
 import { FakeShopifyStore, type FakeShopifyOrder, type FakeShopifySeed, type FakeShopifySideEffect } from './fake-shopify-store.js';
 import { createFakeOrderEditing } from './fake-shopify-order-edit.js';
+import { NOT_A_DISCOUNT_FIELD, resolveDiscountField, type FakeShopifyDiscountChange } from './fake-shopify-discounts.js';
 
 /** A fault to inject into the next request whose GraphQL root field matches. */
 export interface FakeShopifyFault {
@@ -25,6 +26,8 @@ export interface FakeShopify {
   requests: Array<{ path: string; fields: string[]; variables: Record<string, unknown> }>;
   /** Holds and cancellations applied, in order. */
   sideEffects: FakeShopifySideEffect[];
+  /** Discount mutations applied, in order (fake-shopify-discounts.ts). */
+  discountChanges: FakeShopifyDiscountChange[];
   failNext(fault: FakeShopifyFault): void;
   close(): Promise<void>;
 }
@@ -99,6 +102,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   const requests: FakeShopify['requests'] = [];
   const faults: FakeShopifyFault[] = [];
   const orderEdit = createFakeOrderEditing(store);
+  const discountChanges: FakeShopifyDiscountChange[] = [];
+  const variantSku = (id: string) => store.inventoryItems.find((item) => item.variant.id === id)?.sku ?? null;
 
   function resolveField(field: string, document: string, variables: Record<string, unknown>): unknown {
     switch (field) {
@@ -143,8 +148,13 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
       case 'orderEditSetQuantity':
       case 'orderEditCommit':
         return orderEdit(field, variables);
-      default:
+      default: {
+        const discount = resolveDiscountField({ discounts: store.discounts, changes: discountChanges, variantSku }, field, variables, connection, () =>
+          literalFirst(document, field),
+        );
+        if (discount !== NOT_A_DISCOUNT_FIELD) return discount;
         throw new GraphqlError(`Field '${field}' doesn't exist on type 'QueryRoot' (fake Shopify)`, 'undefinedField');
+      }
     }
   }
 
@@ -298,6 +308,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     store,
     requests,
     sideEffects: store.sideEffects,
+    discountChanges,
     failNext: (fault) => faults.push(fault),
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error)))),
   };

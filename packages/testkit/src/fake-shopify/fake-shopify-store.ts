@@ -1,3 +1,5 @@
+import type { FakeShopifyDiscount } from './fake-shopify-discounts.js';
+
 /** Money as the Admin API sends it: a decimal string and a currency. */
 export interface ShopifyMoneyBag {
   shopMoney: { amount: string; currencyCode: string };
@@ -45,13 +47,17 @@ export interface FakeShopifyOrder {
     }>;
   };
   updatedAt?: string;
-  /** The customer's journey: the last visit before the order, with its source and UTM tags (tracking-health). */
+  /** Codes the order used (discount-code-leak). */
+  discountCodes?: string[];
+  /** The customer's journey: the last visit before the order, with its source and UTM tags (tracking-health) and its referrer and landing page (discount-code-leak). */
   customerJourneySummary?: {
     ready: boolean;
     lastVisit: {
       source: string | null;
       sourceType: string | null;
       utmParameters: { source: string | null; medium: string | null; campaign: string | null } | null;
+      referrerUrl?: string | null;
+      landingPage?: string | null;
     } | null;
   } | null;
 }
@@ -60,7 +66,9 @@ export interface FakeShopifyOrder {
 export interface FakeShopifyInventoryItem {
   id: string;
   sku: string;
-  variant: { displayName: string; price: string; product: { vendor: string } };
+  variant: { id?: string; displayName: string; price: string; product: { vendor: string } };
+  /** What the item costs (InventoryItem.unitCost); absent = not set. */
+  unitCost?: { amount: string; currencyCode: string } | null;
   inventoryLevels: { nodes: Array<{ location: { id?: string; name: string }; quantities: Array<{ name: string; quantity: number }> }> };
 }
 
@@ -69,6 +77,8 @@ export interface FakeShopifySeed {
   shopName?: string;
   orders?: FakeShopifyOrder[];
   inventoryItems?: FakeShopifyInventoryItem[];
+  /** Basic discounts (fake-shopify-discounts.ts). */
+  discounts?: FakeShopifyDiscount[];
 }
 
 /** A write the fake applied (a hold, a cancellation), in order. */
@@ -84,11 +94,15 @@ export class FakeShopifyStore {
   readonly orders: FakeShopifyOrder[];
   readonly inventoryItems: FakeShopifyInventoryItem[];
   readonly sideEffects: FakeShopifySideEffect[] = [];
+  readonly discounts: FakeShopifyDiscount[];
 
   constructor(seed: FakeShopifySeed = {}) {
     this.shopName = seed.shopName ?? 'Fake Shop';
     this.orders = structuredClone(seed.orders ?? []);
     this.inventoryItems = structuredClone(seed.inventoryItems ?? []);
+    this.discounts = structuredClone(seed.discounts ?? []);
+    // Variants get ids the way Shopify names them (discounts refer to variants by id).
+    this.inventoryItems.forEach((item, index) => (item.variant.id ??= `gid://shopify/ProductVariant/${8_100_000 + index}`));
     // Locations get ids the way Shopify names them, one per location name.
     const names = [...new Set(this.inventoryItems.flatMap((item) => item.inventoryLevels.nodes.map((level) => level.location.name)))].sort();
     for (const item of this.inventoryItems)
@@ -138,5 +152,7 @@ function matchesTerm(order: FakeShopifyOrder, term: string): boolean {
   if (field === 'status') return value === 'open' ? order.cancelledAt === null : value === 'cancelled' ? order.cancelledAt !== null : true;
   if (field === 'name') return order.name === value;
   if (field === 'tag') return (order.tags ?? []).includes(value);
+  if (field === 'discount_code')
+    return value === '*' ? (order.discountCodes?.length ?? 0) > 0 : (order.discountCodes ?? []).some((code) => code.toLowerCase() === value.toLowerCase());
   throw new Error(`fake Shopify: unsupported search field "${field}"`);
 }

@@ -8,3 +8,4 @@ export {
   type FakeShopifySideEffect,
   type ShopifyMoneyBag,
 } from './fake-shopify-store.js';
+export { resolveDiscountField, NOT_A_DISCOUNT_FIELD, type FakeShopifyDiscount, type FakeShopifyDiscountChange } from './fake-shopify-discounts.js';
