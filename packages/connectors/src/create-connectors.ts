@@ -61,6 +61,9 @@ import { createEasyPostSeedingConnector } from './seeding/easypost-seeding-conne
 import { createSampleSeedingConnector } from './seeding/sample-seeding-connector.js';
 import { callerOf, logConnectorSet } from './connector-call-log.js';
 import { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
+import type { AccountingConnector } from './accounting/accounting-connector.js';
+import { createSampleAccountingConnector } from './accounting/sample-accounting-connector.js';
+import { createXeroAccountingConnector } from './accounting/xero-accounting-connector.js';
 
 /** Every connector a bot may use, one per domain. */
 export interface Connectors extends FleetOpsConnectors {
@@ -102,6 +105,8 @@ export interface Connectors extends FleetOpsConnectors {
   site: SiteConnector;
   /** The store's product copy, SEO fields and reviews (sample only so far). */
   storefront: StorefrontConnector;
+  /** The books' receivables: invoices, payments, credit notes (Xero with XERO_* set, the sample books otherwise). */
+  accounting: AccountingConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -172,6 +177,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
         ? createSampleSiteConnector(db)
         : createHttpSiteCrawler({ storeUrl: config.store.url, delayMs: config.store.crawlDelayMs, ...limits }),
     storefront: createSampleStorefrontConnector(db),
+    accounting: config.xero === undefined ? createSampleAccountingConnector(db) : createXeroAccountingConnector({ ...config.xero, ...limits, db }),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };

@@ -241,3 +241,15 @@ export { hubspotObjectsFromSample, type HubSpotSampleObjects, type HubSpotObject
 // Shared analysis over connector data
 export { projectStockouts, restockDateFor, RECEIVING_DAYS, dayNumber, dayString, type StockRunway } from './analysis/project-stockouts.js';
 export { forecastFulfilment, type FulfilmentForecast, type AffectedOrder, type FreightDelayInput } from './analysis/forecast-fulfilment.js';
+
+// Accounting (the books' receivables: sample books, Xero on xero-node)
+export {
+  daysPastDue,
+  type AccountingConnector,
+  type ReceivableInvoice,
+  type ReceivedPayment,
+  type CustomerCreditNote,
+} from './accounting/accounting-connector.js';
+export { createSampleAccountingConnector } from './accounting/sample-accounting-connector.js';
+export { createXeroAccountingConnector, type XeroAccountingOptions } from './accounting/xero-accounting-connector.js';
+export { createXeroTokenSource, type XeroCredentials } from './accounting/xero-token.js';

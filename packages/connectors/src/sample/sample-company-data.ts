@@ -25,6 +25,7 @@ export const SAMPLE_DATA_FILES = {
   creators: 'creators.json',
   fleet: 'fleet.json',
   contentbot: 'contentbot.json',
+  accounting: 'accounting.json',
 } as const;
 
 /** The sample company's data as one object, one key per file. */
