@@ -253,3 +253,4 @@ export {
 export { createSampleAccountingConnector } from './accounting/sample-accounting-connector.js';
 export { createXeroAccountingConnector, type XeroAccountingOptions } from './accounting/xero-accounting-connector.js';
 export { createXeroTokenSource, type XeroCredentials } from './accounting/xero-token.js';
+export { xeroObjectsFromSample, type XeroSampleObjects, type XeroContactSeed, type XeroInvoiceSeed, type XeroPaymentSeed } from './accounting/xero-sample-objects.js';

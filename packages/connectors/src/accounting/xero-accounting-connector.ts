@@ -40,14 +40,28 @@ function instantOf(value: unknown): string {
   return ms === null ? new Date(String(value)).toISOString() : new Date(Number(ms[1])).toISOString();
 }
 
+// xero-node rejects an HTTP error with a JSON string of { response: { statusCode, body } } (headers
+// redacted of the token), and a non-2xx answer with { response, body }.
+function statusOf(error: unknown): number | null {
+  let parsed: unknown = error;
+  if (typeof error === 'string') {
+    try {
+      parsed = JSON.parse(error);
+    } catch {
+      return null;
+    }
+  }
+  const response = (parsed as { response?: { statusCode?: number; status?: number } } | null)?.response;
+  const status = response?.statusCode ?? response?.status ?? null;
+  return status === 0 ? null : status;
+}
+
 function xeroError(operation: string, error: unknown): ConnectorError {
   if (error instanceof ConnectorError) return error;
-  // xero-node rejects with { response: { statusCode }, body } (redacted of the token).
-  const status = (error as { response?: { statusCode?: number; status?: number } }).response;
-  const code = status?.statusCode ?? status?.status ?? null;
+  const code = statusOf(error);
   return new ConnectorError('xero_call_failed', `Xero ${operation} failed${code === null ? '' : ` (HTTP ${code})`}: check XERO_TENANT_ID and the app's scopes (accounting.transactions.read, accounting.contacts.read)`, {
     facts: { operation, status: code },
-    cause: error instanceof Error ? error : undefined,
+    cause: error instanceof Error ? error : new Error(typeof error === 'string' ? error.slice(0, 500) : String(error)),
   });
 }
 
@@ -62,9 +76,9 @@ export function createXeroAccountingConnector(options: XeroAccountingOptions): A
   let client: XeroClient | undefined;
 
   async function call<Result>(operation: string, run: (api: XeroClient['accountingApi']) => Promise<{ body: Result }>): Promise<Result> {
-    try {
+    const attempt = async () => {
       const token = await accessToken();
-      return await callVendor('Xero', operation, limits, async () => {
+      return callVendor('Xero', operation, limits, async () => {
         if (client === undefined) {
           const { XeroClient } = await loadXero();
           client = new XeroClient();
@@ -73,6 +87,16 @@ export function createXeroAccountingConnector(options: XeroAccountingOptions): A
         client.setTokenSet({ access_token: token, token_type: 'Bearer' });
         return (await run(client.accountingApi)).body;
       });
+    };
+    try {
+      try {
+        return await attempt();
+      } catch (error) {
+        // An access token Xero no longer accepts (revoked or expired early): refresh once and retry the read.
+        if (statusOf(error) !== 401) throw error;
+        accessToken.invalidate();
+        return await attempt();
+      }
     } catch (error) {
       throw xeroError(operation, error);
     }

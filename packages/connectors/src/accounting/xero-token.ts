@@ -12,6 +12,9 @@ export interface XeroCredentials {
   tokenUrl: string;
 }
 
+/** The current access token; `invalidate` drops it after Xero refused it. */
+export type XeroTokenSource = (() => Promise<string>) & { invalidate(): void };
+
 // A token this close to its expiry is refreshed first, so a call never leaves with a stale one.
 const EXPIRY_MARGIN_MS = 60_000;
 const CONNECTOR = 'xero';
@@ -24,7 +27,7 @@ const CONNECTOR = 'xero';
  * own refreshWithRefreshToken posts to a hard-coded host, so this one honours XERO_TOKEN_URL
  * (proxies, tests) and never logs a credential.
  */
-export function createXeroTokenSource(db: Db, credentials: XeroCredentials, limits: VendorCallLimits, clock: () => number = Date.now): () => Promise<string> {
+export function createXeroTokenSource(db: Db, credentials: XeroCredentials, limits: VendorCallLimits, clock: () => number = Date.now): XeroTokenSource {
   let cached: { token: string; expiresAt: number } | undefined;
   let pending: Promise<string> | undefined;
 
@@ -67,7 +70,7 @@ export function createXeroTokenSource(db: Db, credentials: XeroCredentials, limi
     return result.answer.access_token;
   };
 
-  return async () => {
+  const source = async () => {
     if (cached !== undefined && cached.expiresAt - EXPIRY_MARGIN_MS > clock()) return cached.token;
     // Concurrent callers share one refresh (a second refresh would spend the rotated token).
     pending ??= exchange().finally(() => {
@@ -75,4 +78,6 @@ export function createXeroTokenSource(db: Db, credentials: XeroCredentials, limi
     });
     return pending;
   };
+  // Xero revoked the token before its expiry (a 401): the next call refreshes.
+  return Object.assign(source, { invalidate: () => (cached = undefined) });
 }
