@@ -254,3 +254,5 @@ export { createSampleAccountingConnector } from './accounting/sample-accounting-
 export { createXeroAccountingConnector, type XeroAccountingOptions } from './accounting/xero-accounting-connector.js';
 export { createXeroTokenSource, type XeroCredentials } from './accounting/xero-token.js';
 export { xeroObjectsFromSample, type XeroSampleObjects, type XeroContactSeed, type XeroInvoiceSeed, type XeroPaymentSeed } from './accounting/xero-sample-objects.js';
+export { creditLimitOf, onCreditHold, type CrmCompany, type UpdateCompanyInput, type UpdateCompanyResult } from './crm/crm-companies.js';
+export { hubspotCompaniesFromSample } from './crm/hubspot-sample-companies.js';

@@ -1,3 +1,5 @@
+import type { CrmCompany, UpdateCompanyInput, UpdateCompanyResult } from './crm-companies.js';
+
 /** A deal as the fleet sees it, whichever CRM it came from (HubSpot property names in `properties`). */
 export interface Deal {
   id: string;
@@ -148,6 +150,10 @@ export interface CrmConnector {
   listMeetings(options: { since: Date }): Promise<CrmMeeting[]>;
   /** Exactly once per idempotency key; the contact must exist in the CRM. */
   logMeeting(input: LogMeetingInput): Promise<LogMeetingResult>;
+  /** Every company (wholesale account) with its owner and account properties (see crm-companies.ts). */
+  listCompanies(): Promise<CrmCompany[]>;
+  /** Exactly once per idempotency key (credit holds, line-review dates …). */
+  updateCompany(input: UpdateCompanyInput): Promise<UpdateCompanyResult>;
 }
 
 /** Stage ids that mean the deal is over. */

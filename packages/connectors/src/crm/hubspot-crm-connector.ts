@@ -4,6 +4,7 @@ import type { Client } from '@hubspot/api-client';
 import { probeFailure, type Db, type Logger, type ServiceProbe } from '@jbot/core';
 import { ConnectorError } from '../connector-error.js';
 import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
+import { hubspotCompanyMethods } from './hubspot-crm-companies.js';
 import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
 import {
   CLOSED_STAGES,
@@ -485,5 +486,6 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
       options.log?.info({ meetingId: result.meetingId, performed }, performed ? 'HubSpot meeting logged' : 'HubSpot meeting already logged under this key');
       return { ...result, created: performed };
     },
+    ...hubspotCompanyMethods(call, ledger, listOwners),
   };
 }

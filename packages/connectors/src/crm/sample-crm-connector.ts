@@ -2,6 +2,7 @@ import type { Db } from '@jbot/core';
 import { rpcOne } from '@jbot/core';
 import { day, instant, numberOrNull, stringRecord, text } from '../sample/row-values.js';
 import { CLOSED_STAGES, type CrmConnector, type Deal } from './crm-connector.js';
+import { sampleCrmCompanyMethods } from './sample-crm-companies.js';
 
 // An empty or whitespace-only text field counts as unset, as HubSpot's UI shows it.
 function blankToNull(value: unknown): string | null {
@@ -129,5 +130,6 @@ export function createSampleCrmConnector(db: Db): CrmConnector {
       });
       return { meetingId: String(row['meeting_id']), created: row['created'] === true };
     },
+    ...sampleCrmCompanyMethods(db),
   };
 }

@@ -5,10 +5,10 @@ import { readRequestText } from '../http-body.js';
 
 /** The organisation's objects, in Xero's own JSON (PascalCase, "/Date(ms+0000)/" dates). */
 export interface FakeXeroSeed {
-  contacts?: Array<Record<string, unknown>>;
-  invoices?: Array<Record<string, unknown>>;
-  payments?: Array<Record<string, unknown>>;
-  creditNotes?: Array<Record<string, unknown>>;
+  contacts?: readonly object[];
+  invoices?: readonly object[];
+  payments?: readonly object[];
+  creditNotes?: readonly object[];
 }
 
 /** Options for the fake. */
@@ -77,11 +77,12 @@ export async function startFakeXero(options: FakeXeroOptions = {}): Promise<Fake
   let rotations = 0;
   const accessTokens = new Map<string, number>();
   const seed = options.seed ?? {};
+  const rowsOf = (objects: readonly object[] | undefined) => [...(objects ?? [])] as Array<Record<string, unknown>>;
   const collections: Record<string, { key: string; rows: Array<Record<string, unknown>> }> = {
-    invoices: { key: 'Invoices', rows: seed.invoices ?? [] },
-    contacts: { key: 'Contacts', rows: seed.contacts ?? [] },
-    payments: { key: 'Payments', rows: seed.payments ?? [] },
-    creditnotes: { key: 'CreditNotes', rows: seed.creditNotes ?? [] },
+    invoices: { key: 'Invoices', rows: rowsOf(seed.invoices) },
+    contacts: { key: 'Contacts', rows: rowsOf(seed.contacts) },
+    payments: { key: 'Payments', rows: rowsOf(seed.payments) },
+    creditnotes: { key: 'CreditNotes', rows: rowsOf(seed.creditNotes) },
   };
   const tokenRequests: FakeXero['tokenRequests'] = [];
   const requests: FakeXero['requests'] = [];
