@@ -5,15 +5,20 @@ import { dealHygiene } from './jobs/deal-hygiene.js';
 import { createHygieneTasks } from './hygiene/index.js';
 import { planFollowUps, sendFollowUps } from './followups/index.js';
 import { signalTypes } from './signals.js';
+import { arCollections } from './jobs/ar-collections.js';
+import { placeCreditHold } from './collections/place-credit-hold.js';
+import { sendArReminders } from './collections/send-ar-reminders.js';
+import { answerAccountSignal } from './replies/account-replies.js';
 
 /** salesbot — keeps the HubSpot pipeline moving: new, stale and won deals, follow-up drafts, customer notices. */
 export const salesbot = defineBot({
   name: 'salesbot',
-  jobs: [hubspotSync, dealHygiene],
+  jobs: [hubspotSync, dealHygiene, arCollections],
   signalTypes,
   // The freight cascade: wholesale customers whose orders now ship late get a drafted notice (approval).
   on: { freight_delay: planDelayNotices },
   // The Monday flow: the operator's reply to the stale-deals line → drafted follow-ups for approval.
-  onInstruction: planFollowUps,
-  actions: [sendFollowUps, sendDelayNotices, createHygieneTasks],
+  // Replies to the account-side escalations (AR, forecast) are answered first; the rest is the stale-deals flow.
+  onInstruction: async (instruction, context) => (await answerAccountSignal(instruction, context)) ?? planFollowUps(instruction, context),
+  actions: [sendFollowUps, sendDelayNotices, createHygieneTasks, sendArReminders, placeCreditHold],
 });

@@ -25,3 +25,18 @@ export * from './hygiene/index.js';
 export * from './followups/index.js';
 export * from './freight/index.js';
 export { staleDeals, signalTypes } from './signals.js';
+export {
+  arCollections,
+  arCollectionsSettings,
+  findOverdueAccounts,
+  agingMessage,
+  requestArReminders,
+  runArCollections,
+  type OverdueAccount,
+  type OverdueInvoice,
+  type ArCollectionsResult,
+} from './jobs/ar-collections.js';
+export { sendArReminders, type ArRemindersDraft, type SendArRemindersResult } from './collections/send-ar-reminders.js';
+export { placeCreditHold, type CreditHoldDraft, type PlaceCreditHoldResult } from './collections/place-credit-hold.js';
+export { answerAccountSignal } from './replies/account-replies.js';
+export { arOverdue, forecastGap, accountSignalTypes } from './signals.js';
