@@ -6,6 +6,8 @@ import { createHygieneTasks } from './hygiene/index.js';
 import { planFollowUps, sendFollowUps } from './followups/index.js';
 import { signalTypes } from './signals.js';
 import { arCollections } from './jobs/ar-collections.js';
+import { salesEod } from './jobs/sales-eod.js';
+import { weeklyForecast } from './jobs/weekly-forecast.js';
 import { placeCreditHold } from './collections/place-credit-hold.js';
 import { sendArReminders } from './collections/send-ar-reminders.js';
 import { answerAccountSignal } from './replies/account-replies.js';
@@ -13,7 +15,7 @@ import { answerAccountSignal } from './replies/account-replies.js';
 /** salesbot — keeps the HubSpot pipeline moving: new, stale and won deals, follow-up drafts, customer notices. */
 export const salesbot = defineBot({
   name: 'salesbot',
-  jobs: [hubspotSync, dealHygiene, arCollections],
+  jobs: [hubspotSync, dealHygiene, arCollections, salesEod, weeklyForecast],
   signalTypes,
   // The freight cascade: wholesale customers whose orders now ship late get a drafted notice (approval).
   on: { freight_delay: planDelayNotices },

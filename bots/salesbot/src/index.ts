@@ -40,3 +40,6 @@ export { sendArReminders, type ArRemindersDraft, type SendArRemindersResult } fr
 export { placeCreditHold, type CreditHoldDraft, type PlaceCreditHoldResult } from './collections/place-credit-hold.js';
 export { answerAccountSignal } from './replies/account-replies.js';
 export { arOverdue, forecastGap, accountSignalTypes } from './signals.js';
+export { salesEod, salesEodSettings, findPipelineMovement, movementMessage, runSalesEod, type PipelineMovement, type MovementKind } from './jobs/sales-eod.js';
+export { weeklyForecast, weeklyForecastSettings, forecastQuarter, forecastMessage, runWeeklyForecast, type QuarterForecast, type SlippedDeal } from './jobs/weekly-forecast.js';
+export { startOfLocalDay, quarterOf } from './jobs/local-time.js';

@@ -256,3 +256,5 @@ export { createXeroTokenSource, type XeroCredentials } from './accounting/xero-t
 export { xeroObjectsFromSample, type XeroSampleObjects, type XeroContactSeed, type XeroInvoiceSeed, type XeroPaymentSeed } from './accounting/xero-sample-objects.js';
 export { creditLimitOf, onCreditHold, type CrmCompany, type UpdateCompanyInput, type UpdateCompanyResult } from './crm/crm-companies.js';
 export { hubspotCompaniesFromSample } from './crm/hubspot-sample-companies.js';
+export { TRACKED_DEAL_PROPERTIES, type DealPropertyChange, type DealStage, type RevenueGoal } from './crm/crm-pipeline.js';
+export { hubspotPipelineFromSample, type HubSpotSamplePipeline } from './crm/hubspot-sample-pipeline.js';

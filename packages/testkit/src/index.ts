@@ -148,3 +148,4 @@ export { startFakeGoogleSearch, type FakeGoogleSearch, type FakeGoogleSearchSeed
 
 // Fake Xero (accounting connector): identity token refresh and the Accounting API
 export { startFakeXero, type FakeXero, type FakeXeroOptions, type FakeXeroSeed } from './fake-xero/index.js';
+export { type FakeHubSpotPipelineData, type FakeHubSpotStage, type FakeHubSpotPropertyHistory } from './fake-hubspot/index.js';

@@ -1,5 +1,6 @@
 import { getApproval, type BotContext, type OperatorInstruction } from '@jbot/core';
-import { arOverdue } from '../signals.js';
+import { arOverdue, forecastGap } from '../signals.js';
+import { answerForecastGap } from './forecast-replies.js';
 import { arCollectionsSettings, findOverdueAccounts, requestArReminders } from '../jobs/ar-collections.js';
 import { localDay } from '../jobs/deal-hygiene.js';
 
@@ -16,6 +17,7 @@ export async function answerAccountSignal(instruction: OperatorInstruction, cont
   const [signal] = await context.db.rpc('get_signal', { p_signal_id: instruction.signalId });
   if (signal === undefined) return null;
   if (signal['signal_type'] === arOverdue.type) return answerArOverdue(arOverdue.schema.parse(signal['payload']), instruction, context);
+  if (signal['signal_type'] === forecastGap.type) return answerForecastGap(forecastGap.schema.parse(signal['payload']), context);
   return null;
 }
 

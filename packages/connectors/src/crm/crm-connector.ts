@@ -1,4 +1,5 @@
 import type { CrmCompany, UpdateCompanyInput, UpdateCompanyResult } from './crm-companies.js';
+import type { DealPropertyChange, DealStage, RevenueGoal } from './crm-pipeline.js';
 
 /** A deal as the fleet sees it, whichever CRM it came from (HubSpot property names in `properties`). */
 export interface Deal {
@@ -154,6 +155,12 @@ export interface CrmConnector {
   listCompanies(): Promise<CrmCompany[]>;
   /** Exactly once per idempotency key (credit holds, line-review dates …). */
   updateCompany(input: UpdateCompanyInput): Promise<UpdateCompanyResult>;
+  /** Changes of dealstage, amount and closedate since an instant, oldest first (see crm-pipeline.ts). */
+  listDealHistory(options: { since: Date }): Promise<DealPropertyChange[]>;
+  /** The deal pipeline's stages with their win probabilities. */
+  listDealStages(): Promise<DealStage[]>;
+  /** Revenue goals (the quarter's new-bookings target). */
+  listRevenueGoals(): Promise<RevenueGoal[]>;
 }
 
 /** Stage ids that mean the deal is over. */

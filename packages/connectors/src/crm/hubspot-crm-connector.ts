@@ -5,6 +5,7 @@ import { probeFailure, type Db, type Logger, type ServiceProbe } from '@jbot/cor
 import { ConnectorError } from '../connector-error.js';
 import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
 import { hubspotCompanyMethods } from './hubspot-crm-companies.js';
+import { hubspotPipelineMethods } from './hubspot-crm-pipeline.js';
 import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
 import {
   CLOSED_STAGES,
@@ -487,5 +488,6 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
       return { ...result, created: performed };
     },
     ...hubspotCompanyMethods(call, ledger, listOwners),
+    ...hubspotPipelineMethods(call),
   };
 }

@@ -26,6 +26,7 @@ export const SAMPLE_DATA_FILES = {
   fleet: 'fleet.json',
   contentbot: 'contentbot.json',
   accounting: 'accounting.json',
+  salesbot_pipeline: 'salesbot-pipeline.json',
 } as const;
 
 /** The sample company's data as one object, one key per file. */

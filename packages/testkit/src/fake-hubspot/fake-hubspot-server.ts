@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeHubSpotStore, type FakeHubSpotObject, type FakeHubSpotSeed, type FakeHubSpotSideEffect } from './fake-hubspot-store.js';
 import { searchObjects, type SearchFilter } from './fake-hubspot-search.js';
+import { routePipelineAndHistory, type FakeHubSpotPipelineData } from './fake-hubspot-pipeline.js';
 
 /** A fault to inject into the next matching request. */
 export interface FakeHubSpotFault {
@@ -41,6 +42,8 @@ export interface FakeHubSpotOptions {
   /** Requests must carry `Authorization: Bearer <token>`; default "fake-hubspot-token". */
   accessToken?: string;
   port?: number;
+  /** Pipeline stages and deal property history (forecast, end-of-day). */
+  pipeline?: FakeHubSpotPipelineData;
 }
 
 class HttpError extends Error {
@@ -139,6 +142,8 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
         return { status: 200, body: store.render(type, updated, undefined) };
       }
     }
+    const extension = routePipelineAndHistory(method, path, body, store, options.pipeline ?? {});
+    if (extension !== null) return extension;
     throw new HttpError(404, `fake HubSpot does not implement ${method} ${path}`, 'NOT_FOUND');
   }
 
