@@ -21,6 +21,10 @@ export async function answerForecastGap(payload: ReturnType<typeof forecastGap.s
   const still = Math.max(forecast.target - forecast.won, 0);
   const state = `${forecast.quarter}: ${money(forecast.won)} won of ${money(forecast.target)}, ${money(still)} to go; weighted ${money(forecast.weighted)} (was ${money(payload.weighted)} at the alert).`;
   const push = forecast.top_deals.map((deal) => `${deal.name} — ${deal.owner}, ${money(deal.amount)} at ${dealStageLabel(deal.stage)}`).join('; ');
-  const slipped = forecast.slipped.map((deal) => `${deal.name} (${deal.owner}, now ${deal.to})`).join('; ');
+  // The deals that slipped in the alert's week (the recomputed week may have moved on), with their close date now.
+  const closeNow = new Map((await context.connectors.crm.listDeals()).map((deal) => [deal.id, deal]));
+  const slipped = payload.slipped
+    .map((deal) => `${deal.name} (${closeNow.get(deal.deal_id)?.ownerName ?? 'Unassigned'}, closing ${closeNow.get(deal.deal_id)?.closeDate ?? deal.to})`)
+    .join('; ');
   return [state, push === '' ? 'No open deal closes this quarter.' : `Push these to close: ${push}.`, slipped === '' ? '' : `Pull back in: ${slipped}.`].filter((part) => part !== '').join(' ');
 }

@@ -56,8 +56,12 @@ export function hubspotPipelineFromSample(data: SampleCompanyData, now: Date): H
     push(slip.deal_id, 'closedate', isoDay(Math.max(quarterEnd - 10 * DAY_MS, today)), now.getTime() - (deal?.created_days_ago ?? 0) * DAY_MS - 2 * 3_600_000);
     push(slip.deal_id, 'closedate', currentClose(slip.deal_id), now.getTime() - slip.days_ago * DAY_MS);
   }
-  for (const properties of Object.values(dealHistory))
+  for (const [dealId, properties] of Object.entries(dealHistory)) {
     for (const values of Object.values(properties)) values.sort((left, right) => Date.parse(right.timestamp) - Date.parse(left.timestamp));
+    // HubSpot stamps hs_lastmodifieddate with the latest change (what the end-of-day search filters on).
+    const latest = Math.max(...Object.values(properties).map((values) => Date.parse(values[0]?.timestamp ?? '') || 0));
+    (dealOverrides[dealId] ??= {})['hs_lastmodifieddate'] = new Date(latest).toISOString();
+  }
   return {
     dealStages: file.stages.map((stage) => ({
       id: stage.id,
