@@ -8,6 +8,8 @@ import { signalTypes } from './signals.js';
 import { arCollections } from './jobs/ar-collections.js';
 import { salesEod } from './jobs/sales-eod.js';
 import { weeklyForecast } from './jobs/weekly-forecast.js';
+import { crmDedupe } from './jobs/crm-dedupe.js';
+import { mergeCrmRecords } from './dedupe/merge-crm-records.js';
 import { placeCreditHold } from './collections/place-credit-hold.js';
 import { sendArReminders } from './collections/send-ar-reminders.js';
 import { answerAccountSignal } from './replies/account-replies.js';
@@ -15,12 +17,12 @@ import { answerAccountSignal } from './replies/account-replies.js';
 /** salesbot — keeps the HubSpot pipeline moving: new, stale and won deals, follow-up drafts, customer notices. */
 export const salesbot = defineBot({
   name: 'salesbot',
-  jobs: [hubspotSync, dealHygiene, arCollections, salesEod, weeklyForecast],
+  jobs: [hubspotSync, dealHygiene, arCollections, salesEod, weeklyForecast, crmDedupe],
   signalTypes,
   // The freight cascade: wholesale customers whose orders now ship late get a drafted notice (approval).
   on: { freight_delay: planDelayNotices },
   // The Monday flow: the operator's reply to the stale-deals line → drafted follow-ups for approval.
   // Replies to the account-side escalations (AR, forecast) are answered first; the rest is the stale-deals flow.
   onInstruction: async (instruction, context) => (await answerAccountSignal(instruction, context)) ?? planFollowUps(instruction, context),
-  actions: [sendFollowUps, sendDelayNotices, createHygieneTasks, sendArReminders, placeCreditHold],
+  actions: [sendFollowUps, sendDelayNotices, createHygieneTasks, sendArReminders, placeCreditHold, mergeCrmRecords],
 });

@@ -255,6 +255,7 @@ export { createXeroAccountingConnector, type XeroAccountingOptions } from './acc
 export { createXeroTokenSource, type XeroCredentials } from './accounting/xero-token.js';
 export { xeroObjectsFromSample, type XeroSampleObjects, type XeroContactSeed, type XeroInvoiceSeed, type XeroPaymentSeed } from './accounting/xero-sample-objects.js';
 export { creditLimitOf, onCreditHold, type CrmCompany, type UpdateCompanyInput, type UpdateCompanyResult } from './crm/crm-companies.js';
-export { hubspotCompaniesFromSample } from './crm/hubspot-sample-companies.js';
+export { hubspotCompaniesFromSample, hubspotNewRecordsFromSample } from './crm/hubspot-sample-companies.js';
 export { TRACKED_DEAL_PROPERTIES, type DealPropertyChange, type DealStage, type RevenueGoal } from './crm/crm-pipeline.js';
 export { hubspotPipelineFromSample, type HubSpotSamplePipeline } from './crm/hubspot-sample-pipeline.js';
+export type { CompanySearch, ContactSearch, CrmContactRecord, MergeRecordsInput, MergeRecordsResult, CrmSearchMethods } from './crm/crm-search.js';

@@ -1,5 +1,6 @@
 import type { CrmCompany, UpdateCompanyInput, UpdateCompanyResult } from './crm-companies.js';
 import type { DealPropertyChange, DealStage, RevenueGoal } from './crm-pipeline.js';
+import type { CrmSearchMethods } from './crm-search.js';
 
 /** A deal as the fleet sees it, whichever CRM it came from (HubSpot property names in `properties`). */
 export interface Deal {
@@ -134,7 +135,7 @@ export interface LogMeetingResult {
 }
 
 /** The CRM the sales bots read and, after approval, write. */
-export interface CrmConnector {
+export interface CrmConnector extends CrmSearchMethods {
   readonly source: 'sample' | 'hubspot';
   listDeals(): Promise<Deal[]>;
   listOwners(): Promise<DealOwner[]>;

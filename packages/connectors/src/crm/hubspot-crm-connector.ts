@@ -6,6 +6,7 @@ import { ConnectorError } from '../connector-error.js';
 import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
 import { hubspotCompanyMethods } from './hubspot-crm-companies.js';
 import { hubspotPipelineMethods } from './hubspot-crm-pipeline.js';
+import { hubspotSearchMethods } from './hubspot-crm-search.js';
 import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
 import {
   CLOSED_STAGES,
@@ -489,5 +490,6 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
     },
     ...hubspotCompanyMethods(call, ledger, listOwners),
     ...hubspotPipelineMethods(call),
+    ...hubspotSearchMethods(call, ledger, listOwners),
   };
 }

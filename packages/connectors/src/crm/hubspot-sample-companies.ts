@@ -30,10 +30,48 @@ export function hubspotCompaniesFromSample(data: SampleCompanyData): HubSpotObje
         segment: account.segment,
         ...(account.owner_id === undefined ? {} : { hubspot_owner_id: account.owner_id }),
         ...(limit === undefined ? {} : { credit_limit: String(limit.credit_limit), payment_terms_days: String(limit.terms_days) }),
+        // The sample's existing records came with the CRM import (as the loader stamps them).
+        createdate: '2024-01-15T17:00:00.000Z',
         num_associated_contacts: String(contacts.length),
         num_associated_deals: String(deals.length),
       },
       associations: { contacts, deals },
     };
   });
+}
+
+interface NewRecords {
+  companies: Array<{ id: string; name: string; domain: string; state: string; segment: string; minutes_ago: number }>;
+  contacts: Array<{ id: string; account_id: string; first_name: string; last_name: string; email: string; title?: string; minutes_ago: number }>;
+}
+
+/** The records created today (salesbot-crm-new.json) as HubSpot companies and contacts, stamped against `now`. */
+export function hubspotNewRecordsFromSample(data: SampleCompanyData, now: Date): { companies: HubSpotObjectSeed[]; contacts: HubSpotObjectSeed[] } {
+  const records = data.salesbot_crm_new as unknown as NewRecords;
+  const at = (minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();
+  return {
+    companies: records.companies.map((company) => ({
+      id: company.id,
+      properties: {
+        name: company.name,
+        domain: company.domain,
+        state: company.state,
+        segment: company.segment,
+        createdate: at(company.minutes_ago),
+        num_associated_contacts: String(records.contacts.filter((contact) => contact.account_id === company.id).length),
+        num_associated_deals: '0',
+      },
+    })),
+    contacts: records.contacts.map((contact) => ({
+      id: contact.id,
+      properties: {
+        firstname: contact.first_name,
+        lastname: contact.last_name,
+        email: contact.email,
+        jobtitle: contact.title ?? '',
+        associatedcompanyid: contact.account_id,
+        createdate: at(contact.minutes_ago),
+      },
+    })),
+  };
 }

@@ -1,5 +1,5 @@
 import { rpcOne, type Db } from '@jbot/core';
-import { numberOrNull, stringRecord, text } from '../sample/row-values.js';
+import { instant, numberOrNull, stringRecord, text } from '../sample/row-values.js';
 import type { CrmCompany, UpdateCompanyInput, UpdateCompanyResult } from './crm-companies.js';
 
 /** The sample CRM's companies (sample_accounts) and their once-per-key property updates. */
@@ -15,7 +15,7 @@ export function sampleCrmCompanyMethods(db: Db) {
         segment: text(row['segment']),
         ownerId: text(row['owner_id']),
         ownerName: text(row['owner_name']),
-        createdAt: '',
+        createdAt: instant(row['created_at']) ?? '',
         associationCount: (numberOrNull(row['contacts']) ?? 0) + (numberOrNull(row['deals']) ?? 0),
         properties: stringRecord(row['properties']),
       }));

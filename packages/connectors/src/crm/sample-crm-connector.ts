@@ -4,6 +4,7 @@ import { day, instant, numberOrNull, stringRecord, text } from '../sample/row-va
 import { CLOSED_STAGES, type CrmConnector, type Deal } from './crm-connector.js';
 import { sampleCrmCompanyMethods } from './sample-crm-companies.js';
 import { sampleCrmPipelineMethods } from './sample-crm-pipeline.js';
+import { sampleCrmSearchMethods } from './sample-crm-search.js';
 
 // An empty or whitespace-only text field counts as unset, as HubSpot's UI shows it.
 function blankToNull(value: unknown): string | null {
@@ -133,5 +134,6 @@ export function createSampleCrmConnector(db: Db): CrmConnector {
     },
     ...sampleCrmCompanyMethods(db),
     ...sampleCrmPipelineMethods(db),
+    ...sampleCrmSearchMethods(db),
   };
 }

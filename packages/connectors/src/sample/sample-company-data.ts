@@ -27,6 +27,7 @@ export const SAMPLE_DATA_FILES = {
   contentbot: 'contentbot.json',
   accounting: 'accounting.json',
   salesbot_pipeline: 'salesbot-pipeline.json',
+  salesbot_crm_new: 'salesbot-crm-new.json',
 } as const;
 
 /** The sample company's data as one object, one key per file. */

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { FakeHubSpotStore, type FakeHubSpotObject, type FakeHubSpotSeed, type FakeHubSpotSideEffect } from './fake-hubspot-store.js';
 import { searchObjects, type SearchFilter } from './fake-hubspot-search.js';
 import { routePipelineAndHistory, type FakeHubSpotPipelineData } from './fake-hubspot-pipeline.js';
+import { routeMerge } from './fake-hubspot-merge.js';
 
 /** A fault to inject into the next matching request. */
 export interface FakeHubSpotFault {
@@ -144,6 +145,8 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     }
     const extension = routePipelineAndHistory(method, path, body, store, options.pipeline ?? {});
     if (extension !== null) return extension;
+    const merged = routeMerge(method, path, body, store);
+    if (merged !== null) return merged;
     throw new HttpError(404, `fake HubSpot does not implement ${method} ${path}`, 'NOT_FOUND');
   }
 
