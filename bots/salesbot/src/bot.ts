@@ -10,6 +10,10 @@ import { salesEod } from './jobs/sales-eod.js';
 import { weeklyForecast } from './jobs/weekly-forecast.js';
 import { crmDedupe } from './jobs/crm-dedupe.js';
 import { mergeCrmRecords } from './dedupe/merge-crm-records.js';
+import { planMapNotice } from './outreach/plan-map-notice.js';
+import { clearanceOfferSettings, planClearanceOffer } from './outreach/plan-clearance-offer.js';
+import { sendMapNotice } from './outreach/send-map-notice.js';
+import { sendReorderNudges } from './outreach/send-reorder-nudges.js';
 import { placeCreditHold } from './collections/place-credit-hold.js';
 import { sendArReminders } from './collections/send-ar-reminders.js';
 import { answerAccountSignal } from './replies/account-replies.js';
@@ -17,12 +21,14 @@ import { answerAccountSignal } from './replies/account-replies.js';
 /** salesbot — keeps the HubSpot pipeline moving: new, stale and won deals, follow-up drafts, customer notices. */
 export const salesbot = defineBot({
   name: 'salesbot',
+  settings: clearanceOfferSettings,
   jobs: [hubspotSync, dealHygiene, arCollections, salesEod, weeklyForecast, crmDedupe],
   signalTypes,
   // The freight cascade: wholesale customers whose orders now ship late get a drafted notice (approval).
-  on: { freight_delay: planDelayNotices },
+  // Our own wholesale account below MAP on Amazon → a MAP notice; an expiring lot → a clearance offer (approvals).
+  on: { freight_delay: planDelayNotices, buy_box_lost: planMapNotice, expiring_inventory: planClearanceOffer },
   // The Monday flow: the operator's reply to the stale-deals line → drafted follow-ups for approval.
   // Replies to the account-side escalations (AR, forecast) are answered first; the rest is the stale-deals flow.
   onInstruction: async (instruction, context) => (await answerAccountSignal(instruction, context)) ?? planFollowUps(instruction, context),
-  actions: [sendFollowUps, sendDelayNotices, createHygieneTasks, sendArReminders, placeCreditHold, mergeCrmRecords],
+  actions: [sendFollowUps, sendDelayNotices, createHygieneTasks, sendArReminders, placeCreditHold, mergeCrmRecords, sendMapNotice, sendReorderNudges],
 });

@@ -46,3 +46,8 @@ export { startOfLocalDay, quarterOf } from './jobs/local-time.js';
 export { crmDedupe, crmDedupeSettings, findDuplicates, duplicatesMessage, runCrmDedupe, type DuplicatePair } from './jobs/crm-dedupe.js';
 export { mergeCrmRecords, type MergeCrmRecordsDraft, type MergeCrmRecordsResult } from './dedupe/merge-crm-records.js';
 export { nameSimilarity } from './dedupe/name-similarity.js';
+export { planMapNotice } from './outreach/plan-map-notice.js';
+export { planClearanceOffer, clearanceOfferSettings } from './outreach/plan-clearance-offer.js';
+export { sendMapNotice, type MapNoticeDraft } from './outreach/send-map-notice.js';
+export { sendReorderNudges, type ReorderNudgesDraft } from './outreach/send-reorder-nudges.js';
+export type { AccountEmail, AccountEmailsResult } from './outreach/account-emails.js';
