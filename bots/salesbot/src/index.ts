@@ -41,7 +41,15 @@ export { placeCreditHold, type CreditHoldDraft, type PlaceCreditHoldResult } fro
 export { answerAccountSignal } from './replies/account-replies.js';
 export { arOverdue, forecastGap, accountSignalTypes } from './signals.js';
 export { salesEod, salesEodSettings, findPipelineMovement, movementMessage, runSalesEod, type PipelineMovement, type MovementKind } from './jobs/sales-eod.js';
-export { weeklyForecast, weeklyForecastSettings, forecastQuarter, forecastMessage, runWeeklyForecast, type QuarterForecast, type SlippedDeal } from './jobs/weekly-forecast.js';
+export {
+  weeklyForecast,
+  weeklyForecastSettings,
+  forecastQuarter,
+  forecastMessage,
+  runWeeklyForecast,
+  type QuarterForecast,
+  type SlippedDeal,
+} from './jobs/weekly-forecast.js';
 export { startOfLocalDay, quarterOf } from './jobs/local-time.js';
 export { crmDedupe, crmDedupeSettings, findDuplicates, duplicatesMessage, runCrmDedupe, type DuplicatePair } from './jobs/crm-dedupe.js';
 export { mergeCrmRecords, type MergeCrmRecordsDraft, type MergeCrmRecordsResult } from './dedupe/merge-crm-records.js';

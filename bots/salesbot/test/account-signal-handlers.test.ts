@@ -3,7 +3,17 @@ import postgres from 'postgres';
 import { buyBoxLost } from '@jbot/contentbot/signals';
 import { expiringInventory } from '@jbot/shipbot/signals';
 import { freightDelay } from '@jbot/opsbot/signals';
-import { catalogSignalTypes, createPostgresDb, createSignalEmitter, decideApproval, getApproval, SignalRegistry, startBot, type Db, type RunningBot } from '@jbot/core';
+import {
+  catalogSignalTypes,
+  createPostgresDb,
+  createSignalEmitter,
+  decideApproval,
+  getApproval,
+  SignalRegistry,
+  startBot,
+  type Db,
+  type RunningBot,
+} from '@jbot/core';
 import { createConnectors, loadSampleCompany } from '@jbot/connectors';
 import { freshDatabase, testBotConfig, waitFor, type TestDatabase } from '@jbot/testkit';
 import { sendMapNotice, sendReorderNudges, signalTypes } from '../src/index.js';
@@ -41,7 +51,10 @@ describe('salesbot signal handlers: MAP notice and clearance offer', () => {
   });
 
   const approvalFor = (action: string) =>
-    waitFor(async () => (await sql<Array<{ id: string }>>`select id from approvals where action = ${action}`)[0] ?? null, { what: `${action} to be asked`, timeoutMs: 30_000 });
+    waitFor(async () => (await sql<Array<{ id: string }>>`select id from approvals where action = ${action}`)[0] ?? null, {
+      what: `${action} to be asked`,
+      timeoutMs: 30_000,
+    });
   const executed = (approvalId: string) =>
     waitFor(
       async () => {
@@ -54,7 +67,13 @@ describe('salesbot signal handlers: MAP notice and clearance offer', () => {
   it('drafts a MAP notice when our wholesale account takes the Buy Box below MAP, and ignores any other loss', async () => {
     const contentbot = createSignalEmitter({ db, registry, bot: 'contentbot' });
     const base = { asin: 'B0DWCANDLE1', sku: 'DW-101', our_price: 26.99, map_price: 24.99, suppressed: false };
-    const other = await contentbot.emit('buy_box_lost', { ...base, winner_seller_id: 'A9OTHERSELLER', winner_price: 25.49, below_map: false, wholesale_account_id: null });
+    const other = await contentbot.emit('buy_box_lost', {
+      ...base,
+      winner_seller_id: 'A9OTHERSELLER',
+      winner_price: 25.49,
+      below_map: false,
+      wholesale_account_id: null,
+    });
     const ours = await contentbot.emit('buy_box_lost', {
       ...base,
       winner_seller_id: 'A3CPRKTL0PROV',
@@ -70,10 +89,16 @@ describe('salesbot signal handlers: MAP notice and clearance offer', () => {
     expect(draft.notice.to).toMatch(/@copperkettleprovisions\.com$/);
     expect(draft.notice.body).toContain('below our minimum advertised price of $24.99');
     // The other loss was handled too (acked), and asked nothing.
-    await waitFor(async () => ((await sql`select 1 from signal_receipts where signal_id = ${other.id} and consumer_bot = 'salesbot' and status = 'handled'`).length === 1 ? true : null), {
-      what: 'the other loss to be handled',
-      timeoutMs: 30_000,
-    });
+    await waitFor(
+      async () =>
+        (await sql`select 1 from signal_receipts where signal_id = ${other.id} and consumer_bot = 'salesbot' and status = 'handled'`).length === 1
+          ? true
+          : null,
+      {
+        what: 'the other loss to be handled',
+        timeoutMs: 30_000,
+      },
+    );
     expect((await sql`select 1 from approvals where action = 'send_map_notice'`).length).toBe(1);
     expect(approval?.signalId ?? (approval as unknown as { signal_id?: string })?.signal_id).toBe(ours.id);
 
@@ -99,11 +124,21 @@ describe('salesbot signal handlers: MAP notice and clearance offer', () => {
     expect((await decideApproval(db, { approvalId: id, decision: 'approved', decidedBy: 'ana', decidedVia: 'local' })).decided).toBe(true);
     const done = await executed(id);
     expect({ status: done.status, error: done.error }).toEqual({ status: 'executed', error: null });
-    await waitFor(async () => ((await sql`select 1 from signal_receipts r join bot_signals s on s.id = r.signal_id where s.signal_type = 'expiring_inventory' and r.consumer_bot = 'salesbot' and r.status = 'handled'`).length === 2 ? true : null), {
-      what: 'both lot signals to be handled',
-      timeoutMs: 30_000,
-    });
+    await waitFor(
+      async () =>
+        (
+          await sql`select 1 from signal_receipts r join bot_signals s on s.id = r.signal_id where s.signal_type = 'expiring_inventory' and r.consumer_bot = 'salesbot' and r.status = 'handled'`
+        ).length === 2
+          ? true
+          : null,
+      {
+        what: 'both lot signals to be handled',
+        timeoutMs: 30_000,
+      },
+    );
     expect((await sql`select 1 from approvals where action = 'send_reorder_nudges'`).length).toBe(1);
-    expect((await db.rpc('sample_crm_list_emails')).filter((email) => String(email['idempotency_key']).startsWith(`approval:${id}:nudge:clearance:`))).toHaveLength(2);
+    expect(
+      (await db.rpc('sample_crm_list_emails')).filter((email) => String(email['idempotency_key']).startsWith(`approval:${id}:nudge:clearance:`)),
+    ).toHaveLength(2);
   });
 });

@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
 import { freightDelay } from '@jbot/opsbot/signals';
-import { buildBotServices, catalogSignalTypes, createPostgresDb, decideApproval, getApproval, SignalRegistry, startBot, type Db, type OperatorInstruction } from '@jbot/core';
+import {
+  buildBotServices,
+  catalogSignalTypes,
+  createPostgresDb,
+  decideApproval,
+  getApproval,
+  SignalRegistry,
+  startBot,
+  type Db,
+  type OperatorInstruction,
+} from '@jbot/core';
 import {
   createConnectors,
   hubspotCompaniesFromSample,
@@ -55,7 +65,9 @@ describe('salesbot ar-collections', () => {
     await loadSampleCompany(db, { now });
     const data = readSampleCompanyData();
     const objects = hubspotObjectsFromSample(data, now);
-    hubspot = await startFakeHubSpot({ seed: { owners: objects.owners, objects: { deals: objects.deals, contacts: objects.contacts, companies: hubspotCompaniesFromSample(data) } } });
+    hubspot = await startFakeHubSpot({
+      seed: { owners: objects.owners, objects: { deals: objects.deals, contacts: objects.contacts, companies: hubspotCompaniesFromSample(data) } },
+    });
     const books = xeroObjectsFromSample(data, now);
     xero = await startFakeXero({ seed: { contacts: books.contacts, invoices: books.invoices, payments: books.payments } });
   });
@@ -81,7 +93,11 @@ describe('salesbot ar-collections', () => {
       manual,
       idempotencyKey: runId,
       lastRun: async () => (lastFingerprint === null ? null : ({ fingerprint: lastFingerprint } as never)),
-    })) as { outcome: string; fingerprint: string; detail: { findings: number; posted: boolean; remindersApprovalId: string | null; holdApprovalIds: string[]; drafted: boolean } };
+    })) as {
+      outcome: string;
+      fingerprint: string;
+      detail: { findings: number; posted: boolean; remindersApprovalId: string | null; holdApprovalIds: string[]; drafted: boolean };
+    };
   };
   const execute = async (approvalId: string) => {
     const bot = await startBot(salesbot, {
@@ -156,7 +172,9 @@ describe('salesbot ar-collections', () => {
     const first = await run('ar-1', false, null);
     expect(first.outcome).toBe('7 past-due accounts, posted; asked send_ar_reminders and 1 credit hold');
     expect(first.detail).toMatchObject({ findings: 7, posted: true, drafted: true });
-    const [post] = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'salesbot' and text like '%AR collections: 7 accounts past due%'`;
+    const [post] = await sql<
+      Array<{ text: string }>
+    >`select text from channel_messages where bot = 'salesbot' and text like '%AR collections: 7 accounts past due%'`;
     expect(post?.text).toContain('**Sagebrush Mercantile** (Daniel Reyes)');
     expect(post?.text).toContain('credit hold proposed (invoice INV-');
 
@@ -171,12 +189,19 @@ describe('salesbot ar-collections', () => {
     expect(hold).toMatchObject({ action: 'place_credit_hold', status: 'pending', title: expect.stringContaining('Sagebrush Mercantile') });
     const signals = await sql<Array<{ severity: string; payload: { account: string; credit_hold: boolean; approval_id: string } }>>`
       select severity, payload from bot_signals where signal_type = 'ar_overdue'`;
-    expect(signals.map((signal) => [signal.severity, signal.payload.account, signal.payload.credit_hold])).toEqual([['warning', 'Sagebrush Mercantile', false]]);
+    expect(signals.map((signal) => [signal.severity, signal.payload.account, signal.payload.credit_hold])).toEqual([
+      ['warning', 'Sagebrush Mercantile', false],
+    ]);
     expect(signals[0]?.payload.approval_id).toBe(hold?.id);
 
     // ⟳ and post on change: the same set is not reposted, asked again, nor drafted (no model call).
     const again = await run('ar-2', false, first.fingerprint);
-    expect(again.detail).toMatchObject({ posted: false, drafted: false, remindersApprovalId: first.detail.remindersApprovalId, holdApprovalIds: first.detail.holdApprovalIds });
+    expect(again.detail).toMatchObject({
+      posted: false,
+      drafted: false,
+      remindersApprovalId: first.detail.remindersApprovalId,
+      holdApprovalIds: first.detail.holdApprovalIds,
+    });
     expect((await sql`select 1 from approvals where action in ('send_ar_reminders', 'place_credit_hold')`).length).toBe(2);
   });
 
@@ -185,7 +210,9 @@ describe('salesbot ar-collections', () => {
     const approvalId = first.detail.remindersApprovalId ?? '';
     const done = await execute(approvalId);
     expect({ status: done.status, error: done.error }).toEqual({ status: 'executed', error: null });
-    const emails = (await db.rpc('sample_crm_list_emails')).filter((email) => String(email['idempotency_key']).startsWith(`approval:${approvalId}:ar-reminder:`));
+    const emails = (await db.rpc('sample_crm_list_emails')).filter((email) =>
+      String(email['idempotency_key']).startsWith(`approval:${approvalId}:ar-reminder:`),
+    );
     expect(emails).toHaveLength(7);
     const tasks = (await db.rpc('sample_crm_list_tasks')).filter((task) => String(task['idempotency_key']).startsWith(`approval:${approvalId}:ar-task:`));
     expect(tasks).toHaveLength(4);
@@ -208,7 +235,9 @@ describe('salesbot ar-collections', () => {
     expect({ status: done.status, error: done.error }).toEqual({ status: 'executed', error: null });
     const company = (await db.rpc('sample_crm_list_companies')).find((row) => row['name'] === 'Sagebrush Mercantile');
     expect((company?.['properties'] as Record<string, string>)['credit_hold']).toBe('true');
-    const held = await sql<Array<{ payload: { credit_hold: boolean } }>>`select payload from bot_signals where signal_type = 'ar_overdue' and (payload ->> 'credit_hold')::boolean`;
+    const held = await sql<
+      Array<{ payload: { credit_hold: boolean } }>
+    >`select payload from bot_signals where signal_type = 'ar_overdue' and (payload ->> 'credit_hold')::boolean`;
     expect(held).toHaveLength(1);
 
     // A retry of the executor (a second host) places nothing and raises nothing new.
@@ -224,7 +253,9 @@ describe('salesbot ar-collections', () => {
 
     const after = await run('ar-5', true, null);
     expect(after.detail.holdApprovalIds).toEqual([]);
-    const [post] = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'salesbot' and text like '%ON CREDIT HOLD%' order by id desc limit 1`;
+    const [post] = await sql<
+      Array<{ text: string }>
+    >`select text from channel_messages where bot = 'salesbot' and text like '%ON CREDIT HOLD%' order by id desc limit 1`;
     expect(post?.text).toContain('**Sagebrush Mercantile** (Daniel Reyes)');
   });
 
@@ -241,7 +272,9 @@ describe('salesbot ar-collections', () => {
       senderId: 'operator',
     });
     const explained = await salesbot.onInstruction?.(instruction('why?'), { ...context, connectors: createConnectors({ db, env: {} }) } as never);
-    expect(explained).toMatch(/^Sagebrush Mercantile owes \$[\d,]+ past due \(INV-\d+ \$[\d,]+ 74 d\); no payment in the last 30 days\. The account is on credit hold\./);
+    expect(explained).toMatch(
+      /^Sagebrush Mercantile owes \$[\d,]+ past due \(INV-\d+ \$[\d,]+ 74 d\); no payment in the last 30 days\. The account is on credit hold\./,
+    );
     const drafted = await salesbot.onInstruction?.(instruction('remind them please'), { ...context, connectors: createConnectors({ db, env: {} }) } as never);
     expect(drafted).toMatch(/Drafted the reminder: approval [0-9a-f]{8} waits in #sales-bot/);
     const asked = await sql<Array<{ draft: { reminders: Array<{ account: string }> } }>>`

@@ -48,7 +48,14 @@ describe('salesbot crm-dedupe', () => {
     const objects = hubspotObjectsFromSample(data, now);
     const fresh = hubspotNewRecordsFromSample(data, now);
     hubspot = await startFakeHubSpot({
-      seed: { owners: objects.owners, objects: { deals: objects.deals, contacts: [...objects.contacts, ...fresh.contacts], companies: [...hubspotCompaniesFromSample(data), ...fresh.companies] } },
+      seed: {
+        owners: objects.owners,
+        objects: {
+          deals: objects.deals,
+          contacts: [...objects.contacts, ...fresh.contacts],
+          companies: [...hubspotCompaniesFromSample(data), ...fresh.companies],
+        },
+      },
     });
   });
   afterAll(async () => {
@@ -78,7 +85,7 @@ describe('salesbot crm-dedupe', () => {
     expect(shape(await findDuplicates(live, since, 0.9))).toEqual(PLANTED);
   });
 
-  it('finds nothing when today\'s records are unique', async () => {
+  it("finds nothing when today's records are unique", async () => {
     const unique = await freshDatabase();
     const uniqueDb = createPostgresDb({ url: unique.url, poolMax: 2 });
     try {
@@ -93,14 +100,25 @@ describe('salesbot crm-dedupe', () => {
   it('posts the pairs and asks merge_crm_records once; approving merges each once in the sample CRM', async () => {
     const first = await runCrmDedupe(jobContext(db, 'crm-dedupe', 'dd-1', crmDedupeSettings.load({}), now, null), crmDedupeSettings.load({}), now);
     expect(first.outcome.outcome).toBe('3 duplicate records, posted');
-    const again = await runCrmDedupe(jobContext(db, 'crm-dedupe', 'dd-2', crmDedupeSettings.load({}), now, first.outcome.fingerprint ?? null), crmDedupeSettings.load({}), now);
+    const again = await runCrmDedupe(
+      jobContext(db, 'crm-dedupe', 'dd-2', crmDedupeSettings.load({}), now, first.outcome.fingerprint ?? null),
+      crmDedupeSettings.load({}),
+      now,
+    );
     expect(again.approvalId).toBe(first.approvalId);
-    const [post] = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'salesbot' and text like '%merge into Whole Harvest Market%'`;
+    const [post] = await sql<
+      Array<{ text: string }>
+    >`select text from channel_messages where bot = 'salesbot' and text like '%merge into Whole Harvest Market%'`;
     expect(post?.text).toContain('Company Whole Harvest Market Inc → merge into Whole Harvest Market (same domain wholeharvestmarket.com)');
 
     const [approval] = await sql<Array<{ draft: unknown }>>`select draft from approvals where id = ${first.approvalId ?? ''}`;
     const context = buildBotServices(salesbot, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent);
-    const execution = { ...context, connectors: createConnectors({ db, env: {} }), approvalId: first.approvalId ?? '', idempotencyKey: `approval:${first.approvalId ?? ''}` };
+    const execution = {
+      ...context,
+      connectors: createConnectors({ db, env: {} }),
+      approvalId: first.approvalId ?? '',
+      idempotencyKey: `approval:${first.approvalId ?? ''}`,
+    };
     const done = await mergeCrmRecords.execute(mergeCrmRecords.draft.parse(approval?.draft), execution, {} as never);
     expect(done.merges.every((merge) => merge.merged_now)).toBe(true);
     const companies = (await db.rpc('sample_crm_list_companies')).map((row) => row['company_id']);

@@ -20,7 +20,10 @@ export async function sampleHubSpot(now: Date): Promise<FakeHubSpot> {
   const pipeline = hubspotPipelineFromSample(data, now);
   const deals = objects.deals.map((deal) => ({ ...deal, properties: { ...deal.properties, ...pipeline.dealOverrides[deal.id] } }));
   return startFakeHubSpot({
-    seed: { owners: objects.owners, objects: { deals, contacts: objects.contacts, companies: hubspotCompaniesFromSample(data), goal_targets: pipeline.goalTargets } },
+    seed: {
+      owners: objects.owners,
+      objects: { deals, contacts: objects.contacts, companies: hubspotCompaniesFromSample(data), goal_targets: pipeline.goalTargets },
+    },
     pipeline: { dealStages: pipeline.dealStages, dealHistory: pipeline.dealHistory },
   });
 }

@@ -9,7 +9,6 @@ import { jobContext, midQuarter, sampleHubSpot } from './pipeline-fixtures.js';
 
 const SETTINGS = { amountChangePct: 10, closePushDays: 14 };
 
-
 // The same day with nothing moved: today's changes happened yesterday.
 function quietVariant(): SampleCompanyData {
   const data = structuredClone(readSampleCompanyData());
@@ -44,7 +43,9 @@ describe('salesbot sales-eod', () => {
   });
 
   const shape = (movements: Awaited<ReturnType<typeof findPipelineMovement>>) =>
-    movements.map((movement) => [movement.kind, movement.deal_id, movement.from, movement.to]).sort((left, right) => `${left[0]}${left[1]}`.localeCompare(`${right[0]}${right[1]}`));
+    movements
+      .map((movement) => [movement.kind, movement.deal_id, movement.from, movement.to])
+      .sort((left, right) => `${left[0]}${left[1]}`.localeCompare(`${right[0]}${right[1]}`));
 
   it('is declared for weekdays at 17:30 with the catalogue thresholds as defaults', () => {
     expect(salesEod.schedule).toBe('30 17 * * 1-5');
@@ -90,10 +91,16 @@ describe('salesbot sales-eod', () => {
     const [post] = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'salesbot' and text like '%**Advanced**%'`;
     expect(post?.text).toContain('Qualified to buy → Presentation scheduled');
     expect(post?.text).toContain('amount $3,400 → $4,300');
-    const notes = await sql<Array<{ severity: string; payload: { detail: { kind: string; movements: unknown[] } } }>>`select severity, payload from bot_signals where signal_type = 'bot_note'`;
+    const notes = await sql<
+      Array<{ severity: string; payload: { detail: { kind: string; movements: unknown[] } } }>
+    >`select severity, payload from bot_signals where signal_type = 'bot_note'`;
     expect(notes.map((note) => [note.severity, note.payload.detail.kind, note.payload.detail.movements.length])).toEqual([['info', 'pipeline_movement', 5]]);
 
-    const again = await runSalesEod(jobContext(db, 'sales-eod', 'eod-2', salesEodSettings.load({}), now, first.outcome.fingerprint ?? null), salesEodSettings.load({}), now);
+    const again = await runSalesEod(
+      jobContext(db, 'sales-eod', 'eod-2', salesEodSettings.load({}), now, first.outcome.fingerprint ?? null),
+      salesEodSettings.load({}),
+      now,
+    );
     expect(again.outcome.outcome).toBe('5 pipeline movements, unchanged since the last run (not reposted)');
     expect((await sql`select 1 from bot_signals where signal_type = 'bot_note'`).length).toBe(1);
   });

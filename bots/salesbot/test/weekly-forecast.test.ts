@@ -54,7 +54,13 @@ describe('salesbot weekly-forecast', () => {
     expect(forecast.slipped.every((deal) => deal.from <= forecast.end && deal.to > forecast.end)).toBe(true);
     // Weighted is Σ amount × stage probability over the open deals closing in the quarter.
     const deals = await createConnectors({ db, env: {} }).crm.listDeals();
-    const probability: Record<string, number> = { appointmentscheduled: 0.2, qualifiedtobuy: 0.4, presentationscheduled: 0.6, decisionmakerboughtin: 0.8, contractsent: 0.9 };
+    const probability: Record<string, number> = {
+      appointmentscheduled: 0.2,
+      qualifiedtobuy: 0.4,
+      presentationscheduled: 0.6,
+      decisionmakerboughtin: 0.8,
+      contractsent: 0.9,
+    };
     const expected = deals
       .filter((deal) => !deal.isClosed && deal.closeDate !== null && deal.closeDate >= forecast.start && deal.closeDate <= forecast.end)
       .reduce((sum, deal) => sum + (deal.amount ?? 0) * (probability[deal.stage] ?? 0), 0);
@@ -82,13 +88,25 @@ describe('salesbot weekly-forecast', () => {
   });
 
   it('posts the forecast and raises forecast_gap once a week; the reply names the deals to push and the slipped ones', async () => {
-    const first = await runWeeklyForecast(jobContext(db, 'weekly-forecast', 'fc-1', weeklyForecastSettings.load({}), now, null), weeklyForecastSettings.load({}), now);
+    const first = await runWeeklyForecast(
+      jobContext(db, 'weekly-forecast', 'fc-1', weeklyForecastSettings.load({}), now, null),
+      weeklyForecastSettings.load({}),
+      now,
+    );
     expect(first.outcome.outcome).toBe('1 quarter forecast, posted');
-    const [post] = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'salesbot' and text like '%Slipped out of the quarter last week%'`;
+    const [post] = await sql<
+      Array<{ text: string }>
+    >`select text from channel_messages where bot = 'salesbot' and text like '%Slipped out of the quarter last week%'`;
     expect(post?.text).toContain('**Gap:** coverage');
-    const again = await runWeeklyForecast(jobContext(db, 'weekly-forecast', 'fc-2', weeklyForecastSettings.load({}), now, null, true), weeklyForecastSettings.load({}), now);
+    const again = await runWeeklyForecast(
+      jobContext(db, 'weekly-forecast', 'fc-2', weeklyForecastSettings.load({}), now, null, true),
+      weeklyForecastSettings.load({}),
+      now,
+    );
     expect(again.signalId).toBe(first.signalId);
-    const signals = await sql<Array<{ id: string; severity: string; payload: { target: number; slipped: unknown[] } }>>`select id, severity, payload from bot_signals where signal_type = 'forecast_gap'`;
+    const signals = await sql<
+      Array<{ id: string; severity: string; payload: { target: number; slipped: unknown[] } }>
+    >`select id, severity, payload from bot_signals where signal_type = 'forecast_gap'`;
     expect(signals.map((signal) => [signal.severity, signal.payload.target, signal.payload.slipped.length])).toEqual([['warning', 600_000, 2]]);
 
     const instruction: OperatorInstruction = {

@@ -253,7 +253,13 @@ export {
 export { createSampleAccountingConnector } from './accounting/sample-accounting-connector.js';
 export { createXeroAccountingConnector, type XeroAccountingOptions } from './accounting/xero-accounting-connector.js';
 export { createXeroTokenSource, type XeroCredentials } from './accounting/xero-token.js';
-export { xeroObjectsFromSample, type XeroSampleObjects, type XeroContactSeed, type XeroInvoiceSeed, type XeroPaymentSeed } from './accounting/xero-sample-objects.js';
+export {
+  xeroObjectsFromSample,
+  type XeroSampleObjects,
+  type XeroContactSeed,
+  type XeroInvoiceSeed,
+  type XeroPaymentSeed,
+} from './accounting/xero-sample-objects.js';
 export { creditLimitOf, onCreditHold, type CrmCompany, type UpdateCompanyInput, type UpdateCompanyResult } from './crm/crm-companies.js';
 export { hubspotCompaniesFromSample, hubspotNewRecordsFromSample } from './crm/hubspot-sample-companies.js';
 export { TRACKED_DEAL_PROPERTIES, type DealPropertyChange, type DealStage, type RevenueGoal } from './crm/crm-pipeline.js';

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDb, type Db } from '@jbot/core';
 import { freshDatabase, startFakeXero, type FakeXero, type TestDatabase } from '@jbot/testkit';
-import { ConnectorError, createConnectors, daysPastDue, loadSampleCompany, readSampleCompanyData, xeroObjectsFromSample, type Connectors } from '../src/index.js';
+import {
+  ConnectorError,
+  createConnectors,
+  daysPastDue,
+  loadSampleCompany,
+  readSampleCompanyData,
+  xeroObjectsFromSample,
+  type Connectors,
+} from '../src/index.js';
 
 // The live Xero adapter at the transport: xero-node's AccountingApi against a fake speaking Xero's
 // JSON ("/Date(…)/" dates, PascalCase, page numbers), and the identity server's rotating refresh token.
@@ -18,7 +26,10 @@ describe('accounting connector: sample books and live Xero', () => {
     db = createPostgresDb({ url: database.url, poolMax: 4 });
     await loadSampleCompany(db, { now });
     const objects = xeroObjectsFromSample(readSampleCompanyData(), now);
-    xero = await startFakeXero({ seed: { contacts: objects.contacts, invoices: objects.invoices, payments: objects.payments }, refreshToken: 'consent-refresh' });
+    xero = await startFakeXero({
+      seed: { contacts: objects.contacts, invoices: objects.invoices, payments: objects.payments },
+      refreshToken: 'consent-refresh',
+    });
     live = createConnectors({
       db,
       env: {
@@ -52,7 +63,9 @@ describe('accounting connector: sample books and live Xero', () => {
     const fromXero = await live.accounting.listOpenInvoices();
     expect(live.accounting.source).toBe('xero');
     expect(aging(fromXero)).toEqual(aging(sample));
-    expect(fromXero.find((invoice) => invoice.accountId === '90412063')?.customerEmail).toBe(sample.find((invoice) => invoice.accountId === '90412063')?.customerEmail);
+    expect(fromXero.find((invoice) => invoice.accountId === '90412063')?.customerEmail).toBe(
+      sample.find((invoice) => invoice.accountId === '90412063')?.customerEmail,
+    );
     // Asked the way Xero documents it: receivables with an amount due, authorised, paged.
     const invoiceCall = xero.requests.find((request) => request.path.endsWith('/Invoices'));
     expect(new URLSearchParams(invoiceCall?.query).get('where')).toBe('Type=="ACCREC" AND AmountDue>0');

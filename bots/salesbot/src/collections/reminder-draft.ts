@@ -45,8 +45,16 @@ function templateBody(subject: ReminderSubject, note: string | null): string {
       : subject.bucket === 'firm'
         ? 'Please arrange payment this week, or reply if something about the invoice needs fixing.'
         : '';
-  return [`Hello ${subject.account} team,`, '', opening, ...(note === null ? [] : ['', note]), ...(hold === '' ? [] : ['', hold]), '', 'Thank you,', 'Harbor & Pine accounts receivable']
-    .join('\n');
+  return [
+    `Hello ${subject.account} team,`,
+    '',
+    opening,
+    ...(note === null ? [] : ['', note]),
+    ...(hold === '' ? [] : ['', hold]),
+    '',
+    'Thank you,',
+    'Harbor & Pine accounts receivable',
+  ].join('\n');
 }
 
 /**
@@ -72,7 +80,14 @@ export async function draftReminder(llm: Llm, subject: ReminderSubject): Promise
     ],
     schema: noteSchema,
     maxTokens: 300,
-    offline: () => ({ note: `We value working with ${subject.account} and want to make sure nothing is stuck on your side — if there is a question about this invoice, reply and we will call you.` }),
+    offline: () => ({
+      note: `We value working with ${subject.account} and want to make sure nothing is stuck on your side — if there is a question about this invoice, reply and we will call you.`,
+    }),
   });
-  return { subject: reminderSubjectLine(subject), body: labelOffline(templateBody(subject, drafted.value.note), drafted.offline), offline: drafted.offline, drafted: true };
+  return {
+    subject: reminderSubjectLine(subject),
+    body: labelOffline(templateBody(subject, drafted.value.note), drafted.offline),
+    offline: drafted.offline,
+    drafted: true,
+  };
 }

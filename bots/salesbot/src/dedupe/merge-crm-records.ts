@@ -44,6 +44,9 @@ export const mergeCrmRecords = defineAction({
       results.push({ object_type: merge.object_type, primary_id: done.primaryId, merge_id: merge.merge_id, merged_now: done.merged });
     }
     const fresh = results.filter((result) => result.merged_now).length;
-    return { summary: `merged ${results.length} duplicate record${results.length === 1 ? '' : 's'}${fresh === results.length ? '' : ` (${results.length - fresh} already merged)`}`, merges: results };
+    return {
+      summary: `merged ${results.length} duplicate record${results.length === 1 ? '' : 's'}${fresh === results.length ? '' : ` (${results.length - fresh} already merged)`}`,
+      merges: results,
+    };
   },
 });

@@ -3,7 +3,10 @@
 // shared trigrams over all trigrams.
 function trigrams(text: string): Set<string> {
   const set = new Set<string>();
-  for (const word of text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((part) => part !== '')) {
+  for (const word of text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((part) => part !== '')) {
     const padded = `  ${word} `;
     for (let index = 0; index + 3 <= padded.length; index += 1) set.add(padded.slice(index, index + 3));
   }

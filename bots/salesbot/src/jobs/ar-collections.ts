@@ -68,17 +68,15 @@ export async function findOverdueAccounts(
       .map((invoice) => ({ invoice, days: daysPastDue(invoice, today) }))
       .filter(({ days }) => days > 0)
       .sort((left, right) => right.days - left.days)
-      .map(
-        ({ invoice, days }): OverdueInvoice => ({
-          invoice_id: invoice.id,
-          number: invoice.number,
-          amount_due: invoice.amountDue,
-          due_on: invoice.dueOn,
-          days_past_due: days,
-          bucket: bucketOf(days),
-          updated_at: invoice.updatedAt,
-        }),
-      );
+      .map(({ invoice, days }): OverdueInvoice => ({
+        invoice_id: invoice.id,
+        number: invoice.number,
+        amount_due: invoice.amountDue,
+        due_on: invoice.dueOn,
+        days_past_due: days,
+        bucket: bucketOf(days),
+        updated_at: invoice.updatedAt,
+      }));
     const openBalance = open.reduce((sum, invoice) => sum + invoice.amountDue, 0);
     const limit = company === undefined ? null : creditLimitOf(company);
     const overLimit = limit !== null && openBalance > limit;
@@ -105,13 +103,18 @@ export async function findOverdueAccounts(
       on_hold: company !== undefined && onCreditHold(company),
     });
   }
-  return accounts.sort((left, right) => (right.invoices[0]?.days_past_due ?? 0) - (left.invoices[0]?.days_past_due ?? 0) || left.account.localeCompare(right.account));
+  return accounts.sort(
+    (left, right) => (right.invoices[0]?.days_past_due ?? 0) - (left.invoices[0]?.days_past_due ?? 0) || left.account.localeCompare(right.account),
+  );
 }
 
 /** The #sales-bot aging table. */
 export function agingMessage(accounts: readonly OverdueAccount[]): string {
   const bucketTotal = (bucket: ReminderBucket) =>
-    accounts.flatMap((account) => account.invoices).filter((invoice) => invoice.bucket === bucket).reduce((sum, invoice) => sum + invoice.amount_due, 0);
+    accounts
+      .flatMap((account) => account.invoices)
+      .filter((invoice) => invoice.bucket === bucket)
+      .reduce((sum, invoice) => sum + invoice.amount_due, 0);
   const lines = [
     `1–30 days ${money(bucketTotal('polite'))} · 31–60 days ${money(bucketTotal('firm'))} · over 60 days ${money(bucketTotal('hold'))}`,
     '',
@@ -221,7 +224,10 @@ export async function runArCollections(
   now = new Date(),
 ): Promise<{ outcome: Awaited<ReturnType<typeof reportFindings>>; result: ArCollectionsResult }> {
   const today = localDay(now, settings.FLEET_TZ);
-  const accounts = await findOverdueAccounts(context.connectors, today, { politeMaxDays: settings.SALES_AR_POLITE_MAX_DAYS, firmMaxDays: settings.SALES_AR_FIRM_MAX_DAYS });
+  const accounts = await findOverdueAccounts(context.connectors, today, {
+    politeMaxDays: settings.SALES_AR_POLITE_MAX_DAYS,
+    firmMaxDays: settings.SALES_AR_FIRM_MAX_DAYS,
+  });
   const outcome = await reportFindings(context, {
     findings: accounts,
     noun: 'past-due account',
@@ -243,7 +249,12 @@ export async function runArCollections(
     result.drafted = asked.drafted;
   }
   for (const account of accounts.filter((candidate) => candidate.hold_reason !== null && !candidate.on_hold)) {
-    const invoices = account.invoices.map((invoice) => ({ id: invoice.invoice_id, number: invoice.number, amount: invoice.amount_due, days_past_due: invoice.days_past_due }));
+    const invoices = account.invoices.map((invoice) => ({
+      id: invoice.invoice_id,
+      number: invoice.number,
+      amount: invoice.amount_due,
+      days_past_due: invoice.days_past_due,
+    }));
     const { approval } = await context.approvals.request({
       action: placeCreditHold,
       title: `Put ${account.account} on credit hold (${account.hold_reason ?? ''})`,

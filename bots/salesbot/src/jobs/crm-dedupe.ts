@@ -18,7 +18,11 @@ export interface DuplicatePair {
   reason: string;
 }
 
-const domainOf = (value: string | null) => (value ?? '').trim().toLowerCase().replace(/^www\./, '');
+const domainOf = (value: string | null) =>
+  (value ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/^www\./, '');
 const emailDomain = (email: string) => email.split('@')[1]?.toLowerCase() ?? '';
 // An empty creation time is the CRM import: the oldest record.
 const age = (createdAt: string) => Date.parse(createdAt) || 0;
@@ -55,7 +59,10 @@ export async function findDuplicates(connectors: Pick<Connectors, 'crm'>, since:
   const pairs = new Map<string, DuplicatePair>();
   const add = (pair: DuplicatePair) => pairs.set(`${pair.object_type}:${[pair.primary_id, pair.merge_id].sort().join(':')}`, pair);
   for (const fresh of await crm.searchCompanies({ createdSince: since })) {
-    const candidates = await crm.searchCompanies({ ...(fresh.domain === null ? {} : { domain: fresh.domain }), ...(fresh.state === null ? {} : { state: fresh.state }) });
+    const candidates = await crm.searchCompanies({
+      ...(fresh.domain === null ? {} : { domain: fresh.domain }),
+      ...(fresh.state === null ? {} : { state: fresh.state }),
+    });
     for (const other of candidates) {
       if (other.id === fresh.id) continue;
       const reason = companyMatch(fresh, other, minimumSimilarity);
@@ -90,7 +97,11 @@ export function duplicatesMessage(pairs: readonly DuplicatePair[]): string {
 
 /** Run crm-dedupe once: the pairs on change, and one `merge_crm_records` approval keyed by the pair set. */
 export async function runCrmDedupe(context: BotContext & JobRunInfo, settings = crmDedupeSettings.load({}), now = new Date()) {
-  const pairs = await findDuplicates(context.connectors, startOfLocalDay(localDay(now, settings.FLEET_TZ), settings.FLEET_TZ), settings.SALES_DEDUPE_NAME_SIMILARITY);
+  const pairs = await findDuplicates(
+    context.connectors,
+    startOfLocalDay(localDay(now, settings.FLEET_TZ), settings.FLEET_TZ),
+    settings.SALES_DEDUPE_NAME_SIMILARITY,
+  );
   const outcome = await reportFindings(context, {
     findings: pairs,
     noun: 'duplicate record',

@@ -4,11 +4,29 @@ export function startOfLocalDay(day: string, zone: string): Date {
   const guess = Date.UTC(year ?? 1970, (month ?? 1) - 1, date ?? 1);
   const offsetAt = (instant: number) => {
     const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      })
         .formatToParts(new Date(instant))
         .map((part) => [part.type, part.value]),
     );
-    return Date.UTC(Number(parts['year']), Number(parts['month']) - 1, Number(parts['day']), Number(parts['hour']), Number(parts['minute']), Number(parts['second'])) - instant;
+    return (
+      Date.UTC(
+        Number(parts['year']),
+        Number(parts['month']) - 1,
+        Number(parts['day']),
+        Number(parts['hour']),
+        Number(parts['minute']),
+        Number(parts['second']),
+      ) - instant
+    );
   };
   // Two passes: the offset at the guess, then at the corrected instant (a DST change near midnight).
   const first = guess - offsetAt(guess);

@@ -67,7 +67,8 @@ export async function findPipelineMovement(
         movements.push({ ...line, kind: 'amount_changed', from: change.previous, to: change.value });
     } else if (change.property === 'closedate' && change.previous !== null && change.value !== null) {
       const days = Math.round((Date.parse(change.value) - Date.parse(change.previous)) / DAY_MS);
-      if (Math.abs(days) > settings.closePushDays) movements.push({ ...line, kind: days > 0 ? 'close_pushed' : 'close_pulled_in', from: change.previous, to: change.value });
+      if (Math.abs(days) > settings.closePushDays)
+        movements.push({ ...line, kind: days > 0 ? 'close_pushed' : 'close_pulled_in', from: change.previous, to: change.value });
     }
   }
   return movements.sort((left, right) => left.kind.localeCompare(right.kind) || left.deal.localeCompare(right.deal) || left.at.localeCompare(right.at));
@@ -128,7 +129,11 @@ export async function runSalesEod(context: BotContext & JobRunInfo, settings = s
   const outcome = await reportFindings(context, {
     findings: movements,
     noun: 'pipeline movement',
-    message: (findings) => ({ title: `Pipeline today (${today}): ${findings.length} movement${findings.length === 1 ? '' : 's'}`, text: movementMessage(findings), kind: 'note' }),
+    message: (findings) => ({
+      title: `Pipeline today (${today}): ${findings.length} movement${findings.length === 1 ? '' : 's'}`,
+      text: movementMessage(findings),
+      kind: 'note',
+    }),
     nothingLine: 'No deal changed stage, amount or close date materially today.',
   });
   let noteId: string | null = null;
@@ -151,13 +156,16 @@ export async function runSalesEod(context: BotContext & JobRunInfo, settings = s
 export const salesEod = defineJob({
   id: 'sales-eod',
   schedule: '30 17 * * 1-5',
-  description: "End-of-day pipeline movement: stage changes, amount changes > 10%, close dates pushed > 14 days → #sales-bot and the digest",
+  description: 'End-of-day pipeline movement: stage changes, amount changes > 10%, close dates pushed > 14 days → #sales-bot and the digest',
   timeoutMs: 120_000,
   // An end-of-day summary: a missed evening catches up once (the movement is still "today" until midnight).
   missed: 'once',
   settings: salesEodSettings,
   async run(context) {
     const { outcome, noteId } = await runSalesEod(context, context.config);
-    return jobOutcome(outcome.outcome, { ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }), detail: { ...outcome.detail, noteId } });
+    return jobOutcome(outcome.outcome, {
+      ...(outcome.fingerprint === undefined ? {} : { fingerprint: outcome.fingerprint }),
+      detail: { ...outcome.detail, noteId },
+    });
   },
 });

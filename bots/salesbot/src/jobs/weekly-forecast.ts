@@ -64,7 +64,9 @@ export async function forecastQuarter(
   const probability = new Map(stages.map((stage) => [stage.id, stage.probability]));
   const inQuarter = (day: string | null) => day !== null && day >= quarter.start && day <= quarter.end;
   const target = goals.filter((goal) => goal.startsOn <= quarter.end && goal.endsOn >= quarter.start).reduce((sum, goal) => sum + goal.target, 0);
-  const won = deals.filter((deal) => deal.isClosedWon && inQuarter(deal.closedAt?.slice(0, 10) ?? deal.closeDate)).reduce((sum, deal) => sum + (deal.amount ?? 0), 0);
+  const won = deals
+    .filter((deal) => deal.isClosedWon && inQuarter(deal.closedAt?.slice(0, 10) ?? deal.closeDate))
+    .reduce((sum, deal) => sum + (deal.amount ?? 0), 0);
   const open = deals.filter((deal) => !deal.isClosed && inQuarter(deal.closeDate));
   const openPipeline = open.reduce((sum, deal) => sum + (deal.amount ?? 0), 0);
   const weightedOf = (deal: (typeof open)[number]) => (deal.amount ?? 0) * (probability.get(deal.stage) ?? 0);
@@ -73,22 +75,43 @@ export async function forecastQuarter(
   const coverage = remaining === 0 ? null : Math.round((openPipeline / remaining) * 100) / 100;
   const reasons = [
     ...(coverage !== null && coverage < settings.minCoverage ? [`coverage ${coverage.toFixed(2)}× is under ${settings.minCoverage}×`] : []),
-    ...(remaining > 0 && weighted < (remaining * settings.minWeightedPct) / 100 ? [`weighted ${money(weighted)} is under ${settings.minWeightedPct}% of the ${money(remaining)} still to win`] : []),
+    ...(remaining > 0 && weighted < (remaining * settings.minWeightedPct) / 100
+      ? [`weighted ${money(weighted)} is under ${settings.minWeightedPct}% of the ${money(remaining)} still to win`]
+      : []),
   ];
   const byId = new Map(deals.map((deal) => [deal.id, deal]));
   const slipped = history
-    .filter((change) => change.property === 'closedate' && change.previous !== null && change.value !== null && inQuarter(change.previous) && change.value > quarter.end)
+    .filter(
+      (change) =>
+        change.property === 'closedate' && change.previous !== null && change.value !== null && inQuarter(change.previous) && change.value > quarter.end,
+    )
     .flatMap((change): SlippedDeal[] => {
       const deal = byId.get(change.dealId);
       return deal === undefined || deal.isClosed
         ? []
-        : [{ deal_id: deal.id, name: deal.name, owner: deal.ownerName ?? 'Unassigned', amount: deal.amount, from: change.previous ?? '', to: change.value ?? '' }];
+        : [
+            {
+              deal_id: deal.id,
+              name: deal.name,
+              owner: deal.ownerName ?? 'Unassigned',
+              amount: deal.amount,
+              from: change.previous ?? '',
+              to: change.value ?? '',
+            },
+          ];
     })
     .sort((left, right) => (right.amount ?? 0) - (left.amount ?? 0) || left.name.localeCompare(right.name));
   const top = [...open]
     .sort((left, right) => weightedOf(right) - weightedOf(left) || left.name.localeCompare(right.name))
     .slice(0, 5)
-    .map((deal) => ({ deal_id: deal.id, name: deal.name, owner: deal.ownerName ?? 'Unassigned', stage: deal.stage, amount: deal.amount ?? 0, probability: probability.get(deal.stage) ?? 0 }));
+    .map((deal) => ({
+      deal_id: deal.id,
+      name: deal.name,
+      owner: deal.ownerName ?? 'Unassigned',
+      stage: deal.stage,
+      amount: deal.amount ?? 0,
+      probability: probability.get(deal.stage) ?? 0,
+    }));
   return {
     quarter: quarter.label,
     start: quarter.start,
@@ -114,10 +137,20 @@ export function forecastMessage(forecast: QuarterForecast): string {
     forecast.gap ? `**Gap:** ${forecast.reasons.join('; ')}.` : 'On track: coverage and weighted pipeline clear the bar.',
     ...(forecast.slipped.length === 0
       ? []
-      : ['', '**Slipped out of the quarter last week**', ...forecast.slipped.map((deal) => `• ${deal.name} (${deal.owner}, ${money(deal.amount)}): close ${deal.from} → ${deal.to}`)]),
+      : [
+          '',
+          '**Slipped out of the quarter last week**',
+          ...forecast.slipped.map((deal) => `• ${deal.name} (${deal.owner}, ${money(deal.amount)}): close ${deal.from} → ${deal.to}`),
+        ]),
     ...(forecast.top_deals.length === 0
       ? []
-      : ['', '**Largest weighted deals this quarter**', ...forecast.top_deals.map((deal) => `• ${deal.name} (${deal.owner}): ${money(deal.amount)} at ${dealStageLabel(deal.stage)} (${Math.round(deal.probability * 100)}%)`)]),
+      : [
+          '',
+          '**Largest weighted deals this quarter**',
+          ...forecast.top_deals.map(
+            (deal) => `• ${deal.name} (${deal.owner}): ${money(deal.amount)} at ${dealStageLabel(deal.stage)} (${Math.round(deal.probability * 100)}%)`,
+          ),
+        ]),
   ].join('\n');
 }
 

@@ -25,7 +25,12 @@ export interface AccountEmailsResult {
  * once per approval and account (`kind` keeps two actions' keys apart). An account without a
  * deal in the CRM is reported, not guessed at.
  */
-export async function sendAccountEmails(emails: readonly z.output<typeof accountEmail>[], context: ApprovalExecutionContext, kind: string, noun: string): Promise<AccountEmailsResult> {
+export async function sendAccountEmails(
+  emails: readonly z.output<typeof accountEmail>[],
+  context: ApprovalExecutionContext,
+  kind: string,
+  noun: string,
+): Promise<AccountEmailsResult> {
   const deals = await context.connectors.crm.listDeals();
   const results: AccountEmailsResult['emails'] = [];
   for (const email of emails) {

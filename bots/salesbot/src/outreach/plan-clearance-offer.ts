@@ -60,7 +60,11 @@ export const planClearanceOffer: SignalHandlerOf<'expiring_inventory'> = async (
   const { approval } = await context.approvals.request({
     action: sendReorderNudges,
     title: `Offer ${lot.units} units of ${lot.sku} (best by ${lot.expiry}) at ${settings.SALES_CLEARANCE_DISCOUNT_PCT}% off to ${emails.length} wholesale account${emails.length === 1 ? '' : 's'}`,
-    draft: { kind: 'clearance', emails, note: `Accounts that bought ${brand} wholesale in the last year, most units first. Each offer is sent once, logged on the account's deal.` },
+    draft: {
+      kind: 'clearance',
+      emails,
+      note: `Accounts that bought ${brand} wholesale in the last year, most units first. Each offer is sent once, logged on the account's deal.`,
+    },
     signalId: signal.id,
     requestKey,
   });

@@ -34,7 +34,8 @@ async function answerArOverdue(payload: ReturnType<typeof arOverdue.schema.parse
   const account = accounts.find((candidate) => candidate.account_id === payload.account_id);
   const since = new Date(now.getTime() - 30 * 86_400_000).toISOString().slice(0, 10);
   const paid = (await context.connectors.accounting.listPayments({ since })).filter((payment) => payment.accountId === payload.account_id);
-  const paidLine = paid.length === 0 ? 'no payment in the last 30 days' : `paid ${paid.map((payment) => `${money(payment.amount)} on ${payment.paidOn}`).join(', ')}`;
+  const paidLine =
+    paid.length === 0 ? 'no payment in the last 30 days' : `paid ${paid.map((payment) => `${money(payment.amount)} on ${payment.paidOn}`).join(', ')}`;
   if (account === undefined || account.invoices.length === 0)
     return `${payload.account}: nothing past due any more (${paidLine}).${payload.credit_hold ? ' Ask shipbot to release the hold (release_credit_hold).' : ' No hold needed.'}`;
   const state = `${payload.account} owes ${money(account.total_overdue)} past due (${account.invoices
@@ -47,6 +48,12 @@ async function answerArOverdue(payload: ReturnType<typeof arOverdue.schema.parse
       ? ''
       : `Credit hold: approval ${hold.id.slice(0, 8)} is ${hold.status}${hold.status === 'pending' ? ' — approve it in #sales-bot to hold new shipments' : ''}.`;
   if (!REMIND.test(instruction.text)) return `${state} ${holdLine} Reply "remind them" and I draft the reminder for approval.`.trim();
-  const asked = await requestArReminders(context, [account], `ar-reminders:operator:${instruction.signalId ?? ''}:${account.account_id}`, now, instruction.signalId ?? undefined);
+  const asked = await requestArReminders(
+    context,
+    [account],
+    `ar-reminders:operator:${instruction.signalId ?? ''}:${account.account_id}`,
+    now,
+    instruction.signalId ?? undefined,
+  );
   return `${state} ${holdLine} ${asked.created ? 'Drafted' : 'Already drafted'} the reminder: approval ${asked.approvalId.slice(0, 8)} waits in #sales-bot.`.trim();
 }

@@ -26,5 +26,7 @@ export async function answerForecastGap(payload: ReturnType<typeof forecastGap.s
   const slipped = payload.slipped
     .map((deal) => `${deal.name} (${closeNow.get(deal.deal_id)?.ownerName ?? 'Unassigned'}, closing ${closeNow.get(deal.deal_id)?.closeDate ?? deal.to})`)
     .join('; ');
-  return [state, push === '' ? 'No open deal closes this quarter.' : `Push these to close: ${push}.`, slipped === '' ? '' : `Pull back in: ${slipped}.`].filter((part) => part !== '').join(' ');
+  return [state, push === '' ? 'No open deal closes this quarter.' : `Push these to close: ${push}.`, slipped === '' ? '' : `Pull back in: ${slipped}.`]
+    .filter((part) => part !== '')
+    .join(' ');
 }

@@ -59,10 +59,14 @@ function statusOf(error: unknown): number | null {
 function xeroError(operation: string, error: unknown): ConnectorError {
   if (error instanceof ConnectorError) return error;
   const code = statusOf(error);
-  return new ConnectorError('xero_call_failed', `Xero ${operation} failed${code === null ? '' : ` (HTTP ${code})`}: check XERO_TENANT_ID and the app's scopes (accounting.transactions.read, accounting.contacts.read)`, {
-    facts: { operation, status: code },
-    cause: error instanceof Error ? error : new Error(typeof error === 'string' ? error.slice(0, 500) : String(error)),
-  });
+  return new ConnectorError(
+    'xero_call_failed',
+    `Xero ${operation} failed${code === null ? '' : ` (HTTP ${code})`}: check XERO_TENANT_ID and the app's scopes (accounting.transactions.read, accounting.contacts.read)`,
+    {
+      facts: { operation, status: code },
+      cause: error instanceof Error ? error : new Error(typeof error === 'string' ? error.slice(0, 500) : String(error)),
+    },
+  );
 }
 
 /**
@@ -118,7 +122,10 @@ export function createXeroAccountingConnector(options: XeroAccountingOptions): A
       const body = await call('contacts get', (api) => api.getContacts(options.tenantId, undefined, undefined, undefined, ids.slice(start, start + 50)));
       for (const contact of body.contacts ?? [])
         if (contact.contactID !== undefined)
-          found.set(contact.contactID, { accountNumber: contact.accountNumber ?? null, email: contact.emailAddress === undefined || contact.emailAddress === '' ? null : contact.emailAddress });
+          found.set(contact.contactID, {
+            accountNumber: contact.accountNumber ?? null,
+            email: contact.emailAddress === undefined || contact.emailAddress === '' ? null : contact.emailAddress,
+          });
     }
     return found;
   }
@@ -145,7 +152,9 @@ export function createXeroAccountingConnector(options: XeroAccountingOptions): A
         );
         return { body: result.body.invoices ?? [] };
       });
-      const contacts = await contactsById([...new Set(invoices.flatMap((invoice) => (invoice.contact?.contactID === undefined ? [] : [invoice.contact.contactID])))]);
+      const contacts = await contactsById([
+        ...new Set(invoices.flatMap((invoice) => (invoice.contact?.contactID === undefined ? [] : [invoice.contact.contactID]))),
+      ]);
       return invoices.map((invoice): ReceivableInvoice => {
         const contact = contacts.get(invoice.contact?.contactID ?? '');
         return {
@@ -166,40 +175,53 @@ export function createXeroAccountingConnector(options: XeroAccountingOptions): A
     async listPayments({ since }) {
       const [year, month, day] = since.split('-').map(Number);
       const payments = await allPages('payments list', async (api, page) => {
-        const result = await api.getPayments(options.tenantId, undefined, `PaymentType=="ACCRECPAYMENT" AND Date>=DateTime(${year}, ${month}, ${day})`, 'Date DESC', page, PAGE_SIZE);
+        const result = await api.getPayments(
+          options.tenantId,
+          undefined,
+          `PaymentType=="ACCRECPAYMENT" AND Date>=DateTime(${year}, ${month}, ${day})`,
+          'Date DESC',
+          page,
+          PAGE_SIZE,
+        );
         return { body: result.body.payments ?? [] };
       });
-      const contacts = await contactsById([...new Set(payments.flatMap((payment) => (payment.invoice?.contact?.contactID === undefined ? [] : [payment.invoice.contact.contactID])))]);
-      return payments.map(
-        (payment): ReceivedPayment => ({
-          id: payment.paymentID ?? '',
-          invoiceId: payment.invoice?.invoiceID ?? '',
-          accountId: contacts.get(payment.invoice?.contact?.contactID ?? '')?.accountNumber ?? null,
-          customerName: payment.invoice?.contact?.name ?? '',
-          amount: payment.amount ?? 0,
-          paidOn: dayOf(payment.date),
-          reference: payment.reference === undefined || payment.reference === '' ? null : payment.reference,
-        }),
-      );
+      const contacts = await contactsById([
+        ...new Set(payments.flatMap((payment) => (payment.invoice?.contact?.contactID === undefined ? [] : [payment.invoice.contact.contactID]))),
+      ]);
+      return payments.map((payment): ReceivedPayment => ({
+        id: payment.paymentID ?? '',
+        invoiceId: payment.invoice?.invoiceID ?? '',
+        accountId: contacts.get(payment.invoice?.contact?.contactID ?? '')?.accountNumber ?? null,
+        customerName: payment.invoice?.contact?.name ?? '',
+        amount: payment.amount ?? 0,
+        paidOn: dayOf(payment.date),
+        reference: payment.reference === undefined || payment.reference === '' ? null : payment.reference,
+      }));
     },
     async listCreditNotes({ since }) {
       const [year, month, day] = since.split('-').map(Number);
       const notes = await allPages('credit notes list', async (api, page) => {
-        const result = await api.getCreditNotes(options.tenantId, undefined, `Type=="ACCRECCREDIT" AND Date>=DateTime(${year}, ${month}, ${day})`, 'Date DESC', page, undefined, PAGE_SIZE);
+        const result = await api.getCreditNotes(
+          options.tenantId,
+          undefined,
+          `Type=="ACCRECCREDIT" AND Date>=DateTime(${year}, ${month}, ${day})`,
+          'Date DESC',
+          page,
+          undefined,
+          PAGE_SIZE,
+        );
         return { body: result.body.creditNotes ?? [] };
       });
       const contacts = await contactsById([...new Set(notes.flatMap((note) => (note.contact?.contactID === undefined ? [] : [note.contact.contactID])))]);
-      return notes.map(
-        (note): CustomerCreditNote => ({
-          id: note.creditNoteID ?? '',
-          accountId: contacts.get(note.contact?.contactID ?? '')?.accountNumber ?? null,
-          customerName: note.contact?.name ?? '',
-          invoiceId: note.allocations?.[0]?.invoice?.invoiceID ?? null,
-          amount: note.total ?? 0,
-          issuedOn: dayOf(note.date),
-          reason: note.reference === undefined || note.reference === '' ? null : note.reference,
-        }),
-      );
+      return notes.map((note): CustomerCreditNote => ({
+        id: note.creditNoteID ?? '',
+        accountId: contacts.get(note.contact?.contactID ?? '')?.accountNumber ?? null,
+        customerName: note.contact?.name ?? '',
+        invoiceId: note.allocations?.[0]?.invoice?.invoiceID ?? null,
+        amount: note.total ?? 0,
+        issuedOn: dayOf(note.date),
+        reason: note.reference === undefined || note.reference === '' ? null : note.reference,
+      }));
     },
   };
 }

@@ -70,23 +70,31 @@ const msDate = (ms: number) => `/Date(${ms}+0000)/`;
  */
 export function xeroObjectsFromSample(data: SampleCompanyData, now: Date): XeroSampleObjects {
   const accounting = data.accounting as {
-    invoices: Array<{ id: string; account_id: string; contact_email: string; issued_days_ago: number; terms_days?: number; total: number; amount_due: number; currency?: string; status: string }>;
+    invoices: Array<{
+      id: string;
+      account_id: string;
+      contact_email: string;
+      issued_days_ago: number;
+      terms_days?: number;
+      total: number;
+      amount_due: number;
+      currency?: string;
+      status: string;
+    }>;
     payments: Array<{ id: string; invoice_id: string; account_id: string; amount: number; paid_days_ago: number; reference?: string }>;
   };
   const accounts = (data.hubspot as { accounts: Array<{ id: string; name: string }> }).accounts;
   const today = Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00Z`);
   const dayMs = (daysAgo: number) => today - daysAgo * DAY_MS;
   const emailOf = new Map(accounting.invoices.map((invoice) => [invoice.account_id, invoice.contact_email]));
-  const contacts = accounts.map(
-    (account): XeroContactSeed => ({
-      ContactID: guid(`contact:${account.id}`),
-      Name: account.name,
-      AccountNumber: account.id,
-      EmailAddress: emailOf.get(account.id) ?? '',
-      ContactStatus: 'ACTIVE',
-      IsCustomer: true,
-    }),
-  );
+  const contacts = accounts.map((account): XeroContactSeed => ({
+    ContactID: guid(`contact:${account.id}`),
+    Name: account.name,
+    AccountNumber: account.id,
+    EmailAddress: emailOf.get(account.id) ?? '',
+    ContactStatus: 'ACTIVE',
+    IsCustomer: true,
+  }));
   const contactOf = new Map(accounts.map((account) => [account.id, { ContactID: guid(`contact:${account.id}`), Name: account.name }]));
   const invoices = accounting.invoices.map((invoice): XeroInvoiceSeed => {
     const issued = dayMs(invoice.issued_days_ago);

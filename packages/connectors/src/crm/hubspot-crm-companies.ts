@@ -4,7 +4,11 @@ import type { DealOwner } from './crm-connector.js';
 import type { CrmCompany, UpdateCompanyInput, UpdateCompanyResult } from './crm-companies.js';
 
 /** One HubSpot call under the connector's limits (hubspotCall, bound by the connector). */
-export type HubSpotCall = <Result>(operation: string, facts: Record<string, unknown>, run: (client: Client, sdkOptions: never) => Promise<Result>) => Promise<Result>;
+export type HubSpotCall = <Result>(
+  operation: string,
+  facts: Record<string, unknown>,
+  run: (client: Client, sdkOptions: never) => Promise<Result>,
+) => Promise<Result>;
 
 /** The company properties salesbot's account jobs read. */
 export const HUBSPOT_COMPANY_PROPERTIES = [
@@ -27,7 +31,10 @@ function blank(value: string | null | undefined): string | null {
 }
 
 /** A HubSpot v3 company object in the fleet's shape. */
-export function companyFromObject(object: { id: string; properties: Record<string, string | null>; createdAt?: Date }, owners: Map<string, DealOwner>): CrmCompany {
+export function companyFromObject(
+  object: { id: string; properties: Record<string, string | null>; createdAt?: Date },
+  owners: Map<string, DealOwner>,
+): CrmCompany {
   const properties: Record<string, string> = {};
   for (const [key, value] of Object.entries(object.properties)) if (value !== null) properties[key] = value;
   const ownerId = blank(object.properties['hubspot_owner_id']);

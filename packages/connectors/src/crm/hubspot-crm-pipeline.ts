@@ -50,7 +50,9 @@ export function hubspotPipelineMethods(call: HubSpotCall) {
         for (const deal of batch.results) {
           for (const property of TRACKED_DEAL_PROPERTIES) {
             // HubSpot lists a property's values newest first.
-            const values = [...(deal.propertiesWithHistory?.[property] ?? [])].sort((left, right) => Date.parse(stamp(left.timestamp)) - Date.parse(stamp(right.timestamp)));
+            const values = [...(deal.propertiesWithHistory?.[property] ?? [])].sort(
+              (left, right) => Date.parse(stamp(left.timestamp)) - Date.parse(stamp(right.timestamp)),
+            );
             values.forEach((entry, index) => {
               const changedAt = stamp(entry.timestamp);
               if (Date.parse(changedAt) < options.since.getTime()) return;
@@ -82,7 +84,16 @@ export function hubspotPipelineMethods(call: HubSpotCall) {
       let after: string | undefined;
       do {
         const page = await call('goal targets list', {}, (hubspot, sdk) =>
-          hubspot.crm.objects.basicApi.getPage('goal_targets', 100, after, ['hs_goal_name', 'hs_target_amount', 'hs_start_datetime', 'hs_end_datetime'], undefined, undefined, false, sdk),
+          hubspot.crm.objects.basicApi.getPage(
+            'goal_targets',
+            100,
+            after,
+            ['hs_goal_name', 'hs_target_amount', 'hs_start_datetime', 'hs_end_datetime'],
+            undefined,
+            undefined,
+            false,
+            sdk,
+          ),
         );
         for (const goal of page.results)
           goals.push({

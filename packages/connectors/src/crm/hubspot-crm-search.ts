@@ -53,22 +53,16 @@ export function hubspotSearchMethods(call: HubSpotCall, ledger: SideEffectLedger
         ...(search.emailDomain === undefined ? [] : [group('email', 'CONTAINS_TOKEN', `*@${search.emailDomain}`)]),
       ];
       if (groups.length === 0) return [];
-      return searchAll(
-        'contacts search',
-        'contacts',
-        groups,
-        CONTACT_PROPERTIES,
-        (object): CrmContactRecord => ({
-          id: object.id,
-          companyId: object.properties['associatedcompanyid'] ?? null,
-          firstName: object.properties['firstname'] ?? '',
-          lastName: object.properties['lastname'] ?? '',
-          email: object.properties['email'] ?? '',
-          title: object.properties['jobtitle'] ?? null,
-          createdAt: object.properties['createdate'] ?? '',
-          associationCount: Number(object.properties['num_associated_deals'] ?? 0),
-        }),
-      );
+      return searchAll('contacts search', 'contacts', groups, CONTACT_PROPERTIES, (object): CrmContactRecord => ({
+        id: object.id,
+        companyId: object.properties['associatedcompanyid'] ?? null,
+        firstName: object.properties['firstname'] ?? '',
+        lastName: object.properties['lastname'] ?? '',
+        email: object.properties['email'] ?? '',
+        title: object.properties['jobtitle'] ?? null,
+        createdAt: object.properties['createdate'] ?? '',
+        associationCount: Number(object.properties['num_associated_deals'] ?? 0),
+      }));
     },
     async mergeRecords(input) {
       const { result, performed } = await ledger.run<MergeRecordsResult>({

@@ -39,7 +39,8 @@ export function hubspotPipelineFromSample(data: SampleCompanyData, now: Date): H
     return isoDay(now.getTime() + (deal?.close_in_days ?? 30) * DAY_MS);
   };
   const dealHistory: HubSpotSamplePipeline['dealHistory'] = {};
-  const push = (dealId: string, property: string, value: string, at: number) => ((dealHistory[dealId] ??= {})[property] ??= []).push({ value, timestamp: new Date(at).toISOString() });
+  const push = (dealId: string, property: string, value: string, at: number) =>
+    ((dealHistory[dealId] ??= {})[property] ??= []).push({ value, timestamp: new Date(at).toISOString() });
   for (const entry of file.history) {
     const at = now.getTime() - (entry.days_ago ?? 0) * DAY_MS - (entry.hours_ago ?? 0) * 3_600_000 - (entry.minutes_ago ?? 0) * 60_000;
     const value =
@@ -75,8 +76,12 @@ export function hubspotPipelineFromSample(data: SampleCompanyData, now: Date): H
       properties: {
         hs_goal_name: goal.name,
         hs_target_amount: String(goal.target),
-        hs_start_datetime: new Date(Date.UTC(new Date(quarterStart).getUTCFullYear(), new Date(quarterStart).getUTCMonth() + 3 * goal.quarter_offset, 1)).toISOString(),
-        hs_end_datetime: new Date(Date.UTC(new Date(quarterStart).getUTCFullYear(), new Date(quarterStart).getUTCMonth() + 3 * goal.quarter_offset + 3, 1) - DAY_MS).toISOString(),
+        hs_start_datetime: new Date(
+          Date.UTC(new Date(quarterStart).getUTCFullYear(), new Date(quarterStart).getUTCMonth() + 3 * goal.quarter_offset, 1),
+        ).toISOString(),
+        hs_end_datetime: new Date(
+          Date.UTC(new Date(quarterStart).getUTCFullYear(), new Date(quarterStart).getUTCMonth() + 3 * goal.quarter_offset + 3, 1) - DAY_MS,
+        ).toISOString(),
       },
     })),
     dealHistory,

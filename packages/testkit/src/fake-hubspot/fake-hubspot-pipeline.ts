@@ -44,7 +44,10 @@ export function routePipelineAndHistory(
       archived: false,
       writePermissions: 'CRM_PERMISSIONS_ENFORCEMENT',
     }));
-    return { status: 200, body: { results: [{ id: 'default', label: 'Sales Pipeline', displayOrder: 0, stages, createdAt: STAMP, updatedAt: STAMP, archived: false }] } };
+    return {
+      status: 200,
+      body: { results: [{ id: 'default', label: 'Sales Pipeline', displayOrder: 0, stages, createdAt: STAMP, updatedAt: STAMP, archived: false }] },
+    };
   }
   const batch = /^\/crm\/v3\/objects\/([a-z_]+)\/batch\/read$/.exec(path);
   if (method === 'POST' && batch !== null) {

@@ -124,9 +124,11 @@ export async function startFakeXero(options: FakeXeroOptions = {}): Promise<Fake
       const expiresAt = accessTokens.get(token);
       if (expiresAt === undefined || expiresAt <= Date.now())
         return json(response, 401, { Type: null, Title: 'Unauthorized', Status: 401, Detail: 'TokenExpired: token expired at ' + new Date().toUTCString() });
-      if (request.headers['xero-tenant-id'] !== tenantId) return json(response, 403, { Type: null, Title: 'Forbidden', Status: 403, Detail: 'AuthenticationUnsuccessful' });
+      if (request.headers['xero-tenant-id'] !== tenantId)
+        return json(response, 403, { Type: null, Title: 'Forbidden', Status: 403, Detail: 'AuthenticationUnsuccessful' });
       const collection = collections[(api[1] ?? '').toLowerCase()];
-      if (request.method !== 'GET' || collection === undefined) return json(response, 404, { Title: 'Not Found', Detail: `fake Xero does not implement ${request.method} ${url.pathname}` });
+      if (request.method !== 'GET' || collection === undefined)
+        return json(response, 404, { Title: 'Not Found', Detail: `fake Xero does not implement ${request.method} ${url.pathname}` });
       let rows = collection.rows;
       const ids = url.searchParams.get('IDs');
       if (ids !== null) {
@@ -136,7 +138,10 @@ export async function startFakeXero(options: FakeXeroOptions = {}): Promise<Fake
       const statuses = url.searchParams.get('Statuses');
       if (statuses !== null) rows = rows.filter((row) => statuses.split(',').includes(String(row['Status'])));
       try {
-        rows = ordered(rows.filter((row) => matchesWhere(row, url.searchParams.get('where'))), url.searchParams.get('order'));
+        rows = ordered(
+          rows.filter((row) => matchesWhere(row, url.searchParams.get('where'))),
+          url.searchParams.get('order'),
+        );
       } catch (error) {
         return json(response, 400, { ErrorNumber: 16, Type: 'QueryParseException', Message: (error as Error).message });
       }
