@@ -1,9 +1,7 @@
-import pino from 'pino';
-import { buildBotServices, type Db, type JobDefinition, type LastRun, type LlmConfig } from '@jbot/core';
+import { type Db, type JobDefinition, type LlmConfig } from '@jbot/core';
+import { runJobOnce } from '@jbot/testkit';
 import { createConnectors, type Connectors } from '@jbot/connectors';
 import { contentbot } from '../src/bot.js';
-
-const silent = pino({ level: 'silent' });
 
 /** What a test run of a job returned. */
 export interface JobRunOutcome {
@@ -30,38 +28,14 @@ export async function runContentJob(
     llm?: LlmConfig;
   },
 ): Promise<JobRunOutcome> {
-  const connectors = options.connectors ?? createConnectors({ db, env: {} });
-  const context = buildBotServices(contentbot, {
+  const { connectors, last, ...rest } = options;
+  return runJobOnce<JobRunOutcome>(contentbot, job, {
+    ...rest,
     db,
-    log: silent,
-    host: 'test-host',
-    extensions: { connectors },
-    ...(options.llm === undefined ? {} : { llm: options.llm }),
-  }).context(new AbortController().signal, silent, {
-    job: job.id,
-    runId: options.runId,
-  });
-  const last = options.last ?? null;
-  const settings = job.settings?.load(options.env ?? {}) ?? {};
-  return (await job.run({
-    ...context,
-    connectors,
-    config: settings,
-    job: job.id,
-    runId: options.runId,
-    scheduledFor: options.scheduledFor ?? new Date(),
-    attempt: 1,
-    manual: options.manual ?? false,
-    idempotencyKey: options.runId,
-    lastRun: async () =>
-      last === null
+    connectors: connectors ?? createConnectors({ db, env: {} }),
+    last:
+      last === null || last === undefined
         ? null
-        : ({
-            runId: 'previous',
-            scheduledFor: '',
-            result: last.detail ?? null,
-            outcome: last.outcome,
-            fingerprint: last.fingerprint ?? null,
-          } satisfies LastRun),
-  } as never)) as JobRunOutcome;
+        : { scheduledFor: '', result: last.detail ?? null, outcome: last.outcome, fingerprint: last.fingerprint ?? null },
+  });
 }

@@ -116,6 +116,21 @@ export function synthesiseLine(signal: Pick<Signal, 'type' | 'sourceBot' | 'payl
       return truncate(String(payload['headline']), 200);
     case 'channel_down':
       return `${payload['channel'] === 'telegram' ? 'Telegram' : 'Discord'} is down (${String(payload['check'])}) since ${String(payload['since'])}: ${truncate(String(payload['detail']), 160)}`;
+    // mktgbot's tracking, site, feed and brand-search signals.
+    case 'tracking_broken':
+      return payload['platform'] === 'utm'
+        ? `Paid orders missing UTM tags: ${Math.round(Number(payload['ratio_now']) * 100)}% tagged yesterday. Budget increases held.`
+        : `${String(payload['platform'])} tracking broken: ${String(payload['platform_purchases'])} purchases for ${String(payload['shopify_orders'])} Shopify orders (${Math.round(Number(payload['ratio_now']) * 100)}% vs usual ${Math.round(Number(payload['ratio_median']) * 100)}%). Budget increases held.`;
+    case 'conversion_drop':
+      return payload['device'] === 'all'
+        ? `No store orders ${String(payload['window'])} (usually ${String(payload['baseline_rate'])}). Check checkout now.`
+        : `${String(payload['device'])} checkout conversion ${(Number(payload['rate']) * 100).toFixed(0)}% vs ${(Number(payload['baseline_rate']) * 100).toFixed(0)}% last week (${String(payload['window'])}).`;
+    case 'feed_item_issue': {
+      const items = Array.isArray(payload['items']) ? payload['items'].length : 0;
+      return `${String(payload['feed'])} product feed: ${items} item${items === 1 ? '' : 's'} in error (${(Number(payload['error_share']) * 100).toFixed(1)}%).`;
+    }
+    case 'brand_search_loss':
+      return `Brand search ${String(payload['campaign'] ?? payload['campaign_id'])} at ${Math.round(Number(payload['impression_share']) * 100)}% impression share (${Math.round(Number(payload['lost_budget']) * 100)}% lost to budget).`;
     default:
       return `${signal.sourceBot}: ${signal.type.replace(/_/g, ' ')}.`;
   }

@@ -1,5 +1,6 @@
 import { listApprovals, type BotContext, type OperatorInstruction } from '@jbot/core';
 import { deliverabilityRisk, klaviyoIssue } from './signals.js';
+import { answerSearchSignal } from './search/search-replies.js';
 
 /**
  * mktgbot's answer to the operator's reply on one of its escalations. A Klaviyo issue is
@@ -11,6 +12,8 @@ export async function answerOperator(instruction: OperatorInstruction, context: 
   if (instruction.signalId === null) return 'noted — reply to one of my alerts (a Klaviyo issue) and I will explain it or point you at its approval';
   const [signal] = await context.db.rpc('get_signal', { p_signal_id: instruction.signalId });
   if (signal === undefined) return `I have no signal ${instruction.signalId}`;
+  const searchAnswer = await answerSearchSignal(signal, instruction, context);
+  if (searchAnswer !== null) return searchAnswer;
   if (signal['signal_type'] === deliverabilityRisk.type) {
     const risk = deliverabilityRisk.schema.parse(signal['payload']);
     const pct = (rate: number) => `${(rate * 100).toFixed(2)}%`;

@@ -1,7 +1,8 @@
 import pino from 'pino';
-import { buildBotServices, catalogSignalTypes, SignalRegistry, type BotDefinition, type Db, type JobDefinition, type LlmConfig } from '@jbot/core';
+import { catalogSignalTypes, SignalRegistry, type BotDefinition, type Db, type JobDefinition, type LlmConfig } from '@jbot/core';
 import { createConnectors, type Connectors } from '@jbot/connectors';
 import { fleetSignalTypes } from '@jbot/fleet';
+import { runJobOnce, type JobRunResult, type LastRunFixture } from '@jbot/testkit';
 
 /** A silent logger for tests. */
 export const silent = pino({ level: 'silent' });
@@ -17,43 +18,13 @@ export async function runJob(
   options: {
     runId: string;
     manual?: boolean;
-    last?: { fingerprint?: string | null; result?: unknown; scheduledFor?: string } | null;
+    last?: LastRunFixture | null;
     connectors?: Connectors;
     env?: Record<string, string>;
     /** A model to call (a fake Anthropic); default the offline drafter. */
     llm?: LlmConfig;
   },
-): Promise<{ outcome: string; fingerprint?: string; detail: Record<string, unknown> }> {
-  const context = buildBotServices(bot, {
-    db,
-    log: silent,
-    host: 'test-host',
-    registry: fleetRegistry(),
-    ...(options.llm === undefined ? {} : { llm: options.llm }),
-  }).context(new AbortController().signal, silent, {
-    job: job.id,
-    runId: options.runId,
-  });
-  const last = options.last ?? null;
-  return (await job.run({
-    ...context,
-    connectors: options.connectors ?? createConnectors({ db, env: {} }),
-    config: job.settings?.load(options.env ?? {}) ?? {},
-    job: job.id,
-    runId: options.runId,
-    scheduledFor: new Date(),
-    attempt: 1,
-    manual: options.manual ?? false,
-    idempotencyKey: options.runId,
-    lastRun: async () =>
-      last === null
-        ? null
-        : ({
-            runId: 'earlier',
-            scheduledFor: last.scheduledFor ?? new Date(Date.now() - 86_400_000).toISOString(),
-            result: last.result ?? null,
-            outcome: null,
-            fingerprint: last.fingerprint ?? null,
-          } as never),
-  })) as { outcome: string; fingerprint?: string; detail: Record<string, unknown> };
+): Promise<JobRunResult> {
+  const { connectors, ...rest } = options;
+  return runJobOnce(bot, job, { ...rest, db, registry: fleetRegistry(), connectors: connectors ?? createConnectors({ db, env: {} }) });
 }

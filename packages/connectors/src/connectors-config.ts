@@ -1,4 +1,5 @@
 import { envBoolean, envInteger, envList, optionalHttpUrl, optionalString, parseEnv, type Env } from '@jbot/core';
+import { loadSearchAnalyticsConfig, searchAnalyticsEnvShape, type SearchAnalyticsConfig } from './search-ads/search-analytics-config.js';
 
 /** Connector settings from the environment: a vendor goes live when its credentials are set. */
 export const connectorsEnvShape = {
@@ -54,6 +55,8 @@ export const connectorsEnvShape = {
   BACKUP_DIRECTORY: optionalString,
   FLEET_LOG_PATHS: envList,
   CREDENTIAL_TLS_HOSTS: envList,
+  // mktgbot's GA4, Google Ads, Merchant Center and Amazon Ads.
+  ...searchAnalyticsEnvShape,
   // The books (salesbot AR and deductions): Xero where all four are set, the sample books otherwise.
   XERO_CLIENT_ID: optionalString,
   XERO_CLIENT_SECRET: optionalString,
@@ -106,6 +109,8 @@ export interface ConnectorsConfig {
   /** Each vendor call's timeout (CONNECTOR_TIMEOUT_MS). */
   timeoutMs: number;
   /** Live sources for sysbot's fleet checks; each unset one reads the sample company. */
+  /** GA4, Google Ads, Merchant Center and Amazon Ads (mktgbot); each vendor live when its credentials are set. */
+  searchAnalytics?: SearchAnalyticsConfig;
   fleetOps?: { anthropicAdmin?: { adminApiKey: string; baseUrl: string }; backupDirectory?: string; logPaths?: string[]; tlsHosts?: string[] };
   /** The books on Xero (XERO_*); unset: the sample company's books. */
   xero?: { clientId: string; clientSecret: string; refreshToken: string; tenantId: string; apiBase: string; tokenUrl: string };
@@ -164,7 +169,9 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
     }
     const google = ['GOOGLE_SEARCH_CONSOLE_SITE', 'GOOGLE_OAUTH_CLIENT_ID', 'GOOGLE_OAUTH_CLIENT_SECRET', 'GOOGLE_OAUTH_REFRESH_TOKEN'] as const;
     const googleSet = google.filter((name) => config[name] !== undefined);
-    if (googleSet.length > 0 && googleSet.length < google.length) {
+    // The OAuth trio alone is complete too: GA4, Google Ads and Merchant Center share it (search-analytics-config).
+    const oauthOnly = googleSet.length === 3 && config.GOOGLE_SEARCH_CONSOLE_SITE === undefined;
+    if (googleSet.length > 0 && googleSet.length < google.length && !oauthOnly) {
       for (const name of google.filter((variable) => config[variable] === undefined))
         problems.push({ variable: name, message: `is required with ${googleSet.join(', ')}: set all four Search Console variables, or none for the sample` });
     }
@@ -310,6 +317,7 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
         }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,
     timeoutMs: parsed.CONNECTOR_TIMEOUT_MS,
+    searchAnalytics: loadSearchAnalyticsConfig(env),
     fleetOps: {
       ...(parsed.ANTHROPIC_ADMIN_API_KEY === undefined
         ? {}

@@ -61,12 +61,13 @@ import { createEasyPostSeedingConnector } from './seeding/easypost-seeding-conne
 import { createSampleSeedingConnector } from './seeding/sample-seeding-connector.js';
 import { callerOf, logConnectorSet } from './connector-call-log.js';
 import { createFleetOpsConnectors, type FleetOpsConnectors } from './fleet/create-fleet-ops-connectors.js';
+import { createSearchAnalyticsConnectors, type SearchAnalyticsConnectors } from './search-ads/create-search-analytics-connectors.js';
 import type { AccountingConnector } from './accounting/accounting-connector.js';
 import { createSampleAccountingConnector } from './accounting/sample-accounting-connector.js';
 import { createXeroAccountingConnector } from './accounting/xero-accounting-connector.js';
 
 /** Every connector a bot may use, one per domain. */
-export interface Connectors extends FleetOpsConnectors {
+export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnectors {
   crm: CrmConnector;
   freight: FreightConnector;
   commerce: CommerceConnector;
@@ -177,6 +178,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
         ? createSampleSiteConnector(db)
         : createHttpSiteCrawler({ storeUrl: config.store.url, delayMs: config.store.crawlDelayMs, ...limits }),
     storefront: createSampleStorefrontConnector(db),
+    ...createSearchAnalyticsConnectors(db, config, limits),
     accounting: config.xero === undefined ? createSampleAccountingConnector(db) : createXeroAccountingConnector({ ...config.xero, ...limits, db }),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),

@@ -242,6 +242,31 @@ export { hubspotObjectsFromSample, type HubSpotSampleObjects, type HubSpotObject
 export { projectStockouts, restockDateFor, RECEIVING_DAYS, dayNumber, dayString, type StockRunway } from './analysis/project-stockouts.js';
 export { forecastFulfilment, type FulfilmentForecast, type AffectedOrder, type FreightDelayInput } from './analysis/forecast-fulfilment.js';
 
+// mktgbot's search, analytics and feed connectors (GA4, Shopify order attribution, product feeds, Google Ads, Amazon Ads)
+export type { SearchAnalyticsConnectors } from './search-ads/create-search-analytics-connectors.js';
+export type { WebAnalyticsConnector, AnalyticsDay, FunnelHour } from './web-analytics/web-analytics-connector.js';
+export type { OrderAttributionConnector, OrderVisit } from './commerce/order-attribution-connector.js';
+export type { ProductFeedsConnector, ProductFeed, FeedItem } from './feeds/product-feeds-connector.js';
+export type {
+  GoogleAdsConnector,
+  GoogleAdsCampaign,
+  GoogleAdsCampaignDay,
+  GoogleAdsSearchTerm,
+  GoogleAdsKeyword,
+  ApplyKeywordsInput,
+  ApplyKeywordsResult,
+  SetCampaignBudgetInput,
+  SetCampaignBudgetResult,
+} from './search-ads/google-ads-connector.js';
+export type {
+  AmazonAdsConnector,
+  SpKeyword,
+  SpTargetingRow,
+  SpSearchTermRow,
+  ApplySpChangesInput,
+  ApplySpChangesResult,
+} from './retail-ads/amazon-ads-connector.js';
+
 // Accounting (the books' receivables: sample books, Xero on xero-node)
 export {
   daysPastDue,

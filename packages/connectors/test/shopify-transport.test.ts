@@ -178,4 +178,30 @@ describe('Shopify live adapters at the transport', () => {
     expect(String((failure as Error).message)).toMatch(/^Shopify (inventory levels|sales history) failed/);
     expect(String((failure as Error).message)).not.toContain('shpat_wrong');
   });
+  it("order attribution: each order's last visit (customerJourneySummary) with its source type and UTM tags, for tracking-health", async () => {
+    // Tag the fake store's orders: every third one a paid visit, one of those without UTM parameters.
+    const orders = shopify.store.orders;
+    orders.forEach((order, index) => {
+      order.customerJourneySummary =
+        index % 3 === 0
+          ? {
+              ready: true,
+              lastVisit: {
+                source: 'facebook',
+                sourceType: 'AD',
+                utmParameters: index === 0 ? null : { source: 'facebook', medium: 'paid', campaign: 'always-on' },
+              },
+            }
+          : { ready: true, lastVisit: { source: 'google', sourceType: 'SEO', utmParameters: null } };
+    });
+    expect(live.orderAttribution.source).toBe('shopify');
+    const visits = await live.orderAttribution.listOrderVisits({ from: new Date('2000-01-01T00:00:00Z'), to: new Date(now.getTime() + 400 * 86_400_000) });
+    expect(visits).toHaveLength(orders.length);
+    const paid = visits.filter((visit) => visit.sourceType === 'paid');
+    expect(paid.length).toBe(Math.ceil(orders.length / 3));
+    expect(paid.filter((visit) => visit.utm === null)).toHaveLength(1);
+    expect(visits.filter((visit) => visit.sourceType === 'organic')).toHaveLength(orders.length - paid.length);
+    const call = shopify.requests.filter((request) => request.fields.includes('orders')).at(-1);
+    expect(String(call?.variables['query'])).toMatch(/^created_at:>='.+' AND created_at:<'.+'$/);
+  });
 });

@@ -146,6 +146,24 @@ export {
 // Fake Google Search Console + PageSpeed Insights with OAuth (connectors)
 export { startFakeGoogleSearch, type FakeGoogleSearch, type FakeGoogleSearchSeed, type FakeGscRow } from './fake-google/fake-google-search-server.js';
 
+// Run one job once as the scheduler would (every bot's job tests)
+export { runJobOnce, type JobRunResult, type LastRunFixture, type RunJobOnceOptions } from './run-job-once.js';
+
+// Fake Google marketing APIs (GA4, Google Ads REST, Merchant API) and Amazon Ads (mktgbot)
+export {
+  startFakeGoogleMarketing,
+  type FakeGoogleMarketing,
+  type FakeGoogleMarketingSeed,
+  type FakeGa4Day,
+  type FakeGa4Hour,
+  type FakeGoogleAdsCampaign,
+  type FakeGoogleAdsCampaignDay,
+  type FakeGoogleAdsSearchTerm,
+  type FakeGoogleAdsCriterion,
+  type FakeMerchantProduct,
+} from './fake-google-marketing/index.js';
+export { startFakeAmazonAds, type FakeAmazonAds, type FakeSpKeyword, type FakeSpSearchTerm, type FakeSpNegativeKeyword } from './fake-amazon-ads/index.js';
+
 // Fake Xero (accounting connector): identity token refresh and the Accounting API
 export { startFakeXero, type FakeXero, type FakeXeroOptions, type FakeXeroSeed } from './fake-xero/index.js';
 export { type FakeHubSpotPipelineData, type FakeHubSpotStage, type FakeHubSpotPropertyHistory } from './fake-hubspot/index.js';

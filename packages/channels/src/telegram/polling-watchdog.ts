@@ -1,4 +1,5 @@
 import type { ChannelLiveness, Logger, SchedulerClock } from '@jbot/core';
+import { ChannelWatchdog } from '../channel-watchdog.js';
 
 /** Tuning for the Telegram polling watchdog (defaults: TELEGRAM_POLL_* in telegram-config). */
 export interface PollingWatchdogSettings {
@@ -34,57 +35,22 @@ export interface PollingWatchdogTarget {
  * inbox is `down` (sysbot's channel-liveness raises channel_down through Discord). The probes
  * (getWebhookInfo's pending_update_count, getMe) go into the liveness readings.
  */
-export class PollingWatchdog {
-  private timer: unknown;
-  private lastRestartAt = 0;
+export class PollingWatchdog extends ChannelWatchdog {
   private probeFailures = 0;
-  private pass: Promise<void> = Promise.resolve();
-  private running = false;
-  private busy = false;
 
   constructor(
-    private readonly liveness: ChannelLiveness,
+    liveness: ChannelLiveness,
     private readonly target: PollingWatchdogTarget,
-    private readonly clock: SchedulerClock,
+    clock: SchedulerClock,
     private readonly settings: PollingWatchdogSettings,
-    private readonly log: Logger,
-  ) {}
-
-  /** Start looking every checkMs. */
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.arm();
-  }
-
-  /** Stop looking (the current pass finishes). */
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
-    this.timer = undefined;
-    await this.pass;
-  }
-
-  /** The pass in progress (tests wait on it after moving the clock). */
-  settled(): Promise<void> {
-    return this.pass;
-  }
-
-  // The next look is armed when this one fires, so the cadence holds on any clock; a look still
-  // running (a slow restart) makes the next one skip rather than overlap.
-  private arm(): void {
-    if (!this.running) return;
-    this.timer = this.clock.setTimer(() => {
-      this.timer = undefined;
-      this.arm();
-      if (this.busy) return;
-      this.busy = true;
-      this.pass = this.check()
-        .catch((error: unknown) => this.log.error({ err: error }, 'the Telegram polling watchdog failed; it looks again at the next check'))
-        .finally(() => {
-          this.busy = false;
-        });
-    }, this.settings.checkMs);
+    log: Logger,
+  ) {
+    super(liveness, clock, log, {
+      name: 'Telegram polling',
+      checkMs: settings.checkMs,
+      downAfterRestarts: settings.downAfterRestarts,
+      downMessage: 'Telegram polling is down: restarting it did not help (sysbot raises channel_down through Discord); still retrying',
+    });
   }
 
   /** One look: probe, then restart a stopped or stalled poller. */
@@ -108,20 +74,10 @@ export class PollingWatchdog {
       stopped ? `long polling stopped (${health.lastError ?? 'no error recorded'})` : `no getUpdates answered for ${Math.round((now - lastOk) / 1000)} s`,
     );
     // Restarts are spaced by stallMs, so a poller that needs a moment after a restart gets it.
-    if (now - this.lastRestartAt >= this.settings.stallMs) {
-      const after = this.liveness.snapshot();
-      if (after.restarts >= this.settings.downAfterRestarts && after.state !== 'down') {
-        this.liveness.down();
-        this.log.error(
-          { restarts: after.restarts, since: after.failingSince, lastError: after.lastError },
-          'Telegram polling is down: restarting it did not help (sysbot raises channel_down through Discord); still retrying',
-        );
-      }
-      this.lastRestartAt = now;
-      this.liveness.restarted();
-      this.log.warn({ stopped, restarts: after.restarts + 1, lastError: after.lastError }, 'Telegram polling stalled or stopped; restarting it');
-      await this.target.restart();
-    }
+    await this.restartSpaced(now, this.settings.stallMs, () => this.target.restart(), {
+      fields: { stopped, lastError: this.liveness.snapshot().lastError },
+      message: 'Telegram polling stalled or stopped; restarting it',
+    });
     this.liveness.checked();
   }
 

@@ -12,6 +12,7 @@ import {
 } from '@jbot/connectors';
 import { probeDiscord, probeTelegram, type TelegramConfig } from '@jbot/channels';
 import { fail, pass, skip, type CheckResult } from './doctor-check.js';
+import { searchAnalyticsChecks } from './search-analytics-checks.js';
 
 // Each probe is one cheap authenticated call made by the vendor's own library, where that vendor
 // lives (channels, connectors, the LLM layer); here its answer becomes one line with what to do.
@@ -175,6 +176,7 @@ export async function checkConnectors(config: ConnectorsConfig): Promise<CheckRe
     );
   }
   results.push(...(await checkFleetOpsSources(config)));
+  results.push(...searchAnalyticsChecks(config));
   return results;
 }
 

@@ -25,6 +25,7 @@ export const SAMPLE_DATA_FILES = {
   creators: 'creators.json',
   fleet: 'fleet.json',
   contentbot: 'contentbot.json',
+  mktg_search: 'mktg-search.json',
   accounting: 'accounting.json',
   salesbot_pipeline: 'salesbot-pipeline.json',
   salesbot_crm_new: 'salesbot-crm-new.json',

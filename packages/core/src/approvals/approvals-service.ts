@@ -8,6 +8,8 @@ import { approvalMessage } from './render-approval.js';
 import { rpcOne } from '../db/rpc-one.js';
 import { ApprovalDraftError } from './approval-errors.js';
 import type { z } from 'zod';
+import { asFirstPost } from './first-posts-in-flight.js';
+import { showApproval } from './show-approval.js';
 
 /** Default time a person has to decide. */
 export const DEFAULT_APPROVAL_EXPIRY_MS = 24 * 60 * 60 * 1000;
@@ -141,12 +143,18 @@ export async function listApprovals(db: Db, filter: { status?: ApprovalStatus; b
   return rows.map(approvalFromRow);
 }
 
-// The first post of a new approval (its render claim was taken by request_approval).
+// The first post of a new approval (its render claim was taken by request_approval). A decision
+// that landed meanwhile was left to this post (the worker saw it in flight), so once the post is
+// recorded the message is brought up to the approval's current status.
 async function postNew(db: Db, channel: Channel, approval: Approval): Promise<void> {
-  try {
-    await channel.post(approvalMessage(approval));
-  } catch (error) {
-    await db.rpc('release_approval_render', { p_approval_id: approval.id, p_status: approval.status }).catch(() => {});
-    throw error;
-  }
+  await asFirstPost(approval.id, async () => {
+    try {
+      await channel.post(approvalMessage(approval));
+    } catch (error) {
+      await db.rpc('release_approval_render', { p_approval_id: approval.id, p_status: approval.status }).catch(() => {});
+      throw error;
+    }
+  });
+  const latest = await getApproval(db, approval.id);
+  if (latest !== null && latest.status !== approval.status) await showApproval(db, channel, latest);
 }

@@ -2,6 +2,7 @@ import type { Db } from '../db/db.js';
 import type { Channel, PostedMessage } from '../channels/channel.js';
 import type { Approval } from './approval.js';
 import { approvalMessage } from './render-approval.js';
+import { isFirstPostInFlight } from './first-posts-in-flight.js';
 
 /**
  * Bring an approval's message on the channel up to date: post it if this channel has none yet
@@ -19,7 +20,14 @@ export async function showApproval(db: Db, channel: Channel, approval: Approval)
     });
     const existing = messages.find((message) => message.channel === channel.kind && message.target === channel.target);
     const message = approvalMessage(approval);
-    if (existing === undefined) return await channel.post(message);
+    if (existing === undefined) {
+      // The requester's first post is still on its way: it shows the current status once recorded.
+      if (isFirstPostInFlight(approval.id)) {
+        await db.rpc('release_approval_render', { p_approval_id: approval.id, p_status: approval.status });
+        return null;
+      }
+      return await channel.post(message);
+    }
     const posted: PostedMessage = {
       messageId: existing.message_id,
       channel: channel.kind,

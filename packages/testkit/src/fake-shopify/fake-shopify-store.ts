@@ -39,6 +39,15 @@ export interface FakeShopifyOrder {
     }>;
   };
   updatedAt?: string;
+  /** The customer's journey: the last visit before the order, with its source and UTM tags (tracking-health). */
+  customerJourneySummary?: {
+    ready: boolean;
+    lastVisit: {
+      source: string | null;
+      sourceType: string | null;
+      utmParameters: { source: string | null; medium: string | null; campaign: string | null } | null;
+    } | null;
+  } | null;
 }
 
 /** An inventory item with its levels per location, quantities by name. */
