@@ -4,6 +4,8 @@ import { hubspotSync } from './jobs/hubspot-sync.js';
 import { dealHygiene } from './jobs/deal-hygiene.js';
 import { createHygieneTasks } from './hygiene/index.js';
 import { planFollowUps, sendFollowUps } from './followups/index.js';
+import { buyBoxLost } from '@jbot/contentbot/signals';
+import { expiringInventory } from '@jbot/shipbot/signals';
 import { signalTypes } from './signals.js';
 import { arCollections } from './jobs/ar-collections.js';
 import { salesEod } from './jobs/sales-eod.js';
@@ -23,7 +25,8 @@ export const salesbot = defineBot({
   name: 'salesbot',
   settings: clearanceOfferSettings,
   jobs: [hubspotSync, dealHygiene, arCollections, salesEod, weeklyForecast, crmDedupe],
-  signalTypes,
+  // Its own types, and those it consumes from contentbot and shipbot (so a lone salesbot process knows them).
+  signalTypes: [...signalTypes, buyBoxLost, expiringInventory],
   // The freight cascade: wholesale customers whose orders now ship late get a drafted notice (approval).
   // Our own wholesale account below MAP on Amazon → a MAP notice; an expiring lot → a clearance offer (approvals).
   on: { freight_delay: planDelayNotices, buy_box_lost: planMapNotice, expiring_inventory: planClearanceOffer },
