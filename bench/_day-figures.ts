@@ -192,7 +192,8 @@ export async function telegramFigures(sql: postgres.Sql, window: PassWindow) {
 /**
  * Side effects and messages that happened twice (whole brain, both passes): rows of a sample
  * effect table (any `sample_*` table keyed by `idempotency_key`) identical in everything but key
- * and time; an escalation line queued twice for one signal; an approval posted twice.
+ * and time — keyed rows only: a row the sample company was loaded with (no key, e.g. a day's logged
+ * calls) is data, not an effect; an escalation line queued twice for one signal; an approval posted twice.
  */
 export async function duplicateFigures(sql: postgres.Sql) {
   const tables = await sql<Array<{ table_name: string; columns: string[] }>>`
@@ -205,7 +206,8 @@ export async function duplicateFigures(sql: postgres.Sql) {
   const sideEffects: Record<string, number> = {};
   for (const table of tables) {
     const [row] = await sql<Array<{ extra: number }>>`
-      select coalesce(sum(n - 1), 0)::int as extra from (select count(*) as n from ${sql(table.table_name)} group by ${sql(table.columns)} having count(*) > 1) repeated`;
+      select coalesce(sum(n - 1), 0)::int as extra from (select count(*) as n from ${sql(table.table_name)}
+        where idempotency_key is not null group by ${sql(table.columns)} having count(*) > 1) repeated`;
     sideEffects[table.table_name] = row?.extra ?? 0;
   }
   const [lines] = await sql<Array<{ extra: number }>>`

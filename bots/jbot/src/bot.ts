@@ -81,10 +81,11 @@ export function createJbot(options: JbotOptions = {}) {
     on: { approval_requested: (signal, context) => offerApproval(signal, context as never, { config: routed(context), now, wake }) },
     // The operator's reply to one of jbot's own lines (pace miss, VIP email, disclosure hold, press).
     onInstruction: (instruction, context) => answerJbotInstruction(instruction, context),
-    async onStart(context) {
+    async onStart(context, channels) {
       // Free-form messages: Claude picks the bot when a key is set, keywords otherwise.
       telegram = await startTelegramService({
         db: context.db,
+        decisionsDb: channels.db,
         log: context.log,
         config: context.config,
         router: options.router ?? llmRouter(context.llm, context.log, context.fleet),

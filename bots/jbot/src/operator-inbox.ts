@@ -26,6 +26,8 @@ interface ReplyTarget {
 /** What the inbox needs. */
 export interface OperatorInboxOptions {
   db: Db;
+  /** Where an Approve / Reject tap is decided: the channel handlers' role (fleet_channels); default `db`. */
+  decisionsDb?: Db;
   log: Logger;
   router: MessageRouter;
   lookbackHours: number;
@@ -194,7 +196,7 @@ async function decideFromButton(callback: InboundTelegramCallback, options: Oper
   }
   if (parsed.choice === 'full_draft') return sendFullDraft(callback, parsed.approvalId, pressed?.signal_id ?? null, options);
   const decision = parsed.choice;
-  const outcome = await decideApproval(options.db, {
+  const outcome = await decideApproval(options.decisionsDb ?? options.db, {
     approvalId: parsed.approvalId,
     decision,
     decidedBy: `telegram:${callback.senderId} (${callback.senderName})`,

@@ -21,6 +21,8 @@ export interface TelegramService {
  */
 export async function startTelegramService(options: {
   db: Db;
+  /** The channel handlers' connection (role fleet_channels): decides taps, registers the operator chats. */
+  decisionsDb?: Db;
   log: Logger;
   config: JbotConfig;
   router: MessageRouter;
@@ -50,13 +52,14 @@ export async function startTelegramService(options: {
         })
       : await createGrammyTransport({ ...config.telegram, token }, log, options.livenessClock === undefined ? {} : { clock: options.livenessClock });
   const signals = options.signals;
+  // Whatever a payload names, lines go only to the operator's chats (the local console's when offline).
+  const operatorChats = token === undefined ? [...config.routing.operatorChatIds, LOCAL_OPERATOR_CHAT] : config.routing.operatorChatIds;
   const dispatcher = new TelegramDispatcher({
     db,
     transport,
     log: log.child({ component: 'telegram-dispatcher' }),
     minIntervalMs: config.telegram.minIntervalMs,
-    // Whatever a payload names, lines go only to the operator's chats (the local console's when offline).
-    operatorChatIds: token === undefined ? [...config.routing.operatorChatIds, LOCAL_OPERATOR_CHAT] : config.routing.operatorChatIds,
+    operatorChatIds: operatorChats,
     ...(config.telegram.undeliveredAlertMs === undefined ? {} : { undeliveredAlertMs: config.telegram.undeliveredAlertMs }),
     ...(options.outboxClock === undefined ? {} : { clock: options.outboxClock }),
     ...(signals === undefined
@@ -66,9 +69,18 @@ export async function startTelegramService(options: {
             raiseUndelivered(signals, lines, { host: options.host, alertMs: config.telegram.undeliveredAlertMs ?? 600_000 }),
         }),
   });
+  // The brain queues Telegram lines from a bot's role only for registered operator chats; the
+  // registration comes from this configuration, through the channel handlers' role.
+  await (options.decisionsDb ?? db).rpc('register_operator_chats', { p_chat_ids: operatorChats }).catch((error: unknown) => {
+    log.error(
+      { err: error },
+      'could not register the operator chats (set CHANNELS_DATABASE_URL to the fleet_channels role): lines from bot roles will be refused',
+    );
+  });
   await dispatcher.start();
   const inbox = createOperatorInbox({
     db,
+    ...(options.decisionsDb === undefined ? {} : { decisionsDb: options.decisionsDb }),
     log: log.child({ component: 'operator-inbox' }),
     router: options.router,
     lookbackHours: config.briefLookbackHours,

@@ -3,10 +3,12 @@ import { planDelayNotices, sendDelayNotices } from './freight/index.js';
 import { hubspotSync } from './jobs/hubspot-sync.js';
 import { dealHygiene } from './jobs/deal-hygiene.js';
 import { createHygieneTasks } from './hygiene/index.js';
-import { planFollowUps, sendFollowUps } from './followups/index.js';
+import { sendFollowUps } from './followups/index.js';
+import { signalTypes } from './signals.js';
+import { activityActions, activityJobs } from './activity-jobs.js';
+import { answerOperator } from './replies/answer-operator.js';
 import { buyBoxLost } from '@jbot/contentbot/signals';
 import { expiringInventory } from '@jbot/shipbot/signals';
-import { signalTypes } from './signals.js';
 import { arCollections } from './jobs/ar-collections.js';
 import { salesEod } from './jobs/sales-eod.js';
 import { weeklyForecast } from './jobs/weekly-forecast.js';
@@ -24,14 +26,15 @@ import { answerAccountSignal } from './replies/account-replies.js';
 export const salesbot = defineBot({
   name: 'salesbot',
   settings: clearanceOfferSettings,
-  jobs: [hubspotSync, dealHygiene, arCollections, salesEod, weeklyForecast, crmDedupe],
+  jobs: [hubspotSync, dealHygiene, ...activityJobs, arCollections, salesEod, weeklyForecast, crmDedupe],
   // Its own types, and those it consumes from contentbot and shipbot (so a lone salesbot process knows them).
   signalTypes: [...signalTypes, buyBoxLost, expiringInventory],
   // The freight cascade: wholesale customers whose orders now ship late get a drafted notice (approval).
   // Our own wholesale account below MAP on Amazon → a MAP notice; an expiring lot → a clearance offer (approvals).
   on: { freight_delay: planDelayNotices, buy_box_lost: planMapNotice, expiring_inventory: planClearanceOffer },
-  // The Monday flow: the operator's reply to the stale-deals line → drafted follow-ups for approval.
-  // Replies to the account-side escalations (AR, forecast) are answered first; the rest is the stale-deals flow.
-  onInstruction: async (instruction, context) => (await answerAccountSignal(instruction, context)) ?? planFollowUps(instruction, context),
-  actions: [sendFollowUps, sendDelayNotices, createHygieneTasks, sendArReminders, placeCreditHold, mergeCrmRecords, sendMapNotice, sendReorderNudges],
+  // The Monday flow: the operator's reply to the stale-deals line → drafted follow-ups for approval;
+  // replies to the activity jobs' warnings go to their own handlers (replies/answer-operator.ts), and
+  // replies to the account-side escalations (AR, forecast) to replies/account-replies.ts first.
+  onInstruction: async (instruction, context) => (await answerAccountSignal(instruction, context)) ?? answerOperator(instruction, context),
+  actions: [sendFollowUps, sendDelayNotices, createHygieneTasks, ...activityActions, sendArReminders, placeCreditHold, mergeCrmRecords, sendMapNotice, sendReorderNudges],
 });

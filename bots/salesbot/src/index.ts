@@ -25,6 +25,7 @@ export * from './hygiene/index.js';
 export * from './followups/index.js';
 export * from './freight/index.js';
 export { staleDeals, signalTypes } from './signals.js';
+export * from './activity-exports.js';
 export {
   arCollections,
   arCollectionsSettings,

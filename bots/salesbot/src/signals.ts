@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineSignalType } from '@jbot/core';
+import { defineSignalType, type SignalType } from '@jbot/core';
 
 // The signal types salesbot introduces. Pure declarations (zod only): every bot process
 // registers them through the fleet roster, and consumers get their payload types from the
@@ -77,5 +77,83 @@ declare module '@jbot/core' {
   interface SignalPayloads {
     ar_overdue: z.output<typeof arOverdue.schema>;
     forecast_gap: z.output<typeof forecastGap.schema>;
+  }
+}
+
+/** A wholesale deal just won: shipbot reserves the opening order, opsbot bumps demand (account-onboarding). */
+export const dealClosedWon = defineSignalType({
+  type: 'deal_closed_won',
+  description: 'A wholesale deal was won: reserve the opening order and plan the demand',
+  defaultSeverity: 'info',
+  schema: z.object({
+    deal_id: z.string().min(1),
+    account_id: z.string().min(1),
+    account: z.string().min(1),
+    amount: z.number().nonnegative().nullable(),
+    skus: z.array(z.object({ sku: z.string().min(1), qty: z.number().int().positive() })),
+    first_ship_date: z.iso.date(),
+  }),
+});
+
+// salesbot's activity jobs' types join the list (typed wide so each keeps its own schema).
+(signalTypes as SignalType[]).push(dealClosedWon);
+
+declare module '@jbot/core' {
+  interface SignalPayloads {
+    deal_closed_won: z.output<typeof dealClosedWon.schema>;
+  }
+}
+
+/** A large deal priced below the margin floor: finance signs off before the quote goes out (discount-guard). */
+export const marginException = defineSignalType({
+  type: 'margin_exception',
+  description: 'A deal of $20k or more is priced below the wholesale margin floor',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    deal_id: z.string().min(1),
+    deal: z.string().optional(),
+    amount: z.number().nonnegative(),
+    min_margin_pct: z.number().nullable(),
+    lines: z.array(z.object({ sku: z.string().min(1), price: z.number(), discount_pct: z.number() })).min(1),
+    tier: z.enum(['finance', 'cfo']).optional(),
+  }),
+});
+
+(signalTypes as SignalType[]).push(marginException);
+
+declare module '@jbot/core' {
+  interface SignalPayloads {
+    margin_exception: z.output<typeof marginException.schema>;
+  }
+}
+
+/** Late-stage deals going quiet before the stale line (commit-risk): warning when they are a fifth of the commit. */
+export const commitAtRisk = defineSignalType({
+  type: 'commit_at_risk',
+  description: 'Late-stage deals going quiet inside the commit window',
+  defaultSeverity: 'info',
+  schema: z.object({
+    deals: z
+      .array(
+        z.object({
+          deal_id: z.string().min(1),
+          name: z.string().optional(),
+          owner: z.string().optional(),
+          stage: z.string().min(1),
+          idle_days: z.number().int().nonnegative(),
+          amount: z.number().nonnegative(),
+        }),
+      )
+      .min(1),
+    at_risk_amount: z.number().nonnegative(),
+    commit_amount: z.number().nonnegative(),
+  }),
+});
+
+(signalTypes as SignalType[]).push(commitAtRisk);
+
+declare module '@jbot/core' {
+  interface SignalPayloads {
+    commit_at_risk: z.output<typeof commitAtRisk.schema>;
   }
 }

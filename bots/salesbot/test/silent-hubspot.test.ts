@@ -151,11 +151,17 @@ describe('a HubSpot that never answers does not wedge salesbot', () => {
       { what: 'the approval to fail visibly after its attempts', timeoutMs: 30_000 },
     );
     expect(failed.error).toMatch(/attempt 2 of 2 \(the last\).*deadline of 2500 ms/);
+    // rendered_status is the claim to show it, taken before the edit lands: wait for the message.
     await waitFor(async () => (await sql`select rendered_status from approvals where id = ${approvalId}`)[0]?.['rendered_status'] === 'failed', {
-      what: 'the failed status shown',
+      what: 'the failed status claimed for showing',
     });
-    const [latest] = await sql`select m.body from channel_messages m where m.approval_id = ${approvalId} order by m.created_at desc limit 1`;
-    expect((latest?.['body'] as { buttons?: Array<{ id: string }> }).buttons?.map((button) => button.id)).toEqual(['retry']);
+    const latestButtons = async () => {
+      const [latest] = await sql`select m.body from channel_messages m where m.approval_id = ${approvalId} order by m.created_at desc limit 1`;
+      return (latest?.['body'] as { buttons?: Array<{ id: string }> } | undefined)?.buttons?.map((button) => button.id).join(',');
+    };
+    expect(await waitFor(async () => ((await latestButtons()) === 'retry' ? 'retry' : null), { what: 'the failed message with its Retry button' })).toBe(
+      'retry',
+    );
     // The calls aborted at the deadline really ended: their connections are closed, none lingers.
     await waitFor(() => hungFirst.every((held) => !held.callerConnected()), { what: 'the aborted calls to close their connections' });
 

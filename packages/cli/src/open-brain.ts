@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import net from 'node:net';
 import {
   assertMigrated,
@@ -16,6 +17,7 @@ import {
   type Logger,
 } from '@jbot/core';
 import { formatAge } from './format-table.js';
+import { OPERATOR_ROLE, rolePasswordsFile, roleUrl } from './brain-roles.js';
 
 /** A CLI session on the brain. */
 export interface BrainSession {
@@ -67,7 +69,7 @@ export async function openBrain(env: NodeJS.ProcessEnv, options: { needs?: 'brai
     const stopServer = server.startedHere ? server.stop : async () => {};
     try {
       await migrate(server.url);
-      const connection = createPostgresDb({ url: server.url, poolMax: 4, applicationName: 'fleet-cli' });
+      const connection = createPostgresDb({ url: operatorUrl(config.dataDir, server.url), poolMax: 4, applicationName: 'fleet-cli' });
       await assertMigrated(connection);
       // The same scrubbing seam connectBrain puts on every other brain.
       const db = withSecretsScrubbed(connection, secrets);
@@ -83,7 +85,28 @@ export async function openBrain(env: NodeJS.ProcessEnv, options: { needs?: 'brai
     }
   }
   const brain = await connectBrain(config.brain, { applicationName: 'fleet-cli', secrets });
+  if (config.brain.kind === 'embedded' && brain.databaseUrl !== undefined && operatorUrl(config.dataDir, brain.databaseUrl) !== brain.databaseUrl) {
+    // The local fleet's CLI speaks as the operator's role, like the dashboard (the owner only migrates).
+    await brain.db.close();
+    const db = withSecretsScrubbed(
+      createPostgresDb({ url: operatorUrl(config.dataDir, brain.databaseUrl), poolMax: 4, applicationName: 'fleet-cli' }),
+      secrets,
+    );
+    return session(db, brain.databaseUrl, () => db.close());
+  }
   return session(brain.db, brain.databaseUrl, () => brain.db.close());
+}
+
+// The operator role's login on the local embedded brain once `pnpm start` has set its password
+// (brain-roles.json in the data directory); the owner's URL before that.
+function operatorUrl(dataDir: string, ownerUrl: string): string {
+  try {
+    const passwords = JSON.parse(fs.readFileSync(rolePasswordsFile(dataDir), 'utf8')) as Record<string, unknown>;
+    const password = passwords[OPERATOR_ROLE];
+    return typeof password === 'string' && password !== '' ? roleUrl(ownerUrl, OPERATOR_ROLE, password) : ownerUrl;
+  } catch {
+    return ownerUrl;
+  }
 }
 
 /**

@@ -39,6 +39,7 @@ describe('the fleet command line', () => {
         'migrate',
         'reject',
         'reply',
+        'roles',
         'run',
         'runs',
         'seed',

@@ -63,12 +63,15 @@ describe('fleet deploy', () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-deploy-'));
     fs.mkdirSync(remote('etc', 'jbot'), { recursive: true });
     fs.writeFileSync(remote('etc', 'jbot', 'fleet.env'), 'FLEET_HOST_ID=vps-1\n', { mode: 0o600 });
+    fs.writeFileSync(remote('etc', 'jbot', 'migrate.env'), 'FLEET_ROLE_SECRET=a-fleet-role-secret-of-at-least-32-characters\n', { mode: 0o600 });
     hostsFile = path.join(root, 'hosts.json');
     const host = (name: string) => ({
       ssh: { host: `${name}.example.com`, user: 'deploy', port: 2222, key: '/keys/jbot_deploy' },
       path: remote('opt', 'jbot'),
       unitDir: remote('etc', 'systemd', 'system'),
       envFile: remote('etc', 'jbot', 'fleet.env'),
+      envDir: remote('etc', 'jbot'),
+      migrateEnvFile: remote('etc', 'jbot', 'migrate.env'),
       node: process.execPath,
     });
     fs.writeFileSync(
@@ -92,7 +95,7 @@ describe('fleet deploy', () => {
     const [, id, sha] = release(result.stdout);
     const opt = remote('opt', 'jbot');
     const units = remote('etc', 'systemd', 'system');
-    const env = remote('etc', 'jbot', 'fleet.env');
+    const env = remote('etc', 'jbot', 'migrate.env');
     const ssh = `${fakeSsh} -p 2222 -i /keys/jbot_deploy -o BatchMode=yes -o ConnectTimeout=15 deploy@vps-1.example.com`;
     const commands = result.stdout
       .split('\n[vps-1]')
@@ -103,9 +106,9 @@ describe('fleet deploy', () => {
           .replace(/\nthen: [^\n]*\n?$/, '')
           .trimEnd(),
       );
-    expect(commands).toHaveLength(8);
+    expect(commands).toHaveLength(9);
     expect(commands[0]).toBe(
-      `${ssh} 'test -r ${env} || { echo '\\''${env} is missing: write it (mode 0600) from .env.example, see deploy/README.md'\\'' >&2; exit 1; }'`,
+      `${ssh} 'test -r ${env} || { echo '\\''${env} is missing: write it (mode 0600) with the DATABASE_URL migrations use and FLEET_ROLE_SECRET, see deploy/README.md'\\'' >&2; exit 1; }'`,
     );
     const dir = `${opt}/releases/${id}`;
     expect(commands[1]).toBe(
@@ -121,13 +124,17 @@ describe('fleet deploy', () => {
     );
     expect(commands[3]).toMatch(/-ge 254 \]; then\n.*restart-backoff\.conf[\s\S]*\nsystemctl daemon-reload'$/);
     expect(commands[4]).toBe(`${ssh} 'cd ${dir} && set -a && . ${env} && set +a && pnpm fleet migrate'`);
-    expect(commands[5]).toBe(`${ssh} 'cd ${opt} && ln -sfn releases/${id} current.next && mv -T current.next current'`);
-    expect(commands[6]).toBe(
+    // Each bot's own brain login, written into its own env file.
+    expect(commands[5]).toBe(
+      `${ssh} 'cd ${dir} && set -a && . ${env} && set +a && pnpm fleet roles --env-dir ${remote('etc', 'jbot')} --bots salesbot,opsbot,sysbot'`,
+    );
+    expect(commands[6]).toBe(`${ssh} 'cd ${opt} && ln -sfn releases/${id} current.next && mv -T current.next current'`);
+    expect(commands[7]).toBe(
       `${ssh} 'set -e\nsystemctl enable jbot-fleet.target jbot@salesbot.service jbot@opsbot.service jbot@sysbot.service\n` +
         `for unit in $(ls ${units}/jbot-fleet.target.wants 2>/dev/null); do case '\\'' jbot@salesbot.service jbot@opsbot.service jbot@sysbot.service '\\'' in *" $unit "*) ;; *) systemctl disable --now "$unit" ;; esac; done\n` +
         `systemctl restart jbot@salesbot.service jbot@opsbot.service jbot@sysbot.service\nsystemctl start jbot-fleet.target'`,
     );
-    expect(commands[7]).toBe(
+    expect(commands[8]).toBe(
       `${ssh} 'cd ${opt}/releases && current=$(basename "$(readlink ../current)") && ls -1 | sort | head -n -5 | while read -r old; do [ "$old" = "$current" ] || rm -rf "$old"; done'`,
     );
     expect(result.stdout).toContain('then: wait up to 120 s for running heartbeats of salesbot, opsbot, sysbot on vps-1 (fleet_heartbeats)');
@@ -155,7 +162,8 @@ describe('fleet deploy', () => {
 
     const unit = fs.readFileSync(remote('etc', 'systemd', 'system', 'jbot@.service'), 'utf8');
     expect(unit).toContain(`ExecStart=${process.execPath} --enable-source-maps --max-semi-space-size=2 ${remote('opt', 'jbot')}/current/.data/build/%i.mjs`);
-    expect(unit).toContain(`EnvironmentFile=${remote('etc', 'jbot', 'fleet.env')}`);
+    expect(unit).toContain(`EnvironmentFile=-${remote('etc', 'jbot', 'fleet.env')}`);
+    expect(unit).toContain(`EnvironmentFile=${remote('etc', 'jbot')}/%i.env`);
     expect(fs.readFileSync(remote('etc', 'systemd', 'system', 'jbot@opsbot.service.d', 'memory.conf'), 'utf8')).toContain('MemoryMax=320M');
     // The fake remote reports systemd 255, so the backoff drop-in is installed.
     expect(fs.readFileSync(remote('etc', 'systemd', 'system', 'jbot@.service.d', 'restart-backoff.conf'), 'utf8')).toContain('RestartSteps=5');
@@ -163,7 +171,12 @@ describe('fleet deploy', () => {
     const { ssh, systemctl, pnpm } = logs();
     expect(new Set(ssh.map((call) => call.destination))).toEqual(new Set(['deploy@vps-1.example.com']));
     expect(ssh[0]?.options).toMatchObject({ '-p': ['2222'], '-i': ['/keys/jbot_deploy'] });
-    expect(pnpm).toEqual([`${directory} install --frozen-lockfile`, `${directory} fleet build`, `${directory} fleet migrate`]);
+    expect(pnpm).toEqual([
+      `${directory} install --frozen-lockfile`,
+      `${directory} fleet build`,
+      `${directory} fleet migrate`,
+      `${directory} fleet roles --env-dir ${remote('etc', 'jbot')} --bots salesbot,opsbot,sysbot`,
+    ]);
     expect(systemctl).toEqual([
       '--version',
       'daemon-reload',
@@ -173,7 +186,9 @@ describe('fleet deploy', () => {
     ]);
     expect(result.stdout).toMatch(/✓ salesbot\s+pid \d+, heartbeat after/);
     expect(result.stdout).toContain('vps-1: 3 of 3 bots running');
-  });
+    // A whole deploy (install, migrations, three bots' heartbeats) through spawnSync: give it the
+    // command's own 120 s cap rather than the suite's 60 s.
+  }, 150_000);
 
   it('a second deploy is a new release; --rollback flips current back and restarts; a third rollback has nowhere to go', async () => {
     // Release ids have one-second resolution.

@@ -24,6 +24,8 @@ describe('hosts file', () => {
       path: '/opt/jbot',
       unitDir: '/etc/systemd/system',
       envFile: '/etc/jbot/fleet.env',
+      envDir: '/etc/jbot',
+      migrateEnvFile: '/etc/jbot/migrate.env',
       node: '/usr/bin/node',
       sudo: false,
       migrate: true,

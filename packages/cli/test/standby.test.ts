@@ -3,7 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDb, repositoryRoot, type Db } from '@jbot/core';
+import pino from 'pino';
+import postgres from 'postgres';
+import { buildBotServices, createPostgresDb, decideApproval, getApproval, repositoryRoot, type Db } from '@jbot/core';
+import { createConnectors, loadSampleCompany } from '@jbot/connectors';
+import { inboundLeadRouter, salesbot } from '@jbot/salesbot';
 import { freshDatabase, waitFor, type TestDatabase } from '@jbot/testkit';
 
 // The standby acceptance test: salesbot runs as two real processes with distinct FLEET_HOST_ID
@@ -223,6 +227,67 @@ describe('standby: salesbot on two hosts', () => {
     } finally {
       await secondDb.close();
       await second.drop();
+    }
+  }, 150_000);
+
+  it('approvals decided while salesbot runs on both hosts execute once: each routed lead is assigned and emailed exactly once', async () => {
+    const third = await freshDatabase();
+    const thirdDb = createPostgresDb({ url: third.url, poolMax: 4 });
+    const sql = postgres(third.url, { max: 1, onnotice: () => {} });
+    try {
+      await loadSampleCompany(thirdDb);
+      // inbound-lead-router asks one assign_lead_and_reply per waiting lead (run here, as `fleet run` would).
+      const silent = pino({ level: 'silent' });
+      const context = buildBotServices(salesbot, { db: thirdDb, log: silent, host: 'cli' }).context(new AbortController().signal, silent, {
+        job: inboundLeadRouter.id,
+        runId: 'standby-router',
+      });
+      const outcome = (await inboundLeadRouter.run({
+        ...context,
+        connectors: createConnectors({ db: thirdDb, env: {} }),
+        config: inboundLeadRouter.settings?.load({}) ?? {},
+        job: inboundLeadRouter.id,
+        runId: 'standby-router',
+        scheduledFor: new Date(),
+        attempt: 1,
+        manual: true,
+        idempotencyKey: 'standby-router',
+        lastRun: async () => null,
+      } as never)) as { detail: { approvals: string[] } };
+      const approvalIds = outcome.detail.approvals;
+      expect(approvalIds).toHaveLength(4);
+
+      startHost('vps-1', third.url);
+      startHost('vps-2', third.url);
+      await waitFor(async () => (await thirdDb.rpc<Beat>('fleet_heartbeats')).filter((row) => row.status === 'running').length === 2, {
+        timeoutMs: 60_000,
+        intervalMs: 200,
+        what: 'salesbot up on vps-1 and vps-2',
+      });
+      // Decided together: both hosts' approval workers race for every one of them.
+      await Promise.all(approvalIds.map((approvalId) => decideApproval(thirdDb, { approvalId, decision: 'approved', decidedBy: 'ana', decidedVia: 'local' })));
+      await waitFor(async () => (await Promise.all(approvalIds.map((id) => getApproval(thirdDb, id)))).every((approval) => approval?.status === 'executed'), {
+        timeoutMs: 60_000,
+        intervalMs: 200,
+        what: 'the 4 approvals executed',
+      });
+
+      const assignments = await sql<Array<{ lead_id: string }>>`select lead_id from sample_lead_assignments order by lead_id`;
+      expect(assignments.map((row) => row.lead_id)).toEqual(['51309001', '51309002', '51309003', '51309004']);
+      const emails = await sql<Array<{ lead_id: string; count: number }>>`
+        select lead_id, count(*)::int as count from sample_engagements where lead_id is not null group by lead_id order by lead_id`;
+      expect(emails).toEqual(['51309001', '51309002', '51309003', '51309004'].map((lead_id) => ({ lead_id, count: 1 })));
+      const executors = await sql<Array<{ claimed_by: string; attempts: number }>>`select claimed_by, attempts from approvals where id in ${sql(approvalIds)}`;
+      expect(executors.every((row) => row.attempts === 1)).toBe(true);
+      process.stdout.write(`standby (approvals): 4 assign_lead_and_reply executed once each; executors ${executors.map((row) => row.claimed_by).join(', ')}\n`);
+    } finally {
+      const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
+      const exited = running.map((child) => new Promise((resolve) => child.once('exit', resolve)));
+      for (const child of running) child.kill('SIGTERM');
+      await Promise.all(exited);
+      await sql.end();
+      await thirdDb.close();
+      await third.drop();
     }
   }, 150_000);
 });

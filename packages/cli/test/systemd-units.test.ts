@@ -110,7 +110,6 @@ describe('systemd units', () => {
       Restart: 'on-failure',
       RestartSec: '5s',
       RestartPreventExitStatus: '78',
-      EnvironmentFile: '/etc/jbot/fleet.env',
       StandardOutput: 'journal',
       StandardError: 'journal',
       SyslogIdentifier: 'jbot-%i',
@@ -126,5 +125,7 @@ describe('systemd units', () => {
       ExecStart: `${process.execPath} --enable-source-maps --max-semi-space-size=2 /opt/jbot/current/.data/build/%i.mjs`,
     };
     for (const [key, value] of Object.entries(expected)) expect(settings.get(key), key).toEqual([value]);
+    // Shared settings (optional), then the bot's own file with only its secrets and brain login.
+    expect(settings.get('EnvironmentFile')).toEqual(['-/etc/jbot/fleet.env', '/etc/jbot/%i.env']);
   });
 });

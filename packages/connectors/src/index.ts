@@ -241,6 +241,29 @@ export { hubspotObjectsFromSample, type HubSpotSampleObjects, type HubSpotObject
 // Shared analysis over connector data
 export { projectStockouts, restockDateFor, RECEIVING_DAYS, dayNumber, dayString, type StockRunway } from './analysis/project-stockouts.js';
 export { forecastFulfilment, type FulfilmentForecast, type AffectedOrder, type FreightDelayInput } from './analysis/forecast-fulfilment.js';
+export type {
+  CrmActivity,
+  CrmEngagement,
+  CrmTask,
+  CrmQuote,
+  CrmLineItem,
+  CrmProduct,
+  CrmLead,
+  CrmTerritory,
+  CrmOwnerTeam,
+  AssignLeadInput,
+  AssignLeadResult,
+  LeadEmailInput,
+  LeadEmailResult,
+  AccountOnboarding,
+  OnboardingItem,
+  CrmProspect,
+  BrandFact,
+  ProspectEmailInput,
+} from './crm/crm-activity.js';
+export { ONBOARDING_ITEMS } from './crm/crm-activity.js';
+export { HUBSPOT_LEAD_PROPERTIES, WHOLESALE_FORM_EVENT } from './crm/hubspot-crm-activity.js';
+export { hubspotActivityFromSample, weekdayBefore, type HubSpotActivitySeed } from './crm/hubspot-activity-sample-objects.js';
 
 // mktgbot's search, analytics and feed connectors (GA4, Shopify order attribution, product feeds, Google Ads, Amazon Ads)
 export type { SearchAnalyticsConnectors } from './search-ads/create-search-analytics-connectors.js';

@@ -92,8 +92,11 @@ describe("every live vendor call has a timeout and honours the run's abort signa
     });
     const heldBefore = proxy.held.length;
     await expect(commerce.listOrders()).rejects.toMatchObject({ code: 'vendor_timeout', facts: { vendor: 'Shopify' } });
-    const held = proxy.held[heldBefore];
-    await waitFor(() => held !== undefined && !held.callerConnected(), { what: 'the timed-out Shopify request to close its connection' });
+    // On a loaded machine the 200 ms deadline can pass before the proxy even accepts the request;
+    // either way no connection of this call may stay open.
+    await waitFor(() => proxy.held.slice(heldBefore).every((held) => !held.callerConnected()), {
+      what: 'the timed-out Shopify request to close its connection',
+    });
   });
 
   it('Meta: a call that gets no answer fails at its timeout, and an aborted run is answered at once', async () => {

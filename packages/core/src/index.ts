@@ -15,6 +15,7 @@ export {
   type FleetMember,
   type SignalHandlerOf,
   type SignalHandlers,
+  type ChannelServices,
 } from './bot/define-bot.js';
 export { defineContextExtension, type ContextExtension } from './bot/context-extension.js';
 export { parseBotSettings, type ParsedBotSettings } from './bot/bot-settings.js';

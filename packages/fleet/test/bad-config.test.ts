@@ -22,8 +22,9 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number |
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  // A bot that wrongly starts would run until killed: the 20 s cap turns that into a failed assertion.
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  // A bot that wrongly starts would run until killed: the 45 s cap (the three commands of a case
+  // run at once, and a loaded 2-core machine starts each slowly) turns that into a failed assertion.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
   return new Promise((resolve) =>
     child.once('close', (status) => {
       clearTimeout(timer);

@@ -1,6 +1,7 @@
 // @jbot/testkit — what tests and benches need: real Postgres, fake SaaS servers at the transport.
 export { startTestPostgres, createTestDatabase, freePort, TEMPLATE_DATABASE, type TestPostgres, type TestDatabase } from './test-postgres.js';
-export { startRpcTestServer, type RpcTestServer } from './rpc-test-server.js';
+export { startRpcTestServer, type RpcTestServer, type RpcTestServerOptions } from './rpc-test-server.js';
+export { signTestJwt, verifyTestJwt } from './test-jwt.js';
 export { freshDatabase, testPostgresPort } from './vitest-context.js';
 export { waitFor } from './wait-for.js';
 export { ManualClock } from './manual-clock.js';

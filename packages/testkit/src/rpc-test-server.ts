@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BrainCallError, createPostgresDb, type Db } from '@jbot/core';
+import { verifyTestJwt } from './test-jwt.js';
 
 /** A running PostgREST-compatible RPC server. */
 export interface RpcTestServer {
@@ -9,7 +10,17 @@ export interface RpcTestServer {
   serviceRoleKey: string;
   /** How many RPC calls it served, by function. */
   calls: Map<string, number>;
+  /** The anon key: accepted as apikey only together with a bearer JWT signed with jwtSecret. */
+  anonKey: string;
+  /** Signs the JWTs the server accepts (signTestJwt), as a Supabase project's JWT secret. */
+  jwtSecret: string;
   close(): Promise<void>;
+}
+
+/** What the server accepts besides the service-role key. */
+export interface RpcTestServerOptions {
+  anonKey?: string;
+  jwtSecret?: string;
 }
 
 /**
@@ -17,8 +28,30 @@ export interface RpcTestServer {
  * a JSON body of named arguments, a JSON array back, PostgREST-shaped errors — in front of a
  * real Postgres, so the supabase transport runs the same contract suite as the postgres one.
  */
-export async function startRpcTestServer(databaseUrl: string, serviceRoleKey = 'test-service-role-key'): Promise<RpcTestServer> {
+export async function startRpcTestServer(
+  databaseUrl: string,
+  serviceRoleKey = 'test-service-role-key',
+  options: RpcTestServerOptions = {},
+): Promise<RpcTestServer> {
+  const anonKey = options.anonKey ?? 'test-anon-key';
+  const jwtSecret = options.jwtSecret ?? 'test-jwt-secret-with-at-least-32-characters';
   const db: Db = createPostgresDb({ url: databaseUrl, poolMax: 4 });
+  // As PostgREST: a bearer JWT's role claim becomes the session's role, its claims
+  // request.jwt.claims. One small pool per token (a bot's token does not change).
+  const roleDbs = new Map<string, Db>();
+  const dbFor = (claims: Record<string, unknown>, token: string): Db => {
+    let roleDb = roleDbs.get(token);
+    if (roleDb === undefined) {
+      roleDb = createPostgresDb({
+        url: databaseUrl,
+        poolMax: 2,
+        sessionRole: String(claims['role']),
+        sessionSettings: { 'request.jwt.claims': JSON.stringify(claims) },
+      });
+      roleDbs.set(token, roleDb);
+    }
+    return roleDb;
+  };
   const calls = new Map<string, number>();
   const server = http.createServer((request, response) => {
     const send = (status: number, body: unknown) => {
@@ -31,7 +64,16 @@ export async function startRpcTestServer(databaseUrl: string, serviceRoleKey = '
       return;
     }
     const key = request.headers['apikey'];
-    if (key !== serviceRoleKey) {
+    const bearer = /^Bearer (.+)$/.exec(request.headers['authorization'] ?? '')?.[1];
+    let callDb = db;
+    if (bearer !== undefined && bearer !== serviceRoleKey && (key === anonKey || key === serviceRoleKey)) {
+      const claims = verifyTestJwt(jwtSecret, bearer);
+      if (claims === null || typeof claims['role'] !== 'string' || !/^[a-z_][a-z0-9_]*$/.test(claims['role'])) {
+        send(401, { code: 'PGRST301', message: 'JWT invalid or without a role claim', details: null, hint: null });
+        return;
+      }
+      callDb = dbFor(claims, bearer);
+    } else if (key !== serviceRoleKey) {
       send(401, { code: 'PGRST301', message: 'Invalid API key', details: null, hint: null });
       return;
     }
@@ -47,7 +89,7 @@ export async function startRpcTestServer(databaseUrl: string, serviceRoleKey = '
         send(400, { code: 'PGRST102', message: 'Empty or invalid json', details: null, hint: null });
         return;
       }
-      db.rpc(functionName, args).then(
+      callDb.rpc(functionName, args).then(
         (rows) => send(200, rows),
         (error: unknown) => {
           const sqlState = error instanceof BrainCallError ? String(error.facts['sqlState'] ?? 'P0001') : 'P0001';
@@ -62,11 +104,13 @@ export async function startRpcTestServer(databaseUrl: string, serviceRoleKey = '
   return {
     url: `http://127.0.0.1:${port}`,
     serviceRoleKey,
+    anonKey,
+    jwtSecret,
     calls,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await db.close();
+      await Promise.all([db.close(), ...[...roleDbs.values()].map((roleDb) => roleDb.close())]);
     },
   };
 }

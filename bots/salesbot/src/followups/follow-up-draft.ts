@@ -42,9 +42,13 @@ const SYSTEM = [
  * so they go to the model fenced as untrusted text; the model only writes words — sending is the
  * executor's job after a person approves.
  */
-export async function draftFollowUp(llm: BotContext['llm'], subject: FollowUpSubject): Promise<FollowUpEmail & { offline: boolean }> {
+export async function draftFollowUp(
+  llm: BotContext['llm'],
+  subject: FollowUpSubject,
+  tier: 'fast' | 'smart' = 'smart',
+): Promise<FollowUpEmail & { offline: boolean }> {
   const result = await llm.structured({
-    tier: 'smart',
+    tier,
     system: SYSTEM,
     prompt: `Draft the follow-up email for the deal described in the CRM record below, to ${subject.contactName}.`,
     data: [{ label: 'CRM deal record', text: crmRecord(subject) }],

@@ -13,6 +13,7 @@ import { runCommand } from './run.js';
 import { runsCommand } from './runs.js';
 import { rejectCommand } from './reject.js';
 import { replyCommand } from './reply.js';
+import { rolesCommand } from './roles.js';
 import { seedCommand } from './seed.js';
 import { signalsCommand } from './signals.js';
 import { startCommand } from './start.js';
@@ -38,4 +39,5 @@ export const commands: Command[] = [
   demoCommand,
   deployCommand,
   doctorCommand,
+  rolesCommand,
 ];

@@ -9,6 +9,7 @@ import { startOperatorConsole } from '../supervisor/operator-console.js';
 import { bundleBots, bundleDirectoryIn } from '../supervisor/bundle-bots.js';
 import { DASHBOARD_PROCESS, startSupervisor } from '../supervisor/supervisor.js';
 import { acquireSupervisorLock } from '../supervisor/supervisor-lock.js';
+import { brainRoleOf, CHANNELS_ROLE, ensureLocalRolePasswords, localRoleEnv, OPERATOR_ROLE, rolePasswordsFile } from '../brain-roles.js';
 
 const COLORS = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94, 95, 96];
 const colorFor = (bot: string, enabled: boolean) => (text: string) => {
@@ -36,6 +37,7 @@ export const startCommand = defineCommand({
     const config = loadCoreConfig(io.env);
     const childEnv: NodeJS.ProcessEnv = { ...io.env, LOG_PRETTY: 'false' };
     let stopDatabase = async () => {};
+    let envFor: ((processName: string) => NodeJS.ProcessEnv) | undefined;
     // One supervisor per data directory: a second `pnpm start` refuses, naming the first.
     const lock = acquireSupervisorLock(config.dataDir, { bots });
     process.once('exit', () => lock.release());
@@ -49,6 +51,11 @@ export const startCommand = defineCommand({
       const result = await migrate(server.url);
       io.out(`  migrations: ${result.applied.length === 0 ? 'up to date' : `applied ${result.applied.length}`}`);
       io.out(`  ${await seedSampleCompany(server.url)}`);
+      // Each bot connects as its own role (fleet_<bot>), the dashboard as the operator's; the
+      // passwords are generated once and kept in the data directory.
+      const roles = [...new Set([...bots.map(brainRoleOf), OPERATOR_ROLE, CHANNELS_ROLE])];
+      envFor = localRoleEnv(server.url, await ensureLocalRolePasswords(config.dataDir, server.url, roles));
+      io.out(`  roles: each bot as fleet_<bot>, the dashboard as ${OPERATOR_ROLE} (passwords in ${rolePasswordsFile(config.dataDir)})`);
     } else if (config.brain.kind === 'postgres') {
       io.out('  brain: DATABASE_URL');
       const result = await migrate(config.brain.url);
@@ -81,6 +88,7 @@ export const startCommand = defineCommand({
       bots: children,
       ...(bundles === undefined ? {} : { bundles }),
       env: childEnv,
+      ...(envFor === undefined ? {} : { envFor }),
       ...(operatorConsole ? { inputFor: 'jbot' } : {}),
       onLine: (bot, line, stream) => terminal.out(pretty ? formatLogLine(bot, line, colorFor(bot, colored), colored) : jsonLogLine(bot, line, stream)),
       onEvent: (event) => {

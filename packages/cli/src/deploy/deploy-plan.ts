@@ -78,8 +78,8 @@ export function deploySteps(host: HostEntry, release: Release): DeployStep[] {
   const quoted = shellQuote(directory);
   const steps: DeployStep[] = [
     {
-      title: `check ${host.envFile} exists`,
-      command: `test -r ${shellQuote(host.envFile)} || { echo '${host.envFile} is missing: write it (mode 0600) from .env.example, see deploy/README.md' >&2; exit 1; }`,
+      title: `check ${host.migrateEnvFile} exists`,
+      command: `test -r ${shellQuote(host.migrateEnvFile)} || { echo '${host.migrateEnvFile} is missing: write it (mode 0600) with the DATABASE_URL migrations use and FLEET_ROLE_SECRET, see deploy/README.md' >&2; exit 1; }`,
     },
     {
       title: `upload release ${release.id}`,
@@ -93,12 +93,18 @@ export function deploySteps(host: HostEntry, release: Release): DeployStep[] {
     },
     { title: 'install systemd units', command: installUnitsCommand(host) },
   ];
+  const ownerEnv = `set -a && . ${shellQuote(host.migrateEnvFile)} && set +a`;
   if (host.migrate) {
     steps.push({
       title: 'apply migrations (idempotent, under the migration lock)',
-      command: `cd ${quoted} && set -a && . ${shellQuote(host.envFile)} && set +a && ${host.pnpm} fleet migrate`,
+      command: `cd ${quoted} && ${ownerEnv} && ${host.pnpm} fleet migrate`,
     });
   }
+  // Every process's own brain login, the same on every host (derived from FLEET_ROLE_SECRET).
+  steps.push({
+    title: `write each process's brain login into ${host.envDir}/<bot>.env`,
+    command: `cd ${quoted} && ${ownerEnv} && ${host.pnpm} fleet roles --env-dir ${shellQuote(host.envDir)} --bots ${hostUnits(host).join(',')}`,
+  });
   steps.push(
     { title: 'switch current', command: `cd ${shellQuote(host.path)} && ln -sfn releases/${release.id} current.next && mv -T current.next current` },
     { title: `restart ${hostUnits(host).join(', ')}`, command: restartCommand(host) },

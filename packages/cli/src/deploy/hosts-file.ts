@@ -38,7 +38,12 @@ const hostSchema = z.strictObject({
   /** Where releases live: <path>/releases/<id>, <path>/current. */
   path: absolutePath.default('/opt/jbot'),
   unitDir: absolutePath.default('/etc/systemd/system'),
+  /** Settings shared by the host's bots, no secrets (optional on the host). */
   envFile: absolutePath.default('/etc/jbot/fleet.env'),
+  /** Where each process's own env file lives: <envDir>/<bot>.env, only that bot's secrets. */
+  envDir: absolutePath.default('/etc/jbot'),
+  /** The owner's brain access for migrations and `fleet roles` (DATABASE_URL, FLEET_ROLE_SECRET); no unit reads it. */
+  migrateEnvFile: absolutePath.default('/etc/jbot/migrate.env'),
   node: absolutePath.default('/usr/bin/node'),
   pnpm: z
     .string()

@@ -4,7 +4,7 @@ import { repositoryRoot } from '@jbot/core';
 import type { HostEntry } from './hosts-file.js';
 import { DASHBOARD_NODE_FLAGS } from '../supervisor/supervisor.js';
 
-/** The unit files in the repository, as written (paths for the defaults /opt/jbot, /etc/jbot/fleet.env, /usr/bin/node). */
+/** The unit files in the repository, as written (paths for the defaults /opt/jbot, /etc/jbot/fleet.env, /etc/jbot/<bot>.env, /usr/bin/node). */
 export const systemdDirectory = path.join(repositoryRoot, 'deploy', 'systemd');
 
 /** One file to install under the host's unit directory. */
@@ -20,13 +20,17 @@ export const BACKOFF_MIN_SYSTEMD = 254;
 export const BACKOFF_DROP_IN = 'jbot@.service.d/restart-backoff.conf';
 
 /** The repository's unit text with the host's paths substituted. */
-export function renderUnitText(text: string, host: Pick<HostEntry, 'path' | 'envFile' | 'node'>): string {
-  return text.replaceAll('/usr/bin/node ', `${host.node} `).replaceAll('/etc/jbot/fleet.env', host.envFile).replaceAll('/opt/jbot/', `${host.path}/`);
+export function renderUnitText(text: string, host: Pick<HostEntry, 'path' | 'envFile' | 'node'> & Partial<Pick<HostEntry, 'envDir'>>): string {
+  return text
+    .replaceAll('/usr/bin/node ', `${host.node} `)
+    .replaceAll('/etc/jbot/fleet.env', host.envFile)
+    .replaceAll('/etc/jbot/%i.env', `${host.envDir ?? '/etc/jbot'}/%i.env`)
+    .replaceAll('/opt/jbot/', `${host.path}/`);
 }
 
 /** The unit files for one host: the template unit, the target, a MemoryMax drop-in per overridden bot, and the dashboard's drop-in where it runs. */
 export function renderUnits(
-  host: Pick<HostEntry, 'path' | 'envFile' | 'node' | 'memoryMax'> & Partial<Pick<HostEntry, 'dashboard'>>,
+  host: Pick<HostEntry, 'path' | 'envFile' | 'node' | 'memoryMax'> & Partial<Pick<HostEntry, 'dashboard' | 'envDir'>>,
   directory = systemdDirectory,
 ): { units: UnitFile[]; backoff: UnitFile } {
   const read = (name: string) => fs.readFileSync(path.join(directory, name), 'utf8');

@@ -36,7 +36,11 @@ export async function checkBrain(target: BrainTarget): Promise<CheckResult[]> {
     db =
       target.kind === 'postgres'
         ? createPostgresDb({ url: target.url, poolMax: 1, prepare: target.prepare, applicationName: 'fleet-doctor' })
-        : createSupabaseDb({ url: target.url, serviceRoleKey: target.serviceRoleKey });
+        : createSupabaseDb({
+            url: target.url,
+            serviceRoleKey: target.serviceRoleKey,
+            ...(target.accessToken === undefined ? {} : { accessToken: target.accessToken }),
+          });
   } catch (error) {
     return [fail('database', unreachable(error, target))];
   }

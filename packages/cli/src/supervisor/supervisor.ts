@@ -15,6 +15,8 @@ export interface SupervisedBot {
 export interface SupervisorOptions {
   bots: readonly string[];
   env: NodeJS.ProcessEnv;
+  /** Variables for one child on top of `env` (each bot's own brain role). */
+  envFor?: (bot: string) => NodeJS.ProcessEnv;
   /** Each output line of each bot (already formatted by the caller's formatter). */
   onLine: (bot: string, line: string, stream: 'stdout' | 'stderr') => void;
   /** Supervisor events: started, exited, restarting, gave up. */
@@ -85,7 +87,8 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
 
   const launch = (entry: SupervisedBot) => {
     const { command, args } = botCommand(entry.bot, options.bundles);
-    const child = spawn(command, args, { cwd: repositoryRoot, env: options.env, stdio: [entry.bot === options.inputFor ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    const env = options.envFor === undefined ? options.env : { ...options.env, ...options.envFor(entry.bot) };
+    const child = spawn(command, args, { cwd: repositoryRoot, env, stdio: [entry.bot === options.inputFor ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     // A bot that exits while a line is being written must not take the supervisor down (EPIPE).
     child.stdin?.on('error', () => {});
     entry.child = child;

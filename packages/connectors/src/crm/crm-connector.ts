@@ -182,3 +182,11 @@ const DEFAULT_PIPELINE_LABELS: Readonly<Record<string, string>> = {
 export function dealStageLabel(stage: string): string {
   return DEFAULT_PIPELINE_LABELS[stage] ?? stage;
 }
+
+// Engagements, tasks, quotes, line items, products and leads: the sales jobs' reads and the lead
+// router's writes (declared in crm-activity.ts, merged into the connector here).
+import type { CrmActivity } from './crm-activity.js';
+/** The CRM connector also carries the selling activity the sales jobs read. */
+export interface CrmConnector extends CrmActivity {
+  readonly source: 'sample' | 'hubspot';
+}

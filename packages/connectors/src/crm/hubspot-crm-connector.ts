@@ -8,6 +8,7 @@ import { hubspotCompanyMethods } from './hubspot-crm-companies.js';
 import { hubspotPipelineMethods } from './hubspot-crm-pipeline.js';
 import { hubspotSearchMethods } from './hubspot-crm-search.js';
 import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
+import { createHubSpotCrmActivity } from './hubspot-crm-activity.js';
 import {
   CLOSED_STAGES,
   type CreateTaskResult,
@@ -488,6 +489,7 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
       options.log?.info({ meetingId: result.meetingId, performed }, performed ? 'HubSpot meeting logged' : 'HubSpot meeting already logged under this key');
       return { ...result, created: performed };
     },
+    ...createHubSpotCrmActivity({ call, ledger, db: options.db, ...(options.log === undefined ? {} : { log: options.log }) }),
     ...hubspotCompanyMethods(call, ledger, listOwners),
     ...hubspotPipelineMethods(call),
     ...hubspotSearchMethods(call, ledger, listOwners),

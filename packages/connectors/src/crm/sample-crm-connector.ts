@@ -2,6 +2,7 @@ import type { Db } from '@jbot/core';
 import { rpcOne } from '@jbot/core';
 import { day, instant, numberOrNull, stringRecord, text } from '../sample/row-values.js';
 import { CLOSED_STAGES, type CrmConnector, type Deal } from './crm-connector.js';
+import { createSampleCrmActivity } from './sample-crm-activity.js';
 import { sampleCrmCompanyMethods } from './sample-crm-companies.js';
 import { sampleCrmPipelineMethods } from './sample-crm-pipeline.js';
 import { sampleCrmSearchMethods } from './sample-crm-search.js';
@@ -132,6 +133,7 @@ export function createSampleCrmConnector(db: Db): CrmConnector {
       });
       return { meetingId: String(row['meeting_id']), created: row['created'] === true };
     },
+    ...createSampleCrmActivity(db),
     ...sampleCrmCompanyMethods(db),
     ...sampleCrmPipelineMethods(db),
     ...sampleCrmSearchMethods(db),

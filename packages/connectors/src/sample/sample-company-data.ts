@@ -26,6 +26,7 @@ export const SAMPLE_DATA_FILES = {
   fleet: 'fleet.json',
   contentbot: 'contentbot.json',
   mktg_search: 'mktg-search.json',
+  hubspot_activity: 'hubspot-activity.json',
   accounting: 'accounting.json',
   salesbot_pipeline: 'salesbot-pipeline.json',
   salesbot_crm_new: 'salesbot-crm-new.json',

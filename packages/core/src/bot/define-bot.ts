@@ -3,6 +3,13 @@ import type { SignalPayloads, SignalType } from '../signals/signal-type.js';
 import type { ActionDefinition } from '../approvals/define-action.js';
 import type { Settings } from '../config/settings.js';
 import type { BotContext, JobRunInfo, OperatorInstruction } from './bot-context.js';
+import type { Db } from '../db/db.js';
+
+/** What a bot's channel services get besides their context. */
+export interface ChannelServices {
+  /** The channel handlers' connection (role fleet_channels where configured, else the bot's own). */
+  db: Db;
+}
 
 export type { BotContext, JobRunInfo, OperatorInstruction, FleetMember } from './bot-context.js';
 
@@ -75,8 +82,12 @@ export interface BotDefinition<Config = Readonly<Record<string, unknown>>> {
    * and posts the work to the bot's channel. Return a short summary for the acknowledgement.
    */
   onInstruction?: (instruction: OperatorInstruction, context: ContextWith<Config>) => Promise<string | void> | string | void;
-  /** Long-lived services started with the bot (jbot's Telegram channel). Return a stop function. */
-  onStart?: (context: ContextWith<Config>) => Promise<(() => Promise<void>) | void> | (() => Promise<void>) | void;
+  /**
+   * Long-lived services started with the bot (jbot's Telegram channel). Return a stop function.
+   * `channels.db` carries the operator's decisions (role fleet_channels): only a channel handler's
+   * Approve tap and the operator chats' registration go through it, never a job.
+   */
+  onStart?: (context: ContextWith<Config>, channels: ChannelServices) => Promise<(() => Promise<void>) | void> | (() => Promise<void>) | void;
 }
 
 /**

@@ -3,6 +3,7 @@ import { loadCoreConfig, type CoreConfig } from '../config/core-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { applyEnvFile } from '../config/env-file.js';
 import { connectBrainWithRetry } from '../db/connect-brain-retry.js';
+import { connectBrain } from '../db/connect-brain.js';
 import { createLogger } from '../log/logger.js';
 import { secretValuesFromEnv } from '../log/secret-values.js';
 import { scrubString } from '../log/scrub-secrets.js';
@@ -111,6 +112,19 @@ export async function runBotProcess(definition: BotDefinition, options: RunBotPr
     process.exitCode = 1;
     return;
   }
+  // The channel handlers' own role (fleet_channels): an operator's click or tap is decided there,
+  // never through the bot's role, which the brain refuses deciding.
+  let channelsDb: Db | undefined;
+  if (config.channelsBrain !== undefined) {
+    try {
+      channelsDb = (await connectBrain(config.channelsBrain, { applicationName: `${definition.name}:channels`, secrets })).db;
+    } catch (error) {
+      log.fatal({ err: error }, 'cannot connect to the brain as the channel handlers (CHANNELS_DATABASE_URL / SUPABASE_CHANNELS_TOKEN)');
+      await brain.db.close();
+      process.exitCode = 1;
+      return;
+    }
+  }
   const member = options.fleet?.find((candidate) => candidate.name === definition.name);
   let channel: Channel | undefined;
   try {
@@ -133,6 +147,7 @@ export async function runBotProcess(definition: BotDefinition, options: RunBotPr
   for (const type of [...(options.signalTypes ?? []), ...(definition.signalTypes ?? [])]) if (!registry.has(type.type)) registry.register(type);
   const running = await startBot(definition, {
     db,
+    ...(channelsDb === undefined ? {} : { channelsDb }),
     config,
     log,
     llm,
@@ -153,7 +168,7 @@ export async function runBotProcess(definition: BotDefinition, options: RunBotPr
     setTimeout(() => process.exit(1), config.shutdownGraceMs + 2000).unref();
     running
       .stop()
-      .then(() => db.close())
+      .then(() => Promise.all([db.close(), channelsDb?.close()]))
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         log.error({ err: error }, 'error during shutdown');

@@ -21,6 +21,8 @@ import { createHostMetricsReader } from '../health/host-metrics.js';
 /** What a running bot needs, passed in (never module singletons) so tests can run several bots in one process. */
 export interface StartBotOptions {
   db: Db;
+  /** Where the channel handlers decide an operator's click or tap (role fleet_channels); default `db`. */
+  channelsDb?: Db;
   config: Pick<CoreConfig, 'hostId' | 'signals' | 'heartbeatIntervalMs' | 'shutdownGraceMs' | 'timeZone' | 'approvalTimeoutMs' | 'hostMetrics'> & {
     scheduler?: Partial<
       Pick<
@@ -176,11 +178,11 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
   await channel.start?.({
     async decide(click) {
       if (click.decision === 'retry') {
-        const retried = await retryApproval(db, { approvalId: click.approvalId, retriedBy: click.decidedBy });
+        const retried = await retryApproval(options.channelsDb ?? db, { approvalId: click.approvalId, retriedBy: click.decidedBy });
         if (retried.retried) approvalWorker.wake();
         return { decided: retried.retried, reason: retried.reason };
       }
-      const outcome = await decideApproval(db, {
+      const outcome = await decideApproval(options.channelsDb ?? db, {
         approvalId: click.approvalId,
         decision: click.decision,
         decidedBy: click.decidedBy,
@@ -191,7 +193,9 @@ export async function startBot(definition: BotDefinition, options: StartBotOptio
     },
   });
   // Long-lived services record their LLM calls under job `service`.
-  const stopService = await definition.onStart?.(baseContext(new AbortController().signal, log, { job: 'service', runId: `${config.hostId}:${process.pid}` }));
+  const stopService = await definition.onStart?.(baseContext(new AbortController().signal, log, { job: 'service', runId: `${config.hostId}:${process.pid}` }), {
+    db: options.channelsDb ?? db,
+  });
   log.info({ subscriptions: consumer.signalTypes, jobs: settings.jobs.map((job) => job.id) }, `${definition.name} is up: ${purpose}`);
 
   let stopped: Promise<void> | undefined;

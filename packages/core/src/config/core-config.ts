@@ -23,6 +23,13 @@ export const coreEnvShape = {
   DATABASE_PREPARE: envBoolean(true),
   SUPABASE_URL: optionalString.refine((value) => value === undefined || /^https?:\/\//.test(value), 'expected https://<project>.supabase.co'),
   SUPABASE_SERVICE_ROLE_KEY: optionalString,
+  // Per-bot access on Supabase: the project's anon key as apikey, the bot's own JWT (role
+  // fleet_<bot>) as bearer; the service-role key is then only for migrations.
+  SUPABASE_ANON_KEY: optionalString,
+  SUPABASE_BOT_TOKEN: optionalString,
+  // The channel handlers' connection (role fleet_channels): an operator's Approve click or tap.
+  CHANNELS_DATABASE_URL: postgresUrl,
+  SUPABASE_CHANNELS_TOKEN: optionalString,
   FLEET_DATA_DIR: optionalString,
   EMBEDDED_PG_PORT: envInteger(54339, 1024, 65535),
   FLEET_HOST_ID: optionalString,
@@ -47,12 +54,14 @@ export const coreEnvShape = {
 /** Where the brain lives, decided once from the environment. */
 export type BrainTarget =
   | { kind: 'postgres'; url: string; poolMax: number; prepare: boolean }
-  | { kind: 'supabase'; url: string; serviceRoleKey: string }
+  | { kind: 'supabase'; url: string; serviceRoleKey: string; accessToken?: string }
   | { kind: 'embedded'; dataDir: string; port: number };
 
 /** The parsed core configuration. */
 export interface CoreConfig {
   brain: BrainTarget;
+  /** Where the channel handlers decide (role fleet_channels); unset: through `brain`. */
+  channelsBrain?: BrainTarget;
   dataDir: string;
   hostId: string;
   timeZone: string;
@@ -73,8 +82,15 @@ export { repositoryRoot } from './repository-root.js';
 export function loadCoreConfig(env: Env = process.env): CoreConfig {
   const raw = parseEnv(coreEnvShape, env, (parsed): ConfigProblem[] => {
     const problems: ConfigProblem[] = [];
-    if (parsed.SUPABASE_URL !== undefined && parsed.SUPABASE_SERVICE_ROLE_KEY === undefined) {
-      problems.push({ variable: 'SUPABASE_SERVICE_ROLE_KEY', message: 'is required when SUPABASE_URL is set (Project Settings → API → service_role key)' });
+    if (parsed.SUPABASE_URL !== undefined && parsed.SUPABASE_SERVICE_ROLE_KEY === undefined && parsed.SUPABASE_BOT_TOKEN === undefined) {
+      problems.push({
+        variable: 'SUPABASE_SERVICE_ROLE_KEY',
+        message:
+          'is required when SUPABASE_URL is set (Project Settings → API → service_role key), unless this is a bot: then SUPABASE_BOT_TOKEN (its JWT, `pnpm fleet roles`) and SUPABASE_ANON_KEY',
+      });
+    }
+    if (parsed.SUPABASE_BOT_TOKEN !== undefined && parsed.SUPABASE_ANON_KEY === undefined && parsed.SUPABASE_SERVICE_ROLE_KEY === undefined) {
+      problems.push({ variable: 'SUPABASE_ANON_KEY', message: 'is required with SUPABASE_BOT_TOKEN (Project Settings → API → anon key)' });
     }
     if (parsed.SUPABASE_SERVICE_ROLE_KEY !== undefined && parsed.SUPABASE_URL === undefined && parsed.DATABASE_URL === undefined) {
       problems.push({ variable: 'SUPABASE_URL', message: 'is required when SUPABASE_SERVICE_ROLE_KEY is set (https://<project>.supabase.co)' });
@@ -85,13 +101,23 @@ export function loadCoreConfig(env: Env = process.env): CoreConfig {
   let brain: BrainTarget;
   if (raw.DATABASE_URL !== undefined) {
     brain = { kind: 'postgres', url: raw.DATABASE_URL, poolMax: raw.DATABASE_POOL_MAX, prepare: raw.DATABASE_PREPARE };
+  } else if (raw.SUPABASE_URL !== undefined && raw.SUPABASE_BOT_TOKEN !== undefined) {
+    const apiKey = raw.SUPABASE_ANON_KEY ?? raw.SUPABASE_SERVICE_ROLE_KEY ?? '';
+    brain = { kind: 'supabase', url: raw.SUPABASE_URL, serviceRoleKey: apiKey, accessToken: raw.SUPABASE_BOT_TOKEN };
   } else if (raw.SUPABASE_URL !== undefined && raw.SUPABASE_SERVICE_ROLE_KEY !== undefined) {
     brain = { kind: 'supabase', url: raw.SUPABASE_URL, serviceRoleKey: raw.SUPABASE_SERVICE_ROLE_KEY };
   } else {
     brain = { kind: 'embedded', dataDir: path.join(dataDir, 'pg'), port: raw.EMBEDDED_PG_PORT };
   }
+  let channelsBrain: BrainTarget | undefined;
+  if (raw.CHANNELS_DATABASE_URL !== undefined) {
+    channelsBrain = { kind: 'postgres', url: raw.CHANNELS_DATABASE_URL, poolMax: 1, prepare: raw.DATABASE_PREPARE };
+  } else if (raw.SUPABASE_CHANNELS_TOKEN !== undefined && brain.kind === 'supabase') {
+    channelsBrain = { kind: 'supabase', url: brain.url, serviceRoleKey: brain.serviceRoleKey, accessToken: raw.SUPABASE_CHANNELS_TOKEN };
+  }
   return {
     brain,
+    ...(channelsBrain === undefined ? {} : { channelsBrain }),
     dataDir,
     hostId: raw.FLEET_HOST_ID ?? os.hostname(),
     timeZone: raw.FLEET_TZ,

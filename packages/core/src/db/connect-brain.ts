@@ -42,7 +42,13 @@ export async function connectBrain(target: BrainTarget, options: { applicationNa
       };
       break;
     case 'supabase':
-      brain = { db: createSupabaseDb({ url: target.url, serviceRoleKey: target.serviceRoleKey }) };
+      brain = {
+        db: createSupabaseDb({
+          url: target.url,
+          serviceRoleKey: target.serviceRoleKey,
+          ...(target.accessToken === undefined ? {} : { accessToken: target.accessToken }),
+        }),
+      };
       break;
   }
   await assertMigrated(brain.db);

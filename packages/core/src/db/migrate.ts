@@ -3,7 +3,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { repositoryRoot } from '../config/core-config.js';
 import { BrainConnectionError } from './brain-error.js';
-import { appliedVersions, ensureBookkeeping, MIGRATION_LOCK_KEY, recordVersion } from '../sql/migration-statements.js';
+import { appliedVersions, ensureBookkeeping, MIGRATION_LOCK_KEY, recordVersion, secureSchema } from '../sql/migration-statements.js';
 
 /** The repository's migrations folder (Supabase CLI layout). */
 export const migrationsDirectory = path.join(repositoryRoot, 'supabase', 'migrations');
@@ -56,6 +56,9 @@ export async function migrate(
         applied.push(`${migration.version}_${migration.name}`);
         options.onApplied?.(migration.version, migration.name);
       }
+      // Functions and tables any migration added start locked down too (SECURITY DEFINER, no DML
+      // for fleet roles, RLS): see 20261203170000_bot_roles.sql.
+      if (applied.length > 0) await transaction.unsafe(secureSchema);
       return { applied, alreadyApplied: done.size };
     });
   } catch (error) {

@@ -9,6 +9,12 @@ export interface PostgresDbOptions {
   /** Named prepared statements; turn off behind a transaction-mode pooler (Supabase port 6543). */
   prepare?: boolean;
   applicationName?: string;
+  /**
+   * Start every connection under this role (the `role` startup setting, as SET ROLE) and these
+   * settings: the testkit's PostgREST stand-in speaks as the bot a JWT names this way.
+   */
+  sessionRole?: string;
+  sessionSettings?: Record<string, string>;
 }
 
 const TIMESTAMP_TYPES = [1114, 1184, 1082];
@@ -55,7 +61,11 @@ export function createPostgresDb(options: PostgresDbOptions): Db {
       prepare: options.prepare ?? true,
       onnotice: () => {},
       types,
-      connection: { application_name: options.applicationName ?? 'jbot-fleet' },
+      connection: {
+        application_name: options.applicationName ?? 'jbot-fleet',
+        ...options.sessionSettings,
+        ...(options.sessionRole === undefined ? {} : { role: options.sessionRole }),
+      },
       connect_timeout: 10,
     }) as unknown as postgres.Sql<Record<string, never>>;
   } catch (error) {

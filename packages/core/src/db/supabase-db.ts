@@ -5,7 +5,10 @@ import { assertIdentifier, type Db, type Listener, type Row } from './db.js';
 /** Options for the supabase transport. */
 export interface SupabaseDbOptions {
   url: string;
+  /** The apikey header: the service-role key (migrations, the owner's tools) or, with accessToken, the anon key. */
   serviceRoleKey: string;
+  /** A bot's JWT (role claim fleet_<bot>), sent as the Authorization bearer so PostgREST runs each call as that role. */
+  accessToken?: string;
 }
 
 /**
@@ -21,6 +24,7 @@ export function createSupabaseDb(options: SupabaseDbOptions): Db {
         auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
         // Node 20 has no global WebSocket; supabase-js needs one for its Realtime client.
         realtime: { transport: WebSocket as never },
+        ...(options.accessToken === undefined ? {} : { global: { headers: { Authorization: `Bearer ${options.accessToken}` } } }),
       }),
     ));
   return {

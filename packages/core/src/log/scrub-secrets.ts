@@ -27,14 +27,20 @@ export function scrubValue(value: unknown, secrets: readonly string[], seen = ne
   if (secrets.length === 0) return value;
   if (typeof value === 'string') return scrubString(value, secrets);
   if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date) return value;
+  // `seen` holds the path from the root only: a value reached twice (one Date as two arguments)
+  // is no cycle and is scrubbed each time.
   if (seen.has(value)) return '[circular]';
   seen.add(value);
-  if (Array.isArray(value)) return value.map((item) => scrubValue(item, secrets, seen));
-  if (value instanceof Date) return value;
-  if (value instanceof Error) return scrubValue(serializeError(value), secrets, seen);
-  const result: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) result[key] = scrubValue(item, secrets, seen);
-  return result;
+  try {
+    if (Array.isArray(value)) return value.map((item) => scrubValue(item, secrets, seen));
+    if (value instanceof Error) return scrubValue(serializeError(value), secrets, seen);
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) result[key] = scrubValue(item, secrets, seen);
+    return result;
+  } finally {
+    seen.delete(value);
+  }
 }
 
 function secretsPattern(secrets: readonly string[]): RegExp | null {

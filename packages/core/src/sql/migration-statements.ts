@@ -15,3 +15,8 @@ create table if not exists supabase_migrations.schema_migrations (
 export const appliedVersions = 'select version from supabase_migrations.schema_migrations order by version';
 
 export const recordVersion = 'insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)';
+
+/** Re-lock the schema after migrations (a no-op before the bot-roles migration exists). */
+export const secureSchema = `do $$ begin
+  if to_regprocedure('public.fleet_secure_schema()') is not null then perform public.fleet_secure_schema(); end if;
+end $$`;

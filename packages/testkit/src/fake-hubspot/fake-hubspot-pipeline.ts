@@ -50,15 +50,15 @@ export function routePipelineAndHistory(
     };
   }
   const batch = /^\/crm\/v3\/objects\/([a-z_]+)\/batch\/read$/.exec(path);
-  if (method === 'POST' && batch !== null) {
+  const request = (body ?? {}) as { inputs?: Array<{ id: string }>; properties?: string[]; propertiesWithHistory?: string[] };
+  // Only reads that ask for history; plain batch reads are fake-hubspot-v4's.
+  if (method === 'POST' && batch !== null && (request.propertiesWithHistory ?? []).length > 0) {
     const type = batch[1] ?? '';
-    const request = (body ?? {}) as { inputs?: Array<{ id: string }>; properties?: string[]; propertiesWithHistory?: string[] };
     const results = (request.inputs ?? []).flatMap(({ id }) => {
       const object = store.table(type).get(id);
       if (object === undefined) return [];
       const rendered = store.render(type, object, request.properties);
       const wanted = request.propertiesWithHistory ?? [];
-      if (wanted.length === 0) return [rendered];
       const history = type === 'deals' ? (data.dealHistory?.[id] ?? {}) : {};
       const propertiesWithHistory: Record<string, Array<{ value: string; timestamp: string; sourceType: string; sourceId: string }>> = {};
       for (const name of wanted)

@@ -18,7 +18,7 @@ export interface FakeHubSpotSideEffect {
 
 /** What a test seeds the fake with (HubSpot shapes; see hubspotObjectsFromSample in @jbot/connectors). */
 export interface FakeHubSpotSeed {
-  owners?: Array<{ id: string; email: string; firstName: string; lastName: string }>;
+  owners?: Array<{ id: string; email: string; firstName: string; lastName: string; teams?: Array<{ id: string; name: string; primary: boolean }> }>;
   objects?: Record<string, Array<{ id: string; properties: Record<string, string>; associations?: Record<string, string[]> }>>;
 }
 
@@ -49,7 +49,7 @@ const ASSOCIATION_TARGETS: Record<number, string> = {
 
 /** The fake's in-memory CRM. */
 export class FakeHubSpotStore {
-  readonly owners: Array<{ id: string; email: string; firstName: string; lastName: string }>;
+  readonly owners: NonNullable<FakeHubSpotSeed['owners']>;
   readonly objects = new Map<string, Map<string, FakeHubSpotObject>>();
   readonly sideEffects: FakeHubSpotSideEffect[] = [];
   private nextId = 90_000_000_001;
@@ -103,6 +103,8 @@ export class FakeHubSpotStore {
           (other.associations[type] ??= []).push(object.id);
           // HubSpot recomputes "Last Activity Date" when an engagement is logged against a record.
           if (type === 'emails' || type === 'notes' || type === 'calls' || type === 'meetings') other.properties['notes_last_updated'] = now;
+          // …and "Last Contacted" for a logged sales email, call or meeting.
+          if (type === 'emails' || type === 'calls' || type === 'meetings') other.properties['notes_last_contacted'] = now;
         }
       }
     }

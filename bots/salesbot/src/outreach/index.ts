@@ -1,0 +1,3 @@
+export * from './send-outreach.js';
+export * from './outreach-draft.js';
+export * from './score-prospects.js';

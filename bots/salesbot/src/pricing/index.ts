@@ -1,0 +1,2 @@
+export * from './price-floor.js';
+export * from './approve-deal-pricing.js';
