@@ -36,5 +36,15 @@ export const salesbot = defineBot({
   // replies to the activity jobs' warnings go to their own handlers (replies/answer-operator.ts), and
   // replies to the account-side escalations (AR, forecast) to replies/account-replies.ts first.
   onInstruction: async (instruction, context) => (await answerAccountSignal(instruction, context)) ?? answerOperator(instruction, context),
-  actions: [sendFollowUps, sendDelayNotices, createHygieneTasks, ...activityActions, sendArReminders, placeCreditHold, mergeCrmRecords, sendMapNotice, sendReorderNudges],
+  actions: [
+    sendFollowUps,
+    sendDelayNotices,
+    createHygieneTasks,
+    ...activityActions,
+    sendArReminders,
+    placeCreditHold,
+    mergeCrmRecords,
+    sendMapNotice,
+    sendReorderNudges,
+  ],
 });
