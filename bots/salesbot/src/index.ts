@@ -26,3 +26,37 @@ export * from './followups/index.js';
 export * from './freight/index.js';
 export { staleDeals, signalTypes } from './signals.js';
 export * from './activity-exports.js';
+export {
+  arCollections,
+  arCollectionsSettings,
+  findOverdueAccounts,
+  agingMessage,
+  requestArReminders,
+  runArCollections,
+  type OverdueAccount,
+  type OverdueInvoice,
+  type ArCollectionsResult,
+} from './jobs/ar-collections.js';
+export { sendArReminders, type ArRemindersDraft, type SendArRemindersResult } from './collections/send-ar-reminders.js';
+export { placeCreditHold, type CreditHoldDraft, type PlaceCreditHoldResult } from './collections/place-credit-hold.js';
+export { answerAccountSignal } from './replies/account-replies.js';
+export { arOverdue, forecastGap, accountSignalTypes } from './signals.js';
+export { salesEod, salesEodSettings, findPipelineMovement, movementMessage, runSalesEod, type PipelineMovement, type MovementKind } from './jobs/sales-eod.js';
+export {
+  weeklyForecast,
+  weeklyForecastSettings,
+  forecastQuarter,
+  forecastMessage,
+  runWeeklyForecast,
+  type QuarterForecast,
+  type SlippedDeal,
+} from './jobs/weekly-forecast.js';
+export { startOfLocalDay, quarterOf } from './jobs/local-time.js';
+export { crmDedupe, crmDedupeSettings, findDuplicates, duplicatesMessage, runCrmDedupe, type DuplicatePair } from './jobs/crm-dedupe.js';
+export { mergeCrmRecords, type MergeCrmRecordsDraft, type MergeCrmRecordsResult } from './dedupe/merge-crm-records.js';
+export { nameSimilarity } from './dedupe/name-similarity.js';
+export { planMapNotice } from './outreach/plan-map-notice.js';
+export { planClearanceOffer, clearanceOfferSettings } from './outreach/plan-clearance-offer.js';
+export { sendMapNotice, type MapNoticeDraft } from './outreach/send-map-notice.js';
+export { sendReorderNudges, type ReorderNudgesDraft } from './outreach/send-reorder-nudges.js';
+export type { AccountEmail, AccountEmailsResult } from './outreach/account-emails.js';

@@ -78,6 +78,13 @@ export const connectorsEnvShape = {
   ECB_FX_LIVE: envBoolean(false),
   ECB_API_BASE: optionalHttpUrl,
   OPS_NEWS_FEED_URLS: envList,
+  // The books (salesbot AR and deductions): Xero where all four are set, the sample books otherwise.
+  XERO_CLIENT_ID: optionalString,
+  XERO_CLIENT_SECRET: optionalString,
+  XERO_REFRESH_TOKEN: optionalString,
+  XERO_TENANT_ID: optionalString,
+  XERO_API_BASE: optionalHttpUrl,
+  XERO_TOKEN_URL: optionalHttpUrl,
 };
 
 /** Parsed connector configuration. */
@@ -146,6 +153,8 @@ export interface ConnectorsConfig {
   supplierNews?: { feeds: string[]; userAgent: string };
   /** Live sources for sysbot's fleet checks; each unset one reads the sample company. */
   fleetOps?: { anthropicAdmin?: { adminApiKey: string; baseUrl: string }; backupDirectory?: string; logPaths?: string[]; tlsHosts?: string[] };
+  /** The books on Xero (XERO_*); unset: the sample company's books. */
+  xero?: { clientId: string; clientSecret: string; refreshToken: string; tenantId: string; apiBase: string; tokenUrl: string };
 }
 
 const socialBase = (base: string | undefined): { apiBase?: string } => (base === undefined ? {} : { apiBase: base });
@@ -160,6 +169,11 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
         message: 'is required when the other Shopify variable is set (set both, or neither for the sample store)',
       });
     }
+    const xero = ['XERO_CLIENT_ID', 'XERO_CLIENT_SECRET', 'XERO_REFRESH_TOKEN', 'XERO_TENANT_ID'] as const;
+    const xeroSet = xero.filter((name) => config[name] !== undefined);
+    if (xeroSet.length > 0 && xeroSet.length < xero.length)
+      for (const name of xero.filter((variable) => config[variable] === undefined))
+        problems.push({ variable: name, message: `is required with ${xeroSet.join(', ')}: set all four Xero variables, or none for the sample books` });
     if (config.META_ACCESS_TOKEN !== undefined && config.META_AD_ACCOUNT_ID === undefined) {
       problems.push({ variable: 'META_AD_ACCOUNT_ID', message: 'is required with META_ACCESS_TOKEN: set it to the ad account id (act_…)' });
     }
@@ -395,6 +409,21 @@ export function loadConnectorsConfig(env: Env): ConnectorsConfig {
             hostKeySha256: parsed.WMS_SFTP_HOST_KEY_SHA256,
             outboundDir: parsed.WMS_SFTP_OUTBOUND_DIR ?? '/outbound',
             inboundDir: parsed.WMS_SFTP_INBOUND_DIR ?? '/inbound',
+          },
+        }),
+    ...(parsed.XERO_CLIENT_ID === undefined ||
+    parsed.XERO_CLIENT_SECRET === undefined ||
+    parsed.XERO_REFRESH_TOKEN === undefined ||
+    parsed.XERO_TENANT_ID === undefined
+      ? {}
+      : {
+          xero: {
+            clientId: parsed.XERO_CLIENT_ID,
+            clientSecret: parsed.XERO_CLIENT_SECRET,
+            refreshToken: parsed.XERO_REFRESH_TOKEN,
+            tenantId: parsed.XERO_TENANT_ID,
+            apiBase: (parsed.XERO_API_BASE ?? 'https://api.xero.com/api.xro/2.0').replace(/\/+$/, ''),
+            tokenUrl: parsed.XERO_TOKEN_URL ?? 'https://identity.xero.com/connect/token',
           },
         }),
     sideEffectLeaseSeconds: parsed.CONNECTOR_SIDE_EFFECT_LEASE_SECONDS,

@@ -87,6 +87,9 @@ import { createTerminal49ContainerConnector } from './containers/terminal49-cont
 import type { FxConnector } from './fx/fx-connector.js';
 import { createEcbFxConnector } from './fx/ecb-fx-connector.js';
 import { createSampleFxConnector } from './fx/sample-fx-connector.js';
+import type { AccountingConnector } from './accounting/accounting-connector.js';
+import { createSampleAccountingConnector } from './accounting/sample-accounting-connector.js';
+import { createXeroAccountingConnector } from './accounting/xero-accounting-connector.js';
 
 /** Every connector a bot may use, one per domain. */
 export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnectors {
@@ -146,6 +149,8 @@ export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnector
   landingPages: LandingPageConnector;
   /** The store's promotions and discount codes (Shopify discountNodes, orders by code). */
   discounts: DiscountsConnector;
+  /** The books' receivables: invoices, payments, credit notes (Xero with XERO_* set, the sample books otherwise). */
+  accounting: AccountingConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -235,6 +240,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
       config.shopify === undefined
         ? createSampleDiscountsConnector(db)
         : createShopifyDiscountsConnector({ ...config.shopify, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
+    accounting: config.xero === undefined ? createSampleAccountingConnector(db) : createXeroAccountingConnector({ ...config.xero, ...limits, db }),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };

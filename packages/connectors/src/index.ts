@@ -386,3 +386,27 @@ export {
 export { perUsdSeries, type FxConnector, type ReferenceRate, type ReferenceRatesRead } from './fx/fx-connector.js';
 export { createSampleFxConnector } from './fx/sample-fx-connector.js';
 export { createEcbFxConnector, parseEcbCsv, EcbRatesError, type EcbFxOptions } from './fx/ecb-fx-connector.js';
+
+// Accounting (the books' receivables: sample books, Xero on xero-node)
+export {
+  daysPastDue,
+  type AccountingConnector,
+  type ReceivableInvoice,
+  type ReceivedPayment,
+  type CustomerCreditNote,
+} from './accounting/accounting-connector.js';
+export { createSampleAccountingConnector } from './accounting/sample-accounting-connector.js';
+export { createXeroAccountingConnector, type XeroAccountingOptions } from './accounting/xero-accounting-connector.js';
+export { createXeroTokenSource, type XeroCredentials } from './accounting/xero-token.js';
+export {
+  xeroObjectsFromSample,
+  type XeroSampleObjects,
+  type XeroContactSeed,
+  type XeroInvoiceSeed,
+  type XeroPaymentSeed,
+} from './accounting/xero-sample-objects.js';
+export { creditLimitOf, onCreditHold, type CrmCompany, type UpdateCompanyInput, type UpdateCompanyResult } from './crm/crm-companies.js';
+export { hubspotCompaniesFromSample, hubspotNewRecordsFromSample } from './crm/hubspot-sample-companies.js';
+export { TRACKED_DEAL_PROPERTIES, type DealPropertyChange, type DealStage, type RevenueGoal } from './crm/crm-pipeline.js';
+export { hubspotPipelineFromSample, type HubSpotSamplePipeline } from './crm/hubspot-sample-pipeline.js';
+export type { CompanySearch, ContactSearch, CrmContactRecord, MergeRecordsInput, MergeRecordsResult, CrmSearchMethods } from './crm/crm-search.js';

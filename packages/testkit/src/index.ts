@@ -185,3 +185,7 @@ export { startFakeAmazonAds, type FakeAmazonAds, type FakeSpKeyword, type FakeSp
 // Fake Terminal49 (containers, JSON:API) and ECB Data Portal (reference rates, CSV) for opsbot's connectors
 export { startFakeTerminal49, type FakeTerminal49, type FakeTerminal49Container } from './fake-terminal49/index.js';
 export { startFakeEcb, type FakeEcb } from './fake-ecb/index.js';
+
+// Fake Xero (accounting connector): identity token refresh and the Accounting API
+export { startFakeXero, type FakeXero, type FakeXeroOptions, type FakeXeroSeed } from './fake-xero/index.js';
+export { type FakeHubSpotPipelineData, type FakeHubSpotStage, type FakeHubSpotPropertyHistory } from './fake-hubspot/index.js';

@@ -1,3 +1,7 @@
+import type { CrmCompany, UpdateCompanyInput, UpdateCompanyResult } from './crm-companies.js';
+import type { DealPropertyChange, DealStage, RevenueGoal } from './crm-pipeline.js';
+import type { CrmSearchMethods } from './crm-search.js';
+
 /** A deal as the fleet sees it, whichever CRM it came from (HubSpot property names in `properties`). */
 export interface Deal {
   id: string;
@@ -131,7 +135,7 @@ export interface LogMeetingResult {
 }
 
 /** The CRM the sales bots read and, after approval, write. */
-export interface CrmConnector {
+export interface CrmConnector extends CrmSearchMethods {
   readonly source: 'sample' | 'hubspot';
   listDeals(): Promise<Deal[]>;
   listOwners(): Promise<DealOwner[]>;
@@ -148,6 +152,16 @@ export interface CrmConnector {
   listMeetings(options: { since: Date }): Promise<CrmMeeting[]>;
   /** Exactly once per idempotency key; the contact must exist in the CRM. */
   logMeeting(input: LogMeetingInput): Promise<LogMeetingResult>;
+  /** Every company (wholesale account) with its owner and account properties (see crm-companies.ts). */
+  listCompanies(): Promise<CrmCompany[]>;
+  /** Exactly once per idempotency key (credit holds, line-review dates …). */
+  updateCompany(input: UpdateCompanyInput): Promise<UpdateCompanyResult>;
+  /** Changes of dealstage, amount and closedate since an instant, oldest first (see crm-pipeline.ts). */
+  listDealHistory(options: { since: Date }): Promise<DealPropertyChange[]>;
+  /** The deal pipeline's stages with their win probabilities. */
+  listDealStages(): Promise<DealStage[]>;
+  /** Revenue goals (the quarter's new-bookings target). */
+  listRevenueGoals(): Promise<RevenueGoal[]>;
 }
 
 /** Stage ids that mean the deal is over. */

@@ -4,6 +4,9 @@ import type { Client } from '@hubspot/api-client';
 import { probeFailure, type Db, type Logger, type ServiceProbe } from '@jbot/core';
 import { ConnectorError } from '../connector-error.js';
 import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
+import { hubspotCompanyMethods } from './hubspot-crm-companies.js';
+import { hubspotPipelineMethods } from './hubspot-crm-pipeline.js';
+import { hubspotSearchMethods } from './hubspot-crm-search.js';
 import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
 import { createHubSpotCrmActivity } from './hubspot-crm-activity.js';
 import {
@@ -487,5 +490,8 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
       return { ...result, created: performed };
     },
     ...createHubSpotCrmActivity({ call, ledger, db: options.db, ...(options.log === undefined ? {} : { log: options.log }) }),
+    ...hubspotCompanyMethods(call, ledger, listOwners),
+    ...hubspotPipelineMethods(call),
+    ...hubspotSearchMethods(call, ledger, listOwners),
   };
 }

@@ -3,6 +3,9 @@ import { rpcOne } from '@jbot/core';
 import { day, instant, numberOrNull, stringRecord, text } from '../sample/row-values.js';
 import { CLOSED_STAGES, type CrmConnector, type Deal } from './crm-connector.js';
 import { createSampleCrmActivity } from './sample-crm-activity.js';
+import { sampleCrmCompanyMethods } from './sample-crm-companies.js';
+import { sampleCrmPipelineMethods } from './sample-crm-pipeline.js';
+import { sampleCrmSearchMethods } from './sample-crm-search.js';
 
 // An empty or whitespace-only text field counts as unset, as HubSpot's UI shows it.
 function blankToNull(value: unknown): string | null {
@@ -131,5 +134,8 @@ export function createSampleCrmConnector(db: Db): CrmConnector {
       return { meetingId: String(row['meeting_id']), created: row['created'] === true };
     },
     ...createSampleCrmActivity(db),
+    ...sampleCrmCompanyMethods(db),
+    ...sampleCrmPipelineMethods(db),
+    ...sampleCrmSearchMethods(db),
   };
 }

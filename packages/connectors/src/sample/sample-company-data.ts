@@ -31,6 +31,9 @@ export const SAMPLE_DATA_FILES = {
   hubspot_activity: 'hubspot-activity.json',
   opsbot: 'opsbot.json',
   mktg_email: 'mktg-email.json',
+  accounting: 'accounting.json',
+  salesbot_pipeline: 'salesbot-pipeline.json',
+  salesbot_crm_new: 'salesbot-crm-new.json',
 } as const;
 
 /** The sample company's data as one object, one key per file. */

@@ -12,8 +12,10 @@ function compare(left: string, right: string): number {
   const leftNumber = Number(left),
     rightNumber = Number(right);
   if (Number.isFinite(leftNumber) && Number.isFinite(rightNumber)) return leftNumber - rightNumber;
-  const leftTime = Date.parse(left),
-    rightTime = Date.parse(right);
+  // A datetime filter value may be epoch milliseconds against an ISO property (HubSpot takes both).
+  const asTime = (value: string) => (/^\d{10,}$/.test(value) ? Number(value) : Date.parse(value));
+  const leftTime = asTime(left),
+    rightTime = asTime(right);
   if (Number.isFinite(leftTime) && Number.isFinite(rightTime)) return leftTime - rightTime;
   return left.localeCompare(right);
 }

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { FakeHubSpotStore, type FakeHubSpotObject, type FakeHubSpotSeed, type FakeHubSpotSideEffect } from './fake-hubspot-store.js';
 import { searchObjects, type SearchFilter } from './fake-hubspot-search.js';
 import { routeBatchReads } from './fake-hubspot-v4.js';
+import { routePipelineAndHistory, type FakeHubSpotPipelineData } from './fake-hubspot-pipeline.js';
+import { routeMerge } from './fake-hubspot-merge.js';
 
 /** A fault to inject into the next matching request. */
 export interface FakeHubSpotFault {
@@ -42,6 +44,8 @@ export interface FakeHubSpotOptions {
   /** Requests must carry `Authorization: Bearer <token>`; default "fake-hubspot-token". */
   accessToken?: string;
   port?: number;
+  /** Pipeline stages and deal property history (forecast, end-of-day). */
+  pipeline?: FakeHubSpotPipelineData;
 }
 
 class HttpError extends Error {
@@ -94,6 +98,9 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
       }));
       return { status: 200, body: page(owners, Number(url.searchParams.get('limit') ?? 100), url.searchParams.get('after')) };
     }
+    // Batch reads with propertiesWithHistory (forecast, end-of-day) before the plain ones.
+    const history = routePipelineAndHistory(method, path, body, store, options.pipeline ?? {});
+    if (history !== null) return history;
     const batch = routeBatchReads(store, method, path, body);
     if (batch !== undefined) return batch;
     const search = /^\/crm\/v3\/objects\/([a-z_]+)\/search$/.exec(path);
@@ -142,6 +149,8 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
         return { status: 200, body: store.render(type, updated, undefined) };
       }
     }
+    const merged = routeMerge(method, path, body, store);
+    if (merged !== null) return merged;
     throw new HttpError(404, `fake HubSpot does not implement ${method} ${path}`, 'NOT_FOUND');
   }
 

@@ -9,7 +9,7 @@ export interface FakeHubSpotObject {
 
 /** One side effect the fake applied, in order, so tests can count them. */
 export interface FakeHubSpotSideEffect {
-  kind: 'create' | 'update';
+  kind: 'create' | 'update' | 'merge';
   objectType: string;
   objectId: string;
   properties: Record<string, string>;
