@@ -60,3 +60,16 @@ export { planClearanceOffer, clearanceOfferSettings } from './outreach/plan-clea
 export { sendMapNotice, type MapNoticeDraft } from './outreach/send-map-notice.js';
 export { sendReorderNudges, type ReorderNudgesDraft } from './outreach/send-reorder-nudges.js';
 export type { AccountEmail, AccountEmailsResult } from './outreach/account-emails.js';
+export {
+  monthlyAccountReview,
+  monthlyAccountReviewSettings,
+  reviewAccounts,
+  reviewMessage,
+  growthOpportunities,
+  runMonthlyAccountReview,
+  requestAccountCheckins,
+  type AccountReview,
+  type MonthlyAccountReviewResult,
+} from './jobs/monthly-account-review.js';
+export { sendAccountCheckins, type AccountCheckinsDraft, type SendAccountCheckinsResult } from './accounts/send-account-checkins.js';
+export { accountChurnRisk } from './signals.js';

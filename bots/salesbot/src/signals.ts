@@ -157,3 +157,27 @@ declare module '@jbot/core' {
     commit_at_risk: z.output<typeof commitAtRisk.schema>;
   }
 }
+
+/** A wholesale account whose trailing-90-day volume fell past the churn line (monthly-account-review). */
+export const accountChurnRisk = defineSignalType({
+  type: 'account_churn_risk',
+  description: 'A wholesale account ordering at least 30% less over the last 90 days than the 90 before',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    account_id: z.string().min(1),
+    account: z.string().min(1),
+    t90_revenue: z.number().nonnegative(),
+    prior_t90_revenue: z.number().nonnegative(),
+    change_pct: z.number(),
+    reasons: z.array(z.string().min(1)).min(1),
+    approval_id: z.string().optional(),
+  }),
+});
+
+(signalTypes as SignalType[]).push(accountChurnRisk);
+
+declare module '@jbot/core' {
+  interface SignalPayloads {
+    account_churn_risk: z.output<typeof accountChurnRisk.schema>;
+  }
+}

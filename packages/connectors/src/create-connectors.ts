@@ -90,6 +90,8 @@ import { createSampleFxConnector } from './fx/sample-fx-connector.js';
 import type { AccountingConnector } from './accounting/accounting-connector.js';
 import { createSampleAccountingConnector } from './accounting/sample-accounting-connector.js';
 import { createXeroAccountingConnector } from './accounting/xero-accounting-connector.js';
+import type { WholesaleHistoryConnector } from './fulfilment/wholesale-history-connector.js';
+import { createSampleWholesaleHistoryConnector } from './fulfilment/sample-wholesale-history-connector.js';
 
 /** Every connector a bot may use, one per domain. */
 export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnectors {
@@ -151,6 +153,8 @@ export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnector
   discounts: DiscountsConnector;
   /** The books' receivables: invoices, payments, credit notes (Xero with XERO_* set, the sample books otherwise). */
   accounting: AccountingConnector;
+  /** Wholesale order history by account with units shipped (the sample's; no live adapter yet). */
+  wholesaleHistory: WholesaleHistoryConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
 }
@@ -241,6 +245,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
         ? createSampleDiscountsConnector(db)
         : createShopifyDiscountsConnector({ ...config.shopify, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
     accounting: config.xero === undefined ? createSampleAccountingConnector(db) : createXeroAccountingConnector({ ...config.xero, ...limits, db }),
+    wholesaleHistory: createSampleWholesaleHistoryConnector(db),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };

@@ -1,6 +1,7 @@
 import { getApproval, type BotContext, type OperatorInstruction } from '@jbot/core';
-import { arOverdue, forecastGap } from '../signals.js';
+import { accountChurnRisk, arOverdue, forecastGap } from '../signals.js';
 import { answerForecastGap } from './forecast-replies.js';
+import { answerChurnRisk } from './churn-risk-reply.js';
 import { arCollectionsSettings, findOverdueAccounts, requestArReminders } from '../jobs/ar-collections.js';
 import { localDay } from '../jobs/deal-hygiene.js';
 
@@ -18,6 +19,7 @@ export async function answerAccountSignal(instruction: OperatorInstruction, cont
   if (signal === undefined) return null;
   if (signal['signal_type'] === arOverdue.type) return answerArOverdue(arOverdue.schema.parse(signal['payload']), instruction, context);
   if (signal['signal_type'] === forecastGap.type) return answerForecastGap(forecastGap.schema.parse(signal['payload']), context);
+  if (signal['signal_type'] === accountChurnRisk.type) return answerChurnRisk(accountChurnRisk.schema.parse(signal['payload']), instruction, context);
   return null;
 }
 
