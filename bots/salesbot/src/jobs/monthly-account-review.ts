@@ -203,7 +203,7 @@ export async function runMonthlyAccountReview(
   const { comments } = unchanged ? { comments: new Map<string, string>() } : await draftAccountCommentary(context.llm, top);
   const outcome = await reportFindings(context, {
     findings: risks,
-    noun: 'account at risk',
+    noun: 'at-risk account',
     message: () => ({ title: `Monthly account review: ${risks.length} account${risks.length === 1 ? '' : 's'} at risk`, text: reviewMessage(reviews, comments), kind: 'note' }),
     nothingLine: `All ${reviews.length} wholesale accounts are healthy: volume within ${settings.SALES_REVIEW_CHURN_DROP_PCT}% of the prior 90 days, fill rate ≥ ${settings.SALES_REVIEW_MIN_FILL_RATE_PCT}%, paying inside terms.`,
   });
