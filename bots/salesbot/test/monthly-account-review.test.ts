@@ -134,7 +134,9 @@ describe('salesbot monthly-account-review', () => {
     const done = await approveAndWait(db, approvalId);
     expect({ status: done.status, error: done.error }).toEqual({ status: 'executed', error: null });
     const sent = () =>
-      db.rpc('sample_crm_list_emails').then((emails) => emails.filter((email) => String(email['idempotency_key']).startsWith(`approval:${approvalId}:account-checkin:`)));
+      db
+        .rpc('sample_crm_list_emails')
+        .then((emails) => emails.filter((email) => String(email['idempotency_key']).startsWith(`approval:${approvalId}:account-checkin:`)));
     expect((await sent()).map((email) => email['to_email'] ?? email['to'])).toHaveLength(2);
 
     const approval = await getApproval(db, approvalId);
@@ -150,7 +152,10 @@ describe('salesbot monthly-account-review', () => {
 
   it('answers a reply to account_churn_risk with the figures now, and drafts a check-in on "check in with them"', async () => {
     const [signal] = await sql<Array<{ id: string }>>`select id from bot_signals where signal_type = 'account_churn_risk' order by created_at limit 1`;
-    const context = { ...buildBotServices(salesbot, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent), connectors: createConnectors({ db, env: {} }) };
+    const context = {
+      ...buildBotServices(salesbot, { db, log: silent, host: 'test-host' }).context(new AbortController().signal, silent),
+      connectors: createConnectors({ db, env: {} }),
+    };
     const instruction = (text: string): OperatorInstruction => ({
       text,
       operatorMessageId: `op-${text.length}`,
@@ -161,7 +166,9 @@ describe('salesbot monthly-account-review', () => {
       senderId: 'operator',
     });
     const explained = await salesbot.onInstruction?.(instruction('why?'), context as never);
-    expect(explained).toMatch(/^Tidewater General Store \(.+\): T90 \$7,920 vs prior \$14,120 \(-43\.9%\); T90 volume .+ Check-ins: approval [0-9a-f]{8} is executed\. Reply "check in"/);
+    expect(explained).toMatch(
+      /^Tidewater General Store \(.+\): T90 \$7,920 vs prior \$14,120 \(-43\.9%\); T90 volume .+ Check-ins: approval [0-9a-f]{8} is executed\. Reply "check in"/,
+    );
     const drafted = await salesbot.onInstruction?.(instruction('check in with them please'), context as never);
     expect(drafted).toMatch(/Drafted the check-in: approval [0-9a-f]{8} waits in #sales-bot\.$/);
     const asked = await sql<Array<{ draft: { checkins: Array<{ account: string }> } }>>`

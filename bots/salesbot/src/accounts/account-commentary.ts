@@ -39,7 +39,8 @@ export function factsLine(facts: AccountFacts): string {
 }
 
 function offlineComment(facts: AccountFacts): string {
-  if (facts.reasons.length === 0) return `Healthy: volume ${pct(facts.changePct)} on the prior 90 days. Look for a new-item or promo opportunity at the next call.`;
+  if (facts.reasons.length === 0)
+    return `Healthy: volume ${pct(facts.changePct)} on the prior 90 days. Look for a new-item or promo opportunity at the next call.`;
   return `Watch: ${facts.reasons.join('; ')}. Owner to call the buyer this week.`;
 }
 

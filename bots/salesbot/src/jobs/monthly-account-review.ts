@@ -55,7 +55,8 @@ export async function reviewAccounts(
   const companyById = new Map(companies.map((company) => [company.id, company]));
   const reviews: AccountReview[] = [];
   for (const [accountId, history] of byAccount) {
-    const sum = (from: string, to: string) => history.filter((order) => order.orderedOn >= from && order.orderedOn <= to).reduce((total, order) => total + order.amount, 0);
+    const sum = (from: string, to: string) =>
+      history.filter((order) => order.orderedOn >= from && order.orderedOn <= to).reduce((total, order) => total + order.amount, 0);
     const recent = history.filter((order) => order.orderedOn >= t90Start);
     const t90 = sum(t90Start, today);
     const prior = sum(priorStart, dayOffset(today, 90));
@@ -72,7 +73,9 @@ export async function reviewAccounts(
     const dsoDays = t90 > 0 ? round1((openBalance / t90) * 90) : openBalance > 0 ? null : 0;
     const name = companyById.get(accountId)?.name ?? history[0]?.accountName ?? accountId;
     const deal = accountDeal(deals, name);
-    const touched = deals.filter((candidate) => candidate.accountName === name && candidate.lastActivityAt !== null).map((candidate) => Date.parse(candidate.lastActivityAt ?? ''));
+    const touched = deals
+      .filter((candidate) => candidate.accountName === name && candidate.lastActivityAt !== null)
+      .map((candidate) => Date.parse(candidate.lastActivityAt ?? ''));
     const daysSinceTouch = touched.length === 0 ? null : Math.max(0, Math.floor((Date.parse(`${today}T23:59:59Z`) - Math.max(...touched)) / DAY_MS));
     const reasons: string[] = [];
     const churnRisk = changePct !== null && changePct <= -settings.churnDropPct;
@@ -124,10 +127,16 @@ export function reviewMessage(reviews: readonly AccountReview[], comments: Reado
     `${reviews.length} wholesale accounts · T90 ${money(total)} vs prior ${money(prior)}${prior > 0 ? ` (${(((total - prior) / prior) * 100).toFixed(1)}%)` : ''}`,
     '',
     `**Top risks (${risks.length})**`,
-    ...risks.map((review) => `• **${review.account}** (${review.owner}): ${review.reasons.join('; ')}${comments.has(review.account) ? `\n  ${comments.get(review.account) ?? ''}` : ''}`),
+    ...risks.map(
+      (review) =>
+        `• **${review.account}** (${review.owner}): ${review.reasons.join('; ')}${comments.has(review.account) ? `\n  ${comments.get(review.account) ?? ''}` : ''}`,
+    ),
     '',
     `**Growth opportunities (${growth.length})**`,
-    ...growth.map((review) => `• **${review.account}** (${review.owner}): T90 ${money(review.t90Revenue)} (+${review.changePct ?? 0}%)${comments.has(review.account) ? `\n  ${comments.get(review.account) ?? ''}` : ''}`),
+    ...growth.map(
+      (review) =>
+        `• **${review.account}** (${review.owner}): T90 ${money(review.t90Revenue)} (+${review.changePct ?? 0}%)${comments.has(review.account) ? `\n  ${comments.get(review.account) ?? ''}` : ''}`,
+    ),
     '',
     ...(risks.some((review) => review.churnRisk) ? ['Approve send_account_checkins to email each churn-risk buyer a check-in from their rep.'] : []),
   ].join('\n');
@@ -158,7 +167,16 @@ export async function requestAccountCheckins(
   const checkins: AccountCheckinsDraft['checkins'] = reviews.flatMap((review) =>
     review.email === null || review.reasons.length === 0
       ? []
-      : [{ account_id: review.accountId, account: review.account, to: review.email, subject: `Checking in on your ${review.account} orders`, body: checkinBody(review), reasons: review.reasons }],
+      : [
+          {
+            account_id: review.accountId,
+            account: review.account,
+            to: review.email,
+            subject: `Checking in on your ${review.account} orders`,
+            body: checkinBody(review),
+            reasons: review.reasons,
+          },
+        ],
   );
   if (checkins.length === 0) return null;
   const { approval, created } = await context.approvals.request({
@@ -204,7 +222,11 @@ export async function runMonthlyAccountReview(
   const outcome = await reportFindings(context, {
     findings: risks,
     noun: 'at-risk account',
-    message: () => ({ title: `Monthly account review: ${risks.length} account${risks.length === 1 ? '' : 's'} at risk`, text: reviewMessage(reviews, comments), kind: 'note' }),
+    message: () => ({
+      title: `Monthly account review: ${risks.length} account${risks.length === 1 ? '' : 's'} at risk`,
+      text: reviewMessage(reviews, comments),
+      kind: 'note',
+    }),
     nothingLine: `All ${reviews.length} wholesale accounts are healthy: volume within ${settings.SALES_REVIEW_CHURN_DROP_PCT}% of the prior 90 days, fill rate ≥ ${settings.SALES_REVIEW_MIN_FILL_RATE_PCT}%, paying inside terms.`,
   });
   const result: MonthlyAccountReviewResult = { reviews, checkinsApprovalId: null, signalIds: [], commented: comments.size };
@@ -229,7 +251,10 @@ export async function runMonthlyAccountReview(
     );
     result.signalIds.push(signal.id);
   }
-  context.log.info({ accounts: reviews.length, risks: risks.length, churn: churn.length, commented: result.commented }, `monthly account review: ${risks.length} at risk`);
+  context.log.info(
+    { accounts: reviews.length, risks: risks.length, churn: churn.length, commented: result.commented },
+    `monthly account review: ${risks.length} at risk`,
+  );
   return { outcome, result };
 }
 
@@ -250,4 +275,3 @@ export const monthlyAccountReview = defineJob({
     });
   },
 });
-

@@ -33,7 +33,12 @@ export async function answerChurnRisk(
   const askedLine = asked === null ? '' : `Check-ins: approval ${asked.id.slice(0, 8)} is ${asked.status}.`;
   if (!CHECK_IN.test(instruction.text)) return `${state} ${askedLine} Reply "check in" and I draft a check-in email to the buyer for approval.`.trim();
   if (!review.churnRisk) return `${state} Volume is back inside the churn line, so no check-in is drafted.`;
-  const drafted = await requestAccountCheckins(context, [review], `account-checkins:operator:${instruction.signalId ?? ''}:${review.accountId}`, instruction.signalId ?? undefined);
+  const drafted = await requestAccountCheckins(
+    context,
+    [review],
+    `account-checkins:operator:${instruction.signalId ?? ''}:${review.accountId}`,
+    instruction.signalId ?? undefined,
+  );
   if (drafted === null) return `${state} The CRM has no buyer email for ${review.account}; add the contact and reply again.`;
   return `${state} ${drafted.created ? 'Drafted' : 'Already drafted'} the check-in: approval ${drafted.approvalId.slice(0, 8)} waits in #sales-bot.`;
 }
