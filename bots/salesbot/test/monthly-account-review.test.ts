@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
-import { buildBotServices, createPostgresDb, getApproval, type Db, type OperatorInstruction } from '@jbot/core';
+import { buildBotServices, createPostgresDb, getApproval, loadLlmConfig, OFFLINE_LABEL, type Db, type OperatorInstruction } from '@jbot/core';
 import { createConnectors, loadSampleCompany, readSampleCompanyData, type SampleCompanyData } from '@jbot/connectors';
-import { freshDatabase, type TestDatabase } from '@jbot/testkit';
-import { monthlyAccountReview, monthlyAccountReviewSettings, reviewAccounts, sendAccountCheckins } from '../src/index.js';
+import { freshDatabase, startFakeAnthropic, type TestDatabase } from '@jbot/testkit';
+import { monthlyAccountReview, monthlyAccountReviewSettings, reviewAccounts, runMonthlyAccountReview, sendAccountCheckins } from '../src/index.js';
 import { salesbot } from '../src/bot.js';
 import { localDay } from '../src/jobs/deal-hygiene.js';
 import { approveAndWait, executionContext, runSalesJob } from './sales-job-harness.js';
@@ -104,6 +104,9 @@ describe('salesbot monthly-account-review', () => {
     // The offline drafter stands in for the smart model in tests: commentary for each top account.
     expect(first.detail['commented']).toBe(7);
     expect(post?.text).toMatch(/Owner to call the buyer this week/);
+    // Labelled once, at the top, not on every comment.
+    expect(post?.text).toContain(`${OFFLINE_LABEL}\n25 wholesale accounts`);
+    expect(post?.text.split(OFFLINE_LABEL)).toHaveLength(2);
 
     const approval = await getApproval(db, String(first.detail['checkinsApprovalId']));
     expect(approval).toMatchObject({ action: 'send_account_checkins', status: 'pending' });
@@ -175,4 +178,55 @@ describe('salesbot monthly-account-review', () => {
       select draft from approvals where action = 'send_account_checkins' and request_key like 'account-checkins:operator:%'`;
     expect(asked.map((row) => row.draft.checkins.map((checkin) => checkin.account))).toEqual([['Tidewater General Store']]);
   });
+});
+
+// With Claude (the fake Messages API): one smart-tier call for the top accounts, their figures
+// fenced as data, the comments in the post unlabelled, the call priced under the job.
+describe('salesbot monthly-account-review with Claude commentary', () => {
+  it('makes one smart call for the top accounts and records its cost', async () => {
+    const database = await freshDatabase();
+    const db = createPostgresDb({ url: database.url, poolMax: 4 });
+    const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+    const anthropic = await startFakeAnthropic();
+    try {
+      await loadSampleCompany(db, { now: new Date() });
+      anthropic.respondWith((request) => {
+        const figures = String(request.messages[0]?.content);
+        const accounts = [...figures.matchAll(/^([^:\n<>]+): T90 \$/gm)].map((match) => (match[1] ?? '').trim());
+        return {
+          text: JSON.stringify({ comments: accounts.map((account) => ({ account, comment: `Claude on ${account}: call the buyer about the trend.` })) }),
+        };
+      });
+      const llm = loadLlmConfig({ ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.url });
+      const context = buildBotServices(salesbot, { db, log: silent, host: 'test-host', llm }).context(new AbortController().signal, silent, {
+        job: 'monthly-account-review',
+        runId: 'claude-1',
+      });
+      const { result } = await runMonthlyAccountReview({
+        ...context,
+        connectors: createConnectors({ db, env: {} }),
+        job: 'monthly-account-review',
+        runId: 'claude-1',
+        scheduledFor: new Date(),
+        attempt: 1,
+        manual: false,
+        idempotencyKey: 'claude-1',
+        lastRun: async () => null,
+      } as never);
+      expect(result.commented).toBe(7);
+      expect(anthropic.requests.map((request) => request.model)).toEqual(['claude-sonnet-5-5']);
+      expect(String(anthropic.requests[0]?.messages[0]?.content)).toMatch(/<data label="account figures">[\s\S]*Tidewater General Store: T90 \$7920/);
+      const [post] = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'salesbot' and text like '%Top risks (4)%'`;
+      expect(post?.text).toContain('Claude on Tidewater General Store: call the buyer about the trend.');
+      expect(post?.text).not.toContain(OFFLINE_LABEL);
+      const usage = await sql`select job, status, cost_usd::float8 as cost from llm_usage`;
+      expect(usage.map((row) => [row['job'], row['status']])).toEqual([['monthly-account-review', 'settled']]);
+      expect(Number(usage[0]?.['cost'])).toBeGreaterThan(0);
+    } finally {
+      await anthropic.close();
+      await sql.end();
+      await db.close();
+      await database.drop();
+    }
+  }, 60_000);
 });

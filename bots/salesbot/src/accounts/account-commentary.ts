@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { labelOffline, type Llm } from '@jbot/core';
+import type { Llm } from '@jbot/core';
 
 /** The facts the commentary is written from (all computed, none from the model). */
 export interface AccountFacts {
@@ -46,7 +46,8 @@ function offlineComment(facts: AccountFacts): string {
 
 /**
  * Per-account commentary for the review's top accounts from the smart model, one call for all of
- * them (monthly); the offline drafter's template without a key. Keyed by account name.
+ * them (monthly); the offline drafter's template without a key (offline: true, so the post says so
+ * once). Keyed by account name.
  */
 export async function draftAccountCommentary(llm: Llm, accounts: readonly AccountFacts[]): Promise<{ comments: Map<string, string>; offline: boolean }> {
   if (accounts.length === 0) return { comments: new Map(), offline: false };
@@ -62,7 +63,7 @@ export async function draftAccountCommentary(llm: Llm, accounts: readonly Accoun
   const known = new Set(accounts.map((facts) => facts.account));
   const comments = new Map<string, string>();
   // Only accounts we asked about; a missing one falls back to the template.
-  for (const entry of drafted.value.comments) if (known.has(entry.account)) comments.set(entry.account, labelOffline(entry.comment, drafted.offline));
+  for (const entry of drafted.value.comments) if (known.has(entry.account)) comments.set(entry.account, entry.comment);
   for (const facts of accounts) if (!comments.has(facts.account)) comments.set(facts.account, offlineComment(facts));
   return { comments, offline: drafted.offline };
 }

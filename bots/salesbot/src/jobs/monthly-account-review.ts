@@ -1,4 +1,15 @@
-import { defineJob, envInteger, envSettings, fingerprintOf, jobOutcome, reportFindings, timeZone, type BotContext, type JobRunInfo } from '@jbot/core';
+import {
+  defineJob,
+  envInteger,
+  envSettings,
+  fingerprintOf,
+  jobOutcome,
+  labelOffline,
+  reportFindings,
+  timeZone,
+  type BotContext,
+  type JobRunInfo,
+} from '@jbot/core';
 import type { Connectors } from '@jbot/connectors';
 import { accountDeal } from '../collections/account-deal.js';
 import { draftAccountCommentary, type AccountFacts } from '../accounts/account-commentary.js';
@@ -218,13 +229,13 @@ export async function runMonthlyAccountReview(
   const last = await context.lastRun();
   // Monthly: the model writes once per changed review; an unchanged rerun (a manual run the same day) reuses nothing and calls nothing.
   const unchanged = !context.manual && last?.fingerprint === fingerprintOf(risks);
-  const { comments } = unchanged ? { comments: new Map<string, string>() } : await draftAccountCommentary(context.llm, top);
+  const { comments, offline } = unchanged ? { comments: new Map<string, string>(), offline: false } : await draftAccountCommentary(context.llm, top);
   const outcome = await reportFindings(context, {
     findings: risks,
     noun: 'at-risk account',
     message: () => ({
       title: `Monthly account review: ${risks.length} account${risks.length === 1 ? '' : 's'} at risk`,
-      text: reviewMessage(reviews, comments),
+      text: labelOffline(reviewMessage(reviews, comments), offline),
       kind: 'note',
     }),
     nothingLine: `All ${reviews.length} wholesale accounts are healthy: volume within ${settings.SALES_REVIEW_CHURN_DROP_PCT}% of the prior 90 days, fill rate ≥ ${settings.SALES_REVIEW_MIN_FILL_RATE_PCT}%, paying inside terms.`,
