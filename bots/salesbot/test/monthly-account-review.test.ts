@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import postgres from 'postgres';
 import { buildBotServices, createPostgresDb, getApproval, loadLlmConfig, OFFLINE_LABEL, type Db, type OperatorInstruction } from '@jbot/core';
-import { createConnectors, loadSampleCompany, readSampleCompanyData, type SampleCompanyData } from '@jbot/connectors';
-import { freshDatabase, startFakeAnthropic, type TestDatabase } from '@jbot/testkit';
+import { createConnectors, loadSampleCompany, readSampleCompanyData, type SampleCompanyData, type WholesaleHistoryOrder } from '@jbot/connectors';
+import { freshDatabase, startFakeAnthropic, startFakeShopify, type TestDatabase } from '@jbot/testkit';
 import { monthlyAccountReview, monthlyAccountReviewSettings, reviewAccounts, runMonthlyAccountReview, sendAccountCheckins } from '../src/index.js';
 import { salesbot } from '../src/bot.js';
 import { localDay } from '../src/jobs/deal-hygiene.js';
@@ -225,6 +225,74 @@ describe('salesbot monthly-account-review with Claude commentary', () => {
     } finally {
       await anthropic.close();
       await sql.end();
+      await db.close();
+      await database.drop();
+    }
+  }, 60_000);
+});
+
+// The sample's order history as Shopify B2B orders: tagged wholesale, the buying company's CRM id
+// as externalId, a shorted line left unfulfilled.
+function shopifyHistoryOrders(orders: readonly WholesaleHistoryOrder[]) {
+  const money = (amount: number) => ({ shopMoney: { amount: amount.toFixed(2), currencyCode: 'USD' } });
+  return orders.map((order, index) => ({
+    id: `gid://shopify/Order/${8_800_000 + index}`,
+    name: order.orderId,
+    createdAt: `${order.orderedOn}T15:00:00Z`,
+    cancelledAt: null,
+    email: null,
+    displayFinancialStatus: 'PAID',
+    displayFulfillmentStatus: order.unitsShipped === order.unitsOrdered ? 'FULFILLED' : 'PARTIALLY_FULFILLED',
+    customer: null,
+    billingAddress: { countryCodeV2: 'US' },
+    shippingAddress: null,
+    totalPriceSet: money(order.amount),
+    originalTotalPriceSet: money(order.amount),
+    lineItems: {
+      nodes: [
+        {
+          sku: 'DW-101',
+          quantity: order.unitsOrdered,
+          currentQuantity: order.unitsOrdered,
+          unfulfilledQuantity: order.unitsOrdered - order.unitsShipped,
+          originalUnitPriceSet: money(order.amount / Math.max(1, order.unitsOrdered)),
+        },
+      ],
+    },
+    risk: { assessments: [] },
+    fulfillmentOrders: { nodes: [] },
+    tags: ['wholesale'],
+    purchasingEntity: { company: { id: `gid://shopify/Company/${order.accountId}`, name: order.accountName, externalId: order.accountId } },
+  }));
+}
+
+describe('wholesale order history live on Shopify (B2B orders) at the fake Admin GraphQL API', () => {
+  it('reads the same history as the sample, and the review finds the same accounts', async () => {
+    const database = await freshDatabase();
+    const db = createPostgresDb({ url: database.url, poolMax: 4 });
+    try {
+      await loadSampleCompany(db, { now: new Date() });
+      const sample = createConnectors({ db, env: {} });
+      const since = new Date(Date.now() - 455 * 86_400_000).toISOString().slice(0, 10);
+      const history = await sample.wholesaleHistory.listOrdersSince(since);
+      const shopify = await startFakeShopify({ seed: { orders: shopifyHistoryOrders(history) } });
+      try {
+        const live = createConnectors({
+          db,
+          env: { SHOPIFY_STORE_DOMAIN: shopify.storeDomain, SHOPIFY_ADMIN_ACCESS_TOKEN: shopify.accessToken, SHOPIFY_API_BASE: shopify.url },
+        });
+        expect(live.wholesaleHistory.source).toBe('shopify');
+        expect(await live.wholesaleHistory.listOrdersSince(since)).toEqual(history);
+        expect(shopify.requests.some((request) => request.variables['query'] === `tag:wholesale created_at:>='${since}T00:00:00Z'`)).toBe(true);
+        const today = localDay(new Date(), 'UTC');
+        const flagged = async (connectors: typeof sample) =>
+          (await reviewAccounts(connectors, today, SETTINGS)).filter((review) => review.reasons.length > 0).map((review) => [review.account, review.reasons]);
+        expect(await flagged({ ...sample, wholesaleHistory: live.wholesaleHistory })).toEqual(PLANTED);
+        await expect(live.wholesaleHistory.listOrdersSince('last year')).rejects.toThrow(/since must be YYYY-MM-DD/);
+      } finally {
+        await shopify.close();
+      }
+    } finally {
       await db.close();
       await database.drop();
     }

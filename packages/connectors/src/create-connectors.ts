@@ -92,6 +92,7 @@ import { createSampleAccountingConnector } from './accounting/sample-accounting-
 import { createXeroAccountingConnector } from './accounting/xero-accounting-connector.js';
 import type { WholesaleHistoryConnector } from './fulfilment/wholesale-history-connector.js';
 import { createSampleWholesaleHistoryConnector } from './fulfilment/sample-wholesale-history-connector.js';
+import { createShopifyWholesaleHistoryConnector } from './fulfilment/shopify-wholesale-history-connector.js';
 
 /** Every connector a bot may use, one per domain. */
 export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnectors {
@@ -153,7 +154,7 @@ export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnector
   discounts: DiscountsConnector;
   /** The books' receivables: invoices, payments, credit notes (Xero with XERO_* set, the sample books otherwise). */
   accounting: AccountingConnector;
-  /** Wholesale order history by account with units shipped (the sample's; no live adapter yet). */
+  /** Wholesale order history by account with units shipped: Shopify B2B orders tagged wholesale, or the sample's. */
   wholesaleHistory: WholesaleHistoryConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
@@ -245,7 +246,8 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
         ? createSampleDiscountsConnector(db)
         : createShopifyDiscountsConnector({ ...config.shopify, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
     accounting: config.xero === undefined ? createSampleAccountingConnector(db) : createXeroAccountingConnector({ ...config.xero, ...limits, db }),
-    wholesaleHistory: createSampleWholesaleHistoryConnector(db),
+    wholesaleHistory:
+      config.shopify === undefined ? createSampleWholesaleHistoryConnector(db) : createShopifyWholesaleHistoryConnector({ ...config.shopify, ...limits }),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.
     forRun: (run) => createConnectors({ ...options, config, abortSignal: run.abortSignal, log: run.log }),
   };

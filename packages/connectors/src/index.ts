@@ -412,3 +412,4 @@ export { hubspotPipelineFromSample, type HubSpotSamplePipeline } from './crm/hub
 export type { CompanySearch, ContactSearch, CrmContactRecord, MergeRecordsInput, MergeRecordsResult, CrmSearchMethods } from './crm/crm-search.js';
 export type { WholesaleHistoryConnector, WholesaleHistoryOrder } from './fulfilment/wholesale-history-connector.js';
 export { createSampleWholesaleHistoryConnector } from './fulfilment/sample-wholesale-history-connector.js';
+export { createShopifyWholesaleHistoryConnector } from './fulfilment/shopify-wholesale-history-connector.js';

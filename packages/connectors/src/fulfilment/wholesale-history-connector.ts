@@ -14,7 +14,7 @@ export interface WholesaleHistoryOrder {
 
 /** Wholesale order history by account (Shopify B2B orders / ERP sales orders), with what shipped. */
 export interface WholesaleHistoryConnector {
-  readonly source: 'sample';
+  readonly source: 'sample' | 'shopify';
   /** Orders placed on or after a day (YYYY-MM-DD), oldest first. */
   listOrdersSince(since: string): Promise<WholesaleHistoryOrder[]>;
 }

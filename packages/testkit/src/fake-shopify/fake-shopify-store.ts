@@ -28,8 +28,18 @@ export interface FakeShopifyOrder {
   shippingAddress: { address1: string | null; city: string | null; provinceCode: string | null; zip: string | null; countryCodeV2: string } | null;
   totalPriceSet: ShopifyMoneyBag;
   lineItems: {
-    nodes: Array<{ sku: string | null; quantity: number; originalUnitPriceSet: ShopifyMoneyBag; id?: string; currentQuantity?: number }>;
+    nodes: Array<{
+      sku: string | null;
+      quantity: number;
+      originalUnitPriceSet: ShopifyMoneyBag;
+      id?: string;
+      currentQuantity?: number;
+      /** Units not yet fulfilled (wholesale history: what the warehouse did not ship). */
+      unfulfilledQuantity?: number;
+    }>;
   };
+  /** The order's value as placed, before edits (wholesale history). */
+  originalTotalPriceSet?: ShopifyMoneyBag;
   /** B2B: the order's tags, custom attributes (ship window) and the buying company. */
   tags?: string[];
   customAttributes?: Array<{ key: string; value: string | null }>;
