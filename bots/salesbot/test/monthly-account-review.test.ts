@@ -249,15 +249,14 @@ function shopifyHistoryOrders(orders: readonly WholesaleHistoryOrder[]) {
     totalPriceSet: money(order.amount),
     originalTotalPriceSet: money(order.amount),
     lineItems: {
-      nodes: [
-        {
-          sku: 'DW-101',
-          quantity: order.unitsOrdered,
-          currentQuantity: order.unitsOrdered,
-          unfulfilledQuantity: order.unitsOrdered - order.unitsShipped,
-          originalUnitPriceSet: money(order.amount / Math.max(1, order.unitsOrdered)),
-        },
-      ],
+      // The shortfall sits on the first line, as a warehouse short-ship would.
+      nodes: order.lines.map((line, position) => ({
+        sku: line.sku,
+        quantity: line.units,
+        currentQuantity: line.units,
+        unfulfilledQuantity: position === 0 ? order.unitsOrdered - order.unitsShipped : 0,
+        originalUnitPriceSet: money(order.amount / Math.max(1, order.unitsOrdered)),
+      })),
     },
     risk: { assessments: [] },
     fulfillmentOrders: { nodes: [] },

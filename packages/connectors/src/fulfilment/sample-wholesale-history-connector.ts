@@ -1,5 +1,5 @@
 import type { Db } from '@jbot/core';
-import { day } from '../sample/row-values.js';
+import { day, jsonArray } from '../sample/row-values.js';
 import type { WholesaleHistoryConnector, WholesaleHistoryOrder } from './wholesale-history-connector.js';
 
 /** The sample company's wholesale order history (sample_wholesale_order_history), read-only. */
@@ -17,6 +17,7 @@ export function createSampleWholesaleHistoryConnector(db: Db): WholesaleHistoryC
         amount: Number(row['amount']),
         unitsOrdered: Number(row['units_ordered']),
         unitsShipped: Number(row['units_shipped']),
+        lines: jsonArray<Record<string, unknown>>(row['lines']).map((line) => ({ sku: String(line['sku']), units: Number(line['units']) })),
       }));
     },
   };

@@ -58,6 +58,7 @@ export function createShopifyWholesaleHistoryConnector(options: ShopifyGraphqlOp
             amount: Number(node.originalTotalPriceSet.shopMoney.amount),
             unitsOrdered: lines.reduce((sum, line) => sum + line.quantity, 0),
             unitsShipped: lines.reduce((sum, line) => sum + Math.max(0, line.currentQuantity - line.unfulfilledQuantity), 0),
+            lines: lines.filter((line) => line.sku !== null).map((line) => ({ sku: line.sku ?? '', units: line.quantity })),
           };
         })
         .sort((left, right) => left.orderedOn.localeCompare(right.orderedOn) || left.orderId.localeCompare(right.orderId));

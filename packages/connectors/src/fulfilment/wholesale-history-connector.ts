@@ -10,6 +10,8 @@ export interface WholesaleHistoryOrder {
   unitsOrdered: number;
   /** What the warehouse shipped against it: unitsShipped ÷ unitsOrdered is shipbot's fill rate. */
   unitsShipped: number;
+  /** Units ordered per SKU. */
+  lines: Array<{ sku: string; units: number }>;
 }
 
 /** Wholesale order history by account (Shopify B2B orders / ERP sales orders), with what shipped. */
