@@ -73,3 +73,12 @@ export {
 } from './jobs/monthly-account-review.js';
 export { sendAccountCheckins, type AccountCheckinsDraft, type SendAccountCheckinsResult } from './accounts/send-account-checkins.js';
 export { accountChurnRisk } from './signals.js';
+export {
+  reorderCadence,
+  reorderCadenceSettings,
+  findLateAccounts,
+  runReorderCadence,
+  type LateAccount,
+  type HeldBackAccount,
+  type ReorderCadenceResult,
+} from './jobs/reorder-cadence.js';

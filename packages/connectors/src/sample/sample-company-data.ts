@@ -35,6 +35,7 @@ export const SAMPLE_DATA_FILES = {
   salesbot_pipeline: 'salesbot-pipeline.json',
   salesbot_crm_new: 'salesbot-crm-new.json',
   salesbot_account_history: 'salesbot-account-history.json',
+  salesbot_reorder_cadence: 'salesbot-reorder-cadence.json',
 } as const;
 
 /** The sample company's data as one object, one key per file. */
