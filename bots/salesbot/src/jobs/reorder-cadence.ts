@@ -16,6 +16,8 @@ export const reorderCadenceSettings = envSettings({
   SALES_REORDER_MIN_ORDERS: envInteger(3, 3, 50),
   SALES_REORDER_HISTORY_DAYS: envInteger(365, 60, 730),
   SALES_REORDER_USUAL_SKUS: envInteger(5, 1, 20),
+  // Available-to-promise as shipbot counts it: available − DTC demand over these days (its safety stock).
+  SALES_REORDER_ATP_DAYS: envInteger(7, 0, 90),
   // Every sample account has some open deal (new programmes, displays); an order already being
   // closed is what makes a nudge redundant, so only these stages (and any open quote) hold one back.
   SALES_REORDER_BLOCKING_STAGES: envList.transform((stages) => (stages.length > 0 ? stages : ['decisionmakerboughtin', 'contractsent'])),
@@ -35,7 +37,7 @@ export interface LateAccount {
   orders: number;
   /** Usual SKUs in stock (most units first) with the units the account usually takes. */
   skus: Array<{ sku: string; usual_units: number }>;
-  /** Usual SKUs left out because they are out of stock. */
+  /** Usual SKUs left out because they are out of stock (available-to-promise ≤ 0). */
   out_of_stock: string[];
 }
 
@@ -60,12 +62,12 @@ export function median(values: readonly number[]): number {
  * window, days since the last order > factor × the median interval between its orders; accounts
  * with an open deal in a blocking stage or an open quote, or on credit hold (CRM company property
  * credit_hold), are held back; the usual SKUs (those in at least half its orders) that are out of
- * stock (available across locations ≤ 0) are left out, and an account with none in stock is held back.
+ * stock (available-to-promise ≤ 0, shipbot's figure) are left out, and an account with none in stock is held back.
  */
 export async function findLateAccounts(
   connectors: Pick<Connectors, 'wholesaleHistory' | 'crm' | 'fulfilment'>,
   today: string,
-  settings: { lateFactorPct: number; minOrders: number; historyDays: number; usualSkus: number; blockingStages: readonly string[] },
+  settings: { lateFactorPct: number; minOrders: number; historyDays: number; usualSkus: number; atpDays: number; blockingStages: readonly string[] },
 ): Promise<{ late: LateAccount[]; heldBack: HeldBackAccount[] }> {
   const [orders, companies, deals, quotes, stock] = await Promise.all([
     connectors.wholesaleHistory.listOrdersSince(dayOffset(today, settings.historyDays)),
@@ -74,8 +76,10 @@ export async function findLateAccounts(
     connectors.crm.listQuotes(),
     connectors.fulfilment.listStockLevels(),
   ]);
+  // ATP per SKU across locations: available (on hand − committed) − DTC demand over the ATP days.
   const available = new Map<string, number>();
-  for (const level of stock) available.set(level.sku, (available.get(level.sku) ?? 0) + level.available);
+  for (const level of stock)
+    available.set(level.sku, (available.get(level.sku) ?? 0) + level.available - level.dailyVelocity * settings.atpDays);
   const companyById = new Map(companies.map((company) => [company.id, company]));
   const dealById = new Map(deals.map((deal) => [deal.id, deal]));
   const byAccount = new Map<string, typeof orders>();
@@ -223,13 +227,14 @@ export async function runReorderCadence(
     minOrders: settings.SALES_REORDER_MIN_ORDERS,
     historyDays: settings.SALES_REORDER_HISTORY_DAYS,
     usualSkus: settings.SALES_REORDER_USUAL_SKUS,
+    atpDays: settings.SALES_REORDER_ATP_DAYS,
     blockingStages: settings.SALES_REORDER_BLOCKING_STAGES,
   });
   // The findings' fingerprint ignores the day count (it grows daily) so an unchanged set is not reposted.
   const findings = late.map((account) => ({ account_id: account.account_id, last_order_on: account.last_order_on, skus: account.skus.map((line) => line.sku) }));
   const outcome = await reportFindings(context, {
     findings,
-    noun: 'account late to reorder',
+    noun: 'late account',
     message: () => ({
       title: `Reorder cadence: ${late.length} account${late.length === 1 ? '' : 's'} late to reorder`,
       text: lateAccountsMessage(late, heldBack),
