@@ -78,8 +78,7 @@ export async function findLateAccounts(
   ]);
   // ATP per SKU across locations: available (on hand − committed) − DTC demand over the ATP days.
   const available = new Map<string, number>();
-  for (const level of stock)
-    available.set(level.sku, (available.get(level.sku) ?? 0) + level.available - level.dailyVelocity * settings.atpDays);
+  for (const level of stock) available.set(level.sku, (available.get(level.sku) ?? 0) + level.available - level.dailyVelocity * settings.atpDays);
   const companyById = new Map(companies.map((company) => [company.id, company]));
   const dealById = new Map(deals.map((deal) => [deal.id, deal]));
   const byAccount = new Map<string, typeof orders>();
@@ -145,7 +144,8 @@ export async function findLateAccounts(
     });
   }
   const byLateness = (left: LateAccount, right: LateAccount) =>
-    right.days_since_last_order / right.median_interval_days - left.days_since_last_order / left.median_interval_days || left.account.localeCompare(right.account);
+    right.days_since_last_order / right.median_interval_days - left.days_since_last_order / left.median_interval_days ||
+    left.account.localeCompare(right.account);
   return { late: late.sort(byLateness), heldBack: heldBack.sort((left, right) => left.account.localeCompare(right.account)) };
 }
 
@@ -231,7 +231,11 @@ export async function runReorderCadence(
     blockingStages: settings.SALES_REORDER_BLOCKING_STAGES,
   });
   // The findings' fingerprint ignores the day count (it grows daily) so an unchanged set is not reposted.
-  const findings = late.map((account) => ({ account_id: account.account_id, last_order_on: account.last_order_on, skus: account.skus.map((line) => line.sku) }));
+  const findings = late.map((account) => ({
+    account_id: account.account_id,
+    last_order_on: account.last_order_on,
+    skus: account.skus.map((line) => line.sku),
+  }));
   const outcome = await reportFindings(context, {
     findings,
     noun: 'late account',
