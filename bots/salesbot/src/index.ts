@@ -60,3 +60,4 @@ export { planClearanceOffer, clearanceOfferSettings } from './outreach/plan-clea
 export { sendMapNotice, type MapNoticeDraft } from './outreach/send-map-notice.js';
 export { sendReorderNudges, type ReorderNudgesDraft } from './outreach/send-reorder-nudges.js';
 export type { AccountEmail, AccountEmailsResult } from './outreach/account-emails.js';
+export { buyerTurnover, buyerTurnoverSettings, findDepartedBuyers, turnoverMessage, runBuyerTurnover, DEPARTED_PATTERN, type DepartedBuyer } from './jobs/buyer-turnover.js';

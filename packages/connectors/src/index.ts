@@ -410,3 +410,5 @@ export { hubspotCompaniesFromSample, hubspotNewRecordsFromSample } from './crm/h
 export { TRACKED_DEAL_PROPERTIES, type DealPropertyChange, type DealStage, type RevenueGoal } from './crm/crm-pipeline.js';
 export { hubspotPipelineFromSample, type HubSpotSamplePipeline } from './crm/hubspot-sample-pipeline.js';
 export type { CompanySearch, ContactSearch, CrmContactRecord, MergeRecordsInput, MergeRecordsResult, CrmSearchMethods } from './crm/crm-search.js';
+export type { BouncedContact, CrmTurnoverMethods, InboundEmail } from './crm/crm-turnover.js';
+export { hubspotTurnoverFromSample } from './crm/hubspot-sample-turnover.js';

@@ -7,6 +7,7 @@ import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
 import { hubspotCompanyMethods } from './hubspot-crm-companies.js';
 import { hubspotPipelineMethods } from './hubspot-crm-pipeline.js';
 import { hubspotSearchMethods } from './hubspot-crm-search.js';
+import { hubspotTurnoverMethods } from './hubspot-crm-turnover.js';
 import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
 import { createHubSpotCrmActivity } from './hubspot-crm-activity.js';
 import {
@@ -493,5 +494,6 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
     ...hubspotCompanyMethods(call, ledger, listOwners),
     ...hubspotPipelineMethods(call),
     ...hubspotSearchMethods(call, ledger, listOwners),
+    ...hubspotTurnoverMethods(call),
   };
 }
