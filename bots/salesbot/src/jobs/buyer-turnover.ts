@@ -57,8 +57,16 @@ export async function findDepartedBuyers(
     commerce.listOrders({ since: new Date(now.getTime() - settings.SALES_TURNOVER_ORDER_DAYS * DAY_MS) }),
   ]);
   const companyById = new Map(companies.map((company) => [company.id, company]));
+  // Primary contact → open deal. The sample CRM names the primary contact on the deal; HubSpot
+  // needs the deal's contact associations (one read per open deal, daily: a bounded cost).
   const openByContact = new Map<string, Deal>();
-  for (const deal of deals) if (!deal.isClosed && deal.contactEmail !== null) openByContact.set(deal.contactEmail.toLowerCase(), deal);
+  const candidates = bounced.length > 0 || inbound.some((email) => DEPARTED_PATTERN.test(`${email.subject}\n${email.body}`));
+  for (const deal of deals) {
+    if (!candidates || deal.isClosed) continue;
+    const primary =
+      deal.contactEmail ?? (await crm.listDealContacts(deal.id)).find((contact) => contact.isPrimary && contact.email !== '')?.email ?? null;
+    if (primary !== null) openByContact.set(primary.toLowerCase(), deal);
+  }
   const lastOrder = new Map<string, string>();
   for (const order of orders) {
     if (order.channel !== 'wholesale' || order.accountId === null) continue;
@@ -104,7 +112,8 @@ export async function findDepartedBuyers(
   function autoReplyFinding(email: InboundEmail): DepartedBuyer | null {
     const deal = openByContact.get(email.fromEmail) ?? deals.find((item) => item.id === email.dealId) ?? null;
     if (deal === null) return null;
-    const company = companies.find((item) => item.name === deal.accountName);
+    const domain = email.fromEmail.split('@')[1] ?? '';
+    const company = companies.find((item) => item.name === deal.accountName) ?? companies.find((item) => item.domain?.toLowerCase().replace(/^www\./, '') === domain);
     return {
       contact_id: null,
       contact: deal.contactEmail?.toLowerCase() === email.fromEmail ? (deal.contactName ?? email.fromEmail) : email.fromEmail,

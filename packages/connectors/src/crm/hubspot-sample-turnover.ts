@@ -7,13 +7,24 @@ interface TurnoverData {
 }
 
 /**
- * salesbot-turnover.json as HubSpot holds it, for a fake HubSpot: the bounce reason per contact id
- * (merge into the seeded contacts' properties) and the inbound emails, associated with their deals.
+ * salesbot-turnover.json as HubSpot holds it, for a fake HubSpot: the properties to merge into each
+ * bounced contact (hs_email_hard_bounce_reason_enum, associatedcompanyid) and the inbound emails,
+ * associated with their deals.
  */
-export function hubspotTurnoverFromSample(data: SampleCompanyData, now: Date): { bounceReasons: Map<string, string>; emails: HubSpotObjectSeed[] } {
+export function hubspotTurnoverFromSample(
+  data: SampleCompanyData,
+  now: Date,
+): { contactProperties: Map<string, Record<string, string>>; emails: HubSpotObjectSeed[] } {
   const turnover = data.salesbot_turnover as unknown as TurnoverData;
+  const contacts = (data.hubspot as { contacts: Array<{ id: string; account_id: string }> }).contacts;
+  const companyOf = new Map(contacts.map((contact) => [contact.id, contact.account_id]));
   return {
-    bounceReasons: new Map(turnover.bounces.map((bounce) => [bounce.contact_id, bounce.reason])),
+    contactProperties: new Map(
+      turnover.bounces.map((bounce) => [
+        bounce.contact_id,
+        { hs_email_hard_bounce_reason_enum: bounce.reason, associatedcompanyid: companyOf.get(bounce.contact_id) ?? '' },
+      ]),
+    ),
     emails: turnover.inbound_emails.map((email, index) => ({
       id: String(77_000_000_001 + index),
       properties: {
