@@ -22,12 +22,14 @@ import { placeCreditHold } from './collections/place-credit-hold.js';
 import { sendArReminders } from './collections/send-ar-reminders.js';
 import { answerAccountSignal } from './replies/account-replies.js';
 import { buyerTurnover } from './jobs/buyer-turnover.js';
+import { sampleRequests } from './jobs/sample-requests.js';
+import { createSampleOrder } from './samples/create-sample-order.js';
 
 /** salesbot — keeps the HubSpot pipeline moving: new, stale and won deals, follow-up drafts, customer notices. */
 export const salesbot = defineBot({
   name: 'salesbot',
   settings: clearanceOfferSettings,
-  jobs: [hubspotSync, dealHygiene, ...activityJobs, arCollections, salesEod, weeklyForecast, crmDedupe, buyerTurnover],
+  jobs: [hubspotSync, dealHygiene, ...activityJobs, arCollections, salesEod, weeklyForecast, crmDedupe, buyerTurnover, sampleRequests],
   // Its own types, and those it consumes from contentbot and shipbot (so a lone salesbot process knows them).
   signalTypes: [...signalTypes, buyBoxLost, expiringInventory],
   // The freight cascade: wholesale customers whose orders now ship late get a drafted notice (approval).
@@ -47,5 +49,6 @@ export const salesbot = defineBot({
     mergeCrmRecords,
     sendMapNotice,
     sendReorderNudges,
+    createSampleOrder,
   ],
 });

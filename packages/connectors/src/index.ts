@@ -412,3 +412,5 @@ export { hubspotPipelineFromSample, type HubSpotSamplePipeline } from './crm/hub
 export type { CompanySearch, ContactSearch, CrmContactRecord, MergeRecordsInput, MergeRecordsResult, CrmSearchMethods } from './crm/crm-search.js';
 export type { BouncedContact, CrmTurnoverMethods, InboundEmail } from './crm/crm-turnover.js';
 export { hubspotTurnoverFromSample } from './crm/hubspot-sample-turnover.js';
+export type { CreateDraftOrderInput, CreateDraftOrderResult, DraftOrder, DraftOrderLine, DraftOrdersConnector } from './commerce/draft-orders-connector.js';
+export { createSampleDraftOrdersConnector } from './commerce/sample-draft-orders-connector.js';

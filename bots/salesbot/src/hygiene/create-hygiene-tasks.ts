@@ -10,8 +10,8 @@ const hygieneTasksDraft = z.object({
       z.object({
         deal_id: z.string().min(1),
         deal: z.string(),
-        // buyer_left: buyer-turnover's "find the new buyer" task.
-        kind: z.enum(['past_close_date', 'no_amount', 'no_next_step', 'no_owner', 'closed_lost_no_reason', 'buyer_left']),
+        // buyer_left: buyer-turnover's "find the new buyer" task; sample_followup: sample-requests' follow-up after delivery.
+        kind: z.enum(['past_close_date', 'no_amount', 'no_next_step', 'no_owner', 'closed_lost_no_reason', 'buyer_left', 'sample_followup']),
         /** Tells two tasks of one kind on one deal apart (buyer-turnover: the departed contact's id). */
         ref: z.string().min(1).optional(),
         owner_id: z.string().min(1).nullable(),

@@ -36,6 +36,10 @@ export const HUBSPOT_DEAL_PROPERTIES = [
   'hs_next_step',
   'closed_lost_reason',
   'jbot_status',
+  // Sample requests (salesbot/sample-requests): custom deal properties.
+  'sample_status',
+  'sample_requested_at',
+  'sample_delivered_at',
 ];
 
 /**

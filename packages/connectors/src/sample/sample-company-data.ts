@@ -35,6 +35,7 @@ export const SAMPLE_DATA_FILES = {
   salesbot_pipeline: 'salesbot-pipeline.json',
   salesbot_crm_new: 'salesbot-crm-new.json',
   salesbot_turnover: 'salesbot-turnover.json',
+  salesbot_samples: 'salesbot-samples.json',
 } as const;
 
 /** The sample company's data as one object, one key per file. */
