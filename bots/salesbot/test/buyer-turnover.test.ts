@@ -119,7 +119,9 @@ describe('salesbot buyer-turnover', () => {
     const greenline = first.result.approvals[0] ?? '';
     const done = await approveAndWait(db, greenline);
     expect(done.status).toBe('executed');
-    const tasks = await sql<Array<{ deal_id: string; subject: string; body: string }>>`select deal_id, subject, body from sample_tasks where subject like 'Find the new buyer%'`;
+    const tasks = await sql<
+      Array<{ deal_id: string; subject: string; body: string }>
+    >`select deal_id, subject, body from sample_tasks where subject like 'Find the new buyer%'`;
     expect(tasks.map((task) => task.subject)).toEqual(['Find the new buyer at Greenline Co-op (Nora Brennan has left)']);
     expect(tasks[0]?.deal_id).toBe(first.result.buyers[0]?.deal_id);
     // The buyer's words reach the task fenced, as data.

@@ -55,7 +55,9 @@ describe('salesbot sample-requests', () => {
     expect(post?.text).toMatch(/\n• \*\*Whole Harvest Market\*\* — samples requested \d business days ago, no sample order yet/);
 
     const approvalId = first.result.approvals[0] ?? '';
-    const [approval] = await sql<Array<{ draft: { email: string; lines: Array<{ sku: string; quantity: number }> } }>>`select draft from approvals where id = ${approvalId}`;
+    const [approval] = await sql<
+      Array<{ draft: { email: string; lines: Array<{ sku: string; quantity: number }> } }>
+    >`select draft from approvals where id = ${approvalId}`;
     expect(approval?.draft.email).toBe('sarah.bennett@wholeharvestmarket.com');
     expect(approval?.draft.lines.map((line) => [line.sku, line.quantity])).toEqual([
       ['DW-101', 1],
@@ -65,7 +67,9 @@ describe('salesbot sample-requests', () => {
     expect((await approveAndWait(db, approvalId)).status).toBe('executed');
     const orders = await sql<Array<{ deal_id: string; tags: string[]; discount_pct: string; lines: unknown }>>`
       select deal_id, tags, discount_pct::text, lines from sample_draft_orders where deal_id = '18200340013'`;
-    expect(orders).toEqual([{ deal_id: '18200340013', tags: ['sample'], discount_pct: '100.00', lines: approval?.draft.lines.map(({ sku, quantity }) => ({ sku, quantity })) }]);
+    expect(orders).toEqual([
+      { deal_id: '18200340013', tags: ['sample'], discount_pct: '100.00', lines: approval?.draft.lines.map(({ sku, quantity }) => ({ sku, quantity })) },
+    ]);
 
     // A retry of the executor (a crash after the write, a second host) creates no second order.
     const retry = await createSampleOrder.execute(

@@ -63,8 +63,7 @@ export async function findDepartedBuyers(
   const candidates = bounced.length > 0 || inbound.some((email) => DEPARTED_PATTERN.test(`${email.subject}\n${email.body}`));
   for (const deal of deals) {
     if (!candidates || deal.isClosed) continue;
-    const primary =
-      deal.contactEmail ?? (await crm.listDealContacts(deal.id)).find((contact) => contact.isPrimary && contact.email !== '')?.email ?? null;
+    const primary = deal.contactEmail ?? (await crm.listDealContacts(deal.id)).find((contact) => contact.isPrimary && contact.email !== '')?.email ?? null;
     if (primary !== null) openByContact.set(primary.toLowerCase(), deal);
   }
   const lastOrder = new Map<string, string>();
@@ -113,7 +112,8 @@ export async function findDepartedBuyers(
     const deal = openByContact.get(email.fromEmail) ?? deals.find((item) => item.id === email.dealId) ?? null;
     if (deal === null) return null;
     const domain = email.fromEmail.split('@')[1] ?? '';
-    const company = companies.find((item) => item.name === deal.accountName) ?? companies.find((item) => item.domain?.toLowerCase().replace(/^www\./, '') === domain);
+    const company =
+      companies.find((item) => item.name === deal.accountName) ?? companies.find((item) => item.domain?.toLowerCase().replace(/^www\./, '') === domain);
     return {
       contact_id: null,
       contact: deal.contactEmail?.toLowerCase() === email.fromEmail ? (deal.contactName ?? email.fromEmail) : email.fromEmail,

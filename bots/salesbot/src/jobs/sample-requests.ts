@@ -60,7 +60,8 @@ export async function findSampleRequests(
     delivered.length === 0
       ? new Map<string, string[]>()
       : (await crm.listEngagements({ since: new Date(oldestDelivery), until: now })).reduce((byDeal, engagement) => {
-          if (engagement.dealId !== null && engagement.direction !== 'incoming') byDeal.set(engagement.dealId, [...(byDeal.get(engagement.dealId) ?? []), engagement.occurredAt]);
+          if (engagement.dealId !== null && engagement.direction !== 'incoming')
+            byDeal.set(engagement.dealId, [...(byDeal.get(engagement.dealId) ?? []), engagement.occurredAt]);
           return byDeal;
         }, new Map<string, string[]>());
   const findings: SampleFinding[] = [];

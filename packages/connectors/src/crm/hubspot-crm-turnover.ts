@@ -22,7 +22,13 @@ export function hubspotTurnoverMethods(call: HubSpotCall): CrmTurnoverMethods {
     const found: HubSpotObject[] = [];
     let after: string | undefined;
     do {
-      const request = { filterGroups: [{ filters: filters as never }], properties, sorts: ['hs_object_id'], limit: 100, ...(after === undefined ? {} : { after }) };
+      const request = {
+        filterGroups: [{ filters: filters as never }],
+        properties,
+        sorts: ['hs_object_id'],
+        limit: 100,
+        ...(after === undefined ? {} : { after }),
+      };
       const page = await call(`${objectType} search`, { objectType }, (hubspot, sdk) =>
         objectType === 'contacts' ? hubspot.crm.contacts.searchApi.doSearch(request, sdk) : hubspot.crm.objects.emails.searchApi.doSearch(request, sdk),
       );
@@ -35,19 +41,17 @@ export function hubspotTurnoverMethods(call: HubSpotCall): CrmTurnoverMethods {
   return {
     async listBouncedContacts() {
       const contacts = await searchAll('contacts', [{ propertyName: 'hs_email_hard_bounce_reason_enum', operator: 'HAS_PROPERTY' }], CONTACT_PROPERTIES);
-      return contacts.map(
-        (object): BouncedContact => ({
-          id: object.id,
-          companyId: value(object, 'associatedcompanyid'),
-          firstName: value(object, 'firstname') ?? '',
-          lastName: value(object, 'lastname') ?? '',
-          email: (value(object, 'email') ?? '').toLowerCase(),
-          title: value(object, 'jobtitle'),
-          bounceReason: value(object, 'hs_email_hard_bounce_reason_enum') ?? '',
-          // HubSpot keeps no bounce timestamp on the contact; the job does not need one.
-          bouncedAt: null,
-        }),
-      );
+      return contacts.map((object): BouncedContact => ({
+        id: object.id,
+        companyId: value(object, 'associatedcompanyid'),
+        firstName: value(object, 'firstname') ?? '',
+        lastName: value(object, 'lastname') ?? '',
+        email: (value(object, 'email') ?? '').toLowerCase(),
+        title: value(object, 'jobtitle'),
+        bounceReason: value(object, 'hs_email_hard_bounce_reason_enum') ?? '',
+        // HubSpot keeps no bounce timestamp on the contact; the job does not need one.
+        bouncedAt: null,
+      }));
     },
     async listInboundEmails({ since }) {
       const emails = await searchAll(
@@ -70,16 +74,14 @@ export function hubspotTurnoverMethods(call: HubSpotCall): CrmTurnoverMethods {
         }
       }
       return emails
-        .map(
-          (object): InboundEmail => ({
-            id: object.id,
-            fromEmail: (value(object, 'hs_email_from_email') ?? '').toLowerCase(),
-            dealId: deals.get(object.id) ?? null,
-            subject: value(object, 'hs_email_subject') ?? '',
-            body: value(object, 'hs_email_text') ?? '',
-            receivedAt: value(object, 'hs_timestamp') ?? '',
-          }),
-        )
+        .map((object): InboundEmail => ({
+          id: object.id,
+          fromEmail: (value(object, 'hs_email_from_email') ?? '').toLowerCase(),
+          dealId: deals.get(object.id) ?? null,
+          subject: value(object, 'hs_email_subject') ?? '',
+          body: value(object, 'hs_email_text') ?? '',
+          receivedAt: value(object, 'hs_timestamp') ?? '',
+        }))
         .sort((left, right) => Date.parse(left.receivedAt) - Date.parse(right.receivedAt) || left.id.localeCompare(right.id));
     },
   };
