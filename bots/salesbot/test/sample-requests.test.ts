@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { createPostgresDb, type Db } from '@jbot/core';
-import { createConnectors, loadSampleCompany } from '@jbot/connectors';
-import { freshDatabase, type TestDatabase } from '@jbot/testkit';
+import { createConnectors, hubspotObjectsFromSample, hubspotSampleRequestsFromSample, loadSampleCompany, readSampleCompanyData } from '@jbot/connectors';
+import { freshDatabase, startFakeHubSpot, type TestDatabase } from '@jbot/testkit';
 import { createSampleOrder, findSampleRequests, runSampleRequests, sampleRequests, sampleRequestsSettings } from '../src/index.js';
 import { salesbot } from '../src/bot.js';
 import { jobContext } from './pipeline-fixtures.js';
-import { approveAndWait, executionContext } from './sales-job-harness.js';
+import { approveAndWait, executionContext, liveConnectors } from './sales-job-harness.js';
 
 // The catalogue's planted case: 3 sample requests, 1 overdue (Whole Harvest, 4 weekdays, no draft
 // order). Cobblestone asked yesterday; Marigold has its sample draft order and was delivered 3 days ago.
@@ -42,6 +42,28 @@ describe('salesbot sample-requests', () => {
 
   it('finds the overdue request only: not the fresh one, not the one with its sample order', async () => {
     expect(shape(await findSampleRequests(context(), now, settings))).toEqual([['overdue', '18200340013']]);
+  });
+
+  it('reads the same requests from the HubSpot deal properties at the fake', async () => {
+    const data = readSampleCompanyData();
+    const objects = hubspotObjectsFromSample(data, now);
+    const requests = hubspotSampleRequestsFromSample(data, now);
+    const hubspot = await startFakeHubSpot({
+      seed: {
+        owners: objects.owners,
+        objects: {
+          deals: objects.deals.map((deal) => ({ ...deal, properties: { ...deal.properties, ...requests.get(deal.id) } })),
+          contacts: objects.contacts,
+        },
+      },
+    });
+    try {
+      expect(shape(await findSampleRequests({ connectors: liveConnectors(db, hubspot) }, now, settings))).toEqual([['overdue', '18200340013']]);
+      // The fake renders only the properties asked for: finding it means the sample_* properties were read.
+      expect(hubspot.requests.some((request) => request.path.startsWith('/crm/v3/objects/deals'))).toBe(true);
+    } finally {
+      await hubspot.close();
+    }
   });
 
   it('posts once, asks create_sample_order once; approving creates one 100%-off sample draft order, once', async () => {

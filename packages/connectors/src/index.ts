@@ -414,3 +414,4 @@ export type { BouncedContact, CrmTurnoverMethods, InboundEmail } from './crm/crm
 export { hubspotTurnoverFromSample } from './crm/hubspot-sample-turnover.js';
 export type { CreateDraftOrderInput, CreateDraftOrderResult, DraftOrder, DraftOrderLine, DraftOrdersConnector } from './commerce/draft-orders-connector.js';
 export { createSampleDraftOrdersConnector } from './commerce/sample-draft-orders-connector.js';
+export { hubspotSampleRequestsFromSample } from './crm/hubspot-sample-requests.js';
