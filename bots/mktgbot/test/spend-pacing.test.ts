@@ -146,6 +146,31 @@ describe('mktgbot spend-pacing', () => {
     expect(campaigns.find((row) => row.id === AMAZON_WHOLE_BEAN)?.dailyBudget).toBe(100);
   });
 
+  it('while tracking_broken is open, proposes the overspend cut but not the Amazon raise, and says why', async () => {
+    const broken = await freshDatabase();
+    const brokenDb = createPostgresDb({ url: broken.url, poolMax: 2 });
+    try {
+      await loadSampleCompany(brokenDb, { now: LOADED_AT });
+      await jobContext(brokenDb, 'tracking-health', 'seed', AT_15).signals.emit(
+        'tracking_broken',
+        { platform: 'ga4', ratio_now: 0.3, ratio_median: 0.93, shopify_orders: 21, platform_purchases: 6 },
+        { severity: 'alert' },
+      );
+      const result = await runSpendPacing(jobContext(brokenDb, 'spend-pacing', 'sp-t', AT_15), settings, AT_15);
+      expect(result.findings.map((row) => [row.kind, row.proposed_budget])).toEqual([
+        ['overspend', 120],
+        ['out_of_budget', null],
+      ]);
+      const drafts = await brokenDb.rpc<{ draft: { campaign_id: string } }>('list_approvals', { p_bot: 'mktgbot' });
+      expect(drafts.map((row) => row.draft.campaign_id)).toEqual([TIKTOK_COASTAL]);
+      const posts = await brokenDb.rpc<{ text: string }>('list_channel_messages', { p_bot: 'mktgbot', p_limit: 50 });
+      expect(posts.filter((post) => /Spend pacing/.test(post.text) && /No budget increase proposed: .*tracking/.test(post.text))).toHaveLength(1);
+    } finally {
+      await brokenDb.close();
+      await broken.drop();
+    }
+  });
+
   it('finds nothing on a healthy variant', async () => {
     const healthy = await freshDatabase();
     const healthyDb = createPostgresDb({ url: healthy.url, poolMax: 2 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineJob, envInteger, envNumber, envSettings, jobOutcome, reportFindings, timeZone, type BotContext, type JobRunInfo } from '@jbot/core';
 import { localHour, type AdPlatform, type PaidCampaign } from '@jbot/connectors';
 import { adjustCampaignBudget } from '../paid-media/adjust-campaign-budget.js';
+import { budgetIncreasesHeld } from '../search/tracking-hold.js';
 import { localDay, shiftDay, usd } from '../paid-media/local-day.js';
 
 const DAY_MS = 86_400_000;
@@ -167,7 +168,14 @@ export async function runSpendPacing(
     roas7d.set(`${campaign.platform}:${campaign.id}`, cost === 0 ? null : round(rows.reduce((sum, row) => sum + row.revenue, 0) / cost));
   }
   const hour = localHour(now, settings.FLEET_TZ);
-  const findings = judgePacing(campaigns, spend, roas7d, hour, settings);
+  const judged = judgePacing(campaigns, spend, roas7d, hour, settings);
+  // While conversion tracking is broken (an open tracking_broken), ROAS cannot be trusted: no
+  // budget increase is proposed (catalogue, mktgbot handlers); cuts still are.
+  const raises = judged.some((finding) => finding.proposed_budget !== null && finding.proposed_budget > finding.daily_budget);
+  const hold = raises ? await budgetIncreasesHeld(context.db, now) : { held: false, reason: null };
+  const findings = judged.map((finding) =>
+    hold.held && finding.proposed_budget !== null && finding.proposed_budget > finding.daily_budget ? { ...finding, proposed_budget: null } : finding,
+  );
   const outcome = await reportFindings(context, {
     // Post on change: which campaigns are off pace, not by how much this hour.
     findings: findings.map((finding) => ({ kind: finding.kind, platform: finding.platform, campaign_id: finding.campaign_id, day: today })),
@@ -179,7 +187,8 @@ export async function runSpendPacing(
           (finding) =>
             `• ${finding.kind === 'overspend' ? '🔥 overspend' : finding.kind === 'out_of_budget' ? '⛽ out of budget' : '🛑 not delivering'} ${finding.platform} **${finding.campaign}**: ${usd(finding.spend_today)} spent vs ${usd(finding.expected_to_date)} expected by now (budget ${usd(finding.daily_budget)}/day${finding.roas_7d === null ? '' : `, 7-day ROAS ${finding.roas_7d.toFixed(2)}`})${finding.proposed_budget === null ? '' : ` → budget ${usd(finding.proposed_budget)} proposed`}`,
         )
-        .join('\n'),
+        .join('\n')
+        .concat(hold.held ? `\n\nNo budget increase proposed: ${hold.reason ?? 'conversion tracking is broken'}.` : ''),
       kind: 'note',
     }),
     nothingLine: `Every active campaign is within ${settings.PAID_PACING_OVERSPEND_FACTOR}× of its pace and delivering.`,
