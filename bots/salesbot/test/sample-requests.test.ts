@@ -126,4 +126,17 @@ describe('salesbot sample-requests', () => {
     const after = await findSampleRequests(context(), weekLater, settings);
     expect(after.map((finding) => finding.kind)).not.toContain('follow_up');
   });
+
+  it('says so, and asks nothing, when an overdue request has no line items to sample', async () => {
+    await sql`delete from sample_line_items where deal_id = '18200340039'`;
+    await sql`update sample_deals set properties = properties || jsonb_build_object('sample_status', 'requested', 'sample_requested_at', ${new Date(now.getTime() - 8 * 86_400_000).toISOString()}::text)
+               where id = '18200340039'`;
+    const run = await runSampleRequests(jobContext(db, 'sample-requests', 'sr-4', settings, now, null), settings, now);
+    expect(run.result.findings.map((finding) => finding.deal_id)).toContain('18200340039');
+    const [asked] = await sql<Array<{ n: number }>>`select count(*)::int as n from approvals where request_key = 'sample-order:18200340039'`;
+    expect(asked?.n).toBe(0);
+    expect(run.result.skipped).toEqual(['Greenline Co-op (no line items on the deal)']);
+    const [post] = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'salesbot' and text like '%Greenline%not drafted%'`;
+    expect(post?.text).toContain('not drafted: the deal has no line items or buyer email');
+  });
 });

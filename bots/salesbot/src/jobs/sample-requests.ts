@@ -86,12 +86,12 @@ export async function findSampleRequests(
   return findings.sort((left, right) => left.kind.localeCompare(right.kind) || right.days - left.days || left.deal.localeCompare(right.deal));
 }
 
-/** The #sales-bot post: one line per request. */
-export function sampleRequestsMessage(findings: readonly SampleFinding[]): string {
+/** The #sales-bot post: one line per request (`notDrafted`: overdue deals no sample order could be drafted for). */
+export function sampleRequestsMessage(findings: readonly SampleFinding[], notDrafted: ReadonlySet<string> = new Set()): string {
   return [
     ...findings.map((finding) =>
       finding.kind === 'overdue'
-        ? `• **${finding.account}** — samples requested ${finding.days} business days ago, no sample order yet (${finding.owner}) → create_sample_order asked`
+        ? `• **${finding.account}** — samples requested ${finding.days} business days ago, no sample order yet (${finding.owner}) → ${notDrafted.has(finding.deal_id) ? 'not drafted: the deal has no line items or buyer email' : 'create_sample_order asked'}`
         : `• **${finding.account}** — samples delivered ${finding.days} days ago, no follow-up logged (${finding.owner}) → follow-up task asked`,
     ),
   ].join('\n');
@@ -117,18 +117,9 @@ export async function runSampleRequests(
 ): Promise<{ outcome: Awaited<ReturnType<typeof reportFindings>>; result: SampleRequestsResult }> {
   const { crm } = context.connectors;
   const findings = await findSampleRequests(context, now, settings);
-  const outcome = await reportFindings(context, {
-    findings: findings.map((finding) => [finding.deal_id, finding.kind]),
-    noun: 'sample request',
-    message: (items) => ({
-      title: `Sample requests: ${items.length} need${items.length === 1 ? 's' : ''} action`,
-      text: sampleRequestsMessage(findings),
-      kind: 'note',
-    }),
-    nothingLine: 'Every sample request shipped within 2 business days, and every delivered sample got its follow-up.',
-  });
   const approvals: string[] = [];
   const skipped: string[] = [];
+  const skippedIds: string[] = [];
   const overdue = findings.filter((finding) => finding.kind === 'overdue');
   const lineItems = overdue.length === 0 ? [] : await crm.listDealLineItems(overdue.map((finding) => finding.deal_id));
   for (const finding of findings) {
@@ -169,6 +160,7 @@ export async function runSampleRequests(
       const why = lines.length === 0 ? 'no line items on the deal' : 'no buyer email on the deal';
       context.log.warn({ dealId: finding.deal_id }, `sample order for ${finding.account} not drafted: ${why}`);
       skipped.push(`${finding.account} (${why})`);
+      skippedIds.push(finding.deal_id);
       continue;
     }
     const draft: SampleOrderDraft = {
@@ -187,6 +179,18 @@ export async function runSampleRequests(
     });
     approvals.push(approval.id);
   }
+  // Posted after asking, so the post says which requests could not be drafted.
+  const skippedDeals = new Set(skippedIds);
+  const outcome = await reportFindings(context, {
+    findings: findings.map((finding) => [finding.deal_id, finding.kind]),
+    noun: 'sample request',
+    message: (items) => ({
+      title: `Sample requests: ${items.length} need${items.length === 1 ? 's' : ''} action`,
+      text: sampleRequestsMessage(findings, skippedDeals),
+      kind: 'note',
+    }),
+    nothingLine: 'Every sample request shipped within 2 business days, and every delivered sample got its follow-up.',
+  });
   return { outcome, result: { findings, approvals, skipped } };
 }
 
