@@ -21,6 +21,9 @@ import { sendReorderNudges } from './outreach/send-reorder-nudges.js';
 import { placeCreditHold } from './collections/place-credit-hold.js';
 import { sendArReminders } from './collections/send-ar-reminders.js';
 import { answerAccountSignal } from './replies/account-replies.js';
+import { buyerTurnover } from './jobs/buyer-turnover.js';
+import { sampleRequests } from './jobs/sample-requests.js';
+import { createSampleOrder } from './samples/create-sample-order.js';
 import { monthlyAccountReview } from './jobs/monthly-account-review.js';
 import { sendAccountCheckins } from './accounts/send-account-checkins.js';
 import { lineReviewPrep } from './jobs/line-review-prep.js';
@@ -29,7 +32,7 @@ import { lineReviewPrep } from './jobs/line-review-prep.js';
 export const salesbot = defineBot({
   name: 'salesbot',
   settings: clearanceOfferSettings,
-  jobs: [hubspotSync, dealHygiene, ...activityJobs, arCollections, salesEod, weeklyForecast, crmDedupe, monthlyAccountReview, lineReviewPrep],
+  jobs: [hubspotSync, dealHygiene, ...activityJobs, arCollections, salesEod, weeklyForecast, crmDedupe, buyerTurnover, sampleRequests, monthlyAccountReview, lineReviewPrep],
   // Its own types, and those it consumes from contentbot and shipbot (so a lone salesbot process knows them).
   signalTypes: [...signalTypes, buyBoxLost, expiringInventory],
   // The freight cascade: wholesale customers whose orders now ship late get a drafted notice (approval).
@@ -49,6 +52,7 @@ export const salesbot = defineBot({
     mergeCrmRecords,
     sendMapNotice,
     sendReorderNudges,
+    createSampleOrder,
     sendAccountCheckins,
   ],
 });

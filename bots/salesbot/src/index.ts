@@ -61,6 +61,24 @@ export { sendMapNotice, type MapNoticeDraft } from './outreach/send-map-notice.j
 export { sendReorderNudges, type ReorderNudgesDraft } from './outreach/send-reorder-nudges.js';
 export type { AccountEmail, AccountEmailsResult } from './outreach/account-emails.js';
 export {
+  buyerTurnover,
+  buyerTurnoverSettings,
+  findDepartedBuyers,
+  turnoverMessage,
+  runBuyerTurnover,
+  DEPARTED_PATTERN,
+  type DepartedBuyer,
+} from './jobs/buyer-turnover.js';
+export {
+  sampleRequests,
+  sampleRequestsSettings,
+  findSampleRequests,
+  sampleRequestsMessage,
+  runSampleRequests,
+  type SampleFinding,
+} from './jobs/sample-requests.js';
+export { createSampleOrder, type SampleOrderDraft, type CreateSampleOrderResult } from './samples/create-sample-order.js';
+export {
   monthlyAccountReview,
   monthlyAccountReviewSettings,
   reviewAccounts,

@@ -90,6 +90,8 @@ import { createSampleFxConnector } from './fx/sample-fx-connector.js';
 import type { AccountingConnector } from './accounting/accounting-connector.js';
 import { createSampleAccountingConnector } from './accounting/sample-accounting-connector.js';
 import { createXeroAccountingConnector } from './accounting/xero-accounting-connector.js';
+import type { DraftOrdersConnector } from './commerce/draft-orders-connector.js';
+import { createSampleDraftOrdersConnector } from './commerce/sample-draft-orders-connector.js';
 import type { WholesaleHistoryConnector } from './fulfilment/wholesale-history-connector.js';
 import { createSampleWholesaleHistoryConnector } from './fulfilment/sample-wholesale-history-connector.js';
 import { createShopifyWholesaleHistoryConnector } from './fulfilment/shopify-wholesale-history-connector.js';
@@ -158,6 +160,8 @@ export interface Connectors extends FleetOpsConnectors, SearchAnalyticsConnector
   wholesaleHistory: WholesaleHistoryConnector;
   /** The same connectors for one run: live calls honour its abortSignal (the runtime binds ctx.connectors). */
   forRun?(run: RunBinding): Connectors;
+  /** The store's draft orders (salesbot's sample orders; sample only yet: no live Shopify adapter). */
+  draftOrders: DraftOrdersConnector;
 }
 
 /** What createConnectors needs: the brain (sample data and the side-effect ledger live there) and the env. */
@@ -246,6 +250,7 @@ export function createConnectors(options: CreateConnectorsOptions): Connectors {
         ? createSampleDiscountsConnector(db)
         : createShopifyDiscountsConnector({ ...config.shopify, ...limits, db, leaseSeconds: config.sideEffectLeaseSeconds }),
     accounting: config.xero === undefined ? createSampleAccountingConnector(db) : createXeroAccountingConnector({ ...config.xero, ...limits, db }),
+    draftOrders: createSampleDraftOrdersConnector(db),
     wholesaleHistory:
       config.shopify === undefined ? createSampleWholesaleHistoryConnector(db) : createShopifyWholesaleHistoryConnector({ ...config.shopify, ...limits }),
     // Cheap to rebuild per run: the config is parsed and SDKs load once per process on first use.

@@ -410,6 +410,11 @@ export { hubspotCompaniesFromSample, hubspotNewRecordsFromSample } from './crm/h
 export { TRACKED_DEAL_PROPERTIES, type DealPropertyChange, type DealStage, type RevenueGoal } from './crm/crm-pipeline.js';
 export { hubspotPipelineFromSample, type HubSpotSamplePipeline } from './crm/hubspot-sample-pipeline.js';
 export type { CompanySearch, ContactSearch, CrmContactRecord, MergeRecordsInput, MergeRecordsResult, CrmSearchMethods } from './crm/crm-search.js';
+export type { BouncedContact, CrmTurnoverMethods, InboundEmail } from './crm/crm-turnover.js';
+export { hubspotTurnoverFromSample } from './crm/hubspot-sample-turnover.js';
+export type { CreateDraftOrderInput, CreateDraftOrderResult, DraftOrder, DraftOrderLine, DraftOrdersConnector } from './commerce/draft-orders-connector.js';
+export { createSampleDraftOrdersConnector } from './commerce/sample-draft-orders-connector.js';
+export { hubspotSampleRequestsFromSample } from './crm/hubspot-sample-requests.js';
 export type { WholesaleHistoryConnector, WholesaleHistoryOrder } from './fulfilment/wholesale-history-connector.js';
 export { createSampleWholesaleHistoryConnector } from './fulfilment/sample-wholesale-history-connector.js';
 export { createShopifyWholesaleHistoryConnector } from './fulfilment/shopify-wholesale-history-connector.js';

@@ -10,7 +10,10 @@ const hygieneTasksDraft = z.object({
       z.object({
         deal_id: z.string().min(1),
         deal: z.string(),
-        kind: z.enum(['past_close_date', 'no_amount', 'no_next_step', 'no_owner', 'closed_lost_no_reason']),
+        // buyer_left: buyer-turnover's "find the new buyer" task; sample_followup: sample-requests' follow-up after delivery.
+        kind: z.enum(['past_close_date', 'no_amount', 'no_next_step', 'no_owner', 'closed_lost_no_reason', 'buyer_left', 'sample_followup']),
+        /** Tells two tasks of one kind on one deal apart (buyer-turnover: the departed contact's id). */
+        ref: z.string().min(1).optional(),
         owner_id: z.string().min(1).nullable(),
         owner: z.string(),
         subject: z.string().min(1),
@@ -47,7 +50,7 @@ export const createHygieneTasks = defineAction({
         subject: task.subject,
         body: task.body,
         dueAt: due_at,
-        idempotencyKey: `${context.idempotencyKey}:task:${task.deal_id}:${task.kind}`,
+        idempotencyKey: `${context.idempotencyKey}:task:${task.deal_id}:${task.kind}${task.ref === undefined ? '' : `:${task.ref}`}`,
       });
       results.push({ deal_id: task.deal_id, kind: task.kind, owner_id: task.owner_id, task_id: created.taskId, created_now: created.created });
       context.log.info({ dealId: task.deal_id, taskId: created.taskId, createdNow: created.created }, `hygiene task for ${task.owner}`);

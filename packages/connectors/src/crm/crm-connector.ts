@@ -190,3 +190,10 @@ import type { CrmActivity } from './crm-activity.js';
 export interface CrmConnector extends CrmActivity {
   readonly source: 'sample' | 'hubspot';
 }
+
+// Bounced contacts and inbound email text (buyer-turnover; declared in crm-turnover.ts).
+import type { CrmTurnoverMethods } from './crm-turnover.js';
+/** The CRM connector also answers who bounced and what buyers wrote back. */
+export interface CrmConnector extends CrmTurnoverMethods {
+  readonly source: 'sample' | 'hubspot';
+}

@@ -7,6 +7,7 @@ import { createSideEffectLedger } from '../ledger/side-effect-ledger.js';
 import { hubspotCompanyMethods } from './hubspot-crm-companies.js';
 import { hubspotPipelineMethods } from './hubspot-crm-pipeline.js';
 import { hubspotSearchMethods } from './hubspot-crm-search.js';
+import { hubspotTurnoverMethods } from './hubspot-crm-turnover.js';
 import { callVendor, DEFAULT_VENDOR_TIMEOUT_MS } from '../vendor-call.js';
 import { createHubSpotCrmActivity } from './hubspot-crm-activity.js';
 import {
@@ -35,6 +36,10 @@ export const HUBSPOT_DEAL_PROPERTIES = [
   'hs_next_step',
   'closed_lost_reason',
   'jbot_status',
+  // Sample requests (salesbot/sample-requests): custom deal properties.
+  'sample_status',
+  'sample_requested_at',
+  'sample_delivered_at',
 ];
 
 /**
@@ -493,5 +498,6 @@ export function createHubSpotCrmConnector(options: HubSpotCrmOptions): CrmConnec
     ...hubspotCompanyMethods(call, ledger, listOwners),
     ...hubspotPipelineMethods(call),
     ...hubspotSearchMethods(call, ledger, listOwners),
+    ...hubspotTurnoverMethods(call),
   };
 }

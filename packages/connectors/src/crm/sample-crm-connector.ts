@@ -6,6 +6,7 @@ import { createSampleCrmActivity } from './sample-crm-activity.js';
 import { sampleCrmCompanyMethods } from './sample-crm-companies.js';
 import { sampleCrmPipelineMethods } from './sample-crm-pipeline.js';
 import { sampleCrmSearchMethods } from './sample-crm-search.js';
+import { sampleCrmTurnoverMethods } from './sample-crm-turnover.js';
 
 // An empty or whitespace-only text field counts as unset, as HubSpot's UI shows it.
 function blankToNull(value: unknown): string | null {
@@ -137,5 +138,6 @@ export function createSampleCrmConnector(db: Db): CrmConnector {
     ...sampleCrmCompanyMethods(db),
     ...sampleCrmPipelineMethods(db),
     ...sampleCrmSearchMethods(db),
+    ...sampleCrmTurnoverMethods(db),
   };
 }

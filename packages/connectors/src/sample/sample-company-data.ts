@@ -34,6 +34,8 @@ export const SAMPLE_DATA_FILES = {
   accounting: 'accounting.json',
   salesbot_pipeline: 'salesbot-pipeline.json',
   salesbot_crm_new: 'salesbot-crm-new.json',
+  salesbot_turnover: 'salesbot-turnover.json',
+  salesbot_samples: 'salesbot-samples.json',
   salesbot_account_history: 'salesbot-account-history.json',
 } as const;
 
