@@ -32,7 +32,19 @@ import { lineReviewPrep } from './jobs/line-review-prep.js';
 export const salesbot = defineBot({
   name: 'salesbot',
   settings: clearanceOfferSettings,
-  jobs: [hubspotSync, dealHygiene, ...activityJobs, arCollections, salesEod, weeklyForecast, crmDedupe, buyerTurnover, sampleRequests, monthlyAccountReview, lineReviewPrep],
+  jobs: [
+    hubspotSync,
+    dealHygiene,
+    ...activityJobs,
+    arCollections,
+    salesEod,
+    weeklyForecast,
+    crmDedupe,
+    buyerTurnover,
+    sampleRequests,
+    monthlyAccountReview,
+    lineReviewPrep,
+  ],
   // Its own types, and those it consumes from contentbot and shipbot (so a lone salesbot process knows them).
   signalTypes: [...signalTypes, buyBoxLost, expiringInventory],
   // The freight cascade: wholesale customers whose orders now ship late get a drafted notice (approval).
