@@ -26,13 +26,27 @@ import { sampleRequests } from './jobs/sample-requests.js';
 import { createSampleOrder } from './samples/create-sample-order.js';
 import { monthlyAccountReview } from './jobs/monthly-account-review.js';
 import { sendAccountCheckins } from './accounts/send-account-checkins.js';
+import { lineReviewPrep } from './jobs/line-review-prep.js';
 import { reorderCadence } from './jobs/reorder-cadence.js';
 
 /** salesbot — keeps the HubSpot pipeline moving: new, stale and won deals, follow-up drafts, customer notices. */
 export const salesbot = defineBot({
   name: 'salesbot',
   settings: clearanceOfferSettings,
-  jobs: [hubspotSync, dealHygiene, ...activityJobs, arCollections, salesEod, weeklyForecast, crmDedupe, buyerTurnover, sampleRequests, monthlyAccountReview, reorderCadence],
+  jobs: [
+    hubspotSync,
+    dealHygiene,
+    ...activityJobs,
+    arCollections,
+    salesEod,
+    weeklyForecast,
+    crmDedupe,
+    buyerTurnover,
+    sampleRequests,
+    monthlyAccountReview,
+    lineReviewPrep,
+    reorderCadence,
+  ],
   // Its own types, and those it consumes from contentbot and shipbot (so a lone salesbot process knows them).
   signalTypes: [...signalTypes, buyBoxLost, expiringInventory],
   // The freight cascade: wholesale customers whose orders now ship late get a drafted notice (approval).

@@ -92,6 +92,15 @@ export {
 export { sendAccountCheckins, type AccountCheckinsDraft, type SendAccountCheckinsResult } from './accounts/send-account-checkins.js';
 export { accountChurnRisk } from './signals.js';
 export {
+  lineReviewPrep,
+  lineReviewPrepSettings,
+  findLineReviews,
+  packMessage,
+  runLineReviewPrep,
+  type LineReviewPack,
+  type PackSku,
+} from './jobs/line-review-prep.js';
+export {
   reorderCadence,
   reorderCadenceSettings,
   findLateAccounts,
