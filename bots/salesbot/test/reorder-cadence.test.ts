@@ -52,6 +52,7 @@ describe('salesbot reorder-cadence', () => {
   let db: Db;
   let sql: postgres.Sql;
   let anthropic: FakeAnthropic;
+  let firstApprovalId = '';
 
   beforeAll(async () => {
     database = await freshDatabase();
@@ -151,11 +152,25 @@ describe('salesbot reorder-cadence', () => {
     expect(again.result).toMatchObject({ drafted: 0, nudgesApprovalId: first.result.nudgesApprovalId });
     expect(anthropic.requests).toHaveLength(4);
     expect((await sql`select 1 from approvals where action = 'send_reorder_nudges'`).length).toBe(1);
+
+    // Evergreen goes on credit hold: a smaller late set, a new approval, but no new account → no model call.
+    await createConnectors({ db, env: {} }).crm.updateCompany({
+      companyId: '90412168',
+      properties: { credit_hold: 'true' },
+      idempotencyKey: 'test:hold:evergreen',
+    });
+    const smaller = await runWithLlm(db, llm, 'reorder-3', first.outcome.fingerprint ?? null);
+    expect(smaller.outcome.outcome).toBe('3 late accounts, posted');
+    expect(smaller.result.heldBack).toEqual([{ account: 'Evergreen Grocers', reason: 'on credit hold' }]);
+    expect(smaller.result.drafted).toBe(0);
+    expect(anthropic.requests).toHaveLength(4);
+    const reused = sendReorderNudges.draft.parse((await getApproval(db, String(smaller.result.nudgesApprovalId)))?.draft);
+    expect(reused.emails).toEqual(draft.emails.filter((email) => email.account !== 'Evergreen Grocers'));
+    firstApprovalId = String(first.result.nudgesApprovalId);
   });
 
   it('sends each nudge once on approval, logged on the account deal; a second execution sends none', async () => {
-    const [row] = await sql<Array<{ id: string }>>`select id from approvals where action = 'send_reorder_nudges' limit 1`;
-    const approvalId = row?.id ?? '';
+    const approvalId = firstApprovalId;
     const done = await approveAndWait(db, approvalId);
     expect({ status: done.status, error: done.error }).toEqual({ status: 'executed', error: null });
     const sent = () =>
@@ -174,9 +189,8 @@ describe('salesbot reorder-cadence', () => {
     expect(await sent()).toHaveLength(4);
   });
 
-  it('holds back a late account on credit hold, or with an order being closed (open deal in a late stage)', async () => {
+  it('holds back a late account on credit hold or with an order being closed; an account nudged this spell is not nudged again', async () => {
     const connectors = createConnectors({ db, env: {} });
-    await connectors.crm.updateCompany({ companyId: '90412168', properties: { credit_hold: 'true' }, idempotencyKey: 'test:hold:evergreen' });
     const deal = (await connectors.crm.listDeals()).find((candidate) => candidate.accountName === 'The Paper Lantern' && !candidate.isClosed);
     await connectors.crm.updateDeal({ dealId: deal?.id ?? '', properties: { dealstage: 'contractsent' }, idempotencyKey: 'test:stage:lantern' });
     const { late, heldBack } = await findLateAccounts(connectors, today(), SETTINGS);
@@ -185,9 +199,10 @@ describe('salesbot reorder-cadence', () => {
       { account: 'Evergreen Grocers', reason: 'on credit hold' },
       { account: 'The Paper Lantern', reason: expect.stringMatching(/^open deal .+ \(contractsent\)$/) },
     ]);
-    // A new late set is a new approval; Summit Ridge and Meadowlark's drafts are asked again under it.
-    const outcome = await runSalesJob(db, reorderCadence, { runId: 'reorder-3' });
-    expect(outcome.outcome).toBe('2 late accounts, posted; asked send_reorder_nudges');
+    // Both were nudged (executed) for this late spell: posted, but no third approval and no draft.
+    const outcome = await runSalesJob(db, reorderCadence, { runId: 'reorder-4' });
+    expect(outcome.outcome).toBe('2 late accounts, posted');
+    expect(outcome.detail).toMatchObject({ nudgesApprovalId: null, drafted: 0, heldBack: 2 });
     expect((await sql`select 1 from approvals where action = 'send_reorder_nudges'`).length).toBe(2);
   });
 });

@@ -162,9 +162,14 @@ export function lateAccountsMessage(late: readonly LateAccount[], heldBack: read
   ].join('\n');
 }
 
+/** The line every nudge's body carries: it ties a draft to the account's late spell (its last order). */
+const spellLine = (account: Pick<LateAccount, 'last_order_on'>) => `Your last order with us was on ${account.last_order_on};`;
+
 /**
  * Ask `send_reorder_nudges` for these accounts under `requestKey`, unless it was already asked
- * (then no drafting and no model call: the ⟳ rule). One fast-model draft per account.
+ * (then no drafting and no model call: the ⟳ rule). One fast-model draft per account that is new
+ * to the late set: an account drafted in an earlier reorder approval for the same late spell (same
+ * last order) reuses that draft, and one whose nudge for the spell was already sent is not nudged again.
  */
 export async function requestReorderNudges(
   context: BotContext,
@@ -173,11 +178,24 @@ export async function requestReorderNudges(
 ): Promise<{ approvalId: string; drafted: number; offline: boolean } | null> {
   const asked = await context.approvals.findByRequestKey(requestKey);
   if (asked !== null) return { approvalId: asked.id, drafted: 0, offline: false };
+  const earlier = (await context.approvals.list({ limit: 200 })).flatMap((approval) => {
+    if (approval.action !== sendReorderNudges.name) return [];
+    const parsed = sendReorderNudges.draft.safeParse(approval.draft);
+    return parsed.success && parsed.data.kind === 'reorder' ? parsed.data.emails.map((email) => ({ email, status: approval.status })) : [];
+  });
   const emails: ReorderNudgesDraft['emails'] = [];
   let offline = false;
+  let drafted = 0;
   for (const account of late) {
     if (account.email === null) continue;
-    const drafted = await draftReorderNudge(context.llm, {
+    const before = earlier.filter((entry) => entry.email.account_id === account.account_id && entry.email.body.includes(spellLine(account)));
+    if (before.some((entry) => entry.status === 'executed')) continue;
+    const reuse = before.find((entry) => entry.status !== 'rejected' && entry.email.to === account.email);
+    if (reuse !== undefined) {
+      emails.push(reuse.email);
+      continue;
+    }
+    const draft = await draftReorderNudge(context.llm, {
       account: account.account,
       contactName: account.contact_name,
       owner: account.owner,
@@ -186,8 +204,9 @@ export async function requestReorderNudges(
       medianIntervalDays: account.median_interval_days,
       skus: account.skus.map((line) => ({ sku: line.sku, usualUnits: line.usual_units })),
     });
-    offline ||= drafted.offline;
-    emails.push({ account_id: account.account_id, account: account.account, to: account.email, subject: drafted.subject, body: drafted.body });
+    drafted += 1;
+    offline ||= draft.offline;
+    emails.push({ account_id: account.account_id, account: account.account, to: account.email, subject: draft.subject, body: draft.body });
   }
   if (emails.length === 0) return null;
   const { approval } = await context.approvals.request({
@@ -200,7 +219,7 @@ export async function requestReorderNudges(
     },
     requestKey,
   });
-  return { approvalId: approval.id, drafted: emails.length, offline };
+  return { approvalId: approval.id, drafted, offline };
 }
 
 /** What a run returns. */
