@@ -100,3 +100,17 @@ export {
   type LineReviewPack,
   type PackSku,
 } from './jobs/line-review-prep.js';
+export {
+  deductionsWatch,
+  deductionsWatchSettings,
+  findDeductions,
+  deductionRulesOf,
+  disputePacket,
+  requestDeductionDisputes,
+  runDeductionsWatch,
+  type FlaggedDeduction,
+  type DeductionRules,
+  type DeductionsWatchResult,
+} from './jobs/deductions-watch.js';
+export { sendDeductionDisputes, type DeductionDisputesDraft, type SendDeductionDisputesResult } from './deductions/send-deduction-disputes.js';
+export { deductionDisputeDue } from './signals.js';
