@@ -88,9 +88,9 @@ describe('salesbot deductions-watch', () => {
 
   it('finds the 4 planted disputable deductions (2 priority) and the unreasoned one, and nothing else', async () => {
     const flagged = await findDeductions(createConnectors({ db, env: {} }), today(), RULES);
-    expect(flagged.filter((deduction) => deduction.disputable).map((deduction) => [deduction.id, deduction.account, deduction.days_left, deduction.priority])).toEqual(
-      DISPUTABLE,
-    );
+    expect(
+      flagged.filter((deduction) => deduction.disputable).map((deduction) => [deduction.id, deduction.account, deduction.days_left, deduction.priority]),
+    ).toEqual(DISPUTABLE);
     expect(flagged.filter((deduction) => deduction.unreasoned).map((deduction) => [deduction.id, deduction.account, deduction.amount])).toEqual([
       ['DED-708', 'Greenline Co-op', 340],
     ]);
@@ -145,7 +145,9 @@ describe('salesbot deductions-watch', () => {
   it('posts the list, asks send_deduction_disputes and raises deduction_dispute_due for Whole Harvest Market; an unchanged set asks nothing again', async () => {
     const first = await runSalesJob(db, deductionsWatch, { runId: 'ded-1' });
     expect(first.outcome).toBe('5 deductions, posted; asked send_deduction_disputes');
-    const [post] = await sql<Array<{ text: string }>>`select text from channel_messages where bot = 'salesbot' and text like '%Deductions: 4 disputable, 1 without a reason code%'`;
+    const [post] = await sql<
+      Array<{ text: string }>
+    >`select text from channel_messages where bot = 'salesbot' and text like '%Deductions: 4 disputable, 1 without a reason code%'`;
     expect(post?.text).toContain('**Whole Harvest Market** DED-702 $2,400 late delivery (OTIF-LATE)');
     expect(post?.text).toContain('[PRIORITY]');
     expect(post?.text).toContain('[no reason code]');
@@ -154,7 +156,9 @@ describe('salesbot deductions-watch', () => {
     expect(approval).toMatchObject({ action: 'send_deduction_disputes', status: 'pending' });
     const draft = sendDeductionDisputes.draft.parse(approval?.draft);
     expect(draft.packets.map((packet) => packet.deduction_id)).toEqual(['DED-702', 'DED-704', 'DED-701', 'DED-703']);
-    expect(draft.packets[0]?.body).toMatch(/shipment POD-4103 shows it delivered on \d{4}-\d{2}-\d{2} against a promised date of \d{4}-\d{2}-\d{2}, 480 of 480 units/);
+    expect(draft.packets[0]?.body).toMatch(
+      /shipment POD-4103 shows it delivered on \d{4}-\d{2}-\d{2} against a promised date of \d{4}-\d{2}-\d{2}, 480 of 480 units/,
+    );
     expect(draft.packets[0]?.to).toBe('ap@wholeharvestmarket.com');
 
     const signals = await sql<Array<{ severity: string; payload: { account: string; disputable_total: number; deductions: unknown[]; approval_id: string } }>>`

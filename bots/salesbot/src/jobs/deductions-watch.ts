@@ -1,4 +1,15 @@
-import { defineJob, envInteger, envNumber, envSettings, fingerprintOf, jobOutcome, reportFindings, timeZone, type BotContext, type JobRunInfo } from '@jbot/core';
+import {
+  defineJob,
+  envInteger,
+  envNumber,
+  envSettings,
+  fingerprintOf,
+  jobOutcome,
+  reportFindings,
+  timeZone,
+  type BotContext,
+  type JobRunInfo,
+} from '@jbot/core';
 import type { Connectors, CustomerDeduction, ProofOfDelivery } from '@jbot/connectors';
 import { sendDeductionDisputes, type DeductionDisputesDraft } from '../deductions/send-deduction-disputes.js';
 import { localDay } from './deal-hygiene.js';
@@ -120,7 +131,10 @@ export function deductionsMessage(deductions: readonly FlaggedDeduction[]): stri
   const disputable = deductions.filter((deduction) => deduction.disputable);
   const line = (deduction: FlaggedDeduction) => {
     const tags = [deduction.priority ? 'PRIORITY' : null, deduction.unreasoned ? 'no reason code' : null].filter((tag) => tag !== null).join(', ');
-    const pod = deduction.pod === null ? '' : ` — POD ${deduction.pod.shipmentId}: delivered ${deduction.pod.deliveredOn ?? '?'} (promised ${deduction.pod.promisedOn}), ${deduction.pod.unitsReceived ?? '?'}/${deduction.pod.unitsShipped} units`;
+    const pod =
+      deduction.pod === null
+        ? ''
+        : ` — POD ${deduction.pod.shipmentId}: delivered ${deduction.pod.deliveredOn ?? '?'} (promised ${deduction.pod.promisedOn}), ${deduction.pod.unitsReceived ?? '?'}/${deduction.pod.unitsShipped} units`;
     return `• **${deduction.account}** ${deduction.id} ${money(deduction.amount)} ${kindLabel(deduction.kind)}${deduction.reason_code === null ? '' : ` (${deduction.reason_code})`}, invoice ${deduction.invoice_id ?? '—'}, dispute by ${deduction.dispute_by} (${deduction.days_left} d)${tags === '' ? '' : ` [${tags}]`}${pod}`;
   };
   return [
@@ -168,7 +182,18 @@ export async function requestDeductionDisputes(
   const packets: DeductionDisputesDraft['packets'] = deductions.flatMap((deduction) =>
     deduction.ar_email === null
       ? []
-      : [{ deduction_id: deduction.id, account_id: deduction.account_id, account: deduction.account, invoice_id: deduction.invoice_id, amount: deduction.amount, dispute_by: deduction.dispute_by, to: deduction.ar_email, ...disputePacket(deduction) }],
+      : [
+          {
+            deduction_id: deduction.id,
+            account_id: deduction.account_id,
+            account: deduction.account,
+            invoice_id: deduction.invoice_id,
+            amount: deduction.amount,
+            dispute_by: deduction.dispute_by,
+            to: deduction.ar_email,
+            ...disputePacket(deduction),
+          },
+        ],
   );
   if (packets.length === 0) return null;
   const total = packets.reduce((sum, packet) => sum + packet.amount, 0);
@@ -228,7 +253,12 @@ export async function runDeductionsWatch(
       {
         account_id: accountId,
         account: mine[0]?.account ?? accountId,
-        deductions: mine.map((deduction) => ({ id: deduction.id, amount: deduction.amount, reason: deduction.reason_code ?? kindLabel(deduction.kind), dispute_by: deduction.dispute_by })),
+        deductions: mine.map((deduction) => ({
+          id: deduction.id,
+          amount: deduction.amount,
+          reason: deduction.reason_code ?? kindLabel(deduction.kind),
+          dispute_by: deduction.dispute_by,
+        })),
         disputable_total: total,
         ...(result.disputesApprovalId === null ? {} : { approval_id: result.disputesApprovalId }),
       },
@@ -237,7 +267,10 @@ export async function runDeductionsWatch(
     );
     result.signalIds.push(signal.id);
   }
-  context.log.info({ deductions: deductions.length, disputable: disputable.length, approvalId: result.disputesApprovalId }, `deductions watch: ${disputable.length} disputable`);
+  context.log.info(
+    { deductions: deductions.length, disputable: disputable.length, approvalId: result.disputesApprovalId },
+    `deductions watch: ${disputable.length} disputable`,
+  );
   return { outcome, result };
 }
 
