@@ -116,6 +116,10 @@ export function synthesiseLine(signal: Pick<Signal, 'type' | 'sourceBot' | 'payl
       return truncate(String(payload['headline']), 200);
     case 'channel_down':
       return `${payload['channel'] === 'telegram' ? 'Telegram' : 'Discord'} is down (${String(payload['check'])}) since ${String(payload['since'])}: ${truncate(String(payload['detail']), 160)}`;
+    case 'deduction_dispute_due': {
+      const count = Array.isArray(payload['deductions']) ? payload['deductions'].length : 0;
+      return `${String(payload['account'])}: ${count} deduction${count === 1 ? '' : 's'} worth $${Number(payload['disputable_total']).toLocaleString('en-US')} to dispute (POD shows on time, in full). Reply "dispute" to draft the packets.`;
+    }
     // mktgbot's tracking, site, feed and brand-search signals.
     case 'tracking_broken':
       return payload['platform'] === 'utm'

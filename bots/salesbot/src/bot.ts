@@ -27,6 +27,8 @@ import { createSampleOrder } from './samples/create-sample-order.js';
 import { monthlyAccountReview } from './jobs/monthly-account-review.js';
 import { sendAccountCheckins } from './accounts/send-account-checkins.js';
 import { lineReviewPrep } from './jobs/line-review-prep.js';
+import { deductionsWatch } from './jobs/deductions-watch.js';
+import { sendDeductionDisputes } from './deductions/send-deduction-disputes.js';
 import { reorderCadence } from './jobs/reorder-cadence.js';
 
 /** salesbot — keeps the HubSpot pipeline moving: new, stale and won deals, follow-up drafts, customer notices. */
@@ -45,6 +47,7 @@ export const salesbot = defineBot({
     sampleRequests,
     monthlyAccountReview,
     lineReviewPrep,
+    deductionsWatch,
     reorderCadence,
   ],
   // Its own types, and those it consumes from contentbot and shipbot (so a lone salesbot process knows them).
@@ -68,5 +71,6 @@ export const salesbot = defineBot({
     sendReorderNudges,
     createSampleOrder,
     sendAccountCheckins,
+    sendDeductionDisputes,
   ],
 });

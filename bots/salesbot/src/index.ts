@@ -101,6 +101,20 @@ export {
   type PackSku,
 } from './jobs/line-review-prep.js';
 export {
+  deductionsWatch,
+  deductionsWatchSettings,
+  findDeductions,
+  deductionRulesOf,
+  disputePacket,
+  requestDeductionDisputes,
+  runDeductionsWatch,
+  type FlaggedDeduction,
+  type DeductionRules,
+  type DeductionsWatchResult,
+} from './jobs/deductions-watch.js';
+export { sendDeductionDisputes, type DeductionDisputesDraft, type SendDeductionDisputesResult } from './deductions/send-deduction-disputes.js';
+export { deductionDisputeDue } from './signals.js';
+export {
   reorderCadence,
   reorderCadenceSettings,
   findLateAccounts,

@@ -181,3 +181,25 @@ declare module '@jbot/core' {
     account_churn_risk: z.output<typeof accountChurnRisk.schema>;
   }
 }
+
+/** Disputable deductions (POD shows on-time, in-full) worth at least the threshold at one account (deductions-watch). */
+export const deductionDisputeDue = defineSignalType({
+  type: 'deduction_dispute_due',
+  description: 'Shortage or late-delivery deductions the proof of delivery disputes, at least $5k at one account, before the deadline',
+  defaultSeverity: 'warning',
+  schema: z.object({
+    account_id: z.string().min(1),
+    account: z.string().min(1),
+    deductions: z.array(z.object({ id: z.string().min(1), amount: z.number().positive(), reason: z.string().min(1), dispute_by: z.iso.date() })).min(1),
+    disputable_total: z.number().positive(),
+    approval_id: z.string().optional(),
+  }),
+});
+
+(signalTypes as SignalType[]).push(deductionDisputeDue);
+
+declare module '@jbot/core' {
+  interface SignalPayloads {
+    deduction_dispute_due: z.output<typeof deductionDisputeDue.schema>;
+  }
+}

@@ -394,6 +394,10 @@ export {
   type ReceivableInvoice,
   type ReceivedPayment,
   type CustomerCreditNote,
+  deductionKindOf,
+  type CustomerDeduction,
+  type DeductionKind,
+  type ProofOfDelivery,
 } from './accounting/accounting-connector.js';
 export { createSampleAccountingConnector } from './accounting/sample-accounting-connector.js';
 export { createXeroAccountingConnector, type XeroAccountingOptions } from './accounting/xero-accounting-connector.js';

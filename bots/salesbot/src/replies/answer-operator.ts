@@ -2,6 +2,7 @@ import type { BotContext, OperatorInstruction } from '@jbot/core';
 import { planFollowUps } from '../followups/plan-follow-ups.js';
 import { answerCommitRisk } from './commit-risk-reply.js';
 import { answerMarginException } from './margin-exception-reply.js';
+import { answerDeductionDispute } from './deduction-dispute-reply.js';
 
 /** A reply handler for one signal type salesbot raises. */
 export type SignalReply = (instruction: OperatorInstruction, signal: Record<string, unknown>, context: BotContext) => Promise<string>;
@@ -10,6 +11,7 @@ export type SignalReply = (instruction: OperatorInstruction, signal: Record<stri
 export const signalReplies: Record<string, SignalReply> = {
   commit_at_risk: answerCommitRisk,
   margin_exception: answerMarginException,
+  deduction_dispute_due: answerDeductionDispute,
 };
 
 /**

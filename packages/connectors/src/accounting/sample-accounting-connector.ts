@@ -1,6 +1,6 @@
 import type { Db } from '@jbot/core';
 import { day, instant, numberOrNull, text } from '../sample/row-values.js';
-import type { AccountingConnector } from './accounting-connector.js';
+import type { AccountingConnector, DeductionKind } from './accounting-connector.js';
 
 /** The books over the sample company's tables (accounting.json). */
 export function createSampleAccountingConnector(db: Db): AccountingConnector {
@@ -44,6 +44,36 @@ export function createSampleAccountingConnector(db: Db): AccountingConnector {
         amount: numberOrNull(row['amount']) ?? 0,
         issuedOn: day(row['issued_on']),
         reason: text(row['reason']),
+      }));
+    },
+    async listDeductions({ since }) {
+      const rows = await db.rpc('sample_accounting_deductions', { p_since: since });
+      return rows.map((row) => ({
+        id: String(row['deduction_id']),
+        accountId: text(row['account_id']),
+        customerName: text(row['account_name']) ?? String(row['account_id']),
+        invoiceId: text(row['invoice_id']),
+        kind: String(row['kind']) as DeductionKind,
+        reasonCode: text(row['reason_code']),
+        amount: numberOrNull(row['amount']) ?? 0,
+        takenOn: day(row['taken_on']),
+        disputeBy: row['dispute_by'] === null ? null : day(row['dispute_by']),
+        shipmentId: text(row['shipment_id']),
+        arEmail: text(row['ar_email']),
+        updatedAt: instant(row['updated_at']) ?? '',
+      }));
+    },
+    async listProofsOfDelivery({ shipmentIds }) {
+      if (shipmentIds.length === 0) return [];
+      const rows = await db.rpc('sample_accounting_pods', { p_shipment_ids: [...shipmentIds] });
+      return rows.map((row) => ({
+        shipmentId: String(row['shipment_id']),
+        invoiceId: text(row['invoice_id']),
+        promisedOn: day(row['promised_on']),
+        deliveredOn: row['delivered_on'] === null ? null : day(row['delivered_on']),
+        unitsShipped: numberOrNull(row['units_shipped']) ?? 0,
+        unitsReceived: numberOrNull(row['units_received']),
+        signedBy: text(row['signed_by']),
       }));
     },
   };

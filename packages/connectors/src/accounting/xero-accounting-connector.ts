@@ -1,7 +1,7 @@
 import type { Db } from '@jbot/core';
 import { ConnectorError } from '../connector-error.js';
 import { callVendor } from '../vendor-call.js';
-import type { AccountingConnector, CustomerCreditNote, ReceivableInvoice, ReceivedPayment } from './accounting-connector.js';
+import { deductionKindOf, type AccountingConnector, type CustomerCreditNote, type ReceivableInvoice, type ReceivedPayment } from './accounting-connector.js';
 import { createXeroTokenSource, type XeroCredentials } from './xero-token.js';
 
 /** What the live Xero connector needs. */
@@ -222,6 +222,29 @@ export function createXeroAccountingConnector(options: XeroAccountingOptions): A
         issuedOn: dayOf(note.date),
         reason: note.reference === undefined || note.reference === '' ? null : note.reference,
       }));
+    },
+    // Xero holds a deduction as an ACCREC credit note whose Reference is the retailer's reason
+    // code; it has no dispute deadline (the job applies its default window) and no shipment link.
+    async listDeductions({ since }) {
+      const notes = await this.listCreditNotes({ since });
+      return notes.map((note) => ({
+        id: note.id,
+        accountId: note.accountId,
+        customerName: note.customerName,
+        invoiceId: note.invoiceId,
+        kind: deductionKindOf(note.reason),
+        reasonCode: note.reason,
+        amount: note.amount,
+        takenOn: note.issuedOn,
+        disputeBy: null,
+        shipmentId: null,
+        arEmail: null,
+        updatedAt: note.issuedOn,
+      }));
+    },
+    // Proofs of delivery are not in the books: shipbot's POD table, once it exists.
+    async listProofsOfDelivery() {
+      return [];
     },
   };
 }

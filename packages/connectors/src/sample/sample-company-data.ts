@@ -37,6 +37,7 @@ export const SAMPLE_DATA_FILES = {
   salesbot_turnover: 'salesbot-turnover.json',
   salesbot_samples: 'salesbot-samples.json',
   salesbot_account_history: 'salesbot-account-history.json',
+  salesbot_deductions: 'salesbot-deductions.json',
   salesbot_reorder_cadence: 'salesbot-reorder-cadence.json',
 } as const;
 
